@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Debian packages the test suite drives as real Kafka clients and services. Safe to re-run.
+#   kcat                                   librdkafka's command-line client
+#   python3-kafka (+ snappy/lz4/zstandard) kafka-python 2.0.2 and its codecs
+#   python3-confluent-kafka                confluent-kafka (librdkafka 2.0.2)
+# Note: Debian's Python modules are importable only by /usr/bin/python3.
+set -euo pipefail
+PACKAGES=(kcat python3-kafka python3-confluent-kafka python3-snappy python3-lz4 python3-zstandard)
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "all Debian test dependencies present"
+  exit 0
+fi
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+$SUDO apt-get update -q
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"

@@ -1,0 +1,32 @@
+import type { Reader } from './primitives/reader.js';
+import type { Writer } from './primitives/writer.js';
+
+/** A tagged field the decoder did not know, kept so that re-encoding loses nothing. */
+export interface RawTaggedField {
+  readonly tag: number;
+  readonly data: Buffer;
+}
+
+/**
+ * The encoder/decoder of one message, over all its versions. Generated from the schema tables;
+ * `T` is the decoded shape (every field present), `I` the accepted input (every field optional,
+ * defaults as in Kafka's specs).
+ */
+export interface MessageCodec<T, I> {
+  readonly name: string;
+  readonly minVersion: number;
+  readonly maxVersion: number;
+  /** The first flexible version, or `Infinity` if the message has none. */
+  readonly firstFlexibleVersion: number;
+  size(message: I, version: number): number;
+  write(writer: Writer, message: I, version: number): void;
+  read(reader: Reader, version: number): T;
+}
+
+/** The request and response codecs of one API key. */
+export interface ApiCodec<Req = unknown, ReqIn = unknown, Res = unknown, ResIn = unknown> {
+  readonly apiKey: number;
+  readonly name: string;
+  readonly request: MessageCodec<Req, ReqIn>;
+  readonly response: MessageCodec<Res, ResIn>;
+}

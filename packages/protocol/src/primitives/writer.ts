@@ -1,0 +1,171 @@
+/**
+ * Writes Kafka's primitive encodings into a Buffer allocated once, at the size computed by the
+ * generated size pass (Kafka's two-pass encoding: size, then write).
+ *
+ * Large byte payloads (record batches read from a segment) are not copied: `writeRecords` cuts
+ * the output into chunks around them, so a Fetch response goes to the socket as a list of buffers
+ * and the records are written straight from where storage put them.
+ */
+export class Writer {
+  readonly buf: Buffer;
+  pos: number;
+  private chunks: Buffer[] | undefined;
+  private chunkStart = 0;
+  /** Bytes represented by referenced chunks, which do not occupy space in `buf`. */
+  private referencedBytes = 0;
+
+  /** Payloads at least this large are referenced instead of copied. */
+  static readonly REFERENCE_THRESHOLD_BYTES = 32 * 1024;
+
+  constructor(size: number) {
+    this.buf = Buffer.allocUnsafe(size);
+    this.pos = 0;
+  }
+
+  writeBool(value: boolean): void {
+    this.buf[this.pos++] = value ? 1 : 0;
+  }
+
+  writeInt8(value: number): void {
+    this.buf.writeInt8(value, this.pos++);
+  }
+
+  writeInt16(value: number): void {
+    this.buf.writeInt16BE(value, this.pos);
+    this.pos += 2;
+  }
+
+  writeUint16(value: number): void {
+    this.buf.writeUInt16BE(value, this.pos);
+    this.pos += 2;
+  }
+
+  writeInt32(value: number): void {
+    this.buf.writeInt32BE(value, this.pos);
+    this.pos += 4;
+  }
+
+  writeUint32(value: number): void {
+    this.buf.writeUInt32BE(value, this.pos);
+    this.pos += 4;
+  }
+
+  writeInt64(value: bigint): void {
+    this.buf.writeBigInt64BE(value, this.pos);
+    this.pos += 8;
+  }
+
+  writeFloat64(value: number): void {
+    this.buf.writeDoubleBE(value, this.pos);
+    this.pos += 8;
+  }
+
+  writeUVarint(value: number): void {
+    const buf = this.buf;
+    let v = value >>> 0;
+    while (v >= 0x80) {
+      buf[this.pos++] = (v & 0x7f) | 0x80;
+      v >>>= 7;
+    }
+    buf[this.pos++] = v;
+  }
+
+  writeVarint(value: number): void {
+    this.writeUVarint(((value << 1) ^ (value >> 31)) >>> 0);
+  }
+
+  writeVarlong(value: bigint): void {
+    let v = BigInt.asUintN(64, (value << 1n) ^ (value >> 63n));
+    const buf = this.buf;
+    while (v >= 0x80n) {
+      buf[this.pos++] = Number(v & 0x7fn) | 0x80;
+      v >>= 7n;
+    }
+    buf[this.pos++] = Number(v);
+  }
+
+  writeString(value: string): void {
+    const length = this.buf.write(value, this.pos + 2, 'utf8');
+    this.buf.writeInt16BE(length, this.pos);
+    this.pos += 2 + length;
+  }
+
+  writeNullableString(value: string | null): void {
+    if (value === null) this.writeInt16(-1);
+    else this.writeString(value);
+  }
+
+  writeCompactString(value: string): void {
+    this.writeUVarint(Buffer.byteLength(value, 'utf8') + 1);
+    this.pos += this.buf.write(value, this.pos, 'utf8');
+  }
+
+  writeCompactNullableString(value: string | null): void {
+    if (value === null) this.writeUVarint(0);
+    else this.writeCompactString(value);
+  }
+
+  writeRaw(value: Uint8Array): void {
+    this.buf.set(value, this.pos);
+    this.pos += value.length;
+  }
+
+  writeBytes(value: Uint8Array): void {
+    this.writeInt32(value.length);
+    this.writeRaw(value);
+  }
+
+  writeNullableBytes(value: Uint8Array | null): void {
+    if (value === null) this.writeInt32(-1);
+    else this.writeBytes(value);
+  }
+
+  writeCompactBytes(value: Uint8Array): void {
+    this.writeUVarint(value.length + 1);
+    this.writeRaw(value);
+  }
+
+  writeCompactNullableBytes(value: Uint8Array | null): void {
+    if (value === null) this.writeUVarint(0);
+    else this.writeCompactBytes(value);
+  }
+
+  /** Record-batch payloads: like bytes, but large payloads are referenced, not copied. */
+  writeRecordsPayload(value: Uint8Array): void {
+    if (value.length < Writer.REFERENCE_THRESHOLD_BYTES) {
+      this.writeRaw(value);
+      return;
+    }
+    this.chunks ??= [];
+    if (this.pos > this.chunkStart) this.chunks.push(this.buf.subarray(this.chunkStart, this.pos));
+    this.chunks.push(Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.length));
+    this.referencedBytes += value.length;
+    this.chunkStart = this.pos;
+  }
+
+  writeUuid(value: string): void {
+    if (value.length !== 22 || this.buf.write(value, this.pos, 16, 'base64url') !== 16) {
+      throw new TypeError(`not a Kafka UUID (22 characters of base64url): ${JSON.stringify(value)}`);
+    }
+    this.pos += 16;
+  }
+
+  /** Bytes written so far, including referenced payloads. */
+  get length(): number {
+    return this.pos + this.referencedBytes;
+  }
+
+  /** The encoded message as one Buffer (copying referenced payloads if there were any). */
+  toBuffer(): Buffer {
+    if (this.chunks === undefined) return this.pos === this.buf.length ? this.buf : this.buf.subarray(0, this.pos);
+    return Buffer.concat(this.toChunks());
+  }
+
+  /** The encoded message as buffers to write in order, without copying referenced payloads. */
+  toChunks(): Buffer[] {
+    if (this.chunks === undefined) return [this.toBuffer()];
+    const chunks = this.chunks.slice();
+    if (this.pos > this.chunkStart) chunks.push(this.buf.subarray(this.chunkStart, this.pos));
+    return chunks;
+  }
+}

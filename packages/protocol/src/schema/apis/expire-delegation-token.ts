@@ -1,0 +1,18 @@
+import { defineApi, f } from '../dsl.js';
+
+export const expireDelegationToken = defineApi({
+  apiKey: 40,
+  name: 'ExpireDelegationToken',
+  listeners: ['zkBroker', 'broker', 'controller'],
+  request: {
+    validVersions: '0-2',
+    deprecatedVersions: '0',
+    flexibleVersions: '2+',
+    fields: [f('Hmac', 'bytes', '0+'), f('ExpiryTimePeriodMs', 'int64', '0+')],
+  },
+  response: {
+    validVersions: '0-2',
+    flexibleVersions: '2+',
+    fields: [f('ErrorCode', 'int16', '0+'), f('ExpiryTimestampMs', 'int64', '0+'), f('ThrottleTimeMs', 'int32', '0+')],
+  },
+});

@@ -1,0 +1,41 @@
+import { defineApi, f } from '../dsl.js';
+
+export const initializeShareGroupState = defineApi({
+  apiKey: 83,
+  name: 'InitializeShareGroupState',
+  listeners: ['broker'],
+  request: {
+    validVersions: '0',
+    flexibleVersions: '0+',
+    latestVersionUnstable: true,
+    fields: [
+      f('GroupId', 'string', '0+'),
+      f('Topics', '[]InitializeStateData', '0+', {
+        fields: [
+          f('TopicId', 'uuid', '0+'),
+          f('Partitions', '[]PartitionData', '0+', {
+            fields: [f('Partition', 'int32', '0+'), f('StateEpoch', 'int32', '0+'), f('StartOffset', 'int64', '0+')],
+          }),
+        ],
+      }),
+    ],
+  },
+  response: {
+    validVersions: '0',
+    flexibleVersions: '0+',
+    fields: [
+      f('Results', '[]InitializeStateResult', '0+', {
+        fields: [
+          f('TopicId', 'uuid', '0+'),
+          f('Partitions', '[]PartitionResult', '0+', {
+            fields: [
+              f('Partition', 'int32', '0+'),
+              f('ErrorCode', 'int16', '0+'),
+              f('ErrorMessage', 'string', '0+', { nullableVersions: '0+', default: null }),
+            ],
+          }),
+        ],
+      }),
+    ],
+  },
+});

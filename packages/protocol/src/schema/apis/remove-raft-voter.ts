@@ -1,0 +1,25 @@
+import { defineApi, f } from '../dsl.js';
+
+export const removeRaftVoter = defineApi({
+  apiKey: 81,
+  name: 'RemoveRaftVoter',
+  listeners: ['controller', 'broker'],
+  request: {
+    validVersions: '0',
+    flexibleVersions: '0+',
+    fields: [
+      f('ClusterId', 'string', '0+', { nullableVersions: '0+' }),
+      f('VoterId', 'int32', '0+'),
+      f('VoterDirectoryId', 'uuid', '0+'),
+    ],
+  },
+  response: {
+    validVersions: '0',
+    flexibleVersions: '0+',
+    fields: [
+      f('ThrottleTimeMs', 'int32', '0+'),
+      f('ErrorCode', 'int16', '0+'),
+      f('ErrorMessage', 'string', '0+', { nullableVersions: '0+', ignorable: true }),
+    ],
+  },
+});

@@ -1,0 +1,7 @@
+import { defineMessage, f } from '../dsl.js';
+
+export const transactionLogKey = defineMessage('TransactionLogKey', 'data', {
+  validVersions: '0',
+  flexibleVersions: 'none',
+  fields: [f('TransactionalId', 'string', '0')],
+});
