@@ -7,3 +7,8 @@ export { Reader } from './primitives/reader.js';
 export * from './primitives/sizes.js';
 export { randomUuid, ZERO_UUID } from './primitives/uuid.js';
 export { Writer } from './primitives/writer.js';
+export * from './records/record-batch-header.js';
+export * from './framing/api-registry.js';
+export * from './framing/frame-decoder.js';
+export * from './framing/request-frame.js';
+export * from './framing/response-frame.js';

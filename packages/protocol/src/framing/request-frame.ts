@@ -1,0 +1,74 @@
+import type { ApiCodec } from '../codec.js';
+import { ProtocolDecodeError } from '../errors/kafka-error.js';
+import { type RequestHeader, RequestHeaderCodec } from '../generated/request-header.js';
+import { Reader } from '../primitives/reader.js';
+import { Writer } from '../primitives/writer.js';
+import { apiCodec, requestHeaderVersion } from './api-registry.js';
+
+/**
+ * The outcome of decoding one request frame (the bytes after the 4-byte size prefix).
+ *
+ * Unknown API keys and unsupported versions are outcomes, not exceptions: the broker must still
+ * answer them as Kafka does (ApiVersions → a v0 response with UNSUPPORTED_VERSION and the
+ * supported list; anything else → close the connection).
+ */
+export type DecodedRequest =
+  | { readonly kind: 'ok'; readonly header: RequestHeader; readonly body: unknown; readonly api: ApiCodec }
+  | { readonly kind: 'unknown-api'; readonly header: RequestHeader }
+  | { readonly kind: 'unsupported-version'; readonly header: RequestHeader; readonly api: ApiCodec };
+
+/**
+ * Reads the request header. Its first three fields are the same in every header version, so an
+ * unknown key or version can still be reported with its correlation ID.
+ */
+export function decodeRequestHeader(frame: Buffer, reader = new Reader(frame)): RequestHeader {
+  if (frame.length < 8) throw new ProtocolDecodeError(`request frame of ${frame.length} bytes has no header`);
+  const apiKey = frame.readInt16BE(0);
+  const apiVersion = frame.readInt16BE(2);
+  const api = apiCodec(apiKey);
+  const inRange = api !== undefined && apiVersion >= api.request.minVersion && apiVersion <= api.request.maxVersion;
+  // Unknown versions beyond the table are read as flexible if the API is flexible at its newest
+  // version: that is what a newer client sends, and only the correlation ID matters then.
+  let headerVersion = requestHeaderVersion(apiKey, apiVersion);
+  if (api !== undefined && !inRange && apiVersion > api.request.maxVersion) {
+    headerVersion = api.request.maxVersion >= api.request.firstFlexibleVersion ? 2 : 1;
+  }
+  return RequestHeaderCodec.read(reader, headerVersion);
+}
+
+/** Decodes a whole request frame (header and body). Throws `ProtocolDecodeError` on malformed bytes. */
+export function decodeRequest(frame: Buffer): DecodedRequest {
+  const reader = new Reader(frame);
+  const header = decodeRequestHeader(frame, reader);
+  const api = apiCodec(header.requestApiKey);
+  if (api === undefined) return { kind: 'unknown-api', header };
+  const version = header.requestApiVersion;
+  if (version < api.request.minVersion || version > api.request.maxVersion) {
+    return { kind: 'unsupported-version', header, api };
+  }
+  const body = api.request.read(reader, version);
+  if (reader.remaining !== 0) {
+    // Kafka tolerates nothing after the body either; trailing bytes mean a framing bug.
+    throw new ProtocolDecodeError(`${api.name} v${version}: ${reader.remaining} unexpected bytes after the body`);
+  }
+  return { kind: 'ok', header, body, api };
+}
+
+/** Encodes a request with its header and 4-byte size prefix, ready for the socket. */
+export function encodeRequest(
+  api: ApiCodec,
+  apiVersion: number,
+  correlationId: number,
+  clientId: string | null,
+  body: unknown,
+): Buffer[] {
+  const headerVersion = requestHeaderVersion(api.apiKey, apiVersion);
+  const header = { requestApiKey: api.apiKey, requestApiVersion: apiVersion, correlationId, clientId };
+  const headerSize = RequestHeaderCodec.size(header, headerVersion);
+  const bodySize = api.request.size(body, apiVersion);
+  const writer = new Writer(4 + headerSize + bodySize);
+  writer.writeInt32(headerSize + bodySize);
+  RequestHeaderCodec.write(writer, header, headerVersion);
+  api.request.write(writer, body, apiVersion);
+  return writer.toChunks();
+}
