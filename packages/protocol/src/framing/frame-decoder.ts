@@ -61,7 +61,9 @@ export class FrameDecoder {
 
   private checkSize(size: number): number {
     if (size < 0 || size > this.maxFrameBytes) {
-      throw new ProtocolDecodeError(`frame size ${size} is outside 0..${this.maxFrameBytes} (socket.request.max.bytes)`);
+      throw new ProtocolDecodeError(
+        `frame size ${size} is outside 0..${this.maxFrameBytes} (socket.request.max.bytes)`,
+      );
     }
     return size;
   }

@@ -26,7 +26,11 @@ export function peekCorrelationId(frame: Buffer): number {
 }
 
 /** Decodes a response frame (after the size prefix) for a request sent with `apiVersion`. */
-export function decodeResponse(api: ApiCodec, apiVersion: number, frame: Buffer): { correlationId: number; body: unknown } {
+export function decodeResponse(
+  api: ApiCodec,
+  apiVersion: number,
+  frame: Buffer,
+): { correlationId: number; body: unknown } {
   const reader = new Reader(frame);
   const header = ResponseHeaderCodec.read(reader, responseHeaderVersion(api.apiKey, apiVersion));
   const body = api.response.read(reader, apiVersion);
