@@ -1,3 +1,4 @@
+import { ErrorCode } from '../errors/error-codes.js';
 import { ProtocolDecodeError } from '../errors/kafka-error.js';
 
 /**
@@ -8,18 +9,28 @@ import { ProtocolDecodeError } from '../errors/kafka-error.js';
  * bug behind CVE-2022-34917). Arrays additionally draw from an element budget that starts at the
  * frame size, which bounds arrays of zero-width elements. Byte fields are zero-copy views into the
  * frame: callers that keep them beyond the frame's lifetime must copy.
+ *
+ * Errors are `ProtocolDecodeError`s carrying `errorCode`: INVALID_REQUEST for request frames,
+ * CORRUPT_MESSAGE when the reader walks the records of a batch.
  */
 export class Reader {
   readonly buf: Buffer;
   pos: number;
   end: number;
+  readonly errorCode: number;
   private elementBudget: number;
 
-  constructor(buf: Buffer, pos = 0, end = buf.length) {
+  constructor(buf: Buffer, pos = 0, end = buf.length, errorCode: number = ErrorCode.INVALID_REQUEST) {
     this.buf = buf;
     this.pos = pos;
     this.end = end;
+    this.errorCode = errorCode;
     this.elementBudget = end - pos + 64;
+  }
+
+  /** The error to throw for malformed input, with this reader's error code. */
+  fail(message: string): ProtocolDecodeError {
+    return new ProtocolDecodeError(message, this.errorCode);
   }
 
   get remaining(): number {
@@ -28,7 +39,7 @@ export class Reader {
 
   private need(bytes: number, what: string): void {
     if (bytes > this.end - this.pos) {
-      throw new ProtocolDecodeError(`${what}: needs ${bytes} bytes but only ${this.end - this.pos} remain`);
+      throw this.fail(`${what}: needs ${bytes} bytes but only ${this.end - this.pos} remain`);
     }
   }
 
@@ -96,10 +107,10 @@ export class Reader {
     let value = 0;
     let shift = 0;
     for (;;) {
-      if (pos >= this.end) throw new ProtocolDecodeError('unsigned varint: truncated');
+      if (pos >= this.end) throw this.fail('unsigned varint: truncated');
       const byte = buf[pos++] as number;
       if (shift === 28) {
-        if (byte > 0x0f) throw new ProtocolDecodeError('unsigned varint: more than 32 bits');
+        if (byte > 0x0f) throw this.fail('unsigned varint: more than 32 bits');
         value += byte * 0x10000000;
         break;
       }
@@ -117,6 +128,38 @@ export class Reader {
     return (raw >>> 1) ^ -(raw & 1);
   }
 
+  /**
+   * Kafka's `varlong` as a JS number, for record timestamps and offsets (see the 2^53 note in
+   * `record-batch-header.ts`). Exact for every value within ±(2^53 - 1); anything beyond is
+   * rejected, never rounded. One-byte values, the common case for deltas, take a fast path.
+   */
+  readVarlongNumber(): number {
+    const buf = this.buf;
+    let pos = this.pos;
+    if (pos >= this.end) throw this.fail('varlong: truncated');
+    let byte = buf[pos++] as number;
+    if (byte < 0x80) {
+      this.pos = pos;
+      return (byte >>> 1) ^ -(byte & 1);
+    }
+    // The zig-zag value in two exact parts: bits 0-27 in `low`, bits 28-63 in `high`.
+    let low = byte & 0x7f;
+    let high = 0;
+    for (let i = 1; ; i++) {
+      if (i === 10) throw this.fail('varlong: more than 64 bits');
+      if (pos >= this.end) throw this.fail('varlong: truncated');
+      byte = buf[pos++] as number;
+      if (i < 4) low |= (byte & 0x7f) << (7 * i);
+      else high += (byte & 0x7f) * 2 ** (7 * (i - 4));
+      if (byte < 0x80) break;
+    }
+    const magnitude = high * 0x8000000 + (low >>> 1);
+    const value = (low & 1) === 0 ? magnitude : -magnitude - 1;
+    if (!Number.isSafeInteger(value)) throw this.fail('varlong: beyond the 2^53 range of JS numbers');
+    this.pos = pos;
+    return value;
+  }
+
   /** Zig-zag signed varint of at most 64 bits (Kafka's `varlong`). */
   readVarlong(): bigint {
     const buf = this.buf;
@@ -124,12 +167,12 @@ export class Reader {
     let value = 0n;
     let shift = 0n;
     for (;;) {
-      if (pos >= this.end) throw new ProtocolDecodeError('varlong: truncated');
+      if (pos >= this.end) throw this.fail('varlong: truncated');
       const byte = buf[pos++] as number;
       value |= BigInt(byte & 0x7f) << shift;
       if (byte < 0x80) break;
       shift += 7n;
-      if (shift > 63n) throw new ProtocolDecodeError('varlong: more than 64 bits');
+      if (shift > 63n) throw this.fail('varlong: more than 64 bits');
     }
     this.pos = pos;
     return BigInt.asIntN(64, (value >> 1n) ^ -(value & 1n));
@@ -151,7 +194,7 @@ export class Reader {
 
   readString(): string {
     const length = this.readInt16();
-    if (length < 0) throw new ProtocolDecodeError('string: null where a value is required');
+    if (length < 0) throw this.fail('string: null where a value is required');
     return this.utf8(length, 'string');
   }
 
@@ -163,7 +206,7 @@ export class Reader {
 
   readCompactString(): string {
     const length = this.readUVarint() - 1;
-    if (length < 0) throw new ProtocolDecodeError('compact string: null where a value is required');
+    if (length < 0) throw this.fail('compact string: null where a value is required');
     return this.utf8(length, 'compact string');
   }
 
@@ -175,7 +218,7 @@ export class Reader {
 
   readBytes(): Buffer {
     const length = this.readInt32();
-    if (length < 0) throw new ProtocolDecodeError('bytes: null where a value is required');
+    if (length < 0) throw this.fail('bytes: null where a value is required');
     return this.view(length, 'bytes');
   }
 
@@ -187,7 +230,7 @@ export class Reader {
 
   readCompactBytes(): Buffer {
     const length = this.readUVarint() - 1;
-    if (length < 0) throw new ProtocolDecodeError('compact bytes: null where a value is required');
+    if (length < 0) throw this.fail('compact bytes: null where a value is required');
     return this.view(length, 'compact bytes');
   }
 
@@ -213,10 +256,10 @@ export class Reader {
     // Every element of every array we decode takes at least one byte, except structs whose
     // fields are all absent in this version; the budget bounds those too.
     if (count > this.end - this.pos && count > this.elementBudget) {
-      throw new ProtocolDecodeError(`${what}: ${count} elements cannot fit in ${this.end - this.pos} bytes`);
+      throw this.fail(`${what}: ${count} elements cannot fit in ${this.end - this.pos} bytes`);
     }
     this.elementBudget -= count;
-    if (this.elementBudget < 0) throw new ProtocolDecodeError(`${what}: element budget exhausted`);
+    if (this.elementBudget < 0) throw this.fail(`${what}: element budget exhausted`);
     return count;
   }
 
@@ -238,7 +281,7 @@ export class Reader {
   readTaggedFieldCount(): number {
     const count = this.readUVarint();
     if (count * 2 > this.end - this.pos) {
-      throw new ProtocolDecodeError(`tagged fields: ${count} entries cannot fit in ${this.end - this.pos} bytes`);
+      throw this.fail(`tagged fields: ${count} entries cannot fit in ${this.end - this.pos} bytes`);
     }
     return count;
   }

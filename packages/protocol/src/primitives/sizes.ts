@@ -23,6 +23,17 @@ export function sizeOfVarlong(value: bigint): number {
   return size;
 }
 
+/** Size of a varlong holding a safe-integer JS number (see `Writer.writeVarlongNumber`). */
+export function sizeOfVarlongNumber(value: number): number {
+  let q = Math.floor((value >= 0 ? value : -value - 1) / 64);
+  let size = 1;
+  while (q > 0) {
+    q = Math.floor(q / 128);
+    size++;
+  }
+  return size;
+}
+
 export function utf8Length(value: string): number {
   return Buffer.byteLength(value, 'utf8');
 }

@@ -84,6 +84,23 @@ export class Writer {
     buf[this.pos++] = Number(v);
   }
 
+  /**
+   * A varlong from a safe-integer JS number. The zig-zag value 2q + sign can pass 2^53, so it is
+   * never formed: the first group takes six bits of q and the sign, the rest seven bits each.
+   */
+  writeVarlongNumber(value: number): void {
+    const buf = this.buf;
+    let q = value >= 0 ? value : -value - 1;
+    let group = (q % 64) * 2 + (value < 0 ? 1 : 0);
+    q = Math.floor(q / 64);
+    while (q > 0) {
+      buf[this.pos++] = group | 0x80;
+      group = q % 128;
+      q = Math.floor(q / 128);
+    }
+    buf[this.pos++] = group;
+  }
+
   writeString(value: string): void {
     const length = this.buf.write(value, this.pos + 2, 'utf8');
     this.buf.writeInt16BE(length, this.pos);
