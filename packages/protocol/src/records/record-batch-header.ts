@@ -67,6 +67,13 @@ export const CompressionType = {
 } as const;
 export type CompressionType = (typeof CompressionType)[keyof typeof CompressionType];
 
+/** Bit 3 of the attributes: whose clock the batch's timestamps are. */
+export const TimestampType = {
+  CREATE_TIME: 0,
+  LOG_APPEND_TIME: 1,
+} as const;
+export type TimestampType = (typeof TimestampType)[keyof typeof TimestampType];
+
 export const NO_PRODUCER_ID = -1;
 export const NO_PRODUCER_EPOCH = -1;
 export const NO_SEQUENCE = -1;
@@ -129,13 +136,19 @@ export function computeBatchCrc(buf: Buffer, pos: number, sizeInBytes: number): 
 
 /**
  * Validates the batch at `pos` without decoding its records: enough bytes, a sane length, magic
- * 2, a matching CRC, and internally consistent counts. Returns the header.
+ * 2, a matching CRC, and internally consistent counts. Returns the header. `verifyCrc: false`
+ * skips only the CRC (for bytes the caller has already verified, e.g. its own log).
  *
  * Errors follow Kafka: a CRC mismatch or truncation is CORRUPT_MESSAGE; a well-formed batch that
  * breaks the format's rules is INVALID_RECORD; another magic is UNSUPPORTED_FOR_MESSAGE_FORMAT.
  */
-export function validateBatch(buf: Buffer, pos: number, end = buf.length): RecordBatchHeader {
-  const available = end - pos;
+export function validateBatch(
+  buf: Buffer,
+  pos: number,
+  end = buf.length,
+  options: { readonly verifyCrc?: boolean } = {},
+): RecordBatchHeader {
+  const available = Math.min(end, buf.length) - pos;
   if (available < BatchHeader.SIZE) {
     if (available >= 17 && buf.readInt8(pos + BatchHeader.MAGIC) < CURRENT_MAGIC) {
       throw new KafkaError(ErrorCode.UNSUPPORTED_FOR_MESSAGE_FORMAT, 'message format v0/v1 is not supported');
@@ -158,7 +171,7 @@ export function validateBatch(buf: Buffer, pos: number, end = buf.length): Recor
     );
   }
   const header = readBatchHeader(buf, pos);
-  const crc = computeBatchCrc(buf, pos, sizeInBytes);
+  const crc = options.verifyCrc === false ? header.crc : computeBatchCrc(buf, pos, sizeInBytes);
   if (crc !== header.crc) {
     throw new KafkaError(
       ErrorCode.CORRUPT_MESSAGE,
@@ -201,6 +214,12 @@ export function isTransactional(attributes: number): boolean {
 
 export function isControl(attributes: number): boolean {
   return (attributes & BatchAttributes.CONTROL) !== 0;
+}
+
+export function timestampTypeOf(attributes: number): TimestampType {
+  return (attributes & BatchAttributes.TIMESTAMP_TYPE_LOG_APPEND) !== 0
+    ? TimestampType.LOG_APPEND_TIME
+    : TimestampType.CREATE_TIME;
 }
 
 export function isLogAppendTime(attributes: number): boolean {
