@@ -1,0 +1,1010 @@
+import * as fs from 'node:fs';
+import { join } from 'node:path';
+import {
+  BatchAttributes,
+  BatchHeader,
+  computeBatchCrc,
+  ErrorCode,
+  isControl,
+  isTransactional,
+  KafkaError,
+  patchBaseOffset,
+  patchPartitionLeaderEpoch,
+  type RecordBatchHeader,
+  validateBatch,
+} from '@samsa/protocol';
+import { PartitionMetadataFile } from '../checkpoint/partition-metadata-file.js';
+import { LeaderEpochFileCache } from '../epoch/leader-epoch-file-cache.js';
+import type { AbortedTransaction } from '../index/transaction-index.js';
+import type { AppendOrigin, CompletedTxn, ProducerAppendInfo } from '../producer/producer-append-info.js';
+import { type ProducerStateInfo, ProducerStateManager } from '../producer/producer-state-manager.js';
+import { batchRecords } from '../records/batch-records.js';
+import { defaultFdatasync, type FsyncFn } from '../util/file-ops.js';
+import { writeInt64 } from '../util/int64.js';
+import { DELETED_FILE_SUFFIX, LEADER_EPOCH_CHECKPOINT_FILE, PARTITION_METADATA_FILE } from '../util/log-file-utils.js';
+import { type Logger, noopLogger, prefixedLogger } from '../util/logger.js';
+import type { Time } from '../util/time.js';
+import { hasDeletePolicy, isCompacted, type LogConfig, validateLogConfig } from './log-config.js';
+import { loadLog, newSegment } from './log-loader.js';
+import type { AppendedBatch, LogSegment } from './log-segment.js';
+import { rebuildProducerStateSync } from './producer-state-rebuild.js';
+import { lastSequenceOf, readEndTxnMarker } from './producer-state-replay.js';
+
+/** ListOffsets special timestamps (Kafka's `ListOffsetsRequest`). */
+export const ListOffsetsTimestamp = {
+  LATEST: -1,
+  EARLIEST: -2,
+  MAX_TIMESTAMP: -3,
+  EARLIEST_LOCAL: -4,
+} as const;
+
+export interface LogOpenOptions {
+  /** The partition directory, `<logDir>/<topic>-<partition>`. */
+  readonly dir: string;
+  readonly topic: string;
+  readonly partition: number;
+  /** Recorded in (and checked against) `partition.metadata`. */
+  readonly topicId?: string;
+  readonly config: LogConfig;
+  readonly time: Time;
+  readonly recoveryPoint?: number;
+  readonly logStartOffset?: number;
+  /** From `replication-offset-checkpoint`; clamped to [logStartOffset, logEndOffset]. */
+  readonly highWatermark?: number;
+  readonly hadCleanShutdown: boolean;
+  readonly producerIdExpirationMs?: number;
+  readonly logger?: Logger;
+  /** Replaces fdatasync (tests count syncs with it). */
+  readonly fsync?: FsyncFn;
+}
+
+export interface AppendInfo {
+  /** Offset of the first record appended (or of the original batch for a duplicate); -1 if nothing was appended. */
+  readonly firstOffset: number;
+  readonly lastOffset: number;
+  /** The broker time written into the batches when the topic uses LogAppendTime, else -1. */
+  readonly logAppendTimeMs: number;
+  readonly logStartOffset: number;
+  readonly recordCount: number;
+  readonly validBytes: number;
+  /** Largest batch timestamp appended, -1 if none. */
+  readonly maxTimestamp: number;
+  /** Set when the batch was a retry of one already in the log; nothing was appended. */
+  readonly duplicate?: true;
+}
+
+export interface ReadOptions {
+  readonly maxBytes: number;
+  /** Exclusive upper bound: no batch whose base offset is at or beyond it is returned (HW or LSO). */
+  readonly maxOffset?: number;
+  /** Return the first batch even if it is larger than maxBytes. */
+  readonly minOneMessage?: boolean;
+}
+
+export interface FetchDataInfo {
+  /** The offset asked for. */
+  readonly fetchOffset: number;
+  /** Whole batches, possibly empty. */
+  readonly records: Buffer;
+  /** Base offset of the first batch returned (may be below fetchOffset); fetchOffset if empty. */
+  readonly firstOffset: number;
+  /** True if records is empty only because the first batch exceeds maxBytes. */
+  readonly firstEntryIncomplete: boolean;
+}
+
+export interface TimestampAndOffset {
+  readonly offset: number;
+  readonly timestamp: number;
+  /** The leader epoch of the batch holding the offset, undefined if unknown. */
+  readonly leaderEpoch: number | undefined;
+}
+
+interface PendingDelete {
+  readonly segments: LogSegment[];
+  readonly timer: NodeJS.Timeout;
+  readonly run: () => Promise<void>;
+}
+
+/**
+ * A partition's log (Kafka's `UnifiedLog` + `LocalLog`): an ordered list of segments, the
+ * offsets that describe it, the leader epoch cache and producer state.
+ *
+ * Offsets: logStartOffset ≤ highWatermark ≤ logEndOffset (LEO, the next offset to assign);
+ * lastStableOffset ≤ highWatermark; recoveryPoint ≤ LEO is the offset below which everything is
+ * known fsynced. Offsets, timestamps and producer IDs are JS numbers, exact below 2^53.
+ *
+ * Concurrency model (Node's single thread): every method that changes the log (appends, roll,
+ * truncation, config and offset updates) is synchronous and therefore atomic with respect to
+ * every other caller. Asynchronous methods (read, flush, deleteOldSegments, close) capture what
+ * they need synchronously and then only await I/O on file descriptors that are reference-counted,
+ * so a concurrent roll, retention or truncation cannot close a file under them. Segments removed
+ * from the log are renamed `.deleted` and their files deleted `fileDeleteDelayMs` later (and
+ * only once no read holds them). The broker may call anything at any time; there is no lock.
+ */
+export class Log {
+  readonly topic: string;
+  readonly partition: number;
+  readonly dir: string;
+  private _config: LogConfig;
+  private readonly time: Time;
+  private readonly logger: Logger;
+  private readonly fsync: FsyncFn;
+  private segments: LogSegment[];
+  private _logStartOffset: number;
+  private _logEndOffset: number;
+  private _highWatermark: number;
+  private _recoveryPoint: number;
+  readonly leaderEpochCache: LeaderEpochFileCache;
+  readonly producerState: ProducerStateManager;
+  private _topicId: string | undefined;
+  private unflushedMessages = 0;
+  private _lastFlushTimeMs: number;
+  private flushQueued: Promise<void> | undefined;
+  private flushRunning: Promise<void> | undefined;
+  private readonly pendingDeletes = new Set<PendingDelete>();
+  private closed = false;
+
+  private constructor(
+    opts: LogOpenOptions,
+    leaderEpochCache: LeaderEpochFileCache,
+    producerState: ProducerStateManager,
+    loaded: { segments: LogSegment[]; logStartOffset: number; recoveryPoint: number; nextOffset: number },
+    logger: Logger,
+    fsync: FsyncFn,
+  ) {
+    this.topic = opts.topic;
+    this.partition = opts.partition;
+    this.dir = opts.dir;
+    this._config = opts.config;
+    this.time = opts.time;
+    this.logger = logger;
+    this.fsync = fsync;
+    this.leaderEpochCache = leaderEpochCache;
+    this.producerState = producerState;
+    this.segments = loaded.segments;
+    this._logStartOffset = loaded.logStartOffset;
+    this._logEndOffset = loaded.nextOffset;
+    this._recoveryPoint = loaded.recoveryPoint;
+    this._highWatermark = clamp(opts.highWatermark ?? loaded.logStartOffset, loaded.logStartOffset, loaded.nextOffset);
+    this._lastFlushTimeMs = opts.time.milliseconds();
+    producerState.onHighWatermarkUpdated(this._highWatermark);
+  }
+
+  /** Opens (creating if needed) the log in `opts.dir`, recovering it if the shutdown was unclean. */
+  static async open(opts: LogOpenOptions): Promise<Log> {
+    validateLogConfig(opts.config);
+    const logger = prefixedLogger(opts.logger ?? noopLogger, `[Log partition=${opts.topic}-${opts.partition}]`);
+    const fsync = opts.fsync ?? defaultFdatasync;
+    const start = opts.time.milliseconds();
+    fs.mkdirSync(opts.dir, { recursive: true });
+    let logRef: Log | undefined;
+    const leaderEpochCache = new LeaderEpochFileCache(
+      join(opts.dir, LEADER_EPOCH_CHECKPOINT_FILE),
+      () => logRef?.logEndOffset ?? -1,
+      logger,
+    );
+    const producerState = new ProducerStateManager({
+      dir: opts.dir,
+      time: opts.time,
+      ...(opts.producerIdExpirationMs !== undefined ? { producerIdExpirationMs: opts.producerIdExpirationMs } : {}),
+      logger,
+      fsync,
+    });
+    const loaded = await loadLog({
+      dir: opts.dir,
+      config: opts.config,
+      time: opts.time,
+      hadCleanShutdown: opts.hadCleanShutdown,
+      recoveryPointCheckpoint: opts.recoveryPoint ?? 0,
+      logStartOffsetCheckpoint: opts.logStartOffset ?? 0,
+      producerState,
+      leaderEpochCache,
+      fsync,
+      logger,
+    });
+    const log = new Log(opts, leaderEpochCache, producerState, loaded, logger, fsync);
+    logRef = log;
+    await log.initTopicId(opts.topicId);
+    logger.info(
+      `loaded log with ${loaded.segments.length} segment(s), logStartOffset=${log.logStartOffset}, ` +
+        `logEndOffset=${log.logEndOffset} in ${opts.time.milliseconds() - start} ms`,
+    );
+    return log;
+  }
+
+  private async initTopicId(topicId: string | undefined): Promise<void> {
+    const file = new PartitionMetadataFile(join(this.dir, PARTITION_METADATA_FILE));
+    const existing = file.read();
+    if (topicId === undefined) {
+      this._topicId = existing;
+      return;
+    }
+    if (existing !== undefined && existing !== topicId) {
+      throw new KafkaError(
+        ErrorCode.INCONSISTENT_TOPIC_ID,
+        `partition ${this.topic}-${this.partition} has topic ID ${existing} on disk, not ${topicId}`,
+      );
+    }
+    if (existing === undefined) await file.write(topicId);
+    this._topicId = topicId;
+  }
+
+  get topicId(): string | undefined {
+    return this._topicId;
+  }
+
+  get config(): LogConfig {
+    return this._config;
+  }
+
+  updateConfig(config: LogConfig): void {
+    validateLogConfig(config);
+    this._config = config;
+  }
+
+  get logStartOffset(): number {
+    return this._logStartOffset;
+  }
+
+  get logEndOffset(): number {
+    return this._logEndOffset;
+  }
+
+  get highWatermark(): number {
+    return this._highWatermark;
+  }
+
+  get recoveryPoint(): number {
+    return this._recoveryPoint;
+  }
+
+  get lastFlushTimeMs(): number {
+    return this._lastFlushTimeMs;
+  }
+
+  get unflushedMessageCount(): number {
+    return this.unflushedMessages;
+  }
+
+  /** Sets the HW, clamped to [logStartOffset, logEndOffset]; returns the value set. */
+  updateHighWatermark(offset: number): number {
+    const hw = clamp(offset, this._logStartOffset, this._logEndOffset);
+    this._highWatermark = hw;
+    this.producerState.onHighWatermarkUpdated(hw);
+    return hw;
+  }
+
+  /** First offset of the earliest transaction that is undecided (or decided above the HW), else the HW. */
+  get lastStableOffset(): number {
+    const unstable = this.producerState.firstUnstableOffset();
+    return unstable === undefined ? this._highWatermark : Math.min(unstable, this._highWatermark);
+  }
+
+  get size(): number {
+    let total = 0;
+    for (const s of this.segments) total += s.size;
+    return total;
+  }
+
+  get numberOfSegments(): number {
+    return this.segments.length;
+  }
+
+  get activeSegment(): LogSegment {
+    return this.segments[this.segments.length - 1] as LogSegment;
+  }
+
+  /** A snapshot of the segment list, oldest first. */
+  logSegments(): readonly LogSegment[] {
+    return this.segments.slice();
+  }
+
+  activeProducers(): ProducerStateInfo[] {
+    return this.producerState.activeProducers();
+  }
+
+  private ensureOpen(): void {
+    if (this.closed)
+      throw new KafkaError(ErrorCode.KAFKA_STORAGE_ERROR, `log ${this.topic}-${this.partition} is closed`);
+  }
+
+  /**
+   * Appends a produce request's records: validates each batch header and CRC, assigns offsets
+   * and the leader epoch in place in `records`, applies LogAppendTime, checks sizes, timestamps
+   * and producer state, then writes synchronously. A duplicate (a retry of one of the producer's
+   * last 5 batches) returns the original offsets and appends nothing. On any error the log is
+   * unchanged.
+   */
+  appendAsLeader(records: Buffer, leaderEpoch: number, origin: AppendOrigin = 'client'): AppendInfo {
+    return this.append(records, origin, true, leaderEpoch);
+  }
+
+  /**
+   * Appends batches replicated from the leader: offsets and epochs are kept as they are; they must
+   * start at or after the log end offset and increase.
+   */
+  appendAsFollower(records: Buffer): AppendInfo {
+    return this.append(records, 'replication', false, -1);
+  }
+
+  private append(records: Buffer, origin: AppendOrigin, assignOffsets: boolean, leaderEpoch: number): AppendInfo {
+    this.ensureOpen();
+    const config = this._config;
+    const now = this.time.milliseconds();
+    const logAppendTime = assignOffsets && config.messageTimestampType === 'LogAppendTime';
+    const headers: RecordBatchHeader[] = [];
+    const batches: AppendedBatch[] = [];
+    let nextOffset = this._logEndOffset;
+    let firstOffset = -1;
+    let lastOffset = -1;
+    let recordCount = 0;
+    let maxTimestamp = -1;
+    let pos = 0;
+    while (pos < records.length) {
+      let h = validateBatch(records, pos);
+      const size = h.sizeInBytes;
+      if (origin !== 'replication' && size > config.maxMessageBytes) {
+        throw new KafkaError(
+          ErrorCode.MESSAGE_TOO_LARGE,
+          `record batch of ${size} bytes exceeds max.message.bytes ${config.maxMessageBytes}`,
+        );
+      }
+      if (origin === 'client') validateClientBatch(h);
+      if (isTransactional(h.attributes) && h.producerId < 0) {
+        throw new KafkaError(ErrorCode.INVALID_RECORD, 'transactional batch without a producer ID');
+      }
+      if (assignOffsets) {
+        patchBaseOffset(records, pos, nextOffset);
+        patchPartitionLeaderEpoch(records, pos, leaderEpoch);
+        if (logAppendTime) {
+          records.writeInt16BE(h.attributes | BatchAttributes.TIMESTAMP_TYPE_LOG_APPEND, pos + BatchHeader.ATTRIBUTES);
+          writeInt64(records, now, pos + BatchHeader.MAX_TIMESTAMP);
+          records.writeUInt32BE(computeBatchCrc(records, pos, size), pos + BatchHeader.CRC);
+        } else {
+          this.validateTimestamps(h, now);
+        }
+        h = {
+          ...h,
+          baseOffset: nextOffset,
+          partitionLeaderEpoch: leaderEpoch,
+          ...(logAppendTime
+            ? { maxTimestamp: now, attributes: h.attributes | BatchAttributes.TIMESTAMP_TYPE_LOG_APPEND }
+            : {}),
+        };
+      } else if (h.baseOffset < nextOffset) {
+        throw new KafkaError(
+          ErrorCode.INVALID_RECORD,
+          `out of order offsets: batch at ${h.baseOffset} appended to a log ending at ${nextOffset}`,
+        );
+      }
+      if (assignOffsets && isCompacted(config) && !isControl(h.attributes)) checkKeysPresent(h, records, pos);
+      const batchLast = h.baseOffset + h.lastOffsetDelta;
+      if (firstOffset < 0) firstOffset = h.baseOffset;
+      lastOffset = batchLast;
+      nextOffset = batchLast + 1;
+      recordCount += h.recordsCount;
+      if (h.maxTimestamp > maxTimestamp) maxTimestamp = h.maxTimestamp;
+      headers.push(h);
+      batches.push({ position: pos, size, lastOffset: batchLast, maxTimestamp: h.maxTimestamp });
+      pos += size;
+    }
+    if (batches.length === 0) {
+      return {
+        firstOffset: -1,
+        lastOffset: -1,
+        logAppendTimeMs: -1,
+        logStartOffset: this._logStartOffset,
+        recordCount: 0,
+        validBytes: 0,
+        maxTimestamp: -1,
+      };
+    }
+    if (records.length > config.segmentBytes) {
+      throw new KafkaError(
+        ErrorCode.RECORD_LIST_TOO_LARGE,
+        `message batch of ${records.length} bytes exceeds segment.bytes ${config.segmentBytes}`,
+      );
+    }
+
+    // Producer state: validate everything before writing anything.
+    const updates = new Map<number, ProducerAppendInfo>();
+    const completedTxns: CompletedTxn[] = [];
+    for (const h of headers) {
+      if (h.producerId < 0) continue;
+      if (origin === 'client') {
+        const duplicate = this.producerState
+          .lastEntry(h.producerId)
+          ?.findDuplicateBatch(h.producerEpoch, h.baseSequence, lastSequenceOf(h));
+        if (duplicate !== undefined) {
+          const dupFirst = duplicate.lastOffset - duplicate.offsetDelta;
+          return {
+            firstOffset: dupFirst,
+            lastOffset: duplicate.lastOffset,
+            logAppendTimeMs: logAppendTime ? duplicate.timestamp : -1,
+            logStartOffset: this._logStartOffset,
+            recordCount: 0,
+            validBytes: 0,
+            maxTimestamp: duplicate.timestamp,
+            duplicate: true,
+          };
+        }
+      }
+      let info = updates.get(h.producerId);
+      if (info === undefined) {
+        info = this.producerState.prepareUpdate(h.producerId, origin);
+        updates.set(h.producerId, info);
+      }
+      if (isControl(h.attributes)) {
+        const marker = readEndTxnMarker(h, records, batches[headers.indexOf(h)]?.position ?? 0);
+        if (marker !== undefined) {
+          const completed = info.appendEndTxnMarker(marker, h.producerEpoch, h.baseOffset, h.maxTimestamp);
+          if (completed !== undefined) completedTxns.push(completed);
+        }
+      } else {
+        info.appendDataBatch(
+          h.producerEpoch,
+          h.baseSequence,
+          lastSequenceOf(h),
+          h.maxTimestamp,
+          h.baseOffset,
+          h.baseOffset + h.lastOffsetDelta,
+          isTransactional(h.attributes),
+        );
+      }
+    }
+
+    const segment = this.maybeRoll(records.length, maxTimestamp, firstOffset, lastOffset, now);
+    try {
+      segment.append(lastOffset, records, batches, now);
+    } catch (err) {
+      throw new KafkaError(ErrorCode.KAFKA_STORAGE_ERROR, `append to ${segment.logPath} failed`, { cause: err });
+    }
+
+    for (const h of headers) {
+      if (h.partitionLeaderEpoch >= 0) {
+        const latest = this.leaderEpochCache.latestEpoch;
+        if (latest === undefined || h.partitionLeaderEpoch > latest) {
+          this.leaderEpochCache.assign(h.partitionLeaderEpoch, h.baseOffset);
+        }
+      }
+    }
+    for (const info of updates.values()) this.producerState.update(info);
+    for (const txn of completedTxns) {
+      if (txn.isAborted) {
+        segment.txnIndex.append({
+          producerId: txn.producerId,
+          firstOffset: txn.firstOffset,
+          lastOffset: txn.lastOffset,
+          lastStableOffset: this.producerState.lastStableOffset(txn),
+        });
+      }
+      this.producerState.completeTxn(txn);
+    }
+    this._logEndOffset = lastOffset + 1;
+    this.producerState.updateMapEndOffset(this._logEndOffset);
+    this.unflushedMessages += recordCount;
+    if (this.unflushedMessages >= config.flushMessages) this.flushInBackground();
+    return {
+      firstOffset,
+      lastOffset,
+      logAppendTimeMs: logAppendTime ? now : -1,
+      logStartOffset: this._logStartOffset,
+      recordCount,
+      validBytes: records.length,
+      maxTimestamp,
+    };
+  }
+
+  /**
+   * CreateTime bounds (message.timestamp.before/after.max.ms), checked on the batch header only:
+   * its first and max timestamps. Kafka checks every record; records between them are not seen.
+   */
+  private validateTimestamps(h: RecordBatchHeader, now: number): void {
+    const { messageTimestampBeforeMaxMs: before, messageTimestampAfterMaxMs: after } = this._config;
+    for (const ts of [h.baseTimestamp, h.maxTimestamp]) {
+      if (ts < 0) continue;
+      if (now - ts > before || ts - now > after) {
+        throw new KafkaError(
+          ErrorCode.INVALID_TIMESTAMP,
+          `timestamp ${ts} of a batch is out of range (now ${now}, before.max ${before}, after.max ${after})`,
+        );
+      }
+    }
+  }
+
+  private maybeRoll(
+    messagesSize: number,
+    maxTimestampInMessages: number,
+    firstOffset: number,
+    maxOffsetInMessages: number,
+    nowMs: number,
+  ): LogSegment {
+    const active = this.activeSegment;
+    const c = this._config;
+    if (
+      active.shouldRoll({
+        segmentBytes: c.segmentBytes,
+        segmentMs: c.segmentMs,
+        messagesSize,
+        maxTimestampInMessages,
+        maxOffsetInMessages,
+        nowMs,
+      })
+    ) {
+      return this.roll(firstOffset);
+    }
+    return active;
+  }
+
+  /**
+   * Starts a new active segment at max(expectedNextOffset, LEO). The old one gets its final index
+   * entries and is fsynced in the background (as Kafka schedules it); a producer snapshot is
+   * taken at the new base offset.
+   */
+  roll(expectedNextOffset?: number): LogSegment {
+    this.ensureOpen();
+    const newOffset = Math.max(expectedNextOffset ?? 0, this._logEndOffset);
+    const active = this.activeSegment;
+    if (active.baseOffset === newOffset && active.size === 0) return active;
+    if (active.baseOffset >= newOffset) {
+      throw new KafkaError(
+        ErrorCode.KAFKA_STORAGE_ERROR,
+        `cannot roll to offset ${newOffset}: active segment starts at ${active.baseOffset}`,
+      );
+    }
+    active.onBecomeInactiveSegment();
+    this.producerState.updateMapEndOffset(newOffset);
+    this.producerState.takeSnapshot();
+    const segment = newSegment(this.dir, newOffset, this._config, this.time, this.fsync, this.logger);
+    this.segments.push(segment);
+    this.logger.debug(`rolled new segment at offset ${newOffset}`);
+    this.flushInBackground();
+    return segment;
+  }
+
+  private flushInBackground(): void {
+    this.flush().catch((err: Error) => this.logger.error(`background flush failed: ${err.message}`));
+  }
+
+  /**
+   * Group commit: resolves once everything appended before the call is fsynced. Callers arriving
+   * while no sync is queued share the next one; at most one sync runs at a time, so N concurrent
+   * callers cause one or two fdatasync rounds. Advances the recovery point.
+   */
+  flush(): Promise<void> {
+    if (this.flushQueued !== undefined) return this.flushQueued;
+    const previous = this.flushRunning ?? Promise.resolve();
+    const queued = previous
+      .catch(() => {})
+      .then(() => {
+        // From here on, later callers queue a new flush: this one captures the state now.
+        this.flushQueued = undefined;
+        const run = this.doFlush();
+        this.flushRunning = run;
+        return run.finally(() => {
+          if (this.flushRunning === run) this.flushRunning = undefined;
+        });
+      });
+    this.flushQueued = queued;
+    return queued;
+  }
+
+  private async doFlush(): Promise<void> {
+    if (this.closed) return;
+    const targetOffset = this._logEndOffset;
+    const flushedMessages = this.unflushedMessages;
+    const dirty = this.segments.filter((s) => s.needsFlush);
+    await Promise.all(dirty.map((s) => s.flush()));
+    await Promise.all([this.producerState.flush(), this.leaderEpochCache.flush()]);
+    if (targetOffset > this._recoveryPoint) this._recoveryPoint = Math.min(targetOffset, this._logEndOffset);
+    this.unflushedMessages = Math.max(0, this.unflushedMessages - flushedMessages);
+    this._lastFlushTimeMs = this.time.milliseconds();
+  }
+
+  /**
+   * Reads whole batches from the batch containing startOffset. Empty at the log end or when
+   * startOffset ≥ maxOffset; OFFSET_OUT_OF_RANGE below logStartOffset or beyond the end.
+   */
+  async read(startOffset: number, opts: ReadOptions): Promise<FetchDataInfo> {
+    this.ensureOpen();
+    const leo = this._logEndOffset;
+    if (startOffset < this._logStartOffset || startOffset > leo) {
+      throw new KafkaError(
+        ErrorCode.OFFSET_OUT_OF_RANGE,
+        `offset ${startOffset} is outside [${this._logStartOffset}, ${leo}] of ${this.topic}-${this.partition}`,
+      );
+    }
+    const maxOffset = Math.min(opts.maxOffset ?? leo, leo);
+    const empty: FetchDataInfo = {
+      fetchOffset: startOffset,
+      records: Buffer.alloc(0),
+      firstOffset: startOffset,
+      firstEntryIncomplete: false,
+    };
+    if (startOffset >= maxOffset) return empty;
+    const segments = this.segments.slice();
+    let i = floorIndex(segments, startOffset);
+    if (i < 0) i = 0;
+    for (; i < segments.length; i++) {
+      const segment = segments[i] as LogSegment;
+      if (segment.baseOffset >= maxOffset) break;
+      if (segment.isClosed) continue;
+      const result = await segment.read(startOffset, opts.maxBytes, maxOffset, opts.minOneMessage ?? false);
+      if (result === undefined) continue;
+      return {
+        fetchOffset: startOffset,
+        records: result.records,
+        firstOffset: result.firstOffset,
+        firstEntryIncomplete: result.records.length === 0,
+      };
+    }
+    return empty;
+  }
+
+  /**
+   * ListOffsets: the special targets (LATEST, EARLIEST, MAX_TIMESTAMP, EARLIEST_LOCAL) or the first
+   * offset whose record timestamp is ≥ timestampMs, using the time index. Undefined if no record
+   * is that recent. Synchronous: reads a few batch headers and one batch from the page cache.
+   */
+  fetchOffsetByTimestamp(timestampMs: number): TimestampAndOffset | undefined {
+    this.ensureOpen();
+    if (timestampMs === ListOffsetsTimestamp.EARLIEST || timestampMs === ListOffsetsTimestamp.EARLIEST_LOCAL) {
+      const offset = this._logStartOffset;
+      return { offset, timestamp: -1, leaderEpoch: this.leaderEpochCache.epochForOffset(offset) };
+    }
+    if (timestampMs === ListOffsetsTimestamp.LATEST) {
+      return { offset: this._logEndOffset, timestamp: -1, leaderEpoch: this.leaderEpochCache.latestEpoch };
+    }
+    if (timestampMs === ListOffsetsTimestamp.MAX_TIMESTAMP) return this.offsetOfMaxTimestamp();
+    if (timestampMs < 0) return undefined;
+    for (const segment of this.segments.slice()) {
+      if (segment.largestTimestamp < timestampMs) continue;
+      const batch = segment.findBatchByTimestamp(timestampMs, this._logStartOffset);
+      if (batch === undefined) continue;
+      const h = batch.header;
+      const epoch = h.partitionLeaderEpoch >= 0 ? h.partitionLeaderEpoch : undefined;
+      if ((h.attributes & BatchAttributes.TIMESTAMP_TYPE_LOG_APPEND) !== 0) {
+        return { offset: Math.max(h.baseOffset, this._logStartOffset), timestamp: h.maxTimestamp, leaderEpoch: epoch };
+      }
+      const records = batchRecords(h, batch.buf, batch.pos);
+      if (records === undefined) {
+        // Compressed and no codec registered: the batch is the best answer available.
+        return { offset: Math.max(h.baseOffset, this._logStartOffset), timestamp: h.maxTimestamp, leaderEpoch: epoch };
+      }
+      for (const r of records) {
+        const offset = h.baseOffset + r.offsetDelta;
+        const ts = h.baseTimestamp + r.timestampDelta;
+        if (ts >= timestampMs && offset >= this._logStartOffset) return { offset, timestamp: ts, leaderEpoch: epoch };
+      }
+    }
+    return undefined;
+  }
+
+  private offsetOfMaxTimestamp(): TimestampAndOffset | undefined {
+    let best: LogSegment | undefined;
+    for (const s of this.segments) if (best === undefined || s.maxTimestamp > best.maxTimestamp) best = s;
+    if (best === undefined || best.maxTimestamp < 0) return undefined;
+    const target = best.maxTimestamp;
+    const batch = best.readBatchAt(best.offsetOfMaxTimestamp);
+    if (batch === undefined) return undefined;
+    const h = batch.header;
+    const epoch = h.partitionLeaderEpoch >= 0 ? h.partitionLeaderEpoch : undefined;
+    const records =
+      (h.attributes & BatchAttributes.TIMESTAMP_TYPE_LOG_APPEND) === 0
+        ? batchRecords(h, batch.buf, batch.pos)
+        : undefined;
+    if (records !== undefined) {
+      for (const r of records) {
+        if (h.baseTimestamp + r.timestampDelta === target) {
+          return { offset: h.baseOffset + r.offsetDelta, timestamp: target, leaderEpoch: epoch };
+        }
+      }
+    }
+    return { offset: h.baseOffset, timestamp: target, leaderEpoch: epoch };
+  }
+
+  /** Aborted transactions overlapping [startOffset, upperBoundOffset), from the txn indexes (read_committed). */
+  collectAbortedTransactions(startOffset: number, upperBoundOffset: number): AbortedTransaction[] {
+    const result: AbortedTransaction[] = [];
+    const segments = this.segments.slice();
+    let i = Math.max(0, floorIndex(segments, startOffset));
+    for (; i < segments.length; i++) {
+      const segment = segments[i] as LogSegment;
+      if (segment.baseOffset >= upperBoundOffset && i > 0) break;
+      const search = segment.txnIndex.collectAbortedTxns(startOffset, upperBoundOffset);
+      for (const t of search.abortedTransactions) result.push({ producerId: t.producerId, firstOffset: t.firstOffset });
+      if (search.isComplete) break;
+    }
+    return result;
+  }
+
+  /**
+   * DeleteRecords: moves logStartOffset up to `offset` (≤ HW; -1 means the HW) and deletes the
+   * segments now wholly below it. Returns the new log start offset.
+   */
+  async deleteRecordsBefore(offset: number): Promise<number> {
+    this.ensureOpen();
+    const target = offset === -1 ? this._highWatermark : offset;
+    if (target < 0 || target > this._highWatermark) {
+      throw new KafkaError(
+        ErrorCode.OFFSET_OUT_OF_RANGE,
+        `cannot delete records before ${offset}: the high watermark of ${this.topic}-${this.partition} is ${this._highWatermark}`,
+      );
+    }
+    this.maybeIncrementLogStartOffset(target);
+    await this.deleteLogStartOffsetBreachedSegments();
+    return this._logStartOffset;
+  }
+
+  private maybeIncrementLogStartOffset(newLogStartOffset: number): void {
+    if (newLogStartOffset <= this._logStartOffset) return;
+    this._logStartOffset = newLogStartOffset;
+    if (this._highWatermark < newLogStartOffset) this._highWatermark = newLogStartOffset;
+    if (this._recoveryPoint < newLogStartOffset) this._recoveryPoint = newLogStartOffset;
+    this.leaderEpochCache.truncateFromStart(newLogStartOffset);
+    this.producerState.onLogStartOffsetIncremented(newLogStartOffset);
+  }
+
+  /**
+   * Retention (Kafka's `deleteOldSegments`): with the 'delete' policy, segments whose largest
+   * timestamp is older than retentionMs, then oldest segments while the log exceeds
+   * retentionBytes; always, segments wholly below logStartOffset. Only segments entirely below the
+   * high watermark qualify. The active segment is deleted (after rolling) only if non-empty and
+   * it qualifies itself. Returns the number of segments deleted.
+   */
+  async deleteOldSegments(): Promise<number> {
+    if (this.closed) return 0;
+    let deleted = 0;
+    if (hasDeletePolicy(this._config)) {
+      deleted += await this.deleteRetentionMsBreachedSegments();
+      deleted += await this.deleteRetentionSizeBreachedSegments();
+    }
+    deleted += await this.deleteLogStartOffsetBreachedSegments();
+    return deleted;
+  }
+
+  private async deleteRetentionMsBreachedSegments(): Promise<number> {
+    const retentionMs = this._config.retentionMs;
+    if (retentionMs < 0) return 0;
+    const now = this.time.milliseconds();
+    return this.deleteSegmentsMatching((s) => now - s.largestTimestamp > retentionMs, 'retention time');
+  }
+
+  private async deleteRetentionSizeBreachedSegments(): Promise<number> {
+    const retentionBytes = this._config.retentionBytes;
+    if (retentionBytes < 0) return 0;
+    let diff = this.size - retentionBytes;
+    if (diff <= 0) return 0;
+    return this.deleteSegmentsMatching((s) => {
+      if (diff - s.size >= 0) {
+        diff -= s.size;
+        return true;
+      }
+      return false;
+    }, 'retention size');
+  }
+
+  private async deleteLogStartOffsetBreachedSegments(): Promise<number> {
+    return this.deleteSegmentsMatching(
+      (_s, next) => next !== undefined && next.baseOffset <= this._logStartOffset,
+      'log start offset',
+    );
+  }
+
+  private async deleteSegmentsMatching(
+    predicate: (s: LogSegment, next: LogSegment | undefined) => boolean,
+    reason: string,
+  ): Promise<number> {
+    const deletable: LogSegment[] = [];
+    const segments = this.segments;
+    for (let i = 0; i < segments.length; i++) {
+      const s = segments[i] as LogSegment;
+      const next = segments[i + 1];
+      const isLastAndEmpty = next === undefined && s.size === 0;
+      const upper = next === undefined ? this._logEndOffset : next.baseOffset;
+      if (!isLastAndEmpty && this._highWatermark >= upper && predicate(s, next)) deletable.push(s);
+      else break;
+    }
+    if (deletable.length === 0) return 0;
+    if (deletable.length === this.segments.length) this.roll();
+    this.removeAndDeleteSegments(deletable, reason);
+    this.maybeIncrementLogStartOffset((this.segments[0] as LogSegment).baseOffset);
+    return deletable.length;
+  }
+
+  /** Removes segments from the log now; their files go `.deleted` and vanish after fileDeleteDelayMs. */
+  private removeAndDeleteSegments(toDelete: readonly LogSegment[], reason: string): void {
+    const set = new Set(toDelete);
+    this.segments = this.segments.filter((s) => !set.has(s));
+    for (const s of toDelete) {
+      this.logger.info(`deleting segment ${s.baseOffset} (${reason})`);
+      try {
+        s.changeFileSuffixes('', DELETED_FILE_SUFFIX);
+      } catch (err) {
+        this.logger.warn(`could not rename segment ${s.baseOffset} for deletion: ${(err as Error).message}`);
+      }
+    }
+    this.scheduleDelete(toDelete.slice());
+  }
+
+  private scheduleDelete(segments: LogSegment[]): void {
+    const run = async (): Promise<void> => {
+      this.pendingDeletes.delete(pending);
+      clearTimeout(pending.timer);
+      for (const s of segments) {
+        s.closeHandlers();
+        await s.whenClosed();
+        try {
+          s.deleteFiles();
+        } catch (err) {
+          this.logger.warn(`could not delete segment ${s.baseOffset}: ${(err as Error).message}`);
+        }
+      }
+    };
+    const timer = setTimeout(() => {
+      run().catch((err: Error) => this.logger.error(`segment deletion failed: ${err.message}`));
+    }, this._config.fileDeleteDelayMs);
+    timer.unref();
+    const pending: PendingDelete = { segments, timer, run };
+    this.pendingDeletes.add(pending);
+  }
+
+  /** Deletes now the files of segments waiting for fileDeleteDelayMs (tests, shutdown). */
+  async completePendingDeletes(): Promise<void> {
+    for (const p of [...this.pendingDeletes]) await p.run();
+  }
+
+  /**
+   * Replication: removes everything at and after `targetOffset`. Returns false if there was
+   * nothing to remove. Producer state is rebuilt before returning.
+   */
+  truncateTo(targetOffset: number): boolean {
+    this.ensureOpen();
+    if (targetOffset < 0) throw new RangeError(`cannot truncate to negative offset ${targetOffset}`);
+    if (targetOffset >= this._logEndOffset) return false;
+    if (targetOffset < (this.segments[0] as LogSegment).baseOffset) {
+      this.truncateFullyAndStartAt(targetOffset);
+      return true;
+    }
+    const doomed = this.segments.filter((s) => s.baseOffset > targetOffset);
+    if (doomed.length > 0) this.removeAndDeleteSegments(doomed, 'truncation');
+    this.activeSegment.truncateTo(targetOffset);
+    this._logEndOffset = targetOffset;
+    this.leaderEpochCache.truncateFromEnd(targetOffset);
+    if (this._logStartOffset > targetOffset) this._logStartOffset = targetOffset;
+    if (this._highWatermark > targetOffset) this._highWatermark = targetOffset;
+    if (this._recoveryPoint > targetOffset) this._recoveryPoint = targetOffset;
+    rebuildProducerStateSync(this.producerState, this.segments, this._logStartOffset, targetOffset, this.time);
+    return true;
+  }
+
+  /** Replication: deletes every segment and restarts the log, empty, at `newOffset`. */
+  truncateFullyAndStartAt(newOffset: number): void {
+    this.ensureOpen();
+    const old = this.segments.slice();
+    this.segments = [];
+    for (const s of old) {
+      try {
+        s.changeFileSuffixes('', DELETED_FILE_SUFFIX);
+      } catch {}
+    }
+    this.scheduleDelete(old);
+    this.segments.push(newSegment(this.dir, newOffset, this._config, this.time, this.fsync, this.logger));
+    this._logEndOffset = newOffset;
+    this._logStartOffset = newOffset;
+    this._highWatermark = newOffset;
+    this._recoveryPoint = newOffset;
+    this.leaderEpochCache.clear();
+    this.producerState.truncateFullyAndStartAt(newOffset);
+  }
+
+  /**
+   * Replaces `oldSegments` by `replacement` (already renamed into place by the cleaner). Internal
+   * to the cleaner: old segments' files must have been renamed or replaced by the caller.
+   */
+  replaceSegments(replacement: LogSegment, oldSegments: readonly LogSegment[]): void {
+    const set = new Set(oldSegments);
+    const kept = this.segments.filter((s) => !set.has(s));
+    kept.push(replacement);
+    kept.sort((a, b) => a.baseOffset - b.baseOffset);
+    this.segments = kept;
+  }
+
+  /** Schedules deletion of segments the cleaner replaced (their files already renamed). */
+  scheduleSegmentDeletion(segments: LogSegment[]): void {
+    this.scheduleDelete(segments);
+  }
+
+  /** Time to take a producer snapshot and write index files; the data itself is flushed by flush(). */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    await this.flushQueued?.catch(() => {});
+    await this.flushRunning?.catch(() => {});
+    this.closed = true;
+    this.producerState.updateMapEndOffset(this._logEndOffset);
+    this.producerState.takeSnapshot();
+    await Promise.all([this.producerState.flush(), this.leaderEpochCache.flush()]);
+    await this.completePendingDeletes();
+    for (const s of this.segments) s.close();
+  }
+
+  /** Closes the log and removes its directory. */
+  async delete(): Promise<void> {
+    if (!this.closed) {
+      this.closed = true;
+      await this.completePendingDeletes();
+      for (const s of this.segments) s.closeHandlers();
+    }
+    await Promise.all(this.segments.map((s) => s.whenClosed()));
+    await fs.promises.rm(this.dir, { recursive: true, force: true });
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  /** Drops producers idle for longer than producerIdExpirationMs (LogManager calls this periodically). */
+  removeExpiredProducers(): number {
+    return this.producerState.removeExpiredProducers(this.time.milliseconds());
+  }
+
+  /** Test/diagnostic hook: the segments' base offsets. */
+  segmentBaseOffsets(): number[] {
+    return this.segments.map((s) => s.baseOffset);
+  }
+}
+
+function clamp(v: number, lo: number, hi: number): number {
+  return v < lo ? lo : v > hi ? hi : v;
+}
+
+/** Index of the last segment with baseOffset ≤ offset, -1 if none. */
+export function floorIndex(segments: readonly LogSegment[], offset: number): number {
+  let lo = 0;
+  let hi = segments.length - 1;
+  let found = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((segments[mid] as LogSegment).baseOffset <= offset) {
+      found = mid;
+      lo = mid + 1;
+    } else {
+      hi = mid - 1;
+    }
+  }
+  return found;
+}
+
+/** Kafka's LogValidator checks for batches from clients. */
+function validateClientBatch(h: RecordBatchHeader): void {
+  if (h.recordsCount <= 0) {
+    throw new KafkaError(ErrorCode.INVALID_RECORD, `invalid record count ${h.recordsCount} in batch`);
+  }
+  if (h.lastOffsetDelta + 1 !== h.recordsCount) {
+    throw new KafkaError(
+      ErrorCode.INVALID_RECORD,
+      `inconsistent batch offset range: lastOffsetDelta ${h.lastOffsetDelta}, ${h.recordsCount} records`,
+    );
+  }
+  if (isControl(h.attributes)) {
+    throw new KafkaError(ErrorCode.INVALID_RECORD, 'clients are not allowed to write control records');
+  }
+  if (h.producerId >= 0 && h.baseSequence < 0) {
+    throw new KafkaError(ErrorCode.INVALID_RECORD, `invalid sequence number ${h.baseSequence} for an idempotent batch`);
+  }
+}
+
+/**
+ * Compacted topics reject records without a key (Kafka: "Compacted topic cannot accept message
+ * without key"). This is the one append-path check that reads records; a compressed batch is
+ * only checked if a decompressor is registered.
+ */
+function checkKeysPresent(h: RecordBatchHeader, buf: Buffer, pos: number): void {
+  const records = batchRecords(h, buf, pos);
+  if (records === undefined) return;
+  for (const r of records) {
+    if (r.keyLength < 0) {
+      throw new KafkaError(ErrorCode.INVALID_RECORD, 'compacted topic cannot accept a record without a key');
+    }
+  }
+}
