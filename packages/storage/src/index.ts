@@ -13,8 +13,6 @@ export { LogSegment } from './log/log-segment.js';
 export type { AppendOrigin, CompletedTxn } from './producer/producer-append-info.js';
 export * from './producer/producer-state-entry.js';
 export * from './producer/producer-state-manager.js';
-export { type RecordsDecompressor, setRecordsDecompressor } from './records/batch-records.js';
-export { ControlRecordType } from './records/record-reader.js';
 export type { FsyncFn } from './util/file-ops.js';
 export * from './util/log-file-utils.js';
 export type { Logger } from './util/logger.js';

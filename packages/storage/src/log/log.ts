@@ -409,7 +409,8 @@ export class Log {
     // Producer state: validate everything before writing anything.
     const updates = new Map<number, ProducerAppendInfo>();
     const completedTxns: CompletedTxn[] = [];
-    for (const h of headers) {
+    for (let b = 0; b < headers.length; b++) {
+      const h = headers[b] as RecordBatchHeader;
       if (h.producerId < 0) continue;
       if (origin === 'client') {
         const duplicate = this.producerState
@@ -435,7 +436,7 @@ export class Log {
         updates.set(h.producerId, info);
       }
       if (isControl(h.attributes)) {
-        const marker = readEndTxnMarker(h, records, batches[headers.indexOf(h)]?.position ?? 0);
+        const marker = readEndTxnMarker(h, records, (batches[b] as AppendedBatch).position);
         if (marker !== undefined) {
           const completed = info.appendEndTxnMarker(marker, h.producerEpoch, h.baseOffset, h.maxTimestamp);
           if (completed !== undefined) completedTxns.push(completed);
@@ -666,12 +667,7 @@ export class Log {
       if ((h.attributes & BatchAttributes.TIMESTAMP_TYPE_LOG_APPEND) !== 0) {
         return { offset: Math.max(h.baseOffset, this._logStartOffset), timestamp: h.maxTimestamp, leaderEpoch: epoch };
       }
-      const records = batchRecords(h, batch.buf, batch.pos);
-      if (records === undefined) {
-        // Compressed and no codec registered: the batch is the best answer available.
-        return { offset: Math.max(h.baseOffset, this._logStartOffset), timestamp: h.maxTimestamp, leaderEpoch: epoch };
-      }
-      for (const r of records) {
+      for (const r of batchRecords(h, batch.buf, batch.pos)) {
         const offset = h.baseOffset + r.offsetDelta;
         const ts = h.baseTimestamp + r.timestampDelta;
         if (ts >= timestampMs && offset >= this._logStartOffset) return { offset, timestamp: ts, leaderEpoch: epoch };
@@ -996,13 +992,10 @@ function validateClientBatch(h: RecordBatchHeader): void {
 
 /**
  * Compacted topics reject records without a key (Kafka: "Compacted topic cannot accept message
- * without key"). This is the one append-path check that reads records; a compressed batch is
- * only checked if a decompressor is registered.
+ * without key"). This is the one append-path check that reads (and, if needed, decompresses) records.
  */
 function checkKeysPresent(h: RecordBatchHeader, buf: Buffer, pos: number): void {
-  const records = batchRecords(h, buf, pos);
-  if (records === undefined) return;
-  for (const r of records) {
+  for (const r of batchRecords(h, buf, pos)) {
     if (r.keyLength < 0) {
       throw new KafkaError(ErrorCode.INVALID_RECORD, 'compacted topic cannot accept a record without a key');
     }
