@@ -41,8 +41,9 @@ function unknownByPath(
   path = '$',
   out = new Map<string, RawTaggedField[]>(),
 ): Map<string, RawTaggedField[]> {
-  if (Array.isArray(value)) value.forEach((e, i) => unknownByPath(e, `${path}[${i}]`, out));
-  else if (value !== null && typeof value === 'object' && !Buffer.isBuffer(value)) {
+  if (Array.isArray(value)) {
+    for (const [i, e] of value.entries()) unknownByPath(e, `${path}[${i}]`, out);
+  } else if (value !== null && typeof value === 'object' && !Buffer.isBuffer(value)) {
     for (const [k, v] of Object.entries(value)) {
       if (k === '_unknownTaggedFields')
         out.set(
