@@ -1,0 +1,93 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import fc from 'fast-check';
+import { KafkaError } from '../../src/errors/kafka-error.js';
+import { FrameDecoder } from '../../src/framing/frame-decoder.js';
+
+const MiB = 1024 * 1024;
+
+function withPrefix(payload: Buffer): Buffer {
+  const out = Buffer.allocUnsafe(4 + payload.length);
+  out.writeInt32BE(payload.length, 0);
+  payload.copy(out, 4);
+  return out;
+}
+
+function splitAt(data: Buffer, cuts: number[]): Buffer[] {
+  const points = [...new Set(cuts.map((c) => c % (data.length + 1)))].sort((a, b) => a - b);
+  const chunks: Buffer[] = [];
+  let last = 0;
+  for (const p of points) {
+    chunks.push(data.subarray(last, p));
+    last = p;
+  }
+  chunks.push(data.subarray(last));
+  return chunks;
+}
+
+describe('FrameDecoder', () => {
+  test('concatenated frames split at arbitrary points come out whole and in order', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.uint8Array({ maxLength: 300 }).map((a) => Buffer.from(a)),
+          { minLength: 1, maxLength: 20 },
+        ),
+        fc.array(fc.nat(), { maxLength: 40 }),
+        (frames, cuts) => {
+          const stream = Buffer.concat(frames.map(withPrefix));
+          const decoder = new FrameDecoder(1024);
+          const out: Buffer[] = [];
+          for (const chunk of splitAt(stream, cuts)) out.push(...decoder.push(Buffer.from(chunk)));
+          assert.deepEqual(out, frames);
+          assert.equal(decoder.bufferedBytes, 0);
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  test('one byte at a time', () => {
+    const frames = [Buffer.from('a'), Buffer.alloc(0), Buffer.from('hello world')];
+    const stream = Buffer.concat(frames.map(withPrefix));
+    const decoder = new FrameDecoder(100);
+    const out: Buffer[] = [];
+    for (let i = 0; i < stream.length; i++) out.push(...decoder.push(stream.subarray(i, i + 1)));
+    assert.deepEqual(out, frames);
+  });
+
+  test('a frame of exactly the maximum size is accepted; one byte more is not', () => {
+    assert.equal(new FrameDecoder(16).push(withPrefix(Buffer.alloc(16))).length, 1);
+    assert.throws(() => new FrameDecoder(16).push(withPrefix(Buffer.alloc(17))), KafkaError);
+  });
+
+  test('hostile sizes throw before anything is buffered: 2^31-1, negative, a TLS ClientHello', () => {
+    const cases = {
+      'size 2^31-1': Buffer.from('7fffffff00', 'hex'),
+      'size -1': Buffer.from('ffffffff00', 'hex'),
+      'size -2^31': Buffer.from('80000000', 'hex'),
+      // A TLS ClientHello on a plaintext port: 0x16030100.. is about 369 MB.
+      'TLS ClientHello': Buffer.from('1603010200010001fc0303', 'hex'),
+    };
+    for (const [name, bytes] of Object.entries(cases)) {
+      assert.throws(() => new FrameDecoder(100 * MiB).push(bytes), KafkaError, name);
+      // The same, with the size prefix split across two chunks.
+      const split = new FrameDecoder(100 * MiB);
+      assert.deepEqual(split.push(bytes.subarray(0, 2)), []);
+      assert.throws(() => split.push(bytes.subarray(2)), KafkaError, `${name}, split`);
+    }
+  });
+
+  test('a frame assembled from many chunks keeps only its own bytes buffered', () => {
+    const payload = Buffer.alloc(64 * 1024, 9);
+    const decoder = new FrameDecoder(MiB);
+    const stream = withPrefix(payload);
+    let frames: Buffer[] = [];
+    for (let i = 0; i < stream.length; i += 1000) {
+      frames = frames.concat(decoder.push(stream.subarray(i, i + 1000)));
+      assert.ok(decoder.bufferedBytes <= stream.length);
+    }
+    assert.equal(frames.length, 1);
+    assert.ok(frames[0]!.equals(payload));
+  });
+});
