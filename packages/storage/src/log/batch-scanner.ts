@@ -59,7 +59,6 @@ export function scanBatchesSync(
     }
     return buf.subarray(0, done);
   };
-  let result: ScanResult | undefined;
   // Drive the same generator-based core synchronously.
   const it = scanCore(start, end, validate, visit);
   let step = it.next();
@@ -67,8 +66,7 @@ export function scanBatchesSync(
     const { len, pos } = step.value;
     step = it.next(read(len, pos));
   }
-  result = step.value;
-  return result;
+  return step.value;
 }
 
 async function scanWith(

@@ -951,7 +951,7 @@ export class Log {
 }
 
 function clamp(v: number, lo: number, hi: number): number {
-  return v < lo ? lo : v > hi ? hi : v;
+  return Math.max(lo, Math.min(hi, v));
 }
 
 /** Index of the last segment with baseOffset ≤ offset, -1 if none. */
