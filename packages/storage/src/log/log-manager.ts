@@ -1,0 +1,380 @@
+import { randomUUID } from 'node:crypto';
+import * as fs from 'node:fs';
+import { join } from 'node:path';
+import {
+  LOG_START_OFFSET_CHECKPOINT_FILE,
+  OffsetCheckpointFile,
+  RECOVERY_POINT_CHECKPOINT_FILE,
+  REPLICATION_OFFSET_CHECKPOINT_FILE,
+  type TopicPartitionOffset,
+} from '../checkpoint/checkpoint-file.js';
+import { CleanShutdownFile } from '../checkpoint/clean-shutdown-file.js';
+import { LogCleaner } from '../cleaner/log-cleaner.js';
+import type { FsyncFn } from '../util/file-ops.js';
+import { MAX_SAFE_MS } from '../util/int64.js';
+import { DELETE_DIR_SUFFIX, parseTopicPartitionName, topicPartitionDirName } from '../util/log-file-utils.js';
+import { type Logger, noopLogger } from '../util/logger.js';
+import type { Time } from '../util/time.js';
+import { Log } from './log.js';
+import { type LogConfig, validateLogConfig } from './log-config.js';
+
+export interface LogManagerOptions {
+  readonly logDirs: readonly string[];
+  readonly defaultConfig: LogConfig;
+  readonly time: Time;
+  /** Logs of one dir opened concurrently at startup (log.recovery.threads.per.data.dir). */
+  readonly recoveryThreadsPerDataDir?: number;
+  /** log.retention.check.interval.ms (default 300000). */
+  readonly retentionCheckIntervalMs?: number;
+  /** log.flush.scheduler.interval.ms: how often flushMs is checked (default: never). */
+  readonly flushCheckIntervalMs?: number;
+  /** log.flush.offset.checkpoint.interval.ms (default 60000): recovery points and high watermarks. */
+  readonly flushOffsetCheckpointIntervalMs?: number;
+  /** log.flush.start.offset.checkpoint.interval.ms (default 60000). */
+  readonly flushStartOffsetCheckpointIntervalMs?: number;
+  /** producer.id.expiration.check.interval.ms (default 600000). */
+  readonly producerIdExpirationCheckIntervalMs?: number;
+  /** producer.id.expiration.ms (default 86400000). */
+  readonly producerIdExpirationMs?: number;
+  /** log.cleaner.enable (default true) and log.cleaner.backoff.ms (default 15000). */
+  readonly cleanerEnabled?: boolean;
+  readonly cleanerBackoffMs?: number;
+  /** Written into the clean shutdown marker (KIP-966); -1 if unknown. */
+  readonly brokerEpoch?: number;
+  readonly logger?: Logger;
+  readonly fsync?: FsyncFn;
+}
+
+function key(topic: string, partition: number): string {
+  return `${topic}-${partition}`;
+}
+
+/**
+ * All partition logs of a broker across its log dirs (Kafka's `LogManager`).
+ *
+ * Startup: per log dir, the presence of `.kafka_cleanshutdown` decides between a fast load
+ * (indexes trusted) and recovery from the recovery points in `recovery-point-offset-checkpoint`;
+ * `log-start-offset-checkpoint` and `replication-offset-checkpoint` restore log start offsets and
+ * high watermarks. The marker is deleted once every log is open, so a crash from then on means
+ * recovery at the next start. Background tasks run on unref'd timers: retention, producer
+ * expiry, time-based flush, checkpoint writing and the cleaner.
+ *
+ * Shutdown: stop the tasks, flush and close every log (which writes producer snapshots and
+ * index files), write all checkpoints, then the clean shutdown marker.
+ *
+ * All methods run on the event loop; `getOrCreateLog` for the same partition is deduplicated.
+ */
+export class LogManager {
+  private readonly opts: LogManagerOptions;
+  private readonly logger: Logger;
+  private readonly logs = new Map<string, Log>();
+  private readonly creating = new Map<string, Promise<Log>>();
+  private readonly pendingDirDeletes = new Set<Promise<void>>();
+  private readonly timers: NodeJS.Timeout[] = [];
+  private readonly busy = new Set<string>();
+  private topicConfigs: (topic: string) => LogConfig;
+  readonly cleaner: LogCleaner;
+  private started = false;
+  private stopped = false;
+
+  constructor(opts: LogManagerOptions) {
+    if (opts.logDirs.length === 0) throw new Error('LogManager needs at least one log dir');
+    validateLogConfig(opts.defaultConfig);
+    this.opts = opts;
+    this.logger = opts.logger ?? noopLogger;
+    this.topicConfigs = () => opts.defaultConfig;
+    this.cleaner = new LogCleaner({
+      time: opts.time,
+      logger: this.logger,
+      ...(opts.fsync !== undefined ? { fsync: opts.fsync } : {}),
+    });
+  }
+
+  get logDirs(): readonly string[] {
+    return this.opts.logDirs;
+  }
+
+  /** Loads every partition of every log dir, then starts the background tasks. */
+  async startup(topicConfigs?: (topic: string) => LogConfig): Promise<void> {
+    if (this.started) throw new Error('LogManager already started');
+    this.started = true;
+    if (topicConfigs !== undefined) this.topicConfigs = topicConfigs;
+    await Promise.all(this.opts.logDirs.map((dir) => this.loadLogDir(dir)));
+    this.startTasks();
+  }
+
+  private async loadLogDir(logDir: string): Promise<void> {
+    const start = this.opts.time.milliseconds();
+    fs.mkdirSync(logDir, { recursive: true });
+    const marker = new CleanShutdownFile(logDir);
+    const hadCleanShutdown = marker.exists();
+    const read = (name: string): Map<string, number> => {
+      try {
+        return new OffsetCheckpointFile(join(logDir, name)).read();
+      } catch (err) {
+        this.logger.warn(`ignoring unreadable ${name} in ${logDir}: ${(err as Error).message}`);
+        return new Map();
+      }
+    };
+    const recoveryPoints = read(RECOVERY_POINT_CHECKPOINT_FILE);
+    const logStartOffsets = read(LOG_START_OFFSET_CHECKPOINT_FILE);
+    const highWatermarks = read(REPLICATION_OFFSET_CHECKPOINT_FILE);
+    const jobs: (() => Promise<void>)[] = [];
+    for (const entry of fs.readdirSync(logDir, { withFileTypes: true })) {
+      if (!entry.isDirectory()) continue;
+      if (entry.name.endsWith(DELETE_DIR_SUFFIX)) {
+        this.deleteDirInBackground(join(logDir, entry.name));
+        continue;
+      }
+      const tp = parseTopicPartitionName(entry.name);
+      if (tp === undefined) continue;
+      const k = key(tp.topic, tp.partition);
+      jobs.push(async () => {
+        const recoveryPoint = recoveryPoints.get(k);
+        const logStartOffset = logStartOffsets.get(k);
+        const highWatermark = highWatermarks.get(k);
+        const log = await Log.open({
+          dir: join(logDir, entry.name),
+          topic: tp.topic,
+          partition: tp.partition,
+          config: this.topicConfigs(tp.topic),
+          time: this.opts.time,
+          hadCleanShutdown,
+          ...(recoveryPoint !== undefined ? { recoveryPoint } : {}),
+          ...(logStartOffset !== undefined ? { logStartOffset } : {}),
+          ...(highWatermark !== undefined ? { highWatermark } : {}),
+          ...(this.opts.producerIdExpirationMs !== undefined
+            ? { producerIdExpirationMs: this.opts.producerIdExpirationMs }
+            : {}),
+          logger: this.logger,
+          ...(this.opts.fsync !== undefined ? { fsync: this.opts.fsync } : {}),
+        });
+        if (this.logs.has(k)) {
+          await log.close();
+          throw new Error(`duplicate log directories for ${k}`);
+        }
+        this.logs.set(k, log);
+      });
+    }
+    await runPool(jobs, Math.max(1, this.opts.recoveryThreadsPerDataDir ?? 1));
+    await marker.delete();
+    this.logger.info(
+      `loaded ${jobs.length} log(s) from ${logDir} (${hadCleanShutdown ? 'clean' : 'unclean'} shutdown) ` +
+        `in ${this.opts.time.milliseconds() - start} ms`,
+    );
+  }
+
+  private startTasks(): void {
+    const o = this.opts;
+    this.every(o.retentionCheckIntervalMs ?? 300_000, 'retention', () => this.cleanupLogs());
+    this.every(o.producerIdExpirationCheckIntervalMs ?? 600_000, 'producer-expiration', async () => {
+      for (const log of this.logs.values()) log.removeExpiredProducers();
+    });
+    this.every(o.flushCheckIntervalMs ?? MAX_SAFE_MS, 'flush', () => this.flushDirtyLogs());
+    this.every(o.flushOffsetCheckpointIntervalMs ?? 60_000, 'checkpoint-recovery-points', () =>
+      this.writeCheckpoints(),
+    );
+    this.every(o.flushStartOffsetCheckpointIntervalMs ?? 60_000, 'checkpoint-log-start-offsets', () =>
+      this.writeCheckpoints(),
+    );
+    if (o.cleanerEnabled ?? true) {
+      this.every(o.cleanerBackoffMs ?? 15_000, 'cleaner', async () => {
+        await this.cleaner.cleanOnce(this.logs.values());
+      });
+    }
+  }
+
+  /** Runs `task` every `intervalMs` on an unref'd timer, never overlapping itself. */
+  private every(intervalMs: number, name: string, task: () => Promise<unknown>): void {
+    if (intervalMs <= 0 || intervalMs >= 2 ** 31) return;
+    const timer = setInterval(() => {
+      if (this.busy.has(name) || this.stopped) return;
+      this.busy.add(name);
+      task()
+        .catch((err: Error) => this.logger.error(`background task ${name} failed: ${err.message}`))
+        .finally(() => this.busy.delete(name));
+    }, intervalMs);
+    timer.unref();
+    this.timers.push(timer);
+  }
+
+  getLog(topic: string, partition: number): Log | undefined {
+    return this.logs.get(key(topic, partition));
+  }
+
+  allLogs(): Log[] {
+    return [...this.logs.values()];
+  }
+
+  /** The log, created (in the log dir holding the fewest partitions) if it does not exist. */
+  async getOrCreateLog(topic: string, partition: number, config?: LogConfig, topicId?: string): Promise<Log> {
+    const k = key(topic, partition);
+    const existing = this.logs.get(k);
+    if (existing !== undefined) return existing;
+    const pending = this.creating.get(k);
+    if (pending !== undefined) return pending;
+    const create = (async () => {
+      const logDir = this.nextLogDir();
+      const log = await Log.open({
+        dir: join(logDir, topicPartitionDirName(topic, partition)),
+        topic,
+        partition,
+        config: config ?? this.topicConfigs(topic),
+        time: this.opts.time,
+        hadCleanShutdown: true,
+        ...(topicId !== undefined ? { topicId } : {}),
+        ...(this.opts.producerIdExpirationMs !== undefined
+          ? { producerIdExpirationMs: this.opts.producerIdExpirationMs }
+          : {}),
+        logger: this.logger,
+        ...(this.opts.fsync !== undefined ? { fsync: this.opts.fsync } : {}),
+      });
+      this.logs.set(k, log);
+      return log;
+    })();
+    this.creating.set(k, create);
+    try {
+      return await create;
+    } finally {
+      this.creating.delete(k);
+    }
+  }
+
+  private nextLogDir(): string {
+    const counts = new Map<string, number>(this.opts.logDirs.map((d) => [d, 0]));
+    for (const log of this.logs.values()) {
+      const d = this.logDirOf(log);
+      counts.set(d, (counts.get(d) ?? 0) + 1);
+    }
+    let best = this.opts.logDirs[0] as string;
+    for (const d of this.opts.logDirs) if ((counts.get(d) ?? 0) < (counts.get(best) ?? 0)) best = d;
+    return best;
+  }
+
+  private logDirOf(log: Log): string {
+    return join(log.dir, '..');
+  }
+
+  /**
+   * Removes a partition: closes its log, renames the directory to
+   * `<topic>-<partition>.<uuid>-delete` and deletes it in the background; checkpoints drop it.
+   */
+  async deleteLog(topic: string, partition: number): Promise<void> {
+    const k = key(topic, partition);
+    const log = this.logs.get(k);
+    if (log === undefined) return;
+    this.logs.delete(k);
+    await this.cleaner.awaitIdle();
+    await log.close();
+    const logDir = this.logDirOf(log);
+    const target = join(logDir, `${k}.${randomUUID().replaceAll('-', '')}${DELETE_DIR_SUFFIX}`);
+    await fs.promises.rename(log.dir, target);
+    this.deleteDirInBackground(target);
+    await this.cleaner.removeLog(log);
+    await this.writeCheckpoints();
+  }
+
+  private deleteDirInBackground(dir: string): void {
+    const p = fs.promises
+      .rm(dir, { recursive: true, force: true })
+      .catch((err: Error) => this.logger.error(`could not delete ${dir}: ${err.message}`))
+      .finally(() => this.pendingDirDeletes.delete(p));
+    this.pendingDirDeletes.add(p);
+  }
+
+  /** Retention for every log not being cleaned right now. Returns segments deleted. */
+  async cleanupLogs(): Promise<number> {
+    let total = 0;
+    for (const log of [...this.logs.values()]) {
+      if (log.isClosed || this.cleaner.isCleaning(log)) continue;
+      try {
+        total += await log.deleteOldSegments();
+      } catch (err) {
+        this.logger.error(`retention of ${log.topic}-${log.partition} failed: ${(err as Error).message}`);
+      }
+    }
+    return total;
+  }
+
+  /** Flushes every log whose last flush is older than its flushMs. */
+  async flushDirtyLogs(): Promise<void> {
+    const now = this.opts.time.milliseconds();
+    await Promise.all(
+      [...this.logs.values()]
+        .filter((log) => !log.isClosed && now - log.lastFlushTimeMs >= log.config.flushMs)
+        .map((log) =>
+          log
+            .flush()
+            .catch((err: Error) => this.logger.error(`flush of ${log.topic}-${log.partition}: ${err.message}`)),
+        ),
+    );
+  }
+
+  /** Writes recovery points, high watermarks and log start offsets of every log dir. */
+  async writeCheckpoints(): Promise<void> {
+    await Promise.all(this.opts.logDirs.map((dir) => this.writeCheckpointsFor(dir)));
+  }
+
+  private async writeCheckpointsFor(logDir: string): Promise<void> {
+    const logs = [...this.logs.values()].filter((l) => this.logDirOf(l) === join(logDir));
+    const entries = (f: (l: Log) => number | undefined): TopicPartitionOffset[] => {
+      const out: TopicPartitionOffset[] = [];
+      for (const l of logs) {
+        const offset = f(l);
+        if (offset !== undefined) out.push({ topic: l.topic, partition: l.partition, offset });
+      }
+      return out;
+    };
+    await Promise.all([
+      new OffsetCheckpointFile(join(logDir, RECOVERY_POINT_CHECKPOINT_FILE)).write(entries((l) => l.recoveryPoint)),
+      new OffsetCheckpointFile(join(logDir, REPLICATION_OFFSET_CHECKPOINT_FILE)).write(entries((l) => l.highWatermark)),
+      // Kafka records a log start offset only where it is above the first segment's base offset.
+      new OffsetCheckpointFile(join(logDir, LOG_START_OFFSET_CHECKPOINT_FILE)).write(
+        entries((l) => (l.logStartOffset > (l.logSegments()[0]?.baseOffset ?? 0) ? l.logStartOffset : undefined)),
+      ),
+    ]);
+  }
+
+  /** Flushes and closes every log, writes all checkpoints and the clean shutdown markers. */
+  async shutdown(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    for (const t of this.timers) clearInterval(t);
+    await this.cleaner.awaitIdle();
+    const logs = [...this.logs.values()];
+    let clean = true;
+    await Promise.all(
+      logs.map(async (log) => {
+        try {
+          await log.flush();
+          await log.close();
+        } catch (err) {
+          clean = false;
+          this.logger.error(`could not close ${log.topic}-${log.partition}: ${(err as Error).message}`);
+        }
+      }),
+    );
+    await this.writeCheckpoints();
+    await Promise.all([...this.pendingDirDeletes]);
+    if (clean) {
+      await Promise.all(this.opts.logDirs.map((d) => new CleanShutdownFile(d).write(this.opts.brokerEpoch ?? -1)));
+    }
+  }
+}
+
+async function runPool(jobs: (() => Promise<void>)[], concurrency: number): Promise<void> {
+  let next = 0;
+  const errors: unknown[] = [];
+  const worker = async (): Promise<void> => {
+    while (next < jobs.length) {
+      const job = jobs[next++] as () => Promise<void>;
+      try {
+        await job();
+      } catch (err) {
+        errors.push(err);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, jobs.length) }, worker));
+  if (errors.length > 0) throw errors[0];
+}
