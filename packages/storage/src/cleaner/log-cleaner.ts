@@ -238,7 +238,7 @@ export class LogCleaner {
 
     // 2. Rewrite segments [log start, endOffset) in groups that fit one segment.
     const toClean = segments.filter(
-      (s, i) => (segments[i + 1]?.baseOffset ?? log.activeSegment.baseOffset) <= endOffset,
+      (_s, i) => (segments[i + 1]?.baseOffset ?? log.activeSegment.baseOffset) <= endOffset,
     );
     const groups = groupSegmentsBySize(toClean, config.segmentBytes);
     const deleteHorizonMs = now - config.deleteRetentionMs;

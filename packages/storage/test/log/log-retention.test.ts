@@ -39,6 +39,22 @@ describe('Log retention and DeleteRecords', () => {
     await log.close();
   });
 
+  it('does not close a segment under an in-flight read', async () => {
+    const { log, time } = await openLog(dir, { segmentBytes: 500, retentionMs: 1000 });
+    for (let i = 0; i < 6; i++) log.appendAsLeader(simpleBatch(1, { valueSize: 150, timestamp: T0 }), 0);
+    log.updateHighWatermark(log.logEndOffset);
+    const expected = (await log.read(0, { maxBytes: 1 << 20 })).records;
+    const inFlight = log.read(0, { maxBytes: 1 << 20 });
+    time.sleep(5000);
+    assert.ok((await log.deleteOldSegments()) > 0);
+    const deleting = log.completePendingDeletes();
+    const r = await inFlight;
+    await deleting;
+    assert.deepEqual(r.records, expected);
+    assert.equal(fs.readdirSync(dir).filter((n) => n.endsWith('.deleted')).length, 0);
+    await log.close();
+  });
+
   it('rolls and deletes the active segment when it is entirely expired', async () => {
     const { log, time } = await openLog(dir, { retentionMs: 1000 });
     log.appendAsLeader(simpleBatch(3, { timestamp: T0 }), 0);
