@@ -1,0 +1,53 @@
+/**
+ * The group coordinator's settings: Kafka's broker configs of the classic group protocol and of
+ * offset management, in camelCase with their units (`group.min.session.timeout.ms` →
+ * `groupMinSessionTimeoutMs`), defaulting to Kafka's defaults.
+ */
+export interface GroupCoordinatorConfig {
+  /** `group.min.session.timeout.ms`: JoinGroup with a shorter session timeout gets INVALID_SESSION_TIMEOUT. */
+  readonly groupMinSessionTimeoutMs: number;
+  /** `group.max.session.timeout.ms`: JoinGroup with a longer session timeout gets INVALID_SESSION_TIMEOUT. */
+  readonly groupMaxSessionTimeoutMs: number;
+  /**
+   * `group.initial.rebalance.delay.ms`: how long the first rebalance of an Empty group waits for
+   * more members; each new member extends the wait by this much, up to the rebalance timeout.
+   */
+  readonly groupInitialRebalanceDelayMs: number;
+  /** `group.max.size`: members beyond this get GROUP_MAX_SIZE_REACHED. */
+  readonly groupMaxSize: number;
+  /**
+   * How long a new member's JoinGroup may stay parked before the member is dropped. Kafka's
+   * constant `NewMemberJoinTimeoutMs` (5 minutes): a new member has no member id to heartbeat
+   * with, and a parked request hides a disconnect, so defunct joiners would otherwise linger.
+   */
+  readonly groupNewMemberJoinTimeoutMs: number;
+  /** `offsets.topic.num.partitions`: partitions of `__consumer_offsets`; fixes each group's coordinator partition. */
+  readonly offsetsTopicNumPartitions: number;
+  /** `offset.metadata.max.bytes`: longer commit metadata gets OFFSET_METADATA_TOO_LARGE. */
+  readonly offsetMetadataMaxBytes: number;
+  /** `offsets.retention.minutes`: how long offsets of an Empty group (or a simple group's offsets) are kept. */
+  readonly offsetsRetentionMinutes: number;
+  /** `offsets.retention.check.interval.ms`: how often expired offsets are looked for. */
+  readonly offsetsRetentionCheckIntervalMs: number;
+}
+
+export const DEFAULT_GROUP_COORDINATOR_CONFIG: GroupCoordinatorConfig = Object.freeze({
+  groupMinSessionTimeoutMs: 6000,
+  groupMaxSessionTimeoutMs: 1_800_000,
+  groupInitialRebalanceDelayMs: 3000,
+  groupMaxSize: 2_147_483_647,
+  groupNewMemberJoinTimeoutMs: 300_000,
+  offsetsTopicNumPartitions: 50,
+  offsetMetadataMaxBytes: 4096,
+  offsetsRetentionMinutes: 10_080,
+  offsetsRetentionCheckIntervalMs: 600_000,
+});
+
+/** Kafka's defaults overridden by `overrides`. */
+export function groupCoordinatorConfig(overrides: Partial<GroupCoordinatorConfig> = {}): GroupCoordinatorConfig {
+  return Object.freeze({ ...DEFAULT_GROUP_COORDINATOR_CONFIG, ...overrides });
+}
+
+export function offsetsRetentionMs(config: GroupCoordinatorConfig): number {
+  return config.offsetsRetentionMinutes * 60_000;
+}

@@ -1,0 +1,434 @@
+import { randomUUID } from 'node:crypto';
+import {
+  type DeleteGroupsResponseDeletableGroupResultInput,
+  type DescribeGroupsResponseDescribedGroupInput,
+  ErrorCode,
+  type HeartbeatResponseInput,
+  type JoinGroupResponseInput,
+  type LeaveGroupResponseInput,
+  type ListGroupsResponseListedGroupInput,
+  type OffsetCommitResponseTopicInput,
+  type OffsetDeleteResponseInput,
+  type OffsetFetchResponseGroupInput,
+  type SyncGroupResponseInput,
+} from '@samsa/protocol';
+import type { CoordinatorRecord } from '../coordinator-log.js';
+import { ClassicGroup } from './classic-group.js';
+import {
+  ClassicGroupMembership,
+  type HeartbeatArgs,
+  type JoinGroupArgs,
+  type LeavingMember,
+  type MembershipHost,
+  type SyncGroupArgs,
+} from './classic-group-membership.js';
+import type { GroupCoordinatorConfig } from './group-coordinator-config.js';
+import { decodeGroupCoordinatorRecord } from './group-coordinator-record.js';
+import { GroupState } from './group-state.js';
+import { offsetAndMetadataFromRecord } from './offset-and-metadata.js';
+import {
+  type OffsetCommitArgs,
+  type OffsetDeleteTopicArgs,
+  type OffsetFetchTopicsArg,
+  type OffsetHost,
+  OffsetMetadataManager,
+} from './offset-metadata-manager.js';
+import { OperationEffects } from './operation-effects.js';
+import type { Completion, FailedOperation, PendingOperation, Responder } from './operation-result.js';
+
+/** The group type ListGroups v5+ reports for classic groups (KIP-848's `GroupType.CLASSIC`). */
+export const CLASSIC_GROUP_TYPE = 'classic';
+
+/** Bounds the timers fired by one operation, so that a timer rescheduling itself at "now" cannot spin forever. */
+const MAX_TIMERS_PER_OPERATION = 10_000;
+
+export interface GroupCoordinatorShardOptions {
+  /** Member ids are `<client id>-<uuid>`; tests inject a predictable sequence. */
+  readonly generateUuid?: () => string;
+}
+
+interface ShardSnapshot {
+  /** The groups the operation may touch, copied; undefined for groups that did not exist. */
+  readonly groups: ReadonlyMap<string, ClassicGroup | undefined>;
+  /** True when `groups` holds every group: restoring replaces the whole map. */
+  readonly all: boolean;
+  readonly nextOffsetsExpirationMs: number | undefined;
+}
+
+/**
+ * The group coordinator of one `__consumer_offsets` partition, as a synchronous state machine:
+ * each operation takes the time and the request, and returns the records to append, its response
+ * and the answers to parked requests. No I/O, no clocks, no real timers: timers are deadlines the
+ * shard reports (`nextDeadlineMs`) and fires when asked (`expireTimers`).
+ *
+ * State changes: committed offsets and the stored view of each group change only by `replay` of
+ * records, both when loading the partition and right after an operation produces them; the
+ * transient state of rebalances (parked requests, pending members, deadlines) changes directly.
+ * Until the runtime confirms the append (`commit`) or reports its failure (`abort`, which restores
+ * the groups the operation could touch to their copies from before it), the shard refuses another
+ * operation: the runtime runs one operation at a time per shard and holds the responses until the
+ * records are committed, so nobody ever sees uncommitted state.
+ *
+ * Not thread-safe and not reentrant; owned by the runtime's per-partition queue.
+ */
+export class GroupCoordinatorShard implements MembershipHost, OffsetHost {
+  private readonly groups = new Map<string, ClassicGroup>();
+  private readonly membership: ClassicGroupMembership;
+  private readonly offsets: OffsetMetadataManager;
+  private nextOffsetsExpirationMs: number | undefined;
+  private operationPending = false;
+  readonly generateUuid: () => string;
+
+  constructor(
+    readonly partition: number,
+    readonly config: GroupCoordinatorConfig,
+    options: GroupCoordinatorShardOptions = {},
+  ) {
+    this.generateUuid = options.generateUuid ?? randomUUID;
+    this.membership = new ClassicGroupMembership(this);
+    this.offsets = new OffsetMetadataManager(this);
+  }
+
+  // ---- state access (hosts, tests) ----
+
+  group(groupId: string): ClassicGroup | undefined {
+    return this.groups.get(groupId);
+  }
+
+  allGroups(): ClassicGroup[] {
+    return [...this.groups.values()];
+  }
+
+  touchMember(effects: OperationEffects, group: ClassicGroup, memberId: string): void {
+    this.membership.touchMember(effects, group, memberId);
+  }
+
+  // ---- replay ----
+
+  /**
+   * Applies one `__consumer_offsets` record: the only way offsets and stored group metadata
+   * change. Used to load the partition (records in log order) and for records operations produce.
+   * An offset commit for an unknown group creates a simple group (no protocol type); a group
+   * tombstone removes the group unless offsets committed after it keep a simple group alive.
+   */
+  replay(record: CoordinatorRecord): void {
+    const decoded = decodeGroupCoordinatorRecord(record);
+    switch (decoded.type) {
+      case 'offset-commit': {
+        const { group: groupId, topic, partition } = decoded.key;
+        if (decoded.value === null) {
+          this.groups.get(groupId)?.removeOffset(topic, partition);
+          return;
+        }
+        let group = this.groups.get(groupId);
+        if (group === undefined)
+          this.groups.set(groupId, (group = new ClassicGroup(groupId, GroupState.Empty, undefined)));
+        group.setOffset(topic, partition, offsetAndMetadataFromRecord(decoded.value, decoded.valueVersion));
+        return;
+      }
+      case 'group-metadata': {
+        const existing = this.groups.get(decoded.groupId);
+        if (decoded.value !== null) {
+          if (existing === undefined)
+            this.groups.set(decoded.groupId, ClassicGroup.fromRecord(decoded.groupId, decoded.value));
+          else existing.applyMetadataRecord(decoded.value);
+          return;
+        }
+        if (existing === undefined) return;
+        if (!existing.hasOffsets()) {
+          this.groups.delete(decoded.groupId);
+          return;
+        }
+        const simple = new ClassicGroup(decoded.groupId, GroupState.Empty, undefined);
+        for (const [topic, partitions] of existing.allOffsets()) {
+          for (const [partition, offset] of partitions) simple.setOffset(topic, partition, offset);
+        }
+        this.groups.set(decoded.groupId, simple);
+        return;
+      }
+      case 'unknown':
+        // Records of other group types (KIP-848 consumer groups, share groups) are not ours.
+        return;
+    }
+  }
+
+  // ---- lifecycle ----
+
+  /** After the partition's records are replayed: sessions restart, and offset expiry is scheduled. */
+  onLoaded(nowMs: number): PendingOperation<undefined> {
+    return this.run(
+      nowMs,
+      'all',
+      (fx) => {
+        for (const group of this.allGroups()) this.membership.onLoaded(fx, group);
+        this.nextOffsetsExpirationMs = nowMs + this.config.offsetsRetentionCheckIntervalMs;
+        return undefined;
+      },
+      () => undefined,
+    );
+  }
+
+  /** The partition is no longer ours: answers every parked request with NOT_COORDINATOR and forgets everything. */
+  onUnloaded(nowMs: number): Completion[] {
+    const fx = new OperationEffects(nowMs, () => {
+      throw new Error('unloading writes no records');
+    });
+    for (const group of this.allGroups()) this.membership.onUnloaded(fx, group);
+    this.groups.clear();
+    this.nextOffsetsExpirationMs = undefined;
+    return fx.completions;
+  }
+
+  // ---- operations ----
+
+  joinGroup(
+    nowMs: number,
+    args: JoinGroupArgs,
+    responder: Responder<JoinGroupResponseInput>,
+  ): PendingOperation<undefined> {
+    return this.run(
+      nowMs,
+      [args.groupId],
+      (fx) => {
+        this.membership.join(fx, args, responder);
+        return undefined;
+      },
+      (fx, errorCode) => {
+        fx.complete(responder, { memberId: '', errorCode });
+        return undefined;
+      },
+    );
+  }
+
+  syncGroup(
+    nowMs: number,
+    args: SyncGroupArgs,
+    responder: Responder<SyncGroupResponseInput>,
+  ): PendingOperation<undefined> {
+    return this.run(
+      nowMs,
+      [args.groupId],
+      (fx) => {
+        this.membership.sync(fx, args, responder);
+        return undefined;
+      },
+      (fx, errorCode) => {
+        fx.complete(responder, { errorCode });
+        return undefined;
+      },
+    );
+  }
+
+  heartbeat(nowMs: number, args: HeartbeatArgs): PendingOperation<HeartbeatResponseInput> {
+    return this.run(
+      nowMs,
+      [args.groupId],
+      (fx) => this.membership.heartbeat(fx, args),
+      (_fx, errorCode) => ({ errorCode }),
+    );
+  }
+
+  leaveGroup(
+    nowMs: number,
+    groupId: string,
+    members: readonly LeavingMember[],
+  ): PendingOperation<LeaveGroupResponseInput> {
+    return this.run(
+      nowMs,
+      [groupId],
+      (fx) => this.membership.leave(fx, groupId, members),
+      (_fx, errorCode) => ({ errorCode, members: [] }),
+    );
+  }
+
+  commitOffsets(nowMs: number, args: OffsetCommitArgs): PendingOperation<OffsetCommitResponseTopicInput[]> {
+    return this.run(
+      nowMs,
+      [args.groupId],
+      (fx) => this.offsets.commit(fx, args),
+      (_fx, errorCode) =>
+        args.topics.map((t) => ({
+          name: t.name,
+          partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode })),
+        })),
+    );
+  }
+
+  deleteOffsets(
+    nowMs: number,
+    groupId: string,
+    topics: readonly OffsetDeleteTopicArgs[],
+  ): PendingOperation<OffsetDeleteResponseInput> {
+    return this.run(
+      nowMs,
+      [groupId],
+      (fx) => this.offsets.deleteOffsets(fx, groupId, topics),
+      (_fx, errorCode) => ({ errorCode, topics: [] }),
+    );
+  }
+
+  deleteGroups(
+    nowMs: number,
+    groupIds: readonly string[],
+  ): PendingOperation<DeleteGroupsResponseDeletableGroupResultInput[]> {
+    const unique = [...new Set(groupIds)];
+    return this.run(
+      nowMs,
+      unique,
+      (fx) => this.offsets.deleteGroups(fx, unique),
+      (_fx, errorCode) => unique.map((groupId) => ({ groupId, errorCode })),
+    );
+  }
+
+  /** The earliest deadline of any timer (session, rebalance, sync, initial delay, offset expiry). */
+  nextDeadlineMs(): number | undefined {
+    let next = this.nextOffsetsExpirationMs;
+    for (const group of this.groups.values()) {
+      const deadline = group.nextDeadlineMs();
+      if (deadline !== undefined && (next === undefined || deadline < next)) next = deadline;
+    }
+    return next;
+  }
+
+  /** Fires every timer due at `nowMs`, earliest first, as one operation. */
+  expireTimers(nowMs: number): PendingOperation<undefined> {
+    const dueGroupIds = this.allGroups()
+      .filter((g) => (g.nextDeadlineMs() ?? Number.POSITIVE_INFINITY) <= nowMs)
+      .map((g) => g.groupId);
+    const expirationDue = this.nextOffsetsExpirationMs !== undefined && this.nextOffsetsExpirationMs <= nowMs;
+    return this.run(
+      nowMs,
+      expirationDue ? 'all' : dueGroupIds,
+      (fx) => {
+        for (let fired = 0; fired < MAX_TIMERS_PER_OPERATION; fired++) {
+          let dueGroup: ClassicGroup | undefined;
+          let dueDeadline = Number.POSITIVE_INFINITY;
+          for (const groupId of dueGroupIds) {
+            const group = this.groups.get(groupId);
+            const deadline = group?.nextDeadlineMs();
+            if (group !== undefined && deadline !== undefined && deadline <= nowMs && deadline < dueDeadline) {
+              dueGroup = group;
+              dueDeadline = deadline;
+            }
+          }
+          const expiration = this.nextOffsetsExpirationMs;
+          if (expiration !== undefined && expiration <= nowMs && expiration <= dueDeadline) {
+            this.nextOffsetsExpirationMs = nowMs + this.config.offsetsRetentionCheckIntervalMs;
+            this.offsets.expireOffsets(fx);
+            continue;
+          }
+          if (dueGroup === undefined) break;
+          const timer = dueGroup.takeDueTimer(nowMs);
+          if (timer !== undefined) this.membership.onTimer(fx, dueGroup, timer);
+        }
+        return undefined;
+      },
+      () => undefined,
+    );
+  }
+
+  // ---- reads (no records, no state change) ----
+
+  fetchOffsets(groupId: string, topics: OffsetFetchTopicsArg, requireStable: boolean): OffsetFetchResponseGroupInput {
+    this.assertIdle();
+    return this.offsets.fetch(groupId, topics, requireStable);
+  }
+
+  /** DescribeGroups of one group; an unknown group is described as Dead with no error (DescribeGroups v0-v5). */
+  describeGroup(groupId: string): DescribeGroupsResponseDescribedGroupInput {
+    this.assertIdle();
+    const group = this.groups.get(groupId);
+    if (group !== undefined) return group.describe();
+    return {
+      errorCode: ErrorCode.NONE,
+      groupId,
+      groupState: GroupState.Dead,
+      protocolType: '',
+      protocolData: '',
+      members: [],
+    };
+  }
+
+  /**
+   * ListGroups: states are matched case-insensitively (ListGroups v4+); a types filter (v5+) that
+   * does not name "classic" (case-insensitively) matches no group here.
+   */
+  listGroups(statesFilter: readonly string[], typesFilter: readonly string[]): ListGroupsResponseListedGroupInput[] {
+    this.assertIdle();
+    const states = new Set(statesFilter.map((s) => s.toLowerCase()));
+    const types = new Set(typesFilter.map((t) => t.toLowerCase()));
+    if (types.size > 0 && !types.has(CLASSIC_GROUP_TYPE)) return [];
+    return this.allGroups()
+      .filter((g) => states.size === 0 || states.has(g.state.toLowerCase()))
+      .map((g) => ({
+        groupId: g.groupId,
+        protocolType: g.protocolType ?? '',
+        groupState: g.state,
+        groupType: CLASSIC_GROUP_TYPE,
+      }));
+  }
+
+  // ---- operation lifecycle ----
+
+  private run<R>(
+    nowMs: number,
+    scope: readonly string[] | 'all',
+    body: (effects: OperationEffects) => R,
+    defaultFailure: (effects: OperationEffects, errorCode: number) => R,
+  ): PendingOperation<R> {
+    this.assertIdle();
+    const snapshot = this.snapshot(scope);
+    const fx = new OperationEffects(nowMs, (record) => this.replay(record));
+    let response: R;
+    try {
+      response = body(fx);
+    } catch (error) {
+      this.restore(snapshot);
+      throw error;
+    }
+    this.operationPending = true;
+    let settled = false;
+    const settle = (): void => {
+      if (settled) throw new Error('operation already committed or aborted');
+      settled = true;
+      this.operationPending = false;
+    };
+    return {
+      records: fx.records,
+      response,
+      completions: fx.completions,
+      commit: settle,
+      abort: (errorCode: number): FailedOperation<R> => {
+        settle();
+        this.restore(snapshot);
+        const failure = new OperationEffects(nowMs, () => {
+          throw new Error('an append-failure compensation must not write records');
+        });
+        const failed = (fx.compensation ?? defaultFailure)(failure, errorCode) as R;
+        return { response: failed, completions: failure.completions };
+      },
+    };
+  }
+
+  private assertIdle(): void {
+    if (this.operationPending) throw new Error(`shard ${this.partition}: previous operation not committed or aborted`);
+  }
+
+  private snapshot(scope: readonly string[] | 'all'): ShardSnapshot {
+    const ids = scope === 'all' ? [...this.groups.keys()] : scope;
+    return {
+      groups: new Map(ids.map((id) => [id, this.groups.get(id)?.clone()])),
+      all: scope === 'all',
+      nextOffsetsExpirationMs: this.nextOffsetsExpirationMs,
+    };
+  }
+
+  private restore(snapshot: ShardSnapshot): void {
+    if (snapshot.all) this.groups.clear();
+    for (const [id, group] of snapshot.groups) {
+      if (group === undefined) this.groups.delete(id);
+      else this.groups.set(id, group);
+    }
+    this.nextOffsetsExpirationMs = snapshot.nextOffsetsExpirationMs;
+  }
+}

@@ -1,0 +1,30 @@
+import type { OffsetCommitValue } from '@samsa/protocol';
+
+/**
+ * A committed offset as the coordinator keeps it: what an `OffsetCommitValue` record holds.
+ * Immutable; a new commit replaces the whole value.
+ */
+export interface OffsetAndMetadata {
+  readonly committedOffset: bigint;
+  /** -1 when the committer did not know the leader epoch (`RecordBatch.NO_PARTITION_LEADER_EPOCH`). */
+  readonly leaderEpoch: number;
+  /** Never null: a null metadata in a commit is stored as "" as Kafka does. */
+  readonly metadata: string;
+  readonly commitTimestampMs: number;
+  /**
+   * Set only by OffsetCommit v2-v4 with an explicit retention time: the offset then expires at
+   * this time regardless of the group's state (the pre-KIP-211 semantics, stored in value v1).
+   */
+  readonly expireTimestampMs: number | undefined;
+}
+
+export function offsetAndMetadataFromRecord(value: OffsetCommitValue, valueVersion: number): OffsetAndMetadata {
+  const expire = valueVersion === 1 && value.expireTimestamp !== -1n ? Number(value.expireTimestamp) : undefined;
+  return {
+    committedOffset: value.offset,
+    leaderEpoch: value.leaderEpoch,
+    metadata: value.metadata,
+    commitTimestampMs: Number(value.commitTimestamp),
+    expireTimestampMs: expire,
+  };
+}

@@ -1,0 +1,312 @@
+import {
+  type DeleteGroupsResponseDeletableGroupResultInput,
+  ErrorCode,
+  type OffsetCommitResponseTopicInput,
+  type OffsetDeleteResponseInput,
+  type OffsetFetchResponseGroupInput,
+  type OffsetFetchResponsePartitionsInput,
+  type OffsetFetchResponseTopicsInput,
+} from '@samsa/protocol';
+import type { ClassicGroup } from './classic-group.js';
+import { validateMember } from './classic-group-membership.js';
+import { type GroupCoordinatorConfig, offsetsRetentionMs } from './group-coordinator-config.js';
+import { groupMetadataTombstone, offsetCommitRecord, offsetCommitTombstone } from './group-coordinator-record.js';
+import { GroupState } from './group-state.js';
+import type { OffsetAndMetadata } from './offset-and-metadata.js';
+import type { OperationEffects } from './operation-effects.js';
+
+export interface OffsetCommitArgs {
+  readonly groupId: string;
+  /** -1 (with member id "") for commits outside group management (simple consumers, admin tools). */
+  readonly generationIdOrMemberEpoch: number;
+  readonly memberId: string;
+  readonly groupInstanceId: string | null;
+  /** OffsetCommit v2-v4 retention time; -1 means the broker's `offsets.retention.minutes`. */
+  readonly retentionTimeMs: bigint;
+  readonly topics: readonly OffsetCommitTopicArgs[];
+  /**
+   * The error for a commit with a generation to a group that does not exist: ILLEGAL_GENERATION
+   * before OffsetCommit v9, GROUP_ID_NOT_FOUND from v9.
+   */
+  readonly unknownGroupErrorCode: number;
+}
+
+export interface OffsetCommitTopicArgs {
+  readonly name: string;
+  readonly partitions: readonly {
+    readonly partitionIndex: number;
+    readonly committedOffset: bigint;
+    readonly committedLeaderEpoch: number;
+    /** OffsetCommit v1 only; -1 means "now". */
+    readonly commitTimestamp: bigint;
+    readonly committedMetadata: string | null;
+  }[];
+}
+
+/** Topics and partitions of an OffsetFetch; null topics means every committed partition. */
+export type OffsetFetchTopicsArg =
+  | readonly { readonly name: string; readonly partitionIndexes: readonly number[] }[]
+  | null;
+
+export interface OffsetDeleteTopicArgs {
+  readonly name: string;
+  readonly partitions: readonly { readonly partitionIndex: number }[];
+}
+
+/** What the offset logic needs from its shard. */
+export interface OffsetHost {
+  readonly config: GroupCoordinatorConfig;
+  group(groupId: string): ClassicGroup | undefined;
+  allGroups(): ClassicGroup[];
+  /** Resets the member's session deadline: a commit is a sign of life. */
+  touchMember(effects: OperationEffects, group: ClassicGroup, memberId: string): void;
+}
+
+/**
+ * Committed offsets: OffsetCommit validation against the group's membership, OffsetFetch,
+ * OffsetDelete, DeleteGroups and retention-based expiry. Offsets change only by replaying the
+ * `OffsetCommit` records and tombstones produced here.
+ *
+ * Not reentrant; called only from the owning shard's operations.
+ */
+export class OffsetMetadataManager {
+  constructor(private readonly host: OffsetHost) {}
+
+  commit(fx: OperationEffects, args: OffsetCommitArgs): OffsetCommitResponseTopicInput[] {
+    const group = this.host.group(args.groupId);
+    let error: number;
+    if (group === undefined) {
+      // A commit without group management creates a "simple" group (by replaying its records).
+      error = args.generationIdOrMemberEpoch < 0 ? ErrorCode.NONE : args.unknownGroupErrorCode;
+    } else {
+      error = validateOffsetCommit(group, args);
+    }
+    if (error !== ErrorCode.NONE) return respondAll(args.topics, () => error);
+
+    if (group !== undefined && (group.is(GroupState.Stable) || group.is(GroupState.PreparingRebalance))) {
+      // Commits are allowed while preparing a rebalance: the member learns of the rebalance from
+      // its next heartbeat.
+      this.host.touchMember(fx, group, args.memberId);
+    }
+    const expireTimestampMs = args.retentionTimeMs === -1n ? undefined : fx.nowMs + Number(args.retentionTimeMs);
+    const { offsetMetadataMaxBytes } = this.host.config;
+    // Kafka measures the metadata in UTF-16 code units (`String.length`), despite the config's name.
+    const tooLarge = (metadata: string | null): boolean =>
+      metadata !== null && metadata.length > offsetMetadataMaxBytes;
+    const response = respondAll(args.topics, (topic, partition) => {
+      if (tooLarge(partition.committedMetadata)) return ErrorCode.OFFSET_METADATA_TOO_LARGE;
+      const offset: OffsetAndMetadata = {
+        committedOffset: partition.committedOffset,
+        leaderEpoch: partition.committedLeaderEpoch,
+        metadata: partition.committedMetadata ?? '',
+        commitTimestampMs: partition.commitTimestamp === -1n ? fx.nowMs : Number(partition.commitTimestamp),
+        expireTimestampMs,
+      };
+      fx.append(offsetCommitRecord(args.groupId, topic.name, partition.partitionIndex, offset));
+      return ErrorCode.NONE;
+    });
+    fx.onAppendFailure((_failure, errorCode) =>
+      respondAll(args.topics, (_topic, partition) =>
+        tooLarge(partition.committedMetadata) ? ErrorCode.OFFSET_METADATA_TOO_LARGE : errorCode,
+      ),
+    );
+    return response;
+  }
+
+  /**
+   * The committed offsets of `groupId`. Partitions without a committed offset (and every partition
+   * of an unknown group) answer offset -1 with no error, as Kafka does: the group may simply never
+   * have committed.
+   */
+  fetch(groupId: string, topics: OffsetFetchTopicsArg, requireStable: boolean): OffsetFetchResponseGroupInput {
+    const group = this.host.group(groupId);
+    const partitionResponse = (topic: string, partitionIndex: number): OffsetFetchResponsePartitionsInput => {
+      if (requireStable && group !== undefined && this.hasPendingTransactionalOffsets(group, topic, partitionIndex)) {
+        return {
+          partitionIndex,
+          committedOffset: -1n,
+          committedLeaderEpoch: -1,
+          metadata: '',
+          errorCode: ErrorCode.UNSTABLE_OFFSET_COMMIT,
+        };
+      }
+      const offset = group?.offset(topic, partitionIndex);
+      if (offset === undefined) {
+        return {
+          partitionIndex,
+          committedOffset: -1n,
+          committedLeaderEpoch: -1,
+          metadata: '',
+          errorCode: ErrorCode.NONE,
+        };
+      }
+      return {
+        partitionIndex,
+        committedOffset: offset.committedOffset,
+        committedLeaderEpoch: offset.leaderEpoch,
+        metadata: offset.metadata,
+        errorCode: ErrorCode.NONE,
+      };
+    };
+    let responseTopics: OffsetFetchResponseTopicsInput[];
+    if (topics === null) {
+      responseTopics = [];
+      for (const [topic, partitions] of group?.allOffsets() ?? []) {
+        responseTopics.push({
+          name: topic,
+          partitions: [...partitions.keys()].map((p) => partitionResponse(topic, p)),
+        });
+      }
+    } else {
+      responseTopics = topics.map((t) => ({
+        name: t.name,
+        partitions: t.partitionIndexes.map((p) => partitionResponse(t.name, p)),
+      }));
+    }
+    return { groupId, errorCode: ErrorCode.NONE, topics: responseTopics };
+  }
+
+  /**
+   * Transactional offset commits (TxnOffsetCommit) are not implemented yet, so no offset is ever
+   * pending; this is where `requireStable` (OffsetFetch v7+, KIP-447) will look once they are.
+   */
+  private hasPendingTransactionalOffsets(_group: ClassicGroup, _topic: string, _partition: number): boolean {
+    return false;
+  }
+
+  /**
+   * OffsetDelete: an Empty group loses any offset; a consumer group with members only those of
+   * topics none of its members subscribes to (GROUP_SUBSCRIBED_TO_TOPIC otherwise); other groups
+   * with members refuse (NON_EMPTY_GROUP).
+   */
+  deleteOffsets(
+    fx: OperationEffects,
+    groupId: string,
+    topics: readonly OffsetDeleteTopicArgs[],
+  ): OffsetDeleteResponseInput {
+    const group = this.host.group(groupId);
+    if (group === undefined || group.is(GroupState.Dead))
+      return { errorCode: ErrorCode.GROUP_ID_NOT_FOUND, topics: [] };
+    if (!group.is(GroupState.Empty) && !group.isConsumerGroup())
+      return { errorCode: ErrorCode.NON_EMPTY_GROUP, topics: [] };
+    const checkSubscription = !group.is(GroupState.Empty);
+    const responseTopics = topics.map((topic) => ({
+      name: topic.name,
+      partitions: topic.partitions.map(({ partitionIndex }) => {
+        if (checkSubscription && group.isSubscribedToTopic(topic.name)) {
+          return { partitionIndex, errorCode: ErrorCode.GROUP_SUBSCRIBED_TO_TOPIC };
+        }
+        if (group.offset(topic.name, partitionIndex) !== undefined) {
+          fx.append(offsetCommitTombstone(groupId, topic.name, partitionIndex));
+        }
+        return { partitionIndex, errorCode: ErrorCode.NONE };
+      }),
+    }));
+    fx.onAppendFailure((_failure, errorCode) => ({ errorCode, topics: [] }));
+    return { errorCode: ErrorCode.NONE, topics: responseTopics };
+  }
+
+  /** DeleteGroups: only Empty groups; their offsets and then the group itself get tombstones. */
+  deleteGroups(fx: OperationEffects, groupIds: readonly string[]): DeleteGroupsResponseDeletableGroupResultInput[] {
+    const results = groupIds.map((groupId) => {
+      const group = this.host.group(groupId);
+      if (group === undefined || group.is(GroupState.Dead)) return { groupId, errorCode: ErrorCode.GROUP_ID_NOT_FOUND };
+      if (!group.is(GroupState.Empty)) return { groupId, errorCode: ErrorCode.NON_EMPTY_GROUP };
+      this.appendGroupTombstones(fx, group);
+      return { groupId, errorCode: ErrorCode.NONE };
+    });
+    fx.onAppendFailure((_failure, errorCode) => groupIds.map((groupId) => ({ groupId, errorCode })));
+    return results;
+  }
+
+  /**
+   * Writes tombstones for the expired offsets of every group, and for every Empty group left with
+   * no offsets. When an offset expires (Kafka's KIP-211 rules):
+   * - an offset committed with an explicit retention time (OffsetCommit v2-v4): at that time;
+   * - a group with a protocol type that is Empty: retention after the group became Empty (or
+   *   after the commit, for groups stored without a state timestamp);
+   * - a Stable consumer group: retention after the commit, for topics no member subscribes to;
+   * - a simple group (no protocol type): retention after the commit;
+   * - otherwise never (a rebalancing group, or members whose subscriptions are unknown).
+   */
+  expireOffsets(fx: OperationEffects): void {
+    const retentionMs = offsetsRetentionMs(this.host.config);
+    for (const group of this.host.allGroups()) {
+      const base = expirationBase(group);
+      let allExpired = true;
+      if (base !== undefined) {
+        for (const [topic, partitions] of [...group.allOffsets()]) {
+          if (group.isSubscribedToTopic(topic)) {
+            allExpired = false;
+            continue;
+          }
+          for (const [partition, offset] of [...partitions]) {
+            const expired =
+              offset.expireTimestampMs !== undefined
+                ? fx.nowMs >= offset.expireTimestampMs
+                : fx.nowMs - base(offset) >= retentionMs;
+            if (expired && !this.hasPendingTransactionalOffsets(group, topic, partition)) {
+              fx.append(offsetCommitTombstone(group.groupId, topic, partition));
+            } else {
+              allExpired = false;
+            }
+          }
+        }
+      } else if (group.hasOffsets()) {
+        allExpired = false;
+      }
+      if (allExpired && group.is(GroupState.Empty)) fx.append(groupMetadataTombstone(group.groupId));
+    }
+  }
+
+  private appendGroupTombstones(fx: OperationEffects, group: ClassicGroup): void {
+    for (const [topic, partitions] of [...group.allOffsets()]) {
+      for (const partition of [...partitions.keys()]) fx.append(offsetCommitTombstone(group.groupId, topic, partition));
+    }
+    fx.append(groupMetadataTombstone(group.groupId));
+  }
+}
+
+function validateOffsetCommit(group: ClassicGroup, args: OffsetCommitArgs): number {
+  if (group.is(GroupState.Dead)) return ErrorCode.COORDINATOR_NOT_AVAILABLE;
+  const generationId = args.generationIdOrMemberEpoch;
+  if (generationId < 0 && group.is(GroupState.Empty)) return ErrorCode.NONE;
+  if (generationId >= 0 || args.memberId !== '' || args.groupInstanceId !== null) {
+    const memberError = validateMember(group, args.memberId, args.groupInstanceId);
+    if (memberError !== ErrorCode.NONE) return memberError;
+    if (generationId !== group.generationId) return ErrorCode.ILLEGAL_GENERATION;
+  } else if (!group.is(GroupState.Empty)) {
+    // Once a group has members, only they may commit.
+    return ErrorCode.UNKNOWN_MEMBER_ID;
+  }
+  // The member has its new generation from JoinGroup but no assignment yet: it must not commit
+  // for partitions it may not own; it retries once SyncGroup completes.
+  if (group.is(GroupState.CompletingRebalance)) return ErrorCode.REBALANCE_IN_PROGRESS;
+  return ErrorCode.NONE;
+}
+
+/** The timestamp retention counts from, or undefined when the group's offsets do not expire now. */
+function expirationBase(group: ClassicGroup): ((offset: OffsetAndMetadata) => number) | undefined {
+  if (group.protocolType === undefined) return (offset) => offset.commitTimestampMs;
+  if (group.is(GroupState.Empty)) {
+    const emptySinceMs = group.currentStateTimestampMs;
+    return (offset) => emptySinceMs ?? offset.commitTimestampMs;
+  }
+  if (group.isConsumerGroup() && group.subscribedTopics !== undefined && group.is(GroupState.Stable)) {
+    return (offset) => offset.commitTimestampMs;
+  }
+  return undefined;
+}
+
+function respondAll(
+  topics: readonly OffsetCommitTopicArgs[],
+  errorFor: (topic: OffsetCommitTopicArgs, partition: OffsetCommitTopicArgs['partitions'][number]) => number,
+): OffsetCommitResponseTopicInput[] {
+  return topics.map((topic) => ({
+    name: topic.name,
+    partitions: topic.partitions.map((partition) => ({
+      partitionIndex: partition.partitionIndex,
+      errorCode: errorFor(topic, partition),
+    })),
+  }));
+}
