@@ -1,36 +1,26 @@
 import * as fs from 'node:fs';
 import { join } from 'node:path';
-import {
-  BatchAttributes,
-  BatchHeader,
-  computeBatchCrc,
-  ErrorCode,
-  isControl,
-  isTransactional,
-  KafkaError,
-  patchBaseOffset,
-  patchPartitionLeaderEpoch,
-  type RecordBatchHeader,
-  validateBatch,
-} from '@samsa/protocol';
+import { ErrorCode, isControl, isTransactional, KafkaError, type RecordBatchHeader } from '@samsa/protocol';
 import { PartitionMetadataFile } from '../checkpoint/partition-metadata-file.js';
 import { LeaderEpochFileCache } from '../epoch/leader-epoch-file-cache.js';
 import type { AbortedTransaction } from '../index/transaction-index.js';
 import type { AppendOrigin, CompletedTxn, ProducerAppendInfo } from '../producer/producer-append-info.js';
 import { type ProducerStateInfo, ProducerStateManager } from '../producer/producer-state-manager.js';
-import { batchRecords } from '../records/batch-records.js';
 import { defaultFdatasync, type FsyncFn } from '../util/file-ops.js';
-import { writeInt64 } from '../util/int64.js';
 import { DELETED_FILE_SUFFIX, LEADER_EPOCH_CHECKPOINT_FILE, PARTITION_METADATA_FILE } from '../util/log-file-utils.js';
 import { type Logger, noopLogger, prefixedLogger } from '../util/logger.js';
 import type { Time } from '../util/time.js';
-import { hasDeletePolicy, isCompacted, type LogConfig, validateLogConfig } from './log-config.js';
+import { hasDeletePolicy, type LogConfig, validateLogConfig } from './log-config.js';
 import { loadLog, newSegment } from './log-loader.js';
 import type { AppendedBatch, LogSegment } from './log-segment.js';
+import { validateAndAssignOffsets } from './log-validator.js';
 import { rebuildProducerStateSync } from './producer-state-rebuild.js';
 import { lastSequenceOf, readEndTxnMarker } from './producer-state-replay.js';
+import { findOffsetByTimestamp, findOffsetOfMaxTimestamp, type TimestampAndOffset } from './timestamp-lookup.js';
 
 /** ListOffsets special timestamps (Kafka's `ListOffsetsRequest`). */
+export type { TimestampAndOffset } from './timestamp-lookup.js';
+
 export const ListOffsetsTimestamp = {
   LATEST: -1,
   EARLIEST: -2,
@@ -90,13 +80,6 @@ export interface FetchDataInfo {
   readonly firstOffset: number;
   /** True if records is empty only because the first batch exceeds maxBytes. */
   readonly firstEntryIncomplete: boolean;
-}
-
-export interface TimestampAndOffset {
-  readonly offset: number;
-  readonly timestamp: number;
-  /** The leader epoch of the batch holding the offset, undefined if unknown. */
-  readonly leaderEpoch: number | undefined;
 }
 
 interface PendingDelete {
@@ -331,63 +314,15 @@ export class Log {
     this.ensureOpen();
     const config = this._config;
     const now = this.time.milliseconds();
-    const logAppendTime = assignOffsets && config.messageTimestampType === 'LogAppendTime';
-    const headers: RecordBatchHeader[] = [];
-    const batches: AppendedBatch[] = [];
-    let nextOffset = this._logEndOffset;
-    let firstOffset = -1;
-    let lastOffset = -1;
-    let recordCount = 0;
-    let maxTimestamp = -1;
-    let pos = 0;
-    while (pos < records.length) {
-      let h = validateBatch(records, pos);
-      const size = h.sizeInBytes;
-      if (origin !== 'replication' && size > config.maxMessageBytes) {
-        throw new KafkaError(
-          ErrorCode.MESSAGE_TOO_LARGE,
-          `record batch of ${size} bytes exceeds max.message.bytes ${config.maxMessageBytes}`,
-        );
-      }
-      if (origin === 'client') validateClientBatch(h);
-      if (isTransactional(h.attributes) && h.producerId < 0) {
-        throw new KafkaError(ErrorCode.INVALID_RECORD, 'transactional batch without a producer ID');
-      }
-      if (assignOffsets) {
-        patchBaseOffset(records, pos, nextOffset);
-        patchPartitionLeaderEpoch(records, pos, leaderEpoch);
-        if (logAppendTime) {
-          records.writeInt16BE(h.attributes | BatchAttributes.TIMESTAMP_TYPE_LOG_APPEND, pos + BatchHeader.ATTRIBUTES);
-          writeInt64(records, now, pos + BatchHeader.MAX_TIMESTAMP);
-          records.writeUInt32BE(computeBatchCrc(records, pos, size), pos + BatchHeader.CRC);
-        } else {
-          this.validateTimestamps(h, now);
-        }
-        h = {
-          ...h,
-          baseOffset: nextOffset,
-          partitionLeaderEpoch: leaderEpoch,
-          ...(logAppendTime
-            ? { maxTimestamp: now, attributes: h.attributes | BatchAttributes.TIMESTAMP_TYPE_LOG_APPEND }
-            : {}),
-        };
-      } else if (h.baseOffset < nextOffset) {
-        throw new KafkaError(
-          ErrorCode.INVALID_RECORD,
-          `out of order offsets: batch at ${h.baseOffset} appended to a log ending at ${nextOffset}`,
-        );
-      }
-      if (assignOffsets && isCompacted(config) && !isControl(h.attributes)) checkKeysPresent(h, records, pos);
-      const batchLast = h.baseOffset + h.lastOffsetDelta;
-      if (firstOffset < 0) firstOffset = h.baseOffset;
-      lastOffset = batchLast;
-      nextOffset = batchLast + 1;
-      recordCount += h.recordsCount;
-      if (h.maxTimestamp > maxTimestamp) maxTimestamp = h.maxTimestamp;
-      headers.push(h);
-      batches.push({ position: pos, size, lastOffset: batchLast, maxTimestamp: h.maxTimestamp });
-      pos += size;
-    }
+    const v = validateAndAssignOffsets(records, {
+      config,
+      origin,
+      assignOffsets,
+      nextOffset: this._logEndOffset,
+      leaderEpoch,
+      now,
+    });
+    const { headers, batches, firstOffset, lastOffset, recordCount, maxTimestamp, logAppendTime } = v;
     if (batches.length === 0) {
       return {
         firstOffset: -1,
@@ -494,23 +429,6 @@ export class Log {
       validBytes: records.length,
       maxTimestamp,
     };
-  }
-
-  /**
-   * CreateTime bounds (message.timestamp.before/after.max.ms), checked on the batch header only:
-   * its first and max timestamps. Kafka checks every record; records between them are not seen.
-   */
-  private validateTimestamps(h: RecordBatchHeader, now: number): void {
-    const { messageTimestampBeforeMaxMs: before, messageTimestampAfterMaxMs: after } = this._config;
-    for (const ts of [h.baseTimestamp, h.maxTimestamp]) {
-      if (ts < 0) continue;
-      if (now - ts > before || ts - now > after) {
-        throw new KafkaError(
-          ErrorCode.INVALID_TIMESTAMP,
-          `timestamp ${ts} of a batch is out of range (now ${now}, before.max ${before}, after.max ${after})`,
-        );
-      }
-    }
   }
 
   private maybeRoll(
@@ -656,47 +574,9 @@ export class Log {
     if (timestampMs === ListOffsetsTimestamp.LATEST) {
       return { offset: this._logEndOffset, timestamp: -1, leaderEpoch: this.leaderEpochCache.latestEpoch };
     }
-    if (timestampMs === ListOffsetsTimestamp.MAX_TIMESTAMP) return this.offsetOfMaxTimestamp();
+    if (timestampMs === ListOffsetsTimestamp.MAX_TIMESTAMP) return findOffsetOfMaxTimestamp(this.segments.slice());
     if (timestampMs < 0) return undefined;
-    for (const segment of this.segments.slice()) {
-      if (segment.largestTimestamp < timestampMs) continue;
-      const batch = segment.findBatchByTimestamp(timestampMs, this._logStartOffset);
-      if (batch === undefined) continue;
-      const h = batch.header;
-      const epoch = h.partitionLeaderEpoch >= 0 ? h.partitionLeaderEpoch : undefined;
-      if ((h.attributes & BatchAttributes.TIMESTAMP_TYPE_LOG_APPEND) !== 0) {
-        return { offset: Math.max(h.baseOffset, this._logStartOffset), timestamp: h.maxTimestamp, leaderEpoch: epoch };
-      }
-      for (const r of batchRecords(h, batch.buf, batch.pos)) {
-        const offset = h.baseOffset + r.offsetDelta;
-        const ts = h.baseTimestamp + r.timestampDelta;
-        if (ts >= timestampMs && offset >= this._logStartOffset) return { offset, timestamp: ts, leaderEpoch: epoch };
-      }
-    }
-    return undefined;
-  }
-
-  private offsetOfMaxTimestamp(): TimestampAndOffset | undefined {
-    let best: LogSegment | undefined;
-    for (const s of this.segments) if (best === undefined || s.maxTimestamp > best.maxTimestamp) best = s;
-    if (best === undefined || best.maxTimestamp < 0) return undefined;
-    const target = best.maxTimestamp;
-    const batch = best.readBatchAt(best.offsetOfMaxTimestamp);
-    if (batch === undefined) return undefined;
-    const h = batch.header;
-    const epoch = h.partitionLeaderEpoch >= 0 ? h.partitionLeaderEpoch : undefined;
-    const records =
-      (h.attributes & BatchAttributes.TIMESTAMP_TYPE_LOG_APPEND) === 0
-        ? batchRecords(h, batch.buf, batch.pos)
-        : undefined;
-    if (records !== undefined) {
-      for (const r of records) {
-        if (h.baseTimestamp + r.timestampDelta === target) {
-          return { offset: h.baseOffset + r.offsetDelta, timestamp: target, leaderEpoch: epoch };
-        }
-      }
-    }
-    return { offset: h.baseOffset, timestamp: target, leaderEpoch: epoch };
+    return findOffsetByTimestamp(this.segments.slice(), timestampMs, this._logStartOffset);
   }
 
   /** Aborted transactions overlapping [startOffset, upperBoundOffset), from the txn indexes (read_committed). */
@@ -804,7 +684,10 @@ export class Log {
     if (deletable.length === 0) return 0;
     if (deletable.length === this.segments.length) this.roll();
     this.removeAndDeleteSegments(deletable, reason);
-    this.maybeIncrementLogStartOffset((this.segments[0] as LogSegment).baseOffset);
+    const firstBase = (this.segments[0] as LogSegment).baseOffset;
+    this.maybeIncrementLogStartOffset(firstBase);
+    // Snapshots of deleted segments are no longer useful (Kafka removes them with their segment).
+    this.producerState.deleteSnapshotsBefore(firstBase);
     return deletable.length;
   }
 
@@ -969,35 +852,4 @@ export function floorIndex(segments: readonly LogSegment[], offset: number): num
     }
   }
   return found;
-}
-
-/** Kafka's LogValidator checks for batches from clients. */
-function validateClientBatch(h: RecordBatchHeader): void {
-  if (h.recordsCount <= 0) {
-    throw new KafkaError(ErrorCode.INVALID_RECORD, `invalid record count ${h.recordsCount} in batch`);
-  }
-  if (h.lastOffsetDelta + 1 !== h.recordsCount) {
-    throw new KafkaError(
-      ErrorCode.INVALID_RECORD,
-      `inconsistent batch offset range: lastOffsetDelta ${h.lastOffsetDelta}, ${h.recordsCount} records`,
-    );
-  }
-  if (isControl(h.attributes)) {
-    throw new KafkaError(ErrorCode.INVALID_RECORD, 'clients are not allowed to write control records');
-  }
-  if (h.producerId >= 0 && h.baseSequence < 0) {
-    throw new KafkaError(ErrorCode.INVALID_RECORD, `invalid sequence number ${h.baseSequence} for an idempotent batch`);
-  }
-}
-
-/**
- * Compacted topics reject records without a key (Kafka: "Compacted topic cannot accept message
- * without key"). This is the one append-path check that reads (and, if needed, decompresses) records.
- */
-function checkKeysPresent(h: RecordBatchHeader, buf: Buffer, pos: number): void {
-  for (const r of batchRecords(h, buf, pos)) {
-    if (r.keyLength < 0) {
-      throw new KafkaError(ErrorCode.INVALID_RECORD, 'compacted topic cannot accept a record without a key');
-    }
-  }
 }

@@ -29,6 +29,9 @@ describe('Log retention and DeleteRecords', () => {
     assert.equal(log.logStartOffset, first.baseOffset);
     for (const s of log.logSegments().slice(0, -1)) assert.ok(T0 + 13_500 - s.largestTimestamp <= 10_000);
     await log.completePendingDeletes();
+    const snapshots = fs.readdirSync(dir).filter((n) => n.endsWith('.snapshot'));
+    assert.ok(snapshots.length > 0);
+    for (const n of snapshots) assert.ok(Number(n.slice(0, 20)) >= first.baseOffset, `stale snapshot ${n}`);
     const logFiles = fs.readdirSync(dir).filter((n) => n.endsWith('.log'));
     assert.equal(logFiles.length, log.numberOfSegments);
     assert.equal(fs.readdirSync(dir).filter((n) => n.endsWith('.deleted')).length, 0);
