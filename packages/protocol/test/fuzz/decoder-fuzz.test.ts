@@ -220,13 +220,12 @@ describe('fuzz: only KafkaErrors, bounded memory', { timeout: 300_000 }, () => {
             .tuple(fc.array(requestFrameArb, { minLength: 1, maxLength: 3 }), mutationsArb)
             .map(([frames, mutations]) => {
               const stream = Buffer.concat(
-                frames.map((f) => Buffer.concat([Buffer.from([0, 0, 0, 0]), f]).fill(0, 0, 0)),
+                frames.flatMap((f) => {
+                  const prefix = Buffer.allocUnsafe(4);
+                  prefix.writeInt32BE(f.length, 0);
+                  return [prefix, f];
+                }),
               );
-              let pos = 0;
-              for (const f of frames) {
-                stream.writeInt32BE(f.length, pos);
-                pos += 4 + f.length;
-              }
               const mutated = mutate(stream, mutations);
               const chunks: Uint8Array[] = [];
               for (let i = 0; i < mutated.length; i += 37) chunks.push(mutated.subarray(i, i + 37));
