@@ -3,6 +3,7 @@ export * from './codec-helpers.js';
 export * from './compression/compression.js';
 export * from './compression/compression-errors.js';
 export { GZIP_DEFAULT_LEVEL } from './compression/gzip.js';
+export type { SnappyFraming } from './compression/snappy.js';
 export { isXerialSnappy, XERIAL_MAGIC } from './compression/xerial-snappy.js';
 export { ZSTD_DEFAULT_LEVEL } from './compression/zstd.js';
 export * from './errors/error-codes.js';
