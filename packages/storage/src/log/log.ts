@@ -389,11 +389,17 @@ export class Log {
       }
     }
 
-    const segment = this.maybeRoll(records.length, maxTimestamp, firstOffset, lastOffset, now);
+    let segment: LogSegment;
     try {
+      segment = this.maybeRoll(records.length, maxTimestamp, firstOffset, lastOffset, now);
       segment.append(lastOffset, records, batches, now);
     } catch (err) {
-      throw new KafkaError(ErrorCode.KAFKA_STORAGE_ERROR, `append to ${segment.logPath} failed`, { cause: err });
+      if (err instanceof KafkaError) throw err;
+      throw new KafkaError(
+        ErrorCode.KAFKA_STORAGE_ERROR,
+        `append to ${this.topic}-${this.partition} failed: ${(err as Error).message}`,
+        { cause: err },
+      );
     }
 
     for (const h of headers) {

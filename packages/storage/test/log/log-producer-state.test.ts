@@ -69,6 +69,21 @@ describe('Log idempotent producers', () => {
     await log.close();
   });
 
+  it('rejects a whole request when a later batch fails, leaving log and producer state unchanged', async () => {
+    const { log } = await openLog(dir);
+    log.appendAsLeader(idem(1, 0), 0);
+    const size = log.size;
+    assert.throws(
+      () => log.appendAsLeader(Buffer.concat([idem(1, 1), idem(1, 9)]), 0),
+      (e) => code(e) === ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER,
+    );
+    assert.equal(log.logEndOffset, 1);
+    assert.equal(log.size, size);
+    assert.equal(log.activeProducers()[0]?.lastSequence, 0);
+    assert.equal(log.appendAsLeader(idem(1, 1), 0).firstOffset, 1);
+    await log.close();
+  });
+
   it('keeps producer state across a clean restart via the shutdown snapshot', async () => {
     const { log } = await openLog(dir, { segmentBytes: 400 });
     for (let s = 0; s < 10; s += 2) log.appendAsLeader(idem(2, s), 0);
