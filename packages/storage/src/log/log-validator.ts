@@ -148,7 +148,7 @@ function validateClientBatch(h: RecordBatchHeader): void {
 /** Compacted topics reject records without a key ("Compacted topic cannot accept message without key"). */
 function checkKeysPresent(h: RecordBatchHeader, buf: Buffer, pos: number): void {
   for (const r of batchRecords(h, buf, pos)) {
-    if (r.keyLength < 0) {
+    if (r.key === null) {
       throw new KafkaError(ErrorCode.INVALID_RECORD, 'compacted topic cannot accept a record without a key');
     }
   }

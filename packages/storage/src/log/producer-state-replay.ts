@@ -1,8 +1,16 @@
-import { BatchHeader, compressionOf, isControl, isTransactional, type RecordBatchHeader } from '@samsa/protocol';
+import {
+  ControlRecordType,
+  decodeControlRecordKey,
+  decodeEndTransactionMarker,
+  type EndTransactionMarker,
+  isControl,
+  isTransactional,
+  type RecordBatchHeader,
+} from '@samsa/protocol';
 import type { CompletedTxn } from '../producer/producer-append-info.js';
 import { incrementSequence } from '../producer/producer-state-entry.js';
 import type { ProducerStateManager } from '../producer/producer-state-manager.js';
-import { type EndTxnMarker, parseControlRecord, readRecord } from '../records/record-reader.js';
+import { firstRecord } from '../records/batch-records.js';
 
 /** The last sequence of a batch: baseSequence + lastOffsetDelta, wrapping at Int32.MAX. */
 export function lastSequenceOf(h: RecordBatchHeader): number {
@@ -11,14 +19,15 @@ export function lastSequenceOf(h: RecordBatchHeader): number {
 
 /**
  * The transaction marker of a control batch (its first record), undefined for an empty control
- * batch (one whose transaction was entirely cleaned away). Control batches are never compressed.
+ * batch (one whose transaction was entirely cleaned away) or a control record that is not a
+ * transaction marker.
  */
-export function readEndTxnMarker(h: RecordBatchHeader, buf: Buffer, pos: number): EndTxnMarker | undefined {
-  if (h.recordsCount === 0) return undefined;
-  if (compressionOf(h.attributes) !== 0) throw new Error('compressed control batch');
-  const start = pos + BatchHeader.SIZE;
-  const record = readRecord(buf, start, pos + h.sizeInBytes);
-  return parseControlRecord(buf, record);
+export function readEndTxnMarker(h: RecordBatchHeader, buf: Buffer, pos: number): EndTransactionMarker | undefined {
+  const record = firstRecord(h, buf, pos);
+  if (record === undefined) return undefined;
+  const { type } = decodeControlRecordKey(record.key);
+  if (type !== ControlRecordType.ABORT && type !== ControlRecordType.COMMIT) return undefined;
+  return decodeEndTransactionMarker(record);
 }
 
 /**

@@ -35,9 +35,9 @@ export function findOffsetByTimestamp(
       return { offset: Math.max(h.baseOffset, logStartOffset), timestamp: h.maxTimestamp, leaderEpoch: epoch };
     }
     for (const r of batchRecords(h, batch.buf, batch.pos)) {
-      const offset = h.baseOffset + r.offsetDelta;
-      const ts = h.baseTimestamp + r.timestampDelta;
-      if (ts >= timestampMs && offset >= logStartOffset) return { offset, timestamp: ts, leaderEpoch: epoch };
+      if (r.timestamp >= timestampMs && r.offset >= logStartOffset) {
+        return { offset: r.offset, timestamp: r.timestamp, leaderEpoch: epoch };
+      }
     }
   }
   return undefined;
@@ -55,9 +55,7 @@ export function findOffsetOfMaxTimestamp(segments: readonly LogSegment[]): Times
   const epoch = h.partitionLeaderEpoch >= 0 ? h.partitionLeaderEpoch : undefined;
   if (!isLogAppendTime(h.attributes)) {
     for (const r of batchRecords(h, batch.buf, batch.pos)) {
-      if (h.baseTimestamp + r.timestampDelta === target) {
-        return { offset: h.baseOffset + r.offsetDelta, timestamp: target, leaderEpoch: epoch };
-      }
+      if (r.timestamp === target) return { offset: r.offset, timestamp: target, leaderEpoch: epoch };
     }
   }
   return { offset: h.baseOffset, timestamp: target, leaderEpoch: epoch };

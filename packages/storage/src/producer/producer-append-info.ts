@@ -1,5 +1,4 @@
-import { ErrorCode, KafkaError } from '@samsa/protocol';
-import { ControlRecordType, type EndTxnMarker } from '../records/record-reader.js';
+import { ControlRecordType, type EndTransactionMarker, ErrorCode, KafkaError } from '@samsa/protocol';
 import { NO_PRODUCER_EPOCH, NO_SEQUENCE, type ProducerStateEntry } from './producer-state-entry.js';
 
 /** Who is appending: clients get full validation, the coordinator epoch checks only, replication none. */
@@ -111,7 +110,12 @@ export class ProducerAppendInfo {
   }
 
   /** A COMMIT/ABORT marker at `offset`; returns the transaction it completes, if one was ongoing. */
-  appendEndTxnMarker(marker: EndTxnMarker, epoch: number, offset: number, timestamp: number): CompletedTxn | undefined {
+  appendEndTxnMarker(
+    marker: EndTransactionMarker,
+    epoch: number,
+    offset: number,
+    timestamp: number,
+  ): CompletedTxn | undefined {
     this.checkProducerEpoch(epoch, offset);
     if (this.updatedEntry.coordinatorEpoch > marker.coordinatorEpoch) {
       const msg =

@@ -1,27 +1,17 @@
-import { BatchHeader, compressionOf, decompress, type RecordBatchHeader } from '@samsa/protocol';
-import { iterateRecords, type RecordView } from './record-reader.js';
+import { type DecodedRecord, type RecordBatchHeader, RecordBatchIterator } from '@samsa/protocol';
 
 /**
- * The uncompressed records section of the batch at `pos` (decompressed with @samsa/protocol's
- * codecs when needed). Storage never does this on the append or fetch path; only ListOffsets by
- * timestamp, null-key checks on compacted topics and the cleaner need records.
+ * The records of the batch at `pos` in `buf` (already validated: no CRC check), decoded with
+ * @samsa/protocol's iterator, which decompresses the records section when needed. Storage never
+ * does this on the fetch path; only ListOffsets by timestamp, the null-key check of compacted
+ * topics, transaction markers and the cleaner read records.
  */
-export function recordsSection(h: RecordBatchHeader, buf: Buffer, pos: number): Buffer {
-  const section = buf.subarray(pos + BatchHeader.SIZE, pos + h.sizeInBytes);
-  const codec = compressionOf(h.attributes);
-  return codec === 0 ? section : decompress(codec, section);
+export function batchRecords(h: RecordBatchHeader, buf: Buffer, pos: number): RecordBatchIterator {
+  return new RecordBatchIterator(buf, pos, { verifyCrc: false, end: pos + h.sizeInBytes });
 }
 
-/** The records of the batch at `pos`, as views into its (decompressed) records section. */
-export function batchRecordsWithSection(
-  h: RecordBatchHeader,
-  buf: Buffer,
-  pos: number,
-): { section: Buffer; records: RecordView[] } {
-  const section = recordsSection(h, buf, pos);
-  return { section, records: [...iterateRecords(section, 0, section.length, h.recordsCount)] };
-}
-
-export function batchRecords(h: RecordBatchHeader, buf: Buffer, pos: number): RecordView[] {
-  return batchRecordsWithSection(h, buf, pos).records;
+/** The first record of a batch, undefined if it has none. */
+export function firstRecord(h: RecordBatchHeader, buf: Buffer, pos: number): DecodedRecord | undefined {
+  if (h.recordsCount === 0) return undefined;
+  return batchRecords(h, buf, pos).next().value;
 }

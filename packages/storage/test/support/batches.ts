@@ -2,8 +2,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { join } from 'node:path';
 import { BatchHeader, computeBatchCrc } from '@samsa/protocol';
-import { sizeOfVarlong, writeVarlong } from '../../src/records/record-reader.js';
 import { writeInt64 } from '../../src/util/int64.js';
+import { sizeOfVarlong, writeVarlong } from './varint.js';
 
 export interface TestRecord {
   key?: Buffer | string | null;
