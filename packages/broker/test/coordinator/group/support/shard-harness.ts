@@ -47,6 +47,8 @@ export class ShardHarness {
   constructor(overrides: Partial<GroupCoordinatorConfig> = {}) {
     this.config = groupCoordinatorConfig({ groupInitialRebalanceDelayMs: 0, ...overrides });
     this.shard = this.newShard();
+    // As the runtime does when it is elected for an empty partition.
+    this.settle(this.shard.onLoaded(this.nowMs));
   }
 
   private newShard(): GroupCoordinatorShard {
