@@ -1,0 +1,28 @@
+/**
+ * DescribeGroups (API key 15), versions 0-5: state, protocol and members of groups.
+ * - v1: throttle time in the response.
+ * - v2: same as v1.
+ * - v3: authorized operations on request (KIP-430).
+ * - v4: members' group instance id (KIP-345).
+ * - v5: flexible versions.
+ * An unknown group is described as "Dead" without error (v6 would answer GROUP_ID_NOT_FOUND).
+ */
+import { ApiKey, type DescribeGroupsRequest, type DescribeGroupsResponseInput } from '@samsa/protocol';
+import { defineHandler } from './handler.js';
+
+/**
+ * Without an authorizer every operation a group supports is allowed, which Kafka reports as the
+ * bit field of READ (3), DELETE (6) and DESCRIBE (8).
+ */
+const ALL_GROUP_OPERATIONS = (1 << 3) | (1 << 6) | (1 << 8);
+
+export const describeGroupsHandler = defineHandler<DescribeGroupsRequest, DescribeGroupsResponseInput>({
+  apiKey: ApiKey.DescribeGroups,
+  minVersion: 0,
+  maxVersion: 5,
+  async handle(request, ctx) {
+    const groups = await ctx.services.groupCoordinator.describeGroups(request.groups);
+    if (!request.includeAuthorizedOperations) return { groups };
+    return { groups: groups.map((g) => ({ ...g, authorizedOperations: ALL_GROUP_OPERATIONS })) };
+  },
+});

@@ -1,0 +1,76 @@
+/**
+ * FindCoordinator (key 10), versions 0-6: which broker coordinates a group (key type 0) or a
+ * transactional id (key type 1).
+ * v0: one group key. v1: key type; throttle time and error message in the response. v2: same as
+ * v1. v3: flexible. v4: batched keys (`coordinatorKeys`, KIP-699), one result per key, no error
+ * message. v5: may answer TRANSACTION_ABORTABLE (KIP-890; never here). v6: share group key type 2
+ * (KIP-932), not supported: INVALID_REQUEST.
+ *
+ * A group's coordinator is the leader of its `__consumer_offsets` partition: on this single-node
+ * broker, this broker on the listener the request came in on, once it leads (or loads) that
+ * partition. As in Kafka, the first lookup creates `__consumer_offsets` and, until the partition
+ * is led, the answer is COORDINATOR_NOT_AVAILABLE (retriable). There is no transaction coordinator
+ * yet: transactional ids are answered with this broker.
+ */
+import {
+  ApiKey,
+  ErrorCode,
+  errorByCode,
+  type FindCoordinatorRequest,
+  type FindCoordinatorResponseInput,
+} from '@samsa/protocol';
+import { GROUP_METADATA_TOPIC_NAME } from '../metadata/cluster-image.js';
+import { defineHandler, type RequestContext } from './handler.js';
+
+const GROUP_KEY_TYPE = 0;
+const TRANSACTION_KEY_TYPE = 1;
+/** Kafka's `Node.noNode()`. */
+const NO_NODE = { nodeId: -1, host: '', port: -1 } as const;
+
+interface Coordinator {
+  readonly errorCode: number;
+  readonly nodeId: number;
+  readonly host: string;
+  readonly port: number;
+}
+
+async function findCoordinator(ctx: RequestContext, keyType: number, key: string): Promise<Coordinator> {
+  const { services } = ctx;
+  if (keyType === GROUP_KEY_TYPE) {
+    if (services.metadata.image.topic(GROUP_METADATA_TOPIC_NAME) === undefined) {
+      try {
+        await services.autoCreateTopic(GROUP_METADATA_TOPIC_NAME);
+      } catch {
+        return { errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, ...NO_NODE };
+      }
+    }
+    const coordinator = services.groupCoordinator;
+    if (coordinator.partitionStatus(coordinator.partitionFor(key)) === 'none') {
+      return { errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, ...NO_NODE };
+    }
+  } else if (keyType !== TRANSACTION_KEY_TYPE) {
+    return { errorCode: ErrorCode.INVALID_REQUEST, ...NO_NODE };
+  }
+  const endpoint = services.advertisedEndpoint(ctx.listenerName);
+  if (endpoint === undefined) return { errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, ...NO_NODE };
+  return { errorCode: ErrorCode.NONE, nodeId: endpoint.nodeId, host: endpoint.host, port: endpoint.port };
+}
+
+export const findCoordinatorHandler = defineHandler<FindCoordinatorRequest, FindCoordinatorResponseInput>({
+  apiKey: ApiKey.FindCoordinator,
+  minVersion: 0,
+  maxVersion: 6,
+  async handle(request, ctx) {
+    if (ctx.apiVersion >= 4) {
+      const coordinators = [];
+      for (const key of request.coordinatorKeys)
+        coordinators.push({ key, ...(await findCoordinator(ctx, request.keyType, key)) });
+      return { coordinators };
+    }
+    const coordinator = await findCoordinator(ctx, request.keyType, request.key);
+    if (ctx.apiVersion === 0) return coordinator;
+    // Kafka sends `Errors.message()`, which on success is the error's name, "NONE".
+    const errorMessage = coordinator.errorCode === ErrorCode.NONE ? 'NONE' : errorByCode(coordinator.errorCode).message;
+    return { ...coordinator, errorMessage };
+  },
+});

@@ -1,0 +1,24 @@
+/**
+ * Heartbeat (API key 12), versions 0-4: keeps a member's session alive and tells it when the group
+ * rebalances (REBALANCE_IN_PROGRESS).
+ * - v1: throttle time in the response.
+ * - v2: same as v1.
+ * - v3: group instance id (KIP-345).
+ * - v4: flexible versions.
+ */
+import { ApiKey, type HeartbeatRequest, type HeartbeatResponseInput } from '@samsa/protocol';
+import { defineHandler } from './handler.js';
+
+export const heartbeatHandler = defineHandler<HeartbeatRequest, HeartbeatResponseInput>({
+  apiKey: ApiKey.Heartbeat,
+  minVersion: 0,
+  maxVersion: 4,
+  handle(request, ctx) {
+    return ctx.services.groupCoordinator.heartbeat({
+      groupId: request.groupId,
+      generationId: request.generationId,
+      memberId: request.memberId,
+      groupInstanceId: request.groupInstanceId,
+    });
+  },
+});
