@@ -662,21 +662,32 @@ export class LogSegment {
   }
 
   /**
-   * Closes the segment: the active one gets its final time index entry (as Kafka does on close),
-   * indexes are written and a preallocated file trimmed. The descriptor is closed once no read
-   * holds it.
+   * First half of a clean close: the final time index entry (as Kafka writes on close), index files
+   * written, a preallocated file trimmed. The indexes are marked for fsync so that a following
+   * `flush()` makes them durable before the clean-shutdown marker is written.
    */
-  close(): void {
+  prepareClose(): void {
     if (this.closed || this.closeRequested) return;
     try {
       const m = this.maxTimestampSoFar;
       if (m.timestamp >= 0) this.timeIndex.maybeAppend(m.timestamp, m.offset, true);
       this.offsetIndex.flush();
       this.timeIndex.flush();
-      if (this.fileSize > this._size) fs.ftruncateSync(this.fd, this._size);
+      if (this.fileSize > this._size) {
+        fs.ftruncateSync(this.fd, this._size);
+        this.fileSize = this._size;
+        this.dirty = true;
+      }
+      this.indexesNeedSync = true;
     } catch (err) {
       this.logger.warn(`error closing segment ${this.logPath}: ${(err as Error).message}`);
     }
+  }
+
+  /** Closes the segment (after prepareClose); the descriptor is closed once no read holds it. */
+  close(): void {
+    if (this.closed || this.closeRequested) return;
+    this.prepareClose();
     this.closeRequested = true;
     if (this.refCount === 0) this.closeNow();
   }

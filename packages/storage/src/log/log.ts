@@ -800,7 +800,11 @@ export class Log {
     this.scheduleDelete(segments);
   }
 
-  /** Time to take a producer snapshot and write index files; the data itself is flushed by flush(). */
+  /**
+   * Takes a producer snapshot at the log end, writes index files, fsyncs the active segment (data
+   * and indexes) and any other segment with unsynced changes, waits for pending checkpoint writes
+   * and deletions, and closes the segments (descriptors held by in-flight reads close later).
+   */
   async close(): Promise<void> {
     if (this.closed) return;
     await this.flushQueued?.catch(() => {});
@@ -810,6 +814,11 @@ export class Log {
     this.producerState.takeSnapshot();
     await Promise.all([this.producerState.flush(), this.leaderEpochCache.flush()]);
     await this.completePendingDeletes();
+    // Index files written at close are fsynced too (the active segment's only here), so that a
+    // clean-shutdown marker written afterwards never vouches for indexes still in the page cache.
+    const active = this.activeSegment;
+    active.prepareClose();
+    await Promise.all(this.segments.filter((s) => s === active || s.needsFlush).map((s) => s.flush()));
     for (const s of this.segments) s.close();
   }
 
