@@ -1,0 +1,40 @@
+import type { LogManager } from '@samsa/storage';
+import type { BrokerConfig } from './config/broker-config.js';
+import type { TopicConfigResolver } from './config/topic-config.js';
+import type { Controller } from './controller/controller.js';
+import type { GroupCoordinator } from './coordinator/group/group-coordinator.js';
+import type { Logger } from './logger.js';
+import type { TopicRegistration } from './metadata/cluster-image.js';
+import type { MetadataCache } from './metadata/metadata-cache.js';
+import type { ProducerIdManager } from './producer/producer-id-manager.js';
+import type { ReplicaManager } from './replica/replica-manager.js';
+
+export interface AdvertisedEndpoint {
+  readonly nodeId: number;
+  readonly host: string;
+  readonly port: number;
+}
+
+/**
+ * The broker's subsystems as handlers see them. Handlers depend on this interface, never on how
+ * the broker wires itself together.
+ */
+export interface BrokerServices {
+  readonly brokerId: number;
+  readonly config: BrokerConfig;
+  readonly topicConfigs: TopicConfigResolver;
+  readonly metadata: MetadataCache;
+  readonly controller: Controller;
+  readonly replicaManager: ReplicaManager;
+  readonly logManager: LogManager;
+  readonly producerIds: ProducerIdManager;
+  readonly groupCoordinator: GroupCoordinator;
+  readonly logger: Logger;
+  /** This broker's advertised address on a listener (the one a request came in on). */
+  advertisedEndpoint(listenerName: string): AdvertisedEndpoint | undefined;
+  /**
+   * Creates a topic on first use the way Kafka auto-creates (Metadata with auto-creation, and
+   * the internal topics on FindCoordinator), returning the registration or the refusal.
+   */
+  autoCreateTopic(name: string): Promise<TopicRegistration>;
+}

@@ -1,0 +1,258 @@
+import { mkdirSync } from 'node:fs';
+import { ErrorCode, KafkaError, randomUuid } from '@samsa/protocol';
+import { type LogConfig, LogManager, SystemTime } from '@samsa/storage';
+import type { AdvertisedEndpoint, BrokerServices } from './broker-services.js';
+import type { BrokerConfig } from './config/broker-config.js';
+import { TopicConfigResolver } from './config/topic-config.js';
+import type { Controller } from './controller/controller.js';
+import { LocalController } from './controller/local-controller.js';
+import { GroupCoordinator } from './coordinator/group/group-coordinator.js';
+import { ReplicaCoordinatorLog } from './coordinator/replica-coordinator-log.js';
+import { createHandlerRegistry } from './handlers/index.js';
+import type { Logger } from './logger.js';
+import {
+  type BrokerRegistration,
+  ClusterImage,
+  GROUP_METADATA_TOPIC_NAME,
+  type TopicRegistration,
+} from './metadata/cluster-image.js';
+import { type LocalMetadata, LocalMetadataStore } from './metadata/local-metadata-store.js';
+import { readMetaProperties, writeMetaProperties } from './metadata/meta-properties.js';
+import { MetadataCache } from './metadata/metadata-cache.js';
+import { RequestDispatcher } from './network/request-dispatcher.js';
+import { SocketServer } from './network/socket-server.js';
+import { ProducerIdManager } from './producer/producer-id-manager.js';
+import { ReplicaManager } from './replica/replica-manager.js';
+
+/**
+ * A Samsa broker: wires storage, replica manager, controller, coordinators and the network layer
+ * together, and runs the startup and shutdown sequences.
+ *
+ * Startup: check/create the log dirs and `meta.properties`; load the metadata (single node:
+ * `samsa-metadata.json`); open every log (recovering after an unclean shutdown); become leader of
+ * the hosted partitions; load the group coordinator's `__consumer_offsets` partitions; bind the
+ * listeners; then serve. Shutdown reverses it and ends with the clean-shutdown marker, so the next
+ * start skips recovery.
+ */
+export class Broker {
+  private constructor(
+    readonly config: BrokerConfig,
+    readonly services: BrokerServices,
+    private readonly socketServer: SocketServer,
+    private readonly logManager: LogManager,
+    private readonly replicaManager: ReplicaManager,
+    private readonly groupCoordinator: GroupCoordinator,
+    private readonly logger: Logger,
+  ) {}
+
+  static async start(config: BrokerConfig, logger: Logger): Promise<Broker> {
+    const brokerId = config.brokerId;
+    for (const warning of config.warnings) logger.warn(warning.message);
+    for (const dir of config.logDirs) mkdirSync(dir, { recursive: true });
+    let clusterId: string | undefined;
+    for (const dir of config.logDirs) {
+      const meta = readMetaProperties(dir);
+      if (meta === undefined) continue;
+      if (meta.brokerId !== brokerId) {
+        throw new Error(
+          `Configured broker.id ${brokerId} doesn't match stored broker.id ${meta.brokerId} in meta.properties of ${dir}. ` +
+            'If you moved your data, make sure your configured broker.id matches.',
+        );
+      }
+      if (clusterId !== undefined && meta.clusterId !== undefined && meta.clusterId !== clusterId) {
+        throw new Error(`log dirs belong to different clusters (${clusterId} and ${meta.clusterId})`);
+      }
+      clusterId ??= meta.clusterId;
+    }
+    const store = new LocalMetadataStore(config.logDirs[0] as string);
+    const state: LocalMetadata = store.load() ?? {
+      version: 1,
+      clusterId: clusterId ?? randomUuid(),
+      topics: [],
+      brokerConfigs: {},
+      nextProducerIdBlockStart: 0,
+    };
+    for (const dir of config.logDirs) writeMetaProperties(dir, { brokerId, clusterId: state.clusterId });
+    store.save(state);
+    for (const [scope, entries] of Object.entries(state.brokerConfigs)) {
+      if (scope !== '' && scope !== String(brokerId)) continue;
+      for (const [name, value] of Object.entries(entries)) {
+        try {
+          config.setDynamic(scope === '' ? 'default' : 'broker', name, value);
+        } catch (err) {
+          logger.warn(`ignoring stored dynamic config ${name}=${value}: ${(err as Error).message}`);
+        }
+      }
+    }
+
+    const topicConfigs = new TopicConfigResolver(config);
+    const initialTopics = new Map(state.topics.map((t) => [t.name, t]));
+    const logConfigOf = (topic: string): LogConfig => topicConfigs.logConfig(initialTopics.get(topic)?.configs ?? {});
+    const logManager = new LogManager({
+      logDirs: config.logDirs,
+      defaultConfig: topicConfigs.logConfig({}),
+      time: SystemTime,
+      recoveryThreadsPerDataDir: config.int('num.recovery.threads.per.data.dir'),
+      retentionCheckIntervalMs: config.long('log.retention.check.interval.ms'),
+      flushCheckIntervalMs: config.long('log.flush.scheduler.interval.ms'),
+      flushOffsetCheckpointIntervalMs: config.int('log.flush.offset.checkpoint.interval.ms'),
+      flushStartOffsetCheckpointIntervalMs: config.int('log.flush.start.offset.checkpoint.interval.ms'),
+      producerIdExpirationMs: config.int('producer.id.expiration.ms'),
+      cleanerEnabled: config.bool('log.cleaner.enable'),
+      cleanerBackoffMs: config.long('log.cleaner.backoff.ms'),
+      logger: logger.child({ component: 'log-manager' }),
+    });
+    const loadStart = Date.now();
+    await logManager.startup(logConfigOf);
+    logger.info(`Loaded ${logManager.allLogs().length} logs in ${Date.now() - loadStart}ms.`);
+
+    const self: BrokerRegistration = {
+      brokerId,
+      rack: config.string('broker.rack'),
+      endpoints: config.advertisedListeners,
+    };
+    const cache = new MetadataCache(
+      new ClusterImage(state.clusterId, brokerId, new Map([[brokerId, self]]), initialTopics),
+    );
+    const replicaManager = new ReplicaManager(brokerId, logManager, logger.child({ component: 'replica-manager' }));
+
+    const offsetsLog = new ReplicaCoordinatorLog(GROUP_METADATA_TOPIC_NAME, replicaManager, () => {
+      const overrides = cache.image.topic(GROUP_METADATA_TOPIC_NAME)?.configs ?? {};
+      return topicConfigs.value('min.insync.replicas', overrides) as number;
+    });
+    const groupCoordinator = new GroupCoordinator({
+      log: offsetsLog,
+      config: {
+        groupMinSessionTimeoutMs: config.int('group.min.session.timeout.ms'),
+        groupMaxSessionTimeoutMs: config.int('group.max.session.timeout.ms'),
+        groupInitialRebalanceDelayMs: config.int('group.initial.rebalance.delay.ms'),
+        groupMaxSize: config.int('group.max.size'),
+        offsetsTopicNumPartitions: config.int('offsets.topic.num.partitions'),
+        offsetMetadataMaxBytes: config.int('offset.metadata.max.bytes'),
+        offsetsRetentionMinutes: config.int('offsets.retention.minutes'),
+        offsetsRetentionCheckIntervalMs: config.long('offsets.retention.check.interval.ms'),
+      },
+    });
+
+    /** Brings this broker in line with a metadata image: host, update or drop partitions. */
+    const applyImage = async (image: ClusterImage, previous: ClusterImage): Promise<void> => {
+      for (const topic of image.topics.values()) {
+        const config = topicConfigs.logConfig(topic.configs);
+        replicaManager.updateLogConfig(topic.name, config);
+        for (const registration of topic.partitions) {
+          if (!registration.replicas.includes(brokerId)) continue;
+          const partition = await replicaManager.applyRegistration(topic.name, topic.topicId, registration, config);
+          if (topic.name === GROUP_METADATA_TOPIC_NAME) {
+            if (partition.isLeader) await groupCoordinator.onElection(registration.partition);
+            else await groupCoordinator.onResignation(registration.partition);
+          }
+        }
+      }
+      for (const old of previous.topics.values()) {
+        const current = image.topic(old.name);
+        for (const registration of old.partitions) {
+          const stillHosted = current?.partitions[registration.partition]?.replicas.includes(brokerId) === true;
+          if (stillHosted || !registration.replicas.includes(brokerId)) continue;
+          if (old.name === GROUP_METADATA_TOPIC_NAME) await groupCoordinator.onResignation(registration.partition);
+          await replicaManager.stopReplica(
+            old.name,
+            registration.partition,
+            current === undefined || current.topicId !== old.topicId,
+          );
+        }
+      }
+    };
+
+    const controller: Controller = new LocalController(config, topicConfigs, store, state, cache, applyImage);
+    const producerIds = new ProducerIdManager(controller);
+    const endpoints = new Map<string, AdvertisedEndpoint>();
+
+    const autoCreateTopic = async (name: string): Promise<TopicRegistration> => {
+      const existing = cache.image.topic(name);
+      if (existing !== undefined) return existing;
+      const internal = name === GROUP_METADATA_TOPIC_NAME;
+      try {
+        return await controller.createTopic(
+          internal
+            ? {
+                name,
+                numPartitions: config.int('offsets.topic.num.partitions'),
+                replicationFactor: config.int('offsets.topic.replication.factor'),
+                assignments: [],
+                configs: {
+                  'cleanup.policy': 'compact',
+                  'compression.type': 'producer',
+                  'segment.bytes': String(config.int('offsets.topic.segment.bytes')),
+                },
+              }
+            : { name, numPartitions: -1, replicationFactor: -1, assignments: [], configs: {} },
+          false,
+        );
+      } catch (err) {
+        if (err instanceof KafkaError && err.errorCode === ErrorCode.TOPIC_ALREADY_EXISTS) {
+          const created = cache.image.topic(name);
+          if (created !== undefined) return created;
+        }
+        throw err;
+      }
+    };
+
+    const services: BrokerServices = {
+      brokerId,
+      config,
+      topicConfigs,
+      metadata: cache,
+      controller,
+      replicaManager,
+      logManager,
+      producerIds,
+      groupCoordinator,
+      logger,
+      advertisedEndpoint: (listenerName: string) => endpoints.get(listenerName) as AdvertisedEndpoint,
+      autoCreateTopic,
+    };
+
+    await applyImage(cache.image, new ClusterImage(state.clusterId, brokerId, new Map(), new Map()));
+
+    const registry = createHandlerRegistry();
+    const dispatcher = new RequestDispatcher(registry, services, logger.child({ component: 'request' }));
+    const socketServer = new SocketServer(
+      config.listeners,
+      config.int('socket.request.max.bytes'),
+      dispatcher,
+      logger.child({ component: 'socket-server' }),
+      config.int('max.connections'),
+    );
+    await socketServer.start();
+    // Advertise the ports actually bound (a configured port 0 picks a free one, for tests).
+    const advertised = config.advertisedListeners.map((e) => ({
+      ...e,
+      port: e.port === 0 ? socketServer.boundPort(e.listenerName) : e.port,
+    }));
+    for (const e of advertised) endpoints.set(e.listenerName, { nodeId: brokerId, host: e.host, port: e.port });
+    cache.publish(cache.image.withBrokers(new Map([[brokerId, { ...self, endpoints: advertised }]]), brokerId));
+
+    logger.info(`[KafkaServer id=${brokerId}] started (cluster ${state.clusterId})`);
+    return new Broker(config, services, socketServer, logManager, replicaManager, groupCoordinator, logger);
+  }
+
+  /** The port a listener is bound to (useful when it was configured as 0). */
+  boundPort(listenerName = this.config.listeners[0]?.listenerName ?? 'PLAINTEXT'): number {
+    return this.socketServer.boundPort(listenerName);
+  }
+
+  private stopping: Promise<void> | undefined;
+
+  /** Graceful shutdown: stop serving, complete parked requests, flush and close logs, mark clean. */
+  shutdown(): Promise<void> {
+    this.stopping ??= (async () => {
+      this.logger.info(`[KafkaServer id=${this.config.brokerId}] shutting down`);
+      await this.socketServer.shutdown();
+      this.replicaManager.shutdown();
+      await this.groupCoordinator.close();
+      await this.logManager.shutdown();
+      this.logger.info(`[KafkaServer id=${this.config.brokerId}] shut down completed`);
+    })();
+    return this.stopping;
+  }
+}

@@ -1,0 +1,39 @@
+import type { TopicRegistration } from '../metadata/cluster-image.js';
+
+export interface TopicCreation {
+  readonly name: string;
+  /** -1 → `num.partitions` (ignored when `assignments` are given). */
+  readonly numPartitions: number;
+  /** -1 → `default.replication.factor` (ignored when `assignments` are given). */
+  readonly replicationFactor: number;
+  /** Explicit replica assignment by partition index; empty for automatic placement. */
+  readonly assignments: readonly { readonly partitionIndex: number; readonly brokerIds: readonly number[] }[];
+  readonly configs: Readonly<Record<string, string>>;
+}
+
+/**
+ * Cluster-wide metadata changes. A single-node broker is its own controller (`LocalController`);
+ * in a cluster the elected controller makes these changes through ZooKeeper. Every method throws
+ * `KafkaError` with Kafka's code and message on refusal.
+ */
+export interface Controller {
+  createTopic(creation: TopicCreation, validateOnly: boolean): Promise<TopicRegistration>;
+  deleteTopic(name: string): Promise<void>;
+  /** Grows a topic to `totalCount` partitions (never shrinks). */
+  createPartitions(
+    name: string,
+    totalCount: number,
+    assignments: readonly (readonly number[])[] | null,
+    validateOnly: boolean,
+  ): Promise<void>;
+  /** Replaces a topic's config overrides with `configs`. */
+  alterTopicConfigs(name: string, configs: Readonly<Record<string, string>>, validateOnly: boolean): Promise<void>;
+  /** Sets (or, with null, removes) dynamic broker configs; `brokerId` null means the cluster-wide default. */
+  alterBrokerConfigs(
+    brokerId: number | null,
+    changes: Readonly<Record<string, string | null>>,
+    validateOnly: boolean,
+  ): Promise<void>;
+  /** Reserves `count` producer IDs and returns the first (Kafka allocates blocks of 1000). */
+  allocateProducerIds(count: number): Promise<number>;
+}

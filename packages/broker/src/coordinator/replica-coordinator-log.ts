@@ -1,0 +1,65 @@
+import {
+  buildRecordBatch,
+  ErrorCode,
+  isControl,
+  iterateRecordBatches,
+  KafkaError,
+  RecordBatchIterator,
+} from '@samsa/protocol';
+import type { ReplicaManager } from '../replica/replica-manager.js';
+import type { CoordinatorPartitionLog, CoordinatorRecord } from './coordinator-log.js';
+
+/** How much of an internal topic is read per step while a coordinator loads a partition. */
+const LOAD_BUFFER_BYTES = 5 * 1024 * 1024;
+
+/**
+ * The log of an internal topic (`__consumer_offsets`) as a coordinator sees it, on top of the
+ * replica manager. Appends are one uncompressed batch per operation, written with acks=all
+ * semantics and `min.insync.replicas` of the topic, and resolve when durable per the topic's
+ * flush settings. Loading reads the committed part of the log (up to the high watermark).
+ */
+export class ReplicaCoordinatorLog implements CoordinatorPartitionLog {
+  constructor(
+    private readonly topic: string,
+    private readonly replicaManager: ReplicaManager,
+    private readonly minInSyncReplicas: () => number,
+  ) {}
+
+  async append(partition: number, records: readonly CoordinatorRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    const target = this.replicaManager.getPartition(this.topic, partition);
+    if (target === undefined || !target.isLeader) {
+      throw new KafkaError(ErrorCode.NOT_LEADER_OR_FOLLOWER, `not the leader of ${this.topic}-${partition}`);
+    }
+    const batch = buildRecordBatch({ records: records.map((r) => ({ key: r.key, value: r.value })) });
+    const info = target.appendRecordsToLeader(batch, 'coordinator', -1, this.minInSyncReplicas());
+    await target.awaitDurable(info.lastOffset);
+  }
+
+  async *readAll(partition: number): AsyncIterable<CoordinatorRecord & { readonly offset: number }> {
+    const source = this.replicaManager.getPartition(this.topic, partition);
+    if (source === undefined) {
+      throw new KafkaError(ErrorCode.NOT_LEADER_OR_FOLLOWER, `${this.topic}-${partition} is not hosted here`);
+    }
+    const log = source.log;
+    let offset = log.logStartOffset;
+    const end = log.highWatermark;
+    while (offset < end) {
+      const data = await log.read(offset, { maxBytes: LOAD_BUFFER_BYTES, maxOffset: end, minOneMessage: true });
+      if (data.records.length === 0) break;
+      let next = offset;
+      for (const span of iterateRecordBatches(data.records, { verifyCrc: false })) {
+        const lastOffset = span.header.baseOffset + span.header.lastOffsetDelta;
+        next = Math.max(next, lastOffset + 1);
+        // Transaction markers carry no group state.
+        if (isControl(span.header.attributes)) continue;
+        for (const record of new RecordBatchIterator(span.bytes, 0, { verifyCrc: false })) {
+          if (record.offset < offset || record.key === null) continue;
+          yield { offset: record.offset, key: record.key, value: record.value };
+        }
+      }
+      if (next <= offset) break;
+      offset = next;
+    }
+  }
+}

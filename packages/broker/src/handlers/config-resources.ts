@@ -1,0 +1,97 @@
+import { ErrorCode, KafkaError } from '@samsa/protocol';
+import type { BrokerServices } from '../broker-services.js';
+import { BROKER_CONFIG_BY_NAME, ConfigSource } from '../config/broker-config.js';
+import { BROKER_CONFIG_KEYS } from '../config/broker-config-defs.js';
+import { formatConfigValue } from '../config/config-def.js';
+import type { DescribedConfig } from '../config/topic-config.js';
+
+/** Kafka's ConfigResource.Type values. */
+export const ConfigResourceType = {
+  UNKNOWN: 0,
+  TOPIC: 2,
+  BROKER: 4,
+  BROKER_LOGGER: 8,
+} as const;
+
+/** DescribeConfigs' configType (v3+). */
+const CONFIG_TYPE_CODES: Record<string, number> = {
+  boolean: 1,
+  string: 2,
+  int: 3,
+  short: 4,
+  long: 5,
+  double: 6,
+  list: 7,
+  class: 8,
+  password: 9,
+};
+
+export function configTypeCode(type: string): number {
+  return CONFIG_TYPE_CODES[type] ?? 0;
+}
+
+/**
+ * Resolves a BROKER resource name: the local broker id, or "" for the cluster-wide dynamic
+ * defaults. Other ids belong to other brokers (none on a single node).
+ */
+export function brokerScope(services: BrokerServices, resourceName: string): 'broker' | 'default' {
+  if (resourceName === '') return 'default';
+  const id = Number(resourceName);
+  if (!Number.isInteger(id) || String(id) !== resourceName.trim()) {
+    throw new KafkaError(ErrorCode.INVALID_REQUEST, `Broker id must be an integer, but it is: ${resourceName}`);
+  }
+  if (id !== services.brokerId) {
+    throw new KafkaError(
+      ErrorCode.INVALID_REQUEST,
+      `Unexpected broker id, expected ${services.brokerId} but received ${id}`,
+    );
+  }
+  return 'broker';
+}
+
+/** DescribeConfigs for a BROKER resource: every broker config with its source and synonyms. */
+export function describeBrokerConfigs(
+  services: BrokerServices,
+  scope: 'broker' | 'default',
+  names: readonly string[] | null,
+): DescribedConfig[] {
+  const config = services.config;
+  if (scope === 'default') {
+    return [...config.dynamicEntries('default').entries()]
+      .filter(([name]) => names === null || names.includes(name))
+      .map(([name, value]) => {
+        const key = BROKER_CONFIG_BY_NAME.get(name);
+        return {
+          name,
+          value: formatConfigValue(value),
+          source: ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG,
+          isDefault: false,
+          readOnly: false,
+          sensitive: key?.sensitive === true,
+          type: key?.type ?? 'string',
+          doc: key?.doc ?? null,
+          synonyms: [{ name, value: formatConfigValue(value), source: ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG }],
+        };
+      });
+  }
+  const keys = names === null ? BROKER_CONFIG_KEYS : names.flatMap((n) => BROKER_CONFIG_BY_NAME.get(n) ?? []);
+  return keys.map((key) => {
+    const layers = config.layersOf(key.name);
+    const sensitive = key.sensitive === true || key.type === 'password';
+    return {
+      name: key.name,
+      value: sensitive ? null : formatConfigValue(config.get(key.name)),
+      source: config.sourceOf(key.name),
+      isDefault: config.sourceOf(key.name) === ConfigSource.DEFAULT_CONFIG,
+      readOnly: key.dynamic === undefined,
+      sensitive,
+      type: key.type,
+      doc: key.doc ?? null,
+      synonyms: layers.map((l) => ({
+        name: key.name,
+        value: sensitive ? null : formatConfigValue(l.value),
+        source: l.source,
+      })),
+    };
+  });
+}

@@ -1,0 +1,53 @@
+/**
+ * DeleteRecords (key 21), versions 0-2.
+ * v1: same as v0. v2: flexible. An offset of -1 means "up to the high watermark"; beyond the high
+ * watermark is OFFSET_OUT_OF_RANGE. The response's low watermark is the new log start offset.
+ */
+import {
+  ApiKey,
+  type DeleteRecordsRequest,
+  type DeleteRecordsResponseInput,
+  ErrorCode,
+  KafkaError,
+} from '@samsa/protocol';
+import { defineHandler } from './handler.js';
+
+export const deleteRecordsHandler = defineHandler<DeleteRecordsRequest, DeleteRecordsResponseInput>({
+  apiKey: ApiKey.DeleteRecords,
+  minVersion: 0,
+  maxVersion: 2,
+  async handle(request, ctx) {
+    const topics = [];
+    for (const topic of request.topics) {
+      const partitions = [];
+      for (const p of topic.partitions) {
+        const partition = ctx.services.replicaManager.getPartition(topic.name, p.partitionIndex);
+        if (partition === undefined) {
+          partitions.push({
+            partitionIndex: p.partitionIndex,
+            lowWatermark: -1n,
+            errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+          });
+          continue;
+        }
+        if (!partition.isLeader) {
+          partitions.push({
+            partitionIndex: p.partitionIndex,
+            lowWatermark: -1n,
+            errorCode: ErrorCode.NOT_LEADER_OR_FOLLOWER,
+          });
+          continue;
+        }
+        try {
+          const low = await partition.log.deleteRecordsBefore(Number(p.offset));
+          partitions.push({ partitionIndex: p.partitionIndex, lowWatermark: BigInt(low), errorCode: ErrorCode.NONE });
+        } catch (err) {
+          if (!(err instanceof KafkaError)) throw err;
+          partitions.push({ partitionIndex: p.partitionIndex, lowWatermark: -1n, errorCode: err.errorCode });
+        }
+      }
+      topics.push({ name: topic.name, partitions });
+    }
+    return { throttleTimeMs: 0, topics };
+  },
+});

@@ -1,0 +1,42 @@
+/**
+ * DescribeCluster (key 60), versions 0-1.
+ * v1: endpoint type (1 = brokers, 2 = controllers; Samsa's brokers are also its controller).
+ */
+import { ApiKey, type DescribeClusterRequest, type DescribeClusterResponseInput, ErrorCode } from '@samsa/protocol';
+import { defineHandler } from './handler.js';
+
+const BROKERS_ENDPOINT = 1;
+const ALL_CLUSTER_OPERATIONS = 0b1_1111_1000_1100;
+const AUTHORIZED_OPERATIONS_OMITTED = -2147483648;
+
+export const describeClusterHandler = defineHandler<DescribeClusterRequest, DescribeClusterResponseInput>({
+  apiKey: ApiKey.DescribeCluster,
+  minVersion: 0,
+  maxVersion: 1,
+  handle(request, ctx) {
+    const image = ctx.services.metadata.image;
+    if (request.endpointType !== BROKERS_ENDPOINT) {
+      return {
+        errorCode: ErrorCode.UNSUPPORTED_ENDPOINT_TYPE,
+        errorMessage: 'Only broker endpoints are described',
+        clusterId: image.clusterId,
+      };
+    }
+    const brokers = [...image.brokers.values()].flatMap((b) => {
+      const e = b.endpoints.find((x) => x.listenerName === ctx.listenerName);
+      return e === undefined ? [] : [{ brokerId: b.brokerId, host: e.host, port: e.port, rack: b.rack }];
+    });
+    return {
+      throttleTimeMs: 0,
+      errorCode: ErrorCode.NONE,
+      errorMessage: null,
+      endpointType: BROKERS_ENDPOINT,
+      clusterId: image.clusterId,
+      controllerId: image.controllerId,
+      brokers,
+      clusterAuthorizedOperations: request.includeClusterAuthorizedOperations
+        ? ALL_CLUSTER_OPERATIONS
+        : AUTHORIZED_OPERATIONS_OMITTED,
+    };
+  },
+});

@@ -1,0 +1,82 @@
+/**
+ * DescribeConfigs (key 32), versions 0-4.
+ * v1: synonyms and config source (v0 has only isDefault). v2: same as v1. v3: config type and
+ * documentation. v4: flexible.
+ * Resources: TOPIC (every topic config, with the broker synonyms it falls back to) and BROKER
+ * (this broker's id, or "" for the cluster-wide dynamic defaults). BROKER_LOGGER is answered
+ * with no entries.
+ */
+import {
+  ApiKey,
+  type DescribeConfigsRequest,
+  type DescribeConfigsResponseDescribeConfigsResultInput,
+  type DescribeConfigsResponseInput,
+  ErrorCode,
+  KafkaError,
+} from '@samsa/protocol';
+import type { DescribedConfig } from '../config/topic-config.js';
+import { brokerScope, ConfigResourceType, configTypeCode, describeBrokerConfigs } from './config-resources.js';
+import { defineHandler } from './handler.js';
+
+export const describeConfigsHandler = defineHandler<DescribeConfigsRequest, DescribeConfigsResponseInput>({
+  apiKey: ApiKey.DescribeConfigs,
+  minVersion: 0,
+  maxVersion: 4,
+  handle(request, ctx) {
+    const { services } = ctx;
+    const results = request.resources.map((resource): DescribeConfigsResponseDescribeConfigsResultInput => {
+      const base = { resourceType: resource.resourceType, resourceName: resource.resourceName };
+      try {
+        let described: DescribedConfig[];
+        switch (resource.resourceType) {
+          case ConfigResourceType.TOPIC: {
+            const topic = services.metadata.image.topic(resource.resourceName);
+            if (topic === undefined) {
+              throw new KafkaError(
+                ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+                `Topic ${resource.resourceName} does not exist.`,
+              );
+            }
+            described = services.topicConfigs.describe(topic.configs, resource.configurationKeys);
+            break;
+          }
+          case ConfigResourceType.BROKER:
+            described = describeBrokerConfigs(
+              services,
+              brokerScope(services, resource.resourceName),
+              resource.configurationKeys,
+            );
+            break;
+          case ConfigResourceType.BROKER_LOGGER:
+            brokerScope(services, resource.resourceName);
+            described = [];
+            break;
+          default:
+            throw new KafkaError(ErrorCode.INVALID_REQUEST, `Unsupported resource type ${resource.resourceType}`);
+        }
+        return {
+          ...base,
+          errorCode: ErrorCode.NONE,
+          errorMessage: null,
+          configs: described.map((c) => ({
+            name: c.name,
+            value: c.value,
+            readOnly: c.readOnly,
+            isDefault: c.isDefault,
+            configSource: c.source,
+            isSensitive: c.sensitive,
+            synonyms: request.includeSynonyms
+              ? c.synonyms.map((s) => ({ name: s.name, value: s.value, source: s.source }))
+              : [],
+            configType: configTypeCode(c.type),
+            documentation: request.includeDocumentation ? c.doc : null,
+          })),
+        };
+      } catch (err) {
+        if (!(err instanceof KafkaError)) throw err;
+        return { ...base, errorCode: err.errorCode, errorMessage: err.message, configs: [] };
+      }
+    });
+    return { throttleTimeMs: 0, results };
+  },
+});

@@ -1,0 +1,59 @@
+/**
+ * DescribeLogDirs (key 35), versions 0-4.
+ * v1: same as v0. v2: flexible. v3: top-level error code. v4: total and usable bytes of each dir.
+ * A null topic list describes every partition.
+ */
+import { statfsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { ApiKey, type DescribeLogDirsRequest, type DescribeLogDirsResponseInput, ErrorCode } from '@samsa/protocol';
+import { defineHandler } from './handler.js';
+
+export const describeLogDirsHandler = defineHandler<DescribeLogDirsRequest, DescribeLogDirsResponseInput>({
+  apiKey: ApiKey.DescribeLogDirs,
+  minVersion: 0,
+  maxVersion: 4,
+  handle(request, ctx) {
+    const { logManager, replicaManager } = ctx.services;
+    const wanted =
+      request.topics === null ? undefined : new Map(request.topics.map((t) => [t.topic, new Set(t.partitions)]));
+    const results = logManager.logDirs.map((dir) => {
+      const absolute = resolve(dir);
+      const byTopic = new Map<
+        string,
+        { partitionIndex: number; partitionSize: bigint; offsetLag: bigint; isFutureKey: boolean }[]
+      >();
+      for (const partition of replicaManager.allPartitions()) {
+        if (!resolve(partition.log.dir).startsWith(`${absolute}/`)) continue;
+        if (wanted !== undefined && wanted.get(partition.topic)?.has(partition.partition) !== true) continue;
+        let list = byTopic.get(partition.topic);
+        if (list === undefined) {
+          list = [];
+          byTopic.set(partition.topic, list);
+        }
+        list.push({
+          partitionIndex: partition.partition,
+          partitionSize: BigInt(partition.log.size),
+          offsetLag: 0n,
+          isFutureKey: false,
+        });
+      }
+      let totalBytes = -1n;
+      let usableBytes = -1n;
+      try {
+        const stats = statfsSync(absolute);
+        totalBytes = BigInt(stats.blocks) * BigInt(stats.bsize);
+        usableBytes = BigInt(stats.bavail) * BigInt(stats.bsize);
+      } catch {
+        // Reported as unknown (-1), as Kafka does when the store cannot be queried.
+      }
+      return {
+        errorCode: ErrorCode.NONE,
+        logDir: absolute,
+        topics: [...byTopic.entries()].map(([name, partitions]) => ({ name, partitions })),
+        totalBytes,
+        usableBytes,
+      };
+    });
+    return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, results };
+  },
+});

@@ -1,0 +1,128 @@
+/**
+ * IncrementalAlterConfigs (key 44), versions 0-1.
+ * v1: flexible. Operations: SET (0), DELETE (1), APPEND (2) and SUBTRACT (3) — the last two only
+ * for list-typed configs, as in Kafka.
+ */
+import {
+  ApiKey,
+  ErrorCode,
+  type IncrementalAlterConfigsRequest,
+  type IncrementalAlterConfigsResponseInput,
+  KafkaError,
+} from '@samsa/protocol';
+import { BROKER_CONFIG_BY_NAME } from '../config/broker-config.js';
+import { formatConfigValue } from '../config/config-def.js';
+import { TOPIC_CONFIG_BY_NAME } from '../config/topic-config-defs.js';
+import { brokerScope, ConfigResourceType } from './config-resources.js';
+import { defineHandler } from './handler.js';
+
+const OpType = { SET: 0, DELETE: 1, APPEND: 2, SUBTRACT: 3 } as const;
+
+export const incrementalAlterConfigsHandler = defineHandler<
+  IncrementalAlterConfigsRequest,
+  IncrementalAlterConfigsResponseInput
+>({
+  apiKey: ApiKey.IncrementalAlterConfigs,
+  minVersion: 0,
+  maxVersion: 1,
+  async handle(request, ctx) {
+    const { services } = ctx;
+    const responses = [];
+    for (const resource of request.resources) {
+      const base = { resourceType: resource.resourceType, resourceName: resource.resourceName };
+      try {
+        const names = new Set<string>();
+        for (const c of resource.configs) {
+          if (names.has(c.name)) {
+            throw new KafkaError(ErrorCode.INVALID_REQUEST, `Error due to duplicate config keys: ${c.name}`);
+          }
+          names.add(c.name);
+        }
+        if (resource.resourceType === ConfigResourceType.TOPIC) {
+          const topic = services.metadata.image.topic(resource.resourceName);
+          if (topic === undefined) {
+            throw new KafkaError(
+              ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+              `Topic ${resource.resourceName} does not exist.`,
+            );
+          }
+          const configs: Record<string, string> = { ...topic.configs };
+          for (const c of resource.configs) {
+            const key = TOPIC_CONFIG_BY_NAME.get(c.name);
+            if (key === undefined)
+              throw new KafkaError(ErrorCode.INVALID_CONFIG, `Unknown topic config name: ${c.name}`);
+            const current = () =>
+              (formatConfigValue(services.topicConfigs.value(c.name, configs)) ?? '')
+                .split(',')
+                .filter((s) => s !== '');
+            applyOperation(configs, c.name, c.configOperation, c.value, key.type, current);
+          }
+          await services.controller.alterTopicConfigs(resource.resourceName, configs, request.validateOnly);
+        } else if (resource.resourceType === ConfigResourceType.BROKER) {
+          const scope = brokerScope(services, resource.resourceName);
+          const changes: Record<string, string | null> = {};
+          for (const c of resource.configs) {
+            const key = BROKER_CONFIG_BY_NAME.get(c.name);
+            if (key === undefined)
+              throw new KafkaError(ErrorCode.INVALID_CONFIG, `Unknown broker config name: ${c.name}`);
+            const current = () =>
+              (formatConfigValue(services.config.get(c.name)) ?? '').split(',').filter((s) => s !== '');
+            const draft: Record<string, string> = {};
+            applyOperation(draft, c.name, c.configOperation, c.value, key.type, current);
+            changes[c.name] = draft[c.name] ?? null;
+          }
+          await services.controller.alterBrokerConfigs(
+            scope === 'broker' ? services.brokerId : null,
+            changes,
+            request.validateOnly,
+          );
+        } else {
+          throw new KafkaError(ErrorCode.INVALID_REQUEST, `Unsupported resource type ${resource.resourceType}`);
+        }
+        responses.push({ ...base, errorCode: ErrorCode.NONE, errorMessage: null });
+      } catch (err) {
+        if (!(err instanceof KafkaError)) throw err;
+        responses.push({ ...base, errorCode: err.errorCode, errorMessage: err.message });
+      }
+    }
+    return { throttleTimeMs: 0, responses };
+  },
+});
+
+function applyOperation(
+  configs: Record<string, string>,
+  name: string,
+  op: number,
+  value: string | null,
+  type: string,
+  current: () => string[],
+): void {
+  switch (op) {
+    case OpType.SET:
+      if (value === null) throw new KafkaError(ErrorCode.INVALID_REQUEST, `Null value not supported for ${name}`);
+      configs[name] = value;
+      return;
+    case OpType.DELETE:
+      delete configs[name];
+      return;
+    case OpType.APPEND:
+    case OpType.SUBTRACT: {
+      if (type !== 'list') {
+        throw new KafkaError(ErrorCode.INVALID_CONFIG, `Config value append is not allowed for config key: ${name}`);
+      }
+      const items = (value ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s !== '');
+      const list = current();
+      const next =
+        op === OpType.APPEND
+          ? [...list, ...items.filter((i) => !list.includes(i))]
+          : list.filter((i) => !items.includes(i));
+      configs[name] = next.join(',');
+      return;
+    }
+    default:
+      throw new KafkaError(ErrorCode.INVALID_REQUEST, `Unknown config operation ${op}`);
+  }
+}

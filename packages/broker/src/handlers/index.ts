@@ -1,0 +1,64 @@
+import { alterConfigsHandler } from './alter-configs.js';
+import { apiVersionsHandler } from './api-versions.js';
+import { createPartitionsHandler } from './create-partitions.js';
+import { createTopicsHandler } from './create-topics.js';
+import { deleteGroupsHandler } from './delete-groups.js';
+import { deleteRecordsHandler } from './delete-records.js';
+import { deleteTopicsHandler } from './delete-topics.js';
+import { describeClusterHandler } from './describe-cluster.js';
+import { describeConfigsHandler } from './describe-configs.js';
+import { describeGroupsHandler } from './describe-groups.js';
+import { describeLogDirsHandler } from './describe-log-dirs.js';
+import { describeProducersHandler } from './describe-producers.js';
+import { fetchHandler } from './fetch.js';
+import { findCoordinatorHandler } from './find-coordinator.js';
+import { HandlerRegistry } from './handler-registry.js';
+import { heartbeatHandler } from './heartbeat.js';
+import { incrementalAlterConfigsHandler } from './incremental-alter-configs.js';
+import { initProducerIdHandler } from './init-producer-id.js';
+import { joinGroupHandler } from './join-group.js';
+import { leaveGroupHandler } from './leave-group.js';
+import { listGroupsHandler } from './list-groups.js';
+import { listOffsetsHandler } from './list-offsets.js';
+import { metadataHandler } from './metadata.js';
+import { offsetCommitHandler } from './offset-commit.js';
+import { offsetDeleteHandler } from './offset-delete.js';
+import { offsetFetchHandler } from './offset-fetch.js';
+import { offsetForLeaderEpochHandler } from './offset-for-leader-epoch.js';
+import { produceHandler } from './produce.js';
+import { syncGroupHandler } from './sync-group.js';
+
+/** Every API this broker serves. ApiVersions reports exactly these, with their version ranges. */
+export function createHandlerRegistry(): HandlerRegistry {
+  const registry = new HandlerRegistry();
+  registry
+    .register(produceHandler)
+    .register(fetchHandler)
+    .register(listOffsetsHandler)
+    .register(metadataHandler)
+    .register(offsetCommitHandler)
+    .register(offsetFetchHandler)
+    .register(findCoordinatorHandler)
+    .register(joinGroupHandler)
+    .register(heartbeatHandler)
+    .register(leaveGroupHandler)
+    .register(syncGroupHandler)
+    .register(describeGroupsHandler)
+    .register(listGroupsHandler)
+    .register(apiVersionsHandler(registry))
+    .register(createTopicsHandler)
+    .register(deleteTopicsHandler)
+    .register(deleteRecordsHandler)
+    .register(initProducerIdHandler)
+    .register(offsetForLeaderEpochHandler)
+    .register(describeConfigsHandler)
+    .register(alterConfigsHandler)
+    .register(describeLogDirsHandler)
+    .register(createPartitionsHandler)
+    .register(deleteGroupsHandler)
+    .register(incrementalAlterConfigsHandler)
+    .register(offsetDeleteHandler)
+    .register(describeClusterHandler)
+    .register(describeProducersHandler);
+  return registry;
+}

@@ -1,0 +1,45 @@
+/**
+ * OffsetForLeaderEpoch (key 23), versions 0-4.
+ * v1: the leader epoch of the end offset. v2: current leader epoch (KIP-320) and throttle time.
+ * v3: replica id (followers send theirs, consumers -1). v4: flexible.
+ * Answers from the partition's leader epoch cache: the end offset of the requested epoch (the
+ * start of the next one, or the log end offset for the latest), UNDEFINED (-1/-1) when unknown.
+ */
+import {
+  ApiKey,
+  ErrorCode,
+  type OffsetForLeaderEpochRequest,
+  type OffsetForLeaderEpochResponseInput,
+} from '@samsa/protocol';
+import { defineHandler } from './handler.js';
+
+export const offsetForLeaderEpochHandler = defineHandler<
+  OffsetForLeaderEpochRequest,
+  OffsetForLeaderEpochResponseInput
+>({
+  apiKey: ApiKey.OffsetForLeaderEpoch,
+  minVersion: 0,
+  maxVersion: 4,
+  handle(request, ctx) {
+    const topics = request.topics.map((topic) => ({
+      topic: topic.topic,
+      partitions: topic.partitions.map((p) => {
+        const fail = (errorCode: number) => ({ errorCode, partition: p.partition, leaderEpoch: -1, endOffset: -1n });
+        const partition = ctx.services.replicaManager.getPartition(topic.topic, p.partition);
+        if (partition === undefined) return fail(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+        if (!partition.isLeader) return fail(ErrorCode.NOT_LEADER_OR_FOLLOWER);
+        const epochError = partition.checkLeaderEpoch(p.currentLeaderEpoch);
+        if (epochError !== ErrorCode.NONE) return fail(epochError);
+        const log = partition.log;
+        const found = log.leaderEpochCache.endOffsetFor(p.leaderEpoch, log.logEndOffset);
+        return {
+          errorCode: ErrorCode.NONE,
+          partition: p.partition,
+          leaderEpoch: found.epoch,
+          endOffset: BigInt(found.endOffset),
+        };
+      }),
+    }));
+    return { throttleTimeMs: 0, topics };
+  },
+});

@@ -1,0 +1,81 @@
+/**
+ * Produce (key 0), versions 0-11.
+ * v0-2 use message formats v0/v1, which Samsa does not store: they are advertised (librdkafka
+ * turns compression off when Produce v0 is not advertised, as Kafka 4 learned) and every
+ * partition is answered UNSUPPORTED_VERSION. v3: transactional id, message format v2. v5: log
+ * start offset. v7: zstd. v8: record errors and error message (KIP-467). v9: flexible.
+ * v10: current leader on NOT_LEADER (KIP-951). v11: TRANSACTION_ABORTABLE may be returned.
+ *
+ * acks=0 gets no response; if any partition fails, the connection is closed instead, which is
+ * how Kafka tells an acks=0 producer that something went wrong.
+ */
+import {
+  ApiKey,
+  ErrorCode,
+  KafkaError,
+  type ProduceRequest,
+  type ProduceResponseInput,
+  type ProduceResponseTopicProduceResponseInput,
+} from '@samsa/protocol';
+import type { ProduceEntry } from '../replica/replica-manager.js';
+import { defineHandler } from './handler.js';
+
+export const produceHandler = defineHandler<ProduceRequest, ProduceResponseInput | undefined>({
+  apiKey: ApiKey.Produce,
+  minVersion: 0,
+  maxVersion: 11,
+  expectsResponse: (request) => request.acks !== 0,
+  async handle(request, ctx) {
+    const { services, apiVersion } = ctx;
+    if (request.acks !== 0 && request.acks !== 1 && request.acks !== -1) {
+      return errorForAll(request, ErrorCode.INVALID_REQUIRED_ACKS);
+    }
+    if (apiVersion < 3) return errorForAll(request, ErrorCode.UNSUPPORTED_VERSION);
+    const entries: ProduceEntry[] = [];
+    for (const topic of request.topicData) {
+      for (const p of topic.partitionData) entries.push({ topic: topic.name, partition: p.index, records: p.records });
+    }
+    const results = await services.replicaManager.appendRecords(entries, request.acks, 'client', (topic) => {
+      const overrides = services.metadata.image.topic(topic)?.configs ?? {};
+      return services.topicConfigs.value('min.insync.replicas', overrides) as number;
+    });
+    if (request.acks === 0) {
+      if (results.some((r) => r.errorCode !== ErrorCode.NONE)) {
+        throw new KafkaError(ErrorCode.NONE, 'acks=0 produce failed; closing the connection to tell the producer');
+      }
+      return undefined;
+    }
+    let i = 0;
+    const responses: ProduceResponseTopicProduceResponseInput[] = request.topicData.map((topic) => ({
+      name: topic.name,
+      partitionResponses: topic.partitionData.map((p) => {
+        const r = results[i++];
+        if (r === undefined) throw new Error('produce result missing');
+        return {
+          index: p.index,
+          errorCode: r.errorCode,
+          baseOffset: BigInt(r.baseOffset),
+          logAppendTimeMs: BigInt(r.logAppendTimeMs),
+          logStartOffset: BigInt(r.logStartOffset),
+          errorMessage: r.errorCode === ErrorCode.NONE ? null : r.errorMessage,
+        };
+      }),
+    }));
+    return { responses, throttleTimeMs: 0 };
+  },
+});
+
+function errorForAll(request: ProduceRequest, errorCode: number): ProduceResponseInput {
+  return {
+    responses: request.topicData.map((topic) => ({
+      name: topic.name,
+      partitionResponses: topic.partitionData.map((p) => ({
+        index: p.index,
+        errorCode,
+        baseOffset: -1n,
+        logAppendTimeMs: -1n,
+        logStartOffset: -1n,
+      })),
+    })),
+  };
+}

@@ -1,0 +1,42 @@
+#!/usr/bin/env node
+/**
+ * Starts a broker: `node main.js [server.properties] [--override key=value]...`.
+ * Ctrl-C (SIGINT) or SIGTERM shuts it down cleanly: logs are flushed and the clean-shutdown
+ * marker written, so the next start skips recovery.
+ */
+import type { Broker } from './broker.js';
+import { ConfigError } from './config/config-def.js';
+import { runBroker } from './run-broker.js';
+
+async function main(): Promise<void> {
+  let broker: Broker;
+  try {
+    broker = await runBroker(process.argv.slice(2));
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`ERROR ${err.message}\n`);
+      process.exit(1);
+    }
+    process.stderr.write(`ERROR Fatal error during broker startup: ${(err as Error).stack ?? String(err)}\n`);
+    process.exit(1);
+  }
+  let signals = 0;
+  const stop = (signal: string) => {
+    signals += 1;
+    if (signals > 1) {
+      process.stderr.write(`received ${signal} again; exiting without a clean shutdown\n`);
+      process.exit(130);
+    }
+    broker.shutdown().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        process.stderr.write(`ERROR shutdown failed: ${(err as Error).stack ?? String(err)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+void main();

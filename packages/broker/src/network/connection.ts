@@ -1,0 +1,179 @@
+import type { Socket } from 'node:net';
+import { FrameDecoder, KafkaError } from '@samsa/protocol';
+import type { Logger } from '../logger.js';
+
+/** What the connection asks of the dispatcher for each request frame. */
+export interface FrameHandler {
+  /**
+   * Handles one request. Resolves to the response frame (buffers to write), `undefined` for no
+   * response (acks=0 produce), or `'close'` to close the connection as Kafka does for malformed
+   * or unknown requests. Work the request must do in arrival order (appends) happens
+   * synchronously, before the returned promise first waits.
+   */
+  handle(frame: Buffer, connection: ConnectionInfo): Promise<Buffer[] | undefined | 'close'>;
+}
+
+export interface ConnectionInfo {
+  readonly id: string;
+  readonly clientHost: string;
+  readonly listenerName: string;
+}
+
+interface Slot {
+  result: Buffer[] | undefined | 'close' | null;
+}
+
+/**
+ * One client connection: splits the byte stream into frames, runs requests, and writes the
+ * responses strictly in request order (Kafka's contract: a client matches responses by order as
+ * well as correlation ID).
+ *
+ * Concurrency: Kafka processes one request per connection at a time. Samsa does too, except that
+ * consecutive Produce requests are pipelined — each appends synchronously when it starts (so the
+ * log order is the request order) and then waits for durability in parallel, which lets one
+ * producer's in-flight requests share an fsync (group commit). A non-pipelined request waits for
+ * everything before it.
+ *
+ * Backpressure: reading pauses while too many requests are in flight or while the socket's
+ * write buffer is full, so a client that does not read its responses cannot make the broker
+ * buffer without bound.
+ */
+export class Connection {
+  private readonly decoder: FrameDecoder;
+  private readonly slots: Slot[] = [];
+  /** The request chain: resolves when all non-pipelined work queued so far has completed. */
+  private barrier: Promise<unknown> = Promise.resolve();
+  private pendingPipelined: Promise<unknown>[] = [];
+  private closed = false;
+  private paused = false;
+  readonly info: ConnectionInfo;
+
+  static readonly MAX_IN_FLIGHT = 64;
+
+  constructor(
+    private readonly socket: Socket,
+    listenerName: string,
+    id: string,
+    maxFrameBytes: number,
+    private readonly handler: FrameHandler,
+    private readonly logger: Logger,
+    private readonly onClose: (connection: Connection) => void,
+  ) {
+    this.decoder = new FrameDecoder(maxFrameBytes);
+    this.info = { id, clientHost: socket.remoteAddress ?? 'unknown', listenerName };
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('drain', () => this.maybeResume());
+    socket.on('error', (err) => this.logger.debug({ err, connection: id }, 'connection error'));
+    socket.on('close', () => {
+      this.closed = true;
+      this.onClose(this);
+    });
+  }
+
+  private onData(chunk: Buffer): void {
+    let frames: Buffer[];
+    try {
+      frames = this.decoder.push(chunk);
+    } catch (err) {
+      // Oversized or negative frame sizes (including a TLS ClientHello on a plaintext port)
+      // close the connection before anything is allocated, as Kafka's InvalidReceiveException.
+      this.logger.warn(
+        { connection: this.info.id, client: this.info.clientHost, reason: (err as Error).message },
+        'closing connection: invalid frame',
+      );
+      this.close();
+      return;
+    }
+    for (const frame of frames) this.enqueue(frame);
+  }
+
+  private enqueue(frame: Buffer): void {
+    if (this.closed) return;
+    const slot: Slot = { result: null };
+    this.slots.push(slot);
+    const run = (): Promise<void> => {
+      if (this.closed) return Promise.resolve();
+      let started: Promise<Buffer[] | undefined | 'close'>;
+      try {
+        started = this.handler.handle(frame, this.info);
+      } catch (err) {
+        started = Promise.reject(err);
+      }
+      return started.then(
+        (result) => this.complete(slot, result),
+        (err: unknown) => {
+          this.logger.error({ err, connection: this.info.id }, 'request failed; closing connection');
+          this.complete(slot, 'close');
+        },
+      );
+    };
+    // Peek at the API key: only Produce (key 0) is pipelined. Pipelined requests chained on the
+    // same barrier start in registration order, so their synchronous appends keep request order.
+    const pipelined = frame.length >= 2 && frame.readInt16BE(0) === 0;
+    if (pipelined) {
+      this.pendingPipelined.push(this.barrier.then(run));
+      // A producer-only connection never reaches a barrier; keep the list short.
+      if (this.pendingPipelined.length > Connection.MAX_IN_FLIGHT)
+        this.pendingPipelined = [Promise.all(this.pendingPipelined)];
+    } else {
+      const waitFor = [this.barrier, ...this.pendingPipelined];
+      this.pendingPipelined = [];
+      this.barrier = Promise.all(waitFor).then(run);
+    }
+    if (this.slots.length >= Connection.MAX_IN_FLIGHT) this.pause();
+  }
+
+  private complete(slot: Slot, result: Buffer[] | undefined | 'close'): void {
+    slot.result = result;
+    // Flush every finished response at the head of the queue, in order.
+    let wrote = false;
+    while (this.slots.length > 0) {
+      const head = this.slots[0] as Slot;
+      if (head.result === null) break;
+      this.slots.shift();
+      if (head.result === 'close') {
+        this.close();
+        return;
+      }
+      if (head.result !== undefined && !this.closed) {
+        if (!wrote) this.socket.cork();
+        wrote = true;
+        for (const chunk of head.result) this.socket.write(chunk);
+      }
+    }
+    if (wrote) this.socket.uncork();
+    this.maybeResume();
+  }
+
+  private pause(): void {
+    if (!this.paused) {
+      this.paused = true;
+      this.socket.pause();
+    }
+  }
+
+  private maybeResume(): void {
+    if (this.paused && this.slots.length < Connection.MAX_IN_FLIGHT / 2 && !this.socket.writableNeedDrain) {
+      this.paused = false;
+      this.socket.resume();
+    } else if (!this.paused && this.socket.writableNeedDrain) {
+      this.pause();
+    }
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.socket.end();
+    this.socket.destroySoon();
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+}
+
+export function isKafkaError(err: unknown): err is KafkaError {
+  return err instanceof KafkaError;
+}

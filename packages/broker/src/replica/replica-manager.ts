@@ -1,0 +1,325 @@
+import { ErrorCode, KafkaError, readBatchHeader } from '@samsa/protocol';
+import type { AppendOrigin, Log, LogConfig, LogManager } from '@samsa/storage';
+import type { Logger } from '../logger.js';
+import { isInternalTopic, type PartitionRegistration } from '../metadata/cluster-image.js';
+import { DelayedFetch } from './delayed-fetch.js';
+import { Partition } from './partition.js';
+
+export interface ProduceEntry {
+  readonly topic: string;
+  readonly partition: number;
+  readonly records: Buffer | null;
+}
+
+export interface ProducePartitionResult {
+  readonly errorCode: number;
+  readonly errorMessage: string | null;
+  readonly baseOffset: number;
+  readonly logAppendTimeMs: number;
+  readonly logStartOffset: number;
+}
+
+export interface FetchPartitionRequest {
+  readonly topic: string;
+  readonly partition: number;
+  readonly fetchOffset: number;
+  readonly partitionMaxBytes: number;
+  /** -1 when the client does not send one (KIP-320). */
+  readonly currentLeaderEpoch: number;
+}
+
+export interface FetchPartitionResult {
+  readonly errorCode: number;
+  readonly highWatermark: number;
+  readonly lastStableOffset: number;
+  readonly logStartOffset: number;
+  readonly records: Buffer;
+  readonly abortedTransactions: { producerId: number; firstOffset: number }[] | null;
+}
+
+export interface FetchParams {
+  readonly maxWaitMs: number;
+  readonly minBytes: number;
+  readonly maxBytes: number;
+  /** 0 = READ_UNCOMMITTED (up to the high watermark), 1 = READ_COMMITTED (up to the LSO). */
+  readonly isolationLevel: number;
+  readonly partitions: readonly FetchPartitionRequest[];
+}
+
+const EMPTY: Buffer = Buffer.alloc(0);
+
+/**
+ * The partitions this broker hosts and the two hot paths through them: appending produced
+ * batches, and reading them for fetches (with the long poll of `fetch.max.wait.ms`).
+ *
+ * Neither path decodes records: appends validate the batch header and CRC, patch offsets in
+ * place and write the bytes; fetches read file ranges into buffers that go to the socket as is.
+ */
+export class ReplicaManager {
+  private readonly partitions = new Map<string, Map<number, Partition>>();
+  private readonly delayedFetches = new Set<DelayedFetch>();
+
+  constructor(
+    private readonly brokerId: number,
+    private readonly logManager: LogManager,
+    private readonly logger: Logger,
+  ) {}
+
+  getPartition(topic: string, partition: number): Partition | undefined {
+    return this.partitions.get(topic)?.get(partition);
+  }
+
+  partitionsOf(topic: string): Partition[] {
+    return [...(this.partitions.get(topic)?.values() ?? [])];
+  }
+
+  allPartitions(): Partition[] {
+    const out: Partition[] = [];
+    for (const byIndex of this.partitions.values()) out.push(...byIndex.values());
+    return out;
+  }
+
+  /**
+   * Hosts `topic-partition` with the given registration (creating or loading its log), or
+   * applies a new registration to a partition already hosted.
+   */
+  async applyRegistration(
+    topic: string,
+    topicId: string,
+    registration: PartitionRegistration,
+    config: LogConfig,
+  ): Promise<Partition> {
+    const existing = this.getPartition(topic, registration.partition);
+    if (existing !== undefined) {
+      existing.update(registration);
+      return existing;
+    }
+    const log: Log = await this.logManager.getOrCreateLog(topic, registration.partition, config, topicId);
+    const again = this.getPartition(topic, registration.partition);
+    if (again !== undefined) return again;
+    const partition = new Partition(topic, registration.partition, topicId, log, registration, this.brokerId);
+    partition.update(registration);
+    let byIndex = this.partitions.get(topic);
+    if (byIndex === undefined) {
+      byIndex = new Map();
+      this.partitions.set(topic, byIndex);
+    }
+    byIndex.set(registration.partition, partition);
+    return partition;
+  }
+
+  /** Stops hosting a partition; with `deleteLog` its data is removed (topic deletion). */
+  async stopReplica(topic: string, partition: number, deleteLog: boolean): Promise<void> {
+    const byIndex = this.partitions.get(topic);
+    byIndex?.delete(partition);
+    if (byIndex !== undefined && byIndex.size === 0) this.partitions.delete(topic);
+    // Parked fetches on a partition that goes away complete now, as Kafka completes them on
+    // leadership changes; they then see UNKNOWN_TOPIC_OR_PARTITION.
+    for (const fetch of this.delayedFetches) fetch.complete();
+    if (deleteLog) await this.logManager.deleteLog(topic, partition);
+  }
+
+  updateLogConfig(topic: string, config: LogConfig): void {
+    for (const partition of this.partitionsOf(topic)) partition.log.updateConfig(config);
+  }
+
+  /**
+   * Appends produced batches. The appends themselves happen synchronously, in the order of the
+   * entries, before this method first awaits; durability waits (flush.messages) are shared.
+   */
+  async appendRecords(
+    entries: readonly ProduceEntry[],
+    requiredAcks: number,
+    origin: AppendOrigin,
+    minInSyncReplicas: (topic: string) => number,
+  ): Promise<ProducePartitionResult[]> {
+    const results: ProducePartitionResult[] = [];
+    const waits: Promise<void>[] = [];
+    for (const entry of entries) {
+      const partition = this.getPartition(entry.topic, entry.partition);
+      try {
+        if (partition === undefined) {
+          throw new KafkaError(
+            ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+            `This server does not host ${entry.topic}-${entry.partition}.`,
+          );
+        }
+        if (origin === 'client' && isInternalTopic(entry.topic)) {
+          throw new KafkaError(ErrorCode.INVALID_TOPIC_EXCEPTION, `Cannot append to internal topic ${entry.topic}`);
+        }
+        const records = entry.records;
+        if (records === null || records.length === 0) {
+          throw new KafkaError(ErrorCode.INVALID_RECORD, 'Produce request has no record batch for a partition');
+        }
+        if (origin === 'client') requireExactlyOneBatch(records);
+        const info = partition.appendRecordsToLeader(records, origin, requiredAcks, minInSyncReplicas(entry.topic));
+        results.push({
+          errorCode: ErrorCode.NONE,
+          errorMessage: null,
+          baseOffset: info.firstOffset,
+          logAppendTimeMs: info.logAppendTimeMs,
+          logStartOffset: info.logStartOffset,
+        });
+        if (requiredAcks !== 0) waits.push(partition.awaitDurable(info.lastOffset));
+      } catch (err) {
+        results.push(errorResult(err, partition?.log.logStartOffset ?? -1, this.logger, entry));
+      }
+    }
+    if (waits.length > 0) {
+      try {
+        await Promise.all(waits);
+      } catch (err) {
+        this.logger.error({ err }, 'flush after append failed');
+        return results.map((r) =>
+          r.errorCode === ErrorCode.NONE
+            ? { ...r, errorCode: ErrorCode.KAFKA_STORAGE_ERROR, errorMessage: 'fsync of the log failed' }
+            : r,
+        );
+      }
+    }
+    return results;
+  }
+
+  /**
+   * Reads for a Fetch request, waiting up to `maxWaitMs` for `minBytes` when there is not enough
+   * data yet (Kafka's delayed fetch). Partition-level problems are per-partition error codes.
+   */
+  async fetchMessages(params: FetchParams): Promise<FetchPartitionResult[]> {
+    const first = await this.readFromLogs(params);
+    if (params.maxWaitMs <= 0 || first.bytes >= params.minBytes || first.hasError || params.partitions.length === 0) {
+      return first.results;
+    }
+    const watched: Partition[] = [];
+    for (const p of params.partitions) {
+      const partition = this.getPartition(p.topic, p.partition);
+      if (partition !== undefined) watched.push(partition);
+    }
+    const delayed = new DelayedFetch(watched, first.bytes, params.minBytes, params.maxWaitMs);
+    this.delayedFetches.add(delayed);
+    await delayed.completion;
+    this.delayedFetches.delete(delayed);
+    return (await this.readFromLogs(params)).results;
+  }
+
+  private async readFromLogs(
+    params: FetchParams,
+  ): Promise<{ results: FetchPartitionResult[]; bytes: number; hasError: boolean }> {
+    const results: FetchPartitionResult[] = [];
+    let limitBytes = params.maxBytes;
+    let minOneMessage = true;
+    let bytes = 0;
+    let hasError = false;
+    for (const p of params.partitions) {
+      const partition = this.getPartition(p.topic, p.partition);
+      if (partition === undefined) {
+        results.push(fetchError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION));
+        hasError = true;
+        continue;
+      }
+      const log = partition.log;
+      if (!partition.isLeader) {
+        results.push(fetchError(ErrorCode.NOT_LEADER_OR_FOLLOWER, log));
+        hasError = true;
+        continue;
+      }
+      const epochError = partition.checkLeaderEpoch(p.currentLeaderEpoch);
+      if (epochError !== ErrorCode.NONE) {
+        results.push(fetchError(epochError, log));
+        hasError = true;
+        continue;
+      }
+      const readCommitted = params.isolationLevel === 1;
+      const highWatermark = log.highWatermark;
+      const lastStableOffset = log.lastStableOffset;
+      const maxOffset = readCommitted ? lastStableOffset : highWatermark;
+      try {
+        let records: Buffer = EMPTY;
+        if (p.fetchOffset < maxOffset || p.fetchOffset < log.logStartOffset || p.fetchOffset > log.logEndOffset) {
+          const data = await log.read(p.fetchOffset, {
+            maxBytes: Math.min(p.partitionMaxBytes, limitBytes),
+            maxOffset,
+            minOneMessage,
+          });
+          records = data.records;
+        }
+        let aborted: { producerId: number; firstOffset: number }[] | null = null;
+        if (readCommitted) {
+          aborted = records.length > 0 ? log.collectAbortedTransactions(p.fetchOffset, maxOffset) : [];
+        }
+        if (records.length > 0) {
+          minOneMessage = false;
+          limitBytes = Math.max(0, limitBytes - records.length);
+          bytes += records.length;
+        }
+        results.push({
+          errorCode: ErrorCode.NONE,
+          highWatermark,
+          lastStableOffset,
+          logStartOffset: log.logStartOffset,
+          records,
+          abortedTransactions: aborted,
+        });
+      } catch (err) {
+        const code = err instanceof KafkaError ? err.errorCode : ErrorCode.UNKNOWN_SERVER_ERROR;
+        if (!(err instanceof KafkaError)) this.logger.error({ err }, `read from ${partition.name} failed`);
+        results.push(fetchError(code, log));
+        hasError = true;
+      }
+    }
+    return { results, bytes, hasError };
+  }
+
+  /** Completes every parked fetch (shutdown). */
+  shutdown(): void {
+    for (const fetch of this.delayedFetches) fetch.complete();
+  }
+}
+
+/**
+ * Produce requests carry exactly one record batch per partition (Kafka enforces this for v3+);
+ * counted from the headers alone, before the log validates the CRC.
+ */
+function requireExactlyOneBatch(records: Buffer): void {
+  if (records.length < 61) {
+    throw new KafkaError(ErrorCode.CORRUPT_MESSAGE, `record batch truncated: ${records.length} bytes`);
+  }
+  const size = readBatchHeader(records, 0).sizeInBytes;
+  if (size !== records.length) {
+    throw new KafkaError(
+      size < records.length ? ErrorCode.INVALID_RECORD : ErrorCode.CORRUPT_MESSAGE,
+      size < records.length
+        ? 'Produce requests with version 3+ are only allowed to contain exactly one record batch per partition'
+        : `record batch declares ${size} bytes but ${records.length} were sent`,
+    );
+  }
+}
+
+function errorResult(
+  err: unknown,
+  logStartOffset: number,
+  logger: Logger,
+  entry: ProduceEntry,
+): ProducePartitionResult {
+  if (!(err instanceof KafkaError)) {
+    logger.error({ err }, `append to ${entry.topic}-${entry.partition} failed`);
+  }
+  const code = err instanceof KafkaError ? err.errorCode : ErrorCode.UNKNOWN_SERVER_ERROR;
+  return {
+    errorCode: code,
+    errorMessage: err instanceof Error ? err.message : null,
+    baseOffset: -1,
+    logAppendTimeMs: -1,
+    logStartOffset,
+  };
+}
+
+function fetchError(errorCode: number, log?: Log): FetchPartitionResult {
+  return {
+    errorCode,
+    highWatermark: log?.highWatermark ?? -1,
+    lastStableOffset: log?.lastStableOffset ?? -1,
+    logStartOffset: log?.logStartOffset ?? -1,
+    records: EMPTY,
+    abortedTransactions: null,
+  };
+}
