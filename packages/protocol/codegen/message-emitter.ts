@@ -586,8 +586,13 @@ export class MessageEmitter {
     return lines.join('\n');
   }
 
+  /**
+   * Requests refuse a value their version cannot carry (Kafka's UnsupportedVersionException), so a
+   * client never silently loses a setting. Responses are shaped by the broker for whatever
+   * version was asked; a field the version lacks is simply not sent, so no check is generated.
+   */
   private absentCheck(s: StructModel, field: FieldSpec): string[] {
-    if (field.ignorable === true) return [];
+    if (field.ignorable === true || this.spec.kind === 'response') return [];
     const name = camel(field.name);
     if (!field.type.startsWith('[]') && !PRIMITIVES.has(field.type)) return [];
     const value = `m.${name}`;

@@ -437,8 +437,6 @@ function writeAddPartitionsToTxnResponse(w: Writer, m: AddPartitionsToTxnRespons
     const resultsByTransaction = m.resultsByTransaction ?? [];
     w.writeUVarint(resultsByTransaction.length + 1);
     for (const e of resultsByTransaction) writeAddPartitionsToTxnResponseAddPartitionsToTxnResult(w, e, v);
-  } else {
-    if (m.resultsByTransaction !== undefined && m.resultsByTransaction !== null && m.resultsByTransaction.length > 0) throw new UnsupportedVersionError(`AddPartitionsToTxnResponse.resultsByTransaction cannot be written at version ${v}`);
   }
   if (v <= 3) {
     const resultsByTopicV3AndBelow = m.resultsByTopicV3AndBelow ?? [];
@@ -449,8 +447,6 @@ function writeAddPartitionsToTxnResponse(w: Writer, m: AddPartitionsToTxnRespons
       w.writeInt32(resultsByTopicV3AndBelow.length);
       for (const e of resultsByTopicV3AndBelow) writeAddPartitionsToTxnResponseAddPartitionsToTxnTopicResult(w, e, v);
     }
-  } else {
-    if (m.resultsByTopicV3AndBelow !== undefined && m.resultsByTopicV3AndBelow !== null && m.resultsByTopicV3AndBelow.length > 0) throw new UnsupportedVersionError(`AddPartitionsToTxnResponse.resultsByTopicV3AndBelow cannot be written at version ${v}`);
   }
   if (flexible) {
     const unknown = m._unknownTaggedFields;

@@ -303,14 +303,10 @@ function writeCreateDelegationTokenResponse(w: Writer, m: CreateDelegationTokenR
   if (v === 3) {
     const tokenRequesterPrincipalType = m.tokenRequesterPrincipalType ?? "";
     w.writeCompactString(tokenRequesterPrincipalType);
-  } else {
-    if (m.tokenRequesterPrincipalType !== undefined && m.tokenRequesterPrincipalType !== "") throw new UnsupportedVersionError(`CreateDelegationTokenResponse.tokenRequesterPrincipalType cannot be written at version ${v}`);
   }
   if (v === 3) {
     const tokenRequesterPrincipalName = m.tokenRequesterPrincipalName ?? "";
     w.writeCompactString(tokenRequesterPrincipalName);
-  } else {
-    if (m.tokenRequesterPrincipalName !== undefined && m.tokenRequesterPrincipalName !== "") throw new UnsupportedVersionError(`CreateDelegationTokenResponse.tokenRequesterPrincipalName cannot be written at version ${v}`);
   }
   const issueTimestampMs = m.issueTimestampMs ?? 0n;
   w.writeInt64(issueTimestampMs);

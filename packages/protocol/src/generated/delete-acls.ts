@@ -462,8 +462,6 @@ function writeDeleteAclsResponseDeleteAclsMatchingAcl(w: Writer, m: DeleteAclsRe
   if (v >= 1) {
     const patternType = m.patternType ?? 3;
     w.writeInt8(patternType);
-  } else {
-    if (m.patternType !== undefined && m.patternType !== 3) throw new UnsupportedVersionError(`DeleteAclsResponseDeleteAclsMatchingAcl.patternType cannot be written at version ${v}`);
   }
   const principal = m.principal ?? "";
   if (flexible) {

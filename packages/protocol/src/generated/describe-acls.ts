@@ -320,8 +320,6 @@ function writeDescribeAclsResponseDescribeAclsResource(w: Writer, m: DescribeAcl
   if (v >= 1) {
     const patternType = m.patternType ?? 3;
     w.writeInt8(patternType);
-  } else {
-    if (m.patternType !== undefined && m.patternType !== 3) throw new UnsupportedVersionError(`DescribeAclsResponseDescribeAclsResource.patternType cannot be written at version ${v}`);
   }
   const acls = m.acls ?? [];
   if (flexible) {

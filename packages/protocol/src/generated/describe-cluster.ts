@@ -176,8 +176,6 @@ function writeDescribeClusterResponse(w: Writer, m: DescribeClusterResponseInput
   if (v === 1) {
     const endpointType = m.endpointType ?? 1;
     w.writeInt8(endpointType);
-  } else {
-    if (m.endpointType !== undefined && m.endpointType !== 1) throw new UnsupportedVersionError(`DescribeClusterResponse.endpointType cannot be written at version ${v}`);
   }
   const clusterId = m.clusterId ?? "";
   w.writeCompactString(clusterId);

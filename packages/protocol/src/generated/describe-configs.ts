@@ -510,8 +510,6 @@ function writeDescribeConfigsResponseDescribeConfigsResourceResult(w: Writer, m:
   if (v === 0) {
     const isDefault = m.isDefault ?? false;
     w.writeBool(isDefault);
-  } else {
-    if (m.isDefault !== undefined && m.isDefault !== false) throw new UnsupportedVersionError(`DescribeConfigsResponseDescribeConfigsResourceResult.isDefault cannot be written at version ${v}`);
   }
   if (v >= 1) {
     const configSource = m.configSource ?? -1;

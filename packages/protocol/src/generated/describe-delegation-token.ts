@@ -2,7 +2,6 @@
 // packages/protocol/src/schema/. Change the table and run `npm run generate`.
 /* eslint-disable */
 import type { ApiCodec, MessageCodec, RawTaggedField } from '../codec.js';
-import { UnsupportedVersionError } from '../errors/kafka-error.js';
 import { EMPTY_BYTES, readArray, readNullableArray, writeRawTaggedField } from '../generated-support.js';
 import type { Reader } from '../primitives/reader.js';
 import { sizeOfBytes, sizeOfCompactBytes, sizeOfCompactString, sizeOfString, sizeOfUVarint } from '../primitives/sizes.js';
@@ -361,14 +360,10 @@ function writeDescribeDelegationTokenResponseDescribedDelegationToken(w: Writer,
   if (v === 3) {
     const tokenRequesterPrincipalType = m.tokenRequesterPrincipalType ?? "";
     w.writeCompactString(tokenRequesterPrincipalType);
-  } else {
-    if (m.tokenRequesterPrincipalType !== undefined && m.tokenRequesterPrincipalType !== "") throw new UnsupportedVersionError(`DescribeDelegationTokenResponseDescribedDelegationToken.tokenRequesterPrincipalType cannot be written at version ${v}`);
   }
   if (v === 3) {
     const tokenRequesterPrincipalName = m.tokenRequesterPrincipalName ?? "";
     w.writeCompactString(tokenRequesterPrincipalName);
-  } else {
-    if (m.tokenRequesterPrincipalName !== undefined && m.tokenRequesterPrincipalName !== "") throw new UnsupportedVersionError(`DescribeDelegationTokenResponseDescribedDelegationToken.tokenRequesterPrincipalName cannot be written at version ${v}`);
   }
   const issueTimestamp = m.issueTimestamp ?? 0n;
   w.writeInt64(issueTimestamp);

@@ -311,8 +311,6 @@ function writeDescribeGroupsResponseDescribedGroup(w: Writer, m: DescribeGroupsR
   if (v >= 3) {
     const authorizedOperations = m.authorizedOperations ?? -2147483648;
     w.writeInt32(authorizedOperations);
-  } else {
-    if (m.authorizedOperations !== undefined && m.authorizedOperations !== -2147483648) throw new UnsupportedVersionError(`DescribeGroupsResponseDescribedGroup.authorizedOperations cannot be written at version ${v}`);
   }
   if (flexible) {
     const unknown = m._unknownTaggedFields;

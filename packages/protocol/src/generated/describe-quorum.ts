@@ -2,7 +2,6 @@
 // packages/protocol/src/schema/. Change the table and run `npm run generate`.
 /* eslint-disable */
 import type { ApiCodec, MessageCodec, RawTaggedField } from '../codec.js';
-import { UnsupportedVersionError } from '../errors/kafka-error.js';
 import { readArray, writeRawTaggedField } from '../generated-support.js';
 import type { Reader } from '../primitives/reader.js';
 import { sizeOfCompactNullableString, sizeOfCompactString, sizeOfUVarint } from '../primitives/sizes.js';
@@ -356,8 +355,6 @@ function writeDescribeQuorumResponse(w: Writer, m: DescribeQuorumResponseInput, 
     const nodes = m.nodes ?? [];
     w.writeUVarint(nodes.length + 1);
     for (const e of nodes) writeDescribeQuorumResponseNode(w, e, v);
-  } else {
-    if (m.nodes !== undefined && m.nodes !== null && m.nodes.length > 0) throw new UnsupportedVersionError(`DescribeQuorumResponse.nodes cannot be written at version ${v}`);
   }
   const unknown = m._unknownTaggedFields;
   let taggedCount = unknown?.length ?? 0;
@@ -542,8 +539,6 @@ function writeDescribeQuorumResponseReplicaState(w: Writer, m: DescribeQuorumRes
   if (v === 2) {
     const replicaDirectoryId = m.replicaDirectoryId ?? ZERO_UUID;
     w.writeUuid(replicaDirectoryId);
-  } else {
-    if (m.replicaDirectoryId !== undefined && m.replicaDirectoryId !== ZERO_UUID) throw new UnsupportedVersionError(`DescribeQuorumResponseReplicaState.replicaDirectoryId cannot be written at version ${v}`);
   }
   const logEndOffset = m.logEndOffset ?? 0n;
   w.writeInt64(logEndOffset);

@@ -273,8 +273,6 @@ function writeElectLeadersResponse(w: Writer, m: ElectLeadersResponseInput, v: n
   if (v >= 1) {
     const errorCode = m.errorCode ?? 0;
     w.writeInt16(errorCode);
-  } else {
-    if (m.errorCode !== undefined && m.errorCode !== 0) throw new UnsupportedVersionError(`ElectLeadersResponse.errorCode cannot be written at version ${v}`);
   }
   const replicaElectionResults = m.replicaElectionResults ?? [];
   if (flexible) {

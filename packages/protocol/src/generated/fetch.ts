@@ -965,8 +965,6 @@ function writeFetchResponse(w: Writer, m: FetchResponseInput, v: number): void {
   if (v >= 7) {
     const sessionId = m.sessionId ?? 0;
     w.writeInt32(sessionId);
-  } else {
-    if (m.sessionId !== undefined && m.sessionId !== 0) throw new UnsupportedVersionError(`FetchResponse.sessionId cannot be written at version ${v}`);
   }
   const responses = m.responses ?? [];
   if (flexible) {
@@ -1227,8 +1225,6 @@ function writeFetchResponsePartitionData(w: Writer, m: FetchResponsePartitionDat
   if (v >= 11) {
     const preferredReadReplica = m.preferredReadReplica ?? -1;
     w.writeInt32(preferredReadReplica);
-  } else {
-    if (m.preferredReadReplica !== undefined && m.preferredReadReplica !== -1) throw new UnsupportedVersionError(`FetchResponsePartitionData.preferredReadReplica cannot be written at version ${v}`);
   }
   const records = m.records === undefined ? null : m.records;
   if (flexible) {

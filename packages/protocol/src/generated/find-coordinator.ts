@@ -236,8 +236,6 @@ function writeFindCoordinatorResponse(w: Writer, m: FindCoordinatorResponseInput
   if (v <= 3) {
     const errorCode = m.errorCode ?? 0;
     w.writeInt16(errorCode);
-  } else {
-    if (m.errorCode !== undefined && m.errorCode !== 0) throw new UnsupportedVersionError(`FindCoordinatorResponse.errorCode cannot be written at version ${v}`);
   }
   if (v >= 1 && v <= 3) {
     const errorMessage = m.errorMessage === undefined ? "" : m.errorMessage;
@@ -250,8 +248,6 @@ function writeFindCoordinatorResponse(w: Writer, m: FindCoordinatorResponseInput
   if (v <= 3) {
     const nodeId = m.nodeId ?? 0;
     w.writeInt32(nodeId);
-  } else {
-    if (m.nodeId !== undefined && m.nodeId !== 0) throw new UnsupportedVersionError(`FindCoordinatorResponse.nodeId cannot be written at version ${v}`);
   }
   if (v <= 3) {
     const host = m.host ?? "";
@@ -260,21 +256,15 @@ function writeFindCoordinatorResponse(w: Writer, m: FindCoordinatorResponseInput
     } else {
       w.writeString(host);
     }
-  } else {
-    if (m.host !== undefined && m.host !== "") throw new UnsupportedVersionError(`FindCoordinatorResponse.host cannot be written at version ${v}`);
   }
   if (v <= 3) {
     const port = m.port ?? 0;
     w.writeInt32(port);
-  } else {
-    if (m.port !== undefined && m.port !== 0) throw new UnsupportedVersionError(`FindCoordinatorResponse.port cannot be written at version ${v}`);
   }
   if (v >= 4) {
     const coordinators = m.coordinators ?? [];
     w.writeUVarint(coordinators.length + 1);
     for (const e of coordinators) writeFindCoordinatorResponseCoordinator(w, e, v);
-  } else {
-    if (m.coordinators !== undefined && m.coordinators !== null && m.coordinators.length > 0) throw new UnsupportedVersionError(`FindCoordinatorResponse.coordinators cannot be written at version ${v}`);
   }
   if (flexible) {
     const unknown = m._unknownTaggedFields;

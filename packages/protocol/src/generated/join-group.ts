@@ -382,8 +382,6 @@ function writeJoinGroupResponse(w: Writer, m: JoinGroupResponseInput, v: number)
   if (v === 9) {
     const skipAssignment = m.skipAssignment ?? false;
     w.writeBool(skipAssignment);
-  } else {
-    if (m.skipAssignment !== undefined && m.skipAssignment !== false) throw new UnsupportedVersionError(`JoinGroupResponse.skipAssignment cannot be written at version ${v}`);
   }
   const memberId = m.memberId ?? "";
   if (flexible) {

@@ -667,15 +667,11 @@ function writeLeaderAndIsrResponse(w: Writer, m: LeaderAndIsrResponseInput, v: n
       w.writeInt32(partitionErrors.length);
       for (const e of partitionErrors) writeLeaderAndIsrResponseLeaderAndIsrPartitionError(w, e, v);
     }
-  } else {
-    if (m.partitionErrors !== undefined && m.partitionErrors !== null && m.partitionErrors.length > 0) throw new UnsupportedVersionError(`LeaderAndIsrResponse.partitionErrors cannot be written at version ${v}`);
   }
   if (v >= 5) {
     const topics = m.topics ?? [];
     w.writeUVarint(topics.length + 1);
     for (const e of topics) writeLeaderAndIsrResponseLeaderAndIsrTopicError(w, e, v);
-  } else {
-    if (m.topics !== undefined && m.topics !== null && m.topics.length > 0) throw new UnsupportedVersionError(`LeaderAndIsrResponse.topics cannot be written at version ${v}`);
   }
   if (flexible) {
     const unknown = m._unknownTaggedFields;

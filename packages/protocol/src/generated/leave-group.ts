@@ -289,8 +289,6 @@ function writeLeaveGroupResponse(w: Writer, m: LeaveGroupResponseInput, v: numbe
       w.writeInt32(members.length);
       for (const e of members) writeLeaveGroupResponseMemberResponse(w, e, v);
     }
-  } else {
-    if (m.members !== undefined && m.members !== null && m.members.length > 0) throw new UnsupportedVersionError(`LeaveGroupResponse.members cannot be written at version ${v}`);
   }
   if (flexible) {
     const unknown = m._unknownTaggedFields;

@@ -525,26 +525,18 @@ function writeListOffsetsResponseListOffsetsPartitionResponse(w: Writer, m: List
     const oldStyleOffsets = m.oldStyleOffsets ?? [];
     w.writeInt32(oldStyleOffsets.length);
     for (const e of oldStyleOffsets) w.writeInt64(e);
-  } else {
-    if (m.oldStyleOffsets !== undefined && m.oldStyleOffsets !== null && m.oldStyleOffsets.length > 0) throw new UnsupportedVersionError(`ListOffsetsResponseListOffsetsPartitionResponse.oldStyleOffsets cannot be written at version ${v}`);
   }
   if (v >= 1) {
     const timestamp = m.timestamp ?? -1n;
     w.writeInt64(timestamp);
-  } else {
-    if (m.timestamp !== undefined && m.timestamp !== -1n) throw new UnsupportedVersionError(`ListOffsetsResponseListOffsetsPartitionResponse.timestamp cannot be written at version ${v}`);
   }
   if (v >= 1) {
     const offset = m.offset ?? -1n;
     w.writeInt64(offset);
-  } else {
-    if (m.offset !== undefined && m.offset !== -1n) throw new UnsupportedVersionError(`ListOffsetsResponseListOffsetsPartitionResponse.offset cannot be written at version ${v}`);
   }
   if (v >= 4) {
     const leaderEpoch = m.leaderEpoch ?? -1;
     w.writeInt32(leaderEpoch);
-  } else {
-    if (m.leaderEpoch !== undefined && m.leaderEpoch !== -1) throw new UnsupportedVersionError(`ListOffsetsResponseListOffsetsPartitionResponse.leaderEpoch cannot be written at version ${v}`);
   }
   if (flexible) {
     const unknown = m._unknownTaggedFields;

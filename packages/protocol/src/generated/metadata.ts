@@ -412,8 +412,6 @@ function writeMetadataResponse(w: Writer, m: MetadataResponseInput, v: number): 
   if (v >= 8 && v <= 10) {
     const clusterAuthorizedOperations = m.clusterAuthorizedOperations ?? -2147483648;
     w.writeInt32(clusterAuthorizedOperations);
-  } else {
-    if (m.clusterAuthorizedOperations !== undefined && m.clusterAuthorizedOperations !== -2147483648) throw new UnsupportedVersionError(`MetadataResponse.clusterAuthorizedOperations cannot be written at version ${v}`);
   }
   if (flexible) {
     const unknown = m._unknownTaggedFields;
@@ -593,8 +591,6 @@ function writeMetadataResponseTopic(w: Writer, m: MetadataResponseTopicInput, v:
   if (v >= 8) {
     const topicAuthorizedOperations = m.topicAuthorizedOperations ?? -2147483648;
     w.writeInt32(topicAuthorizedOperations);
-  } else {
-    if (m.topicAuthorizedOperations !== undefined && m.topicAuthorizedOperations !== -2147483648) throw new UnsupportedVersionError(`MetadataResponseTopic.topicAuthorizedOperations cannot be written at version ${v}`);
   }
   if (flexible) {
     const unknown = m._unknownTaggedFields;

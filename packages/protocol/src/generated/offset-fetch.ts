@@ -568,8 +568,6 @@ function writeOffsetFetchResponse(w: Writer, m: OffsetFetchResponseInput, v: num
       w.writeInt32(topics.length);
       for (const e of topics) writeOffsetFetchResponseTopic(w, e, v);
     }
-  } else {
-    if (m.topics !== undefined && m.topics !== null && m.topics.length > 0) throw new UnsupportedVersionError(`OffsetFetchResponse.topics cannot be written at version ${v}`);
   }
   if (v >= 2 && v <= 7) {
     const errorCode = m.errorCode ?? 0;
@@ -579,8 +577,6 @@ function writeOffsetFetchResponse(w: Writer, m: OffsetFetchResponseInput, v: num
     const groups = m.groups ?? [];
     w.writeUVarint(groups.length + 1);
     for (const e of groups) writeOffsetFetchResponseGroup(w, e, v);
-  } else {
-    if (m.groups !== undefined && m.groups !== null && m.groups.length > 0) throw new UnsupportedVersionError(`OffsetFetchResponse.groups cannot be written at version ${v}`);
   }
   if (flexible) {
     const unknown = m._unknownTaggedFields;
