@@ -19,8 +19,9 @@ function collect(dir, out) {
 }
 
 const files = [];
-for (const pkg of readdirSync(join(root, 'packages'))) {
-  const dir = join(root, 'packages', pkg, 'dist', 'test');
+const roots = readdirSync(join(root, 'packages')).map((pkg) => join(root, 'packages', pkg, 'dist', 'test'));
+roots.push(join(root, 'integration', 'dist', 'test'));
+for (const dir of roots) {
   if (existsSync(dir)) collect(dir, files);
 }
 const selected = files.filter((f) => filters.length === 0 || filters.some((x) => f.includes(x))).sort();

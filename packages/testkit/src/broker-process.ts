@@ -1,0 +1,122 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+/** The compiled broker entry point (packages/broker/dist/src/main.js). */
+export const BROKER_MAIN = join(here, '..', '..', '..', 'broker', 'dist', 'src', 'main.js');
+
+export interface BrokerProcessOptions {
+  /** Extra `server.properties` entries (Kafka's key names). */
+  readonly properties?: Readonly<Record<string, string | number | boolean>>;
+  /** Reuse a data dir (restarts); a fresh temp dir otherwise. */
+  readonly dataDir?: string;
+  /** Fixed port; 0 (default) picks a free one. */
+  readonly port?: number;
+  readonly startTimeoutMs?: number;
+}
+
+/**
+ * A Samsa broker in its own process, on a free loopback port, with a temp data dir — the way
+ * integration tests meet it: real sockets, real files, and a process that can be killed with
+ * SIGKILL to test crash recovery.
+ */
+export class BrokerProcess {
+  private output = '';
+  private exited: Promise<number | null>;
+
+  private constructor(
+    readonly child: ChildProcess,
+    readonly dataDir: string,
+    readonly port: number,
+    private readonly ownsDataDir: boolean,
+    exited: Promise<number | null>,
+    output: () => string,
+  ) {
+    this.exited = exited;
+    Object.defineProperty(this, 'logs', { get: output });
+  }
+
+  /** Everything the broker printed so far. */
+  declare readonly logs: string;
+
+  get bootstrap(): string {
+    return `127.0.0.1:${this.port}`;
+  }
+
+  static async start(options: BrokerProcessOptions = {}): Promise<BrokerProcess> {
+    const ownsDataDir = options.dataDir === undefined;
+    const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'samsa-broker-'));
+    const properties: Record<string, string | number | boolean> = {
+      'broker.id': 0,
+      listeners: `PLAINTEXT://127.0.0.1:${options.port ?? 0}`,
+      'log.dirs': join(dataDir, 'logs'),
+      'offsets.topic.replication.factor': 1,
+      'offsets.topic.num.partitions': 5,
+      'transaction.state.log.replication.factor': 1,
+      'transaction.state.log.min.isr': 1,
+      'group.initial.rebalance.delay.ms': 0,
+      ...options.properties,
+    };
+    const configPath = join(dataDir, 'server.properties');
+    writeFileSync(
+      configPath,
+      `${Object.entries(properties)
+        .map(([k, v]) => `${k}=${v}`)
+        .join('\n')}\n`,
+    );
+    const child = spawn(process.execPath, [BROKER_MAIN, configPath], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, SAMSA_LOG_LEVEL: process.env.SAMSA_LOG_LEVEL ?? 'info' },
+    });
+    let output = '';
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const port = await new Promise<number>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`broker did not start within ${options.startTimeoutMs ?? 20000} ms:\n${output}`)),
+        options.startTimeoutMs ?? 20000,
+      );
+      const onData = (chunk: Buffer) => {
+        output += chunk.toString('utf8');
+        const match = /Awaiting socket connections on [^\s]+:(\d+)/.exec(output);
+        if (match !== null && output.includes('started (cluster')) {
+          clearTimeout(timer);
+          resolve(Number(match[1]));
+        }
+      };
+      child.stdout?.on('data', onData);
+      child.stderr?.on('data', onData);
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`broker exited with code ${code} during startup:\n${output}`));
+      });
+    });
+    child.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString('utf8');
+    });
+    child.stderr?.on('data', (chunk: Buffer) => {
+      output += chunk.toString('utf8');
+    });
+    return new BrokerProcess(child, dataDir, port, ownsDataDir, exited, () => output);
+  }
+
+  /** Graceful stop (SIGTERM → clean shutdown). Resolves with the exit code. */
+  async stop(): Promise<number | null> {
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGTERM');
+    return this.exited;
+  }
+
+  /** Crash (SIGKILL): no flush, no clean-shutdown marker. */
+  async kill(): Promise<void> {
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
+    await this.exited;
+  }
+
+  /** Stops the broker and removes its temp data dir (if the harness created it). */
+  async close(): Promise<void> {
+    await this.stop();
+    if (this.ownsDataDir) rmSync(this.dataDir, { recursive: true, force: true });
+  }
+}
