@@ -72,7 +72,12 @@ async function broker(elected = true): Promise<Broker> {
     groupCoordinator: coordinator,
     advertisedEndpoint: (listener: string) => ({ nodeId: 1, host: `${listener.toLowerCase()}.local`, port: 9092 }),
     metadata: {
-      image: { topic: (name: string) => (offsetsTopicExists && name === '__consumer_offsets' ? {} : undefined) },
+      image: {
+        topic: (name: string) => (name !== '__consumer_offsets' || offsetsTopicExists ? {} : undefined),
+        // Every partition exists, except those of "no-such-topic" and partitions from 100.
+        partition: (topic: string, partition: number) =>
+          topic === 'no-such-topic' || partition >= 100 ? undefined : {},
+      },
     },
     autoCreateTopic: async (name: string) => {
       autoCreated.push(name);
@@ -300,6 +305,41 @@ describe('handlers at every version', () => {
         }
       }
     }
+  });
+
+  test('OffsetCommit refuses partitions the cluster does not have, without storing them', async () => {
+    const b = await broker();
+    const response = await b.call(OffsetCommitApi, offsetCommitHandler, 8, {
+      groupId: 'group',
+      topics: [
+        { name: 'no-such-topic', partitions: [{ partitionIndex: 0, committedOffset: 1n }] },
+        {
+          name: 't',
+          partitions: [
+            { partitionIndex: 0, committedOffset: 2n },
+            { partitionIndex: 100, committedOffset: 3n },
+          ],
+        },
+      ],
+    });
+    assert.deepEqual(
+      response.topics.map((t) => [t.name, t.partitions.map((p) => [p.partitionIndex, p.errorCode])]),
+      [
+        ['no-such-topic', [[0, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION]]],
+        [
+          't',
+          [
+            [0, ErrorCode.NONE],
+            [100, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION],
+          ],
+        ],
+      ],
+    );
+    const fetched = await b.coordinator.fetchOffsets('group', null, false);
+    assert.deepEqual(
+      fetched.topics?.map((t) => [t.name, t.partitions?.map((p) => p.partitionIndex)]),
+      [['t', [0]]],
+    );
   });
 
   test('OffsetFetch v0-v1 carry a coordinator error on every partition; v2+ at the top', async () => {
