@@ -104,6 +104,42 @@ describe('JoinGroup', () => {
     assert.equal(last.join.answer()?.protocolName, 'b');
   });
 
+  test('protocol selection: a tie goes to the protocol voted first (in member order)', () => {
+    const h = new ShardHarness();
+    const meta = Buffer.from('m');
+    h.joinNew({
+      clientId: 'c1',
+      protocols: [
+        { name: 'a', metadata: meta },
+        { name: 'b', metadata: meta },
+      ],
+    });
+    const second = h.joinNew({
+      clientId: 'c2',
+      protocols: [
+        { name: 'b', metadata: meta },
+        { name: 'a', metadata: meta },
+      ],
+    });
+    h.advance(0);
+    assert.equal(second.join.answer()?.protocolName, 'a');
+  });
+
+  test('a new member whose JoinGroup stays parked past the new-member join timeout is dropped', () => {
+    const h = new ShardHarness({ groupNewMemberJoinTimeoutMs: 5_000 });
+    const { memberIds, generationId } = h.stableGroup(2);
+    const late = h.joinNew({ clientId: 'late' });
+    assert.equal(h.shard.group('group')?.state, GroupState.PreparingRebalance);
+    for (let i = 0; i < 2; i++) {
+      h.advance(2_500);
+      // The old members keep their sessions but do not rejoin (yet): the join phase is still open.
+      for (const memberId of memberIds) h.heartbeat({ memberId, generationId });
+    }
+    assert.deepEqual(late.join.answer(), { memberId: '', errorCode: ErrorCode.UNKNOWN_MEMBER_ID });
+    assert.equal(h.shard.group('group')?.has(late.memberId), false);
+    assert.equal(h.shard.group('group')?.state, GroupState.PreparingRebalance);
+  });
+
   test('inconsistent protocol type or protocols are refused', () => {
     const h = new ShardHarness();
     h.stableGroup(1);
@@ -248,6 +284,25 @@ describe('SyncGroup', () => {
     h.join({ memberId: leader }); // the leader rejoining starts a rebalance; the follower has not rejoined
     assert.equal(h.shard.group('group')?.state, GroupState.PreparingRebalance);
     assert.equal(h.sync({ memberId: follower, generationId }).answer()?.errorCode, ErrorCode.REBALANCE_IN_PROGRESS);
+  });
+
+  test('a member parked in SyncGroup cannot heartbeat: its session restarts when the assignment arrives', () => {
+    const h = new ShardHarness();
+    const joins = [1, 2].map((i) => h.joinNew({ clientId: `c${i}` }));
+    h.advance(0);
+    const { leader, generationId } = joins[0]!.join.answer() as { leader: string; generationId: number };
+    const follower = joins.find((j) => j.memberId !== leader)?.memberId as string;
+    h.sync({ memberId: follower, generationId });
+    h.advance(9_000);
+    h.heartbeat({ memberId: leader, generationId });
+    h.advance(6_000); // the follower's session deadline passed while it was parked: no harm
+    assert.equal(h.shard.group('group')?.has(follower), true);
+    h.sync({ memberId: leader, generationId, assignments: [] });
+    h.heartbeat({ memberId: leader, generationId });
+    h.advance(9_999);
+    assert.equal(h.shard.group('group')?.has(follower), true);
+    h.advance(1); // ten seconds after its SyncGroup was answered, with no heartbeat
+    assert.equal(h.shard.group('group')?.has(follower), false);
   });
 
   test('members that never send SyncGroup are removed after the rebalance timeout', () => {
@@ -561,6 +616,27 @@ describe('static membership (KIP-345)', () => {
       ],
     });
     assert.equal(h.shard.group('group')?.state, GroupState.PreparingRebalance);
+  });
+
+  test('a static member that does not rejoin in time stays in the next generation (KIP-345)', () => {
+    const h = new ShardHarness();
+    const { ids, leader, generationId } = staticGroup(h);
+    const leaderInstance = leader === ids.i1 ? 'i1' : 'i2';
+    const followerInstance = leaderInstance === 'i1' ? 'i2' : 'i1';
+    const rejoin = h.join({ memberId: leader, groupInstanceId: leaderInstance });
+    for (let i = 0; i < 6; i++) {
+      h.advance(5_000);
+      h.heartbeat({ memberId: ids[followerInstance], generationId, groupInstanceId: followerInstance });
+    }
+    // The rebalance timeout (30 s) is over: a dynamic member would be dropped, a static one stays.
+    assert.equal(rejoin.answer()?.errorCode, ErrorCode.NONE);
+    assert.deepEqual(
+      rejoin
+        .answer()
+        ?.members?.map((m) => m.groupInstanceId)
+        .sort(),
+      ['i1', 'i2'],
+    );
   });
 
   test('static members that do not rejoin stay through the rebalance until their session expires', () => {
