@@ -6,8 +6,9 @@ import {
   type LeaveGroupResponseMemberResponseInput,
   type SyncGroupResponseInput,
 } from '@samsa/protocol';
-import type { ClassicGroup, GroupTimer } from './classic-group.js';
+import type { ClassicGroup } from './classic-group.js';
 import { ClassicGroupMember, type GroupProtocol } from './classic-group-member.js';
+import type { ClassicGroupRebalance } from './classic-group-rebalance.js';
 import type { GroupCoordinatorConfig } from './group-coordinator-config.js';
 import { groupMetadataRecord } from './group-coordinator-record.js';
 import { GroupState } from './group-state.js';
@@ -63,19 +64,21 @@ export interface MembershipHost {
   generateUuid(): string;
 }
 
-const EMPTY_ASSIGNMENT: Buffer = Buffer.alloc(0);
-
 /**
- * The classic group protocol (JoinGroup, SyncGroup, Heartbeat, LeaveGroup and their timers) as
+ * The classic group protocol's requests (JoinGroup, SyncGroup, Heartbeat, LeaveGroup) as
  * synchronous state transitions on a `ClassicGroup`, following Kafka's classic group coordinator
  * (KIP-62 rebalance timeout, KIP-345 static membership, KIP-394 member id required, KIP-814 skip
- * assignment). Every method runs inside one shard operation (`effects`): records it appends are
- * replayed at once, answers are collected, nothing is sent from here.
+ * assignment); the rebalance phases they start and the timers live in `ClassicGroupRebalance`.
+ * Every method runs inside one shard operation (`fx`): records it appends are replayed at once,
+ * answers are collected, nothing is sent from here.
  *
  * Not reentrant; called only from the owning shard's operations.
  */
 export class ClassicGroupMembership {
-  constructor(private readonly host: MembershipHost) {}
+  constructor(
+    private readonly host: MembershipHost,
+    private readonly rebalance: ClassicGroupRebalance,
+  ) {}
 
   // ---- JoinGroup ----
 
@@ -102,7 +105,7 @@ export class ClassicGroupMembership {
       group.remove(args.memberId);
       group.cancelHeartbeat(args.memberId);
       fx.complete(responder, { memberId: '', errorCode: ErrorCode.GROUP_MAX_SIZE_REACHED });
-      this.maybeCompleteJoinPhase(fx, group);
+      this.rebalance.maybeCompleteJoinPhase(fx, group);
     } else if (isUnknownMember) {
       this.joinNewMember(fx, group, args, responder);
     } else {
@@ -219,7 +222,7 @@ export class ClassicGroupMembership {
       case GroupState.CompletingRebalance:
         if (member.matches(args.protocols)) {
           // The member probably lost the JoinGroup response: answer again for the current generation.
-          fx.complete(responder, this.joinResponse(group, memberId, group.isLeader(memberId)));
+          fx.complete(responder, this.rebalance.joinResponse(group, memberId, group.isLeader(memberId)));
         } else {
           this.updateMemberThenRebalanceOrCompleteJoin(fx, group, member, args, responder);
         }
@@ -231,7 +234,7 @@ export class ClassicGroupMembership {
         if (group.isLeader(memberId) || !member.matches(args.protocols)) {
           this.updateMemberThenRebalanceOrCompleteJoin(fx, group, member, args, responder);
         } else {
-          fx.complete(responder, this.joinResponse(group, memberId, false));
+          fx.complete(responder, this.rebalance.joinResponse(group, memberId, false));
         }
         return;
       case GroupState.Empty:
@@ -239,19 +242,6 @@ export class ClassicGroupMembership {
         fx.complete(responder, { memberId, errorCode: ErrorCode.UNKNOWN_MEMBER_ID });
         return;
     }
-  }
-
-  private joinResponse(group: ClassicGroup, memberId: string, withMembers: boolean): JoinGroupResponseInput {
-    return {
-      errorCode: ErrorCode.NONE,
-      generationId: group.generationId,
-      protocolType: group.protocolType ?? null,
-      protocolName: group.protocolName ?? null,
-      leader: group.leaderId ?? '',
-      skipAssignment: false,
-      memberId,
-      members: withMembers ? group.currentMembersForLeader() : [],
-    };
   }
 
   private addMemberThenRebalanceOrCompleteJoin(
@@ -278,7 +268,7 @@ export class ClassicGroupMembership {
     // A new member cannot heartbeat before its first JoinGroup response, and a parked request
     // hides disconnects; bound its wait so that abandoned joiners do not hold up rebalances forever.
     group.scheduleHeartbeat(memberId, fx.nowMs + this.host.config.groupNewMemberJoinTimeoutMs);
-    this.maybePrepareRebalanceOrCompleteJoin(fx, group);
+    this.rebalance.maybePrepareRebalanceOrCompleteJoin(fx, group);
   }
 
   private updateMemberThenRebalanceOrCompleteJoin(
@@ -294,7 +284,7 @@ export class ClassicGroupMembership {
       fx.complete(member.awaitingJoin, { memberId: member.memberId, errorCode: ErrorCode.REBALANCE_IN_PROGRESS });
     }
     group.updateMember(member, args.protocols, args.rebalanceTimeoutMs, args.sessionTimeoutMs, responder);
-    this.maybePrepareRebalanceOrCompleteJoin(fx, group);
+    this.rebalance.maybePrepareRebalanceOrCompleteJoin(fx, group);
   }
 
   /**
@@ -319,7 +309,7 @@ export class ClassicGroupMembership {
 
     if (group.is(GroupState.Stable)) {
       if (group.protocolName !== group.selectProtocol()) {
-        this.maybePrepareRebalanceOrCompleteJoin(fx, group);
+        this.rebalance.maybePrepareRebalanceOrCompleteJoin(fx, group);
         return;
       }
       fx.append(groupMetadataRecord(group.groupId, group.metadataRecord(group.currentAssignment())));
@@ -343,14 +333,14 @@ export class ClassicGroupMembership {
         const isLeader = group.isLeader(newMemberId);
         group.completeJoin(
           member,
-          { ...this.joinResponse(group, newMemberId, isLeader), skipAssignment: isLeader },
+          { ...this.rebalance.joinResponse(group, newMemberId, isLeader), skipAssignment: isLeader },
           fx.completions,
         );
       } else {
         // Older members are told the old leader id, so that a replaced leader does not assign.
         group.completeJoin(
           member,
-          { ...this.joinResponse(group, newMemberId, false), leader: currentLeader },
+          { ...this.rebalance.joinResponse(group, newMemberId, false), leader: currentLeader },
           fx.completions,
         );
       }
@@ -358,109 +348,10 @@ export class ClassicGroupMembership {
     }
     if (group.is(GroupState.CompletingRebalance)) {
       // The leader may be assigning to the old member id; rebalance so the new id gets an assignment.
-      this.prepareRebalance(fx, group);
+      this.rebalance.prepareRebalance(fx, group);
       return;
     }
-    this.maybeCompleteJoinPhase(fx, group);
-  }
-
-  // ---- rebalance phases ----
-
-  private maybePrepareRebalanceOrCompleteJoin(fx: OperationEffects, group: ClassicGroup): void {
-    if (group.canRebalance()) this.prepareRebalance(fx, group);
-    else this.maybeCompleteJoinPhase(fx, group);
-  }
-
-  /** The initial (delayed) rebalance of an Empty group never completes early: it waits out its delay. */
-  private maybeCompleteJoinPhase(fx: OperationEffects, group: ClassicGroup): void {
-    if (
-      group.is(GroupState.PreparingRebalance) &&
-      group.hasAllMembersJoined() &&
-      group.previousState !== GroupState.Empty
-    ) {
-      this.completeJoinPhase(fx, group);
-    }
-  }
-
-  prepareRebalance(fx: OperationEffects, group: ClassicGroup): void {
-    if (group.is(GroupState.CompletingRebalance)) {
-      this.resetAndPropagateAssignment(fx, group, ErrorCode.REBALANCE_IN_PROGRESS);
-    }
-    group.clearPendingSyncMembers();
-    group.cancelSync();
-    const isInitialRebalance = group.is(GroupState.Empty);
-    if (isInitialRebalance) {
-      const delayMs = this.host.config.groupInitialRebalanceDelayMs;
-      const remainingMs = Math.max(group.rebalanceTimeoutMs() - delayMs, 0);
-      group.scheduleJoin({ kind: 'initial-join', deadlineMs: fx.nowMs + delayMs, delayMs, remainingMs });
-    }
-    group.transitionTo(GroupState.PreparingRebalance, fx.nowMs);
-    if (!isInitialRebalance) this.maybeCompleteJoinElseSchedule(fx, group);
-  }
-
-  private maybeCompleteJoinElseSchedule(fx: OperationEffects, group: ClassicGroup): void {
-    if (group.hasAllMembersJoined()) this.completeJoinPhase(fx, group);
-    else group.scheduleJoin({ kind: 'join', deadlineMs: fx.nowMs + group.rebalanceTimeoutMs() });
-  }
-
-  /**
-   * Ends the join phase (everyone rejoined, or the rebalance timeout passed): dynamic members that
-   * did not rejoin are dropped (static ones stay until their session expires, KIP-345), a leader is
-   * found among those who rejoined, and either the new generation starts (CompletingRebalance,
-   * JoinGroup responses go out, the leader's with everyone's metadata) or, without members, the
-   * group is stored Empty.
-   */
-  private completeJoinPhase(fx: OperationEffects, group: ClassicGroup): void {
-    group.cancelJoin();
-    for (const member of group.notYetRejoinedMembers()) {
-      if (member.isStatic) continue;
-      group.remove(member.memberId);
-      group.cancelHeartbeat(member.memberId);
-    }
-    if (group.is(GroupState.Dead)) return;
-    if (!group.maybeElectNewJoinedLeader() && group.size > 0) {
-      // Only static members remain and none rejoined: wait another rebalance timeout, by which
-      // their sessions will have expired or they will have rejoined.
-      group.scheduleJoin({ kind: 'join', deadlineMs: fx.nowMs + group.rebalanceTimeoutMs() });
-      return;
-    }
-    if (group.size === 0) {
-      fx.append(groupMetadataRecord(group.groupId, group.emptyGenerationRecord(fx.nowMs)));
-      return;
-    }
-    group.initNextGeneration(fx.nowMs);
-    for (const member of [...group.allMembers()]) {
-      group.completeJoin(
-        member,
-        this.joinResponse(group, member.memberId, group.isLeader(member.memberId)),
-        fx.completions,
-      );
-      group.scheduleHeartbeat(member.memberId, fx.nowMs + member.sessionTimeoutMs);
-      member.isNew = false;
-      group.addPendingSyncMember(member.memberId);
-    }
-    group.scheduleSync(fx.nowMs + group.rebalanceTimeoutMs(), group.generationId);
-  }
-
-  private resetAndPropagateAssignment(fx: OperationEffects, group: ClassicGroup, errorCode: number): void {
-    for (const member of group.allMembers()) member.assignment = EMPTY_ASSIGNMENT;
-    this.propagateAssignment(fx, group, errorCode);
-  }
-
-  /** Answers every parked SyncGroup; their members' sessions restart now (they could not heartbeat while parked). */
-  private propagateAssignment(fx: OperationEffects, group: ClassicGroup, errorCode: number): void {
-    const ok = errorCode === ErrorCode.NONE;
-    for (const member of group.allMembers()) {
-      const response: SyncGroupResponseInput = {
-        errorCode,
-        protocolType: ok ? (group.protocolType ?? null) : null,
-        protocolName: ok ? (group.protocolName ?? null) : null,
-        assignment: member.assignment,
-      };
-      if (group.completeSync(member, response, fx.completions)) {
-        group.scheduleHeartbeat(member.memberId, fx.nowMs + member.sessionTimeoutMs);
-      }
-    }
+    this.rebalance.maybeCompleteJoinPhase(fx, group);
   }
 
   // ---- SyncGroup ----
@@ -525,7 +416,7 @@ export class ClassicGroupMembership {
     const assignment = new Map<string, Buffer>();
     for (const { memberId, assignment: bytes } of args.assignments) assignment.set(memberId, bytes);
     fx.append(groupMetadataRecord(group.groupId, group.metadataRecord(assignment)));
-    this.propagateAssignment(fx, group, ErrorCode.NONE);
+    this.rebalance.propagateAssignment(fx, group, ErrorCode.NONE);
     fx.onAppendFailure((failure, errorCode) => {
       // As Kafka: every parked member (the leader included) gets the error and the group
       // rebalances again, since the assignment was not stored.
@@ -533,8 +424,8 @@ export class ClassicGroupMembership {
       const leader = restored.member(args.memberId);
       leader.awaitingSync = responder;
       restored.removePendingSyncMember(args.memberId);
-      this.resetAndPropagateAssignment(failure, restored, errorCode);
-      this.maybePrepareRebalanceOrCompleteJoin(failure, restored);
+      this.rebalance.resetAndPropagateAssignment(failure, restored, errorCode);
+      this.rebalance.maybePrepareRebalanceOrCompleteJoin(failure, restored);
       return undefined;
     });
   }
@@ -580,114 +471,19 @@ export class ClassicGroupMembership {
         // Administrative removal of a static member by instance id (KIP-345).
         const current = m.groupInstanceId === null ? undefined : group.staticMemberId(m.groupInstanceId);
         if (current === undefined) return respond(m, ErrorCode.UNKNOWN_MEMBER_ID);
-        this.removeMemberAndUpdateGroup(fx, group, group.member(current));
+        this.rebalance.removeMemberAndUpdateGroup(fx, group, group.member(current));
         return respond(m, ErrorCode.NONE);
       }
       if (group.isPendingMember(m.memberId)) {
-        this.removePendingMemberAndUpdateGroup(fx, group, m.memberId);
+        this.rebalance.removePendingMemberAndUpdateGroup(fx, group, m.memberId);
         return respond(m, ErrorCode.NONE);
       }
       const error = validateMember(group, m.memberId, m.groupInstanceId);
       if (error !== ErrorCode.NONE) return respond(m, error);
-      this.removeMemberAndUpdateGroup(fx, group, group.member(m.memberId));
+      this.rebalance.removeMemberAndUpdateGroup(fx, group, group.member(m.memberId));
       return respond(m, ErrorCode.NONE);
     });
     return { errorCode: ErrorCode.NONE, members: responses };
-  }
-
-  private removeMemberAndUpdateGroup(fx: OperationEffects, group: ClassicGroup, member: ClassicGroupMember): void {
-    // A new member may be removed while its JoinGroup is parked; tell it to start over.
-    group.completeJoin(member, { memberId: '', errorCode: ErrorCode.UNKNOWN_MEMBER_ID }, fx.completions);
-    group.remove(member.memberId);
-    group.cancelHeartbeat(member.memberId);
-    if (group.is(GroupState.Stable) || group.is(GroupState.CompletingRebalance)) {
-      this.maybePrepareRebalanceOrCompleteJoin(fx, group);
-    } else if (group.is(GroupState.PreparingRebalance) && group.hasAllMembersJoined()) {
-      this.completeJoinPhase(fx, group);
-    }
-  }
-
-  private removePendingMemberAndUpdateGroup(fx: OperationEffects, group: ClassicGroup, memberId: string): void {
-    group.remove(memberId);
-    group.cancelHeartbeat(memberId);
-    if (group.is(GroupState.PreparingRebalance) && group.hasAllMembersJoined()) this.completeJoinPhase(fx, group);
-  }
-
-  // ---- timers ----
-
-  onTimer(fx: OperationEffects, group: ClassicGroup, timer: GroupTimer): void {
-    switch (timer.kind) {
-      case 'heartbeat':
-        this.expireHeartbeat(fx, group, timer.memberId);
-        return;
-      case 'join':
-        this.completeJoinPhase(fx, group);
-        return;
-      case 'initial-join':
-        this.expireInitialJoin(fx, group, timer);
-        return;
-      case 'sync':
-        this.expirePendingSync(fx, group, timer.generationId);
-        return;
-    }
-  }
-
-  private expireHeartbeat(fx: OperationEffects, group: ClassicGroup, memberId: string): void {
-    if (group.is(GroupState.Dead)) return;
-    if (group.isPendingMember(memberId)) {
-      this.removePendingMemberAndUpdateGroup(fx, group, memberId);
-      return;
-    }
-    if (!group.has(memberId)) return;
-    const member = group.member(memberId);
-    if (!member.hasSatisfiedHeartbeat()) this.removeMemberAndUpdateGroup(fx, group, member);
-  }
-
-  /**
-   * The initial rebalance waits `group.initial.rebalance.delay.ms` for more members; every delay
-   * during which someone joined buys another one, until the rebalance timeout is used up.
-   */
-  private expireInitialJoin(
-    fx: OperationEffects,
-    group: ClassicGroup,
-    timer: Extract<GroupTimer, { kind: 'initial-join' }>,
-  ): void {
-    if (group.newMemberAdded && timer.remainingMs !== 0) {
-      group.newMemberAdded = false;
-      const delayMs = Math.min(this.host.config.groupInitialRebalanceDelayMs, timer.remainingMs);
-      const remainingMs = Math.max(timer.remainingMs - timer.delayMs, 0);
-      group.scheduleJoin({ kind: 'initial-join', deadlineMs: fx.nowMs + delayMs, delayMs, remainingMs });
-    } else {
-      this.completeJoinPhase(fx, group);
-    }
-  }
-
-  private expirePendingSync(fx: OperationEffects, group: ClassicGroup, generationId: number): void {
-    if (generationId !== group.generationId) return;
-    if (!group.is(GroupState.CompletingRebalance) && !group.is(GroupState.Stable)) return;
-    if (group.hasReceivedSyncFromAllMembers()) return;
-    for (const memberId of group.allPendingSyncMembers()) {
-      group.remove(memberId);
-      group.cancelHeartbeat(memberId);
-    }
-    this.prepareRebalance(fx, group);
-  }
-
-  /** After loading: sessions restart now, and a group over a lowered `group.max.size` rebalances to shed members. */
-  onLoaded(fx: OperationEffects, group: ClassicGroup): void {
-    for (const member of group.allMembers())
-      group.scheduleHeartbeat(member.memberId, fx.nowMs + member.sessionTimeoutMs);
-    if (group.size > this.host.config.groupMaxSize) this.prepareRebalance(fx, group);
-  }
-
-  /** Before the partition is dropped: parked requests learn this broker is no longer the coordinator. */
-  onUnloaded(fx: OperationEffects, group: ClassicGroup): void {
-    for (const member of group.allMembers()) {
-      group.completeJoin(member, { memberId: member.memberId, errorCode: ErrorCode.NOT_COORDINATOR }, fx.completions);
-      group.completeSync(member, { errorCode: ErrorCode.NOT_COORDINATOR }, fx.completions);
-    }
-    group.cancelAllTimers();
-    group.state = GroupState.Dead;
   }
 }
 

@@ -408,10 +408,13 @@ export class ClassicGroup {
   }
 
   /**
-   * Replays a `GroupMetadataValue`: adopts the stored generation, protocol, leader, state timestamp
-   * and assignments; the state becomes Stable (members) or Empty (none), as when loading. Members
-   * the record names keep their live transient state (full protocol list, parked requests); members
-   * it does not name are dropped, and unknown ones are created from the record (loading).
+   * Replays a `GroupMetadataValue`: adopts the stored generation, protocol type, protocol, leader,
+   * state timestamp and members; the state becomes Stable (members) or Empty (none), as when
+   * loading. A member the record names that is already here (same id, client and instance) keeps
+   * its transient state (parked requests, its full protocol list when the stored subscription is
+   * its metadata for the protocol), which is what happens right after an operation produced the
+   * record. Other members are created from the record (loading); members it does not name are
+   * dropped.
    */
   applyMetadataRecord(value: GroupMetadataValue): void {
     this.protocolType = value.protocolType === '' ? undefined : value.protocolType;

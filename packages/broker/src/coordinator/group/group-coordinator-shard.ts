@@ -22,6 +22,7 @@ import {
   type MembershipHost,
   type SyncGroupArgs,
 } from './classic-group-membership.js';
+import { ClassicGroupRebalance } from './classic-group-rebalance.js';
 import type { GroupCoordinatorConfig } from './group-coordinator-config.js';
 import { decodeGroupCoordinatorRecord } from './group-coordinator-record.js';
 import { GroupState } from './group-state.js';
@@ -73,6 +74,7 @@ interface ShardSnapshot {
  */
 export class GroupCoordinatorShard implements MembershipHost, OffsetHost {
   private readonly groups = new Map<string, ClassicGroup>();
+  private readonly rebalance: ClassicGroupRebalance;
   private readonly membership: ClassicGroupMembership;
   private readonly offsets: OffsetMetadataManager;
   private nextOffsetsExpirationMs: number | undefined;
@@ -85,7 +87,8 @@ export class GroupCoordinatorShard implements MembershipHost, OffsetHost {
     options: GroupCoordinatorShardOptions = {},
   ) {
     this.generateUuid = options.generateUuid ?? randomUUID;
-    this.membership = new ClassicGroupMembership(this);
+    this.rebalance = new ClassicGroupRebalance(this);
+    this.membership = new ClassicGroupMembership(this, this.rebalance);
     this.offsets = new OffsetMetadataManager(this);
   }
 
@@ -160,7 +163,7 @@ export class GroupCoordinatorShard implements MembershipHost, OffsetHost {
       nowMs,
       'all',
       (fx) => {
-        for (const group of this.allGroups()) this.membership.onLoaded(fx, group);
+        for (const group of this.allGroups()) this.rebalance.onLoaded(fx, group);
         this.nextOffsetsExpirationMs = nowMs + this.config.offsetsRetentionCheckIntervalMs;
         return undefined;
       },
@@ -173,7 +176,7 @@ export class GroupCoordinatorShard implements MembershipHost, OffsetHost {
     const fx = new OperationEffects(nowMs, () => {
       throw new Error('unloading writes no records');
     });
-    for (const group of this.allGroups()) this.membership.onUnloaded(fx, group);
+    for (const group of this.allGroups()) this.rebalance.onUnloaded(fx, group);
     this.groups.clear();
     this.nextOffsetsExpirationMs = undefined;
     return fx.completions;
@@ -319,7 +322,7 @@ export class GroupCoordinatorShard implements MembershipHost, OffsetHost {
           }
           if (dueGroup === undefined) break;
           const timer = dueGroup.takeDueTimer(nowMs);
-          if (timer !== undefined) this.membership.onTimer(fx, dueGroup, timer);
+          if (timer !== undefined) this.rebalance.onTimer(fx, dueGroup, timer);
         }
         return undefined;
       },
