@@ -11,6 +11,7 @@ import {
   type OffsetFetchResponseGroupInput,
   type SyncGroupResponseInput,
 } from '@samsa/protocol';
+import type { Logger } from '../../logger.js';
 import type { CoordinatorPartitionLog } from '../coordinator-log.js';
 import { appendErrorToResponseError } from './append-error.js';
 import type { HeartbeatArgs, JoinGroupArgs, LeavingMember, SyncGroupArgs } from './classic-group-membership.js';
@@ -33,6 +34,8 @@ export interface GroupCoordinatorOptions {
    * long before firing them again rather than retrying in a tight loop.
    */
   readonly timerRetryBackoffMs?: number;
+  /** Loading, unloading and append failures are logged here (nothing is logged without one). */
+  readonly logger?: Logger;
 }
 
 /** How this broker stands towards a `__consumer_offsets` partition. */
@@ -74,6 +77,7 @@ export class GroupCoordinator {
   private readonly scheduler: CoordinatorScheduler;
   private readonly generateUuid: (() => string) | undefined;
   private readonly timerRetryBackoffMs: number;
+  private readonly logger: Logger | undefined;
   private readonly partitions = new Map<number, PartitionRuntime>();
   /** Tail of each partition's operation queue; outlives a partition's runtime so that reloads wait for unloads. */
   private readonly queues = new Map<number, Promise<void>>();
@@ -86,6 +90,7 @@ export class GroupCoordinator {
     this.scheduler = options.scheduler ?? systemScheduler;
     this.generateUuid = options.generateUuid;
     this.timerRetryBackoffMs = options.timerRetryBackoffMs ?? DEFAULT_TIMER_RETRY_BACKOFF_MS;
+    this.logger = options.logger?.child({ component: 'group-coordinator' });
   }
 
   /** The `__consumer_offsets` partition coordinating `groupId`. */
@@ -130,19 +135,27 @@ export class GroupCoordinator {
     return this.serialize(partition, async () => {
       const current = (): boolean => this.partitions.get(partition) === runtime && runtime.status === 'loading';
       if (!current()) return;
+      const startMs = this.scheduler.nowMs();
+      let records = 0;
       try {
         for await (const record of this.log.readAll(partition)) {
           if (!current()) return;
           runtime.shard.replay(record);
+          records++;
         }
       } catch (error) {
         if (this.partitions.get(partition) === runtime) this.partitions.delete(partition);
+        this.logger?.error({ partition, err: error }, `failed to load __consumer_offsets-${partition}`);
         throw error;
       }
       if (!current()) return;
       const loaded = runtime.shard.onLoaded(this.scheduler.nowMs());
       loaded.commit();
       runtime.status = 'active';
+      this.logger?.info(
+        { partition, records, groups: runtime.shard.allGroups().length, durationMs: this.scheduler.nowMs() - startMs },
+        `loaded __consumer_offsets-${partition}`,
+      );
       this.deliver(loaded.completions);
       this.armTimer(runtime);
     });
@@ -156,7 +169,9 @@ export class GroupCoordinator {
     this.disarmTimer(runtime);
     return this.serialize(partition, () => {
       if (this.partitions.get(partition) === runtime) this.partitions.delete(partition);
+      const groups = runtime.shard.allGroups().length;
       this.deliver(runtime.shard.onUnloaded(this.scheduler.nowMs()));
+      this.logger?.info({ partition, groups }, `unloaded __consumer_offsets-${partition}`);
     });
   }
 
@@ -314,7 +329,8 @@ export class GroupCoordinator {
     try {
       const outcome = await this.execute(checked.runtime, op, false);
       return outcome === undefined ? error(ErrorCode.NOT_COORDINATOR) : outcome.response;
-    } catch {
+    } catch (failure) {
+      this.logger?.error({ groupId, err: failure }, 'group coordinator operation failed');
       return error(ErrorCode.UNKNOWN_SERVER_ERROR);
     }
   }
@@ -338,7 +354,10 @@ export class GroupCoordinator {
         (outcome) => {
           if (outcome === undefined) answer(error(ErrorCode.NOT_COORDINATOR));
         },
-        () => answer(error(ErrorCode.UNKNOWN_SERVER_ERROR)),
+        (failure: unknown) => {
+          this.logger?.error({ groupId, err: failure }, 'group coordinator operation failed');
+          answer(error(ErrorCode.UNKNOWN_SERVER_ERROR));
+        },
       );
     });
   }
@@ -357,7 +376,8 @@ export class GroupCoordinator {
       return await this.serialize(runtime.partition, () =>
         this.isActive(runtime) ? read(runtime.shard) : error(ErrorCode.NOT_COORDINATOR),
       );
-    } catch {
+    } catch (failure) {
+      this.logger?.error({ groupId, err: failure }, 'group coordinator read failed');
       return error(ErrorCode.UNKNOWN_SERVER_ERROR);
     }
   }
@@ -385,7 +405,12 @@ export class GroupCoordinator {
           pending.commit();
           if (isTimer) runtime.timerRetryNotBeforeMs = undefined;
         } catch (appendError) {
-          outcome = pending.abort(appendErrorToResponseError(appendError));
+          const errorCode = appendErrorToResponseError(appendError);
+          this.logger?.warn(
+            { partition: runtime.partition, records: pending.records.length, errorCode, err: appendError },
+            'appending to __consumer_offsets failed; the operation is rolled back',
+          );
+          outcome = pending.abort(errorCode);
           if (isTimer) runtime.timerRetryNotBeforeMs = this.scheduler.nowMs() + this.timerRetryBackoffMs;
         }
       }
@@ -441,7 +466,8 @@ export class GroupCoordinator {
     runtime.cancelTimer = this.scheduler.schedule(Math.max(0, deadline - this.scheduler.nowMs()), () => {
       runtime.cancelTimer = undefined;
       runtime.timerDeadlineMs = undefined;
-      void this.execute(runtime, (shard, nowMs) => shard.expireTimers(nowMs), true).catch(() => {
+      void this.execute(runtime, (shard, nowMs) => shard.expireTimers(nowMs), true).catch((error: unknown) => {
+        this.logger?.error({ partition: runtime.partition, err: error }, 'group coordinator timers failed');
         // A timer that throws is retried after the backoff rather than in a tight loop.
         runtime.timerRetryNotBeforeMs = this.scheduler.nowMs() + this.timerRetryBackoffMs;
         this.armTimer(runtime);
