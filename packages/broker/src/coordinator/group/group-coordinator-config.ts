@@ -1,3 +1,5 @@
+import type { BrokerConfig } from '../../config/broker-config.js';
+
 /**
  * The group coordinator's settings: Kafka's broker configs of the classic group protocol and of
  * offset management, in camelCase with their units (`group.min.session.timeout.ms` →
@@ -50,4 +52,18 @@ export function groupCoordinatorConfig(overrides: Partial<GroupCoordinatorConfig
 
 export function offsetsRetentionMs(config: GroupCoordinatorConfig): number {
   return config.offsetsRetentionMinutes * 60_000;
+}
+
+/** The group coordinator's settings from the broker's configuration (`server.properties` names). */
+export function groupCoordinatorConfigFrom(config: BrokerConfig): GroupCoordinatorConfig {
+  return groupCoordinatorConfig({
+    groupMinSessionTimeoutMs: config.int('group.min.session.timeout.ms'),
+    groupMaxSessionTimeoutMs: config.int('group.max.session.timeout.ms'),
+    groupInitialRebalanceDelayMs: config.int('group.initial.rebalance.delay.ms'),
+    groupMaxSize: config.int('group.max.size'),
+    offsetsTopicNumPartitions: config.int('offsets.topic.num.partitions'),
+    offsetMetadataMaxBytes: config.int('offset.metadata.max.bytes'),
+    offsetsRetentionMinutes: config.int('offsets.retention.minutes'),
+    offsetsRetentionCheckIntervalMs: config.long('offsets.retention.check.interval.ms'),
+  });
 }

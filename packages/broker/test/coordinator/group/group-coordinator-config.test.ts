@@ -1,0 +1,51 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { BrokerConfig } from '../../../src/config/broker-config.js';
+import {
+  DEFAULT_GROUP_COORDINATOR_CONFIG,
+  groupCoordinatorConfigFrom,
+  offsetsRetentionMs,
+} from '../../../src/coordinator/group/group-coordinator-config.js';
+
+test("defaults are Kafka's", () => {
+  assert.deepEqual(DEFAULT_GROUP_COORDINATOR_CONFIG, {
+    groupMinSessionTimeoutMs: 6000,
+    groupMaxSessionTimeoutMs: 1_800_000,
+    groupInitialRebalanceDelayMs: 3000,
+    groupMaxSize: 2_147_483_647,
+    groupNewMemberJoinTimeoutMs: 300_000,
+    offsetsTopicNumPartitions: 50,
+    offsetMetadataMaxBytes: 4096,
+    offsetsRetentionMinutes: 10_080,
+    offsetsRetentionCheckIntervalMs: 600_000,
+  });
+  assert.equal(offsetsRetentionMs(DEFAULT_GROUP_COORDINATOR_CONFIG), 7 * 24 * 60 * 60 * 1000);
+});
+
+test('from the broker configuration, by Kafka config name', () => {
+  const config = groupCoordinatorConfigFrom(
+    new BrokerConfig(
+      new Map([
+        ['group.min.session.timeout.ms', '1000'],
+        ['group.max.session.timeout.ms', '2000'],
+        ['group.initial.rebalance.delay.ms', '0'],
+        ['group.max.size', '7'],
+        ['offsets.topic.num.partitions', '3'],
+        ['offset.metadata.max.bytes', '100'],
+        ['offsets.retention.minutes', '5'],
+        ['offsets.retention.check.interval.ms', '1234'],
+      ]),
+    ),
+  );
+  assert.deepEqual(config, {
+    groupMinSessionTimeoutMs: 1000,
+    groupMaxSessionTimeoutMs: 2000,
+    groupInitialRebalanceDelayMs: 0,
+    groupMaxSize: 7,
+    groupNewMemberJoinTimeoutMs: 300_000,
+    offsetsTopicNumPartitions: 3,
+    offsetMetadataMaxBytes: 100,
+    offsetsRetentionMinutes: 5,
+    offsetsRetentionCheckIntervalMs: 1234,
+  });
+});
