@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { ClassicGroup } from '../../../src/coordinator/group/classic-group.js';
 import {
   decodeGroupCoordinatorRecord,
   groupMetadataRecord,
@@ -208,6 +209,8 @@ describe('decoding', () => {
     const decoded = decodeGroupCoordinatorRecord({ key: Buffer.from('000200016d', 'hex'), value });
     assert.ok(decoded.type === 'group-metadata');
     assert.equal(decoded.value?.members[0]?.sessionTimeout, 6000);
+    // Before value v1 there was one timeout for both: the rebalance timeout is the session timeout.
+    assert.equal(ClassicGroup.fromRecord('g', decoded.value as never).member('m').rebalanceTimeoutMs, 6000);
     assert.deepEqual(decodeGroupCoordinatorRecord({ key: Buffer.from('0003', 'hex'), value: null }), {
       type: 'unknown',
       keyVersion: 3,
