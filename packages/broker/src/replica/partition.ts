@@ -31,6 +31,7 @@ export class Partition {
     private readonly localBrokerId: number,
   ) {
     this.registration = registration;
+    if (this.isLeader) this.onBecomeLeader();
   }
 
   get leaderId(): number {
@@ -61,15 +62,22 @@ export class Partition {
   update(registration: PartitionRegistration): void {
     const becameLeader = registration.leader === this.localBrokerId && registration.leaderEpoch !== this.leaderEpoch;
     this.registration = registration;
-    if (becameLeader) {
-      // Kafka records the new epoch at the log end offset when a replica becomes leader.
-      const latest = this.log.leaderEpochCache.latestEpoch;
-      if (latest === undefined || registration.leaderEpoch > latest) {
-        this.log.leaderEpochCache.assign(registration.leaderEpoch, this.log.logEndOffset);
-      }
-      this.followerEndOffsets.clear();
-      this.maybeIncrementHighWatermark();
+    if (becameLeader) this.onBecomeLeader();
+    else this.maybeIncrementHighWatermark();
+  }
+
+  /**
+   * Kafka records the new epoch at the log end offset when a replica becomes leader, and forgets
+   * what it knew of followers. The high watermark then moves as far as the ISR allows — for a
+   * sole replica that is the log end offset, which restores it after a crash lost the checkpoint.
+   */
+  private onBecomeLeader(): void {
+    const latest = this.log.leaderEpochCache.latestEpoch;
+    if (latest === undefined || this.registration.leaderEpoch > latest) {
+      this.log.leaderEpochCache.assign(this.registration.leaderEpoch, this.log.logEndOffset);
     }
+    this.followerEndOffsets.clear();
+    this.maybeIncrementHighWatermark();
   }
 
   /**

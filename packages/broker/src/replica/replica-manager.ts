@@ -98,7 +98,6 @@ export class ReplicaManager {
     const again = this.getPartition(topic, registration.partition);
     if (again !== undefined) return again;
     const partition = new Partition(topic, registration.partition, topicId, log, registration, this.brokerId);
-    partition.update(registration);
     let byIndex = this.partitions.get(topic);
     if (byIndex === undefined) {
       byIndex = new Map();

@@ -27,12 +27,11 @@ export function decodeRequestHeader(frame: Buffer, reader = new Reader(frame)): 
   const apiVersion = frame.readInt16BE(2);
   const api = apiCodec(apiKey);
   const inRange = api !== undefined && apiVersion >= api.request.minVersion && apiVersion <= api.request.maxVersion;
-  // Unknown versions beyond the table are read as flexible if the API is flexible at its newest
-  // version: that is what a newer client sends, and only the correlation ID matters then.
-  let headerVersion = requestHeaderVersion(apiKey, apiVersion);
-  if (api !== undefined && !inRange && apiVersion > api.request.maxVersion) {
-    headerVersion = api.request.maxVersion >= api.request.firstFlexibleVersion ? 2 : 1;
-  }
+  // An unknown version is read with header v1: its fields (key, version, correlation id, client
+  // id) are a prefix of v2's, and only the correlation id matters then — the broker answers
+  // ApiVersions with its supported list (KIP-511) or closes the connection. Tagged fields a
+  // flexible v2 header may carry are simply left unread with the body.
+  const headerVersion = api === undefined || !inRange ? 1 : requestHeaderVersion(apiKey, apiVersion);
   return RequestHeaderCodec.read(reader, headerVersion);
 }
 
