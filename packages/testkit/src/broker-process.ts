@@ -24,7 +24,6 @@ export interface BrokerProcessOptions {
  * SIGKILL to test crash recovery.
  */
 export class BrokerProcess {
-  private output = '';
   private exited: Promise<number | null>;
 
   private constructor(
