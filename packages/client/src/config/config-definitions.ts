@@ -1,0 +1,271 @@
+/**
+ * Every setting the client accepts, in Kafka's property names, with its type, default and the
+ * clients it applies to. Constructors resolve user input against this table, so a typo or a
+ * value of the wrong type fails at construction with the key in the message, never later.
+ *
+ * Defaults are Kafka 4.0's Java client defaults unless a comment says otherwise.
+ */
+/** Admin has only the common settings, so producer and consumer keys fail there. */
+export type ConfigRole = 'common' | 'producer' | 'consumer' | 'admin';
+
+export type ConfigType =
+  | 'string'
+  | 'nullable-string'
+  | 'int'
+  | 'boolean'
+  | 'list'
+  | 'enum'
+  | 'acks'
+  | 'serializer'
+  | 'deserializer'
+  | 'partitioner'
+  | 'assignors'
+  | 'object'
+  | 'function';
+
+export interface ConfigDefinition {
+  /** Kafka's property name, e.g. `linger.ms`. The camelCase form (`lingerMs`) is derived. */
+  readonly key: string;
+  readonly type: ConfigType;
+  readonly roles: readonly ConfigRole[];
+  readonly default?: unknown;
+  readonly min?: number;
+  readonly max?: number;
+  readonly values?: readonly string[];
+  /** Not a Kafka property: accepted only in camelCase (hooks such as listeners). */
+  readonly camelOnly?: boolean;
+  readonly doc: string;
+}
+
+const C: ConfigRole[] = ['common'];
+const P: ConfigRole[] = ['producer'];
+const K: ConfigRole[] = ['consumer'];
+const INT_MAX = 0x7fffffff;
+
+export const CONFIG_DEFINITIONS: readonly ConfigDefinition[] = [
+  // Common to every client.
+  { key: 'bootstrap.servers', type: 'list', roles: C, doc: 'host:port pairs to bootstrap from' },
+  { key: 'client.id', type: 'string', roles: C, default: 'samsa-client', doc: 'sent with every request' },
+  { key: 'client.rack', type: 'string', roles: C, default: '', doc: 'rack of this client (fetch from follower)' },
+  { key: 'request.timeout.ms', type: 'int', roles: C, default: 30000, min: 1, doc: 'wait for a response' },
+  { key: 'retry.backoff.ms', type: 'int', roles: C, default: 100, min: 0, doc: 'wait before a retry' },
+  {
+    key: 'retry.backoff.max.ms',
+    type: 'int',
+    roles: C,
+    default: 1000,
+    min: 0,
+    doc: 'cap of exponential retry backoff',
+  },
+  { key: 'reconnect.backoff.ms', type: 'int', roles: C, default: 50, min: 0, doc: 'wait before reconnecting' },
+  {
+    key: 'reconnect.backoff.max.ms',
+    type: 'int',
+    roles: C,
+    default: 1000,
+    min: 0,
+    doc: 'cap of exponential reconnect backoff',
+  },
+  {
+    key: 'socket.connection.setup.timeout.ms',
+    type: 'int',
+    roles: C,
+    default: 10000,
+    min: 1,
+    doc: 'wait for a TCP connection',
+  },
+  { key: 'metadata.max.age.ms', type: 'int', roles: C, default: 300000, min: 0, doc: 'refresh metadata this often' },
+  {
+    key: 'connections.max.idle.ms',
+    type: 'int',
+    roles: C,
+    default: 540000,
+    min: -1,
+    doc: 'close idle connections (-1: never)',
+  },
+  {
+    key: 'security.protocol',
+    type: 'enum',
+    roles: C,
+    default: 'PLAINTEXT',
+    values: ['PLAINTEXT'],
+    doc: 'only PLAINTEXT is implemented',
+  },
+  {
+    key: 'default.api.timeout.ms',
+    type: 'int',
+    roles: C,
+    default: 60000,
+    min: 0,
+    doc: 'timeout of calls that take no explicit one',
+  },
+  {
+    key: 'allow.auto.create.topics',
+    type: 'boolean',
+    roles: ['producer', 'consumer'],
+    default: true,
+    doc: 'let Metadata requests create missing topics',
+  },
+
+  // Producer.
+  { key: 'acks', type: 'acks', roles: P, default: -1, doc: '0, 1 or all (-1)' },
+  { key: 'linger.ms', type: 'int', roles: P, default: 5, min: 0, doc: 'wait this long for a batch to fill' },
+  { key: 'batch.size', type: 'int', roles: P, default: 16384, min: 0, doc: 'bytes per partition batch' },
+  { key: 'buffer.memory', type: 'int', roles: P, default: 33554432, min: 1, doc: 'bytes of unsent records' },
+  {
+    key: 'max.block.ms',
+    type: 'int',
+    roles: P,
+    default: 60000,
+    min: 0,
+    doc: 'send waits this long for memory or metadata',
+  },
+  {
+    key: 'max.request.size',
+    type: 'int',
+    roles: P,
+    default: 1048576,
+    min: 1,
+    doc: 'largest record (and request) sent',
+  },
+  {
+    key: 'compression.type',
+    type: 'enum',
+    roles: P,
+    default: 'none',
+    values: ['none', 'gzip', 'snappy', 'lz4', 'zstd'],
+    doc: 'codec of produced batches',
+  },
+  { key: 'compression.gzip.level', type: 'int', roles: P, default: 6, min: 1, max: 9, doc: 'gzip level' },
+  { key: 'compression.zstd.level', type: 'int', roles: P, default: 3, min: -131072, max: 22, doc: 'zstd level' },
+  { key: 'enable.idempotence', type: 'boolean', roles: P, default: true, doc: 'exactly-once per partition' },
+  { key: 'transactional.id', type: 'nullable-string', roles: P, default: null, doc: 'enables transactions' },
+  { key: 'transaction.timeout.ms', type: 'int', roles: P, default: 60000, min: 1, doc: 'coordinator aborts after' },
+  { key: 'retries', type: 'int', roles: P, default: INT_MAX, min: 0, doc: 'retries of a failed batch' },
+  {
+    key: 'delivery.timeout.ms',
+    type: 'int',
+    roles: P,
+    default: 120000,
+    min: 1,
+    doc: 'upper bound from send to acknowledgement',
+  },
+  {
+    key: 'max.in.flight.requests.per.connection',
+    type: 'int',
+    roles: P,
+    default: 5,
+    min: 1,
+    doc: 'unacknowledged requests per broker',
+  },
+  { key: 'key.serializer', type: 'serializer', roles: P, default: 'buffer', doc: 'function or string|json|buffer' },
+  {
+    key: 'value.serializer',
+    type: 'serializer',
+    roles: P,
+    default: 'buffer',
+    doc: 'function or string|json|buffer',
+  },
+  {
+    key: 'partitioner',
+    type: 'partitioner',
+    roles: P,
+    default: 'default',
+    camelOnly: true,
+    doc: 'default | murmur2 | round-robin | a function',
+  },
+  {
+    key: 'partitioner.class',
+    type: 'partitioner',
+    roles: P,
+    doc: 'Java partitioner class name (RoundRobinPartitioner, ...)',
+  },
+  {
+    key: 'partitioner.ignore.keys',
+    type: 'boolean',
+    roles: P,
+    default: false,
+    doc: 'sticky partitioning even for keyed records',
+  },
+  {
+    key: 'producer.listener',
+    type: 'object',
+    roles: P,
+    camelOnly: true,
+    doc: 'ProducerListener hooks (onSuccess/onError)',
+  },
+
+  // Consumer.
+  { key: 'group.id', type: 'nullable-string', roles: K, default: null, doc: 'consumer group' },
+  { key: 'group.instance.id', type: 'nullable-string', roles: K, default: null, doc: 'static membership' },
+  { key: 'group.protocol', type: 'enum', roles: K, default: 'classic', values: ['classic'], doc: 'classic only' },
+  { key: 'enable.auto.commit', type: 'boolean', roles: K, default: true, doc: 'commit delivered offsets' },
+  { key: 'auto.commit.interval.ms', type: 'int', roles: K, default: 5000, min: 0, doc: 'auto-commit period' },
+  {
+    key: 'auto.offset.reset',
+    type: 'enum',
+    roles: K,
+    default: 'latest',
+    values: ['earliest', 'latest', 'none'],
+    doc: 'where to start without a committed offset',
+  },
+  { key: 'max.poll.records', type: 'int', roles: K, default: 500, min: 1, doc: 'records per poll/batch' },
+  { key: 'session.timeout.ms', type: 'int', roles: K, default: 45000, min: 1, doc: 'group session timeout' },
+  { key: 'heartbeat.interval.ms', type: 'int', roles: K, default: 3000, min: 1, doc: 'heartbeat period' },
+  {
+    key: 'max.poll.interval.ms',
+    type: 'int',
+    roles: K,
+    default: 300000,
+    min: 1,
+    doc: 'longest processing between polls',
+  },
+  { key: 'fetch.min.bytes', type: 'int', roles: K, default: 1, min: 0, doc: 'broker waits for this many bytes' },
+  { key: 'fetch.max.wait.ms', type: 'int', roles: K, default: 500, min: 0, doc: 'long-poll wait' },
+  { key: 'fetch.max.bytes', type: 'int', roles: K, default: 52428800, min: 0, doc: 'bytes per fetch response' },
+  {
+    key: 'max.partition.fetch.bytes',
+    type: 'int',
+    roles: K,
+    default: 1048576,
+    min: 0,
+    doc: 'bytes per partition per fetch',
+  },
+  {
+    key: 'isolation.level',
+    type: 'enum',
+    roles: K,
+    default: 'read_uncommitted',
+    values: ['read_uncommitted', 'read_committed'],
+    doc: 'read_committed hides aborted and open transactions',
+  },
+  {
+    key: 'partition.assignment.strategy',
+    type: 'assignors',
+    roles: K,
+    default: 'range,cooperative-sticky',
+    doc: 'range, roundrobin, sticky, cooperative-sticky (or Java class names)',
+  },
+  { key: 'check.crcs', type: 'boolean', roles: K, default: true, doc: 'verify fetched batch CRCs' },
+  {
+    key: 'exclude.internal.topics',
+    type: 'boolean',
+    roles: K,
+    default: true,
+    doc: 'patterns never match internal topics',
+  },
+  { key: 'key.deserializer', type: 'deserializer', roles: K, default: 'buffer', doc: 'function or name' },
+  { key: 'value.deserializer', type: 'deserializer', roles: K, default: 'buffer', doc: 'function or name' },
+  {
+    key: 'rebalance.listener',
+    type: 'object',
+    roles: K,
+    camelOnly: true,
+    doc: 'onPartitionsAssigned/Revoked/Lost hooks',
+  },
+];
+
+/** `linger.ms` → `lingerMs`, `max.in.flight.requests.per.connection` → `maxInFlightRequestsPerConnection`. */
+export function camelCaseOf(key: string): string {
+  return key.replace(/[.-]([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+}

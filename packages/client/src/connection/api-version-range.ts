@@ -1,0 +1,51 @@
+import { ApiKey } from '@samsa/protocol';
+
+/**
+ * The highest version of each API this client's code fills in and reads correctly. Negotiation
+ * with a broker picks min(this, broker's max) and checks it is not below either minimum, so the
+ * codec's range alone never decides: a version is listed here only when the code using it
+ * handles every field that version changes.
+ */
+export const CLIENT_MAX_VERSIONS: Readonly<Record<number, number>> = {
+  [ApiKey.Produce]: 11,
+  [ApiKey.Fetch]: 12,
+  [ApiKey.ListOffsets]: 9,
+  [ApiKey.Metadata]: 12,
+  [ApiKey.OffsetCommit]: 9,
+  [ApiKey.OffsetFetch]: 9,
+  [ApiKey.FindCoordinator]: 6,
+  [ApiKey.JoinGroup]: 9,
+  [ApiKey.Heartbeat]: 4,
+  [ApiKey.LeaveGroup]: 5,
+  [ApiKey.SyncGroup]: 5,
+  [ApiKey.DescribeGroups]: 5,
+  [ApiKey.ListGroups]: 5,
+  [ApiKey.ApiVersions]: 3,
+  [ApiKey.CreateTopics]: 7,
+  [ApiKey.DeleteTopics]: 6,
+  [ApiKey.DeleteRecords]: 2,
+  [ApiKey.InitProducerId]: 5,
+  [ApiKey.OffsetForLeaderEpoch]: 4,
+  [ApiKey.AddPartitionsToTxn]: 3,
+  [ApiKey.AddOffsetsToTxn]: 4,
+  [ApiKey.EndTxn]: 4,
+  [ApiKey.TxnOffsetCommit]: 4,
+  [ApiKey.DescribeConfigs]: 4,
+  [ApiKey.AlterConfigs]: 2,
+  [ApiKey.DescribeLogDirs]: 4,
+  [ApiKey.CreatePartitions]: 3,
+  [ApiKey.DeleteGroups]: 2,
+  [ApiKey.IncrementalAlterConfigs]: 1,
+  [ApiKey.OffsetDelete]: 0,
+  [ApiKey.DescribeCluster]: 1,
+  [ApiKey.DescribeProducers]: 0,
+};
+
+/** Versions below these are not used even if a broker offers them (Kafka 4 dropped them too). */
+export const CLIENT_MIN_VERSIONS: Readonly<Record<number, number>> = {
+  [ApiKey.Produce]: 3,
+  [ApiKey.Fetch]: 4,
+  [ApiKey.ListOffsets]: 1,
+  [ApiKey.OffsetCommit]: 2,
+  [ApiKey.JoinGroup]: 1,
+};

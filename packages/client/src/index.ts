@@ -1,0 +1,59 @@
+export { ErrorCode, KafkaError } from '@samsa/protocol';
+export type {
+  AdminConfig,
+  CommonConfig,
+  ConfigInputOf,
+  ConsumerConfig,
+  PartitionerName,
+  ProducerConfig,
+} from './config/client-config.js';
+export { CONFIG_DEFINITIONS, type ConfigDefinition, camelCaseOf } from './config/config-definitions.js';
+export { type PropertiesRole, parseClientProperties, parseProperties } from './config/parse-client-properties.js';
+export { type ConfigInput, resolveConfig } from './config/resolve-config.js';
+export { Connection, type ConnectionOptions } from './connection/connection.js';
+export { ConnectionPool } from './connection/connection-pool.js';
+export {
+  type ConnectionEvent,
+  connectionChannel,
+  type RebalanceEvent,
+  type RequestEvent,
+  rebalanceChannel,
+  requestChannel,
+} from './connection/diagnostics.js';
+export {
+  ClientError,
+  ClientErrorCode,
+  ConfigError,
+  KafkaConnectionError,
+  RequestTimeoutError,
+} from './errors/client-errors.js';
+export { type BrokerInfo, Cluster, type PartitionInfo, type TopicInfo } from './metadata/cluster.js';
+export { murmur2, murmur2Partition, toPositive } from './producer/murmur2.js';
+export {
+  DefaultPartitioner,
+  type Partitioner,
+  type PartitionerFunction,
+  type PartitionerInput,
+  RoundRobinPartitioner,
+} from './producer/partitioners.js';
+export { Producer, type ProducerListener, type ProducerMetrics, type ProducerOptions } from './producer/producer.js';
+export type {
+  DeliveryCallback,
+  HeadersInput,
+  ProducerRecord,
+  RecordHeader,
+  RecordMetadata,
+} from './producer/producer-record.js';
+export type { ConsumerGroupMetadata, OffsetToCommit, TransactionState } from './producer/transaction-manager.js';
+export {
+  bufferDeserializer,
+  bufferSerializer,
+  type Deserializer,
+  jsonDeserializer,
+  jsonSerializer,
+  type SerdeName,
+  Serdes,
+  type Serializer,
+  stringDeserializer,
+  stringSerializer,
+} from './serdes/serdes.js';

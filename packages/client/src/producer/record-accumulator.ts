@@ -1,0 +1,239 @@
+import type { Cluster } from '../metadata/cluster.js';
+import type { BufferPool } from './buffer-pool.js';
+import { type DeliverySink, ProducerBatch } from './producer-batch.js';
+import type { RecordHeader } from './producer-record.js';
+
+/** Per-partition state: queued batches, in-flight count and the idempotent producer's sequence. */
+export class PartitionQueue {
+  readonly batches: ProducerBatch[] = [];
+  inFlight = 0;
+  /** Next sequence number to assign (idempotence); reset when the epoch changes. */
+  nextSequence = 0;
+  /** The epoch `nextSequence` belongs to. */
+  sequenceEpoch = -1;
+  /**
+   * Set after a retriable failure: until the batches being retried are acknowledged, only one
+   * request per partition is in flight, so retries cannot overtake each other (Java does the same).
+   */
+  retrying = false;
+
+  constructor(
+    readonly topic: string,
+    readonly partition: number,
+  ) {}
+}
+
+export interface AppendResult {
+  /** False when `buffer.memory` has no room: nothing was appended. */
+  readonly appended: boolean;
+  /** The batch the record went to is full: the sender should drain it. */
+  readonly batchFull: boolean;
+  /** A new batch was started (the sticky partitioner moves on when this happens on its partition). */
+  readonly newBatch: boolean;
+}
+
+const NOT_APPENDED: AppendResult = { appended: false, batchFull: false, newBatch: false };
+
+/**
+ * Batches records per partition (Kafka's RecordAccumulator). `append` adds to the partition's
+ * last open batch or starts a new one of `batch.size` bytes (larger for a larger record); the
+ * sender asks which leaders have sendable batches and drains one batch per partition per request.
+ *
+ * Single-threaded: everything runs on the event loop, so append and drain never interleave.
+ */
+export class RecordAccumulator {
+  private readonly queues = new Map<string, PartitionQueue[]>();
+  /** Queues with at least one batch, in the order drain visits them. */
+  private readonly active = new Set<PartitionQueue>();
+  /** Batches created and not yet completed, for `flush` and memory accounting. */
+  incomplete = 0;
+  private drainCursor = 0;
+
+  constructor(
+    private readonly pool: BufferPool,
+    private readonly batchSize: number,
+    private readonly lingerMs: number,
+  ) {}
+
+  queue(topic: string, partition: number): PartitionQueue {
+    let list = this.queues.get(topic);
+    if (list === undefined) {
+      list = [];
+      this.queues.set(topic, list);
+    }
+    let q = list[partition];
+    if (q === undefined) {
+      q = new PartitionQueue(topic, partition);
+      list[partition] = q;
+    }
+    return q;
+  }
+
+  append(
+    topic: string,
+    partition: number,
+    timestamp: number,
+    key: Uint8Array | null,
+    value: Uint8Array | null,
+    headers: readonly RecordHeader[],
+    sink: DeliverySink,
+    index: number,
+    nowMs: number,
+  ): AppendResult {
+    const q = this.queue(topic, partition);
+    const last = q.batches[q.batches.length - 1];
+    if (last !== undefined && !last.closed && last.tryAppend(timestamp, key, value, headers, sink, index)) {
+      return { appended: true, batchFull: last.pos >= last.buf.length - 64, newBatch: false };
+    }
+    if (last !== undefined) last.closed = true;
+    const needed = ProducerBatch.estimateSize(key, value, headers) + 61;
+    const size = Math.max(this.batchSize, needed);
+    const buffer = this.pool.tryAllocate(size);
+    if (buffer === undefined) return NOT_APPENDED;
+    const batch = new ProducerBatch(topic, partition, buffer, true, nowMs);
+    batch.tryAppend(timestamp, key, value, headers, sink, index);
+    q.batches.push(batch);
+    this.active.add(q);
+    this.incomplete++;
+    // batch.size 0 means "no batching": every record is its own batch.
+    const full = this.batchSize === 0 || batch.pos >= batch.buf.length - 64;
+    return { appended: true, batchFull: full, newBatch: true };
+  }
+
+  /**
+   * When the next batch becomes sendable by time (linger or retry backoff), or Infinity; and
+   * the leaders with a batch sendable now. `flushing` makes every batch sendable at once.
+   */
+  ready(
+    nowMs: number,
+    cluster: Cluster,
+    flushing: boolean,
+    canSend: (q: PartitionQueue) => boolean,
+  ): { nodes: Set<number>; nextCheckMs: number; unknownLeader: boolean } {
+    const nodes = new Set<number>();
+    let nextCheckMs = Number.POSITIVE_INFINITY;
+    let unknownLeader = false;
+    for (const q of this.active) {
+      const first = q.batches[0];
+      if (first === undefined) {
+        this.active.delete(q);
+        continue;
+      }
+      const leader = cluster.leaderOf(q.topic, q.partition);
+      if (leader < 0) {
+        unknownLeader = true;
+        continue;
+      }
+      if (!canSend(q)) continue;
+      if (first.attempts > 0 && first.retryAtMs > nowMs) {
+        nextCheckMs = Math.min(nextCheckMs, first.retryAtMs);
+        continue;
+      }
+      const sendable = flushing || first.closed || q.batches.length > 1 || nowMs - first.createdMs >= this.lingerMs;
+      if (sendable) nodes.add(leader);
+      else nextCheckMs = Math.min(nextCheckMs, first.createdMs + this.lingerMs);
+    }
+    return { nodes, nextCheckMs, unknownLeader };
+  }
+
+  /**
+   * Takes at most one sendable batch per partition led by `nodeId`, up to `maxBytes` in total
+   * (at least one batch), starting after where the last drain stopped so no partition starves.
+   */
+  drain(
+    nodeId: number,
+    cluster: Cluster,
+    maxBytes: number,
+    nowMs: number,
+    flushing: boolean,
+    canSend: (q: PartitionQueue) => boolean,
+  ): ProducerBatch[] {
+    const out: ProducerBatch[] = [];
+    const queues = [...this.active];
+    if (queues.length === 0) return out;
+    let bytes = 0;
+    const start = this.drainCursor % queues.length;
+    for (let i = 0; i < queues.length; i++) {
+      const q = queues[(start + i) % queues.length] as PartitionQueue;
+      const first = q.batches[0];
+      if (first === undefined || cluster.leaderOf(q.topic, q.partition) !== nodeId || !canSend(q)) continue;
+      if (first.attempts > 0 && first.retryAtMs > nowMs) continue;
+      const sendable = flushing || first.closed || q.batches.length > 1 || nowMs - first.createdMs >= this.lingerMs;
+      if (!sendable) continue;
+      if (out.length > 0 && bytes + first.sizeInBytes > maxBytes) break;
+      q.batches.shift();
+      if (q.batches.length === 0) this.active.delete(q);
+      first.closed = true;
+      bytes += first.sizeInBytes;
+      out.push(first);
+      this.drainCursor = (start + i + 1) % queues.length;
+    }
+    return out;
+  }
+
+  /** Puts a batch back for a retry, before the queued batches and in sequence order. */
+  reenqueue(batch: ProducerBatch): void {
+    const q = this.queue(batch.topic, batch.partition);
+    let i = 0;
+    while (i < q.batches.length) {
+      const other = q.batches[i] as ProducerBatch;
+      if (other.baseSequence < 0 || (batch.baseSequence >= 0 && other.baseSequence > batch.baseSequence)) break;
+      if (other.attempts === 0) break;
+      i++;
+    }
+    q.batches.splice(i, 0, batch);
+    this.active.add(q);
+  }
+
+  /** Marks a batch done: frees its memory. Call after completing or failing it. */
+  deallocate(batch: ProducerBatch): void {
+    this.incomplete--;
+    if (batch.pooled) {
+      batch.pooled = false;
+      this.pool.release(batch.buf);
+    }
+  }
+
+  /** Removes and returns queued (not in-flight) batches older than `deliveryTimeoutMs`. */
+  expire(nowMs: number, deliveryTimeoutMs: number): ProducerBatch[] {
+    const out: ProducerBatch[] = [];
+    for (const q of this.active) {
+      while (q.batches.length > 0) {
+        const first = q.batches[0] as ProducerBatch;
+        if (nowMs - first.createdMs < deliveryTimeoutMs) break;
+        q.batches.shift();
+        out.push(first);
+      }
+      if (q.batches.length === 0) this.active.delete(q);
+    }
+    return out;
+  }
+
+  /** Removes and returns every queued batch (abort, close with timeout). */
+  takeAll(): ProducerBatch[] {
+    const out: ProducerBatch[] = [];
+    for (const q of this.active) out.push(...q.batches.splice(0));
+    this.active.clear();
+    return out;
+  }
+
+  /** The oldest creation time of a queued batch, for expiry scheduling. */
+  oldestCreatedMs(): number {
+    let oldest = Number.POSITIVE_INFINITY;
+    for (const q of this.active) {
+      const first = q.batches[0];
+      if (first !== undefined && first.createdMs < oldest) oldest = first.createdMs;
+    }
+    return oldest;
+  }
+
+  get hasQueued(): boolean {
+    return this.active.size > 0;
+  }
+
+  allQueues(): Iterable<PartitionQueue> {
+    const out: PartitionQueue[] = [];
+    for (const list of this.queues.values()) for (const q of list) if (q !== undefined) out.push(q);
+    return out;
+  }
+}
