@@ -41,7 +41,10 @@ describe('consumer groups: confluent-kafka', () => {
 
   async function produce(topic: string, count: number): Promise<void> {
     const lines = Array.from({ length: count }, (_, i) => `k${i}:v${i}`).join('\n');
-    const r = await run(KCAT, ['-b', broker.bootstrap, '-P', '-t', topic, '-K', ':'], { input: `${lines}\n`, timeoutMs: 30000 });
+    const r = await run(KCAT, ['-b', broker.bootstrap, '-P', '-t', topic, '-K', ':'], {
+      input: `${lines}\n`,
+      timeoutMs: 30000,
+    });
     assert.equal(r.code, 0, r.stderr);
   }
 
@@ -67,10 +70,16 @@ describe('consumer groups: confluent-kafka', () => {
     test(`three members over six partitions get two each (${strategy})`, async () => {
       const topic = `balanced-${strategy}`;
       await produce(topic, 60);
-      const group = [1, 2, 3].map((i) => member(`m${i}`, { GROUP: `g-balanced-${strategy}`, TOPIC: topic, STRATEGY: strategy }));
+      const group = [1, 2, 3].map((i) =>
+        member(`m${i}`, { GROUP: `g-balanced-${strategy}`, TOPIC: topic, STRATEGY: strategy }),
+      );
       await settle(group);
       for (const m of group) assert.equal(m.assignment.length, 2, describeAssignments(group));
-      await waitUntil(() => group.reduce((n, m) => n + m.messages().length, 0) >= 60, 20000, () => 'all 60 messages');
+      await waitUntil(
+        () => group.reduce((n, m) => n + m.messages().length, 0) >= 60,
+        20000,
+        () => 'all 60 messages',
+      );
       for (const m of group) await m.stop();
     });
   }
@@ -81,7 +90,11 @@ describe('consumer groups: confluent-kafka', () => {
     const env = { GROUP: 'g-killed', TOPIC: topic, SESSION_MS: '3000', HEARTBEAT_MS: '300', PROCESS_DELAY_S: '0.01' };
     const group = [1, 2, 3].map((i) => member(`k${i}`, env));
     await settle(group);
-    await waitUntil(() => group.every((m) => m.messages().length >= 10), 20000, () => 'each member processing');
+    await waitUntil(
+      () => group.every((m) => m.messages().length >= 10),
+      20000,
+      () => 'each member processing',
+    );
     const victim = group[0] as MemberProcess;
     const lost = victim.assignment;
     await victim.kill();
@@ -102,12 +115,16 @@ describe('consumer groups: confluent-kafka', () => {
     );
     const committed = victim.commits();
     const seen = new Map<string, number>();
-    for (const m of group) for (const x of m.messages()) seen.set(`${x.p}:${x.o}`, (seen.get(`${x.p}:${x.o}`) ?? 0) + 1);
+    for (const m of group)
+      for (const x of m.messages()) seen.set(`${x.p}:${x.o}`, (seen.get(`${x.p}:${x.o}`) ?? 0) + 1);
     for (const [key, times] of seen) {
       if (times === 1) continue;
       const [p, o] = key.split(':').map(Number) as [number, number];
       // At-least-once: only what the dead member processed but had not committed may come again.
-      assert.ok(lost.includes(p) && o >= (committed.get(p) ?? 0), `${key} delivered ${times} times (committed ${committed.get(p)})`);
+      assert.ok(
+        lost.includes(p) && o >= (committed.get(p) ?? 0),
+        `${key} delivered ${times} times (committed ${committed.get(p)})`,
+      );
     }
     for (const m of survivors) await m.stop();
   });
@@ -122,7 +139,11 @@ describe('consumer groups: confluent-kafka', () => {
     const stoppedAt = Date.now();
     await leaver.stop();
     const rest = group.slice(0, 2);
-    await waitUntil(() => balanced(rest, 6), 10000, () => describeAssignments(rest));
+    await waitUntil(
+      () => balanced(rest, 6),
+      10000,
+      () => describeAssignments(rest),
+    );
     assert.ok(Date.now() - stoppedAt < 10000, 'rebalanced well before the 30 s session timeout');
     for (const m of rest) await m.stop();
   });
@@ -165,7 +186,11 @@ describe('consumer groups: confluent-kafka', () => {
     const eventsBefore = others.map((m) => m.count('assign') + m.count('revoke'));
     await restarted.stop();
     const again = member('s2-again', env('s2'));
-    await waitUntil(() => again.assignment.length > 0, 20000, () => 's2 rejoining');
+    await waitUntil(
+      () => again.assignment.length > 0,
+      20000,
+      () => 's2 rejoining',
+    );
     assert.deepEqual(again.assignment, assignment);
     await new Promise((r) => setTimeout(r, 1500));
     others.forEach((m, i) => {

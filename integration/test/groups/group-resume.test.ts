@@ -18,7 +18,14 @@ const KAFKA_PYTHON = requirePythonModule('kafka', 'python3-kafka');
 /** Consumes `count` messages in `group` and commits them; returns their offsets. */
 type Consume = (bootstrap: string, topic: string, group: string, count: number) => Promise<number[]>;
 
-async function scriptMember(python: string, script: string, bootstrap: string, topic: string, group: string, count: number): Promise<number[]> {
+async function scriptMember(
+  python: string,
+  script: string,
+  bootstrap: string,
+  topic: string,
+  group: string,
+  count: number,
+): Promise<number[]> {
   const m = MemberProcess.spawn(script, python, [join(FIXTURES, script)], {
     BOOTSTRAP: bootstrap,
     GROUP: group,
@@ -36,9 +43,13 @@ const clients: Record<string, Consume> = {
   'kafka-python': (b, t, g, n) => scriptMember(KAFKA_PYTHON, 'kafka_python_member.py', b, t, g, n),
   kcat: async (b, t, g, n) => {
     // kcat's balanced consumer auto-commits and commits what it consumed when it closes.
-    const r = await run(KCAT, ['-b', b, '-G', g, t, '-c', String(n), '-f', '%o\n', '-X', 'auto.offset.reset=earliest'], {
-      timeoutMs: 60000,
-    });
+    const r = await run(
+      KCAT,
+      ['-b', b, '-G', g, t, '-c', String(n), '-f', '%o\n', '-X', 'auto.offset.reset=earliest'],
+      {
+        timeoutMs: 60000,
+      },
+    );
     assert.equal(r.code, 0, r.stderr);
     return r.stdout.trim().split('\n').map(Number);
   },
@@ -86,15 +97,24 @@ describe('committed offsets survive restarts', () => {
       const produced = await run(KCAT, ['-b', broker.bootstrap, '-P', '-t', topic], { input });
       assert.equal(produced.code, 0, produced.stderr);
 
-      assert.deepEqual(await consume(broker.bootstrap, topic, group, 40), Array.from({ length: 40 }, (_, i) => i));
+      assert.deepEqual(
+        await consume(broker.bootstrap, topic, group, 40),
+        Array.from({ length: 40 }, (_, i) => i),
+      );
 
       assert.equal(await broker.stop(), 0);
       broker = await BrokerProcess.start({ dataDir, port: broker.port });
-      assert.deepEqual(await consume(broker.bootstrap, topic, group, 30), Array.from({ length: 30 }, (_, i) => 40 + i));
+      assert.deepEqual(
+        await consume(broker.bootstrap, topic, group, 30),
+        Array.from({ length: 30 }, (_, i) => 40 + i),
+      );
 
       await broker.kill();
       broker = await BrokerProcess.start({ dataDir, port: broker.port });
-      assert.deepEqual(await consume(broker.bootstrap, topic, group, 10), Array.from({ length: 10 }, (_, i) => 70 + i));
+      assert.deepEqual(
+        await consume(broker.bootstrap, topic, group, 10),
+        Array.from({ length: 10 }, (_, i) => 70 + i),
+      );
     });
   }
 });

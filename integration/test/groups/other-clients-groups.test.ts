@@ -25,7 +25,9 @@ class KcatMember {
       for (const line of lines) {
         const assigned = /rebalanced \(memberid [^)]*\): assigned: (.*)$/.exec(line);
         if (assigned !== null) {
-          this.assignment = [...(assigned[1] as string).matchAll(/\[(\d+)\]/g)].map((m) => Number(m[1])).sort((a, b) => a - b);
+          this.assignment = [...(assigned[1] as string).matchAll(/\[(\d+)\]/g)]
+            .map((m) => Number(m[1]))
+            .sort((a, b) => a - b);
         }
         if (/rebalanced \(memberid [^)]*\): revoked:/.test(line)) this.assignment = [];
       }
@@ -79,8 +81,10 @@ describe('consumer groups: kcat, kafka-python, KafkaJS', () => {
     cleanups.push(async () => {
       for (const m of members) await m.kill();
     });
-    await waitUntil(() => balanced(members, 6) && members.every((m) => m.assignment.length === 2), 40000, () =>
-      describeAssignments(members),
+    await waitUntil(
+      () => balanced(members, 6) && members.every((m) => m.assignment.length === 2),
+      40000,
+      () => describeAssignments(members),
     );
     await waitUntil(
       () => new Set(members.flatMap((m) => m.messages().map((x) => `${x.p}:${x.o}`))).size === 60,
@@ -92,12 +96,19 @@ describe('consumer groups: kcat, kafka-python, KafkaJS', () => {
 
   test('KafkaJS members: three members, two partitions each', async () => {
     await produce('kjs-group', 60);
-    const kafka = new kafkajs.Kafka({ clientId: 'kjs', brokers: [broker.bootstrap], logLevel: kafkajs.logLevel.NOTHING });
+    const kafka = new kafkajs.Kafka({
+      clientId: 'kjs',
+      brokers: [broker.bootstrap],
+      logLevel: kafkajs.logLevel.NOTHING,
+    });
     const assignments = new Map<number, number[]>();
     const consumers = [0, 1, 2].map((i) => {
       const consumer = kafka.consumer({ groupId: 'g-kjs', sessionTimeout: 10000, heartbeatInterval: 500 });
       consumer.on(consumer.events.GROUP_JOIN, (e) => {
-        assignments.set(i, [...(e.payload.memberAssignment['kjs-group'] ?? [])].sort((a, b) => a - b));
+        assignments.set(
+          i,
+          [...(e.payload.memberAssignment['kjs-group'] ?? [])].sort((a, b) => a - b),
+        );
       });
       return consumer;
     });
@@ -117,12 +128,21 @@ describe('consumer groups: kcat, kafka-python, KafkaJS', () => {
     await waitUntil(
       () => {
         const all = [...assignments.values()].flat();
-        return assignments.size === 3 && all.length === 6 && new Set(all).size === 6 && [...assignments.values()].every((a) => a.length === 2);
+        return (
+          assignments.size === 3 &&
+          all.length === 6 &&
+          new Set(all).size === 6 &&
+          [...assignments.values()].every((a) => a.length === 2)
+        );
       },
       40000,
       () => JSON.stringify([...assignments.entries()]),
     );
-    await waitUntil(() => seen.size === 60, 30000, () => `${seen.size} of 60 messages`);
+    await waitUntil(
+      () => seen.size === 60,
+      30000,
+      () => `${seen.size} of 60 messages`,
+    );
     for (const c of consumers) await c.disconnect();
   });
 });

@@ -60,7 +60,13 @@ export class MemberProcess {
     this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
   }
 
-  static spawn(name: string, command: string, args: string[], env: Record<string, string>, incremental = false): MemberProcess {
+  static spawn(
+    name: string,
+    command: string,
+    args: string[],
+    env: Record<string, string>,
+    incremental = false,
+  ): MemberProcess {
     const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     return new MemberProcess(name, child, incremental);
   }
@@ -74,7 +80,9 @@ export class MemberProcess {
   }
 
   messages(): { p: number; o: number; v: string }[] {
-    return this.events.filter((e) => e.ev === 'msg').map((e) => ({ p: e.p as number, o: e.o as number, v: e.v as string }));
+    return this.events
+      .filter((e) => e.ev === 'msg')
+      .map((e) => ({ p: e.p as number, o: e.o as number, v: e.v as string }));
   }
 
   /** Last committed next-offset per partition. */
