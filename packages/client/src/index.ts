@@ -20,6 +20,30 @@ export {
   rebalanceChannel,
   requestChannel,
 } from './connection/diagnostics.js';
+export { CooperativeStickyAssignor } from './consumer/assignors/cooperative-sticky-assignor.js';
+export type {
+  MemberAssignment,
+  MemberSubscription,
+  PartitionAssignor,
+  RebalanceProtocol,
+} from './consumer/assignors/partition-assignor.js';
+export { RangeAssignor } from './consumer/assignors/range-assignor.js';
+export { RoundRobinAssignor } from './consumer/assignors/round-robin-assignor.js';
+export { StickyAssignor } from './consumer/assignors/sticky-assignor.js';
+export {
+  type CommitOffset,
+  Consumer,
+  type ConsumerOptions,
+  type EachBatchPayload,
+  type EachMessagePayload,
+  type OffsetInput,
+  type PollOptions,
+  type RunOptions,
+} from './consumer/consumer.js';
+export type { CommittedOffset } from './consumer/consumer-coordinator.js';
+export type { ConsumerRecord } from './consumer/consumer-record.js';
+export type { RebalanceListener } from './consumer/rebalance-listener.js';
+export type { TopicPartition } from './consumer/topic-partition.js';
 export {
   ClientError,
   ClientErrorCode,
@@ -28,6 +52,7 @@ export {
   RequestTimeoutError,
 } from './errors/client-errors.js';
 export { type BrokerInfo, Cluster, type PartitionInfo, type TopicInfo } from './metadata/cluster.js';
+export { OffsetSpec } from './metadata/list-offsets.js';
 export { murmur2, murmur2Partition, toPositive } from './producer/murmur2.js';
 export {
   DefaultPartitioner,

@@ -1,0 +1,685 @@
+import {
+  ConsumerProtocolAssignmentCodec,
+  ConsumerProtocolSubscriptionCodec,
+  decodeMessage,
+  ErrorCode,
+  encodeMessage,
+  HeartbeatApi,
+  JoinGroupApi,
+  type JoinGroupResponse,
+  KafkaError,
+  LeaveGroupApi,
+  OffsetCommitApi,
+  OffsetFetchApi,
+  SyncGroupApi,
+} from '@samsa/protocol';
+import type { ConsumerConfig } from '../config/client-config.js';
+import type { Connection } from '../connection/connection.js';
+import { sleep } from '../connection/connection-pool.js';
+import { type RebalanceEvent, rebalanceChannel } from '../connection/diagnostics.js';
+import { ClientError, ClientErrorCode } from '../errors/client-errors.js';
+import type { Cluster } from '../metadata/cluster.js';
+import { type CoordinatorInfo, CoordinatorType, findCoordinator } from '../metadata/find-coordinator.js';
+import type {
+  MemberAssignment,
+  MemberSubscription,
+  PartitionAssignor,
+  RebalanceProtocol,
+} from './assignors/partition-assignor.js';
+import type { RebalanceListener } from './rebalance-listener.js';
+import type { SubscriptionState } from './subscription-state.js';
+import { groupByTopic, type TopicPartition, tpKey } from './topic-partition.js';
+
+/** Subscription and assignment bytes carry a 2-byte version before the struct (ConsumerProtocol). */
+const SUBSCRIPTION_VERSION = 3;
+const ASSIGNMENT_VERSION = 1;
+
+export function encodeSubscription(sub: {
+  topics: readonly string[];
+  userData: Buffer | null;
+  ownedPartitions: readonly TopicPartition[];
+  generationId: number;
+  rackId: string | null;
+}): Buffer {
+  const body = encodeMessage(
+    ConsumerProtocolSubscriptionCodec,
+    {
+      topics: [...sub.topics],
+      userData: sub.userData,
+      ownedPartitions: groupByTopic(sub.ownedPartitions),
+      generationId: sub.generationId,
+      rackId: sub.rackId,
+    },
+    SUBSCRIPTION_VERSION,
+  );
+  const out = Buffer.allocUnsafe(2 + body.length);
+  out.writeInt16BE(SUBSCRIPTION_VERSION, 0);
+  body.copy(out, 2);
+  return out;
+}
+
+/** Reads a member's subscription at its version (a newer version is read as our newest: fields only append). */
+export function decodeSubscription(
+  memberId: string,
+  groupInstanceId: string | null,
+  bytes: Buffer,
+): MemberSubscription {
+  const version = Math.min(bytes.readInt16BE(0), ConsumerProtocolSubscriptionCodec.maxVersion);
+  const sub = decodeMessage(ConsumerProtocolSubscriptionCodec, bytes.subarray(2), version);
+  const owned: TopicPartition[] = [];
+  for (const t of sub.ownedPartitions) for (const partition of t.partitions) owned.push({ topic: t.topic, partition });
+  return {
+    memberId,
+    groupInstanceId,
+    topics: sub.topics,
+    userData: sub.userData,
+    ownedPartitions: owned,
+    generationId: version >= 2 ? sub.generationId : -1,
+    rackId: version >= 3 ? sub.rackId : null,
+  };
+}
+
+export function encodeAssignment(assignment: MemberAssignment): Buffer {
+  const body = encodeMessage(
+    ConsumerProtocolAssignmentCodec,
+    { assignedPartitions: groupByTopic(assignment.partitions), userData: assignment.userData ?? null },
+    ASSIGNMENT_VERSION,
+  );
+  const out = Buffer.allocUnsafe(2 + body.length);
+  out.writeInt16BE(ASSIGNMENT_VERSION, 0);
+  body.copy(out, 2);
+  return out;
+}
+
+export function decodeAssignment(bytes: Buffer): TopicPartition[] {
+  if (bytes.length < 2) return [];
+  const version = Math.min(bytes.readInt16BE(0), ConsumerProtocolAssignmentCodec.maxVersion);
+  const a = decodeMessage(ConsumerProtocolAssignmentCodec, bytes.subarray(2), version);
+  const out: TopicPartition[] = [];
+  for (const t of a.assignedPartitions) for (const partition of t.partitions) out.push({ topic: t.topic, partition });
+  return out;
+}
+
+export interface CommitEntry extends TopicPartition {
+  readonly offset: bigint;
+  readonly leaderEpoch: number;
+  readonly metadata: string | null;
+}
+
+export interface CommittedOffset extends TopicPartition {
+  /** -1n when the group has no offset for the partition. */
+  readonly offset: bigint;
+  readonly leaderEpoch: number;
+  readonly metadata: string | null;
+}
+
+/** Errors after which this member is no longer in the group: its partitions are lost. */
+const MEMBERSHIP_LOST = new Set<number>([
+  ErrorCode.UNKNOWN_MEMBER_ID,
+  ErrorCode.ILLEGAL_GENERATION,
+  ErrorCode.FENCED_INSTANCE_ID,
+]);
+const COORDINATOR_MOVED = new Set<number>([
+  ErrorCode.NOT_COORDINATOR,
+  ErrorCode.COORDINATOR_NOT_AVAILABLE,
+  ErrorCode.NETWORK_EXCEPTION,
+  ErrorCode.REQUEST_TIMED_OUT,
+]);
+
+export interface CoordinatorHooks {
+  /** Commits what the application processed (auto-commit) before partitions are revoked. */
+  commitBeforeRevoke(partitions: TopicPartition[]): Promise<void>;
+  /** The assignment changed: drop buffered data of removed partitions. */
+  onAssignmentChange(): void;
+  /** Wake a waiting poll (a rebalance is needed). */
+  wakeup(): void;
+}
+
+/**
+ * Group membership for the classic protocol (Kafka's ConsumerCoordinator): FindCoordinator,
+ * JoinGroup (the leader runs the assignor), SyncGroup, heartbeats on a timer, LeaveGroup, and
+ * offset commit/fetch.
+ *
+ * Threading: heartbeats run on their own timer, so they continue while the application handles
+ * records; rebalances run only from `poll` (or `run` between batches), so rebalance listeners
+ * never race with record handling. The timer also enforces `max.poll.interval.ms`: a member that
+ * has not polled for that long leaves the group (dynamic members send LeaveGroup, as Java does)
+ * and rejoins, with its partitions lost, on its next poll.
+ */
+export class ConsumerCoordinator {
+  generationId = -1;
+  memberId = '';
+  protocolName: string | null = null;
+  private state: 'UNJOINED' | 'REBALANCING' | 'STABLE' = 'UNJOINED';
+  rejoinNeeded = true;
+  private coordinator: CoordinatorInfo | undefined;
+  private heartbeatTimer: NodeJS.Timeout | undefined;
+  private heartbeatInFlight = false;
+  private lastHeartbeatOkMs = Date.now();
+  lastPollMs = Date.now();
+  private closed = false;
+  private readonly protocol: RebalanceProtocol;
+  /** Partition counts the leader assigned with, to notice new partitions. */
+  private assignedWithCounts = new Map<string, number>();
+  isLeader = false;
+  private rebalancing: Promise<void> | undefined;
+  /** Set by the heartbeat timer when the member must give up its partitions as lost. */
+  private lostPending = false;
+  /** An error to throw from the next poll (e.g. FENCED_INSTANCE_ID for a static member). */
+  fatalError: Error | undefined;
+
+  constructor(
+    private readonly config: ConsumerConfig,
+    private readonly cluster: Cluster,
+    private readonly subscriptions: SubscriptionState,
+    private readonly assignors: readonly PartitionAssignor[],
+    private readonly listenerOf: () => RebalanceListener | undefined,
+    private readonly hooks: CoordinatorHooks,
+  ) {
+    this.protocol = assignors.every((a) => a.protocol === 'COOPERATIVE') ? 'COOPERATIVE' : 'EAGER';
+  }
+
+  get groupId(): string {
+    return this.config.groupId as string;
+  }
+
+  get rebalanceProtocol(): RebalanceProtocol {
+    return this.protocol;
+  }
+
+  get isStable(): boolean {
+    return this.state === 'STABLE' && !this.rejoinNeeded;
+  }
+
+  async connection(signal?: AbortSignal): Promise<Connection> {
+    if (this.coordinator === undefined) {
+      this.coordinator = await findCoordinator(
+        this.cluster,
+        CoordinatorType.GROUP,
+        this.groupId,
+        this.config.defaultApiTimeoutMs,
+        signal,
+      );
+    }
+    const c = this.coordinator;
+    try {
+      return await this.cluster.pool.get(c.host, c.port, c.nodeId, signal);
+    } catch (error) {
+      this.coordinator = undefined;
+      throw error;
+    }
+  }
+
+  private markCoordinatorUnknown(): void {
+    this.coordinator = undefined;
+  }
+
+  private publish(event: RebalanceEvent['event'], partitions?: readonly TopicPartition[]): void {
+    if (!rebalanceChannel.hasSubscribers) return;
+    const message: RebalanceEvent = {
+      groupId: this.groupId,
+      memberId: this.memberId,
+      generationId: this.generationId,
+      event,
+      ...(partitions === undefined ? {} : { partitions }),
+    };
+    rebalanceChannel.publish(message);
+  }
+
+  /**
+   * Called at the start of every poll: handles lost partitions, rejoins when needed, and starts
+   * heartbeating. Eager rebalances complete before it returns; so do cooperative ones (the
+   * partitions kept stay assigned and keep their positions and buffered data throughout).
+   */
+  async poll(signal?: AbortSignal): Promise<void> {
+    this.lastPollMs = Date.now();
+    if (this.fatalError !== undefined) throw this.fatalError;
+    if (this.lostPending) {
+      this.lostPending = false;
+      await this.losePartitions();
+    }
+    this.checkNewPartitions();
+    if (!this.rejoinNeeded && this.state === 'STABLE') return;
+    this.rebalancing ??= this.rebalance(signal).finally(() => {
+      this.rebalancing = undefined;
+    });
+    await this.rebalancing;
+  }
+
+  /** Partitions added to a subscribed topic trigger a rebalance from the leader, as in Java. */
+  private checkNewPartitions(): void {
+    if (!this.isLeader || this.state !== 'STABLE') return;
+    for (const [topic, count] of this.assignedWithCounts) {
+      const now = this.cluster.topics.get(topic)?.partitions.length;
+      if (now !== undefined && now !== count) {
+        this.rejoinNeeded = true;
+        return;
+      }
+    }
+  }
+
+  private async rebalance(signal?: AbortSignal): Promise<void> {
+    for (;;) {
+      if (this.closed) return;
+      try {
+        await this.joinAndSync(signal);
+        if (!this.rejoinNeeded) return;
+      } catch (error) {
+        if (error instanceof ClientError && error.code === ClientErrorCode.ABORTED) throw error;
+        if (error instanceof KafkaError && error.errorCode === ErrorCode.FENCED_INSTANCE_ID) {
+          this.fatalError = error;
+          throw error;
+        }
+        if (
+          error instanceof KafkaError &&
+          (error.retriable ||
+            MEMBERSHIP_LOST.has(error.errorCode) ||
+            error.errorCode === ErrorCode.REBALANCE_IN_PROGRESS)
+        ) {
+          if (COORDINATOR_MOVED.has(error.errorCode)) this.markCoordinatorUnknown();
+          await sleep(this.config.retryBackoffMs, signal);
+          continue;
+        }
+        throw error;
+      }
+    }
+  }
+
+  private ownedPartitions(): TopicPartition[] {
+    return this.subscriptions.assignedPartitions;
+  }
+
+  private async joinAndSync(signal?: AbortSignal): Promise<void> {
+    if (this.generationId < 0 && this.ownedPartitions().length > 0) {
+      // Our membership was reset: what we still hold may be someone else's by now.
+      await this.losePartitions();
+    } else if (this.protocol === 'EAGER') {
+      // Eager: give up everything before joining (committing what was processed first).
+      const owned = this.ownedPartitions();
+      if (owned.length > 0) await this.revoke(owned);
+    }
+    this.state = 'REBALANCING';
+    this.stopHeartbeats();
+    const topics = [...this.subscriptions.topics].sort();
+    const owned = this.ownedPartitions();
+    const connection = await this.connection(signal);
+    const rebalanceTimeoutMs = this.config.maxPollIntervalMs;
+    let join: JoinGroupResponse;
+    for (;;) {
+      join = await connection.request(
+        JoinGroupApi,
+        {
+          groupId: this.groupId,
+          sessionTimeoutMs: this.config.sessionTimeoutMs,
+          rebalanceTimeoutMs,
+          memberId: this.memberId,
+          groupInstanceId: this.config.groupInstanceId,
+          protocolType: 'consumer',
+          protocols: this.assignors.map((a) => ({
+            name: a.name,
+            metadata: encodeSubscription({
+              topics,
+              userData: a.subscriptionUserData?.(topics) ?? null,
+              ownedPartitions: owned,
+              generationId: this.generationId,
+              rackId: this.config.clientRack === '' ? null : this.config.clientRack,
+            }),
+          })),
+          reason: null,
+        },
+        {
+          timeoutMs: Math.max(this.config.requestTimeoutMs, rebalanceTimeoutMs + 5000),
+          ...(signal === undefined ? {} : { signal }),
+        },
+      );
+      if (join.errorCode === ErrorCode.MEMBER_ID_REQUIRED) {
+        // KIP-394: the broker hands out the member ID first; join again with it.
+        this.memberId = join.memberId;
+        continue;
+      }
+      break;
+    }
+    if (join.errorCode !== 0) {
+      if (join.errorCode === ErrorCode.UNKNOWN_MEMBER_ID || join.errorCode === ErrorCode.ILLEGAL_GENERATION) {
+        this.resetGeneration();
+      }
+      if (COORDINATOR_MOVED.has(join.errorCode)) this.markCoordinatorUnknown();
+      throw new KafkaError(join.errorCode, `JoinGroup ${this.groupId}`);
+    }
+    this.memberId = join.memberId;
+    this.generationId = join.generationId;
+    this.protocolName = join.protocolName;
+    this.isLeader = join.leader === join.memberId;
+    this.publish('join');
+    const assignments = this.isLeader && !join.skipAssignment ? await this.performAssignment(join) : [];
+    const sync = await connection.request(
+      SyncGroupApi,
+      {
+        groupId: this.groupId,
+        generationId: this.generationId,
+        memberId: this.memberId,
+        groupInstanceId: this.config.groupInstanceId,
+        protocolType: 'consumer',
+        protocolName: this.protocolName,
+        assignments,
+      },
+      {
+        timeoutMs: Math.max(this.config.requestTimeoutMs, rebalanceTimeoutMs + 5000),
+        ...(signal === undefined ? {} : { signal }),
+      },
+    );
+    if (sync.errorCode !== 0) {
+      if (MEMBERSHIP_LOST.has(sync.errorCode)) this.resetGeneration();
+      if (COORDINATOR_MOVED.has(sync.errorCode)) this.markCoordinatorUnknown();
+      this.rejoinNeeded = true;
+      throw new KafkaError(sync.errorCode, `SyncGroup ${this.groupId}`);
+    }
+    const assigned = decodeAssignment(sync.assignment).filter((tp) => this.subscriptions.matches(tp.topic));
+    this.state = 'STABLE';
+    this.rejoinNeeded = false;
+    this.lastHeartbeatOkMs = Date.now();
+    this.startHeartbeats();
+    await this.applyAssignment(assigned);
+  }
+
+  private async applyAssignment(assigned: TopicPartition[]): Promise<void> {
+    const before = new Set(this.ownedPartitions().map((tp) => tpKey(tp.topic, tp.partition)));
+    const after = new Set(assigned.map((tp) => tpKey(tp.topic, tp.partition)));
+    const revoked = this.ownedPartitions().filter((tp) => !after.has(tpKey(tp.topic, tp.partition)));
+    const added = assigned.filter((tp) => !before.has(tpKey(tp.topic, tp.partition)));
+    if (revoked.length > 0) {
+      await this.revoke(revoked);
+      // Cooperative: what we gave up goes to its new owner in a follow-up rebalance.
+      if (this.protocol === 'COOPERATIVE') this.rejoinNeeded = true;
+    }
+    this.subscriptions.addPartitions(added);
+    this.hooks.onAssignmentChange();
+    this.publish('assigned', added);
+    await this.listenerOf()?.onPartitionsAssigned?.(this.protocol === 'COOPERATIVE' ? added : assigned);
+    if (this.rejoinNeeded) this.hooks.wakeup();
+  }
+
+  private async revoke(partitions: TopicPartition[]): Promise<void> {
+    try {
+      await this.hooks.commitBeforeRevoke(partitions);
+    } catch {
+      // Commit failures during revocation are reported by Java to the listener's caller only as logs.
+    }
+    this.publish('revoked', partitions);
+    try {
+      await this.listenerOf()?.onPartitionsRevoked?.(partitions);
+    } finally {
+      this.subscriptions.removePartitions(partitions);
+      this.hooks.onAssignmentChange();
+    }
+  }
+
+  /** Partitions that are someone else's already: no commit, tell the listener they are lost. */
+  private async losePartitions(): Promise<void> {
+    const owned = this.ownedPartitions();
+    if (owned.length === 0) return;
+    this.publish('lost', owned);
+    try {
+      const listener = this.listenerOf();
+      // Java's default onPartitionsLost calls onPartitionsRevoked.
+      if (listener?.onPartitionsLost !== undefined) await listener.onPartitionsLost(owned);
+      else await listener?.onPartitionsRevoked?.(owned);
+    } finally {
+      this.subscriptions.removePartitions(owned);
+      this.hooks.onAssignmentChange();
+    }
+  }
+
+  private async performAssignment(join: JoinGroupResponse): Promise<{ memberId: string; assignment: Buffer }[]> {
+    const assignor = this.assignors.find((a) => a.name === join.protocolName);
+    if (assignor === undefined) {
+      throw new KafkaError(ErrorCode.INCONSISTENT_GROUP_PROTOCOL, `no assignor named ${join.protocolName}`);
+    }
+    const subscriptions = new Map<string, MemberSubscription>();
+    const allTopics = new Set<string>();
+    for (const m of join.members) {
+      const sub = decodeSubscription(m.memberId, m.groupInstanceId, m.metadata);
+      subscriptions.set(m.memberId, sub);
+      for (const t of sub.topics) allTopics.add(t);
+    }
+    const metadata = await this.cluster.fetchMetadata([...allTopics], false);
+    const partitionsPerTopic = new Map<string, number>();
+    for (const t of metadata.topics) {
+      if (t.name !== null && t.errorCode === 0 && t.partitions.length > 0)
+        partitionsPerTopic.set(t.name, t.partitions.length);
+    }
+    this.assignedWithCounts = new Map(partitionsPerTopic);
+    const result = assignor.assign(partitionsPerTopic, subscriptions);
+    return [...result].map(([memberId, assignment]) => ({ memberId, assignment: encodeAssignment(assignment) }));
+  }
+
+  private resetGeneration(): void {
+    this.generationId = -1;
+    this.memberId = '';
+    this.state = 'UNJOINED';
+    this.rejoinNeeded = true;
+    this.isLeader = false;
+  }
+
+  // ---- heartbeats ----
+
+  private startHeartbeats(): void {
+    this.stopHeartbeats();
+    this.heartbeatTimer = setInterval(() => this.heartbeatTick(), this.config.heartbeatIntervalMs);
+  }
+
+  private stopHeartbeats(): void {
+    if (this.heartbeatTimer !== undefined) clearInterval(this.heartbeatTimer);
+    this.heartbeatTimer = undefined;
+  }
+
+  private heartbeatTick(): void {
+    if (this.closed || this.state !== 'STABLE') return;
+    if (Date.now() - this.lastPollMs > this.config.maxPollIntervalMs) {
+      // The application is stuck: let the group move on without it (Java's poll timeout).
+      this.stopHeartbeats();
+      void this.leaveGroup('consumer poll timeout has expired').finally(() => {
+        this.resetGeneration();
+        this.lostPending = true;
+        this.hooks.wakeup();
+      });
+      return;
+    }
+    if (this.heartbeatInFlight) return;
+    if (Date.now() - this.lastHeartbeatOkMs > this.config.sessionTimeoutMs) this.markCoordinatorUnknown();
+    this.heartbeatInFlight = true;
+    this.connection()
+      .then((connection) =>
+        connection.request(HeartbeatApi, {
+          groupId: this.groupId,
+          generationId: this.generationId,
+          memberId: this.memberId,
+          groupInstanceId: this.config.groupInstanceId,
+        }),
+      )
+      .then(
+        (response) => {
+          if (this.state !== 'STABLE') return;
+          const code = response.errorCode;
+          if (code === 0) {
+            this.lastHeartbeatOkMs = Date.now();
+            return;
+          }
+          if (code === ErrorCode.REBALANCE_IN_PROGRESS) {
+            this.lastHeartbeatOkMs = Date.now();
+            this.rejoinNeeded = true;
+          } else if (MEMBERSHIP_LOST.has(code)) {
+            if (code === ErrorCode.FENCED_INSTANCE_ID) this.fatalError = new KafkaError(code, 'Heartbeat');
+            this.resetGeneration();
+            this.lostPending = true;
+            this.stopHeartbeats();
+          } else if (COORDINATOR_MOVED.has(code)) this.markCoordinatorUnknown();
+          this.hooks.wakeup();
+        },
+        () => this.markCoordinatorUnknown(),
+      )
+      .finally(() => {
+        this.heartbeatInFlight = false;
+      });
+  }
+
+  /** LeaveGroup for a dynamic member (static members stay registered until their session expires). */
+  async leaveGroup(reason: string): Promise<void> {
+    if (this.memberId === '' || this.config.groupInstanceId !== null) return;
+    this.publish('leave');
+    try {
+      const connection = await this.connection();
+      await connection.requestVersioned(LeaveGroupApi, (v) =>
+        v >= 3
+          ? { groupId: this.groupId, members: [{ memberId: this.memberId, groupInstanceId: null, reason }] }
+          : { groupId: this.groupId, memberId: this.memberId },
+      );
+    } catch {
+      // Leaving is best effort: the session timeout removes us anyway.
+    }
+  }
+
+  // ---- offsets ----
+
+  /** Commits offsets for the current generation (or as a simple commit when assigned manually). */
+  async commit(entries: readonly CommitEntry[], signal?: AbortSignal): Promise<void> {
+    if (entries.length === 0) return;
+    const deadline = Date.now() + this.config.defaultApiTimeoutMs;
+    let backoffMs = this.config.retryBackoffMs;
+    const grouped = new Map<string, CommitEntry[]>();
+    for (const e of entries) grouped.set(e.topic, [...(grouped.get(e.topic) ?? []), e]);
+    const manual = this.subscriptions.mode === 'assigned';
+    for (;;) {
+      let retry: KafkaError | undefined;
+      try {
+        const connection = await this.connection(signal);
+        const response = await connection.request(OffsetCommitApi, {
+          groupId: this.groupId,
+          generationIdOrMemberEpoch: manual ? -1 : this.generationId,
+          memberId: manual ? '' : this.memberId,
+          groupInstanceId: manual ? null : this.config.groupInstanceId,
+          topics: [...grouped].map(([name, list]) => ({
+            name,
+            partitions: list.map((e) => ({
+              partitionIndex: e.partition,
+              committedOffset: e.offset,
+              committedLeaderEpoch: e.leaderEpoch,
+              committedMetadata: e.metadata,
+            })),
+          })),
+        });
+        for (const t of response.topics) {
+          for (const p of t.partitions) {
+            if (p.errorCode === 0) continue;
+            const error = new KafkaError(p.errorCode, `OffsetCommit ${t.name}-${p.partitionIndex}`);
+            if (MEMBERSHIP_LOST.has(p.errorCode) || p.errorCode === ErrorCode.REBALANCE_IN_PROGRESS) {
+              // Java's CommitFailedException: the group moved on; rejoin.
+              if (MEMBERSHIP_LOST.has(p.errorCode)) {
+                this.resetGeneration();
+                this.lostPending = true;
+              } else this.rejoinNeeded = true;
+              this.hooks.wakeup();
+              throw error;
+            }
+            if (COORDINATOR_MOVED.has(p.errorCode)) this.markCoordinatorUnknown();
+            if (error.retriable) retry = error;
+            else throw error;
+          }
+        }
+      } catch (error) {
+        if (!(error instanceof KafkaError) || !error.retriable || MEMBERSHIP_LOST.has(error.errorCode)) throw error;
+        if (error.errorCode === ErrorCode.REBALANCE_IN_PROGRESS) throw error;
+        this.markCoordinatorUnknown();
+        retry = error;
+      }
+      if (retry === undefined) return;
+      if (Date.now() + backoffMs > deadline) throw retry;
+      await sleep(backoffMs, signal);
+      backoffMs = Math.min(backoffMs * 2, this.config.retryBackoffMaxMs);
+    }
+  }
+
+  /** The group's committed offsets for `partitions` (requireStable: waits out pending transactional commits). */
+  async fetchCommitted(partitions: readonly TopicPartition[], signal?: AbortSignal): Promise<CommittedOffset[]> {
+    if (partitions.length === 0) return [];
+    const deadline = Date.now() + this.config.defaultApiTimeoutMs;
+    let backoffMs = this.config.retryBackoffMs;
+    const topics = groupByTopic(partitions).map((t) => ({ name: t.topic, partitionIndexes: t.partitions }));
+    for (;;) {
+      let error: KafkaError | undefined;
+      try {
+        const connection = await this.connection(signal);
+        const { version, response } = await connection.requestVersioned(
+          OffsetFetchApi,
+          (v) =>
+            v >= 8
+              ? { groups: [{ groupId: this.groupId, memberId: null, memberEpoch: -1, topics }], requireStable: true }
+              : { groupId: this.groupId, topics, requireStable: true },
+          signal === undefined ? {} : { signal },
+        );
+        const out: CommittedOffset[] = [];
+        if (version >= 8) {
+          const group = response.groups[0];
+          if (group === undefined) throw new KafkaError(-1, 'OffsetFetch returned no group');
+          if (group.errorCode !== 0) throw new KafkaError(group.errorCode, `OffsetFetch ${this.groupId}`);
+          for (const t of group.topics) {
+            for (const p of t.partitions) {
+              if (p.errorCode !== 0) throw new KafkaError(p.errorCode, `OffsetFetch ${t.name}-${p.partitionIndex}`);
+              out.push({
+                topic: t.name,
+                partition: p.partitionIndex,
+                offset: p.committedOffset,
+                leaderEpoch: p.committedLeaderEpoch,
+                metadata: p.metadata,
+              });
+            }
+          }
+        } else {
+          if (response.errorCode !== 0) throw new KafkaError(response.errorCode, `OffsetFetch ${this.groupId}`);
+          for (const t of response.topics) {
+            for (const p of t.partitions) {
+              if (p.errorCode !== 0) throw new KafkaError(p.errorCode, `OffsetFetch ${t.name}-${p.partitionIndex}`);
+              out.push({
+                topic: t.name,
+                partition: p.partitionIndex,
+                offset: p.committedOffset,
+                leaderEpoch: p.committedLeaderEpoch,
+                metadata: p.metadata,
+              });
+            }
+          }
+        }
+        return out;
+      } catch (caught) {
+        if (
+          !(caught instanceof KafkaError) ||
+          !(caught.retriable || caught.errorCode === ErrorCode.UNSTABLE_OFFSET_COMMIT)
+        )
+          throw caught;
+        if (COORDINATOR_MOVED.has(caught.errorCode)) this.markCoordinatorUnknown();
+        error = caught;
+      }
+      if (Date.now() + backoffMs > deadline) throw error;
+      await sleep(backoffMs, signal);
+      backoffMs = Math.min(backoffMs * 2, this.config.retryBackoffMaxMs);
+    }
+  }
+
+  /** Stops heartbeats and leaves the group (dynamic members). Partitions are revoked by the caller first. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.stopHeartbeats();
+    if (this.state !== 'UNJOINED') await this.leaveGroup('the consumer is being closed');
+    this.state = 'UNJOINED';
+  }
+
+  /** Called on unsubscribe: revoke everything and leave. */
+  async unsubscribe(): Promise<void> {
+    const owned = this.ownedPartitions();
+    if (owned.length > 0) await this.revoke(owned);
+    this.stopHeartbeats();
+    if (this.state !== 'UNJOINED') await this.leaveGroup('the consumer unsubscribed');
+    this.resetGeneration();
+  }
+}

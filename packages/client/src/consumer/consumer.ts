@@ -1,0 +1,884 @@
+import type { ConsumerConfig } from '../config/client-config.js';
+import { type ConfigInput, resolveConfig } from '../config/resolve-config.js';
+import { abortError, ClientError, ClientErrorCode, ConfigError, closedError } from '../errors/client-errors.js';
+import { Cluster } from '../metadata/cluster.js';
+import { listOffsets, OffsetSpec, offsetsForLeaderEpochs } from '../metadata/list-offsets.js';
+import type { RecordHeader } from '../producer/producer-record.js';
+import type { ConsumerGroupMetadata } from '../producer/transaction-manager.js';
+import { type Deserializer, deserializerByName } from '../serdes/serdes.js';
+import { createAssignors } from './assignors/index.js';
+import type { PartitionAssignor } from './assignors/partition-assignor.js';
+import { type CommitEntry, type CommittedOffset, ConsumerCoordinator } from './consumer-coordinator.js';
+import type { ConsumerRecord } from './consumer-record.js';
+import { Fetcher } from './fetcher.js';
+import type { RebalanceListener } from './rebalance-listener.js';
+import { type PartitionState, SubscriptionState } from './subscription-state.js';
+import { type TopicPartition, tpKey } from './topic-partition.js';
+
+export interface ConsumerOptions<K, V> extends Readonly<Record<string, unknown>> {
+  readonly keyDeserializer?: Deserializer<K> | 'string' | 'json' | 'buffer';
+  readonly valueDeserializer?: Deserializer<V> | 'string' | 'json' | 'buffer';
+  readonly rebalanceListener?: RebalanceListener;
+  readonly partitionAssignmentStrategy?: string | readonly (string | PartitionAssignor)[];
+}
+
+/** An offset to commit or seek to: `bigint`, or a number/decimal string for convenience. */
+export type OffsetInput = bigint | number | string;
+
+export interface CommitOffset extends TopicPartition {
+  /** The next offset to consume (last processed + 1), as Kafka commits it. */
+  readonly offset: OffsetInput;
+  readonly leaderEpoch?: number;
+  readonly metadata?: string | null;
+}
+
+export interface PollOptions {
+  /** How long to wait for records; `default.api.timeout.ms`-independent, 1000 ms if omitted. */
+  readonly timeoutMs?: number;
+  readonly signal?: AbortSignal;
+}
+
+/** What `eachBatch` receives: one partition's records from one poll, in offset order. */
+export interface EachBatchPayload<K, V> {
+  readonly topic: string;
+  readonly partition: number;
+  readonly messages: readonly ConsumerRecord<K, V>[];
+  readonly highWatermark: bigint;
+  /** Marks records up to `offset` as processed (the commit will be `offset + 1`). */
+  resolveOffset(offset: bigint): void;
+  /** True while the partition is still assigned and not moved by a seek. */
+  isRunning(): boolean;
+  isStale(): boolean;
+  /** Pauses this partition (its unprocessed records are fetched again on resume). */
+  pause(): void;
+  commitOffsetsIfNecessary(): Promise<void>;
+}
+
+export interface EachMessagePayload<K, V> {
+  readonly topic: string;
+  readonly partition: number;
+  readonly message: ConsumerRecord<K, V>;
+}
+
+export interface RunOptions<K, V> {
+  eachMessage?(payload: EachMessagePayload<K, V>): Promise<void> | void;
+  eachBatch?(payload: EachBatchPayload<K, V>): Promise<void> | void;
+  /** With eachBatch: mark the whole batch processed when the handler returns (default true). */
+  readonly eachBatchAutoResolve?: boolean;
+  /** Stops the loop (as `stop()` does). */
+  readonly signal?: AbortSignal;
+}
+
+function toOffset(value: OffsetInput, what: string): bigint {
+  try {
+    const n = typeof value === 'bigint' ? value : BigInt(value);
+    if (n < 0n) throw new RangeError('negative');
+    return n;
+  } catch {
+    throw new ClientError(ClientErrorCode.ILLEGAL_STATE, `${what}: ${String(value)} is not a valid offset`);
+  }
+}
+
+/**
+ * Kafka consumer: group membership with the classic protocol, or manual `assign`.
+ *
+ * Three ways to consume, all on the same machinery:
+ * - `poll()` — Java's loop: returns up to `max.poll.records`; auto-commit commits what previous
+ *   polls returned.
+ * - `for await (const record of consumer)` — one record at a time; a record counts as processed
+ *   once the loop asks for the next one.
+ * - `run({ eachMessage | eachBatch })` — KafkaJS's runner; a record counts as processed when its
+ *   handler resolves. A handler error stops the run (rejecting it) and seeks the partition back
+ *   to the failed record so it is delivered again.
+ *
+ * Auto-commit (`enable.auto.commit`, every `auto.commit.interval.ms`) commits only processed
+ * offsets, and commits synchronously before partitions are revoked and on close. Heartbeats run
+ * on a timer, so they continue while handlers work; a handler exceeding `max.poll.interval.ms`
+ * makes the consumer leave the group, as Java's does.
+ *
+ * Offsets are `bigint` in every result and accepted as bigint, number or string.
+ */
+export class Consumer<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerRecord<K, V>> {
+  readonly config: ConsumerConfig;
+  readonly cluster: Cluster;
+  private readonly subscriptions = new SubscriptionState();
+  private readonly fetcher: Fetcher;
+  private readonly coordinator: ConsumerCoordinator | undefined;
+  private readonly assignors: PartitionAssignor[];
+  private listener: RebalanceListener | undefined;
+  private closed = false;
+  private running = false;
+  private stopRequested = false;
+  private wake: (() => void) | undefined;
+  private fatal: Error | undefined;
+  private nextAutoCommitMs: number;
+  private autoCommitting: Promise<void> | undefined;
+  /** Bumped by seeks, so a run loop knows to drop the rest of a batch. */
+  private readonly seekGeneration = new Map<string, number>();
+  private lastPatternCheckMs = 0;
+
+  constructor(options: ConsumerOptions<K, V>) {
+    const config = resolveConfig('consumer', options as ConfigInput) as unknown as ConsumerConfig;
+    if (config.groupId === null && config.groupInstanceId !== null) {
+      throw new ConfigError('group.instance.id', 'needs a group.id');
+    }
+    if (config.heartbeatIntervalMs >= config.sessionTimeoutMs) {
+      throw new ConfigError('heartbeat.interval.ms', 'must be lower than session.timeout.ms');
+    }
+    if (
+      config.groupId === null &&
+      (options.enableAutoCommit === true ||
+        options['enable.auto.commit'] === true ||
+        options['enable.auto.commit'] === 'true')
+    ) {
+      throw new ConfigError('enable.auto.commit', 'needs a group.id');
+    }
+    this.config = config;
+    this.cluster = new Cluster(config, config.allowAutoCreateTopics);
+    const keyDeserializer = (
+      typeof config.keyDeserializer === 'function' ? config.keyDeserializer : deserializerByName(config.keyDeserializer)
+    ) as Deserializer<unknown>;
+    const valueDeserializer = (
+      typeof config.valueDeserializer === 'function'
+        ? config.valueDeserializer
+        : deserializerByName(config.valueDeserializer)
+    ) as Deserializer<unknown>;
+    this.listener = config.rebalanceListener as RebalanceListener | undefined;
+    this.assignors = createAssignors(config.partitionAssignmentStrategy);
+    this.fetcher = new Fetcher(config, this.cluster, this.subscriptions, keyDeserializer, valueDeserializer, {
+      onOffsetOutOfRange: (state) => this.resetAfterOutOfRange(state),
+      onDivergingEpoch: (state, _epoch, endOffset) => this.handleTruncation(state, endOffset),
+      onData: () => this.wakeup(),
+      onError: (error) => {
+        this.fatal = error;
+        this.wakeup();
+      },
+    });
+    this.coordinator =
+      config.groupId === null
+        ? undefined
+        : new ConsumerCoordinator(config, this.cluster, this.subscriptions, this.assignors, () => this.listener, {
+            commitBeforeRevoke: (partitions) => this.commitProcessed(partitions),
+            onAssignmentChange: () => this.fetcher.invalidate(),
+            wakeup: () => this.wakeup(),
+          });
+    this.nextAutoCommitMs = Date.now() + config.autoCommitIntervalMs;
+    this.cluster.onUpdate(() => this.wakeup());
+  }
+
+  private wakeup(): void {
+    const wake = this.wake;
+    this.wake = undefined;
+    wake?.();
+  }
+
+  private requireGroup(action: string): ConsumerCoordinator {
+    if (this.coordinator === undefined) {
+      throw new ClientError(ClientErrorCode.ILLEGAL_STATE, `${action} needs a group.id`);
+    }
+    return this.coordinator;
+  }
+
+  private checkOpen(): void {
+    if (this.closed) throw closedError('consumer');
+  }
+
+  // ---- subscription ----
+
+  /** Subscribes to topics (or a pattern matching topic names) through the group. */
+  subscribe(topics: string | readonly string[] | RegExp, listener?: RebalanceListener): void {
+    this.checkOpen();
+    const coordinator = this.requireGroup('subscribe');
+    if (this.subscriptions.mode === 'assigned') {
+      throw new ClientError(ClientErrorCode.ILLEGAL_STATE, 'subscribe after assign: call unsubscribe() first');
+    }
+    if (listener !== undefined) this.listener = listener;
+    if (topics instanceof RegExp) {
+      this.subscriptions.mode = 'pattern';
+      this.subscriptions.pattern = new RegExp(topics.source, topics.flags.replace(/[gy]/g, ''));
+      this.subscriptions.topics = new Set();
+      this.lastPatternCheckMs = 0;
+    } else {
+      const list = typeof topics === 'string' ? [topics] : [...topics];
+      if (list.length === 0 || list.some((t) => typeof t !== 'string' || t === '')) {
+        throw new ClientError(ClientErrorCode.ILLEGAL_STATE, 'subscribe needs non-empty topic names');
+      }
+      this.subscriptions.mode = 'topics';
+      this.subscriptions.topics = new Set(list);
+      this.cluster.addTopics(list);
+    }
+    coordinator.rejoinNeeded = true;
+    this.wakeup();
+  }
+
+  /** Takes partitions directly, without group management (commits still use group.id if set). */
+  assign(partitions: readonly TopicPartition[]): void {
+    this.checkOpen();
+    if (this.subscriptions.mode === 'topics' || this.subscriptions.mode === 'pattern') {
+      throw new ClientError(ClientErrorCode.ILLEGAL_STATE, 'assign after subscribe: call unsubscribe() first');
+    }
+    this.subscriptions.mode = 'assigned';
+    this.subscriptions.setAssignment(partitions);
+    this.subscriptions.topics = new Set(partitions.map((p) => p.topic));
+    this.cluster.addTopics(this.subscriptions.topics);
+    this.fetcher.invalidate();
+    this.wakeup();
+  }
+
+  /** Gives up the subscription (revoking partitions, committing processed offsets, leaving the group) or the assignment. */
+  async unsubscribe(): Promise<void> {
+    if (
+      this.coordinator !== undefined &&
+      this.subscriptions.mode !== 'assigned' &&
+      this.subscriptions.mode !== 'none'
+    ) {
+      await this.coordinator.unsubscribe();
+    }
+    this.subscriptions.mode = 'none';
+    this.subscriptions.topics = new Set();
+    this.subscriptions.setAssignment([]);
+    this.fetcher.invalidate();
+  }
+
+  assignment(): TopicPartition[] {
+    return this.subscriptions.assignedPartitions;
+  }
+
+  subscription(): string[] {
+    return [...this.subscriptions.topics];
+  }
+
+  // ---- polling ----
+
+  /** Returns up to `max.poll.records` records, waiting up to `timeoutMs` (default 1000) for some. */
+  async poll(options: PollOptions = {}): Promise<ConsumerRecord<K, V>[]> {
+    this.pollMode = true;
+    this.markPolledProcessed();
+    return this.pollInternal(options);
+  }
+
+  /**
+   * With `poll`, everything returned so far counts as processed at the next poll or commit
+   * (Java's semantics); `run` and `for await` mark records one by one instead.
+   */
+  private pollMode = false;
+
+  private markPolledProcessed(): void {
+    if (!this.pollMode) return;
+    for (const s of this.subscriptions.states()) {
+      if (s.position !== null) {
+        s.committable = s.position;
+        s.committableEpoch = s.positionEpoch;
+      }
+    }
+  }
+
+  private async pollInternal(options: PollOptions): Promise<ConsumerRecord<K, V>[]> {
+    this.checkOpen();
+    const timeoutMs = options.timeoutMs ?? 1000;
+    const signal = options.signal;
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      if (signal?.aborted === true) throw abortError(signal);
+      if (this.fatal !== undefined) {
+        const error = this.fatal;
+        this.fatal = undefined;
+        throw error;
+      }
+      if (this.closed || this.stopRequested) return [];
+      await this.maybeUpdatePattern();
+      if (
+        this.coordinator !== undefined &&
+        (this.subscriptions.mode === 'topics' || this.subscriptions.mode === 'pattern')
+      ) {
+        await this.coordinator.poll(signal);
+      }
+      this.maybeAutoCommit();
+      await this.updateFetchPositions();
+      const records = this.fetcher.collect(this.config.maxPollRecords) as ConsumerRecord<K, V>[];
+      // Pipelining: the next fetches go out while the application handles these records.
+      this.fetcher.sendFetches();
+      if (records.length > 0) return records;
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) return [];
+      await this.waitForWakeup(Math.min(remaining, this.nextWakeupMs()), signal);
+    }
+  }
+
+  /** How long poll may sleep before something time-based needs doing (heartbeat-driven rejoin, auto-commit). */
+  private nextWakeupMs(): number {
+    let ms = this.config.fetchMaxWaitMs + 100;
+    if (this.config.enableAutoCommit && this.coordinator !== undefined)
+      ms = Math.min(ms, Math.max(1, this.nextAutoCommitMs - Date.now()));
+    if (this.coordinator !== undefined) ms = Math.min(ms, this.config.heartbeatIntervalMs);
+    return ms;
+  }
+
+  private waitForWakeup(ms: number, signal?: AbortSignal): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', done);
+        if (this.wake === done) this.wake = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      signal?.addEventListener('abort', done, { once: true });
+      this.wake = done;
+    });
+  }
+
+  private async maybeUpdatePattern(): Promise<void> {
+    if (this.subscriptions.mode !== 'pattern' || this.coordinator === undefined) return;
+    const now = Date.now();
+    if (now - this.lastPatternCheckMs < Math.min(this.config.metadataMaxAgeMs, 5000) && this.lastPatternCheckMs > 0)
+      return;
+    this.lastPatternCheckMs = now;
+    const metadata = await this.cluster.fetchMetadata(null, false);
+    const matched = new Set<string>();
+    for (const t of metadata.topics) {
+      if (t.name === null || t.errorCode !== 0) continue;
+      if (t.isInternal && this.config.excludeInternalTopics) continue;
+      if (this.subscriptions.pattern?.test(t.name) === true) matched.add(t.name);
+    }
+    const current = this.subscriptions.topics;
+    if (matched.size !== current.size || [...matched].some((t) => !current.has(t))) {
+      this.subscriptions.topics = matched;
+      this.cluster.setTopics(matched);
+      this.coordinator.rejoinNeeded = true;
+    }
+  }
+
+  /** Committed offsets, resets and KIP-320 validation for partitions that need a position. */
+  private async updateFetchPositions(): Promise<void> {
+    const needCommitted: PartitionState[] = [];
+    const toValidate: PartitionState[] = [];
+    const toReset: PartitionState[] = [];
+    for (const s of this.subscriptions.states()) {
+      const leaderEpoch = this.cluster.topics.get(s.topic)?.partitions[s.partition]?.leaderEpoch ?? -1;
+      // A new leader epoch: the log may have been truncated under our position (KIP-320).
+      if (
+        s.position !== null &&
+        s.positionEpoch >= 0 &&
+        s.validatedLeaderEpoch >= 0 &&
+        leaderEpoch > s.validatedLeaderEpoch
+      ) {
+        s.awaitingValidation = true;
+      }
+      if (leaderEpoch >= 0 && !s.awaitingValidation) s.validatedLeaderEpoch = leaderEpoch;
+      if (s.pendingReset !== null) toReset.push(s);
+      else if (s.position === null) needCommitted.push(s);
+      else if (s.awaitingValidation) toValidate.push(s);
+    }
+    if (needCommitted.length > 0) {
+      const committed = this.coordinator === undefined ? [] : await this.coordinator.fetchCommitted(needCommitted);
+      const byKey = new Map(committed.map((c) => [tpKey(c.topic, c.partition), c]));
+      for (const s of needCommitted) {
+        const c = byKey.get(tpKey(s.topic, s.partition));
+        if (c !== undefined && c.offset >= 0n) {
+          s.seek(c.offset, c.leaderEpoch);
+          s.committable = c.offset;
+          s.committableEpoch = c.leaderEpoch;
+          s.lastCommitted = c.offset;
+          // A committed epoch lets us check the offset still exists in the leader's log.
+          if (c.leaderEpoch >= 0) {
+            s.awaitingValidation = true;
+            toValidate.push(s);
+          }
+        } else if (this.config.autoOffsetReset === 'none') {
+          throw new ClientError(
+            ClientErrorCode.NO_OFFSET_FOR_PARTITION,
+            `no committed offset for ${s.topic}-${s.partition} and auto.offset.reset is none`,
+          );
+        } else {
+          s.pendingReset = this.config.autoOffsetReset;
+          toReset.push(s);
+        }
+      }
+    }
+    if (toReset.length > 0) {
+      const listed = await listOffsets(
+        this.cluster,
+        toReset.map((s) => ({
+          topic: s.topic,
+          partition: s.partition,
+          timestamp: s.pendingReset === 'earliest' ? OffsetSpec.EARLIEST : OffsetSpec.LATEST,
+        })),
+        this.config.isolationLevel === 'read_committed' ? 1 : 0,
+        this.config.defaultApiTimeoutMs,
+      );
+      for (const l of listed) {
+        const s = this.subscriptions.state(l.topic, l.partition);
+        if (s === undefined || s.pendingReset === null) continue;
+        s.seek(l.offset, l.leaderEpoch);
+      }
+    }
+    if (toValidate.length > 0) await this.validatePositions(toValidate);
+  }
+
+  /** KIP-320: asks the leader where our epoch ends; a position beyond it was truncated. */
+  private async validatePositions(states: PartitionState[]): Promise<void> {
+    const results = await offsetsForLeaderEpochs(
+      this.cluster,
+      states.map((s) => ({ topic: s.topic, partition: s.partition, leaderEpoch: s.positionEpoch })),
+    );
+    for (const r of results) {
+      const s = this.subscriptions.state(r.topic, r.partition);
+      if (s === undefined || !s.awaitingValidation) continue;
+      if (r.errorCode !== 0) {
+        // UNSUPPORTED_VERSION or an old broker: skip validation, as Java does.
+        s.awaitingValidation = false;
+        continue;
+      }
+      s.awaitingValidation = false;
+      s.validatedLeaderEpoch = this.cluster.topics.get(s.topic)?.partitions[s.partition]?.leaderEpoch ?? -1;
+      if (r.endOffset >= 0n && s.position !== null && r.endOffset < s.position) this.handleTruncation(s, r.endOffset);
+    }
+  }
+
+  private handleTruncation(state: PartitionState, endOffset: bigint): void {
+    if (state.position === null || endOffset >= state.position) return;
+    if (this.config.autoOffsetReset === 'none') {
+      this.fatal = new ClientError(
+        ClientErrorCode.LOG_TRUNCATION,
+        `log truncation detected for ${state.topic}-${state.partition}: position ${state.position} is beyond the leader's end offset ${endOffset} for epoch ${state.positionEpoch}`,
+      );
+      state.awaitingValidation = true;
+      this.wakeup();
+      return;
+    }
+    // Java resets to the first offset after the divergence, the closest safe position.
+    state.seek(endOffset, -1);
+    this.fetcher.invalidate(state.topic, state.partition);
+    this.truncations++;
+  }
+
+  /** Number of log truncations detected (and recovered from by resetting the position). */
+  truncations = 0;
+
+  private resetAfterOutOfRange(state: PartitionState): void {
+    if (this.config.autoOffsetReset === 'none') {
+      this.fatal = new ClientError(
+        ClientErrorCode.NO_OFFSET_FOR_PARTITION,
+        `offset ${state.position} is out of range for ${state.topic}-${state.partition} and auto.offset.reset is none`,
+      );
+      return;
+    }
+    state.pendingReset = this.config.autoOffsetReset;
+  }
+
+  // ---- commits ----
+
+  private processedEntries(partitions?: readonly TopicPartition[]): CommitEntry[] {
+    const out: CommitEntry[] = [];
+    const wanted = partitions === undefined ? undefined : new Set(partitions.map((p) => tpKey(p.topic, p.partition)));
+    for (const s of this.subscriptions.states()) {
+      if (wanted !== undefined && !wanted.has(tpKey(s.topic, s.partition))) continue;
+      if (s.committable === null || s.committable === s.lastCommitted) continue;
+      out.push({
+        topic: s.topic,
+        partition: s.partition,
+        offset: s.committable,
+        leaderEpoch: s.committableEpoch,
+        metadata: '',
+      });
+    }
+    return out;
+  }
+
+  private async commitEntries(entries: CommitEntry[], signal?: AbortSignal): Promise<void> {
+    const coordinator = this.requireGroup('commit');
+    await coordinator.commit(entries, signal);
+    for (const e of entries) {
+      const s = this.subscriptions.state(e.topic, e.partition);
+      if (s !== undefined) s.lastCommitted = e.offset;
+    }
+  }
+
+  /** Auto-commit before revocation and on close. */
+  private async commitProcessed(partitions?: readonly TopicPartition[]): Promise<void> {
+    if (!this.config.enableAutoCommit || this.coordinator === undefined) return;
+    this.markPolledProcessed();
+    await this.autoCommitting?.catch(() => {});
+    await this.commitEntries(this.processedEntries(partitions));
+  }
+
+  private maybeAutoCommit(): void {
+    if (!this.config.enableAutoCommit || this.coordinator === undefined || this.autoCommitting !== undefined) return;
+    if (Date.now() < this.nextAutoCommitMs) return;
+    this.nextAutoCommitMs = Date.now() + this.config.autoCommitIntervalMs;
+    const entries = this.processedEntries();
+    if (entries.length === 0) return;
+    this.autoCommitting = this.commitEntries(entries)
+      .catch(() => {
+        // Retried at the next interval; a rebalance in progress makes commits fail for a moment.
+      })
+      .finally(() => {
+        this.autoCommitting = undefined;
+      });
+  }
+
+  /**
+   * Commits and waits. Without `offsets`, commits what was processed (what `poll` returned, what
+   * `run` handlers completed).
+   */
+  async commitSync(offsets?: readonly CommitOffset[], options: { signal?: AbortSignal } = {}): Promise<void> {
+    this.checkOpen();
+    if (offsets === undefined) this.markPolledProcessed();
+    const entries =
+      offsets === undefined
+        ? this.processedEntries()
+        : offsets.map((o) => ({
+            topic: o.topic,
+            partition: o.partition,
+            offset: toOffset(o.offset, 'commit'),
+            leaderEpoch: o.leaderEpoch ?? -1,
+            metadata: o.metadata ?? '',
+          }));
+    await this.commitEntries(entries, options.signal);
+  }
+
+  /** Commits without waiting; `callback` gets the outcome. */
+  commitAsync(offsets?: readonly CommitOffset[], callback?: (error: Error | null) => void): void {
+    this.commitSync(offsets).then(
+      () => callback?.(null),
+      (error: Error) => callback?.(error),
+    );
+  }
+
+  /** The group's committed offsets (offset -1n where none). */
+  async committed(
+    partitions: readonly TopicPartition[],
+    options: { signal?: AbortSignal } = {},
+  ): Promise<CommittedOffset[]> {
+    return this.requireGroup('committed').fetchCommitted(partitions, options.signal);
+  }
+
+  // ---- positions ----
+
+  private assignedState(tp: TopicPartition, action: string): PartitionState {
+    const s = this.subscriptions.state(tp.topic, tp.partition);
+    if (s === undefined) {
+      throw new ClientError(
+        ClientErrorCode.ILLEGAL_STATE,
+        `${action}: ${tp.topic}-${tp.partition} is not assigned to this consumer`,
+      );
+    }
+    return s;
+  }
+
+  private bumpSeek(tp: TopicPartition): void {
+    const key = tpKey(tp.topic, tp.partition);
+    this.seekGeneration.set(key, (this.seekGeneration.get(key) ?? 0) + 1);
+    this.fetcher.invalidate(tp.topic, tp.partition);
+    this.wakeup();
+  }
+
+  /** The next fetch of the partition starts at `offset`. */
+  seek(tp: TopicPartition, offset: OffsetInput, leaderEpoch = -1): void {
+    const s = this.assignedState(tp, 'seek');
+    s.seek(toOffset(offset, 'seek'), leaderEpoch);
+    if (leaderEpoch >= 0) s.awaitingValidation = true;
+    this.bumpSeek(tp);
+  }
+
+  seekToBeginning(partitions: readonly TopicPartition[] = this.assignment()): void {
+    for (const tp of partitions) {
+      this.assignedState(tp, 'seekToBeginning').pendingReset = 'earliest';
+      this.bumpSeek(tp);
+    }
+  }
+
+  seekToEnd(partitions: readonly TopicPartition[] = this.assignment()): void {
+    for (const tp of partitions) {
+      this.assignedState(tp, 'seekToEnd').pendingReset = 'latest';
+      this.bumpSeek(tp);
+    }
+  }
+
+  /** The offset of the next record to be returned (resolving committed offsets or resets first). */
+  async position(tp: TopicPartition): Promise<bigint> {
+    const s = this.assignedState(tp, 'position');
+    if (s.position === null || s.pendingReset !== null) await this.updateFetchPositions();
+    return s.position ?? -1n;
+  }
+
+  /** For each partition, the first offset whose timestamp is at or after the one given (-1n if none). */
+  async offsetsForTimes(
+    queries: readonly (TopicPartition & { readonly timestamp: number | bigint })[],
+  ): Promise<{ topic: string; partition: number; offset: bigint; timestamp: number; leaderEpoch: number }[]> {
+    const listed = await listOffsets(
+      this.cluster,
+      queries.map((q) => ({ topic: q.topic, partition: q.partition, timestamp: BigInt(q.timestamp) })),
+      this.config.isolationLevel === 'read_committed' ? 1 : 0,
+      this.config.defaultApiTimeoutMs,
+    );
+    return listed.map((l) => ({ ...l, timestamp: Number(l.timestamp) }));
+  }
+
+  async beginningOffsets(
+    partitions: readonly TopicPartition[],
+  ): Promise<{ topic: string; partition: number; offset: bigint }[]> {
+    return this.listSpec(partitions, OffsetSpec.EARLIEST);
+  }
+
+  async endOffsets(
+    partitions: readonly TopicPartition[],
+  ): Promise<{ topic: string; partition: number; offset: bigint }[]> {
+    return this.listSpec(partitions, OffsetSpec.LATEST);
+  }
+
+  private async listSpec(
+    partitions: readonly TopicPartition[],
+    spec: bigint,
+  ): Promise<{ topic: string; partition: number; offset: bigint }[]> {
+    const listed = await listOffsets(
+      this.cluster,
+      partitions.map((p) => ({ topic: p.topic, partition: p.partition, timestamp: spec })),
+      this.config.isolationLevel === 'read_committed' ? 1 : 0,
+      this.config.defaultApiTimeoutMs,
+    );
+    return listed.map((l) => ({ topic: l.topic, partition: l.partition, offset: l.offset }));
+  }
+
+  /** Stops fetching the partitions until `resume`; their buffered records are kept. */
+  pause(partitions: readonly TopicPartition[]): void {
+    for (const tp of partitions) this.assignedState(tp, 'pause').paused = true;
+  }
+
+  resume(partitions: readonly TopicPartition[]): void {
+    for (const tp of partitions) this.assignedState(tp, 'resume').paused = false;
+    this.wakeup();
+  }
+
+  paused(): TopicPartition[] {
+    return [...this.subscriptions.states()]
+      .filter((s) => s.paused)
+      .map((s) => ({ topic: s.topic, partition: s.partition }));
+  }
+
+  /** For `producer.sendOffsetsToTransaction`. */
+  groupMetadata(): ConsumerGroupMetadata {
+    const c = this.requireGroup('groupMetadata');
+    return {
+      groupId: c.groupId,
+      generationId: c.generationId,
+      memberId: c.memberId,
+      groupInstanceId: this.config.groupInstanceId,
+    };
+  }
+
+  /** Member ID and generation (for tests and tooling). */
+  get membership(): { memberId: string; generationId: number; isLeader: boolean; protocol: string | null } {
+    return {
+      memberId: this.coordinator?.memberId ?? '',
+      generationId: this.coordinator?.generationId ?? -1,
+      isLeader: this.coordinator?.isLeader ?? false,
+      protocol: this.coordinator?.protocolName ?? null,
+    };
+  }
+
+  private markProcessed(record: ConsumerRecord<unknown, unknown>): void {
+    const s = this.subscriptions.state(record.topic, record.partition);
+    if (s === undefined) return;
+    const next = record.offset + 1n;
+    if (s.committable === null || next > s.committable) {
+      s.committable = next;
+      s.committableEpoch = record.leaderEpoch;
+    }
+  }
+
+  // ---- iteration and the runner ----
+
+  async *[Symbol.asyncIterator](): AsyncIterator<ConsumerRecord<K, V>> {
+    this.stopRequested = false;
+    this.pollMode = false;
+    while (!this.closed && !this.stopRequested) {
+      const records = await this.pollInternal({ timeoutMs: 1000 });
+      for (const record of records) {
+        const key = tpKey(record.topic, record.partition);
+        const generation = this.seekGeneration.get(key) ?? 0;
+        if (!this.subscriptions.isAssigned(record.topic, record.partition)) continue;
+        yield record;
+        if ((this.seekGeneration.get(key) ?? 0) === generation) this.markProcessed(record);
+        if (this.closed || this.stopRequested) return;
+      }
+    }
+  }
+
+  /**
+   * Runs handlers until `stop()`, `close()` or the signal. Resolves when stopped; rejects with
+   * a handler's error (after seeking its partition back to the failed record).
+   */
+  async run(options: RunOptions<K, V>): Promise<void> {
+    this.checkOpen();
+    if (options.eachMessage === undefined && options.eachBatch === undefined) {
+      throw new ClientError(ClientErrorCode.ILLEGAL_STATE, 'run needs eachMessage or eachBatch');
+    }
+    if (this.running) throw new ClientError(ClientErrorCode.ILLEGAL_STATE, 'the consumer is already running');
+    this.running = true;
+    this.stopRequested = false;
+    this.pollMode = false;
+    const onAbort = () => {
+      this.stopRequested = true;
+      this.wakeup();
+    };
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      while (!this.closed && !this.stopRequested && options.signal?.aborted !== true) {
+        const records = await this.pollInternal({ timeoutMs: 1000 });
+        if (records.length === 0) continue;
+        if (options.eachBatch !== undefined) await this.runBatches(records, options);
+        else await this.runMessages(records, options);
+      }
+    } finally {
+      options.signal?.removeEventListener('abort', onAbort);
+      this.running = false;
+    }
+  }
+
+  private async runMessages(records: ConsumerRecord<K, V>[], options: RunOptions<K, V>): Promise<void> {
+    const handler = options.eachMessage as NonNullable<RunOptions<K, V>['eachMessage']>;
+    const skip = new Set<string>();
+    const generations = new Map<string, number>();
+    for (const record of records) {
+      const key = tpKey(record.topic, record.partition);
+      if (skip.has(key)) continue;
+      if (!generations.has(key)) generations.set(key, this.seekGeneration.get(key) ?? 0);
+      const state = this.subscriptions.state(record.topic, record.partition);
+      if (state === undefined || state.paused || (this.seekGeneration.get(key) ?? 0) !== generations.get(key)) {
+        skip.add(key);
+        if (state?.paused === true) this.rewind(record);
+        continue;
+      }
+      try {
+        await handler({ topic: record.topic, partition: record.partition, message: record });
+      } catch (error) {
+        this.rewind(record);
+        throw error;
+      }
+      if ((this.seekGeneration.get(key) ?? 0) === generations.get(key)) this.markProcessed(record);
+      if (this.stopRequested || this.closed) {
+        this.rewindRest(records, record);
+        return;
+      }
+    }
+  }
+
+  /** Seeks a partition back so `record` is fetched again (handler error, pause or stop mid-batch). */
+  private rewind(record: ConsumerRecord<unknown, unknown>): void {
+    const s = this.subscriptions.state(record.topic, record.partition);
+    if (s === undefined) return;
+    s.seek(record.offset, record.leaderEpoch);
+    this.fetcher.invalidate(record.topic, record.partition);
+  }
+
+  private rewindRest(records: ConsumerRecord<K, V>[], last: ConsumerRecord<K, V>): void {
+    const seen = new Set<string>();
+    const index = records.indexOf(last);
+    for (const r of records.slice(index + 1)) {
+      const key = tpKey(r.topic, r.partition);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      this.rewind(r);
+    }
+  }
+
+  private async runBatches(records: ConsumerRecord<K, V>[], options: RunOptions<K, V>): Promise<void> {
+    const handler = options.eachBatch as NonNullable<RunOptions<K, V>['eachBatch']>;
+    const byPartition = new Map<string, ConsumerRecord<K, V>[]>();
+    for (const r of records) {
+      const key = tpKey(r.topic, r.partition);
+      const list = byPartition.get(key);
+      if (list === undefined) byPartition.set(key, [r]);
+      else list.push(r);
+    }
+    for (const [key, messages] of byPartition) {
+      const first = messages[0] as ConsumerRecord<K, V>;
+      const generation = this.seekGeneration.get(key) ?? 0;
+      const state = this.subscriptions.state(first.topic, first.partition);
+      if (state === undefined) continue;
+      let resolved = -1n;
+      const stale = () =>
+        !this.subscriptions.isAssigned(first.topic, first.partition) ||
+        (this.seekGeneration.get(key) ?? 0) !== generation;
+      const payload: EachBatchPayload<K, V> = {
+        topic: first.topic,
+        partition: first.partition,
+        messages,
+        highWatermark: state.highWatermark,
+        resolveOffset: (offset: bigint) => {
+          if (stale()) return;
+          resolved = offset;
+          const record = messages.find((m) => m.offset === offset);
+          this.markProcessed(record ?? { ...first, offset });
+        },
+        isRunning: () => !this.stopRequested && !this.closed && !stale(),
+        isStale: stale,
+        pause: () => this.pause([{ topic: first.topic, partition: first.partition }]),
+        commitOffsetsIfNecessary: async () => {
+          if (this.config.enableAutoCommit) await this.commitEntries(this.processedEntries([first]));
+        },
+      };
+      try {
+        await handler(payload);
+      } catch (error) {
+        const failedAt = messages.find((m) => m.offset > resolved) ?? first;
+        if (!stale()) this.rewind(failedAt);
+        throw error;
+      }
+      if (options.eachBatchAutoResolve !== false && !stale()) {
+        this.markProcessed(messages[messages.length - 1] as ConsumerRecord<K, V>);
+      } else if (!stale()) {
+        const next = messages.find((m) => m.offset > resolved);
+        if (next !== undefined) this.rewind(next);
+      }
+      if (state.paused && !stale()) {
+        const next = messages.find((m) => m.offset > (state.committable ?? -1n) - 1n);
+        if (next !== undefined) this.rewind(next);
+      }
+      if (this.stopRequested || this.closed) return;
+    }
+  }
+
+  /** Ends `run` (and a `for await` loop) after the current handler; resolves when it has stopped. */
+  async stop(): Promise<void> {
+    this.stopRequested = true;
+    this.wakeup();
+    while (this.running) await new Promise((r) => setTimeout(r, 5));
+  }
+
+  /**
+   * Commits processed offsets (auto-commit), revokes, leaves the group (dynamic members) and
+   * closes connections. Idempotent.
+   */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    await this.stop();
+    try {
+      if (this.coordinator !== undefined && this.subscriptions.mode !== 'none') {
+        try {
+          await this.commitProcessed();
+        } catch {
+          // The group may have moved on; nothing more can be committed.
+        }
+        const owned = this.assignment();
+        if (
+          this.subscriptions.mode !== 'assigned' &&
+          owned.length > 0 &&
+          this.listener?.onPartitionsRevoked !== undefined
+        ) {
+          await this.listener.onPartitionsRevoked(owned);
+        }
+        await this.coordinator.close();
+      }
+    } finally {
+      this.closed = true;
+      this.wakeup();
+      this.fetcher.close();
+      this.cluster.close();
+    }
+  }
+}
+
+export type { RecordHeader };

@@ -1,0 +1,368 @@
+import {
+  BatchAttributes,
+  ErrorCode,
+  FetchApi,
+  type FetchResponse,
+  iterateRecordBatches,
+  KafkaError,
+  RecordBatchIterator,
+  type RecordBatchSpan,
+} from '@samsa/protocol';
+import type { ConsumerConfig } from '../config/client-config.js';
+import { type Cluster, METADATA_ERRORS } from '../metadata/cluster.js';
+import type { RecordHeader } from '../producer/producer-record.js';
+import type { Deserializer } from '../serdes/serdes.js';
+import type { ConsumerRecord } from './consumer-record.js';
+import type { PartitionState, SubscriptionState } from './subscription-state.js';
+import { tpKey } from './topic-partition.js';
+
+type PartitionData = FetchResponse['responses'][number]['partitions'][number];
+
+/**
+ * The data of one partition from one Fetch response, consumed record by record across polls
+ * (Kafka's CompletedFetch). Batches are validated lazily as they are reached; a partially
+ * consumed fetch stays at the head of the queue.
+ */
+class CompletedFetch {
+  private readonly batches: Generator<RecordBatchSpan, number, undefined> | undefined;
+  private current: RecordBatchIterator | undefined;
+  private currentSpan: RecordBatchSpan | undefined;
+  /** Producer IDs whose transactions are aborted at this point (read_committed). */
+  private readonly abortedProducers = new Set<number>();
+  private readonly abortedQueue: { producerId: number; firstOffset: bigint }[];
+  /** The offset the next record must have; records before it are skipped. */
+  nextOffset: bigint;
+  exhausted = false;
+
+  constructor(
+    readonly topic: string,
+    readonly partition: number,
+    readonly data: PartitionData,
+    fetchOffset: bigint,
+    checkCrcs: boolean,
+    readCommitted: boolean,
+  ) {
+    this.nextOffset = fetchOffset;
+    this.batches =
+      data.records === null || data.records.length === 0
+        ? undefined
+        : iterateRecordBatches(data.records, { verifyCrc: checkCrcs });
+    this.abortedQueue =
+      readCommitted && data.abortedTransactions !== null
+        ? [...data.abortedTransactions]
+            .map((a) => ({ producerId: Number(a.producerId), firstOffset: a.firstOffset }))
+            .sort((a, b) => (a.firstOffset < b.firstOffset ? -1 : a.firstOffset > b.firstOffset ? 1 : 0))
+        : [];
+    if (this.batches === undefined) this.exhausted = true;
+  }
+
+  /** Appends up to `max` records to `out`; returns how many it added. */
+  drain(
+    max: number,
+    out: ConsumerRecord<unknown, unknown>[],
+    keyDeserializer: Deserializer<unknown>,
+    valueDeserializer: Deserializer<unknown>,
+    state: PartitionState,
+  ): number {
+    let added = 0;
+    while (added < max && !this.exhausted) {
+      if (this.current === undefined || this.current.remainingRecords === 0) {
+        if (this.currentSpan !== undefined) {
+          // A batch's end moves the position past it, even when its last records were compacted away.
+          const last = BigInt(this.currentSpan.header.baseOffset + this.currentSpan.header.lastOffsetDelta) + 1n;
+          if (last > this.nextOffset) this.nextOffset = last;
+          this.currentSpan = undefined;
+          this.current = undefined;
+        }
+        const step = (this.batches as Generator<RecordBatchSpan, number, undefined>).next();
+        if (step.done === true) {
+          this.exhausted = true;
+          break;
+        }
+        const span = step.value;
+        const header = span.header;
+        const lastOffset = BigInt(header.baseOffset + header.lastOffsetDelta);
+        if (lastOffset < this.nextOffset) continue;
+        const isControl = (header.attributes & BatchAttributes.CONTROL) !== 0;
+        const isTransactional = (header.attributes & BatchAttributes.TRANSACTIONAL) !== 0;
+        // read_committed: producers whose aborted transaction starts at or before this batch.
+        while (this.abortedQueue.length > 0 && (this.abortedQueue[0]?.firstOffset ?? 0n) <= lastOffset) {
+          this.abortedProducers.add((this.abortedQueue.shift() as { producerId: number }).producerId);
+        }
+        if (isControl) {
+          // An ABORT marker ends that producer's aborted transaction.
+          if (isTransactional) this.abortedProducers.delete(header.producerId);
+          this.nextOffset = lastOffset + 1n;
+          continue;
+        }
+        if (isTransactional && this.abortedProducers.has(header.producerId)) {
+          this.nextOffset = lastOffset + 1n;
+          continue;
+        }
+        this.currentSpan = span;
+        this.current = new RecordBatchIterator(span.bytes, 0, { verifyCrc: false });
+        if (header.recordsCount === 0) continue;
+      }
+      const iterator = this.current as RecordBatchIterator;
+      const header = iterator.header;
+      const step = iterator.next();
+      if (step.done === true) continue;
+      const record = step.value;
+      const offset = BigInt(record.offset);
+      if (offset < this.nextOffset) continue;
+      const headers = record.headers as readonly RecordHeader[];
+      const key = record.key === null ? null : keyDeserializer(record.key, this.topic, headers);
+      const value = record.value === null ? null : valueDeserializer(record.value, this.topic, headers);
+      out.push({
+        topic: this.topic,
+        partition: this.partition,
+        offset,
+        timestamp: record.timestamp,
+        timestampType:
+          (header.attributes & BatchAttributes.TIMESTAMP_TYPE_LOG_APPEND) !== 0 ? 'LogAppendTime' : 'CreateTime',
+        key,
+        value,
+        headers,
+        leaderEpoch: header.partitionLeaderEpoch,
+        serializedKeySize: record.key === null ? -1 : record.key.length,
+        serializedValueSize: record.value === null ? -1 : record.value.length,
+      });
+      this.nextOffset = offset + 1n;
+      state.positionEpoch = header.partitionLeaderEpoch;
+      added++;
+    }
+    return added;
+  }
+}
+
+export interface FetcherHooks {
+  /** A partition's position is out of range: apply the reset policy (or fail). */
+  onOffsetOutOfRange(state: PartitionState): void;
+  /** The leader reported a diverging epoch (KIP-320): the log was truncated below the position. */
+  onDivergingEpoch(state: PartitionState, epoch: number, endOffset: bigint): void;
+  /** Something arrived (data or an error): wake a waiting poll. */
+  onData(): void;
+  onError(error: Error): void;
+}
+
+/**
+ * Issues Fetch requests and buffers their data (Kafka's Fetcher). At most one fetch is in flight
+ * per broker; a partition with buffered data is not fetched again until it is consumed, so memory
+ * stays bounded by one response per broker plus what the application has not polled. Fetches are
+ * long polls (`fetch.max.wait.ms`, `fetch.min.bytes`), and the next ones are sent while the
+ * application processes what the last ones returned.
+ */
+export class Fetcher {
+  private readonly completed: CompletedFetch[] = [];
+  private readonly inFlight = new Set<number>();
+  private readonly buffered = new Set<string>();
+  private closed = false;
+  /** Bumped by seeks and assignment changes so responses to older fetches are dropped. */
+  private epoch = 0;
+
+  constructor(
+    private readonly config: ConsumerConfig,
+    private readonly cluster: Cluster,
+    private readonly subscriptions: SubscriptionState,
+    private readonly keyDeserializer: Deserializer<unknown>,
+    private readonly valueDeserializer: Deserializer<unknown>,
+    private readonly hooks: FetcherHooks,
+  ) {}
+
+  /** Drops buffered data (after a seek or an assignment change). */
+  invalidate(topic?: string, partition?: number): void {
+    this.epoch++;
+    if (topic === undefined) {
+      this.completed.length = 0;
+      this.buffered.clear();
+      return;
+    }
+    for (let i = this.completed.length - 1; i >= 0; i--) {
+      const c = this.completed[i] as CompletedFetch;
+      if (c.topic === topic && c.partition === partition) {
+        this.completed.splice(i, 1);
+        this.buffered.delete(tpKey(topic, partition as number));
+      }
+    }
+  }
+
+  get hasBufferedData(): boolean {
+    return this.completed.length > 0;
+  }
+
+  /** Sends a fetch to every leader with fetchable partitions and no fetch in flight. */
+  sendFetches(): void {
+    if (this.closed) return;
+    const byLeader = new Map<number, PartitionState[]>();
+    for (const state of this.subscriptions.states()) {
+      if (!state.fetchable || this.buffered.has(tpKey(state.topic, state.partition))) continue;
+      const leader = this.cluster.leaderOf(state.topic, state.partition);
+      if (leader < 0) {
+        this.cluster.requestUpdate();
+        continue;
+      }
+      if (this.inFlight.has(leader)) continue;
+      const list = byLeader.get(leader) ?? [];
+      list.push(state);
+      byLeader.set(leader, list);
+    }
+    if (this.cluster.needsUpdate)
+      this.cluster.refresh().then(
+        () => this.hooks.onData(),
+        () => {},
+      );
+    for (const [leader, states] of byLeader) this.fetchFrom(leader, states);
+  }
+
+  private fetchFrom(leader: number, states: PartitionState[]): void {
+    this.inFlight.add(leader);
+    const epoch = this.epoch;
+    const byTopic = new Map<string, PartitionState[]>();
+    for (const s of states) byTopic.set(s.topic, [...(byTopic.get(s.topic) ?? []), s]);
+    const offsets = new Map<string, bigint>();
+    for (const s of states) offsets.set(tpKey(s.topic, s.partition), s.position as bigint);
+    const request = {
+      replicaId: -1,
+      maxWaitMs: this.config.fetchMaxWaitMs,
+      minBytes: this.config.fetchMinBytes,
+      maxBytes: this.config.fetchMaxBytes,
+      isolationLevel: this.config.isolationLevel === 'read_committed' ? 1 : 0,
+      sessionId: 0,
+      sessionEpoch: -1,
+      topics: [...byTopic].map(([topic, list]) => ({
+        topic,
+        partitions: list.map((s) => ({
+          partition: s.partition,
+          currentLeaderEpoch: this.cluster.topics.get(s.topic)?.partitions[s.partition]?.leaderEpoch ?? -1,
+          fetchOffset: s.position as bigint,
+          // KIP-320 (v12): the epoch of the last record fetched lets the leader report divergence.
+          lastFetchedEpoch: s.positionEpoch,
+          logStartOffset: -1n,
+          partitionMaxBytes: this.config.maxPartitionFetchBytes,
+        })),
+      })),
+      forgottenTopicsData: [],
+      rackId: this.config.clientRack,
+    };
+    this.cluster
+      .connectionTo(leader)
+      .then((connection) =>
+        connection.request(FetchApi, request, {
+          timeoutMs: this.config.requestTimeoutMs + this.config.fetchMaxWaitMs,
+        }),
+      )
+      .then(
+        (response) => {
+          if (epoch === this.epoch) this.handleResponse(response, offsets);
+          else this.handleStaleResponse(response, offsets);
+        },
+        (error: Error) => {
+          this.cluster.requestUpdate();
+          if (!(error instanceof KafkaError) || !error.retriable) this.hooks.onError(error);
+        },
+      )
+      .finally(() => {
+        this.inFlight.delete(leader);
+        this.hooks.onData();
+      });
+  }
+
+  /** A response to a fetch sent before a seek: keep only partitions whose position did not change. */
+  private handleStaleResponse(response: FetchResponse, offsets: Map<string, bigint>): void {
+    const current = new Map<string, bigint>();
+    for (const [key, offset] of offsets) {
+      const [topic, partition] = [
+        key.slice(0, key.lastIndexOf('\u0000')),
+        Number(key.slice(key.lastIndexOf('\u0000') + 1)),
+      ];
+      const state = this.subscriptions.state(topic, partition);
+      if (state !== undefined && state.position === offset && !this.buffered.has(key)) current.set(key, offset);
+    }
+    this.handleResponse(response, current);
+  }
+
+  private handleResponse(response: FetchResponse, offsets: Map<string, bigint>): void {
+    if (response.errorCode !== 0) {
+      this.hooks.onError(new KafkaError(response.errorCode, 'Fetch'));
+      return;
+    }
+    const readCommitted = this.config.isolationLevel === 'read_committed';
+    for (const t of response.responses) {
+      for (const p of t.partitions) {
+        const key = tpKey(t.topic, p.partitionIndex);
+        const fetchOffset = offsets.get(key);
+        const state = this.subscriptions.state(t.topic, p.partitionIndex);
+        if (fetchOffset === undefined || state === undefined || state.position !== fetchOffset) continue;
+        if (p.errorCode !== 0) {
+          if (p.errorCode === ErrorCode.OFFSET_OUT_OF_RANGE) this.hooks.onOffsetOutOfRange(state);
+          else if (METADATA_ERRORS.has(p.errorCode) || p.errorCode === ErrorCode.OFFSET_NOT_AVAILABLE) {
+            this.cluster.requestUpdate();
+          } else this.hooks.onError(new KafkaError(p.errorCode, `fetching ${t.topic}-${p.partitionIndex}`));
+          continue;
+        }
+        if (p.divergingEpoch.epoch >= 0) {
+          this.hooks.onDivergingEpoch(state, p.divergingEpoch.epoch, p.divergingEpoch.endOffset);
+          continue;
+        }
+        state.highWatermark = p.highWatermark;
+        state.lastStableOffset = p.lastStableOffset;
+        state.logStartOffset = p.logStartOffset;
+        if (p.records === null || p.records.length === 0) continue;
+        const completed = new CompletedFetch(
+          t.topic,
+          p.partitionIndex,
+          p,
+          fetchOffset,
+          this.config.checkCrcs,
+          readCommitted,
+        );
+        this.completed.push(completed);
+        this.buffered.add(key);
+      }
+    }
+  }
+
+  /**
+   * Up to `max` records from buffered data, advancing each partition's position. Data of
+   * partitions no longer assigned, paused or moved by a seek is dropped or kept as appropriate.
+   */
+  collect(max: number): ConsumerRecord<unknown, unknown>[] {
+    const out: ConsumerRecord<unknown, unknown>[] = [];
+    let i = 0;
+    while (out.length < max && i < this.completed.length) {
+      const c = this.completed[i] as CompletedFetch;
+      const key = tpKey(c.topic, c.partition);
+      const state = this.subscriptions.state(c.topic, c.partition);
+      if (state === undefined || state.position === null || state.position !== c.nextOffset) {
+        this.completed.splice(i, 1);
+        this.buffered.delete(key);
+        continue;
+      }
+      if (state.paused) {
+        i++;
+        continue;
+      }
+      try {
+        c.drain(max - out.length, out, this.keyDeserializer, this.valueDeserializer, state);
+      } catch (error) {
+        // A corrupt batch: drop the fetch, keep the position, and report. Records before it stand.
+        state.position = c.nextOffset;
+        this.completed.splice(i, 1);
+        this.buffered.delete(key);
+        if (out.length > 0) break;
+        throw error;
+      }
+      state.position = c.nextOffset;
+      if (c.exhausted) {
+        this.completed.splice(i, 1);
+        this.buffered.delete(key);
+      } else i++;
+    }
+    return out;
+  }
+
+  close(): void {
+    this.closed = true;
+    this.completed.length = 0;
+  }
+}
