@@ -1,4 +1,6 @@
 export { ErrorCode, KafkaError } from '@samsa/protocol';
+export { Admin } from './admin/admin.js';
+export * from './admin/admin-types.js';
 export type {
   AdminConfig,
   CommonConfig,
