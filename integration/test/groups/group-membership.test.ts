@@ -1,7 +1,9 @@
 /**
- * Consumer groups with confluent-kafka (librdkafka 2.0.2): balanced assignment, a member killed
- * without leaving (session expiry), a graceful leave (immediate rebalance), cooperative-sticky
- * incremental rebalancing, and static membership (restart without rebalance).
+ * Consumer groups with real clients in their own processes: balanced assignment, a member killed
+ * without leaving (session expiry), and a graceful leave (immediate rebalance) with
+ * confluent-kafka (librdkafka 2.0.2), kafka-python 2.0.2 and KafkaJS 2.2.4; cooperative-sticky
+ * incremental rebalancing and static membership (restart without rebalance) with confluent-kafka,
+ * the client in the matrix that implements them.
  */
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -10,10 +12,18 @@ import { BrokerProcess, requireCommand, requirePythonModule, run } from '@samsa/
 import { balanced, describeAssignments, FIXTURES, MemberProcess, waitUntil } from '../support/member-process.js';
 
 const PYTHON = requirePythonModule('confluent_kafka', 'python3-confluent-kafka');
+const KAFKA_PYTHON = requirePythonModule('kafka', 'python3-kafka');
 const KCAT = requireCommand('kcat', 'kcat');
 const MEMBER = join(FIXTURES, 'confluent_member.py');
 
-describe('consumer groups: confluent-kafka', () => {
+/** How each client's member process is started (all print the same JSON events). */
+const CLIENTS: Record<string, { command: string; args: string[] }> = {
+  'confluent-kafka': { command: PYTHON, args: [MEMBER] },
+  'kafka-python': { command: KAFKA_PYTHON, args: [join(FIXTURES, 'kafka_python_member.py')] },
+  KafkaJS: { command: process.execPath, args: [join(FIXTURES, 'kafkajs_member.mjs')] },
+};
+
+describe('consumer group membership with real clients', () => {
   let broker: BrokerProcess;
   const members: MemberProcess[] = [];
 
@@ -27,11 +37,12 @@ describe('consumer groups: confluent-kafka', () => {
     await broker?.close();
   });
 
-  function member(name: string, env: Record<string, string>): MemberProcess {
+  function member(name: string, env: Record<string, string>, client = 'confluent-kafka'): MemberProcess {
+    const { command, args } = CLIENTS[client] as { command: string; args: string[] };
     const m = MemberProcess.spawn(
       name,
-      PYTHON,
-      [MEMBER],
+      command,
+      args,
       { BOOTSTRAP: broker.bootstrap, ...env },
       env.STRATEGY === 'cooperative-sticky',
     );
@@ -84,69 +95,77 @@ describe('consumer groups: confluent-kafka', () => {
     });
   }
 
-  test('a member killed without leaving loses its partitions after the session timeout; nothing committed is redelivered', async () => {
-    const topic = 'killed-member';
-    await produce(topic, 600);
-    const env = { GROUP: 'g-killed', TOPIC: topic, SESSION_MS: '3000', HEARTBEAT_MS: '300', PROCESS_DELAY_S: '0.01' };
-    const group = [1, 2, 3].map((i) => member(`k${i}`, env));
-    await settle(group);
-    await waitUntil(
-      () => group.every((m) => m.messages().length >= 10),
-      20000,
-      () => 'each member processing',
-    );
-    const victim = group[0] as MemberProcess;
-    const lost = victim.assignment;
-    await victim.kill();
-    const killedAt = Date.now();
-    const survivors = group.slice(1);
-    await waitUntil(
-      () => lost.every((p) => survivors.some((m) => m.assignment.includes(p))),
-      20000,
-      () => describeAssignments(survivors),
-    );
-    const movedAfterMs = Date.now() - killedAt;
-    // Not before the session timeout expired (allowing for heartbeat timing on both sides).
-    assert.ok(movedAfterMs >= 2000, `partitions moved after ${movedAfterMs} ms, before the 3000 ms session timeout`);
-    await waitUntil(
-      () => new Set(group.flatMap((m) => m.messages().map((x) => `${x.p}:${x.o}`))).size >= 600,
-      60000,
-      () => 'all 600 messages consumed',
-    );
-    const committed = victim.commits();
-    const seen = new Map<string, number>();
-    for (const m of group)
-      for (const x of m.messages()) seen.set(`${x.p}:${x.o}`, (seen.get(`${x.p}:${x.o}`) ?? 0) + 1);
-    for (const [key, times] of seen) {
-      if (times === 1) continue;
-      const [p, o] = key.split(':').map(Number) as [number, number];
-      // At-least-once: only what the dead member processed but had not committed may come again.
-      assert.ok(
-        lost.includes(p) && o >= (committed.get(p) ?? 0),
-        `${key} delivered ${times} times (committed ${committed.get(p)})`,
+  for (const client of Object.keys(CLIENTS)) {
+    test(`${client}: a member killed without leaving loses its partitions after the session timeout; nothing committed is redelivered`, async () => {
+      const topic = `killed-member-${client}`;
+      await produce(topic, 600);
+      const env = {
+        GROUP: `g-killed-${client}`,
+        TOPIC: topic,
+        SESSION_MS: '3000',
+        HEARTBEAT_MS: '300',
+        PROCESS_DELAY_S: '0.01',
+      };
+      const group = [1, 2, 3].map((i) => member(`k${i}`, env, client));
+      await settle(group);
+      await waitUntil(
+        () => group.every((m) => m.messages().length >= 10),
+        20000,
+        () => 'each member processing',
       );
-    }
-    for (const m of survivors) await m.stop();
-  });
+      const victim = group[0] as MemberProcess;
+      const lost = victim.assignment;
+      await victim.kill();
+      const killedAt = Date.now();
+      const survivors = group.slice(1);
+      await waitUntil(
+        () => lost.every((p) => survivors.some((m) => m.assignment.includes(p))),
+        20000,
+        () => describeAssignments(survivors),
+      );
+      const movedAfterMs = Date.now() - killedAt;
+      // Not before the session timeout expired (allowing for heartbeat timing on both sides).
+      assert.ok(movedAfterMs >= 2000, `partitions moved after ${movedAfterMs} ms, before the 3000 ms session timeout`);
+      await waitUntil(
+        () => new Set(group.flatMap((m) => m.messages().map((x) => `${x.p}:${x.o}`))).size >= 600,
+        60000,
+        () => 'all 600 messages consumed',
+      );
+      const committed = victim.commits();
+      const seen = new Map<string, number>();
+      for (const m of group)
+        for (const x of m.messages()) seen.set(`${x.p}:${x.o}`, (seen.get(`${x.p}:${x.o}`) ?? 0) + 1);
+      for (const [key, times] of seen) {
+        if (times === 1) continue;
+        const [p, o] = key.split(':').map(Number) as [number, number];
+        // At-least-once: only what the dead member processed but had not committed may come again.
+        assert.ok(
+          lost.includes(p) && o >= (committed.get(p) ?? 0),
+          `${key} delivered ${times} times (committed ${committed.get(p)})`,
+        );
+      }
+      for (const m of survivors) await m.stop();
+    });
 
-  test('a member that leaves gracefully triggers an immediate rebalance', async () => {
-    const topic = 'graceful-leave';
-    await produce(topic, 60);
-    const env = { GROUP: 'g-leave', TOPIC: topic, SESSION_MS: '30000' };
-    const group = [1, 2, 3].map((i) => member(`l${i}`, env));
-    await settle(group);
-    const leaver = group[2] as MemberProcess;
-    const stoppedAt = Date.now();
-    await leaver.stop();
-    const rest = group.slice(0, 2);
-    await waitUntil(
-      () => balanced(rest, 6),
-      10000,
-      () => describeAssignments(rest),
-    );
-    assert.ok(Date.now() - stoppedAt < 10000, 'rebalanced well before the 30 s session timeout');
-    for (const m of rest) await m.stop();
-  });
+    test(`${client}: a member that leaves gracefully triggers an immediate rebalance`, async () => {
+      const topic = `graceful-leave-${client}`;
+      await produce(topic, 60);
+      const env = { GROUP: `g-leave-${client}`, TOPIC: topic, SESSION_MS: '30000' };
+      const group = [1, 2, 3].map((i) => member(`l${i}`, env, client));
+      await settle(group);
+      const leaver = group[2] as MemberProcess;
+      const stoppedAt = Date.now();
+      await leaver.stop();
+      const rest = group.slice(0, 2);
+      await waitUntil(
+        () => balanced(rest, 6),
+        10000,
+        () => describeAssignments(rest),
+      );
+      assert.ok(Date.now() - stoppedAt < 10000, 'rebalanced well before the 30 s session timeout');
+      for (const m of rest) await m.stop();
+    });
+  }
 
   test('cooperative-sticky: a joining member takes partitions without the others giving up the rest', async () => {
     const topic = 'cooperative';
