@@ -1,0 +1,116 @@
+/**
+ * The markdown summary of a run: the machine, its limits, and one row per scenario with Samsa's
+ * median [min–max] over the runs, librdkafka's mock broker in the same run, the ratios, and the
+ * targets of the benchmark issue.
+ */
+
+const mb = (b) => (Number.isFinite(b) ? `${(b / 1e6).toFixed(0)} MB/s` : 'n/a');
+const rec = (r) =>
+  Number.isFinite(r) ? (r >= 1e6 ? `${(r / 1e6).toFixed(2)} M/s` : `${(r / 1e3).toFixed(0)} k/s`) : 'n/a';
+const msf = (v) => (Number.isFinite(v) ? `${v.toFixed(2)} ms` : 'n/a');
+const ratio = (a, b) => (Number.isFinite(a) && Number.isFinite(b) && b > 0 ? `${(a / b).toFixed(2)}×` : 'n/a');
+const range = (s, f) => `${f(s.median)} [${f(s.min)}–${f(s.max)}]`;
+
+/** Targets from the benchmark issue (one broker, 2 cores, loopback). */
+const TARGETS = {
+  'produce-100B-acks1': {
+    text: '≥ 0.6 × mock',
+    met: (r) => r.samsa.recordsPerSec.median >= 0.6 * r.peer.recordsPerSec.median,
+  },
+  'produce-1KiB-acks1': { text: '≥ 450 MB/s', met: (r) => r.samsa.bytesPerSec.median >= 450e6 },
+  'consume-1KiB': { text: '≥ 1 GB/s', met: (r) => r.samsa.bytesPerSec.median >= 1e9 },
+  'produce-1KiB-durable': {
+    text: '≥ 350 MB/s, ack p99 < 3 ms',
+    met: (r) => r.samsa.bytesPerSec.median >= 350e6 && r.samsa.ackP99Ms.median < 3,
+  },
+  'e2e-latency-1KiB-50k': { text: 'p99 < 2 ms', met: (r) => r.samsa.p99Ms.median < 2 },
+};
+
+export function renderMarkdown(report) {
+  const { machine: m, limits: l, results } = report;
+  const lines = [];
+  lines.push(
+    `Run of ${report.started}${report.smoke ? ' (SMOKE: tiny counts, figures meaningless)' : ''}, ${report.runs} run(s) per scenario, median [min–max].`,
+  );
+  lines.push('');
+  lines.push(
+    `Machine: ${m.cpuModel}, ${m.cores} cores, ${m.memoryGiB} GiB, Linux ${m.kernel}, Node ${m.node}, librdkafka ${m.librdkafka}; ` +
+      `data dir on ${m.disk}; load average ${m.loadBefore.join(' ')} before, ${m.loadAfter.join(' ')} after.`,
+  );
+  lines.push('');
+  lines.push('| Machine limit | Measured |');
+  lines.push('| --- | --- |');
+  lines.push(`| Loopback TCP (${l.loopback.tool}) | ${mb(l.loopback.bytesPerSec)} |`);
+  lines.push(`| Sequential write, 1 MiB blocks, page cache | ${mb(l.disk.pageCacheBytesPerSec)} |`);
+  lines.push(`| Sequential write, 1 MiB blocks, until fdatasync returns | ${mb(l.disk.durableBytesPerSec)} |`);
+  for (const f of [l.fsync4k, l.fsync1m]) {
+    const size = f.blockBytes >= 2 ** 20 ? `${f.blockBytes / 2 ** 20} MiB` : `${f.blockBytes / 1024} KiB`;
+    lines.push(`| fdatasync after a ${size} append | p50 ${msf(f.p50Us / 1000)}, p99 ${msf(f.p99Us / 1000)} |`);
+  }
+  lines.push('');
+  lines.push('| Scenario | Samsa | C mock broker | Samsa ÷ mock | Samsa ÷ machine limit | Target |');
+  lines.push('| --- | --- | --- | --- | --- | --- |');
+  const notes = [];
+  for (const r of results) {
+    const target = TARGETS[r.id];
+    let targetCell = target?.text ?? '';
+    if (r.error !== undefined) {
+      lines.push(`| ${r.title} | failed: ${r.error.split('\n')[0].slice(0, 120)} | | | | ${targetCell} |`);
+      continue;
+    }
+    if (r.skipped !== undefined) {
+      lines.push(`| ${r.title} | not run: ${r.skipped} | | | | |`);
+      continue;
+    }
+    if (target !== undefined) targetCell += target.met(r) ? ' — **met**' : ' — **not met**';
+    if (r.kind === 'produce') {
+      const s = r.samsa;
+      const p = r.peer;
+      const limit = r.brokerProperties?.['log.flush.interval.messages']
+        ? `${ratio(s.bytesPerSec.median, l.disk.durableBytesPerSec)} of durable disk write`
+        : `${ratio(s.bytesPerSec.median, l.disk.pageCacheBytesPerSec)} of page-cache write, ${ratio(s.bytesPerSec.median, l.loopback.bytesPerSec)} of loopback`;
+      lines.push(
+        `| ${r.title} | ${range(s.recordsPerSec, rec)}, ${mb(s.bytesPerSec.median)}; ack p99 ${msf(s.ackP99Ms.median)} | ` +
+          `${rec(p.recordsPerSec.median)}, ${mb(p.bytesPerSec.median)}; ack p99 ${msf(p.ackP99Ms.median)} | ` +
+          `${ratio(s.recordsPerSec.median, p.recordsPerSec.median)} | ${limit} | ${targetCell} |`,
+      );
+      if (r.groupCommit?.fsyncs !== undefined) {
+        const g = r.groupCommit;
+        notes.push(
+          `Group commit (${r.title}, one extra run under strace): ${g.fsyncs} fsyncs for ≈${g.produceRequests} Produce requests ` +
+            `and ${g.records} records — ${g.requestsPerFsync.toFixed(1)} requests and ${Math.round(g.recordsPerFsync)} records per fsync.`,
+        );
+      }
+    } else if (r.kind === 'consume') {
+      const s = r.samsa;
+      lines.push(
+        `| ${r.title} | ${range(s.bytesPerSec, mb)}, ${rec(s.recordsPerSec.median)} | n/a¹ | n/a | ${ratio(s.bytesPerSec.median, l.loopback.bytesPerSec)} of loopback | ${targetCell} |`,
+      );
+    } else if (r.kind === 'produce-consume') {
+      lines.push(
+        `| ${r.title} | produce ${range(r.samsa.bytesPerSec, mb)}, consume ${mb(r.samsaConsumer.bytesPerSec.median)} | n/a¹ | n/a | ` +
+          `${ratio(r.samsa.bytesPerSec.median + r.samsaConsumer.bytesPerSec.median, l.loopback.bytesPerSec)} of loopback (both directions) | ${targetCell} |`,
+      );
+    } else if (r.kind === 'e2e') {
+      const s = r.samsa;
+      const p = r.peer;
+      lines.push(
+        `| ${r.title} | p99 ${range(s.p99Ms, msf)}, p50 ${msf(s.p50Ms.median)}, p99.9 ${msf(s.p999Ms.median)} at ${rec(s.achievedRate.median)} | ` +
+          `p99 ${msf(p.p99Ms.median)}, p50 ${msf(p.p50Ms.median)} at ${rec(p.achievedRate.median)}² | ${ratio(s.p99Ms.median, p.p99Ms.median)} (latency: lower is better) | | ${targetCell} |`,
+      );
+    } else if (r.kind === 'samsa-cli') {
+      lines.push(`| ${r.title} | ${r.cli.producer}; ${r.cli.consumer} | | | | |`);
+    }
+  }
+  lines.push('');
+  lines.push(
+    'Ratios to the mock compare medians of the same run. Produce figures count delivered records; MB = 10⁶ bytes of record values. ' +
+      'Ack latency is librdkafka’s request round trip (its `rtt` statistics: worst p99 over 0.5 s windows), which includes queueing behind pipelined requests.',
+  );
+  lines.push('¹ librdkafka’s mock broker keeps only the last 5 MB of each partition, so it cannot serve these reads.');
+  lines.push(
+    '² The mock answers an empty fetch only after `fetch.wait.max.ms` (no long poll that wakes on new data), so its consumer runs with `fetch.wait.max.ms=1`; Samsa’s consumer keeps the default (500 ms) and is woken by the append.',
+  );
+  for (const note of notes) lines.push(`\n${note}`);
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,588 @@
+#!/usr/bin/env node
+/**
+ * Samsa's benchmark suite: one broker on loopback, driven by librdkafka's rdkafka_performance,
+ * measured in the same run against librdkafka's C mock broker and against the machine's limits
+ * (loopback TCP, disk write bandwidth, fdatasync latency). Figures only, never assertions.
+ *
+ *   npm run bench                       # builds the broker, then the whole suite (~6 min)
+ *   node bench/run.mjs --smoke          # a few seconds per scenario, tiny counts (CI)
+ *   node bench/run.mjs --only=produce-1KiB-acks1,consume-1KiB --runs=1
+ *   node bench/run.mjs --profile        # also --cpu-prof the broker, one profile per scenario
+ *   node bench/run.mjs --update-readme  # write the summary into bench/README.md
+ *
+ * Results: bench/results/<time>.md and .json (ignored). Tools are built into bench/.cache/.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { diskWrite, fdatasyncLatency, load, loopbackBandwidth, machineInfo } from './lib/machine.mjs';
+import { MockCluster, runCommand, SamsaBroker } from './lib/procs.mjs';
+import { summarizeProfile } from './lib/profile-summary.mjs';
+import { consume, latencyPercentiles, produce } from './lib/rdkperf.mjs';
+import { renderMarkdown } from './lib/report.mjs';
+import { spread } from './lib/stats.mjs';
+import { commandExists, ensureTools } from './lib/tools.mjs';
+
+const benchDir = dirname(fileURLToPath(import.meta.url));
+const repoDir = dirname(benchDir);
+const cacheDir = join(benchDir, '.cache');
+const resultsDir = join(benchDir, 'results');
+const brokerMain = join(repoDir, 'packages', 'broker', 'dist', 'src', 'main.js');
+
+const args = new Map(
+  process.argv.slice(2).map((a) => {
+    const [k, v] = a.replace(/^--/, '').split('=');
+    return [k, v ?? 'true'];
+  }),
+);
+const smoke = args.has('smoke');
+const runs = Number(args.get('runs') ?? (smoke ? 1 : 3));
+const only = args.has('only') ? new Set(args.get('only').split(',')) : undefined;
+const profile = args.has('profile');
+const dataRoot = args.get('data-dir') ?? join(cacheDir, 'data');
+
+const log = (msg) => process.stdout.write(`${msg}\n`);
+const KiB = 1024;
+
+/** Message counts: full runs take a few seconds each; smoke runs a fraction of a second. */
+const n = (full, tiny) => (smoke ? tiny : full);
+
+/**
+ * The scenarios. `peer`: how the C mock broker is measured — 'inproc' is the same command with
+ * `-X test.mock.num.brokers=1`; 'process' is bench/lib/mock-cluster (needed when the topic must
+ * exist with many partitions, or a consumer must reach the same mock); undefined when the mock
+ * cannot serve the scenario (it keeps only the last 5 MB of each partition).
+ */
+const SCENARIOS = [
+  {
+    id: 'produce-100B-acks1',
+    title: 'Produce 100 B, acks=1',
+    kind: 'produce',
+    size: 100,
+    acks: 1,
+    count: n(6e6, 2e4),
+    peer: 'inproc',
+  },
+  {
+    id: 'produce-100B-acksall',
+    title: 'Produce 100 B, acks=all',
+    kind: 'produce',
+    size: 100,
+    acks: -1,
+    count: n(6e6, 2e4),
+    peer: 'inproc',
+  },
+  {
+    id: 'produce-1KiB-acks1',
+    title: 'Produce 1 KiB, acks=1',
+    kind: 'produce',
+    size: KiB,
+    acks: 1,
+    count: n(2e6, 5e3),
+    peer: 'inproc',
+  },
+  {
+    id: 'produce-1KiB-acksall',
+    title: 'Produce 1 KiB, acks=all',
+    kind: 'produce',
+    size: KiB,
+    acks: -1,
+    count: n(2e6, 5e3),
+    peer: 'inproc',
+  },
+  {
+    id: 'produce-1KiB-durable',
+    title: 'Produce 1 KiB, durable ack (flush every message, group commit)',
+    kind: 'produce',
+    size: KiB,
+    acks: -1,
+    count: n(1e6, 5e3),
+    brokerProperties: { 'log.flush.interval.messages': 1 },
+    peer: 'inproc',
+    countFsyncs: true,
+  },
+  {
+    id: 'consume-1KiB',
+    title: 'Consume 1 KiB records, 1 consumer, page cache',
+    kind: 'consume',
+    size: KiB,
+    count: n(2e6, 5e3),
+  },
+  {
+    id: 'produce-consume-1KiB',
+    title: 'Produce and consume at once, 1 KiB, acks=1',
+    kind: 'produce-consume',
+    size: KiB,
+    count: n(15e5, 5e3),
+  },
+  {
+    id: 'e2e-latency-1KiB-50k',
+    title: 'End-to-end latency, 1 KiB at 50k msg/s, acks=1',
+    kind: 'e2e',
+    size: KiB,
+    rate: n(50000, 5000),
+    count: n(250000, 5000),
+    peer: 'process',
+  },
+  {
+    id: 'produce-1KiB-100partitions',
+    title: 'Produce 1 KiB, acks=1, 100 partitions',
+    kind: 'produce',
+    size: KiB,
+    acks: 1,
+    count: n(2e6, 5e3),
+    partitions: 100,
+    brokerProperties: { 'num.partitions': 100 },
+    peer: 'process',
+  },
+  { id: 'samsa-perf-tools', title: "Samsa's producer-perf-test / consumer-perf-test", kind: 'samsa-cli' },
+];
+
+async function main() {
+  const started = new Date();
+  const stamp = started
+    .toISOString()
+    .replace(/[:.]/g, '-')
+    .replace(/-\d+Z$/, 'Z');
+  log(`::: Samsa benchmark suite${smoke ? ' (smoke: tiny counts, checks that the suite runs, not speed)' : ''}`);
+  if (!existsSync(brokerMain)) throw new Error(`${brokerMain} missing: run \`npx tsc -b packages/broker\` first`);
+  mkdirSync(dataRoot, { recursive: true });
+  mkdirSync(resultsDir, { recursive: true });
+
+  log('::: tools');
+  const tools = ensureTools(cacheDir, benchDir, (m) => log(`  ${m}`));
+  log(`  rdkafka_performance: ${tools.perf} (librdkafka ${tools.librdkafkaVersion})`);
+
+  const machine = machineInfo(dataRoot);
+  machine.librdkafka = tools.librdkafkaVersion;
+  machine.loadBefore = load();
+  log(
+    `::: machine: ${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Linux ${machine.kernel}, Node ${machine.node}`,
+  );
+  log(`  data dir ${dataRoot} on ${machine.disk}; load average ${machine.loadBefore.join(' ')}`);
+
+  log('::: machine limits');
+  const limits = {};
+  limits.loopback = await loopbackBandwidth(smoke ? 1 : 3, commandExists('iperf3'));
+  log(`  loopback TCP: ${fmtBytes(limits.loopback.bytesPerSec)}/s (${limits.loopback.tool})`);
+  limits.disk = diskWrite(dataRoot, smoke ? 16 * 2 ** 20 : 2 ** 30);
+  log(
+    `  sequential write, 1 MiB blocks: ${fmtBytes(limits.disk.pageCacheBytesPerSec)}/s to the page cache, ` +
+      `${fmtBytes(limits.disk.durableBytesPerSec)}/s with fdatasync`,
+  );
+  limits.fsync4k = fdatasyncLatency(dataRoot, smoke ? 20 : 500, 4 * KiB);
+  limits.fsync1m = fdatasyncLatency(dataRoot, smoke ? 5 : 100, 2 ** 20);
+  for (const f of [limits.fsync4k, limits.fsync1m]) {
+    log(`  fdatasync after a ${fmtBytes(f.blockBytes)} append: p50 ${ms(f.p50Us / 1000)}, p99 ${ms(f.p99Us / 1000)}`);
+  }
+
+  const results = [];
+  for (const scenario of SCENARIOS) {
+    if (only !== undefined && !only.has(scenario.id)) continue;
+    log(`::: ${scenario.id}: ${scenario.title}`);
+    const t0 = Date.now();
+    try {
+      const result = await runScenario(scenario, tools);
+      results.push({ ...scenario, ...result });
+    } catch (err) {
+      log(`  FAILED: ${err.stack ?? err}`);
+      results.push({ ...scenario, error: String(err.message ?? err) });
+    }
+    log(`  (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+  }
+  machine.loadAfter = load();
+
+  const report = { started: started.toISOString(), smoke, runs, machine, limits, results };
+  const markdown = renderMarkdown(report);
+  const base = join(resultsDir, stamp);
+  writeFileSync(`${base}.json`, `${JSON.stringify(report, null, 2)}\n`);
+  writeFileSync(`${base}.md`, markdown);
+  log('');
+  log(markdown);
+  log(`results: ${base}.md, ${base}.json`);
+  if (args.has('update-readme')) updateReadme(markdown);
+  rmSync(dataRoot, { recursive: true, force: true });
+  const failed = results.filter((r) => r.error !== undefined);
+  if (failed.length > 0) {
+    log(`${failed.length} scenario(s) failed: ${failed.map((r) => r.id).join(', ')}`);
+    process.exitCode = 1;
+  }
+}
+
+async function runScenario(s, tools) {
+  switch (s.kind) {
+    case 'produce':
+      return runProduce(s, tools);
+    case 'consume':
+      return runConsume(s, tools);
+    case 'produce-consume':
+      return runProduceConsume(s, tools);
+    case 'e2e':
+      return runE2e(s, tools);
+    case 'samsa-cli':
+      return runSamsaCli(s);
+    default:
+      throw new Error(`unknown kind ${s.kind}`);
+  }
+}
+
+function dataDirFor(s) {
+  return join(dataRoot, s.id);
+}
+
+async function startSamsa(s, runIndex, extra = {}) {
+  const wantProfile = profile && runIndex === 0 && extra.wrap === undefined;
+  const profileDir = join(resultsDir, 'profiles');
+  const broker = await SamsaBroker.start({
+    brokerMain,
+    dataDir: dataDirFor(s),
+    properties: s.brokerProperties ?? {},
+    nodeArgs: wantProfile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${s.id}.cpuprofile`] : [],
+    log: runIndex === 0 ? log : undefined,
+    ...extra,
+  });
+  broker.profileFile = wantProfile ? join(profileDir, `${s.id}.cpuprofile`) : undefined;
+  return broker;
+}
+
+async function stopSamsa(broker, extra) {
+  await broker.stop(extra);
+  if (broker.profileFile !== undefined && existsSync(broker.profileFile)) {
+    log(`  broker profile: ${broker.profileFile}`);
+    const summary = summarizeProfile(JSON.parse(readFileSync(broker.profileFile, 'utf8')), 15);
+    writeFileSync(broker.profileFile.replace(/\.cpuprofile$/, '.txt'), `${summary}\n`);
+    log(summary.replace(/^/gm, '    '));
+  }
+}
+
+function produceOptions(s, topic) {
+  return {
+    topic,
+    partition: s.partitions === undefined ? 0 : undefined,
+    size: s.size,
+    count: s.count,
+    acks: s.acks,
+    tmpPrefix: join(dataRoot, `${s.id}-${topic}`),
+  };
+}
+
+async function runProduce(s, tools) {
+  const samsa = [];
+  const peer = [];
+  for (let i = 0; i < runs; i++) {
+    const broker = await startSamsa(s, i);
+    try {
+      const r = await produce(tools.perf, { bootstrap: broker.bootstrap }, produceOptions(s, `${s.id}-${i}`));
+      samsa.push(r);
+      log(`  samsa run ${i + 1}: ${describeProduce(r, s)}`);
+    } finally {
+      await stopSamsa(broker);
+    }
+    const p = await producePeer(s, tools, i);
+    peer.push(p);
+    log(`  mock  run ${i + 1}: ${describeProduce(p, s)}`);
+  }
+  const out = {
+    samsa: summarizeRuns(samsa, ['recordsPerSec', 'bytesPerSec', 'ackP50Ms', 'ackP99Ms']),
+    peer: summarizeRuns(peer, ['recordsPerSec', 'bytesPerSec', 'ackP50Ms', 'ackP99Ms']),
+  };
+  if (s.countFsyncs) out.groupCommit = await countFsyncs(s, tools);
+  return out;
+}
+
+async function producePeer(s, tools, i) {
+  const topic = `${s.id}-${i}`;
+  if (s.peer === 'inproc') return produce(tools.perf, { mock: true }, produceOptions(s, topic));
+  const mock = await MockCluster.start(tools.mock, [`${topic}:${s.partitions ?? 1}`]);
+  try {
+    return await produce(tools.perf, { bootstrap: mock.bootstrap }, produceOptions(s, topic));
+  } finally {
+    await mock.stop();
+  }
+}
+
+/**
+ * Group commit under load: one extra run with the broker under `strace -f --seccomp-bpf`,
+ * tracing only fsync/fdatasync (the other syscalls run untraced), so the fsyncs can be counted
+ * against the Produce requests acknowledged. Not part of the throughput figures.
+ */
+async function countFsyncs(s, tools) {
+  if (!commandExists('strace')) return { note: 'strace not installed; fsyncs not counted' };
+  const traceFile = join(dataRoot, `${s.id}-strace.txt`);
+  const broker = await startSamsa(s, 1, {
+    wrap: ['strace', '-f', '--seccomp-bpf', '-e', 'trace=fdatasync,fsync', '-o', traceFile],
+  });
+  let r;
+  try {
+    r = await produce(tools.perf, { bootstrap: broker.bootstrap }, produceOptions(s, `${s.id}-strace`));
+  } finally {
+    // Signal the broker itself, not strace (which would detach and leave the broker running).
+    const pid = Number(
+      spawnSync('pgrep', ['-P', String(broker.child.pid)], { encoding: 'utf8' })
+        .stdout.trim()
+        .split('\n')[0],
+    );
+    await broker.stop({ signalPid: Number.isFinite(pid) && pid > 0 ? pid : undefined });
+  }
+  const lines = existsSync(traceFile) ? readFileSync(traceFile, 'utf8').split('\n') : [];
+  const fsyncs = lines.filter((l) => /\bf(data)?sync\(/.test(l) && !l.includes('resumed>')).length;
+  rmSync(traceFile, { force: true });
+  const result = {
+    fsyncs,
+    produceRequests: r.produceRequests,
+    records: r.records,
+    requestsPerFsync: fsyncs > 0 ? r.produceRequests / fsyncs : Number.NaN,
+    recordsPerFsync: fsyncs > 0 ? r.records / fsyncs : Number.NaN,
+    bytesPerSecUnderStrace: r.bytesPerSec,
+  };
+  log(
+    `  group commit (under strace): ${fsyncs} fsyncs for ~${r.produceRequests} Produce requests, ` +
+      `${r.records} records: ${result.requestsPerFsync.toFixed(1)} requests and ${Math.round(result.recordsPerFsync)} records per fsync`,
+  );
+  return result;
+}
+
+async function runConsume(s, tools) {
+  const broker = await startSamsa(s, 0);
+  const samsa = [];
+  try {
+    const topic = s.id;
+    const pre = await produce(tools.perf, { bootstrap: broker.bootstrap }, { ...produceOptions(s, topic), acks: 1 });
+    log(`  loaded ${pre.records} records (${fmtBytes(pre.records * s.size)}) into ${topic}`);
+    for (let i = 0; i < runs; i++) {
+      const r = await consume(tools.perf, { bootstrap: broker.bootstrap }, { topic, count: s.count });
+      samsa.push(r);
+      log(`  samsa run ${i + 1}: ${fmtRate(r.recordsPerSec)} rec/s, ${fmtBytes(r.bytesPerSec)}/s`);
+    }
+  } finally {
+    await stopSamsa(broker);
+  }
+  return {
+    samsa: summarizeRuns(samsa, ['recordsPerSec', 'bytesPerSec']),
+    peerNote: 'librdkafka’s mock keeps only the last 5 MB of a partition, so it cannot serve this read',
+  };
+}
+
+async function runProduceConsume(s, tools) {
+  const producer = [];
+  const consumer = [];
+  for (let i = 0; i < runs; i++) {
+    const broker = await startSamsa(s, i);
+    try {
+      const topic = `${s.id}-${i}`;
+      // Create the topic (one record) so the consumer can start at its end before the load.
+      await produce(tools.perf, { bootstrap: broker.bootstrap }, { ...produceOptions(s, topic), count: 1, acks: 1 });
+      const c = consume(tools.perf, { bootstrap: broker.bootstrap }, { topic, count: s.count, offset: 'end' });
+      await sleep(1500);
+      const p = await produce(tools.perf, { bootstrap: broker.bootstrap }, { ...produceOptions(s, topic), acks: 1 });
+      const cr = await c;
+      producer.push(p);
+      consumer.push(cr);
+      log(`  samsa run ${i + 1}: produce ${fmtBytes(p.bytesPerSec)}/s while consuming ${fmtBytes(cr.bytesPerSec)}/s`);
+    } finally {
+      await stopSamsa(broker);
+    }
+  }
+  return {
+    samsa: summarizeRuns(producer, ['recordsPerSec', 'bytesPerSec']),
+    samsaConsumer: summarizeRuns(consumer, ['recordsPerSec', 'bytesPerSec']),
+    peerNote: 'librdkafka’s mock keeps only the last 5 MB of a partition; a consumer that falls behind loses data',
+  };
+}
+
+/**
+ * End-to-end latency: a consumer (-l) at the end of a partition, then a producer (-l) at a fixed
+ * rate with linger.ms=0; each record carries its send time and the consumer records
+ * now − send time. rdkafka_performance's rate limiter spins per message and falls short of the
+ * rate asked, so a 1 s probe measures its overhead first and the rate asked is corrected for it.
+ */
+async function runE2e(s, tools) {
+  const samsa = [];
+  const peer = [];
+  for (let i = 0; i < runs; i++) {
+    const broker = await startSamsa(s, i);
+    try {
+      samsa.push(await e2eRun(s, tools, broker.bootstrap, `${s.id}-${i}`, []));
+      log(`  samsa run ${i + 1}: ${describeE2e(samsa[i])}`);
+    } finally {
+      await stopSamsa(broker);
+    }
+    const topic = `${s.id}-${i}`;
+    const mock = await MockCluster.start(tools.mock, [`${topic}:1`]);
+    try {
+      // The mock answers an empty fetch only after fetch.wait.max.ms (it has no long poll that
+      // wakes on new data), so its consumer polls every millisecond instead.
+      peer.push(await e2eRun(s, tools, mock.bootstrap, topic, ['-X', 'fetch.wait.max.ms=1']));
+      log(`  mock  run ${i + 1}: ${describeE2e(peer[i])}`);
+    } finally {
+      await mock.stop();
+    }
+  }
+  const keys = ['p50Ms', 'p99Ms', 'p999Ms', 'maxMs', 'achievedRate'];
+  return {
+    samsa: summarizeRuns(samsa, keys),
+    peer: summarizeRuns(peer, keys),
+    peerNote: 'mock consumer with fetch.wait.max.ms=1 (the mock does not wake parked fetches)',
+  };
+}
+
+async function e2eRun(s, tools, bootstrap, topic, consumerExtra) {
+  const target = { bootstrap };
+  const base = { ...produceOptions(s, topic), acks: 1, lingerMs: 0, latency: true };
+  const probeCount = Math.max(1000, Math.round(s.rate));
+  const probe = await produce(tools.perf, target, { ...base, count: probeCount, rate: s.rate });
+  const overheadSec = Math.max(0, 1 / probe.recordsPerSec - 1 / s.rate);
+  const periodSec = 1 / s.rate - overheadSec;
+  const rateAsked = periodSec > 2e-6 ? Math.round(1 / periodSec) : 0;
+  const latencyFile = join(dataRoot, `${topic}-latency.txt`);
+  rmSync(latencyFile, { force: true });
+  const c = consume(tools.perf, target, {
+    topic,
+    count: s.count,
+    offset: 'end',
+    latencyFile,
+    extra: consumerExtra,
+    timeoutMs: 120000,
+  });
+  await sleep(2000);
+  const p = await produce(tools.perf, target, { ...base, rate: rateAsked || undefined });
+  await c;
+  const lat = latencyPercentiles(latencyFile);
+  rmSync(latencyFile, { force: true });
+  return { ...lat, achievedRate: p.recordsPerSec, rateAsked };
+}
+
+/**
+ * Slot for Samsa's own `producer-perf-test` / `consumer-perf-test` (Kafka's tools of that name):
+ * runs them once the CLI in packages/cli/dist provides them, else reports that they are missing.
+ */
+async function runSamsaCli(s) {
+  const cliDist = join(repoDir, 'packages', 'cli', 'dist');
+  const entry = findCliEntry(cliDist);
+  if (entry === undefined) {
+    log('  skipped: packages/cli/dist does not provide producer-perf-test / consumer-perf-test yet');
+    return { skipped: 'packages/cli/dist does not provide producer-perf-test / consumer-perf-test yet' };
+  }
+  const broker = await startSamsa(s, 0);
+  try {
+    const count = n(1e6, 5e3);
+    const topic = 'samsa-perf-test';
+    const prod = await runCommand(
+      process.execPath,
+      [
+        entry,
+        'producer-perf-test',
+        '--bootstrap-server',
+        broker.bootstrap,
+        '--topic',
+        topic,
+        '--num-records',
+        String(count),
+        '--record-size',
+        '1024',
+        '--throughput',
+        '-1',
+        '--producer-props',
+        'acks=1',
+        'linger.ms=5',
+        'batch.size=1000000',
+      ],
+      { timeoutMs: 180000 },
+    );
+    const cons = await runCommand(
+      process.execPath,
+      [
+        entry,
+        'consumer-perf-test',
+        '--bootstrap-server',
+        broker.bootstrap,
+        '--topic',
+        topic,
+        '--messages',
+        String(count),
+      ],
+      { timeoutMs: 180000 },
+    );
+    const lastLine = (t) => t.trim().split('\n').pop() ?? '';
+    log(`  producer-perf-test: ${lastLine(prod.stdout)}`);
+    log(`  consumer-perf-test: ${lastLine(cons.stdout)}`);
+    if (prod.code !== 0 || cons.code !== 0) throw new Error(`samsa perf tools failed:\n${prod.stderr}\n${cons.stderr}`);
+    return { cli: { producer: lastLine(prod.stdout), consumer: lastLine(cons.stdout) } };
+  } finally {
+    await stopSamsa(broker);
+  }
+}
+
+function findCliEntry(cliDist) {
+  if (!existsSync(cliDist)) return undefined;
+  const candidates = [
+    join(cliDist, 'src', 'main.js'),
+    join(cliDist, 'src', 'cli.js'),
+    join(cliDist, 'src', 'index.js'),
+  ];
+  const entry = candidates.find((c) => existsSync(c));
+  if (entry === undefined) return undefined;
+  const files = [];
+  const walk = (d) => {
+    for (const f of readdirSync(d, { withFileTypes: true })) {
+      if (f.isDirectory()) walk(join(d, f.name));
+      else if (f.name.endsWith('.js')) files.push(join(d, f.name));
+    }
+  };
+  walk(cliDist);
+  const provides = (name) => files.some((f) => f.includes(name) || readFileSync(f, 'utf8').includes(`'${name}'`));
+  return provides('producer-perf-test') && provides('consumer-perf-test') ? entry : undefined;
+}
+
+function summarizeRuns(list, keys) {
+  const out = {};
+  for (const k of keys) out[k] = spread(list.map((r) => r[k]));
+  return out;
+}
+
+function updateReadme(markdown) {
+  const readme = join(benchDir, 'README.md');
+  const text = readFileSync(readme, 'utf8');
+  const start = '<!-- summary:start -->';
+  const end = '<!-- summary:end -->';
+  const i = text.indexOf(start);
+  const j = text.indexOf(end);
+  if (i < 0 || j < i) throw new Error(`${readme} has no ${start} … ${end} section`);
+  writeFileSync(readme, `${text.slice(0, i + start.length)}\n\n${markdown}\n${text.slice(j)}`);
+  log(`updated ${readme}`);
+}
+
+function describeProduce(r, s) {
+  return `${fmtRate(r.recordsPerSec)} rec/s, ${fmtBytes(r.bytesPerSec)}/s, ack p50 ${ms(r.ackP50Ms)} p99 ${ms(r.ackP99Ms)}${s.size ? '' : ''}`;
+}
+
+function describeE2e(r) {
+  return `${fmtRate(r.achievedRate)} msg/s (asked ${r.rateAsked || 'unlimited'}): p50 ${ms(r.p50Ms)}, p99 ${ms(r.p99Ms)}, p99.9 ${ms(r.p999Ms)}, max ${ms(r.maxMs)}`;
+}
+
+export function fmtBytes(b) {
+  if (!Number.isFinite(b)) return 'n/a';
+  if (b >= 1e9) return `${(b / 1e9).toFixed(2)} GB`;
+  if (b >= 1e6) return `${(b / 1e6).toFixed(b >= 1e8 ? 0 : 1)} MB`;
+  if (b >= 1e3) return `${(b / 1e3).toFixed(1)} kB`;
+  return `${Math.round(b)} B`;
+}
+
+function fmtRate(r) {
+  if (!Number.isFinite(r)) return 'n/a';
+  return r >= 1e6 ? `${(r / 1e6).toFixed(2)} M` : `${(r / 1e3).toFixed(1)} k`;
+}
+
+function ms(v) {
+  return Number.isFinite(v) ? `${v.toFixed(2)} ms` : 'n/a';
+}
+
+function sleep(msec) {
+  return new Promise((r) => setTimeout(r, msec));
+}
+
+main().catch((err) => {
+  log(`bench failed: ${err.stack ?? err}`);
+  process.exit(1);
+});
