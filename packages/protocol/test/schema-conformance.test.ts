@@ -7,6 +7,7 @@
  * self-check below still runs, since it needs nothing but our tables.
  */
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -21,8 +22,16 @@ import {
 import { type KafkaJsonField, type KafkaJsonMessage, loadKafkaSpecs } from './support/kafka-json-specs.js';
 
 const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
+/**
+ * Kafka's JSON specs: $SAMSA_KAFKA_PROTOCOL_SPECS, else `../shared/reference/kafka-protocol` next to
+ * the repository, else the workplace's shared folder (a clone elsewhere, e.g. CI's, still finds it).
+ */
 const referenceDir =
-  process.env.SAMSA_KAFKA_PROTOCOL_SPECS ?? resolve(repoRoot, '..', 'shared', 'reference', 'kafka-protocol');
+  process.env.SAMSA_KAFKA_PROTOCOL_SPECS ??
+  [resolve(repoRoot, '..', 'shared', 'reference', 'kafka-protocol'), '/work/shared/reference/kafka-protocol'].find(
+    (dir) => existsSync(dir),
+  ) ??
+  resolve(repoRoot, '..', 'shared', 'reference', 'kafka-protocol');
 
 const PRIMITIVES = new Set([
   'bool',
