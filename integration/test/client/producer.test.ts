@@ -55,7 +55,11 @@ describe('producer against a broker', () => {
       // Offsets per partition are consecutive in send order.
       const byPartition = new Map<number, bigint[]>();
       for (const r of results) byPartition.set(r.partition, [...(byPartition.get(r.partition) ?? []), r.offset]);
-      for (const offsets of byPartition.values()) offsets.forEach((o, i) => assert.equal(o, BigInt(i)));
+      for (const offsets of byPartition.values())
+        assert.deepEqual(
+          offsets,
+          offsets.map((_, i) => BigInt(i)),
+        );
       const read = await readRecords<string, string>(broker.bootstrap, topic, 4, 500, {
         keyDeserializer: 'string',
         valueDeserializer: 'string',
@@ -214,10 +218,16 @@ describe('producer against a broker', () => {
       const promises: Promise<RecordMetadata>[] = [];
       for (let i = 0; i < 2000; i++) promises.push(producer.send({ topic, value: `${i}` }));
       const results = await Promise.all(promises);
-      results.forEach((r, i) => assert.equal(r.offset, BigInt(i)));
+      assert.deepEqual(
+        results.map((r) => r.offset),
+        results.map((_, i) => BigInt(i)),
+      );
       assert.ok(producer.metrics().batchesSent > 100);
       const read = await readRecords<Buffer, string>(broker.bootstrap, topic, 1, 2000, { valueDeserializer: 'string' });
-      read.forEach((r, i) => assert.equal(r.value, `${i}`));
+      assert.deepEqual(
+        read.map((r) => r.value),
+        read.map((_, i) => `${i}`),
+      );
     } finally {
       await producer.close();
     }
