@@ -1,0 +1,57 @@
+import { consoleConsumerTool } from './commands/console-consumer-command.js';
+import { consoleProducerTool } from './commands/console-producer-command.js';
+import { runServer } from './commands/server-command.js';
+import { topicsTool } from './commands/topics-command.js';
+import type { CommandIo } from './support/command-io.js';
+import { runTool, SAMSA_VERSION, type Tool } from './support/tool.js';
+
+/** Every Kafka tool `samsa` provides, by subcommand name. */
+export const TOOLS: readonly Tool[] = [topicsTool, consoleProducerTool, consoleConsumerTool];
+
+/** The `bin/kafka-*.sh` script names and the subcommand each forwards to. */
+export function toolByScript(script: string): Tool | undefined {
+  return TOOLS.find((t) => t.script === script);
+}
+
+function usage(): string {
+  const width = Math.max(...TOOLS.map((t) => t.name.length), 'server'.length) + 2;
+  const rows = [
+    `  ${'server'.padEnd(width)}start or stop a broker (kafka-server-start.sh, kafka-server-stop.sh)`,
+    ...TOOLS.map((t) => `  ${t.name.padEnd(width)}${t.purpose} (${t.script})`),
+  ];
+  return [
+    'Usage: samsa <command> [options]',
+    '',
+    "Kafka's command-line tools for Samsa, with Kafka's flags and output.",
+    '',
+    'Commands:',
+    ...rows,
+    '',
+    "Run 'samsa <command> --help' for a command's options.",
+    '',
+  ].join('\n');
+}
+
+/** Runs `samsa <command> ...` and resolves with the exit status. */
+export async function main(argv: readonly string[], io: CommandIo): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined) {
+    io.stderr.write(usage());
+    return 1;
+  }
+  if (command === '--help' || command === '-h' || command === 'help') {
+    io.stdout.write(usage());
+    return 0;
+  }
+  if (command === '--version' || command === '-v') {
+    io.stdout.write(`${SAMSA_VERSION}\n`);
+    return 0;
+  }
+  if (command === 'server') return runServer(rest, io);
+  const tool = TOOLS.find((t) => t.name === command) ?? toolByScript(command);
+  if (tool === undefined) {
+    io.stderr.write(`Unknown command '${command}'. Run 'samsa --help' for the list of commands.\n`);
+    return 1;
+  }
+  return runTool(tool, rest, io);
+}
