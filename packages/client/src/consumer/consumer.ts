@@ -67,6 +67,10 @@ export interface RunOptions<K, V> {
   readonly eachBatchAutoResolve?: boolean;
   /** Stops the loop (as `stop()` does). */
   readonly signal?: AbortSignal;
+  /** Overrides `enable.auto.commit` for this run (KafkaJS's `autoCommit`). */
+  readonly autoCommit?: boolean;
+  /** Overrides `auto.commit.interval.ms` for this run. */
+  readonly autoCommitIntervalMs?: number;
 }
 
 function toOffset(value: OffsetInput, what: string): bigint {
@@ -116,6 +120,9 @@ export class Consumer<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerR
   /** Bumped by seeks, so a run loop knows to drop the rest of a batch. */
   private readonly seekGeneration = new Map<string, number>();
   private lastPatternCheckMs = 0;
+  /** `enable.auto.commit` and its interval, unless a `run` overrides them. */
+  private autoCommit: boolean;
+  private autoCommitIntervalMs: number;
 
   constructor(options: ConsumerOptions<K, V>) {
     const config = resolveConfig('consumer', options as ConfigInput) as unknown as ConsumerConfig;
@@ -162,6 +169,8 @@ export class Consumer<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerR
             onAssignmentChange: () => this.fetcher.invalidate(),
             wakeup: () => this.wakeup(),
           });
+    this.autoCommit = config.enableAutoCommit;
+    this.autoCommitIntervalMs = config.autoCommitIntervalMs;
     this.nextAutoCommitMs = Date.now() + config.autoCommitIntervalMs;
     this.cluster.onUpdate(() => this.wakeup());
   }
@@ -308,7 +317,7 @@ export class Consumer<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerR
   /** How long poll may sleep before something time-based needs doing (heartbeat-driven rejoin, auto-commit). */
   private nextWakeupMs(): number {
     let ms = this.config.fetchMaxWaitMs + 100;
-    if (this.config.enableAutoCommit && this.coordinator !== undefined)
+    if (this.autoCommit && this.coordinator !== undefined)
       ms = Math.min(ms, Math.max(1, this.nextAutoCommitMs - Date.now()));
     if (this.coordinator !== undefined) ms = Math.min(ms, this.config.heartbeatIntervalMs);
     return ms;
@@ -497,16 +506,16 @@ export class Consumer<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerR
 
   /** Auto-commit before revocation and on close. */
   private async commitProcessed(partitions?: readonly TopicPartition[]): Promise<void> {
-    if (!this.config.enableAutoCommit || this.coordinator === undefined) return;
+    if (!this.autoCommit || this.coordinator === undefined) return;
     this.markPolledProcessed();
     await this.autoCommitting?.catch(() => {});
     await this.commitEntries(this.processedEntries(partitions));
   }
 
   private maybeAutoCommit(): void {
-    if (!this.config.enableAutoCommit || this.coordinator === undefined || this.autoCommitting !== undefined) return;
+    if (!this.autoCommit || this.coordinator === undefined || this.autoCommitting !== undefined) return;
     if (Date.now() < this.nextAutoCommitMs) return;
-    this.nextAutoCommitMs = Date.now() + this.config.autoCommitIntervalMs;
+    this.nextAutoCommitMs = Date.now() + this.autoCommitIntervalMs;
     const entries = this.processedEntries();
     if (entries.length === 0) return;
     this.autoCommitting = this.commitEntries(entries)
@@ -719,6 +728,14 @@ export class Consumer<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerR
     this.running = true;
     this.stopRequested = false;
     this.pollMode = false;
+    if (options.autoCommit !== undefined) {
+      if (options.autoCommit && this.coordinator === undefined) {
+        this.running = false;
+        throw new ClientError(ClientErrorCode.ILLEGAL_STATE, 'autoCommit needs a group.id');
+      }
+      this.autoCommit = options.autoCommit;
+    }
+    if (options.autoCommitIntervalMs !== undefined) this.autoCommitIntervalMs = options.autoCommitIntervalMs;
     const onAbort = () => {
       this.stopRequested = true;
       this.wakeup();
@@ -817,7 +834,7 @@ export class Consumer<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerR
         isStale: stale,
         pause: () => this.pause([{ topic: first.topic, partition: first.partition }]),
         commitOffsetsIfNecessary: async () => {
-          if (this.config.enableAutoCommit) await this.commitEntries(this.processedEntries([first]));
+          if (this.autoCommit) await this.commitEntries(this.processedEntries([first]));
         },
       };
       try {
