@@ -299,10 +299,7 @@ export class KafkaJSConsumer {
   seek(args: { topic: string; partition: number; offset: string }): void {
     const offset = BigInt(args.offset);
     const consumer = this.consumer;
-    if (
-      consumer !== undefined &&
-      consumer.assignment().some((tp) => tp.topic === args.topic && tp.partition === args.partition)
-    ) {
+    if (consumer?.assignment().some((tp) => tp.topic === args.topic && tp.partition === args.partition) === true) {
       consumer.seek({ topic: args.topic, partition: args.partition }, offset);
     } else this.pendingSeeks.set(`${args.topic}\u0000${args.partition}`, offset);
   }
