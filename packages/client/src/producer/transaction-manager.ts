@@ -72,6 +72,8 @@ export class TransactionManager {
   /** Partitions with records in the current transaction not yet added. */
   private readonly pending = new Map<string, { topic: string; partition: number }>();
   private adding: Promise<void> | undefined;
+  /** AddOffsetsToTxn succeeded: the group's offsets partition is in the transaction. */
+  private offsetsAdded = false;
   lastError: Error | undefined;
 
   constructor(
@@ -174,6 +176,7 @@ export class TransactionManager {
     this.state = 'IN_TRANSACTION';
     this.added.clear();
     this.pending.clear();
+    this.offsetsAdded = false;
   }
 
   /** Called for each record sent inside a transaction. Returns whether the partition still needs adding. */
@@ -273,6 +276,7 @@ export class TransactionManager {
       this.fail(error);
       throw error;
     }
+    this.offsetsAdded = true;
     const coordinator = await findCoordinator(this.cluster, CoordinatorType.GROUP, group.groupId, this.timeoutMs);
     const connection = await this.cluster.pool.get(coordinator.host, coordinator.port, coordinator.nodeId);
     const byTopic = new Map<string, OffsetToCommit[]>();
@@ -322,7 +326,7 @@ export class TransactionManager {
 
   /** EndTxn, once the transaction's batches are acknowledged (commit) or dropped (abort). */
   async endTransaction(commit: boolean): Promise<void> {
-    if (this.added.size === 0 && this.pending.size === 0) {
+    if (this.added.size === 0 && this.pending.size === 0 && !this.offsetsAdded) {
       // Nothing was added: the coordinator knows no transaction, so there is nothing to end.
       this.state = 'READY';
       return;
@@ -342,6 +346,7 @@ export class TransactionManager {
         this.state = 'READY';
         this.added.clear();
         this.pending.clear();
+        this.offsetsAdded = false;
         return;
       } catch (error) {
         const retriable =
