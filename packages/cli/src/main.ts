@@ -1,12 +1,26 @@
+import { configsTool } from './commands/configs-command.js';
 import { consoleConsumerTool } from './commands/console-consumer-command.js';
 import { consoleProducerTool } from './commands/console-producer-command.js';
+import { consumerGroupsTool } from './commands/consumer-groups-command.js';
+import { consumerPerfTestTool } from './commands/consumer-perf-test-command.js';
+import { dumpLogTool } from './commands/dump-log-command.js';
+import { producerPerfTestTool } from './commands/producer-perf-test-command.js';
 import { runServer } from './commands/server-command.js';
 import { topicsTool } from './commands/topics-command.js';
 import type { CommandIo } from './support/command-io.js';
 import { runTool, SAMSA_VERSION, type Tool } from './support/tool.js';
 
 /** Every Kafka tool `samsa` provides, by subcommand name. */
-export const TOOLS: readonly Tool[] = [topicsTool, consoleProducerTool, consoleConsumerTool];
+export const TOOLS: readonly Tool[] = [
+  topicsTool,
+  consoleProducerTool,
+  consoleConsumerTool,
+  consumerGroupsTool,
+  configsTool,
+  producerPerfTestTool,
+  consumerPerfTestTool,
+  dumpLogTool,
+];
 
 /** The `bin/kafka-*.sh` script names and the subcommand each forwards to. */
 export function toolByScript(script: string): Tool | undefined {

@@ -249,6 +249,7 @@ async function consume(options: ParsedOptions, io: CommandIo): Promise<number> {
       consumer.subscribe(new RegExp(`^(?:${options.value('include') as string})$`));
     }
     let lastRecordMs = Date.now();
+    const unprinted = new Set<string>();
     const showProgress = progress.enabled && io.stdoutIsTTY !== true;
     while (!io.signal.aborted && (maxMessages < 0 || count < maxMessages)) {
       const waitMs =
@@ -264,7 +265,16 @@ async function consume(options: ParsedOptions, io: CommandIo): Promise<number> {
       else if (timeoutMs !== undefined && Date.now() - lastRecordMs >= timeoutMs) break;
       const chunks: Buffer[] = [];
       for (const record of records) {
-        if (maxMessages >= 0 && count >= maxMessages) break;
+        if (maxMessages >= 0 && count >= maxMessages) {
+          // Records fetched beyond --max-messages were not printed: rewind so closing the
+          // consumer commits only what was printed.
+          const tp = { topic: record.topic, partition: record.partition };
+          if (!unprinted.has(`${tp.topic}-${tp.partition}`)) {
+            unprinted.add(`${tp.topic}-${tp.partition}`);
+            consumer.seek(tp, record.offset);
+          }
+          continue;
+        }
         count++;
         try {
           chunks.push(formatter.format(record));
