@@ -768,11 +768,14 @@ export class Consumer<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerR
         if (state?.paused === true) this.rewind(record);
         continue;
       }
+      this.handlerDepth++;
       try {
         await handler({ topic: record.topic, partition: record.partition, message: record });
       } catch (error) {
         this.rewind(record);
         throw error;
+      } finally {
+        this.handlerDepth--;
       }
       if ((this.seekGeneration.get(key) ?? 0) === generations.get(key)) this.markProcessed(record);
       if (this.stopRequested || this.closed) {
@@ -837,12 +840,15 @@ export class Consumer<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerR
           if (this.autoCommit) await this.commitEntries(this.processedEntries([first]));
         },
       };
+      this.handlerDepth++;
       try {
         await handler(payload);
       } catch (error) {
         const failedAt = messages.find((m) => m.offset > resolved) ?? first;
         if (!stale()) this.rewind(failedAt);
         throw error;
+      } finally {
+        this.handlerDepth--;
       }
       if (options.eachBatchAutoResolve !== false && !stale()) {
         this.markProcessed(messages[messages.length - 1] as ConsumerRecord<K, V>);
@@ -858,12 +864,19 @@ export class Consumer<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerR
     }
   }
 
-  /** Ends `run` (and a `for await` loop) after the current handler; resolves when it has stopped. */
+  /**
+   * Ends `run` (and a `for await` loop) after the current handler; resolves when it has stopped.
+   * Called from inside a handler it resolves at once (waiting there would wait for itself).
+   */
   async stop(): Promise<void> {
     this.stopRequested = true;
     this.wakeup();
+    if (this.handlerDepth > 0) return;
     while (this.running) await new Promise((r) => setTimeout(r, 5));
   }
+
+  /** Handlers of `run` currently executing (so `stop()` inside one does not deadlock). */
+  private handlerDepth = 0;
 
   /**
    * Commits processed offsets (auto-commit), revokes, leaves the group (dynamic members) and

@@ -104,10 +104,10 @@ export class Sender {
   private canSend = (q: PartitionQueue): boolean => {
     if (!this.txn.isPartitionAdded(q.topic, q.partition)) return false;
     if (q.retrying) return q.inFlight === 0;
-    // Without idempotence, Java allows reordering only through retries; one batch per partition
-    // in flight keeps the common case ordered as well.
-    const limit = this.idempotent ? this.config.maxInFlightRequestsPerConnection : 1;
-    return q.inFlight < limit;
+    // Up to max.in.flight batches per partition, as Java: with idempotence the broker's sequence
+    // check keeps them in order; without it a retry may reorder them (Java's documented caveat,
+    // avoided with max.in.flight.requests.per.connection=1).
+    return q.inFlight < this.config.maxInFlightRequestsPerConnection;
   };
 
   private runOnce(): void {
