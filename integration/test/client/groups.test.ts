@@ -215,7 +215,10 @@ describe('consumer groups', () => {
     const other = new Member(broker.bootstrap, group, { 'partition.assignment.strategy': 'roundrobin' }).start(topic);
     try {
       await waitFor(() => slow.partitions().length === 1 && other.partitions().length === 1, 10000, 'split');
-      await produce(broker.bootstrap, topic, 2, 'slow');
+      // One record per partition: whichever partition `slow` owns brings it a slow record.
+      const producer = newProducer(broker.bootstrap);
+      await producer.sendBatch([0, 1].map((partition) => ({ topic, partition, value: `slow${partition}` })));
+      await producer.close();
       // While `slow` is stuck, it leaves the group and `other` gets both partitions.
       await waitFor(() => other.partitions().length === 2, 10000, 'other takes both');
       // Back from the handler, `slow` finds its partitions lost and rejoins.
