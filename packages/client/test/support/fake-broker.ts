@@ -9,7 +9,7 @@ export interface ReceivedRequest {
   readonly body: any;
 }
 
-/** Answers one request; return undefined for no response (acks=0). */
+/** Answers one request: a response body, null for no response, undefined for the defaults. */
 // biome-ignore lint/suspicious/noExplicitAny: the handler builds the response body for whatever API it got
 export type FakeHandler = (request: ReceivedRequest, broker: FakeBroker) => any;
 
@@ -47,7 +47,8 @@ export class FakeBroker {
           };
           this.requests.push(request);
           const body = this.respond(request);
-          if (body === undefined) continue;
+          // null: the handler wants no answer (a broker that hangs, or acks=0).
+          if (body === undefined || body === null) continue;
           for (const buf of encodeResponse(decoded.api, request.version, decoded.header.correlationId, body))
             socket.write(buf);
         }
