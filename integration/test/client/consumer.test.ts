@@ -1,6 +1,14 @@
 import assert from 'node:assert/strict';
+import diagnostics from 'node:diagnostics_channel';
 import { after, before, describe, it } from 'node:test';
-import { Admin, ClientError, Consumer, type ConsumerRecord, type TopicPartition } from '@samsa/client';
+import {
+  Admin,
+  ClientError,
+  Consumer,
+  type ConsumerRecord,
+  type RebalanceEvent,
+  type TopicPartition,
+} from '@samsa/client';
 import type { BrokerProcess } from '@samsa/testkit';
 import { createTopic, newProducer, startBroker, uniqueName, waitFor } from './client-support.js';
 
@@ -75,6 +83,11 @@ describe('consumer against a broker', () => {
     await produce(broker.bootstrap, topic, 90);
     const group = uniqueName('g');
     const consumer = newConsumer(broker.bootstrap, group, { 'enable.auto.commit': false });
+    const rebalanceEvents: RebalanceEvent[] = [];
+    const onRebalance = (m: unknown) => {
+      if ((m as RebalanceEvent).groupId === group) rebalanceEvents.push(m as RebalanceEvent);
+    };
+    diagnostics.subscribe('samsa:client:rebalance', onRebalance);
     try {
       const assigned: TopicPartition[][] = [];
       consumer.subscribe([topic], { onPartitionsAssigned: (p) => void assigned.push(p) });
@@ -88,7 +101,14 @@ describe('consumer against a broker', () => {
       const total = [0, 1, 2].reduce((sum, p) => sum + (offsets.get(`${topic}-${p}`) ?? 0n), 0n);
       assert.equal(total, 90n);
       assert.equal(consumer.membership.generationId >= 1, true);
+      await consumer.close();
+      assert.deepEqual(
+        rebalanceEvents.map((e) => e.event),
+        ['join', 'assigned', 'revoked', 'leave'],
+      );
+      assert.deepEqual(rebalanceEvents[1]?.partitions?.map((p) => p.partition).sort(), [0, 1, 2]);
     } finally {
+      diagnostics.unsubscribe('samsa:client:rebalance', onRebalance);
       await consumer.close();
     }
   });

@@ -674,6 +674,20 @@ export class ConsumerCoordinator {
     this.state = 'UNJOINED';
   }
 
+  /**
+   * Before close: commit (auto-commit) and revoke everything, or report it lost if our
+   * membership is already gone, as Java's onLeavePrepare does.
+   */
+  async revokeAll(): Promise<void> {
+    if (this.lostPending || this.generationId < 0) {
+      this.lostPending = false;
+      await this.losePartitions();
+      return;
+    }
+    const owned = this.ownedPartitions();
+    if (owned.length > 0) await this.revoke(owned);
+  }
+
   /** Called on unsubscribe: revoke everything and leave. */
   async unsubscribe(): Promise<void> {
     const owned = this.ownedPartitions();

@@ -888,17 +888,10 @@ export class Consumer<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerR
     try {
       if (this.coordinator !== undefined && this.subscriptions.mode !== 'none') {
         try {
-          await this.commitProcessed();
+          if (this.subscriptions.mode === 'assigned') await this.commitProcessed();
+          else await this.coordinator.revokeAll();
         } catch {
           // The group may have moved on; nothing more can be committed.
-        }
-        const owned = this.assignment();
-        if (
-          this.subscriptions.mode !== 'assigned' &&
-          owned.length > 0 &&
-          this.listener?.onPartitionsRevoked !== undefined
-        ) {
-          await this.listener.onPartitionsRevoked(owned);
         }
         await this.coordinator.close();
       }
