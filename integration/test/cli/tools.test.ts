@@ -216,7 +216,10 @@ describe('samsa tools', () => {
     );
     const byDuration = await reset('--all-topics', '--by-duration', 'PT0.001S', '--dry-run', '--export');
     // Kafka falls back to the log end (with a warning on stdout) where no record is that recent.
-    assert.match(byDuration.stdout, /^(\nWarn: Partition [01] from topic orders is empty\. Falling back to latest known offset\.\n)*orders,0,5\norders,1,5\n\n$/);
+    assert.match(
+      byDuration.stdout,
+      /^(\nWarn: Partition [01] from topic orders is empty\. Falling back to latest known offset\.\n)*orders,0,5\norders,1,5\n\n$/,
+    );
 
     const deleteOffsets = await samsa([
       'consumer-groups',
