@@ -144,6 +144,45 @@ describe('consumer groups', () => {
     }
   });
 
+  it('cooperative-sticky: members keep consuming owned partitions while a rebalance waits for a slow member', async () => {
+    const topic = uniqueName('coop-nostw');
+    await createTopic(broker.bootstrap, topic, 4);
+    const group = uniqueName('g');
+    const options = { 'partition.assignment.strategy': 'cooperative-sticky' };
+    const a = new Member(broker.bootstrap, group, options).start(topic);
+    await waitFor(() => a.partitions().length === 4, 10000, 'a owns all four');
+    let slowDoneAt = 0;
+    const slow = new Member(broker.bootstrap, group, options).start(topic, async (value) => {
+      if (value === 'block') {
+        await new Promise((r) => setTimeout(r, 3000));
+        slowDoneAt = Date.now();
+      }
+    });
+    let c: Member | undefined;
+    const producer = newProducer(broker.bootstrap);
+    try {
+      await waitFor(() => a.partitions().length === 2 && slow.partitions().length === 2, 15000, 'a 2/2 split');
+      // `slow` starts a 3 s handler; while it is stuck, `c` joins and the rebalance waits for `slow`.
+      await producer.send({ topic, partition: slow.partitions()[0] as number, value: 'block' });
+      await new Promise((r) => setTimeout(r, 200));
+      c = new Member(broker.bootstrap, group, options).start(topic);
+      await new Promise((r) => setTimeout(r, 500));
+      const received: number[] = [];
+      const before = a.values.length;
+      await producer.sendBatch(
+        (a.partitions() as number[]).map((partition) => ({ topic, partition, value: `during-${partition}` })),
+      );
+      await waitFor(() => a.values.length >= before + 2, 10000, 'a consumes during the rebalance');
+      received.push(Date.now());
+      assert.ok(slowDoneAt === 0, 'a got its records while the rebalance was still waiting for slow');
+      await waitFor(() => [a, slow, c as Member].every((m) => m.partitions().length >= 1), 20000, 'c gets partitions');
+      assert.equal(a.lost.length, 0);
+    } finally {
+      await producer.close();
+      await Promise.all([a.close(), slow.close(), c?.close()]);
+    }
+  });
+
   it('static membership: a restarted member with the same group.instance.id gets its partitions back without a rebalance', async () => {
     const topic = uniqueName('static');
     await createTopic(broker.bootstrap, topic, 4);

@@ -35,10 +35,21 @@ export class ConnectionPool {
     }
   }
 
-  /** A ready connection to `host:port` (nodeId names it in errors and events). */
-  async get(host: string, port: number, nodeId: number, signal?: AbortSignal): Promise<Connection> {
+  /**
+   * A ready connection to `host:port` (nodeId names it in errors and events). `channel`
+   * 'coordinator' gets a connection of its own, as Java's clients do: brokers handle one request
+   * per connection at a time, so a JoinGroup parked for a rebalance, or a long-polling Fetch,
+   * would otherwise hold up heartbeats and commits queued behind it (and vice versa).
+   */
+  async get(
+    host: string,
+    port: number,
+    nodeId: number,
+    signal?: AbortSignal,
+    channel: 'data' | 'coordinator' = 'data',
+  ): Promise<Connection> {
     if (this.closed) throw closedError('client');
-    const address = `${host}:${port}`;
+    const address = channel === 'data' ? `${host}:${port}` : `${host}:${port}#${channel}`;
     let connection = this.connections.get(address);
     if (connection !== undefined && !connection.isClosed) {
       if (!connection.isReady) await connection.connect(signal);
@@ -78,7 +89,8 @@ export class ConnectionPool {
   /** A connection already open to any broker, if there is one (for requests any broker can answer). */
   anyReady(): Connection | undefined {
     let best: Connection | undefined;
-    for (const c of this.connections.values()) {
+    for (const [address, c] of this.connections) {
+      if (address.includes('#')) continue;
       if (c.isReady && (best === undefined || c.inFlightCount < best.inFlightCount)) best = c;
     }
     return best;

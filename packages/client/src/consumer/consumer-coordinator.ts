@@ -203,7 +203,7 @@ export class ConsumerCoordinator {
     }
     const c = this.coordinator;
     try {
-      return await this.cluster.pool.get(c.host, c.port, c.nodeId, signal);
+      return await this.cluster.pool.get(c.host, c.port, c.nodeId, signal, 'coordinator');
     } catch (error) {
       this.coordinator = undefined;
       throw error;
@@ -227,9 +227,14 @@ export class ConsumerCoordinator {
   }
 
   /**
-   * Called at the start of every poll: handles lost partitions, rejoins when needed, and starts
-   * heartbeating. Eager rebalances complete before it returns; so do cooperative ones (the
-   * partitions kept stay assigned and keep their positions and buffered data throughout).
+   * Called at the start of every poll: handles lost partitions, applies a completed assignment
+   * (listeners run here, never concurrently with record handling) and rejoins when needed.
+   *
+   * Eager rebalances (and a first join) complete before it returns: there is nothing to consume
+   * meanwhile. A cooperative rebalance of a member that owns partitions runs in the background:
+   * poll keeps returning records of the owned partitions while JoinGroup waits for the other
+   * members, and the new assignment is applied by the first poll after SyncGroup — KIP-429's
+   * "no stop-the-world".
    */
   async poll(signal?: AbortSignal): Promise<void> {
     this.lastPollMs = Date.now();
@@ -238,13 +243,32 @@ export class ConsumerCoordinator {
       this.lostPending = false;
       await this.losePartitions();
     }
+    const pending = this.pendingAssignment;
+    if (pending !== undefined) {
+      this.pendingAssignment = undefined;
+      await this.applyAssignment(pending);
+    }
     this.checkNewPartitions();
     if (!this.rejoinNeeded && this.state === 'STABLE') return;
-    this.rebalancing ??= this.rebalance(signal).finally(() => {
-      this.rebalancing = undefined;
-    });
-    await this.rebalancing;
+    const background = this.protocol === 'COOPERATIVE' && this.generationId >= 0 && this.ownedPartitions().length > 0;
+    if (this.rebalancing === undefined) {
+      const rebalancing = this.rebalance(background ? undefined : signal, background);
+      this.rebalancing = rebalancing.finally(() => {
+        this.rebalancing = undefined;
+      });
+      if (background) {
+        this.rebalancing.catch((error: unknown) => {
+          this.fatalError ??= error as Error;
+          this.hooks.wakeup();
+        });
+        return;
+      }
+    }
+    if (!background) await this.rebalancing;
   }
+
+  /** An assignment received in a background (cooperative) rebalance, applied by the next poll. */
+  private pendingAssignment: TopicPartition[] | undefined;
 
   /** Partitions added to a subscribed topic trigger a rebalance from the leader, as in Java. */
   private checkNewPartitions(): void {
@@ -258,11 +282,17 @@ export class ConsumerCoordinator {
     }
   }
 
-  private async rebalance(signal?: AbortSignal): Promise<void> {
+  private async rebalance(signal: AbortSignal | undefined, background: boolean): Promise<void> {
     for (;;) {
       if (this.closed) return;
+      if (background && this.generationId < 0 && this.ownedPartitions().length > 0) {
+        // Membership lost mid-rebalance: the next poll reports the partitions lost and rejoins.
+        this.lostPending = true;
+        this.hooks.wakeup();
+        return;
+      }
       try {
-        await this.joinAndSync(signal);
+        await this.joinAndSync(signal, background);
         if (!this.rejoinNeeded) return;
       } catch (error) {
         if (error instanceof ClientError && error.code === ClientErrorCode.ABORTED) throw error;
@@ -289,7 +319,7 @@ export class ConsumerCoordinator {
     return this.subscriptions.assignedPartitions;
   }
 
-  private async joinAndSync(signal?: AbortSignal): Promise<void> {
+  private async joinAndSync(signal: AbortSignal | undefined, deferApply: boolean): Promise<void> {
     if (this.generationId < 0 && this.ownedPartitions().length > 0) {
       // Our membership was reset: what we still hold may be someone else's by now.
       await this.losePartitions();
@@ -379,6 +409,11 @@ export class ConsumerCoordinator {
     this.rejoinNeeded = false;
     this.lastHeartbeatOkMs = Date.now();
     this.startHeartbeats();
+    if (deferApply) {
+      this.pendingAssignment = assigned;
+      this.hooks.wakeup();
+      return;
+    }
     await this.applyAssignment(assigned);
   }
 
@@ -488,6 +523,7 @@ export class ConsumerCoordinator {
     if (this.heartbeatInFlight) return;
     if (Date.now() - this.lastHeartbeatOkMs > this.config.sessionTimeoutMs) this.markCoordinatorUnknown();
     this.heartbeatInFlight = true;
+    const sentGeneration = this.generationId;
     this.connection()
       .then((connection) =>
         connection.request(HeartbeatApi, {
@@ -499,7 +535,8 @@ export class ConsumerCoordinator {
       )
       .then(
         (response) => {
-          if (this.state !== 'STABLE') return;
+          // A response to a heartbeat of an older generation says nothing about the current one.
+          if (this.state !== 'STABLE' || this.generationId !== sentGeneration) return;
           const code = response.errorCode;
           if (code === 0) {
             this.lastHeartbeatOkMs = Date.now();
@@ -551,6 +588,7 @@ export class ConsumerCoordinator {
     const manual = this.subscriptions.mode === 'assigned';
     for (;;) {
       let retry: KafkaError | undefined;
+      const sentGeneration = this.generationId;
       try {
         const connection = await this.connection(signal);
         const response = await connection.request(OffsetCommitApi, {
@@ -573,11 +611,14 @@ export class ConsumerCoordinator {
             if (p.errorCode === 0) continue;
             const error = new KafkaError(p.errorCode, `OffsetCommit ${t.name}-${p.partitionIndex}`);
             if (MEMBERSHIP_LOST.has(p.errorCode) || p.errorCode === ErrorCode.REBALANCE_IN_PROGRESS) {
-              // Java's CommitFailedException: the group moved on; rejoin.
-              if (MEMBERSHIP_LOST.has(p.errorCode)) {
+              // Java's CommitFailedException: the group moved on. The membership is gone only if
+              // nothing changed since the commit was sent; mid-rebalance (a newer generation, or
+              // joining) the commit just lost the race, as Java's RebalanceInProgressException.
+              const unchanged = !manual && this.state === 'STABLE' && this.generationId === sentGeneration;
+              if (MEMBERSHIP_LOST.has(p.errorCode) && unchanged) {
                 this.resetGeneration();
                 this.lostPending = true;
-              } else this.rejoinNeeded = true;
+              } else if (p.errorCode === ErrorCode.REBALANCE_IN_PROGRESS) this.rejoinNeeded = true;
               this.hooks.wakeup();
               throw error;
             }

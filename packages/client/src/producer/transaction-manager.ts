@@ -109,7 +109,9 @@ export class TransactionManager {
         this.cluster.brokers.set(c.nodeId, { nodeId: c.nodeId, host: c.host, port: c.port, rack: null });
       }
     }
-    return this.cluster.connectionTo(this.coordinator);
+    const broker = this.cluster.brokers.get(this.coordinator);
+    if (broker === undefined) return this.cluster.connectionTo(this.coordinator);
+    return this.cluster.pool.get(broker.host, broker.port, broker.nodeId, undefined, 'coordinator');
   }
 
   private async initProducerId(bump: boolean): Promise<void> {
@@ -278,7 +280,13 @@ export class TransactionManager {
     }
     this.offsetsAdded = true;
     const coordinator = await findCoordinator(this.cluster, CoordinatorType.GROUP, group.groupId, this.timeoutMs);
-    const connection = await this.cluster.pool.get(coordinator.host, coordinator.port, coordinator.nodeId);
+    const connection = await this.cluster.pool.get(
+      coordinator.host,
+      coordinator.port,
+      coordinator.nodeId,
+      undefined,
+      'coordinator',
+    );
     const byTopic = new Map<string, OffsetToCommit[]>();
     for (const o of offsets) {
       const list = byTopic.get(o.topic) ?? [];
