@@ -175,3 +175,67 @@ describe('Fetcher (fake broker)', () => {
     }
   });
 });
+
+describe('KIP-320 validation on a leader epoch change (fake broker)', () => {
+  let broker: FakeBroker | undefined;
+  afterEach(async () => {
+    await broker?.close();
+    broker = undefined;
+  });
+
+  it('asks OffsetForLeaderEpoch for the epoch of its position and resets below a truncation', async () => {
+    let leaderEpoch = 0;
+    const records = buildRecordBatch({
+      baseOffset: 0,
+      partitionLeaderEpoch: 0,
+      records: Array.from({ length: 8 }, (_, i) => ({ value: Buffer.from(`r${i}`) })),
+    });
+    broker = await FakeBroker.start((r, b) => {
+      if (r.apiName === 'Metadata') {
+        const m = b.metadata(r);
+        for (const t of m.topics) for (const p of t.partitions) p.leaderEpoch = leaderEpoch;
+        return m;
+      }
+      if (r.apiName === 'Fetch') {
+        return fetchResponse(r, r.body.topics[0].partitions[0].fetchOffset === 0n ? records : Buffer.alloc(0));
+      }
+      if (r.apiName === 'OffsetForLeaderEpoch') {
+        // The new leader's log: epoch 0 ended at offset 5 (offsets 5-7 were never replicated to it).
+        return {
+          topics: [{ topic: 't', partitions: [{ errorCode: 0, partition: 0, leaderEpoch: 0, endOffset: 5n }] }],
+        };
+      }
+      return undefined;
+    });
+    broker.topics.set('t', 1);
+    const consumer = new Consumer<Buffer, string>({
+      'bootstrap.servers': broker.bootstrap,
+      valueDeserializer: 'string',
+      'isolation.level': 'read_uncommitted',
+      'fetch.max.wait.ms': 10,
+      'metadata.max.age.ms': 100,
+    });
+    try {
+      const tp = { topic: 't', partition: 0 };
+      consumer.assign([tp]);
+      consumer.seek(tp, 0n);
+      const got = [];
+      while (got.length < 8) got.push(...(await consumer.poll({ timeoutMs: 2000 })));
+      assert.equal(got[7]?.leaderEpoch, 0);
+      assert.equal(await consumer.position(tp), 8n);
+      assert.equal(broker.named('OffsetForLeaderEpoch').length, 0, 'no validation while the epoch is unchanged');
+      // Leadership moves (epoch 1) to a replica that had only offsets 0-4.
+      leaderEpoch = 1;
+      const deadline = Date.now() + 5000;
+      while (consumer.truncations === 0 && Date.now() < deadline) await consumer.poll({ timeoutMs: 100 });
+      const validation = broker.named('OffsetForLeaderEpoch')[0];
+      assert.equal(validation?.body.topics[0].partitions[0].leaderEpoch, 0);
+      assert.equal(validation?.body.topics[0].partitions[0].currentLeaderEpoch, 1);
+      assert.equal(validation?.body.replicaId, -1);
+      assert.equal(consumer.truncations, 1);
+      assert.equal(await consumer.position(tp), 5n);
+    } finally {
+      await consumer.close();
+    }
+  });
+});
