@@ -230,8 +230,9 @@ export class Connection {
   }
 
   /**
-   * Writes a request that gets no response (Produce with acks=0). Resolves once written to the
-   * socket buffer; Kafka sends nothing back, so nothing more can be known.
+   * Writes a request that gets no response (Produce with acks=0). Resolves once the socket has
+   * handed the bytes to the kernel — large record payloads are referenced, not copied, so the
+   * caller may reuse their buffers only then; Kafka sends nothing back, so nothing more is known.
    */
   async sendOneWay<A extends AnyApi>(api: A, body: RequestOf<A>): Promise<void> {
     if (!this.isReady) await this.connect();
@@ -242,7 +243,16 @@ export class Connection {
     const version = this.versionOf(api);
     const correlationId = this.nextId();
     const chunks = encodeRequest(api, version, correlationId, this.options.clientId, body);
-    this.write(socket, chunks);
+    this.lastUsedMs = Date.now();
+    await new Promise<void>((resolve, reject) => {
+      socket.cork();
+      for (let i = 0; i < chunks.length - 1; i++) socket.write(chunks[i] as Buffer);
+      socket.write(chunks[chunks.length - 1] as Buffer, (error) => {
+        if (error === null || error === undefined) resolve();
+        else reject(new KafkaConnectionError(this.broker, error.message, { cause: error }));
+      });
+      process.nextTick(() => socket.uncork());
+    });
   }
 
   private nextId(): number {
