@@ -21,7 +21,7 @@ import {
 import type { AdminConfig } from '../config/client-config.js';
 import { type ConfigInput, resolveConfig } from '../config/resolve-config.js';
 import type { Connection } from '../connection/connection.js';
-import { decodeAssignment, decodeSubscription } from '../consumer/consumer-coordinator.js';
+import { decodeAssignment, decodeSubscription } from '../consumer/consumer-protocol.js';
 import { groupByTopic, type TopicPartition } from '../consumer/topic-partition.js';
 import { throwIfError } from '../errors/client-errors.js';
 import { Cluster } from '../metadata/cluster.js';

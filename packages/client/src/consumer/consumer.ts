@@ -2,7 +2,7 @@ import type { ConsumerConfig } from '../config/client-config.js';
 import { type ConfigInput, resolveConfig } from '../config/resolve-config.js';
 import { abortError, ClientError, ClientErrorCode, ConfigError, closedError } from '../errors/client-errors.js';
 import { Cluster } from '../metadata/cluster.js';
-import { listOffsets, OffsetSpec, offsetsForLeaderEpochs } from '../metadata/list-offsets.js';
+import { listOffsets, OffsetSpec } from '../metadata/list-offsets.js';
 import type { RecordHeader } from '../producer/producer-record.js';
 import type { ConsumerGroupMetadata } from '../producer/transaction-manager.js';
 import { type Deserializer, deserializerByName } from '../serdes/serdes.js';
@@ -10,6 +10,7 @@ import { createAssignors } from './assignors/index.js';
 import type { PartitionAssignor } from './assignors/partition-assignor.js';
 import { type CommitEntry, type CommittedOffset, ConsumerCoordinator } from './consumer-coordinator.js';
 import type { ConsumerRecord } from './consumer-record.js';
+import { FetchPositions } from './fetch-positions.js';
 import { Fetcher } from './fetcher.js';
 import type { RebalanceListener } from './rebalance-listener.js';
 import { type PartitionState, SubscriptionState } from './subscription-state.js';
@@ -108,6 +109,7 @@ export class Consumer<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerR
   private readonly subscriptions = new SubscriptionState();
   private readonly fetcher: Fetcher;
   private readonly coordinator: ConsumerCoordinator | undefined;
+  private readonly positions: FetchPositions;
   private readonly assignors: PartitionAssignor[];
   private listener: RebalanceListener | undefined;
   private closed = false;
@@ -153,8 +155,8 @@ export class Consumer<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerR
     this.listener = config.rebalanceListener as RebalanceListener | undefined;
     this.assignors = createAssignors(config.partitionAssignmentStrategy);
     this.fetcher = new Fetcher(config, this.cluster, this.subscriptions, keyDeserializer, valueDeserializer, {
-      onOffsetOutOfRange: (state) => this.resetAfterOutOfRange(state),
-      onDivergingEpoch: (state, _epoch, endOffset) => this.handleTruncation(state, endOffset),
+      onOffsetOutOfRange: (state) => this.positions.resetAfterOutOfRange(state),
+      onDivergingEpoch: (state, _epoch, endOffset) => this.positions.handleTruncation(state, endOffset),
       onData: () => this.wakeup(),
       onError: (error) => {
         this.fatal = error;
@@ -169,6 +171,13 @@ export class Consumer<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerR
             onAssignmentChange: () => this.fetcher.invalidate(),
             wakeup: () => this.wakeup(),
           });
+    this.positions = new FetchPositions(config, this.cluster, this.subscriptions, this.coordinator, {
+      fail: (error) => {
+        this.fatal = error;
+        this.wakeup();
+      },
+      invalidate: (topic, partition) => this.fetcher.invalidate(topic, partition),
+    });
     this.autoCommit = config.enableAutoCommit;
     this.autoCommitIntervalMs = config.autoCommitIntervalMs;
     this.nextAutoCommitMs = Date.now() + config.autoCommitIntervalMs;
@@ -303,7 +312,7 @@ export class Consumer<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerR
         await this.coordinator.poll(signal);
       }
       this.maybeAutoCommit();
-      await this.updateFetchPositions();
+      await this.positions.update();
       const records = this.fetcher.collect(this.config.maxPollRecords) as ConsumerRecord<K, V>[];
       // Pipelining: the next fetches go out while the application handles these records.
       this.fetcher.sendFetches();
@@ -356,124 +365,6 @@ export class Consumer<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerR
       this.cluster.setTopics(matched);
       this.coordinator.rejoinNeeded = true;
     }
-  }
-
-  /** Committed offsets, resets and KIP-320 validation for partitions that need a position. */
-  private async updateFetchPositions(): Promise<void> {
-    const needCommitted: PartitionState[] = [];
-    const toValidate: PartitionState[] = [];
-    const toReset: PartitionState[] = [];
-    for (const s of this.subscriptions.states()) {
-      const leaderEpoch = this.cluster.topics.get(s.topic)?.partitions[s.partition]?.leaderEpoch ?? -1;
-      // A new leader epoch: the log may have been truncated under our position (KIP-320).
-      if (
-        s.position !== null &&
-        s.positionEpoch >= 0 &&
-        s.validatedLeaderEpoch >= 0 &&
-        leaderEpoch > s.validatedLeaderEpoch
-      ) {
-        s.awaitingValidation = true;
-      }
-      if (leaderEpoch >= 0 && !s.awaitingValidation) s.validatedLeaderEpoch = leaderEpoch;
-      if (s.pendingReset !== null) toReset.push(s);
-      else if (s.position === null) needCommitted.push(s);
-      else if (s.awaitingValidation) toValidate.push(s);
-    }
-    if (needCommitted.length > 0) {
-      const committed = this.coordinator === undefined ? [] : await this.coordinator.fetchCommitted(needCommitted);
-      const byKey = new Map(committed.map((c) => [tpKey(c.topic, c.partition), c]));
-      for (const s of needCommitted) {
-        const c = byKey.get(tpKey(s.topic, s.partition));
-        if (c !== undefined && c.offset >= 0n) {
-          s.seek(c.offset, c.leaderEpoch);
-          s.committable = c.offset;
-          s.committableEpoch = c.leaderEpoch;
-          s.lastCommitted = c.offset;
-          // A committed epoch lets us check the offset still exists in the leader's log.
-          if (c.leaderEpoch >= 0) {
-            s.awaitingValidation = true;
-            toValidate.push(s);
-          }
-        } else if (this.config.autoOffsetReset === 'none') {
-          throw new ClientError(
-            ClientErrorCode.NO_OFFSET_FOR_PARTITION,
-            `no committed offset for ${s.topic}-${s.partition} and auto.offset.reset is none`,
-          );
-        } else {
-          s.pendingReset = this.config.autoOffsetReset;
-          toReset.push(s);
-        }
-      }
-    }
-    if (toReset.length > 0) {
-      const listed = await listOffsets(
-        this.cluster,
-        toReset.map((s) => ({
-          topic: s.topic,
-          partition: s.partition,
-          timestamp: s.pendingReset === 'earliest' ? OffsetSpec.EARLIEST : OffsetSpec.LATEST,
-        })),
-        this.config.isolationLevel === 'read_committed' ? 1 : 0,
-        this.config.defaultApiTimeoutMs,
-      );
-      for (const l of listed) {
-        const s = this.subscriptions.state(l.topic, l.partition);
-        if (s === undefined || s.pendingReset === null) continue;
-        s.seek(l.offset, l.leaderEpoch);
-      }
-    }
-    if (toValidate.length > 0) await this.validatePositions(toValidate);
-  }
-
-  /** KIP-320: asks the leader where our epoch ends; a position beyond it was truncated. */
-  private async validatePositions(states: PartitionState[]): Promise<void> {
-    const results = await offsetsForLeaderEpochs(
-      this.cluster,
-      states.map((s) => ({ topic: s.topic, partition: s.partition, leaderEpoch: s.positionEpoch })),
-    );
-    for (const r of results) {
-      const s = this.subscriptions.state(r.topic, r.partition);
-      if (s === undefined || !s.awaitingValidation) continue;
-      if (r.errorCode !== 0) {
-        // UNSUPPORTED_VERSION or an old broker: skip validation, as Java does.
-        s.awaitingValidation = false;
-        continue;
-      }
-      s.awaitingValidation = false;
-      s.validatedLeaderEpoch = this.cluster.topics.get(s.topic)?.partitions[s.partition]?.leaderEpoch ?? -1;
-      if (r.endOffset >= 0n && s.position !== null && r.endOffset < s.position) this.handleTruncation(s, r.endOffset);
-    }
-  }
-
-  private handleTruncation(state: PartitionState, endOffset: bigint): void {
-    if (state.position === null || endOffset >= state.position) return;
-    if (this.config.autoOffsetReset === 'none') {
-      this.fatal = new ClientError(
-        ClientErrorCode.LOG_TRUNCATION,
-        `log truncation detected for ${state.topic}-${state.partition}: position ${state.position} is beyond the leader's end offset ${endOffset} for epoch ${state.positionEpoch}`,
-      );
-      state.awaitingValidation = true;
-      this.wakeup();
-      return;
-    }
-    // Java resets to the first offset after the divergence, the closest safe position.
-    state.seek(endOffset, -1);
-    this.fetcher.invalidate(state.topic, state.partition);
-    this.truncations++;
-  }
-
-  /** Number of log truncations detected (and recovered from by resetting the position). */
-  truncations = 0;
-
-  private resetAfterOutOfRange(state: PartitionState): void {
-    if (this.config.autoOffsetReset === 'none') {
-      this.fatal = new ClientError(
-        ClientErrorCode.NO_OFFSET_FOR_PARTITION,
-        `offset ${state.position} is out of range for ${state.topic}-${state.partition} and auto.offset.reset is none`,
-      );
-      return;
-    }
-    state.pendingReset = this.config.autoOffsetReset;
   }
 
   // ---- commits ----
@@ -565,6 +456,11 @@ export class Consumer<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerR
 
   // ---- positions ----
 
+  /** Number of log truncations detected (KIP-320) and recovered from by resetting the position. */
+  get truncations(): number {
+    return this.positions.truncations;
+  }
+
   private assignedState(tp: TopicPartition, action: string): PartitionState {
     const s = this.subscriptions.state(tp.topic, tp.partition);
     if (s === undefined) {
@@ -608,7 +504,7 @@ export class Consumer<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerR
   /** The offset of the next record to be returned (resolving committed offsets or resets first). */
   async position(tp: TopicPartition): Promise<bigint> {
     const s = this.assignedState(tp, 'position');
-    if (s.position === null || s.pendingReset !== null) await this.updateFetchPositions();
+    if (s.position === null || s.pendingReset !== null) await this.positions.update();
     return s.position ?? -1n;
   }
 

@@ -5,7 +5,7 @@ import {
   decodeSubscription,
   encodeAssignment,
   encodeSubscription,
-} from '../../src/consumer/consumer-coordinator.js';
+} from '../../src/consumer/consumer-protocol.js';
 
 describe('consumer protocol bytes', () => {
   it('round-trips a v3 subscription with owned partitions, generation and rack', () => {
