@@ -183,6 +183,51 @@ describe('consumer groups', () => {
     }
   });
 
+  for (const strategy of ['range', 'cooperative-sticky']) {
+    it(`${strategy}: under membership churn no partition is ever owned by two members, and all end up owned`, async () => {
+      const topic = uniqueName(`churn-${strategy}`);
+      await createTopic(broker.bootstrap, topic, 6);
+      const group = uniqueName('g');
+      const options = { 'partition.assignment.strategy': strategy };
+      const members: Member[] = [];
+      const live = new Set<Member>();
+      let violation = '';
+      const sampler = setInterval(() => {
+        const seen = new Map<number, number>();
+        for (const m of live) for (const p of m.owned) seen.set(p, (seen.get(p) ?? 0) + 1);
+        for (const [p, n] of seen) if (n > 1 && violation === '') violation = `partition ${p} owned by ${n} members`;
+      }, 5);
+      const join = () => {
+        const m = new Member(broker.bootstrap, group, options).start(topic);
+        members.push(m);
+        live.add(m);
+        return m;
+      };
+      const leave = async (m: Member) => {
+        await m.close();
+        live.delete(m);
+      };
+      try {
+        const a = join();
+        await waitFor(() => a.partitions().length === 6, 10000, 'a owns all');
+        const b = join();
+        await new Promise((r) => setTimeout(r, 150));
+        const c = join();
+        await waitFor(() => [a, b, c].every((m) => m.partitions().length === 2), 20000, 'three-way split');
+        await leave(b);
+        const d = join();
+        await new Promise((r) => setTimeout(r, 100));
+        await leave(a);
+        await waitFor(() => c.partitions().length === 3 && d.partitions().length === 3, 20000, 'c and d share all six');
+        assert.equal(violation, '');
+        assert.deepEqual([...c.partitions(), ...d.partitions()].sort(), [0, 1, 2, 3, 4, 5]);
+      } finally {
+        clearInterval(sampler);
+        await Promise.all(members.map((m) => m.close()));
+      }
+    });
+  }
+
   it('static membership: a restarted member with the same group.instance.id gets its partitions back without a rebalance', async () => {
     const topic = uniqueName('static');
     await createTopic(broker.bootstrap, topic, 4);
