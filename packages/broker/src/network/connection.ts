@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net';
 import { FrameDecoder, KafkaError } from '@samsa/protocol';
 import type { Logger } from '../logger.js';
+import { dataBufferPool } from './buffer-pool.js';
 
 /** What the connection asks of the dispatcher for each request frame. */
 export interface FrameHandler {
@@ -9,6 +10,11 @@ export interface FrameHandler {
    * response (acks=0 produce), or `'close'` to close the connection as Kafka does for malformed
    * or unknown requests. Work the request must do in arrival order (appends) happens
    * synchronously, before the returned promise first waits.
+   *
+   * Frame ownership: the connection recycles the frame of a Produce request (API key 0) as soon
+   * as `handle` returns, so a Produce request must be decoded and its records appended (copied
+   * to the log) synchronously, and nothing may keep a view of them. Other frames are never
+   * recycled. Response buffers from `dataBufferPool` are released once the socket has taken them.
    */
   handle(frame: Buffer, connection: ConnectionInfo): Promise<Buffer[] | undefined | 'close'>;
 }
@@ -59,7 +65,7 @@ export class Connection {
     private readonly logger: Logger,
     private readonly onClose: (connection: Connection) => void,
   ) {
-    this.decoder = new FrameDecoder(maxFrameBytes);
+    this.decoder = new FrameDecoder(maxFrameBytes, (size) => dataBufferPool.acquire(size));
     this.info = { id, clientHost: socket.remoteAddress ?? 'unknown', listenerName };
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
@@ -92,6 +98,9 @@ export class Connection {
     if (this.closed) return;
     const slot: Slot = { result: null };
     this.slots.push(slot);
+    // Peek at the API key: only Produce (key 0) is pipelined. Pipelined requests chained on the
+    // same barrier start in registration order, so their synchronous appends keep request order.
+    const pipelined = frame.length >= 2 && frame.readInt16BE(0) === 0;
     const run = (): Promise<void> => {
       if (this.closed) return Promise.resolve();
       let started: Promise<Buffer[] | undefined | 'close'>;
@@ -100,6 +109,8 @@ export class Connection {
       } catch (err) {
         started = Promise.reject(err);
       }
+      // A Produce request's records are in the log now (see FrameHandler): its frame is free.
+      if (pipelined) dataBufferPool.release(frame);
       return started.then(
         (result) => this.complete(slot, result),
         (err: unknown) => {
@@ -108,9 +119,6 @@ export class Connection {
         },
       );
     };
-    // Peek at the API key: only Produce (key 0) is pipelined. Pipelined requests chained on the
-    // same barrier start in registration order, so their synchronous appends keep request order.
-    const pipelined = frame.length >= 2 && frame.readInt16BE(0) === 0;
     if (pipelined) {
       this.pendingPipelined.push(this.barrier.then(run));
       // A producer-only connection never reaches a barrier; keep the list short.
@@ -139,11 +147,32 @@ export class Connection {
       if (head.result !== undefined && !this.closed) {
         if (!wrote) this.socket.cork();
         wrote = true;
-        for (const chunk of head.result) this.socket.write(chunk);
+        this.writeResponse(head.result);
       }
     }
     if (wrote) this.socket.uncork();
     this.maybeResume();
+  }
+
+  /**
+   * Writes one response. Chunks from `dataBufferPool` (fetched records) go back to the pool
+   * once the socket has handed every byte of the response to the kernel (the callback of its
+   * last write); after a failed write they are left to the garbage collector.
+   */
+  private writeResponse(chunks: Buffer[]): void {
+    let pooled: Buffer[] | undefined;
+    for (const chunk of chunks) if (dataBufferPool.owns(chunk)) (pooled ??= []).push(chunk);
+    const last = chunks.length - 1;
+    for (let i = 0; i < last; i++) this.socket.write(chunks[i] as Buffer);
+    if (last < 0) return;
+    if (pooled === undefined) {
+      this.socket.write(chunks[last] as Buffer);
+      return;
+    }
+    const toRelease = pooled;
+    this.socket.write(chunks[last] as Buffer, (err) => {
+      if (err === undefined || err === null) for (const b of toRelease) dataBufferPool.release(b);
+    });
   }
 
   private pause(): void {

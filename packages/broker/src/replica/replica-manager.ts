@@ -2,6 +2,7 @@ import { ErrorCode, KafkaError, readBatchHeader } from '@samsa/protocol';
 import type { AppendOrigin, Log, LogConfig, LogManager } from '@samsa/storage';
 import type { Logger } from '../logger.js';
 import { isInternalTopic, type PartitionRegistration } from '../metadata/cluster-image.js';
+import { dataBufferPool } from '../network/buffer-pool.js';
 import { DelayedFetch } from './delayed-fetch.js';
 import { Partition } from './partition.js';
 
@@ -47,6 +48,13 @@ export interface FetchParams {
 }
 
 const EMPTY: Buffer = Buffer.alloc(0);
+
+/**
+ * Fetches read into pooled buffers: the connection releases them once the response holding the
+ * records has been written. Whatever else reads through `fetchMessages` (a discarded first read
+ * of a delayed fetch, internal readers) never releases them, and they are simply collected.
+ */
+const acquireReadBuffer = (size: number): Buffer => dataBufferPool.acquire(size);
 
 /**
  * The partitions this broker hosts and the two hot paths through them: appending produced
@@ -238,6 +246,7 @@ export class ReplicaManager {
             maxBytes: Math.min(p.partitionMaxBytes, limitBytes),
             maxOffset,
             minOneMessage,
+            allocate: acquireReadBuffer,
           });
           records = data.records;
         }

@@ -1,5 +1,10 @@
 import { ProtocolDecodeError } from '../errors/kafka-error.js';
 
+/** Allocates the buffer a frame spanning several chunks is assembled in (e.g. from a pool). */
+export type FrameAllocator = (size: number) => Buffer;
+
+const defaultAllocate: FrameAllocator = (size) => Buffer.allocUnsafe(size);
+
 /**
  * Splits a byte stream into Kafka frames (4-byte big-endian size, then that many bytes).
  *
@@ -7,56 +12,79 @@ import { ProtocolDecodeError } from '../errors/kafka-error.js';
  * negative or above `maxFrameBytes` (the broker's `socket.request.max.bytes`) throws before any
  * allocation, so the caller can close the connection; nothing is buffered for it.
  *
- * Frames that arrive inside one chunk are returned as views of that chunk (no copy); only a
- * frame spanning chunks is assembled into a new buffer.
+ * Frames that arrive inside one chunk are returned as views of that chunk (no copy). A frame
+ * spanning chunks is copied, chunk by chunk as they arrive, into one buffer of exactly its size
+ * from `allocate` — a broker passes a pool, so that large produce requests do not allocate (and
+ * make the garbage collector free) a fresh buffer each. Each assembled frame has a buffer of its
+ * own: no other frame shares it, so the caller may recycle it once done with the frame.
  */
 export class FrameDecoder {
-  private pending: Buffer[] = [];
-  private pendingBytes = 0;
-  /** Size of the frame being assembled, or -1 while its size prefix is incomplete. */
-  private frameSize = -1;
+  /** Size prefix bytes of the next frame, while fewer than 4 have arrived. */
+  private readonly head = Buffer.alloc(4);
+  private headBytes = 0;
+  /** The frame being assembled, and how much of it has arrived. */
+  private frame: Buffer | undefined;
+  private filled = 0;
 
-  constructor(private readonly maxFrameBytes: number) {}
+  constructor(
+    private readonly maxFrameBytes: number,
+    private readonly allocate: FrameAllocator = defaultAllocate,
+  ) {}
 
   /** Bytes received but not yet returned as a frame. */
   get bufferedBytes(): number {
-    return this.pendingBytes;
+    return this.headBytes + (this.frame === undefined ? 0 : 4 + this.filled);
   }
 
   push(chunk: Buffer): Buffer[] {
     const frames: Buffer[] = [];
-    let data = chunk;
-    if (this.pendingBytes > 0) {
-      this.pending.push(chunk);
-      this.pendingBytes += chunk.length;
-      if (this.frameSize < 0) {
-        if (this.pendingBytes < 4) return frames;
-        const head = this.pending.length === 1 ? (this.pending[0] as Buffer) : Buffer.concat(this.pending);
-        this.pending = [head];
-        this.frameSize = this.checkSize(head.readInt32BE(0));
-      }
-      if (this.pendingBytes < 4 + this.frameSize) return frames;
-      data = Buffer.concat(this.pending, this.pendingBytes);
-      this.pending = [];
-      this.pendingBytes = 0;
-      this.frameSize = -1;
-    }
     let pos = 0;
-    while (data.length - pos >= 4) {
-      const size = this.checkSize(data.readInt32BE(pos));
-      if (data.length - pos - 4 < size) {
-        this.frameSize = size;
-        break;
-      }
-      frames.push(data.subarray(pos + 4, pos + 4 + size));
+    // Finish what an earlier chunk started: the size prefix, then the frame's bytes.
+    if (this.headBytes > 0) {
+      const n = Math.min(4 - this.headBytes, chunk.length);
+      chunk.copy(this.head, this.headBytes, 0, n);
+      this.headBytes += n;
+      pos = n;
+      if (this.headBytes < 4) return frames;
+      this.headBytes = 0;
+      this.startFrame(this.checkSize(this.head.readInt32BE(0)));
+    }
+    if (this.frame !== undefined) {
+      const frame = this.frame;
+      const n = Math.min(frame.length - this.filled, chunk.length - pos);
+      chunk.copy(frame, this.filled, pos, pos + n);
+      this.filled += n;
+      pos += n;
+      if (this.filled < frame.length) return frames;
+      frames.push(frame);
+      this.frame = undefined;
+      this.filled = 0;
+    }
+    // Whole frames inside this chunk are views of it.
+    while (chunk.length - pos >= 4) {
+      const size = this.checkSize(chunk.readInt32BE(pos));
+      if (chunk.length - pos - 4 < size) break;
+      frames.push(chunk.subarray(pos + 4, pos + 4 + size));
       pos += 4 + size;
     }
-    if (pos < data.length) {
-      const rest = data.subarray(pos);
-      this.pending = [rest];
-      this.pendingBytes = rest.length;
+    // A partial frame at the end: its size prefix, or its size is known and assembly starts.
+    const rest = chunk.length - pos;
+    if (rest > 0 && rest < 4) {
+      chunk.copy(this.head, 0, pos);
+      this.headBytes = rest;
+    } else if (rest >= 4) {
+      const frame = this.startFrame(chunk.readInt32BE(pos));
+      chunk.copy(frame, 0, pos + 4);
+      this.filled = rest - 4;
     }
     return frames;
+  }
+
+  private startFrame(size: number): Buffer {
+    const frame = this.allocate(size);
+    this.frame = frame;
+    this.filled = 0;
+    return frame;
   }
 
   private checkSize(size: number): number {

@@ -46,10 +46,12 @@ export function decodeRequest(frame: Buffer): DecodedRequest {
     return { kind: 'unsupported-version', header, api };
   }
   const body = api.request.read(reader, version);
-  if (reader.remaining !== 0) {
-    // Kafka tolerates nothing after the body either; trailing bytes mean a framing bug.
-    throw new ProtocolDecodeError(`${api.name} v${version}: ${reader.remaining} unexpected bytes after the body`);
-  }
+  // Bytes after the body are ignored, as Kafka ignores them: RequestContext.parseRequest reads
+  // the fields of the version and never checks that the buffer was consumed. Clients rely on it:
+  // librdkafka 2.x sends Metadata v9+ "all topics" requests with the 4-byte placeholder of the
+  // topic count left in place — a compact null array (0x00) and three zero bytes that Kafka
+  // reads as allowAutoTopicCreation=false, includeTopicAuthorizedOperations=false and no tagged
+  // fields, then ignores the 3 bytes librdkafka meant for those fields.
   return { kind: 'ok', header, body, api };
 }
 
@@ -65,7 +67,7 @@ export function encodeRequest(
   const header = { requestApiKey: api.apiKey, requestApiVersion: apiVersion, correlationId, clientId };
   const headerSize = RequestHeaderCodec.size(header, headerVersion);
   const bodySize = api.request.size(body, apiVersion);
-  const writer = new Writer(4 + headerSize + bodySize);
+  const writer = Writer.forMessage(4 + headerSize + bodySize);
   writer.writeInt32(headerSize + bodySize);
   RequestHeaderCodec.write(writer, header, headerVersion);
   api.request.write(writer, body, apiVersion);

@@ -13,7 +13,7 @@ export function encodeResponse(api: ApiCodec, apiVersion: number, correlationId:
   const header = { correlationId };
   const headerSize = ResponseHeaderCodec.size(header, headerVersion);
   const bodySize = api.response.size(body, apiVersion);
-  const writer = new Writer(4 + headerSize + bodySize);
+  const writer = Writer.forMessage(4 + headerSize + bodySize);
   writer.writeInt32(headerSize + bodySize);
   ResponseHeaderCodec.write(writer, header, headerVersion);
   api.response.write(writer, body, apiVersion);

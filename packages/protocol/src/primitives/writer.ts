@@ -17,9 +17,37 @@ export class Writer {
   /** Payloads at least this large are referenced instead of copied. */
   static readonly REFERENCE_THRESHOLD_BYTES = 32 * 1024;
 
-  constructor(size: number) {
-    this.buf = Buffer.allocUnsafe(size);
+  /** Messages at least this large are written into the shared scratch buffer (`forMessage`). */
+  static readonly SCRATCH_THRESHOLD_BYTES = 64 * 1024;
+  /** Above this, `forMessage` allocates as the constructor does. */
+  static readonly SCRATCH_MAX_BYTES = 64 * 1024 * 1024;
+
+  /** Whether `buf` is the module's scratch buffer, which `toChunks`/`toBuffer` must copy out of. */
+  private readonly scratch: boolean;
+
+  constructor(size: number, scratch?: Buffer) {
+    this.buf = scratch ?? Buffer.allocUnsafe(size);
     this.pos = 0;
+    this.scratch = scratch !== undefined;
+  }
+
+  /**
+   * A writer for a whole message that is finished with `toChunks()` or `toBuffer()` before the
+   * next message is encoded (framing's encodeRequest/encodeResponse).
+   *
+   * `size` counts referenced payloads, which never land in `buf`: a 1 MB Fetch response writes
+   * a few hundred bytes of its own. Allocating `size` for each would make the garbage collector
+   * free a megabyte per response; instead a large message is written into one scratch buffer,
+   * reused from message to message (its untouched pages cost no memory), and only the bytes
+   * actually written are copied out at the end. `buf` must not be kept.
+   */
+  static forMessage(size: number): Writer {
+    if (size < Writer.SCRATCH_THRESHOLD_BYTES || size > Writer.SCRATCH_MAX_BYTES) return new Writer(size);
+    if (scratchBuffer.length < size)
+      scratchBuffer = Buffer.allocUnsafeSlow(
+        Math.min(Writer.SCRATCH_MAX_BYTES, Math.max(size, 2 * scratchBuffer.length)),
+      );
+    return new Writer(0, scratchBuffer.subarray(0, size));
   }
 
   writeBool(value: boolean): void {
@@ -174,7 +202,10 @@ export class Writer {
 
   /** The encoded message as one Buffer (copying referenced payloads if there were any). */
   toBuffer(): Buffer {
-    if (this.chunks === undefined) return this.pos === this.buf.length ? this.buf : this.buf.subarray(0, this.pos);
+    if (this.chunks === undefined) {
+      if (this.scratch) return Buffer.from(this.buf.subarray(0, this.pos));
+      return this.pos === this.buf.length ? this.buf : this.buf.subarray(0, this.pos);
+    }
     return Buffer.concat(this.toChunks());
   }
 
@@ -183,6 +214,21 @@ export class Writer {
     if (this.chunks === undefined) return [this.toBuffer()];
     const chunks = this.chunks.slice();
     if (this.pos > this.chunkStart) chunks.push(this.buf.subarray(this.chunkStart, this.pos));
+    if (!this.scratch) return chunks;
+    // The message's own bytes lie in order in buf[0, pos): one copy out of the scratch buffer,
+    // and each own chunk becomes the same range of the copy.
+    const own = Buffer.from(this.buf.subarray(0, this.pos));
+    const base = this.buf.byteOffset;
+    for (let i = 0; i < chunks.length; i++) {
+      const c = chunks[i] as Buffer;
+      if (c.buffer === this.buf.buffer) {
+        const start = c.byteOffset - base;
+        chunks[i] = own.subarray(start, start + c.length);
+      }
+    }
     return chunks;
   }
 }
+
+/** The shared buffer of `Writer.forMessage` (single-threaded: one message is encoded at a time). */
+let scratchBuffer: Buffer = Buffer.allocUnsafeSlow(0);

@@ -91,3 +91,33 @@ describe('FrameDecoder', () => {
     assert.ok(frames[0]!.equals(payload));
   });
 });
+
+describe('FrameDecoder with an allocator', () => {
+  test('frames spanning chunks are assembled in buffers of exactly their size from the allocator', () => {
+    const sizes: number[] = [];
+    const allocate = (size: number) => {
+      sizes.push(size);
+      return Buffer.alloc(size + 7).subarray(3, 3 + size);
+    };
+    const frames = [Buffer.alloc(5000, 1), Buffer.from('small'), Buffer.alloc(3000, 2), Buffer.alloc(0)];
+    const stream = Buffer.concat(frames.map(withPrefix));
+    const decoder = new FrameDecoder(MiB, allocate);
+    const out: Buffer[] = [];
+    for (let i = 0; i < stream.length; i += 1024) out.push(...decoder.push(Buffer.from(stream.subarray(i, i + 1024))));
+    assert.deepEqual(out, frames);
+    assert.equal(decoder.bufferedBytes, 0);
+    // Only frames that straddle a chunk boundary are assembled, each in its own buffer.
+    assert.deepEqual(sizes, [5000, 3000]);
+    assert.notEqual(out[0]!.buffer, out[2]!.buffer);
+  });
+
+  test('the allocator is not called for a size beyond the maximum', () => {
+    let calls = 0;
+    const decoder = new FrameDecoder(100, (size) => {
+      calls++;
+      return Buffer.alloc(size);
+    });
+    assert.throws(() => decoder.push(Buffer.from('000000ff00', 'hex')), KafkaError);
+    assert.equal(calls, 0);
+  });
+});

@@ -85,11 +85,32 @@ describe('decodeRequest', () => {
     assert.equal(decoded.header.clientId, '');
   });
 
-  test('trailing bytes after the body, and frames too short for a header, are ProtocolDecodeErrors', () => {
+  test('frames too short for a header, or cut inside the body, are ProtocolDecodeErrors', () => {
     const frame = frameOf(encodeRequest(metadata, 1, 1, null, { topics: [] }));
-    assert.throws(() => decodeRequest(Buffer.concat([frame, Buffer.from([0])])), KafkaError);
     assert.throws(() => decodeRequest(Buffer.alloc(7)), KafkaError);
     assert.throws(() => decodeRequest(frame.subarray(0, frame.length - 1)), KafkaError);
+  });
+
+  test('bytes after the body are ignored, as Kafka ignores them', () => {
+    const frame = frameOf(encodeRequest(metadata, 1, 1, null, { topics: [] }));
+    const decoded = decodeRequest(Buffer.concat([frame, Buffer.from([0, 1, 2])]));
+    assert.equal(decoded.kind, 'ok');
+    assert.deepEqual((decoded.body as MetadataRequest).topics, []);
+  });
+
+  test("librdkafka 2.x's Metadata v12 for all topics (a 4-byte placeholder for the compact topic count)", () => {
+    // Captured from librdkafka 2.15.1 (rd_kafka_metadata(all_topics=1)): header v2 with client ID
+    // "rdkafka" and no tags; body 00000000 (the count's placeholder: 0x00 = null, then three
+    // zeros), 01 allowAutoTopicCreation, 00 includeTopicAuthorizedOperations, 00 no tags.
+    const frame = Buffer.from('0003000c0000002a000772646b61666b6100' + '00000000' + '01' + '00' + '00', 'hex');
+    const decoded = decodeRequest(frame);
+    assert.equal(decoded.kind, 'ok');
+    assert.equal(decoded.header.correlationId, 42);
+    const body = decoded.body as MetadataRequest;
+    // Read as Kafka reads it: null topics (all), and the three zeros as the following fields.
+    assert.equal(body.topics, null);
+    assert.equal(body.allowAutoTopicCreation, false);
+    assert.equal(body.includeTopicAuthorizedOperations, false);
   });
 });
 

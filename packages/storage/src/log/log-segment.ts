@@ -6,7 +6,7 @@ import { OffsetIndex } from '../index/offset-index.js';
 import { TimeIndex, type TimestampOffset } from '../index/time-index.js';
 import { TransactionIndex } from '../index/transaction-index.js';
 import type { ProducerStateManager } from '../producer/producer-state-manager.js';
-import { type FsyncFn, readFully, readFullySync, writeFullySync } from '../util/file-ops.js';
+import { type FsyncFn, readAt, readFully, readFullySync, writeFullySync } from '../util/file-ops.js';
 import { logFile, offsetIndexFile, timeIndexFile, transactionIndexFile } from '../util/log-file-utils.js';
 import { type Logger, noopLogger } from '../util/logger.js';
 import { type ScannedBatch, scanBatches, scanBatchesSync } from './batch-scanner.js';
@@ -359,6 +359,7 @@ export class LogSegment {
     maxSize: number,
     maxOffset: number,
     minOneMessage: boolean,
+    allocate?: (size: number) => Buffer,
   ): Promise<SegmentReadResult | undefined> {
     if (this.isClosed) return undefined;
     const start = this.translateOffset(startOffset, this.lookupPosition(startOffset));
@@ -372,7 +373,10 @@ export class LogSegment {
     this.retain();
     let data: Buffer;
     try {
-      data = await readFully(this.fd, length, start.position);
+      data =
+        allocate === undefined
+          ? await readFully(this.fd, length, start.position)
+          : await this.readInto(allocate(length), start.position);
     } finally {
       this.release();
     }
@@ -388,6 +392,17 @@ export class LogSegment {
       pos += size;
     }
     return { records: data.subarray(0, pos), firstOffset: start.baseOffset, position: start.position };
+  }
+
+  /** Fills `buf` from `position` (fewer bytes only at the end of the file); returns the filled part. */
+  private async readInto(buf: Buffer, position: number): Promise<Buffer> {
+    let done = 0;
+    while (done < buf.length) {
+      const n = await readAt(this.fd, buf, done, buf.length - done, position + done);
+      if (n === 0) return buf.subarray(0, done);
+      done += n;
+    }
+    return buf;
   }
 
   /** The offset after the last batch (the segment's end), baseOffset if empty. Reads headers. */

@@ -69,6 +69,11 @@ export interface ReadOptions {
   readonly maxOffset?: number;
   /** Return the first batch even if it is larger than maxBytes. */
   readonly minOneMessage?: boolean;
+  /**
+   * Allocates the buffer the batches are read into (a broker passes its buffer pool); the
+   * returned records are a view of it. Default: a fresh buffer.
+   */
+  readonly allocate?: (size: number) => Buffer;
 }
 
 export interface FetchDataInfo {
@@ -554,7 +559,13 @@ export class Log {
       const segment = segments[i] as LogSegment;
       if (segment.baseOffset >= maxOffset) break;
       if (segment.isClosed) continue;
-      const result = await segment.read(startOffset, opts.maxBytes, maxOffset, opts.minOneMessage ?? false);
+      const result = await segment.read(
+        startOffset,
+        opts.maxBytes,
+        maxOffset,
+        opts.minOneMessage ?? false,
+        opts.allocate,
+      );
       if (result === undefined) continue;
       return {
         fetchOffset: startOffset,
