@@ -76,7 +76,7 @@ export class RequestDispatcher implements FrameHandler {
       apiVersion: version,
       correlationId: header.correlationId,
       clientId: header.clientId,
-      clientHost: `/${connection.clientHost.replace(/^::ffff:/, '')}`,
+      clientHost: clientHostOf(connection),
       listenerName: connection.listenerName,
       receivedAtMs,
       services: this.services,
@@ -107,6 +107,17 @@ export class RequestDispatcher implements FrameHandler {
     if (code === ErrorCode.NONE || !carriesTopLevelErrorCode(api, ctx.apiVersion)) return 'close';
     return encodeResponse(api, ctx.apiVersion, ctx.correlationId, { errorCode: code });
   }
+}
+
+/** Kafka's form of the client address ("/127.0.0.1"), computed once per connection. */
+const clientHosts = new WeakMap<ConnectionInfo, string>();
+function clientHostOf(connection: ConnectionInfo): string {
+  let host = clientHosts.get(connection);
+  if (host === undefined) {
+    host = `/${connection.clientHost.replace(/^::ffff:/, '')}`;
+    clientHosts.set(connection, host);
+  }
+  return host;
 }
 
 /**

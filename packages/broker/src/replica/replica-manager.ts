@@ -159,7 +159,9 @@ export class ReplicaManager {
           throw new KafkaError(ErrorCode.INVALID_RECORD, 'Produce request has no record batch for a partition');
         }
         if (origin === 'client') requireExactlyOneBatch(records);
-        const info = partition.appendRecordsToLeader(records, origin, requiredAcks, minInSyncReplicas(entry.topic));
+        // min.insync.replicas matters only for acks=all; resolving it takes a config lookup.
+        const minIsr = requiredAcks === -1 ? minInSyncReplicas(entry.topic) : 1;
+        const info = partition.appendRecordsToLeader(records, origin, requiredAcks, minIsr);
         results.push({
           errorCode: ErrorCode.NONE,
           errorMessage: null,
