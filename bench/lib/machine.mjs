@@ -73,27 +73,38 @@ async function nodeSocketPair(seconds) {
 }
 
 /**
- * Sequential writes of 1 MiB blocks: the page-cache rate (write only) and the durable rate
- * (the same writes followed by fdatasync, counted until the sync returns).
+ * Sequential writes of 1 MiB blocks to a new file in the data dir's file system:
+ * - cold: after `settleMs` without large frees, the page cache grows into memory the VM has not
+ *   touched recently. On a VM whose balloon reports free pages to the host (this one), every new
+ *   page then costs a fault into the hypervisor: a broker writing new data pays this.
+ * - warm: the same again right after deleting the first file, so the pages just freed are reused.
+ * - durable: the warm writes followed by fdatasync, counted until the sync returns.
  */
-export function diskWrite(dir, totalBytes) {
-  const path = join(dir, 'disk-probe.bin');
+export async function diskWrite(dir, totalBytes, settleMs) {
+  await new Promise((r) => setTimeout(r, settleMs));
   const block = Buffer.alloc(1 << 20, 0x5a);
-  const fd = fs.openSync(path, 'w');
-  try {
-    const t0 = process.hrtime.bigint();
-    for (let written = 0; written < totalBytes; written += block.length) fs.writeSync(fd, block);
-    const t1 = process.hrtime.bigint();
-    fs.fdatasyncSync(fd);
-    const t2 = process.hrtime.bigint();
-    return {
-      pageCacheBytesPerSec: totalBytes / (Number(t1 - t0) / 1e9),
-      durableBytesPerSec: totalBytes / (Number(t2 - t0) / 1e9),
-    };
-  } finally {
-    fs.closeSync(fd);
-    fs.rmSync(path, { force: true });
-  }
+  const pass = (name, sync) => {
+    const path = join(dir, name);
+    const fd = fs.openSync(path, 'w');
+    try {
+      const t0 = process.hrtime.bigint();
+      for (let written = 0; written < totalBytes; written += block.length) fs.writeSync(fd, block);
+      const t1 = process.hrtime.bigint();
+      if (sync) fs.fdatasyncSync(fd);
+      const t2 = process.hrtime.bigint();
+      return { write: totalBytes / (Number(t1 - t0) / 1e9), durable: totalBytes / (Number(t2 - t0) / 1e9) };
+    } finally {
+      fs.closeSync(fd);
+      fs.rmSync(path, { force: true });
+    }
+  };
+  const cold = pass('disk-probe-cold.bin', false);
+  const warm = pass('disk-probe-warm.bin', true);
+  return {
+    pageCacheColdBytesPerSec: cold.write,
+    pageCacheBytesPerSec: warm.write,
+    durableBytesPerSec: warm.durable,
+  };
 }
 
 /** fdatasync latency after appending `blockBytes` (µs), as a log does for each group commit. */

@@ -103,11 +103,12 @@ export async function consume(perf, target, o) {
 }
 
 /** End-to-end latencies (µs) written by a consumer run with -l -A. */
-export function latencyPercentiles(file) {
+export function latencyPercentiles(file, skip = 0) {
   if (!existsSync(file)) return undefined;
   const us = readFileSync(file, 'utf8')
     .split('\n')
     .filter((l) => l !== '')
+    .slice(skip)
     .map(Number)
     .sort((a, b) => a - b);
   if (us.length === 0) return undefined;
@@ -146,6 +147,8 @@ function readStats(file) {
     }
   }
   rmSync(file, { force: true });
+  // No window with traffic (a run shorter than the statistics interval): no figure.
+  if (rttP99Us === 0) return { ackP50Ms: Number.NaN, ackP99Ms: Number.NaN, produceRequests };
   return { ackP50Ms: rttP50Us / 1000, ackP99Ms: rttP99Us / 1000, produceRequests };
 }
 
