@@ -9,6 +9,7 @@
  *   node bench/run.mjs --only=produce-1KiB-acks1,consume-1KiB --runs=1
  *   node bench/run.mjs --profile        # also --cpu-prof the broker, one profile per scenario
  *   node bench/run.mjs --update-readme  # write the summary into bench/README.md
+ *   node bench/run.mjs --broker=/other/checkout/packages/broker/dist/src/main.js   # before/after
  *
  * Results: bench/results/<time>.md and .json (ignored). Tools are built into bench/.cache/.
  */
@@ -28,7 +29,6 @@ const benchDir = dirname(fileURLToPath(import.meta.url));
 const repoDir = dirname(benchDir);
 const cacheDir = join(benchDir, '.cache');
 const resultsDir = join(benchDir, 'results');
-const brokerMain = join(repoDir, 'packages', 'broker', 'dist', 'src', 'main.js');
 
 const args = new Map(
   process.argv.slice(2).map((a) => {
@@ -41,6 +41,8 @@ const runs = Number(args.get('runs') ?? (smoke ? 1 : 3));
 const only = args.has('only') ? new Set(args.get('only').split(',')) : undefined;
 const profile = args.has('profile');
 const dataRoot = args.get('data-dir') ?? join(cacheDir, 'data');
+/** The broker to measure: this checkout's build, or another's (`--broker=path/to/main.js`, for before/after runs). */
+const brokerMain = args.get('broker') ?? join(repoDir, 'packages', 'broker', 'dist', 'src', 'main.js');
 
 const log = (msg) => process.stdout.write(`${msg}\n`);
 
@@ -134,6 +136,14 @@ const SCENARIOS = [
     count: n(250000, 5000),
   },
   {
+    id: 'e2e-latency-1KiB-10k',
+    title: 'End-to-end latency, 1 KiB at 10k msg/s, acks=1 (context: a lighter load)',
+    kind: 'e2e',
+    size: KiB,
+    rate: n(10000, 2000),
+    count: n(50000, 2000),
+  },
+  {
     id: 'produce-1KiB-100partitions',
     title: 'Produce 1 KiB, acks=1, 100 partitions',
     kind: 'produce',
@@ -201,7 +211,7 @@ async function main() {
   }
   machine.loadAfter = load();
 
-  const report = { started: started.toISOString(), smoke, runs, machine, limits, results };
+  const report = { started: started.toISOString(), smoke, runs, broker: brokerMain, machine, limits, results };
   const markdown = renderMarkdown(report);
   const base = join(resultsDir, stamp);
   writeFileSync(`${base}.json`, `${JSON.stringify(report, null, 2)}\n`);
@@ -277,7 +287,7 @@ function produceOptions(s, topic) {
 }
 
 async function runProduce(s, tools) {
-  const keys = ['recordsPerSec', 'bytesPerSec', 'ackP50Ms', 'ackP99Ms'];
+  const keys = ['recordsPerSec', 'bytesPerSec', 'ackP50Ms', 'ackP99Ms', 'ackP99WorstMs'];
   const variants = [{ name: '', extra: [] }];
   // A saturating producer queues up to 100 000 records, so its acks wait behind the queue; the
   // ack latency of the broker itself shows with one request in flight.

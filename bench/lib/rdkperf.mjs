@@ -122,14 +122,15 @@ export function latencyPercentiles(file, skip = 0) {
 }
 
 /**
- * librdkafka's statistics (one JSON object per interval): for the broker that handled the most
- * requests, the worst p99 and p50 of the request round-trip time over the intervals with traffic
- * (for a producer: the ack latency), and the Produce requests sent.
+ * librdkafka's statistics (one JSON object per 0.5 s interval, each with a histogram of the
+ * request round trips of that interval): for the broker that handled the most requests, the p50
+ * and p99 of the round-trip time (for a producer: the ack latency) as the median over the
+ * intervals with traffic, the worst interval's p99, and the Produce requests sent.
  */
 function readStats(file) {
   if (!existsSync(file)) return {};
-  let rttP99Us = 0;
-  let rttP50Us = 0;
+  const p50s = [];
+  const p99s = [];
   let produceRequests = 0;
   for (const line of readFileSync(file, 'utf8').split('\n')) {
     if (!line.startsWith('{')) continue;
@@ -139,17 +140,27 @@ function readStats(file) {
     } catch {
       continue;
     }
+    let busiest;
     for (const b of Object.values(json.brokers ?? {})) {
       if (b.nodeid < 0 || b.rtt === undefined || b.rtt.cnt === 0) continue;
-      rttP99Us = Math.max(rttP99Us, b.rtt.p99);
-      rttP50Us = Math.max(rttP50Us, b.rtt.p50);
-      produceRequests = Math.max(produceRequests, b.req?.Produce ?? 0);
+      if (busiest === undefined || b.rtt.cnt > busiest.rtt.cnt) busiest = b;
     }
+    if (busiest === undefined) continue;
+    p50s.push(busiest.rtt.p50);
+    p99s.push(busiest.rtt.p99);
+    produceRequests = Math.max(produceRequests, busiest.req?.Produce ?? 0);
   }
   rmSync(file, { force: true });
-  // No window with traffic (a run shorter than the statistics interval): no figure.
-  if (rttP99Us === 0) return { ackP50Ms: Number.NaN, ackP99Ms: Number.NaN, produceRequests };
-  return { ackP50Ms: rttP50Us / 1000, ackP99Ms: rttP99Us / 1000, produceRequests };
+  const median = (v) => {
+    const s = [...v].sort((a, b) => a - b);
+    return s.length === 0 ? Number.NaN : s[(s.length - 1) >> 1];
+  };
+  return {
+    ackP50Ms: median(p50s) / 1000,
+    ackP99Ms: median(p99s) / 1000,
+    ackP99WorstMs: p99s.length === 0 ? Number.NaN : Math.max(...p99s) / 1000,
+    produceRequests,
+  };
 }
 
 function tail(r) {

@@ -120,7 +120,7 @@ export function renderMarkdown(report) {
   lines.push('');
   lines.push(
     'Ratios to the mock compare medians of the same run. Produce figures count delivered records; MB = 10⁶ bytes of record values. ' +
-      'Ack latency is librdkafka’s request round trip (its `rtt` statistics: worst p99 over 0.5 s windows), which includes queueing behind pipelined requests.',
+      'Ack latency is librdkafka’s request round trip (its `rtt` statistics, one histogram per 0.5 s: the median over the run of each half second’s p50 and p99), which includes queueing behind pipelined requests.',
   );
   lines.push('¹ librdkafka’s mock broker keeps only the last 5 MB of each partition, so it cannot serve these reads.');
   lines.push(
