@@ -187,6 +187,24 @@ describe('broker APIs at exact versions', () => {
     assert.ok(!client.isClosed);
   });
 
+  test('Produce to a compacted topic: keyless records are named in recordErrors (v8+), the batch is rejected', async () => {
+    await createTopic('compacted-keys', 1, { 'cleanup.policy': 'compact' });
+    const keys = ['a', null, 'b', null];
+    const batch = buildRecordBatch({
+      records: keys.map((k) => ({ key: k === null ? null : Buffer.from(k), value: Buffer.from('v') })),
+    });
+    const res = await produce('compacted-keys', batch, 8);
+    assert.equal(res.errorCode, ErrorCode.INVALID_RECORD);
+    assert.deepEqual(
+      res.recordErrors.map((e: Body) => e.batchIndex),
+      [1, 3],
+    );
+    assert.match(res.recordErrors[0].batchIndexErrorMessage, /without key/);
+    assert.match(res.errorMessage, /2 record errors/);
+    const keyed = buildRecordBatch({ records: [{ key: Buffer.from('k'), value: Buffer.from('v') }] });
+    assert.equal((await produce('compacted-keys', keyed, 8)).baseOffset, 0n, 'nothing of the rejected batch was kept');
+  });
+
   test('ListOffsets: earliest, latest, by timestamp, max timestamp; DeleteRecords moves the start', async () => {
     await createTopic('times');
     const t0 = Date.now() - 60000;

@@ -12,6 +12,7 @@ export * from './log/log.js';
 export * from './log/log-config.js';
 export * from './log/log-manager.js';
 export { LogSegment } from './log/log-segment.js';
+export * from './log/record-validation-error.js';
 export type { AppendOrigin, CompletedTxn } from './producer/producer-append-info.js';
 export * from './producer/producer-state-entry.js';
 export * from './producer/producer-state-manager.js';

@@ -58,6 +58,10 @@ export const produceHandler = defineHandler<ProduceRequest, ProduceResponseInput
           logAppendTimeMs: BigInt(r.logAppendTimeMs),
           logStartOffset: BigInt(r.logStartOffset),
           errorMessage: r.errorCode === ErrorCode.NONE ? null : r.errorMessage,
+          recordErrors: (r.recordErrors ?? []).map((e) => ({
+            batchIndex: e.batchIndex,
+            batchIndexErrorMessage: e.message,
+          })),
         };
       }),
     }));

@@ -1,5 +1,12 @@
 import { ErrorCode, KafkaError, readBatchHeader } from '@samsa/protocol';
-import type { AppendOrigin, Log, LogConfig, LogManager } from '@samsa/storage';
+import {
+  type AppendOrigin,
+  type Log,
+  type LogConfig,
+  type LogManager,
+  type RecordError,
+  RecordValidationError,
+} from '@samsa/storage';
 import type { Logger } from '../logger.js';
 import { isInternalTopic, type PartitionRegistration } from '../metadata/cluster-image.js';
 import { dataBufferPool } from '../network/buffer-pool.js';
@@ -18,6 +25,8 @@ export interface ProducePartitionResult {
   readonly baseOffset: number;
   readonly logAppendTimeMs: number;
   readonly logStartOffset: number;
+  /** The records at fault when a batch was rejected for some of its records (KIP-467). */
+  readonly recordErrors?: readonly RecordError[];
 }
 
 export interface FetchPartitionRequest {
@@ -320,6 +329,7 @@ function errorResult(
     baseOffset: -1,
     logAppendTimeMs: -1,
     logStartOffset,
+    ...(err instanceof RecordValidationError ? { recordErrors: err.recordErrors } : {}),
   };
 }
 

@@ -16,6 +16,7 @@ import { batchRecords } from '../records/batch-records.js';
 import { writeInt64 } from '../util/int64.js';
 import { isCompacted, type LogConfig } from './log-config.js';
 import type { AppendedBatch } from './log-segment.js';
+import { type RecordError, RecordValidationError } from './record-validation-error.js';
 
 export interface ValidateParams {
   readonly config: LogConfig;
@@ -145,11 +146,16 @@ function validateClientBatch(h: RecordBatchHeader): void {
   }
 }
 
-/** Compacted topics reject records without a key ("Compacted topic cannot accept message without key"). */
+/**
+ * Compacted topics reject records without a key. Every such record of the batch is named by its
+ * index, as Kafka's LogValidator does, so that the producer fails only those (KIP-467).
+ */
 function checkKeysPresent(h: RecordBatchHeader, buf: Buffer, pos: number): void {
+  const errors: RecordError[] = [];
+  let batchIndex = 0;
   for (const r of batchRecords(h, buf, pos)) {
-    if (r.key === null) {
-      throw new KafkaError(ErrorCode.INVALID_RECORD, 'compacted topic cannot accept a record without a key');
-    }
+    if (r.key === null) errors.push({ batchIndex, message: 'Compacted topic cannot accept message without key.' });
+    batchIndex++;
   }
+  if (errors.length > 0) throw new RecordValidationError(ErrorCode.INVALID_RECORD, errors);
 }

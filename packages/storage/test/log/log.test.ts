@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { BatchHeader, ErrorCode, KafkaError } from '@samsa/protocol';
+import { RecordValidationError } from '../../src/log/record-validation-error.js';
 import { batchesIn, buildBatch, rmDir, simpleBatch, tmpDir } from '../support/batches.js';
 import { openLog, T0 } from '../support/log-helpers.js';
 
@@ -180,6 +181,28 @@ describe('Log append and read', () => {
     );
     log.appendAsLeader(buildBatch([{ key: 'k', value: 'v', timestamp: T0 }]), 0);
     assert.equal(log.logEndOffset, 1);
+    await log.close();
+  });
+
+  it('names every keyless record of a batch on a compacted topic by its index (KIP-467)', async () => {
+    const { log } = await openLog(dir, { cleanupPolicy: ['compact'] });
+    const keys = ['a', null, 'b', 'c', null];
+    const batch = buildBatch(keys.map((key) => ({ key, value: 'v', timestamp: T0 })));
+    assert.throws(
+      () => log.appendAsLeader(batch, 0),
+      (e) => {
+        assert.ok(e instanceof RecordValidationError);
+        assert.equal(e.errorCode, ErrorCode.INVALID_RECORD);
+        assert.deepEqual(
+          e.recordErrors.map((r) => r.batchIndex),
+          [1, 4],
+        );
+        assert.match(e.recordErrors[0]?.message ?? '', /without key/);
+        assert.match(e.message, /2 record errors/);
+        return true;
+      },
+    );
+    assert.equal(log.logEndOffset, 0, 'nothing of the batch is appended');
     await log.close();
   });
 
