@@ -9,6 +9,7 @@
  *   node bench/run.mjs --only=produce-1KiB-acks1,consume-1KiB --runs=1
  *   node bench/run.mjs --profile        # also --cpu-prof the broker, one profile per scenario
  *   node bench/run.mjs --update-readme  # write the summary into bench/README.md
+ *   node bench/run.mjs --render=bench/results/<time>.json [--update-readme]   # re-render a run
  *   node bench/run.mjs --broker=/other/checkout/packages/broker/dist/src/main.js   # before/after
  *
  * Results: bench/results/<time>.md and .json (ignored). Tools are built into bench/.cache/.
@@ -22,7 +23,7 @@ import { MockCluster, runCommand, SamsaBroker } from './lib/procs.mjs';
 import { summarizeProfile } from './lib/profile-summary.mjs';
 import { consume, latencyPercentiles, produce } from './lib/rdkperf.mjs';
 import { renderMarkdown } from './lib/report.mjs';
-import { spread } from './lib/stats.mjs';
+import { percentile, spread } from './lib/stats.mjs';
 import { commandExists, ensureTools } from './lib/tools.mjs';
 
 const benchDir = dirname(fileURLToPath(import.meta.url));
@@ -158,6 +159,14 @@ const SCENARIOS = [
 ];
 
 async function main() {
+  if (args.has('render')) {
+    // Re-renders the markdown of an earlier run's JSON (e.g. after a change of the table).
+    const report = JSON.parse(readFileSync(args.get('render'), 'utf8'));
+    const markdown = renderMarkdown(report);
+    log(markdown);
+    if (args.has('update-readme')) updateReadme(markdown);
+    return;
+  }
   const started = new Date();
   const stamp = started
     .toISOString()
@@ -314,7 +323,10 @@ async function runProduce(s, tools) {
     out[`samsa${v.name}`] = summarizeRuns(samsa, keys);
     out[`peer${v.name}`] = summarizeRuns(peer, keys);
   }
-  if (s.countFsyncs) out.groupCommit = await countFsyncs(s, tools);
+  if (s.countFsyncs) {
+    out.groupCommit = await countFsyncs(s, tools, []);
+    if (s.oneInFlightRun) out.groupCommitOneInFlight = await countFsyncs(s, tools, ['-X', 'max.in.flight=1']);
+  }
   return out;
 }
 
@@ -335,15 +347,15 @@ async function producePeer(s, tools, i, extra = []) {
  * tracing only fsync/fdatasync (the other syscalls run untraced), so the fsyncs can be counted
  * against the Produce requests acknowledged. Not part of the throughput figures.
  */
-async function countFsyncs(s, tools) {
+async function countFsyncs(s, tools, extra) {
   if (!commandExists('strace')) return { note: 'strace not installed; fsyncs not counted' };
   const traceFile = join(dataRoot, `${s.id}-strace.txt`);
   const broker = await startSamsa(s, 1, {
-    wrap: ['strace', '-f', '--seccomp-bpf', '-e', 'trace=fdatasync,fsync', '-o', traceFile],
+    wrap: ['strace', '-f', '--seccomp-bpf', '-T', '-e', 'trace=fdatasync,fsync', '-o', traceFile],
   });
   let r;
   try {
-    r = await produce(tools.perf, { bootstrap: broker.bootstrap }, produceOptions(s, `${s.id}-strace`));
+    r = await produce(tools.perf, { bootstrap: broker.bootstrap }, { ...produceOptions(s, `${s.id}-strace`), extra });
   } finally {
     // Signal the broker itself, not strace (which would detach and leave the broker running).
     const pid = Number(
@@ -355,18 +367,28 @@ async function countFsyncs(s, tools) {
   }
   const lines = existsSync(traceFile) ? readFileSync(traceFile, 'utf8').split('\n') : [];
   const fsyncs = lines.filter((l) => /\bf(data)?sync\(/.test(l) && !l.includes('resumed>')).length;
+  // -T appends each call's duration (<seconds>) to the line where the call returns.
+  const syncMs = lines
+    .map((l) => /\bf(data)?sync\b.*<([\d.]+)>\s*$/.exec(l))
+    .filter((m) => m !== null)
+    .map((m) => Number(m[2]) * 1000)
+    .sort((a, b) => a - b);
   rmSync(traceFile, { force: true });
   const result = {
     fsyncs,
     produceRequests: r.produceRequests > 0 ? r.produceRequests : Number.NaN,
     records: r.records,
-    requestsPerFsync: fsyncs > 0 ? r.produceRequests / fsyncs : Number.NaN,
+    requestsPerFsync: fsyncs > 0 && r.produceRequests > 0 ? r.produceRequests / fsyncs : Number.NaN,
     recordsPerFsync: fsyncs > 0 ? r.records / fsyncs : Number.NaN,
     bytesPerSecUnderStrace: r.bytesPerSec,
+    fsyncP50Ms: percentile(syncMs, 50),
+    fsyncP99Ms: percentile(syncMs, 99),
+    fsyncMaxMs: syncMs.length > 0 ? syncMs[syncMs.length - 1] : Number.NaN,
   };
   log(
-    `  group commit (under strace): ${fsyncs} fsyncs for ~${r.produceRequests} Produce requests, ` +
-      `${r.records} records: ${result.requestsPerFsync.toFixed(1)} requests and ${Math.round(result.recordsPerFsync)} records per fsync`,
+    `  group commit (under strace${extra.length > 0 ? `, ${extra.join(' ')}` : ''}): ${fsyncs} fsyncs for ~${r.produceRequests} Produce requests, ` +
+      `${r.records} records: ${result.requestsPerFsync.toFixed(1)} requests and ${Math.round(result.recordsPerFsync)} records per fsync; ` +
+      `fsync p50 ${ms(result.fsyncP50Ms)}, p99 ${ms(result.fsyncP99Ms)}, max ${ms(result.fsyncMaxMs)}`,
   );
   return result;
 }

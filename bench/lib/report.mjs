@@ -83,15 +83,19 @@ export function renderMarkdown(report) {
         const o = r.samsaOneInFlight;
         const q = r.peerOneInFlight;
         lines.push(
-          `| ↳ same, one request in flight (\`max.in.flight=1\`) | ${range(o.bytesPerSec, mb)}; ack p50 ${msf(o.ackP50Ms.median)}, p99 ${range(o.ackP99Ms, msf)} | ` +
+          `| ↳ same, one request in flight (\`max.in.flight=1\`) | ${range(o.bytesPerSec, mb)}; ack p50 ${msf(o.ackP50Ms.median)}, p99 ${range(o.ackP99Ms, msf)} (worst half second ${msf(o.ackP99WorstMs?.median)}) | ` +
             `${mb(q.bytesPerSec.median)}; ack p50 ${msf(q.ackP50Ms.median)}, p99 ${msf(q.ackP99Ms.median)} | ${ratio(o.bytesPerSec.median, q.bytesPerSec.median)} | | |`,
         );
       }
-      if (r.groupCommit?.fsyncs !== undefined) {
-        const g = r.groupCommit;
+      for (const [g, how] of [
+        [r.groupCommit, 'saturating producer'],
+        [r.groupCommitOneInFlight, 'one request in flight'],
+      ]) {
+        if (g?.fsyncs === undefined) continue;
         notes.push(
-          `Group commit (${r.title}, one extra run under strace): ${g.fsyncs} fsyncs for ≈${g.produceRequests} Produce requests ` +
-            `and ${g.records} records — ${g.requestsPerFsync.toFixed(1)} requests and ${Math.round(g.recordsPerFsync)} records per fsync.`,
+          `Group commit (${r.title}, ${how}, one extra run under strace): ${g.fsyncs} fsyncs for ≈${g.produceRequests} Produce requests ` +
+            `and ${g.records} records — ${g.requestsPerFsync.toFixed(1)} requests and ${Math.round(g.recordsPerFsync)} records per fsync; ` +
+            `the broker's fdatasync calls took p50 ${msf(g.fsyncP50Ms)}, p99 ${msf(g.fsyncP99Ms)}, max ${msf(g.fsyncMaxMs)}.`,
         );
       }
     } else if (r.kind === 'consume') {
