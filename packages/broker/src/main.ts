@@ -9,7 +9,31 @@ import { ConfigError } from './config/config-def.js';
 import { runBroker } from './run-broker.js';
 
 async function main(): Promise<void> {
-  let broker: Broker;
+  // Signals are handled from the first moment: one that arrives while the broker is still
+  // starting is remembered, and the broker shuts down cleanly as soon as it is up.
+  let broker: Broker | undefined;
+  let stopRequested = false;
+  let signals = 0;
+  const shutdown = (started: Broker) => {
+    started.shutdown().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        process.stderr.write(`ERROR shutdown failed: ${(err as Error).stack ?? String(err)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  const stop = (signal: string) => {
+    signals += 1;
+    if (signals > 1) {
+      process.stderr.write(`received ${signal} again; exiting without a clean shutdown\n`);
+      process.exit(130);
+    }
+    stopRequested = true;
+    if (broker !== undefined) shutdown(broker);
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
   try {
     broker = await runBroker(process.argv.slice(2));
   } catch (err) {
@@ -20,23 +44,7 @@ async function main(): Promise<void> {
     process.stderr.write(`ERROR Fatal error during broker startup: ${(err as Error).stack ?? String(err)}\n`);
     process.exit(1);
   }
-  let signals = 0;
-  const stop = (signal: string) => {
-    signals += 1;
-    if (signals > 1) {
-      process.stderr.write(`received ${signal} again; exiting without a clean shutdown\n`);
-      process.exit(130);
-    }
-    broker.shutdown().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        process.stderr.write(`ERROR shutdown failed: ${(err as Error).stack ?? String(err)}\n`);
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGTERM', () => stop('SIGTERM'));
+  if (stopRequested) shutdown(broker);
 }
 
 void main();
