@@ -326,6 +326,9 @@ export class LogCleaner {
       return undefined;
     }
     cleaned.changeFileSuffixes(CLEANED_FILE_SUFFIX, SWAP_FILE_SUFFIX);
+    // Unlike deleted segments (retireSegmentFiles), replaced ones stay open through the rename: a
+    // read that listed them before the swap must still find their records, which the cleaned
+    // segment now holds under the same offsets. They close once such reads end.
     for (const s of group) s.changeFileSuffixes('', DELETED_FILE_SUFFIX);
     cleaned.changeFileSuffixes(SWAP_FILE_SUFFIX, '');
     cleaned.setLastModified(now);

@@ -72,6 +72,12 @@ export class LogManager {
   private readonly pendingDirDeletes = new Set<Promise<void>>();
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly busy = new Set<string>();
+  /**
+   * One writer per checkpoint file: a CheckpointFile serialises its own writes, and two tasks
+   * (recovery points, log start offsets) fire on the same tick and write the same files; with a
+   * writer each, both wrote `<file>.tmp` at once and the second rename failed with ENOENT.
+   */
+  private readonly checkpointFiles = new Map<string, OffsetCheckpointFile>();
   private topicConfigs: (topic: string) => LogConfig;
   readonly cleaner: LogCleaner;
   private started = false;
@@ -326,13 +332,23 @@ export class LogManager {
       return out;
     };
     await Promise.all([
-      new OffsetCheckpointFile(join(logDir, RECOVERY_POINT_CHECKPOINT_FILE)).write(entries((l) => l.recoveryPoint)),
-      new OffsetCheckpointFile(join(logDir, REPLICATION_OFFSET_CHECKPOINT_FILE)).write(entries((l) => l.highWatermark)),
+      this.checkpointFile(logDir, RECOVERY_POINT_CHECKPOINT_FILE).write(entries((l) => l.recoveryPoint)),
+      this.checkpointFile(logDir, REPLICATION_OFFSET_CHECKPOINT_FILE).write(entries((l) => l.highWatermark)),
       // Kafka records a log start offset only where it is above the first segment's base offset.
-      new OffsetCheckpointFile(join(logDir, LOG_START_OFFSET_CHECKPOINT_FILE)).write(
+      this.checkpointFile(logDir, LOG_START_OFFSET_CHECKPOINT_FILE).write(
         entries((l) => (l.logStartOffset > (l.logSegments()[0]?.baseOffset ?? 0) ? l.logStartOffset : undefined)),
       ),
     ]);
+  }
+
+  private checkpointFile(logDir: string, name: string): OffsetCheckpointFile {
+    const path = join(logDir, name);
+    let file = this.checkpointFiles.get(path);
+    if (file === undefined) {
+      file = new OffsetCheckpointFile(path);
+      this.checkpointFiles.set(path, file);
+    }
+    return file;
   }
 
   /** Flushes and closes every log, writes all checkpoints and the clean shutdown markers. */

@@ -558,7 +558,17 @@ export class Log {
     for (; i < segments.length; i++) {
       const segment = segments[i] as LogSegment;
       if (segment.baseOffset >= maxOffset) break;
-      if (segment.isClosed) continue;
+      if (segment.isClosed) {
+        // Retention removed it while this read waited on an earlier segment: its offsets are
+        // gone, and reading on from a later segment would silently skip them.
+        if (startOffset < this._logStartOffset) {
+          throw new KafkaError(
+            ErrorCode.OFFSET_OUT_OF_RANGE,
+            `offset ${startOffset} is below the log start offset ${this._logStartOffset} of ${this.topic}-${this.partition}`,
+          );
+        }
+        continue;
+      }
       const result = await segment.read(
         startOffset,
         opts.maxBytes,
@@ -714,11 +724,7 @@ export class Log {
     this.segments = this.segments.filter((s) => !set.has(s));
     for (const s of toDelete) {
       this.logger.info(`deleting segment ${s.baseOffset} (${reason})`);
-      try {
-        s.changeFileSuffixes('', DELETED_FILE_SUFFIX);
-      } catch (err) {
-        this.logger.warn(`could not rename segment ${s.baseOffset} for deletion: ${(err as Error).message}`);
-      }
+      retireSegmentFiles(s, this.logger);
     }
     this.scheduleDelete(toDelete.slice());
   }
@@ -779,11 +785,7 @@ export class Log {
     this.ensureOpen();
     const old = this.segments.slice();
     this.segments = [];
-    for (const s of old) {
-      try {
-        s.changeFileSuffixes('', DELETED_FILE_SUFFIX);
-      } catch {}
-    }
+    for (const s of old) retireSegmentFiles(s, this.logger);
     this.scheduleDelete(old);
     this.segments.push(newSegment(this.dir, newOffset, this._config, this.time, this.fsync, this.logger));
     this._logEndOffset = newOffset;
@@ -878,4 +880,20 @@ export function floorIndex(segments: readonly LogSegment[], offset: number): num
     }
   }
   return found;
+}
+
+/**
+ * Closes a segment that left the log, then renames its files to `.deleted` (deleted for good
+ * after file.delete.delay.ms). Files are closed before they are renamed — the rename Kafka on
+ * Windows trips over — unless a read still holds the segment: its descriptor then closes when
+ * that read ends, and the rename happens now anyway, so that a new segment may reuse the name
+ * (after truncation) at once; on POSIX systems an open descriptor follows its file.
+ */
+export function retireSegmentFiles(segment: LogSegment, logger: Logger): void {
+  segment.closeHandlers();
+  try {
+    segment.changeFileSuffixes('', DELETED_FILE_SUFFIX);
+  } catch (err) {
+    logger.warn(`could not rename segment ${segment.baseOffset} for deletion: ${(err as Error).message}`);
+  }
 }

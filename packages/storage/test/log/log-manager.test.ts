@@ -26,6 +26,20 @@ describe('LogManager', () => {
     });
   }
 
+  it('checkpoint writes that overlap (two background tasks on one tick) are serialised per file', async () => {
+    const lm = manager();
+    await lm.startup();
+    const a = await lm.getOrCreateLog('orders', 0);
+    a.appendAsLeader(simpleBatch(2, { timestamp: T0 }), 5);
+    a.updateHighWatermark(2);
+    // Both would write <file>.tmp at once; the second rename used to fail with ENOENT.
+    await Promise.all([lm.writeCheckpoints(), lm.writeCheckpoints(), lm.writeCheckpoints()]);
+    const d = join(a.dir, '..');
+    assert.equal(fs.readFileSync(join(d, 'replication-offset-checkpoint'), 'utf8'), '0\n1\norders 0 2\n');
+    assert.equal(fs.existsSync(join(d, 'replication-offset-checkpoint.tmp')), false);
+    await lm.shutdown();
+  });
+
   it('creates logs across dirs, checkpoints them and reloads after a clean shutdown', async () => {
     const lm = manager();
     await lm.startup();

@@ -42,6 +42,26 @@ describe('Log retention and DeleteRecords', () => {
     await log.close();
   });
 
+  it('closes a deleted segment before renaming its files to .deleted', async () => {
+    const { log, time } = await openLog(dir, { segmentBytes: 500, retentionMs: 1000, fileDeleteDelayMs: 60_000 });
+    for (let i = 0; i < 6; i++) log.appendAsLeader(simpleBatch(1, { valueSize: 150, timestamp: T0 }), 0);
+    log.updateHighWatermark(log.logEndOffset);
+    time.sleep(5000);
+    assert.ok((await log.deleteOldSegments()) > 0);
+    const renamed = fs.readdirSync(dir).filter((n) => n.endsWith('.log.deleted'));
+    assert.ok(renamed.length > 0, 'segments wait as .deleted for file.delete.delay.ms');
+    // No descriptor of this process still points at a renamed file.
+    const open = fs.readdirSync('/proc/self/fd').flatMap((fd) => {
+      try {
+        return [fs.readlinkSync(join('/proc/self/fd', fd))];
+      } catch {
+        return [];
+      }
+    });
+    for (const name of renamed) assert.ok(!open.some((target) => target.endsWith(name)), `${name} is still open`);
+    await log.close();
+  });
+
   it('does not close a segment under an in-flight read', async () => {
     const { log, time } = await openLog(dir, { segmentBytes: 500, retentionMs: 1000 });
     for (let i = 0; i < 6; i++) log.appendAsLeader(simpleBatch(1, { valueSize: 150, timestamp: T0 }), 0);
