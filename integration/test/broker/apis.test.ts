@@ -362,7 +362,7 @@ describe('broker APIs at exact versions', () => {
     assert.equal((await produce('idempotent', batch(4))).baseOffset, 4n);
   });
 
-  test('OffsetForLeaderEpoch, DescribeCluster, DescribeLogDirs', async () => {
+  test('OffsetForLeaderEpoch, DescribeCluster (authorized operations), DescribeLogDirs', async () => {
     await createTopic('epochs');
     await produce(
       'epochs',
@@ -397,6 +397,28 @@ describe('broker APIs at exact versions', () => {
       cluster.brokers.map((b: Body) => [b.brokerId, b.host, b.port]),
       [[0, '127.0.0.1', broker.port]],
     );
+    // Without an authorizer, every operation the resource type supports (librdkafka's 0081):
+    // cluster CREATE, ALTER, DESCRIBE, CLUSTER_ACTION, DESCRIBE_CONFIGS, ALTER_CONFIGS,
+    // IDEMPOTENT_WRITE; topic READ, WRITE, CREATE, DELETE, ALTER, DESCRIBE, *_CONFIGS.
+    const bits = (...ops: number[]) => ops.reduce((f, op) => f | (1 << op), 0);
+    const clusterOps = bits(5, 7, 8, 9, 10, 11, 12);
+    const withOps = await client.send<Body>(DescribeClusterApi, 1, {
+      includeClusterAuthorizedOperations: true,
+      endpointType: 1,
+    });
+    assert.equal(withOps.clusterAuthorizedOperations, clusterOps);
+    const metadata = await client.send<Body>(MetadataApi, 12, {
+      topics: [{ name: 'epochs' }],
+      allowAutoTopicCreation: false,
+      includeTopicAuthorizedOperations: true,
+    });
+    assert.equal(metadata.topics[0].topicAuthorizedOperations, bits(3, 4, 5, 6, 7, 8, 10, 11));
+    const metadataV10 = await client.send<Body>(MetadataApi, 10, {
+      topics: [],
+      allowAutoTopicCreation: false,
+      includeClusterAuthorizedOperations: true,
+    });
+    assert.equal(metadataV10.clusterAuthorizedOperations, clusterOps);
     const dirs = await client.send<Body>(DescribeLogDirsApi, 4, { topics: [{ topic: 'epochs', partitions: [0] }] });
     const topic = dirs.results[0].topics.find((t: Body) => t.name === 'epochs');
     assert.ok(topic.partitions[0].partitionSize > 0n);

@@ -3,11 +3,10 @@
  * v1: endpoint type (1 = brokers, 2 = controllers; Samsa's brokers are also its controller).
  */
 import { ApiKey, type DescribeClusterRequest, type DescribeClusterResponseInput, ErrorCode } from '@samsa/protocol';
+import { ALL_CLUSTER_OPERATIONS, AUTHORIZED_OPERATIONS_OMITTED } from './authorized-operations.js';
 import { defineHandler } from './handler.js';
 
 const BROKERS_ENDPOINT = 1;
-const ALL_CLUSTER_OPERATIONS = 0b1_1111_1000_1100;
-const AUTHORIZED_OPERATIONS_OMITTED = -2147483648;
 
 export const describeClusterHandler = defineHandler<DescribeClusterRequest, DescribeClusterResponseInput>({
   apiKey: ApiKey.DescribeCluster,

@@ -8,13 +8,8 @@
  * An unknown group is described as "Dead" without error (v6 would answer GROUP_ID_NOT_FOUND).
  */
 import { ApiKey, type DescribeGroupsRequest, type DescribeGroupsResponseInput } from '@samsa/protocol';
+import { ALL_GROUP_OPERATIONS } from './authorized-operations.js';
 import { defineHandler } from './handler.js';
-
-/**
- * Without an authorizer every operation a group supports is allowed, which Kafka reports as the
- * bit field of READ (3), DELETE (6) and DESCRIBE (8).
- */
-const ALL_GROUP_OPERATIONS = (1 << 3) | (1 << 6) | (1 << 8);
 
 export const describeGroupsHandler = defineHandler<DescribeGroupsRequest, DescribeGroupsResponseInput>({
   apiKey: ApiKey.DescribeGroups,

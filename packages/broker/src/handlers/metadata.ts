@@ -19,13 +19,12 @@ import {
 } from '@samsa/protocol';
 import type { BrokerServices } from '../broker-services.js';
 import { isInternalTopic, type TopicRegistration } from '../metadata/cluster-image.js';
+import {
+  ALL_CLUSTER_OPERATIONS,
+  ALL_TOPIC_OPERATIONS,
+  AUTHORIZED_OPERATIONS_OMITTED,
+} from './authorized-operations.js';
 import { defineHandler } from './handler.js';
-
-/** Kafka's "authorized operations not requested" marker. */
-const AUTHORIZED_OPERATIONS_OMITTED = -2147483648;
-/** Without an authorizer every operation is allowed: READ..DESCRIBE_CONFIGS..ALTER_CONFIGS bits. */
-const ALL_TOPIC_OPERATIONS = 0b0000_1101_1111_1000;
-const ALL_CLUSTER_OPERATIONS = 0b1_1111_1000_1100;
 
 export const metadataHandler = defineHandler<MetadataRequest, MetadataResponseInput>({
   apiKey: ApiKey.Metadata,
