@@ -1,0 +1,241 @@
+#!/usr/bin/env node
+// librdkafka's own test suite against Samsa (`npm run test:compat`). See compat/README.md.
+//
+//   node compat/run.mjs [--jobs N] [--timeout SEC] [--tests 0001,0045] [--ci] [--quick] [--retries N]
+//
+// Obtains and builds librdkafka 2.15.1 and its test runner (cached in compat/.cache), starts a
+// Samsa broker per scenario on free loopback ports, runs every broker test number in its own
+// test-runner process (N at a time), writes compat/results/, and compares each test's outcome
+// with compat/expectations.tsv. Exits non-zero when a test expected to pass did not.
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { BrokerProcess } from '@samsa/testkit';
+import { compare, loadExpectations } from './lib/expectations.mjs';
+import { brokerTests, ensureBuild, ensureBuildPackages, ensureSource, LIBRDKAFKA_VERSION } from './lib/librdkafka.mjs';
+import { writeReports } from './lib/report.mjs';
+import { runUnit } from './lib/run-unit.mjs';
+
+/**
+ * The Kafka version Samsa claims, for the suite's version gates. Samsa's API ranges are Kafka's
+ * 3.9/4.0 specs, and it behaves as 4.0 where the two differ: it stores only message format v2
+ * (Produce v0-2 are advertised but answered UNSUPPORTED_VERSION, as Kafka 4.0 does), serves Fetch
+ * from v4, and runs in KRaft-style mode without ZooKeeper. With 3.9 the suite would exercise
+ * message formats v0/v1 (api.version.request=false, MsgVersion 1) that Kafka 4.0 removed.
+ */
+export const KAFKA_VERSION = '4.0.0';
+
+/** Broker settings per test scenario (tests/scenarios/*.json of the suite, one broker each). */
+const SCENARIOS = {
+  default: { 'auto.create.topics.enable': true },
+  noautocreate: { 'auto.create.topics.enable': false },
+};
+const BROKER_PROPERTIES = {
+  'num.partitions': 4,
+  'default.replication.factor': 1,
+  'offsets.topic.replication.factor': 1,
+  'transaction.state.log.replication.factor': 1,
+  'transaction.state.log.min.isr': 1,
+  // Kafka's default, which the suite's brokers (trivup) keep: tests count rebalances and assume
+  // that consumers subscribing together land in one (0113, 0102, 0089 fail with 0).
+  'group.initial.rebalance.delay.ms': 3000,
+  'delete.topic.enable': true,
+  // 0077_compaction asks for segment.ms=500 and min.cleanable.dirty.ratio=0.01 on its topic and
+  // then waits for the cleaner; Kafka's cleaner backs off 15 s when idle.
+  'log.cleaner.backoff.ms': 1000,
+};
+
+const here = dirname(fileURLToPath(import.meta.url));
+const { values: opts } = parseArgs({
+  options: {
+    jobs: { type: 'string', default: '2' },
+    timeout: { type: 'string', default: '900' },
+    tests: { type: 'string' },
+    ci: { type: 'boolean', default: false },
+    quick: { type: 'boolean', default: false },
+    retries: { type: 'string', default: '1' },
+  },
+});
+const jobs = Math.max(1, Number(opts.jobs));
+const cacheDir = process.env.SAMSA_COMPAT_CACHE ?? join(here, '.cache');
+const resultsDir = join(here, 'results');
+const expectationsPath = join(here, 'expectations.tsv');
+
+function say(message) {
+  process.stdout.write(`${message}\n`);
+}
+
+ensureBuildPackages();
+const srcDir = ensureSource(cacheDir);
+const runner = ensureBuild(srcDir, jobs);
+const expectations = loadExpectations(expectationsPath);
+
+const all = brokerTests(srcDir);
+const unlisted = all.filter((t) => !expectations.has(t.name)).map((t) => t.name);
+const unknown = [...expectations.values()].filter((e) => !all.some((t) => t.name === e.base));
+if (unlisted.length > 0 || unknown.length > 0) {
+  say(`expectations.tsv is out of date with librdkafka ${LIBRDKAFKA_VERSION}'s test list:`);
+  for (const n of unlisted) say(`  missing: ${n}`);
+  for (const e of unknown) say(`  not a broker test: ${e.base}`);
+  process.exit(2);
+}
+
+let selected = [...expectations.keys()];
+if (opts.tests !== undefined) {
+  const wanted = opts.tests.split(',').map((s) => s.trim());
+  selected = selected.filter((name) => wanted.some((w) => name.startsWith(w)));
+} else if (opts.ci) {
+  selected = selected.filter((name) => expectations.get(name)?.ci);
+}
+
+// One unit per (test number, scenario, sub-test filter): the runner selects tests by number, a
+// scenario needs its own broker, and tests of other scenarios are skipped silently. A unit
+// reports its tests under their names in expectations.tsv (name[SUBTESTS] for filtered runs).
+const units = [];
+for (const name of selected) {
+  const e = expectations.get(name);
+  const t = all.find((x) => x.name === e?.base);
+  if (e === undefined || t === undefined) continue;
+  const scenario = Object.keys(SCENARIOS).find((s) => t.scenarios.includes(s));
+  if (scenario === undefined) continue;
+  let unit = units.find((u) => u.number === t.number && u.scenario === scenario && u.subtests === e.subtests);
+  if (unit === undefined) {
+    unit = { number: t.number, scenario, subtests: e.subtests, tests: [], names: new Map(), secs: 0 };
+    units.push(unit);
+  }
+  unit.tests.push(t);
+  unit.names.set(t.name, name);
+  unit.secs += e.secs;
+}
+// Longest first, so that the long tests do not end the run alone.
+units.sort((a, b) => b.secs - a.secs);
+
+rmSync(resultsDir, { recursive: true, force: true });
+mkdirSync(join(resultsDir, 'logs'), { recursive: true });
+
+/** One broker per scenario; restarted (and reported) if a test brings it down. */
+const brokers = new Map();
+const brokerCrashes = [];
+async function brokerFor(scenario) {
+  const current = brokers.get(scenario);
+  if (current !== undefined && current.child.exitCode === null && current.child.signalCode === null) return current;
+  if (current !== undefined) {
+    brokerCrashes.push(scenario);
+    writeFileSync(join(resultsDir, `broker-${scenario}-crash-${brokerCrashes.length}.log`), current.logs);
+  }
+  const broker = await BrokerProcess.start({ properties: { ...BROKER_PROPERTIES, ...SCENARIOS[scenario] } });
+  brokers.set(scenario, broker);
+  writeFileSync(join(resultsDir, `test-${scenario}.conf`), `bootstrap.servers=${broker.bootstrap}\n`);
+  return broker;
+}
+
+async function stopBrokers() {
+  for (const [scenario, broker] of brokers) {
+    writeFileSync(join(resultsDir, `broker-${scenario}.log`), broker.logs);
+    await broker.close();
+  }
+  brokers.clear();
+}
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    stopBrokers().finally(() => process.exit(130));
+  });
+}
+
+const baseEnv = {
+  ...process.env,
+  TEST_KAFKA_VERSION: KAFKA_VERSION,
+  // kafka-topics.sh for the tests that call it (KAFKA_PATH/bin/kafka-topics.sh).
+  KAFKA_PATH: here,
+  // The runner is more forgiving of timing on CI; this machine runs a broker and tests on 2 cores.
+  CI: 'true',
+};
+
+async function run(unit, attempt) {
+  const broker = await brokerFor(unit.scenario);
+  const tag = `${unit.number}${unit.scenario === 'default' ? '' : `-${unit.scenario}`}${
+    unit.subtests === undefined ? '' : `[${unit.subtests}]`
+  }`;
+  const outcome = await runUnit(unit, {
+    runner,
+    cwd: join(srcDir, 'tests'),
+    env: {
+      ...baseEnv,
+      RDKAFKA_TEST_CONF: join(resultsDir, `test-${unit.scenario}.conf`),
+      BROKERS: broker.bootstrap,
+      ...(unit.subtests === undefined ? {} : { SUBTESTS: unit.subtests }),
+      // The librdkafka just built, not a system one (Debian's kcat brings librdkafka 2.0).
+      LD_LIBRARY_PATH: [join(srcDir, 'src'), join(srcDir, 'src-cpp'), process.env.LD_LIBRARY_PATH]
+        .filter((p) => p)
+        .join(':'),
+    },
+    timeoutSec: Number(opts.timeout),
+    logPath: join(resultsDir, 'logs', `${tag}${attempt > 0 ? `.retry${attempt}` : ''}.log`),
+    quick: opts.quick,
+  });
+  // Results under the names of expectations.tsv; tests of the number not selected are dropped.
+  const results = new Map();
+  for (const [name, r] of outcome.results) {
+    const listed = unit.names.get(name);
+    if (listed !== undefined) results.set(listed, r);
+  }
+  return { tag, ...outcome, results };
+}
+
+const results = new Map();
+const started = Date.now();
+say(
+  `::: librdkafka ${LIBRDKAFKA_VERSION} suite against Samsa (TEST_KAFKA_VERSION=${KAFKA_VERSION}): ` +
+    `${selected.length} tests in ${units.length} processes, ${jobs} at a time${opts.ci ? ' (CI subset)' : ''}`,
+);
+try {
+  const queue = [...units];
+  const worker = async () => {
+    for (let unit = queue.shift(); unit !== undefined; unit = queue.shift()) {
+      const o = await run(unit, 0);
+      for (const [name, r] of o.results) results.set(name, { ...r, attempts: 1 });
+      const states = [...o.results.values()].map((r) => r.state[0]).join('');
+      say(`  ${o.tag.padEnd(18)} ${states.padEnd(6)} ${o.seconds.toFixed(1).padStart(6)} s  (${o.exit})`);
+    }
+  };
+  await Promise.all(Array.from({ length: jobs }, worker));
+
+  // Tests expected to pass that failed get another try, one at a time on a quieter machine;
+  // a pass on retry is reported as flaky.
+  for (let attempt = 1; attempt <= Number(opts.retries); attempt++) {
+    const retry = units.filter((u) =>
+      [...u.names.values()].some(
+        (name) => results.get(name)?.state === 'FAILED' && expectations.get(name)?.expected === 'PASSED',
+      ),
+    );
+    for (const unit of retry) {
+      const o = await run(unit, attempt);
+      for (const [name, r] of o.results) {
+        const before = results.get(name);
+        if (before?.state === 'FAILED' && r.state === 'PASSED') {
+          results.set(name, { ...r, attempts: attempt + 1, flaky: before.reason });
+        } else if (before?.state === 'FAILED') {
+          results.set(name, { ...before, attempts: attempt + 1 });
+        }
+      }
+      say(`  ${o.tag.padEnd(18)} retry ${attempt}: ${o.seconds.toFixed(1)} s (${o.exit})`);
+    }
+  }
+} finally {
+  await stopBrokers();
+}
+
+const seconds = (Date.now() - started) / 1000;
+const verdict = compare(results, expectations);
+const summary = writeReports(resultsDir, {
+  results,
+  expectations,
+  verdict,
+  seconds,
+  total: all.length,
+  kafkaVersion: KAFKA_VERSION,
+  brokerCrashes,
+});
+say(summary);
+process.exitCode = verdict.regressions.length > 0 || brokerCrashes.length > 0 ? 1 : 0;
