@@ -114,24 +114,37 @@ units.sort((a, b) => b.secs - a.secs);
 rmSync(resultsDir, { recursive: true, force: true });
 mkdirSync(join(resultsDir, 'logs'), { recursive: true });
 
-/** One broker per scenario; restarted (and reported) if a test brings it down. */
+/**
+ * One broker per scenario, started on first use; restarted (and reported) if a test brings it
+ * down. The map holds promises: workers asking at the same moment share one start.
+ */
 const brokers = new Map();
 const brokerCrashes = [];
 async function brokerFor(scenario) {
-  const current = brokers.get(scenario);
-  if (current !== undefined && current.child.exitCode === null && current.child.signalCode === null) return current;
-  if (current !== undefined) {
-    brokerCrashes.push(scenario);
-    writeFileSync(join(resultsDir, `broker-${scenario}-crash-${brokerCrashes.length}.log`), current.logs);
+  const pending = brokers.get(scenario);
+  if (pending !== undefined) {
+    const current = await pending;
+    if (current.child.exitCode === null && current.child.signalCode === null) return current;
+    if (brokers.get(scenario) === pending) {
+      brokerCrashes.push(scenario);
+      writeFileSync(join(resultsDir, `broker-${scenario}-crash-${brokerCrashes.length}.log`), current.logs);
+      brokers.delete(scenario);
+    }
+    return brokerFor(scenario);
   }
-  const broker = await BrokerProcess.start({ properties: { ...BROKER_PROPERTIES, ...SCENARIOS[scenario] } });
-  brokers.set(scenario, broker);
-  writeFileSync(join(resultsDir, `test-${scenario}.conf`), `bootstrap.servers=${broker.bootstrap}\n`);
-  return broker;
+  const starting = BrokerProcess.start({ properties: { ...BROKER_PROPERTIES, ...SCENARIOS[scenario] } }).then(
+    (broker) => {
+      writeFileSync(join(resultsDir, `test-${scenario}.conf`), `bootstrap.servers=${broker.bootstrap}\n`);
+      return broker;
+    },
+  );
+  brokers.set(scenario, starting);
+  return starting;
 }
 
 async function stopBrokers() {
-  for (const [scenario, broker] of brokers) {
+  for (const [scenario, pending] of brokers) {
+    const broker = await pending;
     writeFileSync(join(resultsDir, `broker-${scenario}.log`), broker.logs);
     await broker.close();
   }
