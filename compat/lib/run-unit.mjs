@@ -91,5 +91,12 @@ function parseOutput(unit, text, exit, seconds) {
       results.set(t.name, { state: 'FAILED', seconds: 0, reason: `not run: the process ended first (${exit})` });
     }
   }
+  // A SUBTESTS filter that matches no sub-test would pass vacuously.
+  if (unit.subtests !== undefined && !/: PASS \(/.test(text)) {
+    for (const r of results.values()) {
+      if (r.state === 'PASSED')
+        Object.assign(r, { state: 'FAILED', reason: `SUBTESTS=${unit.subtests} ran no sub-test` });
+    }
+  }
   return results;
 }
