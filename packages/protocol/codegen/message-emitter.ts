@@ -123,7 +123,14 @@ export class MessageEmitter {
         const inner = field.fields ?? common.get(structName)?.fields;
         if (inner === undefined) throw new Error(`${spec.name}.${field.name}: unknown struct ${structName}`);
         visit(structName, inner, fieldVersions);
-        if (field.tag !== undefined) this.defaultCheckNeeded.add(structName);
+        // Tagged struct fields are written only when non-default; a request's struct field that
+        // some versions lack is refused there when non-default (see absentCheck).
+        const absentSomewhere =
+          spec.kind === 'request' &&
+          !field.type.startsWith('[]') &&
+          field.ignorable !== true &&
+          fieldVersions.min > versions.min;
+        if (field.tag !== undefined || absentSomewhere) this.defaultCheckNeeded.add(structName);
       }
     };
     visit(spec.name, spec.fields, valid);
@@ -537,10 +544,16 @@ export class MessageEmitter {
           : [`const ${name} = ${this.valueOf(field)};`, ...this.writeValue(field, within, name)];
       // A non-default value in a version without the field cannot be expressed (Kafka's
       // UnsupportedVersionException), unless the field is ignorable.
-      const absent = field.tag === undefined ? this.absentCheck(s, field) : [];
-      if (tri.kind === 'always') lines.push(...body.map((l) => `  ${l}`));
+      const absent = this.absentCheck(s, field);
+      if (field.tag !== undefined) {
+        // A tagged field is absent (neither tagged nor regular) before its first version.
+        lines.push(...this.wrap(tri, body, '  '));
+        if (absent.length > 0 && versions.min > s.versions.min) {
+          lines.push(...this.wrap(this.cond({ min: s.versions.min, max: versions.min - 1 }, s.versions), absent, '  '));
+        }
+      } else if (tri.kind === 'always') lines.push(...body.map((l) => `  ${l}`));
       else if (tri.kind === 'when') lines.push(...this.wrap(tri, body, '  ', absent));
-      else if (this.taggedRange(s, field) === undefined) lines.push(...absent.map((l) => `  ${l}`));
+      else lines.push(...absent.map((l) => `  ${l}`));
     }
     const section = this.taggedSectionTri(s);
     if (section.kind !== 'never') {
@@ -594,7 +607,6 @@ export class MessageEmitter {
   private absentCheck(s: StructModel, field: FieldSpec): string[] {
     if (field.ignorable === true || this.spec.kind === 'response') return [];
     const name = camel(field.name);
-    if (!field.type.startsWith('[]') && !PRIMITIVES.has(field.type)) return [];
     const value = `m.${name}`;
     const nonDefault = this.nonDefaultExpr(field, value);
     if (nonDefault === undefined) return [];

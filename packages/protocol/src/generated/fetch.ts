@@ -223,6 +223,9 @@ function writeFetchRequest(w: Writer, m: FetchRequestInput, v: number): void {
   } else {
     if (m.replicaId !== undefined && m.replicaId !== -1) throw new UnsupportedVersionError(`FetchRequest.replicaId cannot be written at version ${v}`);
   }
+  if (v <= 14) {
+    if (m.replicaState !== undefined && !isDefaultFetchRequestReplicaState(m.replicaState)) throw new UnsupportedVersionError(`FetchRequest.replicaState cannot be written at version ${v}`);
+  }
   const maxWaitMs = m.maxWaitMs ?? 0;
   w.writeInt32(maxWaitMs);
   const minBytes = m.minBytes ?? 0;

@@ -2,7 +2,7 @@
 // packages/protocol/src/schema/. Change the table and run `npm run generate`.
 /* eslint-disable */
 import type { MessageCodec, RawTaggedField } from '../codec.js';
-import { ProtocolDecodeError } from '../errors/kafka-error.js';
+import { ProtocolDecodeError, UnsupportedVersionError } from '../errors/kafka-error.js';
 import { readArray, readNullableArray, writeRawTaggedField } from '../generated-support.js';
 import type { Reader } from '../primitives/reader.js';
 import { sizeOfCompactString, sizeOfString, sizeOfUVarint } from '../primitives/sizes.js';
@@ -126,6 +126,12 @@ function writeTransactionLogValue(w: Writer, m: TransactionLogValueInput, v: num
   const flexible = v === 1;
   const producerId = m.producerId ?? 0n;
   w.writeInt64(producerId);
+  if (v === 0) {
+    if (m.previousProducerId !== undefined && m.previousProducerId !== -1n) throw new UnsupportedVersionError(`TransactionLogValue.previousProducerId cannot be written at version ${v}`);
+  }
+  if (v === 0) {
+    if (m.nextProducerId !== undefined && m.nextProducerId !== -1n) throw new UnsupportedVersionError(`TransactionLogValue.nextProducerId cannot be written at version ${v}`);
+  }
   const producerEpoch = m.producerEpoch ?? 0;
   w.writeInt16(producerEpoch);
   const transactionTimeoutMs = m.transactionTimeoutMs ?? 0;
@@ -150,6 +156,9 @@ function writeTransactionLogValue(w: Writer, m: TransactionLogValueInput, v: num
   w.writeInt64(transactionLastUpdateTimestampMs);
   const transactionStartTimestampMs = m.transactionStartTimestampMs ?? 0n;
   w.writeInt64(transactionStartTimestampMs);
+  if (v === 0) {
+    if (m.clientTransactionVersion !== undefined && m.clientTransactionVersion !== 0) throw new UnsupportedVersionError(`TransactionLogValue.clientTransactionVersion cannot be written at version ${v}`);
+  }
   if (flexible) {
     const unknown = m._unknownTaggedFields;
     let taggedCount = unknown?.length ?? 0;

@@ -216,6 +216,9 @@ function writeUpdateMetadataRequest(w: Writer, m: UpdateMetadataRequestInput, v:
   } else {
     if (m.isKRaftController !== undefined && m.isKRaftController !== false) throw new UnsupportedVersionError(`UpdateMetadataRequest.isKRaftController cannot be written at version ${v}`);
   }
+  if (v <= 7) {
+    if (m.type !== undefined && m.type !== 0) throw new UnsupportedVersionError(`UpdateMetadataRequest.type cannot be written at version ${v}`);
+  }
   const controllerEpoch = m.controllerEpoch ?? 0;
   w.writeInt32(controllerEpoch);
   if (v >= 5) {
