@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import diagnostics from 'node:diagnostics_channel';
 import { after, before, describe, it } from 'node:test';
 import {
@@ -411,6 +412,66 @@ describe('producer against a broker', () => {
       await assert.rejects(
         producer.send({ topic: uniqueName('big'), value: 'x'.repeat(2000) }),
         /larger than max.request.size/,
+      );
+    } finally {
+      await producer.close();
+    }
+  });
+
+  it('a batch over the topic max.message.bytes is split and resent, in order, with 5 requests in flight (idempotent)', async () => {
+    const topic = uniqueName('split');
+    await createTopic(broker.bootstrap, topic, 1, { 'max.message.bytes': '20000' });
+    // Three batches of ~40 KB, each refused; the second and third are in flight behind the first.
+    const producer = newProducer(broker.bootstrap, { 'batch.size': 40000, 'linger.ms': 50 });
+    const value = (i: number): string => `${i}:`.padEnd(1000, 'x');
+    try {
+      const results = await producer.sendBatch(Array.from({ length: 120 }, (_, i) => ({ topic, value: value(i) })));
+      assert.deepEqual(
+        results.map((r) => r.offset),
+        results.map((_, i) => BigInt(i)),
+      );
+      assert.ok(producer.metrics().batchesSent >= 3 + 8, `batches sent: ${producer.metrics().batchesSent}`);
+      const read = await readRecords<Buffer, string>(broker.bootstrap, topic, 1, 120, { valueDeserializer: 'string' });
+      assert.deepEqual(
+        read.map((r) => r.value),
+        read.map((_, i) => value(i)),
+      );
+      const admin = new Admin({ 'bootstrap.servers': broker.bootstrap });
+      try {
+        const [state] = await admin.describeProducers([{ topic, partition: 0 }]);
+        assert.equal(state?.activeProducers[0]?.lastSequence, 119, 'the halves carried the batch sequence numbers');
+      } finally {
+        await admin.close();
+      }
+    } finally {
+      await producer.close();
+    }
+  });
+
+  it('a compressed batch over max.message.bytes is split too; a single record over it fails with MESSAGE_TOO_LARGE', async () => {
+    const topic = uniqueName('split-gzip');
+    await createTopic(broker.bootstrap, topic, 1, { 'max.message.bytes': '20000' });
+    const producer = newProducer<string, Buffer>(broker.bootstrap, {
+      'batch.size': 1048576,
+      'linger.ms': 50,
+      'compression.type': 'gzip',
+      'enable.idempotence': false,
+      acks: 1,
+      valueSerializer: 'buffer',
+    });
+    // Random bytes do not compress: the 100 KB batch stays over the limit after gzip.
+    const values = Array.from({ length: 100 }, () => randomBytes(1000));
+    try {
+      const results = await producer.sendBatch(values.map((v) => ({ topic, value: v })));
+      assert.deepEqual(
+        results.map((r) => r.offset),
+        results.map((_, i) => BigInt(i)),
+      );
+      const read = await readRecords(broker.bootstrap, topic, 1, 100);
+      for (const [i, r] of read.entries()) assert.ok(r.value?.equals(values[i] as Buffer), `record ${i}`);
+      await assert.rejects(
+        producer.send({ topic, value: randomBytes(30000) }),
+        (e: unknown) => e instanceof KafkaError && e.errorName === 'MESSAGE_TOO_LARGE',
       );
     } finally {
       await producer.close();

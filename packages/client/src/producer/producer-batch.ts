@@ -5,6 +5,9 @@ import {
   CURRENT_MAGIC,
   compress,
   computeBatchCrc,
+  type DecodedRecord,
+  Reader,
+  readRecord,
 } from '@samsa/protocol';
 import type { RecordHeader, RecordMetadata } from './producer-record.js';
 
@@ -255,6 +258,42 @@ export class ProducerBatch {
     batch.writeInt16BE(producerEpoch, BatchHeader.PRODUCER_EPOCH);
     batch.writeInt32BE(baseSequence, BatchHeader.BASE_SEQUENCE);
     batch.writeUInt32BE(computeBatchCrc(batch, 0, batch.length), BatchHeader.CRC);
+  }
+
+  /**
+   * The records of this batch in two new, unsealed batches of half as many records each, for a
+   * batch the broker refused as too large (Java's `ProducerBatch.split`; halving always ends at
+   * batches of one record, whatever the topic's limit). Each record keeps its sink, index and
+   * timestamp. The records are read from this batch's uncompressed buffer, which stays intact
+   * after `close()` until the batch is deallocated.
+   */
+  split(): ProducerBatch[] {
+    const reader = new Reader(this.buf.subarray(BatchHeader.SIZE, this.pos));
+    const records: DecodedRecord[] = [];
+    for (let i = 0; i < this.recordCount; i++) records.push(readRecord(reader, 0, this.baseTimestamp));
+    const half = Math.ceil(this.recordCount / 2);
+    const parts: ProducerBatch[] = [];
+    for (const [from, to] of [
+      [0, half],
+      [half, this.recordCount],
+    ] as const) {
+      const first = records[from] as DecodedRecord;
+      let bytes = BatchHeader.SIZE;
+      for (let i = from; i < to; i++) {
+        const r = records[i] as DecodedRecord;
+        bytes += ProducerBatch.recordSize(r.timestamp - first.timestamp, i - from, r.key, r.value, r.headers);
+      }
+      const part = new ProducerBatch(this.topic, this.partition, Buffer.allocUnsafe(bytes), false, this.createdMs);
+      for (let i = from; i < to; i++) {
+        const r = records[i] as DecodedRecord;
+        const sink = this.sinks[i] as DeliverySink;
+        if (!part.tryAppend(r.timestamp, r.key, r.value, r.headers, sink, this.indexes[i] as number)) {
+          throw new Error(`split of ${this.topic}-${this.partition}: record ${i} does not fit its sized batch`);
+        }
+      }
+      parts.push(part);
+    }
+    return parts;
   }
 
   /** Reports every record delivered: offsets from `baseOffset`, timestamps as appended or the log-append time. */

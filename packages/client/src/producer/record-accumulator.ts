@@ -185,6 +185,21 @@ export class RecordAccumulator {
     this.active.add(q);
   }
 
+  /**
+   * Puts the parts of a split batch back where it was (in sequence order, ahead of the batches
+   * never sent); they count as batches of their own until completed. The caller deallocates
+   * the split batch.
+   */
+  reenqueueSplit(parts: readonly ProducerBatch[]): void {
+    // Last part first: parts without sequence numbers go to the front of the queue (as a retry
+    // does), so inserting them in reverse leaves them in record order; numbered parts are placed
+    // by sequence either way.
+    for (let i = parts.length - 1; i >= 0; i--) {
+      this.reenqueue(parts[i] as ProducerBatch);
+      this.incomplete++;
+    }
+  }
+
   /** Marks a batch done: frees its memory. Call after completing or failing it. */
   deallocate(batch: ProducerBatch): void {
     this.incomplete--;

@@ -289,6 +289,10 @@ export class Sender {
     const code = error instanceof KafkaError ? error.errorCode : -1;
     if (METADATA_ERRORS.has(code)) this.cluster.requestUpdate();
     const expired = Date.now() - batch.createdMs >= this.config.deliveryTimeoutMs;
+    if (code === ErrorCode.MESSAGE_TOO_LARGE && batch.recordCount > 1 && !expired && !this.closed) {
+      this.splitAndReenqueue(batch, q);
+      return;
+    }
     let retriable = error instanceof KafkaError && error.retriable;
     if (code === ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER) {
       // Out of order behind an earlier batch being retried: it is retried in turn. Otherwise the
@@ -324,6 +328,31 @@ export class Sender {
     } finally {
       this.accumulator.deallocate(batch);
     }
+  }
+
+  /**
+   * A batch of several records that the broker refused as too large (the topic's
+   * `max.message.bytes` is below `batch.size`, or compression did less than hoped) is sent again
+   * as two halves, as Java's Sender does, without counting against `retries`. The halves carry
+   * the batch's sequence numbers between them (base, base + first half's count), so the batches
+   * behind it keep theirs: those already in flight come back OUT_OF_ORDER_SEQUENCE_NUMBER and are
+   * retried after the halves, since the partition is now retrying.
+   */
+  private splitAndReenqueue(batch: ProducerBatch, q: PartitionQueue): void {
+    const parts = batch.split();
+    let sequence = batch.baseSequence;
+    for (const part of parts) {
+      part.close(this.codec, this.level, this.txn.isTransactional);
+      if (sequence >= 0) {
+        part.stamp(batch.producerId, batch.producerEpoch, sequence);
+        sequence = (sequence + part.recordCount) & 0x7fffffff;
+      }
+      part.attempts = batch.attempts;
+    }
+    q.retrying = true;
+    this.accumulator.reenqueueSplit(parts);
+    this.accumulator.deallocate(batch);
+    this.wakeup();
   }
 
   private expireBatches(nowMs: number): void {

@@ -135,6 +135,45 @@ describe('ProducerBatch', () => {
     });
   });
 
+  it('splits into two halves keeping records, timestamps, headers and delivery sinks (after a compressed close)', () => {
+    const batch = new ProducerBatch('t', 1, Buffer.alloc(4096), false, 123);
+    const s = sink();
+    const timestamps = [1_700_000_000_000, 1_700_000_000_009, 1_699_999_999_000, 1_700_000_000_002, 1_700_000_000_001];
+    for (const [i, ts] of timestamps.entries()) {
+      const headers = i % 2 === 0 ? [{ key: `h${i}`, value: Buffer.from(`hv${i}`) }] : [];
+      assert.ok(batch.tryAppend(ts, i === 1 ? null : Buffer.from(`k${i}`), Buffer.from(`v${i}`), headers, s, 10 + i));
+    }
+    batch.close(CompressionType.LZ4, undefined, false);
+    const parts = batch.split();
+    assert.deepEqual(
+      parts.map((p) => p.recordCount),
+      [3, 2],
+    );
+    const decoded = parts.map((p) => {
+      assert.equal(p.createdMs, 123);
+      p.close(CompressionType.NONE, undefined, false);
+      return decodeRecordBatch(p.built as Buffer).records;
+    });
+    const records = decoded.flat();
+    assert.deepEqual(
+      records.map((r) => [r.key?.toString() ?? null, r.value?.toString(), r.timestamp, r.headers.length]),
+      timestamps.map((ts, i) => [i === 1 ? null : `k${i}`, `v${i}`, ts, i % 2 === 0 ? 1 : 0]),
+    );
+    assert.deepEqual(
+      decoded.map((rs) => rs.map((r) => r.offset)),
+      [
+        [0, 1, 2],
+        [0, 1],
+      ],
+    );
+    parts[0]?.complete(50n, -1);
+    parts[1]?.complete(53n, -1);
+    assert.deepEqual(
+      [...s.results.entries()].map(([i, m]) => [i, (m as RecordMetadata).offset, (m as RecordMetadata).timestamp]),
+      timestamps.map((ts, i) => [10 + i, BigInt(50 + i), ts]),
+    );
+  });
+
   it('refuses a record that does not fit, leaving the batch unchanged', () => {
     const batch = new ProducerBatch('t', 0, Buffer.alloc(100), false, 0);
     assert.ok(batch.tryAppend(0, null, Buffer.alloc(20), [], sink(), 0));
