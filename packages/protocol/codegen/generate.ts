@@ -7,7 +7,7 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ApiSpec, MessageSpec } from '../src/schema/dsl.js';
+import { type ApiSpec, type MessageSpec, parseVersionRange } from '../src/schema/dsl.js';
 import { API_SPECS, MESSAGE_SPECS } from '../src/schema/index.js';
 import { MessageEmitter } from './message-emitter.js';
 
@@ -65,15 +65,35 @@ function emitFile(messages: MessageSpec[], trailer: string): string {
   return `${HEADER}${pruneImports(body)}\n\n${body}`;
 }
 
+/**
+ * The versions whose response carries a top-level `ErrorCode` (an int16 in the body, not tagged):
+ * where a request-wide failure can be answered with one code. Other versions must put the error on
+ * every topic, partition or resource, as Kafka's `getErrorResponse` does.
+ */
+function topLevelErrorCodeVersions(api: ApiSpec): { min: number; max: number } | undefined {
+  const field = api.response.fields.find((f) => f.name === 'ErrorCode' && f.type === 'int16');
+  if (field === undefined || field.taggedVersions !== undefined) return undefined;
+  const fieldRange = parseVersionRange(field.versions);
+  const valid = parseVersionRange(api.response.validVersions);
+  if (fieldRange === undefined || valid === undefined) return undefined;
+  const min = Math.max(fieldRange.min, valid.min);
+  const max = Math.min(fieldRange.max, valid.max);
+  return min <= max ? { min, max } : undefined;
+}
+
 function apiFile(api: ApiSpec): string {
   const req = api.request.name;
   const res = api.response.name;
+  const errorCode = topLevelErrorCodeVersions(api);
   const trailer =
     `\nexport const ${api.name}Api = {\n` +
     `  apiKey: ${api.apiKey},\n` +
     `  name: '${api.name}',\n` +
     `  request: ${req}Codec,\n` +
     `  response: ${res}Codec,\n` +
+    (errorCode === undefined
+      ? ''
+      : `  topLevelErrorCode: { minVersion: ${errorCode.min}, maxVersion: ${errorCode.max} },\n`) +
     `} as const satisfies ApiCodec<${req}, ${req}Input, ${res}, ${res}Input>;\n`;
   return emitFile([api.request, api.response], trailer).replace(
     'import type { MessageCodec',
@@ -88,6 +108,10 @@ function indexFile(): string {
   for (const message of MESSAGE_SPECS) lines.push(`export * from './${kebab(message.name)}.js';`);
   lines.push('');
   for (const api of apis) lines.push(`import { ${api.name}Api } from './${kebab(api.name)}.js';`);
+  lines.push('');
+  lines.push('/** API keys by Kafka name, for readable code: `ApiKey.Produce`. */');
+  lines.push(`export const ApiKey = {\n${apis.map((a) => `  ${a.name}: ${a.apiKey},`).join('\n')}\n} as const;`);
+  lines.push('export type ApiKey = (typeof ApiKey)[keyof typeof ApiKey];');
   lines.push('');
   lines.push('/** Every API key with generated codecs, in API-key order. */');
   lines.push(`export const GENERATED_APIS = [\n${apis.map((a) => `  ${a.name}Api,`).join('\n')}\n] as const;`);

@@ -6,27 +6,12 @@
  * version test, a field that only exists in classic versions gets no compact branch, and so on,
  * so the generated code reads like the hand-written codec it replaces.
  */
-import { type FieldSpec, type MessageSpec, parseVersionRange } from '../src/schema/dsl.js';
+import { type FieldSpec, type MessageSpec, PRIMITIVE_TYPES, parseVersionRange } from '../src/schema/dsl.js';
 
 interface Range {
   min: number;
   max: number;
 }
-
-const PRIMITIVES = new Set([
-  'bool',
-  'int8',
-  'int16',
-  'uint16',
-  'int32',
-  'uint32',
-  'int64',
-  'float64',
-  'string',
-  'bytes',
-  'records',
-  'uuid',
-]);
 
 const FIXED_SIZE: Record<string, number> = {
   bool: 1,
@@ -152,7 +137,7 @@ export class MessageEmitter {
 
   private structNameOf(field: FieldSpec): string | undefined {
     const base = field.type.startsWith('[]') ? field.type.slice(2) : field.type;
-    return PRIMITIVES.has(base) ? undefined : base;
+    return PRIMITIVE_TYPES.has(base) ? undefined : base;
   }
 
   private structOf(specName: string): StructModel {
@@ -214,12 +199,12 @@ export class MessageEmitter {
     const nullable = this.nullableAnywhere(field) ? ' | null' : '';
     if (field.type.startsWith('[]')) {
       const element = field.type.slice(2);
-      const inner = PRIMITIVES.has(element)
+      const inner = PRIMITIVE_TYPES.has(element)
         ? this.primitiveTs(element, input)
         : `${this.structOf(element).tsName}${input ? 'Input' : ''}`;
       return `${inner}[]${nullable}`;
     }
-    if (PRIMITIVES.has(field.type)) return `${this.primitiveTs(field.type, input)}${nullable}`;
+    if (PRIMITIVE_TYPES.has(field.type)) return `${this.primitiveTs(field.type, input)}${nullable}`;
     return `${this.structOf(field.type).tsName}${input ? 'Input' : ''}${nullable}`;
   }
 
@@ -293,7 +278,7 @@ export class MessageEmitter {
           ? `${expr} !== null`
           : `${expr} !== null && ${expr}.length > 0`;
       default:
-        if (PRIMITIVES.has(field.type)) return `${expr} !== ${this.defaultExpr(field)}`;
+        if (PRIMITIVE_TYPES.has(field.type)) return `${expr} !== ${this.defaultExpr(field)}`;
         if (this.isNullDefault(field)) return `${expr} !== null`;
         return `!isDefault${this.structOf(field.type).tsName}(${expr})`;
     }

@@ -29,4 +29,15 @@ export interface ApiCodec<Req = unknown, ReqIn = unknown, Res = unknown, ResIn =
   readonly name: string;
   readonly request: MessageCodec<Req, ReqIn>;
   readonly response: MessageCodec<Res, ResIn>;
+  /**
+   * The response versions with a top-level `errorCode` (generated from the tables); absent when no
+   * version has one. Outside this range a request-wide error goes on every partition or resource.
+   */
+  readonly topLevelErrorCode?: { readonly minVersion: number; readonly maxVersion: number };
+}
+
+/** Whether `version` of this API's response carries a top-level error code. */
+export function hasTopLevelErrorCode(api: ApiCodec, version: number): boolean {
+  const range = api.topLevelErrorCode;
+  return range !== undefined && version >= range.minVersion && version <= range.maxVersion;
 }

@@ -2,51 +2,30 @@
  * Our schema tables against Apache Kafka's JSON message specifications (franz-go's DSL check).
  *
  * The reference specs live outside the repository, at `../shared/reference/kafka-protocol`
- * relative to the repository root (or `$SAMSA_KAFKA_PROTOCOL_SPECS`). CI machines have them; on a
- * machine without them the comparison is skipped with a message saying so, while the structural
- * self-check below still runs, since it needs nothing but our tables.
+ * relative to the repository root (or `$SAMSA_KAFKA_PROTOCOL_SPECS`). CI machines have them, and
+ * under `CI=true` their absence fails the comparison; elsewhere it is skipped with a message saying
+ * so, while the structural self-check below still runs, since it needs nothing but our tables.
  */
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import {
   API_SPECS,
   type FieldSpec,
   MESSAGE_SPECS,
   type MessageSpec,
+  PRIMITIVE_TYPES,
   parseVersionRange,
   type StructSpec,
 } from '../src/schema/index.js';
-import { type KafkaJsonField, type KafkaJsonMessage, loadKafkaSpecs } from './support/kafka-json-specs.js';
+import {
+  findKafkaSpecsDir,
+  type KafkaJsonField,
+  type KafkaJsonMessage,
+  loadKafkaSpecs,
+} from './support/kafka-json-specs.js';
 
-const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
-/**
- * Kafka's JSON specs: $SAMSA_KAFKA_PROTOCOL_SPECS, else `../shared/reference/kafka-protocol` next to
- * the repository, else the workplace's shared folder (a clone elsewhere, e.g. CI's, still finds it).
- */
-const referenceDir =
-  process.env.SAMSA_KAFKA_PROTOCOL_SPECS ??
-  [resolve(repoRoot, '..', 'shared', 'reference', 'kafka-protocol'), '/work/shared/reference/kafka-protocol'].find(
-    (dir) => existsSync(dir),
-  ) ??
-  resolve(repoRoot, '..', 'shared', 'reference', 'kafka-protocol');
+const referenceDir = findKafkaSpecsDir();
 
-const PRIMITIVES = new Set([
-  'bool',
-  'int8',
-  'int16',
-  'uint16',
-  'int32',
-  'uint32',
-  'int64',
-  'float64',
-  'string',
-  'bytes',
-  'records',
-  'uuid',
-]);
 const INTEGERS = new Set(['int8', 'int16', 'uint16', 'int32', 'uint32', 'int64']);
 
 /** A version range in one canonical spelling, so `"0+"` and `"0-2147483647"`-style spellings compare equal. */
@@ -66,7 +45,7 @@ function isNullText(value: unknown): boolean {
  * omits it, numbers in decimal (Kafka writes some in hex: `"0x7fffffff"`), `null` spelled once.
  */
 function effectiveDefault(type: string, value: unknown): string {
-  if (type.startsWith('[]') || !PRIMITIVES.has(type)) return isNullText(value) ? 'null' : 'empty';
+  if (type.startsWith('[]') || !PRIMITIVE_TYPES.has(type)) return isNullText(value) ? 'null' : 'empty';
   if (INTEGERS.has(type)) {
     if (value === undefined) return '0';
     const text = String(value).trim();
@@ -157,14 +136,20 @@ function compareMessage(diffs: Differences, ours: MessageSpec, kafka: KafkaJsonM
 }
 
 describe('schema tables conform to Kafka JSON specs', () => {
-  const specs = loadKafkaSpecs(referenceDir);
-  const skipReason = `reference specs not present at ${referenceDir} (CI machines have them; set SAMSA_KAFKA_PROTOCOL_SPECS to point elsewhere)`;
+  const specs = referenceDir === undefined ? undefined : loadKafkaSpecs(referenceDir);
+  const missing =
+    "Kafka's JSON specs were not found at ../shared/reference/kafka-protocol next to the repository " +
+    '(or $SAMSA_KAFKA_PROTOCOL_SPECS); without them nothing guards the schema tables against drift';
+  /** Outside CI a machine without the specs skips the comparison; under CI=true that is a failure. */
+  const skipWithoutSpecs = (t: { skip(message: string): void }): boolean => {
+    if (specs !== undefined) return false;
+    if (process.env.CI === 'true') assert.fail(missing);
+    t.skip(missing);
+    return true;
+  };
 
   test('every API served by brokers has a table, and the tables match Kafka', (t) => {
-    if (specs === undefined) {
-      t.skip(skipReason);
-      return;
-    }
+    if (skipWithoutSpecs(t) || specs === undefined) return;
     const diffs = new Differences();
     const byKey = new Map(API_SPECS.map((api) => [api.apiKey, api]));
     let compared = 0;
@@ -203,10 +188,7 @@ describe('schema tables conform to Kafka JSON specs', () => {
   });
 
   test('headers and data records match Kafka', (t) => {
-    if (specs === undefined) {
-      t.skip(skipReason);
-      return;
-    }
+    if (skipWithoutSpecs(t) || specs === undefined) return;
     const diffs = new Differences();
     for (const message of MESSAGE_SPECS) {
       const kafka = specs.get(message.name);
@@ -296,14 +278,14 @@ function structuralProblems(message: MessageSpec): string[] {
       if (
         isNullText(field.default) &&
         !isArray &&
-        PRIMITIVES.has(base) &&
+        PRIMITIVE_TYPES.has(base) &&
         base !== 'string' &&
         base !== 'bytes' &&
         base !== 'records'
       ) {
         problems.push(`${at}: a ${field.type} cannot default to null`);
       }
-      if (PRIMITIVES.has(base)) {
+      if (PRIMITIVE_TYPES.has(base)) {
         if (field.fields !== undefined) problems.push(`${at}: a ${field.type} cannot have fields`);
         continue;
       }

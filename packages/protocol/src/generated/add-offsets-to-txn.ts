@@ -182,4 +182,5 @@ export const AddOffsetsToTxnApi = {
   name: 'AddOffsetsToTxn',
   request: AddOffsetsToTxnRequestCodec,
   response: AddOffsetsToTxnResponseCodec,
+  topLevelErrorCode: { minVersion: 0, maxVersion: 4 },
 } as const satisfies ApiCodec<AddOffsetsToTxnRequest, AddOffsetsToTxnRequestInput, AddOffsetsToTxnResponse, AddOffsetsToTxnResponseInput>;

@@ -650,4 +650,5 @@ export const AddPartitionsToTxnApi = {
   name: 'AddPartitionsToTxn',
   request: AddPartitionsToTxnRequestCodec,
   response: AddPartitionsToTxnResponseCodec,
+  topLevelErrorCode: { minVersion: 4, maxVersion: 5 },
 } as const satisfies ApiCodec<AddPartitionsToTxnRequest, AddPartitionsToTxnRequestInput, AddPartitionsToTxnResponse, AddPartitionsToTxnResponseInput>;

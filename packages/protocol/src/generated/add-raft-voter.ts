@@ -243,4 +243,5 @@ export const AddRaftVoterApi = {
   name: 'AddRaftVoter',
   request: AddRaftVoterRequestCodec,
   response: AddRaftVoterResponseCodec,
+  topLevelErrorCode: { minVersion: 0, maxVersion: 0 },
 } as const satisfies ApiCodec<AddRaftVoterRequest, AddRaftVoterRequestInput, AddRaftVoterResponse, AddRaftVoterResponseInput>;

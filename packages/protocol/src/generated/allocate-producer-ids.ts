@@ -154,4 +154,5 @@ export const AllocateProducerIdsApi = {
   name: 'AllocateProducerIds',
   request: AllocateProducerIdsRequestCodec,
   response: AllocateProducerIdsResponseCodec,
+  topLevelErrorCode: { minVersion: 0, maxVersion: 0 },
 } as const satisfies ApiCodec<AllocateProducerIdsRequest, AllocateProducerIdsRequestInput, AllocateProducerIdsResponse, AllocateProducerIdsResponseInput>;

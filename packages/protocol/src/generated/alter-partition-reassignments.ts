@@ -414,4 +414,5 @@ export const AlterPartitionReassignmentsApi = {
   name: 'AlterPartitionReassignments',
   request: AlterPartitionReassignmentsRequestCodec,
   response: AlterPartitionReassignmentsResponseCodec,
+  topLevelErrorCode: { minVersion: 0, maxVersion: 0 },
 } as const satisfies ApiCodec<AlterPartitionReassignmentsRequest, AlterPartitionReassignmentsRequestInput, AlterPartitionReassignmentsResponse, AlterPartitionReassignmentsResponseInput>;

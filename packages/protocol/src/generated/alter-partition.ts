@@ -612,4 +612,5 @@ export const AlterPartitionApi = {
   name: 'AlterPartition',
   request: AlterPartitionRequestCodec,
   response: AlterPartitionResponseCodec,
+  topLevelErrorCode: { minVersion: 0, maxVersion: 3 },
 } as const satisfies ApiCodec<AlterPartitionRequest, AlterPartitionRequestInput, AlterPartitionResponse, AlterPartitionResponseInput>;

@@ -584,4 +584,5 @@ export const ApiVersionsApi = {
   name: 'ApiVersions',
   request: ApiVersionsRequestCodec,
   response: ApiVersionsResponseCodec,
+  topLevelErrorCode: { minVersion: 0, maxVersion: 4 },
 } as const satisfies ApiCodec<ApiVersionsRequest, ApiVersionsRequestInput, ApiVersionsResponse, ApiVersionsResponseInput>;

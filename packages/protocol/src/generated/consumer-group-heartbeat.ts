@@ -454,4 +454,5 @@ export const ConsumerGroupHeartbeatApi = {
   name: 'ConsumerGroupHeartbeat',
   request: ConsumerGroupHeartbeatRequestCodec,
   response: ConsumerGroupHeartbeatResponseCodec,
+  topLevelErrorCode: { minVersion: 0, maxVersion: 1 },
 } as const satisfies ApiCodec<ConsumerGroupHeartbeatRequest, ConsumerGroupHeartbeatRequestInput, ConsumerGroupHeartbeatResponse, ConsumerGroupHeartbeatResponseInput>;

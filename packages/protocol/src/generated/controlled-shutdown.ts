@@ -242,4 +242,5 @@ export const ControlledShutdownApi = {
   name: 'ControlledShutdown',
   request: ControlledShutdownRequestCodec,
   response: ControlledShutdownResponseCodec,
+  topLevelErrorCode: { minVersion: 0, maxVersion: 3 },
 } as const satisfies ApiCodec<ControlledShutdownRequest, ControlledShutdownRequestInput, ControlledShutdownResponse, ControlledShutdownResponseInput>;

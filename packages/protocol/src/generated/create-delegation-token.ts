@@ -385,4 +385,5 @@ export const CreateDelegationTokenApi = {
   name: 'CreateDelegationToken',
   request: CreateDelegationTokenRequestCodec,
   response: CreateDelegationTokenResponseCodec,
+  topLevelErrorCode: { minVersion: 0, maxVersion: 3 },
 } as const satisfies ApiCodec<CreateDelegationTokenRequest, CreateDelegationTokenRequestInput, CreateDelegationTokenResponse, CreateDelegationTokenResponseInput>;

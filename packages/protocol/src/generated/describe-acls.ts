@@ -444,4 +444,5 @@ export const DescribeAclsApi = {
   name: 'DescribeAcls',
   request: DescribeAclsRequestCodec,
   response: DescribeAclsResponseCodec,
+  topLevelErrorCode: { minVersion: 0, maxVersion: 3 },
 } as const satisfies ApiCodec<DescribeAclsRequest, DescribeAclsRequestInput, DescribeAclsResponse, DescribeAclsResponseInput>;

@@ -515,4 +515,5 @@ export const DescribeClientQuotasApi = {
   name: 'DescribeClientQuotas',
   request: DescribeClientQuotasRequestCodec,
   response: DescribeClientQuotasResponseCodec,
+  topLevelErrorCode: { minVersion: 0, maxVersion: 1 },
 } as const satisfies ApiCodec<DescribeClientQuotasRequest, DescribeClientQuotasRequestInput, DescribeClientQuotasResponse, DescribeClientQuotasResponseInput>;

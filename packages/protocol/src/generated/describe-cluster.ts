@@ -283,4 +283,5 @@ export const DescribeClusterApi = {
   name: 'DescribeCluster',
   request: DescribeClusterRequestCodec,
   response: DescribeClusterResponseCodec,
+  topLevelErrorCode: { minVersion: 0, maxVersion: 1 },
 } as const satisfies ApiCodec<DescribeClusterRequest, DescribeClusterRequestInput, DescribeClusterResponse, DescribeClusterResponseInput>;

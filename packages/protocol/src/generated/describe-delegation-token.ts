@@ -507,4 +507,5 @@ export const DescribeDelegationTokenApi = {
   name: 'DescribeDelegationToken',
   request: DescribeDelegationTokenRequestCodec,
   response: DescribeDelegationTokenResponseCodec,
+  topLevelErrorCode: { minVersion: 0, maxVersion: 3 },
 } as const satisfies ApiCodec<DescribeDelegationTokenRequest, DescribeDelegationTokenRequestInput, DescribeDelegationTokenResponse, DescribeDelegationTokenResponseInput>;

@@ -544,4 +544,5 @@ export const DescribeLogDirsApi = {
   name: 'DescribeLogDirs',
   request: DescribeLogDirsRequestCodec,
   response: DescribeLogDirsResponseCodec,
+  topLevelErrorCode: { minVersion: 3, maxVersion: 4 },
 } as const satisfies ApiCodec<DescribeLogDirsRequest, DescribeLogDirsRequestInput, DescribeLogDirsResponse, DescribeLogDirsResponseInput>;

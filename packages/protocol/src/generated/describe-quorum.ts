@@ -690,4 +690,5 @@ export const DescribeQuorumApi = {
   name: 'DescribeQuorum',
   request: DescribeQuorumRequestCodec,
   response: DescribeQuorumResponseCodec,
+  topLevelErrorCode: { minVersion: 0, maxVersion: 2 },
 } as const satisfies ApiCodec<DescribeQuorumRequest, DescribeQuorumRequestInput, DescribeQuorumResponse, DescribeQuorumResponseInput>;

@@ -344,4 +344,5 @@ export const DescribeUserScramCredentialsApi = {
   name: 'DescribeUserScramCredentials',
   request: DescribeUserScramCredentialsRequestCodec,
   response: DescribeUserScramCredentialsResponseCodec,
+  topLevelErrorCode: { minVersion: 0, maxVersion: 0 },
 } as const satisfies ApiCodec<DescribeUserScramCredentialsRequest, DescribeUserScramCredentialsRequestInput, DescribeUserScramCredentialsResponse, DescribeUserScramCredentialsResponseInput>;

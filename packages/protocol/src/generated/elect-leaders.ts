@@ -450,4 +450,5 @@ export const ElectLeadersApi = {
   name: 'ElectLeaders',
   request: ElectLeadersRequestCodec,
   response: ElectLeadersResponseCodec,
+  topLevelErrorCode: { minVersion: 1, maxVersion: 2 },
 } as const satisfies ApiCodec<ElectLeadersRequest, ElectLeadersRequestInput, ElectLeadersResponse, ElectLeadersResponseInput>;

@@ -207,4 +207,5 @@ export const EndTxnApi = {
   name: 'EndTxn',
   request: EndTxnRequestCodec,
   response: EndTxnResponseCodec,
+  topLevelErrorCode: { minVersion: 0, maxVersion: 5 },
 } as const satisfies ApiCodec<EndTxnRequest, EndTxnRequestInput, EndTxnResponse, EndTxnResponseInput>;

@@ -150,4 +150,5 @@ export const EnvelopeApi = {
   name: 'Envelope',
   request: EnvelopeRequestCodec,
   response: EnvelopeResponseCodec,
+  topLevelErrorCode: { minVersion: 0, maxVersion: 0 },
 } as const satisfies ApiCodec<EnvelopeRequest, EnvelopeRequestInput, EnvelopeResponse, EnvelopeResponseInput>;

@@ -169,4 +169,5 @@ export const ExpireDelegationTokenApi = {
   name: 'ExpireDelegationToken',
   request: ExpireDelegationTokenRequestCodec,
   response: ExpireDelegationTokenResponseCodec,
+  topLevelErrorCode: { minVersion: 0, maxVersion: 2 },
 } as const satisfies ApiCodec<ExpireDelegationTokenRequest, ExpireDelegationTokenRequestInput, ExpireDelegationTokenResponse, ExpireDelegationTokenResponseInput>;

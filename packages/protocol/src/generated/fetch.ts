@@ -1634,4 +1634,5 @@ export const FetchApi = {
   name: 'Fetch',
   request: FetchRequestCodec,
   response: FetchResponseCodec,
+  topLevelErrorCode: { minVersion: 7, maxVersion: 17 },
 } as const satisfies ApiCodec<FetchRequest, FetchRequestInput, FetchResponse, FetchResponseInput>;

@@ -394,4 +394,5 @@ export const FindCoordinatorApi = {
   name: 'FindCoordinator',
   request: FindCoordinatorRequestCodec,
   response: FindCoordinatorResponseCodec,
+  topLevelErrorCode: { minVersion: 0, maxVersion: 3 },
 } as const satisfies ApiCodec<FindCoordinatorRequest, FindCoordinatorRequestInput, FindCoordinatorResponse, FindCoordinatorResponseInput>;

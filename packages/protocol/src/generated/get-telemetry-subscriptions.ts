@@ -192,4 +192,5 @@ export const GetTelemetrySubscriptionsApi = {
   name: 'GetTelemetrySubscriptions',
   request: GetTelemetrySubscriptionsRequestCodec,
   response: GetTelemetrySubscriptionsResponseCodec,
+  topLevelErrorCode: { minVersion: 0, maxVersion: 0 },
 } as const satisfies ApiCodec<GetTelemetrySubscriptionsRequest, GetTelemetrySubscriptionsRequestInput, GetTelemetrySubscriptionsResponse, GetTelemetrySubscriptionsResponseInput>;

@@ -204,4 +204,5 @@ export const HeartbeatApi = {
   name: 'Heartbeat',
   request: HeartbeatRequestCodec,
   response: HeartbeatResponseCodec,
+  topLevelErrorCode: { minVersion: 0, maxVersion: 4 },
 } as const satisfies ApiCodec<HeartbeatRequest, HeartbeatRequestInput, HeartbeatResponse, HeartbeatResponseInput>;

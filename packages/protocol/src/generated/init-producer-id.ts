@@ -212,4 +212,5 @@ export const InitProducerIdApi = {
   name: 'InitProducerId',
   request: InitProducerIdRequestCodec,
   response: InitProducerIdResponseCodec,
+  topLevelErrorCode: { minVersion: 0, maxVersion: 5 },
 } as const satisfies ApiCodec<InitProducerIdRequest, InitProducerIdRequestInput, InitProducerIdResponse, InitProducerIdResponseInput>;

@@ -531,4 +531,5 @@ export const JoinGroupApi = {
   name: 'JoinGroup',
   request: JoinGroupRequestCodec,
   response: JoinGroupResponseCodec,
+  topLevelErrorCode: { minVersion: 0, maxVersion: 9 },
 } as const satisfies ApiCodec<JoinGroupRequest, JoinGroupRequestInput, JoinGroupResponse, JoinGroupResponseInput>;

@@ -832,4 +832,5 @@ export const LeaderAndIsrApi = {
   name: 'LeaderAndIsr',
   request: LeaderAndIsrRequestCodec,
   response: LeaderAndIsrResponseCodec,
+  topLevelErrorCode: { minVersion: 0, maxVersion: 7 },
 } as const satisfies ApiCodec<LeaderAndIsrRequest, LeaderAndIsrRequestInput, LeaderAndIsrResponse, LeaderAndIsrResponseInput>;

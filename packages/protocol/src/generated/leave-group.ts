@@ -403,4 +403,5 @@ export const LeaveGroupApi = {
   name: 'LeaveGroup',
   request: LeaveGroupRequestCodec,
   response: LeaveGroupResponseCodec,
+  topLevelErrorCode: { minVersion: 0, maxVersion: 5 },
 } as const satisfies ApiCodec<LeaveGroupRequest, LeaveGroupRequestInput, LeaveGroupResponse, LeaveGroupResponseInput>;

@@ -183,4 +183,5 @@ export const ListClientMetricsResourcesApi = {
   name: 'ListClientMetricsResources',
   request: ListClientMetricsResourcesRequestCodec,
   response: ListClientMetricsResourcesResponseCodec,
+  topLevelErrorCode: { minVersion: 0, maxVersion: 0 },
 } as const satisfies ApiCodec<ListClientMetricsResourcesRequest, ListClientMetricsResourcesRequestInput, ListClientMetricsResourcesResponse, ListClientMetricsResourcesResponseInput>;

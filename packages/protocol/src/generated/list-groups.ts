@@ -312,4 +312,5 @@ export const ListGroupsApi = {
   name: 'ListGroups',
   request: ListGroupsRequestCodec,
   response: ListGroupsResponseCodec,
+  topLevelErrorCode: { minVersion: 0, maxVersion: 5 },
 } as const satisfies ApiCodec<ListGroupsRequest, ListGroupsRequestInput, ListGroupsResponse, ListGroupsResponseInput>;

@@ -367,4 +367,5 @@ export const ListPartitionReassignmentsApi = {
   name: 'ListPartitionReassignments',
   request: ListPartitionReassignmentsRequestCodec,
   response: ListPartitionReassignmentsResponseCodec,
+  topLevelErrorCode: { minVersion: 0, maxVersion: 0 },
 } as const satisfies ApiCodec<ListPartitionReassignmentsRequest, ListPartitionReassignmentsRequestInput, ListPartitionReassignmentsResponse, ListPartitionReassignmentsResponseInput>;

@@ -250,4 +250,5 @@ export const ListTransactionsApi = {
   name: 'ListTransactions',
   request: ListTransactionsRequestCodec,
   response: ListTransactionsResponseCodec,
+  topLevelErrorCode: { minVersion: 0, maxVersion: 1 },
 } as const satisfies ApiCodec<ListTransactionsRequest, ListTransactionsRequestInput, ListTransactionsResponse, ListTransactionsResponseInput>;

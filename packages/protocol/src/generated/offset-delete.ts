@@ -273,4 +273,5 @@ export const OffsetDeleteApi = {
   name: 'OffsetDelete',
   request: OffsetDeleteRequestCodec,
   response: OffsetDeleteResponseCodec,
+  topLevelErrorCode: { minVersion: 0, maxVersion: 0 },
 } as const satisfies ApiCodec<OffsetDeleteRequest, OffsetDeleteRequestInput, OffsetDeleteResponse, OffsetDeleteResponseInput>;

@@ -919,4 +919,5 @@ export const OffsetFetchApi = {
   name: 'OffsetFetch',
   request: OffsetFetchRequestCodec,
   response: OffsetFetchResponseCodec,
+  topLevelErrorCode: { minVersion: 2, maxVersion: 7 },
 } as const satisfies ApiCodec<OffsetFetchRequest, OffsetFetchRequestInput, OffsetFetchResponse, OffsetFetchResponseInput>;

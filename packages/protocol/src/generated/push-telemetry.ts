@@ -164,4 +164,5 @@ export const PushTelemetryApi = {
   name: 'PushTelemetry',
   request: PushTelemetryRequestCodec,
   response: PushTelemetryResponseCodec,
+  topLevelErrorCode: { minVersion: 0, maxVersion: 0 },
 } as const satisfies ApiCodec<PushTelemetryRequest, PushTelemetryRequestInput, PushTelemetryResponse, PushTelemetryResponseInput>;

@@ -157,4 +157,5 @@ export const RemoveRaftVoterApi = {
   name: 'RemoveRaftVoter',
   request: RemoveRaftVoterRequestCodec,
   response: RemoveRaftVoterResponseCodec,
+  topLevelErrorCode: { minVersion: 0, maxVersion: 0 },
 } as const satisfies ApiCodec<RemoveRaftVoterRequest, RemoveRaftVoterRequestInput, RemoveRaftVoterResponse, RemoveRaftVoterResponseInput>;

@@ -169,4 +169,5 @@ export const RenewDelegationTokenApi = {
   name: 'RenewDelegationToken',
   request: RenewDelegationTokenRequestCodec,
   response: RenewDelegationTokenResponseCodec,
+  topLevelErrorCode: { minVersion: 0, maxVersion: 2 },
 } as const satisfies ApiCodec<RenewDelegationTokenRequest, RenewDelegationTokenRequestInput, RenewDelegationTokenResponse, RenewDelegationTokenResponseInput>;

@@ -186,4 +186,5 @@ export const SaslAuthenticateApi = {
   name: 'SaslAuthenticate',
   request: SaslAuthenticateRequestCodec,
   response: SaslAuthenticateResponseCodec,
+  topLevelErrorCode: { minVersion: 0, maxVersion: 2 },
 } as const satisfies ApiCodec<SaslAuthenticateRequest, SaslAuthenticateRequestInput, SaslAuthenticateResponse, SaslAuthenticateResponseInput>;

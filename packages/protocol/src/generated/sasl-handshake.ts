@@ -98,4 +98,5 @@ export const SaslHandshakeApi = {
   name: 'SaslHandshake',
   request: SaslHandshakeRequestCodec,
   response: SaslHandshakeResponseCodec,
+  topLevelErrorCode: { minVersion: 0, maxVersion: 1 },
 } as const satisfies ApiCodec<SaslHandshakeRequest, SaslHandshakeRequestInput, SaslHandshakeResponse, SaslHandshakeResponseInput>;

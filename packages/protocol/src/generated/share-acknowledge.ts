@@ -645,4 +645,5 @@ export const ShareAcknowledgeApi = {
   name: 'ShareAcknowledge',
   request: ShareAcknowledgeRequestCodec,
   response: ShareAcknowledgeResponseCodec,
+  topLevelErrorCode: { minVersion: 0, maxVersion: 0 },
 } as const satisfies ApiCodec<ShareAcknowledgeRequest, ShareAcknowledgeRequestInput, ShareAcknowledgeResponse, ShareAcknowledgeResponseInput>;

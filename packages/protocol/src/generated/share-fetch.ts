@@ -853,4 +853,5 @@ export const ShareFetchApi = {
   name: 'ShareFetch',
   request: ShareFetchRequestCodec,
   response: ShareFetchResponseCodec,
+  topLevelErrorCode: { minVersion: 0, maxVersion: 0 },
 } as const satisfies ApiCodec<ShareFetchRequest, ShareFetchRequestInput, ShareFetchResponse, ShareFetchResponseInput>;

@@ -333,4 +333,5 @@ export const ShareGroupHeartbeatApi = {
   name: 'ShareGroupHeartbeat',
   request: ShareGroupHeartbeatRequestCodec,
   response: ShareGroupHeartbeatResponseCodec,
+  topLevelErrorCode: { minVersion: 0, maxVersion: 0 },
 } as const satisfies ApiCodec<ShareGroupHeartbeatRequest, ShareGroupHeartbeatRequestInput, ShareGroupHeartbeatResponse, ShareGroupHeartbeatResponseInput>;

@@ -602,4 +602,5 @@ export const StopReplicaApi = {
   name: 'StopReplica',
   request: StopReplicaRequestCodec,
   response: StopReplicaResponseCodec,
+  topLevelErrorCode: { minVersion: 0, maxVersion: 4 },
 } as const satisfies ApiCodec<StopReplicaRequest, StopReplicaRequestInput, StopReplicaResponse, StopReplicaResponseInput>;

@@ -373,4 +373,5 @@ export const SyncGroupApi = {
   name: 'SyncGroup',
   request: SyncGroupRequestCodec,
   response: SyncGroupResponseCodec,
+  topLevelErrorCode: { minVersion: 0, maxVersion: 5 },
 } as const satisfies ApiCodec<SyncGroupRequest, SyncGroupRequestInput, SyncGroupResponse, SyncGroupResponseInput>;

@@ -139,4 +139,5 @@ export const UnregisterBrokerApi = {
   name: 'UnregisterBroker',
   request: UnregisterBrokerRequestCodec,
   response: UnregisterBrokerResponseCodec,
+  topLevelErrorCode: { minVersion: 0, maxVersion: 0 },
 } as const satisfies ApiCodec<UnregisterBrokerRequest, UnregisterBrokerRequestInput, UnregisterBrokerResponse, UnregisterBrokerResponseInput>;

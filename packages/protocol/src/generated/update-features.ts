@@ -345,4 +345,5 @@ export const UpdateFeaturesApi = {
   name: 'UpdateFeatures',
   request: UpdateFeaturesRequestCodec,
   response: UpdateFeaturesResponseCodec,
+  topLevelErrorCode: { minVersion: 0, maxVersion: 2 },
 } as const satisfies ApiCodec<UpdateFeaturesRequest, UpdateFeaturesRequestInput, UpdateFeaturesResponse, UpdateFeaturesResponseInput>;

@@ -773,4 +773,5 @@ export const UpdateMetadataApi = {
   name: 'UpdateMetadata',
   request: UpdateMetadataRequestCodec,
   response: UpdateMetadataResponseCodec,
+  topLevelErrorCode: { minVersion: 0, maxVersion: 8 },
 } as const satisfies ApiCodec<UpdateMetadataRequest, UpdateMetadataRequestInput, UpdateMetadataResponse, UpdateMetadataResponseInput>;

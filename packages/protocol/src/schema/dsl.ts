@@ -15,6 +15,22 @@
 
 export type VersionRange = string;
 
+/** The primitive field types of Kafka's message specifications; anything else is a struct (or `[]T`). */
+export const PRIMITIVE_TYPES: ReadonlySet<string> = new Set([
+  'bool',
+  'int8',
+  'int16',
+  'uint16',
+  'int32',
+  'uint32',
+  'int64',
+  'float64',
+  'string',
+  'bytes',
+  'records',
+  'uuid',
+]);
+
 export type DefaultValue = number | bigint | string | boolean | null;
 
 export interface FieldSpec {

@@ -1,12 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import {
-  ApiKey,
-  apiCodec,
-  apiName,
-  requestHeaderVersion,
-  responseHeaderVersion,
-} from '../../src/framing/api-registry.js';
+import { apiCodec, apiName, requestHeaderVersion, responseHeaderVersion } from '../../src/framing/api-registry.js';
+import { ApiKey } from '../../src/generated/index.js';
 import { API_SPECS, parseVersionRange } from '../../src/schema/index.js';
 
 /** First flexible version from the table itself, independently of the generated codecs. */

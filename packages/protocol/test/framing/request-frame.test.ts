@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { KafkaError } from '../../src/errors/kafka-error.js';
-import { ApiKey, apiCodec } from '../../src/framing/api-registry.js';
+import { apiCodec } from '../../src/framing/api-registry.js';
 import { FrameDecoder } from '../../src/framing/frame-decoder.js';
 import { decodeRequest, encodeRequest } from '../../src/framing/request-frame.js';
 import { decodeResponse, encodeResponse, peekCorrelationId } from '../../src/framing/response-frame.js';
+import { ApiKey } from '../../src/generated/index.js';
 import type { MetadataRequest } from '../../src/generated/metadata.js';
 
 const metadata = apiCodec(ApiKey.Metadata)!;

@@ -2,8 +2,10 @@
  * Loads Apache Kafka's JSON message specifications (`clients/src/main/resources/common/message/`),
  * which are JSON with `//` line comments.
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 export interface KafkaJsonField {
   readonly name: string;
@@ -69,6 +71,38 @@ export function stripLineComments(text: string): string {
     out += c;
   }
   return out;
+}
+
+const SPECS_BESIDE_REPOSITORY = join('..', 'shared', 'reference', 'kafka-protocol');
+
+/**
+ * Where Kafka's JSON specs are, if anywhere: `$SAMSA_KAFKA_PROTOCOL_SPECS`, else
+ * `../shared/reference/kafka-protocol` beside the repository. A clone made from a local checkout
+ * (`git clone /path/to/samsa`) also looks beside the checkout it came from, so a scratch clone
+ * elsewhere on the same machine finds the same folder. No machine's absolute path is written here.
+ */
+export function findKafkaSpecsDir(): string | undefined {
+  const fromEnv = process.env.SAMSA_KAFKA_PROTOCOL_SPECS;
+  if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
+  const repoRoot = fileURLToPath(new URL('../../../../../', import.meta.url));
+  const candidates = [resolve(repoRoot, SPECS_BESIDE_REPOSITORY)];
+  const origin = localOrigin(repoRoot);
+  if (origin !== undefined) candidates.push(resolve(origin, SPECS_BESIDE_REPOSITORY));
+  return candidates.find((dir) => existsSync(dir));
+}
+
+/** The path of the `origin` remote when it is a directory on this machine. */
+function localOrigin(repoRoot: string): string | undefined {
+  try {
+    const url = execFileSync('git', ['-C', repoRoot, 'config', '--get', 'remote.origin.url'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
+    const path = url.startsWith('file://') ? fileURLToPath(url) : url;
+    return isAbsolute(path) && existsSync(path) ? path : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Every `*.json` message spec of `dir`, by message name; `undefined` if the directory is absent. */

@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { ZERO_UUID } from '../../src/primitives/uuid.js';
-import { type FieldSpec, type MessageSpec, parseVersionRange } from '../../src/schema/dsl.js';
+import { type FieldSpec, type MessageSpec, PRIMITIVE_TYPES, parseVersionRange } from '../../src/schema/dsl.js';
 
 function inRange(text: string | undefined, v: number): boolean {
   if (text === undefined) return false;
@@ -16,21 +16,6 @@ function inRange(text: string | undefined, v: number): boolean {
 export function camel(name: string): string {
   return name.charAt(0).toLowerCase() + name.slice(1);
 }
-
-const PRIMITIVES = new Set([
-  'bool',
-  'int8',
-  'int16',
-  'uint16',
-  'int32',
-  'uint32',
-  'int64',
-  'float64',
-  'string',
-  'bytes',
-  'records',
-  'uuid',
-]);
 
 function primitive(type: string): fc.Arbitrary<unknown> {
   switch (type) {
@@ -94,9 +79,9 @@ export class SchemaArbitrary {
     let arb: fc.Arbitrary<unknown>;
     if (field.type.startsWith('[]')) {
       const base = field.type.slice(2);
-      const element = PRIMITIVES.has(base) ? primitive(base) : this.struct(this.structFields(field), v, depth + 1);
+      const element = PRIMITIVE_TYPES.has(base) ? primitive(base) : this.struct(this.structFields(field), v, depth + 1);
       arb = fc.array(element, { maxLength: depth > 2 ? 1 : 3 });
-    } else if (PRIMITIVES.has(field.type)) {
+    } else if (PRIMITIVE_TYPES.has(field.type)) {
       arb = primitive(field.type);
     } else {
       arb = this.struct(this.structFields(field), v, depth + 1);
@@ -123,7 +108,7 @@ export class SchemaArbitrary {
       case 'uuid':
         return ZERO_UUID;
       default:
-        if (PRIMITIVES.has(field.type)) return d === undefined ? 0 : Number(d);
+        if (PRIMITIVE_TYPES.has(field.type)) return d === undefined ? 0 : Number(d);
         if (isNull) return null;
         return this.defaultStruct(this.structFields(field));
     }
@@ -153,7 +138,7 @@ export class SchemaArbitrary {
       }
       const x = value[name];
       const base = field.type.startsWith('[]') ? field.type.slice(2) : field.type;
-      if (x === null || PRIMITIVES.has(base)) out[name] = x;
+      if (x === null || PRIMITIVE_TYPES.has(base)) out[name] = x;
       else if (field.type.startsWith('[]')) {
         out[name] = (x as Record<string, unknown>[]).map((e) => this.expected(e, v, this.structFields(field)));
       } else out[name] = this.expected(x as Record<string, unknown>, v, this.structFields(field));
