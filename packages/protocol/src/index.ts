@@ -29,3 +29,4 @@ export * from './records/record.js';
 export * from './records/record-batch-header.js';
 export * from './records/record-batch-iterator.js';
 export * from './records/split-record-batches.js';
+export * from './util/java-properties.js';
