@@ -1,7 +1,7 @@
-import { crc32c } from '@node-rs/crc32';
 import { type CompressOptions, compress } from '../compression/compression.js';
 import { sizeOfVarint } from '../primitives/sizes.js';
 import { Writer } from '../primitives/writer.js';
+import { crc32c } from '../util/crc32c.js';
 import { type KafkaRecordInput, type RecordHeaderInput, sizeOfRecordBody, writeRecord } from './record.js';
 import {
   BatchAttributes,
@@ -175,6 +175,6 @@ export function buildRecordBatch(input: RecordBatchInput): Buffer {
   batch.writeInt16BE(producerEpoch, BatchHeader.PRODUCER_EPOCH);
   batch.writeInt32BE(baseSequence, BatchHeader.BASE_SEQUENCE);
   batch.writeInt32BE(entries.length, BatchHeader.RECORDS_COUNT);
-  batch.writeUInt32BE(crc32c(batch.subarray(BatchHeader.ATTRIBUTES)) >>> 0, BatchHeader.CRC);
+  batch.writeUInt32BE(crc32c(batch, BatchHeader.ATTRIBUTES), BatchHeader.CRC);
   return batch;
 }

@@ -1,6 +1,6 @@
-import { crc32c } from '@node-rs/crc32';
 import { ErrorCode } from '../errors/error-codes.js';
 import { KafkaError } from '../errors/kafka-error.js';
+import { crc32c } from '../util/crc32c.js';
 
 /**
  * Kafka's record batch (message format v2, "magic 2") header: the 61 bytes before the records.
@@ -131,7 +131,7 @@ export function readBatchHeader(buf: Buffer, pos = 0): RecordBatchHeader {
 
 /** CRC-32C over attributes .. end of batch, as stored in the header's crc field. */
 export function computeBatchCrc(buf: Buffer, pos: number, sizeInBytes: number): number {
-  return crc32c(buf.subarray(pos + BatchHeader.ATTRIBUTES, pos + sizeInBytes)) >>> 0;
+  return crc32c(buf, pos + BatchHeader.ATTRIBUTES, pos + sizeInBytes);
 }
 
 /**

@@ -1,5 +1,5 @@
 import * as fs from 'node:fs';
-import { crc32c } from '../util/crc32c.js';
+import { crc32c } from '@samsa/protocol';
 import { defaultFdatasync, type FsyncFn } from '../util/file-ops.js';
 import { readInt64, writeInt64 } from '../util/int64.js';
 import { offsetFromFileName, PRODUCER_SNAPSHOT_FILE_SUFFIX, producerSnapshotFile } from '../util/log-file-utils.js';

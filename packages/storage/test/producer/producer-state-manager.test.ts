@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { ErrorCode, KafkaError } from '@samsa/protocol';
+import { crc32c, ErrorCode, KafkaError } from '@samsa/protocol';
 import { ProducerStateEntry } from '../../src/producer/producer-state-entry.js';
 import {
   CorruptSnapshotError,
@@ -9,7 +9,6 @@ import {
   encodeSnapshot,
   ProducerStateManager,
 } from '../../src/producer/producer-state-manager.js';
-import { crc32c } from '../../src/util/crc32c.js';
 import { producerSnapshotFile } from '../../src/util/log-file-utils.js';
 import { MockTime } from '../../src/util/time.js';
 import { rmDir, tmpDir } from '../support/batches.js';
@@ -32,6 +31,11 @@ describe('ProducerStateManager', () => {
       { lastSeq: 9, lastOffset: 44, offsetDelta: 4, timestamp: 12345 },
     ]);
     const buf = encodeSnapshot([e]);
+    // The whole file, CRC included (0xa5a9c8e4, as java.util.zip.CRC32C computes over bytes 6..end).
+    assert.equal(
+      buf.toString('hex'),
+      '0001a5a9c8e4000000010000000000000007000200000009000000000000002c000000040000000000003039000000050000000000000028',
+    );
     assert.equal(buf.length, 2 + 4 + 4 + 46);
     assert.equal(buf.readInt16BE(0), 1);
     assert.equal(buf.readUInt32BE(2), crc32c(buf, 6));
