@@ -1,4 +1,8 @@
+import { parseJavaProperties } from '@samsa/protocol';
 import { ConfigError } from '../errors/client-errors.js';
+
+/** The `.properties` syntax itself is Java's, read by @samsa/protocol; the CLI reads config files with it. */
+export { parseJavaProperties as parseProperties } from '@samsa/protocol';
 
 export type PropertiesRole = 'producer' | 'consumer' | 'admin';
 
@@ -50,44 +54,6 @@ const SPRING_DURATIONS = new Set(['auto.commit.interval.ms', 'heartbeat.interval
 const SPRING_SIZES = new Set(['batch.size', 'buffer.memory', 'fetch.min.bytes']);
 const DROPPED_PREFIXES = ['spring.kafka.listener.', 'spring.kafka.template.', 'spring.kafka.streams.', 'spring.json.'];
 
-/** Reads Java `.properties` syntax: `key=value`, `key: value` or `key value`, comments, continuations, escapes. */
-export function parseProperties(text: string): Map<string, string> {
-  const out = new Map<string, string>();
-  const lines = text.split(/\r\n|\r|\n/);
-  for (let i = 0; i < lines.length; i++) {
-    let line = (lines[i] as string).replace(/^\s+/, '');
-    if (line === '' || line.startsWith('#') || line.startsWith('!')) continue;
-    // An odd number of trailing backslashes continues the logical line.
-    while (/(^|[^\\])(\\\\)*\\$/.test(line) && i + 1 < lines.length) {
-      line = line.slice(0, -1) + (lines[++i] as string).replace(/^\s+/, '');
-    }
-    let split = -1;
-    for (let j = 0; j < line.length; j++) {
-      const c = line[j];
-      if (c === '\\') {
-        j++;
-        continue;
-      }
-      if (c === '=' || c === ':' || c === ' ' || c === '\t') {
-        split = j;
-        break;
-      }
-    }
-    const rawKey = split < 0 ? line : line.slice(0, split);
-    let rest = split < 0 ? '' : line.slice(split);
-    rest = rest.replace(/^[ \t]*[=:]?[ \t]*/, '');
-    out.set(unescapeProperty(rawKey), unescapeProperty(rest));
-  }
-  return out;
-}
-
-function unescapeProperty(s: string): string {
-  return s.replace(/\\(u[0-9a-fA-F]{4}|.)/g, (_, e: string) => {
-    if (e.length === 5) return String.fromCharCode(Number.parseInt(e.slice(1), 16));
-    return e === 't' ? '\t' : e === 'n' ? '\n' : e === 'r' ? '\r' : e === 'f' ? '\f' : e;
-  });
-}
-
 function springDuration(key: string, value: string): string {
   const m = /^\s*(\d+)\s*(ms|s|m|h|d)?\s*$/i.exec(value);
   if (m === null) throw new ConfigError(key, `expected a duration such as 500, 500ms or 3s, got '${value}'`);
@@ -121,7 +87,7 @@ function springSize(key: string, value: string): string {
  */
 export function parseClientProperties(text: string, role?: PropertiesRole): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [key, value] of parseProperties(text)) {
+  for (const [key, value] of parseJavaProperties(text)) {
     if (!key.startsWith('spring.')) {
       out[key] = value;
       continue;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseClientProperties, parseProperties } from '../../src/config/parse-client-properties.js';
+import { parseClientProperties } from '../../src/config/parse-client-properties.js';
 import { resolveConfig } from '../../src/config/resolve-config.js';
 
 /** The Spring Boot producer and consumer settings of the seed document, comments and all. */
@@ -32,13 +32,6 @@ spring.kafka.listener.missing-topics-fatal=true
 spring.kafka.consumer.fetch-min-size=1
 spring.kafka.consumer.fetch-max-wait=500
 `;
-
-describe('parseProperties', () => {
-  it('reads Java .properties syntax', () => {
-    const p = parseProperties('a=1\nb: two\nc three\n# comment\n! also\n  d = x\\\n    y\ne=\\u0041\\t\nf\\=g=h\n');
-    assert.deepEqual(Object.fromEntries(p), { a: '1', b: 'two', c: 'three', d: 'xy', e: 'A\t', 'f=g': 'h' });
-  });
-});
 
 describe('parseClientProperties', () => {
   it('translates the seed Spring producer settings', () => {
