@@ -1,3 +1,8 @@
+// zstd-napi's low-level binding (contexts, streaming decompression, frame inspection), imported
+// by its internal path: the package's public API hides what the size limits below need. Its
+// version is pinned exactly in package.json because an internal path has no semver promise; no
+// other file imports zstd-napi. Once Node >= 22.15 is the minimum, node:zlib's zstd (streaming,
+// with ZSTD_d_windowLogMax and a maxOutputLength) can replace it and the native dependency goes.
 import zstd from 'zstd-napi/binding.js';
 import { KafkaError } from '../errors/kafka-error.js';
 import { corruptCompressedData, decompressedSizeExceeded } from './compression-errors.js';
@@ -20,10 +25,19 @@ let compressor: InstanceType<typeof zstd.CCtx> | undefined;
 let decompressor: InstanceType<typeof zstd.DCtx> | undefined;
 const STREAM_OUT_BYTES = zstd.dStreamOutSize();
 
-export function zstdCompress(input: Buffer, level = ZSTD_DEFAULT_LEVEL): Buffer {
+export interface ZstdFrameOptions {
+  /**
+   * Whether the frame header declares the content size (zstd's default). Tests turn it off to
+   * build frames like a streaming compressor's, whose size is unknown until decoded.
+   */
+  readonly contentSize?: boolean;
+}
+
+export function zstdCompress(input: Buffer, level = ZSTD_DEFAULT_LEVEL, options: ZstdFrameOptions = {}): Buffer {
   compressor ??= new zstd.CCtx();
   compressor.reset(zstd.ResetDirective.sessionAndParameters);
   compressor.setParameter(zstd.CParameter.compressionLevel, level);
+  if (options.contentSize === false) compressor.setParameter(zstd.CParameter.contentSizeFlag, 0);
   const output = Buffer.allocUnsafe(zstd.compressBound(input.length));
   const written = compressor.compress2(output, input);
   return output.subarray(0, written);

@@ -12,10 +12,10 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { compressFrameSync } from 'lz4-napi';
-import zstd from 'zstd-napi/binding.js';
 import { decompress } from '../../src/compression/compression.js';
 import { rawSnappyCompress } from '../../src/compression/raw-snappy.js';
 import { XERIAL_MAGIC } from '../../src/compression/xerial-snappy.js';
+import { ZSTD_DEFAULT_LEVEL, zstdCompress } from '../../src/compression/zstd.js';
 import { KafkaError } from '../../src/errors/kafka-error.js';
 import { CompressionType } from '../../src/records/record-batch-header.js';
 
@@ -107,10 +107,7 @@ const bombs: { name: string; codec: CompressionType; build: (bytes: number) => B
 ];
 
 function zstdFrame(input: Buffer, withContentSize: boolean): Buffer {
-  const cctx = new zstd.CCtx();
-  cctx.setParameter(zstd.CParameter.contentSizeFlag, withContentSize ? 1 : 0);
-  const out = Buffer.allocUnsafe(zstd.compressBound(input.length));
-  return out.subarray(0, cctx.compress2(out, input));
+  return zstdCompress(input, ZSTD_DEFAULT_LEVEL, { contentSize: withContentSize });
 }
 
 function isCorruptMessage(error: unknown): boolean {
