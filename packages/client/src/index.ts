@@ -1,6 +1,8 @@
 export { ErrorCode, KafkaError } from '@samsa/protocol';
 export { Admin } from './admin/admin.js';
 export * from './admin/admin-types.js';
+export type { RecordHeader } from './common/record-header.js';
+export type { TopicPartition } from './common/topic-partition.js';
 export type {
   AdminConfig,
   CommonConfig,
@@ -45,7 +47,6 @@ export {
 export type { CommittedOffset } from './consumer/consumer-coordinator.js';
 export type { ConsumerRecord } from './consumer/consumer-record.js';
 export type { RebalanceListener } from './consumer/rebalance-listener.js';
-export type { TopicPartition } from './consumer/topic-partition.js';
 export {
   ClientError,
   ClientErrorCode,
@@ -68,7 +69,6 @@ export type {
   DeliveryCallback,
   HeadersInput,
   ProducerRecord,
-  RecordHeader,
   RecordMetadata,
 } from './producer/producer-record.js';
 export type { ConsumerGroupMetadata, OffsetToCommit, TransactionState } from './producer/transaction-manager.js';

@@ -1,4 +1,4 @@
-import type { TopicPartition } from '../consumer/topic-partition.js';
+import type { TopicPartition } from '../common/topic-partition.js';
 
 export interface NewTopic {
   readonly name: string;

@@ -18,11 +18,11 @@ import {
   OffsetDeleteApi,
   OffsetFetchApi,
 } from '@samsa/protocol';
+import { groupByTopic, type TopicPartition } from '../common/topic-partition.js';
 import type { AdminConfig } from '../config/client-config.js';
 import { type ConfigInput, resolveConfig } from '../config/resolve-config.js';
 import type { Connection } from '../connection/connection.js';
 import { decodeAssignment, decodeSubscription } from '../consumer/consumer-protocol.js';
-import { groupByTopic, type TopicPartition } from '../consumer/topic-partition.js';
 import { throwIfError } from '../errors/client-errors.js';
 import { Cluster } from '../metadata/cluster.js';
 import { CoordinatorType, findCoordinator } from '../metadata/find-coordinator.js';

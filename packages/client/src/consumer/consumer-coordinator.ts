@@ -9,6 +9,7 @@ import {
   OffsetFetchApi,
   SyncGroupApi,
 } from '@samsa/protocol';
+import { groupByTopic, type TopicPartition, tpKey } from '../common/topic-partition.js';
 import type { ConsumerConfig } from '../config/client-config.js';
 import type { Connection } from '../connection/connection.js';
 import { sleep } from '../connection/connection-pool.js';
@@ -20,7 +21,6 @@ import type { MemberSubscription, PartitionAssignor, RebalanceProtocol } from '.
 import { decodeAssignment, decodeSubscription, encodeAssignment, encodeSubscription } from './consumer-protocol.js';
 import type { RebalanceListener } from './rebalance-listener.js';
 import type { SubscriptionState } from './subscription-state.js';
-import { groupByTopic, type TopicPartition, tpKey } from './topic-partition.js';
 
 export interface CommitEntry extends TopicPartition {
   readonly offset: bigint;

@@ -4,8 +4,8 @@ import {
   decodeMessage,
   encodeMessage,
 } from '@samsa/protocol';
+import { groupByTopic, type TopicPartition } from '../common/topic-partition.js';
 import type { MemberAssignment, MemberSubscription } from './assignors/partition-assignor.js';
-import { groupByTopic, type TopicPartition } from './topic-partition.js';
 
 /**
  * The consumer protocol's opaque bytes in JoinGroup and SyncGroup (Kafka's ConsumerProtocol):

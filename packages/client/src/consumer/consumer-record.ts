@@ -1,4 +1,4 @@
-import type { RecordHeader } from '../producer/producer-record.js';
+import type { RecordHeader } from '../common/record-header.js';
 
 /**
  * One consumed record. `offset` is a `bigint` (Kafka offsets are int64), as in every offset this

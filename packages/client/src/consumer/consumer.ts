@@ -1,9 +1,9 @@
+import { type TopicPartition, tpKey } from '../common/topic-partition.js';
 import type { ConsumerConfig } from '../config/client-config.js';
 import { type ConfigInput, resolveConfig } from '../config/resolve-config.js';
 import { abortError, ClientError, ClientErrorCode, ConfigError, closedError } from '../errors/client-errors.js';
 import { Cluster } from '../metadata/cluster.js';
 import { listOffsets, OffsetSpec } from '../metadata/list-offsets.js';
-import type { RecordHeader } from '../producer/producer-record.js';
 import type { ConsumerGroupMetadata } from '../producer/transaction-manager.js';
 import { type Deserializer, deserializerByName } from '../serdes/serdes.js';
 import { createAssignors } from './assignors/index.js';
@@ -14,7 +14,6 @@ import { FetchPositions } from './fetch-positions.js';
 import { Fetcher } from './fetcher.js';
 import type { RebalanceListener } from './rebalance-listener.js';
 import { type PartitionState, SubscriptionState } from './subscription-state.js';
-import { type TopicPartition, tpKey } from './topic-partition.js';
 
 export interface ConsumerOptions<K, V> extends Readonly<Record<string, unknown>> {
   readonly keyDeserializer?: Deserializer<K> | 'string' | 'json' | 'buffer';
@@ -799,5 +798,3 @@ export class Consumer<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerR
     }
   }
 }
-
-export type { RecordHeader };

@@ -1,10 +1,10 @@
+import { tpKey } from '../common/topic-partition.js';
 import type { ConsumerConfig } from '../config/client-config.js';
 import { ClientError, ClientErrorCode } from '../errors/client-errors.js';
 import type { Cluster } from '../metadata/cluster.js';
 import { listOffsets, OffsetSpec, offsetsForLeaderEpochs } from '../metadata/list-offsets.js';
 import type { ConsumerCoordinator } from './consumer-coordinator.js';
 import type { PartitionState, SubscriptionState } from './subscription-state.js';
-import { tpKey } from './topic-partition.js';
 
 export interface FetchPositionsHooks {
   /** An error for the next poll to throw (no offset with `auto.offset.reset=none`, truncation). */

@@ -8,13 +8,13 @@ import {
   RecordBatchIterator,
   type RecordBatchSpan,
 } from '@samsa/protocol';
+import type { RecordHeader } from '../common/record-header.js';
+import { tpKey } from '../common/topic-partition.js';
 import type { ConsumerConfig } from '../config/client-config.js';
 import { type Cluster, METADATA_ERRORS } from '../metadata/cluster.js';
-import type { RecordHeader } from '../producer/producer-record.js';
 import type { Deserializer } from '../serdes/serdes.js';
 import type { ConsumerRecord } from './consumer-record.js';
 import type { PartitionState, SubscriptionState } from './subscription-state.js';
-import { tpKey } from './topic-partition.js';
 
 type PartitionData = FetchResponse['responses'][number]['partitions'][number];
 

@@ -1,4 +1,4 @@
-import type { TopicPartition } from './topic-partition.js';
+import type { TopicPartition } from '../common/topic-partition.js';
 
 /**
  * Told of assignment changes (Kafka's ConsumerRebalanceListener). Called from inside `poll`

@@ -1,4 +1,4 @@
-import { type TopicPartition, tpKey } from './topic-partition.js';
+import { type TopicPartition, tpKey } from '../common/topic-partition.js';
 
 /** Consumption state of one assigned partition. */
 export class PartitionState {

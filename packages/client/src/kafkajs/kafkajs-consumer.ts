@@ -1,8 +1,8 @@
 import { EventEmitter } from 'node:events';
+import type { TopicPartition } from '../common/topic-partition.js';
 import type { PartitionAssignor } from '../consumer/assignors/partition-assignor.js';
 import { Consumer } from '../consumer/consumer.js';
 import type { ConsumerRecord } from '../consumer/consumer-record.js';
-import type { TopicPartition } from '../consumer/topic-partition.js';
 import { headersObject, KafkaJSNonRetriableError, wrap } from './kafkajs-constants.js';
 
 export interface KafkaJSConsumerConfig {

@@ -1,6 +1,6 @@
 import { ErrorCode, KafkaError, ListOffsetsApi, OffsetForLeaderEpochApi } from '@samsa/protocol';
+import type { TopicPartition } from '../common/topic-partition.js';
 import { sleep } from '../connection/connection-pool.js';
-import type { TopicPartition } from '../consumer/topic-partition.js';
 import { type Cluster, METADATA_ERRORS } from './cluster.js';
 
 /** ListOffsets' special timestamps. */

@@ -9,7 +9,8 @@ import {
   Reader,
   readRecord,
 } from '@samsa/protocol';
-import type { RecordHeader, RecordMetadata } from './producer-record.js';
+import type { RecordHeader } from '../common/record-header.js';
+import type { RecordMetadata } from './producer-record.js';
 
 /**
  * Receives the outcome of the records of a batch. One sink serves many records (a `sendBatch`

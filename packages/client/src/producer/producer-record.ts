@@ -1,8 +1,4 @@
-/** A record header as delivered to consumers: key text and value bytes (or null). */
-export interface RecordHeader {
-  readonly key: string;
-  readonly value: Buffer | null;
-}
+import type { RecordHeader } from '../common/record-header.js';
 
 /** Headers as accepted by `send`: an object (string or bytes values) or a list of key/value pairs. */
 export type HeadersInput =

@@ -1,3 +1,4 @@
+import type { RecordHeader } from '../common/record-header.js';
 import type { ProducerConfig } from '../config/client-config.js';
 import type { ConfigInput } from '../config/resolve-config.js';
 import { resolveConfig } from '../config/resolve-config.js';
@@ -18,7 +19,6 @@ import {
   type DeliveryCallback,
   normalizeHeaders,
   type ProducerRecord,
-  type RecordHeader,
   type RecordMetadata,
 } from './producer-record.js';
 import { RecordAccumulator } from './record-accumulator.js';

@@ -1,7 +1,7 @@
+import type { RecordHeader } from '../common/record-header.js';
 import type { Cluster } from '../metadata/cluster.js';
 import type { BufferPool } from './buffer-pool.js';
 import { type DeliverySink, ProducerBatch } from './producer-batch.js';
-import type { RecordHeader } from './producer-record.js';
 
 /** Per-partition state: queued batches, in-flight count and the idempotent producer's sequence. */
 export class PartitionQueue {

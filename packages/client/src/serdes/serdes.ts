@@ -1,4 +1,4 @@
-import type { RecordHeader } from '../producer/producer-record.js';
+import type { RecordHeader } from '../common/record-header.js';
 
 /**
  * Serializers turn a typed key or value into bytes; deserializers turn bytes back. A `null` key

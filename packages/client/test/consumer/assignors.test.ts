@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
+import { type TopicPartition, tpKey } from '../../src/common/topic-partition.js';
 import { CooperativeStickyAssignor } from '../../src/consumer/assignors/cooperative-sticky-assignor.js';
 import type {
   MemberAssignment,
@@ -10,7 +11,6 @@ import type {
 import { RangeAssignor } from '../../src/consumer/assignors/range-assignor.js';
 import { RoundRobinAssignor } from '../../src/consumer/assignors/round-robin-assignor.js';
 import { StickyAssignor } from '../../src/consumer/assignors/sticky-assignor.js';
-import { type TopicPartition, tpKey } from '../../src/consumer/topic-partition.js';
 
 function member(
   memberId: string,

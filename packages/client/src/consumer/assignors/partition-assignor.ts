@@ -1,4 +1,4 @@
-import type { TopicPartition } from '../topic-partition.js';
+import type { TopicPartition } from '../../common/topic-partition.js';
 
 /** EAGER revokes everything before a rebalance; COOPERATIVE only what moves (KIP-429). */
 export type RebalanceProtocol = 'EAGER' | 'COOPERATIVE';

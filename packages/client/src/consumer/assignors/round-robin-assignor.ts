@@ -1,4 +1,4 @@
-import { compareTopicPartitions, type TopicPartition } from '../topic-partition.js';
+import { compareTopicPartitions, type TopicPartition } from '../../common/topic-partition.js';
 import {
   compareMembers,
   emptyAssignments,

@@ -1,4 +1,4 @@
-import { compareTopicPartitions, type TopicPartition, tpKey } from '../topic-partition.js';
+import { compareTopicPartitions, type TopicPartition, tpKey } from '../../common/topic-partition.js';
 import {
   compareMembers,
   emptyAssignments,
