@@ -1,10 +1,10 @@
 import * as fs from 'node:fs';
 import { BatchHeader, type RecordBatchHeader, readBatchHeader } from '@samsa/protocol';
 import type { LeaderEpochFileCache } from '../epoch/leader-epoch-file-cache.js';
-import { CorruptIndexError } from '../index/corrupt-index-error.js';
-import { OffsetIndex } from '../index/offset-index.js';
-import { TimeIndex, type TimestampOffset } from '../index/time-index.js';
-import { TransactionIndex } from '../index/transaction-index.js';
+import { CorruptIndexError } from '../indexes/corrupt-index-error.js';
+import { OffsetIndex } from '../indexes/offset-index.js';
+import { TimeIndex, type TimestampOffset } from '../indexes/time-index.js';
+import { TransactionIndex } from '../indexes/transaction-index.js';
 import type { ProducerStateManager } from '../producer/producer-state-manager.js';
 import { type FsyncFn, readAt, readFully, readFullySync, writeFullySync } from '../util/file-ops.js';
 import { logFile, offsetIndexFile, timeIndexFile, transactionIndexFile } from '../util/log-file-utils.js';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { ErrorCode, isControl, isTransactional, KafkaError, type RecordBatchHeader } from '@samsa/protocol';
 import { PartitionMetadataFile } from '../checkpoint/partition-metadata-file.js';
 import { LeaderEpochFileCache } from '../epoch/leader-epoch-file-cache.js';
-import type { AbortedTransaction } from '../index/transaction-index.js';
+import type { AbortedTransaction } from '../indexes/transaction-index.js';
 import type { AppendOrigin, CompletedTxn, ProducerAppendInfo } from '../producer/producer-append-info.js';
 import { type ProducerStateInfo, ProducerStateManager } from '../producer/producer-state-manager.js';
 import { defaultFdatasync, type FsyncFn } from '../util/file-ops.js';

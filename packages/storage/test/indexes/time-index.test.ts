@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { TimeIndex } from '../../src/index/time-index.js';
+import { CorruptIndexError } from '../../src/indexes/corrupt-index-error.js';
+import { TimeIndex } from '../../src/indexes/time-index.js';
 import { rmDir, tmpDir } from '../support/batches.js';
 
 describe('TimeIndex', () => {
@@ -45,5 +46,33 @@ describe('TimeIndex', () => {
     idx.truncateTo(5);
     assert.equal(idx.entries, 1);
     assert.deepEqual(idx.lastEntry(), { timestamp: 10, offset: 1 });
+  });
+
+  it('truncates every entry at or above the offset, also entries sharing an offset, in memory and on disk', () => {
+    const path = join(dir, 'd.timeindex');
+    const idx = new TimeIndex(path, 0, 1200, true);
+    idx.maybeAppend(10, 1);
+    idx.maybeAppend(20, 5);
+    idx.maybeAppend(30, 5); // a later batch's final entry can repeat an offset
+    idx.maybeAppend(40, 9);
+    idx.flush();
+    idx.truncateTo(6);
+    assert.equal(idx.entries, 3);
+    idx.truncateTo(5);
+    assert.equal(idx.entries, 1);
+    assert.equal(fs.statSync(path).size, 12);
+    idx.truncateTo(0);
+    assert.equal(idx.entries, 0);
+  });
+
+  it('detects a corrupt file', () => {
+    const path = join(dir, 'e.timeindex');
+    fs.writeFileSync(path, Buffer.alloc(13));
+    assert.throws(() => new TimeIndex(path, 0, 1200).entries, CorruptIndexError);
+    const decreasing = Buffer.alloc(24);
+    decreasing.writeBigInt64BE(5n, 0);
+    decreasing.writeBigInt64BE(4n, 12);
+    fs.writeFileSync(path, decreasing);
+    assert.throws(() => new TimeIndex(path, 0, 1200).entries, CorruptIndexError);
   });
 });

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { CorruptIndexError } from '../../src/index/corrupt-index-error.js';
-import { OffsetIndex } from '../../src/index/offset-index.js';
+import { CorruptIndexError } from '../../src/indexes/corrupt-index-error.js';
+import { OffsetIndex } from '../../src/indexes/offset-index.js';
 import { rmDir, tmpDir } from '../support/batches.js';
 
 describe('OffsetIndex', () => {

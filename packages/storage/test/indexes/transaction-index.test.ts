@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { TransactionIndex } from '../../src/index/transaction-index.js';
+import { TransactionIndex } from '../../src/indexes/transaction-index.js';
 import { rmDir, tmpDir } from '../support/batches.js';
 
 describe('TransactionIndex', () => {

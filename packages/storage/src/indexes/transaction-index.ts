@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import { writeFullySync } from '../util/file-ops.js';
 import { readInt64, writeInt64 } from '../util/int64.js';
 import { CorruptIndexError } from './corrupt-index-error.js';
-import { truncateFile } from './offset-index.js';
+import { IndexFile } from './index-file.js';
 
 /** One aborted transaction, Kafka's `AbortedTxn`. */
 export interface AbortedTxn {
@@ -37,33 +37,26 @@ const VERSION = 0;
  * strictly increases). The file may be absent when the segment holds no aborted transaction.
  *
  * Entries are few; they are kept in memory once loaded and appended to the file immediately.
+ * Only the file handling is shared with the other indexes (IndexFile says why).
  */
-export class TransactionIndex {
+export class TransactionIndex extends IndexFile {
   static readonly ENTRY_SIZE = 34;
 
   private entries: AbortedTxn[] = [];
   private loaded: boolean;
 
   constructor(
-    public path: string,
+    path: string,
     readonly baseOffset: number,
     newlyCreated = false,
   ) {
+    super(path);
     this.loaded = newlyCreated;
   }
 
   ensureLoaded(): void {
     if (this.loaded) return;
-    let data: Buffer;
-    try {
-      data = fs.readFileSync(this.path);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-      data = Buffer.alloc(0);
-    }
-    if (data.length % TransactionIndex.ENTRY_SIZE !== 0) {
-      throw new CorruptIndexError(`transaction index ${this.path} has size ${data.length}, not a multiple of 34`);
-    }
+    const data = this.readEntries(TransactionIndex.ENTRY_SIZE, 'transaction index');
     const entries: AbortedTxn[] = [];
     for (let pos = 0; pos < data.length; pos += TransactionIndex.ENTRY_SIZE) {
       const version = data.readInt16BE(pos);
@@ -127,30 +120,13 @@ export class TransactionIndex {
     while (keep > 0 && (this.entries[keep - 1] as AbortedTxn).lastOffset >= offset) keep--;
     if (keep === this.entries.length) return;
     this.entries.length = keep;
-    truncateFile(this.path, keep * TransactionIndex.ENTRY_SIZE);
+    this.truncateFile(keep * TransactionIndex.ENTRY_SIZE);
   }
 
   reset(): void {
     this.entries = [];
     this.loaded = true;
-    truncateFile(this.path, 0);
-  }
-
-  renameTo(path: string): void {
-    try {
-      fs.renameSync(this.path, path);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-    }
-    this.path = path;
-  }
-
-  deleteIfExists(): void {
-    try {
-      fs.unlinkSync(this.path);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-    }
+    this.truncateFile(0);
   }
 }
 
