@@ -16,7 +16,6 @@ import {
   ListGroupsApi,
   OffsetCommitApi,
   OffsetDeleteApi,
-  OffsetFetchApi,
 } from '@samsa/protocol';
 import { groupByTopic, type TopicPartition } from '../common/topic-partition.js';
 import type { AdminConfig } from '../config/client-config.js';
@@ -27,6 +26,7 @@ import { throwIfError } from '../errors/client-errors.js';
 import { Cluster } from '../metadata/cluster.js';
 import { CoordinatorType, findCoordinator } from '../metadata/find-coordinator.js';
 import { type ListedOffset, listOffsets, type OffsetQuery, OffsetSpec } from '../metadata/list-offsets.js';
+import { fetchGroupOffsets, withoutErrorCode } from '../metadata/offset-fetch.js';
 import {
   type AlterConfigOp,
   type ClusterDescription,
@@ -384,45 +384,12 @@ export class Admin {
     options: { partitions?: readonly TopicPartition[] } = {},
   ): Promise<GroupOffset[]> {
     const { connection } = await this.groupCoordinator(groupId);
-    const topics =
-      options.partitions === undefined
-        ? null
-        : groupByTopic(options.partitions).map((t) => ({ name: t.topic, partitionIndexes: t.partitions }));
-    const { version, response } = await connection.requestVersioned(OffsetFetchApi, (v) =>
-      v >= 8
-        ? { groups: [{ groupId, memberId: null, memberEpoch: -1, topics }], requireStable: false }
-        : { groupId, topics, requireStable: false },
-    );
+    const fetched = await fetchGroupOffsets(connection, groupId, options.partitions ?? null, false);
+    throwIfError(fetched?.errorCode ?? -1, `offsets of group '${groupId}'`);
     const out: GroupOffset[] = [];
-    if (version >= 8) {
-      const group = response.groups[0];
-      throwIfError(group?.errorCode ?? -1, `offsets of group '${groupId}'`);
-      for (const t of group?.topics ?? []) {
-        for (const p of t.partitions) {
-          throwIfError(p.errorCode, `offset of group '${groupId}' for ${t.name}-${p.partitionIndex}`);
-          out.push({
-            topic: t.name,
-            partition: p.partitionIndex,
-            offset: p.committedOffset,
-            leaderEpoch: p.committedLeaderEpoch,
-            metadata: p.metadata,
-          });
-        }
-      }
-    } else {
-      throwIfError(response.errorCode, `offsets of group '${groupId}'`);
-      for (const t of response.topics) {
-        for (const p of t.partitions) {
-          throwIfError(p.errorCode, `offset of group '${groupId}' for ${t.name}-${p.partitionIndex}`);
-          out.push({
-            topic: t.name,
-            partition: p.partitionIndex,
-            offset: p.committedOffset,
-            leaderEpoch: p.committedLeaderEpoch,
-            metadata: p.metadata,
-          });
-        }
-      }
+    for (const p of fetched?.partitions ?? []) {
+      throwIfError(p.errorCode, `offset of group '${groupId}' for ${p.topic}-${p.partition}`);
+      out.push(withoutErrorCode(p));
     }
     return out.sort((a, b) => (a.topic === b.topic ? a.partition - b.partition : a.topic < b.topic ? -1 : 1));
   }

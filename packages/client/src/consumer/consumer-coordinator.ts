@@ -6,10 +6,9 @@ import {
   KafkaError,
   LeaveGroupApi,
   OffsetCommitApi,
-  OffsetFetchApi,
   SyncGroupApi,
 } from '@samsa/protocol';
-import { groupByTopic, type TopicPartition, tpKey } from '../common/topic-partition.js';
+import { type TopicPartition, tpKey } from '../common/topic-partition.js';
 import type { ConsumerConfig } from '../config/client-config.js';
 import type { Connection } from '../connection/connection.js';
 import { sleep } from '../connection/connection-pool.js';
@@ -17,6 +16,7 @@ import { type RebalanceEvent, rebalanceChannel } from '../connection/diagnostics
 import { ClientError, ClientErrorCode } from '../errors/client-errors.js';
 import type { Cluster } from '../metadata/cluster.js';
 import { type CoordinatorInfo, CoordinatorType, findCoordinator } from '../metadata/find-coordinator.js';
+import { fetchGroupOffsets, withoutErrorCode } from '../metadata/offset-fetch.js';
 import type { MemberSubscription, PartitionAssignor, RebalanceProtocol } from './assignors/partition-assignor.js';
 import { decodeAssignment, decodeSubscription, encodeAssignment, encodeSubscription } from './consumer-protocol.js';
 import type { RebalanceListener } from './rebalance-listener.js';
@@ -567,50 +567,23 @@ export class ConsumerCoordinator {
     if (partitions.length === 0) return [];
     const deadline = Date.now() + this.config.defaultApiTimeoutMs;
     let backoffMs = this.config.retryBackoffMs;
-    const topics = groupByTopic(partitions).map((t) => ({ name: t.topic, partitionIndexes: t.partitions }));
     for (;;) {
       let error: KafkaError | undefined;
       try {
         const connection = await this.connection(signal);
-        const { version, response } = await connection.requestVersioned(
-          OffsetFetchApi,
-          (v) =>
-            v >= 8
-              ? { groups: [{ groupId: this.groupId, memberId: null, memberEpoch: -1, topics }], requireStable: true }
-              : { groupId: this.groupId, topics, requireStable: true },
+        const fetched = await fetchGroupOffsets(
+          connection,
+          this.groupId,
+          partitions,
+          true,
           signal === undefined ? {} : { signal },
         );
+        if (fetched === undefined) throw new KafkaError(-1, 'OffsetFetch returned no group');
+        if (fetched.errorCode !== 0) throw new KafkaError(fetched.errorCode, `OffsetFetch ${this.groupId}`);
         const out: CommittedOffset[] = [];
-        if (version >= 8) {
-          const group = response.groups[0];
-          if (group === undefined) throw new KafkaError(-1, 'OffsetFetch returned no group');
-          if (group.errorCode !== 0) throw new KafkaError(group.errorCode, `OffsetFetch ${this.groupId}`);
-          for (const t of group.topics) {
-            for (const p of t.partitions) {
-              if (p.errorCode !== 0) throw new KafkaError(p.errorCode, `OffsetFetch ${t.name}-${p.partitionIndex}`);
-              out.push({
-                topic: t.name,
-                partition: p.partitionIndex,
-                offset: p.committedOffset,
-                leaderEpoch: p.committedLeaderEpoch,
-                metadata: p.metadata,
-              });
-            }
-          }
-        } else {
-          if (response.errorCode !== 0) throw new KafkaError(response.errorCode, `OffsetFetch ${this.groupId}`);
-          for (const t of response.topics) {
-            for (const p of t.partitions) {
-              if (p.errorCode !== 0) throw new KafkaError(p.errorCode, `OffsetFetch ${t.name}-${p.partitionIndex}`);
-              out.push({
-                topic: t.name,
-                partition: p.partitionIndex,
-                offset: p.committedOffset,
-                leaderEpoch: p.committedLeaderEpoch,
-                metadata: p.metadata,
-              });
-            }
-          }
+        for (const p of fetched.partitions) {
+          if (p.errorCode !== 0) throw new KafkaError(p.errorCode, `OffsetFetch ${p.topic}-${p.partition}`);
+          out.push(withoutErrorCode(p));
         }
         return out;
       } catch (caught) {
