@@ -10,6 +10,7 @@ import { GroupCoordinator } from './coordinator/group/group-coordinator.js';
 import { ReplicaCoordinatorLog } from './coordinator/replica-coordinator-log.js';
 import { createHandlerRegistry } from './handlers/index.js';
 import type { Logger } from './logger.js';
+import { BufferPool } from './memory/buffer-pool.js';
 import {
   type BrokerRegistration,
   ClusterImage,
@@ -114,12 +115,17 @@ export class Broker {
     const cache = new MetadataCache(
       new ClusterImage(state.clusterId, brokerId, new Map([[brokerId, self]]), initialTopics),
     );
-    const replicaManager = new ReplicaManager(brokerId, logManager, logger.child({ component: 'replica-manager' }));
+    // The data path's buffers (request frames, fetch reads), shared by the network layer and the
+    // replica manager; see BufferPool for who releases what.
+    const bufferPool = new BufferPool();
+    const replicaManager = new ReplicaManager(
+      brokerId,
+      logManager,
+      bufferPool,
+      logger.child({ component: 'replica-manager' }),
+    );
 
-    const offsetsLog = new ReplicaCoordinatorLog(GROUP_METADATA_TOPIC_NAME, replicaManager, () => {
-      const overrides = cache.image.topic(GROUP_METADATA_TOPIC_NAME)?.configs ?? {};
-      return topicConfigs.value('min.insync.replicas', overrides) as number;
-    });
+    const offsetsLog = new ReplicaCoordinatorLog(GROUP_METADATA_TOPIC_NAME, replicaManager);
     const groupCoordinator = new GroupCoordinator({
       log: offsetsLog,
       config: {
@@ -215,11 +221,12 @@ export class Broker {
     await applyImage(cache.image, new ClusterImage(state.clusterId, brokerId, new Map(), new Map()));
 
     const registry = createHandlerRegistry();
-    const dispatcher = new RequestDispatcher(registry, services, logger.child({ component: 'request' }));
+    const dispatcher = new RequestDispatcher(registry, services, bufferPool, logger.child({ component: 'request' }));
     const socketServer = new SocketServer(
       config.listeners,
       config.int('socket.request.max.bytes'),
       dispatcher,
+      bufferPool,
       logger.child({ component: 'socket-server' }),
       config.int('max.connections'),
     );

@@ -1,6 +1,6 @@
 export { Broker } from './broker.js';
 export type { BrokerServices } from './broker-services.js';
-export { BrokerConfig, ConfigSource } from './config/broker-config.js';
+export { BrokerConfig } from './config/broker-config.js';
 export { ConfigError } from './config/config-def.js';
 export { parseProperties } from './config/properties.js';
 export { createLogger, silentLogger } from './create-logger.js';

@@ -1,17 +1,7 @@
+import { ConfigSource } from '@samsa/protocol';
 import { ACCEPTED_WITHOUT_EFFECT, BROKER_CONFIG_KEYS } from './broker-config-defs.js';
 import { ConfigError, type ConfigKey, type ConfigValue, parseConfigValue } from './config-def.js';
 import { type Endpoint, parseListeners } from './listeners.js';
-
-/** DescribeConfigs' ConfigSource values. */
-export const ConfigSource = {
-  UNKNOWN: 0,
-  TOPIC_CONFIG: 1,
-  DYNAMIC_BROKER_CONFIG: 2,
-  DYNAMIC_DEFAULT_BROKER_CONFIG: 3,
-  STATIC_BROKER_CONFIG: 4,
-  DEFAULT_CONFIG: 5,
-} as const;
-export type ConfigSource = (typeof ConfigSource)[keyof typeof ConfigSource];
 
 export const BROKER_CONFIG_BY_NAME: ReadonlyMap<string, ConfigKey> = new Map(
   BROKER_CONFIG_KEYS.map((k) => [k.name, k]),

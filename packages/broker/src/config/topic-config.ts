@@ -1,6 +1,6 @@
-import { ErrorCode, KafkaError } from '@samsa/protocol';
+import { ConfigSource, ErrorCode, KafkaError } from '@samsa/protocol';
 import { type LogConfig, logConfig } from '@samsa/storage';
-import { type BrokerConfig, ConfigSource } from './broker-config.js';
+import type { BrokerConfig } from './broker-config.js';
 import { ConfigError, type ConfigValue, formatConfigValue, parseConfigValue } from './config-def.js';
 import { TOPIC_CONFIG_BY_NAME, TOPIC_CONFIG_KEYS, type TopicConfigKey } from './topic-config-defs.js';
 
@@ -55,7 +55,7 @@ export class TopicConfigResolver {
     const layers: ConfigSynonym[] = [];
     const override = overrides[key.name];
     if (override !== undefined) {
-      layers.push({ name: key.name, value: override, source: ConfigSource.TOPIC_CONFIG });
+      layers.push({ name: key.name, value: override, source: ConfigSource.DYNAMIC_TOPIC_CONFIG });
     }
     for (const synonym of key.brokerSynonyms) {
       for (const layer of this.broker.layersOf(synonym)) {
@@ -68,7 +68,7 @@ export class TopicConfigResolver {
     const winner = pickWinner(layers);
     if (winner === undefined) return { value: key.defaultValue, layers };
     const parsed =
-      winner.source === ConfigSource.TOPIC_CONFIG
+      winner.source === ConfigSource.DYNAMIC_TOPIC_CONFIG
         ? parseConfigValue(key, winner.value as string)
         : convertSynonym(key, winner, this.broker.get(winner.name));
     return { value: parsed, layers };
@@ -113,6 +113,7 @@ export class TopicConfigResolver {
       ),
       fileDeleteDelayMs: num('file.delete.delay.ms'),
       preallocate: this.value('preallocate', overrides) as boolean,
+      minInSyncReplicas: num('min.insync.replicas'),
     });
   }
 
@@ -131,7 +132,7 @@ export class TopicConfigResolver {
       return {
         name: key.name,
         value: key.sensitive === true ? null : formatConfigValue(value),
-        source: source === ConfigSource.TOPIC_CONFIG ? ConfigSource.TOPIC_CONFIG : source,
+        source: source === ConfigSource.DYNAMIC_TOPIC_CONFIG ? ConfigSource.DYNAMIC_TOPIC_CONFIG : source,
         isDefault: source === ConfigSource.DEFAULT_CONFIG,
         readOnly: false,
         sensitive: key.sensitive === true,
@@ -154,7 +155,7 @@ function pickWinner(layers: readonly ConfigSynonym[]): ConfigSynonym | undefined
 /** Strength of a source: topic override, dynamic broker, dynamic default, static, default. */
 function rank(source: ConfigSource): number {
   switch (source) {
-    case ConfigSource.TOPIC_CONFIG:
+    case ConfigSource.DYNAMIC_TOPIC_CONFIG:
       return 0;
     case ConfigSource.DYNAMIC_BROKER_CONFIG:
       return 1;

@@ -22,7 +22,6 @@ export class ReplicaCoordinatorLog implements CoordinatorPartitionLog {
   constructor(
     private readonly topic: string,
     private readonly replicaManager: ReplicaManager,
-    private readonly minInSyncReplicas: () => number,
   ) {}
 
   async append(partition: number, records: readonly CoordinatorRecord[]): Promise<void> {
@@ -32,7 +31,7 @@ export class ReplicaCoordinatorLog implements CoordinatorPartitionLog {
       throw new KafkaError(ErrorCode.NOT_LEADER_OR_FOLLOWER, `not the leader of ${this.topic}-${partition}`);
     }
     const batch = buildRecordBatch({ records: records.map((r) => ({ key: r.key, value: r.value })) });
-    const info = target.appendRecordsToLeader(batch, 'coordinator', -1, this.minInSyncReplicas());
+    const info = target.appendRecordsToLeader(batch, 'coordinator', -1);
     await target.awaitDurable(info.lastOffset);
   }
 

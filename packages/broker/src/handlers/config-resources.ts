@@ -1,33 +1,26 @@
-import { ErrorCode, KafkaError } from '@samsa/protocol';
+import { ConfigSource, ConfigType, ErrorCode, errorByCode, KafkaError } from '@samsa/protocol';
 import type { BrokerServices } from '../broker-services.js';
-import { BROKER_CONFIG_BY_NAME, ConfigSource } from '../config/broker-config.js';
+import { BROKER_CONFIG_BY_NAME } from '../config/broker-config.js';
 import { BROKER_CONFIG_KEYS } from '../config/broker-config-defs.js';
 import { formatConfigValue } from '../config/config-def.js';
 import type { DescribedConfig } from '../config/topic-config.js';
 
-/** Kafka's ConfigResource.Type values. */
-export const ConfigResourceType = {
-  UNKNOWN: 0,
-  TOPIC: 2,
-  BROKER: 4,
-  BROKER_LOGGER: 8,
-} as const;
-
-/** DescribeConfigs' configType (v3+). */
-const CONFIG_TYPE_CODES: Record<string, number> = {
-  boolean: 1,
-  string: 2,
-  int: 3,
-  short: 4,
-  long: 5,
-  double: 6,
-  list: 7,
-  class: 8,
-  password: 9,
-};
-
+/** DescribeConfigs' configType (v3+) for one of our config types ('int', 'list', …). */
 export function configTypeCode(type: string): number {
-  return CONFIG_TYPE_CODES[type] ?? 0;
+  return ConfigType[type.toUpperCase() as keyof typeof ConfigType] ?? ConfigType.UNKNOWN;
+}
+
+/** Every resource a config request named, failed with `errorCode` (the handlers' errorResponse). */
+export function configResourceErrors(
+  resources: readonly { readonly resourceType: number; readonly resourceName: string }[],
+  errorCode: number,
+): { resourceType: number; resourceName: string; errorCode: number; errorMessage: string }[] {
+  return resources.map((r) => ({
+    resourceType: r.resourceType,
+    resourceName: r.resourceName,
+    errorCode,
+    errorMessage: errorByCode(errorCode).message,
+  }));
 }
 
 /**

@@ -43,4 +43,7 @@ export const createPartitionsHandler = defineHandler<CreatePartitionsRequest, Cr
     }
     return { throttleTimeMs: 0, results };
   },
+  errorResponse: (request, errorCode) => ({
+    results: request.topics.map((t) => ({ name: t.name, errorCode })),
+  }),
 });

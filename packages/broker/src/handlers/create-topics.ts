@@ -70,4 +70,7 @@ export const createTopicsHandler = defineHandler<CreateTopicsRequest, CreateTopi
     }
     return { throttleTimeMs: 0, topics: results };
   },
+  errorResponse: (request, errorCode) => ({
+    topics: request.topics.map((t) => ({ name: t.name, errorCode })),
+  }),
 });

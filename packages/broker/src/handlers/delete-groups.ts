@@ -14,4 +14,7 @@ export const deleteGroupsHandler = defineHandler<DeleteGroupsRequest, DeleteGrou
   async handle(request, ctx) {
     return { results: await ctx.services.groupCoordinator.deleteGroups(request.groupsNames) };
   },
+  errorResponse: (request, errorCode) => ({
+    results: request.groupsNames.map((groupId) => ({ groupId, errorCode })),
+  }),
 });

@@ -50,4 +50,10 @@ export const deleteRecordsHandler = defineHandler<DeleteRecordsRequest, DeleteRe
     }
     return { throttleTimeMs: 0, topics };
   },
+  errorResponse: (request, errorCode) => ({
+    topics: request.topics.map((t) => ({
+      name: t.name,
+      partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, lowWatermark: -1n, errorCode })),
+    })),
+  }),
 });

@@ -51,4 +51,10 @@ export const deleteTopicsHandler = defineHandler<DeleteTopicsRequest, DeleteTopi
     }
     return { throttleTimeMs: 0, responses };
   },
+  errorResponse: (request, errorCode, ctx) => ({
+    responses:
+      ctx.apiVersion >= 6
+        ? request.topics.map((t) => ({ name: t.name, topicId: t.topicId, errorCode }))
+        : request.topicNames.map((name) => ({ name, errorCode })),
+  }),
 });

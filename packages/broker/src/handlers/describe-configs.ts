@@ -8,6 +8,7 @@
  */
 import {
   ApiKey,
+  ConfigResourceType,
   type DescribeConfigsRequest,
   type DescribeConfigsResponseDescribeConfigsResultInput,
   type DescribeConfigsResponseInput,
@@ -15,7 +16,7 @@ import {
   KafkaError,
 } from '@samsa/protocol';
 import type { DescribedConfig } from '../config/topic-config.js';
-import { brokerScope, ConfigResourceType, configTypeCode, describeBrokerConfigs } from './config-resources.js';
+import { brokerScope, configResourceErrors, configTypeCode, describeBrokerConfigs } from './config-resources.js';
 import { defineHandler } from './handler.js';
 
 export const describeConfigsHandler = defineHandler<DescribeConfigsRequest, DescribeConfigsResponseInput>({
@@ -79,4 +80,5 @@ export const describeConfigsHandler = defineHandler<DescribeConfigsRequest, Desc
     });
     return { throttleTimeMs: 0, results };
   },
+  errorResponse: (request, errorCode) => ({ results: configResourceErrors(request.resources, errorCode) }),
 });

@@ -20,4 +20,7 @@ export const describeGroupsHandler = defineHandler<DescribeGroupsRequest, Descri
     if (!request.includeAuthorizedOperations) return { groups };
     return { groups: groups.map((g) => ({ ...g, authorizedOperations: ALL_GROUP_OPERATIONS })) };
   },
+  errorResponse: (request, errorCode) => ({
+    groups: request.groups.map((groupId) => ({ groupId, errorCode })),
+  }),
 });

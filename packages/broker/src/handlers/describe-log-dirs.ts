@@ -56,4 +56,6 @@ export const describeLogDirsHandler = defineHandler<DescribeLogDirsRequest, Desc
     });
     return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, results };
   },
+  // v0-2 have no top-level error code; Kafka then answers with no log dirs at all.
+  errorResponse: () => ({ results: [] }),
 });

@@ -47,4 +47,10 @@ export const describeProducersHandler = defineHandler<DescribeProducersRequest, 
     }));
     return { throttleTimeMs: 0, topics };
   },
+  errorResponse: (request, errorCode) => ({
+    topics: request.topics.map((t) => ({
+      name: t.name,
+      partitions: t.partitionIndexes.map((partitionIndex) => ({ partitionIndex, errorCode })),
+    })),
+  }),
 });

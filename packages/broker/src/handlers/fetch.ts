@@ -20,6 +20,9 @@ import {
 import type { FetchPartitionRequest } from '../replica/replica-manager.js';
 import { defineHandler } from './handler.js';
 
+/** Never null: librdkafka fails on a null records field. */
+const EMPTY_RECORDS = Buffer.alloc(0);
+
 export const fetchHandler = defineHandler<FetchRequest, FetchResponseInput>({
   apiKey: ApiKey.Fetch,
   minVersion: 4,
@@ -93,4 +96,13 @@ export const fetchHandler = defineHandler<FetchRequest, FetchResponseInput>({
     }));
     return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId: 0, responses };
   },
+  // v4-6 have no top-level error code: the error goes on every partition.
+  errorResponse: (request, errorCode) => ({
+    errorCode,
+    responses: request.topics.map((topic) => ({
+      topic: topic.topic,
+      topicId: topic.topicId,
+      partitions: topic.partitions.map((p) => ({ partitionIndex: p.partition, errorCode, records: EMPTY_RECORDS })),
+    })),
+  }),
 });

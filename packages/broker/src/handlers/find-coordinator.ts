@@ -14,6 +14,7 @@
  */
 import {
   ApiKey,
+  CoordinatorType,
   ErrorCode,
   errorByCode,
   type FindCoordinatorRequest,
@@ -22,8 +23,6 @@ import {
 import { GROUP_METADATA_TOPIC_NAME } from '../metadata/cluster-image.js';
 import { defineHandler, type RequestContext } from './handler.js';
 
-const GROUP_KEY_TYPE = 0;
-const TRANSACTION_KEY_TYPE = 1;
 /** Kafka's `Node.noNode()`. */
 const NO_NODE = { nodeId: -1, host: '', port: -1 } as const;
 
@@ -36,7 +35,7 @@ interface Coordinator {
 
 async function findCoordinator(ctx: RequestContext, keyType: number, key: string): Promise<Coordinator> {
   const { services } = ctx;
-  if (keyType === GROUP_KEY_TYPE) {
+  if (keyType === CoordinatorType.GROUP) {
     if (services.metadata.image.topic(GROUP_METADATA_TOPIC_NAME) === undefined) {
       try {
         await services.autoCreateTopic(GROUP_METADATA_TOPIC_NAME);
@@ -48,7 +47,7 @@ async function findCoordinator(ctx: RequestContext, keyType: number, key: string
     if (coordinator.partitionStatus(coordinator.partitionFor(key)) === 'none') {
       return { errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, ...NO_NODE };
     }
-  } else if (keyType !== TRANSACTION_KEY_TYPE) {
+  } else if (keyType !== CoordinatorType.TRANSACTION) {
     return { errorCode: ErrorCode.INVALID_REQUEST, ...NO_NODE };
   }
   const endpoint = services.advertisedEndpoint(ctx.listenerName);
@@ -73,4 +72,9 @@ export const findCoordinatorHandler = defineHandler<FindCoordinatorRequest, Find
     const errorMessage = coordinator.errorCode === ErrorCode.NONE ? 'NONE' : errorByCode(coordinator.errorCode).message;
     return { ...coordinator, errorMessage };
   },
+  // v4+ answer per coordinator key.
+  errorResponse: (request, errorCode) => ({
+    errorCode,
+    coordinators: request.coordinatorKeys.map((key) => ({ key, errorCode, ...NO_NODE })),
+  }),
 });

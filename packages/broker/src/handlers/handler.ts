@@ -15,7 +15,7 @@ export interface RequestContext {
 }
 
 /**
- * One API served by the broker. Handlers are thin: they read the decoded request, delegate to a
+ * What every handler declares. Handlers are thin: they read the decoded request, delegate to a
  * domain module (log manager, replica manager, coordinators), and map results and errors to the
  * response shape of the requested version. ApiVersions is derived from the registered handlers'
  * version ranges, so advertising a version means implementing it.
@@ -23,18 +23,71 @@ export interface RequestContext {
  * `Req` is the generated decoded request type, `Res` the generated response *input* type (every
  * field optional, Kafka defaults apply).
  */
-export interface Handler<Req = unknown, Res = unknown> {
+interface HandlerBase<Req, Res> {
   readonly apiKey: number;
   readonly minVersion: number;
   readonly maxVersion: number;
-  handle(request: Req, ctx: RequestContext): Res | Promise<Res>;
   /**
    * Responses are sent unless this returns false: Produce with acks=0 gets no response, as in
    * Kafka.
    */
   expectsResponse?(request: Req): boolean;
+  /**
+   * The response to send when handling failed with `errorCode` as a whole, for response versions
+   * without a top-level error code: the error on every topic, partition, group or resource the
+   * request named (Kafka's `AbstractRequest.getErrorResponse`). The registry refuses a handler
+   * that serves such a version without this.
+   */
+  errorResponse?(request: Req, errorCode: number, ctx: RequestContext): Res;
+}
+
+/** An API whose requests on one connection run one after another (all but Produce). */
+export interface Handler<Req = unknown, Res = unknown> extends HandlerBase<Req, Res> {
+  handle(request: Req, ctx: RequestContext): Res | Promise<Res>;
+}
+
+/**
+ * An API whose requests may overlap on one connection (Produce: consecutive requests share one
+ * fsync or replication wait). Its work splits in two phases with different rules:
+ *
+ * - `stage`, the ordered phase: starts only after the previous pipelined request of the same
+ *   connection finished its own `stage`, so appends keep request order even if `stage` awaits
+ *   (authorization, topic creation, transaction verification). It is the only phase that may read
+ *   the request's record bytes: they are views of the request frame, which the dispatcher returns
+ *   to the buffer pool as soon as `stage` settles. `Staged` must therefore hold no such view.
+ * - `complete`: waits for whatever the response depends on (durability, replication), while later
+ *   requests of the connection go ahead; builds the response.
+ */
+export interface PipelinedHandler<Req = unknown, Res = unknown, Staged = unknown> extends HandlerBase<Req, Res> {
+  readonly pipelined: true;
+  stage(request: Req, ctx: RequestContext): Staged | Promise<Staged>;
+  complete(staged: Staged, request: RequestSummary<Req>, ctx: RequestContext): Res | Promise<Res>;
+}
+
+/**
+ * The request as `complete` may see it: the same object, typed so that its byte fields (views
+ * of a frame that is back in the pool by then) cannot be read without a cast.
+ */
+export type RequestSummary<Req> = Req extends Buffer
+  ? never
+  : Req extends readonly (infer E)[]
+    ? readonly RequestSummary<E>[]
+    : Req extends object
+      ? { readonly [K in keyof Req as Req[K] extends Buffer | null ? never : K]: RequestSummary<Req[K]> }
+      : Req;
+
+export type AnyHandler = Handler<never, unknown> | PipelinedHandler<never, unknown, unknown>;
+
+export function isPipelined(handler: AnyHandler): handler is PipelinedHandler<never, unknown, unknown> {
+  return 'pipelined' in handler && handler.pipelined;
 }
 
 export function defineHandler<Req, Res>(handler: Handler<Req, Res>): Handler<Req, Res> {
+  return handler;
+}
+
+export function definePipelinedHandler<Req, Res, Staged>(
+  handler: PipelinedHandler<Req, Res, Staged>,
+): PipelinedHandler<Req, Res, Staged> {
   return handler;
 }

@@ -13,7 +13,8 @@ import {
 import { BROKER_CONFIG_BY_NAME } from '../config/broker-config.js';
 import { formatConfigValue } from '../config/config-def.js';
 import { TOPIC_CONFIG_BY_NAME } from '../config/topic-config-defs.js';
-import { brokerScope, ConfigResourceType } from './config-resources.js';
+import { alterConfigResources } from './config-admin.js';
+import { configResourceErrors } from './config-resources.js';
 import { defineHandler } from './handler.js';
 
 const OpType = { SET: 0, DELETE: 1, APPEND: 2, SUBTRACT: 3 } as const;
@@ -27,67 +28,53 @@ export const incrementalAlterConfigsHandler = defineHandler<
   maxVersion: 1,
   async handle(request, ctx) {
     const { services } = ctx;
-    const responses = [];
-    for (const resource of request.resources) {
-      const base = { resourceType: resource.resourceType, resourceName: resource.resourceName };
-      try {
-        const names = new Set<string>();
+    const responses = await alterConfigResources(services, request.resources, {
+      async topic(resource, name) {
+        requireDistinctNames(resource.configs);
+        const topic = services.metadata.image.topic(name);
+        if (topic === undefined) {
+          throw new KafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `Topic ${name} does not exist.`);
+        }
+        const configs: Record<string, string> = { ...topic.configs };
         for (const c of resource.configs) {
-          if (names.has(c.name)) {
-            throw new KafkaError(ErrorCode.INVALID_REQUEST, `Error due to duplicate config keys: ${c.name}`);
-          }
-          names.add(c.name);
+          const key = TOPIC_CONFIG_BY_NAME.get(c.name);
+          if (key === undefined) throw new KafkaError(ErrorCode.INVALID_CONFIG, `Unknown topic config name: ${c.name}`);
+          const current = () =>
+            (formatConfigValue(services.topicConfigs.value(c.name, configs)) ?? '').split(',').filter((s) => s !== '');
+          applyOperation(configs, c.name, c.configOperation, c.value, key.type, current);
         }
-        if (resource.resourceType === ConfigResourceType.TOPIC) {
-          const topic = services.metadata.image.topic(resource.resourceName);
-          if (topic === undefined) {
-            throw new KafkaError(
-              ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
-              `Topic ${resource.resourceName} does not exist.`,
-            );
-          }
-          const configs: Record<string, string> = { ...topic.configs };
-          for (const c of resource.configs) {
-            const key = TOPIC_CONFIG_BY_NAME.get(c.name);
-            if (key === undefined)
-              throw new KafkaError(ErrorCode.INVALID_CONFIG, `Unknown topic config name: ${c.name}`);
-            const current = () =>
-              (formatConfigValue(services.topicConfigs.value(c.name, configs)) ?? '')
-                .split(',')
-                .filter((s) => s !== '');
-            applyOperation(configs, c.name, c.configOperation, c.value, key.type, current);
-          }
-          await services.controller.alterTopicConfigs(resource.resourceName, configs, request.validateOnly);
-        } else if (resource.resourceType === ConfigResourceType.BROKER) {
-          const scope = brokerScope(services, resource.resourceName);
-          const changes: Record<string, string | null> = {};
-          for (const c of resource.configs) {
-            const key = BROKER_CONFIG_BY_NAME.get(c.name);
-            if (key === undefined)
-              throw new KafkaError(ErrorCode.INVALID_CONFIG, `Unknown broker config name: ${c.name}`);
-            const current = () =>
-              (formatConfigValue(services.config.get(c.name)) ?? '').split(',').filter((s) => s !== '');
-            const draft: Record<string, string> = {};
-            applyOperation(draft, c.name, c.configOperation, c.value, key.type, current);
-            changes[c.name] = draft[c.name] ?? null;
-          }
-          await services.controller.alterBrokerConfigs(
-            scope === 'broker' ? services.brokerId : null,
-            changes,
-            request.validateOnly,
-          );
-        } else {
-          throw new KafkaError(ErrorCode.INVALID_REQUEST, `Unsupported resource type ${resource.resourceType}`);
+        await services.controller.alterTopicConfigs(name, configs, request.validateOnly);
+      },
+      async broker(resource, brokerId) {
+        requireDistinctNames(resource.configs);
+        const changes: Record<string, string | null> = {};
+        for (const c of resource.configs) {
+          const key = BROKER_CONFIG_BY_NAME.get(c.name);
+          if (key === undefined)
+            throw new KafkaError(ErrorCode.INVALID_CONFIG, `Unknown broker config name: ${c.name}`);
+          const current = () =>
+            (formatConfigValue(services.config.get(c.name)) ?? '').split(',').filter((s) => s !== '');
+          const draft: Record<string, string> = {};
+          applyOperation(draft, c.name, c.configOperation, c.value, key.type, current);
+          changes[c.name] = draft[c.name] ?? null;
         }
-        responses.push({ ...base, errorCode: ErrorCode.NONE, errorMessage: null });
-      } catch (err) {
-        if (!(err instanceof KafkaError)) throw err;
-        responses.push({ ...base, errorCode: err.errorCode, errorMessage: err.message });
-      }
-    }
+        await services.controller.alterBrokerConfigs(brokerId, changes, request.validateOnly);
+      },
+    });
     return { throttleTimeMs: 0, responses };
   },
+  errorResponse: (request, errorCode) => ({ responses: configResourceErrors(request.resources, errorCode) }),
 });
+
+function requireDistinctNames(configs: readonly { readonly name: string }[]): void {
+  const names = new Set<string>();
+  for (const c of configs) {
+    if (names.has(c.name)) {
+      throw new KafkaError(ErrorCode.INVALID_REQUEST, `Error due to duplicate config keys: ${c.name}`);
+    }
+    names.add(c.name);
+  }
+}
 
 function applyOperation(
   configs: Record<string, string>,

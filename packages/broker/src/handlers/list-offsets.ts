@@ -13,6 +13,7 @@
 import {
   ApiKey,
   ErrorCode,
+  IsolationLevel,
   type ListOffsetsRequest,
   type ListOffsetsResponseInput,
   type ListOffsetsResponseListOffsetsPartitionResponseInput,
@@ -51,7 +52,7 @@ export const listOffsetsHandler = defineHandler<ListOffsetsRequest, ListOffsetsR
         const fromClient = request.replicaId === CONSUMER_REPLICA_ID;
         const upperBound = !fromClient
           ? log.logEndOffset
-          : request.isolationLevel === 1
+          : request.isolationLevel === IsolationLevel.READ_COMMITTED
             ? log.lastStableOffset
             : log.highWatermark;
         let offset = -1;
@@ -82,4 +83,10 @@ export const listOffsetsHandler = defineHandler<ListOffsetsRequest, ListOffsetsR
     }));
     return { throttleTimeMs: 0, topics };
   },
+  errorResponse: (request, errorCode) => ({
+    topics: request.topics.map((topic) => ({
+      name: topic.name,
+      partitions: topic.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode })),
+    })),
+  }),
 });

@@ -85,6 +85,10 @@ export const metadataHandler = defineHandler<MetadataRequest, MetadataResponseIn
         : AUTHORIZED_OPERATIONS_OMITTED,
     };
   },
+  // Kafka answers a failed Metadata request with the error on every topic it named.
+  errorResponse: (request, errorCode) => ({
+    topics: (request.topics ?? []).map((t) => ({ errorCode, name: t.name, topicId: t.topicId })),
+  }),
 });
 
 function describeTopic(

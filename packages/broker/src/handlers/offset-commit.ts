@@ -59,4 +59,10 @@ export const offsetCommitHandler = defineHandler<OffsetCommitRequest, OffsetComm
       })),
     };
   },
+  errorResponse: (request, errorCode) => ({
+    topics: request.topics.map((t) => ({
+      name: t.name,
+      partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode })),
+    })),
+  }),
 });

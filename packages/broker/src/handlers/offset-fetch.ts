@@ -49,4 +49,19 @@ export const offsetFetchHandler = defineHandler<OffsetFetchRequest, OffsetFetchR
     }
     return { errorCode, topics: group.topics ?? [] };
   },
+  // v0-1 carry errors per partition, v8+ per group.
+  errorResponse: (request, errorCode, ctx) =>
+    ctx.apiVersion >= 8
+      ? { groups: request.groups.map((g) => ({ groupId: g.groupId, errorCode })) }
+      : {
+          errorCode,
+          topics: (request.topics ?? []).map((t) => ({
+            name: t.name,
+            partitions: t.partitionIndexes.map((partitionIndex) => ({
+              partitionIndex,
+              committedOffset: -1n,
+              errorCode,
+            })),
+          })),
+        },
 });

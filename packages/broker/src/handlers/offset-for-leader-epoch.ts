@@ -42,4 +42,10 @@ export const offsetForLeaderEpochHandler = defineHandler<
     }));
     return { throttleTimeMs: 0, topics };
   },
+  errorResponse: (request, errorCode) => ({
+    topics: request.topics.map((t) => ({
+      topic: t.topic,
+      partitions: t.partitions.map((p) => ({ partition: p.partition, errorCode })),
+    })),
+  }),
 });

@@ -17,28 +17,33 @@ import {
   type ProduceResponseInput,
   type ProduceResponseTopicProduceResponseInput,
 } from '@samsa/protocol';
-import type { ProduceEntry } from '../replica/replica-manager.js';
-import { defineHandler } from './handler.js';
+import type { PendingAppends, ProduceEntry } from '../replica/replica-manager.js';
+import { definePipelinedHandler, type RequestSummary } from './handler.js';
 
-export const produceHandler = defineHandler<ProduceRequest, ProduceResponseInput | undefined>({
+/**
+ * Pipelined (see PipelinedHandler): `stage` appends — the only step that reads the records, which
+ * are views of the request frame — and `complete` waits for the acks and builds the response.
+ */
+export const produceHandler = definePipelinedHandler<ProduceRequest, ProduceResponseInput | undefined, Staged>({
   apiKey: ApiKey.Produce,
   minVersion: 0,
   maxVersion: 11,
+  pipelined: true,
   expectsResponse: (request) => request.acks !== 0,
-  async handle(request, ctx) {
-    const { services, apiVersion } = ctx;
+  stage(request, ctx): Staged {
     if (request.acks !== 0 && request.acks !== 1 && request.acks !== -1) {
-      return errorForAll(request, ErrorCode.INVALID_REQUIRED_ACKS);
+      return { refused: ErrorCode.INVALID_REQUIRED_ACKS };
     }
-    if (apiVersion < 3) return errorForAll(request, ErrorCode.UNSUPPORTED_VERSION);
+    if (ctx.apiVersion < 3) return { refused: ErrorCode.UNSUPPORTED_VERSION };
     const entries: ProduceEntry[] = [];
     for (const topic of request.topicData) {
       for (const p of topic.partitionData) entries.push({ topic: topic.name, partition: p.index, records: p.records });
     }
-    const results = await services.replicaManager.appendRecords(entries, request.acks, 'client', (topic) => {
-      const overrides = services.metadata.image.topic(topic)?.configs ?? {};
-      return services.topicConfigs.value('min.insync.replicas', overrides) as number;
-    });
+    return { appended: ctx.services.replicaManager.appendRecords(entries, request.acks, 'client') };
+  },
+  async complete(staged, request, ctx) {
+    if (staged.refused !== undefined) return errorForAll(request, staged.refused);
+    const results = await ctx.services.replicaManager.awaitAppends(staged.appended);
     if (request.acks === 0) {
       if (results.some((r) => r.errorCode !== ErrorCode.NONE)) {
         throw new KafkaError(ErrorCode.NONE, 'acks=0 produce failed; closing the connection to tell the producer');
@@ -67,9 +72,15 @@ export const produceHandler = defineHandler<ProduceRequest, ProduceResponseInput
     }));
     return { responses, throttleTimeMs: 0 };
   },
+  errorResponse: (request, errorCode) => errorForAll(request, errorCode),
 });
 
-function errorForAll(request: ProduceRequest, errorCode: number): ProduceResponseInput {
+/** What `stage` leaves for `complete`: a refusal of the whole request, or the pending appends. */
+type Staged =
+  | { readonly refused: number; readonly appended?: undefined }
+  | { readonly refused?: undefined; readonly appended: PendingAppends };
+
+function errorForAll(request: RequestSummary<ProduceRequest>, errorCode: number): ProduceResponseInput {
   return {
     responses: request.topicData.map((topic) => ({
       name: topic.name,

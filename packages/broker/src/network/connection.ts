@@ -1,22 +1,28 @@
 import type { Socket } from 'node:net';
 import { FrameDecoder, KafkaError } from '@samsa/protocol';
 import type { Logger } from '../logger.js';
-import { dataBufferPool } from './buffer-pool.js';
+import type { BufferPool } from '../memory/buffer-pool.js';
+
+/** The result of one request frame, in two parts (see FrameHandler). */
+export interface RequestHandling {
+  /**
+   * Settles when the request's ordered work is done — for a pipelined request, its appends — and
+   * its frame is no longer read. The connection starts the next pipelined request after it.
+   */
+  readonly ordered: Promise<void>;
+  /** The response frame (buffers to write), `undefined` for none (acks=0), or `'close'`. */
+  readonly response: Promise<Buffer[] | undefined | 'close'>;
+}
 
 /** What the connection asks of the dispatcher for each request frame. */
 export interface FrameHandler {
+  /** Whether requests of this API key may overlap on one connection. */
+  isPipelined(apiKey: number): boolean;
   /**
-   * Handles one request. Resolves to the response frame (buffers to write), `undefined` for no
-   * response (acks=0 produce), or `'close'` to close the connection as Kafka does for malformed
-   * or unknown requests. Work the request must do in arrival order (appends) happens
-   * synchronously, before the returned promise first waits.
-   *
-   * Frame ownership: the connection recycles the frame of a Produce request (API key 0) as soon
-   * as `handle` returns, so a Produce request must be decoded and its records appended (copied
-   * to the log) synchronously, and nothing may keep a view of them. Other frames are never
-   * recycled. Response buffers from `dataBufferPool` are released once the socket has taken them.
+   * Handles one request. Takes ownership of `frame`, a buffer from the connection's pool: the
+   * handler returns it to the pool (or not) and the connection never touches it again.
    */
-  handle(frame: Buffer, connection: ConnectionInfo): Promise<Buffer[] | undefined | 'close'>;
+  handle(frame: Buffer, connection: ConnectionInfo): RequestHandling;
 }
 
 export interface ConnectionInfo {
@@ -35,10 +41,10 @@ interface Slot {
  * well as correlation ID).
  *
  * Concurrency: Kafka processes one request per connection at a time. Samsa does too, except that
- * consecutive Produce requests are pipelined — each appends synchronously when it starts (so the
- * log order is the request order) and then waits for durability in parallel, which lets one
- * producer's in-flight requests share an fsync (group commit). A non-pipelined request waits for
- * everything before it.
+ * consecutive pipelined requests (Produce) overlap: each starts once the previous one's ordered
+ * phase (its appends) has settled, so the log order is the request order, and then waits for
+ * durability in parallel, which lets one producer's in-flight requests share an fsync (group
+ * commit). A non-pipelined request waits for everything before it.
  *
  * Backpressure: reading pauses while too many requests are in flight or while the socket's
  * write buffer is full, so a client that does not read its responses cannot make the broker
@@ -49,6 +55,8 @@ export class Connection {
   private readonly slots: Slot[] = [];
   /** The request chain: resolves when all non-pipelined work queued so far has completed. */
   private barrier: Promise<unknown> = Promise.resolve();
+  /** Settles when the last pipelined request's ordered phase has: the next one starts after it. */
+  private lastOrdered: Promise<unknown> = Promise.resolve();
   private pendingPipelined: Promise<unknown>[] = [];
   private closed = false;
   private paused = false;
@@ -62,10 +70,11 @@ export class Connection {
     id: string,
     maxFrameBytes: number,
     private readonly handler: FrameHandler,
+    private readonly bufferPool: BufferPool,
     private readonly logger: Logger,
     private readonly onClose: (connection: Connection) => void,
   ) {
-    this.decoder = new FrameDecoder(maxFrameBytes, (size) => dataBufferPool.acquire(size));
+    this.decoder = new FrameDecoder(maxFrameBytes, (size) => bufferPool.acquire(size));
     this.info = { id, clientHost: socket.remoteAddress ?? 'unknown', listenerName };
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
@@ -98,20 +107,21 @@ export class Connection {
     if (this.closed) return;
     const slot: Slot = { result: null };
     this.slots.push(slot);
-    // Peek at the API key: only Produce (key 0) is pipelined. Pipelined requests chained on the
-    // same barrier start in registration order, so their synchronous appends keep request order.
-    const pipelined = frame.length >= 2 && frame.readInt16BE(0) === 0;
+    const pipelined = frame.length >= 2 && this.handler.isPipelined(frame.readInt16BE(0));
+    let releaseNext: () => void = noop;
     const run = (): Promise<void> => {
-      if (this.closed) return Promise.resolve();
-      let started: Promise<Buffer[] | undefined | 'close'>;
-      try {
-        started = this.handler.handle(frame, this.info);
-      } catch (err) {
-        started = Promise.reject(err);
+      if (this.closed) {
+        releaseNext();
+        return Promise.resolve();
       }
-      // A Produce request's records are in the log now (see FrameHandler): its frame is free.
-      if (pipelined) dataBufferPool.release(frame);
-      return started.then(
+      let handling: RequestHandling;
+      try {
+        handling = this.handler.handle(frame, this.info);
+      } catch (err) {
+        handling = { ordered: Promise.resolve(), response: Promise.reject(err) };
+      }
+      handling.ordered.then(releaseNext, releaseNext);
+      return handling.response.then(
         (result) => this.complete(slot, result),
         (err: unknown) => {
           this.logger.error({ err, connection: this.info.id }, 'request failed; closing connection');
@@ -120,7 +130,13 @@ export class Connection {
       );
     };
     if (pipelined) {
-      this.pendingPipelined.push(this.barrier.then(run));
+      // Starts after everything non-pipelined before it and after the previous pipelined request's
+      // ordered phase; its own ordered phase gates the next pipelined request.
+      const gate = Promise.all([this.barrier, this.lastOrdered]);
+      this.lastOrdered = new Promise<void>((resolve) => {
+        releaseNext = resolve;
+      });
+      this.pendingPipelined.push(gate.then(run));
       // A producer-only connection never reaches a barrier; keep the list short.
       if (this.pendingPipelined.length > Connection.MAX_IN_FLIGHT)
         this.pendingPipelined = [Promise.all(this.pendingPipelined)];
@@ -155,13 +171,13 @@ export class Connection {
   }
 
   /**
-   * Writes one response. Chunks from `dataBufferPool` (fetched records) go back to the pool
+   * Writes one response. Chunks from the buffer pool (fetched records) go back to the pool
    * once the socket has handed every byte of the response to the kernel (the callback of its
    * last write); after a failed write they are left to the garbage collector.
    */
   private writeResponse(chunks: Buffer[]): void {
     let pooled: Buffer[] | undefined;
-    for (const chunk of chunks) if (dataBufferPool.owns(chunk)) (pooled ??= []).push(chunk);
+    for (const chunk of chunks) if (this.bufferPool.owns(chunk)) (pooled ??= []).push(chunk);
     const last = chunks.length - 1;
     for (let i = 0; i < last; i++) this.socket.write(chunks[i] as Buffer);
     if (last < 0) return;
@@ -171,7 +187,7 @@ export class Connection {
     }
     const toRelease = pooled;
     this.socket.write(chunks[last] as Buffer, (err) => {
-      if (err === undefined || err === null) for (const b of toRelease) dataBufferPool.release(b);
+      if (err === undefined || err === null) for (const b of toRelease) this.bufferPool.release(b);
     });
   }
 
@@ -206,3 +222,5 @@ export class Connection {
 export function isKafkaError(err: unknown): err is KafkaError {
   return err instanceof KafkaError;
 }
+
+function noop(): void {}

@@ -3,18 +3,22 @@ import {
   ApiKey,
   apiName,
   type DecodedRequest,
-  decodeMessage,
   decodeRequest,
   ErrorCode,
-  encodeMessage,
   encodeResponse,
+  hasTopLevelErrorCode,
   KafkaError,
 } from '@samsa/protocol';
 import type { BrokerServices } from '../broker-services.js';
-import type { RequestContext } from '../handlers/handler.js';
+import { type AnyHandler, isPipelined, type RequestContext } from '../handlers/handler.js';
 import type { HandlerRegistry } from '../handlers/handler-registry.js';
 import type { Logger } from '../logger.js';
-import type { ConnectionInfo, FrameHandler } from './connection.js';
+import type { BufferPool } from '../memory/buffer-pool.js';
+import type { ConnectionInfo, FrameHandler, RequestHandling } from './connection.js';
+
+type Outcome = Buffer[] | undefined | 'close';
+
+const SETTLED: Promise<void> = Promise.resolve();
 
 /**
  * Decodes request frames, runs the registered handler, and encodes its response in the
@@ -22,17 +26,39 @@ import type { ConnectionInfo, FrameHandler } from './connection.js';
  * - malformed bytes, an unknown API key, or a version no handler serves → close the connection;
  * - ApiVersions at a version newer than served → a v0 response with UNSUPPORTED_VERSION and the
  *   supported ranges (KIP-511), so the client can retry with a version both sides know;
- * - a handler that throws a KafkaError → the same error in the response's top-level error code
- *   when the response has one, else the connection is closed.
+ * - a handler that throws → the error in the response's top-level error code when the version
+ *   has one, else on every partition or resource of the request (the handler's `errorResponse`);
+ *   an acks=0 Produce has no response to carry it, so its connection is closed.
+ *
+ * Frame ownership: the dispatcher owns every frame it is handed. A pipelined request's frame goes
+ * back to the buffer pool here, in one place, once its ordered phase (`stage`) has settled —
+ * whether or not the request could even be decoded. Other frames are left to the garbage
+ * collector: their handlers may keep views of request bytes (group metadata, for instance).
  */
 export class RequestDispatcher implements FrameHandler {
   constructor(
     private readonly registry: HandlerRegistry,
     private readonly services: BrokerServices,
+    private readonly bufferPool: BufferPool,
     private readonly logger: Logger,
   ) {}
 
-  async handle(frame: Buffer, connection: ConnectionInfo): Promise<Buffer[] | undefined | 'close'> {
+  isPipelined(apiKey: number): boolean {
+    return this.registry.isPipelined(apiKey);
+  }
+
+  handle(frame: Buffer, connection: ConnectionInfo): RequestHandling {
+    const handling = this.dispatch(frame, connection);
+    if (frame.length >= 2 && this.registry.isPipelined(frame.readInt16BE(0))) {
+      handling.ordered.then(
+        () => this.bufferPool.release(frame),
+        () => this.bufferPool.release(frame),
+      );
+    }
+    return handling;
+  }
+
+  private dispatch(frame: Buffer, connection: ConnectionInfo): RequestHandling {
     const receivedAtMs = Date.now();
     let decoded: DecodedRequest;
     try {
@@ -42,14 +68,14 @@ export class RequestDispatcher implements FrameHandler {
         { client: connection.clientHost, reason: (err as Error).message },
         'closing connection: malformed request',
       );
-      return 'close';
+      return done('close');
     }
     const header = decoded.header;
     const apiKey = header.requestApiKey;
     const version = header.requestApiVersion;
     if (decoded.kind === 'unknown-api') {
       this.logger.warn({ client: connection.clientHost, apiKey }, 'closing connection: unknown API key');
-      return 'close';
+      return done('close');
     }
     const handler = this.registry.get(apiKey);
     const api = decoded.api;
@@ -60,16 +86,18 @@ export class RequestDispatcher implements FrameHandler {
       version > handler.maxVersion
     ) {
       if (apiKey === ApiKey.ApiVersions) {
-        return encodeResponse(api, 0, header.correlationId, {
-          errorCode: ErrorCode.UNSUPPORTED_VERSION,
-          apiKeys: this.registry.apiVersions(),
-        });
+        return done(
+          encodeResponse(api, 0, header.correlationId, {
+            errorCode: ErrorCode.UNSUPPORTED_VERSION,
+            apiKeys: this.registry.apiVersions(),
+          }),
+        );
       }
       this.logger.warn(
         { client: connection.clientHost, api: apiName(apiKey), version },
         'closing connection: unsupported API or version',
       );
-      return 'close';
+      return done('close');
     }
     const ctx: RequestContext = {
       apiKey,
@@ -81,33 +109,96 @@ export class RequestDispatcher implements FrameHandler {
       receivedAtMs,
       services: this.services,
     };
+    const request = decoded.body as never;
+    const respond = handler.expectsResponse?.(request) !== false;
+    if (isPipelined(handler)) {
+      const staged = invoke(() => handler.stage(request, ctx));
+      return {
+        ordered: staged.then(noop, noop),
+        response: this.respond(
+          api,
+          handler,
+          ctx,
+          request,
+          respond,
+          staged.then((s) => handler.complete(s, request, ctx)),
+        ),
+      };
+    }
+    return {
+      ordered: SETTLED,
+      response: this.respond(
+        api,
+        handler,
+        ctx,
+        request,
+        respond,
+        invoke(() => handler.handle(request, ctx)),
+      ),
+    };
+  }
+
+  private async respond(
+    api: ApiCodec,
+    handler: AnyHandler,
+    ctx: RequestContext,
+    request: never,
+    respond: boolean,
+    work: Promise<unknown>,
+  ): Promise<Outcome> {
     let response: unknown;
     try {
-      if (handler.expectsResponse?.(decoded.body) === false) {
-        await handler.handle(decoded.body, ctx);
-        return undefined;
-      }
-      response = await handler.handle(decoded.body, ctx);
+      response = await work;
     } catch (err) {
-      return this.errorResponse(api, ctx, err);
+      if (!respond) return 'close';
+      return this.errorResponse(api, handler, ctx, request, err);
     }
+    if (!respond) return undefined;
     try {
-      return encodeResponse(api, version, header.correlationId, response);
+      return encodeResponse(api, ctx.apiVersion, ctx.correlationId, response);
     } catch (err) {
-      this.logger.error({ err, api: api.name, version }, 'could not encode response; closing connection');
+      this.logger.error(
+        { err, api: api.name, version: ctx.apiVersion },
+        'could not encode response; closing connection',
+      );
       return 'close';
     }
   }
 
-  private errorResponse(api: ApiCodec, ctx: RequestContext, err: unknown): Buffer[] | 'close' {
+  private errorResponse(
+    api: ApiCodec,
+    handler: AnyHandler,
+    ctx: RequestContext,
+    request: never,
+    err: unknown,
+  ): Outcome {
     const code = err instanceof KafkaError ? err.errorCode : ErrorCode.UNKNOWN_SERVER_ERROR;
     if (!(err instanceof KafkaError) || code === ErrorCode.UNKNOWN_SERVER_ERROR) {
       this.logger.error({ err, api: api.name, version: ctx.apiVersion }, 'request handler failed');
     }
-    if (code === ErrorCode.NONE || !carriesTopLevelErrorCode(api, ctx.apiVersion)) return 'close';
-    return encodeResponse(api, ctx.apiVersion, ctx.correlationId, { errorCode: code });
+    if (code === ErrorCode.NONE) return 'close';
+    if (hasTopLevelErrorCode(api, ctx.apiVersion)) {
+      return encodeResponse(api, ctx.apiVersion, ctx.correlationId, { errorCode: code });
+    }
+    if (handler.errorResponse === undefined) return 'close';
+    return encodeResponse(api, ctx.apiVersion, ctx.correlationId, handler.errorResponse(request, code, ctx));
   }
 }
+
+function done(outcome: Outcome): RequestHandling {
+  return { ordered: SETTLED, response: Promise.resolve(outcome) };
+}
+
+/** Runs `work`, turning a synchronous throw into a rejected promise. */
+function invoke<T>(work: () => T | Promise<T>): Promise<T> {
+  try {
+    return Promise.resolve(work());
+  } catch (err) {
+    return Promise.reject(err);
+  }
+}
+
+function noop(): void {}
 
 /** Kafka's form of the client address ("/127.0.0.1"), computed once per connection. */
 const clientHosts = new WeakMap<ConnectionInfo, string>();
@@ -118,19 +209,4 @@ function clientHostOf(connection: ConnectionInfo): string {
     clientHosts.set(connection, host);
   }
   return host;
-}
-
-/**
- * Whether a response of this version carries a top-level error code: encoding one and reading
- * it back tells, without a per-API table (an ignorable field absent from the version would be
- * dropped silently, and the client would see success).
- */
-function carriesTopLevelErrorCode(api: ApiCodec, version: number): boolean {
-  try {
-    const body = encodeMessage(api.response, { errorCode: ErrorCode.UNKNOWN_SERVER_ERROR }, version);
-    const decoded = decodeMessage(api.response, body, version) as { errorCode?: number };
-    return decoded.errorCode === ErrorCode.UNKNOWN_SERVER_ERROR;
-  } catch {
-    return false;
-  }
 }

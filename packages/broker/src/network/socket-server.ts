@@ -1,6 +1,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import type { Endpoint } from '../config/listeners.js';
 import type { Logger } from '../logger.js';
+import type { BufferPool } from '../memory/buffer-pool.js';
 import { Connection, type FrameHandler } from './connection.js';
 
 /**
@@ -17,6 +18,7 @@ export class SocketServer {
     private readonly listeners: readonly Endpoint[],
     private readonly maxFrameBytes: number,
     private readonly handler: FrameHandler,
+    private readonly bufferPool: BufferPool,
     private readonly logger: Logger,
     private readonly maxConnections: number,
   ) {}
@@ -62,6 +64,7 @@ export class SocketServer {
       id,
       this.maxFrameBytes,
       this.handler,
+      this.bufferPool,
       this.logger,
       (c) => this.connections.delete(c),
     );

@@ -89,26 +89,26 @@ export class Partition {
     return currentLeaderEpoch < this.leaderEpoch ? ErrorCode.FENCED_LEADER_EPOCH : ErrorCode.UNKNOWN_LEADER_EPOCH;
   }
 
+  /** min.insync.replicas of this partition's topic (topic override, else the broker's). */
+  get minInSyncReplicas(): number {
+    return this.log.config.minInSyncReplicas;
+  }
+
   /**
    * Appends as leader. `requiredAcks` -1 needs at least `min.insync.replicas` in the ISR before the
    * append, as Kafka checks it (NOT_ENOUGH_REPLICAS).
    */
-  appendRecordsToLeader(
-    records: Buffer,
-    origin: AppendOrigin,
-    requiredAcks: number,
-    minInSyncReplicas: number,
-  ): AppendInfo {
+  appendRecordsToLeader(records: Buffer, origin: AppendOrigin, requiredAcks: number): AppendInfo {
     if (!this.isLeader) {
       throw new KafkaError(
         ErrorCode.NOT_LEADER_OR_FOLLOWER,
         `broker ${this.localBrokerId} is not the leader of ${this.name}`,
       );
     }
-    if (requiredAcks === -1 && this.isr.length < minInSyncReplicas) {
+    if (requiredAcks === -1 && this.isr.length < this.minInSyncReplicas) {
       throw new KafkaError(
         ErrorCode.NOT_ENOUGH_REPLICAS,
-        `The size of the current ISR [${this.isr.join(', ')}] is insufficient to satisfy the min.isr requirement of ${minInSyncReplicas} for partition ${this.name}`,
+        `The size of the current ISR [${this.isr.join(', ')}] is insufficient to satisfy the min.isr requirement of ${this.minInSyncReplicas} for partition ${this.name}`,
       );
     }
     const info = this.log.appendAsLeader(records, this.leaderEpoch, origin);

@@ -1,4 +1,4 @@
-import { ErrorCode, KafkaError, readBatchHeader } from '@samsa/protocol';
+import { ErrorCode, IsolationLevel, KafkaError, readBatchHeader } from '@samsa/protocol';
 import {
   type AppendOrigin,
   type Log,
@@ -8,8 +8,8 @@ import {
   RecordValidationError,
 } from '@samsa/storage';
 import type { Logger } from '../logger.js';
+import type { BufferPool } from '../memory/buffer-pool.js';
 import { isInternalTopic, type PartitionRegistration } from '../metadata/cluster-image.js';
-import { dataBufferPool } from '../network/buffer-pool.js';
 import { DelayedFetch } from './delayed-fetch.js';
 import { Partition } from './partition.js';
 
@@ -27,6 +27,13 @@ export interface ProducePartitionResult {
   readonly logStartOffset: number;
   /** The records at fault when a batch was rejected for some of its records (KIP-467). */
   readonly recordErrors?: readonly RecordError[];
+}
+
+/** Batches appended to the local logs whose acknowledgement may still wait (see `awaitAppends`). */
+export interface PendingAppends {
+  /** One per entry, in entry order. */
+  readonly results: readonly ProducePartitionResult[];
+  readonly waits: readonly Promise<void>[];
 }
 
 export interface FetchPartitionRequest {
@@ -59,13 +66,6 @@ export interface FetchParams {
 const EMPTY: Buffer = Buffer.alloc(0);
 
 /**
- * Fetches read into pooled buffers: the connection releases them once the response holding the
- * records has been written. Whatever else reads through `fetchMessages` (a discarded first read
- * of a delayed fetch, internal readers) never releases them, and they are simply collected.
- */
-const acquireReadBuffer = (size: number): Buffer => dataBufferPool.acquire(size);
-
-/**
  * The partitions this broker hosts and the two hot paths through them: appending produced
  * batches, and reading them for fetches (with the long poll of `fetch.max.wait.ms`).
  *
@@ -75,12 +75,21 @@ const acquireReadBuffer = (size: number): Buffer => dataBufferPool.acquire(size)
 export class ReplicaManager {
   private readonly partitions = new Map<string, Map<number, Partition>>();
   private readonly delayedFetches = new Set<DelayedFetch>();
+  /**
+   * Fetches read into pooled buffers: the connection releases them once the response holding the
+   * records has been written. Whatever else reads through `fetchMessages` (a discarded first read
+   * of a delayed fetch, internal readers) never releases them, and they are simply collected.
+   */
+  private readonly acquireReadBuffer: (size: number) => Buffer;
 
   constructor(
     private readonly brokerId: number,
     private readonly logManager: LogManager,
+    bufferPool: BufferPool,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.acquireReadBuffer = (size) => bufferPool.acquire(size);
+  }
 
   getPartition(topic: string, partition: number): Partition | undefined {
     return this.partitions.get(topic)?.get(partition);
@@ -140,15 +149,12 @@ export class ReplicaManager {
   }
 
   /**
-   * Appends produced batches. The appends themselves happen synchronously, in the order of the
-   * entries, before this method first awaits; durability waits (flush.messages) are shared.
+   * Appends produced batches to the local logs, synchronously and in entry order; the record bytes
+   * are copied into the logs before this returns, so the caller may then reuse their buffers.
+   * What acks ask beyond the append (durability per `flush.messages`) is awaited separately with
+   * `awaitAppends`, so that consecutive requests can share one fsync.
    */
-  async appendRecords(
-    entries: readonly ProduceEntry[],
-    requiredAcks: number,
-    origin: AppendOrigin,
-    minInSyncReplicas: (topic: string) => number,
-  ): Promise<ProducePartitionResult[]> {
+  appendRecords(entries: readonly ProduceEntry[], requiredAcks: number, origin: AppendOrigin): PendingAppends {
     const results: ProducePartitionResult[] = [];
     const waits: Promise<void>[] = [];
     for (const entry of entries) {
@@ -168,9 +174,7 @@ export class ReplicaManager {
           throw new KafkaError(ErrorCode.INVALID_RECORD, 'Produce request has no record batch for a partition');
         }
         if (origin === 'client') requireExactlyOneBatch(records);
-        // min.insync.replicas matters only for acks=all; resolving it takes a config lookup.
-        const minIsr = requiredAcks === -1 ? minInSyncReplicas(entry.topic) : 1;
-        const info = partition.appendRecordsToLeader(records, origin, requiredAcks, minIsr);
+        const info = partition.appendRecordsToLeader(records, origin, requiredAcks);
         results.push({
           errorCode: ErrorCode.NONE,
           errorMessage: null,
@@ -183,17 +187,22 @@ export class ReplicaManager {
         results.push(errorResult(err, partition?.log.logStartOffset ?? -1, this.logger, entry));
       }
     }
-    if (waits.length > 0) {
-      try {
-        await Promise.all(waits);
-      } catch (err) {
-        this.logger.error({ err }, 'flush after append failed');
-        return results.map((r) =>
-          r.errorCode === ErrorCode.NONE
-            ? { ...r, errorCode: ErrorCode.KAFKA_STORAGE_ERROR, errorMessage: 'fsync of the log failed' }
-            : r,
-        );
-      }
+    return { results, waits };
+  }
+
+  /** The results of appended batches, once they are as durable as the topic's flush settings ask. */
+  async awaitAppends(pending: PendingAppends): Promise<readonly ProducePartitionResult[]> {
+    const { results, waits } = pending;
+    if (waits.length === 0) return results;
+    try {
+      await Promise.all(waits);
+    } catch (err) {
+      this.logger.error({ err }, 'flush after append failed');
+      return results.map((r) =>
+        r.errorCode === ErrorCode.NONE
+          ? { ...r, errorCode: ErrorCode.KAFKA_STORAGE_ERROR, errorMessage: 'fsync of the log failed' }
+          : r,
+      );
     }
     return results;
   }
@@ -246,7 +255,7 @@ export class ReplicaManager {
         hasError = true;
         continue;
       }
-      const readCommitted = params.isolationLevel === 1;
+      const readCommitted = params.isolationLevel === IsolationLevel.READ_COMMITTED;
       const highWatermark = log.highWatermark;
       const lastStableOffset = log.lastStableOffset;
       const maxOffset = readCommitted ? lastStableOffset : highWatermark;
@@ -257,7 +266,7 @@ export class ReplicaManager {
             maxBytes: Math.min(p.partitionMaxBytes, limitBytes),
             maxOffset,
             minOneMessage,
-            allocate: acquireReadBuffer,
+            allocate: this.acquireReadBuffer,
           });
           records = data.records;
         }

@@ -44,6 +44,12 @@ export interface LogConfig {
   readonly fileDeleteDelayMs: number;
   /** preallocate: size new segment files to segmentBytes up front (trimmed on roll/close). */
   readonly preallocate: boolean;
+  /**
+   * min.insync.replicas: the in-sync replicas an acks=all append needs. Not used by the log itself;
+   * it lives here, as in Kafka's LogConfig, so a partition reads it with the rest of its topic
+   * config and config changes reach it the same way.
+   */
+  readonly minInSyncReplicas: number;
 }
 
 /** Kafka 4.x defaults (`LogConfig`/`ServerLogConfigs`). */
@@ -68,6 +74,7 @@ export const defaultLogConfig: LogConfig = Object.freeze({
   messageTimestampAfterMaxMs: 60 * 60 * 1000,
   fileDeleteDelayMs: 60_000,
   preallocate: false,
+  minInSyncReplicas: 1,
 });
 
 /** `{ ...defaultLogConfig, ...overrides }`, validated. */
@@ -95,6 +102,7 @@ export function validateLogConfig(config: LogConfig): void {
   if (config.cleanupPolicy.some((p) => p !== 'delete' && p !== 'compact')) fail('unknown cleanupPolicy');
   if (config.maxMessageBytes < 0) fail('maxMessageBytes must be non-negative');
   if (config.flushMessages < 1) fail('flushMessages must be at least 1');
+  if (config.minInSyncReplicas < 1) fail('minInSyncReplicas must be at least 1');
 }
 
 export function isCompacted(config: LogConfig): boolean {

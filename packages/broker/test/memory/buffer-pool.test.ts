@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { BufferPool } from '../../src/network/buffer-pool.js';
+import { BufferPool } from '../../src/memory/buffer-pool.js';
 
 describe('BufferPool', () => {
   test('a released buffer is handed out again for a size of the same class', () => {

@@ -6,15 +6,17 @@
  * 2-core machine its helper threads then take as much CPU as the broker's own work.
  *
  * Ownership: `acquire` hands out a buffer for the caller's exclusive use; whoever holds it last
- * calls `release` once, when nothing can read or write it any more (a produce frame after its
- * synchronous append, a fetch buffer after the socket took the response's bytes). A buffer that
- * is never released is simply collected: forgetting a release costs speed, never correctness.
- * Releasing one that is still in use would corrupt data — hence a single, documented release
- * point per kind of buffer (see Connection).
+ * calls `release` once, when nothing can read or write it any more. A buffer that is never
+ * released is simply collected: forgetting a release costs speed, never correctness. Releasing
+ * one that is still in use would corrupt data — hence one release point per kind of buffer:
+ * - request frames: `RequestDispatcher`, once a pipelined request's ordered phase has settled
+ *   (other frames are never released: their handlers may keep views of them);
+ * - fetch reads: `Connection`, once the socket has taken the response's bytes.
  *
  * Buffers are whole ArrayBuffers of power-of-two capacities from 64 KiB to 16 MiB; at most
  * `maxFreeBytes` wait in the pool. Smaller and larger requests get plain allocations and their
- * release is a no-op. Single-threaded, shared by every connection of the process.
+ * release is a no-op. Single-threaded; the broker makes one and hands it to the network layer
+ * and the replica manager.
  */
 export class BufferPool {
   static readonly MIN_BYTES = 64 * 1024;
@@ -71,6 +73,3 @@ export class BufferPool {
     return this.freeBytes;
   }
 }
-
-/** The process-wide pool of the broker's data path (frames and fetch reads). */
-export const dataBufferPool = new BufferPool();
