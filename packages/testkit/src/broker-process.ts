@@ -1,12 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const here = dirname(fileURLToPath(import.meta.url));
-/** The compiled broker entry point (packages/broker/dist/src/main.js). */
-export const BROKER_MAIN = join(here, '..', '..', '..', 'broker', 'dist', 'src', 'main.js');
+/** The compiled broker entry point, found through the package's `./main` export. */
+export const BROKER_MAIN = fileURLToPath(import.meta.resolve('@samsa/broker/main'));
 
 export interface BrokerProcessOptions {
   /** Extra `server.properties` entries (Kafka's key names). */
