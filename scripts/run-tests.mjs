@@ -2,9 +2,12 @@
 // Runs every compiled test file (`packages/*/dist/test/**/*.test.js`) with node's test runner,
 // which prints the TAP summary CI reads. Arguments narrow the run to paths containing them:
 //   npm test -- storage            only tests whose path contains "storage"
+// A compiled test whose TypeScript source is gone (deleted or moved since the last build) is
+// removed, not run: `tsc -b` never deletes outputs, and a stale test would keep passing or failing
+// against code it no longer describes.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
 const filters = process.argv.slice(2);
@@ -18,11 +21,27 @@ function collect(dir, out) {
   return out;
 }
 
+/** `<project>/dist/test/x.test.js` → `<project>/test/x.test.ts`. */
+function sourceOf(compiled, project) {
+  return join(project, relative(join(project, 'dist'), compiled)).replace(/\.js$/, '.ts');
+}
+
 const files = [];
-const roots = readdirSync(join(root, 'packages')).map((pkg) => join(root, 'packages', pkg, 'dist', 'test'));
-roots.push(join(root, 'integration', 'dist', 'test'));
-for (const dir of roots) {
-  if (existsSync(dir)) collect(dir, files);
+const projects = readdirSync(join(root, 'packages')).map((pkg) => join(root, 'packages', pkg));
+projects.push(join(root, 'integration'));
+for (const project of projects) {
+  const dir = join(project, 'dist', 'test');
+  if (!existsSync(dir)) continue;
+  for (const compiled of collect(dir, [])) {
+    if (existsSync(sourceOf(compiled, project))) {
+      files.push(compiled);
+      continue;
+    }
+    console.error(`removing stale ${relative(root, compiled)} (its source is gone)`);
+    const base = compiled.replace(/\.js$/, '');
+    for (const suffix of ['.js', '.js.map', '.d.ts', '.d.ts.map']) rmSync(base + suffix, { force: true });
+    if (readdirSync(dirname(compiled)).length === 0) rmSync(dirname(compiled), { recursive: true });
+  }
 }
 const selected = files.filter((f) => filters.length === 0 || filters.some((x) => f.includes(x))).sort();
 if (selected.length === 0) {
