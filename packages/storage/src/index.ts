@@ -11,6 +11,7 @@ export * from './indexes/transaction-index.js';
 export * from './log/log.js';
 export * from './log/log-config.js';
 export * from './log/log-manager.js';
+export * from './log/log-retention.js';
 export { LogSegment } from './log/log-segment.js';
 export * from './log/record-validation-error.js';
 export type { AppendOrigin, CompletedTxn } from './producer/producer-append-info.js';

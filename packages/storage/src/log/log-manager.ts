@@ -17,6 +17,7 @@ import { type Logger, noopLogger } from '../util/logger.js';
 import type { Time } from '../util/time.js';
 import { Log } from './log.js';
 import { type LogConfig, validateLogConfig } from './log-config.js';
+import { deleteOldSegments } from './log-retention.js';
 
 export interface LogManagerOptions {
   readonly logDirs: readonly string[];
@@ -294,7 +295,7 @@ export class LogManager {
     for (const log of [...this.logs.values()]) {
       if (log.isClosed || this.cleaner.isCleaning(log)) continue;
       try {
-        total += await log.deleteOldSegments();
+        total += await deleteOldSegments(log, this.opts.time.milliseconds());
       } catch (err) {
         this.logger.error(`retention of ${log.topic}-${log.partition} failed: ${(err as Error).message}`);
       }

@@ -10,8 +10,9 @@ import { defaultFdatasync, type FsyncFn } from '../util/file-ops.js';
 import { DELETED_FILE_SUFFIX, LEADER_EPOCH_CHECKPOINT_FILE, PARTITION_METADATA_FILE } from '../util/log-file-utils.js';
 import { type Logger, noopLogger, prefixedLogger } from '../util/logger.js';
 import type { Time } from '../util/time.js';
-import { hasDeletePolicy, type LogConfig, validateLogConfig } from './log-config.js';
+import { type LogConfig, validateLogConfig } from './log-config.js';
 import { loadLog, newSegment } from './log-loader.js';
+import { deleteLogStartOffsetBreachedSegments } from './log-retention.js';
 import type { AppendedBatch, LogSegment } from './log-segment.js';
 import { validateAndAssignOffsets } from './log-validator.js';
 import { rebuildProducerStateSync } from './producer-state-rebuild.js';
@@ -635,7 +636,7 @@ export class Log {
       );
     }
     this.maybeIncrementLogStartOffset(target);
-    await this.deleteLogStartOffsetBreachedSegments();
+    await deleteLogStartOffsetBreachedSegments(this);
     return this._logStartOffset;
   }
 
@@ -649,53 +650,15 @@ export class Log {
   }
 
   /**
-   * Retention (Kafka's `deleteOldSegments`): with the 'delete' policy, segments whose largest
-   * timestamp is older than retentionMs, then oldest segments while the log exceeds
-   * retentionBytes; always, segments wholly below logStartOffset. Only segments entirely below the
-   * high watermark qualify. The active segment is deleted (after rolling) only if non-empty and
-   * it qualifies itself. Returns the number of segments deleted.
+   * Deletes the longest prefix of segments that lie wholly below the high watermark and satisfy
+   * `predicate` (called in order with each segment and the one after it, until it first returns
+   * false), Kafka's `deleteOldSegments(predicate, reason)`. The active segment qualifies only if
+   * it is not empty; deleting every segment rolls first, so the log always keeps one. Moves
+   * logStartOffset up to the first segment left and drops producer snapshots below it. Returns
+   * the number of segments deleted. Which segments to delete is log-retention.ts's decision.
    */
-  async deleteOldSegments(): Promise<number> {
-    if (this.closed) return 0;
-    let deleted = 0;
-    if (hasDeletePolicy(this._config)) {
-      deleted += await this.deleteRetentionMsBreachedSegments();
-      deleted += await this.deleteRetentionSizeBreachedSegments();
-    }
-    deleted += await this.deleteLogStartOffsetBreachedSegments();
-    return deleted;
-  }
-
-  private async deleteRetentionMsBreachedSegments(): Promise<number> {
-    const retentionMs = this._config.retentionMs;
-    if (retentionMs < 0) return 0;
-    const now = this.time.milliseconds();
-    return this.deleteSegmentsMatching((s) => now - s.largestTimestamp > retentionMs, 'retention time');
-  }
-
-  private async deleteRetentionSizeBreachedSegments(): Promise<number> {
-    const retentionBytes = this._config.retentionBytes;
-    if (retentionBytes < 0) return 0;
-    let diff = this.size - retentionBytes;
-    if (diff <= 0) return 0;
-    return this.deleteSegmentsMatching((s) => {
-      if (diff - s.size >= 0) {
-        diff -= s.size;
-        return true;
-      }
-      return false;
-    }, 'retention size');
-  }
-
-  private async deleteLogStartOffsetBreachedSegments(): Promise<number> {
-    return this.deleteSegmentsMatching(
-      (_s, next) => next !== undefined && next.baseOffset <= this._logStartOffset,
-      'log start offset',
-    );
-  }
-
-  private async deleteSegmentsMatching(
-    predicate: (s: LogSegment, next: LogSegment | undefined) => boolean,
+  async deleteOldSegments(
+    predicate: (segment: LogSegment, next: LogSegment | undefined) => boolean,
     reason: string,
   ): Promise<number> {
     const deletable: LogSegment[] = [];

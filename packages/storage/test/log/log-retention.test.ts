@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { ErrorCode, KafkaError } from '@samsa/protocol';
 import { ListOffsetsTimestamp } from '../../src/log/log.js';
+import { deleteOldSegments } from '../../src/log/log-retention.js';
 import { buildBatch, rmDir, simpleBatch, tmpDir } from '../support/batches.js';
 import { openLog, T0 } from '../support/log-helpers.js';
 
@@ -20,9 +21,9 @@ describe('Log retention and DeleteRecords', () => {
     const before = log.numberOfSegments;
     assert.ok(before >= 4);
     time.setMilliseconds(T0 + 13_500);
-    assert.equal(await log.deleteOldSegments(), 0, 'nothing below the HW yet');
+    assert.equal(await deleteOldSegments(log, time.milliseconds()), 0, 'nothing below the HW yet');
     log.updateHighWatermark(log.logEndOffset);
-    const deleted = await log.deleteOldSegments();
+    const deleted = await deleteOldSegments(log, time.milliseconds());
     assert.ok(deleted >= 1);
     const first = log.logSegments()[0];
     assert.ok(first);
@@ -47,7 +48,7 @@ describe('Log retention and DeleteRecords', () => {
     for (let i = 0; i < 6; i++) log.appendAsLeader(simpleBatch(1, { valueSize: 150, timestamp: T0 }), 0);
     log.updateHighWatermark(log.logEndOffset);
     time.sleep(5000);
-    assert.ok((await log.deleteOldSegments()) > 0);
+    assert.ok((await deleteOldSegments(log, time.milliseconds())) > 0);
     const renamed = fs.readdirSync(dir).filter((n) => n.endsWith('.log.deleted'));
     assert.ok(renamed.length > 0, 'segments wait as .deleted for file.delete.delay.ms');
     // No descriptor of this process still points at a renamed file.
@@ -69,7 +70,7 @@ describe('Log retention and DeleteRecords', () => {
     const expected = (await log.read(0, { maxBytes: 1 << 20 })).records;
     const inFlight = log.read(0, { maxBytes: 1 << 20 });
     time.sleep(5000);
-    assert.ok((await log.deleteOldSegments()) > 0);
+    assert.ok((await deleteOldSegments(log, time.milliseconds())) > 0);
     const deleting = log.completePendingDeletes();
     const r = await inFlight;
     await deleting;
@@ -83,22 +84,22 @@ describe('Log retention and DeleteRecords', () => {
     log.appendAsLeader(simpleBatch(3, { timestamp: T0 }), 0);
     log.updateHighWatermark(3);
     time.sleep(5000);
-    assert.equal(await log.deleteOldSegments(), 1);
+    assert.equal(await deleteOldSegments(log, time.milliseconds()), 1);
     assert.equal(log.numberOfSegments, 1);
     assert.equal(log.activeSegment.baseOffset, 3);
     assert.equal(log.logStartOffset, 3);
     assert.equal(log.activeSegment.size, 0);
-    assert.equal(await log.deleteOldSegments(), 0, 'an empty active segment is never deleted');
+    assert.equal(await deleteOldSegments(log, time.milliseconds()), 0, 'an empty active segment is never deleted');
     await log.close();
   });
 
   it('deletes oldest segments while the log exceeds retentionBytes', async () => {
-    const { log } = await openLog(dir, { segmentBytes: 500, retentionBytes: 1000, retentionMs: -1 });
+    const { log, time } = await openLog(dir, { segmentBytes: 500, retentionBytes: 1000, retentionMs: -1 });
     for (let i = 0; i < 12; i++) log.appendAsLeader(simpleBatch(1, { valueSize: 150, timestamp: T0 }), 0);
     log.updateHighWatermark(log.logEndOffset);
     const sizeBefore = log.size;
     assert.ok(sizeBefore > 1000);
-    await log.deleteOldSegments();
+    await deleteOldSegments(log, time.milliseconds());
     assert.ok(log.size <= 1000 + 500, `size ${log.size}`);
     assert.ok(log.size < sizeBefore);
     assert.ok(log.size + (log.logSegments()[0]?.size ?? 0) > 1000 || log.numberOfSegments === 1);
@@ -110,7 +111,7 @@ describe('Log retention and DeleteRecords', () => {
     log.appendAsLeader(buildBatch([{ key: 'a', value: 'b', timestamp: T0 }]), 0);
     log.updateHighWatermark(1);
     time.sleep(10_000);
-    assert.equal(await log.deleteOldSegments(), 0);
+    assert.equal(await deleteOldSegments(log, time.milliseconds()), 0);
     await log.close();
   });
 
