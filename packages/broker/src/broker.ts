@@ -73,8 +73,8 @@ export class Broker {
       brokerConfigs: {},
       nextProducerIdBlockStart: 0,
     };
-    for (const dir of config.logDirs) writeMetaProperties(dir, { brokerId, clusterId: state.clusterId });
-    store.save(state);
+    for (const dir of config.logDirs) await writeMetaProperties(dir, { brokerId, clusterId: state.clusterId });
+    await store.save(state);
     for (const [scope, entries] of Object.entries(state.brokerConfigs)) {
       if (scope !== '' && scope !== String(brokerId)) continue;
       for (const [name, value] of Object.entries(entries)) {

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
+import { parseJavaProperties } from '@samsa/protocol';
 import { Broker } from './broker.js';
 import { BrokerConfig } from './config/broker-config.js';
 import { ConfigError } from './config/config-def.js';
-import { parseProperties } from './config/properties.js';
 import { createLogger } from './create-logger.js';
 import type { Logger } from './logger.js';
 
@@ -25,7 +25,7 @@ export function brokerConfigFromArgs(argv: readonly string[]): BrokerConfig {
     } else if (arg.startsWith('-')) {
       throw new ConfigError(arg, `Unknown option ${arg}`);
     } else {
-      for (const [k, v] of parseProperties(readFileSync(arg, 'utf8'))) properties.set(k, v);
+      for (const [k, v] of parseJavaProperties(readFileSync(arg, 'utf8'))) properties.set(k, v);
     }
   }
   for (const override of overrides) {

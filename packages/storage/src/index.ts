@@ -17,7 +17,7 @@ export * from './log/record-validation-error.js';
 export type { AppendOrigin, CompletedTxn } from './producer/producer-append-info.js';
 export * from './producer/producer-state-entry.js';
 export * from './producer/producer-state-manager.js';
-export type { FsyncFn } from './util/file-ops.js';
+export { atomicWriteFile, type FsyncFn } from './util/file-ops.js';
 export * from './util/log-file-utils.js';
 export type { Logger } from './util/logger.js';
 export { MockTime, SystemTime, type Time } from './util/time.js';

@@ -47,7 +47,7 @@ export class LocalController implements Controller {
 
   private async commit(image: ClusterImage): Promise<void> {
     this.state.topics = [...image.topics.values()];
-    this.store.save(this.state);
+    await this.store.save(this.state);
     const previous = this.cache.image;
     this.cache.publish(image);
     await this.apply(image, previous);
@@ -281,7 +281,7 @@ export class LocalController implements Controller {
     return this.serialized(async () => {
       const start = this.state.nextProducerIdBlockStart;
       this.state.nextProducerIdBlockStart = start + count;
-      this.store.save(this.state);
+      await this.store.save(this.state);
       return start;
     });
   }

@@ -1,5 +1,6 @@
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { atomicWriteFile } from '@samsa/storage';
 import type { TopicRegistration } from './cluster-image.js';
 
 /**
@@ -40,26 +41,12 @@ export class LocalMetadataStore {
     return parsed;
   }
 
-  save(metadata: LocalMetadata): void {
-    writeFileAtomically(this.path, `${JSON.stringify(metadata, null, 1)}\n`);
-  }
-}
-
-/** Replaces `path` with `text` so that a crash leaves either the old or the new file, never a mix. */
-export function writeFileAtomically(path: string, text: string): void {
-  const tmp = `${path}.tmp`;
-  const fd = openSync(tmp, 'w');
-  try {
-    writeSync(fd, text);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, path);
-  const dirFd = openSync(dirname(path), 'r');
-  try {
-    fsyncSync(dirFd);
-  } finally {
-    closeSync(dirFd);
+  /**
+   * Replaces the file atomically and durably; resolves once the new file and its rename are
+   * fsynced. Saves must not overlap (they share one temp file): LocalController runs them one at
+   * a time.
+   */
+  save(metadata: LocalMetadata): Promise<void> {
+    return atomicWriteFile(this.path, `${JSON.stringify(metadata, null, 1)}\n`);
   }
 }

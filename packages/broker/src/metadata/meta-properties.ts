@@ -1,7 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseProperties } from '../config/properties.js';
-import { writeFileAtomically } from './local-metadata-store.js';
+import { readPropertiesFile, writePropertiesFile } from '@samsa/storage';
 
 /**
  * `meta.properties` in every log dir, as a ZooKeeper-mode Kafka broker writes it (`version=0`,
@@ -15,16 +13,18 @@ export interface MetaProperties {
 
 export function readMetaProperties(logDir: string): MetaProperties | undefined {
   const path = join(logDir, 'meta.properties');
-  if (!existsSync(path)) return undefined;
-  const props = parseProperties(readFileSync(path, 'utf8'));
+  const props = readPropertiesFile(path);
+  if (props === undefined) return undefined;
   const brokerId = Number(props.get('broker.id') ?? props.get('node.id'));
   if (!Number.isInteger(brokerId)) throw new Error(`${path}: no valid broker.id`);
   return { brokerId, clusterId: props.get('cluster.id') };
 }
 
-export function writeMetaProperties(logDir: string, meta: MetaProperties): void {
-  const lines = ['#', `#${new Date().toString()}`];
-  if (meta.clusterId !== undefined) lines.push(`cluster.id=${meta.clusterId}`);
-  lines.push('version=0', `broker.id=${meta.brokerId}`, '');
-  writeFileAtomically(join(logDir, 'meta.properties'), lines.join('\n'));
+/** Replaces the file atomically, as Kafka's `PropertiesUtils.writePropertiesFile` (`store` with an empty comment). */
+export function writeMetaProperties(logDir: string, meta: MetaProperties): Promise<void> {
+  const props = new Map<string, string>();
+  if (meta.clusterId !== undefined) props.set('cluster.id', meta.clusterId);
+  props.set('version', '0');
+  props.set('broker.id', String(meta.brokerId));
+  return writePropertiesFile(join(logDir, 'meta.properties'), props, { comments: '', date: new Date().toString() });
 }

@@ -51,6 +51,9 @@ export function writeFullySync(fd: number, buf: Buffer, offset: number, length: 
 /**
  * Replaces `path` atomically with `data`: write `<path>.tmp`, fsync it, rename over `path`, then
  * fsync the directory so the rename itself is durable (Kafka's `Utils.atomicMoveWithFallback`).
+ * A crash leaves the old file or the new one, never a mix. The one atomic write of storage and
+ * broker: checkpoints, `.properties` files, the broker's metadata file. Two writes to the same
+ * path must not overlap (they share the temp file).
  */
 export async function atomicWriteFile(path: string, data: string | Buffer): Promise<void> {
   const tmp = `${path}.tmp`;
