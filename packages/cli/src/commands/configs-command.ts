@@ -1,4 +1,11 @@
-import { type Admin, type AlterConfigOp, type ConfigEntry, ErrorCode, KafkaError } from '@samsa/client';
+import {
+  type Admin,
+  type AlterConfigOp,
+  type ConfigEntry,
+  type ConfigSource,
+  ErrorCode,
+  KafkaError,
+} from '@samsa/client';
 import type { OptionSpec, ParsedOptions } from '../options/option-parser.js';
 import { connectAdmin } from '../support/admin-client.js';
 import { loadProps } from '../support/client-properties.js';
@@ -207,7 +214,7 @@ function checkArgs(options: ParsedOptions): void {
 async function resourceConfig(admin: Admin, type: string, name: string, all: boolean): Promise<ConfigEntry[]> {
   const resource = type === 'topics' ? { type: 'topic' as const, name } : { type: 'broker' as const, name };
   const [description] = await admin.describeConfigs([resource], { includeSynonyms: true });
-  const source =
+  const source: ConfigSource =
     type === 'topics'
       ? 'DYNAMIC_TOPIC_CONFIG'
       : name === ''

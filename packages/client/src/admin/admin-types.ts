@@ -1,3 +1,4 @@
+import { ConfigResourceType, ConfigSource as ConfigSourceCode, type ConfigSourceName } from '@samsa/protocol';
 import type { TopicPartition } from '../common/topic-partition.js';
 
 export interface NewTopic {
@@ -34,15 +35,10 @@ export interface TopicDescription {
   readonly partitions: readonly PartitionDescription[];
 }
 
-/** Kafka's config resource types. */
-export const ConfigResourceType = {
-  TOPIC: 2,
-  GROUP: 3,
-  BROKER: 4,
-  BROKER_LOGGER: 8,
-  CLIENT_METRICS: 16,
-} as const;
-export type ConfigResourceTypeName = Lowercase<keyof typeof ConfigResourceType>;
+/** Kafka's config resource types and their wire codes (the protocol package's table, re-exported). */
+export { ConfigResourceType };
+/** A config resource type as the admin API names it: Kafka's name in lower case (UNKNOWN is no resource). */
+export type ConfigResourceTypeName = Lowercase<Exclude<keyof typeof ConfigResourceType, 'UNKNOWN'>>;
 
 export interface ConfigResource {
   readonly type: ConfigResourceTypeName;
@@ -50,19 +46,13 @@ export interface ConfigResource {
   readonly name: string;
 }
 
-/** Where a config value comes from (Kafka's ConfigSource). */
-export const CONFIG_SOURCES = [
-  'UNKNOWN',
-  'DYNAMIC_TOPIC_CONFIG',
-  'DYNAMIC_BROKER_CONFIG',
-  'DYNAMIC_DEFAULT_BROKER_CONFIG',
-  'STATIC_BROKER_CONFIG',
-  'DEFAULT_CONFIG',
-  'DYNAMIC_BROKER_LOGGER_CONFIG',
-  'CLIENT_METRICS_CONFIG',
-  'GROUP_CONFIG',
-] as const;
-export type ConfigSource = (typeof CONFIG_SOURCES)[number];
+/** Where a config value comes from, by the name of Kafka's admin API (`ConfigEntry.ConfigSource`). */
+export type ConfigSource = ConfigSourceName;
+
+/** Every config source name, in wire-code order (the codes are the protocol package's `ConfigSource`). */
+export const CONFIG_SOURCES: readonly ConfigSource[] = (Object.keys(ConfigSourceCode) as ConfigSource[]).sort(
+  (a, b) => ConfigSourceCode[a] - ConfigSourceCode[b],
+);
 
 export interface ConfigEntry {
   readonly name: string;

@@ -1,7 +1,10 @@
 import {
   AlterConfigsApi,
+  ConfigSource,
+  CoordinatorType,
   CreatePartitionsApi,
   CreateTopicsApi,
+  configSourceName,
   DeleteGroupsApi,
   DeleteRecordsApi,
   DeleteTopicsApi,
@@ -17,6 +20,7 @@ import {
   OffsetCommitApi,
   OffsetDeleteApi,
 } from '@samsa/protocol';
+import { type IsolationLevelName, isolationLevel } from '../common/isolation-level.js';
 import { groupByTopic, type TopicPartition } from '../common/topic-partition.js';
 import type { AdminConfig } from '../config/client-config.js';
 import { type ConfigInput, resolveConfig } from '../config/resolve-config.js';
@@ -24,18 +28,16 @@ import type { Connection } from '../connection/connection.js';
 import { decodeAssignment, decodeSubscription } from '../consumer/consumer-protocol.js';
 import { throwIfError } from '../errors/client-errors.js';
 import { Cluster } from '../metadata/cluster.js';
-import { CoordinatorType, findCoordinator } from '../metadata/find-coordinator.js';
+import { findCoordinator } from '../metadata/find-coordinator.js';
 import { type ListedOffset, listOffsets, type OffsetQuery, OffsetSpec } from '../metadata/list-offsets.js';
 import { fetchGroupOffsets, withoutErrorCode } from '../metadata/offset-fetch.js';
 import {
   type AlterConfigOp,
   type ClusterDescription,
-  CONFIG_SOURCES,
   type ConfigDescription,
   type ConfigResource,
   ConfigResourceType,
   type ConfigResourceTypeName,
-  type ConfigSource,
   type CreatedTopic,
   type GroupDescription,
   type GroupListing,
@@ -49,17 +51,15 @@ import {
 
 const OPS = { set: 0, delete: 1, append: 2, subtract: 3 } as const;
 
-function resourceTypeCode(type: ConfigResourceTypeName): number {
-  return ConfigResourceType[type.toUpperCase() as keyof typeof ConfigResourceType];
+/** The wire code of a config resource type (GROUP is 32, as KIP-848 assigned it). */
+function resourceTypeCode(type: ConfigResourceTypeName): ConfigResourceType {
+  return ConfigResourceType[type.toUpperCase() as Uppercase<ConfigResourceTypeName>];
 }
 
+/** A response's resource type by name; codes this table lacks (and UNKNOWN) read as 'topic'. */
 function resourceTypeName(code: number): ConfigResourceTypeName {
-  const entry = Object.entries(ConfigResourceType).find(([, v]) => v === code);
+  const entry = Object.entries(ConfigResourceType).find(([name, v]) => v === code && name !== 'UNKNOWN');
   return (entry?.[0].toLowerCase() ?? 'topic') as ConfigResourceTypeName;
-}
-
-function sourceName(code: number): ConfigSource {
-  return CONFIG_SOURCES[code] ?? 'UNKNOWN';
 }
 
 /**
@@ -222,10 +222,10 @@ export class Admin {
             name: c.name,
             value: c.value,
             readOnly: c.readOnly,
-            isDefault: c.configSource === 5 || c.isDefault,
+            isDefault: c.configSource === ConfigSource.DEFAULT_CONFIG || c.isDefault,
             isSensitive: c.isSensitive,
-            source: sourceName(c.configSource),
-            synonyms: c.synonyms.map((s) => ({ name: s.name, value: s.value, source: sourceName(s.source) })),
+            source: configSourceName(c.configSource),
+            synonyms: c.synonyms.map((s) => ({ name: s.name, value: s.value, source: configSourceName(s.source) })),
             documentation: c.documentation,
           })),
         });
@@ -385,7 +385,7 @@ export class Admin {
   ): Promise<GroupOffset[]> {
     const { connection } = await this.groupCoordinator(groupId);
     const fetched = await fetchGroupOffsets(connection, groupId, options.partitions ?? null, false);
-    throwIfError(fetched?.errorCode ?? -1, `offsets of group '${groupId}'`);
+    throwIfError(fetched?.errorCode ?? ErrorCode.UNKNOWN_SERVER_ERROR, `offsets of group '${groupId}'`);
     const out: GroupOffset[] = [];
     for (const p of fetched?.partitions ?? []) {
       throwIfError(p.errorCode, `offset of group '${groupId}' for ${p.topic}-${p.partition}`);
@@ -488,12 +488,12 @@ export class Admin {
   /** ListOffsets: `timestamp` is ms or an `OffsetSpec` (EARLIEST, LATEST, MAX_TIMESTAMP). */
   async listOffsets(
     queries: readonly OffsetQuery[],
-    options: { isolationLevel?: 'read_uncommitted' | 'read_committed' } = {},
+    options: { isolationLevel?: IsolationLevelName } = {},
   ): Promise<ListedOffset[]> {
     return listOffsets(
       this.cluster,
       queries,
-      options.isolationLevel === 'read_committed' ? 1 : 0,
+      isolationLevel(options.isolationLevel ?? 'read_uncommitted'),
       this.config.defaultApiTimeoutMs,
     );
   }

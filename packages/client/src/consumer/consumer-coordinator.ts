@@ -1,4 +1,5 @@
 import {
+  CoordinatorType,
   ErrorCode,
   HeartbeatApi,
   JoinGroupApi,
@@ -15,7 +16,7 @@ import { sleep } from '../connection/connection-pool.js';
 import { type RebalanceEvent, rebalanceChannel } from '../connection/diagnostics.js';
 import { ClientError, ClientErrorCode } from '../errors/client-errors.js';
 import type { Cluster } from '../metadata/cluster.js';
-import { type CoordinatorInfo, CoordinatorType, findCoordinator } from '../metadata/find-coordinator.js';
+import { type CoordinatorInfo, findCoordinator } from '../metadata/find-coordinator.js';
 import { fetchGroupOffsets, withoutErrorCode } from '../metadata/offset-fetch.js';
 import type { MemberSubscription, PartitionAssignor, RebalanceProtocol } from './assignors/partition-assignor.js';
 import { decodeAssignment, decodeSubscription, encodeAssignment, encodeSubscription } from './consumer-protocol.js';
@@ -578,7 +579,8 @@ export class ConsumerCoordinator {
           true,
           signal === undefined ? {} : { signal },
         );
-        if (fetched === undefined) throw new KafkaError(-1, 'OffsetFetch returned no group');
+        if (fetched === undefined)
+          throw new KafkaError(ErrorCode.UNKNOWN_SERVER_ERROR, 'OffsetFetch returned no group');
         if (fetched.errorCode !== 0) throw new KafkaError(fetched.errorCode, `OffsetFetch ${this.groupId}`);
         const out: CommittedOffset[] = [];
         for (const p of fetched.partitions) {

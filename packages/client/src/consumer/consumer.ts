@@ -1,3 +1,4 @@
+import { isolationLevel } from '../common/isolation-level.js';
 import { type TopicPartition, tpKey } from '../common/topic-partition.js';
 import type { ConsumerConfig } from '../config/client-config.js';
 import { type ConfigInput, resolveConfig } from '../config/resolve-config.js';
@@ -514,7 +515,7 @@ export class Consumer<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerR
     const listed = await listOffsets(
       this.cluster,
       queries.map((q) => ({ topic: q.topic, partition: q.partition, timestamp: BigInt(q.timestamp) })),
-      this.config.isolationLevel === 'read_committed' ? 1 : 0,
+      isolationLevel(this.config.isolationLevel),
       this.config.defaultApiTimeoutMs,
     );
     return listed.map((l) => ({ ...l, timestamp: Number(l.timestamp) }));
@@ -539,7 +540,7 @@ export class Consumer<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerR
     const listed = await listOffsets(
       this.cluster,
       partitions.map((p) => ({ topic: p.topic, partition: p.partition, timestamp: spec })),
-      this.config.isolationLevel === 'read_committed' ? 1 : 0,
+      isolationLevel(this.config.isolationLevel),
       this.config.defaultApiTimeoutMs,
     );
     return listed.map((l) => ({ topic: l.topic, partition: l.partition, offset: l.offset }));

@@ -1,3 +1,4 @@
+import { isolationLevel } from '../common/isolation-level.js';
 import { tpKey } from '../common/topic-partition.js';
 import type { ConsumerConfig } from '../config/client-config.js';
 import { ClientError, ClientErrorCode } from '../errors/client-errors.js';
@@ -86,7 +87,7 @@ export class FetchPositions {
           partition: s.partition,
           timestamp: s.pendingReset === 'earliest' ? OffsetSpec.EARLIEST : OffsetSpec.LATEST,
         })),
-        this.config.isolationLevel === 'read_committed' ? 1 : 0,
+        isolationLevel(this.config.isolationLevel),
         this.config.defaultApiTimeoutMs,
       );
       for (const l of listed) {

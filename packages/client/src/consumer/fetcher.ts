@@ -8,6 +8,7 @@ import {
   RecordBatchIterator,
   type RecordBatchSpan,
 } from '@samsa/protocol';
+import { isolationLevel } from '../common/isolation-level.js';
 import type { RecordHeader } from '../common/record-header.js';
 import { tpKey } from '../common/topic-partition.js';
 import type { ConsumerConfig } from '../config/client-config.js';
@@ -226,7 +227,7 @@ export class Fetcher {
       maxWaitMs: this.config.fetchMaxWaitMs,
       minBytes: this.config.fetchMinBytes,
       maxBytes: this.config.fetchMaxBytes,
-      isolationLevel: this.config.isolationLevel === 'read_committed' ? 1 : 0,
+      isolationLevel: isolationLevel(this.config.isolationLevel),
       sessionId: 0,
       sessionEpoch: -1,
       topics: [...byTopic].map(([topic, list]) => ({

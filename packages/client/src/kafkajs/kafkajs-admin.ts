@@ -1,30 +1,26 @@
+import { ConfigResourceType, ConfigSource } from '@samsa/protocol';
 import { Admin } from '../admin/admin.js';
 import type { ConfigResourceTypeName } from '../admin/admin-types.js';
 import { OffsetSpec } from '../metadata/list-offsets.js';
 import { ConfigResourceTypes, wrap } from './kafkajs-constants.js';
 
+/**
+ * The admin client's resource type for a KafkaJS `type`. KafkaJS's GROUP is 3 (an ACL code, see
+ * `ConfigResourceTypes`); the admin client sends a 'group' as Kafka's 32. Any other code but
+ * TOPIC and BROKER_LOGGER (UNKNOWN, ANY, BROKER, CLUSTER) names a broker.
+ */
 function typeName(code: number): ConfigResourceTypeName {
   switch (code) {
-    case ConfigResourceTypes.TOPIC:
+    case ConfigResourceType.TOPIC:
       return 'topic';
     case ConfigResourceTypes.GROUP:
       return 'group';
-    case ConfigResourceTypes.BROKER_LOGGER:
+    case ConfigResourceType.BROKER_LOGGER:
       return 'broker_logger';
     default:
       return 'broker';
   }
 }
-
-const SOURCE_CODES: Record<string, number> = {
-  UNKNOWN: 0,
-  DYNAMIC_TOPIC_CONFIG: 1,
-  DYNAMIC_BROKER_CONFIG: 2,
-  DYNAMIC_DEFAULT_BROKER_CONFIG: 3,
-  STATIC_BROKER_CONFIG: 4,
-  DEFAULT_CONFIG: 5,
-  DYNAMIC_BROKER_LOGGER_CONFIG: 6,
-};
 
 /** KafkaJS's admin client on Samsa's, with KafkaJS's argument and result shapes (offsets as strings). */
 export class KafkaJSAdmin {
@@ -298,12 +294,12 @@ export class KafkaJSAdmin {
             configValue: c.value,
             readOnly: c.readOnly,
             isDefault: c.isDefault,
-            configSource: SOURCE_CODES[c.source] ?? 0,
+            configSource: ConfigSource[c.source],
             isSensitive: c.isSensitive,
             configSynonyms: c.synonyms.map((s) => ({
               configName: s.name,
               configValue: s.value,
-              configSource: SOURCE_CODES[s.source] ?? 0,
+              configSource: ConfigSource[s.source],
             })),
           })),
         })),

@@ -1,4 +1,4 @@
-import { KafkaError } from '@samsa/protocol';
+import { ConfigResourceType, KafkaError } from '@samsa/protocol';
 import { ClientError } from '../errors/client-errors.js';
 
 /** KafkaJS's log levels; accepted for compatibility, the client logs nothing itself. */
@@ -8,15 +8,22 @@ export const logLevel = { NOTHING: 0, ERROR: 1, WARN: 2, INFO: 4, DEBUG: 5 } as 
 export const CompressionTypes = { None: 0, GZIP: 1, Snappy: 2, LZ4: 3, ZSTD: 4 } as const;
 export const COMPRESSION_NAMES = ['none', 'gzip', 'snappy', 'lz4', 'zstd'] as const;
 
-/** KafkaJS's config resource types (same codes as Kafka's). */
+/**
+ * `ConfigResourceTypes` as this compatibility layer has always exported it. UNKNOWN, TOPIC, BROKER
+ * and BROKER_LOGGER are KafkaJS's own `ConfigResourceTypes` and Kafka's wire codes, so they come
+ * from the protocol table. ANY 1, GROUP 3 and CLUSTER 4 are not config resource codes: they are
+ * KafkaJS's `AclResourceTypes` (Kafka's ACL `ResourceType`) values, kept because callers may pass
+ * them. Kafka's config resource code for a group is 32, not 3: KafkaJSAdmin maps 3 to the admin
+ * client's 'group', which sends 32 on the wire.
+ */
 export const ConfigResourceTypes = {
-  UNKNOWN: 0,
+  UNKNOWN: ConfigResourceType.UNKNOWN,
   ANY: 1,
-  TOPIC: 2,
+  TOPIC: ConfigResourceType.TOPIC,
   GROUP: 3,
-  BROKER: 4,
+  BROKER: ConfigResourceType.BROKER,
   CLUSTER: 4,
-  BROKER_LOGGER: 8,
+  BROKER_LOGGER: ConfigResourceType.BROKER_LOGGER,
 } as const;
 
 /**

@@ -1,9 +1,6 @@
-import { FindCoordinatorApi, KafkaError } from '@samsa/protocol';
+import { type CoordinatorType, ErrorCode, FindCoordinatorApi, KafkaError } from '@samsa/protocol';
 import { sleep } from '../connection/connection-pool.js';
 import type { Cluster } from './cluster.js';
-
-export const CoordinatorType = { GROUP: 0, TRANSACTION: 1 } as const;
-export type CoordinatorType = (typeof CoordinatorType)[keyof typeof CoordinatorType];
 
 export interface CoordinatorInfo {
   readonly nodeId: number;
@@ -36,7 +33,8 @@ export async function findCoordinator(
       );
       if (version >= 4) {
         const c = response.coordinators[0];
-        if (c === undefined) throw new KafkaError(-1, `FindCoordinator returned no coordinator for '${key}'`);
+        if (c === undefined)
+          throw new KafkaError(ErrorCode.UNKNOWN_SERVER_ERROR, `FindCoordinator returned no coordinator for '${key}'`);
         if (c.errorCode === 0) return { nodeId: c.nodeId, host: c.host, port: c.port };
         error = new KafkaError(c.errorCode, `coordinator for '${key}': ${c.errorMessage ?? ''}`);
       } else {

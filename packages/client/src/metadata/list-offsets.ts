@@ -1,4 +1,4 @@
-import { ErrorCode, KafkaError, ListOffsetsApi, OffsetForLeaderEpochApi } from '@samsa/protocol';
+import { ErrorCode, type IsolationLevel, KafkaError, ListOffsetsApi, OffsetForLeaderEpochApi } from '@samsa/protocol';
 import type { TopicPartition } from '../common/topic-partition.js';
 import { sleep } from '../connection/connection-pool.js';
 import { type Cluster, METADATA_ERRORS } from './cluster.js';
@@ -40,7 +40,7 @@ function groupByLeader<T extends TopicPartition>(cluster: Cluster, items: readon
 export async function listOffsets(
   cluster: Cluster,
   queries: readonly OffsetQuery[],
-  isolationLevel: number,
+  isolationLevel: IsolationLevel,
   timeoutMs: number,
 ): Promise<ListedOffset[]> {
   const deadline = Date.now() + timeoutMs;

@@ -1,6 +1,7 @@
 import {
   AddOffsetsToTxnApi,
   AddPartitionsToTxnApi,
+  CoordinatorType,
   EndTxnApi,
   ErrorCode,
   InitProducerIdApi,
@@ -11,7 +12,7 @@ import type { Connection } from '../connection/connection.js';
 import { sleep } from '../connection/connection-pool.js';
 import { ClientError, ClientErrorCode } from '../errors/client-errors.js';
 import type { Cluster } from '../metadata/cluster.js';
-import { CoordinatorType, findCoordinator } from '../metadata/find-coordinator.js';
+import { findCoordinator } from '../metadata/find-coordinator.js';
 
 export type TransactionState =
   | 'UNINITIALIZED'
