@@ -38,14 +38,12 @@ export {
   type CommitOffset,
   Consumer,
   type ConsumerOptions,
-  type EachBatchPayload,
-  type EachMessagePayload,
   type OffsetInput,
   type PollOptions,
-  type RunOptions,
 } from './consumer/consumer.js';
 export type { CommittedOffset } from './consumer/consumer-coordinator.js';
 export type { ConsumerRecord } from './consumer/consumer-record.js';
+export type { EachBatchPayload, EachMessagePayload, RunOptions } from './consumer/consumer-runner.js';
 export type { RebalanceListener } from './consumer/rebalance-listener.js';
 export {
   ClientError,

@@ -11,6 +11,7 @@ import { createAssignors } from './assignors/index.js';
 import type { PartitionAssignor } from './assignors/partition-assignor.js';
 import { type CommitEntry, type CommittedOffset, ConsumerCoordinator } from './consumer-coordinator.js';
 import type { ConsumerRecord } from './consumer-record.js';
+import { ConsumerRunner, type RunOptions } from './consumer-runner.js';
 import { FetchPositions } from './fetch-positions.js';
 import { Fetcher } from './fetcher.js';
 import type { RebalanceListener } from './rebalance-listener.js';
@@ -37,41 +38,6 @@ export interface PollOptions {
   /** How long to wait for records; `default.api.timeout.ms`-independent, 1000 ms if omitted. */
   readonly timeoutMs?: number;
   readonly signal?: AbortSignal;
-}
-
-/** What `eachBatch` receives: one partition's records from one poll, in offset order. */
-export interface EachBatchPayload<K, V> {
-  readonly topic: string;
-  readonly partition: number;
-  readonly messages: readonly ConsumerRecord<K, V>[];
-  readonly highWatermark: bigint;
-  /** Marks records up to `offset` as processed (the commit will be `offset + 1`). */
-  resolveOffset(offset: bigint): void;
-  /** True while the partition is still assigned and not moved by a seek. */
-  isRunning(): boolean;
-  isStale(): boolean;
-  /** Pauses this partition (its unprocessed records are fetched again on resume). */
-  pause(): void;
-  commitOffsetsIfNecessary(): Promise<void>;
-}
-
-export interface EachMessagePayload<K, V> {
-  readonly topic: string;
-  readonly partition: number;
-  readonly message: ConsumerRecord<K, V>;
-}
-
-export interface RunOptions<K, V> {
-  eachMessage?(payload: EachMessagePayload<K, V>): Promise<void> | void;
-  eachBatch?(payload: EachBatchPayload<K, V>): Promise<void> | void;
-  /** With eachBatch: mark the whole batch processed when the handler returns (default true). */
-  readonly eachBatchAutoResolve?: boolean;
-  /** Stops the loop (as `stop()` does). */
-  readonly signal?: AbortSignal;
-  /** Overrides `enable.auto.commit` for this run (KafkaJS's `autoCommit`). */
-  readonly autoCommit?: boolean;
-  /** Overrides `auto.commit.interval.ms` for this run. */
-  readonly autoCommitIntervalMs?: number;
 }
 
 function toOffset(value: OffsetInput, what: string): bigint {
@@ -113,7 +79,6 @@ export class Consumer<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerR
   private readonly assignors: PartitionAssignor[];
   private listener: RebalanceListener | undefined;
   private closed = false;
-  private running = false;
   private stopRequested = false;
   private wake: (() => void) | undefined;
   private fatal: Error | undefined;
@@ -121,6 +86,7 @@ export class Consumer<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerR
   private autoCommitting: Promise<void> | undefined;
   /** Bumped by seeks, so a run loop knows to drop the rest of a batch. */
   private readonly seekGeneration = new Map<string, number>();
+  private readonly runner: ConsumerRunner<K, V>;
   private lastPatternCheckMs = 0;
   /** `enable.auto.commit` and its interval, unless a `run` overrides them. */
   private autoCommit: boolean;
@@ -182,6 +148,36 @@ export class Consumer<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerR
     this.autoCommitIntervalMs = config.autoCommitIntervalMs;
     this.nextAutoCommitMs = Date.now() + config.autoCommitIntervalMs;
     this.cluster.onUpdate(() => this.wakeup());
+    this.runner = new ConsumerRunner<K, V>({
+      subscriptions: this.subscriptions,
+      checkOpen: () => this.checkOpen(),
+      startRun: () => {
+        this.stopRequested = false;
+        this.pollMode = false;
+      },
+      overrideAutoCommit: (autoCommit, intervalMs) => {
+        if (autoCommit !== undefined) {
+          if (autoCommit && this.coordinator === undefined) {
+            throw new ClientError(ClientErrorCode.ILLEGAL_STATE, 'autoCommit needs a group.id');
+          }
+          this.autoCommit = autoCommit;
+        }
+        if (intervalMs !== undefined) this.autoCommitIntervalMs = intervalMs;
+      },
+      poll: () => this.pollInternal({ timeoutMs: 1000 }),
+      stopping: () => this.closed || this.stopRequested,
+      requestStop: () => {
+        this.stopRequested = true;
+        this.wakeup();
+      },
+      seekGeneration: (key) => this.seekGeneration.get(key) ?? 0,
+      markProcessed: (record) => this.markProcessed(record),
+      invalidate: (topic, partition) => this.fetcher.invalidate(topic, partition),
+      pause: (partitions) => this.pause(partitions),
+      commitIfAutoCommit: async (partition) => {
+        if (this.autoCommit) await this.commitEntries(this.processedEntries([partition]));
+      },
+    });
   }
 
   private wakeup(): void {
@@ -612,152 +608,11 @@ export class Consumer<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerR
   }
 
   /**
-   * Runs handlers until `stop()`, `close()` or the signal. Resolves when stopped; rejects with
-   * a handler's error (after seeking its partition back to the failed record).
+   * Runs handlers until `stop()`, `close()` or the signal (see `ConsumerRunner`). Resolves when
+   * stopped; rejects with a handler's error (after seeking its partition back to the failed record).
    */
-  async run(options: RunOptions<K, V>): Promise<void> {
-    this.checkOpen();
-    if (options.eachMessage === undefined && options.eachBatch === undefined) {
-      throw new ClientError(ClientErrorCode.ILLEGAL_STATE, 'run needs eachMessage or eachBatch');
-    }
-    if (this.running) throw new ClientError(ClientErrorCode.ILLEGAL_STATE, 'the consumer is already running');
-    this.running = true;
-    this.stopRequested = false;
-    this.pollMode = false;
-    if (options.autoCommit !== undefined) {
-      if (options.autoCommit && this.coordinator === undefined) {
-        this.running = false;
-        throw new ClientError(ClientErrorCode.ILLEGAL_STATE, 'autoCommit needs a group.id');
-      }
-      this.autoCommit = options.autoCommit;
-    }
-    if (options.autoCommitIntervalMs !== undefined) this.autoCommitIntervalMs = options.autoCommitIntervalMs;
-    const onAbort = () => {
-      this.stopRequested = true;
-      this.wakeup();
-    };
-    options.signal?.addEventListener('abort', onAbort, { once: true });
-    try {
-      while (!this.closed && !this.stopRequested && options.signal?.aborted !== true) {
-        const records = await this.pollInternal({ timeoutMs: 1000 });
-        if (records.length === 0) continue;
-        if (options.eachBatch !== undefined) await this.runBatches(records, options);
-        else await this.runMessages(records, options);
-      }
-    } finally {
-      options.signal?.removeEventListener('abort', onAbort);
-      this.running = false;
-    }
-  }
-
-  private async runMessages(records: ConsumerRecord<K, V>[], options: RunOptions<K, V>): Promise<void> {
-    const handler = options.eachMessage as NonNullable<RunOptions<K, V>['eachMessage']>;
-    const skip = new Set<string>();
-    const generations = new Map<string, number>();
-    for (const record of records) {
-      const key = tpKey(record.topic, record.partition);
-      if (skip.has(key)) continue;
-      if (!generations.has(key)) generations.set(key, this.seekGeneration.get(key) ?? 0);
-      const state = this.subscriptions.state(record.topic, record.partition);
-      if (state === undefined || state.paused || (this.seekGeneration.get(key) ?? 0) !== generations.get(key)) {
-        skip.add(key);
-        if (state?.paused === true) this.rewind(record);
-        continue;
-      }
-      this.handlerDepth++;
-      try {
-        await handler({ topic: record.topic, partition: record.partition, message: record });
-      } catch (error) {
-        this.rewind(record);
-        throw error;
-      } finally {
-        this.handlerDepth--;
-      }
-      if ((this.seekGeneration.get(key) ?? 0) === generations.get(key)) this.markProcessed(record);
-      if (this.stopRequested || this.closed) {
-        this.rewindRest(records, record);
-        return;
-      }
-    }
-  }
-
-  /** Seeks a partition back so `record` is fetched again (handler error, pause or stop mid-batch). */
-  private rewind(record: ConsumerRecord<unknown, unknown>): void {
-    const s = this.subscriptions.state(record.topic, record.partition);
-    if (s === undefined) return;
-    s.seek(record.offset, record.leaderEpoch);
-    this.fetcher.invalidate(record.topic, record.partition);
-  }
-
-  private rewindRest(records: ConsumerRecord<K, V>[], last: ConsumerRecord<K, V>): void {
-    const seen = new Set<string>();
-    const index = records.indexOf(last);
-    for (const r of records.slice(index + 1)) {
-      const key = tpKey(r.topic, r.partition);
-      if (seen.has(key)) continue;
-      seen.add(key);
-      this.rewind(r);
-    }
-  }
-
-  private async runBatches(records: ConsumerRecord<K, V>[], options: RunOptions<K, V>): Promise<void> {
-    const handler = options.eachBatch as NonNullable<RunOptions<K, V>['eachBatch']>;
-    const byPartition = new Map<string, ConsumerRecord<K, V>[]>();
-    for (const r of records) {
-      const key = tpKey(r.topic, r.partition);
-      const list = byPartition.get(key);
-      if (list === undefined) byPartition.set(key, [r]);
-      else list.push(r);
-    }
-    for (const [key, messages] of byPartition) {
-      const first = messages[0] as ConsumerRecord<K, V>;
-      const generation = this.seekGeneration.get(key) ?? 0;
-      const state = this.subscriptions.state(first.topic, first.partition);
-      if (state === undefined) continue;
-      let resolved = -1n;
-      const stale = () =>
-        !this.subscriptions.isAssigned(first.topic, first.partition) ||
-        (this.seekGeneration.get(key) ?? 0) !== generation;
-      const payload: EachBatchPayload<K, V> = {
-        topic: first.topic,
-        partition: first.partition,
-        messages,
-        highWatermark: state.highWatermark,
-        resolveOffset: (offset: bigint) => {
-          if (stale()) return;
-          resolved = offset;
-          const record = messages.find((m) => m.offset === offset);
-          this.markProcessed(record ?? { ...first, offset });
-        },
-        isRunning: () => !this.stopRequested && !this.closed && !stale(),
-        isStale: stale,
-        pause: () => this.pause([{ topic: first.topic, partition: first.partition }]),
-        commitOffsetsIfNecessary: async () => {
-          if (this.autoCommit) await this.commitEntries(this.processedEntries([first]));
-        },
-      };
-      this.handlerDepth++;
-      try {
-        await handler(payload);
-      } catch (error) {
-        const failedAt = messages.find((m) => m.offset > resolved) ?? first;
-        if (!stale()) this.rewind(failedAt);
-        throw error;
-      } finally {
-        this.handlerDepth--;
-      }
-      if (options.eachBatchAutoResolve !== false && !stale()) {
-        this.markProcessed(messages[messages.length - 1] as ConsumerRecord<K, V>);
-      } else if (!stale()) {
-        const next = messages.find((m) => m.offset > resolved);
-        if (next !== undefined) this.rewind(next);
-      }
-      if (state.paused && !stale()) {
-        const next = messages.find((m) => m.offset > (state.committable ?? -1n) - 1n);
-        if (next !== undefined) this.rewind(next);
-      }
-      if (this.stopRequested || this.closed) return;
-    }
+  run(options: RunOptions<K, V>): Promise<void> {
+    return this.runner.run(options);
   }
 
   /**
@@ -767,12 +622,9 @@ export class Consumer<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerR
   async stop(): Promise<void> {
     this.stopRequested = true;
     this.wakeup();
-    if (this.handlerDepth > 0) return;
-    while (this.running) await new Promise((r) => setTimeout(r, 5));
+    if (this.runner.inHandler) return;
+    while (this.runner.isRunning) await new Promise((r) => setTimeout(r, 5));
   }
-
-  /** Handlers of `run` currently executing (so `stop()` inside one does not deadlock). */
-  private handlerDepth = 0;
 
   /**
    * Commits processed offsets (auto-commit), revokes, leaves the group (dynamic members) and
