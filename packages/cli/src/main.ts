@@ -1,7 +1,7 @@
 import { configsTool } from './commands/configs-command.js';
 import { consoleConsumerTool } from './commands/console-consumer-command.js';
 import { consoleProducerTool } from './commands/console-producer-command.js';
-import { consumerGroupsTool } from './commands/consumer-groups-command.js';
+import { consumerGroupsTool } from './commands/consumer-groups/consumer-groups-command.js';
 import { consumerPerfTestTool } from './commands/consumer-perf-test-command.js';
 import { dumpLogTool } from './commands/dump-log-command.js';
 import { producerPerfTestTool } from './commands/producer-perf-test-command.js';

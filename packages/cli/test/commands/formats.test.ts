@@ -2,11 +2,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { ConsumerRecord } from '@samsa/client';
 import { parseAddConfig } from '../../src/commands/configs-command.js';
-import { formatMembersTable, formatOffsetsTable } from '../../src/commands/consumer-groups-command.js';
 import { consumerPerfHeader } from '../../src/commands/consumer-perf-test-command.js';
 import { DefaultMessageFormatter } from '../../src/commands/default-message-formatter.js';
 import { LineMessageReader } from '../../src/commands/line-message-reader.js';
-import { parseDateTime, parseDuration, parseResetPlan } from '../../src/commands/offsets-reset-plan.js';
 import { parseReplicaAssignment, topicFilter } from '../../src/commands/topics-command.js';
 import { fixed, simpleDateFormat } from '../../src/support/java-format.js';
 
@@ -75,55 +73,6 @@ test('topics: replica assignments and --topic regular expressions', () => {
   assert.throws(() => parseReplicaAssignment('0:0'), /may not contain duplicate entries: 0/);
   const f = topicFilter('test.*');
   assert.ok(f('test-1') && !f('a-test'));
-});
-
-test('consumer groups: offsets and members tables', () => {
-  const table = formatOffsetsTable([
-    {
-      group: 'g',
-      topic: 't',
-      partition: '0',
-      currentOffset: '1',
-      logEndOffset: '3',
-      lag: '2',
-      consumerId: 'c',
-      host: '/h',
-      clientId: 'id',
-    },
-  ]);
-  assert.equal(
-    table,
-    '\nGROUP           TOPIC           PARTITION  CURRENT-OFFSET  LOG-END-OFFSET  LAG             CONSUMER-ID     HOST            CLIENT-ID' +
-      '\ng               t               0          1               3               2               c               /h              id\n',
-  );
-  const members = formatMembersTable(
-    [
-      {
-        group: 'g',
-        consumerId: 'c',
-        groupInstanceId: '',
-        host: '/h',
-        clientId: 'id',
-        assignment: [
-          { topic: 't', partition: 1 },
-          { topic: 't', partition: 0 },
-        ],
-      },
-    ],
-    true,
-  );
-  assert.equal(
-    members.split('\n')[2],
-    'g               c               /h              id              2               (0,1)',
-  );
-});
-
-test('reset-offsets inputs: datetimes, durations, plan files', () => {
-  assert.equal(parseDateTime('2020-01-01T00:00:00.000Z'), Date.UTC(2020, 0, 1));
-  assert.equal(parseDateTime('2020-01-01T01:00:00.000+01:00'), Date.UTC(2020, 0, 1));
-  assert.equal(parseDuration('P1DT2H3M4.5S'), ((24 + 2) * 60 + 3) * 60000 + 4500);
-  assert.deepEqual(parseResetPlan('t,0,5\n', 'g'), [{ group: 'g', topic: 't', partition: 0, offset: 5n }]);
-  assert.deepEqual(parseResetPlan('g2,t,1,6\n', undefined), [{ group: 'g2', topic: 't', partition: 1, offset: 6n }]);
 });
 
 test('configs --add-config groups values in brackets', () => {

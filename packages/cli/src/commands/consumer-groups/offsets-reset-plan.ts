@@ -1,4 +1,4 @@
-import { UsageError } from '../support/command-errors.js';
+import { UsageError } from '../../support/command-errors.js';
 
 /** One partition's new offset, for display, export and OffsetCommit. */
 export interface OffsetToReset {
