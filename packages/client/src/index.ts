@@ -14,6 +14,7 @@ export type {
 export { CONFIG_DEFINITIONS, type ConfigDefinition, camelCaseOf } from './config/config-definitions.js';
 export { type PropertiesRole, parseClientProperties, parseProperties } from './config/parse-client-properties.js';
 export { type ConfigInput, resolveConfig } from './config/resolve-config.js';
+export { clientVersionRange, usableVersion, type VersionRange } from './connection/api-version-range.js';
 export { Connection, type ConnectionOptions } from './connection/connection.js';
 export { ConnectionPool } from './connection/connection-pool.js';
 export {

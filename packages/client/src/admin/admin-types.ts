@@ -1,4 +1,9 @@
-import { ConfigResourceType, ConfigSource as ConfigSourceCode, type ConfigSourceName } from '@samsa/protocol';
+import {
+  ConfigResourceType,
+  ConfigSource as ConfigSourceCode,
+  type ConfigSourceName,
+  type KafkaError,
+} from '@samsa/protocol';
 import type { TopicPartition } from '../common/topic-partition.js';
 
 export interface NewTopic {
@@ -154,3 +159,23 @@ export type OffsetResetSpec =
   | 'latest'
   | { readonly timestamp: number | bigint }
   | { readonly offset: bigint };
+
+/**
+ * ElectLeaders' `ElectionType` wire codes (Java's `org.apache.kafka.common.ElectionType`):
+ * PREFERRED moves leadership back to the first replica of the assignment when it is in the ISR;
+ * UNCLEAN elects any live replica, even out of the ISR, for a partition without a leader.
+ */
+export const ElectionType = { PREFERRED: 0, UNCLEAN: 1 } as const;
+export type ElectionTypeName = keyof typeof ElectionType;
+
+/** One partition's outcome of an election; `error` is ELECTION_NOT_NEEDED when it already had the leader asked for. */
+export interface ElectionResult extends TopicPartition {
+  readonly error: KafkaError | null;
+}
+
+/** One partition's outcome of DeleteRecords: its new log start offset, or why it failed. */
+export type DeletedRecords = TopicPartition &
+  (
+    | { readonly lowWatermark: bigint; readonly error: null }
+    | { readonly lowWatermark: null; readonly error: KafkaError }
+  );

@@ -6,7 +6,6 @@ import {
   CreateTopicsApi,
   configSourceName,
   DeleteGroupsApi,
-  DeleteRecordsApi,
   DeleteTopicsApi,
   DescribeClusterApi,
   DescribeConfigsApi,
@@ -39,6 +38,9 @@ import {
   ConfigResourceType,
   type ConfigResourceTypeName,
   type CreatedTopic,
+  type DeletedRecords,
+  type ElectionResult,
+  type ElectionTypeName,
   type GroupDescription,
   type GroupListing,
   type GroupOffset,
@@ -48,6 +50,8 @@ import {
   type PartitionProducers,
   type TopicDescription,
 } from './admin-types.js';
+import { deleteRecords } from './delete-records.js';
+import { electLeaders } from './elect-leaders.js';
 
 const OPS = { set: 0, delete: 1, append: 2, subtract: 3 } as const;
 
@@ -498,41 +502,28 @@ export class Admin {
     );
   }
 
-  /** Deletes records before `offset` (-1n: the high watermark); resolves with the new low watermarks. */
+  /**
+   * Deletes records before `offset` (-1n: the high watermark). Resolves with each partition's new
+   * low watermark or its error; it rejects only when a leader cannot be reached at all.
+   */
   async deleteRecords(
     requests: readonly (TopicPartition & { readonly offset: bigint })[],
     options: { timeoutMs?: number } = {},
-  ): Promise<(TopicPartition & { lowWatermark: bigint })[]> {
-    this.cluster.addTopics(requests.map((r) => r.topic));
-    await this.cluster.refresh();
-    const byLeader = new Map<number, (TopicPartition & { offset: bigint })[]>();
-    for (const r of requests) {
-      const leader = this.cluster.leaderOf(r.topic, r.partition);
-      if (leader < 0)
-        throw new KafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `delete records of ${r.topic}-${r.partition}`);
-      byLeader.set(leader, [...(byLeader.get(leader) ?? []), r]);
-    }
-    const out: (TopicPartition & { lowWatermark: bigint })[] = [];
-    for (const [leader, items] of byLeader) {
-      const connection = await this.cluster.connectionTo(leader);
-      const response = await connection.request(DeleteRecordsApi, {
-        topics: groupByTopic(items).map((t) => ({
-          name: t.topic,
-          partitions: t.partitions.map((p) => ({
-            partitionIndex: p,
-            offset: items.find((i) => i.topic === t.topic && i.partition === p)?.offset ?? -1n,
-          })),
-        })),
-        timeoutMs: options.timeoutMs ?? this.config.defaultApiTimeoutMs,
-      });
-      for (const t of response.topics) {
-        for (const p of t.partitions) {
-          throwIfError(p.errorCode, `delete records of ${t.name}-${p.partitionIndex}`);
-          out.push({ topic: t.name, partition: p.partitionIndex, lowWatermark: p.lowWatermark });
-        }
-      }
-    }
-    return out;
+  ): Promise<DeletedRecords[]> {
+    return deleteRecords(this.cluster, requests, options.timeoutMs ?? this.config.defaultApiTimeoutMs);
+  }
+
+  /**
+   * Preferred or unclean leader elections for `partitions` (null: every partition), by the
+   * controller. Resolves with each partition's outcome; ELECTION_NOT_NEEDED means the leader
+   * asked for already leads.
+   */
+  async electLeaders(
+    electionType: ElectionTypeName,
+    partitions: readonly TopicPartition[] | null,
+    options: { timeoutMs?: number } = {},
+  ): Promise<ElectionResult[]> {
+    return electLeaders(this.cluster, electionType, partitions, options.timeoutMs ?? this.config.defaultApiTimeoutMs);
   }
 
   /** Log dirs of the given brokers (all brokers if omitted), with partition sizes. */

@@ -49,3 +49,35 @@ export const CLIENT_MIN_VERSIONS: Readonly<Record<number, number>> = {
   [ApiKey.OffsetCommit]: 2,
   [ApiKey.JoinGroup]: 1,
 };
+
+/** An inclusive range of versions of one API. */
+export interface VersionRange {
+  readonly min: number;
+  readonly max: number;
+}
+
+/** What a codec declares: the versions the protocol package can encode for an API. */
+interface VersionedApi {
+  readonly apiKey: number;
+  readonly request: { readonly minVersion: number; readonly maxVersion: number };
+}
+
+/** The versions of an API this client sends: its codec's range, narrowed by the two tables above. */
+export function clientVersionRange(api: VersionedApi): VersionRange {
+  return {
+    min: Math.max(CLIENT_MIN_VERSIONS[api.apiKey] ?? 0, api.request.minVersion),
+    max: Math.min(CLIENT_MAX_VERSIONS[api.apiKey] ?? api.request.maxVersion, api.request.maxVersion),
+  };
+}
+
+/**
+ * The version used with a broker offering `broker`: the highest in both ranges. When the ranges do
+ * not meet, which side is ahead, in the words of Java's NodeApiVersions (`kafka-broker-api-versions`
+ * prints them): the broker only knows versions newer than this client's ("node too new") or only
+ * older ones ("node too old").
+ */
+export function usableVersion(client: VersionRange, broker: VersionRange): number | 'node too new' | 'node too old' {
+  if (client.max < broker.min) return 'node too new';
+  if (broker.max < client.min) return 'node too old';
+  return Math.min(client.max, broker.max);
+}

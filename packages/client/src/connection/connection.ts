@@ -13,7 +13,7 @@ import {
   UnsupportedVersionError,
 } from '@samsa/protocol';
 import { abortError, KafkaConnectionError, RequestTimeoutError } from '../errors/client-errors.js';
-import { CLIENT_MAX_VERSIONS, CLIENT_MIN_VERSIONS } from './api-version-range.js';
+import { CLIENT_MAX_VERSIONS, clientVersionRange, usableVersion, type VersionRange } from './api-version-range.js';
 import { type ConnectionEvent, connectionChannel, type RequestEvent, requestChannel } from './diagnostics.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: the codec table is heterogeneous by design
@@ -52,11 +52,6 @@ interface Pending {
   timer: NodeJS.Timeout | undefined;
   signal: AbortSignal | undefined;
   onAbort: (() => void) | undefined;
-}
-
-interface VersionRange {
-  readonly min: number;
-  readonly max: number;
 }
 
 const SOFTWARE_NAME = 'samsa-client';
@@ -196,16 +191,20 @@ export class Connection {
   /** The version used for `api`: the highest both sides support. Throws UNSUPPORTED_VERSION if none. */
   versionOf(api: AnyApi): number {
     const broker = this.versions.get(api.apiKey);
-    const clientMax = Math.min(CLIENT_MAX_VERSIONS[api.apiKey] ?? api.request.maxVersion, api.request.maxVersion);
-    const clientMin = Math.max(CLIENT_MIN_VERSIONS[api.apiKey] ?? 0, api.request.minVersion);
     if (broker === undefined) throw new UnsupportedVersionError(`${this.broker} does not support ${api.name}`);
-    const version = Math.min(clientMax, broker.max);
-    if (version < Math.max(clientMin, broker.min)) {
+    const client = clientVersionRange(api);
+    const version = usableVersion(client, broker);
+    if (typeof version !== 'number') {
       throw new UnsupportedVersionError(
-        `${this.broker} supports ${api.name} v${broker.min}-${broker.max}, this client v${clientMin}-${clientMax}`,
+        `${this.broker} supports ${api.name} v${broker.min}-${broker.max}, this client v${client.min}-${client.max}`,
       );
     }
     return version;
+  }
+
+  /** Every API the broker offers, by key, with its version range (from ApiVersions at connect). */
+  get apiVersions(): ReadonlyMap<number, VersionRange> {
+    return this.versions;
   }
 
   /** Sends a request and resolves with the decoded response body. Connects first if needed. */
