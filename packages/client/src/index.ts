@@ -2,7 +2,7 @@ export { ErrorCode, KafkaError } from '@samsa/protocol';
 export { Admin } from './admin/admin.js';
 export * from './admin/admin-types.js';
 export type { RecordHeader } from './common/record-header.js';
-export type { TopicPartition } from './common/topic-partition.js';
+export { compareTopicPartitions, type TopicPartition } from './common/topic-partition.js';
 export type {
   AdminConfig,
   CommonConfig,
@@ -54,7 +54,7 @@ export {
   RequestTimeoutError,
 } from './errors/client-errors.js';
 export { type BrokerInfo, Cluster, type PartitionInfo, type TopicInfo } from './metadata/cluster.js';
-export { OffsetSpec } from './metadata/list-offsets.js';
+export { type ListedOffset, type OffsetQuery, OffsetSpec } from './metadata/list-offsets.js';
 export { murmur2, murmur2Partition, toPositive } from './producer/murmur2.js';
 export {
   DefaultPartitioner,
