@@ -6,7 +6,7 @@ import { consumerPerfTestTool } from './commands/consumer-perf-test-command.js';
 import { dumpLogTool } from './commands/dump-log-command.js';
 import { producerPerfTestTool } from './commands/producer-perf-test-command.js';
 import { runServer } from './commands/server-command.js';
-import { topicsTool } from './commands/topics-command.js';
+import { topicsTool } from './commands/topics/topics-command.js';
 import type { CommandIo } from './support/command-io.js';
 import { runTool, SAMSA_VERSION, type Tool } from './support/tool.js';
 

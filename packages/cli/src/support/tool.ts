@@ -35,9 +35,13 @@ export function deprecationWarning(old: string, current: string): string {
   return `Warning: --${old} is deprecated and will be removed in a future version. Use --${current} instead.`;
 }
 
-const ZOOKEEPER_HINT =
-  '--zookeeper is not supported yet: Samsa has no ZooKeeper until the cluster stage. ' +
-  'Talk to the broker directly with --bootstrap-server localhost:9092 instead.';
+/** For tools whose Kafka versions also dropped `--zookeeper`: where to go instead. */
+function zookeeperHint(tool: Tool): string {
+  return (
+    `--zookeeper is not supported by ${tool.script}: ` +
+    'talk to the broker directly with --bootstrap-server localhost:9092 instead.'
+  );
+}
 
 /**
  * Parses a tool's command line and runs it, turning every failure into one line on stderr and
@@ -47,7 +51,8 @@ export async function runTool(tool: Tool, argv: readonly string[], io: CommandIo
   const parser = new OptionParser(tool.specs);
   const help = formatHelp(tool.purpose, parser.specs.values());
   try {
-    if (argv.some((a) => a === '--zookeeper' || a.startsWith('--zookeeper='))) throw new UsageError(ZOOKEEPER_HINT);
+    const zookeeperFlag = argv.some((a) => a === '--zookeeper' || a.startsWith('--zookeeper='));
+    if (zookeeperFlag && !parser.specs.has('zookeeper')) throw new UsageError(zookeeperHint(tool));
     if (argv.length === 0) {
       io.stderr.write(help);
       return 1;

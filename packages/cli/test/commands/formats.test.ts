@@ -5,8 +5,9 @@ import { parseAddConfig } from '../../src/commands/configs-command.js';
 import { consumerPerfHeader } from '../../src/commands/consumer-perf-test-command.js';
 import { DefaultMessageFormatter } from '../../src/commands/default-message-formatter.js';
 import { LineMessageReader } from '../../src/commands/line-message-reader.js';
-import { parseReplicaAssignment, topicFilter } from '../../src/commands/topics-command.js';
+import { parseReplicaAssignment } from '../../src/commands/topics/topic-arguments.js';
 import { fixed, simpleDateFormat } from '../../src/support/java-format.js';
+import { topicFilter } from '../../src/support/topic-partition-filter.js';
 
 const record = (over: Partial<ConsumerRecord<Buffer, Buffer>> = {}): ConsumerRecord<Buffer, Buffer> => ({
   topic: 't',
