@@ -1,9 +1,15 @@
+import { brokerApiVersionsTool } from './commands/broker-api-versions-command.js';
 import { configsTool } from './commands/configs-command.js';
 import { consoleConsumerTool } from './commands/console-consumer-command.js';
 import { consoleProducerTool } from './commands/console-producer-command.js';
 import { consumerGroupsTool } from './commands/consumer-groups/consumer-groups-command.js';
 import { consumerPerfTestTool } from './commands/consumer-perf-test-command.js';
+import { deleteRecordsTool } from './commands/delete-records-command.js';
 import { dumpLogTool } from './commands/dump-log-command.js';
+import { getOffsetsTool } from './commands/get-offsets-command.js';
+import { leaderElectionTool } from './commands/leader-election-command.js';
+import { logDirsTool } from './commands/log-dirs-command.js';
+import { preferredReplicaElectionTool } from './commands/preferred-replica-election-command.js';
 import { producerPerfTestTool } from './commands/producer-perf-test-command.js';
 import { runServer } from './commands/server-command.js';
 import { topicsTool } from './commands/topics/topics-command.js';
@@ -20,6 +26,12 @@ export const TOOLS: readonly Tool[] = [
   producerPerfTestTool,
   consumerPerfTestTool,
   dumpLogTool,
+  brokerApiVersionsTool,
+  logDirsTool,
+  deleteRecordsTool,
+  getOffsetsTool,
+  leaderElectionTool,
+  preferredReplicaElectionTool,
 ];
 
 /** The `bin/kafka-*.sh` script names and the subcommand each forwards to. */
