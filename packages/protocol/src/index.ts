@@ -11,6 +11,7 @@ export * from './constants/config-source.js';
 export * from './constants/config-type.js';
 export * from './constants/coordinator-type.js';
 export * from './constants/isolation-level.js';
+export * from './constants/security-protocol.js';
 export * from './errors/error-codes.js';
 export * from './errors/kafka-error.js';
 export * from './framing/api-registry.js';
