@@ -1,0 +1,158 @@
+import { connect, type Socket } from 'node:net';
+import {
+  type ApiCodec,
+  apiCodec,
+  decodeResponse,
+  ErrorCode,
+  encodeRequest,
+  FrameDecoder,
+  KafkaError,
+} from '@samsa/protocol';
+
+export interface InterBrokerClientOptions {
+  readonly host: string;
+  readonly port: number;
+  /** The client id brokers send (Kafka: `controller-<id>-to-broker-<id>`, `broker-<id>-fetcher-…`). */
+  readonly clientId: string;
+  /** How long a request may wait for its response before the connection is dropped. */
+  readonly requestTimeoutMs: number;
+  /** Largest response frame accepted (replica fetches carry up to replica.fetch.response.max.bytes). */
+  readonly maxResponseBytes?: number;
+}
+
+interface InFlight {
+  readonly correlationId: number;
+  readonly api: ApiCodec;
+  readonly version: number;
+  readonly resolve: (body: unknown) => void;
+  readonly reject: (err: Error) => void;
+  readonly timer: NodeJS.Timeout;
+}
+
+/**
+ * One broker-to-broker connection: the controller's channel to each broker, a broker's channel to
+ * the controller (ControlledShutdown), and the replica fetchers' channel to a leader. Requests are
+ * pipelined and matched to responses by correlation id; the connection is opened on first use
+ * and again after a failure, which rejects everything in flight (callers retry as they see fit).
+ *
+ * The broker does not use @samsa/client for this: the broker sits below the client in the package
+ * graph, and this needs only framing and codecs.
+ */
+export class InterBrokerClient {
+  private socket: Socket | undefined;
+  private connecting: Promise<Socket> | undefined;
+  private readonly inFlight = new Map<number, InFlight>();
+  private nextCorrelationId = 1;
+  private closed = false;
+
+  constructor(private readonly options: InterBrokerClientOptions) {}
+
+  get address(): string {
+    return `${this.options.host}:${this.options.port}`;
+  }
+
+  /** Sends a request and resolves with the decoded response body. */
+  async send<Res>(apiKey: number, version: number, body: unknown): Promise<Res> {
+    const api = apiCodec(apiKey);
+    if (api === undefined) throw new Error(`no codec for API key ${apiKey}`);
+    const socket = await this.connection();
+    const correlationId = this.nextCorrelationId++;
+    if (this.nextCorrelationId > 0x7fffffff) this.nextCorrelationId = 1;
+    const frame = encodeRequest(api, version, correlationId, this.options.clientId, body);
+    return new Promise<Res>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.fail(
+          new KafkaError(
+            ErrorCode.REQUEST_TIMED_OUT,
+            `${api.name} to ${this.address} timed out after ${this.options.requestTimeoutMs} ms`,
+          ),
+        );
+      }, this.options.requestTimeoutMs);
+      this.inFlight.set(correlationId, {
+        correlationId,
+        api,
+        version,
+        resolve: resolve as (body: unknown) => void,
+        reject,
+        timer,
+      });
+      socket.cork();
+      for (const chunk of frame) socket.write(chunk);
+      socket.uncork();
+    });
+  }
+
+  private connection(): Promise<Socket> {
+    if (this.closed) return Promise.reject(new Error(`connection to ${this.address} is closed`));
+    if (this.socket !== undefined && !this.socket.destroyed) return Promise.resolve(this.socket);
+    this.connecting ??= new Promise<Socket>((resolve, reject) => {
+      const socket = connect({ host: this.options.host, port: this.options.port, noDelay: true });
+      const decoder = new FrameDecoder(this.options.maxResponseBytes ?? 256 * 1024 * 1024);
+      const onConnectError = (err: Error) => {
+        this.connecting = undefined;
+        reject(new KafkaError(ErrorCode.NETWORK_EXCEPTION, `cannot connect to ${this.address}: ${err.message}`));
+      };
+      socket.once('error', onConnectError);
+      socket.setTimeout(this.options.requestTimeoutMs, () => socket.destroy(new Error('connect timed out')));
+      socket.once('connect', () => {
+        socket.setTimeout(0);
+        socket.off('error', onConnectError);
+        // Events of a socket that has since been replaced must not touch the new one's requests.
+        const failIfCurrent = (err: Error) => {
+          if (this.socket === socket) this.fail(err);
+        };
+        socket.on('error', failIfCurrent);
+        socket.on('close', () => failIfCurrent(new Error(`connection to ${this.address} closed`)));
+        socket.on('data', (chunk: Buffer) => {
+          let frames: Buffer[];
+          try {
+            frames = decoder.push(chunk);
+          } catch (err) {
+            failIfCurrent(err as Error);
+            return;
+          }
+          for (const frame of frames) this.complete(frame);
+        });
+        this.socket = socket;
+        this.connecting = undefined;
+        resolve(socket);
+      });
+    });
+    return this.connecting;
+  }
+
+  private complete(frame: Buffer): void {
+    const correlationId = frame.readInt32BE(0);
+    const request = this.inFlight.get(correlationId);
+    if (request === undefined) {
+      this.fail(new Error(`response with unknown correlation id ${correlationId} from ${this.address}`));
+      return;
+    }
+    this.inFlight.delete(correlationId);
+    clearTimeout(request.timer);
+    try {
+      request.resolve(decodeResponse(request.api, request.version, frame).body);
+    } catch (err) {
+      request.reject(err as Error);
+    }
+  }
+
+  /** Drops the connection: every request in flight fails with `err`; the next send reconnects. */
+  private fail(err: Error): void {
+    const socket = this.socket;
+    this.socket = undefined;
+    socket?.destroy();
+    const failure =
+      err instanceof KafkaError ? err : new KafkaError(ErrorCode.NETWORK_EXCEPTION, err.message, { cause: err });
+    for (const request of this.inFlight.values()) {
+      clearTimeout(request.timer);
+      request.reject(failure);
+    }
+    this.inFlight.clear();
+  }
+
+  close(): void {
+    this.closed = true;
+    this.fail(new Error(`connection to ${this.address} closed`));
+  }
+}
