@@ -2,12 +2,24 @@ import type { LogManager } from '@samsa/storage';
 import type { BrokerConfig } from './config/broker-config.js';
 import type { TopicConfigResolver } from './config/topic-config.js';
 import type { Controller } from './controller/controller.js';
+import type { KafkaController } from './controller/zk/kafka-controller.js';
 import type { GroupCoordinator } from './coordinator/group/group-coordinator.js';
 import type { Logger } from './logger.js';
 import type { TopicRegistration } from './metadata/cluster-image.js';
 import type { MetadataCache } from './metadata/metadata-cache.js';
 import type { ProducerIdManager } from './producer/producer-id-manager.js';
 import type { ReplicaManager } from './replica/replica-manager.js';
+import type { ZkTopicConfigs } from './zk/zk-topic-configs.js';
+
+/** What only a broker of a ZooKeeper cluster has. */
+export interface ZkServices {
+  /** This broker's controller component, active or not. */
+  readonly kafkaController: KafkaController;
+  /** Topic config overrides read from ZooKeeper. */
+  readonly topicConfigs: ZkTopicConfigs;
+  /** This broker's epoch: the czxid of its registration (KIP-380). */
+  brokerEpoch(): bigint;
+}
 
 export interface AdvertisedEndpoint {
   readonly nodeId: number;
@@ -30,6 +42,8 @@ export interface BrokerServices {
   readonly producerIds: ProducerIdManager;
   readonly groupCoordinator: GroupCoordinator;
   readonly logger: Logger;
+  /** Present in ZooKeeper mode (zookeeper.connect set), absent on a single node. */
+  readonly zk?: ZkServices;
   /** This broker's advertised address on a listener (the one a request came in on). */
   advertisedEndpoint(listenerName: string): AdvertisedEndpoint | undefined;
   /**

@@ -1,11 +1,12 @@
 import { mkdirSync } from 'node:fs';
-import { ErrorCode, KafkaError, randomUuid } from '@samsa/protocol';
+import { ErrorCode, KafkaError } from '@samsa/protocol';
 import { type LogConfig, LogManager, SystemTime } from '@samsa/storage';
 import type { AdvertisedEndpoint, BrokerServices } from './broker-services.js';
+import type { ClusterMembership } from './cluster/cluster-membership.js';
+import { SingleNodeMembership } from './cluster/single-node-membership.js';
+import { ZkMembership } from './cluster/zk-membership.js';
 import type { BrokerConfig } from './config/broker-config.js';
 import { TopicConfigResolver } from './config/topic-config.js';
-import type { Controller } from './controller/controller.js';
-import { LocalController } from './controller/local-controller.js';
 import { GroupCoordinator } from './coordinator/group/group-coordinator.js';
 import { ReplicaCoordinatorLog } from './coordinator/replica-coordinator-log.js';
 import { createHandlerRegistry } from './handlers/index.js';
@@ -13,11 +14,9 @@ import type { Logger } from './logger.js';
 import { BufferPool } from './memory/buffer-pool.js';
 import {
   type BrokerRegistration,
-  ClusterImage,
   GROUP_METADATA_TOPIC_NAME,
   type TopicRegistration,
 } from './metadata/cluster-image.js';
-import { type LocalMetadata, LocalMetadataStore } from './metadata/local-metadata-store.js';
 import { readMetaProperties, writeMetaProperties } from './metadata/meta-properties.js';
 import { MetadataCache } from './metadata/metadata-cache.js';
 import { RequestDispatcher } from './network/request-dispatcher.js';
@@ -43,6 +42,7 @@ export class Broker {
     private readonly logManager: LogManager,
     private readonly replicaManager: ReplicaManager,
     private readonly groupCoordinator: GroupCoordinator,
+    private readonly membership: ClusterMembership,
     private readonly logger: Logger,
   ) {}
 
@@ -50,45 +50,24 @@ export class Broker {
     const brokerId = config.brokerId;
     for (const warning of config.warnings) logger.warn(warning.message);
     for (const dir of config.logDirs) mkdirSync(dir, { recursive: true });
-    let clusterId: string | undefined;
-    for (const dir of config.logDirs) {
-      const meta = readMetaProperties(dir);
-      if (meta === undefined) continue;
-      if (meta.brokerId !== brokerId) {
-        throw new Error(
-          `Configured broker.id ${brokerId} doesn't match stored broker.id ${meta.brokerId} in meta.properties of ${dir}. ` +
-            'If you moved your data, make sure your configured broker.id matches.',
-        );
-      }
-      if (clusterId !== undefined && meta.clusterId !== undefined && meta.clusterId !== clusterId) {
-        throw new Error(`log dirs belong to different clusters (${clusterId} and ${meta.clusterId})`);
-      }
-      clusterId ??= meta.clusterId;
+    const storedClusterId = checkMetaProperties(config);
+    const membership: ClusterMembership =
+      config.string('zookeeper.connect') === null
+        ? await SingleNodeMembership.prepare(config, storedClusterId, logger)
+        : await ZkMembership.prepare(config, storedClusterId, logger);
+    try {
+      for (const dir of config.logDirs) await writeMetaProperties(dir, { brokerId, clusterId: membership.clusterId });
+      return await Broker.startWith(config, membership, logger);
+    } catch (err) {
+      await membership.close();
+      throw err;
     }
-    const store = new LocalMetadataStore(config.logDirs[0] as string);
-    const state: LocalMetadata = store.load() ?? {
-      version: 1,
-      clusterId: clusterId ?? randomUuid(),
-      topics: [],
-      brokerConfigs: {},
-      nextProducerIdBlockStart: 0,
-    };
-    for (const dir of config.logDirs) await writeMetaProperties(dir, { brokerId, clusterId: state.clusterId });
-    await store.save(state);
-    for (const [scope, entries] of Object.entries(state.brokerConfigs)) {
-      if (scope !== '' && scope !== String(brokerId)) continue;
-      for (const [name, value] of Object.entries(entries)) {
-        try {
-          config.setDynamic(scope === '' ? 'default' : 'broker', name, value);
-        } catch (err) {
-          logger.warn(`ignoring stored dynamic config ${name}=${value}: ${(err as Error).message}`);
-        }
-      }
-    }
+  }
 
+  private static async startWith(config: BrokerConfig, membership: ClusterMembership, logger: Logger): Promise<Broker> {
+    const brokerId = config.brokerId;
     const topicConfigs = new TopicConfigResolver(config);
-    const initialTopics = new Map(state.topics.map((t) => [t.name, t]));
-    const logConfigOf = (topic: string): LogConfig => topicConfigs.logConfig(initialTopics.get(topic)?.configs ?? {});
+    const logConfigOf = (topic: string): LogConfig => topicConfigs.logConfig(membership.startupOverrides(topic));
     const logManager = new LogManager({
       logDirs: config.logDirs,
       defaultConfig: topicConfigs.logConfig({}),
@@ -112,9 +91,7 @@ export class Broker {
       rack: config.string('broker.rack'),
       endpoints: config.advertisedListeners,
     };
-    const cache = new MetadataCache(
-      new ClusterImage(state.clusterId, brokerId, new Map([[brokerId, self]]), initialTopics),
-    );
+    const cache = new MetadataCache(membership.initialImage(self));
     // The data path's buffers (request frames, fetch reads), shared by the network layer and the
     // replica manager; see BufferPool for who releases what.
     const bufferPool = new BufferPool();
@@ -123,6 +100,7 @@ export class Broker {
       logManager,
       bufferPool,
       logger.child({ component: 'replica-manager' }),
+      (topic, partition) => cache.image.partition(topic, partition) !== undefined,
     );
 
     const offsetsLog = new ReplicaCoordinatorLog(GROUP_METADATA_TOPIC_NAME, replicaManager);
@@ -140,36 +118,14 @@ export class Broker {
       },
     });
 
-    /** Brings this broker in line with a metadata image: host, update or drop partitions. */
-    const applyImage = async (image: ClusterImage, previous: ClusterImage): Promise<void> => {
-      for (const topic of image.topics.values()) {
-        const config = topicConfigs.logConfig(topic.configs);
-        replicaManager.updateLogConfig(topic.name, config);
-        for (const registration of topic.partitions) {
-          if (!registration.replicas.includes(brokerId)) continue;
-          const partition = await replicaManager.applyRegistration(topic.name, topic.topicId, registration, config);
-          if (topic.name === GROUP_METADATA_TOPIC_NAME) {
-            if (partition.isLeader) await groupCoordinator.onElection(registration.partition);
-            else await groupCoordinator.onResignation(registration.partition);
-          }
-        }
-      }
-      for (const old of previous.topics.values()) {
-        const current = image.topic(old.name);
-        for (const registration of old.partitions) {
-          const stillHosted = current?.partitions[registration.partition]?.replicas.includes(brokerId) === true;
-          if (stillHosted || !registration.replicas.includes(brokerId)) continue;
-          if (old.name === GROUP_METADATA_TOPIC_NAME) await groupCoordinator.onResignation(registration.partition);
-          await replicaManager.stopReplica(
-            old.name,
-            registration.partition,
-            current === undefined || current.topicId !== old.topicId,
-          );
-        }
-      }
-    };
-
-    const controller: Controller = new LocalController(config, topicConfigs, store, state, cache, applyImage);
+    const { controller, zk } = await membership.attach({
+      config,
+      topicConfigs,
+      cache,
+      replicaManager,
+      groupCoordinator,
+      logger,
+    });
     const producerIds = new ProducerIdManager(controller);
     const endpoints = new Map<string, AdvertisedEndpoint>();
 
@@ -214,13 +170,12 @@ export class Broker {
       producerIds,
       groupCoordinator,
       logger,
+      ...(zk === undefined ? {} : { zk }),
       advertisedEndpoint: (listenerName: string) => endpoints.get(listenerName) as AdvertisedEndpoint,
       autoCreateTopic,
     };
 
-    await applyImage(cache.image, new ClusterImage(state.clusterId, brokerId, new Map(), new Map()));
-
-    const registry = createHandlerRegistry();
+    const registry = createHandlerRegistry({ interBroker: zk !== undefined });
     const dispatcher = new RequestDispatcher(registry, services, bufferPool, logger.child({ component: 'request' }));
     const socketServer = new SocketServer(
       config.listeners,
@@ -237,10 +192,24 @@ export class Broker {
       port: e.port === 0 ? socketServer.boundPort(e.listenerName) : e.port,
     }));
     for (const e of advertised) endpoints.set(e.listenerName, { nodeId: brokerId, host: e.host, port: e.port });
-    cache.publish(cache.image.withBrokers(new Map([[brokerId, { ...self, endpoints: advertised }]]), brokerId));
-
-    logger.info(`[KafkaServer id=${brokerId}] started (cluster ${state.clusterId})`);
-    return new Broker(config, services, socketServer, logManager, replicaManager, groupCoordinator, logger);
+    const broker = new Broker(
+      config,
+      services,
+      socketServer,
+      logManager,
+      replicaManager,
+      groupCoordinator,
+      membership,
+      logger,
+    );
+    try {
+      await membership.join({ ...self, endpoints: advertised });
+    } catch (err) {
+      await broker.shutdown();
+      throw err;
+    }
+    logger.info(`[KafkaServer id=${brokerId}] started (cluster ${membership.clusterId})`);
+    return broker;
   }
 
   /** The port a listener is bound to (useful when it was configured as 0). */
@@ -254,12 +223,37 @@ export class Broker {
   shutdown(): Promise<void> {
     this.stopping ??= (async () => {
       this.logger.info(`[KafkaServer id=${this.config.brokerId}] shutting down`);
+      await this.membership.leave();
       await this.socketServer.shutdown();
       this.replicaManager.shutdown();
       await this.groupCoordinator.close();
       await this.logManager.shutdown();
+      await this.membership.close();
       this.logger.info(`[KafkaServer id=${this.config.brokerId}] shut down completed`);
     })();
     return this.stopping;
   }
+}
+
+/**
+ * Checks that every log dir's meta.properties belongs to this broker id and one cluster; returns
+ * that cluster's id, if any dir has one.
+ */
+function checkMetaProperties(config: BrokerConfig): string | undefined {
+  let clusterId: string | undefined;
+  for (const dir of config.logDirs) {
+    const meta = readMetaProperties(dir);
+    if (meta === undefined) continue;
+    if (meta.brokerId !== config.brokerId) {
+      throw new Error(
+        `Configured broker.id ${config.brokerId} doesn't match stored broker.id ${meta.brokerId} in meta.properties of ${dir}. ` +
+          'If you moved your data, make sure your configured broker.id matches.',
+      );
+    }
+    if (clusterId !== undefined && meta.clusterId !== undefined && meta.clusterId !== clusterId) {
+      throw new Error(`log dirs belong to different clusters (${clusterId} and ${meta.clusterId})`);
+    }
+    clusterId ??= meta.clusterId;
+  }
+  return clusterId;
 }

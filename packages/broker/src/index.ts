@@ -3,6 +3,24 @@ export { Broker } from './broker.js';
 export type { BrokerServices } from './broker-services.js';
 export { BrokerConfig } from './config/broker-config.js';
 export { ConfigError } from './config/config-def.js';
+export { assignReplicas, type PlacementBroker } from './controller/replica-assignment.js';
+export {
+  ControllerMovedError,
+  KafkaController,
+  type KafkaControllerOptions,
+} from './controller/zk/kafka-controller.js';
 export { createLogger, silentLogger } from './create-logger.js';
 export type { Logger } from './logger.js';
 export { brokerConfigFromArgs, runBroker } from './run-broker.js';
+export { AdminZkClient, type ZkTopicDescription } from './zk/admin-zk-client.js';
+export {
+  isZkError,
+  KafkaZkClient,
+  type KafkaZkClientOptions,
+  splitConnectString,
+  ZkCode,
+  ZkConnectionTimeoutError,
+  ZkError,
+  type ZkStat,
+} from './zk/kafka-zk-client.js';
+export * as ZkData from './zk/zk-data.js';

@@ -186,6 +186,12 @@ export const BROKER_CONFIG_KEYS: readonly ConfigKey[] = [
   { name: 'num.replica.fetchers', type: 'int', defaultValue: 1, dynamic: 'cluster-wide' },
   { name: 'auto.leader.rebalance.enable', type: 'boolean', defaultValue: true },
   { name: 'controlled.shutdown.enable', type: 'boolean', defaultValue: true },
+  { name: 'controlled.shutdown.max.retries', type: 'int', defaultValue: 3, validate: atLeast(0) },
+  { name: 'controlled.shutdown.retry.backoff.ms', type: 'long', defaultValue: 5000, validate: atLeast(0) },
+  { name: 'leader.imbalance.check.interval.seconds', type: 'long', defaultValue: 300, validate: atLeast(1) },
+  { name: 'leader.imbalance.per.broker.percentage', type: 'int', defaultValue: 10, validate: atLeast(0) },
+  { name: 'controller.socket.timeout.ms', type: 'int', defaultValue: 30000, validate: atLeast(1) },
+  { name: 'zookeeper.max.in.flight.requests', type: 'int', defaultValue: 10, validate: atLeast(1) },
   { name: 'reserved.broker.max.id', type: 'int', defaultValue: 1000, validate: atLeast(0) },
   { name: 'broker.id.generation.enable', type: 'boolean', defaultValue: true },
 ];

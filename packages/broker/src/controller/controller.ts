@@ -36,4 +36,19 @@ export interface Controller {
   ): Promise<void>;
   /** Reserves `count` producer IDs and returns the first (Kafka allocates blocks of 1000). */
   allocateProducerIds(count: number): Promise<number>;
+  /**
+   * ElectLeaders: preferred (0) or unclean (1) leader elections for the given partitions (every
+   * partition when null); the outcome of each by `topic-partition`. Throws NOT_CONTROLLER on a
+   * broker that is not the controller.
+   */
+  electLeaders(
+    electionType: number,
+    partitions: readonly { readonly topic: string; readonly partition: number }[] | null,
+  ): Promise<Map<string, ElectionOutcome>>;
+}
+
+/** What ElectLeaders answers for one partition. */
+export interface ElectionOutcome {
+  readonly errorCode: number;
+  readonly errorMessage: string | null;
 }

@@ -11,9 +11,8 @@ import {
 } from '../metadata/cluster-image.js';
 import type { LocalMetadata, LocalMetadataStore } from '../metadata/local-metadata-store.js';
 import type { MetadataCache } from '../metadata/metadata-cache.js';
-import { unifyCollisionChars, validateTopicName } from '../metadata/topic-name.js';
-import type { Controller, TopicCreation } from './controller.js';
-import { assignReplicas } from './replica-assignment.js';
+import type { Controller, ElectionOutcome, TopicCreation } from './controller.js';
+import { type PlanningContext, planPartitionAddition, planTopicCreation } from './topic-plans.js';
 
 /** Kafka hands out producer IDs in blocks of this size (ProducerIdManager). */
 export const PRODUCER_ID_BLOCK_SIZE = 1000;
@@ -53,10 +52,6 @@ export class LocalController implements Controller {
     await this.apply(image, previous);
   }
 
-  private liveBrokerIds(): number[] {
-    return [...this.cache.image.brokers.keys()];
-  }
-
   createTopic(creation: TopicCreation, validateOnly: boolean): Promise<TopicRegistration> {
     return this.serialized(async () => {
       const topic = this.planTopic(creation);
@@ -66,99 +61,22 @@ export class LocalController implements Controller {
   }
 
   private planTopic(creation: TopicCreation): TopicRegistration {
-    const { name } = creation;
-    validateTopicName(name);
-    const image = this.cache.image;
-    if (image.topic(name) !== undefined) {
-      throw new KafkaError(ErrorCode.TOPIC_ALREADY_EXISTS, `Topic '${name}' already exists.`);
-    }
-    const unified = unifyCollisionChars(name);
-    for (const existing of image.topics.keys()) {
-      if (unifyCollisionChars(existing) === unified) {
-        throw new KafkaError(
-          ErrorCode.INVALID_TOPIC_EXCEPTION,
-          `Topic '${name}' collides with existing topic: ${existing}`,
-        );
-      }
-    }
-    this.topicConfigs.validateOverrides(creation.configs);
-    let assignment: number[][];
-    if (creation.assignments.length > 0) {
-      if (creation.numPartitions !== -1 || creation.replicationFactor !== -1) {
-        throw new KafkaError(
-          ErrorCode.INVALID_REQUEST,
-          'Both numPartitions or replicationFactor and replicasAssignments were set. Both cannot be used at the same time.',
-        );
-      }
-      assignment = this.validateAssignment(creation.assignments);
-    } else {
-      const numPartitions =
-        creation.numPartitions === -1 ? this.brokerConfig.int('num.partitions') : creation.numPartitions;
-      const replicationFactor =
-        creation.replicationFactor === -1
-          ? this.brokerConfig.int('default.replication.factor')
-          : creation.replicationFactor;
-      if (numPartitions < 1) {
-        throw new KafkaError(ErrorCode.INVALID_PARTITIONS, 'Number of partitions must be larger than 0.');
-      }
-      if (replicationFactor < 1) {
-        throw new KafkaError(ErrorCode.INVALID_REPLICATION_FACTOR, 'Replication factor must be larger than 0.');
-      }
-      assignment = assignReplicas(numPartitions, replicationFactor, this.liveBrokerIds());
-    }
+    const assignment = planTopicCreation(creation, this.planningContext());
     return {
-      name,
+      name: creation.name,
       topicId: randomUuid(),
       partitions: assignment.map((replicas, partition) => initialRegistration(partition, replicas)),
       configs: { ...creation.configs },
     };
   }
 
-  private validateAssignment(
-    assignments: readonly { readonly partitionIndex: number; readonly brokerIds: readonly number[] }[],
-    firstPartition = 0,
-  ): number[][] {
-    const sorted = [...assignments].sort((a, b) => a.partitionIndex - b.partitionIndex);
-    const live = new Set(this.liveBrokerIds());
-    const out: number[][] = [];
-    let expectedSize: number | undefined;
-    sorted.forEach((a, i) => {
-      if (a.partitionIndex !== firstPartition + i) {
-        throw new KafkaError(
-          ErrorCode.INVALID_REPLICA_ASSIGNMENT,
-          `Partitions should be a consecutive 0-based integer sequence, but got ${sorted.map((x) => x.partitionIndex).join(', ')}`,
-        );
-      }
-      if (a.brokerIds.length === 0) {
-        throw new KafkaError(
-          ErrorCode.INVALID_REPLICA_ASSIGNMENT,
-          `Replica assignment for partition ${a.partitionIndex} is empty.`,
-        );
-      }
-      if (new Set(a.brokerIds).size !== a.brokerIds.length) {
-        throw new KafkaError(
-          ErrorCode.INVALID_REPLICA_ASSIGNMENT,
-          `Duplicate brokers not allowed in replica assignment: ${a.brokerIds.join(', ')} for partition id ${a.partitionIndex}.`,
-        );
-      }
-      for (const id of a.brokerIds) {
-        if (!live.has(id)) {
-          throw new KafkaError(
-            ErrorCode.INVALID_REPLICA_ASSIGNMENT,
-            `Unknown broker ${id} in the replica assignment for partition ${a.partitionIndex}.`,
-          );
-        }
-      }
-      if (expectedSize !== undefined && expectedSize !== a.brokerIds.length) {
-        throw new KafkaError(
-          ErrorCode.INVALID_REPLICA_ASSIGNMENT,
-          'All partitions should have the same number of replicas',
-        );
-      }
-      expectedSize = a.brokerIds.length;
-      out.push([...a.brokerIds]);
-    });
-    return out;
+  private planningContext(): PlanningContext {
+    return {
+      brokerConfig: this.brokerConfig,
+      topicConfigs: this.topicConfigs,
+      existingTopics: this.cache.image.topics.keys(),
+      liveBrokers: [...this.cache.image.brokers.values()].map((b) => ({ brokerId: b.brokerId, rack: b.rack })),
+    };
   }
 
   deleteTopic(name: string): Promise<void> {
@@ -193,32 +111,12 @@ export class LocalController implements Controller {
         throw new KafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, 'This server does not host this topic-partition.');
       }
       const current = topic.partitions.length;
-      if (totalCount < current) {
-        throw new KafkaError(
-          ErrorCode.INVALID_PARTITIONS,
-          `Topic currently has ${current} partitions, which is higher than the requested ${totalCount}.`,
-        );
-      }
-      if (totalCount === current) {
-        throw new KafkaError(ErrorCode.INVALID_PARTITIONS, `Topic already has ${current} partitions.`);
-      }
-      const added = totalCount - current;
-      let replicaLists: number[][];
-      if (assignments !== null) {
-        if (assignments.length !== added) {
-          throw new KafkaError(
-            ErrorCode.INVALID_REPLICA_ASSIGNMENT,
-            `Increasing the number of partitions by ${added} but ${assignments.length} assignments provided.`,
-          );
-        }
-        replicaLists = this.validateAssignment(
-          assignments.map((brokerIds, i) => ({ partitionIndex: current + i, brokerIds })),
-          current,
-        );
-      } else {
-        const replicationFactor = topic.partitions[0]?.replicas.length ?? 1;
-        replicaLists = assignReplicas(added, replicationFactor, this.liveBrokerIds(), current);
-      }
+      const replicaLists = planPartitionAddition(
+        topic.partitions.map((p) => p.replicas),
+        totalCount,
+        assignments,
+        this.planningContext().liveBrokers,
+      );
       if (validateOnly) return;
       const partitions = [...topic.partitions, ...replicaLists.map((r, i) => initialRegistration(current + i, r))];
       await this.commit(image.withTopic({ ...topic, partitions }));
@@ -284,6 +182,30 @@ export class LocalController implements Controller {
       await this.store.save(this.state);
       return start;
     });
+  }
+
+  /** A single node leads every partition it has: no election is ever needed. */
+  async electLeaders(
+    _electionType: number,
+    partitions: readonly { readonly topic: string; readonly partition: number }[] | null,
+  ): Promise<Map<string, ElectionOutcome>> {
+    const image = this.cache.image;
+    const wanted =
+      partitions ??
+      [...image.topics.values()].flatMap((t) => t.partitions.map((p) => ({ topic: t.name, partition: p.partition })));
+    const outcomes = new Map<string, ElectionOutcome>();
+    for (const p of wanted) {
+      outcomes.set(
+        `${p.topic}-${p.partition}`,
+        image.partition(p.topic, p.partition) === undefined
+          ? { errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, errorMessage: null }
+          : {
+              errorCode: ErrorCode.ELECTION_NOT_NEEDED,
+              errorMessage: 'Leader election not needed for topic partition.',
+            },
+      );
+    }
+    return outcomes;
   }
 }
 

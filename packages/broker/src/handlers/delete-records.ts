@@ -26,7 +26,7 @@ export const deleteRecordsHandler = defineHandler<DeleteRecordsRequest, DeleteRe
           partitions.push({
             partitionIndex: p.partitionIndex,
             lowWatermark: -1n,
-            errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+            errorCode: ctx.services.replicaManager.notHostedError(topic.name, p.partitionIndex),
           });
           continue;
         }

@@ -17,7 +17,7 @@ export const describeProducersHandler = defineHandler<DescribeProducersRequest, 
         if (partition === undefined) {
           return {
             partitionIndex: index,
-            errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+            errorCode: ctx.services.replicaManager.notHostedError(topic.name, index),
             errorMessage: null,
             activeProducers: [],
           };

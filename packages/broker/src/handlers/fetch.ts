@@ -16,9 +16,11 @@ import {
   type FetchRequest,
   type FetchResponseFetchableTopicResponseInput,
   type FetchResponseInput,
+  type FetchResponsePartitionDataInput,
 } from '@samsa/protocol';
 import type { FetchPartitionRequest } from '../replica/replica-manager.js';
 import { defineHandler } from './handler.js';
+import { LeaderHints } from './leader-hints.js';
 
 /** Never null: librdkafka fails on a null records field. */
 const EMPTY_RECORDS = Buffer.alloc(0);
@@ -63,6 +65,7 @@ export const fetchHandler = defineHandler<FetchRequest, FetchResponseInput>({
       partitions: wanted,
     });
     let i = 0;
+    const hints = new LeaderHints(services.metadata, ctx.listenerName);
     const responses: FetchResponseFetchableTopicResponseInput[] = request.topics.map((topic, t) => ({
       topic: names[t] ?? '',
       topicId: topic.topicId,
@@ -75,7 +78,7 @@ export const fetchHandler = defineHandler<FetchRequest, FetchResponseInput>({
             ? ErrorCode.UNKNOWN_TOPIC_ID
             : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION
           : r.errorCode;
-        return {
+        const response: FetchResponsePartitionDataInput = {
           partitionIndex: p.partition,
           errorCode,
           highWatermark: BigInt(r.highWatermark),
@@ -92,9 +95,20 @@ export const fetchHandler = defineHandler<FetchRequest, FetchResponseInput>({
           // Never null: librdkafka fails on a null records field.
           records: r.records,
         };
+        if (errorCode !== ErrorCode.NONE) {
+          const currentLeader = hints.currentLeader(names[t] ?? '', p.partition, errorCode);
+          if (currentLeader !== undefined) response.currentLeader = currentLeader;
+        }
+        return response;
       }),
     }));
-    return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId: 0, responses };
+    return {
+      throttleTimeMs: 0,
+      errorCode: ErrorCode.NONE,
+      sessionId: 0,
+      responses,
+      nodeEndpoints: hints.nodeEndpoints(),
+    };
   },
   // v4-6 have no top-level error code: the error goes on every partition.
   errorResponse: (request, errorCode) => ({

@@ -6,11 +6,11 @@
  * message. v5: may answer TRANSACTION_ABORTABLE (KIP-890; never here). v6: share group key type 2
  * (KIP-932), not supported: INVALID_REQUEST.
  *
- * A group's coordinator is the leader of its `__consumer_offsets` partition: on this single-node
- * broker, this broker on the listener the request came in on, once it leads (or loads) that
- * partition. As in Kafka, the first lookup creates `__consumer_offsets` and, until the partition
- * is led, the answer is COORDINATOR_NOT_AVAILABLE (retriable). There is no transaction coordinator
- * yet: transactional ids are answered with this broker.
+ * A group's coordinator is the leader of its `__consumer_offsets` partition, as this broker's
+ * metadata knows it, on the listener the request came in on (on a single node, this broker once it
+ * leads that partition). As in Kafka, the first lookup creates `__consumer_offsets` and, until the
+ * partition has a live leader, the answer is COORDINATOR_NOT_AVAILABLE (retriable). There is no
+ * transaction coordinator yet: transactional ids are answered with this broker.
  */
 import {
   ApiKey,
@@ -44,9 +44,15 @@ async function findCoordinator(ctx: RequestContext, keyType: number, key: string
       }
     }
     const coordinator = services.groupCoordinator;
-    if (coordinator.partitionStatus(coordinator.partitionFor(key)) === 'none') {
+    const partition = coordinator.partitionFor(key);
+    const image = services.metadata.image;
+    const leader = image.partition(GROUP_METADATA_TOPIC_NAME, partition)?.leader ?? -1;
+    if (leader === services.brokerId && coordinator.partitionStatus(partition) === 'none') {
       return { errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, ...NO_NODE };
     }
+    const endpoint = image.brokers.get(leader)?.endpoints.find((e) => e.listenerName === ctx.listenerName);
+    if (endpoint === undefined) return { errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, ...NO_NODE };
+    return { errorCode: ErrorCode.NONE, nodeId: leader, host: endpoint.host, port: endpoint.port };
   } else if (keyType !== CoordinatorType.TRANSACTION) {
     return { errorCode: ErrorCode.INVALID_REQUEST, ...NO_NODE };
   }

@@ -1,5 +1,6 @@
 import { alterConfigsHandler } from './alter-configs.js';
 import { apiVersionsHandler } from './api-versions.js';
+import { controlledShutdownHandler } from './controlled-shutdown.js';
 import { createPartitionsHandler } from './create-partitions.js';
 import { createTopicsHandler } from './create-topics.js';
 import { deleteGroupsHandler } from './delete-groups.js';
@@ -10,6 +11,8 @@ import { describeConfigsHandler } from './describe-configs.js';
 import { describeGroupsHandler } from './describe-groups.js';
 import { describeLogDirsHandler } from './describe-log-dirs.js';
 import { describeProducersHandler } from './describe-producers.js';
+import { describeTopicPartitionsHandler } from './describe-topic-partitions.js';
+import { electLeadersHandler } from './elect-leaders.js';
 import { fetchHandler } from './fetch.js';
 import { findCoordinatorHandler } from './find-coordinator.js';
 import { HandlerRegistry } from './handler-registry.js';
@@ -17,6 +20,7 @@ import { heartbeatHandler } from './heartbeat.js';
 import { incrementalAlterConfigsHandler } from './incremental-alter-configs.js';
 import { initProducerIdHandler } from './init-producer-id.js';
 import { joinGroupHandler } from './join-group.js';
+import { leaderAndIsrHandler } from './leader-and-isr.js';
 import { leaveGroupHandler } from './leave-group.js';
 import { listGroupsHandler } from './list-groups.js';
 import { listOffsetsHandler } from './list-offsets.js';
@@ -26,11 +30,25 @@ import { offsetDeleteHandler } from './offset-delete.js';
 import { offsetFetchHandler } from './offset-fetch.js';
 import { offsetForLeaderEpochHandler } from './offset-for-leader-epoch.js';
 import { produceHandler } from './produce.js';
+import { stopReplicaHandler } from './stop-replica.js';
 import { syncGroupHandler } from './sync-group.js';
+import { updateMetadataHandler } from './update-metadata.js';
 
-/** Every API this broker serves. ApiVersions reports exactly these, with their version ranges. */
-export function createHandlerRegistry(): HandlerRegistry {
+/**
+ * Every API this broker serves. ApiVersions reports exactly these, with their version ranges.
+ * The inter-broker APIs of ZooKeeper mode (LeaderAndIsr, StopReplica, UpdateMetadata,
+ * ControlledShutdown) are served only by cluster brokers, as a KRaft-era Kafka single node does not
+ * advertise them either.
+ */
+export function createHandlerRegistry(options: { interBroker?: boolean } = {}): HandlerRegistry {
   const registry = new HandlerRegistry();
+  if (options.interBroker === true) {
+    registry
+      .register(leaderAndIsrHandler)
+      .register(stopReplicaHandler)
+      .register(updateMetadataHandler)
+      .register(controlledShutdownHandler);
+  }
   registry
     .register(produceHandler)
     .register(fetchHandler)
@@ -59,6 +77,8 @@ export function createHandlerRegistry(): HandlerRegistry {
     .register(incrementalAlterConfigsHandler)
     .register(offsetDeleteHandler)
     .register(describeClusterHandler)
-    .register(describeProducersHandler);
+    .register(describeProducersHandler)
+    .register(electLeadersHandler)
+    .register(describeTopicPartitionsHandler);
   return registry;
 }

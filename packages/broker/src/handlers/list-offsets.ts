@@ -43,7 +43,7 @@ export const listOffsetsHandler = defineHandler<ListOffsetsRequest, ListOffsetsR
           leaderEpoch: -1,
         });
         const partition = services.replicaManager.getPartition(topic.name, p.partitionIndex);
-        if (partition === undefined) return fail(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+        if (partition === undefined) return fail(services.replicaManager.notHostedError(topic.name, p.partitionIndex));
         if (!partition.isLeader) return fail(ErrorCode.NOT_LEADER_OR_FOLLOWER);
         const epochError = partition.checkLeaderEpoch(p.currentLeaderEpoch);
         if (epochError !== ErrorCode.NONE) return fail(epochError);

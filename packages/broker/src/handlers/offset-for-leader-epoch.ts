@@ -26,7 +26,7 @@ export const offsetForLeaderEpochHandler = defineHandler<
       partitions: topic.partitions.map((p) => {
         const fail = (errorCode: number) => ({ errorCode, partition: p.partition, leaderEpoch: -1, endOffset: -1n });
         const partition = ctx.services.replicaManager.getPartition(topic.topic, p.partition);
-        if (partition === undefined) return fail(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+        if (partition === undefined) return fail(ctx.services.replicaManager.notHostedError(topic.topic, p.partition));
         if (!partition.isLeader) return fail(ErrorCode.NOT_LEADER_OR_FOLLOWER);
         const epochError = partition.checkLeaderEpoch(p.currentLeaderEpoch);
         if (epochError !== ErrorCode.NONE) return fail(epochError);

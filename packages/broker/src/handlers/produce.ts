@@ -15,10 +15,12 @@ import {
   KafkaError,
   type ProduceRequest,
   type ProduceResponseInput,
+  type ProduceResponsePartitionProduceResponseInput,
   type ProduceResponseTopicProduceResponseInput,
 } from '@samsa/protocol';
 import type { PendingAppends, ProduceEntry } from '../replica/replica-manager.js';
 import { definePipelinedHandler, type RequestSummary } from './handler.js';
+import { LeaderHints } from './leader-hints.js';
 
 /**
  * Pipelined (see PipelinedHandler): `stage` appends — the only step that reads the records, which
@@ -51,12 +53,13 @@ export const produceHandler = definePipelinedHandler<ProduceRequest, ProduceResp
       return undefined;
     }
     let i = 0;
+    const hints = new LeaderHints(ctx.services.metadata, ctx.listenerName);
     const responses: ProduceResponseTopicProduceResponseInput[] = request.topicData.map((topic) => ({
       name: topic.name,
       partitionResponses: topic.partitionData.map((p) => {
         const r = results[i++];
         if (r === undefined) throw new Error('produce result missing');
-        return {
+        const response: ProduceResponsePartitionProduceResponseInput = {
           index: p.index,
           errorCode: r.errorCode,
           baseOffset: BigInt(r.baseOffset),
@@ -68,9 +71,14 @@ export const produceHandler = definePipelinedHandler<ProduceRequest, ProduceResp
             batchIndexErrorMessage: e.message,
           })),
         };
+        if (r.errorCode !== ErrorCode.NONE) {
+          const currentLeader = hints.currentLeader(topic.name, p.index, r.errorCode);
+          if (currentLeader !== undefined) response.currentLeader = currentLeader;
+        }
+        return response;
       }),
     }));
-    return { responses, throttleTimeMs: 0 };
+    return { responses, throttleTimeMs: 0, nodeEndpoints: hints.nodeEndpoints() };
   },
   errorResponse: (request, errorCode) => errorForAll(request, errorCode),
 });

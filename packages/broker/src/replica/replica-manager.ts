@@ -36,6 +36,30 @@ export interface PendingAppends {
   readonly waits: readonly Promise<void>[];
 }
 
+/** One partition of a LeaderAndIsr request, as the replica manager applies it. */
+export interface PartitionLeadership {
+  readonly topic: string;
+  readonly topicId: string;
+  readonly registration: PartitionRegistration;
+}
+
+/** One partition of a StopReplica request. */
+export interface PartitionToStop {
+  readonly topic: string;
+  readonly partition: number;
+  /** The leader epoch the controller last gave it; -1 = unknown, -2 = deletion (no check). */
+  readonly leaderEpoch: number;
+  readonly deletePartition: boolean;
+}
+
+/** Leadership changes applied by a LeaderAndIsr or StopReplica request, for coordinators to follow. */
+export interface LeadershipChange {
+  readonly leaders: readonly Partition[];
+  readonly followers: readonly Partition[];
+  /** Partitions no longer hosted here. */
+  readonly stopped: readonly { readonly topic: string; readonly partition: number }[];
+}
+
 export interface FetchPartitionRequest {
   readonly topic: string;
   readonly partition: number;
@@ -75,6 +99,9 @@ const EMPTY: Buffer = Buffer.alloc(0);
 export class ReplicaManager {
   private readonly partitions = new Map<string, Map<number, Partition>>();
   private readonly delayedFetches = new Set<DelayedFetch>();
+  /** The highest controller epoch seen in a LeaderAndIsr/StopReplica/UpdateMetadata request. */
+  controllerEpoch = 0;
+  private readonly leadershipListeners = new Set<(change: LeadershipChange) => void | Promise<void>>();
   /**
    * Fetches read into pooled buffers: the connection releases them once the response holding the
    * records has been written. Whatever else reads through `fetchMessages` (a discarded first read
@@ -87,8 +114,21 @@ export class ReplicaManager {
     private readonly logManager: LogManager,
     bufferPool: BufferPool,
     private readonly logger: Logger,
+    /** Whether the cluster's metadata knows a partition (hosted here or not). */
+    private readonly isKnownPartition: (topic: string, partition: number) => boolean = () => false,
   ) {
     this.acquireReadBuffer = (size) => bufferPool.acquire(size);
+  }
+
+  /**
+   * The error for a partition this broker does not host: NOT_LEADER_OR_FOLLOWER when the cluster
+   * has it elsewhere (the client's metadata is stale), UNKNOWN_TOPIC_OR_PARTITION when nobody does
+   * — Kafka's ReplicaManager.getPartitionOrError.
+   */
+  notHostedError(topic: string, partition: number): number {
+    return this.isKnownPartition(topic, partition)
+      ? ErrorCode.NOT_LEADER_OR_FOLLOWER
+      : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
   }
 
   getPartition(topic: string, partition: number): Partition | undefined {
@@ -144,6 +184,104 @@ export class ReplicaManager {
     if (deleteLog) await this.logManager.deleteLog(topic, partition);
   }
 
+  /** Calls `listener` after each applied LeaderAndIsr/StopReplica request (the group coordinator's hook). */
+  onLeadershipChange(listener: (change: LeadershipChange) => void | Promise<void>): void {
+    this.leadershipListeners.add(listener);
+  }
+
+  private async notifyLeadership(change: LeadershipChange): Promise<void> {
+    for (const listener of this.leadershipListeners) await listener(change);
+  }
+
+  /**
+   * Applies a LeaderAndIsr request (Kafka's `becomeLeaderOrFollower`): a request from a controller
+   * older than one already heard from is refused as a whole (STALE_CONTROLLER_EPOCH); a partition
+   * whose leader epoch is not newer than the one this broker knows is left alone with
+   * STALE_CONTROLLER_EPOCH, as Kafka does, and one whose replica list does not name this broker
+   * with UNKNOWN_TOPIC_OR_PARTITION. Logs are created as needed with `logConfigOf`.
+   *
+   * Returns the error of every partition, by `topic-partition`.
+   */
+  async becomeLeaderOrFollower(
+    controllerEpoch: number,
+    partitions: readonly PartitionLeadership[],
+    logConfigOf: (topic: string) => LogConfig,
+  ): Promise<{ errorCode: number; partitionErrors: Map<string, number> }> {
+    const partitionErrors = new Map<string, number>();
+    if (controllerEpoch < this.controllerEpoch) {
+      this.logger.warn(
+        `Ignoring LeaderAndIsr request from a controller with epoch ${controllerEpoch}: the latest known controller epoch is ${this.controllerEpoch}`,
+      );
+      return { errorCode: ErrorCode.STALE_CONTROLLER_EPOCH, partitionErrors };
+    }
+    this.controllerEpoch = controllerEpoch;
+    const leaders: Partition[] = [];
+    const followers: Partition[] = [];
+    for (const { topic, topicId, registration } of partitions) {
+      const name = `${topic}-${registration.partition}`;
+      if (!registration.replicas.includes(this.brokerId)) {
+        partitionErrors.set(name, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+        continue;
+      }
+      const existing = this.getPartition(topic, registration.partition);
+      if (existing !== undefined && registration.leaderEpoch <= existing.leaderEpoch && existing.topicId === topicId) {
+        this.logger.info(
+          `Ignoring the LeaderAndIsr request for ${name}: its leader epoch ${registration.leaderEpoch} is not newer than the current ${existing.leaderEpoch}`,
+        );
+        partitionErrors.set(name, ErrorCode.STALE_CONTROLLER_EPOCH);
+        continue;
+      }
+      try {
+        const partition = await this.applyRegistration(topic, topicId, registration, logConfigOf(topic));
+        (partition.isLeader ? leaders : followers).push(partition);
+        partitionErrors.set(name, ErrorCode.NONE);
+      } catch (err) {
+        this.logger.error({ err }, `could not apply the LeaderAndIsr request for ${name}`);
+        partitionErrors.set(name, ErrorCode.KAFKA_STORAGE_ERROR);
+      }
+    }
+    await this.notifyLeadership({ leaders, followers, stopped: [] });
+    return { errorCode: ErrorCode.NONE, partitionErrors };
+  }
+
+  /**
+   * Applies a StopReplica request: with `deletePartition` the replica and its log go away (topic
+   * deletion, reassignment); without, the replica stops following its leader and stays hosted.
+   */
+  async stopReplicas(
+    controllerEpoch: number,
+    partitions: readonly PartitionToStop[],
+  ): Promise<{ errorCode: number; partitionErrors: Map<string, number> }> {
+    const partitionErrors = new Map<string, number>();
+    if (controllerEpoch < this.controllerEpoch) return { errorCode: ErrorCode.STALE_CONTROLLER_EPOCH, partitionErrors };
+    this.controllerEpoch = controllerEpoch;
+    const stopped: { topic: string; partition: number }[] = [];
+    for (const p of partitions) {
+      const name = `${p.topic}-${p.partition}`;
+      const existing = this.getPartition(p.topic, p.partition);
+      if (existing !== undefined && p.leaderEpoch >= 0 && p.leaderEpoch < existing.leaderEpoch) {
+        partitionErrors.set(name, ErrorCode.FENCED_LEADER_EPOCH);
+        continue;
+      }
+      try {
+        // Without deletion the replica stays hosted and only stops following (Kafka keeps it
+        // for a later LeaderAndIsr); parked fetches complete either way.
+        if (p.deletePartition) {
+          await this.stopReplica(p.topic, p.partition, true);
+          stopped.push({ topic: p.topic, partition: p.partition });
+        } else {
+          for (const fetch of this.delayedFetches) fetch.complete();
+        }
+        partitionErrors.set(name, ErrorCode.NONE);
+      } catch (err) {
+        this.logger.error({ err }, `could not stop replica ${name}`);
+        partitionErrors.set(name, ErrorCode.KAFKA_STORAGE_ERROR);
+      }
+    }
+    await this.notifyLeadership({ leaders: [], followers: [], stopped });
+    return { errorCode: ErrorCode.NONE, partitionErrors };
+  }
+
   updateLogConfig(topic: string, config: LogConfig): void {
     for (const partition of this.partitionsOf(topic)) partition.log.updateConfig(config);
   }
@@ -162,7 +300,7 @@ export class ReplicaManager {
       try {
         if (partition === undefined) {
           throw new KafkaError(
-            ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+            this.notHostedError(entry.topic, entry.partition),
             `This server does not host ${entry.topic}-${entry.partition}.`,
           );
         }
@@ -239,7 +377,7 @@ export class ReplicaManager {
     for (const p of params.partitions) {
       const partition = this.getPartition(p.topic, p.partition);
       if (partition === undefined) {
-        results.push(fetchError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION));
+        results.push(fetchError(this.notHostedError(p.topic, p.partition)));
         hasError = true;
         continue;
       }

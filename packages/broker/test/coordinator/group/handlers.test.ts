@@ -74,9 +74,22 @@ async function broker(elected = true): Promise<Broker> {
     metadata: {
       image: {
         topic: (name: string) => (name !== '__consumer_offsets' || offsetsTopicExists ? {} : undefined),
-        // Every partition exists, except those of "no-such-topic" and partitions from 100.
+        // Every partition exists, led by this broker, except those of "no-such-topic" and
+        // partitions from 100.
         partition: (topic: string, partition: number) =>
-          topic === 'no-such-topic' || partition >= 100 ? undefined : {},
+          topic === 'no-such-topic' || partition >= 100 ? undefined : { leader: 1 },
+        brokers: new Map([
+          [
+            1,
+            {
+              brokerId: 1,
+              rack: null,
+              endpoints: [
+                { listenerName: 'PLAINTEXT', securityProtocol: 'PLAINTEXT', host: 'plaintext.local', port: 9092 },
+              ],
+            },
+          ],
+        ]),
       },
     },
     autoCreateTopic: async (name: string) => {

@@ -1,0 +1,42 @@
+import type { ZkServices } from '../broker-services.js';
+import type { BrokerConfig } from '../config/broker-config.js';
+import type { TopicConfigResolver } from '../config/topic-config.js';
+import type { Controller } from '../controller/controller.js';
+import type { GroupCoordinator } from '../coordinator/group/group-coordinator.js';
+import type { Logger } from '../logger.js';
+import type { BrokerRegistration, ClusterImage } from '../metadata/cluster-image.js';
+import type { MetadataCache } from '../metadata/metadata-cache.js';
+import type { ReplicaManager } from '../replica/replica-manager.js';
+
+/** The broker's parts a membership wires itself to. */
+export interface MembershipDeps {
+  readonly config: BrokerConfig;
+  readonly topicConfigs: TopicConfigResolver;
+  readonly cache: MetadataCache;
+  readonly replicaManager: ReplicaManager;
+  readonly groupCoordinator: GroupCoordinator;
+  readonly logger: Logger;
+}
+
+/**
+ * How a broker belongs to its cluster, the one thing that differs between a single node and a
+ * ZooKeeper cluster: where metadata comes from, who the controller is, and how the broker joins
+ * and leaves. The broker's startup calls these in order: `startupOverrides` while logs load,
+ * `initialImage`, `attach`, then — listeners bound — `join`; at shutdown `leave` before the
+ * listeners close and `close` at the very end.
+ */
+export interface ClusterMembership {
+  readonly clusterId: string;
+  /** A topic's config overrides as known at startup, to load its log. */
+  startupOverrides(topic: string): Readonly<Record<string, string>>;
+  /** The metadata image before the broker joins. */
+  initialImage(self: BrokerRegistration): ClusterImage;
+  /** Creates the controller (and, in ZooKeeper mode, the ZooKeeper services) over the broker's parts. */
+  attach(deps: MembershipDeps): Promise<{ controller: Controller; zk?: ZkServices }>;
+  /** The listeners are bound (ports known): become part of the cluster. */
+  join(self: BrokerRegistration): Promise<void>;
+  /** Shutting down, still serving: hand leadership over first (controlled shutdown). */
+  leave(): Promise<void>;
+  /** Everything has stopped. */
+  close(): Promise<void>;
+}

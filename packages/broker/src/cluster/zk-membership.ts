@@ -1,0 +1,273 @@
+import { ApiKey, type ControlledShutdownResponse, ErrorCode, randomUuid } from '@samsa/protocol';
+import type { ZkServices } from '../broker-services.js';
+import type { BrokerConfig } from '../config/broker-config.js';
+import type { Controller } from '../controller/controller.js';
+import { KafkaController } from '../controller/zk/kafka-controller.js';
+import { ZkClusterAdmin } from '../controller/zk-cluster-admin.js';
+import type { Logger } from '../logger.js';
+import { type BrokerRegistration, ClusterImage, GROUP_METADATA_TOPIC_NAME } from '../metadata/cluster-image.js';
+import type { MetadataCache } from '../metadata/metadata-cache.js';
+import { InterBrokerClient } from '../network/inter-broker-client.js';
+import { AdminZkClient } from '../zk/admin-zk-client.js';
+import { getOrCreateClusterId, ZkBrokerRegistration } from '../zk/broker-registration.js';
+import { KafkaZkClient } from '../zk/kafka-zk-client.js';
+import { ZkConfigChangeListener } from '../zk/zk-config-change-listener.js';
+import { BrokerIdZNode, ConfigType, ControllerZNode, DEFAULT_BROKER_ENTITY, PERSISTENT_PATHS } from '../zk/zk-data.js';
+import { ZkTopicConfigs } from '../zk/zk-topic-configs.js';
+import type { ClusterMembership, MembershipDeps } from './cluster-membership.js';
+
+/**
+ * A broker of a ZooKeeper cluster (`zookeeper.connect` set), as Kafka's KafkaServer in ZooKeeper
+ * mode: cluster id and metadata in ZooKeeper, an ephemeral registration under `/brokers/ids`, a
+ * controller component that takes part in elections, metadata pushed by the active controller
+ * (LeaderAndIsr, UpdateMetadata), config changes followed through `/config/changes`, and a
+ * controlled shutdown that hands leadership over before the broker stops.
+ *
+ * ZooKeeper lost while running: the broker keeps serving what it leads (it cannot tell a slow
+ * ZooKeeper from a partition); its controller component resigns at once; when a new session is
+ * up it registers again, which the controller sees as a broker restart and answers with
+ * LeaderAndIsr — so leadership it lost meanwhile is taken away, and the broker follows.
+ */
+export class ZkMembership implements ClusterMembership {
+  private cache: MetadataCache | undefined;
+  private kafkaController: KafkaController | undefined;
+  private registration: ZkBrokerRegistration | undefined;
+  private configListener: ZkConfigChangeListener | undefined;
+  private deps: MembershipDeps | undefined;
+
+  private constructor(
+    private readonly config: BrokerConfig,
+    private readonly zk: KafkaZkClient,
+    readonly clusterId: string,
+    private readonly topicConfigs: ZkTopicConfigs,
+    private readonly logger: Logger,
+  ) {}
+
+  static async prepare(
+    config: BrokerConfig,
+    storedClusterId: string | undefined,
+    logger: Logger,
+  ): Promise<ZkMembership> {
+    const connect = config.string('zookeeper.connect') as string;
+    const sessionTimeoutMs = config.int('zookeeper.session.timeout.ms');
+    const connectionTimeoutMs = (config.get('zookeeper.connection.timeout.ms') as number | null) ?? sessionTimeoutMs;
+    logger.info(`Connecting to zookeeper on ${connect}`);
+    const zk = await KafkaZkClient.connect({
+      connect,
+      sessionTimeoutMs,
+      connectionTimeoutMs,
+      logger: logger.child({ component: 'zookeeper' }),
+    });
+    try {
+      for (const path of PERSISTENT_PATHS) await zk.createRecursive(path);
+      const clusterId = await getOrCreateClusterId(zk, storedClusterId ?? randomUuid());
+      if (storedClusterId !== undefined && storedClusterId !== clusterId) {
+        throw new Error(
+          `The Cluster ID ${clusterId} doesn't match stored clusterId ${storedClusterId} in meta.properties. ` +
+            'The broker is trying to join the wrong cluster. Configured zookeeper.connect may be wrong.',
+        );
+      }
+      const admin = new AdminZkClient(zk);
+      for (const [scope, entity] of [
+        ['default', DEFAULT_BROKER_ENTITY],
+        ['broker', String(config.brokerId)],
+      ] as const) {
+        for (const [name, value] of Object.entries(await admin.entityConfig(ConfigType.Broker, entity))) {
+          try {
+            config.setDynamic(scope, name, value);
+          } catch (err) {
+            logger.warn(`ignoring dynamic broker config ${name}=${value} from ZooKeeper: ${(err as Error).message}`);
+          }
+        }
+      }
+      // Every topic's overrides, for loading the logs on disk with the right settings.
+      const topicConfigs = new ZkTopicConfigs(zk);
+      await topicConfigs.load((await zk.getChildren(`/config/${ConfigType.Topic}`)) ?? []);
+      return new ZkMembership(config, zk, clusterId, topicConfigs, logger);
+    } catch (err) {
+      zk.close();
+      throw err;
+    }
+  }
+
+  startupOverrides(topic: string): Readonly<Record<string, string>> {
+    return this.topicConfigs.overrides(topic);
+  }
+
+  /** Empty until the controller's first UpdateMetadata, as in Kafka. */
+  initialImage(_self: BrokerRegistration): ClusterImage {
+    return new ClusterImage(this.clusterId, -1, new Map(), new Map());
+  }
+
+  async attach(deps: MembershipDeps): Promise<{ controller: Controller; zk: ZkServices }> {
+    this.deps = deps;
+    this.cache = deps.cache;
+    const { config, replicaManager, groupCoordinator, logger } = deps;
+    const kafkaController = new KafkaController({
+      brokerId: config.brokerId,
+      config,
+      zk: this.zk,
+      topicOverrides: async (topic) => {
+        await this.topicConfigs.load([topic]);
+        return this.topicConfigs.overrides(topic);
+      },
+      logger: logger.child({ component: 'controller' }),
+    });
+    this.kafkaController = kafkaController;
+    const controller = new ZkClusterAdmin({
+      brokerId: config.brokerId,
+      brokerConfig: config,
+      topicConfigs: deps.topicConfigs,
+      zk: this.zk,
+      admin: new AdminZkClient(this.zk),
+      metadata: deps.cache,
+      kafkaController,
+      onTopicConfigChanged: (topic) => this.onConfigChange(ConfigType.Topic, topic),
+      onBrokerConfigChanged: (entity) => this.onConfigChange(ConfigType.Broker, entity),
+      propagationTimeoutMs: 30_000,
+      logger: logger.child({ component: 'admin' }),
+    });
+    // The group coordinator follows the leadership of __consumer_offsets partitions.
+    replicaManager.onLeadershipChange(async (change) => {
+      for (const p of change.leaders)
+        if (p.topic === GROUP_METADATA_TOPIC_NAME) await groupCoordinator.onElection(p.partition);
+      for (const p of change.followers)
+        if (p.topic === GROUP_METADATA_TOPIC_NAME) await groupCoordinator.onResignation(p.partition);
+      for (const p of change.stopped)
+        if (p.topic === GROUP_METADATA_TOPIC_NAME) await groupCoordinator.onResignation(p.partition);
+    });
+    this.configListener = new ZkConfigChangeListener(
+      this.zk,
+      (type, name) => this.onConfigChange(type, name),
+      logger.child({ component: 'config-change-listener' }),
+    );
+    const zk: ZkServices = {
+      kafkaController,
+      topicConfigs: this.topicConfigs,
+      brokerEpoch: () => this.registration?.epoch ?? -1n,
+    };
+    return { controller, zk };
+  }
+
+  /** A config entity changed in ZooKeeper: re-read it and apply it here. */
+  private async onConfigChange(type: string, name: string): Promise<void> {
+    const deps = this.deps;
+    const cache = this.cache;
+    if (deps === undefined || cache === undefined) return;
+    if (type === ConfigType.Topic) {
+      const overrides = await this.topicConfigs.reload(name);
+      const topic = cache.image.topic(name);
+      if (topic !== undefined) cache.publish(cache.image.withTopic({ ...topic, configs: overrides }));
+      deps.replicaManager.updateLogConfig(name, deps.topicConfigs.logConfig(overrides));
+      this.logger.info(`Processed a topic config change for ${name}: ${JSON.stringify(overrides)}`);
+      return;
+    }
+    if (type === ConfigType.Broker && (name === DEFAULT_BROKER_ENTITY || name === String(deps.config.brokerId))) {
+      const scope = name === DEFAULT_BROKER_ENTITY ? 'default' : 'broker';
+      const stored = await new AdminZkClient(this.zk).entityConfig(ConfigType.Broker, name);
+      for (const key of [...deps.config.dynamicEntries(scope).keys()])
+        if (!(key in stored)) deps.config.setDynamic(scope, key, null);
+      for (const [key, value] of Object.entries(stored)) {
+        try {
+          deps.config.setDynamic(scope, key, value);
+        } catch (err) {
+          this.logger.warn(`ignoring dynamic broker config ${key}=${value}: ${(err as Error).message}`);
+        }
+      }
+      // Broker defaults change effective topic configs.
+      for (const topic of cache.image.topics.values()) {
+        deps.replicaManager.updateLogConfig(topic.name, deps.topicConfigs.logConfig(topic.configs));
+      }
+    }
+  }
+
+  async join(self: BrokerRegistration): Promise<void> {
+    const deps = this.deps;
+    const kafkaController = this.kafkaController;
+    if (deps === undefined || kafkaController === undefined) throw new Error('join before attach');
+    this.registration = new ZkBrokerRegistration(
+      this.zk,
+      { brokerId: self.brokerId, endpoints: self.endpoints, rack: self.rack },
+      deps.config.int('zookeeper.session.timeout.ms'),
+      this.logger.child({ component: 'registration' }),
+    );
+    await this.registration.register();
+    this.zk.onSessionExpired(() => kafkaController.onSessionExpired());
+    this.zk.onNewSession(async () => {
+      await this.registration?.register();
+      await kafkaController.onNewSession();
+      this.configListener?.schedule();
+    });
+    await kafkaController.startup();
+    await this.configListener?.startup();
+  }
+
+  /**
+   * Controlled shutdown (controlled.shutdown.enable): asks the active controller to move this
+   * broker's leaderships elsewhere, retrying controlled.shutdown.max.retries times with
+   * controlled.shutdown.retry.backoff.ms between, until it leads nothing that has another
+   * in-sync replica. Then the controller component steps down.
+   */
+  async leave(): Promise<void> {
+    const config = this.config;
+    if (config.bool('controlled.shutdown.enable') && this.registration !== undefined) {
+      const retries = config.int('controlled.shutdown.max.retries');
+      const backoffMs = config.long('controlled.shutdown.retry.backoff.ms');
+      let succeeded = false;
+      for (let attempt = 0; attempt <= retries && !succeeded; attempt++) {
+        if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, backoffMs));
+        try {
+          succeeded = await this.requestControlledShutdown();
+        } catch (err) {
+          this.logger.warn(
+            `Error during controlled shutdown, possibly because leader movement took longer than the configured controller.socket.timeout.ms: ${(err as Error).message}`,
+          );
+        }
+      }
+      if (!succeeded)
+        this.logger.warn('Proceeding to do an unclean shutdown as all the controlled shutdown attempts failed');
+      else this.logger.info('Controlled shutdown request returned successfully');
+    }
+    await this.kafkaController?.shutdown();
+    this.configListener?.close();
+  }
+
+  private async requestControlledShutdown(): Promise<boolean> {
+    const current = await this.zk.getData(ControllerZNode.path);
+    if (current === undefined) throw new Error('no controller is elected');
+    const controllerId = ControllerZNode.decode(current.data);
+    const registered = await this.zk.getData(BrokerIdZNode.path(controllerId));
+    if (registered === undefined) throw new Error(`controller ${controllerId} is not registered`);
+    const info = BrokerIdZNode.decode(controllerId, registered.data);
+    const listener = this.config.interBrokerListenerName;
+    const endpoint = info.endpoints.find((e) => e.listenerName === listener) ?? info.endpoints[0];
+    if (endpoint === undefined) throw new Error(`controller ${controllerId} has no endpoint`);
+    const client = new InterBrokerClient({
+      host: endpoint.host,
+      port: endpoint.port,
+      clientId: `broker-${this.config.brokerId}-controlled-shutdown`,
+      requestTimeoutMs: this.config.int('controller.socket.timeout.ms'),
+    });
+    try {
+      const response = await client.send<ControlledShutdownResponse>(ApiKey.ControlledShutdown, 3, {
+        brokerId: this.config.brokerId,
+        brokerEpoch: this.registration?.epoch ?? -1n,
+      });
+      if (response.errorCode !== ErrorCode.NONE)
+        throw new Error(`controller answered error code ${response.errorCode}`);
+      if (response.remainingPartitions.length > 0) {
+        this.logger.info(
+          `Remaining partitions to move: ${response.remainingPartitions.map((p) => `${p.topicName}-${p.partitionIndex}`).join(',')}`,
+        );
+        return false;
+      }
+      return true;
+    } finally {
+      client.close();
+    }
+  }
+
+  async close(): Promise<void> {
+    this.zk.close();
+  }
+}

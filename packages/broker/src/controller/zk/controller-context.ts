@@ -1,0 +1,70 @@
+import type { BrokerInfo, LeaderIsrAndControllerEpoch } from '../../zk/zk-data.js';
+
+/** A live broker as the controller sees it: its registration and its epoch (the znode's czxid). */
+export interface LiveBroker {
+  readonly info: BrokerInfo;
+  readonly epoch: bigint;
+}
+
+export interface TopicState {
+  readonly topicId: string;
+  /** Replicas by partition index, in assignment order (the first is the preferred leader). */
+  readonly replicas: Map<number, readonly number[]>;
+}
+
+/** `topic-partition`, Kafka's TopicPartition.toString; unambiguous since the partition is last. */
+export function partitionKey(topic: string, partition: number): string {
+  return `${topic}-${partition}`;
+}
+
+/**
+ * What the active controller knows of the cluster (Kafka's ControllerContext): read from
+ * ZooKeeper on failover and kept current by the controller's own writes and watches. Only the
+ * controller's event loop touches it, one event at a time.
+ */
+export class ControllerContext {
+  epoch = 0;
+  /** Version of the `/controller_epoch` znode after this controller's bump: fences its writes. */
+  epochZkVersion = 0;
+  readonly liveBrokers = new Map<number, LiveBroker>();
+  readonly shuttingDownBrokers = new Set<number>();
+  readonly topics = new Map<string, TopicState>();
+  /** Partition states by partitionKey. */
+  readonly states = new Map<string, LeaderIsrAndControllerEpoch>();
+  readonly topicsToBeDeleted = new Set<string>();
+  /** Replicas of topics being deleted that have confirmed their deletion, by topic. */
+  readonly deletedReplicas = new Map<string, Set<number>>();
+
+  isLive = (brokerId: number): boolean => this.liveBrokers.has(brokerId) && !this.shuttingDownBrokers.has(brokerId);
+
+  /** Live at all, shutting down or not (a shutting-down broker still serves until it stops). */
+  isRegistered = (brokerId: number): boolean => this.liveBrokers.has(brokerId);
+
+  replicasOf(topic: string, partition: number): readonly number[] {
+    return this.topics.get(topic)?.replicas.get(partition) ?? [];
+  }
+
+  stateOf(topic: string, partition: number): LeaderIsrAndControllerEpoch | undefined {
+    return this.states.get(partitionKey(topic, partition));
+  }
+
+  /** Every partition of every topic, in topic then partition order. */
+  *allPartitions(): Iterable<{ topic: string; partition: number }> {
+    for (const [topic, state] of this.topics) {
+      for (const partition of [...state.replicas.keys()].sort((a, b) => a - b)) yield { topic, partition };
+    }
+  }
+
+  partitionsOnBroker(brokerId: number): { topic: string; partition: number }[] {
+    return [...this.allPartitions()].filter((p) => this.replicasOf(p.topic, p.partition).includes(brokerId));
+  }
+
+  clear(): void {
+    this.liveBrokers.clear();
+    this.shuttingDownBrokers.clear();
+    this.topics.clear();
+    this.states.clear();
+    this.topicsToBeDeleted.clear();
+    this.deletedReplicas.clear();
+  }
+}
