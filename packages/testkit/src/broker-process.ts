@@ -106,9 +106,27 @@ export class BrokerProcess {
     return this.exited;
   }
 
+  /** Freezes the process (SIGSTOP): it keeps its sockets but answers nothing, ZooKeeper included. */
+  pause(): void {
+    this.child.kill('SIGSTOP');
+  }
+
+  /** Thaws a paused process (SIGCONT). */
+  resume(): void {
+    this.child.kill('SIGCONT');
+  }
+
+  get alive(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
+  }
+
   /** Crash (SIGKILL): no flush, no clean-shutdown marker. */
   async kill(): Promise<void> {
-    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
+    if (this.child.exitCode === null && this.child.signalCode === null) {
+      this.child.kill('SIGKILL');
+      // A stopped process dies on SIGKILL too, but only once the kernel delivers it.
+      this.child.kill('SIGCONT');
+    }
     await this.exited;
   }
 

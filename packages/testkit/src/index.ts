@@ -1,4 +1,5 @@
 export { BROKER_MAIN, BrokerProcess, type BrokerProcessOptions } from './broker-process.js';
+export { type ClusterOptions, KafkaCluster } from './cluster.js';
 export { freePort } from './free-port.js';
 export { type RunResult, run } from './run.js';
 export { DEBIAN_PYTHON, requireCommand, requirePythonModule } from './tools.js';
