@@ -13,6 +13,7 @@ import { preferredReplicaElectionTool } from './commands/preferred-replica-elect
 import { producerPerfTestTool } from './commands/producer-perf-test-command.js';
 import { runServer } from './commands/server-command.js';
 import { topicsTool } from './commands/topics/topics-command.js';
+import { runZooKeeper } from './commands/zookeeper-command.js';
 import type { CommandIo } from './support/command-io.js';
 import { runTool, SAMSA_VERSION, type Tool } from './support/tool.js';
 
@@ -43,6 +44,7 @@ function usage(): string {
   const width = Math.max(...TOOLS.map((t) => t.name.length), 'server'.length) + 2;
   const rows = [
     `  ${'server'.padEnd(width)}start or stop a broker (kafka-server-start.sh, kafka-server-stop.sh)`,
+    `  ${'zookeeper'.padEnd(width)}start, stop or query ZooKeeper (zookeeper-server-start.sh, zookeeper-server-stop.sh, zookeeper-shell.sh)`,
     ...TOOLS.map((t) => `  ${t.name.padEnd(width)}${t.purpose} (${t.script})`),
   ];
   return [
@@ -74,6 +76,7 @@ export async function main(argv: readonly string[], io: CommandIo): Promise<numb
     return 0;
   }
   if (command === 'server') return runServer(rest, io);
+  if (command === 'zookeeper') return runZooKeeper(rest, io);
   const tool = TOOLS.find((t) => t.name === command) ?? toolByScript(command);
   if (tool === undefined) {
     io.stderr.write(`Unknown command '${command}'. Run 'samsa --help' for the list of commands.\n`);
