@@ -95,13 +95,14 @@ export class Broker {
     // The data path's buffers (request frames, fetch reads), shared by the network layer and the
     // replica manager; see BufferPool for who releases what.
     const bufferPool = new BufferPool();
-    const replicaManager = new ReplicaManager(
+    const replicaManager = new ReplicaManager({
       brokerId,
       logManager,
       bufferPool,
-      logger.child({ component: 'replica-manager' }),
-      (topic, partition) => cache.image.partition(topic, partition) !== undefined,
-    );
+      logger: logger.child({ component: 'replica-manager' }),
+      isKnownPartition: (topic, partition) => cache.image.partition(topic, partition) !== undefined,
+      ...membership.replication(config, cache, logger),
+    });
 
     const offsetsLog = new ReplicaCoordinatorLog(GROUP_METADATA_TOPIC_NAME, replicaManager);
     const groupCoordinator = new GroupCoordinator({
@@ -225,7 +226,7 @@ export class Broker {
       this.logger.info(`[KafkaServer id=${this.config.brokerId}] shutting down`);
       await this.membership.leave();
       await this.socketServer.shutdown();
-      this.replicaManager.shutdown();
+      await this.replicaManager.shutdown();
       await this.groupCoordinator.close();
       await this.logManager.shutdown();
       await this.membership.close();

@@ -6,7 +6,15 @@ import type { GroupCoordinator } from '../coordinator/group/group-coordinator.js
 import type { Logger } from '../logger.js';
 import type { BrokerRegistration, ClusterImage } from '../metadata/cluster-image.js';
 import type { MetadataCache } from '../metadata/metadata-cache.js';
+import type { IsrChangeRequest } from '../replica/partition.js';
+import type { ReplicaFetcherManager } from '../replica/replica-fetcher-manager.js';
 import type { ReplicaManager } from '../replica/replica-manager.js';
+
+/** The replication parts a cluster broker has and a single node does not. */
+export interface ReplicationServices {
+  readonly fetcherManager?: ReplicaFetcherManager;
+  readonly requestIsrChange?: (request: IsrChangeRequest) => void;
+}
 
 /** The broker's parts a membership wires itself to. */
 export interface MembershipDeps {
@@ -31,6 +39,8 @@ export interface ClusterMembership {
   startupOverrides(topic: string): Readonly<Record<string, string>>;
   /** The metadata image before the broker joins. */
   initialImage(self: BrokerRegistration): ClusterImage;
+  /** Followers' fetchers and the way to the controller for ISR changes, if this mode replicates. */
+  replication(config: BrokerConfig, cache: MetadataCache, logger: Logger): ReplicationServices;
   /** Creates the controller (and, in ZooKeeper mode, the ZooKeeper services) over the broker's parts. */
   attach(deps: MembershipDeps): Promise<{ controller: Controller; zk?: ZkServices }>;
   /** The listeners are bound (ports known): become part of the cluster. */

@@ -11,7 +11,7 @@ import {
 } from '../metadata/cluster-image.js';
 import { type LocalMetadata, LocalMetadataStore } from '../metadata/local-metadata-store.js';
 import type { MetadataCache } from '../metadata/metadata-cache.js';
-import type { ClusterMembership, MembershipDeps } from './cluster-membership.js';
+import type { ClusterMembership, MembershipDeps, ReplicationServices } from './cluster-membership.js';
 
 /**
  * A broker alone (no `zookeeper.connect`): it is its own controller (LocalController) and keeps
@@ -63,6 +63,11 @@ export class SingleNodeMembership implements ClusterMembership {
 
   initialImage(self: BrokerRegistration): ClusterImage {
     return new ClusterImage(this.state.clusterId, self.brokerId, new Map([[self.brokerId, self]]), this.topics);
+  }
+
+  /** A single node has no followers: nothing to fetch, no ISR to change. */
+  replication(): ReplicationServices {
+    return {};
   }
 
   async attach(deps: MembershipDeps): Promise<{ controller: Controller }> {

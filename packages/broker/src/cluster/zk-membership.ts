@@ -8,13 +8,15 @@ import type { Logger } from '../logger.js';
 import { type BrokerRegistration, ClusterImage, GROUP_METADATA_TOPIC_NAME } from '../metadata/cluster-image.js';
 import type { MetadataCache } from '../metadata/metadata-cache.js';
 import { InterBrokerClient } from '../network/inter-broker-client.js';
+import { AlterPartitionManager } from '../replica/alter-partition-manager.js';
+import { ReplicaFetcherManager } from '../replica/replica-fetcher-manager.js';
 import { AdminZkClient } from '../zk/admin-zk-client.js';
 import { getOrCreateClusterId, ZkBrokerRegistration } from '../zk/broker-registration.js';
 import { KafkaZkClient } from '../zk/kafka-zk-client.js';
 import { ZkConfigChangeListener } from '../zk/zk-config-change-listener.js';
 import { BrokerIdZNode, ConfigType, ControllerZNode, DEFAULT_BROKER_ENTITY, PERSISTENT_PATHS } from '../zk/zk-data.js';
 import { ZkTopicConfigs } from '../zk/zk-topic-configs.js';
-import type { ClusterMembership, MembershipDeps } from './cluster-membership.js';
+import type { ClusterMembership, MembershipDeps, ReplicationServices } from './cluster-membership.js';
 
 /**
  * A broker of a ZooKeeper cluster (`zookeeper.connect` set), as Kafka's KafkaServer in ZooKeeper
@@ -34,6 +36,7 @@ export class ZkMembership implements ClusterMembership {
   private registration: ZkBrokerRegistration | undefined;
   private configListener: ZkConfigChangeListener | undefined;
   private deps: MembershipDeps | undefined;
+  private alterPartitionManager: AlterPartitionManager | undefined;
 
   private constructor(
     private readonly config: BrokerConfig,
@@ -97,6 +100,33 @@ export class ZkMembership implements ClusterMembership {
   /** Empty until the controller's first UpdateMetadata, as in Kafka. */
   initialImage(_self: BrokerRegistration): ClusterImage {
     return new ClusterImage(this.clusterId, -1, new Map(), new Map());
+  }
+
+  replication(config: BrokerConfig, cache: MetadataCache, logger: Logger): ReplicationServices {
+    const fetcherManager = new ReplicaFetcherManager(
+      {
+        brokerId: config.brokerId,
+        fetchMaxBytes: config.int('replica.fetch.max.bytes'),
+        responseMaxBytes: config.int('replica.fetch.response.max.bytes'),
+        waitMaxMs: config.int('replica.fetch.wait.max.ms'),
+        minBytes: config.int('replica.fetch.min.bytes'),
+        backoffMs: config.int('replica.fetch.backoff.ms'),
+        socketTimeoutMs: config.int('replica.socket.timeout.ms'),
+      },
+      () => config.int('num.replica.fetchers'),
+      logger.child({ component: 'replica-fetcher' }),
+    );
+    this.alterPartitionManager = new AlterPartitionManager({
+      brokerId: config.brokerId,
+      brokerEpoch: () => this.registration?.epoch ?? -1n,
+      metadata: cache,
+      listenerName: config.interBrokerListenerName,
+      requestTimeoutMs: config.int('controller.socket.timeout.ms'),
+      retryBackoffMs: 100,
+      logger: logger.child({ component: 'alter-partition' }),
+    });
+    const manager = this.alterPartitionManager;
+    return { fetcherManager, requestIsrChange: (request) => manager.submit(request) };
   }
 
   async attach(deps: MembershipDeps): Promise<{ controller: Controller; zk: ZkServices }> {
@@ -200,6 +230,7 @@ export class ZkMembership implements ClusterMembership {
     });
     await kafkaController.startup();
     await this.configListener?.startup();
+    deps.replicaManager.startIsrExpiration(deps.config.long('replica.lag.time.max.ms'));
   }
 
   /**
@@ -230,6 +261,7 @@ export class ZkMembership implements ClusterMembership {
     }
     await this.kafkaController?.shutdown();
     this.configListener?.close();
+    this.alterPartitionManager?.close();
   }
 
   private async requestControlledShutdown(): Promise<boolean> {

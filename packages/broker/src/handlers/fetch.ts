@@ -53,11 +53,17 @@ export const fetchHandler = defineHandler<FetchRequest, FetchResponseInput>({
           fetchOffset: Number(p.fetchOffset),
           partitionMaxBytes: p.partitionMaxBytes,
           currentLeaderEpoch: p.currentLeaderEpoch,
+          lastFetchedEpoch: p.lastFetchedEpoch,
         });
       }
     }
-    const maxBytes = Math.min(request.maxBytes, services.config.int('fetch.max.bytes'));
+    const replicaId = apiVersion >= 15 ? request.replicaState.replicaId : request.replicaId;
+    // Followers size their responses with replica.fetch.response.max.bytes; consumers are capped
+    // by the broker's fetch.max.bytes.
+    const maxBytes =
+      replicaId >= 0 ? request.maxBytes : Math.min(request.maxBytes, services.config.int('fetch.max.bytes'));
     const results = await services.replicaManager.fetchMessages({
+      replicaId,
       maxWaitMs: request.maxWaitMs,
       minBytes: request.minBytes,
       maxBytes,
@@ -95,6 +101,8 @@ export const fetchHandler = defineHandler<FetchRequest, FetchResponseInput>({
           // Never null: librdkafka fails on a null records field.
           records: r.records,
         };
+        if (r.divergingEpoch !== undefined)
+          response.divergingEpoch = { epoch: r.divergingEpoch.epoch, endOffset: BigInt(r.divergingEpoch.endOffset) };
         if (errorCode !== ErrorCode.NONE) {
           const currentLeader = hints.currentLeader(names[t] ?? '', p.partition, errorCode);
           if (currentLeader !== undefined) response.currentLeader = currentLeader;

@@ -1,4 +1,5 @@
 import { alterConfigsHandler } from './alter-configs.js';
+import { alterPartitionHandler } from './alter-partition.js';
 import { apiVersionsHandler } from './api-versions.js';
 import { controlledShutdownHandler } from './controlled-shutdown.js';
 import { createPartitionsHandler } from './create-partitions.js';
@@ -47,7 +48,8 @@ export function createHandlerRegistry(options: { interBroker?: boolean } = {}): 
       .register(leaderAndIsrHandler)
       .register(stopReplicaHandler)
       .register(updateMetadataHandler)
-      .register(controlledShutdownHandler);
+      .register(controlledShutdownHandler)
+      .register(alterPartitionHandler);
   }
   registry
     .register(produceHandler)

@@ -35,10 +35,16 @@ export const leaderAndIsrHandler = defineHandler<LeaderAndIsrRequest, LeaderAndI
         },
       })),
     );
+    // Followers fetch from the leaders' addresses the controller sends along (the metadata cache
+    // may not know a new topic's leaders yet).
+    const leaderEndpoints = new Map(
+      request.liveLeaders.map((l) => [l.brokerId, { brokerId: l.brokerId, host: l.hostName, port: l.port }]),
+    );
     const { errorCode, partitionErrors } = await services.replicaManager.becomeLeaderOrFollower(
       request.controllerEpoch,
       partitions,
       (topic) => services.topicConfigs.logConfig(zk.topicConfigs.overrides(topic)),
+      leaderEndpoints,
     );
     return {
       errorCode,

@@ -41,7 +41,7 @@ export const produceHandler = definePipelinedHandler<ProduceRequest, ProduceResp
     for (const topic of request.topicData) {
       for (const p of topic.partitionData) entries.push({ topic: topic.name, partition: p.index, records: p.records });
     }
-    return { appended: ctx.services.replicaManager.appendRecords(entries, request.acks, 'client') };
+    return { appended: ctx.services.replicaManager.appendRecords(entries, request.acks, 'client', request.timeoutMs) };
   },
   async complete(staged, request, ctx) {
     if (staged.refused !== undefined) return errorForAll(request, staged.refused);

@@ -4,8 +4,9 @@ import type { Partition } from './partition.js';
  * A fetch parked until enough bytes arrive (`fetch.min.bytes`) or `fetch.max.wait.ms` passes —
  * Kafka's DelayedFetch in the fetch purgatory.
  *
- * Waking is cheap: each watched partition counts the bytes ever appended to it, and a high
- * watermark advance only compares counters; the logs are read once, when the fetch completes.
+ * Waking is cheap: each watched partition counts the bytes ever appended to it, and a wake-up (a
+ * high watermark advance for consumers, an append for followers) only compares counters; the
+ * logs are read once, when the fetch completes.
  */
 export class DelayedFetch {
   private readonly unsubscribes: (() => void)[] = [];
@@ -20,13 +21,16 @@ export class DelayedFetch {
     private readonly bytesAlreadyRead: number,
     private readonly minBytes: number,
     maxWaitMs: number,
+    /** Consumers wait for the high watermark to move; followers wait for appends. */
+    wakeOn: 'high-watermark' | 'append' = 'high-watermark',
   ) {
     this.completion = new Promise((resolve) => {
       this.resolve = resolve;
     });
     this.startBytes = partitions.map((p) => p.bytesAppended);
     for (const partition of partitions) {
-      this.unsubscribes.push(partition.onHighWatermarkAdvance(() => this.tryComplete()));
+      const wake = () => this.tryComplete();
+      this.unsubscribes.push(wakeOn === 'append' ? partition.onAppend(wake) : partition.onHighWatermarkAdvance(wake));
     }
     this.timer = setTimeout(() => this.complete(), maxWaitMs);
   }

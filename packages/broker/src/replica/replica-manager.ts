@@ -1,4 +1,4 @@
-import { ErrorCode, IsolationLevel, KafkaError, readBatchHeader } from '@samsa/protocol';
+import { ErrorCode, errorByCode, IsolationLevel, KafkaError, readBatchHeader } from '@samsa/protocol';
 import {
   type AppendOrigin,
   type Log,
@@ -11,7 +11,9 @@ import type { Logger } from '../logger.js';
 import type { BufferPool } from '../memory/buffer-pool.js';
 import { isInternalTopic, type PartitionRegistration } from '../metadata/cluster-image.js';
 import { DelayedFetch } from './delayed-fetch.js';
-import { Partition } from './partition.js';
+import { type IsrChangeRequest, Partition } from './partition.js';
+import type { LeaderEndpoint } from './replica-fetcher.js';
+import type { ReplicaFetcherManager } from './replica-fetcher-manager.js';
 
 export interface ProduceEntry {
   readonly topic: string;
@@ -33,7 +35,24 @@ export interface ProducePartitionResult {
 export interface PendingAppends {
   /** One per entry, in entry order. */
   readonly results: readonly ProducePartitionResult[];
+  /** Durability waits (flush.messages), shared by all entries. */
   readonly waits: readonly Promise<void>[];
+  /** acks=all: per entry, the outcome of waiting for the in-sync replicas (undefined: no wait). */
+  readonly replication?: readonly (Promise<number> | undefined)[];
+}
+
+export interface ReplicaManagerOptions {
+  readonly brokerId: number;
+  readonly logManager: LogManager;
+  /** The data path's buffers: fetches read into them (see BufferPool). */
+  readonly bufferPool: BufferPool;
+  readonly logger: Logger;
+  /** Whether the cluster's metadata knows a partition (hosted here or not). */
+  readonly isKnownPartition?: (topic: string, partition: number) => boolean;
+  /** Where leaders send ISR changes (the controller, in a cluster); none on a single node. */
+  readonly requestIsrChange?: (request: IsrChangeRequest) => void;
+  /** Followers' fetchers (cluster only). */
+  readonly fetcherManager?: ReplicaFetcherManager;
 }
 
 /** One partition of a LeaderAndIsr request, as the replica manager applies it. */
@@ -67,6 +86,8 @@ export interface FetchPartitionRequest {
   readonly partitionMaxBytes: number;
   /** -1 when the client does not send one (KIP-320). */
   readonly currentLeaderEpoch: number;
+  /** A follower's epoch of its last fetched batch (Fetch v12+), -1 otherwise: the divergence check. */
+  readonly lastFetchedEpoch?: number;
 }
 
 export interface FetchPartitionResult {
@@ -76,9 +97,13 @@ export interface FetchPartitionResult {
   readonly logStartOffset: number;
   readonly records: Buffer;
   readonly abortedTransactions: { producerId: number; firstOffset: number }[] | null;
+  /** For a follower whose log diverged from the leader's: where the leader's epoch ends (KIP-595). */
+  readonly divergingEpoch?: { readonly epoch: number; readonly endOffset: number };
 }
 
 export interface FetchParams {
+  /** The fetching follower's broker id, or -1 for a consumer. */
+  readonly replicaId?: number;
   readonly maxWaitMs: number;
   readonly minBytes: number;
   readonly maxBytes: number;
@@ -109,15 +134,39 @@ export class ReplicaManager {
    */
   private readonly acquireReadBuffer: (size: number) => Buffer;
 
-  constructor(
-    private readonly brokerId: number,
-    private readonly logManager: LogManager,
-    bufferPool: BufferPool,
-    private readonly logger: Logger,
-    /** Whether the cluster's metadata knows a partition (hosted here or not). */
-    private readonly isKnownPartition: (topic: string, partition: number) => boolean = () => false,
-  ) {
+  private readonly brokerId: number;
+  private readonly logManager: LogManager;
+  private readonly logger: Logger;
+  private readonly isKnownPartition: (topic: string, partition: number) => boolean;
+  private readonly requestIsrChange: ((request: IsrChangeRequest) => void) | undefined;
+  private readonly fetcherManager: ReplicaFetcherManager | undefined;
+  private isrExpiration: NodeJS.Timeout | undefined;
+
+  constructor(options: ReplicaManagerOptions) {
+    this.brokerId = options.brokerId;
+    this.logManager = options.logManager;
+    this.logger = options.logger;
+    this.isKnownPartition = options.isKnownPartition ?? (() => false);
+    this.requestIsrChange = options.requestIsrChange;
+    this.fetcherManager = options.fetcherManager;
+    const bufferPool = options.bufferPool;
     this.acquireReadBuffer = (size) => bufferPool.acquire(size);
+  }
+
+  /**
+   * Starts the leader's periodic ISR check (Kafka's isr-expiration task, every half of
+   * replica.lag.time.max.ms): followers not caught up for that long leave the ISR.
+   */
+  startIsrExpiration(replicaLagTimeMaxMs: number): void {
+    if (this.isrExpiration !== undefined) return;
+    this.isrExpiration = setInterval(
+      () => {
+        const now = Date.now();
+        for (const partition of this.allPartitions()) partition.maybeShrinkIsr(now, replicaLagTimeMaxMs);
+      },
+      Math.max(50, Math.floor(replicaLagTimeMaxMs / 2)),
+    );
+    this.isrExpiration.unref();
   }
 
   /**
@@ -163,7 +212,10 @@ export class ReplicaManager {
     const log: Log = await this.logManager.getOrCreateLog(topic, registration.partition, config, topicId);
     const again = this.getPartition(topic, registration.partition);
     if (again !== undefined) return again;
-    const partition = new Partition(topic, registration.partition, topicId, log, registration, this.brokerId);
+    const partition = new Partition(topic, registration.partition, topicId, log, registration, {
+      localBrokerId: this.brokerId,
+      ...(this.requestIsrChange === undefined ? {} : { requestIsrChange: this.requestIsrChange }),
+    });
     let byIndex = this.partitions.get(topic);
     if (byIndex === undefined) {
       byIndex = new Map();
@@ -176,6 +228,7 @@ export class ReplicaManager {
   /** Stops hosting a partition; with `deleteLog` its data is removed (topic deletion). */
   async stopReplica(topic: string, partition: number, deleteLog: boolean): Promise<void> {
     const byIndex = this.partitions.get(topic);
+    byIndex?.get(partition)?.close();
     byIndex?.delete(partition);
     if (byIndex !== undefined && byIndex.size === 0) this.partitions.delete(topic);
     // Parked fetches on a partition that goes away complete now, as Kafka completes them on
@@ -206,6 +259,7 @@ export class ReplicaManager {
     controllerEpoch: number,
     partitions: readonly PartitionLeadership[],
     logConfigOf: (topic: string) => LogConfig,
+    leaderEndpoints: ReadonlyMap<number, LeaderEndpoint> = new Map(),
   ): Promise<{ errorCode: number; partitionErrors: Map<string, number> }> {
     const partitionErrors = new Map<string, number>();
     if (controllerEpoch < this.controllerEpoch) {
@@ -234,6 +288,7 @@ export class ReplicaManager {
       try {
         const partition = await this.applyRegistration(topic, topicId, registration, logConfigOf(topic));
         (partition.isLeader ? leaders : followers).push(partition);
+        this.followOrStopFollowing(partition, leaderEndpoints.get(registration.leader));
         partitionErrors.set(name, ErrorCode.NONE);
       } catch (err) {
         this.logger.error({ err }, `could not apply the LeaderAndIsr request for ${name}`);
@@ -242,6 +297,20 @@ export class ReplicaManager {
     }
     await this.notifyLeadership({ leaders, followers, stopped: [] });
     return { errorCode: ErrorCode.NONE, partitionErrors };
+  }
+
+  /** A leader fetches from nobody; a follower fetches from its leader (once its address is known). */
+  private followOrStopFollowing(partition: Partition, leader: LeaderEndpoint | undefined): void {
+    const fetchers = this.fetcherManager;
+    if (fetchers === undefined) return;
+    if (partition.isLeader || partition.leaderId < 0 || leader === undefined) {
+      fetchers.removeFetcherForPartition(partition.name);
+      if (!partition.isLeader && partition.leaderId >= 0) {
+        this.logger.warn(`no address for leader ${partition.leaderId} of ${partition.name}; not fetching`);
+      }
+      return;
+    }
+    fetchers.addFetcherForPartition(partition, leader);
   }
 
   /**
@@ -263,6 +332,7 @@ export class ReplicaManager {
         partitionErrors.set(name, ErrorCode.FENCED_LEADER_EPOCH);
         continue;
       }
+      this.fetcherManager?.removeFetcherForPartition(name);
       try {
         // Without deletion the replica stays hosted and only stops following (Kafka keeps it
         // for a later LeaderAndIsr); parked fetches complete either way.
@@ -292,11 +362,19 @@ export class ReplicaManager {
    * What acks ask beyond the append (durability per `flush.messages`) is awaited separately with
    * `awaitAppends`, so that consecutive requests can share one fsync.
    */
-  appendRecords(entries: readonly ProduceEntry[], requiredAcks: number, origin: AppendOrigin): PendingAppends {
+  appendRecords(
+    entries: readonly ProduceEntry[],
+    requiredAcks: number,
+    origin: AppendOrigin,
+    timeoutMs = 30_000,
+  ): PendingAppends {
     const results: ProducePartitionResult[] = [];
     const waits: Promise<void>[] = [];
+    const replication: (Promise<number> | undefined)[] = [];
+    let anyReplicationWait = false;
     for (const entry of entries) {
       const partition = this.getPartition(entry.topic, entry.partition);
+      let wait: Promise<number> | undefined;
       try {
         if (partition === undefined) {
           throw new KafkaError(
@@ -321,28 +399,45 @@ export class ReplicaManager {
           logStartOffset: info.logStartOffset,
         });
         if (requiredAcks !== 0) waits.push(partition.awaitDurable(info.lastOffset));
+        // acks=all waits until every in-sync replica has the batch (a sole replica: at once).
+        if (requiredAcks === -1 && partition.highWatermark <= info.lastOffset) {
+          wait = partition.awaitReplication(info.lastOffset, timeoutMs);
+          anyReplicationWait = true;
+        }
       } catch (err) {
         results.push(errorResult(err, partition?.log.logStartOffset ?? -1, this.logger, entry));
       }
+      replication.push(wait);
     }
-    return { results, waits };
+    return anyReplicationWait ? { results, waits, replication } : { results, waits };
   }
 
-  /** The results of appended batches, once they are as durable as the topic's flush settings ask. */
+  /**
+   * The results of appended batches once they are as durable as the topic's flush settings ask
+   * and, for acks=all, on every in-sync replica.
+   */
   async awaitAppends(pending: PendingAppends): Promise<readonly ProducePartitionResult[]> {
-    const { results, waits } = pending;
-    if (waits.length === 0) return results;
-    try {
-      await Promise.all(waits);
-    } catch (err) {
-      this.logger.error({ err }, 'flush after append failed');
-      return results.map((r) =>
-        r.errorCode === ErrorCode.NONE
-          ? { ...r, errorCode: ErrorCode.KAFKA_STORAGE_ERROR, errorMessage: 'fsync of the log failed' }
-          : r,
-      );
+    let results = pending.results;
+    if (pending.waits.length > 0) {
+      try {
+        await Promise.all(pending.waits);
+      } catch (err) {
+        this.logger.error({ err }, 'flush after append failed');
+        results = results.map((r) =>
+          r.errorCode === ErrorCode.NONE
+            ? { ...r, errorCode: ErrorCode.KAFKA_STORAGE_ERROR, errorMessage: 'fsync of the log failed' }
+            : r,
+        );
+      }
     }
-    return results;
+    const replication = pending.replication;
+    if (replication === undefined) return results;
+    const outcomes = await Promise.all(replication);
+    return results.map((r, i) => {
+      const code = outcomes[i];
+      if (code === undefined || code === ErrorCode.NONE || r.errorCode !== ErrorCode.NONE) return r;
+      return { ...r, errorCode: code, errorMessage: errorByCode(code).message };
+    });
   }
 
   /**
@@ -350,7 +445,7 @@ export class ReplicaManager {
    * data yet (Kafka's delayed fetch). Partition-level problems are per-partition error codes.
    */
   async fetchMessages(params: FetchParams): Promise<FetchPartitionResult[]> {
-    const first = await this.readFromLogs(params);
+    const first = await this.readFromLogs(params, true);
     if (params.maxWaitMs <= 0 || first.bytes >= params.minBytes || first.hasError || params.partitions.length === 0) {
       return first.results;
     }
@@ -359,16 +454,27 @@ export class ReplicaManager {
       const partition = this.getPartition(p.topic, p.partition);
       if (partition !== undefined) watched.push(partition);
     }
-    const delayed = new DelayedFetch(watched, first.bytes, params.minBytes, params.maxWaitMs);
+    // Followers wait for data, consumers for the high watermark to pass it.
+    const wakeOn = (params.replicaId ?? -1) >= 0 ? 'append' : 'high-watermark';
+    const delayed = new DelayedFetch(watched, first.bytes, params.minBytes, params.maxWaitMs, wakeOn);
     this.delayedFetches.add(delayed);
     await delayed.completion;
     this.delayedFetches.delete(delayed);
-    return (await this.readFromLogs(params)).results;
+    return (await this.readFromLogs(params, false)).results;
   }
 
+  /**
+   * One pass over the fetched partitions. A follower's fetch (replicaId ≥ 0) reads up to the log
+   * end, not the high watermark, is first checked for divergence, and on its first pass records
+   * the follower's position (which may move the high watermark and the ISR).
+   */
   private async readFromLogs(
     params: FetchParams,
+    firstPass: boolean,
   ): Promise<{ results: FetchPartitionResult[]; bytes: number; hasError: boolean }> {
+    const replicaId = params.replicaId ?? -1;
+    const fromFollower = replicaId >= 0;
+    const nowMs = fromFollower ? Date.now() : 0;
     const results: FetchPartitionResult[] = [];
     let limitBytes = params.maxBytes;
     let minOneMessage = true;
@@ -393,10 +499,32 @@ export class ReplicaManager {
         hasError = true;
         continue;
       }
-      const readCommitted = params.isolationLevel === IsolationLevel.READ_COMMITTED;
+      if (fromFollower) {
+        if (!partition.replicas.includes(replicaId)) {
+          // Only assigned replicas may read past the high watermark.
+          results.push(fetchError(ErrorCode.NOT_LEADER_OR_FOLLOWER, log));
+          hasError = true;
+          continue;
+        }
+        const diverging = partition.divergingEpoch(p.lastFetchedEpoch ?? -1, p.fetchOffset);
+        if (diverging !== undefined) {
+          results.push({
+            errorCode: ErrorCode.NONE,
+            highWatermark: log.highWatermark,
+            lastStableOffset: log.lastStableOffset,
+            logStartOffset: log.logStartOffset,
+            records: EMPTY,
+            abortedTransactions: null,
+            divergingEpoch: diverging,
+          });
+          continue;
+        }
+        if (firstPass) partition.updateFollowerFetchState(replicaId, p.fetchOffset, nowMs);
+      }
+      const readCommitted = !fromFollower && params.isolationLevel === IsolationLevel.READ_COMMITTED;
       const highWatermark = log.highWatermark;
       const lastStableOffset = log.lastStableOffset;
-      const maxOffset = readCommitted ? lastStableOffset : highWatermark;
+      const maxOffset = fromFollower ? log.logEndOffset : readCommitted ? lastStableOffset : highWatermark;
       try {
         let records: Buffer = EMPTY;
         if (p.fetchOffset < maxOffset || p.fetchOffset < log.logStartOffset || p.fetchOffset > log.logEndOffset) {
@@ -435,9 +563,12 @@ export class ReplicaManager {
     return { results, bytes, hasError };
   }
 
-  /** Completes every parked fetch (shutdown). */
-  shutdown(): void {
+  /** Stops fetching and completes every parked fetch and produce (shutdown). */
+  async shutdown(): Promise<void> {
+    if (this.isrExpiration !== undefined) clearInterval(this.isrExpiration);
+    await this.fetcherManager?.shutdown();
     for (const fetch of this.delayedFetches) fetch.complete();
+    for (const partition of this.allPartitions()) partition.close();
   }
 }
 

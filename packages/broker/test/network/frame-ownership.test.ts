@@ -97,7 +97,7 @@ describe('produce frame ownership', () => {
     logManager = new LogManager({ logDirs: [dir], defaultConfig: logConfig(), time: SystemTime });
     await logManager.startup(() => logConfig());
     pool = new ScribblingPool();
-    replicaManager = new ReplicaManager(0, logManager, pool, silentLogger());
+    replicaManager = new ReplicaManager({ brokerId: 0, logManager, bufferPool: pool, logger: silentLogger() });
     await replicaManager.applyRegistration(
       TOPIC,
       'AAAAAAAAAAAAAAAAAAAAAA',

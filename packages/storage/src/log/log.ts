@@ -640,6 +640,15 @@ export class Log {
     return this._logStartOffset;
   }
 
+  /**
+   * A follower follows its leader's log start offset (DeleteRecords, retention on the leader),
+   * never beyond its own high watermark; segments below it go with the next retention pass.
+   */
+  followLeaderLogStartOffset(leaderLogStartOffset: number): void {
+    this.ensureOpen();
+    this.maybeIncrementLogStartOffset(Math.min(leaderLogStartOffset, this._highWatermark));
+  }
+
   private maybeIncrementLogStartOffset(newLogStartOffset: number): void {
     if (newLogStartOffset <= this._logStartOffset) return;
     this._logStartOffset = newLogStartOffset;

@@ -43,6 +43,8 @@ export function leaderAndIsrRequest(
   controllerId: number,
   brokerId: number,
   partitions: readonly (PartitionRef & { readonly isNew?: boolean })[],
+  /** The listener brokers talk to each other on: followers fetch from the leaders there. */
+  listenerName: string,
 ): LeaderAndIsrRequestInput {
   const leaders = new Set<number>();
   const topicStates = [...groupByTopic(partitions)].map(([topic, list]) => ({
@@ -74,7 +76,8 @@ export function leaderAndIsrRequest(
     type: 0,
     topicStates,
     liveLeaders: [...leaders].flatMap((id) => {
-      const endpoint = ctx.liveBrokers.get(id)?.info.endpoints[0];
+      const endpoints = ctx.liveBrokers.get(id)?.info.endpoints ?? [];
+      const endpoint = endpoints.find((e) => e.listenerName === listenerName) ?? endpoints[0];
       return endpoint === undefined ? [] : [{ brokerId: id, hostName: endpoint.host, port: endpoint.port }];
     }),
   };

@@ -58,6 +58,24 @@ export interface KafkaControllerOptions {
   readonly logger: Logger;
 }
 
+/** One partition of an AlterPartition request. */
+export interface IsrChangeProposal {
+  readonly topic: string;
+  readonly partition: number;
+  readonly leaderEpoch: number;
+  readonly newIsr: readonly number[];
+  readonly partitionEpoch: number;
+}
+
+/** The controller's answer for one partition of an AlterPartition request. */
+export interface IsrChangeResult {
+  readonly errorCode: number;
+  readonly leaderId: number;
+  readonly leaderEpoch: number;
+  readonly isr: readonly number[];
+  readonly partitionEpoch: number;
+}
+
 /** Kafka's ElectLeaders election types. */
 export const ElectionType = { PREFERRED: 0, UNCLEAN: 1 } as const;
 
@@ -519,7 +537,13 @@ export class KafkaController {
     this.channels?.send(brokerId, {
       apiKey: ApiKey.LeaderAndIsr,
       version: LEADER_AND_ISR_VERSION,
-      body: leaderAndIsrRequest(this.ctx, this.brokerId, brokerId, partitions),
+      body: leaderAndIsrRequest(
+        this.ctx,
+        this.brokerId,
+        brokerId,
+        partitions,
+        this.options.config.interBrokerListenerName,
+      ),
     });
   }
 
@@ -956,6 +980,80 @@ export class KafkaController {
             this.ctx.replicasOf(p.topic, p.partition).length > 1,
         );
       return { errorCode: ErrorCode.NONE, remaining };
+    });
+  }
+
+  /**
+   * AlterPartition (KIP-497): a leader's ISR change. Accepted only from the current leader at the
+   * current leader epoch and partition epoch (FENCED_LEADER_EPOCH, INVALID_UPDATE_VERSION
+   * otherwise), only with live replicas of the partition in the new ISR (INELIGIBLE_REPLICA);
+   * written to the state znode behind the epoch fence, then sent to every broker's metadata.
+   */
+  alterPartition(
+    brokerId: number,
+    brokerEpoch: bigint,
+    requests: readonly IsrChangeProposal[],
+  ): Promise<{ errorCode: number; results: Map<string, IsrChangeResult> }> {
+    return this.enqueue('AlterPartition', async () => {
+      const results = new Map<string, IsrChangeResult>();
+      if (!this.active) return { errorCode: ErrorCode.NOT_CONTROLLER, results };
+      const broker = this.ctx.liveBrokers.get(brokerId);
+      if (broker === undefined || (brokerEpoch !== -1n && brokerEpoch !== broker.epoch)) {
+        return { errorCode: ErrorCode.STALE_BROKER_EPOCH, results };
+      }
+      const byKey = new Map(requests.map((r) => [partitionKey(r.topic, r.partition), r]));
+      const refusals = new Map<string, number>();
+      const changed = await this.updatePartitionStates(requests, (current, p, assignment) => {
+        const key = partitionKey(p.topic, p.partition);
+        const request = byKey.get(key);
+        if (request === undefined) return undefined;
+        let refusal: number = ErrorCode.NONE;
+        if (current.leader !== brokerId) refusal = ErrorCode.NOT_LEADER_OR_FOLLOWER;
+        else if (request.leaderEpoch !== current.leaderEpoch) refusal = ErrorCode.FENCED_LEADER_EPOCH;
+        else if (request.partitionEpoch !== current.zkVersion) refusal = ErrorCode.INVALID_UPDATE_VERSION;
+        else if (
+          !request.newIsr.includes(brokerId) ||
+          request.newIsr.some((r) => !assignment.includes(r) || !this.ctx.isRegistered(r))
+        ) {
+          refusal = ErrorCode.INELIGIBLE_REPLICA;
+        }
+        if (refusal !== ErrorCode.NONE) {
+          refusals.set(key, refusal);
+          return undefined;
+        }
+        refusals.delete(key);
+        return { leader: current.leader, leaderEpoch: current.leaderEpoch, isr: request.newIsr };
+      });
+      for (const r of requests) {
+        const key = partitionKey(r.topic, r.partition);
+        const state = this.ctx.stateOf(r.topic, r.partition);
+        if (state === undefined) {
+          results.set(key, {
+            errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+            leaderId: -1,
+            leaderEpoch: -1,
+            isr: [],
+            partitionEpoch: -1,
+          });
+          continue;
+        }
+        results.set(key, {
+          errorCode: refusals.get(key) ?? ErrorCode.NONE,
+          leaderId: state.leader,
+          leaderEpoch: state.leaderEpoch,
+          isr: state.isr,
+          partitionEpoch: state.zkVersion,
+        });
+      }
+      if (changed.length > 0) {
+        this.logger.info(
+          `[Controller id=${this.brokerId}] ISR changes from broker ${brokerId}: ${changed
+            .map((p) => `${p.topic}-${p.partition} → [${this.ctx.stateOf(p.topic, p.partition)?.isr.join(',')}]`)
+            .join(', ')}`,
+        );
+        this.sendUpdateMetadata([...this.ctx.liveBrokers.keys()], changed);
+      }
+      return { errorCode: ErrorCode.NONE, results };
     });
   }
 
