@@ -14,8 +14,7 @@ export const REPORT_FILTERS = [
 export const specs: OptionSpec[] = [
   {
     name: 'bootstrap-server',
-    description:
-      "REQUIRED: The Kafka server to connect to. In case of providing this, a direct Zookeeper connection won't be required.",
+    description: 'REQUIRED: The Kafka server to connect to.',
     arg: 'required',
     argName: 'server to connect to',
   },
