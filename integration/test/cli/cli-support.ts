@@ -16,6 +16,23 @@ export function script(name: string, args: readonly string[], input = '', timeou
   return run(join(BIN, name), args, { input, timeoutMs, env: ENV, cwd: '/' });
 }
 
+/** `script` with environment variables added (or, with undefined, removed). */
+export function scriptWithEnv(
+  name: string,
+  args: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<RunResult> {
+  const merged: NodeJS.ProcessEnv = { ...ENV };
+  for (const [key, value] of Object.entries(env)) {
+    if (value === undefined) delete merged[key];
+    else merged[key] = value;
+  }
+  return run(join(BIN, name), args, { timeoutMs: 30000, env: merged, cwd: '/' });
+}
+
+/** The compiled `samsa` entry point, for runs without bash on the PATH. */
+export const SAMSA_JS = join(REPO_ROOT, 'packages', 'cli', 'dist', 'src', 'bin', 'samsa.js');
+
 /** `bin/samsa <args>`. */
 export function samsa(args: readonly string[], input = '', timeoutMs = 30000): Promise<RunResult> {
   return script('samsa', args, input, timeoutMs);
