@@ -132,7 +132,17 @@ describe('admin tools against one broker', () => {
       get('--bootstrap-server', b, '--topic-partitions', `${TOPIC}:1,nothing-matches:0-9`),
       get('--bootstrap-server', b, '--topic', 'ev.*', '--partitions', '0'),
       // kafka-run-class.sh kafka.tools.GetOffsetShell --broker-list, as Kafka 2.x tutorials run it.
-      script('kafka-run-class.sh', ['kafka.tools.GetOffsetShell', '--broker-list', b, '--topic', TOPIC]),
+      script('kafka-run-class.sh', [
+        'kafka.tools.GetOffsetShell',
+        '--broker-list',
+        b,
+        '--topic',
+        TOPIC,
+        '--time',
+        '-1',
+        '--offsets',
+        '1',
+      ]),
     ]);
     assert.equal(latest.code, 0, latest.stderr);
     assert.equal(latest.stdout, `${TOPIC}:0:5\n${TOPIC}:1:5\n`);

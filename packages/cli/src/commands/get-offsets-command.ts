@@ -70,6 +70,21 @@ const specs: OptionSpec[] = [
     arg: 'required',
     argName: 'config file',
   },
+  // Kafka 2.x's flags, still in tutorials' command lines; Kafka ignored them already.
+  {
+    name: 'offsets',
+    description: 'DEPRECATED AND IGNORED: Always one offset is returned for each partition. Number of offsets returned',
+    arg: 'required',
+    argName: 'count',
+    argType: 'Integer',
+  },
+  {
+    name: 'max-wait-ms',
+    description: 'DEPRECATED AND IGNORED: The max amount of time each fetch request waits.',
+    arg: 'required',
+    argName: 'ms',
+    argType: 'Integer',
+  },
   {
     name: 'exclude-internal-topics',
     description: 'By default, internal topics are included. If specified, internal topics are excluded.',
