@@ -104,7 +104,11 @@ export class Broker {
       ...membership.replication(config, cache, logger),
     });
 
-    const offsetsLog = new ReplicaCoordinatorLog(GROUP_METADATA_TOPIC_NAME, replicaManager);
+    const offsetsLog = new ReplicaCoordinatorLog(
+      GROUP_METADATA_TOPIC_NAME,
+      replicaManager,
+      config.int('offsets.commit.timeout.ms'),
+    );
     const groupCoordinator = new GroupCoordinator({
       log: offsetsLog,
       config: {

@@ -76,10 +76,15 @@ export class BrokerProcess {
         () => reject(new Error(`broker did not start within ${options.startTimeoutMs ?? 20000} ms:\n${output}`)),
         options.startTimeoutMs ?? 20000,
       );
+      let started = false;
+      // Collects everything the broker prints, for as long as it runs; looks for the startup lines
+      // only until they came.
       const onData = (chunk: Buffer) => {
         output += chunk.toString('utf8');
+        if (started) return;
         const match = /Awaiting socket connections on [^\s]+:(\d+)/.exec(output);
         if (match !== null && output.includes('started (cluster')) {
+          started = true;
           clearTimeout(timer);
           resolve(Number(match[1]));
         }
@@ -91,12 +96,7 @@ export class BrokerProcess {
         reject(new Error(`broker exited with code ${code} during startup:\n${output}`));
       });
     });
-    child.stdout?.on('data', (chunk: Buffer) => {
-      output += chunk.toString('utf8');
-    });
-    child.stderr?.on('data', (chunk: Buffer) => {
-      output += chunk.toString('utf8');
-    });
+    // The startup listener keeps collecting the output from here on.
     return new BrokerProcess(child, dataDir, port, ownsDataDir, exited, () => output);
   }
 

@@ -231,6 +231,34 @@ export class ZkMembership implements ClusterMembership {
     await kafkaController.startup();
     await this.configListener?.startup();
     deps.replicaManager.startIsrExpiration(deps.config.long('replica.lag.time.max.ms'));
+    await this.awaitFirstMetadata(self.brokerId, deps.cache);
+  }
+
+  /**
+   * The controller tells a (re)started broker the cluster's metadata right after it registers.
+   * Until then this broker's metadata is empty, and a client asking it would be told nothing
+   * exists; startup waits for that first UpdateMetadata (a few milliseconds, normally) so that the
+   * broker reports itself started only once it can answer.
+   */
+  private async awaitFirstMetadata(brokerId: number, cache: MetadataCache): Promise<void> {
+    const deadline = Date.now() + 15000;
+    while (!cache.image.brokers.has(brokerId)) {
+      if (Date.now() > deadline) {
+        this.logger.warn('no metadata from the controller yet; serving with an empty metadata cache');
+        return;
+      }
+      await new Promise<void>((resolve) => {
+        const stop = cache.onPublish(() => {
+          stop();
+          clearTimeout(timer);
+          resolve();
+        });
+        const timer = setTimeout(() => {
+          stop();
+          resolve();
+        }, 100);
+      });
+    }
   }
 
   /**

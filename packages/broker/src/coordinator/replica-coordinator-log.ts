@@ -14,14 +14,20 @@ const LOAD_BUFFER_BYTES = 5 * 1024 * 1024;
 
 /**
  * The log of an internal topic (`__consumer_offsets`) as a coordinator sees it, on top of the
- * replica manager. Appends are one uncompressed batch per operation, written with acks=all
- * semantics and `min.insync.replicas` of the topic, and resolve when durable per the topic's
- * flush settings. Loading reads the committed part of the log (up to the high watermark).
+ * replica manager. Appends are one uncompressed batch per operation, written with acks=all and
+ * the topic's `min.insync.replicas`, and resolve once durable per the topic's flush settings and
+ * on every in-sync replica — a commit is answered only when any new leader will have it.
+ *
+ * Loading reads the whole log, up to its end rather than its high watermark, as Kafka's loader
+ * does: a replica that just became leader may not have heard the last high watermark yet, but
+ * every record acknowledged by its predecessor is in its log (it was in the ISR).
  */
 export class ReplicaCoordinatorLog implements CoordinatorPartitionLog {
   constructor(
     private readonly topic: string,
     private readonly replicaManager: ReplicaManager,
+    /** How long an append may wait for the in-sync replicas (offsets.commit.timeout.ms). */
+    private readonly replicationTimeoutMs = 5000,
   ) {}
 
   async append(partition: number, records: readonly CoordinatorRecord[]): Promise<void> {
@@ -33,6 +39,8 @@ export class ReplicaCoordinatorLog implements CoordinatorPartitionLog {
     const batch = buildRecordBatch({ records: records.map((r) => ({ key: r.key, value: r.value })) });
     const info = target.appendRecordsToLeader(batch, 'coordinator', -1);
     await target.awaitDurable(info.lastOffset);
+    const errorCode = await target.awaitReplication(info.lastOffset, this.replicationTimeoutMs);
+    if (errorCode !== ErrorCode.NONE) throw new KafkaError(errorCode, `append to ${target.name} not replicated`);
   }
 
   async *readAll(partition: number): AsyncIterable<CoordinatorRecord & { readonly offset: number }> {
@@ -42,7 +50,7 @@ export class ReplicaCoordinatorLog implements CoordinatorPartitionLog {
     }
     const log = source.log;
     let offset = log.logStartOffset;
-    const end = log.highWatermark;
+    const end = log.logEndOffset;
     while (offset < end) {
       const data = await log.read(offset, { maxBytes: LOAD_BUFFER_BYTES, maxOffset: end, minOneMessage: true });
       if (data.records.length === 0) break;

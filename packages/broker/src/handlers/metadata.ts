@@ -55,7 +55,10 @@ export const metadataHandler = defineHandler<MetadataRequest, MetadataResponseIn
           try {
             topic = await services.autoCreateTopic(requested.name);
           } catch (err) {
-            const code = err instanceof KafkaError ? err.errorCode : ErrorCode.UNKNOWN_SERVER_ERROR;
+            let code = err instanceof KafkaError ? err.errorCode : ErrorCode.UNKNOWN_SERVER_ERROR;
+            // Another broker created it and this one has not heard yet: it exists, its leader
+            // is not known here (Kafka answers the same).
+            if (code === ErrorCode.TOPIC_ALREADY_EXISTS) code = ErrorCode.LEADER_NOT_AVAILABLE;
             topics.push({ errorCode: code, name: requested.name, topicId: ZERO_UUID, isInternal: false });
             continue;
           }

@@ -157,7 +157,10 @@ export class KafkaZkClient {
       if (this.closed || client !== this.client) return;
       this.options.logger.warn('ZooKeeper session expired; opening a new session');
       for (const listener of this.expiredListeners) listener();
-      this.connected = this.renewSession(client);
+      // Operations wait for the new session; the listeners run once it is up (they use it).
+      const renewed = this.renewSession(client);
+      this.connected = renewed;
+      void renewed.then(() => this.notifyNewSession());
     });
   }
 
@@ -175,6 +178,9 @@ export class KafkaZkClient {
       }
     }
     this.options.logger.info(`New ZooKeeper session 0x${this.client.getSessionId().toString('hex')}`);
+  }
+
+  private async notifyNewSession(): Promise<void> {
     for (const listener of this.newSessionListeners) {
       try {
         await listener();
