@@ -49,7 +49,7 @@ describe('bounce matrix (kill -9 of leader, controller, random broker; 5 rounds)
     await eventually(
       async () => {
         const d = await describeTopic(cluster.bootstrap, topic);
-        return d !== undefined && d.partitions.every((p) => p.leader >= 0 && p.isr.length === 3);
+        return d?.partitions.every((p) => p.leader >= 0 && p.isr.length === 3) === true;
       },
       60000,
       `${topic} fully in sync`,
