@@ -26,6 +26,12 @@ export interface Controller {
     assignments: readonly (readonly number[])[] | null,
     validateOnly: boolean,
   ): Promise<void>;
+  /**
+   * A topic's config overrides as the cluster stores them, or undefined if the topic does not
+   * exist — what an incremental config change starts from (in a cluster, read from ZooKeeper, so
+   * a topic just created elsewhere is found).
+   */
+  topicConfigOverrides(name: string): Promise<Readonly<Record<string, string>> | undefined>;
   /** Replaces a topic's config overrides with `configs`. */
   alterTopicConfigs(name: string, configs: Readonly<Record<string, string>>, validateOnly: boolean): Promise<void>;
   /** Sets (or, with null, removes) dynamic broker configs; `brokerId` null means the cluster-wide default. */

@@ -123,6 +123,10 @@ export class LocalController implements Controller {
     });
   }
 
+  async topicConfigOverrides(name: string): Promise<Readonly<Record<string, string>> | undefined> {
+    return this.cache.image.topic(name)?.configs;
+  }
+
   alterTopicConfigs(name: string, configs: Readonly<Record<string, string>>, validateOnly: boolean): Promise<void> {
     return this.serialized(async () => {
       const image = this.cache.image;

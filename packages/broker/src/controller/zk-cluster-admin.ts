@@ -136,6 +136,11 @@ export class ZkClusterAdmin implements Controller {
     });
   }
 
+  async topicConfigOverrides(name: string): Promise<Readonly<Record<string, string>> | undefined> {
+    if ((await this.options.admin.topicAssignment(name)) === undefined) return undefined;
+    return this.options.admin.entityConfig(ConfigType.Topic, name);
+  }
+
   async alterTopicConfigs(
     name: string,
     configs: Readonly<Record<string, string>>,

@@ -31,11 +31,11 @@ export const incrementalAlterConfigsHandler = defineHandler<
     const responses = await alterConfigResources(services, request.resources, {
       async topic(resource, name) {
         requireDistinctNames(resource.configs);
-        const topic = services.metadata.image.topic(name);
-        if (topic === undefined) {
+        const overrides = await services.controller.topicConfigOverrides(name);
+        if (overrides === undefined) {
           throw new KafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `Topic ${name} does not exist.`);
         }
-        const configs: Record<string, string> = { ...topic.configs };
+        const configs: Record<string, string> = { ...overrides };
         for (const c of resource.configs) {
           const key = TOPIC_CONFIG_BY_NAME.get(c.name);
           if (key === undefined) throw new KafkaError(ErrorCode.INVALID_CONFIG, `Unknown topic config name: ${c.name}`);

@@ -25,7 +25,7 @@ import type { AdminConfig } from '../config/client-config.js';
 import { type ConfigInput, resolveConfig } from '../config/resolve-config.js';
 import type { Connection } from '../connection/connection.js';
 import { decodeAssignment, decodeSubscription } from '../consumer/consumer-protocol.js';
-import { throwIfError } from '../errors/client-errors.js';
+import { KafkaConnectionError, throwIfError } from '../errors/client-errors.js';
 import { Cluster } from '../metadata/cluster.js';
 import { findCoordinator } from '../metadata/find-coordinator.js';
 import { type ListedOffset, listOffsets, type OffsetQuery, OffsetSpec } from '../metadata/list-offsets.js';
@@ -88,6 +88,26 @@ export class Admin {
     return this.cluster.anyConnection();
   }
 
+  /**
+   * Runs a request on the controller's connection. The controller this client knows may have died
+   * (a cluster elects another within the ZooKeeper session timeout): a connection failure refreshes
+   * the metadata and tries the controller it then names, until default.api.timeout.ms, as Java's
+   * AdminClient retries a call on another node.
+   */
+  private async onController<T>(call: (connection: Connection) => Promise<T>): Promise<T> {
+    const deadline = Date.now() + this.config.defaultApiTimeoutMs;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await call(await this.controller());
+      } catch (err) {
+        if (!(err instanceof KafkaConnectionError) || Date.now() >= deadline) throw err;
+        const backoffMs = Math.min(this.config.retryBackoffMs * 2 ** attempt, 1000);
+        await new Promise((resolve) => setTimeout(resolve, backoffMs));
+        await this.cluster.fetchMetadata([]).catch(() => undefined);
+      }
+    }
+  }
+
   private async groupCoordinator(groupId: string): Promise<{ connection: Connection; nodeId: number }> {
     const c = await findCoordinator(this.cluster, CoordinatorType.GROUP, groupId, this.config.defaultApiTimeoutMs);
     return { connection: await this.cluster.pool.get(c.host, c.port, c.nodeId), nodeId: c.nodeId };
@@ -99,24 +119,25 @@ export class Admin {
     topics: readonly NewTopic[],
     options: { validateOnly?: boolean; timeoutMs?: number } = {},
   ): Promise<CreatedTopic[]> {
-    const connection = await this.controller();
-    const response = await connection.request(CreateTopicsApi, {
-      topics: topics.map((t) => ({
-        name: t.name,
-        numPartitions: t.assignments === undefined ? (t.numPartitions ?? -1) : -1,
-        replicationFactor: t.assignments === undefined ? (t.replicationFactor ?? -1) : -1,
-        assignments:
-          t.assignments === undefined
-            ? []
-            : Object.entries(t.assignments).map(([p, brokerIds]) => ({
-                partitionIndex: Number(p),
-                brokerIds: [...brokerIds],
-              })),
-        configs: Object.entries(t.configs ?? {}).map(([name, value]) => ({ name, value })),
-      })),
-      timeoutMs: options.timeoutMs ?? this.config.defaultApiTimeoutMs,
-      validateOnly: options.validateOnly ?? false,
-    });
+    const response = await this.onController((connection) =>
+      connection.request(CreateTopicsApi, {
+        topics: topics.map((t) => ({
+          name: t.name,
+          numPartitions: t.assignments === undefined ? (t.numPartitions ?? -1) : -1,
+          replicationFactor: t.assignments === undefined ? (t.replicationFactor ?? -1) : -1,
+          assignments:
+            t.assignments === undefined
+              ? []
+              : Object.entries(t.assignments).map(([p, brokerIds]) => ({
+                  partitionIndex: Number(p),
+                  brokerIds: [...brokerIds],
+                })),
+          configs: Object.entries(t.configs ?? {}).map(([name, value]) => ({ name, value })),
+        })),
+        timeoutMs: options.timeoutMs ?? this.config.defaultApiTimeoutMs,
+        validateOnly: options.validateOnly ?? false,
+      }),
+    );
     const out: CreatedTopic[] = [];
     for (const t of response.topics) {
       throwIfError(t.errorCode, `create topic '${t.name}'`, t.errorMessage);
@@ -131,11 +152,12 @@ export class Admin {
   }
 
   async deleteTopics(names: readonly string[], options: { timeoutMs?: number } = {}): Promise<void> {
-    const connection = await this.controller();
-    const response = await connection.requestVersioned(DeleteTopicsApi, (v) =>
-      v >= 6
-        ? { topics: names.map((name) => ({ name })), timeoutMs: options.timeoutMs ?? this.config.defaultApiTimeoutMs }
-        : { topicNames: [...names], timeoutMs: options.timeoutMs ?? this.config.defaultApiTimeoutMs },
+    const response = await this.onController((connection) =>
+      connection.requestVersioned(DeleteTopicsApi, (v) =>
+        v >= 6
+          ? { topics: names.map((name) => ({ name })), timeoutMs: options.timeoutMs ?? this.config.defaultApiTimeoutMs }
+          : { topicNames: [...names], timeoutMs: options.timeoutMs ?? this.config.defaultApiTimeoutMs },
+      ),
     );
     for (const r of response.response.responses) throwIfError(r.errorCode, `delete topic '${r.name}'`, r.errorMessage);
   }
@@ -176,16 +198,17 @@ export class Admin {
     requests: readonly { topic: string; totalCount: number; assignments?: readonly (readonly number[])[] }[],
     options: { validateOnly?: boolean; timeoutMs?: number } = {},
   ): Promise<void> {
-    const connection = await this.controller();
-    const response = await connection.request(CreatePartitionsApi, {
-      topics: requests.map((r) => ({
-        name: r.topic,
-        count: r.totalCount,
-        assignments: r.assignments === undefined ? null : r.assignments.map((ids) => ({ brokerIds: [...ids] })),
-      })),
-      timeoutMs: options.timeoutMs ?? this.config.defaultApiTimeoutMs,
-      validateOnly: options.validateOnly ?? false,
-    });
+    const response = await this.onController((connection) =>
+      connection.request(CreatePartitionsApi, {
+        topics: requests.map((r) => ({
+          name: r.topic,
+          count: r.totalCount,
+          assignments: r.assignments === undefined ? null : r.assignments.map((ids) => ({ brokerIds: [...ids] })),
+        })),
+        timeoutMs: options.timeoutMs ?? this.config.defaultApiTimeoutMs,
+        validateOnly: options.validateOnly ?? false,
+      }),
+    );
     for (const r of response.results) throwIfError(r.errorCode, `create partitions of '${r.name}'`, r.errorMessage);
   }
 
