@@ -216,10 +216,16 @@ describe('cluster control plane (3 brokers, ZooKeeper)', () => {
     const survivor = cluster.brokerIds.find((id) => id !== leaving) as number;
     // The controller moved everything before the broker stopped; the survivor's metadata may take
     // a moment to hear of it.
-    await eventually(async () => {
-      const after = await describeTopic(bootstrapOf(cluster, survivor), topic);
-      return after?.partitions.every((p) => p.leader !== leaving && p.leader >= 0 && !p.isr.includes(leaving)) === true;
-    }, 10000, 'leadership and ISR without the stopped broker');
+    await eventually(
+      async () => {
+        const after = await describeTopic(bootstrapOf(cluster, survivor), topic);
+        return (
+          after?.partitions.every((p) => p.leader !== leaving && p.leader >= 0 && !p.isr.includes(leaving)) === true
+        );
+      },
+      10000,
+      'leadership and ISR without the stopped broker',
+    );
     await cluster.startBroker(leaving);
     await eventually(async () => (await admin.describeCluster()).brokers.length === 3, 20000, 'the broker back');
   });
