@@ -24,3 +24,6 @@ export {
   type ZkStat,
 } from './zk/kafka-zk-client.js';
 export * as ZkData from './zk/zk-data.js';
+export { TopicConfigResolver } from './config/topic-config.js';
+export { planPartitionAddition, planTopicCreation, validateAssignment } from './controller/topic-plans.js';
+export { unifyCollisionChars, validateTopicName } from './metadata/topic-name.js';

@@ -1,4 +1,12 @@
-import { AdminZkClient, assignReplicas, type KafkaZkClient, type PlacementBroker } from '@samsa/broker';
+import {
+  AdminZkClient,
+  BrokerConfig,
+  type KafkaZkClient,
+  type PlacementBroker,
+  planPartitionAddition,
+  planTopicCreation,
+  TopicConfigResolver,
+} from '@samsa/broker';
 import { ErrorCode, KafkaError } from '@samsa/client';
 import { randomUuid } from '@samsa/protocol';
 import type { ParsedOptions } from '../../options/option-parser.js';
@@ -14,7 +22,6 @@ import {
   selectTopics,
 } from './topic-arguments.js';
 import { type DescribedTopic, describeLines } from './topic-description.js';
-import { checkNoCollision, validateTopicName } from './topic-name.js';
 import { describeFilters, type TopicService } from './topic-service.js';
 
 const OFFSETS_TOPIC = '__consumer_offsets';
@@ -49,24 +56,33 @@ export class ZkTopicService implements TopicService {
     return (await this.admin.liveBrokers()).map((b) => ({ brokerId: b.brokerId, rack: b.rack }));
   }
 
+  /**
+   * The broker's own checks and placement (topic name, collisions, config overrides against a
+   * broker's defaults, explicit assignments against the registered brokers), then the znodes.
+   */
   async createTopic(options: ParsedOptions, io: CommandIo): Promise<void> {
     if (hasCollisionChars(options.value('topic') as string)) io.stdout.write(`${COLLISION_WARNING}\n`);
     const topic = newTopicArguments(options);
-    validateTopicName(topic.name);
-    const existing = await this.admin.topicNames();
+    const brokerConfig = new BrokerConfig(new Map());
     try {
-      if (existing.includes(topic.name)) {
-        throw new KafkaError(ErrorCode.TOPIC_ALREADY_EXISTS, `Topic '${topic.name}' already exists.`);
-      }
-      checkNoCollision(topic.name, existing);
-      const replicas =
-        topic.assignment !== undefined
-          ? [...topic.assignment.values()]
-          : assignReplicas(
-              topic.partitions as number,
-              topic.replicationFactor as number,
-              await this.placementBrokers(),
-            );
+      const replicas = planTopicCreation(
+        {
+          name: topic.name,
+          numPartitions: topic.assignment === undefined ? (topic.partitions ?? -1) : -1,
+          replicationFactor: topic.assignment === undefined ? (topic.replicationFactor ?? -1) : -1,
+          assignments:
+            topic.assignment === undefined
+              ? []
+              : [...topic.assignment].map(([partitionIndex, brokerIds]) => ({ partitionIndex, brokerIds })),
+          configs: topic.configs,
+        },
+        {
+          brokerConfig,
+          topicConfigs: new TopicConfigResolver(brokerConfig),
+          existingTopics: await this.admin.topicNames(),
+          liveBrokers: await this.placementBrokers(),
+        },
+      );
       await this.admin.createTopic(topic.name, randomUuid(), replicas, topic.configs);
       io.stdout.write(`Created topic ${topic.name}.\n`);
     } catch (error) {
@@ -106,9 +122,9 @@ export class ZkTopicService implements TopicService {
   }
 
   /**
-   * Replicas of the partitions an alter adds (Kafka's AdminZkClient.createNewPartitionsAssignment):
-   * from `--replica-assignment` (the entries past the current count), or placed like the first
-   * ones — same replication factor, the start index where partition 0's leader is.
+   * Replicas of the partitions an alter adds (Kafka's AdminZkClient.createNewPartitionsAssignment,
+   * the broker's own planning): from `--replica-assignment` (the entries past the current count),
+   * or placed like the first ones.
    */
   private async newPartitions(
     topic: string,
@@ -116,48 +132,16 @@ export class ZkTopicService implements TopicService {
     totalCount: number,
     assignment: ReadonlyMap<number, readonly number[]> | undefined,
   ): Promise<number[][]> {
-    const count = totalCount - current.length;
-    if (count <= 0) {
+    // Kafka 2.x's AdminZkClient words this refusal its own way.
+    if (totalCount <= current.length) {
       throw new KafkaError(
         ErrorCode.INVALID_PARTITIONS,
         `The number of partitions for a topic can only be increased. Topic ${topic} currently has ${current.length} partitions, ${totalCount} would not be an increase.`,
       );
     }
-    const replicationFactor = current[0]?.length ?? 1;
-    const brokers = await this.placementBrokers();
-    if (assignment !== undefined) {
-      const added = [...assignment].filter(([p]) => p >= current.length).map(([, r]) => [...r]);
-      if (added.length !== count) {
-        throw new KafkaError(
-          ErrorCode.INVALID_REPLICA_ASSIGNMENT,
-          `Increasing the number of partitions by ${count} but ${added.length} assignments provided.`,
-        );
-      }
-      const live = new Set(brokers.map((b) => b.brokerId));
-      const unknown = [...new Set(added.flat().filter((id) => !live.has(id)))];
-      if (unknown.length > 0) {
-        throw new KafkaError(
-          ErrorCode.BROKER_NOT_AVAILABLE,
-          `Unknown broker(s) in replica assignment: ${unknown.join(', ')}.`,
-        );
-      }
-      if (added.some((r) => r.length !== replicationFactor)) {
-        throw new KafkaError(
-          ErrorCode.INVALID_REPLICA_ASSIGNMENT,
-          `Inconsistent replication factor between partitions, partition 0 has ${replicationFactor} while the added partitions have ${added.map((r) => r.length).join(',')}.`,
-        );
-      }
-      return added;
-    }
-    const ids = brokers.map((b) => b.brokerId).sort((a, b) => a - b);
-    const firstLeader = current[0]?.[0] ?? 0;
-    return assignReplicas(count, replicationFactor, brokers, {
-      startPartitionId: current.length,
-      fixedStartIndex: Math.max(
-        0,
-        ids.findIndex((id) => id >= firstLeader),
-      ),
-    });
+    const added =
+      assignment === undefined ? null : [...assignment].filter(([p]) => p >= current.length).map(([, r]) => r);
+    return planPartitionAddition(current, totalCount, added, await this.placementBrokers());
   }
 
   async describeTopics(options: ParsedOptions, io: CommandIo): Promise<void> {
