@@ -168,6 +168,7 @@ export async function readAllPartitions(
   topic: string,
   partitions: number,
   timeoutMs = 60000,
+  consumerConfig: Readonly<Record<string, string | number>> = {},
 ): Promise<Map<number, AckedRecord[]>> {
   const admin = new Admin({ 'bootstrap.servers': bootstrap });
   const ends = new Map<number, number>();

@@ -22,7 +22,8 @@ import { MetadataCache } from './metadata/metadata-cache.js';
 import { RequestDispatcher } from './network/request-dispatcher.js';
 import { SocketServer } from './network/socket-server.js';
 import { ProducerIdManager } from './producer/producer-id-manager.js';
-import { ReplicaManager } from './replica/replica-manager.js';
+import { ReplicaManager, type ReplicaManagerOptions } from './replica/replica-manager.js';
+import { replicaSelectorFor } from './replica/replica-selector.js';
 
 /**
  * A Samsa broker: wires storage, replica manager, controller, coordinators and the network layer
@@ -102,6 +103,7 @@ export class Broker {
       logger: logger.child({ component: 'replica-manager' }),
       isKnownPartition: (topic, partition) => cache.image.partition(topic, partition) !== undefined,
       ...membership.replication(config, cache, logger),
+      ...replicaSelection(config, cache),
     });
 
     const offsetsLog = new ReplicaCoordinatorLog(
@@ -238,6 +240,19 @@ export class Broker {
     })();
     return this.stopping;
   }
+}
+
+/** KIP-392's settings: `replica.selector.class`, the brokers' racks, replica.lag.time.max.ms. */
+function replicaSelection(
+  config: BrokerConfig,
+  cache: MetadataCache,
+): Pick<ReplicaManagerOptions, 'replicaSelector' | 'rackOf' | 'replicaLagTimeMaxMs'> {
+  const selector = replicaSelectorFor(config.string('replica.selector.class'));
+  return {
+    ...(selector === undefined ? {} : { replicaSelector: selector }),
+    rackOf: (brokerId) => cache.image.brokers.get(brokerId)?.rack ?? null,
+    replicaLagTimeMaxMs: config.long('replica.lag.time.max.ms'),
+  };
 }
 
 /**

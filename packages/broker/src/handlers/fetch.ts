@@ -64,6 +64,7 @@ export const fetchHandler = defineHandler<FetchRequest, FetchResponseInput>({
       replicaId >= 0 ? request.maxBytes : Math.min(request.maxBytes, services.config.int('fetch.max.bytes'));
     const results = await services.replicaManager.fetchMessages({
       replicaId,
+      ...(apiVersion >= 11 ? { clientRack: request.rackId } : {}),
       maxWaitMs: request.maxWaitMs,
       minBytes: request.minBytes,
       maxBytes,
@@ -97,7 +98,7 @@ export const fetchHandler = defineHandler<FetchRequest, FetchResponseInput>({
                   producerId: BigInt(a.producerId),
                   firstOffset: BigInt(a.firstOffset),
                 })),
-          preferredReadReplica: -1,
+          preferredReadReplica: r.preferredReadReplica ?? -1,
           // Never null: librdkafka fails on a null records field.
           records: r.records,
         };

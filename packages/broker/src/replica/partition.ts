@@ -340,6 +340,21 @@ export class Partition {
     this.pendingIsr = undefined;
   }
 
+  /**
+   * The followers a consumer could read from instead of the leader (KIP-392): those that have the
+   * fetch offset and were caught up within `replicaLagTimeMaxMs`.
+   */
+  readableFollowers(fetchOffset: number, nowMs: number, replicaLagTimeMaxMs: number): { brokerId: number; logEndOffset: number; timeSinceLastCaughtUpMs: number }[] {
+    const out: { brokerId: number; logEndOffset: number; timeSinceLastCaughtUpMs: number }[] = [];
+    for (const [brokerId, follower] of this.followers) {
+      const lag = nowMs - follower.lastCaughtUpTimeMs;
+      if (follower.logEndOffset >= fetchOffset && lag <= replicaLagTimeMaxMs) {
+        out.push({ brokerId, logEndOffset: follower.logEndOffset, timeSinceLastCaughtUpMs: lag });
+      }
+    }
+    return out;
+  }
+
   /** What a follower's lastFetchedEpoch says about divergence (KIP-595): where to truncate to, if anywhere. */
   divergingEpoch(lastFetchedEpoch: number, fetchOffset: number): { epoch: number; endOffset: number } | undefined {
     if (lastFetchedEpoch < 0) return undefined;

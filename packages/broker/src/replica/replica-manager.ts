@@ -14,6 +14,7 @@ import { DelayedFetch } from './delayed-fetch.js';
 import { type IsrChangeRequest, Partition } from './partition.js';
 import type { LeaderEndpoint } from './replica-fetcher.js';
 import type { ReplicaFetcherManager } from './replica-fetcher-manager.js';
+import type { ReplicaSelector } from './replica-selector.js';
 
 export interface ProduceEntry {
   readonly topic: string;
@@ -53,6 +54,12 @@ export interface ReplicaManagerOptions {
   readonly requestIsrChange?: (request: IsrChangeRequest) => void;
   /** Followers' fetchers (cluster only). */
   readonly fetcherManager?: ReplicaFetcherManager;
+  /** replica.selector.class: which replica a consumer with a rack should read from (KIP-392). */
+  readonly replicaSelector?: ReplicaSelector;
+  /** A broker's `broker.rack`, from the metadata. */
+  readonly rackOf?: (brokerId: number) => string | null;
+  /** replica.lag.time.max.ms: how fresh a follower must be to be read from. */
+  readonly replicaLagTimeMaxMs?: number;
 }
 
 /** One partition of a LeaderAndIsr request, as the replica manager applies it. */
@@ -97,6 +104,8 @@ export interface FetchPartitionResult {
   readonly logStartOffset: number;
   readonly records: Buffer;
   readonly abortedTransactions: { producerId: number; firstOffset: number }[] | null;
+  /** KIP-392: the replica the consumer should read from instead (no records come with it). */
+  readonly preferredReadReplica?: number;
   /** For a follower whose log diverged from the leader's: where the leader's epoch ends (KIP-595). */
   readonly divergingEpoch?: { readonly epoch: number; readonly endOffset: number };
 }
@@ -104,6 +113,11 @@ export interface FetchPartitionResult {
 export interface FetchParams {
   /** The fetching follower's broker id, or -1 for a consumer. */
   readonly replicaId?: number;
+  /**
+   * A consumer's `client.rack` (Fetch v11+, '' when unset); undefined for older fetches, which
+   * may read from the leader only.
+   */
+  readonly clientRack?: string;
   readonly maxWaitMs: number;
   readonly minBytes: number;
   readonly maxBytes: number;
@@ -140,6 +154,9 @@ export class ReplicaManager {
   private readonly isKnownPartition: (topic: string, partition: number) => boolean;
   private readonly requestIsrChange: ((request: IsrChangeRequest) => void) | undefined;
   private readonly fetcherManager: ReplicaFetcherManager | undefined;
+  private readonly replicaSelector: ReplicaSelector | undefined;
+  private readonly rackOf: (brokerId: number) => string | null;
+  private readonly replicaLagTimeMaxMs: number;
   private isrExpiration: NodeJS.Timeout | undefined;
 
   constructor(options: ReplicaManagerOptions) {
@@ -149,6 +166,9 @@ export class ReplicaManager {
     this.isKnownPartition = options.isKnownPartition ?? (() => false);
     this.requestIsrChange = options.requestIsrChange;
     this.fetcherManager = options.fetcherManager;
+    this.replicaSelector = options.replicaSelector;
+    this.rackOf = options.rackOf ?? (() => null);
+    this.replicaLagTimeMaxMs = options.replicaLagTimeMaxMs ?? 30_000;
     const bufferPool = options.bufferPool;
     this.acquireReadBuffer = (size) => bufferPool.acquire(size);
   }
@@ -488,7 +508,9 @@ export class ReplicaManager {
         continue;
       }
       const log = partition.log;
-      if (!partition.isLeader) {
+      // Followers serve consumers that sent client metadata (Fetch v11+, KIP-392), up to their
+      // own high watermark; older fetches and other followers must go to the leader.
+      if (!partition.isLeader && (fromFollower || params.clientRack === undefined)) {
         results.push(fetchError(ErrorCode.NOT_LEADER_OR_FOLLOWER, log));
         hasError = true;
         continue;
@@ -520,6 +542,13 @@ export class ReplicaManager {
           continue;
         }
         if (firstPass) partition.updateFollowerFetchState(replicaId, p.fetchOffset, nowMs);
+      }
+      if (!fromFollower && partition.isLeader && firstPass && this.replicaSelector !== undefined && params.clientRack) {
+        const preferred = this.preferredReadReplica(partition, params.clientRack, p.fetchOffset);
+        if (preferred !== this.brokerId) {
+          results.push({ ...fetchError(ErrorCode.NONE, log), preferredReadReplica: preferred });
+          continue;
+        }
       }
       const readCommitted = !fromFollower && params.isolationLevel === IsolationLevel.READ_COMMITTED;
       const highWatermark = log.highWatermark;
@@ -561,6 +590,22 @@ export class ReplicaManager {
       }
     }
     return { results, bytes, hasError };
+  }
+
+  /** KIP-392: the replica `replica.selector.class` picks for a consumer in `clientRack`. */
+  private preferredReadReplica(partition: Partition, clientRack: string, fetchOffset: number): number {
+    const selector = this.replicaSelector;
+    if (selector === undefined) return this.brokerId;
+    const leader = {
+      brokerId: this.brokerId,
+      rack: this.rackOf(this.brokerId),
+      logEndOffset: partition.log.logEndOffset,
+      timeSinceLastCaughtUpMs: 0,
+    };
+    const followers = partition
+      .readableFollowers(fetchOffset, Date.now(), this.replicaLagTimeMaxMs)
+      .map((f) => ({ ...f, rack: this.rackOf(f.brokerId) }));
+    return selector(clientRack, leader, [leader, ...followers]).brokerId;
   }
 
   /** Stops fetching and completes every parked fetch and produce (shutdown). */

@@ -156,6 +156,11 @@ export interface FetcherHooks {
 export class Fetcher {
   private readonly completed: CompletedFetch[] = [];
   private readonly inFlight = new Set<number>();
+  /**
+   * KIP-392: replicas a leader told this consumer to read from (its `client.rack`), by partition,
+   * until metadata.max.age.ms passes or that replica answers with an error.
+   */
+  private readonly preferredReplicas = new Map<string, { nodeId: number; untilMs: number }>();
   private readonly buffered = new Set<string>();
   private closed = false;
   /** Bumped by seeks and assignment changes so responses to older fetches are dropped. */
@@ -197,7 +202,7 @@ export class Fetcher {
     const byLeader = new Map<number, PartitionState[]>();
     for (const state of this.subscriptions.states()) {
       if (!state.fetchable || this.buffered.has(tpKey(state.topic, state.partition))) continue;
-      const leader = this.cluster.leaderOf(state.topic, state.partition);
+      const leader = this.nodeToFetchFrom(state.topic, state.partition);
       if (leader < 0) {
         this.cluster.requestUpdate();
         continue;
@@ -213,6 +218,17 @@ export class Fetcher {
         () => {},
       );
     for (const [leader, states] of byLeader) this.fetchFrom(leader, states);
+  }
+
+  /** The partition's preferred read replica while it holds, else its leader. */
+  private nodeToFetchFrom(topic: string, partition: number): number {
+    const key = tpKey(topic, partition);
+    const preferred = this.preferredReplicas.get(key);
+    if (preferred !== undefined) {
+      if (Date.now() < preferred.untilMs && this.cluster.brokers.has(preferred.nodeId)) return preferred.nodeId;
+      this.preferredReplicas.delete(key);
+    }
+    return this.cluster.leaderOf(topic, partition);
   }
 
   private fetchFrom(leader: number, states: PartitionState[]): void {
@@ -254,8 +270,8 @@ export class Fetcher {
       )
       .then(
         (response) => {
-          if (epoch === this.epoch) this.handleResponse(response, offsets);
-          else this.handleStaleResponse(response, offsets);
+          if (epoch === this.epoch) this.handleResponse(response, offsets, leader);
+          else this.handleStaleResponse(response, offsets, leader);
         },
         (error: Error) => {
           this.cluster.requestUpdate();
@@ -269,7 +285,7 @@ export class Fetcher {
   }
 
   /** A response to a fetch sent before a seek: keep only partitions whose position did not change. */
-  private handleStaleResponse(response: FetchResponse, offsets: Map<string, bigint>): void {
+  private handleStaleResponse(response: FetchResponse, offsets: Map<string, bigint>, nodeId: number): void {
     const current = new Map<string, bigint>();
     for (const [key, offset] of offsets) {
       const [topic, partition] = [
@@ -279,10 +295,10 @@ export class Fetcher {
       const state = this.subscriptions.state(topic, partition);
       if (state !== undefined && state.position === offset && !this.buffered.has(key)) current.set(key, offset);
     }
-    this.handleResponse(response, current);
+    this.handleResponse(response, current, nodeId);
   }
 
-  private handleResponse(response: FetchResponse, offsets: Map<string, bigint>): void {
+  private handleResponse(response: FetchResponse, offsets: Map<string, bigint>, nodeId: number): void {
     if (response.errorCode !== 0) {
       this.hooks.onError(new KafkaError(response.errorCode, 'Fetch'));
       return;
@@ -294,6 +310,18 @@ export class Fetcher {
         const fetchOffset = offsets.get(key);
         const state = this.subscriptions.state(t.topic, p.partitionIndex);
         if (fetchOffset === undefined || state === undefined || state.position !== fetchOffset) continue;
+        const fromPreferred = this.preferredReplicas.get(key)?.nodeId === nodeId;
+        if (p.errorCode !== 0 && fromPreferred) {
+          // Any trouble with the preferred replica (behind, gone, no longer a replica): back to
+          // the leader, which decides again — never an offset reset on a follower's word.
+          this.preferredReplicas.delete(key);
+          continue;
+        }
+        if (p.preferredReadReplica >= 0 && p.preferredReadReplica !== nodeId) {
+          this.preferredReplicas.set(key, { nodeId: p.preferredReadReplica, untilMs: Date.now() + this.config.metadataMaxAgeMs });
+          if (!this.cluster.brokers.has(p.preferredReadReplica)) this.cluster.requestUpdate();
+          continue;
+        }
         if (p.errorCode !== 0) {
           if (p.errorCode === ErrorCode.OFFSET_OUT_OF_RANGE) this.hooks.onOffsetOutOfRange(state);
           else if (METADATA_ERRORS.has(p.errorCode) || p.errorCode === ErrorCode.OFFSET_NOT_AVAILABLE) {
