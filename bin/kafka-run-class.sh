@@ -27,6 +27,8 @@ case "$class" in
   kafka.admin.LeaderElectionCommand | org.apache.kafka.tools.LeaderElectionCommand)
     exec "$here/samsa" leader-election "$@" ;;
   kafka.admin.PreferredReplicaLeaderElectionCommand) exec "$here/samsa" preferred-replica-election "$@" ;;
+  org.apache.kafka.tools.VerifiableProducer) exec "$here/samsa" verifiable-producer "$@" ;;
+  org.apache.kafka.tools.VerifiableConsumer) exec "$here/samsa" verifiable-consumer "$@" ;;
   *)
     echo "kafka-run-class.sh: Samsa has no tool for class $class (it runs Samsa's tools, not Java classes; see 'samsa --help')" >&2
     exit 1

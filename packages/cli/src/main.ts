@@ -13,6 +13,8 @@ import { preferredReplicaElectionTool } from './commands/preferred-replica-elect
 import { producerPerfTestTool } from './commands/producer-perf-test-command.js';
 import { runServer } from './commands/server-command.js';
 import { topicsTool } from './commands/topics/topics-command.js';
+import { verifiableConsumerTool } from './commands/verifiable-consumer-command.js';
+import { verifiableProducerTool } from './commands/verifiable-producer-command.js';
 import { runZooKeeper } from './commands/zookeeper-command.js';
 import type { CommandIo } from './support/command-io.js';
 import { runTool, SAMSA_VERSION, type Tool } from './support/tool.js';
@@ -33,6 +35,8 @@ export const TOOLS: readonly Tool[] = [
   getOffsetsTool,
   leaderElectionTool,
   preferredReplicaElectionTool,
+  verifiableProducerTool,
+  verifiableConsumerTool,
 ];
 
 /** The `bin/kafka-*.sh` script names and the subcommand each forwards to. */

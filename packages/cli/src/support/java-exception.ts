@@ -1,4 +1,4 @@
-import type { KafkaError } from '@samsa/client';
+import { ClientError, ClientErrorCode, KafkaError } from '@samsa/client';
 
 /**
  * Java's name for the exception of a Kafka error, as Kafka's tools print it when they print a
@@ -40,4 +40,25 @@ export function javaExceptionClass(errorName: string): string {
 /** What Java's `Throwable.toString()` prints for a Kafka error: `<class>: <message>`. */
 export function javaThrowableText(error: KafkaError): string {
   return `${javaExceptionClass(error.errorName)}: ${error.message}`;
+}
+
+/** The Java exceptions behind the client's own errors, as Java's clients raise them. */
+const CLIENT_EXCEPTIONS: Readonly<Record<string, string>> = {
+  [ClientErrorCode.DELIVERY_TIMEOUT]: 'org.apache.kafka.common.errors.TimeoutException',
+  [ClientErrorCode.METADATA_TIMEOUT]: 'org.apache.kafka.common.errors.TimeoutException',
+  [ClientErrorCode.BUFFER_EXHAUSTED]: 'org.apache.kafka.clients.producer.BufferExhaustedException',
+  [ClientErrorCode.CONFIG]: 'org.apache.kafka.common.config.ConfigException',
+  [ClientErrorCode.ILLEGAL_STATE]: 'java.lang.IllegalStateException',
+  [ClientErrorCode.NO_OFFSET_FOR_PARTITION]: 'org.apache.kafka.clients.consumer.NoOffsetForPartitionException',
+  [ClientErrorCode.LOG_TRUNCATION]: 'org.apache.kafka.clients.consumer.LogTruncationException',
+};
+
+/**
+ * The Java class name of the exception Java's client would have raised for `error`: a Kafka
+ * error's class, the matching class of a client error, else `org.apache.kafka.common.KafkaException`.
+ */
+export function javaExceptionName(error: unknown): string {
+  if (error instanceof KafkaError) return javaExceptionClass(error.errorName);
+  if (error instanceof ClientError) return CLIENT_EXCEPTIONS[error.code] ?? 'org.apache.kafka.common.KafkaException';
+  return 'org.apache.kafka.common.KafkaException';
 }

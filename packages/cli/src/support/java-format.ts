@@ -40,3 +40,21 @@ export function simpleDateFormat(pattern: string, ms: number): string {
     return String(value).padStart(run.length, '0');
   });
 }
+
+/**
+ * Java's `Double.toString` (what Jackson writes for a `double`): the shortest decimal that reads
+ * back as the same double, always with a fraction (`20.0`), in computerized scientific notation
+ * outside [10^-3, 10^7) (`1.2345E7`, `1.0E-4`). NaN and infinities as Java spells them.
+ */
+export function javaDouble(value: number): string {
+  if (Number.isNaN(value)) return 'NaN';
+  if (!Number.isFinite(value)) return value > 0 ? 'Infinity' : '-Infinity';
+  if (value === 0) return Object.is(value, -0) ? '-0.0' : '0.0';
+  const magnitude = Math.abs(value);
+  if (magnitude >= 1e-3 && magnitude < 1e7) {
+    const text = String(value);
+    return text.includes('.') ? text : `${text}.0`;
+  }
+  const [mantissa = '', exponent = ''] = value.toExponential().split('e');
+  return `${mantissa.includes('.') ? mantissa : `${mantissa}.0`}E${exponent.replace('+', '')}`;
+}

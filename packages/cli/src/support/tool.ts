@@ -27,6 +27,10 @@ export interface Tool {
   readonly aliases?: readonly DeprecatedAlias[];
   /** Prefix Kafka puts before a failure's message (`Error while executing topic command : `). */
   readonly errorPrefix?: string;
+  /** `--help` in another layout than joptsimple's (Kafka's argparse4j tools). */
+  formatHelp?(specs: readonly OptionSpec[]): string;
+  /** How a usage error is printed (argparse4j: the usage line, then `prog: error: <message>`). */
+  formatUsageError?(message: string): string;
   run(options: ParsedOptions, io: CommandIo): Promise<number>;
 }
 
@@ -49,7 +53,7 @@ function zookeeperHint(tool: Tool): string {
  */
 export async function runTool(tool: Tool, argv: readonly string[], io: CommandIo): Promise<number> {
   const parser = new OptionParser(tool.specs);
-  const help = formatHelp(tool.purpose, parser.specs.values());
+  const help = tool.formatHelp?.(tool.specs) ?? formatHelp(tool.purpose, parser.specs.values());
   try {
     const zookeeperFlag = argv.some((a) => a === '--zookeeper' || a.startsWith('--zookeeper='));
     if (zookeeperFlag && !parser.specs.has('zookeeper')) throw new UsageError(zookeeperHint(tool));
@@ -75,7 +79,7 @@ export async function runTool(tool: Tool, argv: readonly string[], io: CommandIo
     return await tool.run(options, io);
   } catch (error) {
     if (error instanceof UsageError) {
-      io.stderr.write(`${error.message}\n`);
+      io.stderr.write(`${tool.formatUsageError?.(error.message) ?? error.message}\n`);
       return 1;
     }
     if (error instanceof CommandError) {
