@@ -3,7 +3,9 @@ export { Broker } from './broker.js';
 export type { BrokerServices } from './broker-services.js';
 export { BrokerConfig } from './config/broker-config.js';
 export { ConfigError } from './config/config-def.js';
+export { TopicConfigResolver } from './config/topic-config.js';
 export { assignReplicas, type PlacementBroker } from './controller/replica-assignment.js';
+export { planPartitionAddition, planTopicCreation, validateAssignment } from './controller/topic-plans.js';
 export {
   ControllerMovedError,
   KafkaController,
@@ -11,6 +13,7 @@ export {
 } from './controller/zk/kafka-controller.js';
 export { createLogger, silentLogger } from './create-logger.js';
 export type { Logger } from './logger.js';
+export { unifyCollisionChars, validateTopicName } from './metadata/topic-name.js';
 export { brokerConfigFromArgs, runBroker } from './run-broker.js';
 export { AdminZkClient, type ZkTopicDescription } from './zk/admin-zk-client.js';
 export {
@@ -24,6 +27,3 @@ export {
   type ZkStat,
 } from './zk/kafka-zk-client.js';
 export * as ZkData from './zk/zk-data.js';
-export { TopicConfigResolver } from './config/topic-config.js';
-export { planPartitionAddition, planTopicCreation, validateAssignment } from './controller/topic-plans.js';
-export { unifyCollisionChars, validateTopicName } from './metadata/topic-name.js';

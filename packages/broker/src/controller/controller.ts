@@ -50,11 +50,39 @@ export interface Controller {
   electLeaders(
     electionType: number,
     partitions: readonly { readonly topic: string; readonly partition: number }[] | null,
-  ): Promise<Map<string, ElectionOutcome>>;
+  ): Promise<Map<string, PartitionOutcome>>;
+  /**
+   * AlterPartitionReassignments (KIP-455): moves each partition to its target replicas, or cancels
+   * its reassignment in progress (replicas null). Outcomes by `topic-partition`; NOT_CONTROLLER on
+   * a broker that is not the controller.
+   */
+  alterPartitionReassignments(requests: readonly ReassignmentRequest[]): Promise<Map<string, PartitionOutcome>>;
+  /** ListPartitionReassignments: the reassignments in progress among `partitions` (all when null). */
+  listPartitionReassignments(
+    partitions: readonly { readonly topic: string; readonly partition: number }[] | null,
+  ): Promise<OngoingReassignment[]>;
 }
 
-/** What ElectLeaders answers for one partition. */
-export interface ElectionOutcome {
+/** One partition of AlterPartitionReassignments. */
+export interface ReassignmentRequest {
+  readonly topic: string;
+  readonly partition: number;
+  /** The target replicas; null cancels the reassignment in progress. */
+  readonly replicas: readonly number[] | null;
+}
+
+/** A reassignment in progress, as ListPartitionReassignments reports it. */
+export interface OngoingReassignment {
+  readonly topic: string;
+  readonly partition: number;
+  /** The current replica set: target and original together while the move lasts. */
+  readonly replicas: readonly number[];
+  readonly addingReplicas: readonly number[];
+  readonly removingReplicas: readonly number[];
+}
+
+/** What ElectLeaders or AlterPartitionReassignments answers for one partition. */
+export interface PartitionOutcome {
   readonly errorCode: number;
   readonly errorMessage: string | null;
 }

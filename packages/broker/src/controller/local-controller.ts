@@ -11,7 +11,13 @@ import {
 } from '../metadata/cluster-image.js';
 import type { LocalMetadata, LocalMetadataStore } from '../metadata/local-metadata-store.js';
 import type { MetadataCache } from '../metadata/metadata-cache.js';
-import type { Controller, ElectionOutcome, TopicCreation } from './controller.js';
+import type {
+  Controller,
+  OngoingReassignment,
+  PartitionOutcome,
+  ReassignmentRequest,
+  TopicCreation,
+} from './controller.js';
 import { type PlanningContext, planPartitionAddition, planTopicCreation } from './topic-plans.js';
 
 /** Kafka hands out producer IDs in blocks of this size (ProducerIdManager). */
@@ -192,12 +198,12 @@ export class LocalController implements Controller {
   async electLeaders(
     _electionType: number,
     partitions: readonly { readonly topic: string; readonly partition: number }[] | null,
-  ): Promise<Map<string, ElectionOutcome>> {
+  ): Promise<Map<string, PartitionOutcome>> {
     const image = this.cache.image;
     const wanted =
       partitions ??
       [...image.topics.values()].flatMap((t) => t.partitions.map((p) => ({ topic: t.name, partition: p.partition })));
-    const outcomes = new Map<string, ElectionOutcome>();
+    const outcomes = new Map<string, PartitionOutcome>();
     for (const p of wanted) {
       outcomes.set(
         `${p.topic}-${p.partition}`,
@@ -210,6 +216,36 @@ export class LocalController implements Controller {
       );
     }
     return outcomes;
+  }
+
+  /** A single node has nowhere to move replicas to: any other broker is unknown. */
+  async alterPartitionReassignments(requests: readonly ReassignmentRequest[]): Promise<Map<string, PartitionOutcome>> {
+    const image = this.cache.image;
+    const outcomes = new Map<string, PartitionOutcome>();
+    for (const r of requests) {
+      const key = `${r.topic}-${r.partition}`;
+      const current = image.partition(r.topic, r.partition);
+      if (current === undefined) {
+        outcomes.set(key, { errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, errorMessage: null });
+      } else if (r.replicas === null) {
+        outcomes.set(key, {
+          errorCode: ErrorCode.NO_REASSIGNMENT_IN_PROGRESS,
+          errorMessage: `No reassignment in progress for ${key}`,
+        });
+      } else if (r.replicas.length === 1 && r.replicas[0] === this.brokerConfig.brokerId) {
+        outcomes.set(key, { errorCode: ErrorCode.NONE, errorMessage: null });
+      } else {
+        outcomes.set(key, {
+          errorCode: ErrorCode.INVALID_REPLICA_ASSIGNMENT,
+          errorMessage: `Replica assignment has brokers that are not alive: ${r.replicas.filter((b) => b !== this.brokerConfig.brokerId).join(',')}`,
+        });
+      }
+    }
+    return outcomes;
+  }
+
+  async listPartitionReassignments(): Promise<OngoingReassignment[]> {
+    return [];
   }
 }
 

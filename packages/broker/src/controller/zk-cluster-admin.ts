@@ -9,7 +9,13 @@ import type { MetadataCache } from '../metadata/metadata-cache.js';
 import type { AdminZkClient } from '../zk/admin-zk-client.js';
 import { isZkError, type KafkaZkClient, ZkCode } from '../zk/kafka-zk-client.js';
 import { ConfigType, DEFAULT_BROKER_ENTITY, ProducerIdBlockZNode } from '../zk/zk-data.js';
-import type { Controller, ElectionOutcome, TopicCreation } from './controller.js';
+import type {
+  Controller,
+  OngoingReassignment,
+  PartitionOutcome,
+  ReassignmentRequest,
+  TopicCreation,
+} from './controller.js';
 import type { PlacementBroker } from './replica-assignment.js';
 import { planPartitionAddition, planTopicCreation } from './topic-plans.js';
 import type { KafkaController } from './zk/kafka-controller.js';
@@ -208,11 +214,24 @@ export class ZkClusterAdmin implements Controller {
   async electLeaders(
     electionType: number,
     partitions: readonly { readonly topic: string; readonly partition: number }[] | null,
-  ): Promise<Map<string, ElectionOutcome>> {
+  ): Promise<Map<string, PartitionOutcome>> {
     const outcomes = await this.options.kafkaController.electLeaders(electionType, partitions);
-    if (outcomes === undefined)
-      throw new KafkaError(ErrorCode.NOT_CONTROLLER, 'This is not the correct controller for this cluster.');
+    if (outcomes === undefined) throw notController();
     return outcomes;
+  }
+
+  async alterPartitionReassignments(requests: readonly ReassignmentRequest[]): Promise<Map<string, PartitionOutcome>> {
+    const outcomes = await this.options.kafkaController.alterPartitionReassignments(requests);
+    if (outcomes === undefined) throw notController();
+    return outcomes;
+  }
+
+  async listPartitionReassignments(
+    partitions: readonly { readonly topic: string; readonly partition: number }[] | null,
+  ): Promise<OngoingReassignment[]> {
+    const ongoing = await this.options.kafkaController.listPartitionReassignments(partitions);
+    if (ongoing === undefined) throw notController();
+    return ongoing;
   }
 
   /** Polls this broker's metadata until `done` returns a value, or gives up after the timeout. */
@@ -238,4 +257,8 @@ export class ZkClusterAdmin implements Controller {
       });
     }
   }
+}
+
+function notController(): KafkaError {
+  return new KafkaError(ErrorCode.NOT_CONTROLLER, 'This is not the correct controller for this cluster.');
 }

@@ -1,5 +1,6 @@
 import { alterConfigsHandler } from './alter-configs.js';
 import { alterPartitionHandler } from './alter-partition.js';
+import { alterPartitionReassignmentsHandler } from './alter-partition-reassignments.js';
 import { apiVersionsHandler } from './api-versions.js';
 import { controlledShutdownHandler } from './controlled-shutdown.js';
 import { createPartitionsHandler } from './create-partitions.js';
@@ -25,6 +26,7 @@ import { leaderAndIsrHandler } from './leader-and-isr.js';
 import { leaveGroupHandler } from './leave-group.js';
 import { listGroupsHandler } from './list-groups.js';
 import { listOffsetsHandler } from './list-offsets.js';
+import { listPartitionReassignmentsHandler } from './list-partition-reassignments.js';
 import { metadataHandler } from './metadata.js';
 import { offsetCommitHandler } from './offset-commit.js';
 import { offsetDeleteHandler } from './offset-delete.js';
@@ -81,6 +83,8 @@ export function createHandlerRegistry(options: { interBroker?: boolean } = {}): 
     .register(describeClusterHandler)
     .register(describeProducersHandler)
     .register(electLeadersHandler)
+    .register(alterPartitionReassignmentsHandler)
+    .register(listPartitionReassignmentsHandler)
     .register(describeTopicPartitionsHandler);
   return registry;
 }

@@ -344,7 +344,11 @@ export class Partition {
    * The followers a consumer could read from instead of the leader (KIP-392): those that have the
    * fetch offset and were caught up within `replicaLagTimeMaxMs`.
    */
-  readableFollowers(fetchOffset: number, nowMs: number, replicaLagTimeMaxMs: number): { brokerId: number; logEndOffset: number; timeSinceLastCaughtUpMs: number }[] {
+  readableFollowers(
+    fetchOffset: number,
+    nowMs: number,
+    replicaLagTimeMaxMs: number,
+  ): { brokerId: number; logEndOffset: number; timeSinceLastCaughtUpMs: number }[] {
     const out: { brokerId: number; logEndOffset: number; timeSinceLastCaughtUpMs: number }[] = [];
     for (const [brokerId, follower] of this.followers) {
       const lag = nowMs - follower.lastCaughtUpTimeMs;

@@ -13,7 +13,11 @@ export interface ReplicaView {
   readonly timeSinceLastCaughtUpMs: number;
 }
 
-export type ReplicaSelector = (clientRack: string, leader: ReplicaView, replicas: readonly ReplicaView[]) => ReplicaView;
+export type ReplicaSelector = (
+  clientRack: string,
+  leader: ReplicaView,
+  replicas: readonly ReplicaView[],
+) => ReplicaView;
 
 export const LEADER_SELECTOR_CLASS = 'org.apache.kafka.common.replica.LeaderSelector';
 export const RACK_AWARE_REPLICA_SELECTOR_CLASS = 'org.apache.kafka.common.replica.RackAwareReplicaSelector';

@@ -173,6 +173,18 @@ export interface ElectionResult extends TopicPartition {
   readonly error: KafkaError | null;
 }
 
+/** One partition's outcome of AlterPartitionReassignments; null error means the move started (or was cancelled). */
+export interface ReassignmentResult extends TopicPartition {
+  readonly error: KafkaError | null;
+}
+
+/** A reassignment in progress: `replicas` holds the target and the original set together until it completes. */
+export interface PartitionReassignment extends TopicPartition {
+  readonly replicas: readonly number[];
+  readonly addingReplicas: readonly number[];
+  readonly removingReplicas: readonly number[];
+}
+
 /** One partition's outcome of DeleteRecords: its new log start offset, or why it failed. */
 export type DeletedRecords = TopicPartition &
   (

@@ -48,10 +48,13 @@ import {
   type NewTopic,
   type OffsetResetSpec,
   type PartitionProducers,
+  type PartitionReassignment,
+  type ReassignmentResult,
   type TopicDescription,
 } from './admin-types.js';
 import { deleteRecords } from './delete-records.js';
 import { electLeaders } from './elect-leaders.js';
+import { alterPartitionReassignments, listPartitionReassignments } from './partition-reassignments.js';
 
 const OPS = { set: 0, delete: 1, append: 2, subtract: 3 } as const;
 
@@ -547,6 +550,30 @@ export class Admin {
     options: { timeoutMs?: number } = {},
   ): Promise<ElectionResult[]> {
     return electLeaders(this.cluster, electionType, partitions, options.timeoutMs ?? this.config.defaultApiTimeoutMs);
+  }
+
+  /**
+   * Moves partitions to new replicas (KIP-455), or cancels a move in progress with `replicas`
+   * null. Resolves once the controller has started the moves; `listPartitionReassignments` shows
+   * those not yet complete.
+   */
+  async alterPartitionReassignments(
+    reassignments: readonly (TopicPartition & { readonly replicas: readonly number[] | null })[],
+    options: { timeoutMs?: number } = {},
+  ): Promise<ReassignmentResult[]> {
+    return alterPartitionReassignments(
+      this.cluster,
+      reassignments,
+      options.timeoutMs ?? this.config.defaultApiTimeoutMs,
+    );
+  }
+
+  /** Reassignments in progress among `partitions` (all if omitted). */
+  async listPartitionReassignments(
+    partitions: readonly TopicPartition[] | null = null,
+    options: { timeoutMs?: number } = {},
+  ): Promise<PartitionReassignment[]> {
+    return listPartitionReassignments(this.cluster, partitions, options.timeoutMs ?? this.config.defaultApiTimeoutMs);
   }
 
   /** Log dirs of the given brokers (all brokers if omitted), with partition sizes. */

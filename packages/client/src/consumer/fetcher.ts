@@ -318,7 +318,10 @@ export class Fetcher {
           continue;
         }
         if (p.preferredReadReplica >= 0 && p.preferredReadReplica !== nodeId) {
-          this.preferredReplicas.set(key, { nodeId: p.preferredReadReplica, untilMs: Date.now() + this.config.metadataMaxAgeMs });
+          this.preferredReplicas.set(key, {
+            nodeId: p.preferredReadReplica,
+            untilMs: Date.now() + this.config.metadataMaxAgeMs,
+          });
           if (!this.cluster.brokers.has(p.preferredReadReplica)) this.cluster.requestUpdate();
           continue;
         }

@@ -6,6 +6,16 @@ export interface LiveBroker {
   readonly epoch: bigint;
 }
 
+/** A reassignment in progress (KIP-455): the replica set moves from `original` to `target`. */
+export interface ReassignmentState {
+  readonly original: readonly number[];
+  readonly target: readonly number[];
+  /** target − original: replicas catching up before they count. */
+  readonly adding: readonly number[];
+  /** original − target: replicas to go once the target is in sync. */
+  readonly removing: readonly number[];
+}
+
 export interface TopicState {
   readonly topicId: string;
   /** Replicas by partition index, in assignment order (the first is the preferred leader). */
@@ -34,6 +44,8 @@ export class ControllerContext {
   readonly topicsToBeDeleted = new Set<string>();
   /** Replicas of topics being deleted that have confirmed their deletion, by topic. */
   readonly deletedReplicas = new Map<string, Set<number>>();
+  /** Reassignments in progress, by partitionKey. */
+  readonly reassignments = new Map<string, ReassignmentState>();
 
   isLive = (brokerId: number): boolean => this.liveBrokers.has(brokerId) && !this.shuttingDownBrokers.has(brokerId);
 
@@ -66,5 +78,6 @@ export class ControllerContext {
     this.states.clear();
     this.topicsToBeDeleted.clear();
     this.deletedReplicas.clear();
+    this.reassignments.clear();
   }
 }

@@ -12,7 +12,7 @@ import {
   ZERO_UUID,
 } from '@samsa/protocol';
 import { LEADER_DURING_DELETE } from '../../zk/zk-data.js';
-import type { ControllerContext } from './controller-context.js';
+import { type ControllerContext, partitionKey } from './controller-context.js';
 
 export const LEADER_AND_ISR_VERSION = 7;
 export const UPDATE_METADATA_VERSION = 8;
@@ -63,6 +63,8 @@ export function leaderAndIsrRequest(
           isr: [...state.isr],
           partitionEpoch: state.zkVersion,
           replicas: [...ctx.replicasOf(topic, p.partition)],
+          addingReplicas: [...(ctx.reassignments.get(partitionKey(topic, p.partition))?.adding ?? [])],
+          removingReplicas: [...(ctx.reassignments.get(partitionKey(topic, p.partition))?.removing ?? [])],
           isNew: p.isNew === true,
         },
       ];

@@ -1,38 +1,26 @@
 import { ErrorCode, randomUuid } from '@samsa/protocol';
 import type { BrokerConfig } from '../../config/broker-config.js';
 import type { Logger } from '../../logger.js';
-import { isZkError, type KafkaZkClient, ZkCode, type ZkOp } from '../../zk/kafka-zk-client.js';
+import { isZkError, type KafkaZkClient, ZkCode } from '../../zk/kafka-zk-client.js';
 import {
   BrokerIdsZNode,
   BrokerIdZNode,
-  ConfigEntityZNode,
-  ConfigType,
   ControllerEpochZNode,
   ControllerZNode,
   DeleteTopicsZNode,
   IsrChangeNotificationZNode,
-  type LeaderIsrAndControllerEpoch,
   NO_LEADER,
   PreferredReplicaElectionZNode,
-  TopicPartitionStateZNode,
-  TopicPartitionsZNode,
-  TopicPartitionZNode,
+  ReassignPartitionsZNode,
   TopicsZNode,
   TopicZNode,
 } from '../../zk/zk-data.js';
-import type { ElectionOutcome } from '../controller.js';
+import type { OngoingReassignment, PartitionOutcome, ReassignmentRequest } from '../controller.js';
 import { ControllerChannelManager } from './controller-channel-manager.js';
 import { ControllerContext, type LiveBroker, partitionKey } from './controller-context.js';
-import {
-  ApiKey,
-  LEADER_AND_ISR_VERSION,
-  leaderAndIsrRequest,
-  type PartitionRef,
-  STOP_REPLICA_VERSION,
-  stopReplicaRequest,
-  UPDATE_METADATA_VERSION,
-  updateMetadataRequest,
-} from './controller-requests.js';
+import type { ControllerDeps } from './controller-deps.js';
+import { ControllerRequestSender } from './controller-request-sender.js';
+import type { PartitionRef } from './controller-requests.js';
 import {
   controlledShutdownLeaderElection,
   type ElectionResult,
@@ -40,14 +28,11 @@ import {
   offlinePartitionLeaderElection,
   preferredReplicaLeaderElection,
 } from './partition-leader-election.js';
+import { PartitionReassignmentManager } from './partition-reassignment-manager.js';
+import { ControllerMovedError, PartitionStateStore } from './partition-state-store.js';
+import { TopicDeletionManager } from './topic-deletion-manager.js';
 
-/** Thrown when a write fails because another broker became controller (the epoch fence). */
-export class ControllerMovedError extends Error {
-  constructor() {
-    super('the controller moved to another broker');
-    this.name = 'ControllerMovedError';
-  }
-}
+export { ControllerMovedError };
 
 export interface KafkaControllerOptions {
   readonly brokerId: number;
@@ -79,13 +64,6 @@ export interface IsrChangeResult {
 /** Kafka's ElectLeaders election types. */
 export const ElectionType = { PREFERRED: 0, UNCLEAN: 1 } as const;
 
-/** A partition's next state given its current one; undefined leaves it as it is. */
-type StateChange = (
-  current: LeaderIsrAndControllerEpoch,
-  partition: PartitionRef,
-  assignment: readonly number[],
-) => Omit<LeaderIsrAndControllerEpoch, 'zkVersion' | 'controllerEpoch'> | undefined;
-
 /**
  * The cluster's controller in ZooKeeper mode (Kafka's KafkaController): every broker runs one; the
  * one that creates the ephemeral `/controller` znode (bumping `/controller_epoch` in the same
@@ -105,7 +83,10 @@ type StateChange = (
  */
 export class KafkaController {
   private readonly ctx = new ControllerContext();
-  private channels: ControllerChannelManager | undefined;
+  private readonly store: PartitionStateStore;
+  private readonly send: ControllerRequestSender;
+  private readonly deletion: TopicDeletionManager;
+  private readonly reassignment: PartitionReassignmentManager;
   private queue: Promise<unknown> = Promise.resolve();
   private active = false;
   private stopped = false;
@@ -113,7 +94,25 @@ export class KafkaController {
   /** The broker id of the active controller as last read from ZooKeeper; -1 if none. */
   activeControllerId = -1;
 
-  constructor(private readonly options: KafkaControllerOptions) {}
+  constructor(private readonly options: KafkaControllerOptions) {
+    this.store = new PartitionStateStore(this.ctx, options.zk, options.logger);
+    this.send = new ControllerRequestSender(this.ctx, options.brokerId, options.config.interBrokerListenerName);
+    const deps: ControllerDeps = {
+      ctx: this.ctx,
+      zk: options.zk,
+      store: this.store,
+      send: this.send,
+      logger: options.logger,
+      logPrefix: `[Controller id=${options.brokerId}]`,
+      trigger: (name, work) => this.trigger(name, work),
+    };
+    this.deletion = new TopicDeletionManager(
+      deps,
+      () => options.config.bool('delete.topic.enable'),
+      (topic) => this.forgetTopic(topic),
+    );
+    this.reassignment = new PartitionReassignmentManager(deps);
+  }
 
   get isActive(): boolean {
     return this.active;
@@ -182,10 +181,15 @@ export class KafkaController {
     return result;
   }
 
-  /** Queues a watch-triggered event whose failure is logged, not thrown at the watcher. */
+  /**
+   * Queues an event of the active controller (a watch firing, a timer, a late response): skipped
+   * if the role was lost before its turn; a failure is logged, not thrown at the watcher.
+   */
   private trigger(name: string, work: () => Promise<void>): void {
     if (this.stopped) return;
-    this.enqueue(name, work).catch(() => undefined);
+    this.enqueue(name, async () => {
+      if (this.active) await work();
+    }).catch(() => undefined);
   }
 
   // --- election and failover -------------------------------------------------------------------
@@ -276,9 +280,10 @@ export class KafkaController {
       this.zk.unregisterChildChangeHandler(path);
     }
     this.zk.unregisterDataChangeHandler(PreferredReplicaElectionZNode.path);
+    this.zk.unregisterDataChangeHandler(ReassignPartitionsZNode.path);
     for (const topic of this.ctx.topics.keys()) this.zk.unregisterDataChangeHandler(TopicZNode.path(topic));
-    this.channels?.shutdown();
-    this.channels = undefined;
+    this.send.channels?.shutdown();
+    this.send.channels = undefined;
     this.ctx.clear();
   }
 
@@ -289,7 +294,7 @@ export class KafkaController {
     );
     this.zk.registerChildChangeHandler(TopicsZNode.path, () => this.trigger('TopicChange', () => this.onTopicChange()));
     this.zk.registerChildChangeHandler(DeleteTopicsZNode.path, () =>
-      this.trigger('TopicDeletion', () => this.onTopicDeletion()),
+      this.trigger('TopicDeletion', () => this.deletion.onTopicDeletion()),
     );
     this.zk.registerChildChangeHandler(IsrChangeNotificationZNode.path, () =>
       this.trigger('IsrChangeNotification', () => this.onIsrChangeNotification()),
@@ -297,21 +302,25 @@ export class KafkaController {
     this.zk.registerDataChangeHandler(PreferredReplicaElectionZNode.path, {
       onCreate: () => this.trigger('PreferredReplicaLeaderElection', () => this.onPreferredReplicaElectionZNode()),
     });
-    this.channels = new ControllerChannelManager(
+    this.zk.registerDataChangeHandler(ReassignPartitionsZNode.path, {
+      onCreate: () => this.trigger('ZkPartitionReassignment', () => this.reassignment.onReassignPartitionsZNode()),
+    });
+    const channels = new ControllerChannelManager(
       this.brokerId,
       this.options.config.interBrokerListenerName,
       this.options.config.int('controller.socket.timeout.ms'),
       this.logger.child({ component: 'controller-channel' }),
     );
+    this.send.channels = channels;
 
     for (const [id, broker] of await this.readLiveBrokers()) {
       this.ctx.liveBrokers.set(id, broker);
-      this.channels.addBroker(broker.info);
+      channels.addBroker(broker.info);
     }
     for (const topic of (await this.zk.getChildren(TopicsZNode.path, { watch: true })) ?? [])
       await this.loadTopic(topic);
     const live = [...this.ctx.liveBrokers.keys()];
-    this.sendUpdateMetadata(live, [...this.ctx.allPartitions()]);
+    this.send.updateMetadata(live, [...this.ctx.allPartitions()]);
     // Partitions without a state znode (created while no controller was there) get their first
     // leader; partitions whose leader is gone get a new one.
     const uninitialized = [...this.ctx.allPartitions()].filter(
@@ -324,12 +333,17 @@ export class KafkaController {
       const hosted = this.ctx
         .partitionsOnBroker(id)
         .filter((p) => this.ctx.stateOf(p.topic, p.partition) !== undefined);
-      if (hosted.length > 0) this.sendLeaderAndIsr(id, hosted);
+      if (hosted.length > 0) this.send.leaderAndIsr(id, hosted);
     }
-    await this.onTopicDeletion();
+    await this.deletion.onTopicDeletion();
     await this.onIsrChangeNotification();
     if ((await this.zk.exists(PreferredReplicaElectionZNode.path, { watch: true })) !== undefined) {
       await this.onPreferredReplicaElectionZNode();
+    }
+    // Reassignments the previous controller left in the topic znodes continue where they were.
+    await this.reassignment.resume();
+    if ((await this.zk.exists(ReassignPartitionsZNode.path, { watch: true })) !== undefined) {
+      await this.reassignment.onReassignPartitionsZNode();
     }
     if (this.options.config.bool('auto.leader.rebalance.enable')) {
       const intervalMs = this.options.config.long('leader.imbalance.check.interval.seconds') * 1000;
@@ -379,73 +393,24 @@ export class KafkaController {
       if (previous?.replicas.has(partition) !== true) added.push({ topic, partition });
     }
     this.ctx.topics.set(topic, { topicId, replicas });
+    for (const [partition, list] of assignment.partitions) {
+      const adding = assignment.addingReplicas.get(partition) ?? [];
+      const removing = assignment.removingReplicas.get(partition) ?? [];
+      // One this controller started is known already, with the original replicas in their order.
+      if ((adding.length === 0 && removing.length === 0) || this.ctx.reassignments.has(partitionKey(topic, partition)))
+        continue;
+      this.ctx.reassignments.set(partitionKey(topic, partition), {
+        original: list.filter((r) => !adding.includes(r)),
+        target: list.filter((r) => !removing.includes(r)),
+        adding,
+        removing,
+      });
+    }
     for (const { partition } of added) {
-      const state = await this.readPartitionState(topic, partition);
+      const state = await this.store.read(topic, partition);
       if (state !== undefined) this.ctx.states.set(partitionKey(topic, partition), state);
     }
     return added;
-  }
-
-  private async readPartitionState(topic: string, partition: number): Promise<LeaderIsrAndControllerEpoch | undefined> {
-    const path = TopicPartitionStateZNode.path(topic, partition);
-    const found = await this.zk.getData(path);
-    return found === undefined ? undefined : TopicPartitionStateZNode.decode(found.data, found.stat.version, path);
-  }
-
-  // --- writing partition states -------------------------------------------------------------
-
-  /** The fence every controller write starts with. */
-  private epochCheck(): ZkOp {
-    return { op: 'check', path: ControllerEpochZNode.path, version: this.ctx.epochZkVersion };
-  }
-
-  /** Runs a transaction behind the epoch fence; a failed fence means the controller moved. */
-  private async fencedMulti(ops: readonly ZkOp[]): Promise<void> {
-    try {
-      await this.zk.multi([this.epochCheck(), ...ops]);
-    } catch (err) {
-      if (isZkError(err, ZkCode.BAD_VERSION) && (err as { failedOp?: number }).failedOp === 0)
-        throw new ControllerMovedError();
-      if (isZkError(err, ZkCode.NO_NODE) && (err as { failedOp?: number }).failedOp === 0)
-        throw new ControllerMovedError();
-      throw err;
-    }
-  }
-
-  /**
-   * Applies `change` to each partition's state and writes the results, conditionally on the
-   * state's version; a state changed under us (by a leader's ISR update) is read again and the
-   * change re-applied. Returns the partitions whose state changed.
-   */
-  private async updatePartitionStates(
-    partitions: readonly PartitionRef[],
-    change: StateChange,
-  ): Promise<PartitionRef[]> {
-    const changed: PartitionRef[] = [];
-    for (const p of partitions) {
-      for (let attempt = 0; attempt < 3; attempt++) {
-        const current = this.ctx.stateOf(p.topic, p.partition);
-        if (current === undefined) break;
-        const next = change(current, p, this.ctx.replicasOf(p.topic, p.partition));
-        if (next === undefined) break;
-        const path = TopicPartitionStateZNode.path(p.topic, p.partition);
-        const written = { ...next, controllerEpoch: this.ctx.epoch };
-        try {
-          await this.fencedMulti([
-            { op: 'setData', path, data: TopicPartitionStateZNode.encode(written), version: current.zkVersion },
-          ]);
-        } catch (err) {
-          if (!isZkError(err, ZkCode.BAD_VERSION)) throw err;
-          const fresh = await this.readPartitionState(p.topic, p.partition);
-          if (fresh !== undefined) this.ctx.states.set(partitionKey(p.topic, p.partition), fresh);
-          continue;
-        }
-        this.ctx.states.set(partitionKey(p.topic, p.partition), { ...written, zkVersion: current.zkVersion + 1 });
-        changed.push(p);
-        break;
-      }
-    }
-    return changed;
   }
 
   /** Creates the state znodes of new partitions: first leader and ISR from the live replicas. */
@@ -461,28 +426,12 @@ export class KafkaController {
         );
         continue;
       }
-      const state = { leader: election.leader, leaderEpoch: 0, isr: election.isr, controllerEpoch: this.ctx.epoch };
-      await this.zk.createRecursive(TopicPartitionsZNode.path(p.topic));
-      await this.zk.createRecursive(TopicPartitionZNode.path(p.topic, p.partition));
-      try {
-        await this.fencedMulti([
-          {
-            op: 'create',
-            path: TopicPartitionStateZNode.path(p.topic, p.partition),
-            data: TopicPartitionStateZNode.encode(state),
-          },
-        ]);
-        this.ctx.states.set(partitionKey(p.topic, p.partition), { ...state, zkVersion: 0 });
-      } catch (err) {
-        if (!isZkError(err, ZkCode.NODE_EXISTS)) throw err;
-        const existing = await this.readPartitionState(p.topic, p.partition);
-        if (existing !== undefined) this.ctx.states.set(partitionKey(p.topic, p.partition), existing);
-      }
+      await this.store.create(p, { leader: election.leader, leaderEpoch: 0, isr: election.isr });
       initialized.push(p);
     }
     if (initialized.length === 0) return initialized;
-    this.sendLeaderAndIsrToReplicas(initialized.map((p) => ({ ...p, isNew: true })));
-    this.sendUpdateMetadata([...this.ctx.liveBrokers.keys()], initialized);
+    this.send.leaderAndIsrToReplicas(initialized.map((p) => ({ ...p, isNew: true })));
+    this.send.updateMetadata([...this.ctx.liveBrokers.keys()], initialized);
     return initialized;
   }
 
@@ -495,7 +444,7 @@ export class KafkaController {
     if (offline.length === 0) return;
     const unclean = new Map<string, boolean>();
     for (const topic of new Set(offline.map((p) => p.topic))) unclean.set(topic, await this.uncleanEnabled(topic));
-    const changed = await this.updatePartitionStates(offline, (current, p, assignment) => {
+    const changed = await this.store.update(offline, (current, p, assignment) => {
       const election = offlinePartitionLeaderElection(
         assignment,
         current.isr,
@@ -520,73 +469,14 @@ export class KafkaController {
       return { leader: election.leader, leaderEpoch: current.leaderEpoch + 1, isr: election.isr };
     });
     if (changed.length === 0) return;
-    this.sendLeaderAndIsrToReplicas(changed);
-    this.sendUpdateMetadata([...this.ctx.liveBrokers.keys()], changed);
+    this.send.leaderAndIsrToReplicas(changed);
+    this.send.updateMetadata([...this.ctx.liveBrokers.keys()], changed);
   }
 
   private async uncleanEnabled(topic: string): Promise<boolean> {
     const override = (await this.options.topicOverrides(topic))['unclean.leader.election.enable'];
     if (override !== undefined) return override.trim().toLowerCase() === 'true';
     return this.options.config.bool('unclean.leader.election.enable');
-  }
-
-  // --- requests to brokers -------------------------------------------------------------------
-
-  private sendLeaderAndIsr(brokerId: number, partitions: readonly (PartitionRef & { isNew?: boolean })[]): void {
-    if (partitions.length === 0) return;
-    this.channels?.send(brokerId, {
-      apiKey: ApiKey.LeaderAndIsr,
-      version: LEADER_AND_ISR_VERSION,
-      body: leaderAndIsrRequest(
-        this.ctx,
-        this.brokerId,
-        brokerId,
-        partitions,
-        this.options.config.interBrokerListenerName,
-      ),
-    });
-  }
-
-  /** LeaderAndIsr to every live replica of each partition, batched per broker. */
-  private sendLeaderAndIsrToReplicas(partitions: readonly (PartitionRef & { isNew?: boolean })[]): void {
-    const byBroker = new Map<number, (PartitionRef & { isNew?: boolean })[]>();
-    for (const p of partitions) {
-      for (const replica of this.ctx.replicasOf(p.topic, p.partition)) {
-        if (!this.ctx.isRegistered(replica)) continue;
-        let list = byBroker.get(replica);
-        if (list === undefined) {
-          list = [];
-          byBroker.set(replica, list);
-        }
-        list.push(p);
-      }
-    }
-    for (const [brokerId, list] of byBroker) this.sendLeaderAndIsr(brokerId, list);
-  }
-
-  private sendUpdateMetadata(brokerIds: readonly number[], partitions: readonly PartitionRef[]): void {
-    for (const brokerId of brokerIds) {
-      this.channels?.send(brokerId, {
-        apiKey: ApiKey.UpdateMetadata,
-        version: UPDATE_METADATA_VERSION,
-        body: updateMetadataRequest(this.ctx, this.brokerId, brokerId, partitions),
-      });
-    }
-  }
-
-  private sendStopReplica(
-    brokerId: number,
-    partitions: readonly PartitionRef[],
-    deletePartition: boolean,
-    onResponse?: (response: unknown) => void,
-  ): void {
-    if (partitions.length === 0) return;
-    this.channels?.send(brokerId, {
-      apiKey: ApiKey.StopReplica,
-      version: STOP_REPLICA_VERSION,
-      body: stopReplicaRequest(this.ctx, this.brokerId, brokerId, partitions, deletePartition),
-      ...(onResponse === undefined ? {} : { onResponse }),
-    });
   }
 
   // --- brokers coming and going --------------------------------------------------------------
@@ -615,7 +505,7 @@ export class KafkaController {
         const broker = current.get(id);
         if (broker === undefined) continue;
         this.ctx.liveBrokers.set(id, broker);
-        this.channels?.addBroker(broker.info);
+        this.send.channels?.addBroker(broker.info);
       }
       this.logger.info(`[Controller id=${this.brokerId}] New broker startup callback for ${added.join(',')}`);
       await this.onBrokerStartup(added);
@@ -626,7 +516,7 @@ export class KafkaController {
     for (const id of dead) {
       this.ctx.liveBrokers.delete(id);
       this.ctx.shuttingDownBrokers.delete(id);
-      this.channels?.removeBroker(id);
+      this.send.channels?.removeBroker(id);
     }
     await this.electOfflinePartitions();
     // Followers on the dead brokers leave the ISR (but the last member stays, so that a clean
@@ -640,22 +530,22 @@ export class KafkaController {
         state.isr.some((r) => deadSet.has(r) && r !== state.leader)
       );
     });
-    const shrunk = await this.updatePartitionStates(followers, (current) => {
+    const shrunk = await this.store.update(followers, (current) => {
       const isr = current.isr.filter((r) => !deadSet.has(r));
       if (isr.length === 0 || isr.length === current.isr.length) return undefined;
       return { leader: current.leader, leaderEpoch: current.leaderEpoch + 1, isr };
     });
-    this.sendLeaderAndIsrToReplicas(shrunk);
+    this.send.leaderAndIsrToReplicas(shrunk);
     // Always: the live broker list changed, whatever partitions did.
-    this.sendUpdateMetadata([...this.ctx.liveBrokers.keys()], shrunk);
+    this.send.updateMetadata([...this.ctx.liveBrokers.keys()], shrunk);
   }
 
   private async onBrokerStartup(added: readonly number[]): Promise<void> {
     const live = [...this.ctx.liveBrokers.keys()];
     const addedSet = new Set(added);
     // New brokers learn everything; the others learn the new broker list.
-    this.sendUpdateMetadata(added, [...this.ctx.allPartitions()]);
-    this.sendUpdateMetadata(
+    this.send.updateMetadata(added, [...this.ctx.allPartitions()]);
+    this.send.updateMetadata(
       live.filter((id) => !addedSet.has(id)),
       [],
     );
@@ -665,14 +555,15 @@ export class KafkaController {
         .filter(
           (p) => this.ctx.stateOf(p.topic, p.partition) !== undefined && !this.ctx.topicsToBeDeleted.has(p.topic),
         );
-      this.sendLeaderAndIsr(id, hosted);
+      this.send.leaderAndIsr(id, hosted);
     }
     const uninitialized = [...this.ctx.allPartitions()].filter(
       (p) => this.ctx.stateOf(p.topic, p.partition) === undefined,
     );
     await this.initializePartitions(uninitialized);
     await this.electOfflinePartitions();
-    await this.resumeDeletions();
+    await this.deletion.resume();
+    await this.reassignment.resume();
   }
 
   // --- topics --------------------------------------------------------------------------------
@@ -716,101 +607,9 @@ export class KafkaController {
     this.ctx.topics.delete(topic);
     this.ctx.topicsToBeDeleted.delete(topic);
     this.ctx.deletedReplicas.delete(topic);
+    for (const partition of state?.replicas.keys() ?? []) this.ctx.reassignments.delete(partitionKey(topic, partition));
     this.zk.unregisterDataChangeHandler(TopicZNode.path(topic));
   }
-
-  /**
-   * `/admin/delete_topics` changed: start deleting the topics queued there (Kafka's
-   * TopicDeletionManager). With delete.topic.enable=false the requests are removed unheeded.
-   */
-  private async onTopicDeletion(): Promise<void> {
-    if (!this.active) return;
-    const queued = (await this.zk.getChildren(DeleteTopicsZNode.path, { watch: true })) ?? [];
-    for (const topic of queued) {
-      if (!this.ctx.topics.has(topic) || !this.options.config.bool('delete.topic.enable')) {
-        if (this.ctx.topics.has(topic)) {
-          this.logger.warn(
-            `[Controller id=${this.brokerId}] Topic deletion is disabled; ignoring the request to delete ${topic}`,
-          );
-        }
-        await this.zk.delete(DeleteTopicsZNode.topicPath(topic)).catch(() => undefined);
-        continue;
-      }
-      if (this.ctx.topicsToBeDeleted.has(topic)) continue;
-      this.logger.info(`[Controller id=${this.brokerId}] Starting deletion of topic ${topic}`);
-      this.ctx.topicsToBeDeleted.add(topic);
-      this.ctx.deletedReplicas.set(topic, new Set());
-      // Brokers drop the topic from their metadata (leader -2) before its replicas go.
-      const partitions = [...this.ctx.allPartitions()].filter((p) => p.topic === topic);
-      this.sendUpdateMetadata([...this.ctx.liveBrokers.keys()], partitions);
-    }
-    await this.resumeDeletions();
-  }
-
-  /** Asks every live replica of the topics being deleted to delete itself; finishes topics done. */
-  private async resumeDeletions(): Promise<void> {
-    for (const topic of this.ctx.topicsToBeDeleted) {
-      const replicas = new Set<number>();
-      const partitions = [...this.ctx.allPartitions()].filter((p) => p.topic === topic);
-      for (const p of partitions) for (const r of this.ctx.replicasOf(topic, p.partition)) replicas.add(r);
-      const deleted = this.ctx.deletedReplicas.get(topic) ?? new Set<number>();
-      for (const brokerId of replicas) {
-        if (deleted.has(brokerId) || !this.ctx.isRegistered(brokerId)) continue;
-        const hosted = partitions.filter((p) => this.ctx.replicasOf(topic, p.partition).includes(brokerId));
-        this.sendStopReplica(brokerId, hosted, true, (response) =>
-          this.trigger('TopicDeletionStopReplicaResponseReceived', () =>
-            this.onStopReplicaResponse(topic, brokerId, response),
-          ),
-        );
-      }
-      if ([...replicas].some((r) => !deleted.has(r) && !this.ctx.isRegistered(r))) {
-        this.logger.info(
-          `[Controller id=${this.brokerId}] Deletion of topic ${topic} waits for offline replicas on brokers ${[...replicas].filter((r) => !this.ctx.isRegistered(r)).join(',')}`,
-        );
-      }
-    }
-  }
-
-  private async onStopReplicaResponse(topic: string, brokerId: number, response: unknown): Promise<void> {
-    if (!this.active || !this.ctx.topicsToBeDeleted.has(topic)) return;
-    const body = response as { errorCode: number; partitionErrors: { topicName: string; errorCode: number }[] };
-    const failed =
-      body.errorCode !== ErrorCode.NONE ||
-      body.partitionErrors.some((e) => e.topicName === topic && e.errorCode !== ErrorCode.NONE);
-    if (failed) {
-      this.logger.warn(
-        `[Controller id=${this.brokerId}] Broker ${brokerId} failed to delete its replicas of ${topic}; retrying`,
-      );
-      return;
-    }
-    const deleted = this.ctx.deletedReplicas.get(topic);
-    deleted?.add(brokerId);
-    const replicas = new Set<number>();
-    for (const [, list] of this.ctx.topics.get(topic)?.replicas ?? []) for (const r of list) replicas.add(r);
-    if (deleted !== undefined && [...replicas].every((r) => deleted.has(r))) await this.completeDeleteTopic(topic);
-  }
-
-  /** Every replica is gone: remove the topic's znodes, assignment last-but-one and request last. */
-  private async completeDeleteTopic(topic: string): Promise<void> {
-    const partitions = [...this.ctx.allPartitions()].filter((p) => p.topic === topic);
-    this.forgetTopic(topic);
-    const ops: ZkOp[] = [];
-    for (const p of partitions) {
-      ops.push({ op: 'delete', path: TopicPartitionStateZNode.path(topic, p.partition) });
-      ops.push({ op: 'delete', path: TopicPartitionZNode.path(topic, p.partition) });
-    }
-    // The partitions znode may be absent if no partition ever got a state.
-    const existing = await this.zk.exists(TopicPartitionsZNode.path(topic));
-    const present: ZkOp[] = [];
-    for (const op of ops) if ((await this.zk.exists(op.path)) !== undefined) present.push(op);
-    if (existing !== undefined) present.push({ op: 'delete', path: TopicPartitionsZNode.path(topic) });
-    present.push({ op: 'delete', path: TopicZNode.path(topic) });
-    await this.fencedMulti(present);
-    await this.zk.delete(ConfigEntityZNode.path(ConfigType.Topic, topic)).catch(() => undefined);
-    await this.zk.delete(DeleteTopicsZNode.topicPath(topic)).catch(() => undefined);
-    this.logger.info(`[Controller id=${this.brokerId}] Deletion of topic ${topic} successfully completed`);
-  }
-
   // --- ISR changes made by leaders -----------------------------------------------------------
 
   /** Leaders changed ISRs in ZooKeeper: refresh those states and tell every broker. */
@@ -824,7 +623,7 @@ export class KafkaController {
       if (found !== undefined) {
         for (const p of IsrChangeNotificationZNode.decode(found.data)) {
           if (!this.ctx.topics.has(p.topic)) continue;
-          const state = await this.readPartitionState(p.topic, p.partition);
+          const state = await this.store.read(p.topic, p.partition);
           if (state === undefined) continue;
           this.ctx.states.set(partitionKey(p.topic, p.partition), state);
           refreshed.push(p);
@@ -832,7 +631,8 @@ export class KafkaController {
       }
       await this.zk.delete(path).catch(() => undefined);
     }
-    if (refreshed.length > 0) this.sendUpdateMetadata([...this.ctx.liveBrokers.keys()], refreshed);
+    if (refreshed.length > 0) this.send.updateMetadata([...this.ctx.liveBrokers.keys()], refreshed);
+    for (const p of refreshed) await this.reassignment.maybeComplete(p);
   }
 
   // --- preferred leaders -------------------------------------------------------------------
@@ -847,8 +647,8 @@ export class KafkaController {
     await this.zk.exists(PreferredReplicaElectionZNode.path, { watch: true });
   }
 
-  private async electPreferredLeaders(partitions: readonly PartitionRef[]): Promise<Map<string, ElectionOutcome>> {
-    const outcomes = new Map<string, ElectionOutcome>();
+  private async electPreferredLeaders(partitions: readonly PartitionRef[]): Promise<Map<string, PartitionOutcome>> {
+    const outcomes = new Map<string, PartitionOutcome>();
     const candidates: PartitionRef[] = [];
     for (const p of partitions) {
       const key = partitionKey(p.topic, p.partition);
@@ -868,7 +668,7 @@ export class KafkaController {
         });
       } else candidates.push(p);
     }
-    const changed = await this.updatePartitionStates(candidates, (current, _p, assignment) => {
+    const changed = await this.store.update(candidates, (current, _p, assignment) => {
       const election = preferredReplicaLeaderElection(assignment, current.isr, this.ctx.isLive);
       return election === undefined
         ? undefined
@@ -883,8 +683,8 @@ export class KafkaController {
           : { errorCode: ErrorCode.PREFERRED_LEADER_NOT_AVAILABLE, errorMessage: null },
       );
     }
-    this.sendLeaderAndIsrToReplicas(changed);
-    this.sendUpdateMetadata([...this.ctx.liveBrokers.keys()], changed);
+    this.send.leaderAndIsrToReplicas(changed);
+    this.send.updateMetadata([...this.ctx.liveBrokers.keys()], changed);
     return outcomes;
   }
 
@@ -945,7 +745,7 @@ export class KafkaController {
           (p) => this.ctx.replicasOf(p.topic, p.partition).length > 1 && !this.ctx.topicsToBeDeleted.has(p.topic),
         );
       const led = hosted.filter((p) => this.ctx.stateOf(p.topic, p.partition)?.leader === brokerId);
-      const moved = await this.updatePartitionStates(led, (current, _p, assignment) => {
+      const moved = await this.store.update(led, (current, _p, assignment) => {
         const election: ElectionResult | undefined = controlledShutdownLeaderElection(
           assignment,
           current.isr,
@@ -960,7 +760,7 @@ export class KafkaController {
         const state = this.ctx.stateOf(p.topic, p.partition);
         return state !== undefined && state.leader !== brokerId;
       });
-      const shrunk = await this.updatePartitionStates(followed, (current) => {
+      const shrunk = await this.store.update(followed, (current) => {
         if (!current.isr.includes(brokerId) || current.isr.length <= 1) return undefined;
         return {
           leader: current.leader,
@@ -969,9 +769,9 @@ export class KafkaController {
         };
       });
       const changed = [...moved, ...shrunk];
-      this.sendLeaderAndIsrToReplicas(changed);
-      this.sendStopReplica(brokerId, followed, false);
-      this.sendUpdateMetadata([...this.ctx.liveBrokers.keys()], changed);
+      this.send.leaderAndIsrToReplicas(changed);
+      this.send.stopReplica(brokerId, followed, false);
+      this.send.updateMetadata([...this.ctx.liveBrokers.keys()], changed);
       const remaining = this.ctx
         .partitionsOnBroker(brokerId)
         .filter(
@@ -1003,7 +803,7 @@ export class KafkaController {
       }
       const byKey = new Map(requests.map((r) => [partitionKey(r.topic, r.partition), r]));
       const refusals = new Map<string, number>();
-      const changed = await this.updatePartitionStates(requests, (current, p, assignment) => {
+      const changed = await this.store.update(requests, (current, p, assignment) => {
         const key = partitionKey(p.topic, p.partition);
         const request = byKey.get(key);
         if (request === undefined) return undefined;
@@ -1051,17 +851,36 @@ export class KafkaController {
             .map((p) => `${p.topic}-${p.partition} → [${this.ctx.stateOf(p.topic, p.partition)?.isr.join(',')}]`)
             .join(', ')}`,
         );
-        this.sendUpdateMetadata([...this.ctx.liveBrokers.keys()], changed);
+        this.send.updateMetadata([...this.ctx.liveBrokers.keys()], changed);
+        // A replica joining the ISR may complete a reassignment; the partition's new state is
+        // answered here and the leader learns of phase B through LeaderAndIsr.
+        for (const p of changed) await this.reassignment.maybeComplete(p);
       }
       return { errorCode: ErrorCode.NONE, results };
     });
+  }
+
+  /** AlterPartitionReassignments; undefined when this broker is not the controller. */
+  alterPartitionReassignments(
+    requests: readonly ReassignmentRequest[],
+  ): Promise<Map<string, PartitionOutcome> | undefined> {
+    return this.enqueue('ApiPartitionReassignment', async () =>
+      this.active ? this.reassignment.reassign(requests) : undefined,
+    );
+  }
+
+  /** ListPartitionReassignments; undefined when this broker is not the controller. */
+  listPartitionReassignments(partitions: readonly PartitionRef[] | null): Promise<OngoingReassignment[] | undefined> {
+    return this.enqueue('ListPartitionReassignments', async () =>
+      this.active ? this.reassignment.list(partitions) : undefined,
+    );
   }
 
   /** ElectLeaders: preferred or unclean elections for the given partitions (all when null). */
   electLeaders(
     electionType: number,
     partitions: readonly PartitionRef[] | null,
-  ): Promise<Map<string, ElectionOutcome> | undefined> {
+  ): Promise<Map<string, PartitionOutcome> | undefined> {
     return this.enqueue('ReplicaLeaderElection', async () => {
       if (!this.active) return undefined;
       const wanted = partitions ?? [...this.ctx.allPartitions()];
@@ -1070,8 +889,8 @@ export class KafkaController {
     });
   }
 
-  private async electUncleanLeaders(partitions: readonly PartitionRef[]): Promise<Map<string, ElectionOutcome>> {
-    const outcomes = new Map<string, ElectionOutcome>();
+  private async electUncleanLeaders(partitions: readonly PartitionRef[]): Promise<Map<string, PartitionOutcome>> {
+    const outcomes = new Map<string, PartitionOutcome>();
     const candidates: PartitionRef[] = [];
     for (const p of partitions) {
       const key = partitionKey(p.topic, p.partition);
@@ -1085,7 +904,7 @@ export class KafkaController {
         });
       } else candidates.push(p);
     }
-    const changed = await this.updatePartitionStates(candidates, (current, _p, assignment) => {
+    const changed = await this.store.update(candidates, (current, _p, assignment) => {
       const election = offlinePartitionLeaderElection(assignment, current.isr, this.ctx.isLive, true);
       return election === undefined
         ? undefined
@@ -1103,8 +922,8 @@ export class KafkaController {
             },
       );
     }
-    this.sendLeaderAndIsrToReplicas(changed);
-    this.sendUpdateMetadata([...this.ctx.liveBrokers.keys()], changed);
+    this.send.leaderAndIsrToReplicas(changed);
+    this.send.updateMetadata([...this.ctx.liveBrokers.keys()], changed);
     return outcomes;
   }
 }
