@@ -187,6 +187,7 @@ export async function readAllPartitions(
     'bootstrap.servers': bootstrap,
     'auto.offset.reset': 'earliest',
     'max.poll.records': 5000,
+    ...consumerConfig,
   });
   consumer.assign(Array.from({ length: partitions }, (_, partition) => ({ topic, partition })));
   const deadline = Date.now() + timeoutMs;
