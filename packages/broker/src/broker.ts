@@ -24,6 +24,7 @@ import { SocketServer } from './network/socket-server.js';
 import { ProducerIdManager } from './producer/producer-id-manager.js';
 import { ReplicaManager, type ReplicaManagerOptions } from './replica/replica-manager.js';
 import { replicaSelectorFor } from './replica/replica-selector.js';
+import { ReplicationQuota, ThrottleSide } from './replica/replication-quota.js';
 
 /**
  * A Samsa broker: wires storage, replica manager, controller, coordinators and the network layer
@@ -102,8 +103,9 @@ export class Broker {
       bufferPool,
       logger: logger.child({ component: 'replica-manager' }),
       isKnownPartition: (topic, partition) => cache.image.partition(topic, partition) !== undefined,
-      ...membership.replication(config, cache, logger),
+      ...membership.replication(config, cache, logger, replicationQuota(config, cache, ThrottleSide.follower)),
       ...replicaSelection(config, cache),
+      leaderQuota: replicationQuota(config, cache, ThrottleSide.leader),
     });
 
     const offsetsLog = new ReplicaCoordinatorLog(
@@ -240,6 +242,21 @@ export class Broker {
     })();
     return this.stopping;
   }
+}
+
+/** One side of the replication throttles (KIP-73), reading the configs as they are now. */
+function replicationQuota(
+  config: BrokerConfig,
+  cache: MetadataCache,
+  side: (typeof ThrottleSide)[keyof typeof ThrottleSide],
+): ReplicationQuota {
+  return new ReplicationQuota({
+    brokerId: config.brokerId,
+    boundBytesPerSec: () => config.long(side.rate),
+    throttledReplicas: (topic) => cache.image.topic(topic)?.configs[side.replicas],
+    numSamples: config.int('replication.quota.window.num'),
+    sampleWindowMs: config.int('replication.quota.window.size.seconds') * 1000,
+  });
 }
 
 /** KIP-392's settings: `replica.selector.class`, the brokers' racks, replica.lag.time.max.ms. */

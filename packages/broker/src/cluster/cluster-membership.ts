@@ -9,6 +9,7 @@ import type { MetadataCache } from '../metadata/metadata-cache.js';
 import type { IsrChangeRequest } from '../replica/partition.js';
 import type { ReplicaFetcherManager } from '../replica/replica-fetcher-manager.js';
 import type { ReplicaManager } from '../replica/replica-manager.js';
+import type { ReplicationQuota } from '../replica/replication-quota.js';
 
 /** The replication parts a cluster broker has and a single node does not. */
 export interface ReplicationServices {
@@ -40,7 +41,12 @@ export interface ClusterMembership {
   /** The metadata image before the broker joins. */
   initialImage(self: BrokerRegistration): ClusterImage;
   /** Followers' fetchers and the way to the controller for ISR changes, if this mode replicates. */
-  replication(config: BrokerConfig, cache: MetadataCache, logger: Logger): ReplicationServices;
+  replication(
+    config: BrokerConfig,
+    cache: MetadataCache,
+    logger: Logger,
+    followerQuota: ReplicationQuota,
+  ): ReplicationServices;
   /** Creates the controller (and, in ZooKeeper mode, the ZooKeeper services) over the broker's parts. */
   attach(deps: MembershipDeps): Promise<{ controller: Controller; zk?: ZkServices }>;
   /** The listeners are bound (ports known): become part of the cluster. */

@@ -10,6 +10,7 @@ import type { MetadataCache } from '../metadata/metadata-cache.js';
 import { InterBrokerClient } from '../network/inter-broker-client.js';
 import { AlterPartitionManager } from '../replica/alter-partition-manager.js';
 import { ReplicaFetcherManager } from '../replica/replica-fetcher-manager.js';
+import type { ReplicationQuota } from '../replica/replication-quota.js';
 import { AdminZkClient } from '../zk/admin-zk-client.js';
 import { getOrCreateClusterId, ZkBrokerRegistration } from '../zk/broker-registration.js';
 import { KafkaZkClient } from '../zk/kafka-zk-client.js';
@@ -102,7 +103,12 @@ export class ZkMembership implements ClusterMembership {
     return new ClusterImage(this.clusterId, -1, new Map(), new Map());
   }
 
-  replication(config: BrokerConfig, cache: MetadataCache, logger: Logger): ReplicationServices {
+  replication(
+    config: BrokerConfig,
+    cache: MetadataCache,
+    logger: Logger,
+    followerQuota: ReplicationQuota,
+  ): ReplicationServices {
     const fetcherManager = new ReplicaFetcherManager(
       {
         brokerId: config.brokerId,
@@ -115,6 +121,7 @@ export class ZkMembership implements ClusterMembership {
       },
       () => config.int('num.replica.fetchers'),
       logger.child({ component: 'replica-fetcher' }),
+      followerQuota,
     );
     this.alterPartitionManager = new AlterPartitionManager({
       brokerId: config.brokerId,

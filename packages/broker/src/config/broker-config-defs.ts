@@ -187,6 +187,23 @@ export const BROKER_CONFIG_KEYS: readonly ConfigKey[] = [
   { name: 'replica.socket.timeout.ms', type: 'int', defaultValue: 30000, validate: atLeast(1) },
   { name: 'replica.selector.class', type: 'string', defaultValue: null },
   { name: 'num.replica.fetchers', type: 'int', defaultValue: 1, dynamic: 'cluster-wide' },
+  // Replication throttles (KIP-73): dynamic broker configs, per broker or cluster-wide default.
+  {
+    name: 'leader.replication.throttled.rate',
+    type: 'long',
+    defaultValue: LONG_MAX,
+    validate: atLeast(0),
+    dynamic: 'cluster-wide',
+  },
+  {
+    name: 'follower.replication.throttled.rate',
+    type: 'long',
+    defaultValue: LONG_MAX,
+    validate: atLeast(0),
+    dynamic: 'cluster-wide',
+  },
+  { name: 'replication.quota.window.num', type: 'int', defaultValue: 11, validate: atLeast(1) },
+  { name: 'replication.quota.window.size.seconds', type: 'int', defaultValue: 1, validate: atLeast(1) },
   { name: 'auto.leader.rebalance.enable', type: 'boolean', defaultValue: true },
   { name: 'controlled.shutdown.enable', type: 'boolean', defaultValue: true },
   { name: 'controlled.shutdown.max.retries', type: 'int', defaultValue: 3, validate: atLeast(0) },

@@ -10,6 +10,14 @@ export interface TopicConfigKey extends ConfigKey {
   readonly fromSynonym?: (synonym: string, value: number) => number;
 }
 
+/** Kafka's ThrottledReplicaListValidator, for the topic configs' values. */
+function validateThrottledReplicas(value: readonly string[]): string | undefined {
+  const entries = value.map((v) => v.trim());
+  if (entries.length === 0 || (entries.length === 1 && entries[0] === '*')) return undefined;
+  if (entries.every((e) => /^\d+:\d+$/.test(e))) return undefined;
+  return "must be the literal '*' or a list of replicas in the following format: [partitionId]:[brokerId],[partitionId]:[brokerId],...";
+}
+
 const hoursToMs = (value: number): number => value * 3600000;
 const minutesToMs = (value: number): number => value * 60000;
 
@@ -192,12 +200,14 @@ export const TOPIC_CONFIG_KEYS: readonly TopicConfigKey[] = [
     name: 'leader.replication.throttled.replicas',
     type: 'list',
     defaultValue: [],
+    validate: (value) => validateThrottledReplicas(value as readonly string[]),
     brokerSynonyms: [],
   },
   {
     name: 'follower.replication.throttled.replicas',
     type: 'list',
     defaultValue: [],
+    validate: (value) => validateThrottledReplicas(value as readonly string[]),
     brokerSynonyms: [],
   },
 ];

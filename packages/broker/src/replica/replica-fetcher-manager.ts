@@ -1,6 +1,7 @@
 import type { Logger } from '../logger.js';
 import type { Partition } from './partition.js';
 import { type LeaderEndpoint, ReplicaFetcher, type ReplicaFetcherConfig } from './replica-fetcher.js';
+import type { ReplicationQuota } from './replication-quota.js';
 
 /**
  * The follower side of replication (Kafka's ReplicaFetcherManager): which fetcher follows which
@@ -16,6 +17,7 @@ export class ReplicaFetcherManager {
     private readonly config: ReplicaFetcherConfig,
     private readonly numFetchers: () => number,
     private readonly logger: Logger,
+    private readonly quota?: ReplicationQuota,
   ) {}
 
   /** Follows `partition` from `leader`, at the leader epoch the controller gave. */
@@ -25,7 +27,7 @@ export class ReplicaFetcherManager {
     const key = `${leader.brokerId}-${fetcherId}-${leader.host}:${leader.port}`;
     let fetcher = this.fetchers.get(key);
     if (fetcher === undefined) {
-      fetcher = new ReplicaFetcher(leader, this.config, this.logger);
+      fetcher = new ReplicaFetcher(leader, this.config, this.logger, this.quota);
       this.fetchers.set(key, fetcher);
     }
     fetcher.addPartition(partition, partition.leaderEpoch);

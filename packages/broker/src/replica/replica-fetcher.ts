@@ -9,6 +9,7 @@ import {
 import type { Logger } from '../logger.js';
 import { InterBrokerClient } from '../network/inter-broker-client.js';
 import type { Partition } from './partition.js';
+import type { ReplicationQuota } from './replication-quota.js';
 
 /** Fetch version followers send: names (not ids), lastFetchedEpoch and divergingEpoch (v12). */
 const FETCH_VERSION = 12;
@@ -42,6 +43,8 @@ interface FetchedPartition {
   readonly leaderEpoch: number;
   /** No fetching before this time (backoff after an error). */
   delayedUntilMs: number;
+  /** Caught up with the leader's high watermark at the last fetch (never throttled then). */
+  inSync: boolean;
 }
 
 /**
@@ -67,6 +70,8 @@ export class ReplicaFetcher {
     readonly leader: LeaderEndpoint,
     private readonly config: ReplicaFetcherConfig,
     private readonly logger: Logger,
+    /** The follower side of replication throttles (KIP-73). */
+    private readonly quota?: ReplicationQuota,
   ) {
     this.client = new InterBrokerClient({
       host: leader.host,
@@ -82,7 +87,7 @@ export class ReplicaFetcher {
   }
 
   addPartition(partition: Partition, leaderEpoch: number): void {
-    this.partitions.set(partition.name, { partition, leaderEpoch, delayedUntilMs: 0 });
+    this.partitions.set(partition.name, { partition, leaderEpoch, delayedUntilMs: 0, inSync: false });
     this.running ??= this.run();
     this.wake?.();
   }
@@ -94,8 +99,11 @@ export class ReplicaFetcher {
   private async run(): Promise<void> {
     while (!this.closed) {
       const now = Date.now();
-      const ready = [...this.partitions.values()].filter((p) => p.delayedUntilMs <= now);
+      const due = [...this.partitions.values()].filter((p) => p.delayedUntilMs <= now);
+      const ready = due.filter((p) => !this.throttled(p, now));
       if (ready.length === 0) {
+        // Only throttled partitions are due: wait for the throttle's rate to fall (Kafka backs off).
+        if (due.length > 0) for (const p of due) p.delayedUntilMs = now + this.config.backoffMs;
         const next = Math.min(...[...this.partitions.values()].map((p) => p.delayedUntilMs), now + 1000);
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, Math.max(10, next - now));
@@ -118,6 +126,13 @@ export class ReplicaFetcher {
         for (const p of ready) p.delayedUntilMs = Date.now() + this.config.backoffMs;
       }
     }
+  }
+
+  /** A replica not in sync, of a throttled partition, while the throttle's rate is exceeded. */
+  private throttled(entry: FetchedPartition, nowMs: number): boolean {
+    const quota = this.quota;
+    if (quota === undefined || entry.inSync || !quota.enabled) return false;
+    return quota.isThrottled(entry.partition.topic, entry.partition.partition) && quota.isQuotaExceeded(nowMs);
   }
 
   private async fetchOnce(ready: readonly FetchedPartition[]): Promise<void> {
@@ -198,7 +213,11 @@ export class ReplicaFetcher {
         }
         const records = completeBatches(data.records);
         if (records.length > 0) partition.appendRecordsAsFollower(records);
+        if (records.length > 0 && this.quota?.isThrottled(partition.topic, partition.partition) === true) {
+          this.quota.record(records.length);
+        }
         partition.updateFollowerHighWatermark(Number(data.highWatermark));
+        entry.inSync = log.logEndOffset >= Number(data.highWatermark);
         if (data.logStartOffset > BigInt(log.logStartOffset))
           log.followLeaderLogStartOffset(Number(data.logStartOffset));
         return;

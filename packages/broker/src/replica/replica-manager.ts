@@ -15,6 +15,7 @@ import { type IsrChangeRequest, Partition } from './partition.js';
 import type { LeaderEndpoint } from './replica-fetcher.js';
 import type { ReplicaFetcherManager } from './replica-fetcher-manager.js';
 import type { ReplicaSelector } from './replica-selector.js';
+import type { ReplicationQuota } from './replication-quota.js';
 
 export interface ProduceEntry {
   readonly topic: string;
@@ -60,6 +61,8 @@ export interface ReplicaManagerOptions {
   readonly rackOf?: (brokerId: number) => string | null;
   /** replica.lag.time.max.ms: how fresh a follower must be to be read from. */
   readonly replicaLagTimeMaxMs?: number;
+  /** The leader side of replication throttles (KIP-73); none on a single node. */
+  readonly leaderQuota?: ReplicationQuota;
 }
 
 /** One partition of a LeaderAndIsr request, as the replica manager applies it. */
@@ -157,6 +160,7 @@ export class ReplicaManager {
   private readonly replicaSelector: ReplicaSelector | undefined;
   private readonly rackOf: (brokerId: number) => string | null;
   private readonly replicaLagTimeMaxMs: number;
+  private readonly leaderQuota: ReplicationQuota | undefined;
   private isrExpiration: NodeJS.Timeout | undefined;
 
   constructor(options: ReplicaManagerOptions) {
@@ -169,6 +173,7 @@ export class ReplicaManager {
     this.replicaSelector = options.replicaSelector;
     this.rackOf = options.rackOf ?? (() => null);
     this.replicaLagTimeMaxMs = options.replicaLagTimeMaxMs ?? 30_000;
+    this.leaderQuota = options.leaderQuota;
     const bufferPool = options.bufferPool;
     this.acquireReadBuffer = (size) => bufferPool.acquire(size);
   }
@@ -467,7 +472,7 @@ export class ReplicaManager {
   async fetchMessages(params: FetchParams): Promise<FetchPartitionResult[]> {
     const first = await this.readFromLogs(params, true);
     if (params.maxWaitMs <= 0 || first.bytes >= params.minBytes || first.hasError || params.partitions.length === 0) {
-      return first.results;
+      return this.recordThrottled(params, first.results);
     }
     const watched: Partition[] = [];
     for (const p of params.partitions) {
@@ -480,7 +485,20 @@ export class ReplicaManager {
     this.delayedFetches.add(delayed);
     await delayed.completion;
     this.delayedFetches.delete(delayed);
-    return (await this.readFromLogs(params, false)).results;
+    return this.recordThrottled(params, (await this.readFromLogs(params, false)).results);
+  }
+
+  /** Counts the bytes of throttled partitions sent to a follower against the leader's throttle. */
+  private recordThrottled(params: FetchParams, results: FetchPartitionResult[]): FetchPartitionResult[] {
+    const quota = this.leaderQuota;
+    if (quota === undefined || (params.replicaId ?? -1) < 0 || !quota.enabled) return results;
+    let bytes = 0;
+    results.forEach((r, i) => {
+      const p = params.partitions[i];
+      if (p !== undefined && r.records.length > 0 && quota.isThrottled(p.topic, p.partition)) bytes += r.records.length;
+    });
+    quota.record(bytes);
+    return results;
   }
 
   /**
@@ -494,6 +512,7 @@ export class ReplicaManager {
   ): Promise<{ results: FetchPartitionResult[]; bytes: number; hasError: boolean }> {
     const replicaId = params.replicaId ?? -1;
     const fromFollower = replicaId >= 0;
+    const quota = fromFollower && this.leaderQuota?.enabled === true ? this.leaderQuota : undefined;
     const nowMs = fromFollower ? Date.now() : 0;
     const results: FetchPartitionResult[] = [];
     let limitBytes = params.maxBytes;
@@ -542,6 +561,16 @@ export class ReplicaManager {
           continue;
         }
         if (firstPass) partition.updateFollowerFetchState(replicaId, p.fetchOffset, nowMs);
+        // A throttled replica catching up gets nothing while the throttle's rate is exceeded;
+        // one in the ISR is never held back (KIP-73).
+        if (
+          quota?.isThrottled(partition.topic, partition.partition) === true &&
+          !partition.isr.includes(replicaId) &&
+          quota.isQuotaExceeded(nowMs)
+        ) {
+          results.push(fetchError(ErrorCode.NONE, log));
+          continue;
+        }
       }
       if (!fromFollower && partition.isLeader && firstPass && this.replicaSelector !== undefined && params.clientRack) {
         const preferred = this.preferredReadReplica(partition, params.clientRack, p.fetchOffset);
