@@ -82,8 +82,12 @@ export class ConsumerCoordinator {
   lastPollMs = Date.now();
   private closed = false;
   private readonly protocol: RebalanceProtocol;
-  /** Partition counts the leader assigned with, to notice new partitions. */
+  /**
+   * Partition counts the leader assigned with, to notice new partitions; 0 for a subscribed topic
+   * that had no metadata yet (not created, or no leaders), to notice it appear.
+   */
   private assignedWithCounts = new Map<string, number>();
+  private lastMissingTopicsRefreshMs = 0;
   isLeader = false;
   private rebalancing: Promise<void> | undefined;
   /** Set by the heartbeat timer when the member must give up its partitions as lost. */
@@ -196,12 +200,22 @@ export class ConsumerCoordinator {
   /** Partitions added to a subscribed topic trigger a rebalance from the leader, as in Java. */
   private checkNewPartitions(): void {
     if (!this.isLeader || this.state !== 'STABLE') return;
+    const missing: string[] = [];
     for (const [topic, count] of this.assignedWithCounts) {
       const now = this.cluster.topics.get(topic)?.partitions.length;
       if (now !== undefined && now !== count) {
         this.rejoinNeeded = true;
         return;
       }
+      if (count === 0) missing.push(topic);
+    }
+    // Java's consumer refreshes metadata with backoff while a subscribed topic is unknown, so a
+    // topic created after the group formed is assigned within a second or so, not only after
+    // metadata.max.age.ms.
+    const now = Date.now();
+    if (missing.length > 0 && now - this.lastMissingTopicsRefreshMs >= this.config.retryBackoffMaxMs) {
+      this.lastMissingTopicsRefreshMs = now;
+      this.cluster.refresh(missing).catch(() => {});
     }
   }
 
@@ -407,6 +421,7 @@ export class ConsumerCoordinator {
         partitionsPerTopic.set(t.name, t.partitions.length);
     }
     this.assignedWithCounts = new Map(partitionsPerTopic);
+    for (const t of allTopics) if (!partitionsPerTopic.has(t)) this.assignedWithCounts.set(t, 0);
     const result = assignor.assign(partitionsPerTopic, subscriptions);
     return [...result].map(([memberId, assignment]) => ({ memberId, assignment: encodeAssignment(assignment) }));
   }
