@@ -125,13 +125,14 @@ export class RepeatingKeys {
 
 /**
  * The `message` of producer_send_error: what Java's exception would say — the broker's message
- * when it sent one, else the error's standard text — without the context Samsa's client puts
- * before it (`producing to t-0: ...`).
+ * when it sent one, else the error's standard text (a lost connection: "The server disconnected
+ * before a response was received.") — without the context Samsa's client puts in its messages
+ * (`producing to t-0: ...`, the broker's address).
  */
 export function sendErrorMessage(error: Error): string {
   if (error instanceof KafkaError) {
-    const context = /^producing to \S+?(?:: (.*))?$/s.exec(error.message);
-    if (context !== null) return context[1] ?? new KafkaError(error.errorCode).message;
+    const detail = /^producing to \S+?: (.*)$/s.exec(error.message)?.[1];
+    return detail ?? new KafkaError(error.errorCode).message;
   }
   return error.message.split('\n')[0] ?? '';
 }

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { type ConsumerRecord, KafkaError } from '@samsa/client';
+import { type ConsumerRecord, KafkaConnectionError, KafkaError } from '@samsa/client';
 import {
   commitOffsets,
   offsetsCommittedEvent,
@@ -94,6 +94,10 @@ test("a send error's message is the broker's, else the error's standard text, wi
     'For requests intended only for the leader, this error indicates that the broker is not the current leader. For requests intended for any replica, this error indicates that the broker is not a replica of the topic partition.',
   );
   assert.equal(sendErrorMessage(new KafkaError(10, 'producing to t-1: too big, 2000 > 1000')), 'too big, 2000 > 1000');
+  assert.equal(
+    sendErrorMessage(new KafkaConnectionError('127.0.0.1:9092 (id 2)', 'read ECONNRESET')),
+    'The server disconnected before a response was received.',
+  );
   assert.equal(sendErrorMessage(new Error('first line\nsecond')), 'first line');
 });
 
