@@ -2,35 +2,41 @@
 // librdkafka's own test suite against Samsa (`npm run test:compat`). See compat/README.md.
 //
 //   node compat/run.mjs [--jobs N] [--timeout SEC] [--tests 0001,0045] [--ci] [--quick] [--retries N]
+//                       [--brokers N]
 //
-// Obtains and builds librdkafka 2.15.1 and its test runner (cached in compat/.cache), starts a
-// Samsa broker per scenario on free loopback ports, runs every broker test number in its own
-// test-runner process (N at a time), writes compat/results/, and compares each test's outcome
-// with compat/expectations.tsv. Exits non-zero when a test expected to pass did not.
+// Obtains and builds librdkafka 2.15.1 and its test runner (cached in compat/.cache), starts the
+// Samsa brokers of each scenario on loopback — a 3-broker cluster on a real ZooKeeper, as the
+// suite's own trivup clusters, or with --brokers 1 a single broker without ZooKeeper — runs every
+// broker test number in its own test-runner process (N at a time), writes compat/results/, and
+// compares each test's outcome with compat/expectations.tsv. Exits non-zero when a test expected
+// to pass did not.
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { BrokerProcess } from '@samsa/testkit';
 import { compare, loadExpectations } from './lib/expectations.mjs';
 import { brokerTests, ensureBuild, ensureBuildPackages, ensureSource, LIBRDKAFKA_VERSION } from './lib/librdkafka.mjs';
 import { writeReports } from './lib/report.mjs';
 import { runUnit } from './lib/run-unit.mjs';
+import { ScenarioBrokers } from './lib/scenario-brokers.mjs';
 
 /**
  * The Kafka version Samsa claims, for the suite's version gates. Samsa's API ranges are Kafka's
  * 3.9/4.0 specs, and it behaves as 4.0 where the two differ: it stores only message format v2
- * (Produce v0-2 are advertised but answered UNSUPPORTED_VERSION, as Kafka 4.0 does), serves Fetch
- * from v4, and runs in KRaft-style mode without ZooKeeper. With 3.9 the suite would exercise
- * message formats v0/v1 (api.version.request=false, MsgVersion 1) that Kafka 4.0 removed.
+ * (Produce v0-2 are advertised but answered UNSUPPORTED_VERSION, as Kafka 4.0 does) and serves
+ * Fetch from v4. With 3.9 the suite would exercise message formats v0/v1
+ * (api.version.request=false, MsgVersion 1) that Kafka 4.0 removed. The version only gates
+ * client-side features: the suite talks to brokers through the Kafka protocol alone, so that the
+ * cluster's ZooKeeper (which Kafka 4.0 no longer has) is invisible to it.
  */
 export const KAFKA_VERSION = '4.0.0';
 
-/** Broker settings per test scenario (tests/scenarios/*.json of the suite, one broker each). */
+/** Broker settings per test scenario (tests/scenarios/*.json of the suite). */
 const SCENARIOS = {
   default: { 'auto.create.topics.enable': true },
   noautocreate: { 'auto.create.topics.enable': false },
 };
+/** Every broker's settings; the replication factors are a single broker's (a cluster's below). */
 const BROKER_PROPERTIES = {
   'num.partitions': 4,
   'default.replication.factor': 1,
@@ -45,6 +51,24 @@ const BROKER_PROPERTIES = {
   // then waits for the cleaner; Kafka's cleaner backs off 15 s when idle.
   'log.cleaner.backoff.ms': 1000,
 };
+/**
+ * What a cluster adds, as trivup's clusters have it (tests/cluster_testing.py and trivup's
+ * KafkaBrokerApp): replication factor min(3, N) for new topics, Kafka's defaults for the internal
+ * topics (replication factor 3, transaction state min ISR 2), and a rack per broker (RACK<id>)
+ * with the rack-aware replica selector: 0101_fetch_from_follower skips unless it finds three racks.
+ */
+function clusterProperties(brokers) {
+  return {
+    'default.replication.factor': Math.min(3, brokers),
+    'offsets.topic.replication.factor': Math.min(3, brokers),
+    'transaction.state.log.replication.factor': Math.min(3, brokers),
+    'transaction.state.log.min.isr': Math.min(2, brokers),
+    'replica.selector.class': 'org.apache.kafka.common.replica.RackAwareReplicaSelector',
+    // The longest session the harness's ZooKeeper grants (20 ticks of 500 ms); the harness's 6 s
+    // suits its failover tests, but a broker on 2 busy cores must not lose its session.
+    'zookeeper.session.timeout.ms': 10000,
+  };
+}
 
 const here = dirname(fileURLToPath(import.meta.url));
 const { values: opts } = parseArgs({
@@ -55,9 +79,13 @@ const { values: opts } = parseArgs({
     ci: { type: 'boolean', default: false },
     quick: { type: 'boolean', default: false },
     retries: { type: 'string', default: '1' },
+    // The suite's clusters have 3 brokers (scenarios/*.json: replication_factor 3); 1 runs a
+    // single broker without ZooKeeper and leaves out the tests that need more.
+    brokers: { type: 'string', default: '3' },
   },
 });
 const jobs = Math.max(1, Number(opts.jobs));
+const brokerCount = Math.max(1, Number(opts.brokers) || 3);
 const cacheDir = process.env.SAMSA_COMPAT_CACHE ?? join(here, '.cache');
 const resultsDir = join(here, 'results');
 const expectationsPath = join(here, 'expectations.tsv');
@@ -89,8 +117,12 @@ if (opts.tests !== undefined) {
   selected = selected.filter((name) => expectations.get(name)?.ci);
 }
 
+// Tests that need more brokers than this run has are left out (and said so), not failed.
+const leftOut = selected.filter((name) => (expectations.get(name)?.brokers ?? 1) > brokerCount);
+selected = selected.filter((name) => !leftOut.includes(name));
+
 // One unit per (test number, scenario, sub-test filter): the runner selects tests by number, a
-// scenario needs its own broker, and tests of other scenarios are skipped silently. A unit
+// scenario needs its own brokers, and tests of other scenarios are skipped silently. A unit
 // reports its tests under their names in expectations.tsv (name[SUBTESTS] for filtered runs).
 const units = [];
 for (const name of selected) {
@@ -115,40 +147,50 @@ rmSync(resultsDir, { recursive: true, force: true });
 mkdirSync(join(resultsDir, 'logs'), { recursive: true });
 
 /**
- * One broker per scenario, started on first use; restarted (and reported) if a test brings it
- * down. The map holds promises: workers asking at the same moment share one start.
+ * The brokers of each scenario (a cluster of `brokerCount`, or one broker), started on first use
+ * and kept for the run; a broker a test brought down is restarted (and reported) before the next
+ * test. The map holds promises: workers asking at the same moment share one start.
  */
-const brokers = new Map();
+const deployments = new Map();
+const confs = new Map();
 const brokerCrashes = [];
-async function brokerFor(scenario) {
-  const pending = brokers.get(scenario);
-  if (pending !== undefined) {
-    const current = await pending;
-    if (current.child.exitCode === null && current.child.signalCode === null) return current;
-    if (brokers.get(scenario) === pending) {
-      brokerCrashes.push(scenario);
-      writeFileSync(join(resultsDir, `broker-${scenario}-crash-${brokerCrashes.length}.log`), current.logs);
-      brokers.delete(scenario);
-    }
-    return brokerFor(scenario);
+async function brokersFor(scenario) {
+  let pending = deployments.get(scenario);
+  if (pending === undefined) {
+    pending = ScenarioBrokers.start({
+      scenario,
+      brokers: brokerCount,
+      properties: {
+        ...BROKER_PROPERTIES,
+        ...SCENARIOS[scenario],
+        ...(brokerCount > 1 ? clusterProperties(brokerCount) : {}),
+      },
+      brokerProperties: (id) => ({ 'broker.rack': `RACK${id}` }),
+      onCrash: (label, logs) => {
+        brokerCrashes.push(label);
+        writeFileSync(join(resultsDir, `broker-${label}-crash-${brokerCrashes.length}.log`), logs);
+      },
+    });
+    deployments.set(scenario, pending);
   }
-  const starting = BrokerProcess.start({ properties: { ...BROKER_PROPERTIES, ...SCENARIOS[scenario] } }).then(
-    (broker) => {
-      writeFileSync(join(resultsDir, `test-${scenario}.conf`), `bootstrap.servers=${broker.bootstrap}\n`);
-      return broker;
-    },
-  );
-  brokers.set(scenario, starting);
-  return starting;
+  const deployment = await pending;
+  await deployment.ensureRunning();
+  // Rewritten only when it changes (a replaced single broker): tests starting now read it.
+  const conf = `bootstrap.servers=${deployment.bootstrap}\n`;
+  if (confs.get(scenario) !== conf) {
+    writeFileSync(join(resultsDir, `test-${scenario}.conf`), conf);
+    confs.set(scenario, conf);
+  }
+  return deployment;
 }
 
 async function stopBrokers() {
-  for (const [scenario, pending] of brokers) {
-    const broker = await pending;
-    writeFileSync(join(resultsDir, `broker-${scenario}.log`), broker.logs);
-    await broker.close();
+  for (const pending of deployments.values()) {
+    const deployment = await pending;
+    deployment.writeLogs(resultsDir);
+    await deployment.close();
   }
-  brokers.clear();
+  deployments.clear();
 }
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.on(signal, () => {
@@ -166,7 +208,7 @@ const baseEnv = {
 };
 
 async function run(unit, attempt) {
-  const broker = await brokerFor(unit.scenario);
+  const deployment = await brokersFor(unit.scenario);
   const tag = `${unit.number}${unit.scenario === 'default' ? '' : `-${unit.scenario}`}${
     unit.subtests === undefined ? '' : `[${unit.subtests}]`
   }`;
@@ -176,7 +218,7 @@ async function run(unit, attempt) {
     env: {
       ...baseEnv,
       RDKAFKA_TEST_CONF: join(resultsDir, `test-${unit.scenario}.conf`),
-      BROKERS: broker.bootstrap,
+      BROKERS: deployment.bootstrap,
       ...(unit.subtests === undefined ? {} : { SUBTESTS: unit.subtests }),
       // The librdkafka just built, not a system one (Debian's kcat brings librdkafka 2.0).
       LD_LIBRARY_PATH: [join(srcDir, 'src'), join(srcDir, 'src-cpp'), process.env.LD_LIBRARY_PATH]
@@ -196,10 +238,11 @@ async function run(unit, attempt) {
   return { tag, ...outcome, results };
 }
 
+const topology = brokerCount === 1 ? 'one broker' : `a ${brokerCount}-broker cluster`;
 const results = new Map();
 const started = Date.now();
 say(
-  `::: librdkafka ${LIBRDKAFKA_VERSION} suite against Samsa (TEST_KAFKA_VERSION=${KAFKA_VERSION}): ` +
+  `::: librdkafka ${LIBRDKAFKA_VERSION} suite against Samsa (TEST_KAFKA_VERSION=${KAFKA_VERSION}) on ${topology}: ` +
     `${selected.length} tests in ${units.length} processes, ${jobs} at a time${opts.ci ? ' (CI subset)' : ''}`,
 );
 try {
@@ -248,6 +291,8 @@ const summary = writeReports(resultsDir, {
   seconds,
   total: all.length,
   kafkaVersion: KAFKA_VERSION,
+  topology,
+  leftOut: leftOut.map((name) => ({ name, brokers: expectations.get(name)?.brokers ?? 1 })),
   brokerCrashes,
 });
 say(summary);

@@ -4,7 +4,10 @@
 //              of a test that fails early on a missing feature
 //   expected   PASSED, FAILED or SKIPPED
 //   ci         ci if CI runs it, - otherwise
-//   secs       typical duration (schedules long tests first)
+//   brokers    how many brokers the test needs: 3 for those that create topics with replication
+//              factor 3 (the suite's clusters have 3 brokers), 1 otherwise; a run with fewer
+//              brokers (--brokers 1) leaves it out
+//   secs       typical duration on the 3-broker cluster (schedules long tests first)
 //   why        FAILED: the missing feature; SKIPPED: why the suite skips it
 //   match      FAILED: text the first failure line must contain (failing otherwise is unexpected)
 // Lines starting with # are comments.
@@ -18,10 +21,18 @@ export function loadExpectations(path) {
     .split('\n')
     .forEach((line, i) => {
       if (line.trim() === '' || line.startsWith('#')) return;
-      const [name, expected, ci, secs, why = '', match = ''] = line.split('\t');
+      const [name, expected, ci, brokers, secs, why = '', match = ''] = line.split('\t');
       const where = `${path}:${i + 1}`;
-      if (name === undefined || expected === undefined || !OUTCOMES.has(expected) || !['ci', '-'].includes(ci ?? '')) {
-        throw new Error(`${where}: expected "<test>\\t<PASSED|FAILED|SKIPPED>\\t<ci|->\\t<secs>\\t<why>\\t<match>"`);
+      if (
+        name === undefined ||
+        expected === undefined ||
+        !OUTCOMES.has(expected) ||
+        !['ci', '-'].includes(ci ?? '') ||
+        !/^[1-9]\d*$/.test(brokers ?? '')
+      ) {
+        throw new Error(
+          `${where}: expected "<test>\\t<PASSED|FAILED|SKIPPED>\\t<ci|->\\t<brokers>\\t<secs>\\t<why>\\t<match>"`,
+        );
       }
       if (expected !== 'PASSED' && why.trim() === '')
         throw new Error(`${where}: ${name} is ${expected} but says not why`);
@@ -31,6 +42,7 @@ export function loadExpectations(path) {
       expectations.set(name, {
         expected,
         ci: ci === 'ci',
+        brokers: Number(brokers),
         secs: Number(secs) || 0,
         why: why.trim(),
         match: match.trim(),

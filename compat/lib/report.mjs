@@ -7,7 +7,10 @@ function oneLine(text, max = 200) {
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 
-export function writeReports(dir, { results, expectations, verdict, seconds, total, kafkaVersion, brokerCrashes }) {
+export function writeReports(
+  dir,
+  { results, expectations, verdict, seconds, total, kafkaVersion, topology, leftOut, brokerCrashes },
+) {
   const names = [...results.keys()].sort();
   const tsv = ['test\tresult\texpected\tseconds\tfirst failure line'];
   const md = [`| test | result | expected | seconds | first failure line |`, `| --- | --- | --- | ---: | --- |`];
@@ -31,7 +34,10 @@ export function writeReports(dir, { results, expectations, verdict, seconds, tot
   const failed = count(whole, 'FAILED');
   const skipped = count(whole, 'SKIPPED');
   const lines = [];
-  lines.push('', `::: librdkafka suite results (TEST_KAFKA_VERSION=${kafkaVersion}) in ${Math.round(seconds)} s`);
+  lines.push(
+    '',
+    `::: librdkafka suite results (TEST_KAFKA_VERSION=${kafkaVersion}, ${topology}) in ${Math.round(seconds)} s`,
+  );
   lines.push(`  ran ${whole.length} of ${total} broker tests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
   if (parts.length > 0) {
     lines.push(
@@ -59,9 +65,14 @@ export function writeReports(dir, { results, expectations, verdict, seconds, tot
     lines.push(`  skipped though expected to fail (${verdict.changed.length}):`);
     for (const r of verdict.changed) lines.push(`    ${r.name.padEnd(44)} ${oneLine(r.reason, 120)}`);
   }
+  if (leftOut.length > 0) {
+    lines.push(`  not run on ${topology}, they need more brokers (${leftOut.length}):`);
+    for (const t of leftOut) lines.push(`    ${t.name.padEnd(44)} needs ${t.brokers}`);
+  }
   if (brokerCrashes.length > 0) {
     lines.push(
-      `  the broker died during the run ${brokerCrashes.length} time(s); see compat/results/broker-*-crash-*.log`,
+      `  brokers died during the run (${brokerCrashes.join(', ')}) and were restarted; ` +
+        'see compat/results/broker-*-crash-*.log',
     );
   }
   if (verdict.regressions.length > 0) {
@@ -74,7 +85,7 @@ export function writeReports(dir, { results, expectations, verdict, seconds, tot
   lines.push(
     verdict.regressions.length === 0 && brokerCrashes.length === 0
       ? `compat: OK — ${passed} of ${whole.length} broker tests run pass (${total} in the suite), every outcome as expected`
-      : `compat: FAILED — ${verdict.regressions.length} unexpected outcome(s)`,
+      : `compat: FAILED — ${verdict.regressions.length} unexpected outcome(s), ${brokerCrashes.length} broker crash(es)`,
   );
   return lines.join('\n');
 }
