@@ -9,6 +9,7 @@ import type { BrokerConfig } from './config/broker-config.js';
 import { TopicConfigResolver } from './config/topic-config.js';
 import { GroupCoordinator } from './coordinator/group/group-coordinator.js';
 import { ReplicaCoordinatorLog } from './coordinator/replica-coordinator-log.js';
+import { FatalErrors } from './fatal-errors.js';
 import { createHandlerRegistry } from './handlers/index.js';
 import type { Logger } from './logger.js';
 import { BufferPool } from './memory/buffer-pool.js';
@@ -46,7 +47,13 @@ export class Broker {
     private readonly groupCoordinator: GroupCoordinator,
     private readonly membership: ClusterMembership,
     private readonly logger: Logger,
+    private readonly fatalErrors: FatalErrors,
   ) {}
+
+  /** Called when the broker must stop at once (every log dir failed); the process should exit. */
+  onFatal(listener: (message: string) => void): void {
+    this.fatalErrors.onFatal(listener);
+  }
 
   static async start(config: BrokerConfig, logger: Logger): Promise<Broker> {
     const brokerId = config.brokerId;
@@ -83,6 +90,14 @@ export class Broker {
       cleanerEnabled: config.bool('log.cleaner.enable'),
       cleanerBackoffMs: config.long('log.cleaner.backoff.ms'),
       logger: logger.child({ component: 'log-manager' }),
+    });
+    let broker: Broker | undefined;
+    const fatalErrors = new FatalErrors(() => void broker?.shutdown());
+    logManager.onLogDirFailure((failure) => {
+      if (failure.onlineLogDirs.length > 0) return;
+      const message = `Shutdown broker because all log dirs in ${config.logDirs.join(', ')} have failed`;
+      logger.error(message);
+      fatalErrors.raise(message);
     });
     const loadStart = Date.now();
     await logManager.startup(logConfigOf);
@@ -201,7 +216,7 @@ export class Broker {
       port: e.port === 0 ? socketServer.boundPort(e.listenerName) : e.port,
     }));
     for (const e of advertised) endpoints.set(e.listenerName, { nodeId: brokerId, host: e.host, port: e.port });
-    const broker = new Broker(
+    broker = new Broker(
       config,
       services,
       socketServer,
@@ -210,6 +225,7 @@ export class Broker {
       groupCoordinator,
       membership,
       logger,
+      fatalErrors,
     );
     try {
       await membership.join({ ...self, endpoints: advertised });

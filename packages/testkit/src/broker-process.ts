@@ -116,6 +116,11 @@ export class BrokerProcess {
     this.child.kill('SIGCONT');
   }
 
+  /** Resolves with the exit code when the process exits on its own (or is stopped). */
+  whenExited(): Promise<number | null> {
+    return this.exited;
+  }
+
   get alive(): boolean {
     return this.child.exitCode === null && this.child.signalCode === null;
   }

@@ -2,5 +2,6 @@ export { BROKER_MAIN, BrokerProcess, type BrokerProcessOptions } from './broker-
 export { type ClusterOptions, KafkaCluster } from './cluster.js';
 export { freePort } from './free-port.js';
 export { type RunResult, run } from './run.js';
+export { Tmpfs } from './tmpfs.js';
 export { DEBIAN_PYTHON, requireCommand, requirePythonModule } from './tools.js';
 export { ZooKeeperProcess } from './zookeeper-process.js';

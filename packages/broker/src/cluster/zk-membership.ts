@@ -15,7 +15,14 @@ import { AdminZkClient } from '../zk/admin-zk-client.js';
 import { getOrCreateClusterId, ZkBrokerRegistration } from '../zk/broker-registration.js';
 import { KafkaZkClient } from '../zk/kafka-zk-client.js';
 import { ZkConfigChangeListener } from '../zk/zk-config-change-listener.js';
-import { BrokerIdZNode, ConfigType, ControllerZNode, DEFAULT_BROKER_ENTITY, PERSISTENT_PATHS } from '../zk/zk-data.js';
+import {
+  BrokerIdZNode,
+  ConfigType,
+  ControllerZNode,
+  DEFAULT_BROKER_ENTITY,
+  LogDirEventNotificationZNode,
+  PERSISTENT_PATHS,
+} from '../zk/zk-data.js';
 import { ZkTopicConfigs } from '../zk/zk-topic-configs.js';
 import type { ClusterMembership, MembershipDeps, ReplicationServices } from './cluster-membership.js';
 
@@ -172,6 +179,20 @@ export class ZkMembership implements ClusterMembership {
         if (p.topic === GROUP_METADATA_TOPIC_NAME) await groupCoordinator.onResignation(p.partition);
       for (const p of change.stopped)
         if (p.topic === GROUP_METADATA_TOPIC_NAME) await groupCoordinator.onResignation(p.partition);
+    });
+    // A failed log dir: the controller learns of it through a notification znode, then asks this
+    // broker which replicas are offline and moves their leadership (Kafka's LogDirFailureHandler).
+    replicaManager.onLogDirFailure(async (failure) => {
+      if (failure.onlineLogDirs.length === 0) return;
+      try {
+        await this.zk.create(
+          LogDirEventNotificationZNode.createPath,
+          LogDirEventNotificationZNode.encode(config.brokerId),
+          'persistent-sequential',
+        );
+      } catch (err) {
+        logger.error({ err }, `could not notify the controller of the failure of log dir ${failure.logDir}`);
+      }
     });
     this.configListener = new ZkConfigChangeListener(
       this.zk,

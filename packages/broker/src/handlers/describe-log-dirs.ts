@@ -1,7 +1,7 @@
 /**
  * DescribeLogDirs (key 35), versions 0-4.
  * v1: same as v0. v2: flexible. v3: top-level error code. v4: total and usable bytes of each dir.
- * A null topic list describes every partition.
+ * A null topic list describes every partition; a failed (offline) log dir has KAFKA_STORAGE_ERROR.
  */
 import { statfsSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -18,6 +18,16 @@ export const describeLogDirsHandler = defineHandler<DescribeLogDirsRequest, Desc
       request.topics === null ? undefined : new Map(request.topics.map((t) => [t.topic, new Set(t.partitions)]));
     const results = logManager.logDirs.map((dir) => {
       const absolute = resolve(dir);
+      // A failed dir is listed with KAFKA_STORAGE_ERROR and nothing else, as Kafka does.
+      if (logManager.offlineReason(dir) !== undefined) {
+        return {
+          errorCode: ErrorCode.KAFKA_STORAGE_ERROR,
+          logDir: absolute,
+          topics: [],
+          totalBytes: -1n,
+          usableBytes: -1n,
+        };
+      }
       const byTopic = new Map<
         string,
         { partitionIndex: number; partitionSize: bigint; offsetLag: bigint; isFutureKey: boolean }[]

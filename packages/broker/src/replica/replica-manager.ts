@@ -3,6 +3,7 @@ import {
   type AppendOrigin,
   type Log,
   type LogConfig,
+  type LogDirFailure,
   type LogManager,
   type RecordError,
   RecordValidationError,
@@ -144,6 +145,9 @@ export class ReplicaManager {
   /** The highest controller epoch seen in a LeaderAndIsr/StopReplica/UpdateMetadata request. */
   controllerEpoch = 0;
   private readonly leadershipListeners = new Set<(change: LeadershipChange) => void | Promise<void>>();
+  /** Partitions whose log dir failed, by name: KAFKA_STORAGE_ERROR until the broker restarts. */
+  private readonly offlinePartitions = new Set<string>();
+  private readonly offlineListeners = new Set<(failure: LogDirFailure) => void | Promise<void>>();
   /**
    * Fetches read into pooled buffers: the connection releases them once the response holding the
    * records has been written. Whatever else reads through `fetchMessages` (a discarded first read
@@ -176,6 +180,44 @@ export class ReplicaManager {
     this.leaderQuota = options.leaderQuota;
     const bufferPool = options.bufferPool;
     this.acquireReadBuffer = (size) => bufferPool.acquire(size);
+    // The failure surfaces inside a log operation; the partitions go offline right after it.
+    options.logManager.onLogDirFailure((failure) => queueMicrotask(() => void this.handleLogDirFailure(failure)));
+  }
+
+  /**
+   * A log dir failed (Kafka's ReplicaManager.handleLogDirFailure): its partitions stop fetching
+   * and serving, and answer KAFKA_STORAGE_ERROR from now on, with no log re-created elsewhere; the
+   * listeners (the cluster membership, telling the controller so that leadership moves to other
+   * replicas) are told.
+   */
+  private async handleLogDirFailure(failure: LogDirFailure): Promise<void> {
+    const names = failure.partitions.map((p) => `${p.topic}-${p.partition}`);
+    for (const p of failure.partitions) {
+      const name = `${p.topic}-${p.partition}`;
+      this.offlinePartitions.add(name);
+      this.fetcherManager?.removeFetcherForPartition(name);
+      const byIndex = this.partitions.get(p.topic);
+      byIndex?.get(p.partition)?.close();
+      byIndex?.delete(p.partition);
+      if (byIndex !== undefined && byIndex.size === 0) this.partitions.delete(p.topic);
+    }
+    for (const fetch of this.delayedFetches) fetch.complete();
+    this.logger.error(
+      `Broker ${this.brokerId} stopped fetcher for partitions ${names.join(',')} because they are in the failed log directory ${failure.logDir}.`,
+    );
+    this.logger.error(`Partitions ${names.join(',')} are offline due to failure on log directory ${failure.logDir}`);
+    await this.notifyLeadership({ leaders: [], followers: [], stopped: failure.partitions });
+    for (const listener of this.offlineListeners) await listener(failure);
+  }
+
+  /** Called after the partitions of a failed log dir went offline. */
+  onLogDirFailure(listener: (failure: LogDirFailure) => void | Promise<void>): void {
+    this.offlineListeners.add(listener);
+  }
+
+  /** Whether a partition's log dir failed. */
+  isOffline(topic: string, partition: number): boolean {
+    return this.offlinePartitions.has(`${topic}-${partition}`);
   }
 
   /**
@@ -200,6 +242,7 @@ export class ReplicaManager {
    * — Kafka's ReplicaManager.getPartitionOrError.
    */
   notHostedError(topic: string, partition: number): number {
+    if (this.isOffline(topic, partition)) return ErrorCode.KAFKA_STORAGE_ERROR;
     return this.isKnownPartition(topic, partition)
       ? ErrorCode.NOT_LEADER_OR_FOLLOWER
       : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
@@ -233,6 +276,13 @@ export class ReplicaManager {
     if (existing !== undefined) {
       existing.update(registration);
       return existing;
+    }
+    if (this.isOffline(topic, registration.partition)) {
+      // Kafka never re-creates a replica whose log dir failed: it stays offline until restart.
+      throw new KafkaError(
+        ErrorCode.KAFKA_STORAGE_ERROR,
+        `${topic}-${registration.partition} is offline: its log dir failed`,
+      );
     }
     const log: Log = await this.logManager.getOrCreateLog(topic, registration.partition, config, topicId);
     const again = this.getPartition(topic, registration.partition);
@@ -308,6 +358,10 @@ export class ReplicaManager {
           `Ignoring the LeaderAndIsr request for ${name}: its leader epoch ${registration.leaderEpoch} is not newer than the current ${existing.leaderEpoch}`,
         );
         partitionErrors.set(name, ErrorCode.STALE_CONTROLLER_EPOCH);
+        continue;
+      }
+      if (this.isOffline(topic, registration.partition)) {
+        partitionErrors.set(name, ErrorCode.KAFKA_STORAGE_ERROR);
         continue;
       }
       try {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { ErrorCode, KafkaError } from '@samsa/protocol';
 import {
   LOG_START_OFFSET_CHECKPOINT_FILE,
   OffsetCheckpointFile,
@@ -46,6 +47,16 @@ export interface LogManagerOptions {
   readonly fsync?: FsyncFn;
 }
 
+/** A log dir that failed: the broker takes its partitions offline (Kafka's LogDirFailureChannel). */
+export interface LogDirFailure {
+  readonly logDir: string;
+  readonly error: Error;
+  /** The partitions whose logs were in it, now closed and gone from this manager. */
+  readonly partitions: readonly { readonly topic: string; readonly partition: number }[];
+  /** The log dirs still online; none left means the broker cannot go on. */
+  readonly onlineLogDirs: readonly string[];
+}
+
 function key(topic: string, partition: number): string {
   return `${topic}-${partition}`;
 }
@@ -80,6 +91,9 @@ export class LogManager {
    */
   private readonly checkpointFiles = new Map<string, OffsetCheckpointFile>();
   private topicConfigs: (topic: string) => LogConfig;
+  /** Log dirs taken offline by an I/O error, with the error. */
+  private readonly offlineDirs = new Map<string, Error>();
+  private readonly failureListeners = new Set<(failure: LogDirFailure) => void>();
   readonly cleaner: LogCleaner;
   private started = false;
   private stopped = false;
@@ -101,12 +115,72 @@ export class LogManager {
     return this.opts.logDirs;
   }
 
+  get onlineLogDirs(): readonly string[] {
+    return this.opts.logDirs.filter((d) => !this.offlineDirs.has(d));
+  }
+
+  /** The error that took `logDir` offline, if it is. */
+  offlineReason(logDir: string): Error | undefined {
+    return this.offlineDirs.get(logDir);
+  }
+
+  /** Called once per log dir that fails (an I/O error in any of its logs or files). */
+  onLogDirFailure(listener: (failure: LogDirFailure) => void): () => void {
+    this.failureListeners.add(listener);
+    return () => this.failureListeners.delete(listener);
+  }
+
+  /** The log dir holding a log, as configured (log.dirs). */
+  logDirOf(log: Log): string {
+    const parent = resolve(dirname(log.dir));
+    return this.opts.logDirs.find((d) => resolve(d) === parent) ?? dirname(log.dir);
+  }
+
+  /**
+   * Takes a log dir offline after an I/O error (Kafka's handleLogDirFailure): its logs are closed
+   * without writing anything more and dropped, its checkpoints no longer written; the listeners
+   * (the replica manager) take its partitions offline. Once offline, always offline until restart.
+   */
+  handleLogDirFailure(logDir: string, error: Error): void {
+    if (this.offlineDirs.has(logDir) || !this.opts.logDirs.includes(logDir)) return;
+    this.offlineDirs.set(logDir, error);
+    const partitions: { topic: string; partition: number }[] = [];
+    for (const [k, log] of [...this.logs]) {
+      if (this.logDirOf(log) !== logDir) continue;
+      this.logs.delete(k);
+      log.abandon();
+      void this.cleaner.removeLog(log).catch(() => undefined);
+      partitions.push({ topic: log.topic, partition: log.partition });
+    }
+    this.logger.error(
+      `Stopped serving logs in dir ${logDir} (${partitions.length} partition(s)) after an I/O error: ${error.message}`,
+    );
+    const failure: LogDirFailure = { logDir, error, partitions, onlineLogDirs: this.onlineLogDirs };
+    for (const listener of this.failureListeners) listener(failure);
+  }
+
   /** Loads every partition of every log dir, then starts the background tasks. */
   async startup(topicConfigs?: (topic: string) => LogConfig): Promise<void> {
     if (this.started) throw new Error('LogManager already started');
     this.started = true;
     if (topicConfigs !== undefined) this.topicConfigs = topicConfigs;
-    await Promise.all(this.opts.logDirs.map((dir) => this.loadLogDir(dir)));
+    await Promise.all(
+      this.opts.logDirs.map((dir) =>
+        this.loadLogDir(dir).catch((err: Error) => {
+          // A dir that cannot be read starts offline; the broker runs on the others (as Kafka).
+          this.logger.error(`Error while loading log dir ${dir}: ${err.message}`);
+          for (const [k, log] of [...this.logs]) {
+            if (this.logDirOf(log) !== dir) continue;
+            this.logs.delete(k);
+            log.abandon();
+          }
+          this.offlineDirs.set(dir, err);
+        }),
+      ),
+    );
+    if (this.onlineLogDirs.length === 0) {
+      throw new Error(`All log dirs failed to load: ${this.opts.logDirs.join(', ')}`);
+    }
     this.startTasks();
   }
 
@@ -155,6 +229,7 @@ export class LogManager {
             : {}),
           logger: this.logger,
           ...(this.opts.fsync !== undefined ? { fsync: this.opts.fsync } : {}),
+          onStorageError: (error) => this.handleLogDirFailure(logDir, error),
         });
         if (this.logs.has(k)) {
           await log.close();
@@ -222,20 +297,36 @@ export class LogManager {
     if (pending !== undefined) return pending;
     const create = (async () => {
       const logDir = this.nextLogDir();
-      const log = await Log.open({
-        dir: join(logDir, topicPartitionDirName(topic, partition)),
-        topic,
-        partition,
-        config: config ?? this.topicConfigs(topic),
-        time: this.opts.time,
-        hadCleanShutdown: true,
-        ...(topicId !== undefined ? { topicId } : {}),
-        ...(this.opts.producerIdExpirationMs !== undefined
-          ? { producerIdExpirationMs: this.opts.producerIdExpirationMs }
-          : {}),
-        logger: this.logger,
-        ...(this.opts.fsync !== undefined ? { fsync: this.opts.fsync } : {}),
-      });
+      const open = (): Promise<Log> =>
+        Log.open({
+          dir: join(logDir, topicPartitionDirName(topic, partition)),
+          topic,
+          partition,
+          config: config ?? this.topicConfigs(topic),
+          time: this.opts.time,
+          hadCleanShutdown: true,
+          ...(topicId !== undefined ? { topicId } : {}),
+          ...(this.opts.producerIdExpirationMs !== undefined
+            ? { producerIdExpirationMs: this.opts.producerIdExpirationMs }
+            : {}),
+          logger: this.logger,
+          ...(this.opts.fsync !== undefined ? { fsync: this.opts.fsync } : {}),
+          onStorageError: (error) => this.handleLogDirFailure(logDir, error),
+        });
+      let log: Log;
+      try {
+        log = await open();
+      } catch (err) {
+        if (err instanceof KafkaError) throw err;
+        // Creating the partition's files failed: the dir is failing.
+        const error = new KafkaError(
+          ErrorCode.KAFKA_STORAGE_ERROR,
+          `Error while creating log for ${k} in dir ${logDir}: ${(err as Error).message}`,
+          { cause: err },
+        );
+        this.handleLogDirFailure(logDir, error);
+        throw error;
+      }
       this.logs.set(k, log);
       return log;
     })();
@@ -247,19 +338,20 @@ export class LogManager {
     }
   }
 
+  /** The online log dir holding the fewest partitions (Kafka's choice for a new log). */
   private nextLogDir(): string {
-    const counts = new Map<string, number>(this.opts.logDirs.map((d) => [d, 0]));
+    const online = this.onlineLogDirs;
+    if (online.length === 0) {
+      throw new KafkaError(ErrorCode.KAFKA_STORAGE_ERROR, `No log dir is online: ${this.opts.logDirs.join(', ')}`);
+    }
+    const counts = new Map<string, number>(online.map((d) => [d, 0]));
     for (const log of this.logs.values()) {
       const d = this.logDirOf(log);
       counts.set(d, (counts.get(d) ?? 0) + 1);
     }
-    let best = this.opts.logDirs[0] as string;
-    for (const d of this.opts.logDirs) if ((counts.get(d) ?? 0) < (counts.get(best) ?? 0)) best = d;
+    let best = online[0] as string;
+    for (const d of online) if ((counts.get(d) ?? 0) < (counts.get(best) ?? 0)) best = d;
     return best;
-  }
-
-  private logDirOf(log: Log): string {
-    return join(log.dir, '..');
   }
 
   /**
@@ -319,11 +411,17 @@ export class LogManager {
 
   /** Writes recovery points, high watermarks and log start offsets of every log dir. */
   async writeCheckpoints(): Promise<void> {
-    await Promise.all(this.opts.logDirs.map((dir) => this.writeCheckpointsFor(dir)));
+    await Promise.all(
+      this.onlineLogDirs.map((dir) =>
+        this.writeCheckpointsFor(dir).catch((err: Error) =>
+          this.handleLogDirFailure(dir, new Error(`Error while writing checkpoints in dir ${dir}: ${err.message}`)),
+        ),
+      ),
+    );
   }
 
   private async writeCheckpointsFor(logDir: string): Promise<void> {
-    const logs = [...this.logs.values()].filter((l) => this.logDirOf(l) === join(logDir));
+    const logs = [...this.logs.values()].filter((l) => this.logDirOf(l) === logDir);
     const entries = (f: (l: Log) => number | undefined): TopicPartitionOffset[] => {
       const out: TopicPartitionOffset[] = [];
       for (const l of logs) {
@@ -374,7 +472,7 @@ export class LogManager {
     await this.writeCheckpoints();
     await Promise.all([...this.pendingDirDeletes]);
     if (clean) {
-      await Promise.all(this.opts.logDirs.map((d) => new CleanShutdownFile(d).write(this.opts.brokerEpoch ?? -1)));
+      await Promise.all(this.onlineLogDirs.map((d) => new CleanShutdownFile(d).write(this.opts.brokerEpoch ?? -1)));
     }
   }
 }

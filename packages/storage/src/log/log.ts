@@ -1,5 +1,5 @@
 import * as fs from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { ErrorCode, isControl, isTransactional, KafkaError, type RecordBatchHeader } from '@samsa/protocol';
 import { PartitionMetadataFile } from '../checkpoint/partition-metadata-file.js';
 import { LeaderEpochFileCache } from '../epoch/leader-epoch-file-cache.js';
@@ -47,6 +47,11 @@ export interface LogOpenOptions {
   readonly logger?: Logger;
   /** Replaces fdatasync (tests count syncs with it). */
   readonly fsync?: FsyncFn;
+  /**
+   * An I/O error on this log (a full disk, a failed device): the log has gone offline, and with it
+   * (Kafka's LogDirFailureChannel) its whole log dir.
+   */
+  readonly onStorageError?: (error: KafkaError) => void;
 }
 
 export interface AppendInfo {
@@ -132,6 +137,9 @@ export class Log {
   private flushRunning: Promise<void> | undefined;
   private readonly pendingDeletes = new Set<PendingDelete>();
   private closed = false;
+  /** Set by the first I/O error: every later operation fails with it. */
+  private offlineError: KafkaError | undefined;
+  private readonly onStorageError: ((error: KafkaError) => void) | undefined;
 
   private constructor(
     opts: LogOpenOptions,
@@ -148,6 +156,7 @@ export class Log {
     this.time = opts.time;
     this.logger = logger;
     this.fsync = fsync;
+    this.onStorageError = opts.onStorageError;
     this.leaderEpochCache = leaderEpochCache;
     this.producerState = producerState;
     this.segments = loaded.segments;
@@ -293,8 +302,59 @@ export class Log {
   }
 
   private ensureOpen(): void {
+    if (this.offlineError !== undefined) {
+      throw new KafkaError(
+        ErrorCode.KAFKA_STORAGE_ERROR,
+        `Log for partition ${this.topic}-${this.partition} is offline: its log dir ${dirname(this.dir)} failed`,
+      );
+    }
     if (this.closed)
       throw new KafkaError(ErrorCode.KAFKA_STORAGE_ERROR, `log ${this.topic}-${this.partition} is closed`);
+  }
+
+  /** Whether an I/O error took this log offline. */
+  get isOffline(): boolean {
+    return this.offlineError !== undefined;
+  }
+
+  /**
+   * Turns an I/O error into Kafka's KAFKA_STORAGE_ERROR and takes the log offline (the first one
+   * is reported through onStorageError). Errors that are not I/O (Kafka errors of the log's own
+   * checks) pass through unchanged.
+   */
+  private storageError(err: unknown, doing: string): KafkaError {
+    if (err instanceof KafkaError) return err;
+    const error = new KafkaError(
+      ErrorCode.KAFKA_STORAGE_ERROR,
+      `Error while ${doing} ${this.topic}-${this.partition} in dir ${dirname(this.dir)}: ${(err as Error).message}`,
+      { cause: err },
+    );
+    if (this.offlineError === undefined) {
+      this.offlineError = error;
+      this.onStorageError?.(error);
+    }
+    return error;
+  }
+
+  /** Runs synchronous I/O, taking the log offline if it fails. */
+  private io<T>(doing: string, work: () => T): T {
+    try {
+      return work();
+    } catch (err) {
+      throw this.storageError(err, doing);
+    }
+  }
+
+  /**
+   * Closes the file handles of a log whose dir failed, writing nothing (the disk is full or gone;
+   * recovery at the next start repairs whatever was half written).
+   */
+  abandon(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const p of this.pendingDeletes) clearTimeout(p.timer);
+    this.pendingDeletes.clear();
+    for (const s of this.segments) s.closeHandlers();
   }
 
   /**
@@ -400,12 +460,7 @@ export class Log {
       segment = this.maybeRoll(records.length, maxTimestamp, firstOffset, lastOffset, now);
       segment.append(lastOffset, records, batches, now);
     } catch (err) {
-      if (err instanceof KafkaError) throw err;
-      throw new KafkaError(
-        ErrorCode.KAFKA_STORAGE_ERROR,
-        `append to ${this.topic}-${this.partition} failed: ${(err as Error).message}`,
-        { cause: err },
-      );
+      throw this.storageError(err, 'appending records to');
     }
 
     for (const h of headers) {
@@ -474,6 +529,10 @@ export class Log {
    */
   roll(expectedNextOffset?: number): LogSegment {
     this.ensureOpen();
+    return this.io('rolling a new segment of', () => this.rollSegment(expectedNextOffset));
+  }
+
+  private rollSegment(expectedNextOffset: number | undefined): LogSegment {
     const newOffset = Math.max(expectedNextOffset ?? 0, this._logEndOffset);
     const active = this.activeSegment;
     if (active.baseOffset === newOffset && active.size === 0) return active;
@@ -521,12 +580,16 @@ export class Log {
   }
 
   private async doFlush(): Promise<void> {
-    if (this.closed) return;
+    if (this.closed || this.offlineError !== undefined) return;
     const targetOffset = this._logEndOffset;
     const flushedMessages = this.unflushedMessages;
     const dirty = this.segments.filter((s) => s.needsFlush);
-    await Promise.all(dirty.map((s) => s.flush()));
-    await Promise.all([this.producerState.flush(), this.leaderEpochCache.flush()]);
+    try {
+      await Promise.all(dirty.map((s) => s.flush()));
+      await Promise.all([this.producerState.flush(), this.leaderEpochCache.flush()]);
+    } catch (err) {
+      throw this.storageError(err, 'flushing');
+    }
     if (targetOffset > this._recoveryPoint) this._recoveryPoint = Math.min(targetOffset, this._logEndOffset);
     this.unflushedMessages = Math.max(0, this.unflushedMessages - flushedMessages);
     this._lastFlushTimeMs = this.time.milliseconds();
@@ -570,13 +633,12 @@ export class Log {
         }
         continue;
       }
-      const result = await segment.read(
-        startOffset,
-        opts.maxBytes,
-        maxOffset,
-        opts.minOneMessage ?? false,
-        opts.allocate,
-      );
+      let result: Awaited<ReturnType<LogSegment['read']>>;
+      try {
+        result = await segment.read(startOffset, opts.maxBytes, maxOffset, opts.minOneMessage ?? false, opts.allocate);
+      } catch (err) {
+        throw this.storageError(err, 'reading');
+      }
       if (result === undefined) continue;
       return {
         fetchOffset: startOffset,
@@ -740,6 +802,10 @@ export class Log {
       this.truncateFullyAndStartAt(targetOffset);
       return true;
     }
+    return this.io('truncating', () => this.truncateSegments(targetOffset));
+  }
+
+  private truncateSegments(targetOffset: number): boolean {
     const doomed = this.segments.filter((s) => s.baseOffset > targetOffset);
     if (doomed.length > 0) this.removeAndDeleteSegments(doomed, 'truncation');
     this.activeSegment.truncateTo(targetOffset);
@@ -755,6 +821,10 @@ export class Log {
   /** Replication: deletes every segment and restarts the log, empty, at `newOffset`. */
   truncateFullyAndStartAt(newOffset: number): void {
     this.ensureOpen();
+    this.io('truncating', () => this.restartAt(newOffset));
+  }
+
+  private restartAt(newOffset: number): void {
     const old = this.segments.slice();
     this.segments = [];
     for (const s of old) retireSegmentFiles(s, this.logger);
@@ -792,6 +862,10 @@ export class Log {
    */
   async close(): Promise<void> {
     if (this.closed) return;
+    if (this.offlineError !== undefined) {
+      this.abandon();
+      return;
+    }
     await this.flushQueued?.catch(() => {});
     await this.flushRunning?.catch(() => {});
     this.closed = true;

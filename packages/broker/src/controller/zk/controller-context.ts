@@ -46,11 +46,26 @@ export class ControllerContext {
   readonly deletedReplicas = new Map<string, Set<number>>();
   /** Reassignments in progress, by partitionKey. */
   readonly reassignments = new Map<string, ReassignmentState>();
+  /** Replicas whose log dir failed, by broker id (partitionKeys), until that broker restarts. */
+  readonly offlineReplicas = new Map<number, Set<string>>();
 
   isLive = (brokerId: number): boolean => this.liveBrokers.has(brokerId) && !this.shuttingDownBrokers.has(brokerId);
 
   /** Live at all, shutting down or not (a shutting-down broker still serves until it stops). */
   isRegistered = (brokerId: number): boolean => this.liveBrokers.has(brokerId);
+
+  /** A live replica of this partition whose log dir has not failed. */
+  isReplicaOnline(brokerId: number, topic: string, partition: number): boolean {
+    return this.isLive(brokerId) && this.offlineReplicas.get(brokerId)?.has(partitionKey(topic, partition)) !== true;
+  }
+
+  /** The replicas of a partition that cannot serve it: their broker is gone or their log dir failed. */
+  offlineReplicasOf(topic: string, partition: number): number[] {
+    const key = partitionKey(topic, partition);
+    return this.replicasOf(topic, partition).filter(
+      (r) => !this.isRegistered(r) || this.offlineReplicas.get(r)?.has(key) === true,
+    );
+  }
 
   replicasOf(topic: string, partition: number): readonly number[] {
     return this.topics.get(topic)?.replicas.get(partition) ?? [];
@@ -79,5 +94,6 @@ export class ControllerContext {
     this.topicsToBeDeleted.clear();
     this.deletedReplicas.clear();
     this.reassignments.clear();
+    this.offlineReplicas.clear();
   }
 }

@@ -25,12 +25,17 @@ export class ControllerRequestSender {
     private readonly listenerName: string,
   ) {}
 
-  leaderAndIsr(brokerId: number, partitions: readonly (PartitionRef & { isNew?: boolean })[]): void {
+  leaderAndIsr(
+    brokerId: number,
+    partitions: readonly (PartitionRef & { isNew?: boolean })[],
+    onResponse?: (response: unknown) => void,
+  ): void {
     if (partitions.length === 0) return;
     this.channels?.send(brokerId, {
       apiKey: ApiKey.LeaderAndIsr,
       version: LEADER_AND_ISR_VERSION,
       body: leaderAndIsrRequest(this.ctx, this.controllerId, brokerId, partitions, this.listenerName),
+      ...(onResponse === undefined ? {} : { onResponse }),
     });
   }
 

@@ -113,7 +113,7 @@ export function updateMetadataRequest(
             isr: [...state.isr],
             zkVersion: state.zkVersion,
             replicas: [...replicas],
-            offlineReplicas: replicas.filter((r) => !ctx.isRegistered(r)),
+            offlineReplicas: ctx.offlineReplicasOf(topic, p.partition),
           },
         ];
       }),

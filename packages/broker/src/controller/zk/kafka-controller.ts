@@ -9,6 +9,7 @@ import {
   ControllerZNode,
   DeleteTopicsZNode,
   IsrChangeNotificationZNode,
+  LogDirEventNotificationZNode,
   NO_LEADER,
   PreferredReplicaElectionZNode,
   ReassignPartitionsZNode,
@@ -276,6 +277,7 @@ export class KafkaController {
       TopicsZNode.path,
       DeleteTopicsZNode.path,
       IsrChangeNotificationZNode.path,
+      LogDirEventNotificationZNode.path,
     ]) {
       this.zk.unregisterChildChangeHandler(path);
     }
@@ -302,6 +304,9 @@ export class KafkaController {
     this.zk.registerDataChangeHandler(PreferredReplicaElectionZNode.path, {
       onCreate: () => this.trigger('PreferredReplicaLeaderElection', () => this.onPreferredReplicaElectionZNode()),
     });
+    this.zk.registerChildChangeHandler(LogDirEventNotificationZNode.path, () =>
+      this.trigger('LogDirEventNotification', () => this.onLogDirEventNotification()),
+    );
     this.zk.registerDataChangeHandler(ReassignPartitionsZNode.path, {
       onCreate: () => this.trigger('ZkPartitionReassignment', () => this.reassignment.onReassignPartitionsZNode()),
     });
@@ -337,6 +342,7 @@ export class KafkaController {
     }
     await this.deletion.onTopicDeletion();
     await this.onIsrChangeNotification();
+    await this.onLogDirEventNotification();
     if ((await this.zk.exists(PreferredReplicaElectionZNode.path, { watch: true })) !== undefined) {
       await this.onPreferredReplicaElectionZNode();
     }
@@ -439,7 +445,11 @@ export class KafkaController {
   private async electOfflinePartitions(): Promise<void> {
     const offline = [...this.ctx.allPartitions()].filter((p) => {
       const state = this.ctx.stateOf(p.topic, p.partition);
-      return state !== undefined && !this.ctx.topicsToBeDeleted.has(p.topic) && !this.ctx.isLive(state.leader);
+      return (
+        state !== undefined &&
+        !this.ctx.topicsToBeDeleted.has(p.topic) &&
+        !this.ctx.isReplicaOnline(state.leader, p.topic, p.partition)
+      );
     });
     if (offline.length === 0) return;
     const unclean = new Map<string, boolean>();
@@ -448,7 +458,7 @@ export class KafkaController {
       const election = offlinePartitionLeaderElection(
         assignment,
         current.isr,
-        this.ctx.isLive,
+        (b) => this.ctx.isReplicaOnline(b, p.topic, p.partition),
         unclean.get(p.topic) === true,
       );
       if (election === undefined) {
@@ -496,6 +506,8 @@ export class KafkaController {
       }
     }
     for (const id of current.keys()) if (!this.ctx.liveBrokers.has(id)) added.push(id);
+    // A broker that went or came back starts over with all its log dirs.
+    for (const id of [...dead, ...added]) this.ctx.offlineReplicas.delete(id);
     if (dead.length > 0) {
       this.logger.info(`[Controller id=${this.brokerId}] Broker failure callback for ${dead.join(',')}`);
       await this.onBrokerFailure(dead);
@@ -633,6 +645,86 @@ export class KafkaController {
     }
     if (refreshed.length > 0) this.send.updateMetadata([...this.ctx.liveBrokers.keys()], refreshed);
     for (const p of refreshed) await this.reassignment.maybeComplete(p);
+  }
+
+  // --- failed log dirs ------------------------------------------------------------------------
+
+  /**
+   * Brokers reported a failed log dir (Kafka's onBrokerLogDirFailure): each is sent LeaderAndIsr
+   * for all its replicas, and answers KAFKA_STORAGE_ERROR for those that are offline.
+   */
+  private async onLogDirEventNotification(): Promise<void> {
+    const children = (await this.zk.getChildren(LogDirEventNotificationZNode.path, { watch: true })) ?? [];
+    const brokers = new Set<number>();
+    for (const child of children) {
+      const path = `${LogDirEventNotificationZNode.path}/${child}`;
+      const found = await this.zk.getData(path);
+      if (found !== undefined) {
+        try {
+          brokers.add(LogDirEventNotificationZNode.decode(found.data));
+        } catch (err) {
+          this.logger.warn({ err }, `ignoring unreadable log dir event ${path}`);
+        }
+      }
+      await this.zk.delete(path).catch(() => undefined);
+    }
+    for (const brokerId of brokers) {
+      if (!this.ctx.isRegistered(brokerId)) continue;
+      this.logger.info(
+        `[Controller id=${this.brokerId}] Broker ${brokerId} has a failed log dir; asking for its offline replicas`,
+      );
+      const hosted = this.ctx
+        .partitionsOnBroker(brokerId)
+        .filter(
+          (p) => this.ctx.stateOf(p.topic, p.partition) !== undefined && !this.ctx.topicsToBeDeleted.has(p.topic),
+        );
+      this.send.leaderAndIsr(brokerId, hosted, (response) =>
+        this.trigger('LeaderAndIsrResponseReceived', () => this.onLeaderAndIsrResponse(brokerId, response)),
+      );
+    }
+  }
+
+  /** Replicas a broker reports KAFKA_STORAGE_ERROR for are offline: elect around them, drop them from ISRs. */
+  private async onLeaderAndIsrResponse(brokerId: number, response: unknown): Promise<void> {
+    const body = response as {
+      errorCode: number;
+      topics: { topicId: string; partitionErrors: { partitionIndex: number; errorCode: number }[] }[];
+    };
+    if (body.errorCode !== ErrorCode.NONE || !this.ctx.isRegistered(brokerId)) return;
+    const topicById = new Map([...this.ctx.topics].map(([name, t]) => [t.topicId, name]));
+    let offline = this.ctx.offlineReplicas.get(brokerId);
+    const newlyOffline: PartitionRef[] = [];
+    for (const t of body.topics) {
+      const topic = topicById.get(t.topicId);
+      if (topic === undefined) continue;
+      for (const p of t.partitionErrors) {
+        if (p.errorCode !== ErrorCode.KAFKA_STORAGE_ERROR) continue;
+        const key = partitionKey(topic, p.partitionIndex);
+        if (offline === undefined) {
+          offline = new Set();
+          this.ctx.offlineReplicas.set(brokerId, offline);
+        }
+        if (offline.has(key)) continue;
+        offline.add(key);
+        newlyOffline.push({ topic, partition: p.partitionIndex });
+      }
+    }
+    if (newlyOffline.length === 0) return;
+    this.logger.info(
+      `[Controller id=${this.brokerId}] Replicas on broker ${brokerId} are offline (failed log dir): ${newlyOffline.map((p) => partitionKey(p.topic, p.partition)).join(',')}`,
+    );
+    // Leaders first (Kafka's OfflinePartition → OnlinePartition), then the ISRs they leave.
+    await this.electOfflinePartitions();
+    const shrunk = await this.store.update(newlyOffline, (current) => {
+      if (!current.isr.includes(brokerId) || current.isr.length <= 1 || current.leader === brokerId) return undefined;
+      return {
+        leader: current.leader,
+        leaderEpoch: current.leaderEpoch + 1,
+        isr: current.isr.filter((r) => r !== brokerId),
+      };
+    });
+    this.send.leaderAndIsrToReplicas(shrunk);
+    this.send.updateMetadataEverywhere(newlyOffline);
   }
 
   // --- preferred leaders -------------------------------------------------------------------
@@ -813,7 +905,9 @@ export class KafkaController {
         else if (request.partitionEpoch !== current.zkVersion) refusal = ErrorCode.INVALID_UPDATE_VERSION;
         else if (
           !request.newIsr.includes(brokerId) ||
-          request.newIsr.some((r) => !assignment.includes(r) || !this.ctx.isRegistered(r))
+          request.newIsr.some(
+            (r) => !assignment.includes(r) || this.ctx.offlineReplicasOf(p.topic, p.partition).includes(r),
+          )
         ) {
           refusal = ErrorCode.INELIGIBLE_REPLICA;
         }
