@@ -11,6 +11,7 @@ import { leaderElectionTool } from './commands/leader-election-command.js';
 import { logDirsTool } from './commands/log-dirs-command.js';
 import { preferredReplicaElectionTool } from './commands/preferred-replica-election-command.js';
 import { producerPerfTestTool } from './commands/producer-perf-test-command.js';
+import { reassignPartitionsTool } from './commands/reassign-partitions/reassign-partitions-command.js';
 import { runServer } from './commands/server-command.js';
 import { topicsTool } from './commands/topics/topics-command.js';
 import { verifiableConsumerTool } from './commands/verifiable-consumer-command.js';
@@ -35,6 +36,7 @@ export const TOOLS: readonly Tool[] = [
   getOffsetsTool,
   leaderElectionTool,
   preferredReplicaElectionTool,
+  reassignPartitionsTool,
   verifiableProducerTool,
   verifiableConsumerTool,
 ];
