@@ -14,6 +14,8 @@ export * from './constants/isolation-level.js';
 export * from './constants/security-protocol.js';
 export * from './errors/error-codes.js';
 export * from './errors/kafka-error.js';
+export * from './fetch-session/fetch-metadata.js';
+export * from './fetch-session/fetch-session-handler.js';
 export * from './framing/api-registry.js';
 export * from './framing/frame-decoder.js';
 export * from './framing/request-frame.js';
