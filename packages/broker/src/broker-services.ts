@@ -4,6 +4,7 @@ import type { TopicConfigResolver } from './config/topic-config.js';
 import type { Controller } from './controller/controller.js';
 import type { KafkaController } from './controller/zk/kafka-controller.js';
 import type { GroupCoordinator } from './coordinator/group/group-coordinator.js';
+import type { FetchManager } from './fetch-session/fetch-manager.js';
 import type { Logger } from './logger.js';
 import type { TopicRegistration } from './metadata/cluster-image.js';
 import type { MetadataCache } from './metadata/metadata-cache.js';
@@ -38,6 +39,8 @@ export interface BrokerServices {
   readonly metadata: MetadataCache;
   readonly controller: Controller;
   readonly replicaManager: ReplicaManager;
+  /** Incremental fetch sessions (KIP-227): max.incremental.fetch.session.cache.slots of them. */
+  readonly fetchSessions: FetchManager;
   readonly logManager: LogManager;
   readonly producerIds: ProducerIdManager;
   readonly groupCoordinator: GroupCoordinator;

@@ -10,6 +10,8 @@ import { TopicConfigResolver } from './config/topic-config.js';
 import { GroupCoordinator } from './coordinator/group/group-coordinator.js';
 import { ReplicaCoordinatorLog } from './coordinator/replica-coordinator-log.js';
 import { FatalErrors } from './fatal-errors.js';
+import { FetchManager } from './fetch-session/fetch-manager.js';
+import { FetchSessionCache } from './fetch-session/fetch-session-cache.js';
 import { createHandlerRegistry } from './handlers/index.js';
 import type { Logger } from './logger.js';
 import { BufferPool } from './memory/buffer-pool.js';
@@ -190,6 +192,10 @@ export class Broker {
       metadata: cache,
       controller,
       replicaManager,
+      fetchSessions: new FetchManager(
+        new FetchSessionCache({ maxEntries: config.int('max.incremental.fetch.session.cache.slots') }),
+        logger.child({ component: 'fetch-session' }),
+      ),
       logManager,
       producerIds,
       groupCoordinator,

@@ -47,6 +47,13 @@ export const BROKER_CONFIG_KEYS: readonly ConfigKey[] = [
     dynamic: 'cluster-wide',
   },
   { name: 'fetch.max.bytes', type: 'int', defaultValue: 57671680, validate: atLeast(1024) },
+  {
+    name: 'max.incremental.fetch.session.cache.slots',
+    type: 'int',
+    defaultValue: 1000,
+    validate: atLeast(0),
+    doc: 'The maximum number of incremental fetch sessions (KIP-227) the broker keeps.',
+  },
   // --- log
   { name: 'log.dirs', type: 'list', defaultValue: null },
   { name: 'log.dir', type: 'string', defaultValue: '/tmp/kafka-logs' },

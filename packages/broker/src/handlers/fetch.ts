@@ -5,10 +5,13 @@
  * v11: rack id. v12: flexible, diverging epoch. v13: topic IDs. v15: replica state. v17: replica
  * directory id.
  *
- * Fetch sessions: Samsa does not create sessions yet. Asking for a new one (epoch 0) gets
- * session id 0, which clients read as "no session" and keep sending full requests — Kafka's own
- * answer when its session cache is full. An incremental request for a session id that was never
- * handed out is FETCH_SESSION_ID_NOT_FOUND.
+ * Fetch sessions (KIP-227): `FetchManager` turns the request's sessionId/sessionEpoch into a
+ * context — sessionless (0/-1, and every request before v7), a full fetch creating a session
+ * (epoch 0), an incremental fetch of a cached session (epoch > 0) or a session error, answered
+ * with the top-level error code and no partitions. An incremental fetch reads every partition of
+ * its session, waits like any fetch (fetch.min.bytes over all of them), and answers only the
+ * partitions with something new. Topic IDs (v13+) are resolved against the current metadata at
+ * every request, so a session's partition of a deleted topic answers UNKNOWN_TOPIC_ID.
  */
 import {
   ApiKey,
@@ -17,8 +20,11 @@ import {
   type FetchResponseFetchableTopicResponseInput,
   type FetchResponseInput,
   type FetchResponsePartitionDataInput,
+  LEGACY_FETCH_METADATA,
 } from '@samsa/protocol';
-import type { FetchPartitionRequest } from '../replica/replica-manager.js';
+import { type RequestedPartition, sessionPartitionKey } from '../fetch-session/cached-partition.js';
+import type { FetchContextPartition } from '../fetch-session/fetch-context.js';
+import type { FetchPartitionRequest, FetchPartitionResult } from '../replica/replica-manager.js';
 import { defineHandler } from './handler.js';
 import { LeaderHints } from './leader-hints.js';
 
@@ -31,90 +37,104 @@ export const fetchHandler = defineHandler<FetchRequest, FetchResponseInput>({
   maxVersion: 17,
   async handle(request, ctx) {
     const { services, apiVersion } = ctx;
-    if (apiVersion >= 7) {
-      if (request.sessionId !== 0) return { errorCode: ErrorCode.FETCH_SESSION_ID_NOT_FOUND, sessionId: 0 };
-      if (request.sessionEpoch !== -1 && request.sessionEpoch !== 0) {
-        return { errorCode: ErrorCode.INVALID_FETCH_SESSION_EPOCH, sessionId: 0 };
-      }
-    }
     const useTopicIds = apiVersion >= 13;
     const image = services.metadata.image;
-    const wanted: FetchPartitionRequest[] = [];
-    const unknownTopic: boolean[] = [];
-    const names: string[] = [];
+    const nameOf = (topicId: string, name: string | undefined) => (useTopicIds ? image.topicById(topicId)?.name : name);
+
+    const fetchData = new Map<string, RequestedPartition>();
     for (const topic of request.topics) {
-      const name = useTopicIds ? image.topicById(topic.topicId)?.name : topic.topic;
-      names.push(name ?? '');
+      const name = nameOf(topic.topicId, topic.topic);
       for (const p of topic.partitions) {
-        unknownTopic.push(name === undefined);
-        wanted.push({
-          topic: name ?? '',
+        fetchData.set(sessionPartitionKey(useTopicIds, topic.topicId, name, p.partition), {
+          topicId: topic.topicId,
+          topic: name,
           partition: p.partition,
-          fetchOffset: Number(p.fetchOffset),
-          partitionMaxBytes: p.partitionMaxBytes,
-          currentLeaderEpoch: p.currentLeaderEpoch,
-          lastFetchedEpoch: p.lastFetchedEpoch,
+          data: {
+            fetchOffset: Number(p.fetchOffset),
+            logStartOffset: Number(p.logStartOffset),
+            maxBytes: p.partitionMaxBytes,
+            currentLeaderEpoch: p.currentLeaderEpoch,
+            lastFetchedEpoch: p.lastFetchedEpoch,
+          },
         });
       }
     }
+    const toForget: string[] = [];
+    for (const topic of apiVersion >= 7 ? request.forgottenTopicsData : []) {
+      const name = nameOf(topic.topicId, topic.topic);
+      for (const partition of topic.partitions) {
+        toForget.push(sessionPartitionKey(useTopicIds, topic.topicId, name, partition));
+      }
+    }
     const replicaId = apiVersion >= 15 ? request.replicaState.replicaId : request.replicaId;
-    // Followers size their responses with replica.fetch.response.max.bytes; consumers are capped
-    // by the broker's fetch.max.bytes.
-    const maxBytes =
-      replicaId >= 0 ? request.maxBytes : Math.min(request.maxBytes, services.config.int('fetch.max.bytes'));
-    const results = await services.replicaManager.fetchMessages({
-      replicaId,
-      ...(apiVersion >= 11 ? { clientRack: request.rackId } : {}),
-      maxWaitMs: request.maxWaitMs,
-      minBytes: request.minBytes,
-      maxBytes,
-      isolationLevel: request.isolationLevel,
-      partitions: wanted,
+    const context = services.fetchSessions.newContext({
+      apiVersion,
+      metadata: apiVersion >= 7 ? { sessionId: request.sessionId, epoch: request.sessionEpoch } : LEGACY_FETCH_METADATA,
+      isFromFollower: replicaId >= 0,
+      fetchData,
+      toForget,
+      nowMs: Date.now(),
     });
-    let i = 0;
+
+    // Read every partition of the context; those whose topic id names no topic are answered here.
+    const results = new Map<string, FetchPartitionResult>();
+    const names = new Map<string, string>();
+    const wanted: FetchPartitionRequest[] = [];
+    const wantedKeys: string[] = [];
+    for (const [key, p] of context.partitions) {
+      const name = nameOf(p.topicId, p.topic);
+      if (name === undefined) {
+        results.set(key, partitionError(ErrorCode.UNKNOWN_TOPIC_ID));
+        continue;
+      }
+      names.set(key, name);
+      wantedKeys.push(key);
+      wanted.push({
+        topic: name,
+        partition: p.partition,
+        fetchOffset: p.data.fetchOffset,
+        partitionMaxBytes: p.data.maxBytes,
+        currentLeaderEpoch: p.data.currentLeaderEpoch,
+        lastFetchedEpoch: p.data.lastFetchedEpoch,
+      });
+    }
+    if (wanted.length > 0) {
+      // Followers size their responses with replica.fetch.response.max.bytes; consumers are
+      // capped by the broker's fetch.max.bytes.
+      const maxBytes =
+        replicaId >= 0 ? request.maxBytes : Math.min(request.maxBytes, services.config.int('fetch.max.bytes'));
+      const read = await services.replicaManager.fetchMessages({
+        replicaId,
+        ...(apiVersion >= 11 ? { clientRack: request.rackId } : {}),
+        maxWaitMs: request.maxWaitMs,
+        minBytes: Math.min(request.minBytes, maxBytes),
+        maxBytes,
+        isolationLevel: request.isolationLevel,
+        partitions: wanted,
+      });
+      read.forEach((r, i) => {
+        results.set(wantedKeys[i] as string, r);
+      });
+    }
+    const answer = context.respond(results, Date.now());
+
     const hints = new LeaderHints(services.metadata, ctx.listenerName);
-    const responses: FetchResponseFetchableTopicResponseInput[] = request.topics.map((topic, t) => ({
-      topic: names[t] ?? '',
-      topicId: topic.topicId,
-      partitions: topic.partitions.map((p) => {
-        const index = i++;
-        const r = results[index];
-        if (r === undefined) throw new Error('fetch result missing');
-        const errorCode = unknownTopic[index]
-          ? useTopicIds
-            ? ErrorCode.UNKNOWN_TOPIC_ID
-            : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION
-          : r.errorCode;
-        const response: FetchResponsePartitionDataInput = {
-          partitionIndex: p.partition,
-          errorCode,
-          highWatermark: BigInt(r.highWatermark),
-          lastStableOffset: BigInt(r.lastStableOffset),
-          logStartOffset: BigInt(r.logStartOffset),
-          abortedTransactions:
-            r.abortedTransactions === null
-              ? null
-              : r.abortedTransactions.map((a) => ({
-                  producerId: BigInt(a.producerId),
-                  firstOffset: BigInt(a.firstOffset),
-                })),
-          preferredReadReplica: r.preferredReadReplica ?? -1,
-          // Never null: librdkafka fails on a null records field.
-          records: r.records,
-        };
-        if (r.divergingEpoch !== undefined)
-          response.divergingEpoch = { epoch: r.divergingEpoch.epoch, endOffset: BigInt(r.divergingEpoch.endOffset) };
-        if (errorCode !== ErrorCode.NONE) {
-          const currentLeader = hints.currentLeader(names[t] ?? '', p.partition, errorCode);
-          if (currentLeader !== undefined) response.currentLeader = currentLeader;
-        }
-        return response;
-      }),
-    }));
+    const responses: FetchResponseFetchableTopicResponseInput[] = [];
+    let current: { topicId: string; topic: string; partitions: FetchResponsePartitionDataInput[] } | undefined;
+    for (const entry of answer.partitions) {
+      const { requested } = entry;
+      const name = nameOf(requested.topicId, requested.topic) ?? '';
+      // Consecutive partitions of one topic share an entry, as in Kafka's FetchResponse.of.
+      if (current === undefined || current.topicId !== requested.topicId || current.topic !== name) {
+        current = { topicId: requested.topicId, topic: name, partitions: [] };
+        responses.push(current);
+      }
+      current.partitions.push(partitionResponse(entry, name, hints));
+    }
     return {
       throttleTimeMs: 0,
-      errorCode: ErrorCode.NONE,
-      sessionId: 0,
+      errorCode: answer.errorCode,
+      sessionId: answer.sessionId,
       responses,
       nodeEndpoints: hints.nodeEndpoints(),
     };
@@ -129,3 +149,41 @@ export const fetchHandler = defineHandler<FetchRequest, FetchResponseInput>({
     })),
   }),
 });
+
+function partitionResponse(
+  { requested, result: r }: FetchContextPartition,
+  topic: string,
+  hints: LeaderHints,
+): FetchResponsePartitionDataInput {
+  const response: FetchResponsePartitionDataInput = {
+    partitionIndex: requested.partition,
+    errorCode: r.errorCode,
+    highWatermark: BigInt(r.highWatermark),
+    lastStableOffset: BigInt(r.lastStableOffset),
+    logStartOffset: BigInt(r.logStartOffset),
+    abortedTransactions:
+      r.abortedTransactions === null
+        ? null
+        : r.abortedTransactions.map((a) => ({ producerId: BigInt(a.producerId), firstOffset: BigInt(a.firstOffset) })),
+    preferredReadReplica: r.preferredReadReplica ?? -1,
+    records: r.records,
+  };
+  if (r.divergingEpoch !== undefined)
+    response.divergingEpoch = { epoch: r.divergingEpoch.epoch, endOffset: BigInt(r.divergingEpoch.endOffset) };
+  if (r.errorCode !== ErrorCode.NONE) {
+    const currentLeader = hints.currentLeader(topic, requested.partition, r.errorCode);
+    if (currentLeader !== undefined) response.currentLeader = currentLeader;
+  }
+  return response;
+}
+
+function partitionError(errorCode: number): FetchPartitionResult {
+  return {
+    errorCode,
+    highWatermark: -1,
+    lastStableOffset: -1,
+    logStartOffset: -1,
+    records: EMPTY_RECORDS,
+    abortedTransactions: null,
+  };
+}
