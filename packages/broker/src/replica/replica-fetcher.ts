@@ -4,7 +4,11 @@ import {
   type FetchRequestInput,
   type FetchResponse,
   type FetchResponsePartitionData,
+  FetchSessionHandler,
+  fetchRequestTopics,
+  isFullFetch,
   type ListOffsetsResponse,
+  ZERO_UUID,
 } from '@samsa/protocol';
 import type { Logger } from '../logger.js';
 import { InterBrokerClient } from '../network/inter-broker-client.js';
@@ -14,6 +18,12 @@ import type { ReplicationQuota } from './replication-quota.js';
 /** Fetch version followers send: names (not ids), lastFetchedEpoch and divergingEpoch (v12). */
 const FETCH_VERSION = 12;
 const LIST_OFFSETS_VERSION = 7;
+/** Top-level errors that only reset the fetch session: the next (full) fetch goes out at once. */
+const SESSION_ERRORS: ReadonlySet<number> = new Set([
+  ErrorCode.FETCH_SESSION_ID_NOT_FOUND,
+  ErrorCode.INVALID_FETCH_SESSION_EPOCH,
+  ErrorCode.FETCH_SESSION_TOPIC_ID_ERROR,
+]);
 
 export interface ReplicaFetcherConfig {
   readonly brokerId: number;
@@ -53,6 +63,11 @@ interface FetchedPartition {
  * bytes untouched, no record decoded — then the leader's high watermark and log start offset
  * taken over.
  *
+ * Fetches go through an incremental fetch session (KIP-227), as Kafka's followers' do: a full
+ * request first, then requests naming only the partitions whose fetch position (or leader epoch)
+ * moved, joined or left; the leader answers only partitions with new data or offsets. A session
+ * error or a lost connection makes the next request a full one.
+ *
  * Divergence (KIP-101/279, KIP-595): each partition carries the epoch of its last batch; a leader
  * whose history differs answers `divergingEpoch`, and the follower truncates to the smaller of the
  * two end offsets of that epoch before fetching again — never blindly to its high watermark, which
@@ -62,6 +77,8 @@ interface FetchedPartition {
 export class ReplicaFetcher {
   private readonly partitions = new Map<string, FetchedPartition>();
   private readonly client: InterBrokerClient;
+  /** The incremental fetch session with the leader (KIP-227). */
+  private readonly session = new FetchSessionHandler();
   private running: Promise<void> | undefined;
   private closed = false;
   private wake: (() => void) | undefined;
@@ -136,45 +153,57 @@ export class ReplicaFetcher {
   }
 
   private async fetchOnce(ready: readonly FetchedPartition[]): Promise<void> {
-    const byTopic = new Map<string, FetchedPartition[]>();
-    for (const p of ready) {
-      let list = byTopic.get(p.partition.topic);
-      if (list === undefined) {
-        list = [];
-        byTopic.set(p.partition.topic, list);
-      }
-      list.push(p);
-    }
+    // The session carries exactly the partitions ready now: one left out (backing off, throttled,
+    // removed) leaves the leader's session, and joins it again when it is next fetched.
+    const builder = this.session.newBuilder();
     const sent = new Map<string, { entry: FetchedPartition; fetchOffset: number }>();
+    for (const entry of ready) {
+      const log = entry.partition.log;
+      const fetchOffset = log.logEndOffset;
+      sent.set(entry.partition.name, { entry, fetchOffset });
+      builder.add(entry.partition.topic, entry.partition.partition, {
+        topicId: ZERO_UUID,
+        fetchOffset: BigInt(fetchOffset),
+        logStartOffset: BigInt(log.logStartOffset),
+        partitionMaxBytes: this.config.fetchMaxBytes,
+        currentLeaderEpoch: entry.leaderEpoch,
+        lastFetchedEpoch: log.leaderEpochCache.latestEpoch ?? -1,
+      });
+    }
+    const plan = builder.build();
     const request: FetchRequestInput = {
       replicaId: this.config.brokerId,
       maxWaitMs: this.config.waitMaxMs,
       minBytes: this.config.minBytes,
       maxBytes: this.config.responseMaxBytes,
       isolationLevel: 0,
-      sessionId: 0,
-      sessionEpoch: -1,
-      topics: [...byTopic].map(([topic, list]) => ({
-        topic,
-        partitions: list.map((entry) => {
-          const log = entry.partition.log;
-          const fetchOffset = log.logEndOffset;
-          sent.set(entry.partition.name, { entry, fetchOffset });
-          return {
-            partition: entry.partition.partition,
-            currentLeaderEpoch: entry.leaderEpoch,
-            fetchOffset: BigInt(fetchOffset),
-            lastFetchedEpoch: log.leaderEpochCache.latestEpoch ?? -1,
-            logStartOffset: BigInt(log.logStartOffset),
-            partitionMaxBytes: this.config.fetchMaxBytes,
-          };
-        }),
-      })),
-      forgottenTopicsData: [],
+      sessionId: plan.metadata.sessionId,
+      sessionEpoch: plan.metadata.epoch,
+      ...fetchRequestTopics(plan, FETCH_VERSION),
       rackId: '',
     };
-    const response = await this.client.send<FetchResponse>(ApiKey.Fetch, FETCH_VERSION, request);
-    if (response.errorCode !== ErrorCode.NONE) throw new Error(`fetch failed with error code ${response.errorCode}`);
+    let response: FetchResponse;
+    try {
+      response = await this.client.send<FetchResponse>(ApiKey.Fetch, FETCH_VERSION, request);
+    } catch (err) {
+      this.session.handleError();
+      throw err;
+    }
+    const established = isFullFetch(plan.metadata) && response.sessionId !== 0;
+    if (!this.session.handleResponse(response, FETCH_VERSION)) {
+      // The partitions' data (if any) is not trusted, and the next request is a full one: at
+      // once after a session error, as Kafka's follower does; after any other error, once the
+      // backoff has passed.
+      const problem = `Fetch session ${plan.metadata.sessionId} (epoch ${plan.metadata.epoch}) refused: ${this.session.lastProblem}; the next fetch is a full one`;
+      if (response.errorCode !== ErrorCode.NONE && !SESSION_ERRORS.has(response.errorCode)) throw new Error(problem);
+      this.logger.info(`[ReplicaFetcher broker=${this.config.brokerId} leader=${this.leader.brokerId}] ${problem}`);
+      return;
+    }
+    if (established) {
+      this.logger.info(
+        `[ReplicaFetcher broker=${this.config.brokerId} leader=${this.leader.brokerId}] Established fetch session ${response.sessionId} with ${plan.sessionPartitions.size} partition(s)`,
+      );
+    }
     for (const topic of response.responses) {
       for (const data of topic.partitions) {
         const name = `${topic.topic}-${data.partitionIndex}`;
