@@ -3,10 +3,13 @@ import {
   ErrorCode,
   FetchApi,
   type FetchResponse,
+  FetchSessionHandler,
+  fetchRequestTopics,
   iterateRecordBatches,
   KafkaError,
   RecordBatchIterator,
   type RecordBatchSpan,
+  ZERO_UUID,
 } from '@samsa/protocol';
 import { isolationLevel } from '../common/isolation-level.js';
 import type { RecordHeader } from '../common/record-header.js';
@@ -18,6 +21,15 @@ import type { ConsumerRecord } from './consumer-record.js';
 import type { PartitionState, SubscriptionState } from './subscription-state.js';
 
 type PartitionData = FetchResponse['responses'][number]['partitions'][number];
+
+/** The client's Fetch stops at v12 (topics by name), which is what the session handler reads. */
+const FETCH_VERSION_NAMES = 12;
+/** Top-level errors that only reset a fetch session; the next fetch (a full one) repairs them. */
+const SESSION_ERRORS: ReadonlySet<number> = new Set([
+  ErrorCode.FETCH_SESSION_ID_NOT_FOUND,
+  ErrorCode.INVALID_FETCH_SESSION_EPOCH,
+  ErrorCode.FETCH_SESSION_TOPIC_ID_ERROR,
+]);
 
 /**
  * The data of one partition from one Fetch response, consumed record by record across polls
@@ -152,6 +164,11 @@ export interface FetcherHooks {
  * stays bounded by one response per broker plus what the application has not polled. Fetches are
  * long polls (`fetch.max.wait.ms`, `fetch.min.bytes`), and the next ones are sent while the
  * application processes what the last ones returned.
+ *
+ * Each broker's fetches go through an incremental fetch session (KIP-227), as Java's consumer's
+ * do: a full request first, then only the partitions whose position changed, joined or left
+ * (a partition with buffered data leaves until it is consumed), and the broker answers only
+ * partitions with something new.
  */
 export class Fetcher {
   private readonly completed: CompletedFetch[] = [];
@@ -162,6 +179,8 @@ export class Fetcher {
    */
   private readonly preferredReplicas = new Map<string, { nodeId: number; untilMs: number }>();
   private readonly buffered = new Set<string>();
+  /** One incremental fetch session per broker fetched from. */
+  private readonly sessions = new Map<number, FetchSessionHandler>();
   private closed = false;
   /** Bumped by seeks and assignment changes so responses to older fetches are dropped. */
   private epoch = 0;
@@ -234,31 +253,35 @@ export class Fetcher {
   private fetchFrom(leader: number, states: PartitionState[]): void {
     this.inFlight.add(leader);
     const epoch = this.epoch;
-    const byTopic = new Map<string, PartitionState[]>();
-    for (const s of states) byTopic.set(s.topic, [...(byTopic.get(s.topic) ?? []), s]);
+    let session = this.sessions.get(leader);
+    if (session === undefined) {
+      session = new FetchSessionHandler();
+      this.sessions.set(leader, session);
+    }
+    const builder = session.newBuilder();
     const offsets = new Map<string, bigint>();
-    for (const s of states) offsets.set(tpKey(s.topic, s.partition), s.position as bigint);
+    for (const s of states) {
+      offsets.set(tpKey(s.topic, s.partition), s.position as bigint);
+      builder.add(s.topic, s.partition, {
+        topicId: ZERO_UUID,
+        fetchOffset: s.position as bigint,
+        logStartOffset: -1n,
+        partitionMaxBytes: this.config.maxPartitionFetchBytes,
+        currentLeaderEpoch: this.cluster.topics.get(s.topic)?.partitions[s.partition]?.leaderEpoch ?? -1,
+        // KIP-320 (v12): the epoch of the last record fetched lets the leader report divergence.
+        lastFetchedEpoch: s.positionEpoch,
+      });
+    }
+    const plan = builder.build();
     const request = {
       replicaId: -1,
       maxWaitMs: this.config.fetchMaxWaitMs,
       minBytes: this.config.fetchMinBytes,
       maxBytes: this.config.fetchMaxBytes,
       isolationLevel: isolationLevel(this.config.isolationLevel),
-      sessionId: 0,
-      sessionEpoch: -1,
-      topics: [...byTopic].map(([topic, list]) => ({
-        topic,
-        partitions: list.map((s) => ({
-          partition: s.partition,
-          currentLeaderEpoch: this.cluster.topics.get(s.topic)?.partitions[s.partition]?.leaderEpoch ?? -1,
-          fetchOffset: s.position as bigint,
-          // KIP-320 (v12): the epoch of the last record fetched lets the leader report divergence.
-          lastFetchedEpoch: s.positionEpoch,
-          logStartOffset: -1n,
-          partitionMaxBytes: this.config.maxPartitionFetchBytes,
-        })),
-      })),
-      forgottenTopicsData: [],
+      sessionId: plan.metadata.sessionId,
+      sessionEpoch: plan.metadata.epoch,
+      ...fetchRequestTopics(plan, FETCH_VERSION_NAMES),
       rackId: this.config.clientRack,
     };
     this.cluster
@@ -270,10 +293,18 @@ export class Fetcher {
       )
       .then(
         (response) => {
+          if (!session.handleResponse(response, FETCH_VERSION_NAMES)) {
+            // A session error is repaired by the next (full) fetch; anything else is reported.
+            if (!SESSION_ERRORS.has(response.errorCode) && response.errorCode !== ErrorCode.NONE) {
+              this.hooks.onError(new KafkaError(response.errorCode, 'Fetch'));
+            }
+            return;
+          }
           if (epoch === this.epoch) this.handleResponse(response, offsets, leader);
           else this.handleStaleResponse(response, offsets, leader);
         },
         (error: Error) => {
+          session.handleError();
           this.cluster.requestUpdate();
           if (!(error instanceof KafkaError) || !error.retriable) this.hooks.onError(error);
         },
