@@ -48,5 +48,13 @@ if (selected.length === 0) {
   console.error(`no test files matched ${filters.join(' ') || '(all)'}; did the build run?`);
   process.exit(1);
 }
-const result = spawnSync(process.execPath, ['--test', ...selected], { stdio: 'inherit' });
+// A failed test may leave a client, a timer or a child running: --test-force-exit ends each file
+// once its tests are done, and --test-timeout fails a test stuck on something that never comes,
+// so that one failure never turns into a run that hangs until CI gives up.
+const TEST_TIMEOUT_MS = 10 * 60 * 1000;
+const result = spawnSync(
+  process.execPath,
+  ['--test', '--test-force-exit', `--test-timeout=${TEST_TIMEOUT_MS}`, ...selected],
+  { stdio: 'inherit' },
+);
 process.exit(result.status ?? 1);

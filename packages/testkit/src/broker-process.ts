@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { killOnExit } from './reaper.js';
 
 /** The compiled broker entry point, found through the package's `./main` export. */
 export const BROKER_MAIN = fileURLToPath(import.meta.resolve('@samsa/broker/main'));
@@ -69,6 +70,7 @@ export class BrokerProcess {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, SAMSA_LOG_LEVEL: process.env.SAMSA_LOG_LEVEL ?? 'info' },
     });
+    killOnExit(child);
     let output = '';
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     const port = await new Promise<number>((resolve, reject) => {

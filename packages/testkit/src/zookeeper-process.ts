@@ -4,6 +4,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './free-port.js';
+import { killOnExit } from './reaper.js';
 import { requireCommand } from './tools.js';
 
 /** Debian's ZooKeeper (package `zookeeper`), run standalone from its jar. */
@@ -60,6 +61,7 @@ export class ZooKeeperProcess {
       ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
+    killOnExit(child);
     let output = '';
     child.stdout?.on('data', (c: Buffer) => {
       output += c.toString('utf8');
