@@ -152,7 +152,10 @@ export class Broker {
       groupCoordinator,
       logger,
     });
-    const producerIds = new ProducerIdManager(controller);
+    const producerIds = new ProducerIdManager(controller, (err) =>
+      logger.warn(`Reserving a block of producer IDs failed (retried on the next InitProducerId): ${String(err)}`),
+    );
+    producerIds.prefetch();
     const endpoints = new Map<string, AdvertisedEndpoint>();
 
     const autoCreateTopic = async (name: string): Promise<TopicRegistration> => {
