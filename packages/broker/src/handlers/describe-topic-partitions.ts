@@ -12,7 +12,7 @@ import {
   ErrorCode,
   ZERO_UUID,
 } from '@samsa/protocol';
-import { isInternalTopic } from '../metadata/cluster-image.js';
+import { isInternalTopic, offlineReplicasOf } from '../metadata/cluster-image.js';
 import { ALL_TOPIC_OPERATIONS } from './authorized-operations.js';
 import { defineHandler } from './handler.js';
 
@@ -60,7 +60,7 @@ export const describeTopicPartitionsHandler = defineHandler<
             isrNodes: [...p.isr],
             eligibleLeaderReplicas: null,
             lastKnownElr: null,
-            offlineReplicas: p.replicas.filter((r) => !image.brokers.has(r)),
+            offlineReplicas: offlineReplicasOf(p, image.brokers),
           };
         }),
         topicAuthorizedOperations: ALL_TOPIC_OPERATIONS,

@@ -18,7 +18,7 @@ import {
   ZERO_UUID,
 } from '@samsa/protocol';
 import type { BrokerServices } from '../broker-services.js';
-import { isInternalTopic, type TopicRegistration } from '../metadata/cluster-image.js';
+import { isInternalTopic, offlineReplicasOf, type TopicRegistration } from '../metadata/cluster-image.js';
 import {
   ALL_CLUSTER_OPERATIONS,
   ALL_TOPIC_OPERATIONS,
@@ -106,7 +106,7 @@ function describeTopic(
     topicId: topic.topicId,
     isInternal: isInternalTopic(topic.name),
     partitions: topic.partitions.map((p) => {
-      const offline = p.replicas.filter((r) => !brokers.has(r));
+      const offline = offlineReplicasOf(p, brokers);
       const leaderAlive = p.leader >= 0 && brokers.has(p.leader);
       return {
         errorCode: leaderAlive ? ErrorCode.NONE : ErrorCode.LEADER_NOT_AVAILABLE,

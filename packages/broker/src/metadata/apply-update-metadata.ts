@@ -50,6 +50,7 @@ export function applyUpdateMetadata(
         leader: p.leader,
         leaderEpoch: p.leaderEpoch,
         partitionEpoch: p.zkVersion,
+        offlineReplicas: p.offlineReplicas,
       });
     }
     if (partitions.size === 0) {

@@ -10,6 +10,19 @@ export interface PartitionRegistration {
   readonly leaderEpoch: number;
   /** Bumped on every change of replicas/ISR/leader (Kafka's partition epoch / ZK zkVersion). */
   readonly partitionEpoch: number;
+  /**
+   * Replicas the controller knows to be offline on a live broker (a failed log dir); replicas on
+   * brokers that are not registered are offline as well, without being listed here.
+   */
+  readonly offlineReplicas?: readonly number[];
+}
+
+/** A partition's offline replicas: on brokers that are gone, or in a failed log dir of a live one. */
+export function offlineReplicasOf(
+  p: PartitionRegistration,
+  brokers: ReadonlyMap<number, BrokerRegistration>,
+): number[] {
+  return p.replicas.filter((r) => !brokers.has(r) || p.offlineReplicas?.includes(r) === true);
 }
 
 export interface TopicRegistration {
