@@ -80,9 +80,13 @@ describe('bounce matrix (kill -9 of leader, controller, random broker; 5 rounds)
       'heartbeat.interval.ms': 500,
     });
     consumer.subscribe([topic]);
+    // A consumer error ends the loop: kept, so that a stalled group fails saying why.
+    let consumerError: unknown;
     const consuming = (async () => {
       for await (const record of consumer) consumed.add(String(record.value));
-    })().catch(() => undefined);
+    })().catch((err) => {
+      consumerError = err;
+    });
 
     const faults: string[] = [];
     try {
@@ -125,10 +129,20 @@ describe('bounce matrix (kill -9 of leader, controller, random broker; 5 rounds)
     );
     assertNoLossNoDuplicates(acked, stored);
     await eventually(
-      () => acked.every((a) => consumed.has(a.value)),
+      () => {
+        if (consumerError !== undefined) throw consumerError;
+        return acked.every((a) => consumed.has(a.value));
+      },
       60000,
       'the group to consume every acknowledged record',
-    );
+    ).catch((err) => {
+      const missing = acked.filter((a) => !consumed.has(a.value));
+      const byPartition = new Map<number, number>();
+      for (const m of missing) byPartition.set(m.partition, (byPartition.get(m.partition) ?? 0) + 1);
+      throw new Error(
+        `${(err as Error).message}; ${missing.length} of ${acked.length} not consumed (by partition: ${JSON.stringify([...byPartition])}), membership ${JSON.stringify(consumer.membership)}`,
+      );
+    });
     await consumer.close();
     await consuming;
     await admin.close();

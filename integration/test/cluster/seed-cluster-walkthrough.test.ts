@@ -143,9 +143,10 @@ describe("the seeds' multi-broker walkthrough through bin/*.sh", () => {
         40000,
       );
       assert.equal(r.code, 0, r.stderr);
-      return r.stdout.split('\n').filter((l) => l !== '');
+      return { lines: r.stdout.split('\n').filter((l) => l !== ''), stderr: r.stderr };
     };
-    assert.deepEqual(await consume(bootstrap), MESSAGES);
+    const read = await consume(bootstrap);
+    assert.deepEqual(read.lines, MESSAGES, read.stderr);
 
     const leader = Number(before.leader);
     process.kill(pidOf(leader), 'SIGKILL');
@@ -164,7 +165,8 @@ describe("the seeds' multi-broker walkthrough through bin/*.sh", () => {
       .filter((_, i) => i !== leader)
       .map((p) => `localhost:${p}`)
       .join(',');
-    assert.deepEqual(await consume(live), MESSAGES, 'every message is still there');
+    const readAfter = await consume(live);
+    assert.deepEqual(readAfter.lines, MESSAGES, `every message is still there; the consumer said: ${readAfter.stderr}`);
 
     const restarted = await script('kafka-server-start.sh', ['-daemon', configs[leader] as string], '', 60000);
     assert.equal(restarted.code, 0, restarted.stderr);
