@@ -27,6 +27,8 @@ case "$class" in
   kafka.admin.LeaderElectionCommand | org.apache.kafka.tools.LeaderElectionCommand)
     exec "$here/samsa" leader-election "$@" ;;
   kafka.admin.PreferredReplicaLeaderElectionCommand) exec "$here/samsa" preferred-replica-election "$@" ;;
+  kafka.admin.ReassignPartitionsCommand | org.apache.kafka.tools.reassign.ReassignPartitionsCommand)
+    exec "$here/samsa" reassign-partitions "$@" ;;
   org.apache.kafka.tools.VerifiableProducer) exec "$here/samsa" verifiable-producer "$@" ;;
   org.apache.kafka.tools.VerifiableConsumer) exec "$here/samsa" verifiable-consumer "$@" ;;
   *)

@@ -209,6 +209,15 @@ export const BROKER_CONFIG_KEYS: readonly ConfigKey[] = [
     validate: atLeast(0),
     dynamic: 'cluster-wide',
   },
+  // Accepted so that Kafka's reassignment tool can set it with --replica-alter-log-dirs-throttle;
+  // it bounds nothing yet: replicas do not move between a broker's log dirs (no AlterReplicaLogDirs).
+  {
+    name: 'replica.alter.log.dirs.io.max.bytes.per.second',
+    type: 'long',
+    defaultValue: LONG_MAX,
+    validate: atLeast(0),
+    dynamic: 'cluster-wide',
+  },
   { name: 'replication.quota.window.num', type: 'int', defaultValue: 11, validate: atLeast(1) },
   { name: 'replication.quota.window.size.seconds', type: 'int', defaultValue: 1, validate: atLeast(1) },
   { name: 'auto.leader.rebalance.enable', type: 'boolean', defaultValue: true },
