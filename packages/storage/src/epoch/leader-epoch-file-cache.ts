@@ -26,7 +26,7 @@ export interface EpochAndOffset {
  */
 export class LeaderEpochFileCache {
   private epochs: EpochEntry[];
-  private readonly checkpoint: LeaderEpochCheckpointFile | undefined;
+  private checkpoint: LeaderEpochCheckpointFile | undefined;
   private dirty = false;
   private persisting: Promise<void> | undefined;
 
@@ -44,6 +44,11 @@ export class LeaderEpochFileCache {
     }
     this.epochs = [];
     for (const e of loaded) this.assignEntry(e);
+  }
+
+  /** The partition directory was renamed: later writes go to the checkpoint at its new path. */
+  updateCheckpointPath(path: string): void {
+    if (this.checkpoint !== undefined) this.checkpoint = new LeaderEpochCheckpointFile(path);
   }
 
   /** Records that `epoch` started at `startOffset`. A no-op if it is already the latest epoch and starts no later. */

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { ErrorCode, KafkaError } from '@samsa/protocol';
@@ -12,10 +11,19 @@ import {
 import { CleanShutdownFile } from '../checkpoint/clean-shutdown-file.js';
 import { LogCleaner } from '../cleaner/log-cleaner.js';
 import type { FsyncFn } from '../util/file-ops.js';
+import { fsyncDirSync } from '../util/file-ops.js';
 import { MAX_SAFE_MS } from '../util/int64.js';
-import { DELETE_DIR_SUFFIX, parseTopicPartitionName, topicPartitionDirName } from '../util/log-file-utils.js';
+import {
+  DELETE_DIR_SUFFIX,
+  FUTURE_DIR_SUFFIX,
+  parseTopicPartitionName,
+  parseUniqueDirName,
+  topicPartitionDirName,
+  uniqueDirName,
+} from '../util/log-file-utils.js';
 import { type Logger, noopLogger } from '../util/logger.js';
 import type { Time } from '../util/time.js';
+import { type FutureLogPlan, type LogDirListing, planFutureLogs } from './future-log-recovery.js';
 import { Log } from './log.js';
 import { type LogConfig, validateLogConfig } from './log-config.js';
 import { deleteOldSegments } from './log-retention.js';
@@ -80,6 +88,13 @@ export class LogManager {
   private readonly opts: LogManagerOptions;
   private readonly logger: Logger;
   private readonly logs = new Map<string, Log>();
+  /**
+   * Future replicas (AlterReplicaLogDirs): the copy of a partition being moved to another log dir,
+   * `<topic>-<partition>.<uuid>-future` there until it replaces the current log. Never served.
+   */
+  private readonly futureLogs = new Map<string, Log>();
+  /** Where a partition not hosted yet goes when it is created (AlterReplicaLogDirs came first). */
+  private readonly preferredLogDirs = new Map<string, string>();
   private readonly creating = new Map<string, Promise<Log>>();
   private readonly pendingDirDeletes = new Set<Promise<void>>();
   private readonly timers: NodeJS.Timeout[] = [];
@@ -152,6 +167,13 @@ export class LogManager {
       void this.cleaner.removeLog(log).catch(() => undefined);
       partitions.push({ topic: log.topic, partition: log.partition });
     }
+    // A future log in the failed dir is lost, and so is one whose current log was there: the
+    // move stops (its mover sees the future gone); the files stay for the next start to sort out.
+    for (const [k, future] of [...this.futureLogs]) {
+      if (this.logDirOf(future) !== logDir && this.logs.has(k)) continue;
+      this.futureLogs.delete(k);
+      future.abandon();
+    }
     this.logger.error(
       `Stopped serving logs in dir ${logDir} (${partitions.length} partition(s)) after an I/O error: ${error.message}`,
     );
@@ -164,9 +186,10 @@ export class LogManager {
     if (this.started) throw new Error('LogManager already started');
     this.started = true;
     if (topicConfigs !== undefined) this.topicConfigs = topicConfigs;
+    const futures = this.applyFutureLogPlan();
     await Promise.all(
       this.opts.logDirs.map((dir) =>
-        this.loadLogDir(dir).catch((err: Error) => {
+        this.loadLogDir(dir, futures).catch((err: Error) => {
           // A dir that cannot be read starts offline; the broker runs on the others (as Kafka).
           this.logger.error(`Error while loading log dir ${dir}: ${err.message}`);
           for (const [k, log] of [...this.logs]) {
@@ -174,17 +197,59 @@ export class LogManager {
             this.logs.delete(k);
             log.abandon();
           }
+          for (const [k, log] of [...this.futureLogs]) {
+            if (this.logDirOf(log) !== dir) continue;
+            this.futureLogs.delete(k);
+            log.abandon();
+          }
           this.offlineDirs.set(dir, err);
         }),
       ),
     );
+    for (const [k, future] of [...this.futureLogs]) {
+      if (this.logs.has(k)) continue;
+      // Its current log was in a dir that failed to load: nothing to copy from.
+      this.logger.warn(`not resuming the move of ${k} to ${this.logDirOf(future)}: its current log is offline`);
+      this.futureLogs.delete(k);
+      future.abandon();
+    }
     if (this.onlineLogDirs.length === 0) {
       throw new Error(`All log dirs failed to load: ${this.opts.logDirs.join(', ')}`);
     }
     this.startTasks();
   }
 
-  private async loadLogDir(logDir: string): Promise<void> {
+  /**
+   * Sorts out the future logs a previous run left (see planFutureLogs): promotes those whose swap
+   * was interrupted, removes those nothing will complete, and returns the paths of the futures to
+   * open and resume.
+   */
+  private applyFutureLogPlan(): Set<string> {
+    const listings: LogDirListing[] = this.opts.logDirs.map((logDir) => {
+      try {
+        fs.mkdirSync(logDir, { recursive: true });
+        return { logDir, names: fs.readdirSync(logDir) };
+      } catch {
+        return { logDir, names: undefined };
+      }
+    });
+    const plan: FutureLogPlan = planFutureLogs(listings);
+    for (const f of plan.promote) {
+      const target = join(f.logDir, topicPartitionDirName(f.topic, f.partition));
+      this.logger.warn(`completing the interrupted move of ${f.topic}-${f.partition}: ${f.name} becomes ${target}`);
+      fs.renameSync(join(f.logDir, f.name), target);
+    }
+    for (const f of plan.remove) {
+      this.logger.warn(`removing ${join(f.logDir, f.name)}: no move can complete it`);
+      fs.renameSync(join(f.logDir, f.name), join(f.logDir, uniqueDirName(f.topic, f.partition, DELETE_DIR_SUFFIX)));
+    }
+    for (const f of plan.ignore) {
+      this.logger.warn(`leaving ${join(f.logDir, f.name)} alone: a log dir could not be read`);
+    }
+    return new Set(plan.resume.map((f) => join(f.logDir, f.name)));
+  }
+
+  private async loadLogDir(logDir: string, futures: ReadonlySet<string>): Promise<void> {
     const start = this.opts.time.milliseconds();
     fs.mkdirSync(logDir, { recursive: true });
     const marker = new CleanShutdownFile(logDir);
@@ -207,7 +272,9 @@ export class LogManager {
         this.deleteDirInBackground(join(logDir, entry.name));
         continue;
       }
-      const tp = parseTopicPartitionName(entry.name);
+      const isFuture = entry.name.endsWith(FUTURE_DIR_SUFFIX);
+      if (isFuture && !futures.has(join(logDir, entry.name))) continue;
+      const tp = isFuture ? parseUniqueDirName(entry.name, FUTURE_DIR_SUFFIX) : parseTopicPartitionName(entry.name);
       if (tp === undefined) continue;
       const k = key(tp.topic, tp.partition);
       jobs.push(async () => {
@@ -231,11 +298,12 @@ export class LogManager {
           ...(this.opts.fsync !== undefined ? { fsync: this.opts.fsync } : {}),
           onStorageError: (error) => this.handleLogDirFailure(logDir, error),
         });
-        if (this.logs.has(k)) {
+        const logs = isFuture ? this.futureLogs : this.logs;
+        if (logs.has(k)) {
           await log.close();
           throw new Error(`duplicate log directories for ${k}`);
         }
-        this.logs.set(k, log);
+        logs.set(k, log);
       });
     }
     await runPool(jobs, Math.max(1, this.opts.recoveryThreadsPerDataDir ?? 1));
@@ -261,7 +329,8 @@ export class LogManager {
     );
     if (o.cleanerEnabled ?? true) {
       this.every(o.cleanerBackoffMs ?? 15_000, 'cleaner', async () => {
-        await this.cleaner.cleanOnce(this.logs.values());
+        // Kafka pauses the cleaning of a partition while it moves between log dirs.
+        await this.cleaner.cleanOnce([...this.logs].filter(([k]) => !this.futureLogs.has(k)).map(([, log]) => log));
       });
     }
   }
@@ -296,7 +365,7 @@ export class LogManager {
     const pending = this.creating.get(k);
     if (pending !== undefined) return pending;
     const create = (async () => {
-      const logDir = this.nextLogDir();
+      const logDir = this.nextLogDir(k);
       const open = (): Promise<Log> =>
         Log.open({
           dir: join(logDir, topicPartitionDirName(topic, partition)),
@@ -328,6 +397,7 @@ export class LogManager {
         throw error;
       }
       this.logs.set(k, log);
+      this.preferredLogDirs.delete(k);
       return log;
     })();
     this.creating.set(k, create);
@@ -338,14 +408,19 @@ export class LogManager {
     }
   }
 
-  /** The online log dir holding the fewest partitions (Kafka's choice for a new log). */
-  private nextLogDir(): string {
+  /**
+   * The preferred log dir of the partition if one was given and is online, else the online log
+   * dir holding the fewest partitions, future ones included (Kafka's choice for a new log).
+   */
+  private nextLogDir(k: string): string {
     const online = this.onlineLogDirs;
     if (online.length === 0) {
       throw new KafkaError(ErrorCode.KAFKA_STORAGE_ERROR, `No log dir is online: ${this.opts.logDirs.join(', ')}`);
     }
+    const preferred = this.preferredLogDirs.get(k);
+    if (preferred !== undefined && online.includes(preferred)) return preferred;
     const counts = new Map<string, number>(online.map((d) => [d, 0]));
-    for (const log of this.logs.values()) {
+    for (const log of [...this.logs.values(), ...this.futureLogs.values()]) {
       const d = this.logDirOf(log);
       counts.set(d, (counts.get(d) ?? 0) + 1);
     }
@@ -354,19 +429,184 @@ export class LogManager {
     return best;
   }
 
+  /** The configured log dir whose absolute path is `path` (as DescribeLogDirs names them), if any. */
+  logDirAt(path: string): string | undefined {
+    return this.opts.logDirs.find((d) => resolve(d) === path);
+  }
+
+  /** The future log of a partition being moved between log dirs, if any. */
+  getFutureLog(topic: string, partition: number): Log | undefined {
+    return this.futureLogs.get(key(topic, partition));
+  }
+
+  allFutureLogs(): Log[] {
+    return [...this.futureLogs.values()];
+  }
+
+  /**
+   * Kafka's `maybeUpdatePreferredLogDir`: a partition this broker does not host yet is created in
+   * `logDir` when it comes (AlterReplicaLogDirs sent before the reassignment reaches the broker).
+   */
+  setPreferredLogDir(topic: string, partition: number, logDir: string): void {
+    const k = key(topic, partition);
+    if (!this.logs.has(k)) this.preferredLogDirs.set(k, logDir);
+  }
+
+  /**
+   * Creates the future log of a hosted partition in `logDir` (Kafka's `getOrCreateLog(isFuture =
+   * true)`): an empty log named `<topic>-<partition>.<uuid>-future`, with the current log's
+   * config and topic id, which the caller fills by copying the current log's batches.
+   */
+  async createFutureLog(topic: string, partition: number, logDir: string): Promise<Log> {
+    const k = key(topic, partition);
+    const current = this.logs.get(k);
+    if (current === undefined) {
+      throw new KafkaError(ErrorCode.REPLICA_NOT_AVAILABLE, `${k} is not hosted in any log dir of this broker`);
+    }
+    const existing = this.futureLogs.get(k);
+    if (existing !== undefined) return existing;
+    const dir = join(logDir, uniqueDirName(topic, partition, FUTURE_DIR_SUFFIX));
+    let log: Log;
+    try {
+      log = await Log.open({
+        dir,
+        topic,
+        partition,
+        config: current.config,
+        time: this.opts.time,
+        hadCleanShutdown: true,
+        ...(current.topicId !== undefined ? { topicId: current.topicId } : {}),
+        ...(this.opts.producerIdExpirationMs !== undefined
+          ? { producerIdExpirationMs: this.opts.producerIdExpirationMs }
+          : {}),
+        logger: this.logger,
+        ...(this.opts.fsync !== undefined ? { fsync: this.opts.fsync } : {}),
+        onStorageError: (error) => this.handleLogDirFailure(logDir, error),
+      });
+    } catch (err) {
+      if (err instanceof KafkaError) throw err;
+      const error = new KafkaError(
+        ErrorCode.KAFKA_STORAGE_ERROR,
+        `Error while creating future log for ${k} in dir ${logDir}: ${(err as Error).message}`,
+        { cause: err },
+      );
+      this.handleLogDirFailure(logDir, error);
+      throw error;
+    }
+    // Another request created one meanwhile, or the partition went away: keep the state as it is.
+    if (this.futureLogs.has(k) || this.logs.get(k) !== current || current.isClosed) {
+      log.abandon();
+      await fs.promises.rm(dir, { recursive: true, force: true });
+      const winner = this.futureLogs.get(k);
+      if (winner !== undefined) return winner;
+      throw new KafkaError(ErrorCode.REPLICA_NOT_AVAILABLE, `${k} went away while its future log was created`);
+    }
+    this.futureLogs.set(k, log);
+    this.logger.info(`created future log of ${k} in ${logDir}`);
+    return log;
+  }
+
+  /** Drops the future log of a partition (a move cancelled or redirected) and deletes its files. */
+  removeFutureLog(topic: string, partition: number): void {
+    const k = key(topic, partition);
+    const future = this.futureLogs.get(k);
+    if (future === undefined) return;
+    this.futureLogs.delete(k);
+    future.abandon();
+    const logDir = this.logDirOf(future);
+    try {
+      future.renameDir(join(logDir, uniqueDirName(topic, partition, DELETE_DIR_SUFFIX)));
+    } catch (err) {
+      this.logger.error(`could not rename ${future.dir} for deletion: ${(err as Error).message}`);
+      return;
+    }
+    this.deleteDirInBackground(future.dir);
+    this.logger.info(`removed future log of ${k} from ${logDir}`);
+  }
+
+  /**
+   * Makes the future log of a partition its current log (Kafka's `replaceCurrentWithFutureLog`).
+   * Synchronous, so that the caller can check that both logs end at the same offset and swap in
+   * the same tick, with no append in between. The old copy is retired first — renamed
+   * `-delete` and its log dir fsynced — and only then is the future renamed `<topic>-<partition>`:
+   * after a crash in between, startup finds a future, a retired copy and no current log, and
+   * completes the swap (planFutureLogs); never two current dirs. If the future cannot be renamed,
+   * the old copy is renamed back and stays current, and the future's dir goes offline.
+   *
+   * Returns the old log, closed; its files are deleted once the new log has been flushed.
+   */
+  replaceCurrentWithFutureLog(topic: string, partition: number): Log {
+    const k = key(topic, partition);
+    const source = this.logs.get(k);
+    const dest = this.futureLogs.get(k);
+    if (source === undefined || source.isClosed) {
+      throw new KafkaError(ErrorCode.KAFKA_STORAGE_ERROR, `The current replica for ${k} is offline`);
+    }
+    if (dest === undefined || dest.isClosed) {
+      throw new KafkaError(ErrorCode.KAFKA_STORAGE_ERROR, `The future replica for ${k} is offline`);
+    }
+    const sourceLogDir = this.logDirOf(source);
+    const destLogDir = this.logDirOf(dest);
+    const sourceDir = source.dir;
+    try {
+      source.renameDir(join(sourceLogDir, uniqueDirName(topic, partition, DELETE_DIR_SUFFIX)));
+    } catch (err) {
+      const error = new KafkaError(
+        ErrorCode.KAFKA_STORAGE_ERROR,
+        `Error while retiring ${sourceDir}: ${(err as Error).message}`,
+      );
+      this.handleLogDirFailure(sourceLogDir, error);
+      throw error;
+    }
+    fsyncDirSync(sourceLogDir);
+    try {
+      dest.renameDir(join(destLogDir, topicPartitionDirName(topic, partition)));
+    } catch (err) {
+      source.renameDir(sourceDir);
+      const error = new KafkaError(
+        ErrorCode.KAFKA_STORAGE_ERROR,
+        `Error while renaming ${dest.dir}: ${(err as Error).message}`,
+      );
+      this.handleLogDirFailure(destLogDir, error);
+      throw error;
+    }
+    source.abandon();
+    this.futureLogs.delete(k);
+    this.logs.set(k, dest);
+    const retire = (async () => {
+      await this.cleaner.removeLog(source);
+      await dest.flush().catch(() => undefined);
+      await source.delete();
+      await this.writeCheckpoints();
+    })()
+      .catch((err: Error) =>
+        this.logger.error(`could not delete the old copy of ${k} in ${sourceLogDir}: ${err.message}`),
+      )
+      .finally(() => this.pendingDirDeletes.delete(retire));
+    this.pendingDirDeletes.add(retire);
+    this.logger.info(
+      `The current replica of ${k} in ${sourceLogDir} is replaced with the future replica in ${destLogDir}`,
+    );
+    return source;
+  }
+
   /**
    * Removes a partition: closes its log, renames the directory to
    * `<topic>-<partition>.<uuid>-delete` and deletes it in the background; checkpoints drop it.
    */
   async deleteLog(topic: string, partition: number): Promise<void> {
     const k = key(topic, partition);
+    this.preferredLogDirs.delete(k);
+    // The future goes first, so that a crash in between never leaves a future without a current
+    // log and with a retired copy, which startup would take for an interrupted swap.
+    this.removeFutureLog(topic, partition);
     const log = this.logs.get(k);
     if (log === undefined) return;
     this.logs.delete(k);
     await this.cleaner.awaitIdle();
     await log.close();
     const logDir = this.logDirOf(log);
-    const target = join(logDir, `${k}.${randomUUID().replaceAll('-', '')}${DELETE_DIR_SUFFIX}`);
+    const target = join(logDir, uniqueDirName(topic, partition, DELETE_DIR_SUFFIX));
     await fs.promises.rename(log.dir, target);
     this.deleteDirInBackground(target);
     await this.cleaner.removeLog(log);
@@ -399,7 +639,7 @@ export class LogManager {
   async flushDirtyLogs(): Promise<void> {
     const now = this.opts.time.milliseconds();
     await Promise.all(
-      [...this.logs.values()]
+      [...this.logs.values(), ...this.futureLogs.values()]
         .filter((log) => !log.isClosed && now - log.lastFlushTimeMs >= log.config.flushMs)
         .map((log) =>
           log
@@ -421,7 +661,8 @@ export class LogManager {
   }
 
   private async writeCheckpointsFor(logDir: string): Promise<void> {
-    const logs = [...this.logs.values()].filter((l) => this.logDirOf(l) === logDir);
+    // A partition is current or future in a given dir, never both: their keys cannot collide.
+    const logs = [...this.logs.values(), ...this.futureLogs.values()].filter((l) => this.logDirOf(l) === logDir);
     const entries = (f: (l: Log) => number | undefined): TopicPartitionOffset[] => {
       const out: TopicPartitionOffset[] = [];
       for (const l of logs) {
@@ -456,7 +697,7 @@ export class LogManager {
     this.stopped = true;
     for (const t of this.timers) clearInterval(t);
     await this.cleaner.awaitIdle();
-    const logs = [...this.logs.values()];
+    const logs = [...this.logs.values(), ...this.futureLogs.values()];
     let clean = true;
     await Promise.all(
       logs.map(async (log) => {

@@ -392,6 +392,23 @@ export class LogSegment {
   }
 
   /**
+   * `read`, synchronously: whole batches from the one containing startOffset, at most maxSize bytes
+   * but at least one batch, only those whose baseOffset is below maxOffset.
+   */
+  readSync(startOffset: number, maxSize: number, maxOffset: number): SegmentReadResult | undefined {
+    if (this.isClosed) return undefined;
+    const start = this.translateOffset(startOffset, this.lookupPosition(startOffset));
+    if (start === undefined || start.baseOffset >= maxOffset) return undefined;
+    const length = Math.max(start.size, Math.min(maxSize, this._size - start.position));
+    const data = readFullySync(this.fd, length, start.position);
+    return {
+      records: data.subarray(0, wholeBatchesBelow(data, maxOffset)),
+      firstOffset: start.baseOffset,
+      position: start.position,
+    };
+  }
+
+  /**
    * Reads at most this many bytes from the indexed position to the segment's end in one
    * synchronous read (`readSmall`): a consumer at the tail of the log.
    */

@@ -118,7 +118,7 @@ interface PendingDelete {
 export class Log {
   readonly topic: string;
   readonly partition: number;
-  readonly dir: string;
+  private _dir: string;
   private _config: LogConfig;
   private readonly time: Time;
   private readonly logger: Logger;
@@ -151,7 +151,7 @@ export class Log {
   ) {
     this.topic = opts.topic;
     this.partition = opts.partition;
-    this.dir = opts.dir;
+    this._dir = opts.dir;
     this._config = opts.config;
     this.time = opts.time;
     this.logger = logger;
@@ -229,6 +229,30 @@ export class Log {
 
   get topicId(): string | undefined {
     return this._topicId;
+  }
+
+  /** The partition directory, `<logDir>/<topic>-<partition>` (or a `-future`/`-delete` name). */
+  get dir(): string {
+    return this._dir;
+  }
+
+  /**
+   * Renames the partition directory to `newDir`, in the same log dir (a rename across
+   * filesystems fails: that is why a future replica is created in its destination dir and only
+   * renamed there) and points every file at it (Kafka's `renameDir`): segments, the ones waiting for deletion, producer snapshots, the leader epoch
+   * checkpoint. Synchronous, so nothing can start I/O on the old paths in between. Open
+   * descriptors follow the rename; an I/O already under way on an old path (a checkpoint write)
+   * fails harmlessly and is retried by the next one. The caller awaits `flush()` first if it
+   * cares that nothing is in flight.
+   */
+  renameDir(newDir: string): void {
+    if (newDir === this._dir) return;
+    fs.renameSync(this._dir, newDir);
+    this._dir = newDir;
+    for (const s of this.segments) s.updateParentDir(newDir);
+    for (const p of this.pendingDeletes) for (const s of p.segments) s.updateParentDir(newDir);
+    this.producerState.updateParentDir(newDir);
+    this.leaderEpochCache.updateCheckpointPath(join(newDir, LEADER_EPOCH_CHECKPOINT_FILE));
   }
 
   get config(): LogConfig {
@@ -648,6 +672,47 @@ export class Log {
       };
     }
     return empty;
+  }
+
+  /**
+   * `read` without awaiting: whole batches from the one holding startOffset, up to maxBytes (at
+   * least one batch), below the log end. For short tails only — it blocks the event loop for the
+   * read — such as a future replica's last catch-up, which must happen in the same tick as the
+   * swap (see ReplicaAlterLogDirsManager). Empty at the log end; OFFSET_OUT_OF_RANGE outside the log.
+   */
+  readSync(startOffset: number, maxBytes: number): FetchDataInfo {
+    this.ensureOpen();
+    const leo = this._logEndOffset;
+    if (startOffset < this._logStartOffset || startOffset > leo) {
+      throw new KafkaError(
+        ErrorCode.OFFSET_OUT_OF_RANGE,
+        `offset ${startOffset} is outside [${this._logStartOffset}, ${leo}] of ${this.topic}-${this.partition}`,
+      );
+    }
+    const segments = this.segments;
+    for (let i = Math.max(0, floorIndex(segments, startOffset)); i < segments.length; i++) {
+      const segment = segments[i] as LogSegment;
+      if (segment.baseOffset >= leo) break;
+      let result: ReturnType<LogSegment['readSync']>;
+      try {
+        result = segment.readSync(startOffset, maxBytes, leo);
+      } catch (err) {
+        throw this.storageError(err, 'reading');
+      }
+      if (result === undefined) continue;
+      return {
+        fetchOffset: startOffset,
+        records: result.records,
+        firstOffset: result.firstOffset,
+        firstEntryIncomplete: false,
+      };
+    }
+    return {
+      fetchOffset: startOffset,
+      records: Buffer.alloc(0),
+      firstOffset: startOffset,
+      firstEntryIncomplete: false,
+    };
   }
 
   /**

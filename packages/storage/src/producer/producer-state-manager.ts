@@ -138,19 +138,43 @@ export class ProducerStateManager {
   private lastMapOffset = 0;
   private lastSnapOffset = 0;
   private pendingSyncs = new Set<Promise<void>>();
-  readonly dir: string;
+  private _dir: string;
   private readonly time: Time;
   readonly producerIdExpirationMs: number;
   private readonly logger: Logger;
   private readonly fsync: FsyncFn;
 
   constructor(opts: ProducerStateManagerOptions) {
-    this.dir = opts.dir;
+    this._dir = opts.dir;
     this.time = opts.time;
     this.producerIdExpirationMs = opts.producerIdExpirationMs ?? DEFAULT_PRODUCER_ID_EXPIRATION_MS;
     this.logger = opts.logger ?? noopLogger;
     this.fsync = opts.fsync ?? defaultFdatasync;
     this.snapshots = listSnapshotOffsets(this.dir);
+  }
+
+  /** The partition directory holding the snapshots. */
+  get dir(): string {
+    return this._dir;
+  }
+
+  /** The partition directory was renamed (the files moved with it). */
+  updateParentDir(dir: string): void {
+    this._dir = dir;
+  }
+
+  /**
+   * A future replica replacing the current one (AlterReplicaLogDirs) has the state of every
+   * producer whose batches it copied, but not of those whose batches were all below the offset
+   * the copy started at (retention had deleted them): they are taken from the current replica's
+   * state, with their ongoing transaction if any, as a snapshot would restore them.
+   */
+  adoptMissingProducers(source: ProducerStateManager): void {
+    for (const [producerId, entry] of source.producers) {
+      if (this.producers.has(producerId)) continue;
+      const [copy] = decodeSnapshot(encodeSnapshot([entry]));
+      if (copy !== undefined) this.loadProducerEntry(copy);
+    }
   }
 
   get mapEndOffset(): number {

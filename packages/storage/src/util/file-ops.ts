@@ -80,6 +80,22 @@ export async function fsyncDir(dir: string): Promise<void> {
   }
 }
 
+/**
+ * `fsyncDir` on the event loop, for the rare rename whose durability must come before the next
+ * step happens (a log swap between log dirs); a few milliseconds.
+ */
+export function fsyncDirSync(dir: string): void {
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(dir, 'r');
+    fs.fsyncSync(fd);
+  } catch {
+    // Some filesystems refuse to fsync a directory; the rename is still atomic.
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+}
+
 export function existsSync(path: string): boolean {
   return fs.existsSync(path);
 }

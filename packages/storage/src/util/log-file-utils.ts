@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 
 /**
@@ -18,6 +19,12 @@ export const SWAP_FILE_SUFFIX = '.swap';
 export const TMP_FILE_SUFFIX = '.tmp';
 /** Suffix of a partition directory being deleted: `<topic>-<partition>.<uuid>-delete`. */
 export const DELETE_DIR_SUFFIX = '-delete';
+/**
+ * Suffix of a future replica's directory, the copy of a partition being moved to another log dir
+ * (AlterReplicaLogDirs): `<topic>-<partition>.<uuid>-future`, renamed `<topic>-<partition>` when
+ * it replaces the current one.
+ */
+export const FUTURE_DIR_SUFFIX = '-future';
 
 export const LEADER_EPOCH_CHECKPOINT_FILE = 'leader-epoch-checkpoint';
 export const PARTITION_METADATA_FILE = 'partition.metadata';
@@ -55,7 +62,7 @@ export function offsetFromFileName(name: string): number {
 /** `<topic>-<partition>` → `{ topic, partition }`; undefined for names that are not partition dirs. */
 export function parseTopicPartitionName(name: string): { topic: string; partition: number } | undefined {
   // Deleted (`t-0.<uuid>-delete`), future and stray dirs are not partitions.
-  if (name.endsWith(DELETE_DIR_SUFFIX) || name.endsWith('-future') || name.endsWith('-stray')) return undefined;
+  if (name.endsWith(DELETE_DIR_SUFFIX) || name.endsWith(FUTURE_DIR_SUFFIX) || name.endsWith('-stray')) return undefined;
   const dash = name.lastIndexOf('-');
   if (dash <= 0 || dash === name.length - 1) return undefined;
   const partText = name.slice(dash + 1);
@@ -65,4 +72,21 @@ export function parseTopicPartitionName(name: string): { topic: string; partitio
 
 export function topicPartitionDirName(topic: string, partition: number): string {
   return `${topic}-${partition}`;
+}
+
+/** `<topic>-<partition>.<uuid>-delete` or `-future` (Kafka's `logDeleteDirName`, `logFutureDirName`). */
+export function uniqueDirName(topic: string, partition: number, suffix: string): string {
+  return `${topicPartitionDirName(topic, partition)}.${randomUUID().replaceAll('-', '')}${suffix}`;
+}
+
+/**
+ * The partition of a `<topic>-<partition>.<uuid><suffix>` dir (`-delete`, `-future`); undefined
+ * for any other name. Topics may contain dots, uuids never do.
+ */
+export function parseUniqueDirName(name: string, suffix: string): { topic: string; partition: number } | undefined {
+  if (!name.endsWith(suffix)) return undefined;
+  const base = name.slice(0, -suffix.length);
+  const dot = base.lastIndexOf('.');
+  if (dot <= 0 || !/^[0-9a-f]{32}$/.test(base.slice(dot + 1))) return undefined;
+  return parseTopicPartitionName(base.slice(0, dot));
 }
