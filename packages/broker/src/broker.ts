@@ -123,6 +123,9 @@ export class Broker {
       ...membership.replication(config, cache, logger, replicationQuota(config, cache, ThrottleSide.follower)),
       ...replicaSelection(config, cache),
       leaderQuota: replicationQuota(config, cache, ThrottleSide.leader),
+      alterLogDirsQuota: alterLogDirsQuota(config),
+      replicaFetchMaxBytes: config.int('replica.fetch.max.bytes'),
+      replicaFetchBackoffMs: config.int('replica.fetch.backoff.ms'),
     });
 
     const offsetsLog = new ReplicaCoordinatorLog(
@@ -279,6 +282,20 @@ function replicationQuota(
     brokerId: config.brokerId,
     boundBytesPerSec: () => config.long(side.rate),
     throttledReplicas: (topic) => cache.image.topic(topic)?.configs[side.replicas],
+    numSamples: config.int('replication.quota.window.num'),
+    sampleWindowMs: config.int('replication.quota.window.size.seconds') * 1000,
+  });
+}
+
+/**
+ * `replica.alter.log.dirs.io.max.bytes.per.second` (dynamic, read at each check): the bound on
+ * copying replicas between this broker's log dirs, every move counted (Kafka's alterLogDirs quota).
+ */
+function alterLogDirsQuota(config: BrokerConfig): ReplicationQuota {
+  return new ReplicationQuota({
+    brokerId: config.brokerId,
+    boundBytesPerSec: () => config.long('replica.alter.log.dirs.io.max.bytes.per.second'),
+    throttledReplicas: () => '*',
     numSamples: config.int('replication.quota.window.num'),
     sampleWindowMs: config.int('replication.quota.window.size.seconds') * 1000,
   });

@@ -209,8 +209,9 @@ export const BROKER_CONFIG_KEYS: readonly ConfigKey[] = [
     validate: atLeast(0),
     dynamic: 'cluster-wide',
   },
-  // Accepted so that Kafka's reassignment tool can set it with --replica-alter-log-dirs-throttle;
-  // it bounds nothing yet: replicas do not move between a broker's log dirs (no AlterReplicaLogDirs).
+  // The bound on copying replicas between this broker's log dirs (AlterReplicaLogDirs), every move
+  // counted, over replication.quota.window.*; Kafka's reassignment tool sets it with
+  // --replica-alter-log-dirs-throttle.
   {
     name: 'replica.alter.log.dirs.io.max.bytes.per.second',
     type: 'long',

@@ -48,11 +48,11 @@ export class ReplicaCoordinatorLog implements CoordinatorPartitionLog {
     if (source === undefined) {
       throw new KafkaError(ErrorCode.NOT_LEADER_OR_FOLLOWER, `${this.topic}-${partition} is not hosted here`);
     }
-    const log = source.log;
-    let offset = log.logStartOffset;
-    const end = log.logEndOffset;
+    let offset = source.log.logStartOffset;
+    const end = source.log.logEndOffset;
     while (offset < end) {
-      const data = await log.read(offset, { maxBytes: LOAD_BUFFER_BYTES, maxOffset: end, minOneMessage: true });
+      // Read from the partition's log as it is now: a move between log dirs may replace it.
+      const data = await source.log.read(offset, { maxBytes: LOAD_BUFFER_BYTES, maxOffset: end, minOneMessage: true });
       if (data.records.length === 0) break;
       let next = offset;
       for (const span of iterateRecordBatches(data.records, { verifyCrc: false })) {

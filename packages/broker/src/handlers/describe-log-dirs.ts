@@ -2,6 +2,8 @@
  * DescribeLogDirs (key 35), versions 0-4.
  * v1: same as v0. v2: flexible. v3: top-level error code. v4: total and usable bytes of each dir.
  * A null topic list describes every partition; a failed (offline) log dir has KAFKA_STORAGE_ERROR.
+ * A replica being moved to another dir (AlterReplicaLogDirs) is also listed there, isFutureKey
+ * true, with its copy's size and its lag behind the current log's end (Kafka's offsetLag).
  */
 import { statfsSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -45,6 +47,23 @@ export const describeLogDirsHandler = defineHandler<DescribeLogDirsRequest, Desc
           partitionSize: BigInt(partition.log.size),
           offsetLag: 0n,
           isFutureKey: false,
+        });
+      }
+      // A replica moving here (AlterReplicaLogDirs): its future log, with how far it still lags.
+      for (const future of logManager.allFutureLogs()) {
+        if (resolve(future.dir, '..') !== absolute) continue;
+        if (wanted !== undefined && wanted.get(future.topic)?.has(future.partition) !== true) continue;
+        const current = replicaManager.getPartition(future.topic, future.partition)?.log;
+        let list = byTopic.get(future.topic);
+        if (list === undefined) {
+          list = [];
+          byTopic.set(future.topic, list);
+        }
+        list.push({
+          partitionIndex: future.partition,
+          partitionSize: BigInt(future.size),
+          offsetLag: current === undefined ? -1n : BigInt(Math.max(0, current.logEndOffset - future.logEndOffset)),
+          isFutureKey: true,
         });
       }
       let totalBytes = -1n;

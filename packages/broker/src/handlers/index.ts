@@ -1,6 +1,7 @@
 import { alterConfigsHandler } from './alter-configs.js';
 import { alterPartitionHandler } from './alter-partition.js';
 import { alterPartitionReassignmentsHandler } from './alter-partition-reassignments.js';
+import { alterReplicaLogDirsHandler } from './alter-replica-log-dirs.js';
 import { apiVersionsHandler } from './api-versions.js';
 import { controlledShutdownHandler } from './controlled-shutdown.js';
 import { createPartitionsHandler } from './create-partitions.js';
@@ -76,6 +77,7 @@ export function createHandlerRegistry(options: { interBroker?: boolean } = {}): 
     .register(describeConfigsHandler)
     .register(alterConfigsHandler)
     .register(describeLogDirsHandler)
+    .register(alterReplicaLogDirsHandler)
     .register(createPartitionsHandler)
     .register(deleteGroupsHandler)
     .register(incrementalAlterConfigsHandler)

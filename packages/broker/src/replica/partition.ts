@@ -61,18 +61,38 @@ export class Partition {
   private readonly appendListeners = new Set<() => void>();
   private readonly pendingAcks: PendingAck[] = [];
   private readonly nowMs: () => number;
+  private _log: Log;
 
   constructor(
     readonly topic: string,
     readonly partition: number,
     readonly topicId: string,
-    readonly log: Log,
+    log: Log,
     registration: PartitionRegistration,
     private readonly deps: PartitionDeps,
   ) {
+    this._log = log;
     this.registration = registration;
     this.nowMs = deps.nowMs ?? Date.now;
     if (this.isLeader) this.onBecomeLeader();
+  }
+
+  /**
+   * The partition's current log. It changes only when a move between log dirs completes
+   * (`replaceLog`), so code that awaits between two uses of it reads it again rather than keeping
+   * the old one, which is closed by then.
+   */
+  get log(): Log {
+    return this._log;
+  }
+
+  /**
+   * A future log that has caught up replaces the current one (AlterReplicaLogDirs), in the same
+   * tick as the check that both end at the same offset — the event loop is the partition's lock.
+   * Offsets, high watermark, leader epochs and producer state are the same in both by then.
+   */
+  replaceLog(log: Log): void {
+    this._log = log;
   }
 
   private get localBrokerId(): number {
@@ -229,9 +249,13 @@ export class Partition {
    * append waiting at the same time (group commit, off the event loop).
    */
   async awaitDurable(lastOffset: number): Promise<void> {
-    if (this.log.recoveryPoint > lastOffset) return;
-    if (this.log.unflushedMessageCount < this.log.config.flushMessages) return;
-    await this.log.flush();
+    const log = this.log;
+    if (log.recoveryPoint > lastOffset) return;
+    if (log.unflushedMessageCount < log.config.flushMessages) return;
+    await log.flush();
+    // The log was replaced meanwhile by a future log holding the records too: the old one's flush
+    // says nothing about the copy that stays.
+    if (this.log !== log && this.log.recoveryPoint <= lastOffset) await this.log.flush();
   }
 
   /**

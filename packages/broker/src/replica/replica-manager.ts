@@ -8,15 +8,21 @@ import {
   type RecordError,
   RecordValidationError,
 } from '@samsa/storage';
+import { LONG_MAX } from '../config/config-def.js';
 import type { Logger } from '../logger.js';
 import type { BufferPool } from '../memory/buffer-pool.js';
 import { isInternalTopic, type PartitionRegistration } from '../metadata/cluster-image.js';
 import { DelayedFetch } from './delayed-fetch.js';
 import { type IsrChangeRequest, Partition } from './partition.js';
+import {
+  ReplicaAlterLogDirsManager as AlterLogDirs,
+  type ReplicaAlterLogDirsManager,
+  type ReplicaLogDirAssignment,
+} from './replica-alter-log-dirs-manager.js';
 import type { LeaderEndpoint } from './replica-fetcher.js';
 import type { ReplicaFetcherManager } from './replica-fetcher-manager.js';
 import type { ReplicaSelector } from './replica-selector.js';
-import type { ReplicationQuota } from './replication-quota.js';
+import { ReplicationQuota } from './replication-quota.js';
 
 export interface ProduceEntry {
   readonly topic: string;
@@ -64,6 +70,11 @@ export interface ReplicaManagerOptions {
   readonly replicaLagTimeMaxMs?: number;
   /** The leader side of replication throttles (KIP-73); none on a single node. */
   readonly leaderQuota?: ReplicationQuota;
+  /** `replica.alter.log.dirs.io.max.bytes.per.second`: the throttle of moves between log dirs. */
+  readonly alterLogDirsQuota?: ReplicationQuota;
+  /** replica.fetch.max.bytes and replica.fetch.backoff.ms, for moves between log dirs. */
+  readonly replicaFetchMaxBytes?: number;
+  readonly replicaFetchBackoffMs?: number;
 }
 
 /** One partition of a LeaderAndIsr request, as the replica manager applies it. */
@@ -166,6 +177,7 @@ export class ReplicaManager {
   private readonly replicaLagTimeMaxMs: number;
   private readonly leaderQuota: ReplicationQuota | undefined;
   private isrExpiration: NodeJS.Timeout | undefined;
+  private readonly alterLogDirs: ReplicaAlterLogDirsManager;
 
   constructor(options: ReplicaManagerOptions) {
     this.brokerId = options.brokerId;
@@ -178,6 +190,15 @@ export class ReplicaManager {
     this.rackOf = options.rackOf ?? (() => null);
     this.replicaLagTimeMaxMs = options.replicaLagTimeMaxMs ?? 30_000;
     this.leaderQuota = options.leaderQuota;
+    this.alterLogDirs = new AlterLogDirs({
+      logManager: options.logManager,
+      logger: options.logger,
+      quota: options.alterLogDirsQuota ?? unboundedQuota(options.brokerId),
+      fetchMaxBytes: options.replicaFetchMaxBytes ?? 1024 * 1024,
+      backoffMs: options.replicaFetchBackoffMs ?? 1000,
+      getPartition: (topic, partition) => this.getPartition(topic, partition),
+      isOffline: (topic, partition) => this.isOffline(topic, partition),
+    });
     const bufferPool = options.bufferPool;
     this.acquireReadBuffer = (size) => bufferPool.acquire(size);
     // The failure surfaces inside a log operation; the partitions go offline right after it.
@@ -297,7 +318,14 @@ export class ReplicaManager {
       this.partitions.set(topic, byIndex);
     }
     byIndex.set(registration.partition, partition);
+    // A move between log dirs that a restart (or a StopReplica) interrupted goes on.
+    this.alterLogDirs.maybeStart(partition);
     return partition;
+  }
+
+  /** AlterReplicaLogDirs: moves replicas between this broker's log dirs (see ReplicaAlterLogDirsManager). */
+  alterReplicaLogDirs(assignments: readonly ReplicaLogDirAssignment[]): Promise<number[]> {
+    return this.alterLogDirs.alterReplicaLogDirs(assignments);
   }
 
   /** Stops hosting a partition; with `deleteLog` its data is removed (topic deletion). */
@@ -309,7 +337,10 @@ export class ReplicaManager {
     // Parked fetches on a partition that goes away complete now, as Kafka completes them on
     // leadership changes; they then see UNKNOWN_TOPIC_OR_PARTITION.
     for (const fetch of this.delayedFetches) fetch.complete();
-    if (deleteLog) await this.logManager.deleteLog(topic, partition);
+    if (deleteLog) {
+      this.alterLogDirs.cancel(topic, partition);
+      await this.logManager.deleteLog(topic, partition);
+    }
   }
 
   /** Calls `listener` after each applied LeaderAndIsr/StopReplica request (the group coordinator's hook). */
@@ -694,10 +725,22 @@ export class ReplicaManager {
   /** Stops fetching and completes every parked fetch and produce (shutdown). */
   async shutdown(): Promise<void> {
     if (this.isrExpiration !== undefined) clearInterval(this.isrExpiration);
+    await this.alterLogDirs.shutdown();
     await this.fetcherManager?.shutdown();
     for (const fetch of this.delayedFetches) fetch.complete();
     for (const partition of this.allPartitions()) partition.close();
   }
+}
+
+/** A throttle that never holds anything back. */
+function unboundedQuota(brokerId: number): ReplicationQuota {
+  return new ReplicationQuota({
+    brokerId,
+    boundBytesPerSec: () => LONG_MAX,
+    throttledReplicas: () => undefined,
+    numSamples: 1,
+    sampleWindowMs: 1000,
+  });
 }
 
 /**

@@ -33,6 +33,11 @@ export class ReplicationQuota {
 
   constructor(private readonly options: ReplicationQuotaOptions) {}
 
+  /** The bound now, in bytes per second (LONG_MAX: none). */
+  get boundBytesPerSec(): number {
+    return this.options.boundBytesPerSec();
+  }
+
   /** Whether a throttle could apply at all: a rate is configured. */
   get enabled(): boolean {
     return this.options.boundBytesPerSec() < LONG_MAX;
