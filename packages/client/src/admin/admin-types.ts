@@ -186,6 +186,21 @@ export interface PartitionReassignment extends TopicPartition {
 }
 
 /** One partition's outcome of DeleteRecords: its new log start offset, or why it failed. */
+/** A replica of a partition on one broker (Java's TopicPartitionReplica). */
+export interface TopicPartitionReplica extends TopicPartition {
+  readonly brokerId: number;
+}
+
+/** A replica and the absolute path of the log dir it should live in on its broker. */
+export interface ReplicaLogDirAssignment extends TopicPartitionReplica {
+  readonly logDir: string;
+}
+
+/** The outcome of moving one replica to a log dir: started (or nothing to do), or the error. */
+export interface ReplicaLogDirResult extends TopicPartitionReplica {
+  readonly error: KafkaError | null;
+}
+
 export type DeletedRecords = TopicPartition &
   (
     | { readonly lowWatermark: bigint; readonly error: null }

@@ -50,8 +50,11 @@ import {
   type PartitionProducers,
   type PartitionReassignment,
   type ReassignmentResult,
+  type ReplicaLogDirAssignment,
+  type ReplicaLogDirResult,
   type TopicDescription,
 } from './admin-types.js';
+import { alterReplicaLogDirs } from './alter-replica-log-dirs.js';
 import { deleteRecords } from './delete-records.js';
 import { electLeaders } from './elect-leaders.js';
 import { alterPartitionReassignments, listPartitionReassignments } from './partition-reassignments.js';
@@ -574,6 +577,15 @@ export class Admin {
     options: { timeoutMs?: number } = {},
   ): Promise<PartitionReassignment[]> {
     return listPartitionReassignments(this.cluster, partitions, options.timeoutMs ?? this.config.defaultApiTimeoutMs);
+  }
+
+  /**
+   * Moves replicas between their brokers' log dirs (`logDir`: an absolute path as DescribeLogDirs
+   * names it), each request sent to the broker holding the replica. Resolves with each replica's
+   * outcome once the moves have started; DescribeLogDirs shows their progress (the future replica).
+   */
+  async alterReplicaLogDirs(assignments: readonly ReplicaLogDirAssignment[]): Promise<ReplicaLogDirResult[]> {
+    return alterReplicaLogDirs(this.cluster, assignments);
   }
 
   /** Log dirs of the given brokers (all brokers if omitted), with partition sizes. */
