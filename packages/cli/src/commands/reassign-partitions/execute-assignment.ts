@@ -1,7 +1,8 @@
 import { type Admin, compareTopicPartitions } from '@samsa/client';
 import type { CommandIo } from '../../support/command-io.js';
 import { replicaAssignmentForPartitions, verifyBrokerIds } from './current-assignment.js';
-import { terseFailure, toolFailure } from './reassignment-failures.js';
+import { executeMoves, setLogDirThrottle } from './log-dir-moves.js';
+import { terseFailure } from './reassignment-failures.js';
 import { checkExecutable, partitionName, type ReassignmentData, reassignmentJson } from './reassignment-json.js';
 import { proposedMoveMap, setReassignmentThrottles } from './reassignment-throttles.js';
 
@@ -20,28 +21,20 @@ export interface ExecuteArgs {
   readonly interBrokerThrottle: bigint;
   /** Bytes per second between a broker's log directories; negative for none. */
   readonly logDirThrottle: bigint;
+  /** `--timeout`: how long moves between log directories may take to start, in ms. */
+  readonly timeoutMs: number;
 }
 
-/**
- * Kafka's `parseExecuteAssignmentArgs`, and Samsa's one refusal: a replica bound for a particular
- * log directory (`log_dirs` other than "any") needs AlterReplicaLogDirs, which Samsa's brokers do
- * not serve — refused before anything is changed, where Kafka would start the partition moves
- * and then move the replicas between directories.
- */
+/** Kafka's `parseExecuteAssignmentArgs`: what `--execute` refuses before asking anything. */
 export function checkExecuteArgs(data: ReassignmentData): void {
   checkExecutable(data);
-  const [first] = data.logDirs;
-  if (first !== undefined) {
-    throw toolFailure(
-      `Samsa cannot move replicas between log directories (AlterReplicaLogDirs): "log_dirs" of ${partitionName(first)} ` +
-        `puts broker ${first.brokerId}'s replica in ${first.logDir}; use "any" (or leave "log_dirs" out)`,
-    );
-  }
 }
 
 /**
  * `--execute`: prints the current assignment of the partitions (the file to roll back with),
- * sets the throttles when asked, and starts the moves on the controller (AlterPartitionReassignments).
+ * sets the throttles when asked, starts the moves on the controller (AlterPartitionReassignments),
+ * then moves the replicas the file's `log_dirs` place in a particular directory
+ * (AlterReplicaLogDirs, retried until their broker has them or `--timeout` passes).
  * Refuses while other moves are under way unless `--additional`.
  */
 export async function executeAssignment(admin: Admin, args: ExecuteArgs, io: CommandIo): Promise<void> {
@@ -62,10 +55,7 @@ export async function executeAssignment(admin: Admin, args: ExecuteArgs, io: Com
     if (args.interBrokerThrottle >= 0n) {
       await setReassignmentThrottles(admin, proposedMoveMap(ongoing, proposed, current), args.interBrokerThrottle, io);
     }
-    // No replica moves between log directories (checkExecuteArgs), so no broker to throttle.
-    if (args.logDirThrottle >= 0n) {
-      io.stdout.write(`The replica-alter-dir throttle limit was set to ${args.logDirThrottle} B/s\n`);
-    }
+    if (args.logDirThrottle >= 0n) await setLogDirThrottle(admin, args.data.logDirs, args.logDirThrottle, io);
   }
   const results = await admin.alterPartitionReassignments(proposed);
   const failed = results.filter((r) => r.error !== null).sort(compareTopicPartitions);
@@ -78,4 +68,5 @@ export async function executeAssignment(admin: Admin, args: ExecuteArgs, io: Com
   io.stdout.write(
     `Successfully started partition reassignment${names.length === 1 ? '' : 's'} for ${names.join(',')}\n`,
   );
+  if (args.data.logDirs.length > 0) await executeMoves(admin, args.data.logDirs, args.timeoutMs, io);
 }

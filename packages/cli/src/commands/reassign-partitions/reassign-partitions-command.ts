@@ -160,11 +160,12 @@ function prepare(action: Action, options: ParsedOptions): (admin: Admin, io: Com
     case 'execute': {
       const interBrokerThrottle = options.bigint('throttle') as bigint;
       const logDirThrottle = options.bigint('replica-alter-log-dirs-throttle') as bigint;
-      options.bigint('timeout');
+      const timeoutMs = Number(options.bigint('timeout'));
       const data = parseReassignment(file('reassignment-json-file'));
       checkExecuteArgs(data);
       const additional = options.has('additional');
-      return (admin, io) => executeAssignment(admin, { data, additional, interBrokerThrottle, logDirThrottle }, io);
+      return (admin, io) =>
+        executeAssignment(admin, { data, additional, interBrokerThrottle, logDirThrottle, timeoutMs }, io);
     }
     case 'verify': {
       const data = parseReassignment(file('reassignment-json-file'));

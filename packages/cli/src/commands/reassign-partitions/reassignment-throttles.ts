@@ -7,19 +7,23 @@ import { type PartitionTarget, partitionName } from './reassignment-json.js';
  * KIP-455): on each moving partition's topic, `leader.replication.throttled.replicas` lists the
  * replicas data is copied from (`partition:broker`) and `follower.replication.throttled.replicas`
  * those it is copied to; every broker on either side gets `leader.replication.throttled.rate` and
- * `follower.replication.throttled.rate`. `--verify` (once nothing is moving) and `--cancel` remove
- * them all again, on every broker, because by then the tool no longer knows which ones it set.
+ * `follower.replication.throttled.rate` (and `--replica-alter-log-dirs-throttle` sets
+ * `replica.alter.log.dirs.io.max.bytes.per.second` on brokers moving replicas between their log
+ * dirs). `--verify` (once nothing is moving) and `--cancel` remove them all again, on every
+ * broker, because by then the tool no longer knows which ones it set.
  */
 
 export const TOPIC_THROTTLES = ['leader.replication.throttled.replicas', 'follower.replication.throttled.replicas'];
 
-/**
- * The broker-level throttles removed. Kafka also removes
- * `replica.alter.log.dirs.io.max.bytes.per.second`, the throttle of moves between log
- * directories; Samsa does not move replicas between log directories and has no such config (its
- * brokers refuse the name).
- */
-export const BROKER_THROTTLES = ['leader.replication.throttled.rate', 'follower.replication.throttled.rate'];
+/** The throttle of moves between a broker's log directories (`--replica-alter-log-dirs-throttle`). */
+export const LOG_DIR_THROTTLE = 'replica.alter.log.dirs.io.max.bytes.per.second';
+
+/** The broker-level throttles `--verify` and `--cancel` remove, as Kafka's `clearBrokerLevelThrottles`. */
+export const BROKER_THROTTLES = [
+  'leader.replication.throttled.rate',
+  'follower.replication.throttled.rate',
+  LOG_DIR_THROTTLE,
+];
 
 /** Where one partition's data moves: from the replicas it has to the ones it gains. */
 export interface PartitionMove {
