@@ -143,8 +143,9 @@ export class LogDirMove {
         future.truncateTo(Math.min(found.endOffset, localEnd, future.logEndOffset));
       }
     }
-    if (future.logEndOffset < current.logStartOffset && future.logEndOffset > future.logStartOffset) {
-      // Retention or DeleteRecords removed what the copy still lacks: start it again at the start.
+    if (future.logEndOffset < current.logStartOffset) {
+      // Retention or DeleteRecords removed what the copy still lacks (or it has not begun): it
+      // starts at the current log's start (and moves back to the base of the batch holding it).
       future.truncateFullyAndStartAt(current.logStartOffset);
     }
   }
@@ -162,8 +163,10 @@ export class LogDirMove {
     });
     if (!this.live() || this.partition.log !== current) return;
     if (data.records.length === 0) {
-      // Retention removed the segment under the read; the next step starts from the new start.
-      await this.pause(10);
+      // Retention removed the segment under the read (the next step starts from the new start),
+      // or the current log was truncated inside a batch and has no batch there until the next
+      // append.
+      await this.pause(this.deps.backoffMs);
       return;
     }
     this.append(current, copiedTo, data.firstOffset, data.records);
@@ -179,11 +182,9 @@ export class LogDirMove {
     const future = this.future;
     this.reconcile(current);
     if (future.logEndOffset !== copiedTo) return;
-    if (future.logEndOffset < firstOffset && future.logEndOffset <= current.logStartOffset) {
-      // An empty copy, or one restarted: it begins with the batch holding the log start offset.
-      future.truncateFullyAndStartAt(firstOffset);
-    } else if (firstOffset < future.logEndOffset) {
-      // The copy ends inside that batch (a truncation mid-batch): it starts again with the batch.
+    if (firstOffset < future.logEndOffset) {
+      // The copy (re)starts at a log start offset inside that batch, or ends inside it after a
+      // truncation: it takes the whole batch.
       future.truncateTo(firstOffset);
     }
     future.appendAsFollower(records);
@@ -220,7 +221,9 @@ export class LogDirMove {
       }
     }
     future.producerState.adoptMissingProducers(current.producerState);
-    if (future.highWatermark !== current.highWatermark || future.logStartOffset !== current.logStartOffset) {
+    // (The log start offsets differ only when the current one points into a gap compaction left:
+    // the copy then starts at the next batch.)
+    if (future.highWatermark !== current.highWatermark || future.logStartOffset < current.logStartOffset) {
       throw new KafkaError(
         ErrorCode.KAFKA_STORAGE_ERROR,
         `future log of ${this.partition.name} does not match the current one (high watermark ${future.highWatermark}/${current.highWatermark}, log start ${future.logStartOffset}/${current.logStartOffset})`,
