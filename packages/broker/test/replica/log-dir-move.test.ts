@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { buildRecordBatch, ErrorCode, iterateRecordBatches, RecordBatchIterator } from '@samsa/protocol';
 import { type Log, LogManager, logConfig, SystemTime } from '@samsa/storage';
 import { silentLogger } from '../../src/create-logger.js';
@@ -228,7 +228,10 @@ describe('AlterReplicaLogDirs: copy and swap', () => {
     const copied = logManager.getFutureLog(TOPIC, 0)?.logEndOffset ?? 0;
     assert.ok(copied < partition().log.logEndOffset, `throttled: ${copied} copied after ${Date.now() - startMs} ms`);
     await stop();
-    assert.ok(readdirSync(to).some((n) => n.endsWith('-future')), 'the future log stays on disk');
+    assert.ok(
+      readdirSync(to).some((n) => n.endsWith('-future')),
+      'the future log stays on disk',
+    );
 
     await start();
     assert.equal(logManager.logDirOf(partition().log), from, 'the current log still serves');
