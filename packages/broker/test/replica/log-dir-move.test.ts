@@ -206,6 +206,64 @@ describe('AlterReplicaLogDirs: copy and swap', () => {
     await stop();
   });
 
+  it("follows a follower's truncation and its new leader epoch while copying", async () => {
+    let bound = 16 * 1024;
+    await start(
+      new ReplicationQuota({
+        brokerId: 0,
+        boundBytesPerSec: () => bound,
+        throttledReplicas: () => '*',
+        numSamples: 11,
+        sampleWindowMs: 100,
+      }),
+    );
+    // Broker 0 follows broker 1 in epoch 5.
+    await replicaManager.stopReplica(TOPIC, 0, true);
+    await replicaManager.applyRegistration(
+      TOPIC,
+      TOPIC_ID,
+      { ...REGISTRATION, replicas: [1, 0], isr: [1, 0], leader: 1, leaderEpoch: 5 },
+      config(),
+    );
+    const follow = (baseOffset: number, epoch: number, tag: string) =>
+      partition().appendRecordsAsFollower(
+        buildRecordBatch({
+          baseOffset,
+          partitionLeaderEpoch: epoch,
+          records: [0, 1, 2, 3].map((i) => ({
+            key: null,
+            value: Buffer.from(`${tag}-${baseOffset + i}-${'y'.repeat(500)}`),
+          })),
+        }),
+      );
+    for (let offset = 0; offset < 200; offset += 4) follow(offset, 5, 'old');
+    const from = logManager.logDirOf(partition().log);
+    const to = dirs.find((d) => d !== from) as string;
+    await replicaManager.alterReplicaLogDirs([{ topic: TOPIC, partition: 0, path: resolve(to) }]);
+    await until(() => (logManager.getFutureLog(TOPIC, 0)?.logEndOffset ?? 0) > 24);
+    const copied = logManager.getFutureLog(TOPIC, 0)?.logEndOffset ?? 0;
+    assert.ok(copied < 200, `still copying (${copied})`);
+    // A new leader (epoch 6) had only up to offset 20: the follower truncates and follows it.
+    partition().log.truncateTo(20);
+    for (let offset = 20; offset < 120; offset += 4) follow(offset, 6, 'new');
+    bound = Number.MAX_SAFE_INTEGER;
+    await until(() => logManager.logDirOf(partition().log) === to);
+    const moved = partition().log;
+    assert.deepEqual(
+      moved.leaderEpochCache.entries().map((e) => [e.epoch, e.startOffset]),
+      [
+        [5, 0],
+        [6, 20],
+      ],
+    );
+    const values = (await readAll(moved)).map((r) => r.value.slice(0, r.value.indexOf('-y')));
+    assert.deepEqual(values, [
+      ...Array.from({ length: 20 }, (_, i) => `old-${i}`),
+      ...Array.from({ length: 100 }, (_, i) => `new-${20 + i}`),
+    ]);
+    await stop();
+  });
+
   it('resumes a move after a restart, and cancels one sent back to the current dir', async () => {
     // 8 KB/s with windows of 100 ms: the copy takes seconds, so it is still under way at the restart.
     const quota = () =>
