@@ -2,9 +2,11 @@
 /**
  * Samsa's benchmark suite: one broker on loopback, driven by librdkafka's rdkafka_performance,
  * measured in the same run against librdkafka's C mock broker and against the machine's limits
- * (loopback TCP, disk write bandwidth, fdatasync latency). Figures only, never assertions.
+ * (loopback TCP, disk write bandwidth, fdatasync latency); and a 3-broker cluster on ZooKeeper
+ * (replication factor 3, acks=all) against one broker in the same run. Figures only, never
+ * assertions.
  *
- *   npm run bench                       # builds the broker, then the whole suite (~6 min)
+ *   npm run bench                       # builds broker, client, testkit, then the whole suite
  *   node bench/run.mjs --smoke          # a few seconds per scenario, tiny counts (CI)
  *   node bench/run.mjs --only=produce-1KiB-acks1,consume-1KiB --runs=1
  *   node bench/run.mjs --profile        # also --cpu-prof the broker, one profile per scenario
@@ -16,11 +18,12 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createReplicatedTopic, replicaState, startCluster, stopCluster } from './lib/cluster.mjs';
 import { diskWrite, fdatasyncLatency, load, loopbackBandwidth, machineInfo } from './lib/machine.mjs';
 import { MockCluster, runCommand, SamsaBroker } from './lib/procs.mjs';
-import { summarizeProfile } from './lib/profile-summary.mjs';
+import { summarizeProfile, summarizeReplicationPaths } from './lib/profile-summary.mjs';
 import { consume, latencyPercentiles, produce } from './lib/rdkperf.mjs';
 import { renderMarkdown } from './lib/report.mjs';
 import { percentile, spread } from './lib/stats.mjs';
@@ -155,6 +158,20 @@ const SCENARIOS = [
     brokerProperties: { 'num.partitions': 100 },
     peer: 'process',
   },
+  {
+    id: 'produce-1KiB-rf3-acksall-cluster',
+    title: 'Produce 1 KiB, 3-broker cluster, RF 3, acks=all, min.insync.replicas=2',
+    kind: 'cluster-produce',
+    size: KiB,
+    acks: -1,
+    count: n(2e6, 5e3),
+    brokers: 3,
+    replicationFactor: 3,
+    minInsyncReplicas: 2,
+    /** The baseline measured beside it in each run: one broker, RF 1 (produce-1KiB-acks1's load). */
+    baselineAcks: 1,
+    oneInFlightCount: n(2e5, 2e3),
+  },
   { id: 'samsa-perf-tools', title: "Samsa's producer-perf-test / consumer-perf-test", kind: 'samsa-cli' },
 ];
 
@@ -247,6 +264,8 @@ async function runScenario(s, tools) {
       return runProduceConsume(s, tools);
     case 'e2e':
       return runE2e(s, tools);
+    case 'cluster-produce':
+      return runClusterProduce(s, tools);
     case 'samsa-cli':
       return runSamsaCli(s);
     default:
@@ -503,6 +522,127 @@ async function e2eRun(s, tools, bootstrap, topic) {
   const lat = latencyPercentiles(latencyFile, probeCount + warmup);
   rmSync(latencyFile, { force: true });
   return { ...lat, achievedRate: p.recordsPerSec, rateAsked };
+}
+
+/**
+ * Replication's cost: produce-1KiB-acks1's load against a 3-broker cluster on ZooKeeper — a topic
+ * with RF 3 and min.insync.replicas=2, acks=all, so each ack waits until both followers have
+ * fetched the batch — and, in each run just before it, against one broker with RF 1 and acks=1.
+ * That baseline is measured here rather than taken from produce-1KiB-acks1 so that the ratio
+ * compares runs made in the same state of the machine, and `--only` of this scenario still gives
+ * it. The single broker and the cluster never run at once; the cluster's 3 brokers, ZooKeeper and
+ * the producer share the cores as one broker and the producer do.
+ *
+ * A second variant has one request in flight (`max.in.flight=1`), so its ack latency is the
+ * request's own (leader append, the followers' fetches, the high watermark's move) instead of
+ * queueing behind pipelined requests. After each run the replicas' log sizes (DescribeLogDirs)
+ * show that the followers hold every byte. No C peer: librdkafka's mock cluster does not replicate.
+ *
+ * With --profile the brokers of the first run's cluster are profiled and stopped cleanly; each
+ * summary also says what the follower's fetch path and the leader's Fetch handler cost and
+ * whether any frame decoded records.
+ */
+async function runClusterProduce(s, tools) {
+  const keys = ['recordsPerSec', 'bytesPerSec', 'ackP50Ms', 'ackP99Ms', 'ackP99WorstMs'];
+  const variants = [
+    { name: '', extra: [], count: s.count, label: '' },
+    { name: 'OneInFlight', extra: ['-X', 'max.in.flight=1'], count: s.oneInFlightCount, label: ' (max.in.flight=1)' },
+  ];
+  const figures = { samsa: [], baseline: [], samsaOneInFlight: [], baselineOneInFlight: [] };
+  const replicas = [];
+  for (let i = 0; i < runs; i++) {
+    // Run index 1: the single broker is never profiled, the scenario's profiles are the cluster's.
+    const broker = await startSamsa(s, 1);
+    try {
+      for (const v of variants) {
+        const opts = {
+          ...produceOptions(s, `${s.id}-${i}${v.name}`),
+          count: v.count,
+          acks: s.baselineAcks,
+          extra: v.extra,
+        };
+        const r = await produce(tools.perf, { bootstrap: broker.bootstrap }, opts);
+        figures[`baseline${v.name}`].push(r);
+        log(`  1 broker, RF 1, acks=${s.baselineAcks}, run ${i + 1}${v.label}: ${describeProduce(r, s)}`);
+      }
+    } finally {
+      await stopSamsa(broker);
+    }
+    const cluster = await startBenchCluster(s, i);
+    let placed;
+    let leader;
+    try {
+      for (const v of variants) {
+        const topic = `${s.id}-${i}${v.name}`;
+        const created = await createReplicatedTopic(cluster.bootstrap, topic, { ...s, replicas: placed?.replicas });
+        placed ??= created;
+        leader = created.leader;
+        const opts = { ...produceOptions(s, topic), count: v.count, extra: v.extra };
+        const r = await produce(tools.perf, { bootstrap: cluster.bootstrap }, opts);
+        figures[`samsa${v.name}`].push(r);
+        const state = await replicaState(cluster.bootstrap, topic);
+        leader = state.leader;
+        if (v.name === '') replicas.push({ ...state, records: r.records });
+        log(
+          `  ${s.brokers} brokers, RF ${s.replicationFactor}, acks=all, run ${i + 1}${v.label}: ${describeProduce(r, s)}; ` +
+            `leader ${state.leader}, ISR [${state.isr}], log bytes by broker ${JSON.stringify(state.bytesByBroker)}`,
+        );
+      }
+    } finally {
+      await stopBenchCluster(cluster, leader);
+    }
+  }
+  const ratios = figures.samsa.map((r, k) => r.recordsPerSec / figures.baseline[k].recordsPerSec);
+  return {
+    samsa: summarizeRuns(figures.samsa, keys),
+    baseline: summarizeRuns(figures.baseline, keys),
+    samsaOneInFlight: summarizeRuns(figures.samsaOneInFlight, keys),
+    baselineOneInFlight: summarizeRuns(figures.baselineOneInFlight, keys),
+    ratioToBaseline: spread(ratios),
+    replicas,
+  };
+}
+
+/** A fresh cluster in the data dir; the first run's brokers under --cpu-prof with --profile. */
+async function startBenchCluster(s, runIndex) {
+  if (!smoke) await sleep(SETTLE_MS);
+  const profileDir = join(resultsDir, 'profiles');
+  const profileFile = (id) => join(profileDir, `${s.id}-broker${id}.cpuprofile`);
+  const wantProfile = profile && runIndex === 0;
+  const parentDir = join(dataRoot, `${s.id}-cluster`);
+  mkdirSync(parentDir, { recursive: true });
+  const cluster = await startCluster({
+    brokers: s.brokers,
+    parentDir,
+    brokerMain,
+    properties: s.brokerProperties ?? {},
+    nodeArgs: wantProfile
+      ? (id) => ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${basename(profileFile(id))}`]
+      : undefined,
+  });
+  if (wantProfile) {
+    cluster.profileFiles = new Map(cluster.brokerIds.map((id) => [id, profileFile(id)]));
+    for (const f of cluster.profileFiles.values()) rmSync(f, { force: true });
+  }
+  if (runIndex === 0) log(`  cluster: ZooKeeper on ${cluster.zookeeperConnect}, brokers ${cluster.bootstrap}`);
+  return cluster;
+}
+
+/** Stops the cluster (cleanly when profiled) and summarises each broker's profile. */
+async function stopBenchCluster(cluster, leader) {
+  await stopCluster(cluster, { clean: cluster.profileFiles !== undefined });
+  for (const [id, file] of cluster.profileFiles ?? []) {
+    if (!existsSync(file)) {
+      log(`  broker ${id}: no profile (it did not stop cleanly)`);
+      continue;
+    }
+    const p = JSON.parse(readFileSync(file, 'utf8'));
+    const role = id === leader ? 'leader' : 'follower';
+    const summary = `broker ${id} (${role})\n${summarizeProfile(p, 15)}\n${summarizeReplicationPaths(p)}`;
+    writeFileSync(file.replace(/\.cpuprofile$/, '.txt'), `${summary}\n`);
+    log(`  broker profile: ${file}`);
+    log(summary.replace(/^/gm, '    '));
+  }
 }
 
 /**

@@ -16,6 +16,10 @@ export interface BrokerProcessOptions {
   /** Fixed port; 0 (default) picks a free one. */
   readonly port?: number;
   readonly startTimeoutMs?: number;
+  /** Another build's `main.js` (benchmarks of an older checkout); BROKER_MAIN by default. */
+  readonly brokerMain?: string;
+  /** Flags for node before the script, e.g. `--cpu-prof` (its profile is written on a clean stop). */
+  readonly nodeArgs?: readonly string[];
 }
 
 /**
@@ -66,10 +70,14 @@ export class BrokerProcess {
         .map(([k, v]) => `${k}=${v}`)
         .join('\n')}\n`,
     );
-    const child = spawn(process.execPath, [BROKER_MAIN, configPath], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, SAMSA_LOG_LEVEL: process.env.SAMSA_LOG_LEVEL ?? 'info' },
-    });
+    const child = spawn(
+      process.execPath,
+      [...(options.nodeArgs ?? []), options.brokerMain ?? BROKER_MAIN, configPath],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, SAMSA_LOG_LEVEL: process.env.SAMSA_LOG_LEVEL ?? 'info' },
+      },
+    );
     killOnExit(child);
     let output = '';
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));

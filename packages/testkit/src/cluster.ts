@@ -15,6 +15,12 @@ export interface ClusterOptions {
   /** The ZooKeeper chroot the cluster lives under (default /samsa). */
   readonly chroot?: string;
   readonly startTimeoutMs?: number;
+  /** Where the cluster's temp dir is made (default os.tmpdir()); benchmarks use the disk they measure. */
+  readonly parentDir?: string;
+  /** Another build's broker `main.js`, for every broker (default BROKER_MAIN). */
+  readonly brokerMain?: string;
+  /** Node flags per broker id (e.g. `--cpu-prof` for the brokers a benchmark profiles). */
+  readonly nodeArgs?: (brokerId: number) => readonly string[];
 }
 
 /**
@@ -35,12 +41,14 @@ export class KafkaCluster {
     readonly ports: ReadonlyMap<number, number>,
     private readonly properties: (brokerId: number) => Record<string, string | number | boolean>,
     private readonly startTimeoutMs: number,
+    /** How broker processes are launched (brokerMain, nodeArgs). */
+    private readonly launch: ClusterOptions,
   ) {}
 
   static async start(options: ClusterOptions = {}): Promise<KafkaCluster> {
     const count = options.brokers ?? 3;
     const zookeeper = await ZooKeeperProcess.start();
-    const dataDir = mkdtempSync(join(tmpdir(), 'samsa-cluster-'));
+    const dataDir = mkdtempSync(join(options.parentDir ?? tmpdir(), 'samsa-cluster-'));
     const chroot = options.chroot ?? '/samsa';
     const ports = new Map<number, number>();
     for (let id = 0; id < count; id++) ports.set(id, await freePort());
@@ -55,7 +63,8 @@ export class KafkaCluster {
       ...options.properties,
       ...options.brokerProperties?.[id],
     });
-    const cluster = new KafkaCluster(zookeeper, chroot, dataDir, ports, properties, options.startTimeoutMs ?? 60000);
+    const startTimeoutMs = options.startTimeoutMs ?? 60000;
+    const cluster = new KafkaCluster(zookeeper, chroot, dataDir, ports, properties, startTimeoutMs, options);
     try {
       await Promise.all([...ports.keys()].map((id) => cluster.startBroker(id)));
     } catch (err) {
@@ -99,6 +108,8 @@ export class KafkaCluster {
       port,
       properties: this.properties(id),
       startTimeoutMs: this.startTimeoutMs,
+      ...(this.launch.brokerMain === undefined ? {} : { brokerMain: this.launch.brokerMain }),
+      nodeArgs: this.launch.nodeArgs?.(id) ?? [],
     });
     this.processes.set(id, process);
     return process;
