@@ -166,6 +166,20 @@ describe("the seeds' multi-broker walkthrough through bin/*.sh", () => {
       .map((p) => `localhost:${p}`)
       .join(',');
     const readAfter = await consume(live);
+    if (readAfter.lines.length !== MESSAGES.length) {
+      // What the live brokers logged meanwhile tells whether the group, the leader or the HW held it up.
+      const logs = [0, 1, 2]
+        .filter((i) => i !== leader)
+        .map(
+          (i) =>
+            `--- broker ${i} ---\n${readFileSync(join(dir, `kafka-logs-${i}`, 'samsa-server.out'), 'utf8')
+              .split('\n')
+              .slice(-60)
+              .join('\n')}`,
+        )
+        .join('\n');
+      console.log(logs);
+    }
     assert.deepEqual(readAfter.lines, MESSAGES, `every message is still there; the consumer said: ${readAfter.stderr}`);
 
     const restarted = await script('kafka-server-start.sh', ['-daemon', configs[leader] as string], '', 60000);

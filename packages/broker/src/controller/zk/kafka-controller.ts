@@ -333,6 +333,16 @@ export class KafkaController {
     );
     await this.initializePartitions(uninitialized);
     await this.electOfflinePartitions();
+    // Brokers that died with the previous controller (or before it noticed) are still in ISRs
+    // where they follow: they leave them now, as KRaft's controller fences them.
+    const notLive = new Set<number>();
+    for (const p of this.ctx.allPartitions()) {
+      for (const r of this.ctx.stateOf(p.topic, p.partition)?.isr ?? []) {
+        if (!this.ctx.liveBrokers.has(r)) notLive.add(r);
+      }
+    }
+    const shrunk = notLive.size > 0 ? await this.removeFromIsrs(notLive) : [];
+    if (shrunk.length > 0) this.send.updateMetadata(live, shrunk);
     // Every live replica learns the current state, whatever the previous controller got to send.
     for (const id of live) {
       const hosted = this.ctx
@@ -531,25 +541,33 @@ export class KafkaController {
       this.send.channels?.removeBroker(id);
     }
     await this.electOfflinePartitions();
-    // Followers on the dead brokers leave the ISR (but the last member stays, so that a clean
-    // election is still possible when it returns).
-    const deadSet = new Set(dead);
+    const shrunk = await this.removeFromIsrs(new Set(dead));
+    // Always: the live broker list changed, whatever partitions did.
+    this.send.updateMetadata([...this.ctx.liveBrokers.keys()], shrunk);
+  }
+
+  /**
+   * Followers on dead brokers leave the ISRs (but the last member stays, so that a clean election
+   * is still possible when it returns); the partitions' replicas learn it. Without this, acks=all
+   * writes — the group coordinator's among them — would wait replica.lag.time.max.ms for the
+   * leader to drop the dead follower itself.
+   */
+  private async removeFromIsrs(dead: ReadonlySet<number>): Promise<PartitionRef[]> {
     const followers = [...this.ctx.allPartitions()].filter((p) => {
       const state = this.ctx.stateOf(p.topic, p.partition);
       return (
         state !== undefined &&
         !this.ctx.topicsToBeDeleted.has(p.topic) &&
-        state.isr.some((r) => deadSet.has(r) && r !== state.leader)
+        state.isr.some((r) => dead.has(r) && r !== state.leader)
       );
     });
     const shrunk = await this.store.update(followers, (current) => {
-      const isr = current.isr.filter((r) => !deadSet.has(r));
+      const isr = current.isr.filter((r) => !dead.has(r));
       if (isr.length === 0 || isr.length === current.isr.length) return undefined;
       return { leader: current.leader, leaderEpoch: current.leaderEpoch + 1, isr };
     });
     this.send.leaderAndIsrToReplicas(shrunk);
-    // Always: the live broker list changed, whatever partitions did.
-    this.send.updateMetadata([...this.ctx.liveBrokers.keys()], shrunk);
+    return shrunk;
   }
 
   private async onBrokerStartup(added: readonly number[]): Promise<void> {
