@@ -61,7 +61,8 @@ describe('follower fetching (KIP-392, RackAwareReplicaSelector)', () => {
     assert.equal(leader, 0);
     const fetch = (rackId: string) => ({
       replicaId: -1,
-      maxWaitMs: 0,
+      // Long-polling, as consumers fetch: a redirection must still be answered at once.
+      maxWaitMs: 500,
       minBytes: 1,
       maxBytes: 1024 * 1024,
       isolationLevel: 0,
@@ -107,17 +108,25 @@ describe('follower fetching (KIP-392, RackAwareReplicaSelector)', () => {
     assert.ok((samsa.get(0)?.length ?? 0) >= 200);
     const expected = samsa.get(0)?.length ?? 0;
     const python = requirePythonModule('confluent_kafka', 'python3-confluent-kafka');
+    // librdkafka's statistics tell which broker the records came from (rxbytes per broker), as
+    // librdkafka's own 0101_fetch_from_follower checks.
     const script = `
-import os
+import json, os
 from confluent_kafka import Consumer, TopicPartition
-c = Consumer({'bootstrap.servers': os.environ['B'], 'group.id': 'rack-b', 'client.rack': 'b', 'auto.offset.reset': 'earliest', 'enable.auto.commit': False})
+rx = {}
+def stats(s):
+    for b in json.loads(s)['brokers'].values():
+        if b['nodeid'] >= 0: rx[b['nodeid']] = b['rxbytes']
+c = Consumer({'bootstrap.servers': os.environ['B'], 'group.id': 'rack-b', 'client.rack': 'b', 'auto.offset.reset': 'earliest', 'enable.auto.commit': False, 'statistics.interval.ms': 200, 'stats_cb': stats})
 c.assign([TopicPartition(os.environ['T'], 0, 0)])
 n = 0
 while n < int(os.environ['N']):
     m = c.poll(10.0)
     if m is None: break
     if m.error() is None: n += 1
-print(n)
+rx.clear()
+while not rx: c.poll(0.2)
+print(n, json.dumps(rx))
 c.close()
 `;
     const r = spawnSync(python, ['-c', script], {
@@ -126,6 +135,14 @@ c.close()
       timeout: 60000,
     });
     assert.equal(r.status, 0, r.stderr);
-    assert.equal(Number(r.stdout.trim()), expected);
+    const out = r.stdout.trim();
+    const count = out.slice(0, out.indexOf(' '));
+    const rxJson = out.slice(out.indexOf(' ') + 1);
+    assert.equal(Number(count), expected);
+    const rx = JSON.parse(rxJson) as Record<string, number>;
+    assert.ok(
+      (rx[follower] ?? 0) > (rx[leader] ?? 0),
+      `the follower in rack b served more than the leader (rxbytes by broker: ${rxJson})`,
+    );
   });
 });

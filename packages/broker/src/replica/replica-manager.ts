@@ -556,7 +556,14 @@ export class ReplicaManager {
    */
   async fetchMessages(params: FetchParams): Promise<FetchPartitionResult[]> {
     const first = await this.readFromLogs(params, true);
-    if (params.maxWaitMs <= 0 || first.bytes >= params.minBytes || first.hasError || params.partitions.length === 0) {
+    // As Kafka's: an error or a redirection to a preferred read replica is answered at once.
+    if (
+      params.maxWaitMs <= 0 ||
+      first.bytes >= params.minBytes ||
+      first.hasError ||
+      first.redirected ||
+      params.partitions.length === 0
+    ) {
       return this.recordThrottled(params, first.results);
     }
     const watched: Partition[] = [];
@@ -594,7 +601,7 @@ export class ReplicaManager {
   private async readFromLogs(
     params: FetchParams,
     firstPass: boolean,
-  ): Promise<{ results: FetchPartitionResult[]; bytes: number; hasError: boolean }> {
+  ): Promise<{ results: FetchPartitionResult[]; bytes: number; hasError: boolean; redirected: boolean }> {
     const replicaId = params.replicaId ?? -1;
     const fromFollower = replicaId >= 0;
     const quota = fromFollower && this.leaderQuota?.enabled === true ? this.leaderQuota : undefined;
@@ -604,6 +611,7 @@ export class ReplicaManager {
     let minOneMessage = true;
     let bytes = 0;
     let hasError = false;
+    let redirected = false;
     for (const p of params.partitions) {
       const partition = this.getPartition(p.topic, p.partition);
       if (partition === undefined) {
@@ -661,6 +669,7 @@ export class ReplicaManager {
         const preferred = this.preferredReadReplica(partition, params.clientRack, p.fetchOffset);
         if (preferred !== this.brokerId) {
           results.push({ ...fetchError(ErrorCode.NONE, log), preferredReadReplica: preferred });
+          redirected = true;
           continue;
         }
       }
@@ -703,7 +712,7 @@ export class ReplicaManager {
         hasError = true;
       }
     }
-    return { results, bytes, hasError };
+    return { results, bytes, hasError, redirected };
   }
 
   /** KIP-392: the replica `replica.selector.class` picks for a consumer in `clientRack`. */
