@@ -543,7 +543,7 @@ async function e2eRun(s, tools, bootstrap, topic) {
  * whether any frame decoded records.
  */
 async function runClusterProduce(s, tools) {
-  const keys = ['recordsPerSec', 'bytesPerSec', 'ackP50Ms', 'ackP99Ms', 'ackP99WorstMs'];
+  const keys = ['recordsPerSec', 'bytesPerSec', 'ackP50Ms', 'ackP99Ms', 'ackP99WorstMs', 'ackOutOfRangeIntervals'];
   const variants = [
     { name: '', extra: [], count: s.count, label: '' },
     { name: 'OneInFlight', extra: ['-X', 'max.in.flight=1'], count: s.oneInFlightCount, label: ' (max.in.flight=1)' },
