@@ -1,8 +1,9 @@
+import { KafkaError } from '@samsa/protocol';
 import { isolationLevel } from '../common/isolation-level.js';
 import { tpKey } from '../common/topic-partition.js';
 import type { ConsumerConfig } from '../config/client-config.js';
 import { ClientError, ClientErrorCode } from '../errors/client-errors.js';
-import type { Cluster } from '../metadata/cluster.js';
+import { type Cluster, METADATA_ERRORS } from '../metadata/cluster.js';
 import { listOffsets, OffsetSpec, offsetsForLeaderEpochs } from '../metadata/list-offsets.js';
 import type { ConsumerCoordinator } from './consumer-coordinator.js';
 import type { PartitionState, SubscriptionState } from './subscription-state.js';
@@ -51,7 +52,7 @@ export class FetchPositions {
       if (leaderEpoch >= 0 && !s.awaitingValidation) s.validatedLeaderEpoch = leaderEpoch;
       if (s.pendingReset !== null) toReset.push(s);
       else if (s.position === null) needCommitted.push(s);
-      else if (s.awaitingValidation) toValidate.push(s);
+      else if (s.awaitingValidation && s.nextValidationMs <= Date.now()) toValidate.push(s);
     }
     if (needCommitted.length > 0) {
       const committed = this.coordinator === undefined ? [] : await this.coordinator.fetchCommitted(needCommitted);
@@ -109,6 +110,13 @@ export class FetchPositions {
       const s = this.subscriptions.state(r.topic, r.partition);
       if (s === undefined || !s.awaitingValidation) continue;
       if (r.errorCode !== 0) {
+        const error = new KafkaError(r.errorCode, `OffsetForLeaderEpoch ${r.topic}-${r.partition}`);
+        if (error.retriable || METADATA_ERRORS.has(r.errorCode)) {
+          // The leader is down, moving or behind our metadata: ask again after a backoff, as Java does.
+          s.nextValidationMs = Date.now() + this.config.retryBackoffMs;
+          this.cluster.requestUpdate();
+          continue;
+        }
         // UNSUPPORTED_VERSION or an old broker: skip validation, as Java does.
         s.awaitingValidation = false;
         continue;

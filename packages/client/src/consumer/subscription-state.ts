@@ -18,6 +18,8 @@ export class PartitionState {
   awaitingValidation = false;
   /** The leader epoch from metadata when the position was last validated. */
   validatedLeaderEpoch = -1;
+  /** After a failed validation (leader unreachable or moving), not retried before this time. */
+  nextValidationMs = 0;
   highWatermark = -1n;
   lastStableOffset = -1n;
   logStartOffset = -1n;

@@ -133,21 +133,25 @@ export async function offsetsForLeaderEpochs(
   const out: EpochEndOffset[] = [];
   await Promise.all(
     [...groupByLeader(cluster, queries)].map(async ([leader, items]) => {
-      if (leader < 0) return;
+      // No leader, or its connection failed: those partitions answer with the (retriable) error,
+      // so that the caller retries them rather than the whole consumer failing.
+      const failAll = (errorCode: number) => {
+        for (const q of items) out.push({ ...q, errorCode, leaderEpoch: -1, endOffset: -1n });
+      };
+      if (leader < 0) {
+        failAll(ErrorCode.LEADER_NOT_AVAILABLE);
+        return;
+      }
       const byTopic = new Map<string, (TopicPartition & { leaderEpoch: number })[]>();
       for (const q of items) byTopic.set(q.topic, [...(byTopic.get(q.topic) ?? []), q]);
-      const connection = await cluster.connectionTo(leader);
-      const response = await connection.request(OffsetForLeaderEpochApi, {
-        replicaId: -1,
-        topics: [...byTopic].map(([topic, qs]) => ({
-          topic,
-          partitions: qs.map((q) => ({
-            partition: q.partition,
-            currentLeaderEpoch: cluster.topics.get(q.topic)?.partitions[q.partition]?.leaderEpoch ?? -1,
-            leaderEpoch: q.leaderEpoch,
-          })),
-        })),
-      });
+      let response: Awaited<ReturnType<typeof requestEpochs>>;
+      try {
+        response = await requestEpochs(cluster, leader, byTopic);
+      } catch (error) {
+        if (!(error instanceof KafkaError) || !error.retriable) throw error;
+        failAll(error.errorCode);
+        return;
+      }
       for (const t of response.topics) {
         for (const p of t.partitions) {
           out.push({
@@ -162,4 +166,23 @@ export async function offsetsForLeaderEpochs(
     }),
   );
   return out;
+}
+
+async function requestEpochs(
+  cluster: Cluster,
+  leader: number,
+  byTopic: Map<string, (TopicPartition & { leaderEpoch: number })[]>,
+) {
+  const connection = await cluster.connectionTo(leader);
+  return connection.request(OffsetForLeaderEpochApi, {
+    replicaId: -1,
+    topics: [...byTopic].map(([topic, qs]) => ({
+      topic,
+      partitions: qs.map((q) => ({
+        partition: q.partition,
+        currentLeaderEpoch: cluster.topics.get(q.topic)?.partitions[q.partition]?.leaderEpoch ?? -1,
+        leaderEpoch: q.leaderEpoch,
+      })),
+    })),
+  });
 }

@@ -9,7 +9,13 @@ export interface ReceivedRequest {
   readonly body: any;
 }
 
-/** Answers one request: a response body, null for no response, undefined for the defaults. */
+/** A handler's answer that makes the fake broker drop the connection (a broker killed mid-request). */
+export const DISCONNECT = Symbol('disconnect');
+
+/**
+ * Answers one request: a response body, null for no response, undefined for the defaults,
+ * DISCONNECT to close the connection.
+ */
 // biome-ignore lint/suspicious/noExplicitAny: the handler builds the response body for whatever API it got
 export type FakeHandler = (request: ReceivedRequest, broker: FakeBroker) => any;
 
@@ -47,6 +53,10 @@ export class FakeBroker {
           };
           this.requests.push(request);
           const body = this.respond(request);
+          if (body === DISCONNECT) {
+            socket.destroy();
+            return;
+          }
           // null: the handler wants no answer (a broker that hangs, or acks=0).
           if (body === undefined || body === null) continue;
           for (const buf of encodeResponse(decoded.api, request.version, decoded.header.correlationId, body))
