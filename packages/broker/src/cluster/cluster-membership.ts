@@ -4,6 +4,7 @@ import type { TopicConfigResolver } from '../config/topic-config.js';
 import type { Controller } from '../controller/controller.js';
 import type { GroupCoordinator } from '../coordinator/group/group-coordinator.js';
 import type { Logger } from '../logger.js';
+import type { BufferPool } from '../memory/buffer-pool.js';
 import type { BrokerRegistration, ClusterImage } from '../metadata/cluster-image.js';
 import type { MetadataCache } from '../metadata/metadata-cache.js';
 import type { IsrChangeRequest } from '../replica/partition.js';
@@ -46,6 +47,8 @@ export interface ClusterMembership {
     cache: MetadataCache,
     logger: Logger,
     followerQuota: ReplicationQuota,
+    /** Where followers assemble fetched data (released once appended). */
+    bufferPool: BufferPool,
   ): ReplicationServices;
   /** Creates the controller (and, in ZooKeeper mode, the ZooKeeper services) over the broker's parts. */
   attach(deps: MembershipDeps): Promise<{ controller: Controller; zk?: ZkServices }>;

@@ -5,6 +5,7 @@ import type { Controller } from '../controller/controller.js';
 import { KafkaController } from '../controller/zk/kafka-controller.js';
 import { ZkClusterAdmin } from '../controller/zk-cluster-admin.js';
 import type { Logger } from '../logger.js';
+import type { BufferPool } from '../memory/buffer-pool.js';
 import { type BrokerRegistration, ClusterImage, GROUP_METADATA_TOPIC_NAME } from '../metadata/cluster-image.js';
 import type { MetadataCache } from '../metadata/metadata-cache.js';
 import { InterBrokerClient } from '../network/inter-broker-client.js';
@@ -115,6 +116,7 @@ export class ZkMembership implements ClusterMembership {
     cache: MetadataCache,
     logger: Logger,
     followerQuota: ReplicationQuota,
+    bufferPool: BufferPool,
   ): ReplicationServices {
     const fetcherManager = new ReplicaFetcherManager(
       {
@@ -128,6 +130,7 @@ export class ZkMembership implements ClusterMembership {
       },
       () => config.int('num.replica.fetchers'),
       logger.child({ component: 'replica-fetcher' }),
+      bufferPool,
       followerQuota,
     );
     this.alterPartitionManager = new AlterPartitionManager({

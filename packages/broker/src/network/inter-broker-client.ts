@@ -8,6 +8,7 @@ import {
   FrameDecoder,
   KafkaError,
 } from '@samsa/protocol';
+import type { BufferPool } from '../memory/buffer-pool.js';
 
 export interface InterBrokerClientOptions {
   readonly host: string;
@@ -18,12 +19,25 @@ export interface InterBrokerClientOptions {
   readonly requestTimeoutMs: number;
   /** Largest response frame accepted (replica fetches carry up to replica.fetch.response.max.bytes). */
   readonly maxResponseBytes?: number;
+  /**
+   * Where large response frames are assembled. Only `sendHolding` gives them back (its caller
+   * says when it is done with the response); other responses' frames are left to the collector.
+   */
+  readonly pool?: BufferPool;
+}
+
+/** A response whose body holds views of its frame: valid until `release`, which recycles the frame. */
+export interface HeldResponse<Res> {
+  readonly body: Res;
+  release(): void;
 }
 
 interface InFlight {
   readonly correlationId: number;
   readonly api: ApiCodec;
   readonly version: number;
+  /** Resolve with a HeldResponse rather than the body (sendHolding). */
+  readonly holding: boolean;
   readonly resolve: (body: unknown) => void;
   readonly reject: (err: Error) => void;
   readonly timer: NodeJS.Timeout;
@@ -52,7 +66,21 @@ export class InterBrokerClient {
   }
 
   /** Sends a request and resolves with the decoded response body. */
-  async send<Res>(apiKey: number, version: number, body: unknown): Promise<Res> {
+  send<Res>(apiKey: number, version: number, body: unknown): Promise<Res> {
+    return this.request<Res>(apiKey, version, body, false);
+  }
+
+  /**
+   * Sends a request whose response the caller handles and then releases (a replica fetch: about a
+   * megabyte appended to the log and done with): its frame goes back to the pool instead of
+   * being a fresh allocation for the collector each time. Nothing may keep a view of the body
+   * after `release`.
+   */
+  sendHolding<Res>(apiKey: number, version: number, body: unknown): Promise<HeldResponse<Res>> {
+    return this.request<HeldResponse<Res>>(apiKey, version, body, true);
+  }
+
+  private async request<Res>(apiKey: number, version: number, body: unknown, holding: boolean): Promise<Res> {
     const api = apiCodec(apiKey);
     if (api === undefined) throw new Error(`no codec for API key ${apiKey}`);
     const socket = await this.connection();
@@ -72,6 +100,7 @@ export class InterBrokerClient {
         correlationId,
         api,
         version,
+        holding,
         resolve: resolve as (body: unknown) => void,
         reject,
         timer,
@@ -87,7 +116,11 @@ export class InterBrokerClient {
     if (this.socket !== undefined && !this.socket.destroyed) return Promise.resolve(this.socket);
     this.connecting ??= new Promise<Socket>((resolve, reject) => {
       const socket = connect({ host: this.options.host, port: this.options.port, noDelay: true });
-      const decoder = new FrameDecoder(this.options.maxResponseBytes ?? 256 * 1024 * 1024);
+      const pool = this.options.pool;
+      const decoder = new FrameDecoder(
+        this.options.maxResponseBytes ?? 256 * 1024 * 1024,
+        pool === undefined ? undefined : (size) => pool.acquire(size),
+      );
       const onConnectError = (err: Error) => {
         this.connecting = undefined;
         reject(new KafkaError(ErrorCode.NETWORK_EXCEPTION, `cannot connect to ${this.address}: ${err.message}`));
@@ -130,11 +163,27 @@ export class InterBrokerClient {
     }
     this.inFlight.delete(correlationId);
     clearTimeout(request.timer);
+    let body: unknown;
     try {
-      request.resolve(decodeResponse(request.api, request.version, frame).body);
+      body = decodeResponse(request.api, request.version, frame).body;
     } catch (err) {
       request.reject(err as Error);
+      return;
     }
+    if (!request.holding) {
+      request.resolve(body);
+      return;
+    }
+    const pool = this.options.pool;
+    let released = false;
+    request.resolve({
+      body,
+      release: () => {
+        if (released) return;
+        released = true;
+        pool?.release(frame);
+      },
+    } satisfies HeldResponse<unknown>);
   }
 
   /** Drops the connection: every request in flight fails with `err`; the next send reconnects. */

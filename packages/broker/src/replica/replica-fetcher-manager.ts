@@ -1,4 +1,5 @@
 import type { Logger } from '../logger.js';
+import type { BufferPool } from '../memory/buffer-pool.js';
 import type { Partition } from './partition.js';
 import { type LeaderEndpoint, ReplicaFetcher, type ReplicaFetcherConfig } from './replica-fetcher.js';
 import type { ReplicationQuota } from './replication-quota.js';
@@ -17,6 +18,7 @@ export class ReplicaFetcherManager {
     private readonly config: ReplicaFetcherConfig,
     private readonly numFetchers: () => number,
     private readonly logger: Logger,
+    private readonly bufferPool: BufferPool,
     private readonly quota?: ReplicationQuota,
   ) {}
 
@@ -27,7 +29,7 @@ export class ReplicaFetcherManager {
     const key = `${leader.brokerId}-${fetcherId}-${leader.host}:${leader.port}`;
     let fetcher = this.fetchers.get(key);
     if (fetcher === undefined) {
-      fetcher = new ReplicaFetcher(leader, this.config, this.logger, this.quota);
+      fetcher = new ReplicaFetcher(leader, this.config, this.logger, this.bufferPool, this.quota);
       this.fetchers.set(key, fetcher);
     }
     fetcher.addPartition(partition, partition.leaderEpoch);

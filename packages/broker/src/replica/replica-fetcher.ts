@@ -2,6 +2,7 @@ import {
   ApiKey,
   ErrorCode,
   type FetchRequestInput,
+  type FetchRequestPlan,
   type FetchResponse,
   type FetchResponsePartitionData,
   FetchSessionHandler,
@@ -11,7 +12,8 @@ import {
   ZERO_UUID,
 } from '@samsa/protocol';
 import type { Logger } from '../logger.js';
-import { InterBrokerClient } from '../network/inter-broker-client.js';
+import type { BufferPool } from '../memory/buffer-pool.js';
+import { type HeldResponse, InterBrokerClient } from '../network/inter-broker-client.js';
 import type { Partition } from './partition.js';
 import type { ReplicationQuota } from './replication-quota.js';
 
@@ -39,6 +41,12 @@ export interface ReplicaFetcherConfig {
   readonly backoffMs: number;
   /** replica.socket.timeout.ms */
   readonly socketTimeoutMs: number;
+}
+
+/** What a fetch asked for one partition, to match the answer against the partition's state now. */
+interface SentFor {
+  readonly entry: FetchedPartition;
+  readonly fetchOffset: number;
 }
 
 export interface LeaderEndpoint {
@@ -87,6 +95,8 @@ export class ReplicaFetcher {
     readonly leader: LeaderEndpoint,
     private readonly config: ReplicaFetcherConfig,
     private readonly logger: Logger,
+    /** Fetch responses are assembled in its buffers and given back once appended. */
+    bufferPool: BufferPool,
     /** The follower side of replication throttles (KIP-73). */
     private readonly quota?: ReplicationQuota,
   ) {
@@ -96,6 +106,7 @@ export class ReplicaFetcher {
       clientId: `broker-${config.brokerId}-fetcher-${leader.brokerId}`,
       requestTimeoutMs: config.socketTimeoutMs + config.waitMaxMs,
       maxResponseBytes: config.responseMaxBytes * 2 + 1024 * 1024,
+      pool: bufferPool,
     });
   }
 
@@ -156,7 +167,7 @@ export class ReplicaFetcher {
     // The session carries exactly the partitions ready now: one left out (backing off, throttled,
     // removed) leaves the leader's session, and joins it again when it is next fetched.
     const builder = this.session.newBuilder();
-    const sent = new Map<string, { entry: FetchedPartition; fetchOffset: number }>();
+    const sent = new Map<string, SentFor>();
     for (const entry of ready) {
       const log = entry.partition.log;
       const fetchOffset = log.logEndOffset;
@@ -182,13 +193,26 @@ export class ReplicaFetcher {
       ...fetchRequestTopics(plan, FETCH_VERSION),
       rackId: '',
     };
-    let response: FetchResponse;
+    let held: HeldResponse<FetchResponse>;
     try {
-      response = await this.client.send<FetchResponse>(ApiKey.Fetch, FETCH_VERSION, request);
+      held = await this.client.sendHolding<FetchResponse>(ApiKey.Fetch, FETCH_VERSION, request);
     } catch (err) {
       this.session.handleError();
       throw err;
     }
+    try {
+      await this.handleFetchResponse(plan, sent, held.body);
+    } finally {
+      // The batches were written to the log (or dropped); nothing keeps a view of the frame.
+      held.release();
+    }
+  }
+
+  private async handleFetchResponse(
+    plan: FetchRequestPlan,
+    sent: Map<string, SentFor>,
+    response: FetchResponse,
+  ): Promise<void> {
     const established = isFullFetch(plan.metadata) && response.sessionId !== 0;
     if (!this.session.handleResponse(response, FETCH_VERSION)) {
       // The partitions' data (if any) is not trusted, and the next request is a full one: at
