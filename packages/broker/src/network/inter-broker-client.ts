@@ -5,10 +5,10 @@ import {
   decodeResponse,
   ErrorCode,
   encodeRequest,
-  FrameDecoder,
   KafkaError,
 } from '@samsa/protocol';
 import type { BufferPool } from '../memory/buffer-pool.js';
+import { ResponseReader } from './response-reader.js';
 
 export interface InterBrokerClientOptions {
   readonly host: string;
@@ -30,15 +30,6 @@ export interface InterBrokerClientOptions {
 export interface HeldResponse<Res> {
   readonly body: Res;
   release(): void;
-}
-
-/** What one socket read can deliver at most; a larger frame is assembled over several reads. */
-const READ_BUFFER_BYTES = 256 * 1024;
-
-function copyOut(view: Buffer, allocate: (size: number) => Buffer): Buffer {
-  const own = allocate(view.length);
-  view.copy(own);
-  return own;
 }
 
 interface InFlight {
@@ -125,26 +116,15 @@ export class InterBrokerClient {
     if (this.socket !== undefined && !this.socket.destroyed) return Promise.resolve(this.socket);
     this.connecting ??= new Promise<Socket>((resolve, reject) => {
       const pool = this.options.pool;
-      const allocate =
-        pool === undefined ? (size: number) => Buffer.allocUnsafe(size) : (size: number) => pool.acquire(size);
-      const decoder = new FrameDecoder(this.options.maxResponseBytes ?? 256 * 1024 * 1024, allocate);
-      // The socket reads into one buffer of its own (`onread`) instead of a fresh one per read:
-      // a follower receives about a megabyte per fetch, and a new 64 KiB chunk for each read is
-      // garbage the collector then spends a follower's CPU on. A frame lying whole inside a read
-      // is a view of that buffer, so it is copied out before the next read can overwrite it.
-      const readBuffer = Buffer.allocUnsafeSlow(READ_BUFFER_BYTES);
-      let onChunk: (chunk: Buffer) => void = () => {};
+      const reader = new ResponseReader(
+        this.options.maxResponseBytes ?? 256 * 1024 * 1024,
+        pool === undefined ? (size) => Buffer.allocUnsafe(size) : (size) => pool.acquire(size),
+      );
       const socket = connect({
         host: this.options.host,
         port: this.options.port,
         noDelay: true,
-        onread: {
-          buffer: readBuffer,
-          callback: (bytes: number, buf: Uint8Array) => {
-            onChunk(Buffer.from(buf.buffer, buf.byteOffset, bytes));
-            return true;
-          },
-        },
+        onread: reader.onread,
       });
       const onConnectError = (err: Error) => {
         this.connecting = undefined;
@@ -161,19 +141,8 @@ export class InterBrokerClient {
         };
         socket.on('error', failIfCurrent);
         socket.on('close', () => failIfCurrent(new Error(`connection to ${this.address} closed`)));
-        onChunk = (chunk: Buffer) => {
-          let frames: Buffer[];
-          try {
-            frames = decoder.push(chunk);
-          } catch (err) {
-            failIfCurrent(err as Error);
-            return;
-          }
-          for (const frame of frames) {
-            if (frame.buffer !== readBuffer.buffer) this.complete(frame);
-            else this.complete(copyOut(frame, allocate));
-          }
-        };
+        reader.onError = failIfCurrent;
+        reader.onFrame = (frame) => this.complete(frame);
         this.socket = socket;
         this.connecting = undefined;
         resolve(socket);

@@ -36,6 +36,29 @@ export class FrameDecoder {
     return this.headBytes + (this.frame === undefined ? 0 : 4 + this.filled);
   }
 
+  /**
+   * The part of the frame being assembled that has not arrived yet, or undefined between frames.
+   * A reader that controls where the socket reads (Node's `onread` with a buffer function) may
+   * receive straight into it, then report the bytes with `filledDirectly` — a large frame then
+   * lands in its buffer without passing through a chunk.
+   */
+  get pendingTail(): Buffer | undefined {
+    return this.frame?.subarray(this.filled);
+  }
+
+  /** `bytes` were written straight into `pendingTail`: the frame, when that completed it. */
+  filledDirectly(bytes: number): Buffer | undefined {
+    const frame = this.frame;
+    if (frame === undefined || bytes < 0 || this.filled + bytes > frame.length) {
+      throw new RangeError(`${bytes} bytes do not fit the frame being assembled`);
+    }
+    this.filled += bytes;
+    if (this.filled < frame.length) return undefined;
+    this.frame = undefined;
+    this.filled = 0;
+    return frame;
+  }
+
   push(chunk: Buffer): Buffer[] {
     const frames: Buffer[] = [];
     let pos = 0;

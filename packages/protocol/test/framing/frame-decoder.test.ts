@@ -121,3 +121,39 @@ describe('FrameDecoder with an allocator', () => {
     assert.equal(calls, 0);
   });
 });
+
+describe('FrameDecoder with direct reads', () => {
+  test('a reader that receives into pendingTail gets the same frames as one pushing chunks', () => {
+    const frames = [Buffer.alloc(50_000, 7), Buffer.from('tiny'), Buffer.alloc(20_000, 9)];
+    const stream = Buffer.concat(frames.map(withPrefix));
+    const decoder = new FrameDecoder(MiB);
+    const scratch = Buffer.alloc(4096);
+    const out: Buffer[] = [];
+    let pos = 0;
+    // A socket delivering at most 4096 bytes per read, into whatever buffer the reader offers.
+    while (pos < stream.length) {
+      const target = decoder.pendingTail ?? scratch;
+      const n = Math.min(target.length, 4096, stream.length - pos);
+      stream.copy(target, 0, pos, pos + n);
+      pos += n;
+      if (target === scratch) out.push(...decoder.push(Buffer.from(scratch.subarray(0, n))));
+      else {
+        const frame = decoder.filledDirectly(n);
+        if (frame !== undefined) out.push(frame);
+      }
+    }
+    assert.deepEqual(out, frames);
+    assert.equal(decoder.bufferedBytes, 0);
+    assert.equal(decoder.pendingTail, undefined);
+  });
+
+  test('filledDirectly refuses bytes beyond the frame or with no frame in progress', () => {
+    const decoder = new FrameDecoder(MiB);
+    assert.throws(() => decoder.filledDirectly(1), RangeError);
+    decoder.push(Buffer.from('0000000a0102', 'hex'));
+    assert.equal(decoder.pendingTail?.length, 8);
+    assert.throws(() => decoder.filledDirectly(9), RangeError);
+    assert.equal(decoder.filledDirectly(7), undefined);
+    assert.equal(decoder.filledDirectly(1)?.length, 10);
+  });
+});
