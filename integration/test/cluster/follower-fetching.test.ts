@@ -109,14 +109,16 @@ describe('follower fetching (KIP-392, RackAwareReplicaSelector)', () => {
     const expected = samsa.get(0)?.length ?? 0;
     const python = requirePythonModule('confluent_kafka', 'python3-confluent-kafka');
     // librdkafka's statistics tell which broker the records came from (rxbytes per broker), as
-    // librdkafka's own 0101_fetch_from_follower checks.
+    // librdkafka's own 0101_fetch_from_follower checks. The group coordinator's connection is an
+    // entry of its own ("GroupCoordinator") with the coordinator's node id; it carries no fetches
+    // and must not overwrite that broker's figure.
     const script = `
 import json, os
 from confluent_kafka import Consumer, TopicPartition
 rx = {}
 def stats(s):
     for b in json.loads(s)['brokers'].values():
-        if b['nodeid'] >= 0: rx[b['nodeid']] = b['rxbytes']
+        if b['nodeid'] >= 0 and b['name'] != 'GroupCoordinator': rx[b['nodeid']] = b['rxbytes']
 c = Consumer({'bootstrap.servers': os.environ['B'], 'group.id': 'rack-b', 'client.rack': 'b', 'auto.offset.reset': 'earliest', 'enable.auto.commit': False, 'statistics.interval.ms': 200, 'stats_cb': stats})
 c.assign([TopicPartition(os.environ['T'], 0, 0)])
 n = 0
