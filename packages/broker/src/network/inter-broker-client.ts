@@ -1,12 +1,5 @@
 import { connect, type Socket } from 'node:net';
-import {
-  type ApiCodec,
-  apiCodec,
-  decodeResponse,
-  ErrorCode,
-  encodeRequest,
-  KafkaError,
-} from '@samsa/protocol';
+import { type ApiCodec, apiCodec, decodeResponse, ErrorCode, encodeRequest, KafkaError } from '@samsa/protocol';
 import type { BufferPool } from '../memory/buffer-pool.js';
 import { ResponseReader } from './response-reader.js';
 
