@@ -125,7 +125,7 @@ describe('bounce matrix (kill -9 of leader, controller, random broker; 5 rounds)
     const stored = await readAllPartitions(cluster.bootstrap, topic, PARTITIONS);
     const storedCount = [...stored.values()].reduce((n, r) => n + r.length, 0);
     console.log(
-      `# bounce: ${faults.length} faults, ${acked.length} acknowledged (${python.acked.length} confluent-kafka, ${samsa.acked.length} samsa), ${storedCount} stored, ${python.failed() + samsa.failed()} sends failed`,
+      `# bounce: ${faults.length} faults, ${acked.length} acknowledged (${python.acked.length} confluent-kafka, ${samsa.acked.length} samsa), ${storedCount} stored, ${python.failed() + samsa.failed()} sends failed, confluent-kafka producer replaced ${python.restarts?.length ?? 0} time(s) after librdkafka's pre-2.3.0 fatal error${python.restarts?.length ? ` (${python.restarts.join('; ')})` : ''}`,
     );
     assertNoLossNoDuplicates(acked, stored);
     await eventually(

@@ -18,17 +18,36 @@ export interface RunningProducer {
   readonly acked: AckedRecord[];
   /** Sends failed for good (delivery timeout, fatal errors) — never acknowledged. */
   readonly failed: () => number;
+  /** Producers replaced after librdkafka's known pre-2.3.0 fatal error (see PYTHON_PRODUCER), with its message. */
+  readonly restarts?: readonly string[];
   /** Stops sending and waits for what is in flight to be acknowledged or to fail. */
   stop(): Promise<void>;
 }
 
-/** A confluent-kafka (librdkafka) producer in its own process: "partition offset value" per acknowledgement. */
+/**
+ * A confluent-kafka (librdkafka) producer in its own process: "partition offset value" per
+ * acknowledgement.
+ *
+ * librdkafka before 2.3.0 (Debian ships 2.0.2) has a known idempotence bug, confluentinc/librdkafka
+ * PR #4438: after a disconnection it counts the request in flight as possibly persisted and moves
+ * its next expected sequence past it; when the retry then fails without being persisted (a new
+ * leader answering NOT_ENOUGH_REPLICAS) and the next request gets OUT_OF_ORDER_SEQUENCE_NUMBER, it
+ * raises a fatal "sequence desynchronization" error — against Apache Kafka too (librdkafka #3584).
+ * Only for that error and only on such a version, the script replaces the dead producer by a new
+ * one (a new producer id, values under a new prefix so that the order check follows each
+ * producer) and prints "restarted <reason>"; every other fatal error still ends it with status 1.
+ */
 const PYTHON_PRODUCER = `
 import os, sys, signal
-from confluent_kafka import Producer
+from confluent_kafka import Producer, KafkaException, libversion
 conf = {'bootstrap.servers': os.environ['BOOTSTRAP'], 'acks': os.environ['ACKS'], 'linger.ms': 5,
         'message.timeout.ms': 120000, 'enable.idempotence': os.environ['IDEMPOTENCE'] == 'true',
         'retry.backoff.ms': 100, 'topic.metadata.refresh.interval.ms': 1000}
+fatal = []
+def on_error(err):
+    if err.fatal():
+        fatal.append(err.str())
+conf['error_cb'] = on_error
 p = Producer(conf)
 failed = 0
 def cb(err, msg):
@@ -46,6 +65,7 @@ def stop(*_):
 signal.signal(signal.SIGTERM, stop)
 partitions = int(os.environ['PARTITIONS'])
 prefix = os.environ['PREFIX']
+generation = 0
 i = 0
 while not stopping:
     try:
@@ -54,6 +74,19 @@ while not stopping:
         p.poll(0.002)
     except BufferError:
         p.poll(0.05)
+    except KafkaException:
+        p.poll(0.5)
+        reason = fatal[-1] if fatal else ''
+        if libversion()[1] >= 0x02030000 or 'sequence desynchronization' not in reason:
+            raise
+        p.flush(30)
+        generation += 1
+        prefix = '%s~%d' % (os.environ['PREFIX'], generation)
+        i = 0
+        fatal.clear()
+        sys.stdout.write('restarted %s\\n' % reason.replace('\\n', ' '))
+        sys.stdout.flush()
+        p = Producer(conf)
 p.flush(120)
 sys.stdout.write('done %d\\n' % failed)
 sys.stdout.flush()
@@ -66,6 +99,7 @@ export function startPythonProducer(
 ): RunningProducer {
   const python = requirePythonModule('confluent_kafka', 'python3-confluent-kafka');
   const acked: AckedRecord[] = [];
+  const restarts: string[] = [];
   let failed = 0;
   const child: ChildProcess = spawn(python, ['-c', PYTHON_PRODUCER], {
     env: {
@@ -89,6 +123,10 @@ export function startPythonProducer(
       const lines = pending.split('\n');
       pending = lines.pop() ?? '';
       for (const line of lines) {
+        if (line.startsWith('restarted ')) {
+          restarts.push(line.slice('restarted '.length));
+          continue;
+        }
         if (line.startsWith('done ')) {
           failed = Number(line.slice(5));
           resolve();
@@ -103,6 +141,7 @@ export function startPythonProducer(
   return {
     acked,
     failed: () => failed,
+    restarts,
     async stop() {
       child.kill('SIGTERM');
       await done;
