@@ -91,15 +91,24 @@ export class MessageEmitter {
     const common = new Map((spec.commonStructs ?? []).map((s) => [s.name, s]));
     const visit = (specName: string, fields: readonly FieldSpec[], versions: Range): void => {
       const existing = this.structs.get(specName);
+      let model: StructModel;
       if (existing !== undefined) {
-        existing.versions.min = Math.min(existing.versions.min, versions.min);
-        existing.versions.max = Math.max(existing.versions.max, versions.max);
-        return;
+        const min = Math.min(existing.versions.min, versions.min);
+        const max = Math.max(existing.versions.max, versions.max);
+        if (min === existing.versions.min && max === existing.versions.max) return;
+        // A common struct reached again in more versions (AddPartitionsToTxn's topic results, in
+        // the v4+ batch and the v0-3 list): the structs inside it widen too, or they would be
+        // written as flexible in versions that are not.
+        existing.versions.min = min;
+        existing.versions.max = max;
+        model = existing;
+      } else {
+        const tsName = specName === spec.name || specName.startsWith(spec.name) ? specName : `${spec.name}${specName}`;
+        model = { specName, tsName, fields, versions: { ...versions } };
+        this.structs.set(specName, model);
+        this.order.push(model);
       }
-      const tsName = specName === spec.name || specName.startsWith(spec.name) ? specName : `${spec.name}${specName}`;
-      const model: StructModel = { specName, tsName, fields, versions: { ...versions } };
-      this.structs.set(specName, model);
-      this.order.push(model);
+      versions = model.versions;
       for (const field of fields) {
         const structName = this.structNameOf(field);
         if (structName === undefined) continue;

@@ -599,36 +599,45 @@ export function defaultAddPartitionsToTxnResponseAddPartitionsToTxnPartitionResu
 }
 
 function sizeAddPartitionsToTxnResponseAddPartitionsToTxnPartitionResult(m: AddPartitionsToTxnResponseAddPartitionsToTxnPartitionResultInput, v: number): number {
+  const flexible = v >= 3;
   let size = 0;
   size += 4; // partitionIndex
   size += 2; // partitionErrorCode
-  let taggedCount = m._unknownTaggedFields?.length ?? 0;
-  if (m._unknownTaggedFields !== undefined) for (const t of m._unknownTaggedFields) size += sizeOfUVarint(t.tag) + sizeOfUVarint(t.data.length) + t.data.length;
-  size += sizeOfUVarint(taggedCount);
+  if (flexible) {
+    let taggedCount = m._unknownTaggedFields?.length ?? 0;
+    if (m._unknownTaggedFields !== undefined) for (const t of m._unknownTaggedFields) size += sizeOfUVarint(t.tag) + sizeOfUVarint(t.data.length) + t.data.length;
+    size += sizeOfUVarint(taggedCount);
+  }
   return size;
 }
 
 function writeAddPartitionsToTxnResponseAddPartitionsToTxnPartitionResult(w: Writer, m: AddPartitionsToTxnResponseAddPartitionsToTxnPartitionResultInput, v: number): void {
+  const flexible = v >= 3;
   const partitionIndex = m.partitionIndex ?? 0;
   w.writeInt32(partitionIndex);
   const partitionErrorCode = m.partitionErrorCode ?? 0;
   w.writeInt16(partitionErrorCode);
-  const unknown = m._unknownTaggedFields;
-  let taggedCount = unknown?.length ?? 0;
-  w.writeUVarint(taggedCount);
-  let u = 0;
-  if (unknown !== undefined) while (u < unknown.length) writeRawTaggedField(w, unknown[u++] as RawTaggedField);
+  if (flexible) {
+    const unknown = m._unknownTaggedFields;
+    let taggedCount = unknown?.length ?? 0;
+    w.writeUVarint(taggedCount);
+    let u = 0;
+    if (unknown !== undefined) while (u < unknown.length) writeRawTaggedField(w, unknown[u++] as RawTaggedField);
+  }
 }
 
 function readAddPartitionsToTxnResponseAddPartitionsToTxnPartitionResult(r: Reader, v: number): AddPartitionsToTxnResponseAddPartitionsToTxnPartitionResult {
+  const flexible = v >= 3;
   const partitionIndex: number = r.readInt32();
   const partitionErrorCode: number = r.readInt16();
   let unknown: RawTaggedField[] | undefined;
-  const count = r.readTaggedFieldCount();
-  for (let i = 0; i < count; i++) {
-    const tag = r.readUVarint();
-    const fieldSize = r.readUVarint();
-    (unknown ??= []).push({ tag, data: r.readRaw(fieldSize) });
+  if (flexible) {
+    const count = r.readTaggedFieldCount();
+    for (let i = 0; i < count; i++) {
+      const tag = r.readUVarint();
+      const fieldSize = r.readUVarint();
+      (unknown ??= []).push({ tag, data: r.readRaw(fieldSize) });
+    }
   }
   const m: AddPartitionsToTxnResponseAddPartitionsToTxnPartitionResult = { partitionIndex, partitionErrorCode };
   if (unknown !== undefined) (m as { _unknownTaggedFields?: RawTaggedField[] })._unknownTaggedFields = unknown;
