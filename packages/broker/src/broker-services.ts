@@ -4,6 +4,8 @@ import type { TopicConfigResolver } from './config/topic-config.js';
 import type { Controller } from './controller/controller.js';
 import type { KafkaController } from './controller/zk/kafka-controller.js';
 import type { GroupCoordinator } from './coordinator/group/group-coordinator.js';
+import type { TransactionCoordinator } from './coordinator/transaction/transaction-coordinator.js';
+import type { TxnMarkerAppender } from './coordinator/transaction/txn-marker-appender.js';
 import type { FetchManager } from './fetch-session/fetch-manager.js';
 import type { Logger } from './logger.js';
 import type { TopicRegistration } from './metadata/cluster-image.js';
@@ -44,6 +46,9 @@ export interface BrokerServices {
   readonly logManager: LogManager;
   readonly producerIds: ProducerIdManager;
   readonly groupCoordinator: GroupCoordinator;
+  readonly transactionCoordinator: TransactionCoordinator;
+  /** Appends transaction markers to partitions this broker leads (WriteTxnMarkers). */
+  readonly txnMarkerAppender: TxnMarkerAppender;
   readonly logger: Logger;
   /** Present in ZooKeeper mode (zookeeper.connect set), absent on a single node. */
   readonly zk?: ZkServices;

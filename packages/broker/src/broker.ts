@@ -7,8 +7,12 @@ import { SingleNodeMembership } from './cluster/single-node-membership.js';
 import { ZkMembership } from './cluster/zk-membership.js';
 import type { BrokerConfig } from './config/broker-config.js';
 import { TopicConfigResolver } from './config/topic-config.js';
+import type { Controller } from './controller/controller.js';
 import { GroupCoordinator } from './coordinator/group/group-coordinator.js';
 import { ReplicaCoordinatorLog } from './coordinator/replica-coordinator-log.js';
+import { TransactionCoordinator } from './coordinator/transaction/transaction-coordinator.js';
+import { TxnMarkerAppender } from './coordinator/transaction/txn-marker-appender.js';
+import { TxnMarkerChannel } from './coordinator/transaction/txn-marker-channel.js';
 import { FatalErrors } from './fatal-errors.js';
 import { FetchManager } from './fetch-session/fetch-manager.js';
 import { FetchSessionCache } from './fetch-session/fetch-session-cache.js';
@@ -19,6 +23,7 @@ import {
   type BrokerRegistration,
   GROUP_METADATA_TOPIC_NAME,
   type TopicRegistration,
+  TRANSACTION_STATE_TOPIC_NAME,
 } from './metadata/cluster-image.js';
 import { readMetaProperties, writeMetaProperties } from './metadata/meta-properties.js';
 import { MetadataCache } from './metadata/metadata-cache.js';
@@ -47,6 +52,7 @@ export class Broker {
     private readonly logManager: LogManager,
     private readonly replicaManager: ReplicaManager,
     private readonly groupCoordinator: GroupCoordinator,
+    private readonly transactionCoordinator: TransactionCoordinator,
     private readonly membership: ClusterMembership,
     private readonly logger: Logger,
     private readonly fatalErrors: FatalErrors,
@@ -153,41 +159,63 @@ export class Broker {
       },
     });
 
+    const txnMarkerAppender = new TxnMarkerAppender(
+      replicaManager,
+      groupCoordinator,
+      config.int('request.timeout.ms'),
+      logger.child({ component: 'txn-marker' }),
+    );
+    let producerIds: ProducerIdManager | undefined;
+    const transactionCoordinator = new TransactionCoordinator({
+      log: new ReplicaCoordinatorLog(TRANSACTION_STATE_TOPIC_NAME, replicaManager, config.int('request.timeout.ms')),
+      config: {
+        transactionStateLogNumPartitions: config.int('transaction.state.log.num.partitions'),
+        transactionMaxTimeoutMs: config.int('transaction.max.timeout.ms'),
+        transactionalIdExpirationMs: config.int('transactional.id.expiration.ms'),
+        abortTimedOutTransactionCleanupIntervalMs: config.int(
+          'transaction.abort.timed.out.transaction.cleanup.interval.ms',
+        ),
+        removeExpiredTransactionalIdsIntervalMs: config.int(
+          'transaction.remove.expired.transaction.cleanup.interval.ms',
+        ),
+      },
+      generateProducerId: () => {
+        if (producerIds === undefined) throw new KafkaError(ErrorCode.COORDINATOR_NOT_AVAILABLE, 'broker starting');
+        return producerIds.generateProducerId();
+      },
+      markers: new TxnMarkerChannel({
+        brokerId,
+        metadata: cache,
+        appender: txnMarkerAppender,
+        listenerName: config.interBrokerListenerName,
+        requestTimeoutMs: config.int('request.timeout.ms'),
+        retryBackoffMs: 100,
+        logger: logger.child({ component: 'txn-marker-channel' }),
+      }),
+      logger,
+    });
+
     const { controller, zk } = await membership.attach({
       config,
       topicConfigs,
       cache,
       replicaManager,
       groupCoordinator,
+      transactionCoordinator,
       logger,
     });
-    const producerIds = new ProducerIdManager(controller, (err) =>
+    producerIds = new ProducerIdManager(controller, (err) =>
       logger.warn(`Reserving a block of producer IDs failed (retried on the next InitProducerId): ${String(err)}`),
     );
+    transactionCoordinator.startup();
     producerIds.prefetch();
     const endpoints = new Map<string, AdvertisedEndpoint>();
 
     const autoCreateTopic = async (name: string): Promise<TopicRegistration> => {
       const existing = cache.image.topic(name);
       if (existing !== undefined) return existing;
-      const internal = name === GROUP_METADATA_TOPIC_NAME;
       try {
-        return await controller.createTopic(
-          internal
-            ? {
-                name,
-                numPartitions: config.int('offsets.topic.num.partitions'),
-                replicationFactor: config.int('offsets.topic.replication.factor'),
-                assignments: [],
-                configs: {
-                  'cleanup.policy': 'compact',
-                  'compression.type': 'producer',
-                  'segment.bytes': String(config.int('offsets.topic.segment.bytes')),
-                },
-              }
-            : { name, numPartitions: -1, replicationFactor: -1, assignments: [], configs: {} },
-          false,
-        );
+        return await controller.createTopic(internalTopicPlan(config, name), false);
       } catch (err) {
         if (err instanceof KafkaError && err.errorCode === ErrorCode.TOPIC_ALREADY_EXISTS) {
           const created = cache.image.topic(name);
@@ -211,6 +239,8 @@ export class Broker {
       logManager,
       producerIds,
       groupCoordinator,
+      transactionCoordinator,
+      txnMarkerAppender,
       logger,
       ...(zk === undefined ? {} : { zk }),
       advertisedEndpoint: (listenerName: string) => endpoints.get(listenerName) as AdvertisedEndpoint,
@@ -241,6 +271,7 @@ export class Broker {
       logManager,
       replicaManager,
       groupCoordinator,
+      transactionCoordinator,
       membership,
       logger,
       fatalErrors,
@@ -270,12 +301,50 @@ export class Broker {
       await this.socketServer.shutdown();
       await this.replicaManager.shutdown();
       await this.groupCoordinator.close();
+      this.transactionCoordinator.close();
       await this.logManager.shutdown();
       await this.membership.close();
       this.logger.info(`[KafkaServer id=${this.config.brokerId}] shut down completed`);
     })();
     return this.stopping;
   }
+}
+
+/**
+ * How Kafka creates its internal topics on first use: `__consumer_offsets` with the offsets.topic.*
+ * settings, `__transaction_state` with the transaction.state.log.* ones (compacted, uncompressed,
+ * its own min ISR); any other topic with the broker's defaults.
+ */
+function internalTopicPlan(config: BrokerConfig, name: string): Parameters<Controller['createTopic']>[0] {
+  if (name === GROUP_METADATA_TOPIC_NAME) {
+    return {
+      name,
+      numPartitions: config.int('offsets.topic.num.partitions'),
+      replicationFactor: config.int('offsets.topic.replication.factor'),
+      assignments: [],
+      configs: {
+        'cleanup.policy': 'compact',
+        'compression.type': 'producer',
+        'segment.bytes': String(config.int('offsets.topic.segment.bytes')),
+      },
+    };
+  }
+  if (name === TRANSACTION_STATE_TOPIC_NAME) {
+    return {
+      name,
+      numPartitions: config.int('transaction.state.log.num.partitions'),
+      replicationFactor: config.int('transaction.state.log.replication.factor'),
+      assignments: [],
+      configs: {
+        'cleanup.policy': 'compact',
+        'compression.type': 'uncompressed',
+        'min.insync.replicas': String(config.int('transaction.state.log.min.isr')),
+        'unclean.leader.election.enable': 'false',
+        'segment.bytes': String(config.int('transaction.state.log.segment.bytes')),
+      },
+    };
+  }
+  return { name, numPartitions: -1, replicationFactor: -1, assignments: [], configs: {} };
 }
 
 /** One side of the replication throttles (KIP-73), reading the configs as they are now. */

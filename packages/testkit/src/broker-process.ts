@@ -60,6 +60,7 @@ export class BrokerProcess {
       'offsets.topic.num.partitions': 5,
       'transaction.state.log.replication.factor': 1,
       'transaction.state.log.min.isr': 1,
+      'transaction.state.log.num.partitions': 5,
       'group.initial.rebalance.delay.ms': 0,
       ...options.properties,
     };

@@ -3,6 +3,7 @@ import type { BrokerConfig } from '../config/broker-config.js';
 import type { TopicConfigResolver } from '../config/topic-config.js';
 import type { Controller } from '../controller/controller.js';
 import type { GroupCoordinator } from '../coordinator/group/group-coordinator.js';
+import type { TransactionCoordinator } from '../coordinator/transaction/transaction-coordinator.js';
 import type { Logger } from '../logger.js';
 import type { BufferPool } from '../memory/buffer-pool.js';
 import type { BrokerRegistration, ClusterImage } from '../metadata/cluster-image.js';
@@ -25,6 +26,7 @@ export interface MembershipDeps {
   readonly cache: MetadataCache;
   readonly replicaManager: ReplicaManager;
   readonly groupCoordinator: GroupCoordinator;
+  readonly transactionCoordinator: TransactionCoordinator;
   readonly logger: Logger;
 }
 

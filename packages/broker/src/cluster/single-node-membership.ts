@@ -8,6 +8,7 @@ import {
   ClusterImage,
   GROUP_METADATA_TOPIC_NAME,
   type TopicRegistration,
+  TRANSACTION_STATE_TOPIC_NAME,
 } from '../metadata/cluster-image.js';
 import { type LocalMetadata, LocalMetadataStore } from '../metadata/local-metadata-store.js';
 import type { MetadataCache } from '../metadata/metadata-cache.js';
@@ -71,7 +72,7 @@ export class SingleNodeMembership implements ClusterMembership {
   }
 
   async attach(deps: MembershipDeps): Promise<{ controller: Controller }> {
-    const { config, topicConfigs, cache, replicaManager, groupCoordinator } = deps;
+    const { config, topicConfigs, cache, replicaManager, groupCoordinator, transactionCoordinator } = deps;
     const brokerId = config.brokerId;
     this.cache = cache;
     /** Brings this broker in line with a metadata image: host, update or drop partitions. */
@@ -85,6 +86,10 @@ export class SingleNodeMembership implements ClusterMembership {
           if (topic.name === GROUP_METADATA_TOPIC_NAME) {
             if (partition.isLeader) await groupCoordinator.onElection(registration.partition);
             else await groupCoordinator.onResignation(registration.partition);
+          } else if (topic.name === TRANSACTION_STATE_TOPIC_NAME) {
+            if (partition.isLeader)
+              await transactionCoordinator.onElection(registration.partition, partition.leaderEpoch);
+            else transactionCoordinator.onResignation(registration.partition);
           }
         }
       }
@@ -94,6 +99,7 @@ export class SingleNodeMembership implements ClusterMembership {
           const stillHosted = current?.partitions[registration.partition]?.replicas.includes(brokerId) === true;
           if (stillHosted || !registration.replicas.includes(brokerId)) continue;
           if (old.name === GROUP_METADATA_TOPIC_NAME) await groupCoordinator.onResignation(registration.partition);
+          if (old.name === TRANSACTION_STATE_TOPIC_NAME) transactionCoordinator.onResignation(registration.partition);
           await replicaManager.stopReplica(
             old.name,
             registration.partition,

@@ -6,7 +6,12 @@ import { KafkaController } from '../controller/zk/kafka-controller.js';
 import { ZkClusterAdmin } from '../controller/zk-cluster-admin.js';
 import type { Logger } from '../logger.js';
 import type { BufferPool } from '../memory/buffer-pool.js';
-import { type BrokerRegistration, ClusterImage, GROUP_METADATA_TOPIC_NAME } from '../metadata/cluster-image.js';
+import {
+  type BrokerRegistration,
+  ClusterImage,
+  GROUP_METADATA_TOPIC_NAME,
+  TRANSACTION_STATE_TOPIC_NAME,
+} from '../metadata/cluster-image.js';
 import type { MetadataCache } from '../metadata/metadata-cache.js';
 import { InterBrokerClient } from '../network/inter-broker-client.js';
 import { AlterPartitionManager } from '../replica/alter-partition-manager.js';
@@ -149,7 +154,7 @@ export class ZkMembership implements ClusterMembership {
   async attach(deps: MembershipDeps): Promise<{ controller: Controller; zk: ZkServices }> {
     this.deps = deps;
     this.cache = deps.cache;
-    const { config, replicaManager, groupCoordinator, logger } = deps;
+    const { config, replicaManager, groupCoordinator, transactionCoordinator, logger } = deps;
     const kafkaController = new KafkaController({
       brokerId: config.brokerId,
       config,
@@ -174,14 +179,17 @@ export class ZkMembership implements ClusterMembership {
       propagationTimeoutMs: 30_000,
       logger: logger.child({ component: 'admin' }),
     });
-    // The group coordinator follows the leadership of __consumer_offsets partitions.
+    // The coordinators follow the leadership of __consumer_offsets and __transaction_state partitions.
     replicaManager.onLeadershipChange(async (change) => {
-      for (const p of change.leaders)
+      for (const p of change.leaders) {
         if (p.topic === GROUP_METADATA_TOPIC_NAME) await groupCoordinator.onElection(p.partition);
-      for (const p of change.followers)
+        if (p.topic === TRANSACTION_STATE_TOPIC_NAME)
+          await transactionCoordinator.onElection(p.partition, p.leaderEpoch);
+      }
+      for (const p of [...change.followers, ...change.stopped]) {
         if (p.topic === GROUP_METADATA_TOPIC_NAME) await groupCoordinator.onResignation(p.partition);
-      for (const p of change.stopped)
-        if (p.topic === GROUP_METADATA_TOPIC_NAME) await groupCoordinator.onResignation(p.partition);
+        if (p.topic === TRANSACTION_STATE_TOPIC_NAME) transactionCoordinator.onResignation(p.partition);
+      }
     });
     // A failed log dir: the controller learns of it through a notification znode, then asks this
     // broker which replicas are offline and moves their leadership (Kafka's LogDirFailureHandler).

@@ -180,6 +180,18 @@ export const BROKER_CONFIG_KEYS: readonly ConfigKey[] = [
   { name: 'transaction.state.log.segment.bytes', type: 'int', defaultValue: 104857600, validate: atLeast(1) },
   { name: 'transaction.max.timeout.ms', type: 'int', defaultValue: 900000, validate: atLeast(1) },
   { name: 'transactional.id.expiration.ms', type: 'int', defaultValue: 604800000, validate: atLeast(1) },
+  {
+    name: 'transaction.abort.timed.out.transaction.cleanup.interval.ms',
+    type: 'int',
+    defaultValue: 10000,
+    validate: atLeast(1),
+  },
+  {
+    name: 'transaction.remove.expired.transaction.cleanup.interval.ms',
+    type: 'int',
+    defaultValue: 3600000,
+    validate: atLeast(1),
+  },
   // --- replication and cluster (used from the cluster stage on)
   { name: 'zookeeper.connect', type: 'string', defaultValue: null },
   { name: 'zookeeper.connection.timeout.ms', type: 'int', defaultValue: null },

@@ -9,8 +9,8 @@
  * A group's coordinator is the leader of its `__consumer_offsets` partition, as this broker's
  * metadata knows it, on the listener the request came in on (on a single node, this broker once it
  * leads that partition). As in Kafka, the first lookup creates `__consumer_offsets` and, until the
- * partition has a live leader, the answer is COORDINATOR_NOT_AVAILABLE (retriable). There is no
- * transaction coordinator yet: transactional ids are answered with this broker.
+ * partition has a live leader, the answer is COORDINATOR_NOT_AVAILABLE (retriable). A
+ * transactional id's coordinator is found the same way in `__transaction_state`.
  */
 import {
   ApiKey,
@@ -20,7 +20,7 @@ import {
   type FindCoordinatorRequest,
   type FindCoordinatorResponseInput,
 } from '@samsa/protocol';
-import { GROUP_METADATA_TOPIC_NAME } from '../metadata/cluster-image.js';
+import { GROUP_METADATA_TOPIC_NAME, TRANSACTION_STATE_TOPIC_NAME } from '../metadata/cluster-image.js';
 import { defineHandler, type RequestContext } from './handler.js';
 
 /** Kafka's `Node.noNode()`. */
@@ -36,29 +36,38 @@ interface Coordinator {
 async function findCoordinator(ctx: RequestContext, keyType: number, key: string): Promise<Coordinator> {
   const { services } = ctx;
   if (keyType === CoordinatorType.GROUP) {
-    if (services.metadata.image.topic(GROUP_METADATA_TOPIC_NAME) === undefined) {
-      try {
-        await services.autoCreateTopic(GROUP_METADATA_TOPIC_NAME);
-      } catch {
-        return { errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, ...NO_NODE };
-      }
-    }
-    const coordinator = services.groupCoordinator;
-    const partition = coordinator.partitionFor(key);
-    const image = services.metadata.image;
-    const leader = image.partition(GROUP_METADATA_TOPIC_NAME, partition)?.leader ?? -1;
-    if (leader === services.brokerId && coordinator.partitionStatus(partition) === 'none') {
+    return locate(ctx, GROUP_METADATA_TOPIC_NAME, services.groupCoordinator, key);
+  }
+  if (keyType === CoordinatorType.TRANSACTION) {
+    return locate(ctx, TRANSACTION_STATE_TOPIC_NAME, services.transactionCoordinator, key);
+  }
+  return { errorCode: ErrorCode.INVALID_REQUEST, ...NO_NODE };
+}
+
+/** The leader of the key's partition of the coordinator's internal topic (created on first use). */
+async function locate(
+  ctx: RequestContext,
+  topic: string,
+  coordinator: { partitionFor(key: string): number; partitionStatus(partition: number): string },
+  key: string,
+): Promise<Coordinator> {
+  const { services } = ctx;
+  if (services.metadata.image.topic(topic) === undefined) {
+    try {
+      await services.autoCreateTopic(topic);
+    } catch {
       return { errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, ...NO_NODE };
     }
-    const endpoint = image.brokers.get(leader)?.endpoints.find((e) => e.listenerName === ctx.listenerName);
-    if (endpoint === undefined) return { errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, ...NO_NODE };
-    return { errorCode: ErrorCode.NONE, nodeId: leader, host: endpoint.host, port: endpoint.port };
-  } else if (keyType !== CoordinatorType.TRANSACTION) {
-    return { errorCode: ErrorCode.INVALID_REQUEST, ...NO_NODE };
   }
-  const endpoint = services.advertisedEndpoint(ctx.listenerName);
+  const partition = coordinator.partitionFor(key);
+  const image = services.metadata.image;
+  const leader = image.partition(topic, partition)?.leader ?? -1;
+  if (leader === services.brokerId && coordinator.partitionStatus(partition) === 'none') {
+    return { errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, ...NO_NODE };
+  }
+  const endpoint = image.brokers.get(leader)?.endpoints.find((e) => e.listenerName === ctx.listenerName);
   if (endpoint === undefined) return { errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, ...NO_NODE };
-  return { errorCode: ErrorCode.NONE, nodeId: endpoint.nodeId, host: endpoint.host, port: endpoint.port };
+  return { errorCode: ErrorCode.NONE, nodeId: leader, host: endpoint.host, port: endpoint.port };
 }
 
 export const findCoordinatorHandler = defineHandler<FindCoordinatorRequest, FindCoordinatorResponseInput>({

@@ -1,3 +1,5 @@
+import { addOffsetsToTxnHandler } from './add-offsets-to-txn.js';
+import { addPartitionsToTxnHandler } from './add-partitions-to-txn.js';
 import { alterConfigsHandler } from './alter-configs.js';
 import { alterPartitionHandler } from './alter-partition.js';
 import { alterPartitionReassignmentsHandler } from './alter-partition-reassignments.js';
@@ -15,7 +17,9 @@ import { describeGroupsHandler } from './describe-groups.js';
 import { describeLogDirsHandler } from './describe-log-dirs.js';
 import { describeProducersHandler } from './describe-producers.js';
 import { describeTopicPartitionsHandler } from './describe-topic-partitions.js';
+import { describeTransactionsHandler } from './describe-transactions.js';
 import { electLeadersHandler } from './elect-leaders.js';
+import { endTxnHandler } from './end-txn.js';
 import { fetchHandler } from './fetch.js';
 import { findCoordinatorHandler } from './find-coordinator.js';
 import { HandlerRegistry } from './handler-registry.js';
@@ -28,6 +32,7 @@ import { leaveGroupHandler } from './leave-group.js';
 import { listGroupsHandler } from './list-groups.js';
 import { listOffsetsHandler } from './list-offsets.js';
 import { listPartitionReassignmentsHandler } from './list-partition-reassignments.js';
+import { listTransactionsHandler } from './list-transactions.js';
 import { metadataHandler } from './metadata.js';
 import { offsetCommitHandler } from './offset-commit.js';
 import { offsetDeleteHandler } from './offset-delete.js';
@@ -36,7 +41,9 @@ import { offsetForLeaderEpochHandler } from './offset-for-leader-epoch.js';
 import { produceHandler } from './produce.js';
 import { stopReplicaHandler } from './stop-replica.js';
 import { syncGroupHandler } from './sync-group.js';
+import { txnOffsetCommitHandler } from './txn-offset-commit.js';
 import { updateMetadataHandler } from './update-metadata.js';
+import { writeTxnMarkersHandler } from './write-txn-markers.js';
 
 /**
  * Every API this broker serves. ApiVersions reports exactly these, with their version ranges.
@@ -73,6 +80,13 @@ export function createHandlerRegistry(options: { interBroker?: boolean } = {}): 
     .register(deleteTopicsHandler)
     .register(deleteRecordsHandler)
     .register(initProducerIdHandler)
+    .register(addPartitionsToTxnHandler)
+    .register(addOffsetsToTxnHandler)
+    .register(endTxnHandler)
+    .register(writeTxnMarkersHandler)
+    .register(txnOffsetCommitHandler)
+    .register(describeTransactionsHandler)
+    .register(listTransactionsHandler)
     .register(offsetForLeaderEpochHandler)
     .register(describeConfigsHandler)
     .register(alterConfigsHandler)

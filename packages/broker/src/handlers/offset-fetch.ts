@@ -7,7 +7,8 @@
  * - v4: same as v3.
  * - v5: committed leader epoch (KIP-320).
  * - v6: flexible versions.
- * - v7: require stable (KIP-447): fail partitions with pending transactional commits (none yet).
+ * - v7: require stable (KIP-447): partitions with pending transactional commits answer
+ *   UNSTABLE_OFFSET_COMMIT.
  * - v8: several groups per request (KIP-709).
  * - v9: member id and epoch (KIP-848), meaningless for classic groups and ignored.
  */

@@ -12,6 +12,7 @@ import { CONSUMER_PROTOCOL_TYPE, subscribedTopicsOf } from './consumer-protocol.
 import { GroupState, isValidTransition } from './group-state.js';
 import type { OffsetAndMetadata } from './offset-and-metadata.js';
 import type { Completion, Responder } from './operation-result.js';
+import { PendingTransactionalOffsets } from './pending-transactional-offsets.js';
 
 /**
  * A deadline the group asked for. Timers are data, not callbacks, so that a group (timers
@@ -39,15 +40,16 @@ const heartbeatTimerKey = (memberId: string): string => `heartbeat/${memberId}`;
 const EMPTY_BYTES: Buffer = Buffer.alloc(0);
 
 /**
- * A classic group: membership, the current generation and its assignment, committed offsets, and
- * the transient state of a rebalance in progress (parked requests, pending members, timers).
+ * A classic group: membership, the current generation and its assignment, committed offsets and
+ * the offsets of transactions still open, and the transient state of a rebalance in progress
+ * (parked requests, pending members, timers).
  *
  * Which fields are durable: exactly those a `GroupMetadataValue` record carries (protocol type,
  * generation, protocol, leader, state timestamp, members with their selected-protocol metadata and
- * assignment) and the offsets; they are changed by replaying records (`fromRecord`,
- * `applyMetadataRecord`, offset setters called from replay). Everything else belongs to a
- * rebalance in progress and is lost on failover exactly as in Kafka: a coordinator that loads the
- * partition mid-rebalance resumes from the last stored generation.
+ * assignment) and the offsets, pending ones included; they are changed by replaying records
+ * (`fromRecord`, `applyMetadataRecord`, offset setters called from replay). Everything else
+ * belongs to a rebalance in progress and is lost on failover exactly as in Kafka: a coordinator
+ * that loads the partition mid-rebalance resumes from the last stored generation.
  *
  * Invariants:
  * - `numMembersAwaitingJoin` counts members with `awaitingJoin` set;
@@ -77,6 +79,7 @@ export class ClassicGroup {
   private supportedProtocolCounts = new Map<string, number>();
   private numMembersAwaitingJoin = 0;
   private offsetsByTopic = new Map<string, Map<number, OffsetAndMetadata>>();
+  private pendingTxnOffsets = new PendingTransactionalOffsets();
   private timers = new Map<string, GroupTimer>();
 
   constructor(
@@ -532,6 +535,11 @@ export class ClassicGroup {
     return this.offsetsByTopic;
   }
 
+  /** Offsets of transactions not yet ended (TxnOffsetCommit); changed from record replay only. */
+  get pendingTransactionalOffsets(): PendingTransactionalOffsets {
+    return this.pendingTxnOffsets;
+  }
+
   // ---- timers ----
 
   scheduleHeartbeat(memberId: string, deadlineMs: number): void {
@@ -625,6 +633,7 @@ export class ClassicGroup {
     copy.supportedProtocolCounts = new Map(this.supportedProtocolCounts);
     copy.numMembersAwaitingJoin = this.numMembersAwaitingJoin;
     copy.offsetsByTopic = new Map([...this.offsetsByTopic].map(([topic, p]) => [topic, new Map(p)]));
+    copy.pendingTxnOffsets = this.pendingTxnOffsets.clone();
     copy.timers = new Map(this.timers);
     return copy;
   }

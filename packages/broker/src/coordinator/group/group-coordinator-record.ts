@@ -3,16 +3,15 @@ import {
   type GroupMetadataValue,
   GroupMetadataValueCodec,
   type GroupMetadataValueInput,
-  type MessageCodec,
   type OffsetCommitKey,
   OffsetCommitKeyCodec,
   type OffsetCommitValue,
   OffsetCommitValueCodec,
   Reader,
-  Writer,
 } from '@samsa/protocol';
 import type { CoordinatorRecord } from '../coordinator-log.js';
-import type { OffsetAndMetadata } from './offset-and-metadata.js';
+import { decodeVersioned as readWhole, encodeVersioned as versioned } from '../versioned-record.js';
+import type { OffsetCommitData } from './offset-and-metadata.js';
 
 /*
  * The records of `__consumer_offsets`, byte for byte as Kafka writes them, so that tools reading
@@ -55,7 +54,7 @@ export function offsetCommitRecord(
   groupId: string,
   topic: string,
   partition: number,
-  offset: OffsetAndMetadata,
+  offset: OffsetCommitData,
 ): CoordinatorRecord {
   const valueVersion =
     offset.expireTimestampMs === undefined
@@ -127,20 +126,4 @@ export function decodeGroupCoordinatorRecord(record: CoordinatorRecord): GroupCo
     };
   }
   return { type: 'unknown', keyVersion };
-}
-
-function versioned<I>(codec: MessageCodec<unknown, I>, message: I, version: number): Buffer {
-  const writer = new Writer(2 + codec.size(message, version));
-  writer.writeInt16(version);
-  codec.write(writer, message, version);
-  return writer.toBuffer();
-}
-
-function readWhole<T>(codec: MessageCodec<T, unknown>, reader: Reader, version: number): T {
-  if (version < codec.minVersion || version > codec.maxVersion) {
-    throw new RangeError(`${codec.name} version ${version} is not supported`);
-  }
-  const message = codec.read(reader, version);
-  if (reader.remaining !== 0) throw new RangeError(`${codec.name} v${version}: ${reader.remaining} trailing bytes`);
-  return message;
 }

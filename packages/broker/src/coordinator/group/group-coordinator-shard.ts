@@ -12,7 +12,12 @@ import {
   type OffsetFetchResponseGroupInput,
   type SyncGroupResponseInput,
 } from '@samsa/protocol';
-import type { CoordinatorRecord } from '../coordinator-log.js';
+import type {
+  CoordinatorLogEntry,
+  CoordinatorRecord,
+  TransactionalProducer,
+  TransactionResult,
+} from '../coordinator-log.js';
 import { ClassicGroup } from './classic-group.js';
 import {
   ClassicGroupMembership,
@@ -33,7 +38,9 @@ import {
   type OffsetFetchTopicsArg,
   type OffsetHost,
   OffsetMetadataManager,
+  type TxnOffsetCommitArgs,
 } from './offset-metadata-manager.js';
+import { OpenTransactions } from './open-transactions.js';
 import { OperationEffects } from './operation-effects.js';
 import type { Completion, FailedOperation, PendingOperation, Responder } from './operation-result.js';
 
@@ -46,6 +53,14 @@ const MAX_TIMERS_PER_OPERATION = 10_000;
 export interface GroupCoordinatorShardOptions {
   /** Member ids are `<client id>-<uuid>`; tests inject a predictable sequence. */
   readonly generateUuid?: () => string;
+}
+
+/** Where a replayed record comes from, beyond its bytes. */
+export interface ReplayContext {
+  /** Its log offset, when known (loading). */
+  readonly offset?: number | undefined;
+  /** Set when it came in a transactional batch: the offsets it commits stay pending until this producer's marker. */
+  readonly transactionalProducerId?: number | undefined;
 }
 
 interface ShardSnapshot {
@@ -63,7 +78,8 @@ interface ShardSnapshot {
  * shard reports (`nextDeadlineMs`) and fires when asked (`expireTimers`).
  *
  * State changes: committed offsets and the stored view of each group change only by `replay` of
- * records, both when loading the partition and right after an operation produces them; the
+ * records (and of transaction markers, which end pending transactional offsets), both when
+ * loading the partition and right after an operation produces them; the
  * transient state of rebalances (parked requests, pending members, deadlines) changes directly.
  * Until the runtime confirms the append (`commit`) or reports its failure (`abort`, which restores
  * the groups the operation could touch to their copies from before it), the shard refuses another
@@ -77,7 +93,10 @@ export class GroupCoordinatorShard implements MembershipHost, OffsetHost {
   private readonly rebalance: ClassicGroupRebalance;
   private readonly membership: ClassicGroupMembership;
   private readonly offsets: OffsetMetadataManager;
+  private readonly openTransactions = new OpenTransactions();
   private nextOffsetsExpirationMs: number | undefined;
+  /** The `recordOrder` of the last record replayed (see OffsetAndMetadata). */
+  private lastRecordOrder = -1;
   private operationPending = false;
   readonly generateUuid: () => string;
 
@@ -108,25 +127,51 @@ export class GroupCoordinatorShard implements MembershipHost, OffsetHost {
 
   // ---- replay ----
 
+  /** Applies what loading reads from the log: a record, or a transaction marker. */
+  replayLogEntry(entry: CoordinatorLogEntry): void {
+    if (entry.type === 'marker') {
+      this.lastRecordOrder = Math.max(this.lastRecordOrder, entry.offset);
+      this.replayEndTransaction(entry.producerId, entry.result);
+      return;
+    }
+    this.replay(entry, {
+      offset: entry.offset,
+      transactionalProducerId: entry.transactional ? entry.producerId : undefined,
+    });
+  }
+
   /**
    * Applies one `__consumer_offsets` record: the only way offsets and stored group metadata
    * change. Used to load the partition (records in log order) and for records operations produce.
-   * An offset commit for an unknown group creates a simple group (no protocol type); a group
-   * tombstone removes the group unless offsets committed after it keep a simple group alive.
+   * An offset commit for an unknown group creates a simple group (no protocol type), even when it
+   * is transactional (pending); an offset tombstone deletes the partition's committed offset and
+   * every pending one; a group tombstone removes the group unless offsets (committed or pending)
+   * written after it keep a simple group alive.
    */
-  replay(record: CoordinatorRecord): void {
+  replay(record: CoordinatorRecord, context: ReplayContext = {}): void {
+    const recordOrder = context.offset ?? this.lastRecordOrder + 1;
+    this.lastRecordOrder = Math.max(this.lastRecordOrder, recordOrder);
     const decoded = decodeGroupCoordinatorRecord(record);
     switch (decoded.type) {
       case 'offset-commit': {
         const { group: groupId, topic, partition } = decoded.key;
         if (decoded.value === null) {
-          this.groups.get(groupId)?.removeOffset(topic, partition);
+          const existing = this.groups.get(groupId);
+          existing?.removeOffset(topic, partition);
+          existing?.pendingTransactionalOffsets.remove(topic, partition);
           return;
         }
         let group = this.groups.get(groupId);
         if (group === undefined)
           this.groups.set(groupId, (group = new ClassicGroup(groupId, GroupState.Empty, undefined)));
-        group.setOffset(topic, partition, offsetAndMetadataFromRecord(decoded.value, decoded.valueVersion));
+        const offset = offsetAndMetadataFromRecord(decoded.value, decoded.valueVersion, recordOrder);
+        const producerId = context.transactionalProducerId;
+        if (producerId === undefined) {
+          group.setOffset(topic, partition, offset);
+        } else {
+          group.pendingTransactionalOffsets.add(producerId, topic, partition, offset);
+          this.openTransactions.add(producerId, groupId);
+        }
         return;
       }
       case 'group-metadata': {
@@ -138,13 +183,17 @@ export class GroupCoordinatorShard implements MembershipHost, OffsetHost {
           return;
         }
         if (existing === undefined) return;
-        if (!existing.hasOffsets()) {
+        const pending = existing.pendingTransactionalOffsets;
+        if (!existing.hasOffsets() && pending.isEmpty()) {
           this.groups.delete(decoded.groupId);
           return;
         }
         const simple = new ClassicGroup(decoded.groupId, GroupState.Empty, undefined);
         for (const [topic, partitions] of existing.allOffsets()) {
           for (const [partition, offset] of partitions) simple.setOffset(topic, partition, offset);
+        }
+        for (const [producerId, topic, partition, offset] of pending.entries()) {
+          simple.pendingTransactionalOffsets.add(producerId, topic, partition, offset);
         }
         this.groups.set(decoded.groupId, simple);
         return;
@@ -153,6 +202,31 @@ export class GroupCoordinatorShard implements MembershipHost, OffsetHost {
         // Records of other group types (KIP-848 consumer groups, share groups) are not ours.
         return;
     }
+  }
+
+  /**
+   * Applies the end of `producerId`'s transaction, whose marker is in the log: on COMMIT its
+   * pending offsets become the committed ones, except where a commit written after it (a later
+   * `recordOrder`) already is; on ABORT they are dropped (Kafka's replayEndTransactionMarker). A
+   * producer with nothing pending here is ignored: its transaction did not commit offsets here,
+   * or a tombstone deleted them.
+   */
+  replayEndTransaction(producerId: number, result: TransactionResult): void {
+    for (const groupId of this.openTransactions.groupsOf(producerId)) {
+      const group = this.groups.get(groupId);
+      const pending = group?.pendingTransactionalOffsets.take(producerId);
+      if (group === undefined || pending === undefined || result === 'ABORT') continue;
+      for (const [topic, partitions] of pending) {
+        for (const [partition, offset] of partitions) {
+          const committed = group.offset(topic, partition);
+          if (committed === undefined || offset.recordOrder > committed.recordOrder) {
+            group.setOffset(topic, partition, offset);
+          }
+        }
+      }
+    }
+    // Last: if anything above threw, the operation is rolled back and the index must still list the groups.
+    this.openTransactions.take(producerId);
   }
 
   // ---- lifecycle ----
@@ -178,6 +252,7 @@ export class GroupCoordinatorShard implements MembershipHost, OffsetHost {
     });
     for (const group of this.allGroups()) this.rebalance.onUnloaded(fx, group);
     this.groups.clear();
+    this.openTransactions.clear();
     this.nextOffsetsExpirationMs = undefined;
     return fx.completions;
   }
@@ -254,6 +329,40 @@ export class GroupCoordinatorShard implements MembershipHost, OffsetHost {
           name: t.name,
           partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode })),
         })),
+    );
+  }
+
+  /** TxnOffsetCommit: its records are the producer's transactional batch, pending until the marker. */
+  commitTransactionalOffsets(
+    nowMs: number,
+    args: TxnOffsetCommitArgs,
+  ): PendingOperation<OffsetCommitResponseTopicInput[]> {
+    return this.run(
+      nowMs,
+      [args.groupId],
+      (fx) => this.offsets.commitTransactional(fx, args),
+      (_fx, errorCode) =>
+        args.topics.map((t) => ({
+          name: t.name,
+          partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode })),
+        })),
+      { producerId: args.producerId, producerEpoch: args.producerEpoch },
+    );
+  }
+
+  /**
+   * A COMMIT or ABORT marker of `producerId` was appended to this partition: applies it (see
+   * `replayEndTransaction`). Writes nothing: the marker is the record.
+   */
+  completeTransaction(nowMs: number, producerId: number, result: TransactionResult): PendingOperation<undefined> {
+    return this.run(
+      nowMs,
+      this.openTransactions.groupsOf(producerId),
+      () => {
+        this.replayEndTransaction(producerId, result);
+        return undefined;
+      },
+      () => undefined,
     );
   }
 
@@ -378,10 +487,12 @@ export class GroupCoordinatorShard implements MembershipHost, OffsetHost {
     scope: readonly string[] | 'all',
     body: (effects: OperationEffects) => R,
     defaultFailure: (effects: OperationEffects, errorCode: number) => R,
+    transactional?: TransactionalProducer,
   ): PendingOperation<R> {
     this.assertIdle();
     const snapshot = this.snapshot(scope);
-    const fx = new OperationEffects(nowMs, (record) => this.replay(record));
+    const context: ReplayContext = { transactionalProducerId: transactional?.producerId };
+    const fx = new OperationEffects(nowMs, (record) => this.replay(record, context));
     let response: R;
     try {
       response = body(fx);
@@ -398,6 +509,7 @@ export class GroupCoordinatorShard implements MembershipHost, OffsetHost {
     };
     return {
       records: fx.records,
+      transactional,
       response,
       completions: fx.completions,
       commit: settle,

@@ -12,13 +12,18 @@ import {
   type SyncGroupResponseInput,
 } from '@samsa/protocol';
 import type { Logger } from '../../logger.js';
-import type { CoordinatorPartitionLog } from '../coordinator-log.js';
+import type { CoordinatorPartitionLog, TransactionResult } from '../coordinator-log.js';
 import { appendErrorToResponseError } from './append-error.js';
 import type { HeartbeatArgs, JoinGroupArgs, LeavingMember, SyncGroupArgs } from './classic-group-membership.js';
 import { type CoordinatorScheduler, systemScheduler } from './coordinator-scheduler.js';
 import { type GroupCoordinatorConfig, groupCoordinatorConfig } from './group-coordinator-config.js';
 import { GroupCoordinatorShard } from './group-coordinator-shard.js';
-import type { OffsetCommitArgs, OffsetDeleteTopicArgs, OffsetFetchTopicsArg } from './offset-metadata-manager.js';
+import type {
+  OffsetCommitArgs,
+  OffsetDeleteTopicArgs,
+  OffsetFetchTopicsArg,
+  TxnOffsetCommitArgs,
+} from './offset-metadata-manager.js';
 import type { Completion, OperationResult, PendingOperation, Responder } from './operation-result.js';
 import { partitionForGroup } from './partition-for-group.js';
 
@@ -70,6 +75,10 @@ const DEFAULT_TIMER_RETRY_BACKOFF_MS = 1000;
  * Ownership: `onElection(partition)` loads the partition (replaying `readAll`); requests for its
  * groups get COORDINATOR_LOAD_IN_PROGRESS meanwhile, and NOT_COORDINATOR for partitions not owned.
  * `onResignation(partition)` answers parked requests with NOT_COORDINATOR and drops the state.
+ *
+ * Transactions: a TxnOffsetCommit's records are appended as the producer's transactional batch and
+ * stay pending in the shard; `onTransactionCompleted` applies the producer's marker once the
+ * transaction coordinator's marker write has put it in the partition's log.
  */
 export class GroupCoordinator {
   readonly config: GroupCoordinatorConfig;
@@ -138,9 +147,9 @@ export class GroupCoordinator {
       const startMs = this.scheduler.nowMs();
       let records = 0;
       try {
-        for await (const record of this.log.readAll(partition)) {
+        for await (const entry of this.log.readAll(partition)) {
           if (!current()) return;
-          runtime.shard.replay(record);
+          runtime.shard.replayLogEntry(entry);
           records++;
         }
       } catch (error) {
@@ -219,6 +228,48 @@ export class GroupCoordinator {
         partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode })),
       }));
     return this.operation(args.groupId, false, error, (shard, nowMs) => shard.commitOffsets(nowMs, args));
+  }
+
+  /**
+   * TxnOffsetCommit: the offsets are appended as a transactional batch of the producer's id and
+   * epoch and become visible when its transaction commits. An empty group id is INVALID_GROUP_ID,
+   * as in Kafka; a fenced producer epoch is INVALID_PRODUCER_EPOCH, from the log.
+   */
+  commitTransactionalOffsets(args: TxnOffsetCommitArgs): Promise<OffsetCommitResponseTopicInput[]> {
+    const error = (errorCode: number): OffsetCommitResponseTopicInput[] =>
+      args.topics.map((t) => ({
+        name: t.name,
+        partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode })),
+      }));
+    return this.operation(args.groupId, true, error, (shard, nowMs) => shard.commitTransactionalOffsets(nowMs, args));
+  }
+
+  /**
+   * A COMMIT or ABORT marker of `producerId` (at `producerEpoch`) has been appended to
+   * `__consumer_offsets` partition `offsetsPartition`: the producer's pending offsets there become
+   * committed or are dropped, as an ordinary operation of the partition (it writes nothing; the
+   * marker is the record). A partition this broker does not coordinate is left alone: whoever
+   * loads it reads the marker. One still loading gets it after loading, which is harmless if
+   * loading read the marker too (nothing is pending for the producer any more).
+   *
+   * Never rejects: a failure is logged, and the state is as loading the log would rebuild it.
+   */
+  async onTransactionCompleted(
+    offsetsPartition: number,
+    producerId: number,
+    producerEpoch: number,
+    result: TransactionResult,
+  ): Promise<void> {
+    const runtime = this.partitions.get(offsetsPartition);
+    if (runtime === undefined || runtime.status === 'unloading') return;
+    try {
+      await this.execute(runtime, (shard, nowMs) => shard.completeTransaction(nowMs, producerId, result), false);
+    } catch (failure) {
+      this.logger?.error(
+        { partition: offsetsPartition, producerId, producerEpoch, result, err: failure },
+        'completing a transaction in the group coordinator failed',
+      );
+    }
   }
 
   /** OffsetFetch of one group; `topics` null fetches every committed partition. */
@@ -401,7 +452,7 @@ export class GroupCoordinator {
         pending.commit();
       } else {
         try {
-          await this.log.append(runtime.partition, pending.records);
+          await this.log.append(runtime.partition, pending.records, pending.transactional);
           pending.commit();
           if (isTimer) runtime.timerRetryNotBeforeMs = undefined;
         } catch (appendError) {

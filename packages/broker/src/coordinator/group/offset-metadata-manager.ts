@@ -12,7 +12,7 @@ import { validateMember } from './classic-group-membership.js';
 import { type GroupCoordinatorConfig, offsetsRetentionMs } from './group-coordinator-config.js';
 import { groupMetadataTombstone, offsetCommitRecord, offsetCommitTombstone } from './group-coordinator-record.js';
 import { GroupState } from './group-state.js';
-import type { OffsetAndMetadata } from './offset-and-metadata.js';
+import type { OffsetAndMetadata, OffsetCommitData } from './offset-and-metadata.js';
 import type { OperationEffects } from './operation-effects.js';
 
 export interface OffsetCommitArgs {
@@ -43,6 +43,32 @@ export interface OffsetCommitTopicArgs {
   }[];
 }
 
+export interface TxnOffsetCommitArgs {
+  readonly groupId: string;
+  readonly producerId: number;
+  readonly producerEpoch: number;
+  /**
+   * TxnOffsetCommit v3+ (KIP-447): the consuming member's generation, id and instance id, checked
+   * as OffsetCommit checks them when given. -1, "" and null before v3, and from producers that
+   * do not pass their consumer's group metadata: such commits are accepted from any group.
+   */
+  readonly generationId: number;
+  readonly memberId: string;
+  readonly groupInstanceId: string | null;
+  readonly topics: readonly TxnOffsetCommitTopicArgs[];
+}
+
+export interface TxnOffsetCommitTopicArgs {
+  readonly name: string;
+  readonly partitions: readonly {
+    readonly partitionIndex: number;
+    readonly committedOffset: bigint;
+    /** TxnOffsetCommit v2+; -1 before. */
+    readonly committedLeaderEpoch: number;
+    readonly committedMetadata: string | null;
+  }[];
+}
+
 /** Topics and partitions of an OffsetFetch; null topics means every committed partition. */
 export type OffsetFetchTopicsArg =
   | readonly { readonly name: string; readonly partitionIndexes: readonly number[] }[]
@@ -63,9 +89,10 @@ export interface OffsetHost {
 }
 
 /**
- * Committed offsets: OffsetCommit validation against the group's membership, OffsetFetch,
- * OffsetDelete, DeleteGroups and retention-based expiry. Offsets change only by replaying the
- * `OffsetCommit` records and tombstones produced here.
+ * Committed offsets: OffsetCommit and TxnOffsetCommit validation against the group's membership,
+ * OffsetFetch, OffsetDelete, DeleteGroups and retention-based expiry. Offsets change only by
+ * replaying the `OffsetCommit` records and tombstones produced here (and, for transactional
+ * commits, the transaction's marker).
  *
  * Not reentrant; called only from the owning shard's operations.
  */
@@ -79,7 +106,7 @@ export class OffsetMetadataManager {
       // A commit without group management creates a "simple" group (by replaying its records).
       error = args.generationIdOrMemberEpoch < 0 ? ErrorCode.NONE : args.unknownGroupErrorCode;
     } else {
-      error = validateOffsetCommit(group, args);
+      error = validateOffsetCommit(group, args.generationIdOrMemberEpoch, args.memberId, args.groupInstanceId, false);
     }
     if (error !== ErrorCode.NONE) return respondAll(args.topics, () => error);
 
@@ -89,24 +116,62 @@ export class OffsetMetadataManager {
       this.host.touchMember(fx, group, args.memberId);
     }
     const expireTimestampMs = args.retentionTimeMs === -1n ? undefined : fx.nowMs + Number(args.retentionTimeMs);
+    return this.appendCommits(fx, args.groupId, args.topics, (partition) => ({
+      committedOffset: partition.committedOffset,
+      leaderEpoch: partition.committedLeaderEpoch,
+      metadata: partition.committedMetadata ?? '',
+      commitTimestampMs: partition.commitTimestamp === -1n ? fx.nowMs : Number(partition.commitTimestamp),
+      expireTimestampMs,
+    }));
+  }
+
+  /**
+   * TxnOffsetCommit: the offsets are written as the producer's (the shard's operation appends
+   * them as its transactional batch) and stay pending until its transaction ends. As in Kafka's
+   * group coordinator: a commit without a generation to a group that does not exist creates a
+   * simple group, one with a generation gets ILLEGAL_GENERATION; membership is checked only when
+   * the request names a member or generation (v3+), any group state accepts the commit, and the
+   * member's session is not extended.
+   */
+  commitTransactional(fx: OperationEffects, args: TxnOffsetCommitArgs): OffsetCommitResponseTopicInput[] {
+    const group = this.host.group(args.groupId);
+    let error: number;
+    if (group === undefined) {
+      error = args.generationId < 0 ? ErrorCode.NONE : ErrorCode.ILLEGAL_GENERATION;
+    } else {
+      error = validateOffsetCommit(group, args.generationId, args.memberId, args.groupInstanceId, true);
+    }
+    if (error !== ErrorCode.NONE) return respondAll(args.topics, () => error);
+    return this.appendCommits(fx, args.groupId, args.topics, (partition) => ({
+      committedOffset: partition.committedOffset,
+      leaderEpoch: partition.committedLeaderEpoch,
+      metadata: partition.committedMetadata ?? '',
+      commitTimestampMs: fx.nowMs,
+      expireTimestampMs: undefined,
+    }));
+  }
+
+  /**
+   * Appends one OffsetCommit record per partition whose metadata fits `offset.metadata.max.bytes`
+   * (OFFSET_METADATA_TOO_LARGE for the others, also if the append fails). Kafka measures the
+   * metadata in UTF-16 code units (`String.length`), despite the config's name.
+   */
+  private appendCommits<T extends CommitTopic>(
+    fx: OperationEffects,
+    groupId: string,
+    topics: readonly T[],
+    offsetOf: (partition: T['partitions'][number]) => OffsetCommitData,
+  ): OffsetCommitResponseTopicInput[] {
     const { offsetMetadataMaxBytes } = this.host.config;
-    // Kafka measures the metadata in UTF-16 code units (`String.length`), despite the config's name.
     const tooLarge = (metadata: string | null): boolean =>
       metadata !== null && metadata.length > offsetMetadataMaxBytes;
-    const response = respondAll(args.topics, (topic, partition) => {
+    const response = respondAll(topics, (topic, partition) => {
       if (tooLarge(partition.committedMetadata)) return ErrorCode.OFFSET_METADATA_TOO_LARGE;
-      const offset: OffsetAndMetadata = {
-        committedOffset: partition.committedOffset,
-        leaderEpoch: partition.committedLeaderEpoch,
-        metadata: partition.committedMetadata ?? '',
-        commitTimestampMs: partition.commitTimestamp === -1n ? fx.nowMs : Number(partition.commitTimestamp),
-        expireTimestampMs,
-      };
-      fx.append(offsetCommitRecord(args.groupId, topic.name, partition.partitionIndex, offset));
+      fx.append(offsetCommitRecord(groupId, topic.name, partition.partitionIndex, offsetOf(partition)));
       return ErrorCode.NONE;
     });
     fx.onAppendFailure((_failure, errorCode) =>
-      respondAll(args.topics, (_topic, partition) =>
+      respondAll(topics, (_topic, partition) =>
         tooLarge(partition.committedMetadata) ? ErrorCode.OFFSET_METADATA_TOO_LARGE : errorCode,
       ),
     );
@@ -116,7 +181,9 @@ export class OffsetMetadataManager {
   /**
    * The committed offsets of `groupId`. Partitions without a committed offset (and every partition
    * of an unknown group) answer offset -1 with no error, as Kafka does: the group may simply never
-   * have committed.
+   * have committed. Pending transactional offsets are not visible; with `requireStable` (OffsetFetch
+   * v7+) a partition that has one answers UNSTABLE_OFFSET_COMMIT, and the consumer retries once
+   * the transaction ended. Fetching every partition (`topics` null) lists committed ones only.
    */
   fetch(groupId: string, topics: OffsetFetchTopicsArg, requireStable: boolean): OffsetFetchResponseGroupInput {
     const group = this.host.group(groupId);
@@ -166,18 +233,15 @@ export class OffsetMetadataManager {
     return { groupId, errorCode: ErrorCode.NONE, topics: responseTopics };
   }
 
-  /**
-   * Transactional offset commits (TxnOffsetCommit) are not implemented yet, so no offset is ever
-   * pending; this is where `requireStable` (OffsetFetch v7+, KIP-447) will look once they are.
-   */
-  private hasPendingTransactionalOffsets(_group: ClassicGroup, _topic: string, _partition: number): boolean {
-    return false;
+  private hasPendingTransactionalOffsets(group: ClassicGroup, topic: string, partition: number): boolean {
+    return group.pendingTransactionalOffsets.has(topic, partition);
   }
 
   /**
    * OffsetDelete: an Empty group loses any offset; a consumer group with members only those of
    * topics none of its members subscribes to (GROUP_SUBSCRIBED_TO_TOPIC otherwise); other groups
-   * with members refuse (NON_EMPTY_GROUP).
+   * with members refuse (NON_EMPTY_GROUP). A partition's tombstone deletes its pending
+   * transactional offsets too, so one is written when there is either.
    */
   deleteOffsets(
     fx: OperationEffects,
@@ -196,7 +260,10 @@ export class OffsetMetadataManager {
         if (checkSubscription && group.isSubscribedToTopic(topic.name)) {
           return { partitionIndex, errorCode: ErrorCode.GROUP_SUBSCRIBED_TO_TOPIC };
         }
-        if (group.offset(topic.name, partitionIndex) !== undefined) {
+        if (
+          group.offset(topic.name, partitionIndex) !== undefined ||
+          this.hasPendingTransactionalOffsets(group, topic.name, partitionIndex)
+        ) {
           fx.append(offsetCommitTombstone(groupId, topic.name, partitionIndex));
         }
         return { partitionIndex, errorCode: ErrorCode.NONE };
@@ -206,7 +273,11 @@ export class OffsetMetadataManager {
     return { errorCode: ErrorCode.NONE, topics: responseTopics };
   }
 
-  /** DeleteGroups: only Empty groups; their offsets and then the group itself get tombstones. */
+  /**
+   * DeleteGroups: only Empty groups; their offsets (committed or pending) and then the group
+   * itself get tombstones. Pending transactional offsets do not keep a group from being deleted,
+   * as in Kafka: the transaction's marker then finds nothing to commit.
+   */
   deleteGroups(fx: OperationEffects, groupIds: readonly string[]): DeleteGroupsResponseDeletableGroupResultInput[] {
     const results = groupIds.map((groupId) => {
       const group = this.host.group(groupId);
@@ -228,6 +299,8 @@ export class OffsetMetadataManager {
    * - a Stable consumer group: retention after the commit, for topics no member subscribes to;
    * - a simple group (no protocol type): retention after the commit;
    * - otherwise never (a rebalancing group, or members whose subscriptions are unknown).
+   * An offset with a transactional commit pending does not expire, and a group with any pending
+   * transactional offset is not deleted, until the transaction ends.
    */
   expireOffsets(fx: OperationEffects): void {
     const retentionMs = offsetsRetentionMs(this.host.config);
@@ -255,33 +328,51 @@ export class OffsetMetadataManager {
       } else if (group.hasOffsets()) {
         allExpired = false;
       }
-      if (allExpired && group.is(GroupState.Empty)) fx.append(groupMetadataTombstone(group.groupId));
+      if (allExpired && group.is(GroupState.Empty) && group.pendingTransactionalOffsets.isEmpty()) {
+        fx.append(groupMetadataTombstone(group.groupId));
+      }
     }
   }
 
   private appendGroupTombstones(fx: OperationEffects, group: ClassicGroup): void {
+    // Partitions with only a pending offset get a tombstone too (one per partition is enough).
+    const pendingOnly = group.pendingTransactionalOffsets
+      .partitions()
+      .filter(([topic, partition]) => group.offset(topic, partition) === undefined);
     for (const [topic, partitions] of [...group.allOffsets()]) {
       for (const partition of [...partitions.keys()]) fx.append(offsetCommitTombstone(group.groupId, topic, partition));
     }
+    for (const [topic, partition] of pendingOnly) fx.append(offsetCommitTombstone(group.groupId, topic, partition));
     fx.append(groupMetadataTombstone(group.groupId));
   }
 }
 
-function validateOffsetCommit(group: ClassicGroup, args: OffsetCommitArgs): number {
+/**
+ * Who may commit offsets to an existing group (Kafka's ClassicGroup.validateOffsetCommit). A
+ * transactional commit without member or generation is accepted from any group: TxnOffsetCommit
+ * before v3 cannot carry them. Nor is it refused during CompletingRebalance: the group's state is
+ * not enforced for transactional commits.
+ */
+function validateOffsetCommit(
+  group: ClassicGroup,
+  generationId: number,
+  memberId: string,
+  groupInstanceId: string | null,
+  isTransactional: boolean,
+): number {
   if (group.is(GroupState.Dead)) return ErrorCode.COORDINATOR_NOT_AVAILABLE;
-  const generationId = args.generationIdOrMemberEpoch;
   if (generationId < 0 && group.is(GroupState.Empty)) return ErrorCode.NONE;
-  if (generationId >= 0 || args.memberId !== '' || args.groupInstanceId !== null) {
-    const memberError = validateMember(group, args.memberId, args.groupInstanceId);
+  if (generationId >= 0 || memberId !== '' || groupInstanceId !== null) {
+    const memberError = validateMember(group, memberId, groupInstanceId);
     if (memberError !== ErrorCode.NONE) return memberError;
     if (generationId !== group.generationId) return ErrorCode.ILLEGAL_GENERATION;
-  } else if (!group.is(GroupState.Empty)) {
+  } else if (!isTransactional && !group.is(GroupState.Empty)) {
     // Once a group has members, only they may commit.
     return ErrorCode.UNKNOWN_MEMBER_ID;
   }
   // The member has its new generation from JoinGroup but no assignment yet: it must not commit
   // for partitions it may not own; it retries once SyncGroup completes.
-  if (group.is(GroupState.CompletingRebalance)) return ErrorCode.REBALANCE_IN_PROGRESS;
+  if (!isTransactional && group.is(GroupState.CompletingRebalance)) return ErrorCode.REBALANCE_IN_PROGRESS;
   return ErrorCode.NONE;
 }
 
@@ -298,9 +389,15 @@ function expirationBase(group: ClassicGroup): ((offset: OffsetAndMetadata) => nu
   return undefined;
 }
 
-function respondAll(
-  topics: readonly OffsetCommitTopicArgs[],
-  errorFor: (topic: OffsetCommitTopicArgs, partition: OffsetCommitTopicArgs['partitions'][number]) => number,
+/** The topics of an OffsetCommit or TxnOffsetCommit, as far as writing them is concerned. */
+interface CommitTopic {
+  readonly name: string;
+  readonly partitions: readonly { readonly partitionIndex: number; readonly committedMetadata: string | null }[];
+}
+
+function respondAll<T extends CommitTopic>(
+  topics: readonly T[],
+  errorFor: (topic: T, partition: T['partitions'][number]) => number,
 ): OffsetCommitResponseTopicInput[] {
   return topics.map((topic) => ({
     name: topic.name,

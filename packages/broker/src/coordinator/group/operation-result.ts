@@ -1,4 +1,4 @@
-import type { CoordinatorRecord } from '../coordinator-log.js';
+import type { CoordinatorRecord, TransactionalProducer } from '../coordinator-log.js';
 
 /**
  * A request waiting for its response: a JoinGroup or SyncGroup parked in a group until the
@@ -26,6 +26,11 @@ export function completion<T>(responder: Responder<T>, response: T): Completion 
 export interface OperationResult<R> {
   /** To append to the shard's `__consumer_offsets` partition as one batch, in order. */
   readonly records: readonly CoordinatorRecord[];
+  /**
+   * Set for TxnOffsetCommit: the records are that producer's, appended as its transactional batch,
+   * and stay pending in the shard until its transaction ends.
+   */
+  readonly transactional: TransactionalProducer | undefined;
   /** The answer to the request that started the operation (undefined for parked requests and timers). */
   readonly response: R;
   /** Answers to parked requests (including the origin's, when it completes within the operation). */

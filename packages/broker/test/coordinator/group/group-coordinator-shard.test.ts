@@ -138,7 +138,7 @@ describe('loading a partition', () => {
     const h = new ShardHarness();
     h.stableGroup(3);
     const small = new ShardHarness({ groupMaxSize: 2 });
-    small.log.push(...h.log);
+    small.entries.push(...h.entries);
     small.restart();
     assert.equal(small.shard.group('group')?.state, GroupState.PreparingRebalance);
   });

@@ -306,7 +306,15 @@ describe('GroupCoordinator', () => {
 
   test('a partition whose records do not decode fails to load and is not served', async () => {
     const log = new InMemoryCoordinatorLog();
-    log.records(0).push({ key: Buffer.from('0001ff', 'hex'), value: null, offset: 0 });
+    log.entries(0).push({
+      type: 'record',
+      key: Buffer.from('0001ff', 'hex'),
+      value: null,
+      offset: 0,
+      producerId: -1,
+      producerEpoch: -1,
+      transactional: false,
+    });
     const { coordinator } = setup({}, log);
     await assert.rejects(coordinator.onElection(0));
     assert.equal(coordinator.partitionStatus(0), 'none');

@@ -21,8 +21,10 @@ import {
   OffsetDeleteApi,
   OffsetFetchApi,
   SyncGroupApi,
+  TxnOffsetCommitApi,
 } from '@samsa/protocol';
 import type { BrokerServices } from '../../../src/broker-services.js';
+import type { CoordinatorLogEntry, CoordinatorPartitionLog } from '../../../src/coordinator/coordinator-log.js';
 import { GroupCoordinator } from '../../../src/coordinator/group/group-coordinator.js';
 import { deleteGroupsHandler } from '../../../src/handlers/delete-groups.js';
 import { describeGroupsHandler } from '../../../src/handlers/describe-groups.js';
@@ -36,6 +38,7 @@ import { offsetCommitHandler } from '../../../src/handlers/offset-commit.js';
 import { offsetDeleteHandler } from '../../../src/handlers/offset-delete.js';
 import { offsetFetchHandler } from '../../../src/handlers/offset-fetch.js';
 import { syncGroupHandler } from '../../../src/handlers/sync-group.js';
+import { txnOffsetCommitHandler } from '../../../src/handlers/txn-offset-commit.js';
 import { subscription } from './support/consumer-metadata.js';
 import { InMemoryCoordinatorLog } from './support/in-memory-coordinator-log.js';
 import { ManualScheduler } from './support/manual-scheduler.js';
@@ -54,12 +57,12 @@ interface Broker {
 }
 
 /** A broker with one `__consumer_offsets` partition, elected (or not). */
-async function broker(elected = true): Promise<Broker> {
+async function broker(elected = true, log: CoordinatorPartitionLog = new InMemoryCoordinatorLog()): Promise<Broker> {
   const autoCreated: string[] = [];
   const scheduler = new ManualScheduler();
   let uuid = 0;
   const coordinator = new GroupCoordinator({
-    log: new InMemoryCoordinatorLog(),
+    log,
     scheduler,
     config: { offsetsTopicNumPartitions: 1, groupInitialRebalanceDelayMs: 0 },
     generateUuid: () => `uuid${++uuid}`,
@@ -70,6 +73,8 @@ async function broker(elected = true): Promise<Broker> {
   const services = {
     brokerId: 1,
     groupCoordinator: coordinator,
+    // FindCoordinator's transactional ids: partition 0 of `__transaction_state`, loaded here.
+    transactionCoordinator: { partitionFor: () => 0, partitionStatus: () => 'active' },
     advertisedEndpoint: (listener: string) => ({ nodeId: 1, host: `${listener.toLowerCase()}.local`, port: 9092 }),
     metadata: {
       image: {
@@ -317,6 +322,86 @@ describe('handlers at every version', () => {
           );
         }
       }
+    }
+  });
+
+  test('TxnOffsetCommit: pending until the marker; unknown partitions, membership and producer checks', async () => {
+    const offsets = (committedOffset: bigint) => [
+      {
+        name: 't',
+        partitions: [{ partitionIndex: 0, committedOffset, committedLeaderEpoch: 2, committedMetadata: 'm' }],
+      },
+      { name: 'no-such-topic', partitions: [{ partitionIndex: 0, committedOffset }] },
+    ];
+    const fetch = async (b: Broker, requireStable: boolean) => {
+      const response = await b.call(OffsetFetchApi, offsetFetchHandler, 7, {
+        groupId: 'group',
+        topics: [{ name: 't', partitionIndexes: [0] }],
+        requireStable,
+      });
+      const p = response.topics[0]?.partitions[0];
+      return [p?.committedOffset, p?.committedLeaderEpoch, p?.errorCode];
+    };
+    for (const v of versions(txnOffsetCommitHandler)) {
+      const b = await broker();
+      const response = await b.call(TxnOffsetCommitApi, txnOffsetCommitHandler, v, {
+        transactionalId: 'tx',
+        groupId: 'group',
+        producerId: 7n,
+        producerEpoch: 1,
+        topics: offsets(5n),
+      });
+      assert.deepEqual(
+        response.topics.map((t) => [t.name, t.partitions.map((p) => p.errorCode)]),
+        [
+          ['t', [ErrorCode.NONE]],
+          ['no-such-topic', [ErrorCode.UNKNOWN_TOPIC_OR_PARTITION]],
+        ],
+        `v${v}`,
+      );
+      assert.deepEqual(await fetch(b, false), [-1n, -1, ErrorCode.NONE], `v${v}: invisible until the marker`);
+      assert.deepEqual(await fetch(b, true), [-1n, -1, ErrorCode.UNSTABLE_OFFSET_COMMIT]);
+      await b.coordinator.onTransactionCompleted(0, 7, 1, 'COMMIT');
+      assert.deepEqual(await fetch(b, true), [5n, v >= 2 ? 2 : -1, ErrorCode.NONE], `v${v}`);
+      if (v >= 3) {
+        const stranger = await b.call(TxnOffsetCommitApi, txnOffsetCommitHandler, v, {
+          transactionalId: 'tx',
+          groupId: 'group',
+          producerId: 7n,
+          producerEpoch: 1,
+          generationId: 1,
+          memberId: 'm',
+          topics: offsets(6n),
+        });
+        assert.equal(stranger.topics[0]?.partitions[0]?.errorCode, ErrorCode.UNKNOWN_MEMBER_ID, `v${v}`);
+      }
+      const noProducer = await b.call(TxnOffsetCommitApi, txnOffsetCommitHandler, v, {
+        transactionalId: 'tx',
+        groupId: 'group',
+        producerId: -1n,
+        producerEpoch: -1,
+        topics: offsets(6n),
+      });
+      assert.equal(noProducer.topics[0]?.partitions[0]?.errorCode, ErrorCode.INVALID_PRODUCER_ID_MAPPING);
+    }
+    // While the partition loads: COORDINATOR_NOT_AVAILABLE before v2 (KAFKA-7296), else LOAD_IN_PROGRESS.
+    class NeverLoads extends InMemoryCoordinatorLog {
+      override async *readAll(): AsyncIterable<CoordinatorLogEntry> {
+        await new Promise<never>(() => {});
+      }
+    }
+    const loading = await broker(false, new NeverLoads());
+    void loading.coordinator.onElection(0);
+    for (const v of versions(txnOffsetCommitHandler)) {
+      const response = await loading.call(TxnOffsetCommitApi, txnOffsetCommitHandler, v, {
+        transactionalId: 'tx',
+        groupId: 'group',
+        producerId: 7n,
+        producerEpoch: 1,
+        topics: offsets(5n).slice(0, 1),
+      });
+      const expected = v < 2 ? ErrorCode.COORDINATOR_NOT_AVAILABLE : ErrorCode.COORDINATOR_LOAD_IN_PROGRESS;
+      assert.equal(response.topics[0]?.partitions[0]?.errorCode, expected, `v${v}`);
     }
   });
 

@@ -1,5 +1,10 @@
 import { ErrorCode, type JoinGroupResponseInput, KafkaError, type SyncGroupResponseInput } from '@samsa/protocol';
-import type { CoordinatorRecord } from '../../../../src/coordinator/coordinator-log.js';
+import type {
+  CoordinatorLogEntry,
+  CoordinatorLogRecord,
+  CoordinatorRecord,
+  TransactionResult,
+} from '../../../../src/coordinator/coordinator-log.js';
 import { appendErrorToResponseError } from '../../../../src/coordinator/group/append-error.js';
 import type {
   HeartbeatArgs,
@@ -15,6 +20,7 @@ import { GroupCoordinatorShard } from '../../../../src/coordinator/group/group-c
 import type {
   OffsetCommitArgs,
   OffsetCommitTopicArgs,
+  TxnOffsetCommitArgs,
 } from '../../../../src/coordinator/group/offset-metadata-manager.js';
 import type { PendingOperation, Responder } from '../../../../src/coordinator/group/operation-result.js';
 import { subscription } from './consumer-metadata.js';
@@ -29,12 +35,14 @@ export interface Pending<T> {
 
 /**
  * Drives a `GroupCoordinatorShard` the way the runtime does, synchronously: a fake clock, an
- * in-memory log that every committed operation's records go to, and answers collected by responder.
- * `failNextAppend` makes the next operation that has records fail its append.
+ * in-memory log that every committed operation's records go to (and transaction markers, from
+ * `endTxn`), and answers collected by responder. `failNextAppend` makes the next operation that
+ * has records fail its append.
  */
 export class ShardHarness {
   nowMs = START_MS;
-  readonly log: CoordinatorRecord[] = [];
+  /** The partition's log: committed records and markers, in order, as loading reads them. */
+  readonly entries: CoordinatorLogEntry[] = [];
   readonly config: GroupCoordinatorConfig;
   shard: GroupCoordinatorShard;
   failNextAppend: KafkaError | undefined;
@@ -55,6 +63,11 @@ export class ShardHarness {
     return new GroupCoordinatorShard(0, this.config, { generateUuid: () => `uuid${++this.uuids}` });
   }
 
+  /** The data records of the log. */
+  get log(): CoordinatorLogRecord[] {
+    return this.entries.filter((e): e is CoordinatorLogRecord => e.type === 'record');
+  }
+
   settle<R>(op: PendingOperation<R>): R {
     this.attempted.push([...op.records]);
     let outcome: { response: R; completions: readonly { responder: Responder<unknown>; response: unknown }[] };
@@ -63,7 +76,16 @@ export class ShardHarness {
       this.failNextAppend = undefined;
       outcome = op.abort(appendErrorToResponseError(error));
     } else {
-      this.log.push(...op.records);
+      for (const record of op.records) {
+        this.entries.push({
+          type: 'record',
+          ...record,
+          offset: this.entries.length,
+          producerId: op.transactional?.producerId ?? -1,
+          producerEpoch: op.transactional?.producerEpoch ?? -1,
+          transactional: op.transactional !== undefined,
+        });
+      }
       op.commit();
       outcome = op;
     }
@@ -147,6 +169,34 @@ export class ShardHarness {
     );
   }
 
+  /** A TxnOffsetCommit of producer 1000 (epoch 0) without group metadata unless `args` gives some. */
+  txnCommit(args: Partial<TxnOffsetCommitArgs> & { topics: TxnOffsetCommitArgs['topics'] }) {
+    return this.settle(
+      this.shard.commitTransactionalOffsets(this.nowMs, {
+        groupId: 'group',
+        producerId: 1000,
+        producerEpoch: 0,
+        generationId: -1,
+        memberId: '',
+        groupInstanceId: null,
+        ...args,
+      }),
+    );
+  }
+
+  /** The transaction coordinator writes the producer's marker, then tells the group coordinator. */
+  endTxn(result: TransactionResult, producerId = 1000, producerEpoch = 0): void {
+    this.entries.push({
+      type: 'marker',
+      offset: this.entries.length,
+      producerId,
+      producerEpoch,
+      result,
+      coordinatorEpoch: 0,
+    });
+    this.settle(this.shard.completeTransaction(this.nowMs, producerId, result));
+  }
+
   /** Every commit-result error code, flattened. */
   static errors(topics: readonly { partitions?: readonly { errorCode?: number }[] }[]): number[] {
     return topics.flatMap((t) => (t.partitions ?? []).map((p) => p.errorCode ?? 0));
@@ -175,7 +225,7 @@ export class ShardHarness {
   /** A coordinator restarted on the same log: a fresh shard that replays every committed record. */
   restart(): GroupCoordinatorShard {
     this.shard = this.newShard();
-    for (const record of this.log) this.shard.replay(record);
+    for (const entry of this.entries) this.shard.replayLogEntry(entry);
     this.settle(this.shard.onLoaded(this.nowMs));
     return this.shard;
   }

@@ -1,0 +1,583 @@
+import { ErrorCode, KafkaError } from '@samsa/protocol';
+import type { Logger } from '../../logger.js';
+import type { CoordinatorPartitionLog, CoordinatorRecord } from '../coordinator-log.js';
+import { partitionForGroup } from '../group/partition-for-group.js';
+import { KeyedSerializer } from './keyed-serializer.js';
+import {
+  DEFAULT_TRANSACTION_COORDINATOR_CONFIG,
+  type TransactionCoordinatorConfig,
+} from './transaction-coordinator-config.js';
+import { decodeTransactionLogRecord, transactionLogRecord, transactionLogTombstone } from './transaction-log-record.js';
+import {
+  containsAll,
+  describeMetadata,
+  isProducerEpochExhausted,
+  mergePartitions,
+  type TransactionMetadata,
+  type TxnTopicPartition,
+} from './transaction-metadata.js';
+import { isComplete, isPreparing, TransactionState, transactionStateName } from './transaction-state.js';
+import type { TransactionResult, TxnMarkerWriter } from './txn-marker-writer.js';
+
+export interface TransactionCoordinatorOptions {
+  /** The `__transaction_state` partitions: where every state change is written before it counts. */
+  readonly log: CoordinatorPartitionLog;
+  readonly config?: Partial<TransactionCoordinatorConfig>;
+  readonly generateProducerId: () => Promise<number>;
+  readonly markers: TxnMarkerWriter;
+  readonly logger?: Logger;
+  readonly nowMs?: () => number;
+  /** Wait between attempts to write a transaction's completion when the log refuses it. */
+  readonly retryBackoffMs?: number;
+}
+
+export interface ProducerIdAndEpoch {
+  readonly errorCode: number;
+  readonly producerId: number;
+  readonly producerEpoch: number;
+}
+
+export interface ListTransactionsFilter {
+  readonly states: readonly string[];
+  readonly producerIds: readonly number[];
+  /** Only transactions running at least this long; -1 for all. */
+  readonly minDurationMs: number;
+}
+
+export interface ListedTransaction {
+  readonly transactionalId: string;
+  readonly producerId: number;
+  readonly state: string;
+}
+
+interface TxnPartitionRuntime {
+  readonly partition: number;
+  /** The leader epoch of the `__transaction_state` partition when loaded: markers carry it. */
+  readonly coordinatorEpoch: number;
+  status: 'loading' | 'active';
+  readonly transactions: Map<string, TransactionMetadata>;
+}
+
+/** An error answer, or the metadata to write and what to do once it is written. */
+type Decision<R> =
+  | { readonly error: number }
+  | { readonly result: R }
+  | { readonly next: TransactionMetadata; readonly result: R; readonly after?: (written: TransactionMetadata) => void };
+
+const NO_PRODUCER = { producerId: -1, producerEpoch: -1 } as const;
+
+/**
+ * Kafka's transaction coordinator: binds a `transactional.id` to a producer id and epoch that
+ * outlive producer restarts, tracks each id's transaction through the states of
+ * `TransactionState`, and ends transactions by having markers written to their partitions.
+ *
+ * Every state change is first written to the id's `__transaction_state` partition (partition =
+ * Java hashCode of the id % `transaction.state.log.num.partitions`, as for groups) and applied
+ * only once the write is acknowledged, so the state a new coordinator loads is always one some
+ * client was answered with. Operations on one id run one at a time; ids are independent.
+ *
+ * EndTxn is answered once PrepareCommit/PrepareAbort is written (the outcome is decided); the
+ * markers follow, then CompleteCommit/CompleteAbort. A coordinator that loads a partition resumes
+ * the markers of every prepared transaction. A producer that re-initialises while its transaction
+ * is open, or whose transaction outlives its timeout, is fenced: its epoch is bumped and the
+ * transaction aborted with the new epoch, so the partitions refuse the old one.
+ */
+export class TransactionCoordinator {
+  readonly config: TransactionCoordinatorConfig;
+  private readonly log: CoordinatorPartitionLog;
+  private readonly markers: TxnMarkerWriter;
+  private readonly generateProducerId: () => Promise<number>;
+  private readonly logger: Logger | undefined;
+  private readonly nowMs: () => number;
+  private readonly retryBackoffMs: number;
+  private readonly partitions = new Map<number, TxnPartitionRuntime>();
+  private readonly serializer = new KeyedSerializer();
+  private readonly timers: NodeJS.Timeout[] = [];
+  private closed = false;
+
+  constructor(options: TransactionCoordinatorOptions) {
+    this.config = { ...DEFAULT_TRANSACTION_COORDINATOR_CONFIG, ...options.config };
+    this.log = options.log;
+    this.markers = options.markers;
+    this.generateProducerId = options.generateProducerId;
+    this.logger = options.logger?.child({ component: 'transaction-coordinator' });
+    this.nowMs = options.nowMs ?? Date.now;
+    this.retryBackoffMs = options.retryBackoffMs ?? 100;
+  }
+
+  /** Starts the periodic abort of timed-out transactions and removal of expired ids. */
+  startup(): void {
+    const abort = setInterval(
+      () => this.abortTimedOutTransactions(),
+      this.config.abortTimedOutTransactionCleanupIntervalMs,
+    );
+    const expire = setInterval(
+      () => this.removeExpiredTransactionalIds(),
+      this.config.removeExpiredTransactionalIdsIntervalMs,
+    );
+    abort.unref();
+    expire.unref();
+    this.timers.push(abort, expire);
+  }
+
+  partitionFor(transactionalId: string): number {
+    return partitionForGroup(transactionalId, this.config.transactionStateLogNumPartitions);
+  }
+
+  partitionStatus(partition: number): 'active' | 'loading' | 'none' {
+    return this.partitions.get(partition)?.status ?? 'none';
+  }
+
+  // ---- ownership ----
+
+  /** This broker leads `partition` of `__transaction_state` at `coordinatorEpoch`: loads its ids. */
+  async onElection(partition: number, coordinatorEpoch: number): Promise<void> {
+    const existing = this.partitions.get(partition);
+    if (existing !== undefined && existing.coordinatorEpoch === coordinatorEpoch) return;
+    const runtime: TxnPartitionRuntime = { partition, coordinatorEpoch, status: 'loading', transactions: new Map() };
+    this.partitions.set(partition, runtime);
+    const startMs = this.nowMs();
+    let records = 0;
+    try {
+      for await (const record of this.log.readAll(partition)) {
+        if (this.partitions.get(partition) !== runtime) return;
+        if (!isDataRecord(record)) continue;
+        const { transactionalId, metadata } = decodeTransactionLogRecord(record);
+        if (metadata === null) runtime.transactions.delete(transactionalId);
+        else runtime.transactions.set(transactionalId, metadata);
+        records++;
+      }
+    } catch (err) {
+      if (this.partitions.get(partition) === runtime) this.partitions.delete(partition);
+      this.logger?.error({ partition, err }, `failed to load __transaction_state-${partition}`);
+      throw err;
+    }
+    if (this.partitions.get(partition) !== runtime) return;
+    runtime.status = 'active';
+    this.logger?.info(
+      { partition, records, transactions: runtime.transactions.size, durationMs: this.nowMs() - startMs },
+      `loaded __transaction_state-${partition} at coordinator epoch ${coordinatorEpoch}`,
+    );
+    // Transactions decided but not completed by the previous coordinator: send their markers.
+    for (const metadata of runtime.transactions.values()) {
+      if (isPreparing(metadata.state)) this.completeTransaction(runtime, metadata);
+    }
+  }
+
+  /** This broker no longer leads `partition`: its ids are forgotten and their marker sends stop. */
+  onResignation(partition: number): void {
+    if (this.partitions.delete(partition))
+      this.logger?.info({ partition }, `unloaded __transaction_state-${partition}`);
+  }
+
+  close(): void {
+    this.closed = true;
+    for (const timer of this.timers) clearInterval(timer);
+    this.partitions.clear();
+    this.markers.close();
+  }
+
+  // ---- requests ----
+
+  /**
+   * InitProducerId with a transactional id: a new id gets a producer id at epoch 0; a known one
+   * gets its epoch bumped (a new producer id once the epoch is exhausted), which fences any older
+   * producer instance. `expected` is KIP-360's current producer id and epoch, when the client sent them.
+   */
+  initProducerId(
+    transactionalId: string,
+    transactionTimeoutMs: number,
+    expected: { producerId: number; producerEpoch: number } | undefined,
+  ): Promise<ProducerIdAndEpoch> {
+    if (transactionalId === '') return Promise.resolve({ errorCode: ErrorCode.INVALID_REQUEST, ...NO_PRODUCER });
+    if (transactionTimeoutMs <= 0 || transactionTimeoutMs > this.config.transactionMaxTimeoutMs) {
+      return Promise.resolve({ errorCode: ErrorCode.INVALID_TRANSACTION_TIMEOUT, ...NO_PRODUCER });
+    }
+    return this.operate<ProducerIdAndEpoch>(
+      transactionalId,
+      (errorCode) => ({ errorCode, ...NO_PRODUCER }),
+      async (runtime, current) => {
+        const now = this.nowMs();
+        if (current === undefined) {
+          const producerId = await this.generateProducerId();
+          const next: TransactionMetadata = {
+            transactionalId,
+            producerId,
+            previousProducerId: -1,
+            producerEpoch: 0,
+            lastProducerEpoch: -1,
+            txnTimeoutMs: transactionTimeoutMs,
+            state: TransactionState.Empty,
+            partitions: [],
+            txnStartTimestampMs: -1,
+            txnLastUpdateTimestampMs: now,
+          };
+          return { next, result: { errorCode: ErrorCode.NONE, producerId, producerEpoch: 0 } };
+        }
+        if (isPreparing(current.state) || current.state === TransactionState.PrepareEpochFence) {
+          return { error: ErrorCode.CONCURRENT_TRANSACTIONS };
+        }
+        if (expected !== undefined) {
+          const retried =
+            expected.producerId === current.producerId && expected.producerEpoch === current.lastProducerEpoch;
+          if (retried && current.state === TransactionState.Empty) {
+            // The bump this producer asks for was done; its answer was lost.
+            return {
+              result: {
+                errorCode: ErrorCode.NONE,
+                producerId: current.producerId,
+                producerEpoch: current.producerEpoch,
+              },
+            };
+          }
+          if (expected.producerId !== current.producerId || expected.producerEpoch !== current.producerEpoch) {
+            return { error: ErrorCode.PRODUCER_FENCED };
+          }
+        }
+        if (current.state === TransactionState.Ongoing) {
+          // A new instance of the producer while a transaction is open: fence the old instance
+          // by aborting with a bumped epoch; the client retries and then gets its epoch.
+          const fenced = this.fencedAbort(current, now);
+          return {
+            next: fenced,
+            result: { errorCode: ErrorCode.CONCURRENT_TRANSACTIONS, ...NO_PRODUCER },
+            after: (written) => this.completeTransaction(runtime, written),
+          };
+        }
+        const exhausted = isProducerEpochExhausted(current);
+        const producerId = exhausted ? await this.generateProducerId() : current.producerId;
+        const next: TransactionMetadata = {
+          ...current,
+          producerId,
+          previousProducerId: exhausted ? current.producerId : current.previousProducerId,
+          producerEpoch: exhausted ? 0 : current.producerEpoch + 1,
+          lastProducerEpoch: exhausted ? -1 : current.producerEpoch,
+          txnTimeoutMs: transactionTimeoutMs,
+          state: TransactionState.Empty,
+          partitions: [],
+          txnStartTimestampMs: -1,
+          txnLastUpdateTimestampMs: now,
+        };
+        return { next, result: { errorCode: ErrorCode.NONE, producerId, producerEpoch: next.producerEpoch } };
+      },
+    );
+  }
+
+  /** AddPartitionsToTxn / AddOffsetsToTxn: the partitions join the producer's (maybe new) transaction. */
+  addPartitions(
+    transactionalId: string,
+    producerId: number,
+    producerEpoch: number,
+    partitions: readonly TxnTopicPartition[],
+  ): Promise<number> {
+    return this.operate<number>(
+      transactionalId,
+      (errorCode) => errorCode,
+      (_runtime, current) => {
+        const invalid = checkProducer(current, producerId, producerEpoch);
+        if (invalid !== undefined) return { error: invalid };
+        const txn = current as TransactionMetadata;
+        if (isPreparing(txn.state) || txn.state === TransactionState.PrepareEpochFence) {
+          return { error: ErrorCode.CONCURRENT_TRANSACTIONS };
+        }
+        if (txn.state === TransactionState.Ongoing && containsAll(txn.partitions, partitions)) {
+          return { result: ErrorCode.NONE };
+        }
+        const now = this.nowMs();
+        const next: TransactionMetadata = {
+          ...txn,
+          state: TransactionState.Ongoing,
+          partitions: mergePartitions(txn.state === TransactionState.Ongoing ? txn.partitions : [], partitions),
+          txnStartTimestampMs: txn.state === TransactionState.Ongoing ? txn.txnStartTimestampMs : now,
+          txnLastUpdateTimestampMs: now,
+        };
+        return { next, result: ErrorCode.NONE };
+      },
+    );
+  }
+
+  /**
+   * KIP-890 verification, for a partition leader about to append a transactional batch: NONE if
+   * the partition is part of the producer's ongoing transaction at this epoch.
+   */
+  verifyPartition(transactionalId: string, producerId: number, producerEpoch: number, tp: TxnTopicPartition): number {
+    const runtime = this.partitions.get(this.partitionFor(transactionalId));
+    if (runtime === undefined) return ErrorCode.NOT_COORDINATOR;
+    if (runtime.status === 'loading') return ErrorCode.COORDINATOR_LOAD_IN_PROGRESS;
+    const current = runtime.transactions.get(transactionalId);
+    const invalid = checkProducer(current, producerId, producerEpoch);
+    if (invalid !== undefined) return invalid;
+    const txn = current as TransactionMetadata;
+    if (txn.state !== TransactionState.Ongoing || !containsAll(txn.partitions, [tp]))
+      return ErrorCode.INVALID_TXN_STATE;
+    return ErrorCode.NONE;
+  }
+
+  /** EndTxn: decides the transaction (answered once PrepareCommit/PrepareAbort is written). */
+  endTransaction(transactionalId: string, producerId: number, producerEpoch: number, commit: boolean): Promise<number> {
+    return this.operate<number>(
+      transactionalId,
+      (errorCode) => errorCode,
+      (runtime, current) => {
+        const invalid = checkProducer(current, producerId, producerEpoch);
+        if (invalid !== undefined) return { error: invalid };
+        const txn = current as TransactionMetadata;
+        switch (txn.state) {
+          case TransactionState.Ongoing: {
+            const next: TransactionMetadata = {
+              ...txn,
+              state: commit ? TransactionState.PrepareCommit : TransactionState.PrepareAbort,
+              txnLastUpdateTimestampMs: this.nowMs(),
+            };
+            return { next, result: ErrorCode.NONE, after: (written) => this.completeTransaction(runtime, written) };
+          }
+          case TransactionState.CompleteCommit:
+            return commit ? { result: ErrorCode.NONE } : { error: ErrorCode.INVALID_TXN_STATE };
+          case TransactionState.CompleteAbort:
+            return commit ? { error: ErrorCode.INVALID_TXN_STATE } : { result: ErrorCode.NONE };
+          case TransactionState.PrepareCommit:
+            return commit ? { error: ErrorCode.CONCURRENT_TRANSACTIONS } : { error: ErrorCode.INVALID_TXN_STATE };
+          case TransactionState.PrepareAbort:
+            return commit ? { error: ErrorCode.INVALID_TXN_STATE } : { error: ErrorCode.CONCURRENT_TRANSACTIONS };
+          case TransactionState.PrepareEpochFence:
+            return { error: ErrorCode.CONCURRENT_TRANSACTIONS };
+          default:
+            return { error: ErrorCode.INVALID_TXN_STATE };
+        }
+      },
+    );
+  }
+
+  /** DescribeTransactions for one id. */
+  describe(transactionalId: string): { errorCode: number; metadata?: TransactionMetadata } {
+    const runtime = this.partitions.get(this.partitionFor(transactionalId));
+    if (runtime === undefined) return { errorCode: ErrorCode.NOT_COORDINATOR };
+    if (runtime.status === 'loading') return { errorCode: ErrorCode.COORDINATOR_LOAD_IN_PROGRESS };
+    const metadata = runtime.transactions.get(transactionalId);
+    if (metadata === undefined || metadata.state === TransactionState.Dead) {
+      return { errorCode: ErrorCode.TRANSACTIONAL_ID_NOT_FOUND };
+    }
+    return { errorCode: ErrorCode.NONE, metadata };
+  }
+
+  /** ListTransactions over the ids this broker coordinates. */
+  list(filter: ListTransactionsFilter): { errorCode: number; transactions: ListedTransaction[] } {
+    if ([...this.partitions.values()].some((r) => r.status === 'loading')) {
+      return { errorCode: ErrorCode.COORDINATOR_LOAD_IN_PROGRESS, transactions: [] };
+    }
+    const states = new Set(filter.states);
+    const producerIds = new Set(filter.producerIds);
+    const now = this.nowMs();
+    const transactions: ListedTransaction[] = [];
+    for (const runtime of this.partitions.values()) {
+      for (const m of runtime.transactions.values()) {
+        const state = transactionStateName(m.state);
+        if (m.state === TransactionState.Dead) continue;
+        if (states.size > 0 && !states.has(state)) continue;
+        if (producerIds.size > 0 && !producerIds.has(m.producerId)) continue;
+        if (
+          filter.minDurationMs >= 0 &&
+          (m.txnStartTimestampMs < 0 || now - m.txnStartTimestampMs < filter.minDurationMs)
+        ) {
+          continue;
+        }
+        transactions.push({ transactionalId: m.transactionalId, producerId: m.producerId, state });
+      }
+    }
+    return { errorCode: ErrorCode.NONE, transactions };
+  }
+
+  // ---- timers ----
+
+  /** Aborts, with a bumped epoch, every ongoing transaction older than its timeout. */
+  abortTimedOutTransactions(): void {
+    const now = this.nowMs();
+    for (const runtime of this.partitions.values()) {
+      if (runtime.status !== 'active') continue;
+      for (const m of runtime.transactions.values()) {
+        if (m.state !== TransactionState.Ongoing || m.txnStartTimestampMs + m.txnTimeoutMs >= now) continue;
+        this.logger?.info(
+          `Aborting transaction ${m.transactionalId} (producer id ${m.producerId}): timed out after ${m.txnTimeoutMs} ms`,
+        );
+        void this.operate<undefined>(
+          m.transactionalId,
+          () => undefined,
+          (owner, txn) => {
+            if (txn === undefined || txn.state !== TransactionState.Ongoing || txn.producerEpoch !== m.producerEpoch) {
+              return { result: undefined };
+            }
+            return {
+              next: this.fencedAbort(txn, this.nowMs()),
+              result: undefined,
+              after: (written) => this.completeTransaction(owner, written),
+            };
+          },
+        );
+      }
+    }
+  }
+
+  /** Removes ids without a transaction for longer than `transactional.id.expiration.ms` (a tombstone each). */
+  removeExpiredTransactionalIds(): void {
+    const now = this.nowMs();
+    for (const runtime of this.partitions.values()) {
+      if (runtime.status !== 'active') continue;
+      for (const m of runtime.transactions.values()) {
+        if (!isComplete(m.state) || m.txnLastUpdateTimestampMs + this.config.transactionalIdExpirationMs > now)
+          continue;
+        void this.serializer.run(m.transactionalId, async () => {
+          if (this.partitions.get(runtime.partition) !== runtime || runtime.transactions.get(m.transactionalId) !== m)
+            return;
+          try {
+            await this.log.append(runtime.partition, [transactionLogTombstone(m.transactionalId)]);
+            if (runtime.transactions.get(m.transactionalId) === m) runtime.transactions.delete(m.transactionalId);
+            this.logger?.info(`Removed expired transactional id ${m.transactionalId}`);
+          } catch (err) {
+            this.logger?.warn({ err }, `could not remove expired transactional id ${m.transactionalId}`);
+          }
+        });
+      }
+    }
+  }
+
+  // ---- internals ----
+
+  /** The abort a fence starts: the epoch bumped so that the old producer's requests are refused. */
+  private fencedAbort(current: TransactionMetadata, now: number): TransactionMetadata {
+    const bump = !isProducerEpochExhausted(current);
+    return {
+      ...current,
+      producerEpoch: bump ? current.producerEpoch + 1 : current.producerEpoch,
+      lastProducerEpoch: bump ? current.producerEpoch : current.lastProducerEpoch,
+      state: TransactionState.PrepareAbort,
+      txnLastUpdateTimestampMs: now,
+    };
+  }
+
+  /**
+   * Sends the markers of a prepared transaction, then writes its completion. Runs detached: the
+   * client was answered when the decision was written. Gives up when this broker stops
+   * coordinating the id (the next coordinator resumes from the prepared state it loads).
+   */
+  private completeTransaction(runtime: TxnPartitionRuntime, prepared: TransactionMetadata): void {
+    const stillWanted = (): boolean =>
+      !this.closed &&
+      this.partitions.get(runtime.partition) === runtime &&
+      runtime.transactions.get(prepared.transactionalId) === prepared;
+    const result: TransactionResult = prepared.state === TransactionState.PrepareCommit ? 'COMMIT' : 'ABORT';
+    void (async () => {
+      const done = await this.markers.write(
+        {
+          transactionalId: prepared.transactionalId,
+          producerId: prepared.producerId,
+          producerEpoch: prepared.producerEpoch,
+          result,
+          coordinatorEpoch: runtime.coordinatorEpoch,
+          partitions: prepared.partitions,
+        },
+        stillWanted,
+      );
+      if (!done) return;
+      const completed: TransactionMetadata = {
+        ...prepared,
+        state: result === 'COMMIT' ? TransactionState.CompleteCommit : TransactionState.CompleteAbort,
+        partitions: [],
+        txnLastUpdateTimestampMs: this.nowMs(),
+      };
+      while (stillWanted()) {
+        const errorCode = await this.serializer.run(prepared.transactionalId, async () => {
+          if (!stillWanted()) return ErrorCode.NONE;
+          const code = await this.write(runtime, completed);
+          if (code === ErrorCode.NONE) runtime.transactions.set(completed.transactionalId, completed);
+          return code;
+        });
+        if (errorCode === ErrorCode.NONE || errorCode === ErrorCode.NOT_COORDINATOR) return;
+        this.logger?.warn(
+          `Writing the completion of ${describeMetadata(completed)} failed with error ${errorCode}; retrying`,
+        );
+        await new Promise((resolve) => setTimeout(resolve, this.retryBackoffMs));
+      }
+    })().catch((err: unknown) => {
+      this.logger?.error({ err }, `completing the transaction of ${prepared.transactionalId} failed`);
+    });
+  }
+
+  /**
+   * Runs one request's decision on the id's current metadata, one at a time per id: writes the
+   * next metadata if the decision has one, and applies it only once written.
+   */
+  private operate<R>(
+    transactionalId: string,
+    onError: (errorCode: number) => R,
+    decide: (
+      runtime: TxnPartitionRuntime,
+      current: TransactionMetadata | undefined,
+    ) => Decision<R> | Promise<Decision<R>>,
+  ): Promise<R> {
+    return this.serializer.run(transactionalId, async () => {
+      const partition = this.partitionFor(transactionalId);
+      const runtime = this.partitions.get(partition);
+      if (runtime === undefined) return onError(ErrorCode.NOT_COORDINATOR);
+      if (runtime.status === 'loading') return onError(ErrorCode.COORDINATOR_LOAD_IN_PROGRESS);
+      const decision = await decide(runtime, runtime.transactions.get(transactionalId));
+      if ('error' in decision) return onError(decision.error);
+      if (!('next' in decision)) return decision.result;
+      const errorCode = await this.write(runtime, decision.next);
+      if (errorCode !== ErrorCode.NONE) return onError(errorCode);
+      runtime.transactions.set(transactionalId, decision.next);
+      decision.after?.(decision.next);
+      return decision.result;
+    });
+  }
+
+  /**
+   * Writes `next` to the log, mapping failures as Kafka's TransactionStateManager does: the
+   * client retries COORDINATOR_NOT_AVAILABLE here and looks for the new coordinator on
+   * NOT_COORDINATOR.
+   */
+  private async write(runtime: TxnPartitionRuntime, next: TransactionMetadata): Promise<number> {
+    try {
+      await this.log.append(runtime.partition, [transactionLogRecord(next)]);
+    } catch (err) {
+      const code = err instanceof KafkaError ? err.errorCode : ErrorCode.UNKNOWN_SERVER_ERROR;
+      this.logger?.warn(`Appending ${describeMetadata(next)} to the transaction log failed with error ${code}`);
+      return appendErrorToCoordinatorError(code);
+    }
+    return this.partitions.get(runtime.partition) === runtime ? ErrorCode.NONE : ErrorCode.NOT_COORDINATOR;
+  }
+}
+
+/** The producer id and epoch of a request against the id's metadata (undefined when valid). */
+function checkProducer(
+  current: TransactionMetadata | undefined,
+  producerId: number,
+  producerEpoch: number,
+): number | undefined {
+  if (current === undefined || current.producerId !== producerId) return ErrorCode.INVALID_PRODUCER_ID_MAPPING;
+  if (current.producerEpoch !== producerEpoch) return ErrorCode.PRODUCER_FENCED;
+  return undefined;
+}
+
+function appendErrorToCoordinatorError(code: number): number {
+  switch (code) {
+    case ErrorCode.UNKNOWN_TOPIC_OR_PARTITION:
+    case ErrorCode.NOT_ENOUGH_REPLICAS:
+    case ErrorCode.NOT_ENOUGH_REPLICAS_AFTER_APPEND:
+    case ErrorCode.REQUEST_TIMED_OUT:
+      return ErrorCode.COORDINATOR_NOT_AVAILABLE;
+    case ErrorCode.NOT_LEADER_OR_FOLLOWER:
+    case ErrorCode.KAFKA_STORAGE_ERROR:
+      return ErrorCode.NOT_COORDINATOR;
+    case ErrorCode.MESSAGE_TOO_LARGE:
+    case ErrorCode.RECORD_LIST_TOO_LARGE:
+      return ErrorCode.UNKNOWN_SERVER_ERROR;
+    default:
+      return code;
+  }
+}
+
+/** Loading skips whatever the log yields that is not a keyed data record (transaction markers). */
+function isDataRecord(record: unknown): record is CoordinatorRecord {
+  const r = record as Partial<CoordinatorRecord>;
+  return Buffer.isBuffer(r.key);
+}

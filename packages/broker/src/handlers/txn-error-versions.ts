@@ -1,0 +1,12 @@
+import { ErrorCode } from '@samsa/protocol';
+
+/**
+ * KIP-588: PRODUCER_FENCED is only sent to clients that know it (InitProducerId v4+,
+ * AddPartitionsToTxn/AddOffsetsToTxn/EndTxn v2+); older ones get INVALID_PRODUCER_EPOCH, which
+ * they treat as fatal in the same way.
+ */
+export function producerFencedFor(errorCode: number, apiVersion: number, firstVersionWithFenced: number): number {
+  return errorCode === ErrorCode.PRODUCER_FENCED && apiVersion < firstVersionWithFenced
+    ? ErrorCode.INVALID_PRODUCER_EPOCH
+    : errorCode;
+}
