@@ -258,6 +258,7 @@ export class Producer<K = Buffer, V = Buffer> {
     try {
       if (this.closed) throw closedError('producer');
       if (this.fatalError !== undefined) throw this.fatalError;
+      this.txn.checkCanSend();
       if (typeof record.topic !== 'string' || record.topic === '') {
         throw new ClientError(ClientErrorCode.ILLEGAL_STATE, 'record.topic must be a non-empty string');
       }

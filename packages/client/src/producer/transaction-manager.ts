@@ -182,14 +182,25 @@ export class TransactionManager {
     this.offsetsAdded = false;
   }
 
-  /** Called for each record sent inside a transaction. Returns whether the partition still needs adding. */
+  /** `send` is allowed only inside a transaction (for a transactional producer). */
+  checkCanSend(): void {
+    if (this.transactionalId === null || this.state === 'IN_TRANSACTION') return;
+    throw new ClientError(
+      ClientErrorCode.ILLEGAL_STATE,
+      `cannot send in transaction state ${this.state}; call beginTransaction()`,
+    );
+  }
+
+  /**
+   * Called when a record sent inside the transaction gets its partition. That may be after
+   * commitTransaction began: a record still waiting for metadata then was accepted by `send` in
+   * the transaction (Java's send would have blocked until it had its partition), and the commit's
+   * flush waits for it.
+   */
   maybeAddPartition(topic: string, partition: number): void {
     if (this.transactionalId === null) return;
-    if (this.state !== 'IN_TRANSACTION') {
-      throw new ClientError(
-        ClientErrorCode.ILLEGAL_STATE,
-        `cannot send in transaction state ${this.state}; call beginTransaction()`,
-      );
+    if (this.state !== 'IN_TRANSACTION' && this.state !== 'COMMITTING') {
+      throw new ClientError(ClientErrorCode.ILLEGAL_STATE, `cannot send in transaction state ${this.state}`);
     }
     const key = `${topic}:${partition}`;
     if (!this.added.has(key)) this.pending.set(key, { topic, partition });
