@@ -14,6 +14,7 @@ import { producerPerfTestTool } from './commands/producer-perf-test-command.js';
 import { reassignPartitionsTool } from './commands/reassign-partitions/reassign-partitions-command.js';
 import { runServer } from './commands/server-command.js';
 import { topicsTool } from './commands/topics/topics-command.js';
+import { transactionsTool } from './commands/transactions/transactions-command.js';
 import { verifiableConsumerTool } from './commands/verifiable-consumer-command.js';
 import { verifiableProducerTool } from './commands/verifiable-producer-command.js';
 import { runZooKeeper } from './commands/zookeeper-command.js';
@@ -37,6 +38,7 @@ export const TOOLS: readonly Tool[] = [
   leaderElectionTool,
   preferredReplicaElectionTool,
   reassignPartitionsTool,
+  transactionsTool,
   verifiableProducerTool,
   verifiableConsumerTool,
 ];

@@ -1,6 +1,7 @@
 export { ErrorCode, KafkaError } from '@samsa/protocol';
 export { Admin } from './admin/admin.js';
 export * from './admin/admin-types.js';
+export * from './admin/transaction-types.js';
 export type { RecordHeader } from './common/record-header.js';
 export { compareTopicPartitions, type TopicPartition } from './common/topic-partition.js';
 export type {

@@ -27,10 +27,18 @@ export interface Tool {
   readonly aliases?: readonly DeprecatedAlias[];
   /** Prefix Kafka puts before a failure's message (`Error while executing topic command : `). */
   readonly errorPrefix?: string;
-  /** `--help` in another layout than joptsimple's (Kafka's argparse4j tools). */
-  formatHelp?(specs: readonly OptionSpec[]): string;
+  /**
+   * `--help` in another layout than joptsimple's (Kafka's argparse4j tools); `options`, when
+   * given, is the command line that asked for it (a subcommand's `--help` shows that subcommand).
+   */
+  formatHelp?(specs: readonly OptionSpec[], options?: ParsedOptions): string;
   /** How a usage error is printed (argparse4j: the usage line, then `prog: error: <message>`). */
   formatUsageError?(message: string): string;
+  /**
+   * Parses the command line instead of the joptsimple-like parser over `specs`, for tools whose
+   * options depend on a subcommand (argparse4j's subparsers: `--bootstrap-server b list`).
+   */
+  parse?(argv: readonly string[]): ParsedOptions;
   run(options: ParsedOptions, io: CommandIo): Promise<number>;
 }
 
@@ -61,9 +69,9 @@ export async function runTool(tool: Tool, argv: readonly string[], io: CommandIo
       io.stderr.write(help);
       return 1;
     }
-    const options = parser.parse(argv);
+    const options = tool.parse?.(argv) ?? parser.parse(argv);
     if (options.has('help')) {
-      io.stdout.write(help);
+      io.stdout.write(tool.formatHelp?.(tool.specs, options) ?? help);
       return 0;
     }
     if (options.has('version')) {

@@ -11,10 +11,8 @@ import {
   DescribeConfigsApi,
   DescribeGroupsApi,
   DescribeLogDirsApi,
-  DescribeProducersApi,
   ErrorCode,
   IncrementalAlterConfigsApi,
-  KafkaError,
   ListGroupsApi,
   OffsetCommitApi,
   OffsetDeleteApi,
@@ -30,6 +28,7 @@ import { Cluster } from '../metadata/cluster.js';
 import { findCoordinator } from '../metadata/find-coordinator.js';
 import { type ListedOffset, listOffsets, type OffsetQuery, OffsetSpec } from '../metadata/list-offsets.js';
 import { fetchGroupOffsets, withoutErrorCode } from '../metadata/offset-fetch.js';
+import { abortTransaction } from './abort-transaction.js';
 import {
   type AlterConfigOp,
   type ClusterDescription,
@@ -56,8 +55,17 @@ import {
 } from './admin-types.js';
 import { alterReplicaLogDirs } from './alter-replica-log-dirs.js';
 import { deleteRecords } from './delete-records.js';
+import { describeProducers } from './describe-producers.js';
+import { describeTransactions } from './describe-transactions.js';
 import { electLeaders } from './elect-leaders.js';
+import { listTransactions } from './list-transactions.js';
 import { alterPartitionReassignments, listPartitionReassignments } from './partition-reassignments.js';
+import type {
+  AbortTransactionSpec,
+  ListTransactionsOptions,
+  TransactionDescriptionResult,
+  TransactionListing,
+} from './transaction-types.js';
 
 const OPS = { set: 0, delete: 1, append: 2, subtract: 3 } as const;
 
@@ -74,8 +82,8 @@ function resourceTypeName(code: number): ConfigResourceTypeName {
 
 /**
  * Kafka admin client: topics, configs, cluster, consumer groups and their offsets, records, log
- * dirs and producers. Every call resolves with typed results or rejects with a `KafkaError`
- * carrying Kafka's error name and code (the resource named in the message).
+ * dirs, producers and transactions. Every call resolves with typed results or rejects with a
+ * `KafkaError` carrying Kafka's error name and code (the resource named in the message).
  */
 export class Admin {
   readonly config: AdminConfig;
@@ -618,42 +626,38 @@ export class Admin {
     return out;
   }
 
-  /** Active producers (idempotent and transactional) of partitions, from their leaders. */
-  async describeProducers(partitions: readonly TopicPartition[]): Promise<PartitionProducers[]> {
-    this.cluster.addTopics(partitions.map((p) => p.topic));
-    await this.cluster.refresh();
-    const byLeader = new Map<number, TopicPartition[]>();
-    for (const tp of partitions) {
-      const leader = this.cluster.leaderOf(tp.topic, tp.partition);
-      if (leader < 0)
-        throw new KafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `describe producers of ${tp.topic}-${tp.partition}`);
-      byLeader.set(leader, [...(byLeader.get(leader) ?? []), tp]);
-    }
-    const out: PartitionProducers[] = [];
-    for (const [leader, items] of byLeader) {
-      const connection = await this.cluster.connectionTo(leader);
-      const response = await connection.request(DescribeProducersApi, {
-        topics: groupByTopic(items).map((t) => ({ name: t.topic, partitionIndexes: t.partitions })),
-      });
-      for (const t of response.topics) {
-        for (const p of t.partitions) {
-          throwIfError(p.errorCode, `describe producers of ${t.name}-${p.partitionIndex}`, p.errorMessage);
-          out.push({
-            topic: t.name,
-            partition: p.partitionIndex,
-            activeProducers: p.activeProducers.map((s) => ({
-              producerId: s.producerId,
-              producerEpoch: s.producerEpoch,
-              lastSequence: s.lastSequence,
-              lastTimestamp: s.lastTimestamp,
-              coordinatorEpoch: s.coordinatorEpoch,
-              currentTransactionStartOffset: s.currentTxnStartOffset,
-            })),
-          });
-        }
-      }
-    }
-    return out;
+  /**
+   * Active producers (idempotent and transactional) of partitions, from their leaders or, with
+   * `brokerId`, from that broker's replicas.
+   */
+  async describeProducers(
+    partitions: readonly TopicPartition[],
+    options: { brokerId?: number } = {},
+  ): Promise<PartitionProducers[]> {
+    return describeProducers(this.cluster, partitions, options);
+  }
+
+  // ---- transactions ----
+
+  /** Transactions the coordinators of every broker hold (ListTransactions), with the filters given. */
+  async listTransactions(options: ListTransactionsOptions = {}): Promise<TransactionListing[]> {
+    return listTransactions(this.cluster, options, this.config.defaultApiTimeoutMs);
+  }
+
+  /**
+   * Transactional ids as their coordinators describe them. Resolves with each id's description or
+   * its error (TRANSACTIONAL_ID_NOT_FOUND for an id no coordinator knows).
+   */
+  async describeTransactions(transactionalIds: readonly string[]): Promise<TransactionDescriptionResult[]> {
+    return describeTransactions(this.cluster, transactionalIds, this.config.defaultApiTimeoutMs);
+  }
+
+  /**
+   * Aborts a hanging transaction on one partition by writing the ABORT marker its coordinator
+   * never wrote (WriteTxnMarkers to the partition's leader); find the spec with `describeProducers`.
+   */
+  async abortTransaction(spec: AbortTransactionSpec): Promise<void> {
+    return abortTransaction(this.cluster, spec, this.config.defaultApiTimeoutMs);
   }
 
   async close(): Promise<void> {

@@ -39,6 +39,9 @@ export const CLIENT_MAX_VERSIONS: Readonly<Record<number, number>> = {
   [ApiKey.OffsetDelete]: 0,
   [ApiKey.DescribeCluster]: 1,
   [ApiKey.DescribeProducers]: 0,
+  [ApiKey.DescribeTransactions]: 0,
+  [ApiKey.ListTransactions]: 1,
+  [ApiKey.WriteTxnMarkers]: 1,
 };
 
 /** Versions below these are not used even if a broker offers them (Kafka 4 dropped them too). */
