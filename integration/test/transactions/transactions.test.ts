@@ -162,7 +162,9 @@ describe('transactions', () => {
         const records = await consumer.poll({ timeoutMs: 500 });
         if (records.length === 0) continue;
         producer.beginTransaction();
-        for (const r of records) void producer.send({ topic: output, value: (r.value ?? '').toUpperCase() });
+        // Sends of the transaction that is aborted reject ("transaction aborted"): settle them all.
+        const sends = records.map((r) => producer.send({ topic: output, value: (r.value ?? '').toUpperCase() }));
+        const settled = Promise.allSettled(sends);
         const last = records[records.length - 1] as ConsumerRecord<string, string>;
         await producer.sendOffsetsToTransaction(
           [{ topic: input, partition: 0, offset: last.offset + 1n }],
@@ -172,10 +174,12 @@ describe('transactions', () => {
           // The first batch is aborted: its output and its offsets vanish, and it is read again.
           aborted = true;
           await producer.abortTransaction();
+          await settled;
           consumer.seek({ topic: input, partition: 0 }, records[0]?.offset ?? 0n);
           continue;
         }
         await producer.commitTransaction();
+        for (const result of await settled) assert.equal(result.status, 'fulfilled');
         processed += records.length;
       }
       const committed = await consumer.committed([{ topic: input, partition: 0 }]);

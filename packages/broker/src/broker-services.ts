@@ -6,6 +6,7 @@ import type { KafkaController } from './controller/zk/kafka-controller.js';
 import type { GroupCoordinator } from './coordinator/group/group-coordinator.js';
 import type { TransactionCoordinator } from './coordinator/transaction/transaction-coordinator.js';
 import type { TxnMarkerAppender } from './coordinator/transaction/txn-marker-appender.js';
+import type { TxnVerifier } from './coordinator/transaction/txn-verifier.js';
 import type { FetchManager } from './fetch-session/fetch-manager.js';
 import type { Logger } from './logger.js';
 import type { TopicRegistration } from './metadata/cluster-image.js';
@@ -49,6 +50,8 @@ export interface BrokerServices {
   readonly transactionCoordinator: TransactionCoordinator;
   /** Appends transaction markers to partitions this broker leads (WriteTxnMarkers). */
   readonly txnMarkerAppender: TxnMarkerAppender;
+  /** Checks a transaction's first batch on a partition with its coordinator (KIP-890). */
+  readonly txnVerifier: TxnVerifier;
   readonly logger: Logger;
   /** Present in ZooKeeper mode (zookeeper.connect set), absent on a single node. */
   readonly zk?: ZkServices;

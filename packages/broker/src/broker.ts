@@ -13,6 +13,7 @@ import { ReplicaCoordinatorLog } from './coordinator/replica-coordinator-log.js'
 import { TransactionCoordinator } from './coordinator/transaction/transaction-coordinator.js';
 import { TxnMarkerAppender } from './coordinator/transaction/txn-marker-appender.js';
 import { TxnMarkerChannel } from './coordinator/transaction/txn-marker-channel.js';
+import { TxnVerifier } from './coordinator/transaction/txn-verifier.js';
 import { FatalErrors } from './fatal-errors.js';
 import { FetchManager } from './fetch-session/fetch-manager.js';
 import { FetchSessionCache } from './fetch-session/fetch-session-cache.js';
@@ -208,6 +209,14 @@ export class Broker {
       logger.warn(`Reserving a block of producer IDs failed (retried on the next InitProducerId): ${String(err)}`),
     );
     transactionCoordinator.startup();
+    const txnVerifier = new TxnVerifier({
+      brokerId,
+      metadata: cache,
+      coordinator: transactionCoordinator,
+      listenerName: config.interBrokerListenerName,
+      requestTimeoutMs: config.int('request.timeout.ms'),
+      logger: logger.child({ component: 'txn-verifier' }),
+    });
     producerIds.prefetch();
     const endpoints = new Map<string, AdvertisedEndpoint>();
 
@@ -241,6 +250,7 @@ export class Broker {
       groupCoordinator,
       transactionCoordinator,
       txnMarkerAppender,
+      txnVerifier,
       logger,
       ...(zk === undefined ? {} : { zk }),
       advertisedEndpoint: (listenerName: string) => endpoints.get(listenerName) as AdvertisedEndpoint,
@@ -302,6 +312,7 @@ export class Broker {
       await this.replicaManager.shutdown();
       await this.groupCoordinator.close();
       this.transactionCoordinator.close();
+      this.services.txnVerifier.close();
       await this.logManager.shutdown();
       await this.membership.close();
       this.logger.info(`[KafkaServer id=${this.config.brokerId}] shut down completed`);

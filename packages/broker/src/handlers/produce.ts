@@ -11,15 +11,18 @@
  */
 import {
   ApiKey,
+  BatchHeader,
   ErrorCode,
+  isTransactional,
   KafkaError,
   type ProduceRequest,
   type ProduceResponseInput,
   type ProduceResponsePartitionProduceResponseInput,
   type ProduceResponseTopicProduceResponseInput,
+  readBatchHeader,
 } from '@samsa/protocol';
 import type { PendingAppends, ProduceEntry } from '../replica/replica-manager.js';
-import { definePipelinedHandler, type RequestSummary } from './handler.js';
+import { definePipelinedHandler, type RequestContext, type RequestSummary } from './handler.js';
 import { LeaderHints } from './leader-hints.js';
 
 /**
@@ -32,7 +35,7 @@ export const produceHandler = definePipelinedHandler<ProduceRequest, ProduceResp
   maxVersion: 11,
   pipelined: true,
   expectsResponse: (request) => request.acks !== 0,
-  stage(request, ctx): Staged {
+  stage(request, ctx): Staged | Promise<Staged> {
     if (request.acks !== 0 && request.acks !== 1 && request.acks !== -1) {
       return { refused: ErrorCode.INVALID_REQUIRED_ACKS };
     }
@@ -41,7 +44,13 @@ export const produceHandler = definePipelinedHandler<ProduceRequest, ProduceResp
     for (const topic of request.topicData) {
       for (const p of topic.partitionData) entries.push({ topic: topic.name, partition: p.index, records: p.records });
     }
-    return { appended: ctx.services.replicaManager.appendRecords(entries, request.acks, 'client', request.timeoutMs) };
+    const unverified = request.transactionalId === null ? [] : transactionStarts(entries, ctx);
+    if (unverified.length === 0) {
+      return {
+        appended: ctx.services.replicaManager.appendRecords(entries, request.acks, 'client', request.timeoutMs),
+      };
+    }
+    return verifyThenAppend(request.transactionalId as string, entries, unverified, request, ctx);
   },
   async complete(staged, request, ctx) {
     if (staged.refused !== undefined) return errorForAll(request, staged.refused);
@@ -82,6 +91,69 @@ export const produceHandler = definePipelinedHandler<ProduceRequest, ProduceResp
   },
   errorResponse: (request, errorCode) => errorForAll(request, errorCode),
 });
+
+/** A transactional batch that would start its producer's transaction on the partition. */
+interface TransactionStart {
+  readonly index: number;
+  readonly producerId: number;
+  readonly producerEpoch: number;
+}
+
+/**
+ * The entries whose batch is transactional while the partition knows no ongoing transaction of
+ * that producer at that epoch: those need KIP-890 verification. Later batches of the same
+ * transaction find it ongoing in the producer state and go straight to the log.
+ */
+function transactionStarts(entries: readonly ProduceEntry[], ctx: RequestContext): TransactionStart[] {
+  const starts: TransactionStart[] = [];
+  for (const [index, entry] of entries.entries()) {
+    const records = entry.records;
+    // Anything malformed is left to the log's validation, which refuses it with the right error.
+    if (records === null || records.length < BatchHeader.SIZE || records[BatchHeader.MAGIC] !== 2) continue;
+    if (!isTransactional(records.readInt16BE(BatchHeader.ATTRIBUTES))) continue;
+    const header = readBatchHeader(records);
+    if (header.producerId < 0) continue;
+    const log = ctx.services.replicaManager.getPartition(entry.topic, entry.partition)?.log;
+    const producer = log?.producerState.lastEntry(header.producerId);
+    if (
+      producer !== undefined &&
+      producer.currentTxnFirstOffset >= 0 &&
+      producer.producerEpoch === header.producerEpoch
+    ) {
+      continue;
+    }
+    starts.push({ index, producerId: header.producerId, producerEpoch: header.producerEpoch });
+  }
+  return starts;
+}
+
+/** Asks the transaction coordinator about each transaction start, then appends; refused entries fail alone. */
+async function verifyThenAppend(
+  transactionalId: string,
+  entries: ProduceEntry[],
+  starts: readonly TransactionStart[],
+  request: ProduceRequest,
+  ctx: RequestContext,
+): Promise<Staged> {
+  const verifier = ctx.services.txnVerifier;
+  const verified = [...entries];
+  for (const start of starts) {
+    const entry = entries[start.index] as ProduceEntry;
+    const [code] = await verifier.verify(transactionalId, start.producerId, start.producerEpoch, [
+      { topic: entry.topic, partition: entry.partition },
+    ]);
+    if (code !== ErrorCode.NONE) {
+      verified[start.index] = {
+        ...entry,
+        refused: new KafkaError(
+          code as number,
+          `the transaction of producer ${start.producerId} (epoch ${start.producerEpoch}) does not include ${entry.topic}-${entry.partition}`,
+        ),
+      };
+    }
+  }
+  return { appended: ctx.services.replicaManager.appendRecords(verified, request.acks, 'client', request.timeoutMs) };
+}
 
 /** What `stage` leaves for `complete`: a refusal of the whole request, or the pending appends. */
 type Staged =

@@ -28,6 +28,8 @@ export interface ProduceEntry {
   readonly topic: string;
   readonly partition: number;
   readonly records: Buffer | null;
+  /** Refused before the append (a transactional batch that failed KIP-890 verification). */
+  readonly refused?: KafkaError;
 }
 
 export interface ProducePartitionResult {
@@ -486,6 +488,7 @@ export class ReplicaManager {
       const partition = this.getPartition(entry.topic, entry.partition);
       let wait: Promise<number> | undefined;
       try {
+        if (entry.refused !== undefined) throw entry.refused;
         if (partition === undefined) {
           throw new KafkaError(
             this.notHostedError(entry.topic, entry.partition),
