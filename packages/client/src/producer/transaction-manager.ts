@@ -49,6 +49,11 @@ const FATAL = new Set<number>([
   ErrorCode.UNSUPPORTED_VERSION,
 ]);
 
+/** Whether `error` leaves a transactional producer unusable (fenced, unauthorized, ...): close it. */
+export function isFatalTransactionError(error: unknown): boolean {
+  return error instanceof KafkaError && FATAL.has(error.errorCode);
+}
+
 /**
  * The producer's identity and transaction state (Kafka's TransactionManager).
  *
@@ -115,6 +120,37 @@ export class TransactionManager {
     return this.cluster.pool.get(broker.host, broker.port, broker.nodeId, undefined, 'coordinator');
   }
 
+  /**
+   * Runs one request to the transaction coordinator until it succeeds, retrying retriable errors
+   * and CONCURRENT_TRANSACTIONS with backoff for up to the producer's timeout (max.block.ms).
+   * An error that says the coordinator moved or is unreachable (NOT_COORDINATOR, a lost connection,
+   * a timeout) makes the next attempt look the coordinator up again, as Java's TransactionManager
+   * does after a disconnection.
+   */
+  private async toCoordinator<T>(attempt: (connection: Connection) => Promise<T>): Promise<T> {
+    const deadline = Date.now() + this.timeoutMs;
+    let backoffMs = this.cluster.config.retryBackoffMs;
+    for (;;) {
+      try {
+        return await attempt(await this.connection());
+      } catch (error) {
+        const code = error instanceof KafkaError ? error.errorCode : undefined;
+        const retriable =
+          error instanceof KafkaError && (error.retriable || code === ErrorCode.CONCURRENT_TRANSACTIONS);
+        if (
+          retriable &&
+          code !== ErrorCode.CONCURRENT_TRANSACTIONS &&
+          code !== ErrorCode.COORDINATOR_LOAD_IN_PROGRESS
+        ) {
+          this.coordinator = undefined;
+        }
+        if (!retriable || Date.now() + backoffMs > deadline) throw error;
+        await sleep(backoffMs);
+        backoffMs = Math.min(backoffMs * 2, this.cluster.config.retryBackoffMaxMs);
+      }
+    }
+  }
+
   private async initProducerId(bump: boolean): Promise<void> {
     const deadline = Date.now() + this.timeoutMs;
     let backoffMs = this.cluster.config.retryBackoffMs;
@@ -136,14 +172,17 @@ export class TransactionManager {
         if (this.state === 'UNINITIALIZED' || this.state === 'ABORTABLE_ERROR') this.state = 'READY';
         return;
       } catch (error) {
+        const retriable =
+          error instanceof KafkaError && (error.retriable || error.errorCode === ErrorCode.CONCURRENT_TRANSACTIONS);
+        // The coordinator moved or is unreachable: look it up again (see toCoordinator).
+        const code = (error as KafkaError).errorCode;
         if (
-          error instanceof KafkaError &&
-          (error.errorCode === ErrorCode.NOT_COORDINATOR || error.errorCode === ErrorCode.COORDINATOR_NOT_AVAILABLE)
+          retriable &&
+          code !== ErrorCode.CONCURRENT_TRANSACTIONS &&
+          code !== ErrorCode.COORDINATOR_LOAD_IN_PROGRESS
         ) {
           this.coordinator = undefined;
         }
-        const retriable =
-          error instanceof KafkaError && (error.retriable || error.errorCode === ErrorCode.CONCURRENT_TRANSACTIONS);
         if (!retriable || Date.now() + backoffMs > deadline) {
           if (error instanceof KafkaError && FATAL.has(error.errorCode)) this.state = 'FATAL_ERROR';
           this.lastError = error as Error;
@@ -231,41 +270,33 @@ export class TransactionManager {
       list.push(tp.partition);
       byTopic.set(tp.topic, list);
     }
-    const deadline = Date.now() + this.timeoutMs;
-    let backoffMs = this.cluster.config.retryBackoffMs;
-    for (;;) {
-      const connection = await this.connection();
-      const response = await connection.request(AddPartitionsToTxnApi, {
-        v3AndBelowTransactionalId: this.transactionalId as string,
-        v3AndBelowProducerId: BigInt(this.producerId),
-        v3AndBelowProducerEpoch: this.producerEpoch,
-        v3AndBelowTopics: [...byTopic].map(([name, partitions]) => ({ name, partitions })),
-      });
-      let retry: KafkaError | undefined;
-      for (const t of response.resultsByTopicV3AndBelow) {
-        for (const p of t.resultsByPartition) {
-          const key = `${t.name}:${p.partitionIndex}`;
-          if (p.partitionErrorCode === 0) {
-            this.added.add(key);
-            this.pending.delete(key);
-            continue;
-          }
-          const error = new KafkaError(p.partitionErrorCode, `AddPartitionsToTxn ${key}`);
-          if (error.retriable || p.partitionErrorCode === ErrorCode.CONCURRENT_TRANSACTIONS) retry = error;
-          else if (p.partitionErrorCode !== ErrorCode.OPERATION_NOT_ATTEMPTED) {
-            this.fail(error);
-            throw error;
+    try {
+      await this.toCoordinator(async (connection) => {
+        const response = await connection.request(AddPartitionsToTxnApi, {
+          v3AndBelowTransactionalId: this.transactionalId as string,
+          v3AndBelowProducerId: BigInt(this.producerId),
+          v3AndBelowProducerEpoch: this.producerEpoch,
+          v3AndBelowTopics: [...byTopic].map(([name, partitions]) => ({ name, partitions })),
+        });
+        let retry: KafkaError | undefined;
+        for (const t of response.resultsByTopicV3AndBelow) {
+          for (const p of t.resultsByPartition) {
+            const key = `${t.name}:${p.partitionIndex}`;
+            if (p.partitionErrorCode === 0) {
+              this.added.add(key);
+              this.pending.delete(key);
+              continue;
+            }
+            const error = new KafkaError(p.partitionErrorCode, `AddPartitionsToTxn ${key}`);
+            if (error.retriable || p.partitionErrorCode === ErrorCode.CONCURRENT_TRANSACTIONS) retry = error;
+            else if (p.partitionErrorCode !== ErrorCode.OPERATION_NOT_ATTEMPTED) throw error;
           }
         }
-      }
-      if (retry === undefined) return;
-      if (retry.errorCode === ErrorCode.NOT_COORDINATOR) this.coordinator = undefined;
-      if (Date.now() + backoffMs > deadline) {
-        this.fail(retry);
-        throw retry;
-      }
-      await sleep(backoffMs);
-      backoffMs = Math.min(backoffMs * 2, this.cluster.config.retryBackoffMaxMs);
+        if (retry !== undefined) throw retry;
+      });
+    } catch (error) {
+      this.fail(error as Error);
+      throw error;
     }
   }
 
@@ -279,15 +310,18 @@ export class TransactionManager {
   async sendOffsetsToTransaction(offsets: readonly OffsetToCommit[], group: ConsumerGroupMetadata): Promise<void> {
     this.requireState(['IN_TRANSACTION'], 'sendOffsetsToTransaction');
     const transactionalId = this.transactionalId as string;
-    const add = await (await this.connection()).request(AddOffsetsToTxnApi, {
-      transactionalId,
-      producerId: BigInt(this.producerId),
-      producerEpoch: this.producerEpoch,
-      groupId: group.groupId,
-    });
-    if (add.errorCode !== 0) {
-      const error = new KafkaError(add.errorCode, 'AddOffsetsToTxn');
-      this.fail(error);
+    try {
+      await this.toCoordinator(async (connection) => {
+        const add = await connection.request(AddOffsetsToTxnApi, {
+          transactionalId,
+          producerId: BigInt(this.producerId),
+          producerEpoch: this.producerEpoch,
+          groupId: group.groupId,
+        });
+        if (add.errorCode !== 0) throw new KafkaError(add.errorCode, 'AddOffsetsToTxn');
+      });
+    } catch (error) {
+      this.fail(error as Error);
       throw error;
     }
     this.offsetsAdded = true;
@@ -351,34 +385,25 @@ export class TransactionManager {
       this.state = 'READY';
       return;
     }
-    const deadline = Date.now() + this.timeoutMs;
-    let backoffMs = this.cluster.config.retryBackoffMs;
-    for (;;) {
-      try {
-        const response = await (await this.connection()).request(EndTxnApi, {
+    try {
+      await this.toCoordinator(async (connection) => {
+        const response = await connection.request(EndTxnApi, {
           transactionalId: this.transactionalId as string,
           producerId: BigInt(this.producerId),
           producerEpoch: this.producerEpoch,
           committed: commit,
         });
-        if (response.errorCode !== 0)
+        if (response.errorCode !== 0) {
           throw new KafkaError(response.errorCode, commit ? 'EndTxn (commit)' : 'EndTxn (abort)');
-        this.state = 'READY';
-        this.added.clear();
-        this.pending.clear();
-        this.offsetsAdded = false;
-        return;
-      } catch (error) {
-        const retriable =
-          error instanceof KafkaError && (error.retriable || error.errorCode === ErrorCode.CONCURRENT_TRANSACTIONS);
-        if (error instanceof KafkaError && error.errorCode === ErrorCode.NOT_COORDINATOR) this.coordinator = undefined;
-        if (!retriable || Date.now() + backoffMs > deadline) {
-          this.fail(error as Error);
-          throw error;
         }
-        await sleep(backoffMs);
-        backoffMs = Math.min(backoffMs * 2, this.cluster.config.retryBackoffMaxMs);
-      }
+      });
+    } catch (error) {
+      this.fail(error as Error);
+      throw error;
     }
+    this.state = 'READY';
+    this.added.clear();
+    this.pending.clear();
+    this.offsetsAdded = false;
   }
 }
