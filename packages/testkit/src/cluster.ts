@@ -57,6 +57,8 @@ export class KafkaCluster {
       'zookeeper.connect': `${zookeeper.connectString}${chroot}`,
       'zookeeper.session.timeout.ms': 6000,
       'offsets.topic.replication.factor': Math.min(3, count),
+      'transaction.state.log.replication.factor': Math.min(3, count),
+      'transaction.state.log.min.isr': Math.min(2, count),
       'default.replication.factor': 1,
       'controlled.shutdown.retry.backoff.ms': 500,
       'controlled.shutdown.max.retries': 3,
