@@ -263,13 +263,27 @@ describe('KafkaJS-compatible API (@samsa/client/kafkajs)', () => {
     const plain = kafka.producer();
     await assert.rejects(plain.transaction(), KafkaJSNonRetriableError);
     await plain.disconnect();
-    const transactional = kafka.producer({ transactionalId: 'my-txn', idempotent: true, maxInFlightRequests: 1 });
+    const topic = uniqueName('txn-topic');
+    const transactional = kafka.producer({
+      transactionalId: uniqueName('my-txn'),
+      idempotent: true,
+      maxInFlightRequests: 1,
+    });
     assert.equal(transactional.isIdempotent(), true);
-    // Samsa's broker does not implement transactions yet: InitProducerId refuses transactional IDs.
-    await assert.rejects(
-      transactional.transaction(),
-      (e: unknown) => (e as { type?: string }).type === 'INVALID_REQUEST',
-    );
+    await transactional.connect();
+    await assert.rejects(transactional.send({ topic, messages: [{ value: 'outside' }] }), KafkaJSNonRetriableError);
+    const transaction = await transactional.transaction();
+    await transaction.send({ topic, messages: [{ value: 'inside' }] });
+    await transaction.commit();
     await transactional.disconnect();
+
+    const consumer = kafka.consumer({ groupId: uniqueName('txn-reader'), readUncommitted: false });
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning: true });
+    const values: string[] = [];
+    await consumer.run({ eachMessage: async ({ message }) => void values.push(String(message.value)) });
+    await waitFor(() => values.length >= 1, 15_000, 'the committed record');
+    await consumer.disconnect();
+    assert.deepEqual(values, ['inside']);
   });
 });
