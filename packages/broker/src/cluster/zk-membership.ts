@@ -261,7 +261,7 @@ export class ZkMembership implements ClusterMembership {
       this.logger.child({ component: 'registration' }),
     );
     await this.registration.register();
-    this.zk.onSessionExpired(() => kafkaController.onSessionExpired());
+    this.zk.onSessionExpired((expired) => kafkaController.onSessionExpired(expired));
     this.zk.onNewSession(async () => {
       await this.registration?.register();
       await kafkaController.onNewSession();

@@ -37,7 +37,9 @@ export class ZkBrokerRegistration {
         await this.zk.create(path, BrokerIdZNode.encode(this.info, Date.now()), 'ephemeral');
         break;
       } catch (err) {
-        if (!isZkError(err, ZkCode.NODE_EXISTS)) throw err;
+        // A lost connection leaves the create's outcome unknown: the ownership check below tells.
+        const unknownOutcome = isZkError(err, ZkCode.CONNECTION_LOSS) || isZkError(err, ZkCode.OPERATION_TIMEOUT);
+        if (!isZkError(err, ZkCode.NODE_EXISTS) && !unknownOutcome) throw err;
       }
       const existing = await this.zk.exists(path);
       if (existing === undefined) continue;

@@ -89,7 +89,7 @@ interface DataHandler {
  * Sessions: when ZooKeeper expires the session (the broker was away longer than
  * zookeeper.session.timeout.ms), its ephemeral znodes are gone. The client then opens a new
  * session, retrying until it succeeds, and calls the `onNewSession` listeners, which re-create
- * what they own (the broker registration) and re-read what they watch; `onSessionExpired`
+ * what they own (the broker registration) and re-read what they watch, retried until they succeed; `onSessionExpired`
  * listeners run first (the controller resigns). Operations during the gap fail with
  * SESSION_EXPIRED or CONNECTION_LOSS; reads are retried once the session is back.
  */
@@ -98,7 +98,7 @@ export class KafkaZkClient {
   private closed = false;
   private readonly childHandlers = new Map<string, ChildHandler>();
   private readonly dataHandlers = new Map<string, DataHandler>();
-  private readonly expiredListeners = new Set<() => void>();
+  private readonly expiredListeners = new Set<(expiredSessionId: bigint) => void>();
   private readonly newSessionListeners = new Set<() => void | Promise<void>>();
   private connected: Promise<void>;
 
@@ -139,7 +139,8 @@ export class KafkaZkClient {
     return this.client.getSessionId().readBigUInt64BE(0);
   }
 
-  onSessionExpired(listener: () => void): () => void {
+  /** `listener` learns which session expired: work begun in it may already have finished in the next. */
+  onSessionExpired(listener: (expiredSessionId: bigint) => void): () => void {
     this.expiredListeners.add(listener);
     return () => this.expiredListeners.delete(listener);
   }
@@ -156,7 +157,8 @@ export class KafkaZkClient {
     client.on('expired', () => {
       if (this.closed || client !== this.client) return;
       this.options.logger.warn('ZooKeeper session expired; opening a new session');
-      for (const listener of this.expiredListeners) listener();
+      const expiredSessionId = client.getSessionId().readBigUInt64BE(0);
+      for (const listener of this.expiredListeners) listener(expiredSessionId);
       // Operations wait for the new session; the listeners run once it is up (they use it).
       const renewed = this.renewSession(client);
       this.connected = renewed;
@@ -180,12 +182,23 @@ export class KafkaZkClient {
     this.options.logger.info(`New ZooKeeper session 0x${this.client.getSessionId().toString('hex')}`);
   }
 
+  /**
+   * Runs each new-session listener until it succeeds: a listener that fails (the fresh connection
+   * dropped again while ZooKeeper recovers) would otherwise leave this broker unregistered for
+   * good. Listeners are idempotent; retrying stops when the session is replaced or the client closes.
+   */
   private async notifyNewSession(): Promise<void> {
+    const session = this.client;
     for (const listener of this.newSessionListeners) {
-      try {
-        await listener();
-      } catch (err) {
-        this.options.logger.error({ err }, 'ZooKeeper new-session handler failed');
+      for (;;) {
+        if (this.closed || session !== this.client) return;
+        try {
+          await listener();
+          break;
+        } catch (err) {
+          this.options.logger.error({ err }, 'ZooKeeper new-session handler failed; retrying in 1 s');
+          await sleep(1000);
+        }
       }
     }
   }
@@ -445,7 +458,7 @@ function toStat(stat: Stat): ZkStat {
   return {
     version: stat.version,
     czxid: stat.czxid.readBigInt64BE(0),
-    ephemeralOwner: stat.ephemeralOwner.readBigInt64BE(0),
+    ephemeralOwner: stat.ephemeralOwner.readBigUInt64BE(0),
     numChildren: stat.numChildren,
     ctimeMs: Number(stat.ctime.readBigInt64BE(0)),
   };

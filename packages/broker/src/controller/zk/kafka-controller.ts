@@ -90,6 +90,8 @@ export class KafkaController {
   private readonly reassignment: PartitionReassignmentManager;
   private queue: Promise<unknown> = Promise.resolve();
   private active = false;
+  /** The ZooKeeper session in which this broker last won the election (its /controller owner). */
+  private electedInSession: bigint | undefined;
   private stopped = false;
   private rebalanceTimer: NodeJS.Timeout | undefined;
   /** The broker id of the active controller as last read from ZooKeeper; -1 if none. */
@@ -145,9 +147,16 @@ export class KafkaController {
     await this.enqueue('Startup', () => this.elect());
   }
 
-  /** The session expired: whatever this broker decided as controller is void from now on. */
-  onSessionExpired(): void {
-    void this.enqueue('Expire', () => this.resign());
+  /**
+   * A session expired: a controllership won in it is void from now on (its /controller znode is
+   * gone). One won in the next session stays: an election queued before the expiry (a watch on
+   * /controller fired as ZooKeeper expired the old controller's session) may have waited for the
+   * new session and won in it, and resigning then would leave /controller held by nobody active.
+   */
+  onSessionExpired(expiredSessionId: bigint): void {
+    void this.enqueue('Expire', async () => {
+      if (this.electedInSession === expiredSessionId) await this.resign('the ZooKeeper session expired');
+    });
   }
 
   /** A new session is up (after the broker re-registered): take part in an election again. */
@@ -157,7 +166,7 @@ export class KafkaController {
 
   async shutdown(): Promise<void> {
     this.stopped = true;
-    await this.enqueue('Shutdown', () => this.resign());
+    await this.enqueue('Shutdown', () => this.resign('shutting down'));
     this.zk.unregisterDataChangeHandler(ControllerZNode.path);
   }
 
@@ -169,7 +178,7 @@ export class KafkaController {
       } catch (err) {
         if (err instanceof ControllerMovedError) {
           this.logger.warn(`[Controller id=${this.brokerId}] ${name}: ${err.message}; resigning`);
-          await this.resign();
+          await this.resign(`${name}: ${err.message}`);
           await this.elect().catch((e: unknown) => this.logger.error({ err: e }, 'controller election failed'));
         } else {
           this.logger.error({ err }, `[Controller id=${this.brokerId}] error processing ${name}`);
@@ -237,6 +246,7 @@ export class KafkaController {
       }
       throw err;
     }
+    this.electedInSession = this.zk.sessionId;
     // Re-arm the watch on our own znode, so that its deletion (session loss) is seen.
     await this.zk.getData(ControllerZNode.path, { watch: true });
     this.ctx.clear();
@@ -254,7 +264,7 @@ export class KafkaController {
     if (this.active) {
       const current = await this.zk.getData(ControllerZNode.path, { watch: true });
       if (current !== undefined && ControllerZNode.decode(current.data) === this.brokerId) return;
-      await this.resign();
+      await this.resign(`/controller is ${current === undefined ? 'gone' : 'held by another broker'}`);
     }
     await this.elect();
   }
@@ -262,14 +272,15 @@ export class KafkaController {
   private async onControllerChange(): Promise<void> {
     const current = await this.zk.getData(ControllerZNode.path, { watch: true });
     this.activeControllerId = current === undefined ? -1 : ControllerZNode.decode(current.data);
-    if (this.active && this.activeControllerId !== this.brokerId) await this.resign();
+    if (this.active && this.activeControllerId !== this.brokerId)
+      await this.resign(`broker ${this.activeControllerId} is the controller now`);
     if (current === undefined) await this.elect();
   }
 
-  private async resign(): Promise<void> {
+  private async resign(reason: string): Promise<void> {
     if (!this.active) return;
     this.active = false;
-    this.logger.info(`[Controller id=${this.brokerId}] Resigned`);
+    this.logger.info(`[Controller id=${this.brokerId}] Resigned: ${reason}`);
     if (this.rebalanceTimer !== undefined) clearInterval(this.rebalanceTimer);
     this.rebalanceTimer = undefined;
     for (const path of [
