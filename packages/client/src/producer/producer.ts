@@ -259,6 +259,11 @@ export class Producer<K = Buffer, V = Buffer> {
       if (this.closed) throw closedError('producer');
       if (this.fatalError !== undefined) throw this.fatalError;
       this.txn.checkCanSend();
+    } catch (error) {
+      sink.failed(index, error as Error);
+      return;
+    }
+    try {
       if (typeof record.topic !== 'string' || record.topic === '') {
         throw new ClientError(ClientErrorCode.ILLEGAL_STATE, 'record.topic must be a non-empty string');
       }
@@ -297,8 +302,14 @@ export class Producer<K = Buffer, V = Buffer> {
         this.schedulePendingTimer();
       }
     } catch (error) {
-      sink.failed(index, error as Error);
+      this.failBeforeBatch(sink, index, error as Error);
     }
+  }
+
+  /** A record failed before reaching a batch; in a transaction, that transaction can only abort. */
+  private failBeforeBatch(sink: DeliverySink, index: number, error: Error): void {
+    this.txn.recordFailed(error);
+    sink.failed(index, error);
   }
 
   /**
@@ -367,7 +378,10 @@ export class Producer<K = Buffer, V = Buffer> {
       .waitForTopic(topic, this.config.maxBlockMs)
       .then(
         () => {},
-        (error: Error) => this.failPending((e) => e.topic === topic, error),
+        (error: Error) => {
+          for (const e of this.pending.removeWhere((p) => p.topic === topic))
+            this.failBeforeBatch(e.sink, e.index, error);
+        },
       )
       .finally(() => {
         this.waitingForMetadata = false;
@@ -384,7 +398,7 @@ export class Producer<K = Buffer, V = Buffer> {
         appended = this.tryAppend(entry);
       } catch (error) {
         this.pending.shift();
-        entry.sink.failed(entry.index, error as Error);
+        this.failBeforeBatch(entry.sink, entry.index, error as Error);
         continue;
       }
       if (!appended) break;
@@ -408,7 +422,7 @@ export class Producer<K = Buffer, V = Buffer> {
             ClientErrorCode.METADATA_TIMEOUT,
             `topic '${entry.topic}' not present in metadata after ${this.config.maxBlockMs} ms`,
           );
-      entry.sink.failed(entry.index, error);
+      this.failBeforeBatch(entry.sink, entry.index, error);
     }
   }
 

@@ -78,6 +78,8 @@ export class TransactionManager {
   /** Partitions with records in the current transaction not yet added. */
   private readonly pending = new Map<string, { topic: string; partition: number }>();
   private adding: Promise<void> | undefined;
+  /** An AddPartitionsToTxn was sent in this transaction (its outcome may be unknown). */
+  private addAttempted = false;
   /** AddOffsetsToTxn succeeded: the group's offsets partition is in the transaction. */
   private offsetsAdded = false;
   lastError: Error | undefined;
@@ -219,6 +221,7 @@ export class TransactionManager {
     this.added.clear();
     this.pending.clear();
     this.offsetsAdded = false;
+    this.addAttempted = false;
   }
 
   /** `send` is allowed only inside a transaction (for a transactional producer). */
@@ -263,6 +266,7 @@ export class TransactionManager {
   }
 
   private async sendAddPartitions(): Promise<void> {
+    this.addAttempted = true;
     const batch = [...this.pending.entries()];
     const byTopic = new Map<string, number[]>();
     for (const [, tp] of batch) {
@@ -380,9 +384,14 @@ export class TransactionManager {
 
   /** EndTxn, once the transaction's batches are acknowledged (commit) or dropped (abort). */
   async endTransaction(commit: boolean): Promise<void> {
+    // An AddPartitionsToTxn in flight decides whether the coordinator knows of the transaction.
+    await this.adding?.catch(() => undefined);
+    // Aborting, partitions never sent in an AddPartitionsToTxn are not the coordinator's concern:
+    // their batches were dropped.
+    if (!commit && !this.addAttempted) this.pending.clear();
     if (this.added.size === 0 && this.pending.size === 0 && !this.offsetsAdded) {
       // Nothing was added: the coordinator knows no transaction, so there is nothing to end.
-      this.state = 'READY';
+      this.completeTransaction();
       return;
     }
     try {
@@ -393,7 +402,11 @@ export class TransactionManager {
           producerEpoch: this.producerEpoch,
           committed: commit,
         });
-        if (response.errorCode !== 0) {
+        // An abort after AddPartitionsToTxn failed: if the coordinator has no transaction open
+        // (INVALID_TXN_STATE) and none of ours was confirmed, there is nothing left to abort.
+        const nothingToAbort =
+          !commit && response.errorCode === ErrorCode.INVALID_TXN_STATE && this.added.size === 0 && !this.offsetsAdded;
+        if (response.errorCode !== 0 && !nothingToAbort) {
           throw new KafkaError(response.errorCode, commit ? 'EndTxn (commit)' : 'EndTxn (abort)');
         }
       });
@@ -401,9 +414,23 @@ export class TransactionManager {
       this.fail(error as Error);
       throw error;
     }
+    this.completeTransaction();
+  }
+
+  private completeTransaction(): void {
     this.state = 'READY';
     this.added.clear();
     this.pending.clear();
     this.offsetsAdded = false;
+    this.addAttempted = false;
+  }
+
+  /**
+   * A record of the transaction failed before it reached a batch (serializer, size, metadata or
+   * buffer timeout): committing without it would be wrong, so the transaction can only abort
+   * (Java's maybeTransitionToErrorState on a failed send).
+   */
+  recordFailed(error: Error): void {
+    if (this.transactionalId !== null) this.fail(error);
   }
 }

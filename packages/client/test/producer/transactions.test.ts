@@ -40,7 +40,7 @@ function batchOf(request: ReceivedRequest) {
   return readBatchHeader(request.body.topicData[0].partitionData[0].records as Buffer);
 }
 
-describe('transactional producer (against a fake broker: Samsa has no transaction coordinator yet)', () => {
+describe('transactional producer (protocol flow against a fake broker; end to end in integration/test/transactions)', () => {
   let broker: FakeBroker | undefined;
   afterEach(async () => {
     await broker?.close();
@@ -180,6 +180,59 @@ describe('transactional producer (against a fake broker: Samsa has no transactio
       );
       assert.equal(producer.transactionState, 'FATAL_ERROR');
       assert.throws(() => producer.beginTransaction(), /FATAL_ERROR/);
+    } finally {
+      await producer.close();
+    }
+  });
+  it('a record refused before it reaches a batch makes the transaction abortable: commit fails, abort works', async () => {
+    const b = await start();
+    const producer = new Producer({ 'bootstrap.servers': b.bootstrap, 'transactional.id': 'tx-4' });
+    try {
+      await producer.initTransactions();
+      producer.beginTransaction();
+      await producer.send({ topic: 't', value: Buffer.from('kept'), partition: 0 });
+      await assert.rejects(producer.send({ topic: 't', value: Buffer.from('lost'), partition: 99 }), /does not exist/);
+      assert.equal(producer.transactionState, 'ABORTABLE_ERROR');
+      await assert.rejects(producer.commitTransaction(), /not allowed in transaction state ABORTABLE_ERROR/);
+      await producer.abortTransaction();
+      assert.equal(producer.transactionState, 'READY');
+      assert.deepEqual(
+        b.named('EndTxn').map((r) => r.body.committed),
+        [false],
+      );
+    } finally {
+      await producer.close();
+    }
+  });
+
+  it('abort: ends locally when nothing reached the coordinator; after a failed AddPartitionsToTxn, INVALID_TXN_STATE means nothing to abort', async () => {
+    const b = await start({
+      AddPartitionsToTxn: (r) => ({
+        resultsByTopicV3AndBelow: r.body.v3AndBelowTopics.map((t: { name: string; partitions: number[] }) => ({
+          name: t.name,
+          resultsByPartition: t.partitions.map((p) => ({
+            partitionIndex: p,
+            partitionErrorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED,
+          })),
+        })),
+      }),
+      EndTxn: () => ({ errorCode: ErrorCode.INVALID_TXN_STATE }),
+    });
+    const producer = new Producer({ 'bootstrap.servers': b.bootstrap, 'transactional.id': 'tx-5' });
+    try {
+      await producer.initTransactions();
+      producer.beginTransaction();
+      await producer.abortTransaction();
+      assert.equal(b.named('EndTxn').length, 0, 'an empty transaction ends without EndTxn');
+      producer.beginTransaction();
+      await assert.rejects(
+        producer.send({ topic: 't', value: Buffer.from('x'), partition: 0 }),
+        (e: unknown) => e instanceof KafkaError && e.errorName === 'TOPIC_AUTHORIZATION_FAILED',
+      );
+      assert.equal(producer.transactionState, 'ABORTABLE_ERROR');
+      await producer.abortTransaction();
+      assert.equal(producer.transactionState, 'READY');
+      assert.equal(b.named('EndTxn').length, 1, 'the abort asked the coordinator');
     } finally {
       await producer.close();
     }
