@@ -56,6 +56,21 @@ export {
 } from './errors/client-errors.js';
 export { type BrokerInfo, Cluster, type PartitionInfo, type TopicInfo } from './metadata/cluster.js';
 export { type ListedOffset, type OffsetQuery, OffsetSpec } from './metadata/list-offsets.js';
+export {
+  ExactlyOnceProcessor,
+  type ExactlyOnceProcessorOptions,
+  type ProcessorMetrics,
+  type TransformResult,
+} from './processing/exactly-once-processor.js';
+export type { ProcessorConsumer, ProcessorProducer } from './processing/processor-clients.js';
+export {
+  type ProcessorAbortEvent,
+  type ProcessorCloseEvent,
+  type ProcessorCommitEvent,
+  type ProcessorEvent,
+  type ProcessorRebalanceEvent,
+  processorChannel,
+} from './processing/processor-diagnostics.js';
 export { murmur2, murmur2Partition, toPositive } from './producer/murmur2.js';
 export {
   DefaultPartitioner,
