@@ -2,8 +2,9 @@
 /**
  * Samsa's benchmark suite: one broker on loopback, driven by librdkafka's rdkafka_performance,
  * measured in the same run against librdkafka's C mock broker and against the machine's limits
- * (loopback TCP, disk write bandwidth, fdatasync latency); and a 3-broker cluster on ZooKeeper
- * (replication factor 3, acks=all) against one broker in the same run. Figures only, never
+ * (loopback TCP, disk write bandwidth, fdatasync latency); a 3-broker cluster on ZooKeeper
+ * (replication factor 3, acks=all) against one broker in the same run; and transactional produce
+ * (bench/lib/txn-producer.c) against idempotent produce on the same broker. Figures only, never
  * assertions.
  *
  *   npm run bench                       # builds broker, client, testkit, then the whole suite
@@ -28,6 +29,7 @@ import { consume, latencyPercentiles, produce } from './lib/rdkperf.mjs';
 import { renderMarkdown } from './lib/report.mjs';
 import { percentile, spread } from './lib/stats.mjs';
 import { commandExists, ensureTools } from './lib/tools.mjs';
+import { ensureTxnProducer, produceTransactions } from './lib/txn-producer.mjs';
 
 const benchDir = dirname(fileURLToPath(import.meta.url));
 const repoDir = dirname(benchDir);
@@ -159,6 +161,16 @@ const SCENARIOS = [
     peer: 'process',
   },
   {
+    id: 'produce-1KiB-transactions',
+    title: 'Produce 1 KiB in transactions of 1,000 records, against idempotent produce',
+    kind: 'txn-produce',
+    size: KiB,
+    acks: -1,
+    count: n(1e6, 3e3),
+    recordsPerTransaction: 1000,
+    peer: 'inproc',
+  },
+  {
     id: 'produce-1KiB-rf3-acksall-cluster',
     title: 'Produce 1 KiB, 3-broker cluster, RF 3, acks=all, min.insync.replicas=2',
     kind: 'cluster-produce',
@@ -264,6 +276,8 @@ async function runScenario(s, tools) {
       return runProduceConsume(s, tools);
     case 'e2e':
       return runE2e(s, tools);
+    case 'txn-produce':
+      return runTxnProduce(s, tools);
     case 'cluster-produce':
       return runClusterProduce(s, tools);
     case 'samsa-cli':
@@ -359,6 +373,77 @@ async function producePeer(s, tools, i, extra = []) {
   } finally {
     await mock.stop();
   }
+}
+
+/**
+ * Transactions' cost: the same records produced by an idempotent producer (rdkafka_performance,
+ * `enable.idempotence=true`, acks=all) and by a transactional one (bench/lib/txn-producer.c:
+ * begin, `recordsPerTransaction` records, commit, again), on two topics of the same broker in
+ * the same run, with the same linger.ms and batch.size; the ratio of their throughputs is taken
+ * per run. Both topics are created (one record) before either is timed, and the transactional
+ * producer's first transaction (librdkafka's start-up: coordinator lookup, metadata) is not
+ * timed; which producer goes first alternates from run to run. The C peer is the same pair
+ * against librdkafka's in-process mock, whose broker side costs next to nothing: its ratio is
+ * what librdkafka's own round trips per transaction leave (AddPartitionsToTxn, the Produce
+ * requests of the transaction, EndTxn, one after the other).
+ */
+async function runTxnProduce(s, tools) {
+  const txnProducer = ensureTxnProducer(cacheDir, benchDir, tools.librdkafkaVersion, (m) => log(`  ${m}`));
+  const keys = ['recordsPerSec', 'bytesPerSec'];
+  const txnKeys = [...keys, 'txnMeanMs', 'txnP50Ms', 'txnP99Ms', 'commitP50Ms'];
+  const figures = { samsa: [], samsaIdempotent: [], peer: [], peerIdempotent: [] };
+  const pair = async (target, i) => {
+    const idempotent = () =>
+      produce(tools.perf, target, {
+        ...produceOptions(s, `${s.id}-${i}-idempotent`),
+        extra: ['-X', 'enable.idempotence=true'],
+      });
+    const transactional = () =>
+      produceTransactions(txnProducer, target, {
+        ...produceOptions(s, `${s.id}-${i}-transactional`),
+        perTxn: s.recordsPerTransaction,
+      });
+    if (i % 2 === 0) return { idem: await idempotent(), txn: await transactional() };
+    const txn = await transactional();
+    return { idem: await idempotent(), txn };
+  };
+  for (let i = 0; i < runs; i++) {
+    const broker = await startSamsa(s, i);
+    try {
+      for (const kind of ['idempotent', 'transactional']) {
+        const topic = `${s.id}-${i}-${kind}`;
+        await produce(tools.perf, { bootstrap: broker.bootstrap }, { ...produceOptions(s, topic), count: 1, acks: 1 });
+      }
+      const r = await pair({ bootstrap: broker.bootstrap }, i);
+      figures.samsa.push(r.txn);
+      figures.samsaIdempotent.push(r.idem);
+      log(`  samsa run ${i + 1}: ${describeTxn(r, s)}`);
+    } finally {
+      await stopSamsa(broker);
+    }
+    const p = await pair({ mock: true }, i);
+    figures.peer.push(p.txn);
+    figures.peerIdempotent.push(p.idem);
+    log(`  mock  run ${i + 1}: ${describeTxn(p, s)}`);
+  }
+  const ratios = (txn, idem) => spread(txn.map((r, k) => r.recordsPerSec / idem[k].recordsPerSec));
+  return {
+    samsa: summarizeRuns(figures.samsa, txnKeys),
+    samsaIdempotent: summarizeRuns(figures.samsaIdempotent, keys),
+    peer: summarizeRuns(figures.peer, txnKeys),
+    peerIdempotent: summarizeRuns(figures.peerIdempotent, keys),
+    ratioToIdempotent: ratios(figures.samsa, figures.samsaIdempotent),
+    peerRatioToIdempotent: ratios(figures.peer, figures.peerIdempotent),
+  };
+}
+
+function describeTxn({ idem, txn }, s) {
+  return (
+    `transactional ${fmtRate(txn.recordsPerSec)} rec/s, ${fmtBytes(txn.bytesPerSec)}/s ` +
+    `(per transaction of ${s.recordsPerTransaction}: mean ${ms(txn.txnMeanMs)}, p50 ${ms(txn.txnP50Ms)}, p99 ${ms(txn.txnP99Ms)}; ` +
+    `commit_transaction p50 ${ms(txn.commitP50Ms)}); idempotent ${fmtRate(idem.recordsPerSec)} rec/s, ` +
+    `${fmtBytes(idem.bytesPerSec)}/s; ratio ${(txn.recordsPerSec / idem.recordsPerSec).toFixed(2)}`
+  );
 }
 
 /**

@@ -25,6 +25,10 @@ const TARGETS = {
     met: (r) => r.samsa.bytesPerSec.median >= 350e6 && r.samsaOneInFlight?.ackP99Ms.median < 3,
   },
   'e2e-latency-1KiB-50k': { text: 'p99 < 2 ms', met: (r) => r.samsa.p99Ms.median < 2 },
+  'produce-1KiB-transactions': {
+    text: '≥ 0.8 × idempotent produce, same broker, same run',
+    met: (r) => r.ratioToIdempotent.median >= 0.8,
+  },
   'produce-1KiB-rf3-acksall-cluster': {
     text: '≥ 0.4 × one broker, RF 1, acks=1',
     met: (r) => r.samsa.recordsPerSec.median >= 0.4 * r.baseline.recordsPerSec.median,
@@ -118,6 +122,8 @@ export function renderMarkdown(report) {
       lines.push(
         `| ${r.title} | p99 ${range(s.p99Ms, msf)}, p50 ${msf(s.p50Ms.median)}, p99.9 ${msf(s.p999Ms.median)}, max ${msf(s.maxMs.median)} at ${rec(s.achievedRate.median)} | n/a² | n/a | | ${targetCell} |`,
       );
+    } else if (r.kind === 'txn-produce') {
+      lines.push(...txnRows(r, targetCell));
     } else if (r.kind === 'cluster-produce') {
       lines.push(...clusterRows(r, l, targetCell));
       notes.push(replicationNote(r));
@@ -152,6 +158,28 @@ export function renderMarkdown(report) {
   }
   for (const note of notes) lines.push(`\n${note}`);
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * The transactions scenario's rows: transactional produce as a ratio to idempotent produce on the
+ * same broker in the same runs (the median of the per-run ratios), the same for librdkafka's
+ * mock, then the idempotent baselines.
+ */
+function txnRows(r, targetCell) {
+  const s = r.samsa;
+  const p = r.peer;
+  const q = r.ratioToIdempotent;
+  const pq = r.peerRatioToIdempotent;
+  const x = (v) => `${v.toFixed(2)}×`;
+  const perTxn = (t) =>
+    `per transaction mean ${msf(t.txnMeanMs.median)}, p50 ${msf(t.txnP50Ms.median)}, p99 ${msf(t.txnP99Ms.median)}`;
+  return [
+    `| ${r.title} | ${range(s.recordsPerSec, rec)}, ${mb(s.bytesPerSec.median)}; **${x(q.median)} of idempotent** (runs ${q.min.toFixed(2)}–${q.max.toFixed(2)}); ${perTxn(s)} | ` +
+      `${rec(p.recordsPerSec.median)}, ${mb(p.bytesPerSec.median)}; ${x(pq.median)} of its idempotent (runs ${pq.min.toFixed(2)}–${pq.max.toFixed(2)}); ${perTxn(p)} | ` +
+      `${ratio(s.recordsPerSec.median, p.recordsPerSec.median)} | | ${targetCell} |`,
+    `| ↳ baseline, same runs: idempotent producer (\`enable.idempotence=true\`, acks=all) | ${range(r.samsaIdempotent.recordsPerSec, rec)}, ${mb(r.samsaIdempotent.bytesPerSec.median)} | ` +
+      `${rec(r.peerIdempotent.recordsPerSec.median)}, ${mb(r.peerIdempotent.bytesPerSec.median)} | ${ratio(r.samsaIdempotent.recordsPerSec.median, r.peerIdempotent.recordsPerSec.median)} | | |`,
+  ];
 }
 
 /**
