@@ -13,6 +13,7 @@ import {
   FindCoordinatorApi,
   InitProducerIdApi,
   ProduceApi,
+  TxnOffsetCommitApi,
   WriteTxnMarkersApi,
 } from '@samsa/protocol';
 import type { BrokerProcess } from '@samsa/testkit';
@@ -61,6 +62,7 @@ describe('transaction guards', () => {
     producerId: bigint,
     producerEpoch: number,
     baseSequence: number,
+    version = 9,
   ) {
     const records = buildRecordBatch({
       producerId: Number(producerId),
@@ -69,7 +71,7 @@ describe('transaction guards', () => {
       isTransactional: true,
       records: [{ value: Buffer.from(`seq-${baseSequence}`) }],
     });
-    return client.send<ProduceResponse>(ProduceApi, 9, {
+    return client.send<ProduceResponse>(ProduceApi, version, {
       transactionalId,
       acks: -1,
       timeoutMs: 5000,
@@ -118,6 +120,83 @@ describe('transaction guards', () => {
       10_000,
       'a late batch refused once the abort is complete',
     );
+  });
+
+  it('KIP-890: a write outside the transaction is TRANSACTION_ABORTABLE for clients that know it, INVALID_TXN_STATE before', async () => {
+    const topic = uniqueName('abortable');
+    await createTopic(broker.bootstrap, topic, 1);
+    const tid = uniqueName('tid');
+    const { producerId, producerEpoch } = await initTransactional(tid);
+    const produceError = async (version: number) =>
+      (await produce(topic, tid, producerId, producerEpoch, 0, version)).responses[0]?.partitionResponses[0]?.errorCode;
+    assert.equal(await produceError(11), ErrorCode.TRANSACTION_ABORTABLE, 'Produce v11');
+    assert.equal(await produceError(10), ErrorCode.INVALID_TXN_STATE, 'Produce v10');
+    assert.equal(await produceError(3), ErrorCode.INVALID_TXN_STATE, 'Produce v3');
+
+    // The broker-to-coordinator question itself (verifyOnly), as a partition leader asks it.
+    const verify = async (version: number) => {
+      const response = await client.send<{
+        resultsByTransaction: { topicResults: { resultsByPartition: { partitionErrorCode: number }[] }[] }[];
+      }>(AddPartitionsToTxnApi, version, {
+        transactions: [
+          {
+            transactionalId: tid,
+            producerId,
+            producerEpoch,
+            verifyOnly: true,
+            topics: [{ name: topic, partitions: [0] }],
+          },
+        ],
+      });
+      return response.resultsByTransaction[0]?.topicResults[0]?.resultsByPartition[0]?.partitionErrorCode;
+    };
+    assert.equal(await verify(5), ErrorCode.TRANSACTION_ABORTABLE, 'AddPartitionsToTxn v5 verifyOnly');
+    assert.equal(await verify(4), ErrorCode.INVALID_TXN_STATE, 'AddPartitionsToTxn v4 verifyOnly');
+
+    // Offsets of a group the transaction never added (no AddOffsetsToTxn).
+    const groupId = uniqueName('group');
+    const commitError = async (version: number) => {
+      const response = await client.send<{ topics: { partitions: { errorCode: number }[] }[] }>(
+        TxnOffsetCommitApi,
+        version,
+        {
+          transactionalId: tid,
+          groupId,
+          producerId,
+          producerEpoch,
+          generationId: -1,
+          memberId: '',
+          groupInstanceId: null,
+          topics: [
+            {
+              name: topic,
+              partitions: [
+                { partitionIndex: 0, committedOffset: 1n, committedLeaderEpoch: -1, committedMetadata: null },
+              ],
+            },
+          ],
+        },
+      );
+      return response.topics[0]?.partitions[0]?.errorCode;
+    };
+    await waitFor(
+      async () => {
+        await client.send(FindCoordinatorApi, 3, { key: groupId, keyType: 0 });
+        return (await commitError(4)) === ErrorCode.TRANSACTION_ABORTABLE;
+      },
+      15_000,
+      'TxnOffsetCommit v4 answered TRANSACTION_ABORTABLE',
+    );
+    assert.equal(await commitError(3), ErrorCode.INVALID_TXN_STATE, 'TxnOffsetCommit v3');
+
+    // Nothing was written: once the partition is added, the same producer starts at sequence 0.
+    await client.send(AddPartitionsToTxnApi, 3, {
+      v3AndBelowTransactionalId: tid,
+      v3AndBelowProducerId: producerId,
+      v3AndBelowProducerEpoch: producerEpoch,
+      v3AndBelowTopics: [{ name: topic, partitions: [0] }],
+    });
+    assert.equal(await produceError(11), ErrorCode.NONE);
   });
 
   it('a fenced producer epoch is refused by the coordinator and by the partition', async () => {

@@ -3,8 +3,9 @@
  * it writes to them.
  * v1: same as v0. v2: PRODUCER_FENCED may be returned (KIP-588). v3: flexible. v4: batched, one
  * entry per transaction, and `verifyOnly` for partition leaders checking that a transactional
- * batch belongs to an ongoing transaction (KIP-890 part 1; brokers only). v5: may answer
- * TRANSACTION_ABORTABLE.
+ * batch belongs to an ongoing transaction (KIP-890 part 1; brokers only). v5: a verified partition
+ * not in the transaction is answered TRANSACTION_ABORTABLE; v4 gets INVALID_TXN_STATE there
+ * (Kafka answers v4 TRANSACTION_ABORTABLE too: a broker that asks with v4 cannot know it).
  *
  * As in Kafka, a request naming a partition that does not exist adds nothing: those partitions
  * get UNKNOWN_TOPIC_OR_PARTITION and the others OPERATION_NOT_ATTEMPTED.
@@ -19,7 +20,7 @@ import {
 } from '@samsa/protocol';
 import type { TxnTopicPartition } from '../coordinator/transaction/transaction-metadata.js';
 import { defineHandler, type RequestContext } from './handler.js';
-import { producerFencedFor } from './txn-error-versions.js';
+import { producerFencedFor, transactionAbortableFor } from './txn-error-versions.js';
 
 interface TransactionArgs {
   readonly transactionalId: string;
@@ -86,7 +87,7 @@ async function addPartitions(
   if (txn.verifyOnly) {
     for (const tp of partitions) {
       const code = transactionCoordinator.verifyPartition(txn.transactionalId, producerId, txn.producerEpoch, tp);
-      codeFor.set(`${tp.topic}:${tp.partition}`, code);
+      codeFor.set(`${tp.topic}:${tp.partition}`, transactionAbortableFor(code, ctx.apiVersion, 5));
     }
   } else {
     const errorCode =

@@ -4,7 +4,9 @@
  * turns compression off when Produce v0 is not advertised, as Kafka 4 learned) and every
  * partition is answered UNSUPPORTED_VERSION. v3: transactional id, message format v2. v5: log
  * start offset. v7: zstd. v8: record errors and error message (KIP-467). v9: flexible.
- * v10: current leader on NOT_LEADER (KIP-951). v11: TRANSACTION_ABORTABLE may be returned.
+ * v10: current leader on NOT_LEADER (KIP-951). v11: TRANSACTION_ABORTABLE may be returned — for a
+ * transactional batch whose partition is not in the producer's transaction (KIP-890
+ * verification); v3-10 get INVALID_TXN_STATE there instead.
  *
  * acks=0 gets no response; if any partition fails, the connection is closed instead, which is
  * how Kafka tells an acks=0 producer that something went wrong.
@@ -21,9 +23,14 @@ import {
   type ProduceResponseTopicProduceResponseInput,
   readBatchHeader,
 } from '@samsa/protocol';
+import { produceErrorForVerification } from '../coordinator/transaction/txn-verifier.js';
 import type { PendingAppends, ProduceEntry } from '../replica/replica-manager.js';
 import { definePipelinedHandler, type RequestContext, type RequestSummary } from './handler.js';
 import { LeaderHints } from './leader-hints.js';
+import { needsTxnVerification } from './txn-verification.js';
+
+/** Produce v11: a failed transaction verification may be answered TRANSACTION_ABORTABLE (KIP-890). */
+const FIRST_VERSION_WITH_TRANSACTION_ABORTABLE = 11;
 
 /**
  * Pipelined (see PipelinedHandler): `stage` appends — the only step that reads the records, which
@@ -113,15 +120,7 @@ function transactionStarts(entries: readonly ProduceEntry[], ctx: RequestContext
     if (!isTransactional(records.readInt16BE(BatchHeader.ATTRIBUTES))) continue;
     const header = readBatchHeader(records);
     if (header.producerId < 0) continue;
-    const log = ctx.services.replicaManager.getPartition(entry.topic, entry.partition)?.log;
-    const producer = log?.producerState.lastEntry(header.producerId);
-    if (
-      producer !== undefined &&
-      producer.currentTxnFirstOffset >= 0 &&
-      producer.producerEpoch === header.producerEpoch
-    ) {
-      continue;
-    }
+    if (!needsTxnVerification(ctx, entry.topic, entry.partition, header.producerId, header.producerEpoch)) continue;
     starts.push({ index, producerId: header.producerId, producerEpoch: header.producerEpoch });
   }
   return starts;
@@ -139,15 +138,20 @@ async function verifyThenAppend(
   const verified = [...entries];
   for (const start of starts) {
     const entry = entries[start.index] as ProduceEntry;
-    const [code] = await verifier.verify(transactionalId, start.producerId, start.producerEpoch, [
-      { topic: entry.topic, partition: entry.partition },
-    ]);
+    const [answer] = await verifier.verify(
+      transactionalId,
+      start.producerId,
+      start.producerEpoch,
+      [{ topic: entry.topic, partition: entry.partition }],
+      ctx.apiVersion >= FIRST_VERSION_WITH_TRANSACTION_ABORTABLE,
+    );
+    const code = produceErrorForVerification(answer as number);
     if (code !== ErrorCode.NONE) {
       verified[start.index] = {
         ...entry,
         refused: new KafkaError(
-          code as number,
-          `the transaction of producer ${start.producerId} (epoch ${start.producerEpoch}) does not include ${entry.topic}-${entry.partition}`,
+          code,
+          `verifying that ${entry.topic}-${entry.partition} is in the transaction of producer ${start.producerId} (epoch ${start.producerEpoch}) failed`,
         ),
       };
     }

@@ -10,3 +10,18 @@ export function producerFencedFor(errorCode: number, apiVersion: number, firstVe
     ? ErrorCode.INVALID_PRODUCER_EPOCH
     : errorCode;
 }
+
+/**
+ * KIP-890: TRANSACTION_ABORTABLE is only sent to clients that know it (Produce v11+,
+ * TxnOffsetCommit v4+, AddPartitionsToTxn v5+); older ones get INVALID_TXN_STATE, which they
+ * also answer by aborting (Kafka's AddPartitionsToTxnManager `defaultError`).
+ */
+export function transactionAbortableFor(
+  errorCode: number,
+  apiVersion: number,
+  firstVersionWithAbortable: number,
+): number {
+  return errorCode === ErrorCode.TRANSACTION_ABORTABLE && apiVersion < firstVersionWithAbortable
+    ? ErrorCode.INVALID_TXN_STATE
+    : errorCode;
+}

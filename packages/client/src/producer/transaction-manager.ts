@@ -40,7 +40,12 @@ export interface OffsetToCommit {
   readonly metadata?: string | null;
 }
 
-/** Errors after which a transactional producer can only be closed (Java's fatal errors). */
+/**
+ * Errors after which a transactional producer can only be closed (Java's fatal errors). Every
+ * other error of a transaction leaves it abortable — notably TRANSACTION_ABORTABLE (KIP-890),
+ * which a broker answers when a batch or offset commit is not part of the producer's ongoing
+ * transaction: aborting makes the transactional id usable again.
+ */
 const FATAL = new Set<number>([
   ErrorCode.PRODUCER_FENCED,
   ErrorCode.INVALID_PRODUCER_EPOCH,

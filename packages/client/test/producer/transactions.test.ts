@@ -205,6 +205,36 @@ describe('transactional producer (protocol flow against a fake broker; end to en
     }
   });
 
+  it('TRANSACTION_ABORTABLE (KIP-890) from a partition is abortable, not fatal: abort, then the next transaction commits', async () => {
+    let refuse = true;
+    const b = await start({
+      Produce: (r) => (refuse ? produceError(r, ErrorCode.TRANSACTION_ABORTABLE) : undefined),
+    });
+    const producer = new Producer({ 'bootstrap.servers': b.bootstrap, 'transactional.id': 'tx-abortable' });
+    try {
+      await producer.initTransactions();
+      producer.beginTransaction();
+      await assert.rejects(
+        producer.send({ topic: 't', value: Buffer.from('x'), partition: 0 }),
+        (e: unknown) => e instanceof KafkaError && e.errorName === 'TRANSACTION_ABORTABLE',
+      );
+      assert.equal(producer.transactionState, 'ABORTABLE_ERROR');
+      await producer.abortTransaction();
+      assert.equal(producer.transactionState, 'READY');
+      refuse = false;
+      producer.beginTransaction();
+      await producer.send({ topic: 't', value: Buffer.from('y'), partition: 0 });
+      await producer.commitTransaction();
+      assert.deepEqual(
+        b.named('EndTxn').map((r) => r.body.committed),
+        [false, true],
+      );
+      assert.equal(b.named('Produce').length, 2, 'TRANSACTION_ABORTABLE is not retried');
+    } finally {
+      await producer.close();
+    }
+  });
+
   it('abort: ends locally when nothing reached the coordinator; after a failed AddPartitionsToTxn, INVALID_TXN_STATE means nothing to abort', async () => {
     const b = await start({
       AddPartitionsToTxn: (r) => ({

@@ -298,7 +298,11 @@ export class TransactionCoordinator {
 
   /**
    * KIP-890 verification, for a partition leader about to append a transactional batch: NONE if
-   * the partition is part of the producer's ongoing transaction at this epoch.
+   * the partition is part of the producer's transaction at this epoch. As Kafka's
+   * handleVerifyPartitionsInTransaction answers: CONCURRENT_TRANSACTIONS while the transaction is
+   * being completed (the batch is retried into the next one), TRANSACTION_ABORTABLE when the
+   * partition is not in the transaction — whatever the state, since only Ongoing has partitions.
+   * Callers map TRANSACTION_ABORTABLE down for requesters that predate it (`TxnVerifier`).
    */
   verifyPartition(transactionalId: string, producerId: number, producerEpoch: number, tp: TxnTopicPartition): number {
     const runtime = this.partitions.get(this.partitionFor(transactionalId));
@@ -308,9 +312,8 @@ export class TransactionCoordinator {
     const invalid = checkProducer(current, producerId, producerEpoch);
     if (invalid !== undefined) return invalid;
     const txn = current as TransactionMetadata;
-    if (txn.state !== TransactionState.Ongoing || !containsAll(txn.partitions, [tp]))
-      return ErrorCode.INVALID_TXN_STATE;
-    return ErrorCode.NONE;
+    if (isPreparing(txn.state)) return ErrorCode.CONCURRENT_TRANSACTIONS;
+    return containsAll(txn.partitions, [tp]) ? ErrorCode.NONE : ErrorCode.TRANSACTION_ABORTABLE;
   }
 
   /** EndTxn: decides the transaction (answered once PrepareCommit/PrepareAbort is written). */

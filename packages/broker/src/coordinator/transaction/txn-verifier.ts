@@ -15,8 +15,12 @@ export interface TxnVerifierOptions {
   readonly logger?: Logger;
 }
 
-/** AddPartitionsToTxn v4: the first version with `verifyOnly`. */
-const VERIFY_VERSION = 4;
+/**
+ * AddPartitionsToTxn v5: `verifyOnly` (v4) answered with TRANSACTION_ABORTABLE when the partition
+ * is not in the transaction. Every Samsa broker serves it; which error the producer sees is decided
+ * here, by the version of the producer's own request.
+ */
+const VERIFY_VERSION = 5;
 
 /**
  * KIP-890 part 1 (Kafka's AddPartitionsToTxnManager): before a partition leader appends the first
@@ -25,9 +29,14 @@ const VERIFY_VERSION = 4;
  * was aborted (a late retry) would otherwise start a transaction nobody will ever end — a
  * "hanging transaction" holding the last stable offset back forever.
  *
- * The answer per partition is a Produce error code: NONE; INVALID_TXN_STATE when the coordinator
- * does not know the partition in the transaction; INVALID_PRODUCER_EPOCH when the producer was
- * fenced; NOT_ENOUGH_REPLICAS (retriable, as Kafka maps it) when the coordinator cannot be asked.
+ * The answer per partition is the coordinator's error as Kafka's AddPartitionsToTxnManager passes
+ * it on: NONE; TRANSACTION_ABORTABLE when the partition is not in the transaction — or
+ * INVALID_TXN_STATE when the requester predates TRANSACTION_ABORTABLE (`supportsAbortable`
+ * false); INVALID_PRODUCER_EPOCH for PRODUCER_FENCED, which producers expect here;
+ * COORDINATOR_NOT_AVAILABLE when the coordinator cannot be reached; anything else as the
+ * coordinator answered (CONCURRENT_TRANSACTIONS, NOT_COORDINATOR, INVALID_PRODUCER_ID_MAPPING…).
+ * Each request path then maps the retriable ones to errors its clients retry (see
+ * `produceErrorForVerification`).
  */
 export class TxnVerifier {
   private readonly clients = new Map<number, InterBrokerClient>();
@@ -39,6 +48,7 @@ export class TxnVerifier {
     producerId: number,
     producerEpoch: number,
     partitions: readonly TxnTopicPartition[],
+    supportsAbortable: boolean,
   ): Promise<number[]> {
     const { coordinator, metadata, brokerId } = this.options;
     const leader = metadata.image.partition(
@@ -53,7 +63,7 @@ export class TxnVerifier {
     } else {
       codes = await this.verifyRemotely(leader, transactionalId, producerId, producerEpoch, partitions);
     }
-    return codes.map(toProduceError);
+    return codes.map((code) => verificationError(code, supportsAbortable));
   }
 
   close(): void {
@@ -84,16 +94,22 @@ export class TxnVerifier {
           },
         ],
       });
+      if (response.errorCode !== ErrorCode.NONE) {
+        // The producer must not see the inter-broker authorization failure: the batch was not verified.
+        const code =
+          response.errorCode === ErrorCode.CLUSTER_AUTHORIZATION_FAILED
+            ? ErrorCode.INVALID_TXN_STATE
+            : response.errorCode;
+        return partitions.map(() => code);
+      }
       const codes = new Map<string, number>();
       for (const txn of response.resultsByTransaction)
         for (const t of txn.topicResults)
           for (const p of t.resultsByPartition) codes.set(`${t.name}:${p.partitionIndex}`, p.partitionErrorCode);
-      return partitions.map(
-        (tp) => codes.get(`${tp.topic}:${tp.partition}`) ?? (response.errorCode || ErrorCode.UNKNOWN_SERVER_ERROR),
-      );
+      return partitions.map((tp) => codes.get(`${tp.topic}:${tp.partition}`) ?? ErrorCode.UNKNOWN_SERVER_ERROR);
     } catch (err) {
       this.options.logger?.debug(`verifying ${transactionalId} with broker ${leader} failed: ${String(err)}`);
-      return partitions.map(() => ErrorCode.COORDINATOR_NOT_AVAILABLE);
+      return partitions.map(() => ErrorCode.NETWORK_EXCEPTION);
     }
   }
 
@@ -115,18 +131,33 @@ export class TxnVerifier {
   }
 }
 
-/** The coordinator's answer as the producer should see it (Kafka's AddPartitionsToTxnManager mapping). */
-function toProduceError(code: number): number {
+/** The coordinator's answer as Kafka's AddPartitionsToTxnManager hands it to the request path. */
+function verificationError(code: number, supportsAbortable: boolean): number {
   switch (code) {
-    case ErrorCode.NONE:
-    case ErrorCode.INVALID_TXN_STATE:
-      return code;
     case ErrorCode.PRODUCER_FENCED:
-    case ErrorCode.INVALID_PRODUCER_ID_MAPPING:
-    case ErrorCode.INVALID_PRODUCER_EPOCH:
+      // Producers expect INVALID_PRODUCER_EPOCH from a partition: both are fatal to them.
       return ErrorCode.INVALID_PRODUCER_EPOCH;
+    case ErrorCode.TRANSACTION_ABORTABLE:
+      return supportsAbortable ? code : ErrorCode.INVALID_TXN_STATE;
     default:
-      // Coordinator moving, loading or unreachable: the producer retries.
+      return code;
+  }
+}
+
+/**
+ * The verification error a Produce response carries (Kafka's ReplicaManager): errors that say the
+ * coordinator could not answer become NOT_ENOUGH_REPLICAS, which every producer retries without
+ * refreshing metadata; older producers would not retry the coordinator errors themselves.
+ */
+export function produceErrorForVerification(code: number): number {
+  switch (code) {
+    case ErrorCode.CONCURRENT_TRANSACTIONS:
+    case ErrorCode.NETWORK_EXCEPTION:
+    case ErrorCode.COORDINATOR_LOAD_IN_PROGRESS:
+    case ErrorCode.COORDINATOR_NOT_AVAILABLE:
+    case ErrorCode.NOT_COORDINATOR:
       return ErrorCode.NOT_ENOUGH_REPLICAS;
+    default:
+      return code;
   }
 }

@@ -75,6 +75,9 @@ async function broker(elected = true, log: CoordinatorPartitionLog = new InMemor
     groupCoordinator: coordinator,
     // FindCoordinator's transactional ids: partition 0 of `__transaction_state`, loaded here.
     transactionCoordinator: { partitionFor: () => 0, partitionStatus: () => 'active' },
+    // The in-memory `__consumer_offsets` is no replica: TxnOffsetCommit skips KIP-890 verification
+    // here (integration/test/transactions/transaction-guards.test.ts covers it).
+    replicaManager: { getPartition: () => undefined },
     advertisedEndpoint: (listener: string) => ({ nodeId: 1, host: `${listener.toLowerCase()}.local`, port: 9092 }),
     metadata: {
       image: {

@@ -216,6 +216,27 @@ describe('TransactionCoordinator', () => {
     assert.equal(stale.errorCode, ErrorCode.PRODUCER_FENCED);
   });
 
+  it('KIP-890 verification: NONE in the transaction, TRANSACTION_ABORTABLE outside it, CONCURRENT_TRANSACTIONS while ending', async () => {
+    const { markers, coordinator } = await setup();
+    await coordinator.initProducerId('t1', 60_000, undefined);
+    // No transaction yet (Empty): nothing is in it.
+    assert.equal(coordinator.verifyPartition('t1', 1000, 0, TOPIC_A), ErrorCode.TRANSACTION_ABORTABLE);
+    await coordinator.addPartitions('t1', 1000, 0, [TOPIC_A]);
+    assert.equal(coordinator.verifyPartition('t1', 1000, 0, TOPIC_A), ErrorCode.NONE);
+    assert.equal(coordinator.verifyPartition('t1', 1000, 0, TOPIC_B), ErrorCode.TRANSACTION_ABORTABLE);
+    assert.equal(coordinator.verifyPartition('t1', 1000, 1, TOPIC_A), ErrorCode.PRODUCER_FENCED);
+    assert.equal(coordinator.verifyPartition('t1', 999, 0, TOPIC_A), ErrorCode.INVALID_PRODUCER_ID_MAPPING);
+    assert.equal(coordinator.verifyPartition('unknown', 1000, 0, TOPIC_A), ErrorCode.INVALID_PRODUCER_ID_MAPPING);
+    markers.hold();
+    await coordinator.endTransaction('t1', 1000, 0, false);
+    assert.equal(coordinator.verifyPartition('t1', 1000, 0, TOPIC_A), ErrorCode.CONCURRENT_TRANSACTIONS);
+    markers.release();
+    await settle();
+    // A late batch of the aborted transaction may not start a new one (the hanging transaction).
+    assert.equal(coordinator.describe('t1').metadata?.state, TransactionState.CompleteAbort);
+    assert.equal(coordinator.verifyPartition('t1', 1000, 0, TOPIC_A), ErrorCode.TRANSACTION_ABORTABLE);
+  });
+
   it('lists and filters transactions; removes ids idle beyond transactional.id.expiration.ms', async () => {
     let now = 1_000_000;
     const { log, coordinator } = await setup(() => now);
