@@ -238,4 +238,50 @@ describe('kafka-transactions.sh', () => {
       await producer.close({ timeoutMs: 1000 });
     }
   });
+
+  // Last: the id it leaves behind would show in the tests' `list`.
+  test('describe and describe-producers after EndTxn v5 commits: the epoch bumped at each one', async () => {
+    const producer = new Producer<string, string>({
+      'bootstrap.servers': b,
+      'transactional.id': 'bumped',
+      'value.serializer': 'string',
+      'linger.ms': 0,
+    });
+    let producerId: number;
+    let first: number;
+    try {
+      await producer.initTransactions();
+      ({ producerId, producerEpoch: first } = producer.producerIdAndEpoch);
+      for (const value of ['x', 'y']) {
+        producer.beginTransaction();
+        await producer.send({ topic: 'payments', partition: 0, value });
+        await producer.commitTransaction();
+      }
+      assert.deepEqual(producer.producerIdAndEpoch, { producerId, producerEpoch: first + 2 });
+    } finally {
+      await producer.close();
+    }
+    // The coordinator completes after the markers are written, which is after it answered EndTxn.
+    for (let waited = 0; (await admin.describeTransactions(['bumped']))[0]?.description?.state !== 'CompleteCommit'; ) {
+      assert.ok((waited += 50) < 10_000, 'the last commit completes');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const described = await transactions(['--bootstrap-server', b, 'describe', '--transactional-id', 'bumped']);
+    assert.equal(described.code, 0, described.stderr);
+    const [, pid, epoch, state] = table(described.stdout)[1]?.slice(1) ?? [];
+    assert.deepEqual([pid, epoch, state], [String(producerId), String(first + 2), 'CompleteCommit']);
+    // The last commit's marker took the partition's producer state to the same epoch.
+    const producers = await transactions([
+      '--bootstrap-server',
+      b,
+      'describe-producers',
+      '--topic',
+      'payments',
+      '--partition',
+      '0',
+    ]);
+    assert.equal(producers.code, 0, producers.stderr);
+    const row = table(producers.stdout).find((r) => r[0] === String(producerId));
+    assert.deepEqual([row?.[1], row?.[5]], [String(first + 2), 'None']);
+  });
 });

@@ -1,15 +1,16 @@
 /**
  * Transactions end to end on a single broker, with Samsa's client, KafkaJS, confluent-kafka
  * (Python, Debian's librdkafka) and kcat: commit and abort, read_committed consumers, offsets
- * sent in the transaction, and a zombie producer fenced by a new instance.
+ * sent in the transaction, a zombie producer fenced by a new instance, and Samsa's client ending
+ * each transaction with EndTxn v5 (KIP-890 part 2: a new epoch every time).
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { Consumer, type ConsumerRecord, KafkaError, Producer } from '@samsa/client';
+import { Admin, Consumer, type ConsumerRecord, KafkaError, Producer } from '@samsa/client';
 import { Kafka as SamsaKafkaJS } from '@samsa/client/kafkajs';
 import { type BrokerProcess, requireCommand, requirePythonModule, run } from '@samsa/testkit';
 import { Kafka, logLevel } from 'kafkajs';
-import { createTopic, readRecords, startBroker, uniqueName } from '../client/client-support.js';
+import { createTopic, readRecords, startBroker, uniqueName, waitFor } from '../client/client-support.js';
 
 /** Everything a consumer in `isolation` sees of `topic` (all partitions) up to the end, as strings. */
 async function readAll(
@@ -87,6 +88,68 @@ describe('transactions', () => {
     );
     const uncommitted = await readAll(broker.bootstrap, topic, 2, 'read_uncommitted');
     assert.equal(uncommitted.filter((v) => v.startsWith('aborted-')).length, 10, 'read_uncommitted sees aborted data');
+  });
+
+  it('EndTxn v5 (KIP-890 part 2): a new epoch per transaction, taken by the partitions; read_committed sees the commits', async () => {
+    const topic = uniqueName('bump');
+    await createTopic(broker.bootstrap, topic, 2);
+    const tid = uniqueName('tid');
+    const producer = transactionalProducer(broker.bootstrap, tid);
+    const admin = new Admin({ 'bootstrap.servers': broker.bootstrap });
+    const partitions = [0, 1].map((partition) => ({ topic, partition }));
+    /** [partition, epoch, last sequence, open transaction?] of our producer on each partition. */
+    const producerStates = async () =>
+      (await admin.describeProducers(partitions)).flatMap((p) =>
+        p.activeProducers.map((s) => [
+          p.partition,
+          s.producerEpoch,
+          s.lastSequence,
+          s.currentTransactionStartOffset >= 0n,
+        ]),
+      );
+    try {
+      await producer.initTransactions();
+      const { producerId, producerEpoch: first } = producer.producerIdAndEpoch;
+      const outcomes = [true, false, true, true];
+      for (const [n, commit] of outcomes.entries()) {
+        const epoch = first + n;
+        assert.deepEqual(producer.producerIdAndEpoch, { producerId, producerEpoch: epoch });
+        producer.beginTransaction();
+        for (const partition of [0, 1]) {
+          for (let i = 0; i < 3; i++) await producer.send({ topic, partition, value: `${n}-${partition}-${i}` });
+        }
+        // Each partition took the epoch this transaction got, its sequences starting again at 0.
+        assert.deepEqual(await producerStates(), [
+          [0, epoch, 2, true],
+          [1, epoch, 2, true],
+        ]);
+        if (commit) await producer.commitTransaction();
+        else await producer.abortTransaction();
+        // EndTxn answered the next epoch; the markers carry it to the partitions.
+        assert.deepEqual(producer.producerIdAndEpoch, { producerId, producerEpoch: epoch + 1 });
+        await waitFor(
+          async () =>
+            JSON.stringify(await producerStates()) ===
+            JSON.stringify([
+              [0, epoch + 1, -1, false],
+              [1, epoch + 1, -1, false],
+            ]),
+          10_000,
+          `the markers of transaction ${n} at epoch ${epoch + 1}`,
+        );
+      }
+      const [described] = await admin.describeTransactions([tid]);
+      assert.equal(described?.description?.state, 'CompleteCommit');
+      assert.equal(described?.description?.producerId, BigInt(producerId));
+      assert.equal(described?.description?.producerEpoch, first + outcomes.length);
+    } finally {
+      await producer.close();
+      await admin.close();
+    }
+    const expected = [0, 2, 3].flatMap((n) =>
+      [0, 1].flatMap((partition) => [0, 1, 2].map((i) => `${n}-${partition}-${i}`)),
+    );
+    assert.deepEqual((await readAll(broker.bootstrap, topic, 2, 'read_committed')).sort(), expected.sort());
   });
 
   it('an open transaction holds read_committed consumers at its first offset until it ends', async () => {

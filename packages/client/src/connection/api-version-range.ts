@@ -28,7 +28,7 @@ export const CLIENT_MAX_VERSIONS: Readonly<Record<number, number>> = {
   [ApiKey.OffsetForLeaderEpoch]: 4,
   [ApiKey.AddPartitionsToTxn]: 3,
   [ApiKey.AddOffsetsToTxn]: 4,
-  [ApiKey.EndTxn]: 4,
+  [ApiKey.EndTxn]: 5,
   [ApiKey.TxnOffsetCommit]: 4,
   [ApiKey.DescribeConfigs]: 4,
   [ApiKey.AlterConfigs]: 2,

@@ -7,9 +7,10 @@ import { type DeliverySink, ProducerBatch } from './producer-batch.js';
 export class PartitionQueue {
   readonly batches: ProducerBatch[] = [];
   inFlight = 0;
-  /** Next sequence number to assign (idempotence); reset when the epoch changes. */
+  /** Next sequence number to assign (idempotence); reset when the producer id or epoch changes. */
   nextSequence = 0;
-  /** The epoch `nextSequence` belongs to. */
+  /** The producer id and epoch `nextSequence` belongs to. */
+  sequenceProducerId = -1;
   sequenceEpoch = -1;
   /**
    * Set after a retriable failure: until the batches being retried are acknowledged, only one

@@ -126,6 +126,7 @@ export class Sender {
         () => {
           for (const q of this.accumulator.allQueues()) {
             q.nextSequence = 0;
+            q.sequenceProducerId = this.txn.producerId;
             q.sequenceEpoch = this.txn.producerEpoch;
           }
           this.wakeup();
@@ -190,8 +191,11 @@ export class Sender {
     if (!this.idempotent) return;
     const { producerId, producerEpoch } = this.txn;
     if (batch.baseSequence >= 0 && batch.producerEpoch === producerEpoch && batch.producerId === producerId) return;
-    if (q.sequenceEpoch !== producerEpoch) {
+    // A new epoch (KIP-360 bump, or EndTxn v5's at every transaction) or producer id (an exhausted
+    // epoch) starts the partition's sequence again at 0.
+    if (q.sequenceEpoch !== producerEpoch || q.sequenceProducerId !== producerId) {
       q.nextSequence = 0;
+      q.sequenceProducerId = producerId;
       q.sequenceEpoch = producerEpoch;
     }
     batch.stamp(producerId, producerEpoch, q.nextSequence);

@@ -69,7 +69,11 @@ export function isFatalTransactionError(error: unknown): boolean {
  *
  * Transactions: the state machine UNINITIALIZED → READY → IN_TRANSACTION → COMMITTING/ABORTING
  * → READY, with AddPartitionsToTxn before a partition's first batch, AddOffsetsToTxn plus
- * TxnOffsetCommit for consumer offsets, and EndTxn.
+ * TxnOffsetCommit for consumer offsets, and EndTxn. With EndTxn v5 (KIP-890 part 2, transaction
+ * version 2) the coordinator bumps the epoch at every EndTxn and answers the producer id and epoch
+ * to continue with; the next transaction's batches then restart every partition's sequence at 0
+ * (the sender restamps on an epoch change, as after a KIP-360 bump). Unlike Java, which waits for
+ * the `transaction.version` feature, v5 is used whenever the coordinator offers it.
  */
 export class TransactionManager {
   producerId = -1;
@@ -401,6 +405,7 @@ export class TransactionManager {
     }
     try {
       await this.toCoordinator(async (connection) => {
+        const bumpsEpoch = connection.versionOf(EndTxnApi) >= 5;
         const response = await connection.request(EndTxnApi, {
           transactionalId: this.transactionalId as string,
           producerId: BigInt(this.producerId),
@@ -413,6 +418,12 @@ export class TransactionManager {
           !commit && response.errorCode === ErrorCode.INVALID_TXN_STATE && this.added.size === 0 && !this.offsetsAdded;
         if (response.errorCode !== 0 && !nothingToAbort) {
           throw new KafkaError(response.errorCode, commit ? 'EndTxn (commit)' : 'EndTxn (abort)');
+        }
+        // The epoch this transaction ended with is fenced now (its markers carry the next one);
+        // a retry of a lost answer still presents it, and is answered with the same new epoch.
+        if (bumpsEpoch && response.errorCode === 0) {
+          this.producerId = Number(response.producerId);
+          this.producerEpoch = response.producerEpoch;
         }
       });
     } catch (error) {

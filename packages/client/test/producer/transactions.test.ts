@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
-import { BatchAttributes, ErrorCode, KafkaError, readBatchHeader } from '@samsa/protocol';
+import { ApiKey, BatchAttributes, ErrorCode, GENERATED_APIS, KafkaError, readBatchHeader } from '@samsa/protocol';
 import { Producer } from '../../src/producer/producer.js';
 import { FakeBroker, type ReceivedRequest } from '../support/fake-broker.js';
 
@@ -66,6 +66,12 @@ describe('transactional producer (protocol flow against a fake broker; end to en
         case 'Produce':
           return produceOk(r, offsets);
         case 'EndTxn':
+          // v5 (KIP-890 part 2): the coordinator bumps the epoch at every end.
+          return {
+            errorCode: 0,
+            producerId: r.body.producerId,
+            producerEpoch: r.body.producerEpoch + (r.version >= 5 ? 1 : 0),
+          };
         case 'AddOffsetsToTxn':
           return { errorCode: 0 };
         case 'TxnOffsetCommit':
@@ -138,6 +144,102 @@ describe('transactional producer (protocol flow against a fake broker; end to en
     } finally {
       await producer.close();
     }
+  });
+
+  /** Two transactions with a record on each of partitions 0 and 1: [version, epoch] of each EndTxn, [id, epoch, sequence] of each batch. */
+  async function twoTransactions(b: FakeBroker) {
+    const producer = new Producer<string, string>({
+      'bootstrap.servers': b.bootstrap,
+      'transactional.id': 'tx-1',
+      keySerializer: 'string',
+      valueSerializer: 'string',
+      'linger.ms': 0,
+    });
+    try {
+      await producer.initTransactions();
+      for (let i = 0; i < 2; i++) {
+        producer.beginTransaction();
+        await producer.send({ topic: 't', value: 'a', partition: 0 });
+        await producer.send({ topic: 't', value: 'b', partition: 0 });
+        await producer.send({ topic: 't', value: 'c', partition: 1 });
+        await producer.commitTransaction();
+      }
+      return {
+        ends: b.named('EndTxn').map((r) => [r.version, Number(r.body.producerId), r.body.producerEpoch]),
+        batches: b.named('Produce').map((r) => {
+          const p = r.body.topicData[0].partitionData[0];
+          const h = readBatchHeader(p.records as Buffer);
+          return [p.index, h.producerId, h.producerEpoch, h.baseSequence];
+        }),
+        after: producer.producerIdAndEpoch,
+      };
+    } finally {
+      await producer.close();
+    }
+  }
+
+  it('EndTxn v5: each transaction continues at the epoch the coordinator answers, sequences from 0', async () => {
+    const { ends, batches, after } = await twoTransactions(await start());
+    assert.deepEqual(ends, [
+      [5, 1000, 0],
+      [5, 1000, 1],
+    ]);
+    assert.deepEqual(batches, [
+      [0, 1000, 0, 0],
+      [0, 1000, 0, 1],
+      [1, 1000, 0, 0],
+      [0, 1000, 1, 0],
+      [0, 1000, 1, 1],
+      [1, 1000, 1, 0],
+    ]);
+    assert.deepEqual(after, { producerId: 1000, producerEpoch: 2 });
+  });
+
+  it('EndTxn v5 after an exhausted epoch: the next transaction uses the new producer id from sequence 0', async () => {
+    const b = await start({
+      InitProducerId: () => ({ errorCode: 0, producerId: 500n, producerEpoch: 32766 }),
+      EndTxn: (r) =>
+        r.body.producerId === 500n
+          ? { errorCode: 0, producerId: 1001n, producerEpoch: 0 }
+          : { errorCode: 0, producerId: r.body.producerId, producerEpoch: r.body.producerEpoch + 1 },
+    });
+    const { batches, after } = await twoTransactions(b);
+    assert.deepEqual(batches.slice(3), [
+      [0, 1001, 0, 0],
+      [0, 1001, 0, 1],
+      [1, 1001, 0, 0],
+    ]);
+    assert.deepEqual(after, { producerId: 1001, producerEpoch: 1 });
+  });
+
+  it('a coordinator offering EndTxn up to v4 keeps the epoch: sequences go on', async () => {
+    const b = await start({
+      ApiVersions: () => ({
+        errorCode: 0,
+        apiKeys: GENERATED_APIS.map((a) => ({
+          apiKey: a.apiKey,
+          minVersion: a.request.minVersion,
+          maxVersion: a.apiKey === ApiKey.EndTxn ? 4 : a.request.maxVersion,
+        })),
+      }),
+    });
+    const { ends, batches, after } = await twoTransactions(b);
+    assert.deepEqual(ends, [
+      [4, 1000, 0],
+      [4, 1000, 0],
+    ]);
+    assert.deepEqual(
+      batches.map(([partition, , epoch, sequence]) => [partition, epoch, sequence]),
+      [
+        [0, 0, 0],
+        [0, 0, 1],
+        [1, 0, 0],
+        [0, 0, 2],
+        [0, 0, 3],
+        [1, 0, 1],
+      ],
+    );
+    assert.deepEqual(after, { producerId: 1000, producerEpoch: 0 });
   });
 
   it('sendOffsetsToTransaction: AddOffsetsToTxn, then TxnOffsetCommit to the group coordinator', async () => {

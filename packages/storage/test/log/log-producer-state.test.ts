@@ -163,6 +163,51 @@ describe('Log transactions', () => {
     await log.close();
   });
 
+  it('KIP-890 part 2: a marker at a higher epoch raises the producer epoch; the next transaction starts at sequence 0', async () => {
+    const at = (epoch: number, seq: number) =>
+      simpleBatch(2, { producerId: 1, producerEpoch: epoch, baseSequence: seq, transactional: true, timestamp: T0 });
+    const { log } = await openLog(dir);
+    log.appendAsLeader(at(0, 0), 0); // 0-1
+    log.appendAsLeader(at(0, 2), 0); // 2-3
+    // EndTxn v5 bumped the epoch: the coordinator writes the marker at epoch 1.
+    log.appendAsLeader(markerBatch(true, { producerId: 1, producerEpoch: 1, coordinatorEpoch: 2 }), 0, 'coordinator'); // 4
+    assert.deepEqual(
+      log.activeProducers().map((p) => [p.producerEpoch, p.lastSequence, p.currentTxnStartOffset]),
+      [[1, -1, -1]],
+    );
+    // A late batch of the committed transaction is fenced by the marker's epoch.
+    assert.throws(
+      () => log.appendAsLeader(at(0, 4), 0),
+      (e) => code(e) === ErrorCode.INVALID_PRODUCER_EPOCH,
+    );
+    // The next transaction, at the new epoch, must start at sequence 0.
+    assert.throws(
+      () => log.appendAsLeader(at(1, 4), 0),
+      (e) => code(e) === ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER,
+    );
+    log.appendAsLeader(at(1, 0), 0); // 5-6
+    log.appendAsLeader(at(1, 2), 0); // 7-8
+    assert.deepEqual(
+      log.activeProducers().map((p) => [p.producerEpoch, p.lastSequence, p.currentTxnStartOffset]),
+      [[1, 3, 5]],
+    );
+    log.appendAsLeader(markerBatch(false, { producerId: 1, producerEpoch: 2, coordinatorEpoch: 2 }), 0, 'coordinator'); // 9
+    log.updateHighWatermark(log.logEndOffset);
+    assert.equal(log.lastStableOffset, 10);
+    assert.deepEqual(log.collectAbortedTransactions(0, 10), [{ producerId: 1, firstOffset: 5 }]);
+    // A marker below the producer's epoch is a zombie coordinator's.
+    assert.throws(
+      () =>
+        log.appendAsLeader(
+          markerBatch(true, { producerId: 1, producerEpoch: 1, coordinatorEpoch: 2 }),
+          0,
+          'coordinator',
+        ),
+      (e) => code(e) === ErrorCode.INVALID_PRODUCER_EPOCH,
+    );
+    await log.close();
+  });
+
   it('rebuilds ongoing transactions and the txn index on recovery', async () => {
     const { log } = await openLog(dir);
     log.appendAsLeader(txn(1, 0), 0); // 0-1

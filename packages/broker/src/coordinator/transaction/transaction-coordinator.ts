@@ -13,10 +13,14 @@ import {
   describeMetadata,
   isProducerEpochExhausted,
   mergePartitions,
+  prepareAbortOrCommit,
+  prepareComplete,
   type TransactionMetadata,
   type TxnTopicPartition,
 } from './transaction-metadata.js';
+import { checkEndTxnProducer, checkProducer } from './transaction-producer-check.js';
 import { isComplete, isPreparing, TransactionState, transactionStateName } from './transaction-state.js';
+import { supportsEpochBump, TransactionVersion } from './transaction-version.js';
 import type { TransactionResult, TxnMarkerWriter } from './txn-marker-writer.js';
 
 export interface TransactionCoordinatorOptions {
@@ -81,6 +85,11 @@ const NO_PRODUCER = { producerId: -1, producerEpoch: -1 } as const;
  * the markers of every prepared transaction. A producer that re-initialises while its transaction
  * is open, or whose transaction outlives its timeout, is fenced: its epoch is bumped and the
  * transaction aborted with the new epoch, so the partitions refuse the old one.
+ *
+ * Transaction version 2 (EndTxn v5, KIP-890 part 2): every EndTxn bumps the epoch, so the
+ * markers themselves fence the transaction's late writes; the prepare record carries the bumped
+ * epoch (and, once the epoch is exhausted, the next producer id, which the completion switches to
+ * at epoch 0). Retries present the epoch before the bump (`checkEndTxnProducer`).
  */
 export class TransactionCoordinator {
   readonly config: TransactionCoordinatorConfig;
@@ -204,8 +213,10 @@ export class TransactionCoordinator {
             transactionalId,
             producerId,
             previousProducerId: -1,
+            nextProducerId: -1,
             producerEpoch: 0,
             lastProducerEpoch: -1,
+            clientTransactionVersion: TransactionVersion.TV_0,
             txnTimeoutMs: transactionTimeoutMs,
             state: TransactionState.Empty,
             partitions: [],
@@ -250,8 +261,11 @@ export class TransactionCoordinator {
           ...current,
           producerId,
           previousProducerId: exhausted ? current.producerId : current.previousProducerId,
+          nextProducerId: -1,
           producerEpoch: exhausted ? 0 : current.producerEpoch + 1,
           lastProducerEpoch: exhausted ? -1 : current.producerEpoch,
+          // As Kafka's prepareIncrementProducerEpoch: the next EndTxn says which version the client speaks.
+          clientTransactionVersion: TransactionVersion.TV_0,
           txnTimeoutMs: transactionTimeoutMs,
           state: TransactionState.Empty,
           partitions: [],
@@ -316,28 +330,52 @@ export class TransactionCoordinator {
     return containsAll(txn.partitions, [tp]) ? ErrorCode.NONE : ErrorCode.TRANSACTION_ABORTABLE;
   }
 
-  /** EndTxn: decides the transaction (answered once PrepareCommit/PrepareAbort is written). */
-  endTransaction(transactionalId: string, producerId: number, producerEpoch: number, commit: boolean): Promise<number> {
-    return this.operate<number>(
+  /**
+   * EndTxn: decides the transaction (answered once PrepareCommit/PrepareAbort is written) and
+   * answers the producer id and epoch for the producer's next transaction. With
+   * `clientTransactionVersion` TV_2 (EndTxn v5) the epoch is bumped at every end, to a new producer
+   * id at epoch 0 once it is exhausted; the answer carries them (EndTxn v5's ProducerId/Epoch).
+   */
+  endTransaction(
+    transactionalId: string,
+    producerId: number,
+    producerEpoch: number,
+    commit: boolean,
+    clientTransactionVersion: TransactionVersion = TransactionVersion.TV_0,
+  ): Promise<ProducerIdAndEpoch> {
+    return this.operate<ProducerIdAndEpoch>(
       transactionalId,
-      (errorCode) => errorCode,
-      (runtime, current) => {
-        const invalid = checkProducer(current, producerId, producerEpoch);
+      (errorCode) => ({ errorCode, ...NO_PRODUCER }),
+      async (runtime, current) => {
+        const invalid = checkEndTxnProducer(current, producerId, producerEpoch);
         if (invalid !== undefined) return { error: invalid };
         const txn = current as TransactionMetadata;
+        // With TV_2 a completed transaction at the request's own epoch is no retry: the producer
+        // has nothing open (Kafka fences it; Samsa's client reads INVALID_TXN_STATE as nothing to abort).
+        const retried = !supportsEpochBump(txn.clientTransactionVersion) || txn.producerEpoch !== producerEpoch;
+        const outcome = retried
+          ? { result: { errorCode: ErrorCode.NONE, producerId: txn.producerId, producerEpoch: txn.producerEpoch } }
+          : { error: ErrorCode.INVALID_TXN_STATE };
         switch (txn.state) {
           case TransactionState.Ongoing: {
-            const next: TransactionMetadata = {
-              ...txn,
-              state: commit ? TransactionState.PrepareCommit : TransactionState.PrepareAbort,
-              txnLastUpdateTimestampMs: this.nowMs(),
+            // Kafka moves to a new producer id only for a TV_2 bump; TV_0 keeps the epoch here.
+            const rotate = supportsEpochBump(clientTransactionVersion) && isProducerEpochExhausted(txn);
+            const nextProducerId = rotate ? await this.generateProducerId() : -1;
+            const next = prepareAbortOrCommit(txn, commit, clientTransactionVersion, nextProducerId, this.nowMs());
+            // What the completion will hold is what the producer's next transaction uses.
+            const after = prepareComplete(next, next.txnLastUpdateTimestampMs);
+            return {
+              next,
+              result: { errorCode: ErrorCode.NONE, producerId: after.producerId, producerEpoch: after.producerEpoch },
+              after: (written) => this.completeTransaction(runtime, written),
             };
-            return { next, result: ErrorCode.NONE, after: (written) => this.completeTransaction(runtime, written) };
           }
+          // A retry whose answer was lost: the outcome it asked for holds (and, with TV_2, the
+          // bumped epoch it missed is in the answer).
           case TransactionState.CompleteCommit:
-            return commit ? { result: ErrorCode.NONE } : { error: ErrorCode.INVALID_TXN_STATE };
+            return commit ? outcome : { error: ErrorCode.INVALID_TXN_STATE };
           case TransactionState.CompleteAbort:
-            return commit ? { error: ErrorCode.INVALID_TXN_STATE } : { result: ErrorCode.NONE };
+            return commit ? { error: ErrorCode.INVALID_TXN_STATE } : outcome;
           case TransactionState.PrepareCommit:
             return commit ? { error: ErrorCode.CONCURRENT_TRANSACTIONS } : { error: ErrorCode.INVALID_TXN_STATE };
           case TransactionState.PrepareAbort:
@@ -452,6 +490,10 @@ export class TransactionCoordinator {
       ...current,
       producerEpoch: bump ? current.producerEpoch + 1 : current.producerEpoch,
       lastProducerEpoch: bump ? current.producerEpoch : current.lastProducerEpoch,
+      nextProducerId: -1,
+      // The coordinator's own abort, at the version Samsa runs (it does not advertise
+      // transaction.version 2): one bump, and the fenced producer's old epoch is no retry.
+      clientTransactionVersion: TransactionVersion.TV_0,
       state: TransactionState.PrepareAbort,
       txnLastUpdateTimestampMs: now,
     };
@@ -481,12 +523,7 @@ export class TransactionCoordinator {
         stillWanted,
       );
       if (!done) return;
-      const completed: TransactionMetadata = {
-        ...prepared,
-        state: result === 'COMMIT' ? TransactionState.CompleteCommit : TransactionState.CompleteAbort,
-        partitions: [],
-        txnLastUpdateTimestampMs: this.nowMs(),
-      };
+      const completed = prepareComplete(prepared, this.nowMs());
       while (stillWanted()) {
         const errorCode = await this.serializer.run(prepared.transactionalId, async () => {
           if (!stillWanted()) return ErrorCode.NONE;
@@ -548,17 +585,6 @@ export class TransactionCoordinator {
     }
     return this.partitions.get(runtime.partition) === runtime ? ErrorCode.NONE : ErrorCode.NOT_COORDINATOR;
   }
-}
-
-/** The producer id and epoch of a request against the id's metadata (undefined when valid). */
-function checkProducer(
-  current: TransactionMetadata | undefined,
-  producerId: number,
-  producerEpoch: number,
-): number | undefined {
-  if (current === undefined || current.producerId !== producerId) return ErrorCode.INVALID_PRODUCER_ID_MAPPING;
-  if (current.producerEpoch !== producerEpoch) return ErrorCode.PRODUCER_FENCED;
-  return undefined;
 }
 
 function appendErrorToCoordinatorError(code: number): number {

@@ -8,15 +8,19 @@ import type { CoordinatorRecord } from '../coordinator-log.js';
 import { decodeVersioned as readWhole, encodeVersioned as versioned } from '../versioned-record.js';
 import type { TransactionMetadata, TxnTopicPartition } from './transaction-metadata.js';
 import { TransactionState, transactionStateFromId } from './transaction-state.js';
+import { TransactionVersion, transactionVersionFromLevel } from './transaction-version.js';
 
 /*
  * The records of `__transaction_state`, byte for byte as Kafka's TransactionLog writes them: the
- * key is an int16 version (0) and the TransactionLogKey struct, the value an int16 version (0;
- * version 1 only with transaction version 2, which Samsa does not advertise) and the
- * TransactionLogValue struct, or null once the transactional id expired.
+ * key is an int16 version (0) and the TransactionLogKey struct, the value an int16 version and the
+ * TransactionLogValue struct, or null once the transactional id expired. The value is version 0
+ * unless the id's client speaks transaction version 1+: version 1 is flexible and adds the tagged
+ * PreviousProducerId, NextProducerId and ClientTransactionVersion, which a TV_2 transaction needs
+ * to survive a coordinator move (a retried EndTxn after an epoch exhaustion, the producer id to
+ * move to). Kafka picks the version from the cluster's `transaction.version` instead; Samsa does
+ * not advertise the feature, so version-0 ids keep the version-0 bytes older tools read.
  */
 const KEY_VERSION = 0;
-const VALUE_VERSION = 0;
 
 export function transactionLogRecord(metadata: TransactionMetadata): CoordinatorRecord {
   // Kafka writes no partitions (null) for a state without a transaction.
@@ -30,9 +34,16 @@ export function transactionLogRecord(metadata: TransactionMetadata): Coordinator
     transactionLastUpdateTimestampMs: BigInt(metadata.txnLastUpdateTimestampMs),
     transactionStartTimestampMs: BigInt(metadata.txnStartTimestampMs),
   };
+  const flexible = metadata.clientTransactionVersion >= TransactionVersion.TV_1;
+  if (flexible) {
+    value.previousProducerId = BigInt(metadata.previousProducerId);
+    value.nextProducerId = BigInt(metadata.nextProducerId);
+    value.clientTransactionVersion = metadata.clientTransactionVersion;
+  }
+  const valueVersion = flexible ? 1 : 0;
   return {
     key: versioned(TransactionLogKeyCodec, { transactionalId: metadata.transactionalId }, KEY_VERSION),
-    value: versioned(TransactionLogValueCodec, value, VALUE_VERSION),
+    value: versioned(TransactionLogValueCodec, value, valueVersion),
   };
 }
 
@@ -65,8 +76,10 @@ export function decodeTransactionLogRecord(record: CoordinatorRecord): {
       transactionalId,
       producerId: Number(value.producerId),
       previousProducerId: Number(value.previousProducerId),
+      nextProducerId: Number(value.nextProducerId),
       producerEpoch: value.producerEpoch,
       lastProducerEpoch: -1,
+      clientTransactionVersion: transactionVersionFromLevel(value.clientTransactionVersion),
       txnTimeoutMs: value.transactionTimeoutMs,
       state,
       partitions: state === TransactionState.Empty ? [] : partitions,

@@ -1,4 +1,5 @@
-import { type TransactionState, transactionStateName } from './transaction-state.js';
+import { TransactionState, transactionStateName } from './transaction-state.js';
+import { supportsEpochBump, type TransactionVersion } from './transaction-version.js';
 
 export interface TxnTopicPartition {
   readonly topic: string;
@@ -13,11 +14,21 @@ export interface TxnTopicPartition {
 export interface TransactionMetadata {
   readonly transactionalId: string;
   readonly producerId: number;
-  /** The producer id before the last epoch exhaustion (KIP-360 retries), else -1. */
+  /**
+   * The producer id before the last epoch exhaustion, else -1: a retried InitProducerId (KIP-360)
+   * or TV_2 EndTxn may still present it.
+   */
   readonly previousProducerId: number;
+  /**
+   * While a version 2 transaction that exhausted the epoch is being prepared: the producer id its
+   * completion moves to (at epoch 0), else -1. Its markers still carry `producerId`.
+   */
+  readonly nextProducerId: number;
   readonly producerEpoch: number;
   /** The epoch before the last bump, so a retried InitProducerId is recognised; not persisted. */
   readonly lastProducerEpoch: number;
+  /** How the client ended its last transaction: with TV_2 each EndTxn bumped the epoch. */
+  readonly clientTransactionVersion: TransactionVersion;
   readonly txnTimeoutMs: number;
   readonly state: TransactionState;
   /** The partitions of the current transaction, sorted by topic then partition. */
@@ -32,6 +43,53 @@ export const MAX_PRODUCER_EPOCH = 32767;
 
 export function isProducerEpochExhausted(metadata: TransactionMetadata): boolean {
   return metadata.producerEpoch >= MAX_PRODUCER_EPOCH - 1;
+}
+
+/**
+ * EndTxn from Ongoing (Kafka's prepareAbortOrCommit). With TV_2 the epoch is bumped, so the
+ * markers fence the transaction's own late writes (a retried EndTxn then presents the epoch before
+ * the bump); `nextProducerId` is the id allocated when that bump reached the epoch's end.
+ */
+export function prepareAbortOrCommit(
+  current: TransactionMetadata,
+  commit: boolean,
+  clientTransactionVersion: TransactionVersion,
+  nextProducerId: number,
+  now: number,
+): TransactionMetadata {
+  const bump = supportsEpochBump(clientTransactionVersion);
+  return {
+    ...current,
+    producerEpoch: bump ? current.producerEpoch + 1 : current.producerEpoch,
+    lastProducerEpoch: bump ? current.producerEpoch : current.lastProducerEpoch,
+    nextProducerId,
+    clientTransactionVersion,
+    state: commit ? TransactionState.PrepareCommit : TransactionState.PrepareAbort,
+    txnLastUpdateTimestampMs: now,
+  };
+}
+
+/**
+ * The completion once every marker is written (Kafka's prepareComplete): a TV_2 transaction that
+ * exhausted the epoch moves to its next producer id at epoch 0, the old id kept as previous so
+ * that a retried EndTxn with it is still recognised.
+ */
+export function prepareComplete(prepared: TransactionMetadata, now: number): TransactionMetadata {
+  const rotate = supportsEpochBump(prepared.clientTransactionVersion) && prepared.nextProducerId >= 0;
+  return {
+    ...prepared,
+    producerId: rotate ? prepared.nextProducerId : prepared.producerId,
+    previousProducerId: rotate ? prepared.producerId : prepared.previousProducerId,
+    nextProducerId: -1,
+    producerEpoch: rotate ? 0 : prepared.producerEpoch,
+    lastProducerEpoch: rotate ? -1 : prepared.lastProducerEpoch,
+    state:
+      prepared.state === TransactionState.PrepareCommit
+        ? TransactionState.CompleteCommit
+        : TransactionState.CompleteAbort,
+    partitions: [],
+    txnLastUpdateTimestampMs: now,
+  };
 }
 
 export function partitionKey(tp: TxnTopicPartition): string {
@@ -61,7 +119,9 @@ export function describeMetadata(m: TransactionMetadata): string {
   const partitions = m.partitions.map((tp) => `${tp.topic}-${tp.partition}`).join(',');
   return (
     `TransactionMetadata(transactionalId=${m.transactionalId}, producerId=${m.producerId}, ` +
-    `producerEpoch=${m.producerEpoch}, txnTimeoutMs=${m.txnTimeoutMs}, state=${transactionStateName(m.state)}, ` +
-    `topicPartitions=[${partitions}], txnStartTimestamp=${m.txnStartTimestampMs})`
+    `producerEpoch=${m.producerEpoch}, nextProducerId=${m.nextProducerId}, txnTimeoutMs=${m.txnTimeoutMs}, ` +
+    `state=${transactionStateName(m.state)}, ` +
+    `topicPartitions=[${partitions}], txnStartTimestamp=${m.txnStartTimestampMs}, ` +
+    `clientTransactionVersion=${m.clientTransactionVersion})`
   );
 }
