@@ -43,9 +43,9 @@ export function runCommand(cmd, args, { timeoutMs = 120000, cwd } = {}) {
       timedOut = true;
       child.kill('SIGKILL');
     }, timeoutMs);
-    child.once('exit', (code) => {
+    child.once('exit', (code, signal) => {
       clearTimeout(timer);
-      resolve({ code, stdout, stderr, timedOut });
+      resolve({ code, signal, stdout, stderr, timedOut });
     });
   });
 }

@@ -178,5 +178,5 @@ function tail(r) {
     .filter((l) => !l.includes('CONFWARN'))
     .slice(-15)
     .join('\n');
-  return text;
+  return `exit ${r.signal ?? r.code}\n${text}`;
 }
