@@ -23,6 +23,7 @@ import {
   type TxnOffsetCommitRequest,
   type TxnOffsetCommitResponseInput,
 } from '@samsa/protocol';
+import { appendErrorToResponseError } from '../coordinator/group/append-error.js';
 import type { TxnOffsetCommitTopicArgs } from '../coordinator/group/offset-metadata-manager.js';
 import { GROUP_METADATA_TOPIC_NAME } from '../metadata/cluster-image.js';
 import { defineHandler, type RequestContext } from './handler.js';
@@ -118,15 +119,7 @@ async function verifyOffsetsPartition(
     [{ topic: GROUP_METADATA_TOPIC_NAME, partition }],
     ctx.apiVersion >= FIRST_VERSION_WITH_TRANSACTION_ABORTABLE,
   );
-  switch (code) {
-    case ErrorCode.NETWORK_EXCEPTION:
-      return ErrorCode.COORDINATOR_LOAD_IN_PROGRESS;
-    case ErrorCode.NOT_ENOUGH_REPLICAS:
-    case ErrorCode.NOT_ENOUGH_REPLICAS_AFTER_APPEND:
-      return ErrorCode.COORDINATOR_NOT_AVAILABLE;
-    default:
-      return code ?? ErrorCode.UNKNOWN_SERVER_ERROR;
-  }
+  return appendErrorToResponseError({ errorCode: code ?? ErrorCode.UNKNOWN_SERVER_ERROR });
 }
 
 function refuseAll(topics: readonly TxnOffsetCommitTopicArgs[], errorCode: number): OffsetCommitResponseTopicInput[] {

@@ -1,5 +1,6 @@
 import { ErrorCode, KafkaError } from '@samsa/protocol';
 import type { Logger } from '../../logger.js';
+import { coordinatorAppendError } from '../coordinator-append-error.js';
 import type { CoordinatorPartitionLog, CoordinatorRecord } from '../coordinator-log.js';
 import { partitionForGroup } from '../group/partition-for-group.js';
 import { KeyedSerializer } from './keyed-serializer.js';
@@ -581,27 +582,9 @@ export class TransactionCoordinator {
     } catch (err) {
       const code = err instanceof KafkaError ? err.errorCode : ErrorCode.UNKNOWN_SERVER_ERROR;
       this.logger?.warn(`Appending ${describeMetadata(next)} to the transaction log failed with error ${code}`);
-      return appendErrorToCoordinatorError(code);
+      return coordinatorAppendError(code);
     }
     return this.partitions.get(runtime.partition) === runtime ? ErrorCode.NONE : ErrorCode.NOT_COORDINATOR;
-  }
-}
-
-function appendErrorToCoordinatorError(code: number): number {
-  switch (code) {
-    case ErrorCode.UNKNOWN_TOPIC_OR_PARTITION:
-    case ErrorCode.NOT_ENOUGH_REPLICAS:
-    case ErrorCode.NOT_ENOUGH_REPLICAS_AFTER_APPEND:
-    case ErrorCode.REQUEST_TIMED_OUT:
-      return ErrorCode.COORDINATOR_NOT_AVAILABLE;
-    case ErrorCode.NOT_LEADER_OR_FOLLOWER:
-    case ErrorCode.KAFKA_STORAGE_ERROR:
-      return ErrorCode.NOT_COORDINATOR;
-    case ErrorCode.MESSAGE_TOO_LARGE:
-    case ErrorCode.RECORD_LIST_TOO_LARGE:
-      return ErrorCode.UNKNOWN_SERVER_ERROR;
-    default:
-      return code;
   }
 }
 
