@@ -41,6 +41,20 @@ function transactions(args: readonly string[]) {
   return script('kafka-transactions.sh', args);
 }
 
+/** `kafka-transactions.sh describe-producers` for partition 0 of `topic`. */
+function describeProducers(bootstrap: string, topic: string, ...extra: string[]) {
+  return transactions([
+    '--bootstrap-server',
+    bootstrap,
+    'describe-producers',
+    '--topic',
+    topic,
+    '--partition',
+    '0',
+    ...extra,
+  ]);
+}
+
 describe('kafka-transactions.sh', () => {
   let broker: BrokerProcess;
   let b: string;
@@ -80,15 +94,7 @@ describe('kafka-transactions.sh', () => {
     } finally {
       await producer.close();
     }
-    const described = await transactions([
-      '--bootstrap-server',
-      b,
-      'describe-producers',
-      '--topic',
-      'payments',
-      '--partition',
-      '0',
-    ]);
+    const described = await describeProducers(b, 'payments');
     assert.equal(described.code, 0, described.stderr);
     assert.equal(described.stdout.split('\n')[0], PRODUCERS_HEADER);
     const rows = table(described.stdout);
@@ -102,17 +108,7 @@ describe('kafka-transactions.sh', () => {
     assert.ok(Math.abs(Number(lastTimestamp) - Date.now()) < 60_000, `LastTimestamp ${lastTimestamp}`);
     assert.equal(startOffset, 'None');
 
-    const onBroker = await transactions([
-      '--bootstrap-server',
-      b,
-      'describe-producers',
-      '--topic',
-      'payments',
-      '--partition',
-      '0',
-      '--broker-id',
-      '0',
-    ]);
+    const onBroker = await describeProducers(b, 'payments', '--broker-id', '0');
     assert.equal(onBroker.code, 0, onBroker.stderr);
     assert.deepEqual(table(onBroker.stdout)[1], rows[1]);
 
@@ -172,15 +168,7 @@ describe('kafka-transactions.sh', () => {
       assert.ok(Math.abs(Number(startMs) - Date.now()) < 60_000, `start ${startMs}`);
       assert.ok(Number(durationMs) >= 0, `duration ${durationMs}`);
 
-      const producers = await transactions([
-        '--bootstrap-server',
-        b,
-        'describe-producers',
-        '--topic',
-        'orders',
-        '--partition',
-        '0',
-      ]);
+      const producers = await describeProducers(b, 'orders');
       assert.equal(producers.code, 0, producers.stderr);
       const open = table(producers.stdout).find((r) => r[0] === String(producerId));
       assert.equal(open?.[5], '0', 'the transaction starts at offset 0');
@@ -211,15 +199,7 @@ describe('kafka-transactions.sh', () => {
       ]);
       assert.equal(aborted.code, 0, aborted.stderr);
       assert.equal(aborted.stdout, '');
-      const after = await transactions([
-        '--bootstrap-server',
-        b,
-        'describe-producers',
-        '--topic',
-        'orders',
-        '--partition',
-        '0',
-      ]);
+      const after = await describeProducers(b, 'orders');
       assert.equal(table(after.stdout).find((r) => r[0] === String(producerId))?.[5], 'None');
       const again = await transactions([
         '--bootstrap-server',
@@ -271,15 +251,7 @@ describe('kafka-transactions.sh', () => {
     const [, pid, epoch, state] = table(described.stdout)[1]?.slice(1) ?? [];
     assert.deepEqual([pid, epoch, state], [String(producerId), String(first + 2), 'CompleteCommit']);
     // The last commit's marker took the partition's producer state to the same epoch.
-    const producers = await transactions([
-      '--bootstrap-server',
-      b,
-      'describe-producers',
-      '--topic',
-      'payments',
-      '--partition',
-      '0',
-    ]);
+    const producers = await describeProducers(b, 'payments');
     assert.equal(producers.code, 0, producers.stderr);
     const row = table(producers.stdout).find((r) => r[0] === String(producerId));
     assert.deepEqual([row?.[1], row?.[5]], [String(first + 2), 'None']);
