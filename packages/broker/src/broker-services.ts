@@ -13,6 +13,8 @@ import type { TopicRegistration } from './metadata/cluster-image.js';
 import type { MetadataCache } from './metadata/metadata-cache.js';
 import type { ProducerIdManager } from './producer/producer-id-manager.js';
 import type { ReplicaManager } from './replica/replica-manager.js';
+import type { Authorizer } from './security/authorizer.js';
+import type { ScramCredentialStore } from './security/scram-credential-store.js';
 import type { ZkTopicConfigs } from './zk/zk-topic-configs.js';
 
 /** What only a broker of a ZooKeeper cluster has. */
@@ -53,6 +55,10 @@ export interface BrokerServices {
   /** Checks a transaction's first batch on a partition with its coordinator (KIP-890). */
   readonly txnVerifier: TxnVerifier;
   readonly logger: Logger;
+  /** Present when `authorizer.class.name` is set; absent means every request is allowed, as in Kafka. */
+  readonly authorizer?: Authorizer;
+  /** SCRAM users (SaslAuthenticate, Describe/AlterUserScramCredentials). */
+  readonly scramCredentials: ScramCredentialStore;
   /** Present in ZooKeeper mode (zookeeper.connect set), absent on a single node. */
   readonly zk?: ZkServices;
   /** This broker's advertised address on a listener (the one a request came in on). */

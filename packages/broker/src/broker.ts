@@ -34,6 +34,7 @@ import { ProducerIdManager } from './producer/producer-id-manager.js';
 import { ReplicaManager, type ReplicaManagerOptions } from './replica/replica-manager.js';
 import { replicaSelectorFor } from './replica/replica-selector.js';
 import { ReplicationQuota, ThrottleSide } from './replica/replication-quota.js';
+import { InMemoryScramCredentialStore } from './security/scram-credential-store.js';
 
 /**
  * A Samsa broker: wires storage, replica manager, controller, coordinators and the network layer
@@ -252,6 +253,7 @@ export class Broker {
       txnMarkerAppender,
       txnVerifier,
       logger,
+      scramCredentials: new InMemoryScramCredentialStore(),
       ...(zk === undefined ? {} : { zk }),
       advertisedEndpoint: (listenerName: string) => endpoints.get(listenerName) as AdvertisedEndpoint,
       autoCreateTopic,

@@ -1,4 +1,5 @@
 import type { BrokerServices } from '../broker-services.js';
+import type { KafkaPrincipal } from '../security/kafka-principal.js';
 
 /** What a handler knows about the request beyond its body. */
 export interface RequestContext {
@@ -9,6 +10,10 @@ export interface RequestContext {
   /** Remote address of the connection, as Kafka reports it (`/127.0.0.1`). */
   readonly clientHost: string;
   readonly listenerName: string;
+  /** The listener's security protocol (PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL). */
+  readonly securityProtocol: string;
+  /** Who sent the request: the authenticated principal, or User:ANONYMOUS. */
+  readonly principal: KafkaPrincipal;
   /** Milliseconds since the epoch when the request was received. */
   readonly receivedAtMs: number;
   readonly services: BrokerServices;

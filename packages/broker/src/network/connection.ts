@@ -2,6 +2,7 @@ import type { Socket } from 'node:net';
 import { FrameDecoder, KafkaError } from '@samsa/protocol';
 import type { Logger } from '../logger.js';
 import type { BufferPool } from '../memory/buffer-pool.js';
+import { ANONYMOUS, type KafkaPrincipal } from '../security/kafka-principal.js';
 
 /** The result of one request frame, in two parts (see FrameHandler). */
 export interface RequestHandling {
@@ -29,6 +30,9 @@ export interface ConnectionInfo {
   readonly id: string;
   readonly clientHost: string;
   readonly listenerName: string;
+  readonly securityProtocol: string;
+  /** Who the connection is: set by TLS client authentication or SASL, else User:ANONYMOUS. */
+  principal: KafkaPrincipal;
 }
 
 interface Slot {
@@ -66,7 +70,7 @@ export class Connection {
 
   constructor(
     private readonly socket: Socket,
-    listenerName: string,
+    listener: { readonly listenerName: string; readonly securityProtocol: string },
     id: string,
     maxFrameBytes: number,
     private readonly handler: FrameHandler,
@@ -75,7 +79,13 @@ export class Connection {
     private readonly onClose: (connection: Connection) => void,
   ) {
     this.decoder = new FrameDecoder(maxFrameBytes, (size) => bufferPool.acquire(size));
-    this.info = { id, clientHost: socket.remoteAddress ?? 'unknown', listenerName };
+    this.info = {
+      id,
+      clientHost: socket.remoteAddress ?? 'unknown',
+      listenerName: listener.listenerName,
+      securityProtocol: listener.securityProtocol,
+      principal: ANONYMOUS,
+    };
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('drain', () => this.maybeResume());

@@ -106,6 +106,8 @@ export class RequestDispatcher implements FrameHandler {
       clientId: header.clientId,
       clientHost: clientHostOf(connection),
       listenerName: connection.listenerName,
+      securityProtocol: connection.securityProtocol,
+      principal: connection.principal,
       receivedAtMs,
       services: this.services,
     };

@@ -60,7 +60,7 @@ export class SocketServer {
     const id = `${socket.localAddress}:${socket.localPort}-${socket.remoteAddress}:${socket.remotePort}-${this.nextConnectionId++}`;
     const connection = new Connection(
       socket,
-      listener.listenerName,
+      listener,
       id,
       this.maxFrameBytes,
       this.handler,

@@ -35,6 +35,7 @@ import type { ConnectionInfo } from '../../src/network/connection.js';
 import { RequestDispatcher } from '../../src/network/request-dispatcher.js';
 import { SocketServer } from '../../src/network/socket-server.js';
 import { ReplicaManager } from '../../src/replica/replica-manager.js';
+import { ANONYMOUS } from '../../src/security/kafka-principal.js';
 
 const TOPIC = 'owned';
 const PRODUCE = apiCodec(ApiKey.Produce);
@@ -90,7 +91,13 @@ describe('produce frame ownership', () => {
   let logManager: LogManager;
   let replicaManager: ReplicaManager;
   let pool: ScribblingPool;
-  const info: ConnectionInfo = { id: 'test', clientHost: '127.0.0.1', listenerName: 'PLAINTEXT' };
+  const info: ConnectionInfo = {
+    id: 'test',
+    clientHost: '127.0.0.1',
+    listenerName: 'PLAINTEXT',
+    securityProtocol: 'PLAINTEXT',
+    principal: ANONYMOUS,
+  };
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'samsa-frame-ownership-'));

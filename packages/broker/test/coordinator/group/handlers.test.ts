@@ -39,6 +39,7 @@ import { offsetDeleteHandler } from '../../../src/handlers/offset-delete.js';
 import { offsetFetchHandler } from '../../../src/handlers/offset-fetch.js';
 import { syncGroupHandler } from '../../../src/handlers/sync-group.js';
 import { txnOffsetCommitHandler } from '../../../src/handlers/txn-offset-commit.js';
+import { ANONYMOUS } from '../../../src/security/kafka-principal.js';
 import { subscription } from './support/consumer-metadata.js';
 import { InMemoryCoordinatorLog } from './support/in-memory-coordinator-log.js';
 import { ManualScheduler } from './support/manual-scheduler.js';
@@ -118,6 +119,8 @@ async function broker(elected = true, log: CoordinatorPartitionLog = new InMemor
         clientId: 'client',
         clientHost: '/127.0.0.1',
         listenerName: 'PLAINTEXT',
+        securityProtocol: 'PLAINTEXT',
+        principal: ANONYMOUS,
         receivedAtMs: scheduler.nowMs(),
         services,
       };
