@@ -34,6 +34,7 @@ import { ProducerIdManager } from './producer/producer-id-manager.js';
 import { ReplicaManager, type ReplicaManagerOptions } from './replica/replica-manager.js';
 import { replicaSelectorFor } from './replica/replica-selector.js';
 import { ReplicationQuota, ThrottleSide } from './replica/replication-quota.js';
+import { buildListenerSecurity } from './security/listener-security.js';
 import { InMemoryScramCredentialStore } from './security/scram-credential-store.js';
 
 /**
@@ -261,6 +262,12 @@ export class Broker {
 
     const registry = createHandlerRegistry({ interBroker: zk !== undefined });
     const dispatcher = new RequestDispatcher(registry, services, bufferPool, logger.child({ component: 'request' }));
+    const listenerSecurity = new Map(
+      config.listeners.map((l) => [
+        l.listenerName,
+        buildListenerSecurity(config, l, services.scramCredentials, logger.child({ component: 'security' })),
+      ]),
+    );
     const socketServer = new SocketServer(
       config.listeners,
       config.int('socket.request.max.bytes'),
@@ -268,6 +275,7 @@ export class Broker {
       bufferPool,
       logger.child({ component: 'socket-server' }),
       config.int('max.connections'),
+      listenerSecurity,
     );
     await socketServer.start();
     // Advertise the ports actually bound (a configured port 0 picks a free one, for tests).

@@ -32,6 +32,7 @@ export * from './records/record.js';
 export * from './records/record-batch-header.js';
 export * from './records/record-batch-iterator.js';
 export * from './records/split-record-batches.js';
+export * from './sasl/jaas-config.js';
 export * from './sasl/scram.js';
 export { crc32c } from './util/crc32c.js';
 export * from './util/java-properties.js';

@@ -49,6 +49,15 @@ export class BrokerProcess {
     return `127.0.0.1:${this.port}`;
   }
 
+  /** The port a listener bound (listeners configured with port 0 pick one). */
+  portOf(listenerName: string): number {
+    const pattern = /Awaiting socket connections on [^\s]+:(\d+) \(([A-Z0-9_]+)/g;
+    for (const match of this.logs.matchAll(pattern)) {
+      if (match[2] === listenerName.toUpperCase()) return Number(match[1]);
+    }
+    throw new Error(`the broker has no listener ${listenerName}`);
+  }
+
   static async start(options: BrokerProcessOptions = {}): Promise<BrokerProcess> {
     const ownsDataDir = options.dataDir === undefined;
     const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'samsa-broker-'));

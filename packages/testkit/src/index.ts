@@ -1,4 +1,5 @@
 export { BROKER_MAIN, BrokerProcess, type BrokerProcessOptions } from './broker-process.js';
+export { createTestCertificates, KEY_PASSWORD, PKCS12_PASSWORD, type TestCertificates } from './certificates.js';
 export { type ClusterOptions, KafkaCluster } from './cluster.js';
 export { freePort } from './free-port.js';
 export { type RunResult, run } from './run.js';

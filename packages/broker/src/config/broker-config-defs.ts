@@ -1,4 +1,5 @@
 import { atLeast, between, type ConfigKey, LONG_MAX, oneOf } from './config-def.js';
+import { SECURITY_CONFIG_KEYS } from './security-config-defs.js';
 
 const INT_MAX = 2147483647;
 
@@ -243,6 +244,7 @@ export const BROKER_CONFIG_KEYS: readonly ConfigKey[] = [
   { name: 'zookeeper.max.in.flight.requests', type: 'int', defaultValue: 10, validate: atLeast(1) },
   { name: 'reserved.broker.max.id', type: 'int', defaultValue: 1000, validate: atLeast(0) },
   { name: 'broker.id.generation.enable', type: 'boolean', defaultValue: true },
+  ...SECURITY_CONFIG_KEYS,
 ];
 
 /** Keys accepted for compatibility whose value does not change Samsa's behaviour. */

@@ -2,6 +2,7 @@ import { ConfigSource } from '@samsa/protocol';
 import { ACCEPTED_WITHOUT_EFFECT, BROKER_CONFIG_KEYS } from './broker-config-defs.js';
 import { ConfigError, type ConfigKey, type ConfigValue, parseConfigValue } from './config-def.js';
 import { type Endpoint, parseListeners } from './listeners.js';
+import { LISTENER_SCOPED_KEYS } from './security-config-defs.js';
 
 export const BROKER_CONFIG_BY_NAME: ReadonlyMap<string, ConfigKey> = new Map(
   BROKER_CONFIG_KEYS.map((k) => [k.name, k]),
@@ -22,12 +23,18 @@ export class BrokerConfig {
   /** Cluster-wide dynamic defaults (`--entity-default`) and this broker's dynamic overrides. */
   private readonly dynamicDefault = new Map<string, ConfigValue>();
   private readonly dynamicBroker = new Map<string, ConfigValue>();
+  /** `listener.name.<listener>.<key>` values, by lower-case listener name, then key. */
+  private readonly listenerValues = new Map<string, Map<string, ConfigValue>>();
   readonly warnings: ConfigWarning[] = [];
   readonly listeners: readonly Endpoint[];
   readonly advertisedListeners: readonly Endpoint[];
 
   constructor(properties: ReadonlyMap<string, string>) {
     for (const [key, raw] of properties) {
+      if (key.startsWith(LISTENER_PREFIX)) {
+        this.setListenerValue(key, raw);
+        continue;
+      }
       const def = BROKER_CONFIG_BY_NAME.get(key);
       if (def === undefined) {
         this.warnings.push({
@@ -59,6 +66,44 @@ export class BrokerConfig {
       }
     }
     if (this.logDirs.length === 0) throw new ConfigError('log.dirs', 'Invalid value for configuration log.dirs: empty');
+  }
+
+  /**
+   * `listener.name.<listener>.<key>`: a TLS/SASL key for one listener, or a per-mechanism SASL key
+   * (`listener.name.<listener>.<mechanism>.sasl.jaas.config`), kept as text.
+   */
+  private setListenerValue(key: string, raw: string): void {
+    const rest = key.slice(LISTENER_PREFIX.length);
+    const dot = rest.indexOf('.');
+    const listener = rest.slice(0, dot).toLowerCase();
+    const name = rest.slice(dot + 1);
+    if (dot <= 0 || name === '') {
+      throw new ConfigError(key, `Invalid configuration ${key}: expected listener.name.<listener>.<config>`);
+    }
+    let value: ConfigValue;
+    const def = BROKER_CONFIG_BY_NAME.get(name);
+    if (def !== undefined && LISTENER_SCOPED_KEYS.has(name)) value = parseConfigValue(def, raw);
+    else if (/^[a-z0-9-]+\.sasl\./.test(name) || /^[a-z0-9-]+\.connections\.max\.reauth\.ms$/.test(name)) value = raw;
+    else {
+      this.warnings.push({ key, message: `The configuration '${key}' was supplied but isn't a known config.` });
+      return;
+    }
+    let values = this.listenerValues.get(listener);
+    if (values === undefined) this.listenerValues.set(listener, (values = new Map()));
+    values.set(name, value);
+  }
+
+  /** A TLS/SASL key as one listener sees it: its `listener.name.` override, else the broker-wide value. */
+  forListener(listenerName: string, name: string): ConfigValue {
+    const scoped = this.listenerValues.get(listenerName.toLowerCase());
+    if (scoped?.has(name) === true) return scoped.get(name) as ConfigValue;
+    return this.get(name);
+  }
+
+  /** A per-mechanism SASL key of a listener (`listener.name.<l>.<mechanism>.<key>`), or undefined. */
+  forListenerMechanism(listenerName: string, mechanism: string, name: string): string | undefined {
+    const value = this.listenerValues.get(listenerName.toLowerCase())?.get(`${mechanism.toLowerCase()}.${name}`);
+    return typeof value === 'string' ? value : undefined;
   }
 
   private securityProtocolMap(): ReadonlyMap<string, string> {
@@ -166,6 +211,8 @@ export class BrokerConfig {
     return this.string('inter.broker.listener.name') ?? (this.listeners[0]?.listenerName as string);
   }
 }
+
+const LISTENER_PREFIX = 'listener.name.';
 
 /** Kafka advertises the canonical host name when a listener binds all interfaces. */
 function advertisedHost(host: string): string {

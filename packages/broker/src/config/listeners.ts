@@ -8,6 +8,16 @@ export interface Endpoint {
   readonly port: number;
 }
 
+const SECURITY_PROTOCOLS: ReadonlySet<string> = new Set(['PLAINTEXT', 'SSL', 'SASL_PLAINTEXT', 'SASL_SSL']);
+
+export function usesTls(securityProtocol: string): boolean {
+  return securityProtocol === 'SSL' || securityProtocol === 'SASL_SSL';
+}
+
+export function usesSasl(securityProtocol: string): boolean {
+  return securityProtocol === 'SASL_PLAINTEXT' || securityProtocol === 'SASL_SSL';
+}
+
 /** Parses Kafka's `NAME://host:port` listener lists (`[::1]` for IPv6 hosts). */
 export function parseListeners(
   key: string,
@@ -26,10 +36,10 @@ export function parseListeners(
     const port = Number(match[3]);
     if (port > 65535) throw new ConfigError(key, `Invalid value ${entry} for configuration ${key}: port out of range`);
     const securityProtocol = securityProtocols.get(listenerName) ?? listenerName;
-    if (securityProtocol !== 'PLAINTEXT') {
+    if (!SECURITY_PROTOCOLS.has(securityProtocol)) {
       throw new ConfigError(
         key,
-        `Invalid value ${entry} for configuration ${key}: security protocol ${securityProtocol} is not supported by Samsa yet (only PLAINTEXT)`,
+        `Invalid value ${entry} for configuration ${key}: unknown security protocol ${securityProtocol} (expected PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL; map other listener names with listener.security.protocol.map)`,
       );
     }
     if (out.some((e) => e.listenerName === listenerName)) {

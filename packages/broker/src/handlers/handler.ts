@@ -1,5 +1,6 @@
 import type { BrokerServices } from '../broker-services.js';
 import type { KafkaPrincipal } from '../security/kafka-principal.js';
+import type { SaslServerAuthenticator } from '../security/sasl/sasl-server-authenticator.js';
 
 /** What a handler knows about the request beyond its body. */
 export interface RequestContext {
@@ -14,6 +15,10 @@ export interface RequestContext {
   readonly securityProtocol: string;
   /** Who sent the request: the authenticated principal, or User:ANONYMOUS. */
   readonly principal: KafkaPrincipal;
+  /** The connection's SASL state, on SASL listeners only (SaslHandshake, SaslAuthenticate). */
+  readonly sasl?: SaslServerAuthenticator | undefined;
+  /** Closes the connection once this request's response is written (failed authentication). */
+  closeAfterResponse?(): void;
   /** Milliseconds since the epoch when the request was received. */
   readonly receivedAtMs: number;
   readonly services: BrokerServices;

@@ -44,6 +44,8 @@ import { syncGroupHandler } from './sync-group.js';
 import { txnOffsetCommitHandler } from './txn-offset-commit.js';
 import { updateMetadataHandler } from './update-metadata.js';
 import { writeTxnMarkersHandler } from './write-txn-markers.js';
+import { saslAuthenticateHandler } from './sasl-authenticate.js';
+import { saslHandshakeHandler } from './sasl-handshake.js';
 
 /**
  * Every API this broker serves. ApiVersions reports exactly these, with their version ranges.
@@ -101,6 +103,8 @@ export function createHandlerRegistry(options: { interBroker?: boolean } = {}): 
     .register(electLeadersHandler)
     .register(alterPartitionReassignmentsHandler)
     .register(listPartitionReassignmentsHandler)
-    .register(describeTopicPartitionsHandler);
+    .register(describeTopicPartitionsHandler)
+    .register(saslHandshakeHandler)
+    .register(saslAuthenticateHandler);
   return registry;
 }

@@ -2,7 +2,9 @@ import type { Socket } from 'node:net';
 import { FrameDecoder, KafkaError } from '@samsa/protocol';
 import type { Logger } from '../logger.js';
 import type { BufferPool } from '../memory/buffer-pool.js';
-import { ANONYMOUS, type KafkaPrincipal } from '../security/kafka-principal.js';
+import type { KafkaPrincipal } from '../security/kafka-principal.js';
+import { createSaslAuthenticator, type SaslListenerSettings } from '../security/listener-security.js';
+import type { SaslServerAuthenticator } from '../security/sasl/sasl-server-authenticator.js';
 
 /** The result of one request frame, in two parts (see FrameHandler). */
 export interface RequestHandling {
@@ -33,6 +35,17 @@ export interface ConnectionInfo {
   readonly securityProtocol: string;
   /** Who the connection is: set by TLS client authentication or SASL, else User:ANONYMOUS. */
   principal: KafkaPrincipal;
+  /** SASL listeners: the connection's authentication state. */
+  readonly sasl?: SaslServerAuthenticator;
+  /** Closes the connection once the current response is written (a refused authentication). */
+  readonly closeAfterResponse: () => void;
+}
+
+/** What a listener's security adds to a connection. */
+export interface ConnectionSecurity {
+  /** The principal known from the TLS handshake (SSL listeners), else ANONYMOUS. */
+  readonly principal: KafkaPrincipal;
+  readonly sasl?: SaslListenerSettings;
 }
 
 interface Slot {
@@ -64,6 +77,8 @@ export class Connection {
   private pendingPipelined: Promise<unknown>[] = [];
   private closed = false;
   private paused = false;
+  private closeRequested = false;
+  private authenticationTimer: NodeJS.Timeout | undefined;
   readonly info: ConnectionInfo;
 
   static readonly MAX_IN_FLIGHT = 64;
@@ -77,21 +92,50 @@ export class Connection {
     private readonly bufferPool: BufferPool,
     private readonly logger: Logger,
     private readonly onClose: (connection: Connection) => void,
+    security: ConnectionSecurity,
   ) {
-    this.decoder = new FrameDecoder(maxFrameBytes, (size) => bufferPool.acquire(size));
-    this.info = {
+    const saslSettings = security.sasl;
+    // Before authentication a SASL connection may only send small frames (Kafka's
+    // sasl.server.max.receive.size), so a stranger cannot make the broker allocate 100 MiB.
+    this.decoder = new FrameDecoder(saslSettings?.maxReceiveBytes ?? maxFrameBytes, (size) => bufferPool.acquire(size));
+    const info: ConnectionInfo = {
       id,
       clientHost: socket.remoteAddress ?? 'unknown',
       listenerName: listener.listenerName,
       securityProtocol: listener.securityProtocol,
-      principal: ANONYMOUS,
+      principal: security.principal,
+      closeAfterResponse: () => {
+        this.closeRequested = true;
+      },
+      ...(saslSettings === undefined
+        ? {}
+        : {
+            sasl: createSaslAuthenticator(saslSettings, (principal) => {
+              info.principal = principal;
+              this.decoder.setMaxFrameBytes(maxFrameBytes);
+              if (this.authenticationTimer !== undefined) clearTimeout(this.authenticationTimer);
+              this.authenticationTimer = undefined;
+            }),
+          }),
     };
+    this.info = info;
+    if (saslSettings !== undefined) {
+      this.authenticationTimer = setTimeout(() => {
+        this.logger.info(
+          { connection: id, client: info.clientHost },
+          `closing connection: not authenticated within ${saslSettings.authenticationTimeoutMs} ms`,
+        );
+        this.close();
+      }, saslSettings.authenticationTimeoutMs);
+      this.authenticationTimer.unref();
+    }
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('drain', () => this.maybeResume());
     socket.on('error', (err) => this.logger.debug({ err, connection: id }, 'connection error'));
     socket.on('close', () => {
       this.closed = true;
+      if (this.authenticationTimer !== undefined) clearTimeout(this.authenticationTimer);
       this.onClose(this);
     });
   }
@@ -117,7 +161,9 @@ export class Connection {
     if (this.closed) return;
     const slot: Slot = { result: null };
     this.slots.push(slot);
-    const pipelined = frame.length >= 2 && this.handler.isPipelined(frame.readInt16BE(0));
+    // Nothing is pipelined before SASL authentication: a frame may be a raw token, not a request.
+    const pipelined =
+      this.info.sasl?.authenticated !== false && frame.length >= 2 && this.handler.isPipelined(frame.readInt16BE(0));
     let releaseNext: () => void = noop;
     const run = (): Promise<void> => {
       if (this.closed) {
@@ -174,6 +220,11 @@ export class Connection {
         if (!wrote) this.socket.cork();
         wrote = true;
         this.writeResponse(head.result);
+      }
+      if (this.closeRequested) {
+        if (wrote) this.socket.uncork();
+        this.close();
+        return;
       }
     }
     if (wrote) this.socket.uncork();

@@ -20,6 +20,13 @@ type Outcome = Buffer[] | undefined | 'close';
 
 const SETTLED: Promise<void> = Promise.resolve();
 
+/** What a SASL connection may send before it is authenticated. */
+const BEFORE_AUTHENTICATION: ReadonlySet<number> = new Set([
+  ApiKey.ApiVersions,
+  ApiKey.SaslHandshake,
+  ApiKey.SaslAuthenticate,
+]);
+
 /**
  * Decodes request frames, runs the registered handler, and encodes its response in the
  * requested version. Failures follow Kafka:
@@ -48,6 +55,8 @@ export class RequestDispatcher implements FrameHandler {
   }
 
   handle(frame: Buffer, connection: ConnectionInfo): RequestHandling {
+    const sasl = connection.sasl;
+    if (sasl?.expectsRawToken === true) return { ordered: SETTLED, response: sasl.rawToken(frame) };
     const handling = this.dispatch(frame, connection);
     if (frame.length >= 2 && this.registry.isPipelined(frame.readInt16BE(0))) {
       handling.ordered.then(
@@ -99,6 +108,24 @@ export class RequestDispatcher implements FrameHandler {
       );
       return done('close');
     }
+    const sasl = connection.sasl;
+    if (sasl !== undefined) {
+      if (!sasl.authenticated && !BEFORE_AUTHENTICATION.has(apiKey)) {
+        // Kafka's SaslServerAuthenticator: "Unexpected Kafka request of type X during SASL handshake".
+        this.logger.warn(
+          { client: connection.clientHost, api: apiName(apiKey) },
+          'closing connection: request before SASL authentication',
+        );
+        return done('close');
+      }
+      if (sasl.sessionExpired(receivedAtMs)) {
+        this.logger.info(
+          { client: connection.clientHost, principal: connection.principal.name },
+          'closing connection: SASL session expired without re-authentication (connections.max.reauth.ms)',
+        );
+        return done('close');
+      }
+    }
     const ctx: RequestContext = {
       apiKey,
       apiVersion: version,
@@ -108,6 +135,8 @@ export class RequestDispatcher implements FrameHandler {
       listenerName: connection.listenerName,
       securityProtocol: connection.securityProtocol,
       principal: connection.principal,
+      sasl,
+      closeAfterResponse: connection.closeAfterResponse,
       receivedAtMs,
       services: this.services,
     };

@@ -1,12 +1,19 @@
 import { createServer, type Server, type Socket } from 'node:net';
+import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
 import type { Endpoint } from '../config/listeners.js';
 import type { Logger } from '../logger.js';
 import type { BufferPool } from '../memory/buffer-pool.js';
+import { ANONYMOUS } from '../security/kafka-principal.js';
+import { type ListenerSecurity, tlsPrincipal } from '../security/listener-security.js';
 import { Connection, type FrameHandler } from './connection.js';
 
 /**
  * Accepts client connections on every configured listener and hands their frames to the
  * request dispatcher. Port 0 binds an ephemeral port (tests); `boundPort` tells which.
+ *
+ * SSL and SASL_SSL listeners accept through Node's TLS server (OpenSSL): a connection reaches
+ * the broker only once its handshake is done, within ssl.handshake.timeout.ms. PLAINTEXT
+ * listeners take the plain path, unchanged.
  */
 export class SocketServer {
   private readonly servers = new Map<string, Server>();
@@ -21,11 +28,12 @@ export class SocketServer {
     private readonly bufferPool: BufferPool,
     private readonly logger: Logger,
     private readonly maxConnections: number,
+    private readonly security: ReadonlyMap<string, ListenerSecurity> = new Map(),
   ) {}
 
   async start(): Promise<void> {
     for (const listener of this.listeners) {
-      const server = createServer({ noDelay: true }, (socket) => this.accept(socket, listener));
+      const server = this.createServer(listener);
       server.on('error', (err) => this.logger.error({ err, listener: listener.listenerName }, 'listener error'));
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
@@ -40,9 +48,43 @@ export class SocketServer {
       this.servers.set(listener.listenerName, server);
       this.ports.set(listener.listenerName, port);
       this.logger.info(
-        `Awaiting socket connections on ${listener.host === '' ? '0.0.0.0' : listener.host}:${port} (${listener.listenerName}).`,
+        `Awaiting socket connections on ${listener.host === '' ? '0.0.0.0' : listener.host}:${port} (${listener.listenerName}, ${listener.securityProtocol}).`,
       );
     }
+  }
+
+  private createServer(listener: Endpoint): Server {
+    const security = this.security.get(listener.listenerName) ?? {};
+    const tls = security.tls;
+    if (tls === undefined) return createServer({ noDelay: true }, (socket) => this.accept(socket, listener, security));
+    const server = createTlsServer({ ...tls.options, handshakeTimeout: tls.handshakeTimeoutMs }, (socket) =>
+      this.acceptTls(socket, listener, security),
+    );
+    server.on('tlsClientError', (err, socket) => {
+      this.logger.info(
+        { client: socket.remoteAddress, listener: listener.listenerName, reason: err.message },
+        'TLS handshake failed',
+      );
+      socket.destroy();
+    });
+    return server;
+  }
+
+  private acceptTls(socket: TLSSocket, listener: Endpoint, security: ListenerSecurity): void {
+    // ssl.client.auth=requested lets clients without a certificate in, never one with a bad one.
+    if (
+      security.tls?.clientAuth === 'requested' &&
+      !socket.authorized &&
+      socket.getPeerCertificate()?.raw !== undefined
+    ) {
+      this.logger.info(
+        { client: socket.remoteAddress, reason: socket.authorizationError },
+        'closing connection: untrusted client certificate',
+      );
+      socket.destroy();
+      return;
+    }
+    this.accept(socket, listener, security);
   }
 
   boundPort(listenerName: string): number {
@@ -51,11 +93,24 @@ export class SocketServer {
     return port;
   }
 
-  private accept(socket: Socket, listener: Endpoint): void {
+  private accept(socket: Socket, listener: Endpoint, security: ListenerSecurity): void {
     if (this.connections.size >= this.maxConnections) {
       this.logger.warn({ client: socket.remoteAddress }, 'max.connections reached; closing new connection');
       socket.destroy();
       return;
+    }
+    let principal = ANONYMOUS;
+    if (security.principalMapper !== undefined) {
+      const mapped = tlsPrincipal(socket as TLSSocket, security.principalMapper);
+      if (mapped === undefined) {
+        this.logger.info(
+          { client: socket.remoteAddress },
+          'closing connection: no ssl.principal.mapping.rules rule matches',
+        );
+        socket.destroy();
+        return;
+      }
+      principal = mapped;
     }
     const id = `${socket.localAddress}:${socket.localPort}-${socket.remoteAddress}:${socket.remotePort}-${this.nextConnectionId++}`;
     const connection = new Connection(
@@ -67,6 +122,7 @@ export class SocketServer {
       this.bufferPool,
       this.logger,
       (c) => this.connections.delete(c),
+      { principal, ...(security.sasl === undefined ? {} : { sasl: security.sasl }) },
     );
     this.connections.add(connection);
   }

@@ -97,6 +97,7 @@ describe('produce frame ownership', () => {
     listenerName: 'PLAINTEXT',
     securityProtocol: 'PLAINTEXT',
     principal: ANONYMOUS,
+    closeAfterResponse: () => {},
   };
 
   before(async () => {

@@ -26,6 +26,7 @@ const info: ConnectionInfo = {
   listenerName: 'PLAINTEXT',
   securityProtocol: 'PLAINTEXT',
   principal: ANONYMOUS,
+  closeAfterResponse: () => {},
 };
 
 function frameOf(apiKey: number, version: number, body: unknown): Buffer {

@@ -27,9 +27,17 @@ export class FrameDecoder {
   private filled = 0;
 
   constructor(
-    private readonly maxFrameBytes: number,
+    private maxFrameBytes: number,
     private readonly allocate: FrameAllocator = defaultAllocate,
   ) {}
+
+  /**
+   * Changes the largest frame accepted from the next size prefix on: a broker accepts only
+   * `sasl.server.max.receive.size` before authentication, `socket.request.max.bytes` after.
+   */
+  setMaxFrameBytes(maxFrameBytes: number): void {
+    this.maxFrameBytes = maxFrameBytes;
+  }
 
   /** Bytes received but not yet returned as a frame. */
   get bufferedBytes(): number {

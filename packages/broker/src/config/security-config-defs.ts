@@ -1,0 +1,72 @@
+import { atLeast, type ConfigKey, oneOf } from './config-def.js';
+
+/**
+ * TLS and SASL keys of listeners, with Kafka's names and defaults. Each may also be given per
+ * listener as `listener.name.<listener>.<key>` (lower-case listener name), which wins; SASL's JAAS
+ * config only exists in that form, per mechanism: `listener.name.<listener>.<mechanism>.sasl.jaas.config`.
+ */
+export const SECURITY_CONFIG_KEYS: readonly ConfigKey[] = [
+  {
+    name: 'security.inter.broker.protocol',
+    type: 'string',
+    defaultValue: 'PLAINTEXT',
+    validate: oneOf('PLAINTEXT', 'SSL', 'SASL_PLAINTEXT', 'SASL_SSL'),
+  },
+  // --- TLS
+  { name: 'ssl.keystore.type', type: 'string', defaultValue: 'JKS' },
+  { name: 'ssl.keystore.location', type: 'string', defaultValue: null },
+  { name: 'ssl.keystore.password', type: 'password', defaultValue: null, sensitive: true },
+  { name: 'ssl.keystore.key', type: 'password', defaultValue: null, sensitive: true },
+  { name: 'ssl.keystore.certificate.chain', type: 'password', defaultValue: null, sensitive: true },
+  { name: 'ssl.key.password', type: 'password', defaultValue: null, sensitive: true },
+  { name: 'ssl.truststore.type', type: 'string', defaultValue: 'JKS' },
+  { name: 'ssl.truststore.location', type: 'string', defaultValue: null },
+  { name: 'ssl.truststore.password', type: 'password', defaultValue: null, sensitive: true },
+  { name: 'ssl.truststore.certificates', type: 'password', defaultValue: null, sensitive: true },
+  {
+    name: 'ssl.client.auth',
+    type: 'string',
+    defaultValue: 'none',
+    validate: oneOf('none', 'requested', 'required'),
+  },
+  { name: 'ssl.enabled.protocols', type: 'list', defaultValue: ['TLSv1.2', 'TLSv1.3'] },
+  { name: 'ssl.protocol', type: 'string', defaultValue: 'TLSv1.3' },
+  { name: 'ssl.cipher.suites', type: 'list', defaultValue: [] },
+  { name: 'ssl.endpoint.identification.algorithm', type: 'string', defaultValue: 'https' },
+  { name: 'ssl.principal.mapping.rules', type: 'string', defaultValue: 'DEFAULT' },
+  {
+    name: 'ssl.handshake.timeout.ms',
+    type: 'long',
+    defaultValue: 10000,
+    validate: atLeast(1),
+    doc: 'Samsa: a TLS handshake not finished in this time closes the connection (Kafka relies on connections.max.idle.ms).',
+  },
+  // --- SASL
+  { name: 'sasl.enabled.mechanisms', type: 'list', defaultValue: ['GSSAPI'] },
+  { name: 'sasl.mechanism.inter.broker.protocol', type: 'string', defaultValue: 'GSSAPI' },
+  { name: 'sasl.jaas.config', type: 'password', defaultValue: null, sensitive: true },
+  { name: 'sasl.server.max.receive.size', type: 'int', defaultValue: 524288, validate: atLeast(1) },
+  { name: 'connections.max.reauth.ms', type: 'long', defaultValue: 0, validate: atLeast(0) },
+  { name: 'connection.failed.authentication.delay.ms', type: 'int', defaultValue: 100, validate: atLeast(0) },
+  {
+    name: 'sasl.server.authentication.timeout.ms',
+    type: 'long',
+    defaultValue: 30000,
+    validate: atLeast(1),
+    doc: 'Samsa: a SASL connection not authenticated in this time is closed.',
+  },
+  // OAUTHBEARER with signed JWTs (KIP-768)
+  { name: 'sasl.oauthbearer.jwks.endpoint.url', type: 'string', defaultValue: null },
+  { name: 'sasl.oauthbearer.jwks.endpoint.refresh.ms', type: 'long', defaultValue: 3600000, validate: atLeast(0) },
+  { name: 'sasl.oauthbearer.expected.audience', type: 'list', defaultValue: null },
+  { name: 'sasl.oauthbearer.expected.issuer', type: 'string', defaultValue: null },
+  { name: 'sasl.oauthbearer.sub.claim.name', type: 'string', defaultValue: 'sub' },
+  { name: 'sasl.oauthbearer.scope.claim.name', type: 'string', defaultValue: 'scope' },
+  { name: 'sasl.oauthbearer.clock.skew.seconds', type: 'int', defaultValue: 30, validate: atLeast(0) },
+  { name: 'sasl.server.callback.handler.class', type: 'class', defaultValue: null },
+];
+
+/** Keys that may also be set per listener (`listener.name.<l>.<key>`). */
+export const LISTENER_SCOPED_KEYS: ReadonlySet<string> = new Set(
+  SECURITY_CONFIG_KEYS.map((k) => k.name).filter((n) => n !== 'security.inter.broker.protocol'),
+);
