@@ -35,6 +35,14 @@ export class RawClient {
     });
   }
 
+  /** Connects from a chosen loopback address (127.0.0.2 …), to appear as another client host. */
+  static connectFrom(port: number, localAddress: string): Promise<RawClient> {
+    return new Promise((resolve, reject) => {
+      const socket = connect({ port, host: '127.0.0.1', localAddress }, () => resolve(new RawClient(socket)));
+      socket.once('error', reject);
+    });
+  }
+
   get isClosed(): boolean {
     return this.closed;
   }

@@ -28,6 +28,7 @@ import {
 } from './metadata/cluster-image.js';
 import { readMetaProperties, writeMetaProperties } from './metadata/meta-properties.js';
 import { MetadataCache } from './metadata/metadata-cache.js';
+import { ConnectionLimits, parsePerIpOverrides } from './network/connection-limits.js';
 import { RequestDispatcher } from './network/request-dispatcher.js';
 import { SocketServer } from './network/socket-server.js';
 import { ProducerIdManager } from './producer/producer-id-manager.js';
@@ -274,7 +275,12 @@ export class Broker {
       dispatcher,
       bufferPool,
       logger.child({ component: 'socket-server' }),
-      config.int('max.connections'),
+      new ConnectionLimits({
+        maxConnections: config.int('max.connections'),
+        maxConnectionsPerIp: config.int('max.connections.per.ip'),
+        perIpOverrides: parsePerIpOverrides(config.string('max.connections.per.ip.overrides')),
+        maxCreationRatePerSec: config.int('max.connection.creation.rate'),
+      }),
       listenerSecurity,
     );
     await socketServer.start();

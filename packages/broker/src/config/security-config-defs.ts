@@ -12,6 +12,10 @@ export const SECURITY_CONFIG_KEYS: readonly ConfigKey[] = [
     defaultValue: 'PLAINTEXT',
     validate: oneOf('PLAINTEXT', 'SSL', 'SASL_PLAINTEXT', 'SASL_SSL'),
   },
+  // --- connection limits (ConnectionQuotas)
+  { name: 'max.connections.per.ip', type: 'int', defaultValue: 2147483647, validate: atLeast(0) },
+  { name: 'max.connections.per.ip.overrides', type: 'string', defaultValue: '' },
+  { name: 'max.connection.creation.rate', type: 'int', defaultValue: 2147483647, validate: atLeast(0) },
   // --- TLS
   { name: 'ssl.keystore.type', type: 'string', defaultValue: 'JKS' },
   { name: 'ssl.keystore.location', type: 'string', defaultValue: null },

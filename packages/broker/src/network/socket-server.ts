@@ -6,6 +6,7 @@ import type { BufferPool } from '../memory/buffer-pool.js';
 import { ANONYMOUS } from '../security/kafka-principal.js';
 import { type ListenerSecurity, tlsPrincipal } from '../security/listener-security.js';
 import { Connection, type FrameHandler } from './connection.js';
+import type { ConnectionLimits } from './connection-limits.js';
 
 /**
  * Accepts client connections on every configured listener and hands their frames to the
@@ -20,6 +21,8 @@ export class SocketServer {
   private readonly ports = new Map<string, number>();
   private readonly connections = new Set<Connection>();
   private nextConnectionId = 0;
+  private rejected = 0;
+  private lastRejectionLogMs = 0;
 
   constructor(
     private readonly listeners: readonly Endpoint[],
@@ -27,7 +30,7 @@ export class SocketServer {
     private readonly handler: FrameHandler,
     private readonly bufferPool: BufferPool,
     private readonly logger: Logger,
-    private readonly maxConnections: number,
+    private readonly limits: ConnectionLimits,
     private readonly security: ReadonlyMap<string, ListenerSecurity> = new Map(),
   ) {}
 
@@ -56,10 +59,18 @@ export class SocketServer {
   private createServer(listener: Endpoint): Server {
     const security = this.security.get(listener.listenerName) ?? {};
     const tls = security.tls;
-    if (tls === undefined) return createServer({ noDelay: true }, (socket) => this.accept(socket, listener, security));
+    if (tls === undefined) {
+      const server = createServer({ noDelay: true });
+      server.on('connection', (socket) => {
+        if (this.admit(socket)) this.accept(socket, listener, security);
+      });
+      return server;
+    }
     const server = createTlsServer({ ...tls.options, handshakeTimeout: tls.handshakeTimeoutMs }, (socket) =>
       this.acceptTls(socket, listener, security),
     );
+    // Limits apply before the handshake: a flood of TLS connections costs no crypto.
+    server.on('connection', (socket) => void this.admit(socket));
     server.on('tlsClientError', (err, socket) => {
       this.logger.info(
         { client: socket.remoteAddress, listener: listener.listenerName, reason: err.message },
@@ -93,12 +104,39 @@ export class SocketServer {
     return port;
   }
 
-  private accept(socket: Socket, listener: Endpoint, security: ListenerSecurity): void {
-    if (this.connections.size >= this.maxConnections) {
-      this.logger.warn({ client: socket.remoteAddress }, 'max.connections reached; closing new connection');
+  /** Counts a new TCP connection against the limits; closes it when over one. */
+  private admit(socket: Socket): boolean {
+    const ip = (socket.remoteAddress ?? 'unknown').replace(/^::ffff:/, '');
+    const admission = this.limits.admit(ip);
+    if (!admission.admit) {
+      this.rejected++;
+      const now = Date.now();
+      // One line per second at most: a flood must not turn into a flood of log lines.
+      if (now - this.lastRejectionLogMs >= 1000) {
+        this.logger.warn(`Rejected connection from /${ip}: ${admission.reason} (${this.rejected} rejected so far)`);
+        this.lastRejectionLogMs = now;
+      }
       socket.destroy();
+      return false;
+    }
+    socket.once('close', () => this.limits.release(ip));
+    return true;
+  }
+
+  private accept(socket: Socket, listener: Endpoint, security: ListenerSecurity): void {
+    const delayMs = this.limits.creationDelayMs(listener.listenerName, Date.now());
+    if (delayMs > 0) {
+      // max.connection.creation.rate: the connection waits, as behind Kafka's throttled acceptor.
+      socket.pause();
+      setTimeout(() => {
+        if (!socket.destroyed) this.open(socket, listener, security);
+      }, delayMs).unref();
       return;
     }
+    this.open(socket, listener, security);
+  }
+
+  private open(socket: Socket, listener: Endpoint, security: ListenerSecurity): void {
     let principal = ANONYMOUS;
     if (security.principalMapper !== undefined) {
       const mapped = tlsPrincipal(socket as TLSSocket, security.principalMapper);

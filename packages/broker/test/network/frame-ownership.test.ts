@@ -32,6 +32,7 @@ import { HandlerRegistry } from '../../src/handlers/handler-registry.js';
 import { produceHandler } from '../../src/handlers/produce.js';
 import { BufferPool } from '../../src/memory/buffer-pool.js';
 import type { ConnectionInfo } from '../../src/network/connection.js';
+import { ConnectionLimits } from '../../src/network/connection-limits.js';
 import { RequestDispatcher } from '../../src/network/request-dispatcher.js';
 import { SocketServer } from '../../src/network/socket-server.js';
 import { ReplicaManager } from '../../src/replica/replica-manager.js';
@@ -182,7 +183,12 @@ describe('produce frame ownership', () => {
       dispatcher(slowProduce as never),
       pool,
       silentLogger(),
-      100,
+      new ConnectionLimits({
+        maxConnections: 100,
+        maxConnectionsPerIp: 100,
+        perIpOverrides: new Map(),
+        maxCreationRatePerSec: 2147483647,
+      }),
     );
     await server.start();
     const socket: Socket = connect(server.boundPort('PLAINTEXT'), '127.0.0.1');
