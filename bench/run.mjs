@@ -184,6 +184,14 @@ const SCENARIOS = [
     baselineAcks: 1,
     oneInFlightCount: n(2e5, 2e3),
   },
+  {
+    id: 'produce-1KiB-ssl',
+    title: 'Produce 1 KiB, acks=1, over TLS (SSL listener) against PLAINTEXT on the same broker',
+    kind: 'tls-produce',
+    size: KiB,
+    acks: 1,
+    count: n(2e6, 5e3),
+  },
   { id: 'samsa-perf-tools', title: "Samsa's producer-perf-test / consumer-perf-test", kind: 'samsa-cli' },
 ];
 
@@ -292,6 +300,8 @@ async function runScenario(s, tools) {
       return runTxnProduce(s, tools);
     case 'cluster-produce':
       return runClusterProduce(s, tools);
+    case 'tls-produce':
+      return runTlsProduce(s, tools);
     case 'samsa-cli':
       return runSamsaCli(s);
     default:
@@ -446,6 +456,61 @@ async function runTxnProduce(s, tools) {
     peerIdempotent: summarizeRuns(figures.peerIdempotent, keys),
     ratioToIdempotent: ratios(figures.samsa, figures.samsaIdempotent),
     peerRatioToIdempotent: ratios(figures.peer, figures.peerIdempotent),
+  };
+}
+
+/**
+ * TLS's cost: one broker with a PLAINTEXT and an SSL listener (a PEM keystore from a throwaway CA,
+ * no client authentication), the same records produced through each by rdkafka_performance in the
+ * same run, alternating which goes first; the ratio SSL ÷ PLAINTEXT is taken per run. librdkafka's
+ * mock broker has no TLS, so the peer is the PLAINTEXT listener itself.
+ */
+async function runTlsProduce(s, tools) {
+  const { createTestCertificates } = await import('../packages/testkit/dist/src/index.js');
+  const certs = createTestCertificates();
+  const keys = ['recordsPerSec', 'bytesPerSec', 'ackP50Ms', 'ackP99Ms'];
+  const figures = { ssl: [], plaintext: [] };
+  const properties = {
+    ...(s.brokerProperties ?? {}),
+    listeners: 'PLAINTEXT://127.0.0.1:0,SSL://127.0.0.1:0',
+    'ssl.keystore.type': 'PEM',
+    'ssl.keystore.location': certs.brokerPem,
+  };
+  try {
+    for (let i = 0; i < runs; i++) {
+      const broker = await startSamsa({ ...s, brokerProperties: properties }, i);
+      try {
+        const plaintext = () =>
+          produce(tools.perf, { bootstrap: broker.bootstrap }, produceOptions(s, `${s.id}-${i}-plaintext`));
+        const ssl = () =>
+          produce(
+            tools.perf,
+            { bootstrap: `127.0.0.1:${broker.portOf('SSL')}` },
+            {
+              ...produceOptions(s, `${s.id}-${i}-ssl`),
+              extra: ['-X', 'security.protocol=ssl', '-X', `ssl.ca.location=${certs.caPem}`],
+            },
+          );
+        const [first, second] = i % 2 === 0 ? [plaintext, ssl] : [ssl, plaintext];
+        const a = await first();
+        const b = await second();
+        const [p, t] = i % 2 === 0 ? [a, b] : [b, a];
+        figures.plaintext.push(p);
+        figures.ssl.push(t);
+        log(
+          `  run ${i + 1}: SSL ${describeProduce(t, s)}; PLAINTEXT ${describeProduce(p, s)}; ratio ${(t.recordsPerSec / p.recordsPerSec).toFixed(2)}`,
+        );
+      } finally {
+        await stopSamsa(broker);
+      }
+    }
+  } finally {
+    certs.remove();
+  }
+  return {
+    samsa: summarizeRuns(figures.ssl, keys),
+    peer: summarizeRuns(figures.plaintext, keys),
+    ratioToPlaintext: spread(figures.ssl.map((t, k) => t.recordsPerSec / figures.plaintext[k].recordsPerSec)),
   };
 }
 

@@ -107,6 +107,14 @@ export class SamsaBroker {
     return new SamsaBroker(child, port, dataDir, () => output);
   }
 
+  /** The port of a listener other than the first (all are logged at startup). */
+  portOf(listenerName) {
+    for (const m of this.output().matchAll(/Awaiting socket connections on [^\s]+:(\d+) \(([A-Z0-9_]+)/g)) {
+      if (m[2] === listenerName) return Number(m[1]);
+    }
+    throw new Error(`no listener ${listenerName}`);
+  }
+
   constructor(child, port, dataDir, output) {
     this.child = child;
     this.port = port;

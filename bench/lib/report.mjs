@@ -122,6 +122,11 @@ export function renderMarkdown(report) {
       lines.push(
         `| ${r.title} | p99 ${range(s.p99Ms, msf)}, p50 ${msf(s.p50Ms.median)}, p99.9 ${msf(s.p999Ms.median)}, max ${msf(s.maxMs.median)} at ${rec(s.achievedRate.median)} | n/a² | n/a | | ${targetCell} |`,
       );
+    } else if (r.kind === 'tls-produce') {
+      const q = r.ratioToPlaintext;
+      lines.push(
+        `| ${r.title} | ${range(r.samsa.recordsPerSec, rec)}, ${mb(r.samsa.bytesPerSec.median)}; **${q.median.toFixed(2)}× of PLAINTEXT** (runs ${q.min.toFixed(2)}–${q.max.toFixed(2)}) | PLAINTEXT, same broker: ${rec(r.peer.recordsPerSec.median)}, ${mb(r.peer.bytesPerSec.median)} | ${ratio(r.samsa.recordsPerSec.median, r.peer.recordsPerSec.median)} | | ${targetCell} |`,
+      );
     } else if (r.kind === 'txn-produce') {
       lines.push(...txnRows(r, targetCell));
     } else if (r.kind === 'cluster-produce') {
