@@ -30,13 +30,28 @@ describe('broker startup and shutdown', () => {
       assert.match(result.stderr, /Invalid value three for configuration num\.partitions/);
       const listener = await run(
         process.execPath,
-        [BROKER_MAIN, config, '--override', 'num.partitions=1', '--override', 'listeners=SSL://x:1'],
+        [BROKER_MAIN, config, '--override', 'num.partitions=1', '--override', 'listeners=KERBEROS://x:1'],
         {
           timeoutMs: 20000,
         },
       );
       assert.equal(listener.code, 1);
-      assert.match(listener.stderr, /configuration listeners.*SSL/);
+      assert.match(listener.stderr, /configuration listeners: unknown security protocol KERBEROS/);
+      // An SSL listener without a keystore names the key to set.
+      const ssl = await run(
+        process.execPath,
+        [
+          BROKER_MAIN,
+          config,
+          '--override',
+          'num.partitions=1',
+          '--override',
+          'listeners=PLAINTEXT://127.0.0.1:0,SSL://127.0.0.1:0',
+        ],
+        { timeoutMs: 20000 },
+      );
+      assert.equal(ssl.code, 1);
+      assert.match(ssl.stderr, /ssl\.keystore\.location/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -39,6 +39,8 @@ export interface ConnectionInfo {
   readonly sasl?: SaslServerAuthenticator;
   /** Closes the connection once the current response is written (a refused authentication). */
   readonly closeAfterResponse: () => void;
+  /** Reads nothing more from the client for `ms` (a client quota's throttle, KIP-219). */
+  readonly mute: (ms: number) => void;
 }
 
 /** What a listener's security adds to a connection. */
@@ -78,6 +80,8 @@ export class Connection {
   private closed = false;
   private paused = false;
   private closeRequested = false;
+  private mutedUntilMs = 0;
+  private muteTimer: NodeJS.Timeout | undefined;
   private authenticationTimer: NodeJS.Timeout | undefined;
   readonly info: ConnectionInfo;
 
@@ -107,6 +111,7 @@ export class Connection {
       closeAfterResponse: () => {
         this.closeRequested = true;
       },
+      mute: (ms) => this.mute(ms),
       ...(saslSettings === undefined
         ? {}
         : {
@@ -114,6 +119,7 @@ export class Connection {
               info.principal = principal;
               this.decoder.setMaxFrameBytes(maxFrameBytes);
               if (this.authenticationTimer !== undefined) clearTimeout(this.authenticationTimer);
+              clearTimeout(this.muteTimer);
               this.authenticationTimer = undefined;
             }),
           }),
@@ -252,6 +258,19 @@ export class Connection {
     });
   }
 
+  private mute(ms: number): void {
+    const until = Date.now() + ms;
+    if (until <= this.mutedUntilMs) return;
+    this.mutedUntilMs = until;
+    this.pause();
+    clearTimeout(this.muteTimer);
+    this.muteTimer = setTimeout(() => {
+      this.mutedUntilMs = 0;
+      this.maybeResume();
+    }, ms);
+    this.muteTimer.unref();
+  }
+
   private pause(): void {
     if (!this.paused) {
       this.paused = true;
@@ -260,7 +279,12 @@ export class Connection {
   }
 
   private maybeResume(): void {
-    if (this.paused && this.slots.length < Connection.MAX_IN_FLIGHT / 2 && !this.socket.writableNeedDrain) {
+    if (
+      this.paused &&
+      this.mutedUntilMs === 0 &&
+      this.slots.length < Connection.MAX_IN_FLIGHT / 2 &&
+      !this.socket.writableNeedDrain
+    ) {
       this.paused = false;
       this.socket.resume();
     } else if (!this.paused && this.socket.writableNeedDrain) {

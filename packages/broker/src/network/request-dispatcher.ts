@@ -14,11 +14,20 @@ import { type AnyHandler, isPipelined, type RequestContext } from '../handlers/h
 import type { HandlerRegistry } from '../handlers/handler-registry.js';
 import type { Logger } from '../logger.js';
 import type { BufferPool } from '../memory/buffer-pool.js';
+import type { ClientQuotas } from '../quota/client-quotas.js';
 import type { ConnectionInfo, FrameHandler, RequestHandling } from './connection.js';
 
 type Outcome = Buffer[] | undefined | 'close';
 
 const SETTLED: Promise<void> = Promise.resolve();
+
+/** What the client quotas need to know about a request in flight. */
+interface Metering {
+  readonly quotas: ClientQuotas;
+  readonly connection: ConnectionInfo;
+  readonly frameBytes: number;
+  readonly startedMs: number;
+}
 
 /** What a SASL connection may send before it is authenticated. */
 const BEFORE_AUTHENTICATION: ReadonlySet<number> = new Set([
@@ -48,6 +57,7 @@ export class RequestDispatcher implements FrameHandler {
     private readonly services: BrokerServices,
     private readonly bufferPool: BufferPool,
     private readonly logger: Logger,
+    private readonly quotas?: ClientQuotas,
   ) {}
 
   isPipelined(apiKey: number): boolean {
@@ -142,31 +152,34 @@ export class RequestDispatcher implements FrameHandler {
     };
     const request = decoded.body as never;
     const respond = handler.expectsResponse?.(request) !== false;
+    const quotas = this.quotas?.active === true ? this.quotas : undefined;
+    const startedMs = quotas === undefined ? 0 : performance.now();
+    let response: Promise<Outcome>;
+    let ordered: Promise<void> = SETTLED;
     if (isPipelined(handler)) {
       const staged = invoke(() => handler.stage(request, ctx));
-      return {
-        ordered: staged.then(noop, noop),
-        response: this.respond(
-          api,
-          handler,
-          ctx,
-          request,
-          respond,
-          staged.then((s) => handler.complete(s, request, ctx)),
-        ),
-      };
-    }
-    return {
-      ordered: SETTLED,
-      response: this.respond(
+      ordered = staged.then(noop, noop);
+      response = this.respond(
+        api,
+        handler,
+        ctx,
+        request,
+        respond,
+        staged.then((s) => handler.complete(s, request, ctx)),
+        quotas === undefined ? undefined : { quotas, connection, frameBytes: frame.length, startedMs },
+      );
+    } else {
+      response = this.respond(
         api,
         handler,
         ctx,
         request,
         respond,
         invoke(() => handler.handle(request, ctx)),
-      ),
-    };
+        quotas === undefined ? undefined : { quotas, connection, frameBytes: frame.length, startedMs },
+      );
+    }
+    return { ordered, response };
   }
 
   private async respond(
@@ -176,7 +189,10 @@ export class RequestDispatcher implements FrameHandler {
     request: never,
     respond: boolean,
     work: Promise<unknown>,
+    metering?: Metering,
   ): Promise<Outcome> {
+    // The handler's own time: what it did before its first await, for request_percentage.
+    const handlerMs = metering === undefined ? 0 : performance.now() - metering.startedMs;
     let response: unknown;
     try {
       response = await work;
@@ -184,6 +200,7 @@ export class RequestDispatcher implements FrameHandler {
       if (!respond) return 'close';
       return this.errorResponse(api, handler, ctx, request, err);
     }
+    if (metering !== undefined) this.throttle(api, ctx, request, response, metering, handlerMs, respond);
     if (!respond) return undefined;
     try {
       return encodeResponse(api, ctx.apiVersion, ctx.correlationId, response);
@@ -194,6 +211,45 @@ export class RequestDispatcher implements FrameHandler {
       );
       return 'close';
     }
+  }
+
+  /**
+   * Applies the client quotas to a handled request: a throttled response carries the throttle time
+   * and the connection reads nothing more until it has passed (KIP-219).
+   */
+  private throttle(
+    api: ApiCodec,
+    ctx: RequestContext,
+    request: never,
+    response: unknown,
+    metering: Metering,
+    handlerMs: number,
+    respond: boolean,
+  ): void {
+    const replicaId =
+      ctx.apiKey === ApiKey.Fetch
+        ? ctx.apiVersion >= 15
+          ? (request as { replicaState: { replicaId: number } }).replicaState.replicaId
+          : (request as { replicaId: number }).replicaId
+        : -1;
+    const throttleMs = metering.quotas.throttleTimeMs(
+      {
+        apiKey: ctx.apiKey,
+        user: ctx.principal.name,
+        clientId: ctx.clientId ?? '',
+        requestBytes: metering.frameBytes,
+        responseBytes: () => api.response.size(response, ctx.apiVersion),
+        handlerMs,
+        replicaFetch: replicaId >= 0,
+      },
+      Date.now(),
+    );
+    if (throttleMs <= 0) return;
+    if (respond && typeof response === 'object' && response !== null) {
+      const body = response as { throttleTimeMs?: number };
+      body.throttleTimeMs = Math.max(body.throttleTimeMs ?? 0, throttleMs);
+    }
+    metering.connection.mute(throttleMs);
   }
 
   private errorResponse(

@@ -99,6 +99,7 @@ describe('produce frame ownership', () => {
     securityProtocol: 'PLAINTEXT',
     principal: ANONYMOUS,
     closeAfterResponse: () => {},
+    mute: () => {},
   };
 
   before(async () => {

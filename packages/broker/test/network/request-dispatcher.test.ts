@@ -27,6 +27,7 @@ const info: ConnectionInfo = {
   securityProtocol: 'PLAINTEXT',
   principal: ANONYMOUS,
   closeAfterResponse: () => {},
+  mute: () => {},
 };
 
 function frameOf(apiKey: number, version: number, body: unknown): Buffer {
