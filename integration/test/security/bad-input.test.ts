@@ -89,7 +89,7 @@ describe('bad input on secured listeners', () => {
       assert.equal(client.isClosed, true);
     }
     assert.equal(answers[0], answers[1]);
-    assert.match(answers[0] as string, /invalid credentials with SASL mechanism PLAIN/);
+    assert.equal(answers[0], 'Authentication failed: Invalid username or password');
     await brokerServes();
   });
 

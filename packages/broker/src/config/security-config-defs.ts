@@ -12,6 +12,9 @@ export const SECURITY_CONFIG_KEYS: readonly ConfigKey[] = [
     defaultValue: 'PLAINTEXT',
     validate: oneOf('PLAINTEXT', 'SSL', 'SASL_PLAINTEXT', 'SASL_SSL'),
   },
+  // --- client quotas (KIP-13/KIP-124): the window rates are measured over
+  { name: 'quota.window.num', type: 'int', defaultValue: 11, validate: atLeast(1) },
+  { name: 'quota.window.size.seconds', type: 'int', defaultValue: 1, validate: atLeast(1) },
   // --- connection limits (ConnectionQuotas)
   { name: 'max.connections.per.ip', type: 'int', defaultValue: 2147483647, validate: atLeast(0) },
   { name: 'max.connections.per.ip.overrides', type: 'string', defaultValue: '' },
@@ -72,5 +75,12 @@ export const SECURITY_CONFIG_KEYS: readonly ConfigKey[] = [
 
 /** Keys that may also be set per listener (`listener.name.<l>.<key>`). */
 export const LISTENER_SCOPED_KEYS: ReadonlySet<string> = new Set(
-  SECURITY_CONFIG_KEYS.map((k) => k.name).filter((n) => n !== 'security.inter.broker.protocol'),
+  SECURITY_CONFIG_KEYS.map((k) => k.name).filter(
+    (n) =>
+      n.startsWith('ssl.') ||
+      n.startsWith('sasl.') ||
+      n === 'connections.max.reauth.ms' ||
+      n === 'connection.failed.authentication.delay.ms' ||
+      n === 'max.connection.creation.rate',
+  ),
 );

@@ -1,5 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
-import { invalidCredentials, SaslAuthenticationError, type SaslServer } from './sasl-server.js';
+import { SaslAuthenticationError, type SaslServer } from './sasl-server.js';
 
 /**
  * SASL/PLAIN (RFC 4616) as Kafka's PlainSaslServer: one message `authzid NUL user NUL password`,
@@ -24,7 +24,10 @@ export class PlainSaslServer implements SaslServer {
     if (user === '') throw new SaslAuthenticationError('Authentication failed: username not specified');
     if (password === '') throw new SaslAuthenticationError('Authentication failed: password not specified');
     const expected = this.passwords.get(user);
-    if (expected === undefined || !sameText(expected, password)) throw invalidCredentials(this.mechanism);
+    if (expected === undefined || !sameText(expected, password)) {
+      // Kafka's PlainSaslServer message: it does not say whether the user exists.
+      throw new SaslAuthenticationError('Authentication failed: Invalid username or password');
+    }
     if (authzid !== '' && authzid !== user) {
       throw new SaslAuthenticationError(
         'Authentication failed: Client requested an authorization id that is different from username',
