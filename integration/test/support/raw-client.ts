@@ -10,6 +10,8 @@ export class RawClient {
   private readonly waiting = new Map<number, { resolve: (frame: Buffer) => void; reject: (err: Error) => void }>();
   private correlationId = 1;
   private closed = false;
+  /** The client id requests carry (client quotas are keyed on it). */
+  clientId = 'raw-test';
 
   private constructor(private readonly socket: Socket) {
     socket.on('data', (chunk: Buffer) => {
@@ -51,7 +53,7 @@ export class RawClient {
   async send<T = Record<string, unknown>>(api: ApiCodec, version: number, body: unknown): Promise<T> {
     const id = this.correlationId++;
     const frame = new Promise<Buffer>((resolve, reject) => this.waiting.set(id, { resolve, reject }));
-    for (const chunk of encodeRequest(api, version, id, 'raw-test', body)) this.socket.write(chunk);
+    for (const chunk of encodeRequest(api, version, id, this.clientId, body)) this.socket.write(chunk);
     const response = decodeResponse(api, version, await frame);
     return response.body as T;
   }
