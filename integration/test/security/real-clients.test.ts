@@ -129,6 +129,26 @@ describe('real clients over TLS and SASL', () => {
     );
   });
 
+  test('kcat over SASL_SSL with OAUTHBEARER: an unsecured JWT for development, as Kafka validates it', async () => {
+    const oauth = (principal: string) => [
+      '-X',
+      'security.protocol=sasl_ssl',
+      '-X',
+      `ssl.ca.location=${env.certs.caPem}`,
+      '-X',
+      'sasl.mechanism=OAUTHBEARER',
+      '-X',
+      'enable.sasl.oauthbearer.unsecure.jwt=true',
+      '-X',
+      `sasl.oauthbearer.config=principal=${principal}`,
+    ];
+    const produced = await kcat(env.saslSsl, [...oauth('alice'), '-P', '-t', 'oauth-kcat'], 'bearer\n');
+    assert.equal(produced.code, 0, produced.stderr);
+    const consumed = await kcat(env.saslSsl, [...oauth('bob'), '-C', '-t', 'oauth-kcat', '-e', '-f', '%s\n']);
+    assert.equal(consumed.code, 0, consumed.stderr);
+    assert.equal(consumed.stdout.trim(), 'bearer');
+  });
+
   test('kafka-python over SSL with a client certificate and over SASL_SSL (legacy v0 handshake)', async () => {
     const python = requirePythonModule('kafka', 'python3-kafka');
     const script = `

@@ -38,6 +38,8 @@ export async function startSecuredBroker(
       'listener.name.ssl.ssl.client.auth': 'required',
       'ssl.principal.mapping.rules': 'RULE:^CN=([^,]+),.*$/$1/L,DEFAULT',
       'sasl.enabled.mechanisms': 'PLAIN,SCRAM-SHA-256,SCRAM-SHA-512',
+      // OAUTHBEARER (Kafka's unsecured validator) on the TLS listener only.
+      'listener.name.sasl_ssl.sasl.enabled.mechanisms': 'PLAIN,SCRAM-SHA-256,SCRAM-SHA-512,OAUTHBEARER',
       'listener.name.sasl_plaintext.plain.sasl.jaas.config': plainJaas,
       'listener.name.sasl_ssl.plain.sasl.jaas.config': plainJaas,
       'connection.failed.authentication.delay.ms': 100,
