@@ -185,6 +185,19 @@ export class LocalController implements Controller {
     });
   }
 
+  /**
+   * Changes what only the metadata file holds (SCRAM users), in the queue of every other change:
+   * `change` returns the fields to replace, the file is saved with them, and only then does the
+   * state in memory take them, so a failed save changes nothing. `change` may throw to refuse.
+   */
+  updateMetadata(change: (metadata: Readonly<LocalMetadata>) => Partial<LocalMetadata>): Promise<void> {
+    return this.serialized(async () => {
+      const patch = change(this.state);
+      await this.store.save({ ...this.state, ...patch });
+      Object.assign(this.state, patch);
+    });
+  }
+
   allocateProducerIds(count: number): Promise<number> {
     return this.serialized(async () => {
       const start = this.state.nextProducerIdBlockStart;

@@ -10,8 +10,34 @@ export interface ScramCredentialStore {
   credential(user: string, mechanism: ScramMechanismName): ScramCredential | undefined;
 }
 
-/** An in-memory store: for unit tests, and the base of the durable stores. */
-export class InMemoryScramCredentialStore implements ScramCredentialStore {
+/** One user's credentials, by mechanism. */
+export type UserScramCredentials = ReadonlyMap<ScramMechanismName, ScramCredential>;
+
+/**
+ * The store as DescribeUserScramCredentials and AlterUserScramCredentials use it. Lookups for
+ * logins (`credential`) stay synchronous, from memory; these calls go to where the credentials are
+ * kept, and an alteration is in memory (this broker's logins see it) when it resolves.
+ */
+export interface MutableScramCredentialStore extends ScramCredentialStore {
+  /**
+   * The users among `users` (every user, when null) that have at least one credential, with their
+   * credentials as stored now.
+   */
+  describeUsers(users: readonly string[] | null): Promise<Map<string, UserScramCredentials>>;
+  /**
+   * Replaces one user's credentials with what `change` makes of the current ones; an empty result
+   * removes them all. `change` may throw (a KafkaError) to refuse, leaving the user unchanged; it
+   * must be pure: a store may call it again if another writer changed the user meanwhile.
+   * Alterations of one user never interleave.
+   */
+  alterUser(user: string, change: (current: UserScramCredentials) => UserScramCredentials): Promise<void>;
+}
+
+/**
+ * An in-memory store: for unit tests, and the cache the durable stores serve logins from (they
+ * extend it and keep it current).
+ */
+export class InMemoryScramCredentialStore implements MutableScramCredentialStore {
   private readonly byUser = new Map<string, Map<ScramMechanismName, ScramCredential>>();
 
   credential(user: string, mechanism: ScramMechanismName): ScramCredential | undefined {
@@ -32,12 +58,30 @@ export class InMemoryScramCredentialStore implements ScramCredentialStore {
   }
 
   /** Replaces everything a user has (a reload from ZooKeeper or the metadata file). */
-  replaceUser(user: string, credentials: ReadonlyMap<ScramMechanismName, ScramCredential>): void {
+  replaceUser(user: string, credentials: UserScramCredentials): void {
     if (credentials.size === 0) this.byUser.delete(user);
     else this.byUser.set(user, new Map(credentials));
   }
 
   users(): IterableIterator<[string, ReadonlyMap<ScramMechanismName, ScramCredential>]> {
     return this.byUser.entries();
+  }
+
+  /** What this broker holds in memory. */
+  async describeUsers(users: readonly string[] | null): Promise<Map<string, UserScramCredentials>> {
+    return this.cached(users);
+  }
+
+  protected cached(users: readonly string[] | null): Map<string, UserScramCredentials> {
+    const out = new Map<string, UserScramCredentials>();
+    for (const user of users ?? this.byUser.keys()) {
+      const credentials = this.byUser.get(user);
+      if (credentials !== undefined) out.set(user, new Map(credentials));
+    }
+    return out;
+  }
+
+  async alterUser(user: string, change: (current: UserScramCredentials) => UserScramCredentials): Promise<void> {
+    this.replaceUser(user, change(this.byUser.get(user) ?? new Map()));
   }
 }

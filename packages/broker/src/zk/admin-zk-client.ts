@@ -71,6 +71,15 @@ export class AdminZkClient {
     return ConfigEntityZNode.decode(found?.data);
   }
 
+  /** An entity's configs with the znode version they were read at (undefined: no znode yet). */
+  async versionedEntityConfig(
+    type: ConfigEntityType,
+    name: string,
+  ): Promise<{ configs: Record<string, string>; version: number | undefined }> {
+    const found = await this.zk.getData(ConfigEntityZNode.path(type, name));
+    return { configs: ConfigEntityZNode.decode(found?.data), version: found?.stat.version };
+  }
+
   async describeTopic(topic: string, markedForDeletion?: ReadonlySet<string>): Promise<ZkTopicDescription | undefined> {
     const found = await this.topicAssignment(topic);
     if (found === undefined) return undefined;
@@ -174,6 +183,41 @@ export class AdminZkClient {
     configs: Readonly<Record<string, string>>,
   ): Promise<void> {
     await this.writeEntityConfig(type, name, configs);
+    await this.notifyEntityConfigChange(type, name);
+  }
+
+  /**
+   * changeEntityConfig for a read-modify-write: only if the znode is still at the version read
+   * (`undefined`: it did not exist). False, with nothing written, when another writer got there
+   * first; the caller reads again and retries. Kafka lets only the controller make such changes
+   * (SCRAM credentials); this lets any broker make them without losing a concurrent one.
+   */
+  async changeEntityConfigIfUnchanged(
+    type: ConfigEntityType,
+    name: string,
+    configs: Readonly<Record<string, string>>,
+    readVersion: number | undefined,
+  ): Promise<boolean> {
+    const path = ConfigEntityZNode.path(type, name);
+    const data = ConfigEntityZNode.encode(configs);
+    try {
+      if (readVersion !== undefined) await this.zk.setData(path, data, readVersion);
+      else {
+        // Nested entities (`users/alice/clients/app`) need their parents.
+        await this.zk.createRecursive(path.slice(0, path.lastIndexOf('/')));
+        await this.zk.create(path, data, 'persistent');
+      }
+    } catch (err) {
+      if (isZkError(err, ZkCode.BAD_VERSION) || isZkError(err, ZkCode.NODE_EXISTS) || isZkError(err, ZkCode.NO_NODE)) {
+        return false;
+      }
+      throw err;
+    }
+    await this.notifyEntityConfigChange(type, name);
+    return true;
+  }
+
+  private async notifyEntityConfigChange(type: ConfigEntityType, name: string): Promise<void> {
     await this.zk.createRecursive(ConfigChangeNotificationZNode.path);
     await this.zk.create(
       ConfigChangeNotificationZNode.createPath,

@@ -12,10 +12,11 @@ import { loadProps } from '../support/client-properties.js';
 import { UsageError } from '../support/command-errors.js';
 import type { CommandIo } from '../support/command-io.js';
 import type { Tool } from '../support/tool.js';
+import { alterUserConfigs, describeUserConfigs } from './user-configs.js';
 
 const ENTITY_TYPES = ['topics', 'clients', 'users', 'brokers', 'broker-loggers', 'ips', 'client-metrics', 'groups'];
-/** What Samsa's broker serves through DescribeConfigs/IncrementalAlterConfigs today. */
-const SUPPORTED = new Set(['topics', 'brokers']);
+/** What Samsa's broker serves today: topic and broker configs, and users' SCRAM credentials. */
+const SUPPORTED = new Set(['topics', 'brokers', 'users']);
 
 const specs: OptionSpec[] = [
   {
@@ -183,7 +184,7 @@ function entityOf(options: ParsedOptions): Entity {
   }
   if (types.length > 1) throw new UsageError(`Only 'users' and 'clients' entity types may be specified together`);
   if (!SUPPORTED.has(type))
-    throw new UsageError(`Entity type ${type} is not supported by Samsa yet (supported: topics, brokers)`);
+    throw new UsageError(`Entity type ${type} is not supported by Samsa yet (supported: topics, brokers, users)`);
   if (names.length > 1) throw new UsageError('Exactly one entity name must be specified for every entity type');
   const name = names[0];
   if (type === 'brokers' && name !== undefined && name !== '' && !/^\d+$/.test(name)) {
@@ -226,6 +227,7 @@ async function resourceConfig(admin: Admin, type: string, name: string, all: boo
 }
 
 async function describe(admin: Admin, entity: Entity, options: ParsedOptions, io: CommandIo): Promise<void> {
+  if (entity.type === 'users') return describeUserConfigs(admin, entity.name, io);
   const all = options.has('all');
   let names: string[];
   if (entity.name !== undefined) names = [entity.name];
@@ -254,6 +256,7 @@ async function alter(admin: Admin, entity: Entity, options: ParsedOptions, io: C
     .flatMap((v) => v.split(','))
     .map((k) => k.trim())
     .filter((k) => k !== '');
+  if (entity.type === 'users') return alterUserConfigs(admin, entity.name, toAdd, toDelete, io);
   const current = new Set((await resourceConfig(admin, entity.type, entity.name, false)).map((e) => e.name));
   const invalid = toDelete.filter((k) => !current.has(k));
   if (invalid.length > 0) throw new KafkaError(ErrorCode.INVALID_CONFIG, `Invalid config(s): ${invalid.join(',')}`);
@@ -271,7 +274,10 @@ async function alter(admin: Admin, entity: Entity, options: ParsedOptions, io: C
   else io.stdout.write(`Completed updating default config for ${entity.type} in the cluster.\n`);
 }
 
-/** `kafka-configs.sh` for topics and brokers: `--describe [--all]`, `--alter --add-config/--delete-config`. */
+/**
+ * `kafka-configs.sh` for topics and brokers (`--describe [--all]`, `--alter --add-config/--delete-config`)
+ * and users' SCRAM credentials (user-configs.ts).
+ */
 export const configsTool: Tool = {
   name: 'configs',
   script: 'kafka-configs.sh',
