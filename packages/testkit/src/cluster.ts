@@ -10,6 +10,11 @@ export interface ClusterOptions {
   readonly brokers?: number;
   /** server.properties entries for every broker (after the harness's own). */
   readonly properties?: Readonly<Record<string, string | number | boolean>>;
+  /**
+   * Listeners besides PLAINTEXT on the broker's fixed port, e.g. `SASL_SSL://127.0.0.1:0` (port 0:
+   * a free one each start; BrokerProcess.portOf tells which). Their TLS/SASL settings go in `properties`.
+   */
+  readonly extraListeners?: readonly string[];
   /** Per-broker entries, by broker id. */
   readonly brokerProperties?: Readonly<Record<number, Readonly<Record<string, string | number | boolean>>>>;
   /** The ZooKeeper chroot the cluster lives under (default /samsa). */
@@ -62,6 +67,9 @@ export class KafkaCluster {
       'default.replication.factor': 1,
       'controlled.shutdown.retry.backoff.ms': 500,
       'controlled.shutdown.max.retries': 3,
+      ...(options.extraListeners === undefined
+        ? {}
+        : { listeners: [`PLAINTEXT://127.0.0.1:${ports.get(id)}`, ...options.extraListeners].join(',') }),
       ...options.properties,
       ...options.brokerProperties?.[id],
     });

@@ -28,6 +28,8 @@ export class BrokerConfig {
   readonly warnings: ConfigWarning[] = [];
   readonly listeners: readonly Endpoint[];
   readonly advertisedListeners: readonly Endpoint[];
+  /** The listener brokers use to talk to each other (see resolveInterBrokerListenerName). */
+  readonly interBrokerListenerName: string;
 
   constructor(properties: ReadonlyMap<string, string>) {
     for (const [key, raw] of properties) {
@@ -66,6 +68,7 @@ export class BrokerConfig {
       }
     }
     if (this.logDirs.length === 0) throw new ConfigError('log.dirs', 'Invalid value for configuration log.dirs: empty');
+    this.interBrokerListenerName = resolveInterBrokerListenerName(this);
   }
 
   /**
@@ -206,13 +209,34 @@ export class BrokerConfig {
     if (dirs !== null) return dirs as readonly string[];
     return [this.string('log.dir') as string];
   }
-
-  get interBrokerListenerName(): string {
-    return this.string('inter.broker.listener.name') ?? (this.listeners[0]?.listenerName as string);
-  }
 }
 
 const LISTENER_PREFIX = 'listener.name.';
+
+/**
+ * Kafka's rule (KafkaConfig.getInterBrokerListenerNameAndSecurityProtocol): `inter.broker.listener.name`
+ * if set, else the listener named like `security.inter.broker.protocol` (default PLAINTEXT); setting
+ * both is an error, and the listener must be advertised, since other brokers connect to it.
+ */
+function resolveInterBrokerListenerName(config: BrokerConfig): string {
+  const named = config.string('inter.broker.listener.name');
+  if (named !== null && config.sourceOf('security.inter.broker.protocol') !== ConfigSource.DEFAULT_CONFIG) {
+    throw new ConfigError(
+      'inter.broker.listener.name',
+      'Only one of inter.broker.listener.name and security.inter.broker.protocol should be set.',
+    );
+  }
+  const key = named === null ? 'security.inter.broker.protocol' : 'inter.broker.listener.name';
+  const listenerName = (named ?? (config.string('security.inter.broker.protocol') as string)).trim().toUpperCase();
+  if (!config.advertisedListeners.some((l) => l.listenerName === listenerName)) {
+    throw new ConfigError(
+      key,
+      `Invalid value ${listenerName} for configuration ${key}: the inter-broker listener must be a listener name defined in advertised.listeners. ` +
+        `The valid options based on currently configured listeners are ${config.advertisedListeners.map((l) => l.listenerName).join(',')}`,
+    );
+  }
+  return listenerName;
+}
 
 /** Kafka advertises the canonical host name when a listener binds all interfaces. */
 function advertisedHost(host: string): string {

@@ -1,7 +1,10 @@
-import { connect, type Socket } from 'node:net';
+import { connect, type NetConnectOpts, type Socket } from 'node:net';
+import { type ConnectionOptions, connect as tlsConnect } from 'node:tls';
 import { type ApiCodec, apiCodec, decodeResponse, ErrorCode, encodeRequest, KafkaError } from '@samsa/protocol';
 import type { BufferPool } from '../memory/buffer-pool.js';
+import { type InterBrokerSecurity, tlsConnectOptions } from './inter-broker-security.js';
 import { ResponseReader } from './response-reader.js';
+import { authenticateSasl } from './sasl-client-authenticator.js';
 
 export interface InterBrokerClientOptions {
   readonly host: string;
@@ -17,6 +20,8 @@ export interface InterBrokerClientOptions {
    * says when it is done with the response); other responses' frames are left to the collector.
    */
   readonly pool?: BufferPool;
+  /** The inter-broker listener's TLS and SASL; plain TCP without it. */
+  readonly security?: InterBrokerSecurity | undefined;
 }
 
 /** A response whose body holds views of its frame: valid until `release`, which recycles the frame. */
@@ -44,9 +49,17 @@ interface InFlight {
  *
  * The broker does not use @samsa/client for this: the broker sits below the client in the package
  * graph, and this needs only framing and codecs.
+ *
+ * With `security`, a connection is TLS and/or SASL as the inter-broker listener is, and only
+ * counts as open once the TLS handshake and the SASL exchange are done: until then no request
+ * goes out. A refused authentication rejects the requests waiting for the connection with the
+ * broker's error (SASL_AUTHENTICATION_FAILED); the next send tries again.
  */
 export class InterBrokerClient {
+  /** The open connection requests go out on: connected, and authenticated when SASL. */
   private socket: Socket | undefined;
+  /** The connection whose responses and failures this client follows: `socket`, or one authenticating. */
+  private current: Socket | undefined;
   private connecting: Promise<Socket> | undefined;
   private readonly inFlight = new Map<number, InFlight>();
   private nextCorrelationId = 1;
@@ -77,6 +90,10 @@ export class InterBrokerClient {
     const api = apiCodec(apiKey);
     if (api === undefined) throw new Error(`no codec for API key ${apiKey}`);
     const socket = await this.connection();
+    return this.sendOn<Res>(socket, api, version, body, holding);
+  }
+
+  private sendOn<Res>(socket: Socket, api: ApiCodec, version: number, body: unknown, holding: boolean): Promise<Res> {
     const correlationId = this.nextCorrelationId++;
     if (this.nextCorrelationId > 0x7fffffff) this.nextCorrelationId = 1;
     const frame = encodeRequest(api, version, correlationId, this.options.clientId, body);
@@ -107,41 +124,86 @@ export class InterBrokerClient {
   private connection(): Promise<Socket> {
     if (this.closed) return Promise.reject(new Error(`connection to ${this.address} is closed`));
     if (this.socket !== undefined && !this.socket.destroyed) return Promise.resolve(this.socket);
-    this.connecting ??= new Promise<Socket>((resolve, reject) => {
+    this.connecting ??= this.open().finally(() => {
+      this.connecting = undefined;
+    });
+    return this.connecting;
+  }
+
+  /** Connects (TLS handshake included), authenticates when SASL, then makes it the open connection. */
+  private async open(): Promise<Socket> {
+    const socket = await this.connect();
+    const sasl = this.options.security?.sasl;
+    if (sasl !== undefined) {
+      try {
+        await authenticateSasl(
+          sasl,
+          (apiKey, version, body) => this.sendOn(socket, apiCodec(apiKey) as ApiCodec, version, body, false),
+          this.address,
+        );
+      } catch (err) {
+        if (this.current === socket) this.fail(err as Error);
+        throw err;
+      }
+    }
+    if (this.current !== socket)
+      throw new KafkaError(ErrorCode.NETWORK_EXCEPTION, `connection to ${this.address} closed`);
+    this.socket = socket;
+    return socket;
+  }
+
+  private connect(): Promise<Socket> {
+    return new Promise<Socket>((resolve, reject) => {
       const pool = this.options.pool;
       const reader = new ResponseReader(
         this.options.maxResponseBytes ?? 256 * 1024 * 1024,
         pool === undefined ? (size) => Buffer.allocUnsafe(size) : (size) => pool.acquire(size),
       );
-      const socket = connect({
-        host: this.options.host,
-        port: this.options.port,
-        noDelay: true,
-        onread: reader.onread,
-      });
+      const { host, port } = this.options;
+      const tls = this.options.security?.tls;
+      let socket: Socket;
+      let describe = (err: Error) => `cannot connect to ${this.address}: ${err.message}`;
+      if (tls === undefined) {
+        socket = connect({ host, port, noDelay: true, onread: reader.onread });
+      } else {
+        // tls.connect takes `onread` too (Node's docs; @types/node lacks it): decrypted bytes land
+        // in the reader's buffers as on the plain path.
+        const options: ConnectionOptions & Pick<NetConnectOpts, 'onread'> = {
+          host,
+          port,
+          onread: reader.onread,
+          ...tlsConnectOptions(tls, host),
+        };
+        socket = tlsConnect(options).setNoDelay(true);
+        socket.once('connect', () => {
+          describe = (err) => `TLS handshake with ${this.address} failed: ${err.message}`;
+        });
+      }
       const onConnectError = (err: Error) => {
-        this.connecting = undefined;
-        reject(new KafkaError(ErrorCode.NETWORK_EXCEPTION, `cannot connect to ${this.address}: ${err.message}`));
+        reject(new KafkaError(ErrorCode.NETWORK_EXCEPTION, describe(err)));
       };
       socket.once('error', onConnectError);
       socket.setTimeout(this.options.requestTimeoutMs, () => socket.destroy(new Error('connect timed out')));
-      socket.once('connect', () => {
+      socket.once(tls === undefined ? 'connect' : 'secureConnect', () => {
         socket.setTimeout(0);
         socket.off('error', onConnectError);
+        if (this.closed) {
+          socket.destroy();
+          reject(new Error(`connection to ${this.address} is closed`));
+          return;
+        }
         // Events of a socket that has since been replaced must not touch the new one's requests.
         const failIfCurrent = (err: Error) => {
-          if (this.socket === socket) this.fail(err);
+          if (this.current === socket) this.fail(err);
         };
         socket.on('error', failIfCurrent);
         socket.on('close', () => failIfCurrent(new Error(`connection to ${this.address} closed`)));
         reader.onError = failIfCurrent;
         reader.onFrame = (frame) => this.complete(frame);
-        this.socket = socket;
-        this.connecting = undefined;
+        this.current = socket;
         resolve(socket);
       });
     });
-    return this.connecting;
   }
 
   private complete(frame: Buffer): void {
@@ -178,7 +240,8 @@ export class InterBrokerClient {
 
   /** Drops the connection: every request in flight fails with `err`; the next send reconnects. */
   private fail(err: Error): void {
-    const socket = this.socket;
+    const socket = this.current;
+    this.current = undefined;
     this.socket = undefined;
     socket?.destroy();
     const failure =

@@ -29,7 +29,7 @@ export class ResponseReader {
     this.decoder = new FrameDecoder(maxFrameBytes, allocate);
   }
 
-  /** The `onread` option for `net.connect`. */
+  /** The `onread` option for `net.connect` (and `tls.connect`, where the decrypted bytes land). */
   get onread(): { buffer: () => Uint8Array; callback: (bytes: number, buf: Uint8Array) => boolean } {
     return {
       buffer: () => this.nextBuffer(),

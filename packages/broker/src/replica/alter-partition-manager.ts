@@ -2,6 +2,7 @@ import { type AlterPartitionResponse, ApiKey, ErrorCode } from '@samsa/protocol'
 import type { Logger } from '../logger.js';
 import type { MetadataCache } from '../metadata/metadata-cache.js';
 import { InterBrokerClient } from '../network/inter-broker-client.js';
+import type { InterBrokerSecurity } from '../network/inter-broker-security.js';
 import type { IsrChangeRequest } from './partition.js';
 
 /** AlterPartition version leaders send: topic names, leader recovery state (v1). */
@@ -13,6 +14,8 @@ export interface AlterPartitionManagerOptions {
   readonly brokerEpoch: () => bigint;
   readonly metadata: MetadataCache;
   readonly listenerName: string;
+  /** The inter-broker listener's TLS and SASL, for the connections this opens. */
+  readonly security?: InterBrokerSecurity;
   readonly requestTimeoutMs: number;
   /** Wait after a failed round trip before trying again. */
   readonly retryBackoffMs: number;
@@ -89,6 +92,7 @@ export class AlterPartitionManager {
         port: endpoint.port,
         clientId: `broker-${this.options.brokerId}-alter-partition`,
         requestTimeoutMs: this.options.requestTimeoutMs,
+        security: this.options.security,
       });
       this.clientFor = controllerId;
     }

@@ -14,6 +14,7 @@ import {
 import type { Logger } from '../logger.js';
 import type { BufferPool } from '../memory/buffer-pool.js';
 import { type HeldResponse, InterBrokerClient } from '../network/inter-broker-client.js';
+import type { InterBrokerSecurity } from '../network/inter-broker-security.js';
 import type { Partition } from './partition.js';
 import type { ReplicationQuota } from './replication-quota.js';
 
@@ -41,6 +42,8 @@ export interface ReplicaFetcherConfig {
   readonly backoffMs: number;
   /** replica.socket.timeout.ms */
   readonly socketTimeoutMs: number;
+  /** The inter-broker listener's TLS and SASL, for the connection to the leader. */
+  readonly security?: InterBrokerSecurity;
 }
 
 /** What a fetch asked for one partition, to match the answer against the partition's state now. */
@@ -107,6 +110,7 @@ export class ReplicaFetcher {
       requestTimeoutMs: config.socketTimeoutMs + config.waitMaxMs,
       maxResponseBytes: config.responseMaxBytes * 2 + 1024 * 1024,
       pool: bufferPool,
+      security: config.security,
     });
   }
 

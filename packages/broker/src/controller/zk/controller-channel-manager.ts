@@ -1,5 +1,6 @@
 import type { Logger } from '../../logger.js';
 import { InterBrokerClient } from '../../network/inter-broker-client.js';
+import type { InterBrokerSecurity } from '../../network/inter-broker-security.js';
 import type { BrokerInfo } from '../../zk/zk-data.js';
 
 /** A request for one broker: the controller's LeaderAndIsr, UpdateMetadata and StopReplica. */
@@ -33,6 +34,7 @@ export class ControllerChannelManager {
     private readonly listenerName: string,
     private readonly requestTimeoutMs: number,
     private readonly logger: Logger,
+    private readonly security?: InterBrokerSecurity,
   ) {}
 
   addBroker(info: BrokerInfo): void {
@@ -47,6 +49,7 @@ export class ControllerChannelManager {
       port: endpoint.port,
       clientId: `controller-${this.controllerId}-to-broker-${info.brokerId}`,
       requestTimeoutMs: this.requestTimeoutMs,
+      security: this.security,
     });
     this.channels.set(info.brokerId, { client, tail: Promise.resolve(), removed: false });
   }

@@ -1,6 +1,7 @@
 import { ErrorCode, randomUuid } from '@samsa/protocol';
 import type { BrokerConfig } from '../../config/broker-config.js';
 import type { Logger } from '../../logger.js';
+import type { InterBrokerSecurity } from '../../network/inter-broker-security.js';
 import { isZkError, type KafkaZkClient, ZkCode } from '../../zk/kafka-zk-client.js';
 import {
   BrokerIdsZNode,
@@ -42,6 +43,8 @@ export interface KafkaControllerOptions {
   /** Topic config overrides (for `unclean.leader.election.enable`), read from ZooKeeper. */
   readonly topicOverrides: (topic: string) => Promise<Readonly<Record<string, string>>>;
   readonly logger: Logger;
+  /** The inter-broker listener's TLS and SASL, for the channels to the brokers. */
+  readonly interBrokerSecurity?: InterBrokerSecurity;
 }
 
 /** One partition of an AlterPartition request. */
@@ -326,6 +329,7 @@ export class KafkaController {
       this.options.config.interBrokerListenerName,
       this.options.config.int('controller.socket.timeout.ms'),
       this.logger.child({ component: 'controller-channel' }),
+      this.options.interBrokerSecurity,
     );
     this.send.channels = channels;
 

@@ -2,6 +2,7 @@ import { ApiKey, ErrorCode, type WriteTxnMarkersResponse } from '@samsa/protocol
 import type { Logger } from '../../logger.js';
 import type { MetadataCache } from '../../metadata/metadata-cache.js';
 import { InterBrokerClient } from '../../network/inter-broker-client.js';
+import type { InterBrokerSecurity } from '../../network/inter-broker-security.js';
 import { partitionKey, type TxnTopicPartition } from './transaction-metadata.js';
 import type { TxnMarker, TxnMarkerAppender } from './txn-marker-appender.js';
 import type { TxnMarkerRequest, TxnMarkerWriter } from './txn-marker-writer.js';
@@ -11,6 +12,8 @@ export interface TxnMarkerChannelOptions {
   readonly metadata: MetadataCache;
   readonly appender: TxnMarkerAppender;
   readonly listenerName: string;
+  /** The inter-broker listener's TLS and SASL, for the connections this opens. */
+  readonly security?: InterBrokerSecurity;
   readonly requestTimeoutMs: number;
   readonly retryBackoffMs: number;
   readonly logger?: Logger;
@@ -125,6 +128,7 @@ export class TxnMarkerChannel implements TxnMarkerWriter {
       port: endpoint.port,
       clientId: `broker-${this.options.brokerId}-txn-marker-sender`,
       requestTimeoutMs: this.options.requestTimeoutMs,
+      security: this.options.security,
     });
     this.clients.set(brokerId, client);
     return client;

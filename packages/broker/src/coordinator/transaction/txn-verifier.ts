@@ -3,6 +3,7 @@ import type { Logger } from '../../logger.js';
 import { TRANSACTION_STATE_TOPIC_NAME } from '../../metadata/cluster-image.js';
 import type { MetadataCache } from '../../metadata/metadata-cache.js';
 import { InterBrokerClient } from '../../network/inter-broker-client.js';
+import type { InterBrokerSecurity } from '../../network/inter-broker-security.js';
 import type { TransactionCoordinator } from './transaction-coordinator.js';
 import type { TxnTopicPartition } from './transaction-metadata.js';
 
@@ -11,6 +12,8 @@ export interface TxnVerifierOptions {
   readonly metadata: MetadataCache;
   readonly coordinator: TransactionCoordinator;
   readonly listenerName: string;
+  /** The inter-broker listener's TLS and SASL, for the connections this opens. */
+  readonly security?: InterBrokerSecurity;
   readonly requestTimeoutMs: number;
   readonly logger?: Logger;
 }
@@ -125,6 +128,7 @@ export class TxnVerifier {
       port: endpoint.port,
       clientId: `broker-${this.options.brokerId}-txn-verifier`,
       requestTimeoutMs: this.options.requestTimeoutMs,
+      security: this.options.security,
     });
     this.clients.set(brokerId, client);
     return client;
