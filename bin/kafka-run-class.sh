@@ -29,6 +29,7 @@ case "$class" in
   kafka.admin.PreferredReplicaLeaderElectionCommand) exec "$here/samsa" preferred-replica-election "$@" ;;
   kafka.admin.ReassignPartitionsCommand | org.apache.kafka.tools.reassign.ReassignPartitionsCommand)
     exec "$here/samsa" reassign-partitions "$@" ;;
+  kafka.admin.AclCommand | org.apache.kafka.tools.AclCommand) exec "$here/samsa" acls "$@" ;;
   org.apache.kafka.tools.TransactionsCommand) exec "$here/samsa" transactions "$@" ;;
   org.apache.kafka.tools.VerifiableProducer) exec "$here/samsa" verifiable-producer "$@" ;;
   org.apache.kafka.tools.VerifiableConsumer) exec "$here/samsa" verifiable-consumer "$@" ;;

@@ -1,3 +1,4 @@
+import { authorizerClassNameProblem } from '../security/acl/authorizer-class-names.js';
 import { atLeast, between, type ConfigKey, LONG_MAX, oneOf } from './config-def.js';
 import { SECURITY_CONFIG_KEYS } from './security-config-defs.js';
 
@@ -244,6 +245,21 @@ export const BROKER_CONFIG_KEYS: readonly ConfigKey[] = [
   { name: 'zookeeper.max.in.flight.requests', type: 'int', defaultValue: 10, validate: atLeast(1) },
   { name: 'reserved.broker.max.id', type: 'int', defaultValue: 1000, validate: atLeast(0) },
   { name: 'broker.id.generation.enable', type: 'boolean', defaultValue: true },
+  // --- authorization (ACLs)
+  {
+    name: 'authorizer.class.name',
+    type: 'string',
+    defaultValue: '',
+    validate: authorizerClassNameProblem,
+    doc: "The authorizer: empty for none (every request allowed), or one of Kafka's ACL authorizers' class names.",
+  },
+  {
+    name: 'super.users',
+    type: 'string',
+    defaultValue: null,
+    doc: 'Principals allowed everything, separated by semicolons (User:admin;User:broker).',
+  },
+  { name: 'allow.everyone.if.no.acl.found', type: 'boolean', defaultValue: false },
   ...SECURITY_CONFIG_KEYS,
 ];
 

@@ -9,6 +9,13 @@
  *
  * As in Kafka, a request naming a partition that does not exist adds nothing: those partitions
  * get UNKNOWN_TOPIC_OR_PARTITION and the others OPERATION_NOT_ATTEMPTED.
+ *
+ * ACLs (KafkaApis.handleAddPartitionsToTxnRequest): v4+ come from brokers and need CLUSTER_ACTION
+ * (else the top-level CLUSTER_AUTHORIZATION_FAILED). v0-3 come from producers: WRITE on the
+ * transactional id, else every partition answers TRANSACTIONAL_ID_AUTHORIZATION_FAILED; then WRITE
+ * on each topic, else TOPIC_AUTHORIZATION_FAILED, which adds nothing either (the others answer
+ * OPERATION_NOT_ATTEMPTED). Internal topics are never added by a producer: as in Kafka, they
+ * answer TOPIC_AUTHORIZATION_FAILED, authorizer or not.
  */
 import {
   type AddPartitionsToTxnRequest,
@@ -19,6 +26,9 @@ import {
   ErrorCode,
 } from '@samsa/protocol';
 import type { TxnTopicPartition } from '../coordinator/transaction/transaction-metadata.js';
+import { isInternalTopic } from '../metadata/cluster-image.js';
+import { AclOperationCode, ResourceType } from '../security/authorizer.js';
+import { ALL_AUTHORIZED, authorize, filterAuthorized, requireClusterOperation } from './authorization.js';
 import { defineHandler, type RequestContext } from './handler.js';
 import { producerFencedFor, transactionAbortableFor } from './txn-error-versions.js';
 
@@ -36,6 +46,15 @@ export const addPartitionsToTxnHandler = defineHandler<AddPartitionsToTxnRequest
   maxVersion: 5,
   async handle(request, ctx) {
     if (ctx.apiVersion <= 3) {
+      if (!authorize(ctx, AclOperationCode.WRITE, ResourceType.TRANSACTIONAL_ID, request.v3AndBelowTransactionalId)) {
+        return {
+          throttleTimeMs: 0,
+          resultsByTopicV3AndBelow: topicErrors(
+            request.v3AndBelowTopics,
+            ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED,
+          ),
+        };
+      }
       const results = await addPartitions(ctx, {
         transactionalId: request.v3AndBelowTransactionalId,
         producerId: request.v3AndBelowProducerId,
@@ -45,6 +64,7 @@ export const addPartitionsToTxnHandler = defineHandler<AddPartitionsToTxnRequest
       });
       return { throttleTimeMs: 0, resultsByTopicV3AndBelow: results };
     }
+    requireClusterOperation(ctx, AclOperationCode.CLUSTER_ACTION);
     const resultsByTransaction = [];
     for (const txn of request.transactions) {
       resultsByTransaction.push({ transactionalId: txn.transactionalId, topicResults: await addPartitions(ctx, txn) });
@@ -52,34 +72,53 @@ export const addPartitionsToTxnHandler = defineHandler<AddPartitionsToTxnRequest
     return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, resultsByTransaction };
   },
   errorResponse(request, errorCode) {
-    const error = (topics: readonly AddPartitionsToTxnRequestAddPartitionsToTxnTopic[]) =>
-      topics.map((t) => ({
-        name: t.name,
-        resultsByPartition: t.partitions.map((partitionIndex) => ({ partitionIndex, partitionErrorCode: errorCode })),
-      }));
     return {
       throttleTimeMs: 0,
       errorCode,
-      resultsByTopicV3AndBelow: error(request.v3AndBelowTopics),
+      resultsByTopicV3AndBelow: topicErrors(request.v3AndBelowTopics, errorCode),
       resultsByTransaction: request.transactions.map((t) => ({
         transactionalId: t.transactionalId,
-        topicResults: error(t.topics),
+        topicResults: topicErrors(t.topics, errorCode),
       })),
     };
   },
 });
+
+function topicErrors(
+  topics: readonly AddPartitionsToTxnRequestAddPartitionsToTxnTopic[],
+  errorCode: number,
+): AddPartitionsToTxnResponseAddPartitionsToTxnTopicResultInput[] {
+  return topics.map((t) => ({
+    name: t.name,
+    resultsByPartition: t.partitions.map((partitionIndex) => ({ partitionIndex, partitionErrorCode: errorCode })),
+  }));
+}
 
 async function addPartitions(
   ctx: RequestContext,
   txn: TransactionArgs,
 ): Promise<AddPartitionsToTxnResponseAddPartitionsToTxnTopicResultInput[]> {
   const { metadata, transactionCoordinator } = ctx.services;
+  // Producers (v0-3) need WRITE on each topic and may not add internal topics; brokers (v4+, already
+  // authorized for CLUSTER_ACTION) may.
+  const fromProducer = ctx.apiVersion <= 3;
+  const writable = fromProducer
+    ? filterAuthorized(
+        ctx,
+        AclOperationCode.WRITE,
+        ResourceType.TOPIC,
+        txn.topics.flatMap((t) => (isInternalTopic(t.name) ? [] : [t.name])),
+      )
+    : ALL_AUTHORIZED;
   const partitions: TxnTopicPartition[] = [];
   const unknown = new Set<string>();
+  const denied = new Set<string>();
   for (const t of txn.topics) {
+    const allowed = writable.has(t.name) && !(fromProducer && isInternalTopic(t.name));
     for (const partition of t.partitions) {
       partitions.push({ topic: t.name, partition });
-      if (metadata.image.partition(t.name, partition) === undefined) unknown.add(`${t.name}:${partition}`);
+      if (!allowed) denied.add(`${t.name}:${partition}`);
+      else if (metadata.image.partition(t.name, partition) === undefined) unknown.add(`${t.name}:${partition}`);
     }
   }
   const producerId = Number(txn.producerId);
@@ -91,13 +130,20 @@ async function addPartitions(
     }
   } else {
     const errorCode =
-      unknown.size > 0
+      unknown.size > 0 || denied.size > 0
         ? ErrorCode.OPERATION_NOT_ATTEMPTED
         : await transactionCoordinator.addPartitions(txn.transactionalId, producerId, txn.producerEpoch, partitions);
     const code = producerFencedFor(errorCode, ctx.apiVersion, 2);
     for (const tp of partitions) {
       const key = `${tp.topic}:${tp.partition}`;
-      codeFor.set(key, unknown.has(key) ? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION : code);
+      codeFor.set(
+        key,
+        denied.has(key)
+          ? ErrorCode.TOPIC_AUTHORIZATION_FAILED
+          : unknown.has(key)
+            ? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION
+            : code,
+      );
     }
   }
   return txn.topics.map((t) => ({

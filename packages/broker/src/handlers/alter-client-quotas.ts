@@ -6,6 +6,8 @@
  */
 import { type AlterClientQuotasRequest, type AlterClientQuotasResponseInput, ApiKey, ErrorCode } from '@samsa/protocol';
 import { isQuotaKey, type QuotaKey } from '../quota/client-quota-entity.js';
+import { AclOperationCode } from '../security/authorizer.js';
+import { authorizeCluster } from './authorization.js';
 import { entityFromData } from './client-quota-entity-data.js';
 import { defineHandler } from './handler.js';
 
@@ -18,6 +20,8 @@ export const alterClientQuotasHandler = defineHandler<AlterClientQuotasRequest, 
   }),
   async handle(request, ctx) {
     const store = ctx.services.clientQuotas;
+    // Kafka requires ALTER_CONFIGS on the cluster; every entity is answered with the refusal.
+    const allowed = authorizeCluster(ctx, AclOperationCode.ALTER_CONFIGS);
     const entries = [];
     for (const entry of request.entries) {
       const answer = (errorCode: number, errorMessage: string | null) => ({
@@ -25,6 +29,10 @@ export const alterClientQuotasHandler = defineHandler<AlterClientQuotasRequest, 
         errorMessage,
         entity: entry.entity.map((e) => ({ entityType: e.entityType, entityName: e.entityName })),
       });
+      if (!allowed) {
+        entries.push(answer(ErrorCode.CLUSTER_AUTHORIZATION_FAILED, null));
+        continue;
+      }
       const entity = entityFromData(entry.entity);
       if (typeof entity === 'string') {
         entries.push(answer(ErrorCode.INVALID_REQUEST, entity));

@@ -2,6 +2,10 @@
  * AlterConfigs (key 33), versions 0-2 (the legacy, non-incremental form).
  * v1: same as v0. v2: flexible.
  * The given configs replace all overrides of the resource; configs not named are reset.
+ *
+ * ACLs (KafkaApis.processLegacyAlterConfigsRequest): ALTER_CONFIGS on the topic, else
+ * TOPIC_AUTHORIZATION_FAILED; ALTER_CONFIGS on the cluster for BROKER resources, else
+ * CLUSTER_AUTHORIZATION_FAILED.
  */
 import {
   type AlterConfigsRequest,
@@ -11,7 +15,7 @@ import {
   KafkaError,
 } from '@samsa/protocol';
 import { alterConfigResources } from './config-admin.js';
-import { configResourceErrors } from './config-resources.js';
+import { configResourceErrors, LEGACY_ALTER_CLUSTER_CONFIG_RESOURCES } from './config-resources.js';
 import { defineHandler } from './handler.js';
 
 export const alterConfigsHandler = defineHandler<AlterConfigsRequest, AlterConfigsResponseInput>({
@@ -20,7 +24,7 @@ export const alterConfigsHandler = defineHandler<AlterConfigsRequest, AlterConfi
   maxVersion: 2,
   async handle(request, ctx) {
     const { services } = ctx;
-    const responses = await alterConfigResources(services, request.resources, {
+    const responses = await alterConfigResources(ctx, request.resources, LEGACY_ALTER_CLUSTER_CONFIG_RESOURCES, {
       async topic(resource, name) {
         const configs: Record<string, string> = {};
         for (const c of resource.configs) {

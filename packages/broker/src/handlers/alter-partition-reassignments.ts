@@ -2,6 +2,9 @@
  * AlterPartitionReassignments (key 45), version 0 (KIP-455): starts, changes or (with null
  * replicas) cancels partition reassignments. Served by the controller (NOT_CONTROLLER elsewhere);
  * answered once each reassignment has started, not when it completes.
+ *
+ * ACLs (KafkaApis.handleAlterPartitionReassignmentsRequest): ALTER on the cluster, else the
+ * top-level CLUSTER_AUTHORIZATION_FAILED.
  */
 import {
   type AlterPartitionReassignmentsRequest,
@@ -9,6 +12,8 @@ import {
   ApiKey,
   ErrorCode,
 } from '@samsa/protocol';
+import { AclOperationCode } from '../security/authorizer.js';
+import { requireClusterOperation } from './authorization.js';
 import { defineHandler } from './handler.js';
 
 export const alterPartitionReassignmentsHandler = defineHandler<
@@ -19,6 +24,7 @@ export const alterPartitionReassignmentsHandler = defineHandler<
   minVersion: 0,
   maxVersion: 0,
   async handle(request, ctx) {
+    requireClusterOperation(ctx, AclOperationCode.ALTER);
     const requests = request.topics.flatMap((t) =>
       t.partitions.map((p) => ({ topic: t.name, partition: p.partitionIndex, replicas: p.replicas })),
     );

@@ -2,8 +2,13 @@
  * AlterPartition (key 56), versions 0-1: a partition leader asks the controller to change the ISR
  * (KIP-497). Served by the active controller (NOT_CONTROLLER elsewhere). v1: leader recovery state.
  * Versions 2-3 (topic ids, broker epochs in the ISR) are KRaft-era and not served.
+ *
+ * ACLs (KafkaApis): CLUSTER_ACTION on the cluster (brokers and the controller have it), else
+ * CLUSTER_AUTHORIZATION_FAILED.
  */
 import { type AlterPartitionRequest, type AlterPartitionResponseInput, ApiKey, ErrorCode } from '@samsa/protocol';
+import { AclOperationCode } from '../security/authorizer.js';
+import { requireClusterOperation } from './authorization.js';
 import { defineHandler } from './handler.js';
 
 export const alterPartitionHandler = defineHandler<AlterPartitionRequest, AlterPartitionResponseInput>({
@@ -11,6 +16,7 @@ export const alterPartitionHandler = defineHandler<AlterPartitionRequest, AlterP
   minVersion: 0,
   maxVersion: 1,
   async handle(request, ctx) {
+    requireClusterOperation(ctx, AclOperationCode.CLUSTER_ACTION);
     const controller = ctx.services.zk?.kafkaController;
     if (controller === undefined || !controller.isActive)
       return { throttleTimeMs: 0, errorCode: ErrorCode.NOT_CONTROLLER, topics: [] };

@@ -5,8 +5,13 @@
  * LOG_DIR_NOT_FOUND, KAFKA_STORAGE_ERROR or REPLICA_NOT_AVAILABLE otherwise — see
  * ReplicaAlterLogDirsManager. A partition named under several dirs goes to the last, as Kafka's
  * map of the request keeps it. Progress shows in DescribeLogDirs (the future replica).
+ *
+ * ACLs (KafkaApis.handleAlterReplicaLogDirsRequest): ALTER on the cluster, else every partition
+ * answers CLUSTER_AUTHORIZATION_FAILED.
  */
 import { type AlterReplicaLogDirsRequest, type AlterReplicaLogDirsResponseInput, ApiKey } from '@samsa/protocol';
+import { AclOperationCode } from '../security/authorizer.js';
+import { requireClusterOperation } from './authorization.js';
 import { defineHandler } from './handler.js';
 
 export const alterReplicaLogDirsHandler = defineHandler<AlterReplicaLogDirsRequest, AlterReplicaLogDirsResponseInput>({
@@ -14,6 +19,7 @@ export const alterReplicaLogDirsHandler = defineHandler<AlterReplicaLogDirsReque
   minVersion: 0,
   maxVersion: 2,
   async handle(request, ctx) {
+    requireClusterOperation(ctx, AclOperationCode.ALTER);
     const destinations = new Map<string, { topic: string; partition: number; path: string }>();
     for (const dir of request.dirs) {
       for (const topic of dir.topics) {

@@ -1,6 +1,7 @@
-import { ConfigResourceType, ErrorCode, KafkaError } from '@samsa/protocol';
-import type { BrokerServices } from '../broker-services.js';
-import { brokerScope } from './config-resources.js';
+import { ConfigResourceType, ErrorCode, errorByCode, KafkaError } from '@samsa/protocol';
+import { AclOperationCode } from '../security/authorizer.js';
+import { brokerScope, configAuthorization } from './config-resources.js';
+import type { RequestContext } from './handler.js';
 
 /** How one config request changes each kind of resource; a refusal throws KafkaError. */
 export interface ConfigAlteration<Resource> {
@@ -21,17 +22,28 @@ export interface ConfigResourceResult {
  * The part AlterConfigs and IncrementalAlterConfigs share: each resource in request order, routed
  * by type (TOPIC, BROKER; anything else INVALID_REQUEST), its refusal answered on the resource
  * alone while the others go ahead, as Kafka's ConfigAdminManager does.
+ *
+ * ACLs first: ALTER_CONFIGS on the topic (TOPIC_AUTHORIZATION_FAILED) or on the cluster for
+ * `clusterTypes` (CLUSTER_AUTHORIZATION_FAILED), before anything about the resource is validated.
  */
 export async function alterConfigResources<
   Resource extends { readonly resourceType: number; readonly resourceName: string },
 >(
-  services: BrokerServices,
+  ctx: RequestContext,
   resources: readonly Resource[],
+  clusterTypes: readonly number[],
   alteration: ConfigAlteration<Resource>,
 ): Promise<ConfigResourceResult[]> {
+  const { services } = ctx;
+  const refusal = configAuthorization(ctx, AclOperationCode.ALTER_CONFIGS, resources, clusterTypes);
   const results: ConfigResourceResult[] = [];
   for (const resource of resources) {
     const base = { resourceType: resource.resourceType, resourceName: resource.resourceName };
+    const denied = refusal(resource);
+    if (denied !== ErrorCode.NONE) {
+      results.push({ ...base, errorCode: denied, errorMessage: errorByCode(denied).message });
+      continue;
+    }
     try {
       if (resource.resourceType === ConfigResourceType.TOPIC) {
         await alteration.topic(resource, resource.resourceName);

@@ -1,9 +1,12 @@
-import { ConfigSource, ConfigType, ErrorCode, errorByCode, KafkaError } from '@samsa/protocol';
+import { ConfigResourceType, ConfigSource, ConfigType, ErrorCode, errorByCode, KafkaError } from '@samsa/protocol';
 import type { BrokerServices } from '../broker-services.js';
 import { BROKER_CONFIG_BY_NAME } from '../config/broker-config.js';
 import { BROKER_CONFIG_KEYS } from '../config/broker-config-defs.js';
 import { formatConfigValue } from '../config/config-def.js';
 import type { DescribedConfig } from '../config/topic-config.js';
+import { type AclOperationCode, ResourceType } from '../security/authorizer.js';
+import { authorizeCluster, filterAuthorized } from './authorization.js';
+import type { RequestContext } from './handler.js';
 
 /** DescribeConfigs' configType (v3+) for one of our config types ('int', 'list', …). */
 export function configTypeCode(type: string): number {
@@ -87,4 +90,50 @@ export function describeBrokerConfigs(
       })),
     };
   });
+}
+
+/**
+ * The config resource types whose ACL is on the cluster resource, per request kind: BROKER,
+ * BROKER_LOGGER and CLIENT_METRICS for DescribeConfigs and IncrementalAlterConfigs; the legacy
+ * AlterConfigs refuses BROKER_LOGGER before authorizing, so it is not among them there.
+ */
+export const CLUSTER_CONFIG_RESOURCES: readonly number[] = [
+  ConfigResourceType.BROKER,
+  ConfigResourceType.BROKER_LOGGER,
+  ConfigResourceType.CLIENT_METRICS,
+];
+export const LEGACY_ALTER_CLUSTER_CONFIG_RESOURCES: readonly number[] = [
+  ConfigResourceType.BROKER,
+  ConfigResourceType.CLIENT_METRICS,
+];
+
+/**
+ * Kafka's config-request authorization (ConfigHelper, processIncrementalAlterConfigsRequest):
+ * `operation` (DESCRIBE_CONFIGS or ALTER_CONFIGS) on the topic for TOPIC resources, on the cluster
+ * for `clusterTypes`. Returns each resource's refusal — TOPIC_AUTHORIZATION_FAILED or
+ * CLUSTER_AUTHORIZATION_FAILED — or NONE (also for types it does not authorize, which the
+ * handler's validation refuses). Topics are authorized in one call, the cluster at most once.
+ */
+export function configAuthorization(
+  ctx: RequestContext,
+  operation: typeof AclOperationCode.DESCRIBE_CONFIGS | typeof AclOperationCode.ALTER_CONFIGS,
+  resources: readonly { readonly resourceType: number; readonly resourceName: string }[],
+  clusterTypes: readonly number[],
+): (resource: { readonly resourceType: number; readonly resourceName: string }) => number {
+  if (ctx.services.authorizer === undefined) return () => ErrorCode.NONE;
+  const topics = filterAuthorized(
+    ctx,
+    operation,
+    ResourceType.TOPIC,
+    resources.flatMap((r) => (r.resourceType === ConfigResourceType.TOPIC ? [r.resourceName] : [])),
+  );
+  let cluster: boolean | undefined;
+  return (resource) => {
+    if (resource.resourceType === ConfigResourceType.TOPIC) {
+      return topics.has(resource.resourceName) ? ErrorCode.NONE : ErrorCode.TOPIC_AUTHORIZATION_FAILED;
+    }
+    if (!clusterTypes.includes(resource.resourceType)) return ErrorCode.NONE;
+    cluster ??= authorizeCluster(ctx, operation);
+    return cluster ? ErrorCode.NONE : ErrorCode.CLUSTER_AUTHORIZATION_FAILED;
+  };
 }

@@ -4,6 +4,11 @@
  * mean the broker defaults (KIP-464). v5: flexible; results carry the created topic's partition
  * count, replication factor and configs. v7: topic IDs.
  * A topic named twice in one request fails as INVALID_REQUEST, as in Kafka.
+ *
+ * ACLs (KafkaApis.handleCreateTopicsRequest): CREATE on the cluster allows every topic, else each
+ * topic needs CREATE on itself (TOPIC_AUTHORIZATION_FAILED). The created topic's configs, partition
+ * count, replication factor and id (v5+) are returned only with DESCRIBE_CONFIGS on the topic;
+ * without it the result has topicConfigErrorCode TOPIC_AUTHORIZATION_FAILED instead.
  */
 import {
   ApiKey,
@@ -14,6 +19,8 @@ import {
   KafkaError,
   ZERO_UUID,
 } from '@samsa/protocol';
+import { AclOperationCode, ResourceType } from '../security/authorizer.js';
+import { ALL_AUTHORIZED, authorizeCluster, filterAuthorized } from './authorization.js';
 import { defineHandler } from './handler.js';
 
 export const createTopicsHandler = defineHandler<CreateTopicsRequest, CreateTopicsResponseInput>({
@@ -24,13 +31,31 @@ export const createTopicsHandler = defineHandler<CreateTopicsRequest, CreateTopi
     const { services } = ctx;
     const counts = new Map<string, number>();
     for (const t of request.topics) counts.set(t.name, (counts.get(t.name) ?? 0) + 1);
+    const creatable = authorizeCluster(ctx, AclOperationCode.CREATE)
+      ? ALL_AUTHORIZED
+      : filterAuthorized(ctx, AclOperationCode.CREATE, ResourceType.TOPIC, counts.keys());
+    const configsVisible = filterAuthorized(ctx, AclOperationCode.DESCRIBE_CONFIGS, ResourceType.TOPIC, counts.keys());
     const results: CreateTopicsResponseCreatableTopicResultInput[] = [];
     for (const t of request.topics) {
+      // Kafka reports the missing DESCRIBE_CONFIGS on topics that are not even attempted, too.
+      const configErrors = configsVisible.has(t.name)
+        ? {}
+        : { topicConfigErrorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED };
       if ((counts.get(t.name) ?? 0) > 1) {
         results.push({
           name: t.name,
           errorCode: ErrorCode.INVALID_REQUEST,
           errorMessage: `Create topics request from client contains a duplicate topic: ${t.name}`,
+          ...configErrors,
+        });
+        continue;
+      }
+      if (!creatable.has(t.name)) {
+        results.push({
+          name: t.name,
+          errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED,
+          errorMessage: 'Authorization failed.',
+          ...configErrors,
         });
         continue;
       }
@@ -47,6 +72,10 @@ export const createTopicsHandler = defineHandler<CreateTopicsRequest, CreateTopi
           },
           request.validateOnly,
         );
+        if (!configsVisible.has(t.name)) {
+          results.push({ name: t.name, errorCode: ErrorCode.NONE, errorMessage: null, ...configErrors });
+          continue;
+        }
         const described = services.topicConfigs.describe(created.configs, null);
         results.push({
           name: t.name,

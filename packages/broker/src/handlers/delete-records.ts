@@ -2,6 +2,9 @@
  * DeleteRecords (key 21), versions 0-2.
  * v1: same as v0. v2: flexible. An offset of -1 means "up to the high watermark"; beyond the high
  * watermark is OFFSET_OUT_OF_RANGE. The response's low watermark is the new log start offset.
+ *
+ * ACLs (KafkaApis.handleDeleteRecordsRequest): DELETE on each topic, else its partitions answer
+ * TOPIC_AUTHORIZATION_FAILED (before existence is checked).
  */
 import {
   ApiKey,
@@ -10,6 +13,8 @@ import {
   ErrorCode,
   KafkaError,
 } from '@samsa/protocol';
+import { AclOperationCode, ResourceType } from '../security/authorizer.js';
+import { filterAuthorized } from './authorization.js';
 import { defineHandler } from './handler.js';
 
 export const deleteRecordsHandler = defineHandler<DeleteRecordsRequest, DeleteRecordsResponseInput>({
@@ -17,10 +22,24 @@ export const deleteRecordsHandler = defineHandler<DeleteRecordsRequest, DeleteRe
   minVersion: 0,
   maxVersion: 2,
   async handle(request, ctx) {
+    const deletable = filterAuthorized(
+      ctx,
+      AclOperationCode.DELETE,
+      ResourceType.TOPIC,
+      request.topics.map((t) => t.name),
+    );
     const topics = [];
     for (const topic of request.topics) {
       const partitions = [];
       for (const p of topic.partitions) {
+        if (!deletable.has(topic.name)) {
+          partitions.push({
+            partitionIndex: p.partitionIndex,
+            lowWatermark: -1n,
+            errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED,
+          });
+          continue;
+        }
         const partition = ctx.services.replicaManager.getPartition(topic.name, p.partitionIndex);
         if (partition === undefined) {
           partitions.push({

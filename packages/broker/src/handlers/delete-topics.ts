@@ -1,6 +1,10 @@
 /**
  * DeleteTopics (key 20), versions 0-6.
  * v1: throttle time. v4: flexible. v5: error messages. v6: topics by name or by ID.
+ *
+ * ACLs (KafkaApis.handleDeleteTopicsRequest): DELETE on each topic, else TOPIC_AUTHORIZATION_FAILED,
+ * checked before existence. A topic named by id whose name the principal may not DESCRIBE is
+ * answered without its name (ids are not secret, names are).
  */
 import {
   ApiKey,
@@ -11,6 +15,8 @@ import {
   KafkaError,
   ZERO_UUID,
 } from '@samsa/protocol';
+import { AclOperationCode, ResourceType } from '../security/authorizer.js';
+import { filterAuthorized } from './authorization.js';
 import { defineHandler } from './handler.js';
 
 export const deleteTopicsHandler = defineHandler<DeleteTopicsRequest, DeleteTopicsResponseInput>({
@@ -23,10 +29,37 @@ export const deleteTopicsHandler = defineHandler<DeleteTopicsRequest, DeleteTopi
       apiVersion >= 6
         ? request.topics.map((t) => ({ name: t.name, topicId: t.topicId }))
         : request.topicNames.map((name) => ({ name: name as string | null, topicId: ZERO_UUID }));
+    // Names, with topic ids resolved (null: an id naming no topic).
+    const named = wanted.map((w) => w.name ?? services.metadata.image.topicById(w.topicId)?.name ?? null);
+    const known = named.filter((name): name is string => name !== null);
+    const describable = filterAuthorized(ctx, AclOperationCode.DESCRIBE, ResourceType.TOPIC, known);
+    const deletable = filterAuthorized(ctx, AclOperationCode.DELETE, ResourceType.TOPIC, known);
     const responses: DeleteTopicsResponseDeletableTopicResultInput[] = [];
-    for (const w of wanted) {
-      const image = services.metadata.image;
-      const topic = w.name !== null ? image.topic(w.name) : image.topicById(w.topicId);
+    for (const [i, w] of wanted.entries()) {
+      const name = named[i] ?? null;
+      if (name === null) {
+        responses.push({ name: null, topicId: w.topicId, errorCode: ErrorCode.UNKNOWN_TOPIC_ID, errorMessage: null });
+        continue;
+      }
+      if (w.name === null && !describable.has(name)) {
+        responses.push({
+          name: null,
+          topicId: w.topicId,
+          errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED,
+          errorMessage: null,
+        });
+        continue;
+      }
+      if (!deletable.has(name)) {
+        responses.push({
+          name,
+          topicId: w.topicId,
+          errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED,
+          errorMessage: null,
+        });
+        continue;
+      }
+      const topic = services.metadata.image.topic(name);
       if (topic === undefined) {
         responses.push({
           name: w.name,

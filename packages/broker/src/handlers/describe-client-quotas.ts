@@ -12,6 +12,8 @@ import {
   ErrorCode,
 } from '@samsa/protocol';
 import type { ClientQuotaEntity } from '../quota/client-quota-entity.js';
+import { AclOperationCode } from '../security/authorizer.js';
+import { requireClusterOperation } from './authorization.js';
 import { entityData } from './client-quota-entity-data.js';
 import { defineHandler } from './handler.js';
 
@@ -27,6 +29,8 @@ export const describeClientQuotasHandler = defineHandler<
   minVersion: 0,
   maxVersion: 1,
   handle(request, ctx) {
+    // Kafka requires DESCRIBE_CONFIGS on the cluster.
+    requireClusterOperation(ctx, AclOperationCode.DESCRIBE_CONFIGS);
     const filters = new Map<'user' | 'clientId', (name: string | null | undefined) => boolean>();
     for (const c of request.components) {
       const part = c.entityType === 'user' ? 'user' : c.entityType === 'client-id' ? 'clientId' : undefined;

@@ -1,9 +1,14 @@
 /**
  * DescribeCluster (key 60), versions 0-1.
  * v1: endpoint type (1 = brokers, 2 = controllers; Samsa's brokers are also its controller).
+ *
+ * ACLs (AuthHelper.computeDescribeClusterResponse): none to describe the cluster; its authorized
+ * operations (KIP-430), when asked for, are the authorizer's with DESCRIBE on the cluster, else 0.
  */
 import { ApiKey, type DescribeClusterRequest, type DescribeClusterResponseInput, ErrorCode } from '@samsa/protocol';
-import { ALL_CLUSTER_OPERATIONS, AUTHORIZED_OPERATIONS_OMITTED } from './authorized-operations.js';
+import { AclOperationCode } from '../security/authorizer.js';
+import { authorizeCluster } from './authorization.js';
+import { AUTHORIZED_OPERATIONS_OMITTED, authorizedClusterOperations } from './authorized-operations.js';
 import { defineHandler } from './handler.js';
 
 const BROKERS_ENDPOINT = 1;
@@ -33,9 +38,11 @@ export const describeClusterHandler = defineHandler<DescribeClusterRequest, Desc
       clusterId: image.clusterId,
       controllerId: image.controllerId,
       brokers,
-      clusterAuthorizedOperations: request.includeClusterAuthorizedOperations
-        ? ALL_CLUSTER_OPERATIONS
-        : AUTHORIZED_OPERATIONS_OMITTED,
+      clusterAuthorizedOperations: !request.includeClusterAuthorizedOperations
+        ? AUTHORIZED_OPERATIONS_OMITTED
+        : authorizeCluster(ctx, AclOperationCode.DESCRIBE)
+          ? authorizedClusterOperations(ctx)
+          : 0,
     };
   },
 });

@@ -5,6 +5,10 @@
  * Resources: TOPIC (every topic config, with the broker synonyms it falls back to) and BROKER
  * (this broker's id, or "" for the cluster-wide dynamic defaults). BROKER_LOGGER is answered
  * with no entries.
+ *
+ * ACLs (ConfigHelper.handleDescribeConfigsRequest): DESCRIBE_CONFIGS on the topic, else
+ * TOPIC_AUTHORIZATION_FAILED (before existence is checked); DESCRIBE_CONFIGS on the cluster for
+ * BROKER and BROKER_LOGGER resources, else CLUSTER_AUTHORIZATION_FAILED.
  */
 import {
   ApiKey,
@@ -13,10 +17,19 @@ import {
   type DescribeConfigsResponseDescribeConfigsResultInput,
   type DescribeConfigsResponseInput,
   ErrorCode,
+  errorByCode,
   KafkaError,
 } from '@samsa/protocol';
 import type { DescribedConfig } from '../config/topic-config.js';
-import { brokerScope, configResourceErrors, configTypeCode, describeBrokerConfigs } from './config-resources.js';
+import { AclOperationCode } from '../security/authorizer.js';
+import {
+  brokerScope,
+  CLUSTER_CONFIG_RESOURCES,
+  configAuthorization,
+  configResourceErrors,
+  configTypeCode,
+  describeBrokerConfigs,
+} from './config-resources.js';
 import { defineHandler } from './handler.js';
 
 export const describeConfigsHandler = defineHandler<DescribeConfigsRequest, DescribeConfigsResponseInput>({
@@ -25,8 +38,18 @@ export const describeConfigsHandler = defineHandler<DescribeConfigsRequest, Desc
   maxVersion: 4,
   handle(request, ctx) {
     const { services } = ctx;
+    const refusal = configAuthorization(
+      ctx,
+      AclOperationCode.DESCRIBE_CONFIGS,
+      request.resources,
+      CLUSTER_CONFIG_RESOURCES,
+    );
     const results = request.resources.map((resource): DescribeConfigsResponseDescribeConfigsResultInput => {
       const base = { resourceType: resource.resourceType, resourceName: resource.resourceName };
+      const denied = refusal(resource);
+      if (denied !== ErrorCode.NONE) {
+        return { ...base, errorCode: denied, errorMessage: errorByCode(denied).message, configs: [] };
+      }
       try {
         let described: DescribedConfig[];
         switch (resource.resourceType) {

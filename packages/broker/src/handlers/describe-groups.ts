@@ -6,9 +6,21 @@
  * - v4: members' group instance id (KIP-345).
  * - v5: flexible versions.
  * An unknown group is described as "Dead" without error (v6 would answer GROUP_ID_NOT_FOUND).
+ *
+ * ACLs (KafkaApis.handleDescribeGroupsRequest): DESCRIBE on each group, else the group answers
+ * GROUP_AUTHORIZATION_FAILED with nothing else; authorized operations (v3+) are the principal's on
+ * each group described without error.
  */
-import { ApiKey, type DescribeGroupsRequest, type DescribeGroupsResponseInput } from '@samsa/protocol';
-import { ALL_GROUP_OPERATIONS } from './authorized-operations.js';
+import {
+  ApiKey,
+  type DescribeGroupsRequest,
+  type DescribeGroupsResponseDescribedGroupInput,
+  type DescribeGroupsResponseInput,
+  ErrorCode,
+} from '@samsa/protocol';
+import { AclOperationCode, ResourceType } from '../security/authorizer.js';
+import { filterAuthorized } from './authorization.js';
+import { authorizedOperations } from './authorized-operations.js';
 import { defineHandler } from './handler.js';
 
 export const describeGroupsHandler = defineHandler<DescribeGroupsRequest, DescribeGroupsResponseInput>({
@@ -16,9 +28,32 @@ export const describeGroupsHandler = defineHandler<DescribeGroupsRequest, Descri
   minVersion: 0,
   maxVersion: 5,
   async handle(request, ctx) {
-    const groups = await ctx.services.groupCoordinator.describeGroups(request.groups);
-    if (!request.includeAuthorizedOperations) return { groups };
-    return { groups: groups.map((g) => ({ ...g, authorizedOperations: ALL_GROUP_OPERATIONS })) };
+    const describable = filterAuthorized(ctx, AclOperationCode.DESCRIBE, ResourceType.GROUP, request.groups);
+    const allowed = request.groups.filter((groupId) => describable.has(groupId));
+    const described = await ctx.services.groupCoordinator.describeGroups(allowed);
+    if (ctx.apiVersion >= 3 && request.includeAuthorizedOperations) {
+      for (const group of described) {
+        if ((group.errorCode ?? ErrorCode.NONE) === ErrorCode.NONE) {
+          group.authorizedOperations = authorizedOperations(ctx, ResourceType.GROUP, group.groupId ?? '');
+        }
+      }
+    }
+    if (allowed.length === request.groups.length) return { groups: described };
+    let next = 0;
+    const groups = request.groups.map(
+      (groupId): DescribeGroupsResponseDescribedGroupInput =>
+        describable.has(groupId)
+          ? (described[next++] as DescribeGroupsResponseDescribedGroupInput)
+          : {
+              groupId,
+              errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED,
+              groupState: '',
+              protocolType: '',
+              protocolData: '',
+              members: [],
+            },
+    );
+    return { groups };
   },
   errorResponse: (request, errorCode) => ({
     groups: request.groups.map((groupId) => ({ groupId, errorCode })),

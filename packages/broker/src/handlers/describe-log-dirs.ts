@@ -4,10 +4,15 @@
  * A null topic list describes every partition; a failed (offline) log dir has KAFKA_STORAGE_ERROR.
  * A replica being moved to another dir (AlterReplicaLogDirs) is also listed there, isFutureKey
  * true, with its copy's size and its lag behind the current log's end (Kafka's offsetLag).
+ *
+ * ACLs (KafkaApis.handleDescribeLogDirsRequest): DESCRIBE on the cluster, else no log dirs and
+ * (v3+) CLUSTER_AUTHORIZATION_FAILED.
  */
 import { statfsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ApiKey, type DescribeLogDirsRequest, type DescribeLogDirsResponseInput, ErrorCode } from '@samsa/protocol';
+import { AclOperationCode } from '../security/authorizer.js';
+import { requireClusterOperation } from './authorization.js';
 import { defineHandler } from './handler.js';
 
 export const describeLogDirsHandler = defineHandler<DescribeLogDirsRequest, DescribeLogDirsResponseInput>({
@@ -15,6 +20,7 @@ export const describeLogDirsHandler = defineHandler<DescribeLogDirsRequest, Desc
   minVersion: 0,
   maxVersion: 4,
   handle(request, ctx) {
+    requireClusterOperation(ctx, AclOperationCode.DESCRIBE);
     const { logManager, replicaManager } = ctx.services;
     const wanted =
       request.topics === null ? undefined : new Map(request.topics.map((t) => [t.topic, new Set(t.partitions)]));

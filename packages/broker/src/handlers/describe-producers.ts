@@ -1,8 +1,19 @@
 /**
  * DescribeProducers (key 61), version 0: the active idempotent/transactional producers of each
  * partition, from the log's producer state.
+ *
+ * ACLs (KafkaApis.handleDescribeProducersRequest): READ on each topic, else its partitions answer
+ * TOPIC_AUTHORIZATION_FAILED (before existence is checked).
  */
-import { ApiKey, type DescribeProducersRequest, type DescribeProducersResponseInput, ErrorCode } from '@samsa/protocol';
+import {
+  ApiKey,
+  type DescribeProducersRequest,
+  type DescribeProducersResponseInput,
+  ErrorCode,
+  errorByCode,
+} from '@samsa/protocol';
+import { AclOperationCode, ResourceType } from '../security/authorizer.js';
+import { filterAuthorized } from './authorization.js';
 import { defineHandler } from './handler.js';
 
 export const describeProducersHandler = defineHandler<DescribeProducersRequest, DescribeProducersResponseInput>({
@@ -10,9 +21,23 @@ export const describeProducersHandler = defineHandler<DescribeProducersRequest, 
   minVersion: 0,
   maxVersion: 0,
   handle(request, ctx) {
+    const readable = filterAuthorized(
+      ctx,
+      AclOperationCode.READ,
+      ResourceType.TOPIC,
+      request.topics.map((t) => t.name),
+    );
     const topics = request.topics.map((topic) => ({
       name: topic.name,
       partitions: topic.partitionIndexes.map((index) => {
+        if (!readable.has(topic.name)) {
+          return {
+            partitionIndex: index,
+            errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED,
+            errorMessage: errorByCode(ErrorCode.TOPIC_AUTHORIZATION_FAILED).message,
+            activeProducers: [],
+          };
+        }
         const partition = ctx.services.replicaManager.getPartition(topic.name, index);
         if (partition === undefined) {
           return {

@@ -3,6 +3,11 @@
  * what Kafka 3.8+ admin clients use instead of Metadata to describe topics. Topics are named, or
  * all topics when the list is empty; at most ResponsePartitionLimit partitions per response, the
  * rest behind NextCursor. Samsa has no eligible leader replicas (ELR): those fields are null.
+ *
+ * ACLs (DescribeTopicPartitionsRequestHandler): DESCRIBE on each topic. Listing all topics leaves
+ * out the others; a topic named without it answers TOPIC_AUTHORIZATION_FAILED (no id, whether or
+ * not it exists) and takes no room in the page. Every topic described carries the principal's
+ * authorized operations on it.
  */
 import {
   ApiKey,
@@ -13,7 +18,9 @@ import {
   ZERO_UUID,
 } from '@samsa/protocol';
 import { isInternalTopic, offlineReplicasOf } from '../metadata/cluster-image.js';
-import { ALL_TOPIC_OPERATIONS } from './authorized-operations.js';
+import { AclOperationCode, ResourceType } from '../security/authorizer.js';
+import { filterAuthorized } from './authorization.js';
+import { authorizedOperations } from './authorized-operations.js';
 import { defineHandler } from './handler.js';
 
 export const describeTopicPartitionsHandler = defineHandler<
@@ -25,19 +32,41 @@ export const describeTopicPartitionsHandler = defineHandler<
   maxVersion: 0,
   handle(request, ctx) {
     const image = ctx.services.metadata.image;
-    const names =
-      request.topics.length === 0
-        ? [...image.topics.keys()].sort()
-        : [...new Set(request.topics.map((t) => t.name))].sort();
+    const all = request.topics.length === 0;
+    const names = all ? [...image.topics.keys()].sort() : [...new Set(request.topics.map((t) => t.name))].sort();
     const cursor = request.cursor;
+    const describable = filterAuthorized(
+      ctx,
+      AclOperationCode.DESCRIBE,
+      ResourceType.TOPIC,
+      cursor === null ? names : names.filter((name) => name >= cursor.topicName),
+    );
     let budget = Math.max(1, request.responsePartitionLimit);
     const topics: DescribeTopicPartitionsResponseTopicInput[] = [];
     let nextCursor: { topicName: string; partitionIndex: number } | null = null;
     for (const name of names) {
       if (cursor !== null && name < cursor.topicName) continue;
+      if (!describable.has(name)) {
+        if (!all) {
+          topics.push({
+            errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED,
+            name,
+            topicId: ZERO_UUID,
+            isInternal: false,
+            partitions: [],
+          });
+        }
+        continue;
+      }
       const topic = image.topic(name);
       if (topic === undefined) {
-        topics.push({ errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, name, topicId: ZERO_UUID, partitions: [] });
+        topics.push({
+          errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+          name,
+          topicId: ZERO_UUID,
+          partitions: [],
+          topicAuthorizedOperations: authorizedOperations(ctx, ResourceType.TOPIC, name),
+        });
         continue;
       }
       const first = cursor !== null && name === cursor.topicName ? cursor.partitionIndex : 0;
@@ -63,15 +92,16 @@ export const describeTopicPartitionsHandler = defineHandler<
             offlineReplicas: offlineReplicasOf(p, image.brokers),
           };
         }),
-        topicAuthorizedOperations: ALL_TOPIC_OPERATIONS,
+        topicAuthorizedOperations: authorizedOperations(ctx, ResourceType.TOPIC, name),
       });
       if (page.length < partitions.length) {
         nextCursor = { topicName: name, partitionIndex: (page.at(-1)?.partition ?? first - 1) + 1 };
         break;
       }
       if (budget === 0) {
-        const rest = names.slice(names.indexOf(name) + 1);
-        if (rest.length > 0) nextCursor = { topicName: rest[0] as string, partitionIndex: 0 };
+        // The next page starts at a topic the principal may see (any named one: the client knows it).
+        const next = names.slice(names.indexOf(name) + 1).find((n) => !all || describable.has(n));
+        if (next !== undefined) nextCursor = { topicName: next, partitionIndex: 0 };
         break;
       }
     }

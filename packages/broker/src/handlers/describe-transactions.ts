@@ -1,6 +1,10 @@
 /**
  * DescribeTransactions (key 65), version 0 (KIP-664): the state of transactional ids this broker
  * coordinates; NOT_COORDINATOR for the others, TRANSACTIONAL_ID_NOT_FOUND for unknown ones.
+ *
+ * ACLs (KafkaApis.handleDescribeTransactionsRequest): DESCRIBE on each transactional id, else it
+ * answers TRANSACTIONAL_ID_AUTHORIZATION_FAILED; a transaction's topics the principal may not
+ * DESCRIBE are left out of it.
  */
 import {
   ApiKey,
@@ -9,6 +13,8 @@ import {
   ErrorCode,
 } from '@samsa/protocol';
 import { transactionStateName } from '../coordinator/transaction/transaction-state.js';
+import { AclOperationCode, ResourceType } from '../security/authorizer.js';
+import { filterAuthorized } from './authorization.js';
 import { defineHandler } from './handler.js';
 
 export const describeTransactionsHandler = defineHandler<
@@ -20,13 +26,31 @@ export const describeTransactionsHandler = defineHandler<
   maxVersion: 0,
   handle(request, ctx) {
     const coordinator = ctx.services.transactionCoordinator;
+    const describable = filterAuthorized(
+      ctx,
+      AclOperationCode.DESCRIBE,
+      ResourceType.TRANSACTIONAL_ID,
+      request.transactionalIds,
+    );
+    const states = request.transactionalIds.map((transactionalId) =>
+      describable.has(transactionalId)
+        ? { transactionalId, ...coordinator.describe(transactionalId) }
+        : { transactionalId, errorCode: ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED, metadata: undefined },
+    );
+    const visibleTopics = filterAuthorized(
+      ctx,
+      AclOperationCode.DESCRIBE,
+      ResourceType.TOPIC,
+      states.flatMap((s) => s.metadata?.partitions.map((tp) => tp.topic) ?? []),
+    );
     return {
       throttleTimeMs: 0,
-      transactionStates: request.transactionalIds.map((transactionalId) => {
-        const { errorCode, metadata } = coordinator.describe(transactionalId);
+      transactionStates: states.map(({ transactionalId, errorCode, metadata }) => {
         if (errorCode !== ErrorCode.NONE || metadata === undefined) return failed(transactionalId, errorCode);
         const topics = new Map<string, number[]>();
-        for (const tp of metadata.partitions) topics.set(tp.topic, [...(topics.get(tp.topic) ?? []), tp.partition]);
+        for (const tp of metadata.partitions) {
+          if (visibleTopics.has(tp.topic)) topics.set(tp.topic, [...(topics.get(tp.topic) ?? []), tp.partition]);
+        }
         return {
           errorCode,
           transactionalId,

@@ -2,6 +2,9 @@
  * ElectLeaders (key 43), versions 0-2: preferred (or, v1+, unclean) leader election for the given
  * partitions, or all when the list is null. Served by the controller (NOT_CONTROLLER elsewhere).
  * v1: election type, top-level error code. v2: flexible.
+ *
+ * ACLs (KafkaApis.handleElectLeaders): ALTER on the cluster, else CLUSTER_AUTHORIZATION_FAILED at
+ * the top level (v1+) and on every partition named.
  */
 import {
   ApiKey,
@@ -10,6 +13,8 @@ import {
   ErrorCode,
   errorByCode,
 } from '@samsa/protocol';
+import { AclOperationCode } from '../security/authorizer.js';
+import { authorizeCluster } from './authorization.js';
 import { defineHandler } from './handler.js';
 
 export const electLeadersHandler = defineHandler<ElectLeadersRequest, ElectLeadersResponseInput>({
@@ -17,6 +22,9 @@ export const electLeadersHandler = defineHandler<ElectLeadersRequest, ElectLeade
   minVersion: 0,
   maxVersion: 2,
   async handle(request, ctx) {
+    if (!authorizeCluster(ctx, AclOperationCode.ALTER)) {
+      return { throttleTimeMs: 0, ...electionErrors(request, ErrorCode.CLUSTER_AUTHORIZATION_FAILED) };
+    }
     const wanted =
       request.topicPartitions === null
         ? null
@@ -43,7 +51,13 @@ export const electLeadersHandler = defineHandler<ElectLeadersRequest, ElectLeade
     };
   },
   // v0 has no top-level error code: the error goes on every partition named.
-  errorResponse: (request, errorCode) => ({
+  errorResponse: (request, errorCode) => electionErrors(request, errorCode),
+});
+
+/** `errorCode` at the top level and on every partition the request named. */
+function electionErrors(request: ElectLeadersRequest, errorCode: number): ElectLeadersResponseInput {
+  return {
+    errorCode,
     replicaElectionResults: (request.topicPartitions ?? []).map((t) => ({
       topic: t.topic,
       partitionResult: t.partitions.map((partitionId) => ({
@@ -52,5 +66,5 @@ export const electLeadersHandler = defineHandler<ElectLeadersRequest, ElectLeade
         errorMessage: errorByCode(errorCode).message,
       })),
     })),
-  }),
-});
+  };
+}

@@ -6,9 +6,14 @@
  * epoch, and the response carries the producer id and epoch for the next transaction. Java clients
  * send v5 only when the cluster advertises `transaction.version` ≥ 2, which Samsa does not;
  * Samsa's client sends it whenever it is offered.
+ *
+ * ACLs (KafkaApis.handleEndTxnRequest): WRITE on the transactional id, else
+ * TRANSACTIONAL_ID_AUTHORIZATION_FAILED.
  */
-import { ApiKey, type EndTxnRequest, type EndTxnResponseInput } from '@samsa/protocol';
+import { ApiKey, type EndTxnRequest, type EndTxnResponseInput, ErrorCode } from '@samsa/protocol';
 import { transactionVersionForEndTxn } from '../coordinator/transaction/transaction-version.js';
+import { AclOperationCode, ResourceType } from '../security/authorizer.js';
+import { authorize } from './authorization.js';
 import { defineHandler } from './handler.js';
 import { producerFencedFor } from './txn-error-versions.js';
 
@@ -17,6 +22,9 @@ export const endTxnHandler = defineHandler<EndTxnRequest, EndTxnResponseInput>({
   minVersion: 0,
   maxVersion: 5,
   async handle(request, ctx) {
+    if (!authorize(ctx, AclOperationCode.WRITE, ResourceType.TRANSACTIONAL_ID, request.transactionalId)) {
+      return { throttleTimeMs: 0, errorCode: ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED };
+    }
     const result = await ctx.services.transactionCoordinator.endTransaction(
       request.transactionalId,
       Number(request.producerId),

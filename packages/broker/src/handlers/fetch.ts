@@ -12,6 +12,12 @@
  * its session, waits like any fetch (fetch.min.bytes over all of them), and answers only the
  * partitions with something new. Topic IDs (v13+) are resolved against the current metadata at
  * every request, so a session's partition of a deleted topic answers UNKNOWN_TOPIC_ID.
+ *
+ * ACLs (KafkaApis.handleFetchRequest), on every partition of the context (a session's too): a
+ * follower (replicaId >= 0) needs CLUSTER_ACTION on the cluster, else every partition answers
+ * TOPIC_AUTHORIZATION_FAILED; a consumer needs READ on each topic, else its partitions answer
+ * TOPIC_AUTHORIZATION_FAILED (checked after topic-id resolution, before existence). One
+ * `authorize` call per request; none at all without an authorizer.
  */
 import {
   ApiKey,
@@ -25,6 +31,8 @@ import {
 import { type RequestedPartition, sessionPartitionKey } from '../fetch-session/cached-partition.js';
 import type { FetchContextPartition } from '../fetch-session/fetch-context.js';
 import type { FetchPartitionRequest, FetchPartitionResult } from '../replica/replica-manager.js';
+import { AclOperationCode, ResourceType } from '../security/authorizer.js';
+import { type AuthorizedNames, authorizeCluster, filterAuthorized } from './authorization.js';
 import { defineHandler } from './handler.js';
 import { LeaderHints } from './leader-hints.js';
 
@@ -76,15 +84,34 @@ export const fetchHandler = defineHandler<FetchRequest, FetchResponseInput>({
       nowMs: Date.now(),
     });
 
-    // Read every partition of the context; those whose topic id names no topic are answered here.
+    // Undefined: everything is readable (no authorizer, or an authorized follower).
+    let readable: AuthorizedNames | undefined;
+    if (services.authorizer !== undefined) {
+      if (replicaId < 0) {
+        readable = filterAuthorized(ctx, AclOperationCode.READ, ResourceType.TOPIC, topicNames(context, nameOf));
+      } else if (!authorizeCluster(ctx, AclOperationCode.CLUSTER_ACTION)) {
+        readable = NOTHING_READABLE;
+      }
+    }
+
+    // Read every partition of the context; those whose topic id names no topic, or that the
+    // principal may not read, are answered here.
     const results = new Map<string, FetchPartitionResult>();
     const names = new Map<string, string>();
     const wanted: FetchPartitionRequest[] = [];
     const wantedKeys: string[] = [];
     for (const [key, p] of context.partitions) {
       const name = nameOf(p.topicId, p.topic);
+      if (readable === NOTHING_READABLE) {
+        results.set(key, partitionError(ErrorCode.TOPIC_AUTHORIZATION_FAILED));
+        continue;
+      }
       if (name === undefined) {
         results.set(key, partitionError(ErrorCode.UNKNOWN_TOPIC_ID));
+        continue;
+      }
+      if (readable !== undefined && !readable.has(name)) {
+        results.set(key, partitionError(ErrorCode.TOPIC_AUTHORIZATION_FAILED));
         continue;
       }
       names.set(key, name);
@@ -149,6 +176,20 @@ export const fetchHandler = defineHandler<FetchRequest, FetchResponseInput>({
     })),
   }),
 });
+
+/** A follower without CLUSTER_ACTION may read nothing. */
+const NOTHING_READABLE: AuthorizedNames = Object.freeze({ has: () => false });
+
+/** The resolved topic names of the context's partitions (unresolved topic ids are skipped). */
+function* topicNames(
+  context: { readonly partitions: ReadonlyMap<string, RequestedPartition> },
+  nameOf: (topicId: string, name: string | undefined) => string | undefined,
+): Generator<string> {
+  for (const [, p] of context.partitions) {
+    const name = nameOf(p.topicId, p.topic);
+    if (name !== undefined) yield name;
+  }
+}
 
 function partitionResponse(
   { requested, result: r }: FetchContextPartition,

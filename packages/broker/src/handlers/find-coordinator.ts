@@ -11,6 +11,10 @@
  * leads that partition). As in Kafka, the first lookup creates `__consumer_offsets` and, until the
  * partition has a live leader, the answer is COORDINATOR_NOT_AVAILABLE (retriable). A
  * transactional id's coordinator is found the same way in `__transaction_state`.
+ *
+ * ACLs (KafkaApis.getCoordinator): DESCRIBE on the GROUP key, else GROUP_AUTHORIZATION_FAILED;
+ * DESCRIBE on the TRANSACTIONAL_ID key, else TRANSACTIONAL_ID_AUTHORIZATION_FAILED; v4+ keys are
+ * authorized in one call.
  */
 import {
   ApiKey,
@@ -21,6 +25,8 @@ import {
   type FindCoordinatorResponseInput,
 } from '@samsa/protocol';
 import { GROUP_METADATA_TOPIC_NAME, TRANSACTION_STATE_TOPIC_NAME } from '../metadata/cluster-image.js';
+import { AclOperationCode, ResourceType } from '../security/authorizer.js';
+import { ALL_AUTHORIZED, type AuthorizedNames, filterAuthorized } from './authorization.js';
 import { defineHandler, type RequestContext } from './handler.js';
 
 /** Kafka's `Node.noNode()`. */
@@ -33,15 +39,34 @@ interface Coordinator {
   readonly port: number;
 }
 
-async function findCoordinator(ctx: RequestContext, keyType: number, key: string): Promise<Coordinator> {
+async function findCoordinator(
+  ctx: RequestContext,
+  keyType: number,
+  key: string,
+  describable: AuthorizedNames,
+): Promise<Coordinator> {
   const { services } = ctx;
   if (keyType === CoordinatorType.GROUP) {
+    if (!describable.has(key)) return { errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED, ...NO_NODE };
     return locate(ctx, GROUP_METADATA_TOPIC_NAME, services.groupCoordinator, key);
   }
   if (keyType === CoordinatorType.TRANSACTION) {
+    if (!describable.has(key)) return { errorCode: ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED, ...NO_NODE };
     return locate(ctx, TRANSACTION_STATE_TOPIC_NAME, services.transactionCoordinator, key);
   }
   return { errorCode: ErrorCode.INVALID_REQUEST, ...NO_NODE };
+}
+
+/** The keys the principal may DESCRIBE, as the resource the key type names. */
+function describableKeys(ctx: RequestContext, keyType: number, keys: readonly string[]): AuthorizedNames {
+  const resourceType =
+    keyType === CoordinatorType.GROUP
+      ? ResourceType.GROUP
+      : keyType === CoordinatorType.TRANSACTION
+        ? ResourceType.TRANSACTIONAL_ID
+        : undefined;
+  if (resourceType === undefined) return ALL_AUTHORIZED;
+  return filterAuthorized(ctx, AclOperationCode.DESCRIBE, resourceType, keys);
 }
 
 /** The leader of the key's partition of the coordinator's internal topic (created on first use). */
@@ -76,12 +101,18 @@ export const findCoordinatorHandler = defineHandler<FindCoordinatorRequest, Find
   maxVersion: 6,
   async handle(request, ctx) {
     if (ctx.apiVersion >= 4) {
+      const describable = describableKeys(ctx, request.keyType, request.coordinatorKeys);
       const coordinators = [];
       for (const key of request.coordinatorKeys)
-        coordinators.push({ key, ...(await findCoordinator(ctx, request.keyType, key)) });
+        coordinators.push({ key, ...(await findCoordinator(ctx, request.keyType, key, describable)) });
       return { coordinators };
     }
-    const coordinator = await findCoordinator(ctx, request.keyType, request.key);
+    const coordinator = await findCoordinator(
+      ctx,
+      request.keyType,
+      request.key,
+      describableKeys(ctx, request.keyType, [request.key]),
+    );
     if (ctx.apiVersion === 0) return coordinator;
     // Kafka sends `Errors.message()`, which on success is the error's name, "NONE".
     const errorMessage = coordinator.errorCode === ErrorCode.NONE ? 'NONE' : errorByCode(coordinator.errorCode).message;

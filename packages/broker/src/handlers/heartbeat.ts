@@ -5,8 +5,12 @@
  * - v2: same as v1.
  * - v3: group instance id (KIP-345).
  * - v4: flexible versions.
+ *
+ * ACLs (KafkaApis.handleHeartbeatRequest): READ on the group, else GROUP_AUTHORIZATION_FAILED.
  */
 import { ApiKey, type HeartbeatRequest, type HeartbeatResponseInput } from '@samsa/protocol';
+import { AclOperationCode } from '../security/authorizer.js';
+import { requireGroup } from './authorization.js';
 import { defineHandler } from './handler.js';
 
 export const heartbeatHandler = defineHandler<HeartbeatRequest, HeartbeatResponseInput>({
@@ -14,6 +18,7 @@ export const heartbeatHandler = defineHandler<HeartbeatRequest, HeartbeatRespons
   minVersion: 0,
   maxVersion: 4,
   handle(request, ctx) {
+    requireGroup(ctx, AclOperationCode.READ, request.groupId);
     return ctx.services.groupCoordinator.heartbeat({
       groupId: request.groupId,
       generationId: request.generationId,

@@ -2,6 +2,10 @@
  * IncrementalAlterConfigs (key 44), versions 0-1.
  * v1: flexible. Operations: SET (0), DELETE (1), APPEND (2) and SUBTRACT (3) — the last two only
  * for list-typed configs, as in Kafka.
+ *
+ * ACLs (KafkaApis.handleIncrementalAlterConfigsRequest): ALTER_CONFIGS on the topic, else
+ * TOPIC_AUTHORIZATION_FAILED; ALTER_CONFIGS on the cluster for BROKER and BROKER_LOGGER
+ * resources, else CLUSTER_AUTHORIZATION_FAILED.
  */
 import {
   ApiKey,
@@ -14,7 +18,7 @@ import { BROKER_CONFIG_BY_NAME } from '../config/broker-config.js';
 import { formatConfigValue } from '../config/config-def.js';
 import { TOPIC_CONFIG_BY_NAME } from '../config/topic-config-defs.js';
 import { alterConfigResources } from './config-admin.js';
-import { configResourceErrors } from './config-resources.js';
+import { CLUSTER_CONFIG_RESOURCES, configResourceErrors } from './config-resources.js';
 import { defineHandler } from './handler.js';
 
 const OpType = { SET: 0, DELETE: 1, APPEND: 2, SUBTRACT: 3 } as const;
@@ -28,7 +32,7 @@ export const incrementalAlterConfigsHandler = defineHandler<
   maxVersion: 1,
   async handle(request, ctx) {
     const { services } = ctx;
-    const responses = await alterConfigResources(services, request.resources, {
+    const responses = await alterConfigResources(ctx, request.resources, CLUSTER_CONFIG_RESOURCES, {
       async topic(resource, name) {
         requireDistinctNames(resource.configs);
         const overrides = await services.controller.topicConfigOverrides(name);

@@ -1,16 +1,22 @@
 import { addOffsetsToTxnHandler } from './add-offsets-to-txn.js';
 import { addPartitionsToTxnHandler } from './add-partitions-to-txn.js';
+import { alterClientQuotasHandler } from './alter-client-quotas.js';
 import { alterConfigsHandler } from './alter-configs.js';
 import { alterPartitionHandler } from './alter-partition.js';
 import { alterPartitionReassignmentsHandler } from './alter-partition-reassignments.js';
 import { alterReplicaLogDirsHandler } from './alter-replica-log-dirs.js';
+import { alterUserScramCredentialsHandler } from './alter-user-scram-credentials.js';
 import { apiVersionsHandler } from './api-versions.js';
 import { controlledShutdownHandler } from './controlled-shutdown.js';
+import { createAclsHandler } from './create-acls.js';
 import { createPartitionsHandler } from './create-partitions.js';
 import { createTopicsHandler } from './create-topics.js';
+import { deleteAclsHandler } from './delete-acls.js';
 import { deleteGroupsHandler } from './delete-groups.js';
 import { deleteRecordsHandler } from './delete-records.js';
 import { deleteTopicsHandler } from './delete-topics.js';
+import { describeAclsHandler } from './describe-acls.js';
+import { describeClientQuotasHandler } from './describe-client-quotas.js';
 import { describeClusterHandler } from './describe-cluster.js';
 import { describeConfigsHandler } from './describe-configs.js';
 import { describeGroupsHandler } from './describe-groups.js';
@@ -18,6 +24,7 @@ import { describeLogDirsHandler } from './describe-log-dirs.js';
 import { describeProducersHandler } from './describe-producers.js';
 import { describeTopicPartitionsHandler } from './describe-topic-partitions.js';
 import { describeTransactionsHandler } from './describe-transactions.js';
+import { describeUserScramCredentialsHandler } from './describe-user-scram-credentials.js';
 import { electLeadersHandler } from './elect-leaders.js';
 import { endTxnHandler } from './end-txn.js';
 import { fetchHandler } from './fetch.js';
@@ -39,13 +46,13 @@ import { offsetDeleteHandler } from './offset-delete.js';
 import { offsetFetchHandler } from './offset-fetch.js';
 import { offsetForLeaderEpochHandler } from './offset-for-leader-epoch.js';
 import { produceHandler } from './produce.js';
+import { saslAuthenticateHandler } from './sasl-authenticate.js';
+import { saslHandshakeHandler } from './sasl-handshake.js';
 import { stopReplicaHandler } from './stop-replica.js';
 import { syncGroupHandler } from './sync-group.js';
 import { txnOffsetCommitHandler } from './txn-offset-commit.js';
 import { updateMetadataHandler } from './update-metadata.js';
 import { writeTxnMarkersHandler } from './write-txn-markers.js';
-import { saslAuthenticateHandler } from './sasl-authenticate.js';
-import { saslHandshakeHandler } from './sasl-handshake.js';
 
 /**
  * Every API this broker serves. ApiVersions reports exactly these, with their version ranges.
@@ -92,6 +99,9 @@ export function createHandlerRegistry(options: { interBroker?: boolean } = {}): 
     .register(offsetForLeaderEpochHandler)
     .register(describeConfigsHandler)
     .register(alterConfigsHandler)
+    .register(describeAclsHandler)
+    .register(createAclsHandler)
+    .register(deleteAclsHandler)
     .register(describeLogDirsHandler)
     .register(alterReplicaLogDirsHandler)
     .register(createPartitionsHandler)
@@ -104,7 +114,11 @@ export function createHandlerRegistry(options: { interBroker?: boolean } = {}): 
     .register(alterPartitionReassignmentsHandler)
     .register(listPartitionReassignmentsHandler)
     .register(describeTopicPartitionsHandler)
+    .register(describeClientQuotasHandler)
+    .register(alterClientQuotasHandler)
     .register(saslHandshakeHandler)
-    .register(saslAuthenticateHandler);
+    .register(saslAuthenticateHandler)
+    .register(describeUserScramCredentialsHandler)
+    .register(alterUserScramCredentialsHandler);
   return registry;
 }

@@ -6,9 +6,15 @@
  * Idempotent producers (no transactional id) get a fresh producer id, or their epoch bumped.
  * Transactional ids go to the transaction coordinator, which binds the id to a producer id and
  * fences older instances by bumping the epoch.
+ *
+ * ACLs (KafkaApis.handleInitProducerIdRequest): a transactional id needs WRITE on it, else
+ * TRANSACTIONAL_ID_AUTHORIZATION_FAILED; an idempotent producer needs IDEMPOTENT_WRITE on the
+ * cluster or WRITE on some topic (KIP-679), else CLUSTER_AUTHORIZATION_FAILED.
  */
 import { ApiKey, ErrorCode, type InitProducerIdRequest, type InitProducerIdResponseInput } from '@samsa/protocol';
-import { defineHandler } from './handler.js';
+import { AclOperationCode, ResourceType } from '../security/authorizer.js';
+import { authorize, authorizeByResourceType, authorizeCluster } from './authorization.js';
+import { defineHandler, type RequestContext } from './handler.js';
 import { producerFencedFor } from './txn-error-versions.js';
 
 /** Epochs are int16 and Kafka never hands out Short.MAX_VALUE (it marks exhaustion). */
@@ -19,6 +25,9 @@ export const initProducerIdHandler = defineHandler<InitProducerIdRequest, InitPr
   minVersion: 0,
   maxVersion: 5,
   async handle(request, ctx) {
+    const refused = ctx.services.authorizer === undefined ? ErrorCode.NONE : authorizationError(request, ctx);
+    if (refused !== ErrorCode.NONE)
+      return { throttleTimeMs: 0, errorCode: refused, producerId: -1n, producerEpoch: -1 };
     const producerId = Number(request.producerId);
     if (request.transactionalId !== null) {
       const expected = producerId >= 0 ? { producerId, producerEpoch: request.producerEpoch } : undefined;
@@ -47,3 +56,15 @@ export const initProducerIdHandler = defineHandler<InitProducerIdRequest, InitPr
     return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, producerId: BigInt(id), producerEpoch: 0 };
   },
 });
+
+function authorizationError(request: InitProducerIdRequest, ctx: RequestContext): number {
+  if (request.transactionalId !== null) {
+    return authorize(ctx, AclOperationCode.WRITE, ResourceType.TRANSACTIONAL_ID, request.transactionalId)
+      ? ErrorCode.NONE
+      : ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED;
+  }
+  return authorizeCluster(ctx, AclOperationCode.IDEMPOTENT_WRITE) ||
+    authorizeByResourceType(ctx, AclOperationCode.WRITE, ResourceType.TOPIC)
+    ? ErrorCode.NONE
+    : ErrorCode.CLUSTER_AUTHORIZATION_FAILED;
+}

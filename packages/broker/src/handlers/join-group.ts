@@ -11,8 +11,12 @@
  * - v7: protocol type in the response; protocol name nullable (KIP-559).
  * - v8: join reason (KIP-800), accepted and ignored.
  * - v9: skip assignment for a replaced static leader (KIP-814).
+ *
+ * ACLs (KafkaApis.handleJoinGroupRequest): READ on the group, else GROUP_AUTHORIZATION_FAILED.
  */
 import { ApiKey, type JoinGroupRequest, type JoinGroupResponseInput } from '@samsa/protocol';
+import { AclOperationCode } from '../security/authorizer.js';
+import { requireGroup } from './authorization.js';
 import { defineHandler } from './handler.js';
 
 export const joinGroupHandler = defineHandler<JoinGroupRequest, JoinGroupResponseInput>({
@@ -20,6 +24,7 @@ export const joinGroupHandler = defineHandler<JoinGroupRequest, JoinGroupRespons
   minVersion: 0,
   maxVersion: 9,
   async handle(request, ctx) {
+    requireGroup(ctx, AclOperationCode.READ, request.groupId);
     const version = ctx.apiVersion;
     const response = await ctx.services.groupCoordinator.joinGroup({
       groupId: request.groupId,

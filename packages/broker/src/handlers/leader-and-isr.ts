@@ -3,9 +3,14 @@
  * who leads them, their ISR and epochs. Inter-broker only (ZooKeeper mode).
  * v5: topic ids, errors grouped by topic id. v6: leader recovery state. v7: isKRaftController.
  * Samsa's controller sends v7.
+ *
+ * ACLs (KafkaApis): CLUSTER_ACTION on the cluster (brokers and the controller have it), else
+ * CLUSTER_AUTHORIZATION_FAILED.
  */
 import { ApiKey, ErrorCode, type LeaderAndIsrRequest, type LeaderAndIsrResponseInput } from '@samsa/protocol';
 import type { PartitionLeadership } from '../replica/replica-manager.js';
+import { AclOperationCode } from '../security/authorizer.js';
+import { requireClusterOperation } from './authorization.js';
 import { defineHandler } from './handler.js';
 
 export const leaderAndIsrHandler = defineHandler<LeaderAndIsrRequest, LeaderAndIsrResponseInput>({
@@ -13,6 +18,7 @@ export const leaderAndIsrHandler = defineHandler<LeaderAndIsrRequest, LeaderAndI
   minVersion: 5,
   maxVersion: 7,
   async handle(request, ctx) {
+    requireClusterOperation(ctx, AclOperationCode.CLUSTER_ACTION);
     const { services } = ctx;
     const zk = services.zk;
     if (zk === undefined) return { errorCode: ErrorCode.STALE_CONTROLLER_EPOCH, topics: [] };

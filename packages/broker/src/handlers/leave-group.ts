@@ -6,8 +6,12 @@
  * - v3: a batch of members, by member id or group instance id, with per-member errors (KIP-345).
  * - v4: flexible versions.
  * - v5: per-member reason (KIP-800), accepted and ignored.
+ *
+ * ACLs (KafkaApis.handleLeaveGroupRequest): READ on the group, else GROUP_AUTHORIZATION_FAILED.
  */
 import { ApiKey, ErrorCode, type LeaveGroupRequest, type LeaveGroupResponseInput } from '@samsa/protocol';
+import { AclOperationCode } from '../security/authorizer.js';
+import { requireGroup } from './authorization.js';
 import { defineHandler } from './handler.js';
 
 export const leaveGroupHandler = defineHandler<LeaveGroupRequest, LeaveGroupResponseInput>({
@@ -15,6 +19,7 @@ export const leaveGroupHandler = defineHandler<LeaveGroupRequest, LeaveGroupResp
   minVersion: 0,
   maxVersion: 5,
   async handle(request, ctx) {
+    requireGroup(ctx, AclOperationCode.READ, request.groupId);
     const batched = ctx.apiVersion >= 3;
     const members = batched
       ? request.members.map((m) => ({ memberId: m.memberId, groupInstanceId: m.groupInstanceId }))

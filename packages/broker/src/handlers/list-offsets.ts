@@ -9,6 +9,9 @@
  * Timestamps: -1 latest, -2 earliest, -3 max timestamp, -4 earliest local, -5 latest tiered
  * (-1: nothing is tiered), otherwise the first offset whose timestamp is at or after the target,
  * only below the high watermark.
+ *
+ * ACLs (KafkaApis.handleListOffsetRequest): DESCRIBE on each topic, else its partitions answer
+ * TOPIC_AUTHORIZATION_FAILED (before existence is checked).
  */
 import {
   ApiKey,
@@ -19,6 +22,8 @@ import {
   type ListOffsetsResponseListOffsetsPartitionResponseInput,
 } from '@samsa/protocol';
 import { ListOffsetsTimestamp } from '@samsa/storage';
+import { AclOperationCode, ResourceType } from '../security/authorizer.js';
+import { filterAuthorized } from './authorization.js';
 import { defineHandler } from './handler.js';
 
 const LATEST_TIERED = -5;
@@ -31,6 +36,12 @@ export const listOffsetsHandler = defineHandler<ListOffsetsRequest, ListOffsetsR
   maxVersion: 10,
   handle(request, ctx) {
     const { services, apiVersion } = ctx;
+    const describable = filterAuthorized(
+      ctx,
+      AclOperationCode.DESCRIBE,
+      ResourceType.TOPIC,
+      request.topics.map((t) => t.name),
+    );
     const topics = request.topics.map((topic) => ({
       name: topic.name,
       partitions: topic.partitions.map((p): ListOffsetsResponseListOffsetsPartitionResponseInput => {
@@ -42,6 +53,7 @@ export const listOffsetsHandler = defineHandler<ListOffsetsRequest, ListOffsetsR
           offset: -1n,
           leaderEpoch: -1,
         });
+        if (!describable.has(topic.name)) return fail(ErrorCode.TOPIC_AUTHORIZATION_FAILED);
         const partition = services.replicaManager.getPartition(topic.name, p.partitionIndex);
         if (partition === undefined) return fail(services.replicaManager.notHostedError(topic.name, p.partitionIndex));
         if (!partition.isLeader) return fail(ErrorCode.NOT_LEADER_OR_FOLLOWER);

@@ -1,6 +1,9 @@
 /**
  * ListPartitionReassignments (key 46), version 0 (KIP-455): the reassignments in progress, for the
  * given partitions or all (topics null). Served by the controller (NOT_CONTROLLER elsewhere).
+ *
+ * ACLs (KafkaApis.handleListPartitionReassignmentsRequest): DESCRIBE on the cluster, else the
+ * top-level CLUSTER_AUTHORIZATION_FAILED.
  */
 import {
   ApiKey,
@@ -8,6 +11,8 @@ import {
   type ListPartitionReassignmentsRequest,
   type ListPartitionReassignmentsResponseInput,
 } from '@samsa/protocol';
+import { AclOperationCode } from '../security/authorizer.js';
+import { requireClusterOperation } from './authorization.js';
 import { defineHandler } from './handler.js';
 
 export const listPartitionReassignmentsHandler = defineHandler<
@@ -18,6 +23,7 @@ export const listPartitionReassignmentsHandler = defineHandler<
   minVersion: 0,
   maxVersion: 0,
   async handle(request, ctx) {
+    requireClusterOperation(ctx, AclOperationCode.DESCRIBE);
     const wanted =
       request.topics === null
         ? null

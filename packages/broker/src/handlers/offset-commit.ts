@@ -9,6 +9,10 @@
  *
  * As in Kafka, partitions of topics the cluster does not have are refused here
  * (UNKNOWN_TOPIC_OR_PARTITION) and never reach the coordinator.
+ *
+ * ACLs (KafkaApis.handleOffsetCommitRequest): READ on the group, else every partition answers
+ * GROUP_AUTHORIZATION_FAILED; then READ on each topic, else its partitions answer
+ * TOPIC_AUTHORIZATION_FAILED (before existence is checked).
  */
 import {
   ApiKey,
@@ -18,6 +22,8 @@ import {
   type OffsetCommitResponseTopicInput,
 } from '@samsa/protocol';
 import type { OffsetCommitTopicArgs } from '../coordinator/group/offset-metadata-manager.js';
+import { AclOperationCode, ResourceType } from '../security/authorizer.js';
+import { filterAuthorized, requireGroup } from './authorization.js';
 import { defineHandler } from './handler.js';
 
 const key = (topic: string, partition: number): string => `${topic}\u0000${partition}`;
@@ -27,9 +33,17 @@ export const offsetCommitHandler = defineHandler<OffsetCommitRequest, OffsetComm
   minVersion: 0,
   maxVersion: 9,
   async handle(request, ctx) {
+    requireGroup(ctx, AclOperationCode.READ, request.groupId);
+    const readable = filterAuthorized(
+      ctx,
+      AclOperationCode.READ,
+      ResourceType.TOPIC,
+      request.topics.map((t) => t.name),
+    );
     const image = ctx.services.metadata.image;
     const known: OffsetCommitTopicArgs[] = [];
     for (const topic of request.topics) {
+      if (!readable.has(topic.name)) continue;
       const partitions = topic.partitions.filter((p) => image.partition(topic.name, p.partitionIndex) !== undefined);
       if (partitions.length > 0) known.push({ name: topic.name, partitions });
     }
@@ -54,7 +68,9 @@ export const offsetCommitHandler = defineHandler<OffsetCommitRequest, OffsetComm
         name: t.name,
         partitions: t.partitions.map((p) => ({
           partitionIndex: p.partitionIndex,
-          errorCode: errors.get(key(t.name, p.partitionIndex)) ?? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+          errorCode: !readable.has(t.name)
+            ? ErrorCode.TOPIC_AUTHORIZATION_FAILED
+            : (errors.get(key(t.name, p.partitionIndex)) ?? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION),
         })),
       })),
     };

@@ -11,29 +11,37 @@
  *   UNSTABLE_OFFSET_COMMIT.
  * - v8: several groups per request (KIP-709).
  * - v9: member id and epoch (KIP-848), meaningless for classic groups and ignored.
+ *
+ * ACLs (KafkaApis.handleOffsetFetchRequestFromCoordinator): DESCRIBE on each group, else the group
+ * answers GROUP_AUTHORIZATION_FAILED. Offsets of topics the principal may not DESCRIBE are never
+ * shown: left out when all the group's offsets are asked for, TOPIC_AUTHORIZATION_FAILED on the
+ * partitions when the topics are named (not asked of the coordinator at all).
  */
 import {
   ApiKey,
   ErrorCode,
   type OffsetFetchRequest,
+  type OffsetFetchResponseGroupInput,
   type OffsetFetchResponseInput,
   type OffsetFetchResponseTopicInput,
 } from '@samsa/protocol';
-import { defineHandler } from './handler.js';
+import type { OffsetFetchTopicsArg } from '../coordinator/group/offset-metadata-manager.js';
+import { AclOperationCode, ResourceType } from '../security/authorizer.js';
+import { authorize, filterAuthorized } from './authorization.js';
+import { defineHandler, type RequestContext } from './handler.js';
 
 export const offsetFetchHandler = defineHandler<OffsetFetchRequest, OffsetFetchResponseInput>({
   apiKey: ApiKey.OffsetFetch,
   minVersion: 0,
   maxVersion: 9,
   async handle(request, ctx) {
-    const coordinator = ctx.services.groupCoordinator;
     if (ctx.apiVersion >= 8) {
       const groups = await Promise.all(
-        request.groups.map((g) => coordinator.fetchOffsets(g.groupId, g.topics, request.requireStable)),
+        request.groups.map((g) => fetchGroupOffsets(ctx, g.groupId, g.topics, request.requireStable)),
       );
       return { groups };
     }
-    const group = await coordinator.fetchOffsets(request.groupId, request.topics, request.requireStable);
+    const group = await fetchGroupOffsets(ctx, request.groupId, request.topics, request.requireStable);
     const errorCode = group.errorCode ?? ErrorCode.NONE;
     if (ctx.apiVersion < 2 && errorCode !== ErrorCode.NONE) {
       // v0-v1 have no group-level error: every requested partition carries it.
@@ -66,3 +74,52 @@ export const offsetFetchHandler = defineHandler<OffsetFetchRequest, OffsetFetchR
           })),
         },
 });
+
+/** One group's offsets, as far as the principal may see them. */
+async function fetchGroupOffsets(
+  ctx: RequestContext,
+  groupId: string,
+  topics: OffsetFetchTopicsArg,
+  requireStable: boolean,
+): Promise<OffsetFetchResponseGroupInput> {
+  const coordinator = ctx.services.groupCoordinator;
+  if (ctx.services.authorizer === undefined) return coordinator.fetchOffsets(groupId, topics, requireStable);
+  if (!authorize(ctx, AclOperationCode.DESCRIBE, ResourceType.GROUP, groupId)) {
+    return { groupId, errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED, topics: [] };
+  }
+  if (topics === null) {
+    const group = await coordinator.fetchOffsets(groupId, null, requireStable);
+    if ((group.errorCode ?? ErrorCode.NONE) !== ErrorCode.NONE) return group;
+    const found = group.topics ?? [];
+    const describable = filterAuthorized(
+      ctx,
+      AclOperationCode.DESCRIBE,
+      ResourceType.TOPIC,
+      found.map((t) => t.name ?? ''),
+    );
+    return { ...group, topics: found.filter((t) => describable.has(t.name ?? '')) };
+  }
+  const describable = filterAuthorized(
+    ctx,
+    AclOperationCode.DESCRIBE,
+    ResourceType.TOPIC,
+    topics.map((t) => t.name),
+  );
+  const group = await coordinator.fetchOffsets(
+    groupId,
+    topics.filter((t) => describable.has(t.name)),
+    requireStable,
+  );
+  if ((group.errorCode ?? ErrorCode.NONE) !== ErrorCode.NONE) return group;
+  const denied = topics
+    .filter((t) => !describable.has(t.name))
+    .map((t) => ({
+      name: t.name,
+      partitions: t.partitionIndexes.map((partitionIndex) => ({
+        partitionIndex,
+        committedOffset: -1n,
+        errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED,
+      })),
+    }));
+  return denied.length === 0 ? group : { ...group, topics: [...(group.topics ?? []), ...denied] };
+}

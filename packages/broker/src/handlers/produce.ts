@@ -10,6 +10,14 @@
  *
  * acks=0 gets no response; if any partition fails, the connection is closed instead, which is
  * how Kafka tells an acks=0 producer that something went wrong.
+ *
+ * ACLs (KafkaApis.handleProduceRequest): a request whose first batch of some partition is
+ * transactional needs WRITE on its TRANSACTIONAL_ID, else the whole request is refused
+ * (TRANSACTIONAL_ID_AUTHORIZATION_FAILED on every partition; acks=0: the connection is closed).
+ * Each topic needs WRITE, else its partitions get TOPIC_AUTHORIZATION_FAILED — checked before
+ * existence, so an unknown topic the principal may not write does not answer
+ * UNKNOWN_TOPIC_OR_PARTITION. Idempotent batches need nothing more (KIP-679). Without an
+ * authorizer none of this runs.
  */
 import {
   ApiKey,
@@ -25,6 +33,8 @@ import {
 } from '@samsa/protocol';
 import { produceErrorForVerification } from '../coordinator/transaction/txn-verifier.js';
 import type { PendingAppends, ProduceEntry } from '../replica/replica-manager.js';
+import { AclOperationCode, ResourceType } from '../security/authorizer.js';
+import { authorize, filterAuthorized } from './authorization.js';
 import { definePipelinedHandler, type RequestContext, type RequestSummary } from './handler.js';
 import { LeaderHints } from './leader-hints.js';
 import { needsTxnVerification } from './txn-verification.js';
@@ -51,16 +61,19 @@ export const produceHandler = definePipelinedHandler<ProduceRequest, ProduceResp
     for (const topic of request.topicData) {
       for (const p of topic.partitionData) entries.push({ topic: topic.name, partition: p.index, records: p.records });
     }
+    const denied = ctx.services.authorizer === undefined ? undefined : refuseUnauthorized(request, entries, ctx);
     const unverified = request.transactionalId === null ? [] : transactionStarts(entries, ctx);
     if (unverified.length === 0) {
       return {
         appended: ctx.services.replicaManager.appendRecords(entries, request.acks, 'client', request.timeoutMs),
+        denied,
       };
     }
-    return verifyThenAppend(request.transactionalId as string, entries, unverified, request, ctx);
+    return verifyThenAppend(request.transactionalId as string, entries, unverified, request, ctx, denied);
   },
   async complete(staged, request, ctx) {
     if (staged.refused !== undefined) return errorForAll(request, staged.refused);
+    const denied = staged.denied;
     const results = await ctx.services.replicaManager.awaitAppends(staged.appended);
     if (request.acks === 0) {
       if (results.some((r) => r.errorCode !== ErrorCode.NONE)) {
@@ -75,6 +88,8 @@ export const produceHandler = definePipelinedHandler<ProduceRequest, ProduceResp
       partitionResponses: topic.partitionData.map((p) => {
         const r = results[i++];
         if (r === undefined) throw new Error('produce result missing');
+        // Nothing about a partition the principal may not write, not even its log start offset.
+        if (denied?.has(topic.name) === true) return unauthorizedPartition(p.index);
         const response: ProduceResponsePartitionProduceResponseInput = {
           index: p.index,
           errorCode: r.errorCode,
@@ -99,6 +114,50 @@ export const produceHandler = definePipelinedHandler<ProduceRequest, ProduceResp
   errorResponse: (request, errorCode) => errorForAll(request, errorCode),
 });
 
+/**
+ * Kafka's produce authorization, run only with an authorizer: throws when the transactional id
+ * is not authorized, marks the entries of topics the principal may not write as refused, and
+ * returns those topics (undefined when there are none).
+ */
+function refuseUnauthorized(
+  request: ProduceRequest,
+  entries: ProduceEntry[],
+  ctx: RequestContext,
+): ReadonlySet<string> | undefined {
+  if (
+    entries.some((e) => startsTransactional(e.records)) &&
+    (request.transactionalId === null ||
+      !authorize(ctx, AclOperationCode.WRITE, ResourceType.TRANSACTIONAL_ID, request.transactionalId))
+  ) {
+    throw new KafkaError(ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED, 'Transactional Id authorization failed.');
+  }
+  const allowed = filterAuthorized(
+    ctx,
+    AclOperationCode.WRITE,
+    ResourceType.TOPIC,
+    request.topicData.map((t) => t.name),
+  );
+  let denied: Set<string> | undefined;
+  let refusal: KafkaError | undefined;
+  entries.forEach((entry, i) => {
+    if (allowed.has(entry.topic)) return;
+    refusal ??= new KafkaError(ErrorCode.TOPIC_AUTHORIZATION_FAILED, 'Topic authorization failed.');
+    (denied ??= new Set()).add(entry.topic);
+    entries[i] = { ...entry, refused: refusal };
+  });
+  return denied;
+}
+
+/** Whether a partition's first batch is transactional (Kafka's RequestUtils.hasTransactionalRecords). */
+function startsTransactional(records: Buffer | null): boolean {
+  return (
+    records !== null &&
+    records.length >= BatchHeader.SIZE &&
+    records[BatchHeader.MAGIC] === 2 &&
+    isTransactional(records.readInt16BE(BatchHeader.ATTRIBUTES))
+  );
+}
+
 /** A transactional batch that would start its producer's transaction on the partition. */
 interface TransactionStart {
   readonly index: number;
@@ -114,6 +173,7 @@ interface TransactionStart {
 function transactionStarts(entries: readonly ProduceEntry[], ctx: RequestContext): TransactionStart[] {
   const starts: TransactionStart[] = [];
   for (const [index, entry] of entries.entries()) {
+    if (entry.refused !== undefined) continue;
     const records = entry.records;
     // Anything malformed is left to the log's validation, which refuses it with the right error.
     if (records === null || records.length < BatchHeader.SIZE || records[BatchHeader.MAGIC] !== 2) continue;
@@ -133,6 +193,7 @@ async function verifyThenAppend(
   starts: readonly TransactionStart[],
   request: ProduceRequest,
   ctx: RequestContext,
+  denied: ReadonlySet<string> | undefined,
 ): Promise<Staged> {
   const verifier = ctx.services.txnVerifier;
   const verified = [...entries];
@@ -156,13 +217,35 @@ async function verifyThenAppend(
       };
     }
   }
-  return { appended: ctx.services.replicaManager.appendRecords(verified, request.acks, 'client', request.timeoutMs) };
+  return {
+    appended: ctx.services.replicaManager.appendRecords(verified, request.acks, 'client', request.timeoutMs),
+    denied,
+  };
 }
 
-/** What `stage` leaves for `complete`: a refusal of the whole request, or the pending appends. */
+/**
+ * What `stage` leaves for `complete`: a refusal of the whole request, or the pending appends and
+ * the topics refused for lack of WRITE.
+ */
 type Staged =
-  | { readonly refused: number; readonly appended?: undefined }
-  | { readonly refused?: undefined; readonly appended: PendingAppends };
+  | { readonly refused: number; readonly appended?: undefined; readonly denied?: undefined }
+  | {
+      readonly refused?: undefined;
+      readonly appended: PendingAppends;
+      readonly denied: ReadonlySet<string> | undefined;
+    };
+
+function unauthorizedPartition(index: number): ProduceResponsePartitionProduceResponseInput {
+  return {
+    index,
+    errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED,
+    baseOffset: -1n,
+    logAppendTimeMs: -1n,
+    logStartOffset: -1n,
+    errorMessage: null,
+    recordErrors: [],
+  };
+}
 
 function errorForAll(request: RequestSummary<ProduceRequest>, errorCode: number): ProduceResponseInput {
   return {

@@ -2,8 +2,13 @@
  * StopReplica (key 5), versions 3-4: the controller tells a broker to stop following partitions,
  * and with DeletePartition to delete them (topic deletion, reassignment). Inter-broker only.
  * v3: per-partition leader epoch and delete flag. v4: isKRaftController.
+ *
+ * ACLs (KafkaApis): CLUSTER_ACTION on the cluster (brokers and the controller have it), else
+ * CLUSTER_AUTHORIZATION_FAILED.
  */
 import { ApiKey, ErrorCode, type StopReplicaRequest, type StopReplicaResponseInput } from '@samsa/protocol';
+import { AclOperationCode } from '../security/authorizer.js';
+import { requireClusterOperation } from './authorization.js';
 import { defineHandler } from './handler.js';
 
 export const stopReplicaHandler = defineHandler<StopReplicaRequest, StopReplicaResponseInput>({
@@ -11,6 +16,7 @@ export const stopReplicaHandler = defineHandler<StopReplicaRequest, StopReplicaR
   minVersion: 3,
   maxVersion: 4,
   async handle(request, ctx) {
+    requireClusterOperation(ctx, AclOperationCode.CLUSTER_ACTION);
     const { services } = ctx;
     const zk = services.zk;
     if (zk === undefined) return { errorCode: ErrorCode.STALE_CONTROLLER_EPOCH, partitionErrors: [] };

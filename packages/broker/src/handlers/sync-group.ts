@@ -6,8 +6,12 @@
  * - v3: group instance id (KIP-345).
  * - v4: flexible versions.
  * - v5: protocol type and name in request (checked: INCONSISTENT_GROUP_PROTOCOL) and response (KIP-559).
+ *
+ * ACLs (KafkaApis.handleSyncGroupRequest): READ on the group, else GROUP_AUTHORIZATION_FAILED.
  */
 import { ApiKey, type SyncGroupRequest, type SyncGroupResponseInput } from '@samsa/protocol';
+import { AclOperationCode } from '../security/authorizer.js';
+import { requireGroup } from './authorization.js';
 import { defineHandler } from './handler.js';
 
 export const syncGroupHandler = defineHandler<SyncGroupRequest, SyncGroupResponseInput>({
@@ -15,6 +19,7 @@ export const syncGroupHandler = defineHandler<SyncGroupRequest, SyncGroupRespons
   minVersion: 0,
   maxVersion: 5,
   async handle(request, ctx) {
+    requireGroup(ctx, AclOperationCode.READ, request.groupId);
     const response = await ctx.services.groupCoordinator.syncGroup({
       groupId: request.groupId,
       generationId: request.generationId,

@@ -15,10 +15,16 @@
  * COORDINATOR_LOAD_IN_PROGRESS is answered as COORDINATOR_NOT_AVAILABLE: producers before 2.0 did
  * not retry it (KAFKA-7296). Before the first transactional commit of a producer's transaction,
  * the transaction coordinator is asked whether the group was added to it (KIP-890 part 1).
+ *
+ * ACLs (KafkaApis.handleTxnOffsetCommitRequest): WRITE on the transactional id, else every
+ * partition answers TRANSACTIONAL_ID_AUTHORIZATION_FAILED; READ on the group, else
+ * GROUP_AUTHORIZATION_FAILED; then READ on each topic, else its partitions answer
+ * TOPIC_AUTHORIZATION_FAILED (before existence is checked).
  */
 import {
   ApiKey,
   ErrorCode,
+  KafkaError,
   type OffsetCommitResponseTopicInput,
   type TxnOffsetCommitRequest,
   type TxnOffsetCommitResponseInput,
@@ -26,6 +32,8 @@ import {
 import { appendErrorToResponseError } from '../coordinator/group/append-error.js';
 import type { TxnOffsetCommitTopicArgs } from '../coordinator/group/offset-metadata-manager.js';
 import { GROUP_METADATA_TOPIC_NAME } from '../metadata/cluster-image.js';
+import { AclOperationCode, ResourceType } from '../security/authorizer.js';
+import { authorize, filterAuthorized, requireGroup } from './authorization.js';
 import { defineHandler, type RequestContext } from './handler.js';
 import { needsTxnVerification } from './txn-verification.js';
 
@@ -39,9 +47,20 @@ export const txnOffsetCommitHandler = defineHandler<TxnOffsetCommitRequest, TxnO
   minVersion: 0,
   maxVersion: 4,
   async handle(request, ctx) {
+    if (!authorize(ctx, AclOperationCode.WRITE, ResourceType.TRANSACTIONAL_ID, request.transactionalId)) {
+      throw new KafkaError(ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED, 'Transactional Id authorization failed.');
+    }
+    requireGroup(ctx, AclOperationCode.READ, request.groupId);
+    const readable = filterAuthorized(
+      ctx,
+      AclOperationCode.READ,
+      ResourceType.TOPIC,
+      request.topics.map((t) => t.name),
+    );
     const image = ctx.services.metadata.image;
     const known: TxnOffsetCommitTopicArgs[] = [];
     for (const topic of request.topics) {
+      if (!readable.has(topic.name)) continue;
       const partitions = topic.partitions.filter((p) => image.partition(topic.name, p.partitionIndex) !== undefined);
       if (partitions.length > 0) known.push({ name: topic.name, partitions });
     }
@@ -83,7 +102,9 @@ export const txnOffsetCommitHandler = defineHandler<TxnOffsetCommitRequest, TxnO
         name: t.name,
         partitions: t.partitions.map((p) => ({
           partitionIndex: p.partitionIndex,
-          errorCode: errors.get(key(t.name, p.partitionIndex)) ?? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+          errorCode: !readable.has(t.name)
+            ? ErrorCode.TOPIC_AUTHORIZATION_FAILED
+            : (errors.get(key(t.name, p.partitionIndex)) ?? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION),
         })),
       })),
     };

@@ -2,9 +2,14 @@
  * UpdateMetadata (key 6), versions 7-8: the controller sends every broker the live brokers and
  * partition states, which its metadata cache serves to clients. Inter-broker only (ZooKeeper mode).
  * v7: topic ids. v8: flexible type field (KRaft migration; always 0 here).
+ *
+ * ACLs (KafkaApis): CLUSTER_ACTION on the cluster (brokers and the controller have it), else
+ * CLUSTER_AUTHORIZATION_FAILED.
  */
 import { ApiKey, ErrorCode, type UpdateMetadataRequest, type UpdateMetadataResponseInput } from '@samsa/protocol';
 import { applyUpdateMetadata } from '../metadata/apply-update-metadata.js';
+import { AclOperationCode } from '../security/authorizer.js';
+import { requireClusterOperation } from './authorization.js';
 import { defineHandler } from './handler.js';
 
 export const updateMetadataHandler = defineHandler<UpdateMetadataRequest, UpdateMetadataResponseInput>({
@@ -12,6 +17,7 @@ export const updateMetadataHandler = defineHandler<UpdateMetadataRequest, Update
   minVersion: 7,
   maxVersion: 8,
   async handle(request, ctx) {
+    requireClusterOperation(ctx, AclOperationCode.CLUSTER_ACTION);
     const { services } = ctx;
     const zk = services.zk;
     if (zk === undefined) return { errorCode: ErrorCode.STALE_CONTROLLER_EPOCH };

@@ -5,6 +5,9 @@
  * Each partition's marker is appended with acks=all; a marker whose coordinator epoch is older
  * than one already seen for the producer is refused (TRANSACTION_COORDINATOR_FENCED), as is one
  * with an older producer epoch.
+ *
+ * ACLs (KafkaApis.handleWriteTxnMarkersRequest): ALTER on the cluster (Admin.abortTransaction) or
+ * CLUSTER_ACTION (brokers), else every partition answers CLUSTER_AUTHORIZATION_FAILED.
  */
 import {
   ApiKey,
@@ -13,6 +16,8 @@ import {
   type WriteTxnMarkersRequestWritableTxnMarker,
   type WriteTxnMarkersResponseInput,
 } from '@samsa/protocol';
+import { AclOperationCode } from '../security/authorizer.js';
+import { authorizeCluster, requireClusterOperation } from './authorization.js';
 import { defineHandler } from './handler.js';
 
 export const writeTxnMarkersHandler = defineHandler<WriteTxnMarkersRequest, WriteTxnMarkersResponseInput>({
@@ -20,6 +25,7 @@ export const writeTxnMarkersHandler = defineHandler<WriteTxnMarkersRequest, Writ
   minVersion: 0,
   maxVersion: 1,
   async handle(request, ctx) {
+    if (!authorizeCluster(ctx, AclOperationCode.ALTER)) requireClusterOperation(ctx, AclOperationCode.CLUSTER_ACTION);
     const appender = ctx.services.txnMarkerAppender;
     const markers = await Promise.all(
       request.markers.map(async (m) => {

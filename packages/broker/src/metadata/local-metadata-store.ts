@@ -1,11 +1,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { atomicWriteFile } from '@samsa/storage';
+import type { StoredResourceAcls } from '../security/acl/acl-json.js';
 import type { TopicRegistration } from './cluster-image.js';
 
 /**
  * What a single-node broker (no ZooKeeper) must remember besides its logs: the topics with their
- * IDs, assignments and config overrides, dynamic broker configs, and the next producer-ID block.
+ * IDs, assignments and config overrides, dynamic broker configs, the next producer-ID block, and
+ * SCRAM users.
  * In a cluster this lives in ZooKeeper; alone, the broker keeps it in one JSON file in its first
  * log dir, replaced atomically (write temp, fsync, rename, fsync dir) on every change.
  */
@@ -17,6 +19,16 @@ export interface LocalMetadata {
   brokerConfigs: Record<string, Record<string, string>>;
   /** First producer ID not yet handed out (IDs are allocated in blocks, like ZK's latest_producer_id_block). */
   nextProducerIdBlockStart: number;
+  /** ACLs, one entry per resource pattern (AclAuthorizer); absent in files written before ACLs existed. */
+  acls?: StoredResourceAcls[];
+  /**
+   * SCRAM users: user → config entries as ZooKeeper's `/config/users/<user>` holds them
+   * (`"SCRAM-SHA-256": "salt=…,stored_key=…,server_key=…,iterations=4096"`). Absent in files
+   * written before SCRAM users existed.
+   */
+  scramCredentials?: Record<string, Record<string, string>>;
+  /** Client quotas: entity path (`users/alice/clients/app`, as in ZooKeeper) → config entries. */
+  clientQuotas?: Record<string, Record<string, string>>;
 }
 
 export const METADATA_FILE_NAME = 'samsa-metadata.json';

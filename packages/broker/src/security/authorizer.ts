@@ -1,44 +1,20 @@
+import type { AclOperationCode as AclOperationValue, AclResourceTypeCode as ResourceTypeCode } from '@samsa/protocol';
+import type { AclBinding, AclBindingFilter } from './acl/acl-binding.js';
 import type { KafkaPrincipal } from './kafka-principal.js';
 
-/** Kafka's ResourceType codes (CreateAcls, DescribeAcls, DeleteAcls). */
-export const ResourceType = {
-  UNKNOWN: 0,
-  ANY: 1,
-  TOPIC: 2,
-  GROUP: 3,
-  CLUSTER: 4,
-  TRANSACTIONAL_ID: 5,
-  DELEGATION_TOKEN: 6,
-  USER: 7,
-} as const;
-export type ResourceTypeCode = (typeof ResourceType)[keyof typeof ResourceType];
-
-/** Kafka's PatternType codes. */
-export const PatternType = { UNKNOWN: 0, ANY: 1, MATCH: 2, LITERAL: 3, PREFIXED: 4 } as const;
-export type PatternTypeCode = (typeof PatternType)[keyof typeof PatternType];
-
-/** Kafka's AclOperation codes (also the bit numbers of KIP-430 authorized-operations fields). */
-export const AclOperationCode = {
-  UNKNOWN: 0,
-  ANY: 1,
-  ALL: 2,
-  READ: 3,
-  WRITE: 4,
-  CREATE: 5,
-  DELETE: 6,
-  ALTER: 7,
-  DESCRIBE: 8,
-  CLUSTER_ACTION: 9,
-  DESCRIBE_CONFIGS: 10,
-  ALTER_CONFIGS: 11,
-  IDEMPOTENT_WRITE: 12,
-  CREATE_TOKENS: 13,
-  DESCRIBE_TOKENS: 14,
-} as const;
-export type AclOperationValue = (typeof AclOperationCode)[keyof typeof AclOperationCode];
-
-/** Kafka's AclPermissionType codes. */
-export const AclPermissionType = { UNKNOWN: 0, ANY: 1, DENY: 2, ALLOW: 3 } as const;
+/**
+ * Kafka's ResourceType, PatternType, AclOperation and AclPermissionType codes: the protocol
+ * package's tables (one table for broker, admin client and tools), under the names handlers use.
+ */
+export {
+  AclOperation as AclOperationCode,
+  type AclOperationCode as AclOperationValue,
+  AclPatternType as PatternType,
+  type AclPatternTypeCode as PatternTypeCode,
+  AclPermissionType,
+  AclResourceType as ResourceType,
+  type AclResourceTypeCode as ResourceTypeCode,
+} from '@samsa/protocol';
 
 /** The cluster resource's only name. */
 export const CLUSTER_RESOURCE_NAME = 'kafka-cluster';
@@ -49,6 +25,8 @@ export interface AuthorizableRequestContext {
   /** The client's IP address, without Kafka's leading '/' ("127.0.0.1"). */
   readonly clientAddress: string;
   readonly listenerName: string;
+  /** The API key of the request asking (Kafka's requestType), named in the authorizer's log. */
+  readonly requestType?: number;
 }
 
 /** One thing a request wants to do to one resource (Kafka's Action). */
@@ -56,6 +34,33 @@ export interface Action {
   readonly operation: AclOperationValue;
   readonly resourceType: ResourceTypeCode;
   readonly resourceName: string;
+  /** How many times the request names the resource (logged; Kafka's resourceReferenceCount, default 1). */
+  readonly resourceReferenceCount?: number;
+  /**
+   * Whether a denial is logged at info (default true). False for checks that only filter or
+   * report (KIP-430 authorized operations, regex subscriptions), as in Kafka.
+   */
+  readonly logIfDenied?: boolean;
+}
+
+/** One binding's outcome in CreateAcls (errorCode 0: created or already there). */
+export interface AclCreateResult {
+  readonly errorCode: number;
+  readonly errorMessage: string | null;
+}
+
+/** One deleted binding in DeleteAcls, with its own outcome. */
+export interface AclBindingDeleteResult {
+  readonly binding: AclBinding;
+  readonly errorCode: number;
+  readonly errorMessage: string | null;
+}
+
+/** One filter's outcome in DeleteAcls: the bindings it deleted. */
+export interface AclDeleteResult {
+  readonly errorCode: number;
+  readonly errorMessage: string | null;
+  readonly deleted: readonly AclBindingDeleteResult[];
 }
 
 /**
@@ -77,4 +82,17 @@ export interface Authorizer {
     operation: AclOperationValue,
     resourceType: ResourceTypeCode,
   ): boolean;
+  /*
+   * ACL management (CreateAcls, DescribeAcls, DeleteAcls). Samsa's AclAuthorizer has all three;
+   * an authorizer without them (a test double that only decides) makes those APIs answer
+   * SECURITY_DISABLED.
+   */
+  /** The bindings a filter matches (Kafka's Authorizer.acls). */
+  acls?(filter: AclBindingFilter): AclBinding[];
+  /** Stores bindings; one result per binding, in order. */
+  createAcls?(bindings: readonly AclBinding[]): Promise<AclCreateResult[]>;
+  /** Deletes what each filter matches; one result per filter, in order. */
+  deleteAcls?(filters: readonly AclBindingFilter[]): Promise<AclDeleteResult[]>;
+  /** Releases what the authorizer holds (its ZooKeeper session). */
+  close?(): void;
 }
