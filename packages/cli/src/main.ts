@@ -1,3 +1,4 @@
+import { aclsTool } from './commands/acls/acls-command.js';
 import { brokerApiVersionsTool } from './commands/broker-api-versions-command.js';
 import { configsTool } from './commands/configs-command.js';
 import { consoleConsumerTool } from './commands/console-consumer-command.js';
@@ -39,6 +40,7 @@ export const TOOLS: readonly Tool[] = [
   preferredReplicaElectionTool,
   reassignPartitionsTool,
   transactionsTool,
+  aclsTool,
   verifiableProducerTool,
   verifiableConsumerTool,
 ];

@@ -1,7 +1,17 @@
 export { ErrorCode, KafkaError } from '@samsa/protocol';
 export { Admin } from './admin/admin.js';
+export type { AclBinding, AclBindingDescription, AclBindingFilter, DeletedAcls } from './admin/acls.js';
 export * from './admin/admin-types.js';
 export * from './admin/transaction-types.js';
+export {
+  DEFAULT_SCRAM_ITERATIONS,
+  type ScramCredentialInfo,
+  type UserScramCredentialAlteration,
+  type UserScramCredentialAlterationResult,
+  type UserScramCredentialDeletion,
+  type UserScramCredentialsDescription,
+  type UserScramCredentialUpsertion,
+} from './admin/user-scram-credentials.js';
 export type { RecordHeader } from './common/record-header.js';
 export { compareTopicPartitions, type TopicPartition } from './common/topic-partition.js';
 export type {
@@ -51,8 +61,11 @@ export {
   ClientError,
   ClientErrorCode,
   ConfigError,
+  isAuthenticationError,
   KafkaConnectionError,
   RequestTimeoutError,
+  SaslAuthenticationError,
+  SslAuthenticationError,
 } from './errors/client-errors.js';
 export { type BrokerInfo, Cluster, type PartitionInfo, type TopicInfo } from './metadata/cluster.js';
 export { type ListedOffset, type OffsetQuery, OffsetSpec } from './metadata/list-offsets.js';
@@ -87,6 +100,8 @@ export type {
   RecordMetadata,
 } from './producer/producer-record.js';
 export type { ConsumerGroupMetadata, OffsetToCommit, TransactionState } from './producer/transaction-manager.js';
+export type { OAuthBearerToken, OAuthBearerTokenProvider } from './security/oauthbearer-token.js';
+export { SASL_MECHANISMS, type SaslMechanismName } from './security/sasl-client.js';
 export {
   bufferDeserializer,
   bufferSerializer,

@@ -1,4 +1,4 @@
-import type { Cluster } from '@samsa/client';
+import { type Cluster, isAuthenticationError } from '@samsa/client';
 import { CommandError, UsageError } from './command-errors.js';
 
 /**
@@ -43,6 +43,10 @@ export async function awaitBroker(cluster: Cluster, bootstrap: string, timeoutMs
       return;
     } catch (error) {
       lastError = error;
+      // A refused login or certificate will not get better by retrying: say so at once.
+      if (isAuthenticationError(error)) {
+        throw new CommandError(`Error: ${error.message}`);
+      }
       if (error instanceof TimeoutReached) break;
       await new Promise((r) => setTimeout(r, Math.min(200, Math.max(0, deadline - Date.now()))));
     }

@@ -30,6 +30,15 @@ import { type ListedOffset, listOffsets, type OffsetQuery, OffsetSpec } from '..
 import { fetchGroupOffsets, withoutErrorCode } from '../metadata/offset-fetch.js';
 import { abortTransaction } from './abort-transaction.js';
 import {
+  type AclBinding,
+  type AclBindingDescription,
+  type AclBindingFilter,
+  createAcls,
+  type DeletedAcls,
+  deleteAcls,
+  describeAcls,
+} from './acls.js';
+import {
   type AlterConfigOp,
   type ClusterDescription,
   type ConfigDescription,
@@ -66,6 +75,13 @@ import type {
   TransactionDescriptionResult,
   TransactionListing,
 } from './transaction-types.js';
+import {
+  alterUserScramCredentials,
+  describeUserScramCredentials,
+  type UserScramCredentialAlteration,
+  type UserScramCredentialAlterationResult,
+  type UserScramCredentialsDescription,
+} from './user-scram-credentials.js';
 
 const OPS = { set: 0, delete: 1, append: 2, subtract: 3 } as const;
 
@@ -658,6 +674,50 @@ export class Admin {
    */
   async abortTransaction(spec: AbortTransactionSpec): Promise<void> {
     return abortTransaction(this.cluster, spec, this.config.defaultApiTimeoutMs);
+  }
+
+  // ---- SCRAM users ----
+
+  /**
+   * The SCRAM credentials (mechanism and iterations) of `users`, or of every user when omitted;
+   * users without credentials are left out.
+   */
+  async describeUserScramCredentials(users?: readonly string[]): Promise<UserScramCredentialsDescription[]> {
+    return describeUserScramCredentials(this.cluster, users);
+  }
+
+  /**
+   * Adds, replaces (`{ user, mechanism, iterations, password }`) and deletes (`{ user, mechanism }`)
+   * SCRAM credentials; the password is salted and hashed here and never sent. Resolves with each
+   * user's outcome: all of that user's alterations were made, or none.
+   */
+  async alterUserScramCredentials(
+    alterations: readonly UserScramCredentialAlteration[],
+    options: { timeoutMs?: number } = {},
+  ): Promise<UserScramCredentialAlterationResult[]> {
+    return alterUserScramCredentials(this.cluster, alterations, options.timeoutMs ?? this.config.defaultApiTimeoutMs);
+  }
+
+  // ---- ACLs ----
+
+  /**
+   * Stores ACL bindings (CreateAcls). Resolves once all are stored — in effect on the broker that
+   * answered at once, on the others once ZooKeeper has told them; rejects with the first refusal
+   * (SECURITY_DISABLED without an authorizer, CLUSTER_AUTHORIZATION_FAILED without ALTER on the
+   * cluster, INVALID_REQUEST for a binding that cannot be stored).
+   */
+  async createAcls(bindings: readonly AclBinding[]): Promise<void> {
+    return createAcls(this.cluster, bindings);
+  }
+
+  /** The stored ACL bindings a filter matches (DescribeAcls); every binding without a filter. */
+  async describeAcls(filter: AclBindingFilter = {}): Promise<AclBindingDescription[]> {
+    return describeAcls(this.cluster, filter);
+  }
+
+  /** Deletes the bindings each filter matches (DeleteAcls); resolves with them, per filter. */
+  async deleteAcls(filters: readonly AclBindingFilter[]): Promise<DeletedAcls[]> {
+    return deleteAcls(this.cluster, filters);
   }
 
   async close(): Promise<void> {

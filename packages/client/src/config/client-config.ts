@@ -1,3 +1,7 @@
+import type { ConnectionOptions as TlsConnectionOptions } from 'node:tls';
+import type { SecurityProtocolName } from '@samsa/protocol';
+import type { OAuthBearerTokenProvider } from '../security/oauthbearer-token.js';
+import type { SaslMechanismName } from '../security/sasl-client.js';
 import type { Deserializer, SerdeName, Serializer } from '../serdes/serdes.js';
 
 /** Settings every client has (resolved: camelCase, defaults filled in). */
@@ -13,8 +17,31 @@ export interface CommonConfig {
   readonly socketConnectionSetupTimeoutMs: number;
   readonly metadataMaxAgeMs: number;
   readonly connectionsMaxIdleMs: number;
-  readonly securityProtocol: 'PLAINTEXT';
   readonly defaultApiTimeoutMs: number;
+  readonly securityProtocol: SecurityProtocolName;
+  readonly sslTruststoreLocation: string | null;
+  readonly sslTruststoreType?: 'PEM' | 'JKS' | 'PKCS12';
+  readonly sslTruststoreCertificates: string | null;
+  readonly sslTruststorePassword: string | null;
+  readonly sslKeystoreLocation: string | null;
+  readonly sslKeystoreType?: 'PEM' | 'PKCS12' | 'JKS';
+  readonly sslKeystorePassword: string | null;
+  readonly sslKeystoreKey: string | null;
+  readonly sslKeystoreCertificateChain: string | null;
+  readonly sslKeyPassword: string | null;
+  readonly sslEndpointIdentificationAlgorithm: string;
+  readonly sslEnabledProtocols: readonly string[];
+  readonly sslProtocol: string;
+  readonly sslCipherSuites?: readonly string[];
+  readonly sslCaLocation: string | null;
+  readonly sslCertificateLocation: string | null;
+  readonly sslKeyLocation: string | null;
+  readonly tlsOptions?: TlsConnectionOptions;
+  readonly saslMechanism: SaslMechanismName;
+  readonly saslJaasConfig: string | null;
+  readonly saslUsername: string | null;
+  readonly saslPassword: string | null;
+  readonly oauthBearerTokenProvider?: OAuthBearerTokenProvider;
 }
 
 export type PartitionerName = 'default' | 'murmur2' | 'round-robin' | 'uniform-sticky';

@@ -11,9 +11,27 @@ export type PropertiesRole = 'producer' | 'consumer' | 'admin';
  * that configure a Kafka client are here; Spring container settings (`spring.kafka.listener.*`,
  * `spring.json.*`) are not client configuration and are dropped.
  */
+/** Spring Boot's `spring.kafka.security.*` and `spring.kafka.ssl.*`, shared and per role. */
+const SPRING_SECURITY: Readonly<Record<string, string>> = {
+  'security.protocol': 'security.protocol',
+  'ssl.key-password': 'ssl.key.password',
+  'ssl.key-store-location': 'ssl.keystore.location',
+  'ssl.key-store-password': 'ssl.keystore.password',
+  'ssl.key-store-type': 'ssl.keystore.type',
+  'ssl.key-store-key': 'ssl.keystore.key',
+  'ssl.key-store-certificate-chain': 'ssl.keystore.certificate.chain',
+  'ssl.trust-store-location': 'ssl.truststore.location',
+  'ssl.trust-store-password': 'ssl.truststore.password',
+  'ssl.trust-store-type': 'ssl.truststore.type',
+  'ssl.trust-store-certificates': 'ssl.truststore.certificates',
+  'ssl.protocol': 'ssl.protocol',
+};
+/** Spring `Resource` settings: `file:` paths are files; `classpath:` has no meaning outside a JVM. */
+const SPRING_RESOURCES = new Set(['ssl.keystore.location', 'ssl.truststore.location']);
 const SPRING_COMMON: Readonly<Record<string, string>> = {
   'bootstrap-servers': 'bootstrap.servers',
   'client-id': 'client.id',
+  ...SPRING_SECURITY,
 };
 const SPRING_BY_ROLE: Readonly<Record<PropertiesRole, Readonly<Record<string, string>>>> = {
   producer: {
@@ -27,6 +45,7 @@ const SPRING_BY_ROLE: Readonly<Record<PropertiesRole, Readonly<Record<string, st
     'key-serializer': 'key.serializer',
     'value-serializer': 'value.serializer',
     'transaction-id-prefix': 'transactional.id',
+    ...SPRING_SECURITY,
   },
   consumer: {
     'bootstrap-servers': 'bootstrap.servers',
@@ -42,10 +61,12 @@ const SPRING_BY_ROLE: Readonly<Record<PropertiesRole, Readonly<Record<string, st
     'isolation-level': 'isolation.level',
     'key-deserializer': 'key.deserializer',
     'value-deserializer': 'value.deserializer',
+    ...SPRING_SECURITY,
   },
   admin: {
     'bootstrap-servers': 'bootstrap.servers',
     'client-id': 'client.id',
+    ...SPRING_SECURITY,
   },
 };
 /** Spring settings typed as `Duration`: plain numbers are milliseconds, or `500ms`, `3s`, `1m`. */
@@ -60,6 +81,14 @@ function springDuration(key: string, value: string): string {
   const unit = (m[2] ?? 'ms').toLowerCase();
   const factor = { ms: 1, s: 1000, m: 60000, h: 3600000, d: 86400000 }[unit] ?? 1;
   return String(Number(m[1]) * factor);
+}
+
+function springResource(key: string, value: string): string {
+  const trimmed = value.trim();
+  if (trimmed.startsWith('classpath:')) {
+    throw new ConfigError(key, `a classpath: resource cannot be read outside a JVM; give a file path ('${trimmed}')`);
+  }
+  return trimmed.startsWith('file:') ? trimmed.slice('file:'.length).replace(/^\/\/(?=\/)/, '') : trimmed;
 }
 
 function springSize(key: string, value: string): string {
@@ -102,7 +131,7 @@ export function parseClientProperties(text: string, role?: PropertiesRole): Reco
     const common = SPRING_COMMON[rest];
     if (common !== undefined) {
       // A role-specific value (spring.kafka.producer.client-id) wins over the shared one.
-      out[common] ??= value;
+      out[common] ??= SPRING_RESOURCES.has(common) ? springResource(key, value) : value;
       continue;
     }
     const dot = rest.indexOf('.');
@@ -124,6 +153,7 @@ export function parseClientProperties(text: string, role?: PropertiesRole): Reco
     let v = value;
     if (SPRING_DURATIONS.has(kafkaKey)) v = springDuration(key, value);
     else if (SPRING_SIZES.has(kafkaKey)) v = springSize(key, value);
+    else if (SPRING_RESOURCES.has(kafkaKey)) v = springResource(key, value);
     out[kafkaKey] = v;
   }
   return out;

@@ -42,6 +42,8 @@ export const CLIENT_MAX_VERSIONS: Readonly<Record<number, number>> = {
   [ApiKey.DescribeTransactions]: 0,
   [ApiKey.ListTransactions]: 1,
   [ApiKey.WriteTxnMarkers]: 1,
+  [ApiKey.SaslHandshake]: 1,
+  [ApiKey.SaslAuthenticate]: 2,
 };
 
 /** Versions below these are not used even if a broker offers them (Kafka 4 dropped them too). */
@@ -51,6 +53,8 @@ export const CLIENT_MIN_VERSIONS: Readonly<Record<number, number>> = {
   [ApiKey.ListOffsets]: 1,
   [ApiKey.OffsetCommit]: 2,
   [ApiKey.JoinGroup]: 1,
+  // v0 sends the tokens raw on the socket, without SaslAuthenticate (Kafka before 1.0).
+  [ApiKey.SaslHandshake]: 1,
 };
 
 /** An inclusive range of versions of one API. */

@@ -1,4 +1,5 @@
-import { ClientError, ClientErrorCode, closedError } from '../errors/client-errors.js';
+import { ClientError, ClientErrorCode, closedError, isAuthenticationError } from '../errors/client-errors.js';
+import type { ClientSecurity } from '../security/client-security.js';
 import { Connection } from './connection.js';
 
 export interface ConnectionPoolOptions {
@@ -8,18 +9,27 @@ export interface ConnectionPoolOptions {
   readonly reconnectBackoffMs: number;
   readonly reconnectBackoffMaxMs: number;
   readonly connectionsMaxIdleMs: number;
+  /** TLS and SASL of every connection (see clientSecurityOf); absent for PLAINTEXT. */
+  readonly security?: ClientSecurity | undefined;
 }
 
 interface Backoff {
   failures: number;
   nextAttemptMs: number;
+  /**
+   * The TLS or SASL failure of the last attempt. Until the backoff ends, callers get it at once
+   * instead of waiting to fail the same way (Java's AUTHENTICATION_FAILED connection state).
+   */
+  authenticationError: Error | undefined;
 }
 
 /**
  * One connection per broker address, shared by every caller. A connection that closed is
  * replaced on next use, after an exponential backoff (`reconnect.backoff.ms` doubling up to
  * `reconnect.backoff.max.ms`, with ±20% jitter as Java's) counted per address, so a broker that
- * is down is not hammered by every request that wants it.
+ * is down is not hammered by every request that wants it. An authentication failure (TLS or SASL)
+ * backs off the same way, and is handed to the callers of that address meanwhile, so
+ * credentials the broker refuses fail operations rather than looping on reconnects.
  */
 export class ConnectionPool {
   private readonly connections = new Map<string, Connection>();
@@ -57,6 +67,9 @@ export class ConnectionPool {
     }
     const backoff = this.backoffs.get(address);
     if (backoff !== undefined) {
+      if (backoff.authenticationError !== undefined && backoff.nextAttemptMs > Date.now()) {
+        throw backoff.authenticationError;
+      }
       const waitMs = backoff.nextAttemptMs - Date.now();
       if (waitMs > 0) await sleep(waitMs, signal);
       if (this.closed) throw closedError('client');
@@ -74,12 +87,13 @@ export class ConnectionPool {
       clientId: this.options.clientId,
       requestTimeoutMs: this.options.requestTimeoutMs,
       connectionSetupTimeoutMs: this.options.socketConnectionSetupTimeoutMs,
+      security: this.options.security,
     });
     this.connections.set(address, connection);
     try {
       await connection.connect(signal);
     } catch (error) {
-      this.recordFailure(address);
+      this.recordFailure(address, isAuthenticationError(error) ? error : undefined);
       throw error;
     }
     this.backoffs.delete(address);
@@ -96,7 +110,7 @@ export class ConnectionPool {
     return best;
   }
 
-  private recordFailure(address: string): void {
+  private recordFailure(address: string, authenticationError: Error | undefined): void {
     const previous = this.backoffs.get(address);
     const failures = (previous?.failures ?? 0) + 1;
     const base = Math.min(
@@ -104,7 +118,7 @@ export class ConnectionPool {
       Math.max(this.options.reconnectBackoffMs, this.options.reconnectBackoffMaxMs),
     );
     const jitter = base * (0.8 + Math.random() * 0.4);
-    this.backoffs.set(address, { failures, nextAttemptMs: Date.now() + jitter });
+    this.backoffs.set(address, { failures, nextAttemptMs: Date.now() + jitter, authenticationError });
   }
 
   private closeIdle(): void {

@@ -1,4 +1,5 @@
 import net from 'node:net';
+import tls from 'node:tls';
 import {
   type ApiCodec,
   ApiKey,
@@ -10,9 +11,18 @@ import {
   FrameDecoder,
   KafkaError,
   type MessageCodec,
+  SaslAuthenticateApi,
+  type SaslAuthenticateResponse,
+  SaslHandshakeApi,
+  type SaslHandshakeResponse,
   UnsupportedVersionError,
 } from '@samsa/protocol';
 import { abortError, KafkaConnectionError, RequestTimeoutError } from '../errors/client-errors.js';
+import type { ClientSecurity } from '../security/client-security.js';
+import type { ClientTls } from '../security/client-tls-options.js';
+import { authenticateSasl } from '../security/sasl-authenticator.js';
+import type { SaslLogin } from '../security/sasl-login.js';
+import { isTlsHandshakeFailure, tlsHandshakeFailure } from '../security/tls-handshake-failure.js';
 import { CLIENT_MAX_VERSIONS, clientVersionRange, usableVersion, type VersionRange } from './api-version-range.js';
 import { type ConnectionEvent, connectionChannel, type RequestEvent, requestChannel } from './diagnostics.js';
 
@@ -33,6 +43,8 @@ export interface ConnectionOptions {
   readonly connectionSetupTimeoutMs: number;
   /** Largest response frame accepted. */
   readonly maxFrameBytes?: number;
+  /** TLS and SASL, resolved once per client; absent for PLAINTEXT. */
+  readonly security?: ClientSecurity | undefined;
 }
 
 export interface RequestOptions {
@@ -54,6 +66,12 @@ interface Pending {
   onAbort: (() => void) | undefined;
 }
 
+/** Waits for the requests in flight before a re-authentication; settled by the last response or by `fail`. */
+interface DrainWaiter {
+  readonly resolve: () => void;
+  readonly reject: (error: Error) => void;
+}
+
 const SOFTWARE_NAME = 'samsa-client';
 const SOFTWARE_VERSION = '0.1.0';
 
@@ -68,6 +86,13 @@ const SOFTWARE_VERSION = '0.1.0';
  * A request timeout closes the connection, as Java's NetworkClient does: a broker that did not
  * answer one request in time cannot be trusted with the others queued behind it on the wire.
  * A closed connection is never reopened; the pool creates a new one (with backoff).
+ *
+ * Security (ClientSecurity, absent for PLAINTEXT): SSL and SASL_SSL dial with `tls.connect`;
+ * SASL_* authenticate after ApiVersions (SaslHandshake + SaslAuthenticate, KIP-152) before the
+ * connection is ready. A session the broker limits (KIP-368 `sessionLifetimeMs`) is renewed on
+ * the same connection before it expires: new requests wait (the connection is not ready), the
+ * ones in flight finish, then handshake and authentication run again. A failure of either kind
+ * closes the connection with a non-retriable SslAuthenticationError / SaslAuthenticationError.
  */
 export class Connection {
   readonly broker: string;
@@ -78,6 +103,8 @@ export class Connection {
   private versions = new Map<number, VersionRange>();
   private connecting: Promise<void> | undefined;
   private closedWith: Error | undefined;
+  private reauthenticationTimer: NodeJS.Timeout | undefined;
+  private drainWaiter: DrainWaiter | undefined;
   /** Time of the last request or response, for idle detection by the pool. */
   lastUsedMs = Date.now();
 
@@ -114,8 +141,9 @@ export class Connection {
 
   private async open(signal?: AbortSignal): Promise<void> {
     const { host, port, connectionSetupTimeoutMs } = this.options;
+    const clientTls = this.options.security?.tls;
     await new Promise<void>((resolve, reject) => {
-      const socket = net.connect({ host, port, noDelay: true });
+      const socket = clientTls === undefined ? net.connect({ host, port, noDelay: true }) : this.dialTls(clientTls);
       let settled = false;
       const finish = (error?: Error) => {
         if (settled) return;
@@ -137,14 +165,20 @@ export class Connection {
       );
       const onAbort = () => finish(abortError(signal as AbortSignal));
       signal?.addEventListener('abort', onAbort, { once: true });
-      socket.once('connect', () => {
+      // With TLS the connection is usable once the handshake is done (the broker's certificate checked).
+      socket.once(clientTls === undefined ? 'connect' : 'secureConnect', () => {
         this.socket = socket;
         socket.on('data', (chunk: Buffer) => this.onData(chunk));
         socket.on('close', () => this.fail(new KafkaConnectionError(this.broker, 'connection closed by the broker')));
         finish();
       });
       socket.on('error', (error) => {
-        const wrapped = new KafkaConnectionError(this.broker, error.message, { cause: error });
+        // A TLS 1.3 broker refuses a client certificate after the client's side of the handshake
+        // is done, so a handshake failure may also come later, failing the first request.
+        const wrapped =
+          clientTls !== undefined && isTlsHandshakeFailure(error)
+            ? tlsHandshakeFailure(this.broker, error)
+            : new KafkaConnectionError(this.broker, error.message, { cause: error });
         if (!settled) finish(wrapped);
         else this.fail(wrapped);
       });
@@ -153,7 +187,112 @@ export class Connection {
       throw error;
     });
     this.publishConnection('connect');
-    await this.negotiateVersions();
+    try {
+      await this.negotiateVersions();
+      const login = this.options.security?.sasl;
+      if (login !== undefined) await this.authenticate(login);
+    } catch (error) {
+      // A half-set-up connection is not kept: the pool's next one starts over, after its backoff.
+      this.fail(error as Error);
+      throw error;
+    }
+  }
+
+  /** `tls.connect`: SNI with the host name (never an IP, RFC 6066), and the host name check unless disabled. */
+  private dialTls(clientTls: ClientTls): tls.TLSSocket {
+    const { host, port } = this.options;
+    const options: tls.ConnectionOptions = { ...clientTls.options, host, port };
+    if (options.servername === undefined && net.isIP(host) === 0) options.servername = host;
+    if (!clientTls.verifyHostname) options.checkServerIdentity = () => undefined;
+    const socket = tls.connect(options);
+    socket.setNoDelay(true);
+    return socket;
+  }
+
+  /**
+   * SASL on this connection (the first time, or a KIP-368 renewal); schedules the renewal when
+   * the broker limits the session. Sends with `send` directly: callers' requests wait on
+   * `connecting` meanwhile.
+   */
+  private async authenticate(login: SaslLogin): Promise<void> {
+    const session = await authenticateSasl(login, {
+      broker: this.broker,
+      versionOf: (api) => this.versionOf(api),
+      handshake: (version, mechanism) =>
+        this.send(SaslHandshakeApi, { mechanism }, { version }) as Promise<SaslHandshakeResponse>,
+      authenticate: (version, authBytes) =>
+        this.send(SaslAuthenticateApi, { authBytes }, { version }) as Promise<SaslAuthenticateResponse>,
+    });
+    this.publishConnection('authenticate');
+    if (session.sessionLifetimeMs > 0 && this.closedWith === undefined) {
+      // Java's SaslClientAuthenticator renews at 85-95% of the session: room for the requests in
+      // flight to finish and for clock drift, jittered so that a client's connections do not all
+      // renew at once.
+      const delayMs = Math.floor(session.sessionLifetimeMs * (0.85 + Math.random() * 0.1));
+      this.reauthenticationTimer = setTimeout(() => this.beginReauthentication(login), delayMs);
+      this.reauthenticationTimer.unref();
+    }
+  }
+
+  /**
+   * KIP-368 on the live connection: hold new requests (`connecting` makes the connection not
+   * ready, so `request` waits on it), let the ones in flight finish, then SaslHandshake +
+   * SaslAuthenticate again. On failure the connection closes with the error, which the held
+   * requests get: credentials the broker no longer accepts fail the operations.
+   */
+  private beginReauthentication(login: SaslLogin): void {
+    this.reauthenticationTimer = undefined;
+    if (this.closedWith !== undefined) return;
+    if (this.connecting !== undefined) {
+      // A session shorter than the rest of the connection setup: renew once setup is done.
+      this.connecting.then(
+        () => this.beginReauthentication(login),
+        () => {},
+      );
+      return;
+    }
+    const renewal = (async () => {
+      try {
+        await this.drain();
+        await this.authenticate(login);
+      } catch (error) {
+        this.fail(error as Error);
+        throw error;
+      }
+    })().finally(() => {
+      this.connecting = undefined;
+    });
+    // Nobody may be waiting; the failure stays in `closedWith` for the next caller.
+    renewal.catch(() => {});
+    this.connecting = renewal;
+  }
+
+  /**
+   * Resolves once no request is in flight. Bounded by `request.timeout.ms`: if the responses do
+   * not come by then, the connection closes (retriable) and the pool opens a fresh one, which
+   * authenticates anew, rather than letting the session lapse under the broker.
+   */
+  private drain(): Promise<void> {
+    if (this.inflight.size === 0) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      const settle = (error?: Error) => {
+        clearTimeout(timer);
+        this.drainWaiter = undefined;
+        if (error === undefined) resolve();
+        else reject(error);
+      };
+      const timer = setTimeout(
+        () =>
+          settle(
+            new KafkaConnectionError(
+              this.broker,
+              `closed for SASL re-authentication: requests in flight did not finish within ${this.options.requestTimeoutMs} ms`,
+            ),
+          ),
+        this.options.requestTimeoutMs,
+      );
+      this.drainWaiter = { resolve: () => settle(), reject: (error) => settle(error) };
+    });
   }
 
   /**
@@ -378,6 +517,7 @@ export class Connection {
       this.publishRequest(pending, correlationId);
       pending.resolve(body);
     }
+    if (this.drainWaiter !== undefined && this.inflight.size === 0) this.drainWaiter.resolve();
   }
 
   private publishRequest(pending: Pending, correlationId: number, error?: Error): void {
@@ -411,6 +551,8 @@ export class Connection {
     if (this.closedWith !== undefined) return;
     this.closedWith = error;
     this.socket?.destroy();
+    if (this.reauthenticationTimer !== undefined) clearTimeout(this.reauthenticationTimer);
+    this.drainWaiter?.reject(error);
     this.publishConnection('error', error);
     const pending = [...this.inflight.entries()];
     this.inflight.clear();

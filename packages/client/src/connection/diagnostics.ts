@@ -6,7 +6,8 @@ import diagnostics from 'node:diagnostics_channel';
  *
  * - `samsa:client:request` — one message per completed request:
  *   `{ broker, clientId, apiKey, apiName, apiVersion, correlationId, durationMs, error? }`.
- * - `samsa:client:connection` — `{ broker, clientId, event: 'connect' | 'close' | 'error', error? }`.
+ * - `samsa:client:connection` — `{ broker, clientId, event, error? }` with `event` one of
+ *   `connect`, `authenticate` (SASL succeeded, at connect or a KIP-368 renewal), `close`, `error`.
  * - `samsa:client:rebalance` — `{ groupId, memberId, generationId, event, partitions? }` with
  *   `event` one of `join`, `assigned`, `revoked`, `lost`, `leave`.
  */
@@ -28,7 +29,7 @@ export interface RequestEvent {
 export interface ConnectionEvent {
   readonly broker: string;
   readonly clientId: string;
-  readonly event: 'connect' | 'close' | 'error';
+  readonly event: 'connect' | 'authenticate' | 'close' | 'error';
   readonly error?: Error;
 }
 

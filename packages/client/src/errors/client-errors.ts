@@ -26,6 +26,8 @@ export const ClientErrorCode = {
   LOG_TRUNCATION: 'SAMSA_ERR_LOG_TRUNCATION',
   /** No broker of `bootstrap.servers` could be reached. */
   NO_BROKERS: 'SAMSA_ERR_NO_BROKERS',
+  /** The TLS handshake failed: the broker's certificate is not trusted or names another host (Java's SslAuthenticationException). */
+  SSL_AUTHENTICATION: 'SAMSA_ERR_SSL_AUTHENTICATION',
 } as const;
 export type ClientErrorCode = (typeof ClientErrorCode)[keyof typeof ClientErrorCode];
 
@@ -59,6 +61,40 @@ export class KafkaConnectionError extends KafkaError {
     this.name = 'KafkaConnectionError';
     this.broker = broker;
   }
+}
+
+/**
+ * The TLS handshake failed for a reason retrying will not fix: the broker's certificate is not
+ * signed by a trusted CA, names another host, has expired, or the broker refused ours. Not
+ * retriable, as Java's SslAuthenticationException; `broker` names the address.
+ */
+export class SslAuthenticationError extends ClientError {
+  readonly broker: string;
+  constructor(broker: string, message: string, options?: { cause?: unknown }) {
+    super(ClientErrorCode.SSL_AUTHENTICATION, `${broker}: ${message}`, options);
+    this.name = 'SslAuthenticationError';
+    this.broker = broker;
+  }
+}
+
+/**
+ * SASL failed: wrong credentials (SASL_AUTHENTICATION_FAILED, with the broker's message), a
+ * mechanism the broker does not enable (UNSUPPORTED_SASL_MECHANISM), or an exchange out of order
+ * (ILLEGAL_SASL_STATE). Kafka's error codes, none retriable: the operation fails with it rather
+ * than reconnecting forever (Java's SaslAuthenticationException).
+ */
+export class SaslAuthenticationError extends KafkaError {
+  readonly broker: string;
+  constructor(errorCode: number, broker: string, message: string, options?: { cause?: unknown }) {
+    super(errorCode, `${broker}: ${message}`, options);
+    this.name = 'SaslAuthenticationError';
+    this.broker = broker;
+  }
+}
+
+/** Whether `error` is a TLS or SASL authentication failure (final until the credentials change). */
+export function isAuthenticationError(error: unknown): error is SslAuthenticationError | SaslAuthenticationError {
+  return error instanceof SslAuthenticationError || error instanceof SaslAuthenticationError;
 }
 
 /** No response within `request.timeout.ms`; the connection is closed, as Java's NetworkClient does. */

@@ -29,3 +29,4 @@ export {
   KafkaJSTransaction,
   Partitioners,
 } from './kafkajs-producer.js';
+export type { KafkaJSSaslOptions } from './kafkajs-security.js';

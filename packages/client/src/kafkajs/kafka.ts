@@ -1,7 +1,9 @@
+import type { ConnectionOptions } from 'node:tls';
 import { KafkaJSAdmin } from './kafkajs-admin.js';
 import { KafkaJSNonRetriableError } from './kafkajs-constants.js';
 import { KafkaJSConsumer, type KafkaJSConsumerConfig } from './kafkajs-consumer.js';
 import { KafkaJSProducer, type KafkaJSProducerConfig } from './kafkajs-producer.js';
+import { type KafkaJSSaslOptions, kafkaJSSecuritySettings } from './kafkajs-security.js';
 
 export interface KafkaConfig {
   brokers: string[] | (() => string[]);
@@ -12,9 +14,14 @@ export interface KafkaConfig {
   logLevel?: number;
   logCreator?: unknown;
   retry?: { retries?: number; initialRetryTime?: number; maxRetryTime?: number };
-  /** Only plaintext connections are implemented; TLS or SASL settings are refused. */
-  ssl?: boolean | object;
-  sasl?: object;
+  /** TLS: `true`, or Node's tls.ConnectionOptions (`ca`, `cert`, `key`, `passphrase`, `rejectUnauthorized`, `servername`, ...). */
+  ssl?: boolean | ConnectionOptions;
+  /** SASL PLAIN, SCRAM-SHA-256/512 (`username`, `password`) or OAUTHBEARER (`oauthBearerProvider`); over TLS when `ssl` is set. */
+  sasl?: KafkaJSSaslOptions;
+  /** Accepted and ignored: SASL requests use `requestTimeout`. */
+  authenticationTimeout?: number;
+  /** Accepted and ignored: sessions are renewed at 85-95% of their lifetime, as Java's client does. */
+  reauthenticationThreshold?: number;
 }
 
 /**
@@ -28,10 +35,8 @@ export class Kafka {
     const brokers = typeof config.brokers === 'function' ? config.brokers() : config.brokers;
     if (!Array.isArray(brokers) || brokers.length === 0)
       throw new KafkaJSNonRetriableError('Failed to connect: brokers should not be empty');
-    if ((config.ssl !== undefined && config.ssl !== false) || config.sasl !== undefined) {
-      throw new KafkaJSNonRetriableError('ssl and sasl are not supported by @samsa/client yet');
-    }
     this.base = {
+      ...kafkaJSSecuritySettings(config.ssl, config.sasl),
       'bootstrap.servers': brokers,
       'client.id': config.clientId ?? 'kafkajs',
       ...(config.connectionTimeout === undefined

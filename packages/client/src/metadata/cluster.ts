@@ -2,7 +2,14 @@ import { ErrorCode, KafkaError, MetadataApi, type MetadataResponse } from '@sams
 import type { CommonConfig } from '../config/client-config.js';
 import type { Connection } from '../connection/connection.js';
 import { ConnectionPool, sleep } from '../connection/connection-pool.js';
-import { ClientError, ClientErrorCode, closedError, KafkaConnectionError } from '../errors/client-errors.js';
+import {
+  ClientError,
+  ClientErrorCode,
+  closedError,
+  isAuthenticationError,
+  KafkaConnectionError,
+} from '../errors/client-errors.js';
+import { clientSecurityOf } from '../security/client-security.js';
 
 export interface BrokerInfo {
   readonly nodeId: number;
@@ -86,7 +93,8 @@ export class Cluster {
     private readonly allowAutoCreateTopics = false,
   ) {
     this.bootstrap = config.bootstrapServers.map(parseHostPort);
-    this.pool = new ConnectionPool(config);
+    // Reads certificates and parses JAAS now: a bad security setting fails the constructor.
+    this.pool = new ConnectionPool({ ...config, security: clientSecurityOf(config) });
     if (config.metadataMaxAgeMs > 0) {
       this.ageTimer = setInterval(
         () => {
@@ -152,7 +160,8 @@ export class Cluster {
       try {
         return await this.pool.get(c.host, c.port, c.nodeId, signal);
       } catch (error) {
-        if (signal?.aborted === true || this.closed) throw error;
+        // Refused credentials are not a reachability problem: say so, as Java's clients do.
+        if (signal?.aborted === true || this.closed || isAuthenticationError(error)) throw error;
         lastError = error;
       }
     }

@@ -96,4 +96,53 @@ describe('parseClientProperties', () => {
     const props = parseClientProperties('bootstrap.servers=h:1\nlinger.msx=5\n');
     assert.throws(() => resolveConfig('producer', props), /'linger.msx': unknown setting/);
   });
+
+  it("reads a Java client's SSL and SASL properties file as Kafka's tools are given it", () => {
+    const props = parseClientProperties(
+      [
+        'bootstrap.servers=broker:9093',
+        'security.protocol=SASL_SSL',
+        'ssl.truststore.location=/etc/kafka/ca.pem',
+        'ssl.truststore.type=PEM',
+        'ssl.endpoint.identification.algorithm=',
+        'sasl.mechanism=SCRAM-SHA-256',
+        'sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required \\',
+        '    username="alice" \\',
+        '    password="alice-secret";',
+      ].join('\n'),
+    );
+    const config = resolveConfig('producer', props);
+    assert.equal(config.securityProtocol, 'SASL_SSL');
+    assert.equal(config.sslTruststoreLocation, '/etc/kafka/ca.pem');
+    assert.equal(config.sslEndpointIdentificationAlgorithm, '');
+    assert.equal(config.saslMechanism, 'SCRAM-SHA-256');
+    assert.equal(
+      config.saslJaasConfig,
+      'org.apache.kafka.common.security.scram.ScramLoginModule required username="alice" password="alice-secret";',
+    );
+  });
+
+  it("translates Spring Boot's spring.kafka.security and spring.kafka.ssl settings, per role too", () => {
+    const props = parseClientProperties(
+      [
+        'spring.kafka.security.protocol=SSL',
+        'spring.kafka.ssl.trust-store-location=file:/etc/kafka/ca.pem',
+        'spring.kafka.ssl.trust-store-type=PEM',
+        'spring.kafka.consumer.ssl.key-store-location=file:///etc/kafka/consumer.p12',
+        'spring.kafka.consumer.ssl.key-store-password=secret',
+      ].join('\n'),
+      'consumer',
+    );
+    assert.deepEqual(props, {
+      'security.protocol': 'SSL',
+      'ssl.truststore.location': '/etc/kafka/ca.pem',
+      'ssl.truststore.type': 'PEM',
+      'ssl.keystore.location': '/etc/kafka/consumer.p12',
+      'ssl.keystore.password': 'secret',
+    });
+    assert.throws(
+      () => parseClientProperties('spring.kafka.ssl.trust-store-location=classpath:ca.pem'),
+      /classpath: resource/,
+    );
+  });
 });

@@ -160,4 +160,19 @@ describe('client constructors', () => {
     assert.equal(p.config.enableIdempotence, false);
     await p.close({ timeoutMs: 0 });
   });
+
+  it('accepts the four security protocols, case-insensitively, and refuses others naming the key', () => {
+    for (const protocol of ['PLAINTEXT', 'SSL', 'SASL_PLAINTEXT', 'sasl_ssl']) {
+      const c = resolveConfig('admin', { 'bootstrap.servers': 'x:1', 'security.protocol': protocol });
+      assert.equal(c.securityProtocol, protocol.toUpperCase());
+    }
+    assert.throws(
+      () => resolveConfig('admin', { 'bootstrap.servers': 'x:1', 'security.protocol': 'TLS' }),
+      /'security.protocol': expected one of PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL/,
+    );
+    assert.throws(
+      () => resolveConfig('admin', { 'bootstrap.servers': 'x:1', 'ssl.keystore.type': 'BKS' }),
+      /'ssl.keystore.type': expected one of PEM, PKCS12, JKS/,
+    );
+  });
 });

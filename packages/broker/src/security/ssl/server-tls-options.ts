@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { createSecureContext, type TlsOptions } from 'node:tls';
+import { isPrivateKeyLabel, javaCipherSuiteToOpenSsl, pemBlocks } from '@samsa/protocol';
 import type { BrokerConfig } from '../../config/broker-config.js';
 import { ConfigError } from '../../config/config-def.js';
-import { javaCipherSuiteToOpenSsl } from './cipher-suite-names.js';
 
 /** A listener's TLS settings, resolved from `ssl.*` and its `listener.name.<l>.ssl.*` overrides. */
 export interface ListenerTls {
@@ -122,22 +122,23 @@ function readConfigFile(key: string, path: string): Buffer {
   }
 }
 
-const KEY_BLOCK =
-  /-----BEGIN (?:[A-Z]+ )?(?:ENCRYPTED )?PRIVATE KEY-----[\s\S]+?-----END (?:[A-Z]+ )?(?:ENCRYPTED )?PRIVATE KEY-----/;
-const CERT_BLOCKS = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
-
-/** Splits PEM text into the private key and the certificate chain (leaf first), as KIP-651 reads it. */
+/**
+ * Splits PEM text into the private key and the certificate chain (leaf first), as KIP-651 reads
+ * it; inline values from a properties file may have lost their line breaks (pemBlocks re-wraps).
+ */
 function pemKeyAndChain(keyText: string, chainText: string, password: string | undefined, key: string): TlsOptions {
-  const privateKey = KEY_BLOCK.exec(keyText)?.[0];
-  const chain = chainText.match(CERT_BLOCKS);
+  const privateKey = pemBlocks(keyText).find((b) => isPrivateKeyLabel(b.label))?.pem;
+  const chain = pemBlocks(chainText)
+    .filter((b) => b.label === 'CERTIFICATE')
+    .map((b) => b.pem);
   if (privateKey === undefined) throw new ConfigError(key, `${key}: no PEM private key found`);
-  if (chain === null) throw new ConfigError(key, `${key}: no PEM certificate found`);
+  if (chain.length === 0) throw new ConfigError(key, `${key}: no PEM certificate found`);
   if (privateKey.includes('ENCRYPTED') && password === undefined) {
     throw new ConfigError('ssl.key.password', `${key} holds an encrypted private key: set ssl.key.password`);
   }
   return {
     key: password === undefined ? privateKey : [{ pem: privateKey, passphrase: password }],
-    cert: chain.join('\n'),
+    cert: chain.join(''),
   };
 }
 
