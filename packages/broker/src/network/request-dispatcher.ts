@@ -128,7 +128,8 @@ export class RequestDispatcher implements FrameHandler {
         );
         return done('close');
       }
-      if (sasl.sessionExpired(receivedAtMs)) {
+      // An expired session may still re-authenticate (Kafka's maybeBeginServerReauthentication).
+      if (apiKey !== ApiKey.SaslHandshake && sasl.sessionExpired(receivedAtMs)) {
         this.logger.info(
           { client: connection.clientHost, principal: connection.principal.name },
           'closing connection: SASL session expired without re-authentication (connections.max.reauth.ms)',

@@ -110,8 +110,15 @@ export function parseScramCredential(text: string): ScramCredential {
   const salt = fields.get('salt');
   const storedKey = fields.get('stored_key');
   const serverKeyText = fields.get('server_key');
-  const iterations = Number(fields.get('iterations'));
-  if (salt === undefined || storedKey === undefined || serverKeyText === undefined || !Number.isInteger(iterations)) {
+  const iterationsText = fields.get('iterations') ?? '';
+  const iterations = Number(iterationsText);
+  // Number('') is 0: only digits are an iteration count (Kafka's Integer.parseInt).
+  if (
+    salt === undefined ||
+    storedKey === undefined ||
+    serverKeyText === undefined ||
+    !/^[0-9]+$/.test(iterationsText)
+  ) {
     throw new Error('invalid SCRAM credential: expected salt, stored_key, server_key and iterations');
   }
   return {
@@ -123,14 +130,16 @@ export function parseScramCredential(text: string): ScramCredential {
 }
 
 /**
- * Parses SCRAM message attributes (`a=v,b=w`); a value may contain `=`. Returns undefined for
- * a malformed message (an attribute without `x=` form).
+ * Parses SCRAM message attributes (`a=v,b=w`); a value may contain `=`. RFC 5802's attributes are
+ * one letter; Kafka's extensions in the client-first message (`tokenauth=true`) have longer names.
+ * Returns undefined for a malformed message (a part without `name=` form).
  */
 export function parseScramAttributes(message: string): Map<string, string> | undefined {
   const out = new Map<string, string>();
   for (const part of message.split(',')) {
-    if (part.length < 2 || part[1] !== '=') return undefined;
-    out.set(part[0] as string, part.slice(2));
+    const eq = part.indexOf('=');
+    if (eq < 1) return undefined;
+    out.set(part.slice(0, eq), part.slice(eq + 1));
   }
   return out;
 }

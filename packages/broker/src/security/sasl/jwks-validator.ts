@@ -6,14 +6,17 @@ import { ConfigError } from '../../config/config-def.js';
 import { decodeJwtPart, requireExpiry } from './jwt-claims.js';
 import { TokenValidationError, type TokenValidator, type ValidatedToken } from './oauthbearer-server.js';
 
-/** JWS algorithms → Node's digest and signature encoding (ECDSA signatures are r||s in a JWS). */
-const ALGORITHMS: Record<string, { digest: string; ecdsa?: true; pss?: true }> = {
+/**
+ * JWS algorithms → Node's digest and signature encoding (ECDSA signatures are r||s in a JWS; a PSS
+ * salt is as long as the hash, RFC 7518 section 3.5).
+ */
+const ALGORITHMS: Record<string, { digest: string; ecdsa?: true; pssSaltLength?: number }> = {
   RS256: { digest: 'sha256' },
   RS384: { digest: 'sha384' },
   RS512: { digest: 'sha512' },
-  PS256: { digest: 'sha256', pss: true },
-  PS384: { digest: 'sha384', pss: true },
-  PS512: { digest: 'sha512', pss: true },
+  PS256: { digest: 'sha256', pssSaltLength: 32 },
+  PS384: { digest: 'sha384', pssSaltLength: 48 },
+  PS512: { digest: 'sha512', pssSaltLength: 64 },
   ES256: { digest: 'sha256', ecdsa: true },
   ES384: { digest: 'sha384', ecdsa: true },
   ES512: { digest: 'sha512', ecdsa: true },
@@ -96,7 +99,9 @@ export class JwksValidator implements TokenValidator {
       {
         key,
         ...(alg.ecdsa === true ? { dsaEncoding: 'ieee-p1363' as const } : {}),
-        ...(alg.pss === true ? { padding: 6 /* RSA_PKCS1_PSS_PADDING */, saltLength: 32 } : {}),
+        ...(alg.pssSaltLength !== undefined
+          ? { padding: 6 /* RSA_PKCS1_PSS_PADDING */, saltLength: alg.pssSaltLength }
+          : {}),
       },
       Buffer.from(signaturePart, 'base64url'),
     );

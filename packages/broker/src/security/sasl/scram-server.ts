@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import {
   constantTimeEqual,
   decodeSaslName,
@@ -14,6 +14,12 @@ import type { ScramCredentialStore } from '../scram-credential-store.js';
 import { invalidCredentials, SaslAuthenticationError, type SaslServer } from './sasl-server.js';
 
 type State = 'client-first' | 'client-final' | 'complete' | 'failed';
+
+/**
+ * Keys the made-up salt of an unknown user: the same name gets the same salt at every attempt, as
+ * a real user does, so asking twice does not tell them apart (RFC 5802 section 9).
+ */
+const UNKNOWN_USER_SALT_KEY = randomBytes(32);
 
 /**
  * SCRAM-SHA-256/512 server (RFC 5802, Kafka's ScramSaslServer): client-first → server-first (the
@@ -80,7 +86,7 @@ export class ScramSaslServer implements SaslServer {
     this.user = user;
     this.credential = this.store.credential(user, this.mechanism);
     this.nonce = clientNonce + scramNonce();
-    const salt = this.credential?.salt ?? randomBytes(32);
+    const salt = this.credential?.salt ?? createHmac('sha256', UNKNOWN_USER_SALT_KEY).update(user).digest();
     const iterations = this.credential?.iterations ?? 4096;
     this.serverFirst = `r=${this.nonce},s=${salt.toString('base64')},i=${iterations}`;
     this.state = 'client-final';

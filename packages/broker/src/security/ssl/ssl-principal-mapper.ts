@@ -8,8 +8,12 @@ interface Rule {
   readonly toUpperCase?: boolean;
 }
 
-/** One rule of the list: DEFAULT, or RULE:pattern/replacement/ with an optional L or U. */
-const RULE_SYNTAX = /\s*(?:(DEFAULT)|RULE:((?:\\.|[^\\/])*)\/((?:\\.|[^\\/])*)\/([LU]?)[^,]*?)\s*(?:,|$)/y;
+/**
+ * One rule of the list: DEFAULT, or RULE:pattern/replacement/ with an optional L or U; rules are
+ * separated by commas or newlines, and anything else after a rule is an error (Kafka's
+ * SslPrincipalMapper: "unmatched substring").
+ */
+const RULE_SYNTAX = /\s*(?:(DEFAULT)|RULE:((?:\\.|[^\\/])*)\/((?:\\.|[^\\/])*)\/([LU]?))\s*(?:[,\n]\s*|$)/y;
 
 /**
  * Kafka's SslPrincipalMapper (KIP-371): turns a client certificate's distinguished name (RFC 2253,
