@@ -12,9 +12,10 @@ import type { Logger } from './logger.js';
 import type { TopicRegistration } from './metadata/cluster-image.js';
 import type { MetadataCache } from './metadata/metadata-cache.js';
 import type { ProducerIdManager } from './producer/producer-id-manager.js';
+import type { ClientQuotaStore } from './quota/client-quota-store.js';
 import type { ReplicaManager } from './replica/replica-manager.js';
 import type { Authorizer } from './security/authorizer.js';
-import type { ScramCredentialStore } from './security/scram-credential-store.js';
+import type { MutableScramCredentialStore } from './security/scram-credential-store.js';
 import type { ZkTopicConfigs } from './zk/zk-topic-configs.js';
 
 /** What only a broker of a ZooKeeper cluster has. */
@@ -57,8 +58,10 @@ export interface BrokerServices {
   readonly logger: Logger;
   /** Present when `authorizer.class.name` is set; absent means every request is allowed, as in Kafka. */
   readonly authorizer?: Authorizer;
+  /** Client quotas (Describe/AlterClientQuotas; the quota managers read `configs`). */
+  readonly clientQuotas: ClientQuotaStore;
   /** SCRAM users (SaslAuthenticate, Describe/AlterUserScramCredentials). */
-  readonly scramCredentials: ScramCredentialStore;
+  readonly scramCredentials: MutableScramCredentialStore;
   /** Present in ZooKeeper mode (zookeeper.connect set), absent on a single node. */
   readonly zk?: ZkServices;
   /** This broker's advertised address on a listener (the one a request came in on). */

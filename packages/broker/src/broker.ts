@@ -29,14 +29,16 @@ import {
 import { readMetaProperties, writeMetaProperties } from './metadata/meta-properties.js';
 import { MetadataCache } from './metadata/metadata-cache.js';
 import { ConnectionLimits, parsePerIpOverrides } from './network/connection-limits.js';
+import { type InterBrokerSecurity, resolveInterBrokerSecurity } from './network/inter-broker-security.js';
 import { RequestDispatcher } from './network/request-dispatcher.js';
 import { SocketServer } from './network/socket-server.js';
 import { ProducerIdManager } from './producer/producer-id-manager.js';
+import { ClientQuotas } from './quota/client-quotas.js';
 import { ReplicaManager, type ReplicaManagerOptions } from './replica/replica-manager.js';
 import { replicaSelectorFor } from './replica/replica-selector.js';
 import { ReplicationQuota, ThrottleSide } from './replica/replication-quota.js';
+import { createAuthorizer } from './security/acl/create-authorizer.js';
 import { buildListenerSecurity } from './security/listener-security.js';
-import { InMemoryScramCredentialStore } from './security/scram-credential-store.js';
 
 /**
  * A Samsa broker: wires storage, replica manager, controller, coordinators and the network layer
@@ -72,20 +74,27 @@ export class Broker {
     for (const warning of config.warnings) logger.warn(warning.message);
     for (const dir of config.logDirs) mkdirSync(dir, { recursive: true });
     const storedClusterId = checkMetaProperties(config);
+    // Before ZooKeeper: a listener's bad TLS/SASL settings stop startup naming the key.
+    const interBrokerSecurity = resolveInterBrokerSecurity(config);
     const membership: ClusterMembership =
       config.string('zookeeper.connect') === null
         ? await SingleNodeMembership.prepare(config, storedClusterId, logger)
-        : await ZkMembership.prepare(config, storedClusterId, logger);
+        : await ZkMembership.prepare(config, storedClusterId, logger, interBrokerSecurity);
     try {
       for (const dir of config.logDirs) await writeMetaProperties(dir, { brokerId, clusterId: membership.clusterId });
-      return await Broker.startWith(config, membership, logger);
+      return await Broker.startWith(config, membership, logger, interBrokerSecurity);
     } catch (err) {
       await membership.close();
       throw err;
     }
   }
 
-  private static async startWith(config: BrokerConfig, membership: ClusterMembership, logger: Logger): Promise<Broker> {
+  private static async startWith(
+    config: BrokerConfig,
+    membership: ClusterMembership,
+    logger: Logger,
+    interBrokerSecurity: InterBrokerSecurity,
+  ): Promise<Broker> {
     const brokerId = config.brokerId;
     const topicConfigs = new TopicConfigResolver(config);
     const logConfigOf = (topic: string): LogConfig => topicConfigs.logConfig(membership.startupOverrides(topic));
@@ -192,6 +201,7 @@ export class Broker {
         metadata: cache,
         appender: txnMarkerAppender,
         listenerName: config.interBrokerListenerName,
+        security: interBrokerSecurity,
         requestTimeoutMs: config.int('request.timeout.ms'),
         retryBackoffMs: 100,
         logger: logger.child({ component: 'txn-marker-channel' }),
@@ -199,7 +209,7 @@ export class Broker {
       logger,
     });
 
-    const { controller, zk } = await membership.attach({
+    const { controller, zk, scramCredentials, clientQuotas } = await membership.attach({
       config,
       topicConfigs,
       cache,
@@ -217,10 +227,13 @@ export class Broker {
       metadata: cache,
       coordinator: transactionCoordinator,
       listenerName: config.interBrokerListenerName,
+      security: interBrokerSecurity,
       requestTimeoutMs: config.int('request.timeout.ms'),
       logger: logger.child({ component: 'txn-verifier' }),
     });
     producerIds.prefetch();
+    // Before the listeners open: the first request is decided with every ACL loaded.
+    const authorizer = await createAuthorizer(config, controller, logger.child({ component: 'authorizer' }));
     const endpoints = new Map<string, AdvertisedEndpoint>();
 
     const autoCreateTopic = async (name: string): Promise<TopicRegistration> => {
@@ -255,14 +268,25 @@ export class Broker {
       txnMarkerAppender,
       txnVerifier,
       logger,
-      scramCredentials: new InMemoryScramCredentialStore(),
+      scramCredentials,
+      clientQuotas,
       ...(zk === undefined ? {} : { zk }),
+      ...(authorizer === undefined ? {} : { authorizer }),
       advertisedEndpoint: (listenerName: string) => endpoints.get(listenerName) as AdvertisedEndpoint,
       autoCreateTopic,
     };
 
     const registry = createHandlerRegistry({ interBroker: zk !== undefined });
-    const dispatcher = new RequestDispatcher(registry, services, bufferPool, logger.child({ component: 'request' }));
+    const dispatcher = new RequestDispatcher(
+      registry,
+      services,
+      bufferPool,
+      logger.child({ component: 'request' }),
+      new ClientQuotas(clientQuotas.configs, {
+        numSamples: config.int('quota.window.num'),
+        sampleWindowMs: config.int('quota.window.size.seconds') * 1000,
+      }),
+    );
     const listenerSecurity = new Map(
       config.listeners.map((l) => [
         l.listenerName,
@@ -330,6 +354,7 @@ export class Broker {
       this.transactionCoordinator.close();
       this.services.txnVerifier.close();
       await this.logManager.shutdown();
+      this.services.authorizer?.close?.();
       await this.membership.close();
       this.logger.info(`[KafkaServer id=${this.config.brokerId}] shut down completed`);
     })();

@@ -8,10 +8,12 @@ import type { Logger } from '../logger.js';
 import type { BufferPool } from '../memory/buffer-pool.js';
 import type { BrokerRegistration, ClusterImage } from '../metadata/cluster-image.js';
 import type { MetadataCache } from '../metadata/metadata-cache.js';
+import type { ClientQuotaStore } from '../quota/client-quota-store.js';
 import type { IsrChangeRequest } from '../replica/partition.js';
 import type { ReplicaFetcherManager } from '../replica/replica-fetcher-manager.js';
 import type { ReplicaManager } from '../replica/replica-manager.js';
 import type { ReplicationQuota } from '../replica/replication-quota.js';
+import type { MutableScramCredentialStore } from '../security/scram-credential-store.js';
 
 /** The replication parts a cluster broker has and a single node does not. */
 export interface ReplicationServices {
@@ -52,8 +54,16 @@ export interface ClusterMembership {
     /** Where followers assemble fetched data (released once appended). */
     bufferPool: BufferPool,
   ): ReplicationServices;
-  /** Creates the controller (and, in ZooKeeper mode, the ZooKeeper services) over the broker's parts. */
-  attach(deps: MembershipDeps): Promise<{ controller: Controller; zk?: ZkServices }>;
+  /**
+   * Creates the controller (and, in ZooKeeper mode, the ZooKeeper services) over the broker's
+   * parts, and loads the SCRAM users and client quotas from where this mode keeps them.
+   */
+  attach(deps: MembershipDeps): Promise<{
+    controller: Controller;
+    zk?: ZkServices;
+    scramCredentials: MutableScramCredentialStore;
+    clientQuotas: ClientQuotaStore;
+  }>;
   /** The listeners are bound (ports known): become part of the cluster. */
   join(self: BrokerRegistration): Promise<void>;
   /** Shutting down, still serving: hand leadership over first (controlled shutdown). */

@@ -12,6 +12,8 @@ import {
 } from '../metadata/cluster-image.js';
 import { type LocalMetadata, LocalMetadataStore } from '../metadata/local-metadata-store.js';
 import type { MetadataCache } from '../metadata/metadata-cache.js';
+import { LocalClientQuotaStore } from '../quota/local-client-quota-store.js';
+import { LocalScramCredentialStore } from '../security/local-scram-credential-store.js';
 import type { ClusterMembership, MembershipDeps, ReplicationServices } from './cluster-membership.js';
 
 /**
@@ -71,7 +73,13 @@ export class SingleNodeMembership implements ClusterMembership {
     return {};
   }
 
-  async attach(deps: MembershipDeps): Promise<{ controller: Controller }> {
+  async attach(
+    deps: MembershipDeps,
+  ): Promise<{
+    controller: Controller;
+    scramCredentials: LocalScramCredentialStore;
+    clientQuotas: LocalClientQuotaStore;
+  }> {
     const { config, topicConfigs, cache, replicaManager, groupCoordinator, transactionCoordinator } = deps;
     const brokerId = config.brokerId;
     this.cache = cache;
@@ -110,7 +118,15 @@ export class SingleNodeMembership implements ClusterMembership {
     };
     const controller = new LocalController(config, topicConfigs, this.store, this.state, cache, applyImage);
     await applyImage(cache.image, new ClusterImage(this.state.clusterId, brokerId, new Map(), new Map()));
-    return { controller };
+    const scramCredentials = new LocalScramCredentialStore(
+      this.state.scramCredentials,
+      (change) => controller.updateMetadata(change),
+      deps.logger.child({ component: 'scram-credentials' }),
+    );
+    const clientQuotas = new LocalClientQuotaStore(this.state.clientQuotas, (change) =>
+      controller.updateMetadata(change),
+    );
+    return { controller, scramCredentials, clientQuotas };
   }
 
   async join(self: BrokerRegistration): Promise<void> {

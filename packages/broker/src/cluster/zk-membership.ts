@@ -14,9 +14,12 @@ import {
 } from '../metadata/cluster-image.js';
 import type { MetadataCache } from '../metadata/metadata-cache.js';
 import { InterBrokerClient } from '../network/inter-broker-client.js';
+import type { InterBrokerSecurity } from '../network/inter-broker-security.js';
+import { ZkClientQuotaStore } from '../quota/zk-client-quota-store.js';
 import { AlterPartitionManager } from '../replica/alter-partition-manager.js';
 import { ReplicaFetcherManager } from '../replica/replica-fetcher-manager.js';
 import type { ReplicationQuota } from '../replica/replication-quota.js';
+import { ZkScramCredentialStore } from '../security/zk-scram-credential-store.js';
 import { AdminZkClient } from '../zk/admin-zk-client.js';
 import { getOrCreateClusterId, ZkBrokerRegistration } from '../zk/broker-registration.js';
 import { KafkaZkClient } from '../zk/kafka-zk-client.js';
@@ -51,6 +54,8 @@ export class ZkMembership implements ClusterMembership {
   private configListener: ZkConfigChangeListener | undefined;
   private deps: MembershipDeps | undefined;
   private alterPartitionManager: AlterPartitionManager | undefined;
+  private scramCredentials: ZkScramCredentialStore | undefined;
+  private clientQuotas: ZkClientQuotaStore | undefined;
 
   private constructor(
     private readonly config: BrokerConfig,
@@ -58,12 +63,15 @@ export class ZkMembership implements ClusterMembership {
     readonly clusterId: string,
     private readonly topicConfigs: ZkTopicConfigs,
     private readonly logger: Logger,
+    /** How this broker's connections to the others are secured (the inter-broker listener's). */
+    private readonly interBrokerSecurity: InterBrokerSecurity,
   ) {}
 
   static async prepare(
     config: BrokerConfig,
     storedClusterId: string | undefined,
     logger: Logger,
+    interBrokerSecurity: InterBrokerSecurity,
   ): Promise<ZkMembership> {
     const connect = config.string('zookeeper.connect') as string;
     const sessionTimeoutMs = config.int('zookeeper.session.timeout.ms');
@@ -100,7 +108,7 @@ export class ZkMembership implements ClusterMembership {
       // Every topic's overrides, for loading the logs on disk with the right settings.
       const topicConfigs = new ZkTopicConfigs(zk);
       await topicConfigs.load((await zk.getChildren(`/config/${ConfigType.Topic}`)) ?? []);
-      return new ZkMembership(config, zk, clusterId, topicConfigs, logger);
+      return new ZkMembership(config, zk, clusterId, topicConfigs, logger, interBrokerSecurity);
     } catch (err) {
       zk.close();
       throw err;
@@ -132,6 +140,7 @@ export class ZkMembership implements ClusterMembership {
         minBytes: config.int('replica.fetch.min.bytes'),
         backoffMs: config.int('replica.fetch.backoff.ms'),
         socketTimeoutMs: config.int('replica.socket.timeout.ms'),
+        security: this.interBrokerSecurity,
       },
       () => config.int('num.replica.fetchers'),
       logger.child({ component: 'replica-fetcher' }),
@@ -143,6 +152,7 @@ export class ZkMembership implements ClusterMembership {
       brokerEpoch: () => this.registration?.epoch ?? -1n,
       metadata: cache,
       listenerName: config.interBrokerListenerName,
+      security: this.interBrokerSecurity,
       requestTimeoutMs: config.int('controller.socket.timeout.ms'),
       retryBackoffMs: 100,
       logger: logger.child({ component: 'alter-partition' }),
@@ -151,7 +161,12 @@ export class ZkMembership implements ClusterMembership {
     return { fetcherManager, requestIsrChange: (request) => manager.submit(request) };
   }
 
-  async attach(deps: MembershipDeps): Promise<{ controller: Controller; zk: ZkServices }> {
+  async attach(deps: MembershipDeps): Promise<{
+    controller: Controller;
+    zk: ZkServices;
+    scramCredentials: ZkScramCredentialStore;
+    clientQuotas: ZkClientQuotaStore;
+  }> {
     this.deps = deps;
     this.cache = deps.cache;
     const { config, replicaManager, groupCoordinator, transactionCoordinator, logger } = deps;
@@ -164,6 +179,7 @@ export class ZkMembership implements ClusterMembership {
         return this.topicConfigs.overrides(topic);
       },
       logger: logger.child({ component: 'controller' }),
+      interBrokerSecurity: this.interBrokerSecurity,
     });
     this.kafkaController = kafkaController;
     const controller = new ZkClusterAdmin({
@@ -215,7 +231,14 @@ export class ZkMembership implements ClusterMembership {
       topicConfigs: this.topicConfigs,
       brokerEpoch: () => this.registration?.epoch ?? -1n,
     };
-    return { controller, zk };
+    // Before the listeners open: SCRAM logins (inter-broker ones too) need the users.
+    const scramCredentials = new ZkScramCredentialStore(this.zk, logger.child({ component: 'scram-credentials' }));
+    await scramCredentials.loadAll();
+    this.scramCredentials = scramCredentials;
+    const clientQuotas = new ZkClientQuotaStore(this.zk, logger.child({ component: 'client-quotas' }));
+    await clientQuotas.loadAll();
+    this.clientQuotas = clientQuotas;
+    return { controller, zk, scramCredentials, clientQuotas };
   }
 
   /** A config entity changed in ZooKeeper: re-read it and apply it here. */
@@ -223,6 +246,15 @@ export class ZkMembership implements ClusterMembership {
     const deps = this.deps;
     const cache = this.cache;
     if (deps === undefined || cache === undefined) return;
+    if (type === ConfigType.User) {
+      await this.scramCredentials?.reload(name);
+      await this.clientQuotas?.reload(`${type}/${name}`);
+      return;
+    }
+    if (type === ConfigType.Client) {
+      await this.clientQuotas?.reload(`${type}/${name}`);
+      return;
+    }
     if (type === ConfigType.Topic) {
       const overrides = await this.topicConfigs.reload(name);
       const topic = cache.image.topic(name);
@@ -269,6 +301,10 @@ export class ZkMembership implements ClusterMembership {
     });
     await kafkaController.startup();
     await this.configListener?.startup();
+    // The listener skips the notifications it finds at startup: users changed since attach()
+    // loaded them would be missed, so read them again now that later changes are followed.
+    await this.scramCredentials?.loadAll();
+    await this.clientQuotas?.loadAll();
     deps.replicaManager.startIsrExpiration(deps.config.long('replica.lag.time.max.ms'));
     await this.awaitFirstMetadata(self.brokerId, deps.cache);
   }
@@ -346,6 +382,7 @@ export class ZkMembership implements ClusterMembership {
       port: endpoint.port,
       clientId: `broker-${this.config.brokerId}-controlled-shutdown`,
       requestTimeoutMs: this.config.int('controller.socket.timeout.ms'),
+      security: this.interBrokerSecurity,
     });
     try {
       const response = await client.send<ControlledShutdownResponse>(ApiKey.ControlledShutdown, 3, {
