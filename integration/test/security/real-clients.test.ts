@@ -104,10 +104,7 @@ describe('real clients over TLS and SASL', () => {
     assert.equal(consumed.stdout.trim(), 'over-sasl');
     const refused = await kcat(env.saslPlaintext, ['-X', 'security.protocol=sasl_plaintext', ...sasl('wrong'), '-L']);
     assert.notEqual(refused.code, 0);
-    assert.match(
-      refused.stderr,
-      /SASL authentication error: Authentication failed: Invalid username or password/,
-    );
+    assert.match(refused.stderr, /SASL authentication error: Authentication failed: Invalid username or password/);
   });
 
   test('kcat asking for a mechanism the listener does not offer learns the enabled ones', async () => {

@@ -1,7 +1,17 @@
 export { ErrorCode, KafkaError } from '@samsa/protocol';
-export { Admin } from './admin/admin.js';
 export type { AclBinding, AclBindingDescription, AclBindingFilter, DeletedAcls } from './admin/acls.js';
+export { Admin } from './admin/admin.js';
 export * from './admin/admin-types.js';
+export type {
+  ClientQuotaAlteration,
+  ClientQuotaAlterationResult,
+  ClientQuotaEntity,
+  ClientQuotaEntityType,
+  ClientQuotaEntry,
+  ClientQuotaFilter,
+  ClientQuotaFilterComponent,
+  ClientQuotaOp,
+} from './admin/client-quotas.js';
 export * from './admin/transaction-types.js';
 export {
   DEFAULT_SCRAM_ITERATIONS,

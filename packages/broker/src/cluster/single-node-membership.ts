@@ -73,9 +73,7 @@ export class SingleNodeMembership implements ClusterMembership {
     return {};
   }
 
-  async attach(
-    deps: MembershipDeps,
-  ): Promise<{
+  async attach(deps: MembershipDeps): Promise<{
     controller: Controller;
     scramCredentials: LocalScramCredentialStore;
     clientQuotas: LocalClientQuotaStore;
