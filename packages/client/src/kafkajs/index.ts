@@ -4,6 +4,14 @@
  * and offset calls) on Samsa's client, so that moving off KafkaJS is a one-line import change.
  */
 export { Kafka, type KafkaConfig } from './kafka.js';
+export {
+  AclOperationTypes,
+  AclPermissionTypes,
+  AclResourceTypes,
+  type KafkaJSAcl,
+  type KafkaJSAclFilter,
+  ResourcePatternTypes,
+} from './kafkajs-acls.js';
 export { KafkaJSAdmin } from './kafkajs-admin.js';
 export {
   CompressionTypes,

@@ -2,6 +2,7 @@ import { ConfigResourceType, ConfigSource } from '@samsa/protocol';
 import { Admin } from '../admin/admin.js';
 import type { ConfigResourceTypeName } from '../admin/admin-types.js';
 import { OffsetSpec } from '../metadata/list-offsets.js';
+import { createAcls, deleteAcls, describeAcls, type KafkaJSAcl, type KafkaJSAclFilter } from './kafkajs-acls.js';
 import { ConfigResourceTypes, wrap } from './kafkajs-constants.js';
 
 /**
@@ -362,6 +363,18 @@ export class KafkaJSAdmin {
         })),
       })),
     }));
+  }
+
+  async createAcls(args: { acl: KafkaJSAcl[] }): Promise<boolean> {
+    return wrap(() => createAcls(this.admin, args.acl));
+  }
+
+  async describeAcls(filter: KafkaJSAclFilter): Promise<Awaited<ReturnType<typeof describeAcls>>> {
+    return wrap(() => describeAcls(this.admin, filter));
+  }
+
+  async deleteAcls(args: { filters: KafkaJSAclFilter[] }): Promise<Awaited<ReturnType<typeof deleteAcls>>> {
+    return wrap(() => deleteAcls(this.admin, args.filters));
   }
 
   async deleteGroups(groupIds: string[]): Promise<{ groupId: string; errorCode: number }[]> {
