@@ -2,8 +2,7 @@
  * `kafka-configs.sh --entity-type users` against a broker: SCRAM credentials added, described and
  * deleted with Kafka's command lines and Kafka's output (ConfigCommand):
  * `SCRAM credential configs for user-principal 'alice' are SCRAM-SHA-256=iterations=8192, ...`,
- * `Completed updating config for user alice.`; and the refusals, quotas among them (not supported
- * by Samsa yet).
+ * `Completed updating config for user alice.`; and the refusals. Quotas: quota-configs.test.ts.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -122,9 +121,6 @@ describe('kafka-configs.sh for SCRAM users', () => {
       assert.equal(result.code, 1, args.join(' '));
       assert.equal(result.stderr, stderr, args.join(' '));
     }
-    const quota = await configs('--alter', '--add-config', 'producer_byte_rate=1024', ...user);
-    assert.equal(quota.code, 1);
-    assert.match(quota.stderr, /^User quota configs .* are not supported by Samsa yet/);
     const described = await configs('--describe', '--entity-type', 'users', '--entity-name', 'carol');
     assert.equal(described.stdout, '', 'carol was never created');
   });

@@ -12,11 +12,17 @@ import { loadProps } from '../support/client-properties.js';
 import { UsageError } from '../support/command-errors.js';
 import type { CommandIo } from '../support/command-io.js';
 import type { Tool } from '../support/tool.js';
+import {
+  alterClientQuotaConfigs,
+  checkQuotaAlterNames,
+  describeQuotaConfigs,
+  isQuotaEntityType,
+} from './quota-configs.js';
 import { alterUserConfigs, describeUserConfigs } from './user-configs.js';
 
 const ENTITY_TYPES = ['topics', 'clients', 'users', 'brokers', 'broker-loggers', 'ips', 'client-metrics', 'groups'];
-/** What Samsa's broker serves today: topic and broker configs, and users' SCRAM credentials. */
-const SUPPORTED = new Set(['topics', 'brokers', 'users']);
+/** What Samsa's broker serves today: topic and broker configs, users' SCRAM credentials, client quotas. */
+const SUPPORTED = new Set(['topics', 'brokers', 'users', 'clients']);
 
 const specs: OptionSpec[] = [
   {
@@ -156,9 +162,16 @@ export function formatConfigEntry(entry: ConfigEntry): string {
 }
 
 interface Entity {
+  /** The first type given. */
   readonly type: string;
-  /** '' for the cluster-wide default. */
+  /** The first name given; '' for the cluster-wide default. */
   readonly name: string | undefined;
+  /**
+   * Kafka's entityTypes and entityNames: more than one only for `users` with `clients` (client
+   * quotas), the names in command-line order, each paired with the type at its position.
+   */
+  readonly types: readonly string[];
+  readonly names: readonly string[];
 }
 
 function entityOf(options: ParsedOptions): Entity {
@@ -166,31 +179,48 @@ function entityOf(options: ParsedOptions): Entity {
     ...options.values('entity-type'),
     ...[...ENTITY_FLAGS, ...DEFAULT_FLAGS].filter(([f]) => options.has(f)).map(([, t]) => t),
   ];
+  // Kafka takes --entity-name and --entity-default in the order given, whatever types they follow.
+  const entityNames = options.values('entity-name');
+  let nextName = 0;
   const names = [
-    ...options.values('entity-name'),
-    ...(options.has('entity-default') ? [''] : []),
+    ...options
+      .occurrences()
+      .flatMap((o) => (o === 'entity-name' ? [entityNames[nextName++] as string] : o === 'entity-default' ? [''] : [])),
     ...ENTITY_FLAGS.filter(([f]) => options.has(f)).map(([f]) => options.value(f) as string),
     ...DEFAULT_FLAGS.filter(([f]) => options.has(f)).map(() => ''),
   ];
-  if (options.has('entity-type') && [...ENTITY_FLAGS, ...DEFAULT_FLAGS].some(([f]) => options.has(f))) {
+  if (
+    ['entity-type', 'entity-name', 'entity-default'].some((o) => options.has(o)) &&
+    [...ENTITY_FLAGS, ...DEFAULT_FLAGS].some(([f]) => options.has(f))
+  ) {
     throw new UsageError('--entity-{type,name,default} should not be used in conjunction with specific entity flags');
   }
-  if (types.length === 0) throw new UsageError('At least one entity type must be specified');
-  const type = types[0] as string;
-  if (!ENTITY_TYPES.includes(type)) {
-    throw new UsageError(
-      `Invalid entity type ${type}, the entity type must be one of ${ENTITY_TYPES.join(', ')} with a --bootstrap-server or --bootstrap-controller argument`,
-    );
+  const duplicates = types.filter((t, i) => types.indexOf(t) !== i);
+  if (duplicates.length > 0) throw new UsageError(`Duplicate entity type(s) specified: ${duplicates.join(',')}`);
+  for (const t of types) {
+    if (!ENTITY_TYPES.includes(t)) {
+      throw new UsageError(
+        `Invalid entity type ${t}, the entity type must be one of ${ENTITY_TYPES.join(', ')} with a --bootstrap-server or --bootstrap-controller argument`,
+      );
+    }
   }
-  if (types.length > 1) throw new UsageError(`Only 'users' and 'clients' entity types may be specified together`);
+  if (types.length === 0) throw new UsageError('At least one entity type must be specified');
+  if (types.length > 1 && !(types.length === 2 && types.every(isQuotaEntityType))) {
+    throw new UsageError(`Only 'users' and 'clients' entity types may be specified together`);
+  }
+  const type = types[0] as string;
   if (!SUPPORTED.has(type))
-    throw new UsageError(`Entity type ${type} is not supported by Samsa yet (supported: topics, brokers, users)`);
-  if (names.length > 1) throw new UsageError('Exactly one entity name must be specified for every entity type');
+    throw new UsageError(
+      `Entity type ${type} is not supported by Samsa yet (supported: topics, brokers, users, clients)`,
+    );
+  // Users and clients check their names per use (quota-configs.ts), as Kafka does.
+  if (names.length > 1 && !isQuotaEntityType(type))
+    throw new UsageError('Exactly one entity name must be specified for every entity type');
   const name = names[0];
   if (type === 'brokers' && name !== undefined && name !== '' && !/^\d+$/.test(name)) {
     throw new UsageError(`The entity name for ${type} must be a valid integer broker id, but it is: ${name}`);
   }
-  return { type, name };
+  return { type, name, types, names };
 }
 
 function checkArgs(options: ParsedOptions): void {
@@ -227,7 +257,15 @@ async function resourceConfig(admin: Admin, type: string, name: string, all: boo
 }
 
 async function describe(admin: Admin, entity: Entity, options: ParsedOptions, io: CommandIo): Promise<void> {
-  if (entity.type === 'users') return describeUserConfigs(admin, entity.name, io);
+  if (isQuotaEntityType(entity.type)) {
+    // Kafka's describeClientQuotaAndUserScramCredentialConfigs: quotas, then the SCRAM
+    // credentials of users alone, never of a default user.
+    await describeQuotaConfigs(admin, entity.types, entity.names, io);
+    if (!entity.types.includes('clients') && !entity.names.includes('')) {
+      await describeUserConfigs(admin, entity.name, io);
+    }
+    return;
+  }
   const all = options.has('all');
   let names: string[];
   if (entity.name !== undefined) names = [entity.name];
@@ -242,6 +280,7 @@ async function describe(admin: Admin, entity: Entity, options: ParsedOptions, io
 }
 
 async function alter(admin: Admin, entity: Entity, options: ParsedOptions, io: CommandIo): Promise<void> {
+  if (isQuotaEntityType(entity.type)) checkQuotaAlterNames(entity.types, entity.names);
   if (entity.name === undefined)
     throw new UsageError('--entity-name or --entity-default must be specified with each --entity-type for --alter');
   if (entity.type === 'topics' && entity.name === '')
@@ -256,6 +295,9 @@ async function alter(admin: Admin, entity: Entity, options: ParsedOptions, io: C
     .flatMap((v) => v.split(','))
     .map((k) => k.trim())
     .filter((k) => k !== '');
+  if (entity.types.includes('clients')) {
+    return alterClientQuotaConfigs(admin, entity.types, entity.names, toAdd, toDelete, io);
+  }
   if (entity.type === 'users') return alterUserConfigs(admin, entity.name, toAdd, toDelete, io);
   const current = new Set((await resourceConfig(admin, entity.type, entity.name, false)).map((e) => e.name));
   const invalid = toDelete.filter((k) => !current.has(k));
@@ -276,7 +318,7 @@ async function alter(admin: Admin, entity: Entity, options: ParsedOptions, io: C
 
 /**
  * `kafka-configs.sh` for topics and brokers (`--describe [--all]`, `--alter --add-config/--delete-config`)
- * and users' SCRAM credentials (user-configs.ts).
+ * and users' SCRAM credentials (user-configs.ts), client quotas of users and clients (quota-configs.ts).
  */
 export const configsTool: Tool = {
   name: 'configs',

@@ -2,30 +2,21 @@ import { type Admin, DEFAULT_SCRAM_ITERATIONS, type UserScramCredentialAlteratio
 import { isScramMechanism, SCRAM_MECHANISMS, type ScramMechanismName } from '@samsa/protocol';
 import { UsageError } from '../support/command-errors.js';
 import type { CommandIo } from '../support/command-io.js';
+import { alterQuotaConfigs, CLIENT_QUOTA_CONFIGS, completedMessage } from './quota-configs.js';
 
 /**
  * `kafka-configs.sh --entity-type users` (ConfigCommand's user branch, with --bootstrap-server):
  * SCRAM credentials, added with `--add-config 'SCRAM-SHA-256=[iterations=8192,password=secret]'`,
  * removed with `--delete-config SCRAM-SHA-256`, described as Kafka prints them. A user's quotas
- * (producer_byte_rate and the like), the other half of Kafka's user configs, are refused with a
- * clear error until the broker has client quotas.
+ * (producer_byte_rate and the like), the other half of Kafka's user configs, go to
+ * quota-configs.ts; one command alters one or the other, never both.
  */
 
-/** Kafka's QuotaConfig.isClientOrUserQuotaConfig. */
-const USER_QUOTA_CONFIGS = new Set([
-  'producer_byte_rate',
-  'consumer_byte_rate',
-  'request_percentage',
-  'controller_mutation_rate',
-]);
-
-const QUOTAS_NOT_SUPPORTED =
-  'User quota configs (producer_byte_rate, consumer_byte_rate, request_percentage, controller_mutation_rate) are not supported by Samsa yet; only SCRAM credential configs (SCRAM-SHA-256, SCRAM-SHA-512) can be managed for users';
-
-/** `--describe --entity-type users [--entity-name u]`: one line per user with credentials. */
+/**
+ * `--describe --entity-type users [--entity-name u]`: one line per user with credentials, printed
+ * after the users' quotas. Never for the default user, which has quotas only.
+ */
 export async function describeUserConfigs(admin: Admin, name: string | undefined, io: CommandIo): Promise<void> {
-  // Kafka describes only quotas for the default user (--entity-default, --user-defaults).
-  if (name === '') throw new UsageError(QUOTAS_NOT_SUPPORTED);
   const descriptions = await admin.describeUserScramCredentials(name === undefined ? [] : [name]);
   for (const d of descriptions) {
     const text = d.credentialInfos.map((c) => `${c.mechanism}=iterations=${c.iterations}`).join(', ');
@@ -33,7 +24,10 @@ export async function describeUserConfigs(admin: Admin, name: string | undefined
   }
 }
 
-/** `--alter --entity-type users --entity-name u` with SCRAM `--add-config`/`--delete-config`. */
+/**
+ * `--alter --entity-type users --entity-name u` (or `--entity-default`) with SCRAM or quota
+ * `--add-config`/`--delete-config`.
+ */
 export async function alterUserConfigs(
   admin: Admin,
   name: string,
@@ -42,19 +36,19 @@ export async function alterUserConfigs(
   io: CommandIo,
 ): Promise<void> {
   // Kafka's messages print Scala collections: the added keys as a Set, the deleted ones as a List.
-  const unknownToAdd = [...toAdd.keys()].filter((k) => !isScramMechanism(k) && !USER_QUOTA_CONFIGS.has(k));
+  const unknownToAdd = [...toAdd.keys()].filter((k) => !isScramMechanism(k) && !CLIENT_QUOTA_CONFIGS.has(k));
   if (unknownToAdd.length > 0) {
     throw new UsageError(
       `Only quota and SCRAM credential configs can be added for 'users' using --bootstrap-server. Unexpected config names: Set(${unknownToAdd.join(', ')})`,
     );
   }
-  const unknownToDelete = toDelete.filter((k) => !isScramMechanism(k) && !USER_QUOTA_CONFIGS.has(k));
+  const unknownToDelete = toDelete.filter((k) => !isScramMechanism(k) && !CLIENT_QUOTA_CONFIGS.has(k));
   if (unknownToDelete.length > 0) {
     throw new UsageError(
       `Only quota and SCRAM credential configs can be deleted for 'users' using --bootstrap-server. Unexpected config names: List(${unknownToDelete.join(', ')})`,
     );
   }
-  const quotas = [...toAdd.keys(), ...toDelete].some((k) => USER_QUOTA_CONFIGS.has(k));
+  const quotas = [...toAdd.keys(), ...toDelete].some((k) => CLIENT_QUOTA_CONFIGS.has(k));
   const scram = [...toAdd.keys(), ...toDelete].some((k) => isScramMechanism(k));
   if (scram && name === '') {
     throw new UsageError(
@@ -66,7 +60,11 @@ export async function alterUserConfigs(
       "Cannot alter both quota and SCRAM credential configs simultaneously for 'users' using --bootstrap-server.",
     );
   }
-  if (quotas) throw new UsageError(QUOTAS_NOT_SUPPORTED);
+  if (quotas) {
+    await alterQuotaConfigs(admin, ['users'], [name], toAdd, toDelete);
+    io.stdout.write(completedMessage('users', name));
+    return;
+  }
 
   const alterations: UserScramCredentialAlteration[] = [
     ...toDelete.map((mechanism) => ({ user: name, mechanism: mechanism as ScramMechanismName })),

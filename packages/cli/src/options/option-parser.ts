@@ -24,6 +24,7 @@ export class ParsedOptions {
     private readonly specs: ReadonlyMap<string, OptionSpec>,
     private readonly given: ReadonlyMap<string, readonly string[]>,
     readonly nonOptions: readonly string[],
+    private readonly sequence: readonly string[] = [],
   ) {}
 
   has(name: string): boolean {
@@ -65,6 +66,15 @@ export class ParsedOptions {
   givenNames(): string[] {
     return [...this.given.keys()];
   }
+
+  /**
+   * The option names in command-line order, once per value (a switch once per occurrence), as
+   * joptsimple's `OptionSet.specs()` lists them: what relates values of different options given
+   * in turns (kafka-configs.sh's `--entity-name a --entity-default`).
+   */
+  occurrences(): string[] {
+    return [...this.sequence];
+  }
 }
 
 /**
@@ -99,7 +109,9 @@ export class OptionParser {
   parse(argv: readonly string[]): ParsedOptions {
     const given = new Map<string, string[]>();
     const nonOptions: string[] = [];
+    const sequence: string[] = [];
     const add = (name: string, value: string) => {
+      sequence.push(name);
       const list = given.get(name);
       if (list === undefined) given.set(name, [value]);
       else list.push(value);
@@ -144,7 +156,7 @@ export class OptionParser {
         }
       }
     }
-    return new ParsedOptions(this.specs, given, nonOptions);
+    return new ParsedOptions(this.specs, given, nonOptions, sequence);
   }
 }
 

@@ -63,6 +63,14 @@ import {
   type TopicDescription,
 } from './admin-types.js';
 import { alterReplicaLogDirs } from './alter-replica-log-dirs.js';
+import {
+  alterClientQuotas,
+  type ClientQuotaAlteration,
+  type ClientQuotaAlterationResult,
+  type ClientQuotaEntry,
+  type ClientQuotaFilter,
+  describeClientQuotas,
+} from './client-quotas.js';
 import { deleteRecords } from './delete-records.js';
 import { describeProducers } from './describe-producers.js';
 import { describeTransactions } from './describe-transactions.js';
@@ -696,6 +704,27 @@ export class Admin {
     options: { timeoutMs?: number } = {},
   ): Promise<UserScramCredentialAlterationResult[]> {
     return alterUserScramCredentials(this.cluster, alterations, options.timeoutMs ?? this.config.defaultApiTimeoutMs);
+  }
+
+  // ---- client quotas ----
+
+  /**
+   * The quotas (producer_byte_rate, consumer_byte_rate, request_percentage) of the user and
+   * client-id entities a filter matches; `strict` leaves out entities with parts it does not name.
+   */
+  async describeClientQuotas(filter: ClientQuotaFilter): Promise<ClientQuotaEntry[]> {
+    return describeClientQuotas(this.cluster, filter);
+  }
+
+  /**
+   * Sets quotas, or removes them with a null value. Resolves with each entity's outcome (the
+   * broker's KafkaError, or null); all of an entity's ops are made, or none.
+   */
+  async alterClientQuotas(
+    alterations: readonly ClientQuotaAlteration[],
+    options: { validateOnly?: boolean } = {},
+  ): Promise<ClientQuotaAlterationResult[]> {
+    return alterClientQuotas(this.cluster, alterations, options.validateOnly ?? false);
   }
 
   // ---- ACLs ----
