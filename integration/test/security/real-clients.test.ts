@@ -7,17 +7,30 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
+import { Admin } from '@samsa/client';
 import { requireCommand, requirePythonModule, run } from '@samsa/testkit';
 import { Kafka, logLevel } from 'kafkajs';
 import { PLAIN_USERS, type SecuredBroker, startSecuredBroker } from './security-support.js';
 
 const KCAT = requireCommand('kcat', 'kcat');
+const SCRAM_PASSWORD = 'carol-secret';
 
 describe('real clients over TLS and SASL', () => {
   let env: SecuredBroker;
 
   before(async () => {
     env = await startSecuredBroker({ 'num.partitions': 1 });
+    // SCRAM users, made as kafka-configs.sh makes them (AlterUserScramCredentials), over PLAINTEXT.
+    const admin = new Admin({ 'bootstrap.servers': env.plaintext });
+    try {
+      const results = await admin.alterUserScramCredentials([
+        { user: 'carol', mechanism: 'SCRAM-SHA-512', iterations: 8192, password: SCRAM_PASSWORD },
+        { user: 'carol', mechanism: 'SCRAM-SHA-256', password: SCRAM_PASSWORD },
+      ]);
+      for (const r of results) assert.equal(r.error, null);
+    } finally {
+      await admin.close();
+    }
   });
   after(async () => {
     await env?.close();
@@ -144,6 +157,122 @@ describe('real clients over TLS and SASL', () => {
     const consumed = await kcat(env.saslSsl, [...oauth('bob'), '-C', '-t', 'oauth-kcat', '-e', '-f', '%s\n']);
     assert.equal(consumed.code, 0, consumed.stderr);
     assert.equal(consumed.stdout.trim(), 'bearer');
+  });
+
+  test('SCRAM-SHA-512 over SASL_SSL: kcat, confluent-kafka and kafka-python; KafkaJS with SCRAM-SHA-256', async () => {
+    const scramArgs = (password: string) => [
+      '-X',
+      'security.protocol=sasl_ssl',
+      '-X',
+      `ssl.ca.location=${env.certs.caPem}`,
+      '-X',
+      'sasl.mechanism=SCRAM-SHA-512',
+      '-X',
+      'sasl.username=carol',
+      '-X',
+      `sasl.password=${password}`,
+    ];
+    const produced = await kcat(env.saslSsl, [...scramArgs(SCRAM_PASSWORD), '-P', '-t', 'scram-secure'], 'k1\nk2\n');
+    assert.equal(produced.code, 0, produced.stderr);
+    const refused = await kcat(env.saslSsl, [...scramArgs('wrong'), '-L']);
+    assert.notEqual(refused.code, 0);
+    assert.match(refused.stderr, /invalid credentials with SASL mechanism SCRAM-SHA-512/);
+
+    const confluent = requirePythonModule('confluent_kafka', 'python3-confluent-kafka');
+    const ck = await run(
+      confluent,
+      [
+        '-c',
+        `
+import os
+from confluent_kafka import Producer, Consumer
+conf = {'bootstrap.servers': os.environ['BOOTSTRAP'], 'security.protocol': 'SASL_SSL', 'ssl.ca.location': os.environ['CA'],
+        'sasl.mechanism': 'SCRAM-SHA-512', 'sasl.username': 'carol', 'sasl.password': '${SCRAM_PASSWORD}'}
+p = Producer(conf)
+p.produce('scram-secure', b'ck')
+assert p.flush(20) == 0
+c = Consumer({**conf, 'group.id': 'scram-ck', 'auto.offset.reset': 'earliest'})
+c.subscribe(['scram-secure'])
+got = []
+while len(got) < 3:
+    m = c.poll(15)
+    if m is None: break
+    if m.error(): raise Exception(m.error())
+    got.append(m.value().decode())
+c.close()
+print(','.join(sorted(got)))
+`,
+      ],
+      { timeoutMs: 90000, env: { ...process.env, BOOTSTRAP: env.saslSsl, CA: env.certs.caPem } },
+    );
+    assert.equal(ck.code, 0, ck.stderr);
+    assert.equal(ck.stdout.trim(), 'ck,k1,k2');
+
+    const kafkaPython = requirePythonModule('kafka', 'python3-kafka');
+    const kp = await run(
+      kafkaPython,
+      [
+        '-c',
+        `
+import os
+from kafka import KafkaConsumer
+c = KafkaConsumer('scram-secure', bootstrap_servers=os.environ['BOOTSTRAP'], security_protocol='SASL_SSL', ssl_cafile=os.environ['CA'],
+                  sasl_mechanism='SCRAM-SHA-512', sasl_plain_username='carol', sasl_plain_password='${SCRAM_PASSWORD}',
+                  auto_offset_reset='earliest', consumer_timeout_ms=8000)
+print(','.join(sorted(m.value.decode() for m in c)))
+`,
+      ],
+      { timeoutMs: 90000, env: { ...process.env, BOOTSTRAP: env.saslSsl, CA: env.certs.caPem } },
+    );
+    assert.equal(kp.code, 0, kp.stderr);
+    assert.equal(kp.stdout.trim(), 'ck,k1,k2');
+
+    const kafkajs = new Kafka({
+      clientId: 'kafkajs-scram',
+      brokers: [env.saslPlaintext],
+      logLevel: logLevel.NOTHING,
+      sasl: { mechanism: 'scram-sha-256', username: 'carol', password: SCRAM_PASSWORD },
+      retry: { retries: 1 },
+    }).admin();
+    await kafkajs.connect();
+    try {
+      const offsets = await kafkajs.fetchTopicOffsets('scram-secure');
+      assert.equal(offsets[0]?.high, '3');
+    } finally {
+      await kafkajs.disconnect();
+    }
+  });
+
+  test('confluent-kafka over SSL with a client certificate', async () => {
+    const python = requirePythonModule('confluent_kafka', 'python3-confluent-kafka');
+    const result = await run(
+      python,
+      [
+        '-c',
+        `
+import os
+from confluent_kafka import Producer
+p = Producer({'bootstrap.servers': os.environ['SSL'], 'security.protocol': 'SSL', 'ssl.ca.location': os.environ['CA'],
+              'ssl.certificate.location': os.environ['CERT'], 'ssl.key.location': os.environ['KEY']})
+delivered = []
+p.produce('ck-tls', b'x', on_delivery=lambda err, msg: delivered.append(err))
+assert p.flush(20) == 0
+print(delivered)
+`,
+      ],
+      {
+        timeoutMs: 60000,
+        env: {
+          ...process.env,
+          SSL: env.ssl,
+          CA: env.certs.caPem,
+          CERT: env.certs.clientCert,
+          KEY: env.certs.clientKey,
+        },
+      },
+    );
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(result.stdout.trim(), '[None]');
   });
 
   test('kafka-python over SSL with a client certificate and over SASL_SSL (legacy v0 handshake)', async () => {

@@ -99,7 +99,10 @@ export class ScramSaslServer implements SaslServer {
     const withoutProof = message.slice(0, proofAt);
     const attributes = parseScramAttributes(withoutProof);
     const proof = Buffer.from(message.slice(proofAt + 3), 'base64');
-    if (attributes === undefined || attributes.get('r') !== this.nonce) {
+    // The nonce must *end with* the combined one, as Kafka's broker checks it: librdkafka 2.0.2
+    // (Debian's, under kcat and confluent-kafka) sends its own nonce again in front of it, and
+    // signs what it sent.
+    if (attributes === undefined || !(attributes.get('r') ?? '').endsWith(this.nonce)) {
       throw new SaslAuthenticationError('Invalid SCRAM client final message: nonce mismatch');
     }
     if (attributes.get('c') !== Buffer.from(this.gs2Header, 'utf8').toString('base64')) {

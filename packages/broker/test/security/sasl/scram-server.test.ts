@@ -121,6 +121,16 @@ describe('ScramSaslServer', () => {
     assert.equal(server.isComplete, false);
   });
 
+  test("librdkafka 2.0.2's final nonce (its own nonce again, then the combined one) is accepted, as Kafka does", () => {
+    const server = new ScramSaslServer('SCRAM-SHA-256', store);
+    const client = new TestScramClient('SCRAM-SHA-256', 'alice', 'alice-secret');
+    const serverFirst = server.evaluate(client.first());
+    const combined = attributes(serverFirst.toString()).get('r') as string;
+    const final = client.final(serverFirst, { nonce: `${client.clientNonce}${combined}` });
+    assert.ok(client.verifiesServerFinal(server.evaluate(final)));
+    assert.equal(server.authorizationId(), 'alice');
+  });
+
   test('a channel binding that is not the gs2 header is refused', () => {
     const server = new ScramSaslServer('SCRAM-SHA-256', store);
     const client = new TestScramClient('SCRAM-SHA-256', 'alice', 'alice-secret');
