@@ -22,13 +22,13 @@ import {
   type SaslAuthenticateRequest,
   type SaslHandshakeRequest,
 } from '@samsa/protocol';
+import { type SelfSignedCertificate, selfSignedCertificate } from '@samsa/test-pki';
 import { BrokerConfig } from '../../src/config/broker-config.js';
 import { silentLogger } from '../../src/create-logger.js';
 import { InterBrokerClient } from '../../src/network/inter-broker-client.js';
 import { resolveInterBrokerSecurity } from '../../src/network/inter-broker-security.js';
 import { buildListenerSecurity, createSaslAuthenticator } from '../../src/security/listener-security.js';
 import { InMemoryScramCredentialStore } from '../../src/security/scram-credential-store.js';
-import { type SelfSignedCertificate, selfSignedCertificate } from '../support/self-signed-certificate.js';
 
 const PLAIN_JAAS =
   'org.apache.kafka.common.security.plain.PlainLoginModule required username="broker" password="broker-secret" user_broker="broker-secret";';

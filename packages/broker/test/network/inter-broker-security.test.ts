@@ -6,10 +6,10 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { type SelfSignedCertificate, selfSignedCertificate } from '@samsa/test-pki';
 import { BrokerConfig } from '../../src/config/broker-config.js';
 import { ConfigError } from '../../src/config/config-def.js';
 import { resolveInterBrokerSecurity, tlsConnectOptions } from '../../src/network/inter-broker-security.js';
-import { type SelfSignedCertificate, selfSignedCertificate } from '../support/self-signed-certificate.js';
 
 function config(properties: Record<string, string>): BrokerConfig {
   return new BrokerConfig(new Map(Object.entries({ 'log.dirs': '/tmp/unused', ...properties })));

@@ -3,13 +3,13 @@ import net from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import tls from 'node:tls';
 import { MetadataApi } from '@samsa/protocol';
+import { type SelfSignedCertificate, selfSignedCertificate } from '@samsa/test-pki';
 import type { CommonConfig } from '../../src/config/client-config.js';
 import { resolveConfig } from '../../src/config/resolve-config.js';
 import { Connection } from '../../src/connection/connection.js';
 import { ClientErrorCode, SslAuthenticationError } from '../../src/errors/client-errors.js';
 import { clientSecurityOf } from '../../src/security/client-security.js';
 import { FakeBroker } from '../support/fake-broker.js';
-import { type SelfSignedCertificate, selfSignedCertificate } from '../support/self-signed-certificate.js';
 
 /**
  * A TLS listener in front of the fake broker: it terminates TLS with `cert` and pipes the bytes

@@ -1,14 +1,13 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { KEY_PASSWORD, PKCS12_PASSWORD, type SelfSignedCertificate, selfSignedCertificate } from '@samsa/test-pki';
 import type { CommonConfig } from '../../src/config/client-config.js';
 import { resolveConfig } from '../../src/config/resolve-config.js';
 import { ConfigError } from '../../src/errors/client-errors.js';
 import { type ClientTls, clientTlsOf } from '../../src/security/client-tls-options.js';
-import { P12_PASSWORD, type SelfSignedCertificate, selfSignedCertificate } from '../support/self-signed-certificate.js';
 
 function tlsOf(settings: Record<string, unknown>): ClientTls {
   return clientTlsOf(
@@ -116,11 +115,11 @@ describe('clientTlsOf (ssl.* settings → tls.connect options)', () => {
     const p12 = tlsOf({
       'ssl.keystore.location': cert.p12Path,
       'ssl.keystore.type': 'PKCS12',
-      'ssl.keystore.password': P12_PASSWORD,
+      'ssl.keystore.password': PKCS12_PASSWORD,
     });
     assert.ok(Buffer.isBuffer(p12.options.pfx));
-    assert.equal(p12.options.passphrase, P12_PASSWORD);
-    const sniffed = tlsOf({ 'ssl.keystore.location': cert.p12Path, 'ssl.keystore.password': P12_PASSWORD });
+    assert.equal(p12.options.passphrase, PKCS12_PASSWORD);
+    const sniffed = tlsOf({ 'ssl.keystore.location': cert.p12Path, 'ssl.keystore.password': PKCS12_PASSWORD });
     assert.ok(Buffer.isBuffer(sniffed.options.pfx), 'a binary file without a type is read as PKCS12');
     const rdkafka = tlsOf({ 'ssl.certificate.location': cert.certPath, 'ssl.key.location': cert.keyPath });
     assert.match(String(rdkafka.options.cert), /BEGIN CERTIFICATE/);
@@ -154,18 +153,15 @@ describe('clientTlsOf (ssl.* settings → tls.connect options)', () => {
   });
 
   it('decrypts an encrypted PEM key with ssl.key.password, and asks for it when missing', () => {
-    const encrypted = execFileSync('openssl', ['pkcs8', '-topk8', '-in', cert.keyPath, '-passout', 'pass:key-secret'], {
-      stdio: 'pipe',
-    }).toString();
-    const keystore = file('encrypted.pem', encrypted + cert.cert);
+    const keystore = cert.encryptedPemPath;
     assert.throws(
       () => tlsOf({ 'ssl.keystore.location': keystore }),
       configError('ssl.key.password', /encrypted private key/),
     );
-    const tls = tlsOf({ 'ssl.keystore.location': keystore, 'ssl.key.password': 'key-secret' });
+    const tls = tlsOf({ 'ssl.keystore.location': keystore, 'ssl.key.password': KEY_PASSWORD });
     assert.deepEqual(
       (tls.options.key as { passphrase: string }[]).map((k) => k.passphrase),
-      ['key-secret'],
+      [KEY_PASSWORD],
     );
     assert.throws(
       () => tlsOf({ 'ssl.keystore.location': keystore, 'ssl.key.password': 'wrong' }),

@@ -8,14 +8,14 @@ import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { type ConnectionOptions, connect, createServer, type TlsOptions } from 'node:tls';
+import { createTestCertificates, KEY_PASSWORD, PKCS12_PASSWORD, type TestCertificates } from '@samsa/test-pki';
 import { BrokerConfig } from '../../../src/config/broker-config.js';
 import { ConfigError } from '../../../src/config/config-def.js';
 import { serverTlsOptions } from '../../../src/security/ssl/server-tls-options.js';
-import { createTestPki, KEY_PASSWORD, PKCS12_PASSWORD, type TestPki } from '../support/test-pki.js';
 
-let pki: TestPki;
+let pki: TestCertificates;
 before(() => {
-  pki = createTestPki();
+  pki = createTestCertificates();
 });
 after(() => pki.remove());
 

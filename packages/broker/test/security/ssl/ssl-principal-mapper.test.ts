@@ -6,9 +6,9 @@ import assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
+import { createTestCertificates, type TestCertificates } from '@samsa/test-pki';
 import { ConfigError } from '../../../src/config/config-def.js';
 import { rfc2253Name, SslPrincipalMapper } from '../../../src/security/ssl/ssl-principal-mapper.js';
-import { createTestPki, type TestPki } from '../support/test-pki.js';
 
 const DN = 'CN=alice,OU=eng,O=Samsa Test';
 
@@ -89,9 +89,9 @@ describe('SslPrincipalMapper', () => {
 });
 
 describe('rfc2253Name', () => {
-  let pki: TestPki;
+  let pki: TestCertificates;
   before(() => {
-    pki = createTestPki();
+    pki = createTestCertificates();
   });
   after(() => pki.remove());
 
