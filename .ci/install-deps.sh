@@ -5,9 +5,10 @@
 #   python3-confluent-kafka                confluent-kafka (librdkafka 2.0.2)
 #   zookeeper                              ZooKeeper 3.8 (Java) for cluster tests and Burrow
 #   burrow                                 consumer-lag monitor that reads __consumer_offsets
+#   openssl                                makes the throwaway certificates of the TLS tests
 # Note: Debian's Python modules are importable only by /usr/bin/python3.
 set -euo pipefail
-PACKAGES=(kcat python3-kafka python3-confluent-kafka python3-snappy python3-lz4 python3-zstandard zookeeper burrow)
+PACKAGES=(kcat python3-kafka python3-confluent-kafka python3-snappy python3-lz4 python3-zstandard zookeeper burrow openssl)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

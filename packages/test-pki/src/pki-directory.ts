@@ -125,7 +125,7 @@ export class PkiDirectory {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
         throw new Error(
-          "'openssl' is not installed (Debian package openssl); install it with: sudo apt-get install openssl",
+          "'openssl' is not installed (Debian package openssl); install it with: sudo bash .ci/install-deps.sh",
         );
       }
       const stderr = (error as { stderr?: Buffer }).stderr?.toString().trim();
