@@ -87,7 +87,8 @@ describe('admin tools against one broker', () => {
     assert.ok(apis.some((l) => /^\tProduce\(0\): \d+ to \d+ \[usable: 11\],$/.test(l)));
     assert.ok(apis.some((l) => /^\tMetadata\(3\): \d+ to \d+ \[usable: 12\],$/.test(l)));
     assert.ok(apis.some((l) => /^\tApiVersions\(18\): \d+ to \d+ \[usable: 3\],$/.test(l)));
-    assert.ok(apis.some((l) => /^\tSaslHandshake\(17\): UNSUPPORTED,$/.test(l)));
+    assert.ok(apis.some((l) => /^\tSaslHandshake\(17\): 0 to 1 \[usable: 1\],$/.test(l)));
+    assert.ok(apis.some((l) => /^\tCreateDelegationToken\(38\): UNSUPPORTED,$/.test(l)));
   });
 
   test('kafka-log-dirs.sh --describe: the log dir and each partition in one JSON line', async () => {
