@@ -6,10 +6,11 @@
 //
 // Obtains and builds librdkafka 2.15.1 and its test runner (cached in compat/.cache), starts the
 // Samsa brokers of each scenario on loopback — a 3-broker cluster on a real ZooKeeper, as the
-// suite's own trivup clusters, or with --brokers 1 a single broker without ZooKeeper — runs every
-// broker test number in its own test-runner process (N at a time), writes compat/results/, and
-// compares each test's outcome with compat/expectations.tsv. Exits non-zero when a test expected
-// to pass did not.
+// suite's own trivup clusters, or with --brokers 1 a single broker without ZooKeeper; for rows
+// name@SETUP, brokers with SSL, SASL and OIDC listeners and the client settings trivup gives
+// (lib/security.mjs) — runs every broker test number in its own test-runner process (N at a
+// time), writes compat/results/, and compares each test's outcome with compat/expectations.tsv.
+// Exits non-zero when a test expected to pass did not.
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,6 +20,7 @@ import { brokerTests, ensureBuild, ensureBuildPackages, ensureSource, LIBRDKAFKA
 import { writeReports } from './lib/report.mjs';
 import { runUnit } from './lib/run-unit.mjs';
 import { ScenarioBrokers } from './lib/scenario-brokers.mjs';
+import { SECURED_LISTENERS, SETUPS, SecuritySetups } from './lib/security.mjs';
 
 /**
  * The Kafka version Samsa claims, for the suite's version gates. Samsa's API ranges are Kafka's
@@ -36,6 +38,12 @@ const SCENARIOS = {
   default: { 'auto.create.topics.enable': true },
   noautocreate: { 'auto.create.topics.enable': false },
 };
+/**
+ * The brokers of rows `name@SETUP` (lib/security.mjs): the `default` scenario's, with SSL, SASL and
+ * OIDC listeners besides PLAINTEXT. One cluster serves every setup; a setup is what the client
+ * gets (test.conf, environment).
+ */
+const SECURED = 'secured';
 /** Every broker's settings; the replication factors are a single broker's (a cluster's below). */
 const BROKER_PROPERTIES = {
   'num.partitions': 4,
@@ -102,6 +110,11 @@ const expectations = loadExpectations(expectationsPath);
 const all = brokerTests(srcDir);
 const unlisted = all.filter((t) => !expectations.has(t.name)).map((t) => t.name);
 const unknown = [...expectations.values()].filter((e) => !all.some((t) => t.name === e.base));
+const badSetups = [...expectations].filter(([, e]) => e.setup !== undefined && SETUPS[e.setup] === undefined);
+if (badSetups.length > 0) {
+  for (const [name] of badSetups) say(`expectations.tsv: ${name}: no such setup (${Object.keys(SETUPS).join(', ')})`);
+  process.exit(2);
+}
 if (unlisted.length > 0 || unknown.length > 0) {
   say(`expectations.tsv is out of date with librdkafka ${LIBRDKAFKA_VERSION}'s test list:`);
   for (const n of unlisted) say(`  missing: ${n}`);
@@ -121,19 +134,31 @@ if (opts.tests !== undefined) {
 const leftOut = selected.filter((name) => (expectations.get(name)?.brokers ?? 1) > brokerCount);
 selected = selected.filter((name) => !leftOut.includes(name));
 
-// One unit per (test number, scenario, sub-test filter): the runner selects tests by number, a
-// scenario needs its own brokers, and tests of other scenarios are skipped silently. A unit
-// reports its tests under their names in expectations.tsv (name[SUBTESTS] for filtered runs).
+// One unit per (test number, scenario, setup, sub-test filter): the runner selects tests by
+// number, a scenario needs its own brokers, and tests of other scenarios are skipped silently. A
+// unit reports its tests under their names in expectations.tsv (name@SETUP[SUBTESTS]).
 const units = [];
 for (const name of selected) {
   const e = expectations.get(name);
   const t = all.find((x) => x.name === e?.base);
   if (e === undefined || t === undefined) continue;
   const scenario = Object.keys(SCENARIOS).find((s) => t.scenarios.includes(s));
-  if (scenario === undefined) continue;
-  let unit = units.find((u) => u.number === t.number && u.scenario === scenario && u.subtests === e.subtests);
+  if (scenario === undefined || (e.setup !== undefined && scenario !== 'default')) continue;
+  let unit = units.find(
+    (u) => u.number === t.number && u.scenario === scenario && u.setup === e.setup && u.subtests === e.subtests,
+  );
   if (unit === undefined) {
-    unit = { number: t.number, scenario, subtests: e.subtests, tests: [], names: new Map(), secs: 0 };
+    unit = {
+      number: t.number,
+      scenario,
+      setup: e.setup,
+      // The brokers: the scenario's, or the secured cluster.
+      deployment: e.setup === undefined ? scenario : SECURED,
+      subtests: e.subtests,
+      tests: [],
+      names: new Map(),
+      secs: 0,
+    };
     units.push(unit);
   }
   unit.tests.push(t);
@@ -154,43 +179,65 @@ mkdirSync(join(resultsDir, 'logs'), { recursive: true });
 const deployments = new Map();
 const confs = new Map();
 const brokerCrashes = [];
-async function brokersFor(scenario) {
-  let pending = deployments.get(scenario);
+/** Certificates, client keys and token endpoint of the secured setups, made with their cluster. */
+let security;
+async function startDeployment(key) {
+  const secured = key === SECURED;
+  if (secured) security ??= SecuritySetups.start();
+  const scenario = secured ? 'default' : key;
+  const deployment = await ScenarioBrokers.start({
+    scenario: key,
+    brokers: brokerCount,
+    properties: {
+      ...BROKER_PROPERTIES,
+      ...SCENARIOS[scenario],
+      ...(brokerCount > 1 ? clusterProperties(brokerCount) : {}),
+      ...(secured ? (await security).brokerProperties() : {}),
+    },
+    brokerProperties: (id) => ({ 'broker.rack': `RACK${id}` }),
+    ...(secured ? { listeners: SECURED_LISTENERS } : {}),
+    onCrash: (label, logs) => {
+      brokerCrashes.push(label);
+      writeFileSync(join(resultsDir, `broker-${label}-crash-${brokerCrashes.length}.log`), logs);
+    },
+  });
+  if (secured) await (await security).afterStart(deployment.bootstrap);
+  return deployment;
+}
+
+/** The unit's brokers, running, and the test.conf its runner reads. */
+async function brokersFor(unit) {
+  let pending = deployments.get(unit.deployment);
   if (pending === undefined) {
-    pending = ScenarioBrokers.start({
-      scenario,
-      brokers: brokerCount,
-      properties: {
-        ...BROKER_PROPERTIES,
-        ...SCENARIOS[scenario],
-        ...(brokerCount > 1 ? clusterProperties(brokerCount) : {}),
-      },
-      brokerProperties: (id) => ({ 'broker.rack': `RACK${id}` }),
-      onCrash: (label, logs) => {
-        brokerCrashes.push(label);
-        writeFileSync(join(resultsDir, `broker-${label}-crash-${brokerCrashes.length}.log`), logs);
-      },
-    });
-    deployments.set(scenario, pending);
+    pending = startDeployment(unit.deployment);
+    deployments.set(unit.deployment, pending);
   }
   const deployment = await pending;
   await deployment.ensureRunning();
   // Rewritten only when it changes (a replaced single broker): tests starting now read it.
-  const conf = `bootstrap.servers=${deployment.bootstrap}\n`;
-  if (confs.get(scenario) !== conf) {
-    writeFileSync(join(resultsDir, `test-${scenario}.conf`), conf);
-    confs.set(scenario, conf);
+  const confName = unit.setup === undefined ? `test-${unit.scenario}.conf` : `test-${unit.setup}.conf`;
+  const conf =
+    unit.setup === undefined
+      ? `bootstrap.servers=${deployment.bootstrap}\n`
+      : (await security).testConf(unit.setup, deployment.bootstrapOf(SETUPS[unit.setup].listener));
+  if (confs.get(confName) !== conf) {
+    writeFileSync(join(resultsDir, confName), conf);
+    confs.set(confName, conf);
   }
-  return deployment;
+  return { deployment, confPath: join(resultsDir, confName) };
 }
 
 async function stopBrokers() {
   for (const pending of deployments.values()) {
-    const deployment = await pending;
-    deployment.writeLogs(resultsDir);
-    await deployment.close();
+    // A deployment that failed to start has nothing to stop; its error is the run's.
+    const deployment = await pending.catch(() => undefined);
+    deployment?.writeLogs(resultsDir);
+    await deployment?.close();
   }
   deployments.clear();
+  // The token endpoint listens until closed: a run that failed must not hang on it.
+  await (await security?.catch(() => undefined))?.close();
+  security = undefined;
 }
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.on(signal, () => {
@@ -216,17 +263,19 @@ const PRINTED_FAILURES = new Map([
 ]);
 
 async function run(unit, attempt) {
-  const deployment = await brokersFor(unit.scenario);
+  const { deployment, confPath } = await brokersFor(unit);
   const tag = `${unit.number}${unit.scenario === 'default' ? '' : `-${unit.scenario}`}${
-    unit.subtests === undefined ? '' : `[${unit.subtests}]`
-  }`;
+    unit.setup === undefined ? '' : `@${unit.setup}`
+  }${unit.subtests === undefined ? '' : `[${unit.subtests}]`}`;
   const logPath = join(resultsDir, 'logs', `${tag}${attempt > 0 ? `.retry${attempt}` : ''}.log`);
   const outcome = await runUnit(unit, {
     runner,
     cwd: join(srcDir, 'tests'),
     env: {
       ...baseEnv,
-      RDKAFKA_TEST_CONF: join(resultsDir, `test-${unit.scenario}.conf`),
+      ...(unit.setup === undefined ? {} : (await security).env(unit.setup)),
+      RDKAFKA_TEST_CONF: confPath,
+      // The PLAINTEXT listeners, for kafka-topics.sh (trivup's BROKERS are PLAINTEXT too).
       BROKERS: deployment.bootstrap,
       ...(unit.subtests === undefined ? {} : { SUBTESTS: unit.subtests }),
       // The librdkafka just built, not a system one (Debian's kcat brings librdkafka 2.0).
@@ -266,7 +315,7 @@ try {
       const o = await run(unit, 0);
       for (const [name, r] of o.results) results.set(name, { ...r, attempts: 1 });
       const states = [...o.results.values()].map((r) => r.state[0]).join('');
-      say(`  ${o.tag.padEnd(18)} ${states.padEnd(6)} ${o.seconds.toFixed(1).padStart(6)} s  (${o.exit})`);
+      say(`  ${o.tag.padEnd(30)} ${states.padEnd(6)} ${o.seconds.toFixed(1).padStart(6)} s  (${o.exit})`);
     }
   };
   await Promise.all(Array.from({ length: jobs }, worker));
@@ -289,7 +338,7 @@ try {
           results.set(name, { ...before, attempts: attempt + 1 });
         }
       }
-      say(`  ${o.tag.padEnd(18)} retry ${attempt}: ${o.seconds.toFixed(1)} s (${o.exit})`);
+      say(`  ${o.tag.padEnd(30)} retry ${attempt}: ${o.seconds.toFixed(1)} s (${o.exit})`);
     }
   }
 } finally {

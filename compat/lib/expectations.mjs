@@ -1,7 +1,10 @@
 // compat/expectations.tsv: every broker test of the suite with its expected outcome. Columns:
 //   test       a test name, or name[SUBTESTS] for a run limited to the sub-tests whose name
 //              contains SUBTESTS (the runner's SUBTESTS filter), to keep covering the built parts
-//              of a test that fails early on a missing feature
+//              of a test that fails early on a missing feature; name@SETUP (or
+//              name@SETUP[SUBTESTS]) runs it as a client of the secured cluster with one of the
+//              setups of lib/security.mjs (ssl, sasl_plain, …) — the plain name runs it on
+//              PLAINTEXT, as every other test
 //   expected   PASSED, FAILED or SKIPPED
 //   ci         ci if CI runs it, - otherwise
 //   brokers    how many brokers the test needs: 3 for those that create topics with replication
@@ -38,7 +41,8 @@ export function loadExpectations(path) {
         throw new Error(`${where}: ${name} is ${expected} but says not why`);
       if (expected === 'FAILED' && match.trim() === '') throw new Error(`${where}: ${name} needs the failure to match`);
       if (expectations.has(name)) throw new Error(`${where}: ${name} listed twice`);
-      const sub = /^(\w+)\[(.+)\]$/.exec(name);
+      const sub = /^(\w+)(?:@(\w+))?(?:\[(.+)\])?$/.exec(name);
+      if (sub === null) throw new Error(`${where}: ${name} is not <test>[@<setup>][[<subtests>]]`);
       expectations.set(name, {
         expected,
         ci: ci === 'ci',
@@ -46,8 +50,9 @@ export function loadExpectations(path) {
         secs: Number(secs) || 0,
         why: why.trim(),
         match: match.trim(),
-        base: sub?.[1] ?? name,
-        subtests: sub?.[2],
+        base: sub[1],
+        setup: sub[2],
+        subtests: sub[3],
       });
     });
   return expectations;

@@ -26,9 +26,11 @@ export function writeReports(
   writeFileSync(join(dir, 'results.tsv'), `${tsv.join('\n')}\n`);
   writeFileSync(join(dir, 'results.md'), `${md.join('\n')}\n`);
 
-  // The headline counts whole tests; name[SUBTESTS] runs are reported apart.
-  const whole = names.filter((n) => !n.includes('['));
-  const parts = names.filter((n) => n.includes('['));
+  // The headline counts whole tests on PLAINTEXT; name[SUBTESTS] and name@SETUP runs are reported
+  // apart.
+  const whole = names.filter((n) => !n.includes('[') && !n.includes('@'));
+  const parts = names.filter((n) => n.includes('[') && !n.includes('@'));
+  const secured = names.filter((n) => n.includes('@'));
   const count = (list, state) => list.filter((n) => results.get(n)?.state === state).length;
   const passed = count(whole, 'PASSED');
   const failed = count(whole, 'FAILED');
@@ -43,6 +45,12 @@ export function writeReports(
     lines.push(
       `  and ${parts.length} sub-test runs (name[SUBTESTS]): ${count(parts, 'PASSED')} passed, ` +
         `${count(parts, 'FAILED')} failed, ${count(parts, 'SKIPPED')} skipped`,
+    );
+  }
+  if (secured.length > 0) {
+    lines.push(
+      `  and ${secured.length} runs on the secured listeners (name@SETUP): ${count(secured, 'PASSED')} passed, ` +
+        `${count(secured, 'FAILED')} failed, ${count(secured, 'SKIPPED')} skipped`,
     );
   }
   const expectedFailures = names.filter(
@@ -84,7 +92,9 @@ export function writeReports(
   lines.push(`  results: compat/results/results.md, logs: compat/results/logs/`);
   lines.push(
     verdict.regressions.length === 0 && brokerCrashes.length === 0
-      ? `compat: OK — ${passed} of ${whole.length} broker tests run pass (${total} in the suite), every outcome as expected`
+      ? `compat: OK — ${passed} of ${whole.length} broker tests run pass (${total} in the suite)${
+          secured.length > 0 ? `, ${count(secured, 'PASSED')} of ${secured.length} runs on the secured listeners` : ''
+        }, every outcome as expected`
       : `compat: FAILED — ${verdict.regressions.length} unexpected outcome(s), ${brokerCrashes.length} broker crash(es)`,
   );
   return lines.join('\n');

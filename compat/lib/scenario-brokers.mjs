@@ -2,7 +2,7 @@
 // KafkaCluster of N brokers on a real ZooKeeper, as the suite's trivup clusters are.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BrokerProcess, KafkaCluster } from '@samsa/testkit';
+import { BrokerProcess, freePort, KafkaCluster } from '@samsa/testkit';
 
 /**
  * One scenario's brokers for the whole run. `ensureRunning()` before each test brings back a
@@ -15,6 +15,8 @@ export class ScenarioBrokers {
   /** @type {BrokerProcess | undefined} */ #single;
   /** @type {KafkaCluster | undefined} */ #cluster;
   /** @type {Promise<void> | undefined} */ #restarting;
+  /** Listener name → the port of each broker (by id), when the scenario names its listeners. */
+  /** @type {Map<string, number[]>} */ #ports = new Map();
 
   constructor(options) {
     this.options = options;
@@ -22,7 +24,11 @@ export class ScenarioBrokers {
 
   /**
    * @param options {{ scenario: string, brokers: number, properties: object,
-   *   brokerProperties?: (id: number) => object, onCrash: (label: string, logs: string) => void }}
+   *   brokerProperties?: (id: number) => object, listeners?: string[],
+   *   onCrash: (label: string, logs: string) => void }}
+   *   `listeners`: names of the listeners every broker has (PLAINTEXT first, the inter-broker
+   *   one), each on a port of its own that the broker keeps across restarts; PLAINTEXT alone
+   *   otherwise.
    */
   static async start(options) {
     const brokers = new ScenarioBrokers(options);
@@ -31,13 +37,18 @@ export class ScenarioBrokers {
   }
 
   async #startAll() {
-    const { brokers, properties, brokerProperties } = this.options;
+    const { brokers, properties, brokerProperties, listeners } = this.options;
+    for (const name of listeners ?? []) {
+      const ports = [];
+      for (let id = 0; id < brokers; id++) ports.push(await freePort());
+      this.#ports.set(name, ports);
+    }
     if (brokers === 1) {
-      this.#single = await BrokerProcess.start({ properties });
+      this.#single = await BrokerProcess.start({ properties: this.#singleProperties() });
       return;
     }
     const perBroker = {};
-    for (let id = 0; id < brokers; id++) perBroker[id] = brokerProperties?.(id) ?? {};
+    for (let id = 0; id < brokers; id++) perBroker[id] = { ...brokerProperties?.(id), ...this.#listenersOf(id) };
     // Cluster brokers wait for the controller's first UpdateMetadata before they report started;
     // on 2 busy cores that can take longer than the harness's default minute.
     this.#cluster = await KafkaCluster.start({
@@ -48,9 +59,27 @@ export class ScenarioBrokers {
     });
   }
 
-  /** The bootstrap list for clients (every broker of a cluster). */
+  /** `listeners` of broker `id` when the scenario names its listeners. */
+  #listenersOf(id) {
+    if (this.#ports.size === 0) return {};
+    return { listeners: [...this.#ports].map(([name, ports]) => `${name}://127.0.0.1:${ports[id]}`).join(',') };
+  }
+
+  #singleProperties() {
+    return { ...this.options.properties, ...this.#listenersOf(0) };
+  }
+
+  /** The bootstrap list for clients (every broker of a cluster), of the PLAINTEXT listener. */
   get bootstrap() {
+    if (this.#ports.size > 0) return this.bootstrapOf('PLAINTEXT');
     return this.#single?.bootstrap ?? this.#cluster?.bootstrap ?? '';
+  }
+
+  /** The bootstrap list of a listener the scenario named. */
+  bootstrapOf(listener) {
+    const ports = this.#ports.get(listener);
+    if (ports === undefined) throw new Error(`scenario ${this.options.scenario} has no listener ${listener}`);
+    return ports.map((port) => `127.0.0.1:${port}`).join(',');
   }
 
   /** `<scenario>` for a single broker, `<scenario>-<id>` for each broker of a cluster. */
@@ -70,7 +99,7 @@ export class ScenarioBrokers {
       if (this.#single.alive) return;
       this.options.onCrash(this.#label(), this.#single.logs);
       await this.#single.close();
-      this.#single = await BrokerProcess.start({ properties: this.options.properties });
+      this.#single = await BrokerProcess.start({ properties: this.#singleProperties() });
       return;
     }
     const cluster = this.#cluster;

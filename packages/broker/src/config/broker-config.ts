@@ -103,6 +103,11 @@ export class BrokerConfig {
     return this.get(name);
   }
 
+  /** Whether `listener.name.<listener>.<name>` itself is set (not just the broker-wide key). */
+  hasListenerOverride(listenerName: string, name: string): boolean {
+    return this.listenerValues.get(listenerName.toLowerCase())?.has(name) === true;
+  }
+
   /** A per-mechanism SASL key of a listener (`listener.name.<l>.<mechanism>.<key>`), or undefined. */
   forListenerMechanism(listenerName: string, mechanism: string, name: string): string | undefined {
     const value = this.listenerValues.get(listenerName.toLowerCase())?.get(`${mechanism.toLowerCase()}.${name}`);

@@ -37,7 +37,7 @@ export function buildListenerSecurity(
   const name = listener.listenerName;
   const security: { -readonly [K in keyof ListenerSecurity]: ListenerSecurity[K] } = {};
   if (usesTls(listener.securityProtocol)) {
-    security.tls = serverTlsOptions(config, name);
+    security.tls = serverTlsOptions(config, name, listener.securityProtocol === 'SASL_SSL' ? 'SASL_SSL' : 'SSL');
     if (listener.securityProtocol === 'SSL') {
       security.principalMapper = new SslPrincipalMapper(
         config.forListener(name, 'ssl.principal.mapping.rules') as string,

@@ -22,7 +22,11 @@ const JKS_HELP =
  * `ssl.keystore.key` / `ssl.keystore.certificate.chain`) or PKCS12; truststore as PEM. Every
  * problem is a ConfigError naming the key, raised at startup rather than at the first handshake.
  */
-export function serverTlsOptions(config: BrokerConfig, listenerName: string): ListenerTls {
+export function serverTlsOptions(
+  config: BrokerConfig,
+  listenerName: string,
+  securityProtocol: 'SSL' | 'SASL_SSL' = 'SSL',
+): ListenerTls {
   const get = (name: string) => config.forListener(listenerName, name);
   const str = (name: string) => get(name) as string | null;
   const prefixed = (name: string) => `listener.name.${listenerName.toLowerCase()}.${name} or ${name}`;
@@ -82,7 +86,13 @@ export function serverTlsOptions(config: BrokerConfig, listenerName: string): Li
     options.ca = readConfigFile('ssl.truststore.location', trustLocation).toString('utf8');
   }
 
-  const clientAuth = (str('ssl.client.auth') ?? 'none') as ListenerTls['clientAuth'];
+  // Kafka asks SASL_SSL clients for certificates only when the listener itself says so
+  // (`listener.name.<l>.ssl.client.auth`): the broker-wide key is for SSL listeners.
+  const clientAuth = (
+    securityProtocol === 'SASL_SSL' && !config.hasListenerOverride(listenerName, 'ssl.client.auth')
+      ? 'none'
+      : (str('ssl.client.auth') ?? 'none')
+  ) as ListenerTls['clientAuth'];
   if (clientAuth !== 'none') {
     if (options.ca === undefined) {
       throw new ConfigError(

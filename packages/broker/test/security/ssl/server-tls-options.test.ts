@@ -171,6 +171,28 @@ describe('serverTlsOptions', () => {
     });
   });
 
+  test('on SASL_SSL only the listener-prefixed ssl.client.auth asks for certificates, as Kafka', () => {
+    const sasl = (entries: Record<string, string>) =>
+      serverTlsOptions(
+        new BrokerConfig(
+          new Map(
+            Object.entries({
+              listeners: 'PLAINTEXT://127.0.0.1:0,SASL_SSL://127.0.0.1:0',
+              'log.dirs': '/tmp/samsa-tls-options-test',
+              ...pemKeystore(),
+              'ssl.truststore.type': 'PEM',
+              'ssl.truststore.location': pki.caPem,
+              ...entries,
+            }),
+          ),
+        ),
+        'SASL_SSL',
+        'SASL_SSL',
+      );
+    assert.equal(sasl({ 'ssl.client.auth': 'required' }).clientAuth, 'none');
+    assert.equal(sasl({ 'listener.name.sasl_ssl.ssl.client.auth': 'required' }).clientAuth, 'required');
+  });
+
   test('ssl.client.auth=requested asks for a certificate without requiring one', () => {
     const tls = tlsOf({
       ...pemKeystore(),
