@@ -89,8 +89,9 @@ export class SamsaBroker {
       const timer = setTimeout(() => reject(new Error(`broker did not start:\n${output}`)), 30000);
       const onData = (d) => {
         output += d;
+        // Every listener is bound once the broker says it started (its port lines come first).
         const m = /Awaiting socket connections on [^:]+:(\d+)/.exec(output);
-        if (m) {
+        if (m && output.includes('started (cluster')) {
           clearTimeout(timer);
           resolve(Number(m[1]));
         }
