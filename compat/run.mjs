@@ -58,6 +58,10 @@ const BROKER_PROPERTIES = {
   // 0077_compaction asks for segment.ms=500 and min.cleanable.dirty.ratio=0.01 on its topic and
   // then waits for the cleaner; Kafka's cleaner backs off 15 s when idle.
   'log.cleaner.backoff.ms': 1000,
+  // As trivup's brokers: ACLs on, everything allowed where no ACL names the resource. 0115, 0119,
+  // 0109 and 0081's ACL parts add ACLs with kafka-acls.sh or the admin API.
+  'authorizer.class.name': 'kafka.security.authorizer.AclAuthorizer',
+  'allow.everyone.if.no.acl.found': true,
 };
 /**
  * What a cluster adds, as trivup's clusters have it (tests/cluster_testing.py and trivup's

@@ -31,9 +31,17 @@ export class ScenarioBrokers {
    *   otherwise.
    */
   static async start(options) {
-    const brokers = new ScenarioBrokers(options);
-    await brokers.#startAll();
-    return brokers;
+    // A port freePort() handed out can be taken (as the local port of an outgoing connection)
+    // before a broker binds it: start again on fresh ports rather than fail the run.
+    for (let attempt = 1; ; attempt++) {
+      const brokers = new ScenarioBrokers(options);
+      try {
+        await brokers.#startAll();
+        return brokers;
+      } catch (err) {
+        if (attempt >= 3 || !String(err?.message).includes('EADDRINUSE')) throw err;
+      }
+    }
   }
 
   async #startAll() {

@@ -51,6 +51,18 @@ export class KafkaCluster {
   ) {}
 
   static async start(options: ClusterOptions = {}): Promise<KafkaCluster> {
+    // A port freePort() handed out can be taken (as the local port of some outgoing connection)
+    // before the broker binds it: start again on fresh ports rather than fail the run.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await KafkaCluster.startOnce(options);
+      } catch (err) {
+        if (attempt >= 3 || !String((err as Error).message).includes('EADDRINUSE')) throw err;
+      }
+    }
+  }
+
+  private static async startOnce(options: ClusterOptions): Promise<KafkaCluster> {
     const count = options.brokers ?? 3;
     const zookeeper = await ZooKeeperProcess.start();
     const dataDir = mkdtempSync(join(options.parentDir ?? tmpdir(), 'samsa-cluster-'));

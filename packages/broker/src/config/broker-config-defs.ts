@@ -1,6 +1,6 @@
 import { authorizerClassNameProblem } from '../security/acl/authorizer-class-names.js';
 import { atLeast, between, type ConfigKey, LONG_MAX, oneOf } from './config-def.js';
-import { SECURITY_CONFIG_KEYS } from './security-config-defs.js';
+import { KERBEROS_CONFIG_KEYS, SECURITY_CONFIG_KEYS } from './security-config-defs.js';
 
 const INT_MAX = 2147483647;
 
@@ -277,4 +277,5 @@ export const ACCEPTED_WITHOUT_EFFECT: ReadonlySet<string> = new Set([
   'num.replica.fetchers',
   'broker.id.generation.enable',
   'reserved.broker.max.id',
+  ...KERBEROS_CONFIG_KEYS,
 ]);

@@ -71,7 +71,20 @@ export const SECURITY_CONFIG_KEYS: readonly ConfigKey[] = [
   { name: 'sasl.oauthbearer.scope.claim.name', type: 'string', defaultValue: 'scope' },
   { name: 'sasl.oauthbearer.clock.skew.seconds', type: 'int', defaultValue: 30, validate: atLeast(0) },
   { name: 'sasl.server.callback.handler.class', type: 'class', defaultValue: null },
+  // Kerberos (GSSAPI): Samsa does not offer it, but these are dynamic per-broker configs in Kafka
+  // (listener reconfiguration), so AlterConfigs and DescribeConfigs take them, without effect.
+  { name: 'sasl.kerberos.service.name', type: 'string', defaultValue: null, dynamic: 'per-broker' },
+  { name: 'sasl.kerberos.kinit.cmd', type: 'string', defaultValue: '/usr/bin/kinit', dynamic: 'per-broker' },
+  { name: 'sasl.kerberos.ticket.renew.window.factor', type: 'double', defaultValue: 0.8, dynamic: 'per-broker' },
+  { name: 'sasl.kerberos.ticket.renew.jitter', type: 'double', defaultValue: 0.05, dynamic: 'per-broker' },
+  { name: 'sasl.kerberos.min.time.before.relogin', type: 'long', defaultValue: 60000, dynamic: 'per-broker' },
+  { name: 'sasl.kerberos.principal.to.local.rules', type: 'list', defaultValue: ['DEFAULT'], dynamic: 'per-broker' },
 ];
+
+/** Kerberos keys: accepted and reported, never used (no GSSAPI). */
+export const KERBEROS_CONFIG_KEYS: readonly string[] = SECURITY_CONFIG_KEYS.map((k) => k.name).filter((n) =>
+  n.startsWith('sasl.kerberos.'),
+);
 
 /** Keys that may also be set per listener (`listener.name.<l>.<key>`). */
 export const LISTENER_SCOPED_KEYS: ReadonlySet<string> = new Set(
