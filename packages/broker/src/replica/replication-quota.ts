@@ -1,4 +1,5 @@
 import { LONG_MAX } from '../config/config-def.js';
+import { SampledRate } from '../quota/sampled-rate.js';
 
 /** The two sides of a replication throttle, with their config keys (Kafka's ReplicationQuotaManager). */
 export const ThrottleSide = {
@@ -27,11 +28,13 @@ export interface ReplicationQuotaOptions {
  * held back, so a throttle slows a reassignment, never acks=all produce.
  */
 export class ReplicationQuota {
-  private readonly samples: { startMs: number; bytes: number }[] = [];
+  private readonly rate: SampledRate;
   /** Parsed throttle lists by topic, with the text they were parsed from. */
   private readonly parsed = new Map<string, { text: string; partitions: ReadonlySet<number> | 'all' }>();
 
-  constructor(private readonly options: ReplicationQuotaOptions) {}
+  constructor(private readonly options: ReplicationQuotaOptions) {
+    this.rate = new SampledRate(options.numSamples, options.sampleWindowMs);
+  }
 
   /** The bound now, in bytes per second (LONG_MAX: none). */
   get boundBytesPerSec(): number {
@@ -61,29 +64,12 @@ export class ReplicationQuota {
   }
 
   record(bytes: number, nowMs = Date.now()): void {
-    if (bytes <= 0) return;
-    const { sampleWindowMs, numSamples } = this.options;
-    const current = this.samples[this.samples.length - 1];
-    if (current !== undefined && nowMs - current.startMs < sampleWindowMs) current.bytes += bytes;
-    else this.samples.push({ startMs: nowMs, bytes });
-    while (this.samples.length > numSamples) this.samples.shift();
+    if (bytes > 0) this.rate.record(bytes, nowMs);
   }
 
-  /**
-   * Bytes per second over the retained samples: their total over the time since the oldest began,
-   * but never less than all but one window (Kafka's Rate), so that a burst right after a quiet
-   * spell is not measured over a few milliseconds.
-   */
+  /** Bytes per second over the window of samples (Kafka's Rate: see SampledRate). */
   rateBytesPerSec(nowMs = Date.now()): number {
-    const { sampleWindowMs, numSamples } = this.options;
-    const horizon = nowMs - sampleWindowMs * numSamples;
-    while (this.samples.length > 0 && (this.samples[0] as { startMs: number }).startMs < horizon) this.samples.shift();
-    const oldest = this.samples[0];
-    if (oldest === undefined) return 0;
-    let total = 0;
-    for (const s of this.samples) total += s.bytes;
-    const elapsedMs = Math.max(nowMs - oldest.startMs, sampleWindowMs * (numSamples - 1));
-    return (total * 1000) / elapsedMs;
+    return this.rate.rate(nowMs);
   }
 }
 
