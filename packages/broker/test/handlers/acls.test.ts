@@ -18,21 +18,12 @@ import type { BrokerServices } from '../../src/broker-services.js';
 import { silentLogger } from '../../src/create-logger.js';
 import { createHandlerRegistry } from '../../src/handlers/index.js';
 import { BufferPool } from '../../src/memory/buffer-pool.js';
-import type { ConnectionInfo } from '../../src/network/connection.js';
 import { RequestDispatcher } from '../../src/network/request-dispatcher.js';
 import type { Authorizer } from '../../src/security/authorizer.js';
-import { ANONYMOUS } from '../../src/security/kafka-principal.js';
 import { authorizerWith, binding } from '../security/acl/support/acl-fixtures.js';
+import { testConnection } from '../support/test-connection.js';
 
-const info: ConnectionInfo = {
-  id: 'test',
-  clientHost: '127.0.0.1',
-  listenerName: 'PLAINTEXT',
-  securityProtocol: 'PLAINTEXT',
-  principal: ANONYMOUS,
-  closeAfterResponse: () => {},
-  mute: () => {},
-};
+const info = testConnection();
 
 /** One request through the dispatcher, bytes in and bytes out, at `version`. */
 async function roundTrip<T>(

@@ -17,20 +17,11 @@ import type { BrokerServices } from '../../src/broker-services.js';
 import { silentLogger } from '../../src/create-logger.js';
 import { createHandlerRegistry } from '../../src/handlers/index.js';
 import { BufferPool } from '../../src/memory/buffer-pool.js';
-import type { ConnectionInfo } from '../../src/network/connection.js';
 import { RequestDispatcher } from '../../src/network/request-dispatcher.js';
-import { ANONYMOUS } from '../../src/security/kafka-principal.js';
 import { InMemoryScramCredentialStore } from '../../src/security/scram-credential-store.js';
+import { testConnection } from '../support/test-connection.js';
 
-const info: ConnectionInfo = {
-  id: 'test',
-  clientHost: '127.0.0.1',
-  listenerName: 'PLAINTEXT',
-  securityProtocol: 'PLAINTEXT',
-  principal: ANONYMOUS,
-  closeAfterResponse: () => {},
-  mute: () => {},
-};
+const info = testConnection();
 
 /** Sends one request through the dispatcher, bytes in and bytes out, as a client would. */
 async function roundTrip<T>(services: Partial<BrokerServices>, apiKey: number, body: unknown): Promise<T> {

@@ -31,12 +31,11 @@ import { definePipelinedHandler, type PipelinedHandler } from '../../src/handler
 import { HandlerRegistry } from '../../src/handlers/handler-registry.js';
 import { produceHandler } from '../../src/handlers/produce.js';
 import { BufferPool } from '../../src/memory/buffer-pool.js';
-import type { ConnectionInfo } from '../../src/network/connection.js';
 import { ConnectionLimits } from '../../src/network/connection-limits.js';
 import { RequestDispatcher } from '../../src/network/request-dispatcher.js';
 import { SocketServer } from '../../src/network/socket-server.js';
 import { ReplicaManager } from '../../src/replica/replica-manager.js';
-import { ANONYMOUS } from '../../src/security/kafka-principal.js';
+import { testConnection } from '../support/test-connection.js';
 
 const TOPIC = 'owned';
 const PRODUCE = apiCodec(ApiKey.Produce);
@@ -92,15 +91,7 @@ describe('produce frame ownership', () => {
   let logManager: LogManager;
   let replicaManager: ReplicaManager;
   let pool: ScribblingPool;
-  const info: ConnectionInfo = {
-    id: 'test',
-    clientHost: '127.0.0.1',
-    listenerName: 'PLAINTEXT',
-    securityProtocol: 'PLAINTEXT',
-    principal: ANONYMOUS,
-    closeAfterResponse: () => {},
-    mute: () => {},
-  };
+  const info = testConnection();
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'samsa-frame-ownership-'));

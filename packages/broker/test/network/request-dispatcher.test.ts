@@ -16,19 +16,10 @@ import { HandlerRegistry } from '../../src/handlers/handler-registry.js';
 import { metadataHandler } from '../../src/handlers/metadata.js';
 import { produceHandler } from '../../src/handlers/produce.js';
 import { BufferPool } from '../../src/memory/buffer-pool.js';
-import type { ConnectionInfo } from '../../src/network/connection.js';
 import { RequestDispatcher } from '../../src/network/request-dispatcher.js';
-import { ANONYMOUS } from '../../src/security/kafka-principal.js';
+import { testConnection } from '../support/test-connection.js';
 
-const info: ConnectionInfo = {
-  id: 'test',
-  clientHost: '127.0.0.1',
-  listenerName: 'PLAINTEXT',
-  securityProtocol: 'PLAINTEXT',
-  principal: ANONYMOUS,
-  closeAfterResponse: () => {},
-  mute: () => {},
-};
+const info = testConnection();
 
 function frameOf(apiKey: number, version: number, body: unknown): Buffer {
   const api = apiCodec(apiKey);

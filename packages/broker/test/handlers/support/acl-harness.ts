@@ -15,7 +15,6 @@ import { BrokerConfig } from '../../../src/config/broker-config.js';
 import { silentLogger } from '../../../src/create-logger.js';
 import { createHandlerRegistry } from '../../../src/handlers/index.js';
 import { BufferPool } from '../../../src/memory/buffer-pool.js';
-import type { ConnectionInfo } from '../../../src/network/connection.js';
 import { RequestDispatcher } from '../../../src/network/request-dispatcher.js';
 import type {
   AclOperationValue,
@@ -25,6 +24,7 @@ import type {
   ResourceTypeCode,
 } from '../../../src/security/authorizer.js';
 import { ANONYMOUS, type KafkaPrincipal } from '../../../src/security/kafka-principal.js';
+import { testConnection } from '../../support/test-connection.js';
 
 /**
  * Allows what was granted — `(operation, resourceType, name)`, or every name of a type with
@@ -147,15 +147,6 @@ export class AclHarness {
     const api = apiCodec(apiKey);
     if (api === undefined) throw new Error(`no codec for API key ${apiKey}`);
     const frame = Buffer.concat(encodeRequest(api, version, ++this.correlationId, 'acl-test', body)).subarray(4);
-    const connection: ConnectionInfo = {
-      id: 'acl-test',
-      clientHost: '127.0.0.1',
-      listenerName: 'PLAINTEXT',
-      securityProtocol: 'PLAINTEXT',
-      principal,
-      closeAfterResponse: () => {},
-      mute: () => {},
-    };
-    return dispatcher.handle(frame, connection).response;
+    return dispatcher.handle(frame, testConnection(principal, 'acl-test')).response;
   }
 }
