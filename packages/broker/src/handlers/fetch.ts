@@ -74,7 +74,7 @@ export const fetchHandler = defineHandler<FetchRequest, FetchResponseInput>({
         toForget.push(sessionPartitionKey(useTopicIds, topic.topicId, name, partition));
       }
     }
-    const replicaId = apiVersion >= 15 ? request.replicaState.replicaId : request.replicaId;
+    const replicaId = fetchReplicaId(request, apiVersion);
     const context = services.fetchSessions.newContext({
       apiVersion,
       metadata: apiVersion >= 7 ? { sessionId: request.sessionId, epoch: request.sessionEpoch } : LEGACY_FETCH_METADATA,
@@ -176,6 +176,14 @@ export const fetchHandler = defineHandler<FetchRequest, FetchResponseInput>({
     })),
   }),
 });
+
+/** Who fetches: a broker id for a follower, negative for a consumer (v15 moved it into ReplicaState). */
+export function fetchReplicaId(
+  request: { readonly replicaId: number; readonly replicaState: { readonly replicaId: number } },
+  apiVersion: number,
+): number {
+  return apiVersion >= 15 ? request.replicaState.replicaId : request.replicaId;
+}
 
 /** A follower without CLUSTER_ACTION may read nothing. */
 const NOTHING_READABLE: AuthorizedNames = Object.freeze({ has: () => false });

@@ -6,10 +6,12 @@ import {
   decodeRequest,
   ErrorCode,
   encodeResponse,
+  type FetchRequest,
   hasTopLevelErrorCode,
   KafkaError,
 } from '@samsa/protocol';
 import type { BrokerServices } from '../broker-services.js';
+import { fetchReplicaId } from '../handlers/fetch.js';
 import { type AnyHandler, isPipelined, type RequestContext } from '../handlers/handler.js';
 import type { HandlerRegistry } from '../handlers/handler-registry.js';
 import type { Logger } from '../logger.js';
@@ -227,12 +229,7 @@ export class RequestDispatcher implements FrameHandler {
     handlerMs: number,
     respond: boolean,
   ): void {
-    const replicaId =
-      ctx.apiKey === ApiKey.Fetch
-        ? ctx.apiVersion >= 15
-          ? (request as { replicaState: { replicaId: number } }).replicaState.replicaId
-          : (request as { replicaId: number }).replicaId
-        : -1;
+    const replicaId = ctx.apiKey === ApiKey.Fetch ? fetchReplicaId(request as FetchRequest, ctx.apiVersion) : -1;
     const throttleMs = metering.quotas.throttleTimeMs(
       {
         apiKey: ctx.apiKey,
