@@ -4,7 +4,6 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import {
   ApiKey,
   type CreateTopicsResponse,
@@ -49,16 +48,7 @@ describe('ACLs on the group APIs', () => {
       topics: ['secret', 'open'].map((name) => ({ name, numPartitions: 1, replicationFactor: 1 })),
       timeoutMs: 5000,
     });
-    // The first lookup creates __consumer_offsets; wait until its coordinator is loaded.
-    for (let i = 0; ; i++) {
-      const found = await h.setup<FindCoordinatorResponse>(ApiKey.FindCoordinator, 4, {
-        keyType: 0,
-        coordinatorKeys: ['g-open'],
-      });
-      if (found.coordinators[0]?.errorCode === ErrorCode.NONE) break;
-      assert.ok(i < 100, 'the group coordinator never became available');
-      await sleep(50);
-    }
+    await h.awaitCoordinator(0, 'g-open');
     for (const group of ['g-open', 'g-secret', 'g-del-open', 'g-del-secret']) {
       const committed = await h.setup<OffsetCommitResponse>(
         ApiKey.OffsetCommit,

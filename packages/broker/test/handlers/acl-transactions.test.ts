@@ -5,7 +5,6 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import {
   type AddOffsetsToTxnResponse,
   type AddPartitionsToTxnResponse,
@@ -15,7 +14,6 @@ import {
   type DescribeTransactionsResponse,
   type EndTxnResponse,
   ErrorCode,
-  type FindCoordinatorResponse,
   type InitProducerIdResponse,
   type ListTransactionsResponse,
   type TxnOffsetCommitResponse,
@@ -36,15 +34,7 @@ describe('ACLs on transactions and the inter-broker APIs', () => {
       topics: ['secret', 'open'].map((name) => ({ name, numPartitions: 1, replicationFactor: 1 })),
       timeoutMs: 5000,
     });
-    for (let i = 0; ; i++) {
-      const found = await h.setup<FindCoordinatorResponse>(ApiKey.FindCoordinator, 4, {
-        keyType: 1,
-        coordinatorKeys: ['tx-open'],
-      });
-      if (found.coordinators[0]?.errorCode === ErrorCode.NONE) break;
-      assert.ok(i < 100, 'the transaction coordinator never became available');
-      await sleep(50);
-    }
+    await h.awaitCoordinator(1, 'tx-open');
     for (const transactionalId of ['tx-open', 'tx-hidden']) {
       const init = await h.setup<InitProducerIdResponse>(ApiKey.InitProducerId, 4, {
         transactionalId,

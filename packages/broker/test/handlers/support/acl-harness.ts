@@ -8,7 +8,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { apiCodec, decodeResponse, encodeRequest } from '@samsa/protocol';
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  ApiKey,
+  apiCodec,
+  decodeResponse,
+  ErrorCode,
+  encodeRequest,
+  type FindCoordinatorResponse,
+} from '@samsa/protocol';
 import { Broker } from '../../../src/broker.js';
 import type { BrokerServices } from '../../../src/broker-services.js';
 import { BrokerConfig } from '../../../src/config/broker-config.js';
@@ -110,6 +118,22 @@ export class AclHarness {
   /** A request to the same broker without an authorizer. */
   setup<T>(apiKey: number, version: number, body: unknown): Promise<T> {
     return this.exchange(this.open, apiKey, version, body, ANONYMOUS) as Promise<T>;
+  }
+
+  /**
+   * Waits until the coordinator of `key` (keyType 0: a group, 1: a transactional id) is loaded:
+   * the first lookup creates its internal topic.
+   */
+  async awaitCoordinator(keyType: 0 | 1, key: string): Promise<void> {
+    for (let i = 0; ; i++) {
+      const found = await this.setup<FindCoordinatorResponse>(ApiKey.FindCoordinator, 4, {
+        keyType,
+        coordinatorKeys: [key],
+      });
+      if (found.coordinators[0]?.errorCode === ErrorCode.NONE) return;
+      if (i >= 100) throw new Error(`the coordinator of ${key} never became available`);
+      await sleep(50);
+    }
   }
 
   /** The raw outcome of a request through the authorizer ('close', no response, or a response). */
