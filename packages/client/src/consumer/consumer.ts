@@ -504,6 +504,17 @@ export class Consumer<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerR
     return s.position ?? -1n;
   }
 
+  /**
+   * Records between the position and the high watermark of the last fetch response (Java's
+   * `currentLag`, KIP-695): known without a request, `undefined` until the partition was fetched.
+   */
+  currentLag(tp: TopicPartition): bigint | undefined {
+    const s = this.subscriptions.state(tp.topic, tp.partition);
+    if (s === undefined || s.position === null || s.highWatermark < 0n) return undefined;
+    const lag = s.highWatermark - s.position;
+    return lag < 0n ? 0n : lag;
+  }
+
   /** For each partition, the first offset whose timestamp is at or after the one given (-1n if none). */
   async offsetsForTimes(
     queries: readonly (TopicPartition & { readonly timestamp: number | bigint })[],
