@@ -197,9 +197,15 @@ export class KafkaApplication {
   /** Publishes dead letters and retries: raw bytes, never re-serialized. */
   private get deadLetterProducer(): Producer<Buffer, Buffer> {
     if (this.rawProducer === undefined) {
+      // Not transactional (a dead letter is published once, whatever the listener's transaction
+      // does), and bytes in, bytes out: the configured serializer names are dropped.
       const {
         'transactional.id': _t,
         transactionalId: _tc,
+        'key.serializer': _ks,
+        'value.serializer': _vs,
+        keySerializer: _ksc,
+        valueSerializer: _vsc,
         ...config
       } = { ...this.options.common, ...this.options.producer };
       this.rawProducer = new Producer<Buffer, Buffer>({

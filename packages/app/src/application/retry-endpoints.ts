@@ -71,10 +71,8 @@ export function retryEndpoints(input: RetryEndpointsInput): ConcurrentContainerO
     const topics = [...new Set(destinations.flatMap((d) => d.retryTopics[level]?.name ?? []))];
     out.push({
       ...base,
-      id:
-        levels === 1 && destinations.every((d) => d.retryTopics.length === 1)
-          ? `${base.id}-retry`
-          : `${base.id}-retry-${level}`,
+      // Named after the topic's suffix: `<id>-retry-0`, or `<id>-retry` with SINGLE_TOPIC.
+      id: `${base.id}${suffixOf(destinations, level)}`,
       topics,
       listener: backoffAwareListener(handler),
       errorHandler: forwarding(),
@@ -109,4 +107,9 @@ export function retryEndpoints(input: RetryEndpointsInput): ConcurrentContainerO
     });
   }
   return out;
+}
+
+function suffixOf(destinations: readonly DestinationTopics[], level: number): string {
+  const d = destinations.find((x) => x.retryTopics[level] !== undefined) as DestinationTopics;
+  return (d.retryTopics[level] as { name: string }).name.slice(d.mainTopic.length);
 }

@@ -8,6 +8,7 @@ import type { Producer } from '@samsa/client';
 import type { BrokerProcess } from '@samsa/testkit';
 import {
   BatchListenerFailedException,
+  createJsonDeserializer,
   DeadLetterPublishingRecoverer,
   DefaultErrorHandler,
   FixedBackOff,
@@ -149,6 +150,40 @@ describe('error handling in a listener container', () => {
     assert.equal(utf8(dead?.value), '{"n":2', 'the raw bytes, unchanged');
     assert.equal(utf8(dead && header(dead, KafkaHeaders.DLT_EXCEPTION_FQCN)), 'DeserializationException');
     assert.equal(container.metrics().failures, 1, 'not retried');
+  });
+
+  it('refuses an untrusted __TypeId__ as Spring does: the record goes to the DLT, the container continues', async () => {
+    const topic = uniqueName('typed');
+    await createTopics(broker.bootstrap, { [topic]: 1, [`${topic}-dlt`]: 1 });
+    await producer.send({ topic, value: '{"name":"kun"}', headers: { __TypeId__: 'com.kun.kafka.bean.UserBean' } });
+    await producer.send({ topic, value: '{"cmd":"rm -rf"}', headers: { __TypeId__: 'evil.Gadget' } });
+    await producer.send({ topic, value: '{"name":"Jack"}', headers: { __TypeId__: 'com.kun.kafka.bean.UserBean' } });
+    const seen: unknown[] = [];
+    const recoverer = new DeadLetterPublishingRecoverer(dltProducer);
+    const container = new KafkaMessageListenerContainer<Buffer, unknown>({
+      id: uniqueName('g'),
+      topics: [topic],
+      consumerConfig: consumerConfig(broker.bootstrap),
+      valueDeserializer: createJsonDeserializer({ trustedPackages: 'com.kun.kafka.bean' }),
+      errorHandler: new DefaultErrorHandler({ recoverer: recoverer.recover, logger: silentLogger }),
+      logger: silentLogger,
+      listener: (record) => {
+        seen.push(record.value);
+      },
+    });
+    await container.start();
+    try {
+      await waitFor(() => seen.length === 2 && recoverer.published === 1, 'two records handled, one dead-lettered');
+    } finally {
+      await container.stop();
+    }
+    assert.deepEqual(seen, [{ name: 'kun' }, { name: 'Jack' }]);
+    const [dead] = await readAll(broker.bootstrap, `${topic}-dlt`, 1, 1);
+    assert.equal(utf8(dead?.value), '{"cmd":"rm -rf"}');
+    assert.match(
+      utf8(dead && header(dead, KafkaHeaders.DLT_EXCEPTION_MESSAGE)) ?? '',
+      /The class 'evil.Gadget' is not in the trusted packages: \[java.util, java.lang, com.kun.kafka.bean\]/,
+    );
   });
 
   it('commits the records before a BatchListenerFailedException and dead-letters the failed one', async () => {
