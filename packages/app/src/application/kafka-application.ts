@@ -413,6 +413,12 @@ export class KafkaApplication {
   /** Creates declared topics, then starts the auto-startup containers. */
   async start(): Promise<void> {
     if (this.running) return;
+    // stop() is final, as closing Spring's context is: it closed the producers, and stop() keeps
+    // returning its first promise, so containers started again could never be stopped by it.
+    // Containers themselves restart: listenerContainer(id) or containerGroup(name).
+    if (this.stopping !== undefined) {
+      throw new Error('this KafkaApplication was stopped and cannot start again; create a new one');
+    }
     await this.topicInitializer.initialize();
     const starting = [...this.registered.values()].filter((r) => r.autoStartup).map((r) => r.container);
     await this.checkTopics(starting);

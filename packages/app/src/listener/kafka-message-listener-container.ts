@@ -60,6 +60,13 @@ export class KafkaMessageListenerContainer<K = Buffer, V = Buffer> extends Event
   private readonly sought = new Set<string>();
   private lastRecordsMs = Date.now();
   private lastIdleEventMs = 0;
+  /**
+   * Pause requests belong to the container, not to one consumer (Spring's pauseRequested and
+   * pauseRequestedPartitions): made before start(), they apply once partitions are assigned, and
+   * they outlive stop()/start() and rebalances, which replace or re-assign the consumer's state.
+   */
+  private pauseRequested = false;
+  private readonly pauseRequestedPartitions = new Map<string, TopicPartition>();
   private readonly counters = emptyMetrics();
   /** The error that stopped the container, if one did. */
   failure: Error | undefined;
@@ -68,7 +75,10 @@ export class KafkaMessageListenerContainer<K = Buffer, V = Buffer> extends Event
     super();
     const groupId = options.groupId ?? (options.consumerConfig['group.id'] as string | undefined) ?? options.id;
     this.id = options.id;
-    this.groupId = options.topicPartitions !== undefined && options.groupId === undefined ? null : groupId;
+    // Explicit partitions need no group, but one named in the consumer config is still the group
+    // (the consumer joins it for commits): only the `id` fallback is skipped.
+    const named = options.groupId !== undefined || options.consumerConfig['group.id'] !== undefined;
+    this.groupId = options.topicPartitions !== undefined && !named ? null : groupId;
     this.options = options;
     this.logger = options.logger ?? stderrLogger;
     this.errorHandler = options.errorHandler ?? new DefaultErrorHandler({ logger: this.logger });
@@ -129,6 +139,10 @@ export class KafkaMessageListenerContainer<K = Buffer, V = Buffer> extends Event
       this.logger,
     );
     this.pauses = new PartitionPauses(consumer);
+    if (this.pauseRequested) this.pauses.pauseAll('container');
+    this.pauses.pause([...this.pauseRequestedPartitions.values()], 'partition');
+    // Idle time counts from this start, not from construction or an earlier run.
+    this.lastRecordsMs = Date.now();
     this.facade = listenerConsumer(consumer, {
       seeked: (tp, offset) => {
         this.sought.add(tpKey(tp));
@@ -175,23 +189,27 @@ export class KafkaMessageListenerContainer<K = Buffer, V = Buffer> extends Event
 
   /** Pauses every assigned partition (and those assigned later) until `resume`. */
   pause(): void {
+    this.pauseRequested = true;
     this.pauses?.pauseAll('container');
   }
 
   resume(): void {
+    this.pauseRequested = false;
     this.pauses?.resumeAll('container');
   }
 
   pausePartition(tp: TopicPartition): void {
+    this.pauseRequestedPartitions.set(tpKey(tp), { topic: tp.topic, partition: tp.partition });
     this.pauses?.pause([tp], 'partition');
   }
 
   resumePartition(tp: TopicPartition): void {
+    this.pauseRequestedPartitions.delete(tpKey(tp));
     this.pauses?.resume([tp], 'partition');
   }
 
   get isPauseRequested(): boolean {
-    return this.pauses?.isPaused('container') ?? false;
+    return this.pauseRequested;
   }
 
   assignment(): TopicPartition[] {
@@ -554,6 +572,11 @@ export class KafkaMessageListenerContainer<K = Buffer, V = Buffer> extends Event
   }
 
   private async onAssigned(partitions: TopicPartition[]): Promise<void> {
+    // A revocation forgot the partitions' pauses; the requested ones hold again when they come back.
+    this.pauses?.pause(
+      partitions.filter((tp) => this.pauseRequestedPartitions.has(tpKey(tp))),
+      'partition',
+    );
     this.pauses?.applyTo(partitions);
     this.publish('assigned', { count: partitions.length });
     this.emit('partitionsAssigned', partitions);
