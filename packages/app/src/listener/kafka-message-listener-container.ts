@@ -1,26 +1,26 @@
 import { EventEmitter } from 'node:events';
-import { Consumer, type ConsumerRecord, type Deserializer, type TopicPartition } from '@samsa/client';
-import type { CommonErrorHandler, ErrorHandlerContext, FailedRecord } from '../error/common-error-handler.js';
+import { Consumer, type ConsumerRecord, type TopicPartition } from '@samsa/client';
+import type { CommonErrorHandler } from '../error/common-error-handler.js';
 import { DefaultErrorHandler } from '../error/default-error-handler.js';
-import { ListenerExecutionFailedException, toError } from '../error/listener-execution-failed-exception.js';
-import { DeserializationException, isDeserializationException } from '../serde/deserialization-exception.js';
+import { toError } from '../error/listener-execution-failed-exception.js';
 import { type Logger, stderrLogger } from '../support/logger.js';
 import { AckMode } from './ack-mode.js';
-import { type AckDecision, createAcknowledgment } from './acknowledgment.js';
+import { BatchInvoker } from './batch-invoker.js';
 import type { ContainerOptions } from './container-options.js';
-import { KafkaBackoffException } from './kafka-backoff-exception.js';
-import { type ListenerConsumer, listenerConsumer } from './listener-consumer.js';
-import type { BatchListener, ListenerContext, RecordListener } from './listener-context.js';
-import { batchHeaders, recordHeaders } from './listener-message.js';
-import { emptyMetrics, type ListenerMetrics, publishListenerEvent } from './listener-metrics.js';
+import { listenerConsumer } from './listener-consumer.js';
+import type { InvokerHost, ListenerInvoker } from './listener-invoker.js';
+import {
+  emptyMetrics,
+  type ListenerEventFields,
+  type ListenerMetrics,
+  publishListenerEvent,
+} from './listener-metrics.js';
 import { OffsetCommitter } from './offset-committer.js';
 import { PartitionPauses } from './partition-pauses.js';
-import { replyTo } from './reply-sender.js';
+import { PollSeeks } from './poll-seeks.js';
+import { RecordInvoker } from './record-invoker.js';
 
 const tpKey = (tp: TopicPartition) => `${tp.topic}\u0000${tp.partition}`;
-const identity = ((data: Buffer) => data) as unknown as Deserializer<never>;
-
-type Step = 'next' | 'break';
 
 /**
  * One consumer and the loop around it (Spring's KafkaMessageListenerContainer): poll, hand each
@@ -28,14 +28,18 @@ type Step = 'next' | 'break';
  * mode says, and route failures through the listener error handler and then the container's
  * error handler.
  *
- * The consumer fetches bytes; deserialization happens here, per record, so that a record that
- * cannot be deserialized becomes a `DeserializationException` for the error handler (and, by
- * default, a dead letter) instead of an error that stops the consumer: what Spring's
- * ErrorHandlingDeserializer achieves.
+ * This class owns the lifecycle (start, stop, the consumer's settings and subscription), the poll
+ * loop, pause requests, rebalance callbacks, idle events and metrics. Each start makes a run: a
+ * consumer with its own OffsetCommitter, PartitionPauses and PollSeeks, and an invoker
+ * (RecordInvoker or BatchInvoker, on ListenerInvoker) that hands each poll's records to the
+ * listener, deserializing them one by one so that a record that cannot be deserialized goes to
+ * the error handler instead of stopping the consumer.
  *
- * Redelivery is by seek: when a record is to be delivered again, its partition is sought back to
- * it and every other partition with records left in this poll to the first of them, and the rest
- * of the poll is dropped. Records are never handled twice concurrently and never out of order.
+ * Redelivery is by seek (PollSeeks): when a record is to be delivered again, its partition is
+ * sought back to it and every other partition with records left in this poll to the first of
+ * them, and the rest of the poll is dropped. Records are never handled twice concurrently and
+ * never out of order: the loop is the only caller of the invoker, and awaits each poll's
+ * handling before the next poll.
  *
  * Events: `started`, `stopped` (with the error that stopped it, if any), `idle`,
  * `partitionsAssigned`, `partitionsRevoked`.
@@ -46,18 +50,13 @@ export class KafkaMessageListenerContainer<K = Buffer, V = Buffer> extends Event
   private readonly options: ContainerOptions<K, V>;
   private readonly errorHandler: CommonErrorHandler;
   private readonly logger: Logger;
-  private readonly keyDeserializer: Deserializer<K>;
-  private readonly valueDeserializer: Deserializer<V>;
   private consumer: Consumer<Buffer, Buffer> | undefined;
-  private facade: ListenerConsumer | undefined;
   private committer: OffsetCommitter | undefined;
   private pauses: PartitionPauses | undefined;
   private loop: Promise<void> | undefined;
   private stopping = false;
   private abort = new AbortController();
   private wakeSleepers: (() => void)[] = [];
-  /** Partitions sought during the current poll's handling: their remaining records are dropped. */
-  private readonly sought = new Set<string>();
   private lastRecordsMs = Date.now();
   private lastIdleEventMs = 0;
   /**
@@ -82,8 +81,6 @@ export class KafkaMessageListenerContainer<K = Buffer, V = Buffer> extends Event
     this.options = options;
     this.logger = options.logger ?? stderrLogger;
     this.errorHandler = options.errorHandler ?? new DefaultErrorHandler({ logger: this.logger });
-    this.keyDeserializer = options.keyDeserializer ?? identity;
-    this.valueDeserializer = options.valueDeserializer ?? identity;
     const sources = [options.topics, options.topicPattern, options.topicPartitions].filter((s) => s !== undefined);
     if (sources.length !== 1) {
       throw new Error(`listener ${options.id}: give exactly one of topics, topicPattern and topicPartitions`);
@@ -130,7 +127,7 @@ export class KafkaMessageListenerContainer<K = Buffer, V = Buffer> extends Event
     });
     const autoCommit = consumer.config.enableAutoCommit;
     this.consumer = consumer;
-    this.committer = new OffsetCommitter(
+    const committer = new OffsetCommitter(
       consumer,
       this.options.ackMode ?? AckMode.BATCH,
       this.options.ackCount ?? 1,
@@ -138,21 +135,39 @@ export class KafkaMessageListenerContainer<K = Buffer, V = Buffer> extends Event
       !autoCommit && this.groupId !== null,
       this.logger,
     );
-    this.pauses = new PartitionPauses(consumer);
-    if (this.pauseRequested) this.pauses.pauseAll('container');
-    this.pauses.pause([...this.pauseRequestedPartitions.values()], 'partition');
+    this.committer = committer;
+    const pauses = new PartitionPauses(consumer);
+    this.pauses = pauses;
+    if (this.pauseRequested) pauses.pauseAll('container');
+    pauses.pause([...this.pauseRequestedPartitions.values()], 'partition');
     // Idle time counts from this start, not from construction or an earlier run.
     this.lastRecordsMs = Date.now();
-    this.facade = listenerConsumer(consumer, {
-      seeked: (tp, offset) => {
-        this.sought.add(tpKey(tp));
-        this.committer?.capAt(tp, offset);
-      },
+    const seeks = new PollSeeks(consumer, committer);
+    const invoker = this.invokerFor({
+      listenerId: this.id,
+      groupId: this.groupId,
+      settings: this.options,
+      errorHandler: this.errorHandler,
+      counters: this.counters,
+      consumer: listenerConsumer(consumer, seeks),
+      committer,
+      pauses,
+      seeks,
+      isStopping: () => this.stopping,
+      sleep: (ms) => this.sleep(ms),
+      publish: (event, fields) => this.publish(event, fields),
     });
     await this.subscribe(consumer);
-    this.loop = this.run(consumer);
+    this.loop = this.run(consumer, seeks, invoker);
     this.publish('start');
     this.emit('started');
+  }
+
+  private invokerFor(host: InvokerHost<K, V>): ListenerInvoker<K, V> {
+    const options = this.options;
+    return options.batch === true
+      ? new BatchInvoker(host, options.listener)
+      : new RecordInvoker(host, options.listener);
   }
 
   private async subscribe(consumer: Consumer<Buffer, Buffer>): Promise<void> {
@@ -226,7 +241,11 @@ export class KafkaMessageListenerContainer<K = Buffer, V = Buffer> extends Event
 
   // ---- the loop ----
 
-  private async run(consumer: Consumer<Buffer, Buffer>): Promise<void> {
+  private async run(
+    consumer: Consumer<Buffer, Buffer>,
+    seeks: PollSeeks,
+    invoker: ListenerInvoker<K, V>,
+  ): Promise<void> {
     try {
       while (!this.stopping) {
         let records: ConsumerRecord<Buffer, Buffer>[];
@@ -236,16 +255,14 @@ export class KafkaMessageListenerContainer<K = Buffer, V = Buffer> extends Event
           if (this.stopping) break;
           throw error;
         }
-        this.sought.clear();
-        this.seekTargets.clear();
+        seeks.clear();
         if (records.length === 0) {
           this.maybeIdle();
           await this.committer?.afterPoll();
           continue;
         }
         this.lastRecordsMs = Date.now();
-        if (this.options.batch === true) await this.handleBatch(records);
-        else await this.handleRecords(records);
+        await invoker.invoke(records);
         await this.committer?.afterPoll();
       }
     } catch (error) {
@@ -278,297 +295,17 @@ export class KafkaMessageListenerContainer<K = Buffer, V = Buffer> extends Event
     }
   }
 
-  private async handleRecords(records: ConsumerRecord<Buffer, Buffer>[]): Promise<void> {
-    for (let i = 0; i < records.length; i++) {
-      const raw = records[i] as ConsumerRecord<Buffer, Buffer>;
-      if (this.sought.has(tpKey(raw))) continue;
-      if (this.stopping && this.options.immediateStop === true) {
-        this.seekRemaining(records, i);
-        return;
+  /** The error handler's sleep: blocking retries must not delay a stop. */
+  private sleep(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      if (this.stopping) return resolve();
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
       }
-      if ((await this.handleRecord(raw, records, i)) === 'break') return;
-      await this.committer?.afterRecord();
-    }
-  }
-
-  private async handleRecord(
-    raw: ConsumerRecord<Buffer, Buffer>,
-    records: ConsumerRecord<Buffer, Buffer>[],
-    index: number,
-  ): Promise<Step> {
-    let record: ConsumerRecord<K, V>;
-    try {
-      record = this.deserialize(raw);
-    } catch (error) {
-      return this.recordFailed(toError(error), { raw, record: undefined }, records, index);
-    }
-    const deliveryAttempt = this.errorHandler.deliveryAttempt(raw);
-    const { ctx, decision } = this.context(
-      recordHeaders(record, this.groupId, deliveryAttempt),
-      [raw],
-      deliveryAttempt,
-    );
-    try {
-      const result = await (this.options.listener as RecordListener<K, V>)(record, ctx);
-      await this.reply(record, result);
-    } catch (thrown) {
-      const error = toError(thrown);
-      if (error instanceof KafkaBackoffException) return this.backOff(error, raw);
-      const handled = await this.listenerErrorHandler(error, record.value, ctx);
-      if (handled.error !== undefined) return this.recordFailed(handled.error, { raw, record }, records, index);
-      await this.reply(record, handled.result);
-    }
-    this.errorHandler.clear?.(raw);
-    this.counters.records++;
-    this.publish('record', { topic: raw.topic, partition: raw.partition, offset: raw.offset });
-    if (decision.nack !== undefined) {
-      this.seekRemaining(records, index);
-      this.pauses?.pauseAllFor(decision.nack.sleepMs);
-      return 'break';
-    }
-    if (!this.sought.has(tpKey(raw)) && this.committer?.isManual !== true) this.committer?.ack(raw);
-    return 'next';
-  }
-
-  /**
-   * Spring's KafkaListenerErrorHandler: `result` when it handled the error (sent on like a
-   * listener's result), else the `error` the container's error handler gets.
-   */
-  private async listenerErrorHandler(
-    error: Error,
-    payload: unknown,
-    ctx: ListenerContext,
-  ): Promise<{ error?: Error; result?: unknown }> {
-    const wrapped = new ListenerExecutionFailedException(
-      `Listener ${this.id} threw: ${error.message}`,
-      this.groupId,
-      error,
-    );
-    const handler = this.options.listenerErrorHandler;
-    if (handler === undefined) return { error: wrapped };
-    try {
-      return { result: await handler({ payload, headers: ctx.headers }, error, ctx.consumer) };
-    } catch (thrown) {
-      const again = toError(thrown);
-      return {
-        error: again === error ? wrapped : new ListenerExecutionFailedException(again.message, this.groupId, again),
-      };
-    }
-  }
-
-  private async recordFailed(
-    error: Error,
-    failed: FailedRecord,
-    records: ConsumerRecord<Buffer, Buffer>[],
-    index: number,
-  ): Promise<Step> {
-    const raw = failed.raw;
-    this.counters.failures++;
-    this.publish('failure', { topic: raw.topic, partition: raw.partition, offset: raw.offset, error });
-    const decision = await this.errorHandler.handleRecord(error, failed, this.errorHandlerContext());
-    if (decision === 'recovered') {
-      this.counters.recovered++;
-      this.publish('recovered', { topic: raw.topic, partition: raw.partition, offset: raw.offset });
-      if (!this.sought.has(tpKey(raw))) this.committer?.ack(raw);
-      return 'next';
-    }
-    this.counters.retries++;
-    this.publish('retry', { topic: raw.topic, partition: raw.partition, offset: raw.offset });
-    this.seekRemaining(records, index);
-    return 'break';
-  }
-
-  private backOff(error: KafkaBackoffException, raw: ConsumerRecord<Buffer, Buffer>): Step {
-    this.consumer?.seek(raw, raw.offset);
-    this.sought.add(tpKey(raw));
-    this.pauses?.pauseUntil(raw, error.dueTimestampMs);
-    return 'next';
-  }
-
-  // ---- batches ----
-
-  private async handleBatch(raws: ConsumerRecord<Buffer, Buffer>[]): Promise<void> {
-    const handled: ConsumerRecord<Buffer, Buffer>[] = [];
-    const good: { raw: ConsumerRecord<Buffer, Buffer>; record: ConsumerRecord<K, V> }[] = [];
-    for (let i = 0; i < raws.length; i++) {
-      const raw = raws[i] as ConsumerRecord<Buffer, Buffer>;
-      try {
-        good.push({ raw, record: this.deserialize(raw) });
-      } catch (thrown) {
-        const error = toError(thrown);
-        this.counters.failures++;
-        const decision = await this.errorHandler.handleRecord(
-          error,
-          { raw, record: undefined },
-          this.errorHandlerContext(),
-        );
-        if (decision === 'recovered') {
-          this.counters.recovered++;
-          handled.push(raw);
-          continue;
-        }
-        this.counters.retries++;
-        // Deliver what came before now; this record and the rest come again with the next poll.
-        this.seekRemaining(raws, i);
-        break;
-      }
-    }
-    if (good.length === 0) {
-      this.ackUnlessSought(handled);
-      return;
-    }
-    const records = good.map((g) => g.record);
-    const first = good[0] as (typeof good)[number];
-    const deliveryAttempt = this.errorHandler.deliveryAttempt(first.raw);
-    const { ctx, decision } = this.context(
-      batchHeaders(records, this.groupId),
-      good.map((g) => g.raw),
-      deliveryAttempt,
-    );
-    try {
-      await (this.options.listener as BatchListener<K, V>)(records, ctx);
-    } catch (thrown) {
-      const outcome = await this.listenerErrorHandler(
-        toError(thrown),
-        records.map((r) => r.value),
-        ctx,
-      );
-      if (outcome.error === undefined) {
-        await this.reply(first.record, outcome.result);
-      } else {
-        this.counters.failures++;
-        const batchDecision = await this.errorHandler.handleBatch(outcome.error, good, this.errorHandlerContext());
-        const goodRaws = good.map((g) => g.raw);
-        const from = batchDecision.decision === 'retry' ? batchDecision.index : batchDecision.index + 1;
-        if (batchDecision.decision === 'retry') this.counters.retries++;
-        else this.counters.recovered += batchDecision.index + 1;
-        this.seekRemaining(goodRaws, from);
-        this.ackUnlessSought([...handled, ...goodRaws.slice(0, Math.max(from, 0))]);
-        return;
-      }
-    }
-    this.counters.records += good.length;
-    this.counters.batches++;
-    this.publish('batch', { count: good.length });
-    const goodRaws = good.map((g) => g.raw);
-    if (decision.nack !== undefined) {
-      this.seekRemaining(goodRaws, decision.nack.index);
-      this.ackUnlessSought([...handled, ...goodRaws.slice(0, decision.nack.index)]);
-      this.pauses?.pauseAllFor(decision.nack.sleepMs);
-      return;
-    }
-    if (this.committer?.isManual === true) this.ackUnlessSought(handled);
-    else this.ackUnlessSought([...handled, ...goodRaws]);
-  }
-
-  /** Acks records, except those at or after a seek in their partition (they come again). */
-  private ackUnlessSought(records: readonly ConsumerRecord<Buffer, Buffer>[]): void {
-    const committer = this.committer;
-    if (committer === undefined) return;
-    for (const r of records) {
-      const k = tpKey(r);
-      const target = this.seekTargets.get(k);
-      if (this.sought.has(k) && (target === undefined || r.offset >= target)) continue;
-      committer.ack(r);
-    }
-  }
-
-  // ---- shared ----
-
-  /** Offsets this poll's handling sought partitions to (undefined for seeks to beginning/end). */
-  private readonly seekTargets = new Map<string, bigint>();
-
-  /** Seeks each partition with records from `from` on to its first such record; they come again. */
-  private seekRemaining(records: readonly ConsumerRecord<Buffer, Buffer>[], from: number): void {
-    for (let i = Math.max(from, 0); i < records.length; i++) {
-      const r = records[i] as ConsumerRecord<Buffer, Buffer>;
-      const k = tpKey(r);
-      if (this.sought.has(k)) continue;
-      this.sought.add(k);
-      this.seekTargets.set(k, r.offset);
-      this.consumer?.seek(r, r.offset);
-      this.committer?.capAt(r, r.offset);
-    }
-  }
-
-  /**
-   * Any deserializer failure becomes a DeserializationException carrying the bytes, which error
-   * handlers classify as not retryable: a poison record goes to the recoverer at once.
-   */
-  private deserialize(raw: ConsumerRecord<Buffer, Buffer>): ConsumerRecord<K, V> {
-    const read = <T>(deserializer: Deserializer<T>, data: Buffer | null, isKey: boolean): T | null => {
-      if (data === null) return null;
-      try {
-        return deserializer(data, raw.topic, raw.headers);
-      } catch (error) {
-        if (isDeserializationException(error)) throw error;
-        const what = `${isKey ? 'key' : 'value'} of ${raw.topic}-${raw.partition}@${raw.offset}`;
-        throw new DeserializationException(
-          `failed to deserialize the ${what}: ${toError(error).message}`,
-          data,
-          isKey,
-          error,
-          {
-            topic: raw.topic,
-            headers: raw.headers,
-          },
-        );
-      }
-    };
-    return {
-      ...raw,
-      key: read(this.keyDeserializer, raw.key, true),
-      value: read(this.valueDeserializer, raw.value, false),
-    };
-  }
-
-  private context(
-    headers: Record<string, unknown> | Readonly<Record<string, unknown>>,
-    raws: readonly ConsumerRecord<Buffer, Buffer>[],
-    deliveryAttempt: number,
-  ): { ctx: ListenerContext; decision: AckDecision } {
-    const committer = this.committer;
-    const manual = committer?.isManual === true;
-    const { acknowledgment, decision } = createAcknowledgment(raws.length, () => {
-      for (const r of raws) committer?.ack(r);
-      if (committer?.isImmediate === true) void committer.commit();
+      this.wakeSleepers.push(done);
     });
-    const ctx: ListenerContext = {
-      listenerId: this.id,
-      groupId: this.groupId,
-      headers,
-      deliveryAttempt,
-      acknowledgment: manual ? acknowledgment : undefined,
-      consumer: this.facade as ListenerConsumer,
-    };
-    if (!manual) decision.nack = undefined;
-    return { ctx, decision };
-  }
-
-  private async reply(record: ConsumerRecord<K, V>, result: unknown): Promise<void> {
-    if (result === undefined || result === null || this.options.sendTo === undefined) return;
-    const publisher = this.options.replyPublisher;
-    if (publisher === undefined) throw new Error(`listener ${this.id} has sendTo but no reply publisher`);
-    await replyTo(publisher, this.options.sendTo, record, result);
-  }
-
-  private errorHandlerContext(): ErrorHandlerContext {
-    return {
-      listenerId: this.id,
-      groupId: this.groupId,
-      consumer: this.facade as ListenerConsumer,
-      isStopping: () => this.stopping,
-      sleep: (ms) =>
-        new Promise<void>((resolve) => {
-          if (this.stopping) return resolve();
-          const timer = setTimeout(done, ms);
-          function done() {
-            clearTimeout(timer);
-            resolve();
-          }
-          this.wakeSleepers.push(done);
-        }),
-    };
   }
 
   private async onAssigned(partitions: TopicPartition[]): Promise<void> {
@@ -601,10 +338,7 @@ export class KafkaMessageListenerContainer<K = Buffer, V = Buffer> extends Event
     );
   }
 
-  private publish(
-    event: string,
-    fields: { topic?: string; partition?: number; offset?: bigint; count?: number; error?: Error } = {},
-  ): void {
+  private publish(event: string, fields: ListenerEventFields = {}): void {
     publishListenerEvent({ listenerId: this.id, groupId: this.groupId, event, ...fields });
   }
 }

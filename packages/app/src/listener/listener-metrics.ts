@@ -19,6 +19,9 @@ export interface ListenerEvent {
   readonly error?: Error;
 }
 
+/** What an event carries besides the names of its container and itself. */
+export type ListenerEventFields = Omit<ListenerEvent, 'listenerId' | 'groupId' | 'event'>;
+
 /** Counters of one listener container (summed over a concurrent container's children). */
 export interface ListenerMetrics {
   /** Records handed to the listener and handled without error. */
