@@ -1,76 +1,24 @@
-import { Admin, type Deserializer, Producer, type Serializer } from '@samsa/client';
-import type { KafkaAdminOptions } from '../admin/kafka-admin.js';
+import { Admin, type Producer } from '@samsa/client';
 import { listenerMetadataOf, methodsOf } from '../annotation/listener-metadata.js';
 import type { SpringKafkaConfig } from '../config/spring-kafka-config.js';
-import { loadSpringKafkaConfig } from '../config/spring-kafka-properties.js';
-import { springSerdes } from '../config/spring-serdes.js';
-import type { CommonErrorHandler } from '../error/common-error-handler.js';
 import { DefaultErrorHandler } from '../error/default-error-handler.js';
-import { AckMode } from '../listener/ack-mode.js';
 import {
   type ConcurrentContainerOptions,
   ConcurrentMessageListenerContainer,
 } from '../listener/concurrent-message-listener-container.js';
 import type { BatchListener, KafkaListenerErrorHandler, RecordListener } from '../listener/listener-context.js';
 import type { ListenerMetrics } from '../listener/listener-metrics.js';
-import { withTypeHeaders } from '../serde/json-serializer.js';
-import type { JsonTypeMapper } from '../serde/json-type-mapper.js';
 import { type Logger, stderrLogger } from '../support/logger.js';
-import { KafkaTemplate } from '../template/kafka-template.js';
-import type { ProducerListener } from '../template/producer-listener.js';
+import type { KafkaTemplate } from '../template/kafka-template.js';
+import type { KafkaApplicationOptions, SpringApplicationOptions } from './application-options.js';
+import { applicationTemplate, rawRecordProducer } from './application-producers.js';
 import type { KafkaListenerOptions } from './listener-endpoint.js';
+import { containerSettings } from './listener-settings.js';
 import { retryEndpoints } from './retry-endpoints.js';
+import { springApplicationOptions } from './spring-application.js';
 import { type TopicDeclaration, TopicInitializer } from './topic-initializer.js';
 
-/** Spring Boot's `spring.kafka.listener.*`, as defaults for every listener. */
-export interface ListenerDefaults {
-  readonly type?: 'single' | 'batch';
-  readonly ackMode?: AckMode;
-  readonly ackCount?: number;
-  readonly ackTimeMs?: number;
-  readonly concurrency?: number;
-  readonly pollTimeoutMs?: number;
-  readonly idleEventIntervalMs?: number;
-  /** Refuse to start a listener whose topics do not exist (Spring's missing-topics-fatal). */
-  readonly missingTopicsFatal?: boolean;
-  readonly immediateStop?: boolean;
-}
-
-export interface KafkaApplicationOptions {
-  /** Client settings shared by consumers, producers and admin (`bootstrap.servers`, security…). */
-  readonly common?: Readonly<Record<string, unknown>>;
-  readonly consumer?: Readonly<Record<string, unknown>>;
-  readonly producer?: Readonly<Record<string, unknown>>;
-  readonly admin?: Readonly<Record<string, unknown>>;
-  readonly listener?: ListenerDefaults;
-  /** Spring's `spring.kafka.template.default-topic`. */
-  readonly defaultTopic?: string;
-  /** Spring's `spring.kafka.producer.transaction-id-prefix`: the template becomes transactional. */
-  readonly transactionIdPrefix?: string;
-  /** Topics created (or grown) at start, as Spring's `NewTopic` beans. */
-  readonly topics?: readonly TopicDeclaration[];
-  /** Deserializers of every listener unless it names its own (bytes otherwise). */
-  readonly keyDeserializer?: Deserializer<unknown>;
-  readonly valueDeserializer?: Deserializer<unknown>;
-  readonly keySerializer?: Serializer<unknown>;
-  readonly valueSerializer?: Serializer<unknown>;
-  readonly producerListener?: ProducerListener<unknown, unknown> | null;
-  /** The container error handler of listeners that name none (a DefaultErrorHandler otherwise). */
-  readonly commonErrorHandler?: CommonErrorHandler;
-  readonly logger?: Logger;
-  /** Signals that stop the application gracefully (default SIGTERM and SIGINT; `false` for none). */
-  readonly shutdownSignals?: readonly NodeJS.Signals[] | false;
-  /** How declared topics are created at start (Spring's KafkaAdmin: autoCreate, fail-fast, …). */
-  readonly kafkaAdmin?: KafkaAdminOptions;
-  /** Default `autoStartup` of listeners (`spring.kafka.listener.auto-startup`). */
-  readonly autoStartup?: boolean;
-}
-
-/** Everything a Spring Boot configuration gives, plus what only code can (types, handlers). */
-export type SpringApplicationOptions = Omit<KafkaApplicationOptions, 'common' | 'consumer' | 'producer' | 'admin'> & {
-  /** Classes for Spring's `__TypeId__` headers, shared by the JSON serializers and deserializers. */
-  readonly typeMapper?: JsonTypeMapper;
-};
+export type { KafkaApplicationOptions, ListenerDefaults, SpringApplicationOptions } from './application-options.js';
 
 interface Registered {
   readonly container: ConcurrentMessageListenerContainer<unknown, unknown>;
@@ -117,49 +65,14 @@ export class KafkaApplication {
    * An application configured as Spring Boot would configure it from `application.properties`
    * or `application.yml` (a path, the text, or a parsed SpringKafkaConfig): clients from
    * `spring.kafka.*`, serdes (Spring's JSON with type headers, ErrorHandlingDeserializer),
-   * listener defaults, the template's default topic and transaction id prefix, KafkaAdmin.
+   * listener defaults (with `client-id`), the template's default topic and transaction id
+   * prefix, KafkaAdmin, and `spring.kafka.retry.topic.*` as the `retryTopic` default.
    */
   static fromSpringConfig(
     config: SpringKafkaConfig | string,
     options: SpringApplicationOptions = {},
   ): KafkaApplication {
-    const cfg = typeof config === 'string' ? loadSpringKafkaConfig(config) : config;
-    const serdes = springSerdes(cfg.serdes, options.typeMapper);
-    const l = cfg.listener;
-    const a = cfg.kafkaAdmin;
-    const transactionIdPrefix = cfg.template.transactionIdPrefix ?? cfg.producerTransactionIdPrefix;
-    const { typeMapper: _mapper, ...rest } = options;
-    return new KafkaApplication({
-      common: cfg.common,
-      consumer: cfg.consumer,
-      producer: cfg.producer,
-      admin: cfg.admin,
-      listener: {
-        type: l.type,
-        ackMode: l.ackMode,
-        ...(l.ackCount === undefined ? {} : { ackCount: l.ackCount }),
-        ...(l.ackTimeMs === undefined ? {} : { ackTimeMs: l.ackTimeMs }),
-        concurrency: l.concurrency,
-        pollTimeoutMs: l.pollTimeoutMs,
-        ...(l.idleEventIntervalMs === undefined ? {} : { idleEventIntervalMs: l.idleEventIntervalMs }),
-        missingTopicsFatal: l.missingTopicsFatal,
-        immediateStop: l.immediateStop,
-      },
-      autoStartup: l.autoStartup,
-      ...(cfg.template.defaultTopic === undefined ? {} : { defaultTopic: cfg.template.defaultTopic }),
-      ...(transactionIdPrefix === undefined ? {} : { transactionIdPrefix }),
-      keySerializer: serdes.producer.keySerializer,
-      valueSerializer: serdes.producer.valueSerializer,
-      keyDeserializer: serdes.consumer.keyDeserializer,
-      valueDeserializer: serdes.consumer.valueDeserializer,
-      kafkaAdmin: {
-        autoCreate: a.autoCreate,
-        fatalIfBrokerNotAvailable: a.failFast,
-        modifyTopicConfigs: a.modifyTopicConfigs,
-        ...(a.operationTimeoutMs === undefined ? {} : { operationTimeoutMs: a.operationTimeoutMs }),
-      },
-      ...rest,
-    });
+    return new KafkaApplication(springApplicationOptions(config, options));
   }
 
   private adminConfig(): Record<string, unknown> {
@@ -172,48 +85,13 @@ export class KafkaApplication {
 
   /** The application's KafkaTemplate (Spring's auto-configured one), created on first use. */
   get template(): KafkaTemplate<unknown, unknown> {
-    if (this.templateInstance === undefined) {
-      const { keySerializer, valueSerializer, transactionIdPrefix, defaultTopic, producerListener } = this.options;
-      this.templateInstance = new KafkaTemplate<unknown, unknown>(
-        { ...this.options.common, ...this.options.producer },
-        {
-          ...(keySerializer === undefined ? {} : { keySerializer }),
-          ...(valueSerializer === undefined ? {} : { valueSerializer }),
-          ...(transactionIdPrefix === undefined ? {} : { transactionIdPrefix }),
-          ...(defaultTopic === undefined ? {} : { defaultTopic }),
-          ...(producerListener === undefined ? {} : { producerListener }),
-          // Spring's JsonSerializer writes `__TypeId__`: a client serializer cannot add headers.
-          recordInterceptor: (record) =>
-            withTypeHeaders(record, {
-              ...(keySerializer === undefined ? {} : { key: keySerializer }),
-              ...(valueSerializer === undefined ? {} : { value: valueSerializer }),
-            }),
-        },
-      );
-    }
+    this.templateInstance ??= applicationTemplate(this.options);
     return this.templateInstance;
   }
 
   /** Publishes dead letters and retries: raw bytes, never re-serialized. */
   private get deadLetterProducer(): Producer<Buffer, Buffer> {
-    if (this.rawProducer === undefined) {
-      // Not transactional (a dead letter is published once, whatever the listener's transaction
-      // does), and bytes in, bytes out: the configured serializer names are dropped.
-      const {
-        'transactional.id': _t,
-        transactionalId: _tc,
-        'key.serializer': _ks,
-        'value.serializer': _vs,
-        keySerializer: _ksc,
-        valueSerializer: _vsc,
-        ...config
-      } = { ...this.options.common, ...this.options.producer };
-      this.rawProducer = new Producer<Buffer, Buffer>({
-        ...config,
-        keySerializer: 'buffer',
-        valueSerializer: 'buffer',
-      });
-    }
+    this.rawProducer ??= rawRecordProducer(this.options);
     return this.rawProducer;
   }
 
@@ -269,13 +147,16 @@ export class KafkaApplication {
                   : { dltHandler: dltMethod[1].bind(object) as RecordListener<unknown, unknown> }),
               };
         const options: KafkaListenerOptions = {
-          id:
-            listener.id ?? `${object.constructor.name}.${name}${meta.listeners.length > 1 ? `-${this.nextId++}` : ''}`,
           ...listener,
           ...(meta.sendTo === undefined ? {} : { sendTo: meta.sendTo }),
           ...(retryableTopic === undefined ? {} : { retryableTopic }),
         };
-        created.push(this.createContainers(options, handler, object));
+        // A generated id names the container but, as in Spring, is not a group id.
+        const generatedId =
+          listener.id === undefined
+            ? `${object.constructor.name}.${name}${meta.listeners.length > 1 ? `-${this.nextId++}` : ''}`
+            : undefined;
+        created.push(this.createContainers(options, handler, object, generatedId));
       }
     }
     return created;
@@ -297,52 +178,34 @@ export class KafkaApplication {
     options: KafkaListenerOptions,
     handler: RecordListener<unknown, unknown> | BatchListener<unknown, unknown>,
     object: object | undefined,
+    generatedId?: string,
   ): ConcurrentMessageListenerContainer<unknown, unknown> {
-    const id = options.id ?? `listener-${this.nextId++}`;
+    const id = options.id ?? generatedId ?? `listener-${this.nextId++}`;
     if (this.registered.has(id)) throw new Error(`a listener container with id '${id}' exists already`);
     const defaults = this.options.listener ?? {};
     const batch = options.batch ?? defaults.type === 'batch';
-    const topics = typeof options.topics === 'string' ? [options.topics] : options.topics;
-    const topicPattern =
-      typeof options.topicPattern === 'string' ? new RegExp(options.topicPattern) : options.topicPattern;
-    const keyDeserializer = options.keyDeserializer ?? this.options.keyDeserializer;
-    const valueDeserializer = options.valueDeserializer ?? this.options.valueDeserializer;
-    const listenerErrorHandler = this.resolveErrorHandler(options.errorHandler, object);
-    const base = {
+    const base = containerSettings({
       id,
-      ...(topics === undefined ? {} : { topics }),
-      ...(topicPattern === undefined ? {} : { topicPattern }),
-      ...(options.topicPartitions === undefined ? {} : { topicPartitions: options.topicPartitions }),
+      options,
+      application: this.options,
       consumerConfig: this.consumerConfig(options.properties),
-      ...(options.groupId === undefined ? {} : { groupId: options.groupId }),
-      ...(options.clientIdPrefix === undefined ? {} : { clientIdPrefix: options.clientIdPrefix }),
-      ...(keyDeserializer === undefined ? {} : { keyDeserializer }),
-      ...(valueDeserializer === undefined ? {} : { valueDeserializer }),
-      ackMode: options.ackMode ?? defaults.ackMode ?? AckMode.BATCH,
-      ...((options.ackCount ?? defaults.ackCount) === undefined
-        ? {}
-        : { ackCount: options.ackCount ?? defaults.ackCount }),
-      ...((options.ackTimeMs ?? defaults.ackTimeMs) === undefined
-        ? {}
-        : { ackTimeMs: options.ackTimeMs ?? defaults.ackTimeMs }),
-      ...(defaults.pollTimeoutMs === undefined ? {} : { pollTimeoutMs: defaults.pollTimeoutMs }),
-      ...((options.idleEventIntervalMs ?? defaults.idleEventIntervalMs) === undefined
-        ? {}
-        : { idleEventIntervalMs: options.idleEventIntervalMs ?? defaults.idleEventIntervalMs }),
-      ...(listenerErrorHandler === undefined ? {} : { listenerErrorHandler }),
-      ...(options.sendTo === undefined ? {} : { sendTo: options.sendTo, replyPublisher: this.replyPublisher() }),
-      ...(defaults.immediateStop === undefined ? {} : { immediateStop: defaults.immediateStop }),
-      concurrency: options.concurrency ?? defaults.concurrency ?? 1,
+      listenerErrorHandler: this.resolveErrorHandler(options.errorHandler, object),
+      replyPublisher: () => this.replyPublisher(),
       logger: this.logger,
-    } as const;
+    });
     const group = options.containerGroup;
     const autoStartup = options.autoStartup ?? this.options.autoStartup ?? true;
-    if (options.retryableTopic !== undefined) {
+    // The application's retryTopic (Boot's spring.kafka.retry.topic.*) covers the record
+    // listeners that name their topics; others go without, as they cannot have retry topics.
+    const retry =
+      options.retryableTopic ??
+      (batch || base.topics === undefined || base.topics.length === 0 ? undefined : this.options.retryTopic);
+    if (retry !== undefined) {
       if (batch) throw new Error(`listener ${id}: @RetryableTopic needs a record listener, not a batch listener`);
       const endpoints = retryEndpoints({
         base,
         handler: handler as RecordListener<unknown, unknown>,
-        retry: options.retryableTopic,
+        retry,
         publisher: this.deadLetterProducer,
         logger: this.logger,
         declare: (t) => this.topicInitializer.declareRetryTopic(t),

@@ -11,12 +11,18 @@ import type { RetryTopicOptions } from '../retry/retry-topic-options.js';
  * (`spring.kafka.listener.*` and `spring.kafka.consumer.*`).
  */
 export interface KafkaListenerOptions {
-  /** The container's id (Spring's `id`); also the group id when `groupId` is not given. */
+  /**
+   * The container's id (Spring's `id`). Given, it is also the group id unless `groupId` is
+   * given or `idIsGroup` is false, ahead of the consumer's `group.id` (Spring's idIsGroup).
+   */
   readonly id?: string;
+  /** Spring's `idIsGroup` (default true): false lets `group.id` apply to a listener with an `id`. */
+  readonly idIsGroup?: boolean;
   readonly topics?: string | readonly string[];
   /** Spring's `topicPattern`: a RegExp, or its source text. */
   readonly topicPattern?: RegExp | string;
   readonly topicPartitions?: readonly TopicPartitionOffset[];
+  /** The consumer group; ahead of `id` and of the consumer's `group.id`. */
   readonly groupId?: string;
   /** Containers of the same group are started and stopped together (`app.containerGroup(name)`). */
   readonly containerGroup?: string;
@@ -45,4 +51,21 @@ export interface KafkaListenerOptions {
   readonly sendTo?: string | true;
   /** `@RetryableTopic`: non-blocking retries through retry topics and a dead-letter topic. */
   readonly retryableTopic?: RetryTopicOptions;
+}
+
+/**
+ * The group a listener's consumers join, as Spring's KafkaListenerAnnotationBeanPostProcessor
+ * picks it: `groupId`, else an explicit `id` (idIsGroup), else the consumer's `group.id`;
+ * undefined leaves the container its own id. Blank names count as not given.
+ */
+export function listenerGroupId(
+  options: Pick<KafkaListenerOptions, 'groupId' | 'id' | 'idIsGroup'>,
+  consumerConfig: Readonly<Record<string, unknown>>,
+): string | undefined {
+  const text = (v: unknown) => (typeof v === 'string' && v.trim() !== '' ? v : undefined);
+  return (
+    text(options.groupId) ??
+    (options.idIsGroup === false ? undefined : text(options.id)) ??
+    text(consumerConfig['group.id'])
+  );
 }

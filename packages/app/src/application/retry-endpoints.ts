@@ -6,7 +6,7 @@ import type { ConcurrentContainerOptions } from '../listener/concurrent-message-
 import type { ContainerSettings } from '../listener/container-options.js';
 import type { RecordListener } from '../listener/listener-context.js';
 import { backoffAwareListener } from '../retry/backoff-aware-listener.js';
-import { type DestinationTopics, destinationTopics } from '../retry/destination-topics.js';
+import { type DestinationTopics, destinationTopics, retryDelaysMs } from '../retry/destination-topics.js';
 import { retryTopicForwarder } from '../retry/retry-topic-forwarder.js';
 import type { RetryTopicOptions } from '../retry/retry-topic-options.js';
 import type { Logger } from '../support/logger.js';
@@ -23,9 +23,14 @@ export interface RetryEndpointsInput {
 
 /**
  * The containers of a `@RetryableTopic` listener (Spring's RetryTopicConfigurer): the main one,
- * one per retry topic (same group, the listener wrapped to wait for each record's due time), and
- * one on the dead-letter topic. Failures never block: every container's error handler forwards a
- * failed record at once, to the next retry topic or the DLT.
+ * one per retry topic (the listener wrapped to wait for each record's due time), and one on the
+ * dead-letter topic. Failures never block: every container's error handler forwards a failed
+ * record at once, to the next retry topic or the DLT.
+ *
+ * As Spring's SuffixingRetryTopicNamesProvider names them, each retry and DLT container has the
+ * topic's suffix on its id, its group (`<group>-retry-0`, `<group>-dlt`) and its client id
+ * prefix when one is set: a group of its own, so that retry containers joining and leaving never
+ * rebalance the main topic's consumers.
  */
 export function retryEndpoints(input: RetryEndpointsInput): ConcurrentContainerOptions<unknown, unknown>[] {
   const { base, handler, retry, publisher, logger } = input;
@@ -33,7 +38,9 @@ export function retryEndpoints(input: RetryEndpointsInput): ConcurrentContainerO
   if (mains === undefined || mains.length === 0) {
     throw new Error(`listener ${base.id}: @RetryableTopic needs topics by name (not a pattern or explicit partitions)`);
   }
-  const destinations = mains.map((t) => destinationTopics(t, retry));
+  // One draw of the delays for all of the listener's topics (random back-offs stay in step).
+  const delays = retryDelaysMs(retry);
+  const destinations = mains.map((t) => destinationTopics(t, retry, delays));
   const byTopic = new Map<string, DestinationTopics>();
   for (const d of destinations) {
     byTopic.set(d.mainTopic, d);
@@ -72,7 +79,7 @@ export function retryEndpoints(input: RetryEndpointsInput): ConcurrentContainerO
     out.push({
       ...base,
       // Named after the topic's suffix: `<id>-retry-0`, or `<id>-retry` with SINGLE_TOPIC.
-      id: `${base.id}${suffixOf(destinations, level)}`,
+      ...suffixed(base, retrySuffixOf(destinations, level)),
       topics,
       listener: backoffAwareListener(handler),
       errorHandler: forwarding(),
@@ -88,9 +95,10 @@ export function retryEndpoints(input: RetryEndpointsInput): ConcurrentContainerO
         : new DeadLetterPublishingRecoverer(publisher, {
             destinationResolver: (failed) => ({ topic: failed.raw.topic, partition: failed.raw.partition }),
           }).recover;
+    const withDlt = destinations.find((d) => d.dltTopic !== undefined) as DestinationTopics;
     out.push({
       ...dltBase,
-      id: `${base.id}-dlt`,
+      ...suffixed(base, (withDlt.dltTopic as string).slice(withDlt.mainTopic.length)),
       topics: dlts,
       listener:
         retry.dltHandler ??
@@ -109,7 +117,24 @@ export function retryEndpoints(input: RetryEndpointsInput): ConcurrentContainerO
   return out;
 }
 
-function suffixOf(destinations: readonly DestinationTopics[], level: number): string {
+/** The main container's group, as the container resolves it: `groupId`, else `group.id`, else the id. */
+function groupOf(base: RetryEndpointsInput['base']): string {
+  return base.groupId ?? (base.consumerConfig['group.id'] as string | undefined) ?? base.id;
+}
+
+/** A retry or DLT container's id, group and client id prefix: the main one's plus the topic suffix. */
+function suffixed(
+  base: RetryEndpointsInput['base'],
+  suffix: string,
+): { id: string; groupId: string; clientIdPrefix?: string } {
+  return {
+    id: `${base.id}${suffix}`,
+    groupId: `${groupOf(base)}${suffix}`,
+    ...(base.clientIdPrefix === undefined ? {} : { clientIdPrefix: `${base.clientIdPrefix}${suffix}` }),
+  };
+}
+
+function retrySuffixOf(destinations: readonly DestinationTopics[], level: number): string {
   const d = destinations.find((x) => x.retryTopics[level] !== undefined) as DestinationTopics;
   return (d.retryTopics[level] as { name: string }).name.slice(d.mainTopic.length);
 }

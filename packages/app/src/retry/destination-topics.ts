@@ -10,22 +10,46 @@ export interface RetryTopic {
 export interface DestinationTopics {
   readonly mainTopic: string;
   readonly maxAttempts: number;
-  /** One per retry (attempt n+1 is handled on `retryTopics[n-1]`), or one shared with SINGLE_TOPIC. */
+  /**
+   * One per retry (attempt n+1 is handled on `retryTopics[n-1]`); with SINGLE_TOPIC strategies
+   * fewer, the last one handling every attempt past the end.
+   */
   readonly retryTopics: readonly RetryTopic[];
   readonly dltTopic: string | undefined;
 }
 
-/** Waits before retries 1..attempts-1: Spring's back-off, capped at maxDelayMs. */
-export function retryDelaysMs(options: RetryTopicOptions): number[] {
-  const attempts = options.attempts ?? 3;
+/** ExponentialBackOffPolicy's default maxInterval: the cap when `maxDelayMs` is not above `delayMs`. */
+export const DEFAULT_MAX_DELAY_MS = 30_000;
+
+/**
+ * Waits before retries 1..attempts-1, as Spring's BackOffValuesGenerator draws them from the
+ * `@Backoff` (see RetryBackOff). `random` gives numbers in [0, 1), as Math.random does.
+ */
+export function retryDelaysMs(options: RetryTopicOptions, random: () => number = Math.random): number[] {
+  const count = Math.max(0, (options.attempts ?? 3) - 1);
   const delay = options.backoff?.delayMs ?? 1000;
+  const max = options.backoff?.maxDelayMs ?? 0;
   const multiplier = options.backoff?.multiplier ?? 0;
-  const max = options.backoff?.maxDelayMs ?? Number.POSITIVE_INFINITY;
   const out: number[] = [];
-  let next = delay;
-  for (let i = 1; i < attempts; i++) {
-    out.push(Math.min(next, max));
-    if (multiplier > 1) next = next * multiplier;
+  if (multiplier > 0) {
+    // ExponentialBackOffPolicy: a multiplier below 1 counts as 1; the interval stops growing
+    // once it is past the cap (long arithmetic: each step truncates).
+    const m = Math.max(multiplier, 1);
+    const cap = max > delay ? max : DEFAULT_MAX_DELAY_MS;
+    let interval = delay;
+    for (let i = 0; i < count; i++) {
+      let sleep = interval;
+      if (sleep > cap) sleep = cap;
+      else interval = Math.floor(interval * m);
+      // ExponentialRandomBackOffPolicy: up to `m` times the delay, still capped.
+      if (options.backoff?.random === true) sleep = Math.min(Math.floor(sleep * (1 + random() * (m - 1))), cap);
+      out.push(sleep);
+    }
+  } else if (max > delay) {
+    // UniformRandomBackOffPolicy.
+    for (let i = 0; i < count; i++) out.push(delay + Math.floor(random() * (max - delay)));
+  } else {
+    for (let i = 0; i < count; i++) out.push(delay);
   }
   return out;
 }
@@ -33,26 +57,41 @@ export function retryDelaysMs(options: RetryTopicOptions): number[] {
 /**
  * Names as Spring's topic naming does: `<main><retrySuffix>-<index>` (or `-<delay>`; repeated
  * delays get `-<delay>-<index>`), `<main><retrySuffix>` alone for SINGLE_TOPIC, and
- * `<main><dltSuffix>`.
+ * `<main><dltSuffix>`. With the same-interval SINGLE_TOPIC strategy, the retries at the last
+ * delay share the first of their topics. `delays` are drawn from the options unless given (the
+ * topics of one listener share them).
  */
-export function destinationTopics(mainTopic: string, options: RetryTopicOptions): DestinationTopics {
+export function destinationTopics(
+  mainTopic: string,
+  options: RetryTopicOptions,
+  delays: readonly number[] = retryDelaysMs(options),
+): DestinationTopics {
   const attempts = options.attempts ?? 3;
   if (!Number.isInteger(attempts) || attempts < 1) {
     throw new RangeError(`@RetryableTopic attempts must be a positive integer, was ${attempts}`);
   }
   const retrySuffix = options.retryTopicSuffix ?? '-retry';
-  const delays = retryDelaysMs(options);
   const fixed = delays.every((d) => d === delays[0]);
+  const reuse = options.sameIntervalTopicReuseStrategy === 'SINGLE_TOPIC';
+  // Spring's reusableTopicAttempts: the repeats of the last delay (assumed at the end) need no topic.
+  const last = delays[delays.length - 1];
+  const reused = reuse && delays.length > 1 ? delays.filter((d) => d === last).length - 1 : 0;
+  const topicCount = delays.length - reused;
   let retryTopics: RetryTopic[];
   if (delays.length > 0 && fixed && options.fixedDelayTopicStrategy === 'SINGLE_TOPIC') {
     retryTopics = [{ name: `${mainTopic}${retrySuffix}`, delayMs: delays[0] as number }];
+  } else if (reuse && topicCount === 1) {
+    retryTopics = [{ name: `${mainTopic}${retrySuffix}`, delayMs: delays[0] as number }];
   } else if (options.topicSuffixingStrategy === 'SUFFIX_WITH_DELAY_VALUE') {
-    retryTopics = delays.map((delayMs, i) => ({
-      name: `${mainTopic}${retrySuffix}-${delayMs}${delays.indexOf(delayMs) !== i || delays.lastIndexOf(delayMs) !== i ? `-${delays.slice(0, i).filter((d) => d === delayMs).length}` : ''}`,
+    const repeated = (d: number) => !reuse && delays.indexOf(d) !== delays.lastIndexOf(d);
+    retryTopics = delays.slice(0, topicCount).map((delayMs, i) => ({
+      name: `${mainTopic}${retrySuffix}-${delayMs}${repeated(delayMs) ? `-${i - delays.indexOf(delayMs)}` : ''}`,
       delayMs,
     }));
   } else {
-    retryTopics = delays.map((delayMs, i) => ({ name: `${mainTopic}${retrySuffix}-${i}`, delayMs }));
+    retryTopics = delays
+      .slice(0, topicCount)
+      .map((delayMs, i) => ({ name: `${mainTopic}${retrySuffix}-${i}`, delayMs }));
   }
   return {
     mainTopic,
@@ -62,8 +101,8 @@ export function destinationTopics(mainTopic: string, options: RetryTopicOptions)
   };
 }
 
-/** The retry topic attempt `attempt` (2 = first retry) is handled on. */
+/** The retry topic attempt `attempt` (2 = first retry) is handled on; shared topics come last. */
 export function retryTopicFor(topics: DestinationTopics, attempt: number): RetryTopic | undefined {
   if (attempt < 2 || attempt > topics.maxAttempts) return undefined;
-  return topics.retryTopics.length === 1 ? topics.retryTopics[0] : topics.retryTopics[attempt - 2];
+  return topics.retryTopics[Math.min(attempt - 2, topics.retryTopics.length - 1)];
 }

@@ -1,11 +1,25 @@
 import type { ErrorType } from '../error/exception-classifier.js';
 import type { RecordListener } from '../listener/listener-context.js';
 
-/** Spring's `@Backoff`: `delayMs` growing by `multiplier` (≤ 1: fixed) up to `maxDelayMs`. */
+/**
+ * Spring's `@Backoff` (spring-retry's BackOffPolicyBuilder):
+ *
+ * - with a `multiplier` (> 0): exponential, `delayMs` growing by `multiplier` (below 1 counts as
+ *   1) up to `maxDelayMs`, or up to 30 s (ExponentialBackOffPolicy's default maxInterval) when
+ *   `maxDelayMs` is not above `delayMs`; `random` spreads each delay up to `multiplier` times;
+ * - without one, and with `maxDelayMs` above `delayMs`: each delay is drawn uniformly between
+ *   the two (UniformRandomBackOffPolicy);
+ * - otherwise fixed at `delayMs`.
+ *
+ * The delays are drawn once, when the retry topics are laid out, as Spring's
+ * BackOffValuesGenerator does: each retry topic has one delay.
+ */
 export interface RetryBackOff {
   readonly delayMs?: number;
   readonly multiplier?: number;
   readonly maxDelayMs?: number;
+  /** With a multiplier: Spring's ExponentialRandomBackOffPolicy. */
+  readonly random?: boolean;
 }
 
 /**
@@ -24,6 +38,12 @@ export interface RetryTopicOptions {
   readonly topicSuffixingStrategy?: 'SUFFIX_WITH_INDEX_VALUE' | 'SUFFIX_WITH_DELAY_VALUE';
   /** With a fixed delay: one topic per retry (default) or a single `-retry` topic for all. */
   readonly fixedDelayTopicStrategy?: 'MULTIPLE_TOPICS' | 'SINGLE_TOPIC';
+  /**
+   * Spring's SameIntervalTopicReuseStrategy: with SINGLE_TOPIC, the retries at the last delay
+   * (an exponential back-off that reached its cap, or a fixed one) share one topic, the first of
+   * them; a single retry topic left is named `<main><retrySuffix>`. Default MULTIPLE_TOPICS.
+   */
+  readonly sameIntervalTopicReuseStrategy?: 'MULTIPLE_TOPICS' | 'SINGLE_TOPIC';
   /** Create the retry and dead-letter topics at `app.start()` (default true). */
   readonly autoCreateTopics?: boolean;
   /** Partitions of the created topics; the main topic's count by default (records keep their partition). */

@@ -5,8 +5,9 @@
  * resolves it through what was registered; the trust check on that name stays the deserializer's.
  *
  * A registration is a class (instances are rebuilt with its static `fromJSON(json)` when it has
- * one, else `Object.assign(Object.create(Cls.prototype), json)`, so no constructor runs, as
- * Jackson's field binding does not need one either) or a plain factory `(json) => T`.
+ * one, else the JSON's fields assigned to `Object.create(Cls.prototype)`, so no constructor runs,
+ * as Jackson's field binding does not need one either) or a plain factory `(json) => T`. A
+ * `"__proto__"` field is skipped: assigned, it would replace the instance's prototype.
  *
  * One mapper is shared by the serializer and the deserializer of an application; it is not
  * per topic. Registering the same name twice replaces the first registration.
@@ -41,7 +42,7 @@ export class JsonTypeMapper {
       const build: JsonFactory<unknown> =
         typeof cls.fromJSON === 'function'
           ? (json) => (cls.fromJSON as JsonFactory<T>)(json)
-          : (json) => Object.assign(Object.create(cls.prototype as object) as object, json);
+          : (json) => assignFields(Object.create(cls.prototype as object) as Record<string, unknown>, json);
       this.byName.set(typeName, { typeName, build, cls });
       this.byClass.set(cls, typeName);
     } else {
@@ -92,6 +93,20 @@ export function parseTypeMappings(mappings: string | Readonly<Record<string, str
     out.set((parts[0] as string).trim(), (parts[1] as string).trim());
   }
   return out;
+}
+
+/**
+ * `Object.assign(target, json)` (own enumerable fields, set as assignments so that setters run)
+ * without `__proto__`: JSON.parse makes it an ordinary own key, which Object.assign would hand to
+ * the `__proto__` setter, swapping the instance's class for whatever the JSON says.
+ */
+function assignFields(target: Record<string, unknown>, json: unknown): Record<string, unknown> {
+  if (json === null || json === undefined) return target;
+  const source = Object(json) as Record<string, unknown>;
+  for (const key of Object.keys(source)) {
+    if (key !== '__proto__') target[key] = source[key];
+  }
+  return target;
 }
 
 /**

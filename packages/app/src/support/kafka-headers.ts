@@ -46,7 +46,7 @@ export const RetryTopicHeaders = {
   ATTEMPTS: 'retry_topic-attempts',
   /** When the record may be processed again: epoch ms as Java's BigInteger.toByteArray() writes it. */
   BACKOFF_TIMESTAMP: 'retry_topic-backoff-timestamp',
-  /** The first attempt's timestamp, epoch ms as an 8-byte big-endian long. */
+  /** The first attempt's timestamp: epoch ms as Java's BigInteger.toByteArray() writes it (6 bytes today). */
   ORIGINAL_TIMESTAMP: 'retry_topic-original-timestamp',
 } as const;
 

@@ -1,13 +1,15 @@
 /**
  * Non-blocking retries (`retryableTopic`, Spring's @RetryableTopic) on a real broker: failing
  * records move through `-retry-0`, `-retry-1` with their back-off delays and end in `-dlt`, while
- * the main topic keeps flowing.
+ * the main topic keeps flowing. Each retry and DLT container has a group of its own, suffixed as
+ * Spring suffixes it, so that they never rebalance the main topic's consumers.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Admin, type ConsumerRecord, type Producer } from '@samsa/client';
 import type { BrokerProcess } from '@samsa/testkit';
 import { KafkaApplication, KafkaHeaders, RetryTopicHeaders, silentLogger } from '../../src/index.js';
+import { readBigInteger } from '../../src/retry/retry-topic-headers.js';
 import {
   consumerConfig,
   createTopics,
@@ -22,6 +24,8 @@ interface Delivery {
   readonly value: string;
   readonly topic: string;
   readonly atMs: number;
+  /** The record's own timestamp. */
+  readonly timestamp: number;
 }
 
 describe('retryable topics', () => {
@@ -50,9 +54,10 @@ describe('retryable topics', () => {
       logger: silentLogger,
       shutdownSignals: false,
     });
+    const id = uniqueName('payments');
     app.listen<Buffer, string>(
       {
-        id: uniqueName('payments'),
+        id,
         topics: topic,
         retryableTopic: {
           attempts: 3,
@@ -64,7 +69,7 @@ describe('retryable topics', () => {
       },
       (record) => {
         const value = record.value as string;
-        deliveries.push({ value, topic: record.topic, atMs: Date.now() });
+        deliveries.push({ value, topic: record.topic, atMs: Date.now(), timestamp: record.timestamp });
         if (alwaysFailing.has(value)) throw new Error(`cannot pay ${value}`);
         if (value === 'v5' && record.topic === topic) throw new Error('v5 fails once');
       },
@@ -83,6 +88,28 @@ describe('retryable topics', () => {
         await admin.close();
       }
       await waitFor(() => app.listenerContainers.every((c) => c.assignment().length > 0), 'every container assigned');
+      // The listener's id is its group (no groupId, no group.id); retry and DLT groups are suffixed.
+      assert.deepEqual(
+        app.listenerContainers.map((c) => c.children[0]?.groupId),
+        [id, `${id}-retry-0`, `${id}-retry-1`, `${id}-dlt`],
+      );
+      const groupAdmin = new Admin({ 'bootstrap.servers': broker.bootstrap });
+      try {
+        const groups = (await groupAdmin.listGroups()).map((g) => g.groupId).filter((g) => g.startsWith(id));
+        assert.deepEqual(
+          groups.sort(),
+          [id, `${id}-dlt`, `${id}-retry-0`, `${id}-retry-1`],
+          'four distinct groups on the broker',
+        );
+        const described = await groupAdmin.describeGroups([id, `${id}-retry-0`]);
+        assert.deepEqual(
+          described.map((g) => g.members.flatMap((m) => m.subscribedTopics)),
+          [[topic], [`${topic}-retry-0`]],
+          'the main group has only the main topic’s consumer',
+        );
+      } finally {
+        await groupAdmin.close();
+      }
       await Promise.all(
         Array.from({ length: 20 }, (_, i) => producer.send({ topic, partition: i % 3, key: `k${i}`, value: `v${i}` })),
       );
@@ -132,7 +159,13 @@ describe('retryable topics', () => {
       assert.equal(header(r, KafkaHeaders.DLT_EXCEPTION_MESSAGE)?.toString(), `cannot pay ${r.value}`);
       assert.equal(header(r, RetryTopicHeaders.ATTEMPTS)?.readInt32BE(0), 4, 'attempts header counts the deliveries');
       assert.equal(header(r, RetryTopicHeaders.BACKOFF_TIMESTAMP), undefined, 'no back-off on the DLT');
-      assert.equal(header(r, RetryTopicHeaders.ORIGINAL_TIMESTAMP)?.length, 8);
+      const original = header(r, RetryTopicHeaders.ORIGINAL_TIMESTAMP) as Buffer;
+      const first = deliveries.find((d) => d.value === r.value && d.topic === topic) as Delivery;
+      assert.equal(
+        Number(readBigInteger(original)),
+        first.timestamp,
+        'the original timestamp (BigInteger bytes) is the main topic record’s',
+      );
       assert.equal(r.key?.toString(), `k${i}`);
     }
   });

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { createJsonDeserializer } from '../../src/serde/json-deserializer.js';
 import { JsonTypeMapper, parseTypeMappings } from '../../src/serde/json-type-mapper.js';
 
 class Plain {
@@ -33,6 +34,51 @@ describe('JsonTypeMapper', () => {
     assert.equal(mapper.typeNameOf({ x: 1 }), undefined);
     assert.equal(mapper.construct('x.Unknown', {}), undefined);
     assert.deepEqual(mapper.typeNames(), ['x.Point']);
+  });
+
+  it('a JSON "__proto__" field cannot replace the instance\u2019s class', () => {
+    class Evil {
+      steal(): string {
+        return 'stolen';
+      }
+    }
+    const mapper = new JsonTypeMapper().register('x.Plain', Plain).register('x.Evil', Evil);
+    // JSON.parse makes "__proto__" an ordinary own key, as any JSON from the wire would.
+    const parsed = JSON.parse('{"a":21,"__proto__":{"twice":"not a function","polluted":true}}') as unknown;
+    assert.ok(Object.hasOwn(parsed as object, '__proto__'), 'the attack shape: an own "__proto__" key');
+    const plain = mapper.construct('x.Plain', parsed) as Plain & { polluted?: unknown };
+    assert.equal(Object.getPrototypeOf(plain), Plain.prototype, 'the prototype is still the class');
+    assert.ok(plain instanceof Plain);
+    assert.equal(plain.twice(), 42, 'class methods still work');
+    assert.equal(plain.polluted, undefined);
+    assert.equal(Object.hasOwn(plain, '__proto__'), false, 'the field is dropped, not copied');
+    assert.equal(mapper.typeNameOf(plain), 'x.Plain', 'it still serializes under its own name');
+    assert.equal(({} as { polluted?: unknown }).polluted, undefined, 'Object.prototype untouched');
+
+    // Through Spring's JsonDeserializer, with a prototype taken from another registered class.
+    const deserialize = createJsonDeserializer({ mapper, trustedPackages: '*' });
+    const viaWire = deserialize(
+      Buffer.from('{"a":1,"__proto__":{"constructor":{"name":"Evil"},"steal":null}}', 'utf8'),
+      't',
+      [{ key: '__TypeId__', value: Buffer.from('x.Plain', 'utf8') }],
+    ) as Plain;
+    assert.equal(Object.getPrototypeOf(viaWire), Plain.prototype);
+    assert.equal(viaWire.a, 1);
+    assert.equal(mapper.typeNameOf(viaWire), 'x.Plain');
+  });
+
+  it('copies fields as assignments (setters run), like Object.assign', () => {
+    class WithSetter {
+      seen: unknown[] = [];
+      set name(value: string) {
+        this.seen = [...(this.seen ?? []), value];
+      }
+    }
+    const mapper = new JsonTypeMapper().register('x.S', WithSetter);
+    const built = mapper.construct('x.S', JSON.parse('{"name":"kun","age":18}')) as WithSetter & { age?: number };
+    assert.deepEqual(built.seen, ['kun']);
+    assert.equal(built.age, 18);
+    assert.ok(mapper.construct('x.S', null) instanceof WithSetter, 'null JSON: an empty instance');
   });
 
   it('re-registering a name moves it to the new class', () => {
