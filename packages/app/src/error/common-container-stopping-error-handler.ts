@@ -20,7 +20,7 @@ export class CommonContainerStoppingErrorHandler implements CommonErrorHandler {
     throw new ContainerStoppedException('Stopped container', { cause: error });
   }
 
-  deliveryAttempt(_raw: ConsumerRecord<Buffer, Buffer>): number {
+  deliveryAttempt(_raw: ConsumerRecord<Buffer, Buffer>, _listenerId: string): number {
     return 1;
   }
 }

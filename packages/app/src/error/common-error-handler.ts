@@ -44,10 +44,14 @@ export interface BatchDecision {
 export interface CommonErrorHandler {
   handleRecord(error: Error, failed: FailedRecord, ctx: ErrorHandlerContext): Promise<RecordDecision>;
   handleBatch(error: Error, batch: readonly FailedRecord[], ctx: ErrorHandlerContext): Promise<BatchDecision>;
-  /** 1 + blocking retries so far for this record, for `ctx.deliveryAttempt`. */
-  deliveryAttempt(raw: ConsumerRecord<Buffer, Buffer>): number;
+  /**
+   * 1 + blocking retries so far for this record in this listener container, for
+   * `ctx.deliveryAttempt`. Per container: one handler may serve several containers (the
+   * application's default), and their failures must not count for each other.
+   */
+  deliveryAttempt(raw: ConsumerRecord<Buffer, Buffer>, listenerId: string): number;
   /** The listener handled the record after all: forget its failures. */
-  clear?(raw: ConsumerRecord<Buffer, Buffer>): void;
+  clear?(raw: ConsumerRecord<Buffer, Buffer>, listenerId: string): void;
 }
 
 /** Called once retries are exhausted (Spring's ConsumerRecordRecoverer). */

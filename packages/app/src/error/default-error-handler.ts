@@ -65,20 +65,20 @@ export class DefaultErrorHandler implements CommonErrorHandler {
     return this;
   }
 
-  deliveryAttempt(raw: ConsumerRecord<Buffer, Buffer>): number {
-    return this.tracker.attempts(raw) + 1;
+  deliveryAttempt(raw: ConsumerRecord<Buffer, Buffer>, listenerId: string): number {
+    return this.tracker.attempts(raw, listenerId) + 1;
   }
 
-  clear(raw: ConsumerRecord<Buffer, Buffer>): void {
-    this.tracker.clear(raw);
+  clear(raw: ConsumerRecord<Buffer, Buffer>, listenerId: string): void {
+    this.tracker.clear(raw, listenerId);
   }
 
   async handleRecord(error: Error, failed: FailedRecord, ctx: ErrorHandlerContext): Promise<RecordDecision> {
     const cause = unwrapListenerError(error);
     if (!this.classifier.isRetryable(error)) return this.recover(failed, cause, ctx);
-    const waitMs = this.tracker.failed(failed.raw);
+    const waitMs = this.tracker.failed(failed.raw, ctx.listenerId);
     if (waitMs === STOP) return this.recover(failed, cause, ctx);
-    this.options.onRetry?.(failed, cause, this.tracker.attempts(failed.raw));
+    this.options.onRetry?.(failed, cause, this.tracker.attempts(failed.raw, ctx.listenerId));
     if (waitMs > 0) await ctx.sleep(waitMs);
     return 'retry';
   }
@@ -98,9 +98,9 @@ export class DefaultErrorHandler implements CommonErrorHandler {
     }
     const first = batch[0];
     if (first === undefined) return { decision: 'recovered', index: -1 };
-    const waitMs = this.classifier.isRetryable(error) ? this.tracker.failed(first.raw) : STOP;
+    const waitMs = this.classifier.isRetryable(error) ? this.tracker.failed(first.raw, ctx.listenerId) : STOP;
     if (waitMs !== STOP) {
-      this.options.onRetry?.(first, cause, this.tracker.attempts(first.raw));
+      this.options.onRetry?.(first, cause, this.tracker.attempts(first.raw, ctx.listenerId));
       if (waitMs > 0) await ctx.sleep(waitMs);
       return { decision: 'retry', index: 0 };
     }
@@ -132,7 +132,7 @@ export class DefaultErrorHandler implements CommonErrorHandler {
       });
       return 'retry';
     }
-    this.tracker.clear(failed.raw);
+    this.tracker.clear(failed.raw, ctx.listenerId);
     this.options.onRecovered?.(failed, error);
     return 'recovered';
   }

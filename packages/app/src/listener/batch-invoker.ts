@@ -1,5 +1,6 @@
 import type { ConsumerRecord } from '@samsa/client';
 import { toError } from '../error/listener-execution-failed-exception.js';
+import { stderrLogger } from '../support/logger.js';
 import type { BatchListener } from './listener-context.js';
 import { type InvokerHost, ListenerInvoker } from './listener-invoker.js';
 import { batchHeaders } from './listener-message.js';
@@ -55,7 +56,7 @@ export class BatchInvoker<K, V> extends ListenerInvoker<K, V> {
     }
     const records = good.map((g) => g.record);
     const first = good[0] as (typeof good)[number];
-    const deliveryAttempt = errorHandler.deliveryAttempt(first.raw);
+    const deliveryAttempt = errorHandler.deliveryAttempt(first.raw, this.host.listenerId);
     const { ctx, decision } = this.context(
       batchHeaders(records, this.host.groupId),
       good.map((g) => g.raw),
@@ -70,7 +71,19 @@ export class BatchInvoker<K, V> extends ListenerInvoker<K, V> {
         ctx,
       );
       if (outcome.error === undefined) {
-        await this.reply(first.record, outcome.result);
+        try {
+          await this.reply(first.record, outcome.result);
+        } catch (replyError) {
+          // The batch was handled by the error handler; a failed send of its result is reported,
+          // never a reason to stop the container.
+          const error = toError(replyError);
+          counters.failures++;
+          this.host.publish('failure', { error });
+          (this.host.settings.logger ?? stderrLogger).error(
+            `listener ${this.host.listenerId}: sending the error handler's result failed`,
+            { error },
+          );
+        }
       } else {
         counters.failures++;
         const batchDecision = await errorHandler.handleBatch(outcome.error, good, this.errorHandlerContext());

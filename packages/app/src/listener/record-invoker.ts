@@ -54,7 +54,7 @@ export class RecordInvoker<K, V> extends ListenerInvoker<K, V> {
     } catch (error) {
       return this.recordFailed(toError(error), { raw, record: undefined }, records, index);
     }
-    const deliveryAttempt = errorHandler.deliveryAttempt(raw);
+    const deliveryAttempt = errorHandler.deliveryAttempt(raw, this.host.listenerId);
     const { ctx, decision } = this.context(
       recordHeaders(record, this.host.groupId, deliveryAttempt),
       [raw],
@@ -68,9 +68,15 @@ export class RecordInvoker<K, V> extends ListenerInvoker<K, V> {
       if (error instanceof KafkaBackoffException) return this.backOff(error, raw);
       const handled = await this.listenerErrorHandler(error, record.value, ctx);
       if (handled.error !== undefined) return this.recordFailed(handled.error, { raw, record }, records, index);
-      await this.reply(record, handled.result);
+      try {
+        await this.reply(record, handled.result);
+      } catch (replyError) {
+        // Sending the error handler's result failed: the container's error handler decides, as
+        // in Spring; it must not stop the container.
+        return this.recordFailed(toError(replyError), { raw, record }, records, index);
+      }
     }
-    errorHandler.clear?.(raw);
+    errorHandler.clear?.(raw, this.host.listenerId);
     this.host.counters.records++;
     this.host.publish('record', { topic: raw.topic, partition: raw.partition, offset: raw.offset });
     if (decision.nack !== undefined) {

@@ -120,6 +120,49 @@ describe('error handling in a listener container', () => {
     assert.equal(metrics.records, 27);
   });
 
+  it('counts failures per container when one DefaultErrorHandler serves several (the application default)', async () => {
+    const topic = uniqueName('shared');
+    await createTopics(broker.bootstrap, { [topic]: 1 });
+    await produce(topic, 1, 4);
+    const recovered: string[] = [];
+    const shared = new DefaultErrorHandler({
+      backOff: new FixedBackOff(0, 4),
+      recoverer: (failed, _error, ctx) => {
+        recovered.push(`${ctx.listenerId}:${failed.raw.value?.toString()}`);
+      },
+      logger: silentLogger,
+    });
+    const deliveries = new Map<string, number>();
+    const containerFailingAt = (id: string, failing: string) =>
+      new KafkaMessageListenerContainer<Buffer, string>({
+        id,
+        topics: [topic],
+        consumerConfig: consumerConfig(broker.bootstrap),
+        valueDeserializer: (b) => b.toString('utf8'),
+        errorHandler: shared,
+        logger: silentLogger,
+        listener: (record) => {
+          const k = `${id}:${record.value}`;
+          deliveries.set(k, (deliveries.get(k) ?? 0) + 1);
+          if (record.value === failing) throw new Error(`${id} fails ${failing}`);
+        },
+      });
+    const a = containerFailingAt(uniqueName('a'), 'v1');
+    const b = containerFailingAt(uniqueName('b'), 'v2');
+    await Promise.all([a.start(), b.start()]);
+    try {
+      await waitFor(
+        () => recovered.length === 2 && deliveries.get(`${a.id}:v3`) === 1 && deliveries.get(`${b.id}:v3`) === 1,
+        'both containers past their failures',
+      );
+    } finally {
+      await Promise.all([a.stop(), b.stop()]);
+    }
+    assert.deepEqual(recovered.sort(), [`${a.id}:v1`, `${b.id}:v2`].sort());
+    assert.equal(deliveries.get(`${a.id}:v1`), 5, 'five deliveries in container a, not reset by b');
+    assert.equal(deliveries.get(`${b.id}:v2`), 5, 'five deliveries in container b, not reset by a');
+  });
+
   it('sends a poison record (invalid JSON) to the dead-letter topic at once and keeps consuming', async () => {
     const topic = uniqueName('json');
     await createTopics(broker.bootstrap, { [topic]: 1, [`${topic}-dlt`]: 1 });
