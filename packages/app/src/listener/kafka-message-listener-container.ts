@@ -17,6 +17,7 @@ import {
 } from './listener-metrics.js';
 import { OffsetCommitter } from './offset-committer.js';
 import { PartitionPauses } from './partition-pauses.js';
+import { isRetriablePollError, PollBackOff, Sleeps } from './poll-errors.js';
 import { PollSeeks } from './poll-seeks.js';
 import { RecordInvoker } from './record-invoker.js';
 
@@ -35,11 +36,10 @@ const tpKey = (tp: TopicPartition) => `${tp.topic}\u0000${tp.partition}`;
  * listener, deserializing them one by one so that a record that cannot be deserialized goes to
  * the error handler instead of stopping the consumer.
  *
- * Redelivery is by seek (PollSeeks): when a record is to be delivered again, its partition is
- * sought back to it and every other partition with records left in this poll to the first of
- * them, and the rest of the poll is dropped. Records are never handled twice concurrently and
- * never out of order: the loop is the only caller of the invoker, and awaits each poll's
- * handling before the next poll.
+ * Redelivery is by seek (PollSeeks): a record to be delivered again has its partition sought
+ * back to it, every other partition with records left in this poll to the first of them, and
+ * the rest of the poll dropped. Records are never handled twice concurrently nor out of order:
+ * the loop alone calls the invoker, and awaits each poll's handling before the next poll.
  *
  * Events: `started`, `stopped` (with the error that stopped it, if any), `idle`,
  * `partitionsAssigned`, `partitionsRevoked`.
@@ -56,7 +56,7 @@ export class KafkaMessageListenerContainer<K = Buffer, V = Buffer> extends Event
   private loop: Promise<void> | undefined;
   private stopping = false;
   private abort = new AbortController();
-  private wakeSleepers: (() => void)[] = [];
+  private readonly sleeps = new Sleeps();
   private lastRecordsMs = Date.now();
   private lastIdleEventMs = 0;
   /**
@@ -134,6 +134,7 @@ export class KafkaMessageListenerContainer<K = Buffer, V = Buffer> extends Event
       this.options.ackTimeMs ?? 5000,
       !autoCommit && this.groupId !== null,
       this.logger,
+      (count) => this.publish('commit', { count }),
     );
     this.committer = committer;
     const pauses = new PartitionPauses(consumer);
@@ -154,7 +155,7 @@ export class KafkaMessageListenerContainer<K = Buffer, V = Buffer> extends Event
       pauses,
       seeks,
       isStopping: () => this.stopping,
-      sleep: (ms) => this.sleep(ms),
+      sleep: (ms) => this.sleeps.sleep(ms, this.stopping),
       publish: (event, fields) => this.publish(event, fields),
     });
     await this.subscribe(consumer);
@@ -198,7 +199,7 @@ export class KafkaMessageListenerContainer<K = Buffer, V = Buffer> extends Event
     if (this.loop === undefined) return;
     this.stopping = true;
     this.abort.abort();
-    for (const wake of this.wakeSleepers.splice(0)) wake();
+    this.sleeps.wakeAll();
     await this.loop;
   }
 
@@ -241,11 +242,19 @@ export class KafkaMessageListenerContainer<K = Buffer, V = Buffer> extends Event
 
   // ---- the loop ----
 
+  /**
+   * Polls until stopped. A retriable poll error is logged and polling goes on after a back-off.
+   * Any other error ends the loop; one while a poll's records are in hand (an error handler that
+   * throws, e.g. ContainerStoppedException) first seeks each partition back to its first record
+   * not handled, so that neither the final commit nor an auto-commit on close passes it.
+   */
   private async run(
     consumer: Consumer<Buffer, Buffer>,
     seeks: PollSeeks,
     invoker: ListenerInvoker<K, V>,
   ): Promise<void> {
+    let inHand: ConsumerRecord<Buffer, Buffer>[] = [];
+    const backOff = new PollBackOff();
     try {
       while (!this.stopping) {
         let records: ConsumerRecord<Buffer, Buffer>[];
@@ -253,8 +262,13 @@ export class KafkaMessageListenerContainer<K = Buffer, V = Buffer> extends Event
           records = await consumer.poll({ timeoutMs: this.options.pollTimeoutMs ?? 5000, signal: this.abort.signal });
         } catch (error) {
           if (this.stopping) break;
-          throw error;
+          if (!isRetriablePollError(error)) throw error;
+          const waitMs = backOff.next();
+          this.logger.warn(`listener container ${this.id}: poll failed; polling again in ${waitMs} ms`, { error });
+          await this.sleeps.sleep(waitMs, this.stopping);
+          continue;
         }
+        backOff.reset();
         seeks.clear();
         if (records.length === 0) {
           this.maybeIdle();
@@ -262,12 +276,19 @@ export class KafkaMessageListenerContainer<K = Buffer, V = Buffer> extends Event
           continue;
         }
         this.lastRecordsMs = Date.now();
+        inHand = records;
         await invoker.invoke(records);
+        inHand = [];
         await this.committer?.afterPoll();
       }
     } catch (error) {
       this.failure = toError(error);
       this.logger.error(`listener container ${this.id} stopped by an error`, { error: this.failure });
+      try {
+        seeks.seekUnhandled(inHand);
+      } catch (error) {
+        this.logger.warn(`listener container ${this.id}: seeking back to unhandled records failed`, { error });
+      }
     } finally {
       this.stopping = true;
       this.pauses?.clear();
@@ -293,19 +314,6 @@ export class KafkaMessageListenerContainer<K = Buffer, V = Buffer> extends Event
       this.publish('idle');
       this.emit('idle', { listenerId: this.id, idleTimeMs: idleMs });
     }
-  }
-
-  /** The error handler's sleep: blocking retries must not delay a stop. */
-  private sleep(ms: number): Promise<void> {
-    return new Promise<void>((resolve) => {
-      if (this.stopping) return resolve();
-      const timer = setTimeout(done, ms);
-      function done() {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.wakeSleepers.push(done);
-    });
   }
 
   private async onAssigned(partitions: TopicPartition[]): Promise<void> {

@@ -81,6 +81,7 @@ export abstract class ListenerInvoker<K, V> {
     const manual = committer.isManual;
     const { acknowledgment, decision } = createAcknowledgment(raws.length, () => {
       for (const r of raws) committer.ack(r);
+      // Queued behind any commit under way; the invoker awaits it (`settled`) before going on.
       if (committer.isImmediate) void committer.commit();
     });
     const ctx: ListenerContext = {
@@ -122,12 +123,22 @@ export abstract class ListenerInvoker<K, V> {
     }
   }
 
+  /**
+   * Sends a result on (`sendTo`); for a batch, `record` is its first record (whose reply topic
+   * and correlation id answer a request). A failed send throws: the caller hands the error to
+   * the error handlers like a listener's, never to the loop.
+   */
   protected async reply(record: ConsumerRecord<K, V>, result: unknown): Promise<void> {
     const { sendTo, replyPublisher } = this.host.settings;
     if (result === undefined || result === null || sendTo === undefined) return;
     if (replyPublisher === undefined)
       throw new Error(`listener ${this.host.listenerId} has sendTo but no reply publisher`);
     await replyTo(replyPublisher, sendTo, record, result);
+  }
+
+  /** Publishes a listener event about one record. */
+  protected publishFor(event: string, raw: ConsumerRecord<Buffer, Buffer>, fields: ListenerEventFields = {}): void {
+    this.host.publish(event, { topic: raw.topic, partition: raw.partition, offset: raw.offset, ...fields });
   }
 
   protected errorHandlerContext(): ErrorHandlerContext {

@@ -4,7 +4,8 @@ import diagnostics from 'node:diagnostics_channel';
  * `samsa:app:listener`: one message per listener event, published only when someone subscribes:
  * `{ listenerId, groupId, event, topic?, partition?, offset?, error?, count? }` with `event` one of
  * `start`, `stop`, `record` (handled), `batch` (handled, with `count`), `failure`, `retry`,
- * `recovered` (e.g. dead-lettered), `idle`, `assigned`, `revoked`.
+ * `recovered` (e.g. dead-lettered), `commit` (the container committed offsets, `count`
+ * partitions), `idle`, `assigned`, `revoked`.
  */
 export const listenerChannel = diagnostics.channel('samsa:app:listener');
 

@@ -37,7 +37,11 @@ export class RecordInvoker<K, V> extends ListenerInvoker<K, V> {
         seeks.seekRemaining(records, i);
         return;
       }
-      if ((await this.handleRecord(raw, records, i)) === 'break') return;
+      const step = await this.handleRecord(raw, records, i);
+      // MANUAL_IMMEDIATE: the listener's acknowledge() is committed before the next record.
+      await committer.settled();
+      if (step === 'break') return;
+      seeks.handled(raw);
       await committer.afterRecord();
     }
   }
@@ -78,7 +82,7 @@ export class RecordInvoker<K, V> extends ListenerInvoker<K, V> {
     }
     errorHandler.clear?.(raw, this.host.listenerId);
     this.host.counters.records++;
-    this.host.publish('record', { topic: raw.topic, partition: raw.partition, offset: raw.offset });
+    this.publishFor('record', raw);
     if (decision.nack !== undefined) {
       seeks.seekRemaining(records, index);
       this.host.pauses.pauseAllFor(decision.nack.sleepMs);
@@ -97,16 +101,16 @@ export class RecordInvoker<K, V> extends ListenerInvoker<K, V> {
     const { counters, seeks } = this.host;
     const raw = failed.raw;
     counters.failures++;
-    this.host.publish('failure', { topic: raw.topic, partition: raw.partition, offset: raw.offset, error });
+    this.publishFor('failure', raw, { error });
     const decision = await this.host.errorHandler.handleRecord(error, failed, this.errorHandlerContext());
     if (decision === 'recovered') {
       counters.recovered++;
-      this.host.publish('recovered', { topic: raw.topic, partition: raw.partition, offset: raw.offset });
+      this.publishFor('recovered', raw);
       if (!seeks.isSought(raw)) this.host.committer.ack(raw);
       return 'next';
     }
     counters.retries++;
-    this.host.publish('retry', { topic: raw.topic, partition: raw.partition, offset: raw.offset });
+    this.publishFor('retry', raw);
     seeks.seekRemaining(records, index);
     return 'break';
   }
