@@ -363,4 +363,6 @@ const summary = writeReports(resultsDir, {
   brokerCrashes,
 });
 say(summary);
-process.exitCode = verdict.regressions.length > 0 || brokerCrashes.length > 0 ? 1 : 0;
+// exit(), not exitCode: a child that outlived stopBrokers() (its stdio pipes open) must not keep
+// the run, and CI with it, waiting; the testkit's reaper kills such children on exit.
+process.exit(verdict.regressions.length > 0 || brokerCrashes.length > 0 ? 1 : 0);

@@ -92,10 +92,11 @@ export class BrokerProcess {
     let output = '';
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     const port = await new Promise<number>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`broker did not start within ${options.startTimeoutMs ?? 20000} ms:\n${output}`)),
-        options.startTimeoutMs ?? 20000,
-      );
+      // A broker that did not start in time is killed: nobody holds a handle to stop it later.
+      const timer = setTimeout(() => {
+        child.kill('SIGKILL');
+        reject(new Error(`broker did not start within ${options.startTimeoutMs ?? 20000} ms:\n${output}`));
+      }, options.startTimeoutMs ?? 20000);
       let started = false;
       // Collects everything the broker prints, for as long as it runs; looks for the startup lines
       // only until they came.

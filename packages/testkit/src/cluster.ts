@@ -87,11 +87,13 @@ export class KafkaCluster {
     });
     const startTimeoutMs = options.startTimeoutMs ?? 60000;
     const cluster = new KafkaCluster(zookeeper, chroot, dataDir, ports, properties, startTimeoutMs, options);
-    try {
-      await Promise.all([...ports.keys()].map((id) => cluster.startBroker(id)));
-    } catch (err) {
+    // allSettled, not all: a broker that fails must not leave the others starting unseen, to be
+    // registered after close() and outlive the run (their pipes then keep the runner alive).
+    const started = await Promise.allSettled([...ports.keys()].map((id) => cluster.startBroker(id)));
+    const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed !== undefined) {
       await cluster.close();
-      throw err;
+      throw failed.reason;
     }
     return cluster;
   }
