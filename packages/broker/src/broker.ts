@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { ErrorCode, KafkaError } from '@samsa/protocol';
 import { type LogConfig, LogManager, SystemTime } from '@samsa/storage';
+import type { Registry } from 'prom-client';
 import type { AdvertisedEndpoint, BrokerServices } from './broker-services.js';
 import type { ClusterMembership } from './cluster/cluster-membership.js';
 import { SingleNodeMembership } from './cluster/single-node-membership.js';
@@ -28,6 +29,11 @@ import {
 } from './metadata/cluster-image.js';
 import { readMetaProperties, writeMetaProperties } from './metadata/meta-properties.js';
 import { MetadataCache } from './metadata/metadata-cache.js';
+import { createBrokerMetricsRegistry } from './metrics/broker-metrics-registry.js';
+import { BrokerTopicStats } from './metrics/broker-topic-stats.js';
+import { type MetricsListener, parseMetricsListener } from './metrics/metrics-listener.js';
+import { MetricsServer } from './metrics/metrics-server.js';
+import { RequestMetrics } from './metrics/request-metrics.js';
 import { ConnectionLimits, parsePerIpOverrides } from './network/connection-limits.js';
 import { type InterBrokerSecurity, resolveInterBrokerSecurity } from './network/inter-broker-security.js';
 import { RequestDispatcher } from './network/request-dispatcher.js';
@@ -63,6 +69,14 @@ export class Broker {
     private readonly logger: Logger,
     private readonly fatalErrors: FatalErrors,
   ) {}
+
+  /** `/metrics`, when metrics.listener is set. */
+  private metricsServer: MetricsServer | undefined;
+
+  /** The port `/metrics` is served on (useful when metrics.listener names port 0). */
+  get metricsPort(): number | undefined {
+    return this.metricsServer?.port;
+  }
 
   /** Called when the broker must stop at once (every log dir failed); the process should exit. */
   onFatal(listener: (message: string) => void): void {
@@ -133,10 +147,13 @@ export class Broker {
     // The data path's buffers (request frames, fetch reads), shared by the network layer and the
     // replica manager; see BufferPool for who releases what.
     const bufferPool = new BufferPool();
+    const topicStats = new BrokerTopicStats();
+    const requestMetrics = new RequestMetrics();
     const replicaManager = new ReplicaManager({
       brokerId,
       logManager,
       bufferPool,
+      topicStats,
       logger: logger.child({ component: 'replica-manager' }),
       isKnownPartition: (topic, partition) => cache.image.partition(topic, partition) !== undefined,
       ...membership.replication(
@@ -286,6 +303,7 @@ export class Broker {
         numSamples: config.int('quota.window.num'),
         sampleWindowMs: config.int('quota.window.size.seconds') * 1000,
       }),
+      requestMetrics,
     );
     const listenerSecurity = new Map(
       config.listeners.map((l) => [
@@ -327,6 +345,19 @@ export class Broker {
       fatalErrors,
     );
     try {
+      const metricsListener = config.string('metrics.listener');
+      if (metricsListener !== null) {
+        const registry = createBrokerMetricsRegistry({
+          brokerId,
+          metadata: cache,
+          topicStats,
+          requestMetrics,
+          replicaManager,
+          groupCoordinator,
+          connectionCount: () => socketServer.connectionCount,
+        });
+        await broker.serveMetrics(metricsListener, registry);
+      }
       await membership.join({ ...self, endpoints: advertised });
     } catch (err) {
       await broker.shutdown();
@@ -334,6 +365,16 @@ export class Broker {
     }
     logger.info(`[KafkaServer id=${brokerId}] started (cluster ${membership.clusterId})`);
     return broker;
+  }
+
+  private async serveMetrics(setting: string, registry: Registry): Promise<void> {
+    // Validated with the config: it parses.
+    const listener = parseMetricsListener(setting) as MetricsListener;
+    try {
+      this.metricsServer = await MetricsServer.start(listener, registry, this.logger.child({ component: 'metrics' }));
+    } catch (err) {
+      throw new Error(`metrics.listener ${setting} could not be served: ${(err as Error).message}`);
+    }
   }
 
   /** The port a listener is bound to (useful when it was configured as 0). */
@@ -348,6 +389,7 @@ export class Broker {
     this.stopping ??= (async () => {
       this.logger.info(`[KafkaServer id=${this.config.brokerId}] shutting down`);
       await this.membership.leave();
+      await this.metricsServer?.close();
       await this.socketServer.shutdown();
       await this.replicaManager.shutdown();
       await this.groupCoordinator.close();

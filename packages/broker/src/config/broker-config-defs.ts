@@ -1,3 +1,4 @@
+import { validateMetricsListener } from '../metrics/metrics-listener.js';
 import { authorizerClassNameProblem } from '../security/acl/authorizer-class-names.js';
 import { atLeast, between, type ConfigKey, LONG_MAX, oneOf } from './config-def.js';
 import { KERBEROS_CONFIG_KEYS, SECURITY_CONFIG_KEYS } from './security-config-defs.js';
@@ -16,6 +17,13 @@ export const BROKER_CONFIG_KEYS: readonly ConfigKey[] = [
   { name: 'broker.id', type: 'int', defaultValue: 0, validate: atLeast(0), doc: 'The broker id.' },
   { name: 'node.id', type: 'int', defaultValue: -1, doc: 'KRaft name for broker.id; used when broker.id is unset.' },
   { name: 'broker.rack', type: 'string', defaultValue: null },
+  {
+    name: 'metrics.listener',
+    type: 'string',
+    defaultValue: null,
+    validate: validateMetricsListener,
+    doc: 'Serves Prometheus metrics at /metrics on http://host:port; off when unset (Samsa).',
+  },
   { name: 'listeners', type: 'list', defaultValue: ['PLAINTEXT://:9092'] },
   { name: 'advertised.listeners', type: 'list', defaultValue: null },
   {

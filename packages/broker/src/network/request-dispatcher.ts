@@ -16,6 +16,7 @@ import { type AnyHandler, isPipelined, type RequestContext } from '../handlers/h
 import type { HandlerRegistry } from '../handlers/handler-registry.js';
 import type { Logger } from '../logger.js';
 import type { BufferPool } from '../memory/buffer-pool.js';
+import { RequestMetrics } from '../metrics/request-metrics.js';
 import type { ClientQuotas } from '../quota/client-quotas.js';
 import type { ConnectionInfo, FrameHandler, RequestHandling } from './connection.js';
 
@@ -28,7 +29,6 @@ interface Metering {
   readonly quotas: ClientQuotas;
   readonly connection: ConnectionInfo;
   readonly frameBytes: number;
-  readonly startedMs: number;
 }
 
 /** What a SASL connection may send before it is authenticated. */
@@ -60,6 +60,7 @@ export class RequestDispatcher implements FrameHandler {
     private readonly bufferPool: BufferPool,
     private readonly logger: Logger,
     private readonly quotas?: ClientQuotas,
+    private readonly requestMetrics: RequestMetrics = new RequestMetrics(),
   ) {}
 
   isPipelined(apiKey: number): boolean {
@@ -156,7 +157,9 @@ export class RequestDispatcher implements FrameHandler {
     const request = decoded.body as never;
     const respond = handler.expectsResponse?.(request) !== false;
     const quotas = this.quotas?.active === true ? this.quotas : undefined;
-    const startedMs = quotas === undefined ? 0 : performance.now();
+    const metering = quotas === undefined ? undefined : { quotas, connection, frameBytes: frame.length };
+    // TotalTimeMs is counted from here, after decoding (Kafka's starts when the frame is read).
+    const startedMs = performance.now();
     let response: Promise<Outcome>;
     let ordered: Promise<void> = SETTLED;
     if (isPipelined(handler)) {
@@ -169,7 +172,8 @@ export class RequestDispatcher implements FrameHandler {
         request,
         respond,
         staged.then((s) => handler.complete(s, request, ctx)),
-        quotas === undefined ? undefined : { quotas, connection, frameBytes: frame.length, startedMs },
+        startedMs,
+        metering,
       );
     } else {
       response = this.respond(
@@ -179,7 +183,8 @@ export class RequestDispatcher implements FrameHandler {
         request,
         respond,
         invoke(() => handler.handle(request, ctx)),
-        quotas === undefined ? undefined : { quotas, connection, frameBytes: frame.length, startedMs },
+        startedMs,
+        metering,
       );
     }
     return { ordered, response };
@@ -192,10 +197,27 @@ export class RequestDispatcher implements FrameHandler {
     request: never,
     respond: boolean,
     work: Promise<unknown>,
+    startedMs: number,
     metering?: Metering,
   ): Promise<Outcome> {
     // The handler's own time: what it did before its first await, for request_percentage.
-    const handlerMs = metering === undefined ? 0 : performance.now() - metering.startedMs;
+    const handlerMs = metering === undefined ? 0 : performance.now() - startedMs;
+    const outcome = await this.outcome(api, handler, ctx, request, respond, work, handlerMs, metering);
+    const replicaId = ctx.apiKey === ApiKey.Fetch ? fetchReplicaId(request as FetchRequest, ctx.apiVersion) : -1;
+    this.requestMetrics.record(ctx.apiKey, ctx.apiVersion, performance.now() - startedMs, replicaId);
+    return outcome;
+  }
+
+  private async outcome(
+    api: ApiCodec,
+    handler: AnyHandler,
+    ctx: RequestContext,
+    request: never,
+    respond: boolean,
+    work: Promise<unknown>,
+    handlerMs: number,
+    metering: Metering | undefined,
+  ): Promise<Outcome> {
     let response: unknown;
     try {
       response = await work;
@@ -258,6 +280,7 @@ export class RequestDispatcher implements FrameHandler {
     err: unknown,
   ): Outcome {
     const code = err instanceof KafkaError ? err.errorCode : ErrorCode.UNKNOWN_SERVER_ERROR;
+    if (code !== ErrorCode.NONE) this.requestMetrics.recordError(ctx.apiKey, code);
     if (!(err instanceof KafkaError) || code === ErrorCode.UNKNOWN_SERVER_ERROR) {
       this.logger.error({ err, api: api.name, version: ctx.apiVersion }, 'request handler failed');
     }

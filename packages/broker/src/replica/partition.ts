@@ -11,8 +11,17 @@ export interface IsrChangeRequest {
   readonly partitionEpoch: number;
 }
 
+/** What a partition reports to the broker's metrics. */
+export interface PartitionStats {
+  /** A committed ISR change of a partition led here, by the sizes before and after. */
+  isrChanged(before: number, after: number): void;
+  /** Bytes a follower appended from its leader (ReplicationBytesInPerSec). */
+  replicationBytesIn(bytes: number): void;
+}
+
 export interface PartitionDeps {
   readonly localBrokerId: number;
+  readonly stats?: PartitionStats;
   /** Sends an ISR change to the controller; the answer comes back through `onIsrChangeCommitted`/`Failed`. */
   readonly requestIsrChange?: (request: IsrChangeRequest) => void;
   readonly nowMs?: () => number;
@@ -230,6 +239,7 @@ export class Partition {
     }
     const info = this.log.appendAsFollower(records);
     this.bytesAppended += info.validBytes;
+    this.deps.stats?.replicationBytesIn(info.validBytes);
     for (const listener of this.appendListeners) listener();
     return info;
   }
@@ -355,6 +365,7 @@ export class Partition {
     this.pendingIsr = undefined;
     if (!this.isLeader || committed.leaderEpoch !== this.leaderEpoch || committed.partitionEpoch <= this.partitionEpoch)
       return;
+    this.deps.stats?.isrChanged(this.registration.isr.length, committed.isr.length);
     this.registration = { ...this.registration, isr: committed.isr, partitionEpoch: committed.partitionEpoch };
     this.maybeIncrementHighWatermark();
   }

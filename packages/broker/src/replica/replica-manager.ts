@@ -12,8 +12,9 @@ import { LONG_MAX } from '../config/config-def.js';
 import type { Logger } from '../logger.js';
 import type { BufferPool } from '../memory/buffer-pool.js';
 import { isInternalTopic, type PartitionRegistration } from '../metadata/cluster-image.js';
+import { BrokerTopicStats, type TopicMetrics } from '../metrics/broker-topic-stats.js';
 import { DelayedFetch } from './delayed-fetch.js';
-import { type IsrChangeRequest, Partition } from './partition.js';
+import { type IsrChangeRequest, Partition, type PartitionStats } from './partition.js';
 import {
   ReplicaAlterLogDirsManager as AlterLogDirs,
   type ReplicaAlterLogDirsManager,
@@ -77,6 +78,8 @@ export interface ReplicaManagerOptions {
   /** replica.fetch.max.bytes and replica.fetch.backoff.ms, for moves between log dirs. */
   readonly replicaFetchMaxBytes?: number;
   readonly replicaFetchBackoffMs?: number;
+  /** Where appends and fetches are counted (BrokerTopicMetrics); a private one when absent. */
+  readonly topicStats?: BrokerTopicStats;
 }
 
 /** One partition of a LeaderAndIsr request, as the replica manager applies it. */
@@ -180,6 +183,11 @@ export class ReplicaManager {
   private readonly leaderQuota: ReplicationQuota | undefined;
   private isrExpiration: NodeJS.Timeout | undefined;
   private readonly alterLogDirs: ReplicaAlterLogDirsManager;
+  readonly topicStats: BrokerTopicStats;
+  /** Committed ISR changes of partitions led here (Kafka's IsrShrinksPerSec / IsrExpandsPerSec). */
+  isrShrinks = 0;
+  isrExpands = 0;
+  private readonly partitionStats: PartitionStats;
 
   constructor(options: ReplicaManagerOptions) {
     this.brokerId = options.brokerId;
@@ -192,6 +200,17 @@ export class ReplicaManager {
     this.rackOf = options.rackOf ?? (() => null);
     this.replicaLagTimeMaxMs = options.replicaLagTimeMaxMs ?? 30_000;
     this.leaderQuota = options.leaderQuota;
+    this.topicStats = options.topicStats ?? new BrokerTopicStats();
+    const allTopics = this.topicStats.allTopics;
+    this.partitionStats = {
+      isrChanged: (before, after) => {
+        if (after < before) this.isrShrinks++;
+        else if (after > before) this.isrExpands++;
+      },
+      replicationBytesIn: (bytes) => {
+        allTopics.replicationBytesIn += bytes;
+      },
+    };
     this.alterLogDirs = new AlterLogDirs({
       logManager: options.logManager,
       logger: options.logger,
@@ -239,6 +258,11 @@ export class ReplicaManager {
   }
 
   /** Whether a partition's log dir failed. */
+  /** Replicas whose log dir failed (Kafka's OfflineReplicaCount). */
+  get offlineReplicaCount(): number {
+    return this.offlinePartitions.size;
+  }
+
   isOffline(topic: string, partition: number): boolean {
     return this.offlinePartitions.has(`${topic}-${partition}`);
   }
@@ -312,6 +336,7 @@ export class ReplicaManager {
     if (again !== undefined) return again;
     const partition = new Partition(topic, registration.partition, topicId, log, registration, {
       localBrokerId: this.brokerId,
+      stats: this.partitionStats,
       ...(this.requestIsrChange === undefined ? {} : { requestIsrChange: this.requestIsrChange }),
     });
     let byIndex = this.partitions.get(topic);
@@ -335,7 +360,10 @@ export class ReplicaManager {
     const byIndex = this.partitions.get(topic);
     byIndex?.get(partition)?.close();
     byIndex?.delete(partition);
-    if (byIndex !== undefined && byIndex.size === 0) this.partitions.delete(topic);
+    if (byIndex !== undefined && byIndex.size === 0) {
+      this.partitions.delete(topic);
+      if (deleteLog) this.topicStats.removeTopic(topic);
+    }
     // Parked fetches on a partition that goes away complete now, as Kafka completes them on
     // leadership changes; they then see UNKNOWN_TOPIC_OR_PARTITION.
     for (const fetch of this.delayedFetches) fetch.complete();
@@ -484,8 +512,12 @@ export class ReplicaManager {
     const waits: Promise<void>[] = [];
     const replication: (Promise<number> | undefined)[] = [];
     let anyReplicationWait = false;
+    const allTopics = this.topicStats.allTopics;
     for (const entry of entries) {
       const partition = this.getPartition(entry.topic, entry.partition);
+      const topicMetrics = this.topicStats.topic(entry.topic);
+      topicMetrics.totalProduceRequests++;
+      allTopics.totalProduceRequests++;
       let wait: Promise<number> | undefined;
       try {
         if (entry.refused !== undefined) throw entry.refused;
@@ -504,6 +536,12 @@ export class ReplicaManager {
         }
         if (origin === 'client') requireExactlyOneBatch(records);
         const info = partition.appendRecordsToLeader(records, origin, requiredAcks);
+        if (info.duplicate !== true) {
+          topicMetrics.bytesIn += records.length;
+          allTopics.bytesIn += records.length;
+          topicMetrics.messagesIn += info.recordCount;
+          allTopics.messagesIn += info.recordCount;
+        }
         results.push({
           errorCode: ErrorCode.NONE,
           errorMessage: null,
@@ -518,7 +556,9 @@ export class ReplicaManager {
           anyReplicationWait = true;
         }
       } catch (err) {
-        results.push(errorResult(err, partition?.log.logStartOffset ?? -1, this.logger, entry));
+        const result = errorResult(err, partition?.log.logStartOffset ?? -1, this.logger, entry);
+        countFailedAppend(result.errorCode, entry.records?.length ?? 0, topicMetrics, allTopics);
+        results.push(result);
       }
       replication.push(wait);
     }
@@ -558,6 +598,10 @@ export class ReplicaManager {
    * data yet (Kafka's delayed fetch). Partition-level problems are per-partition error codes.
    */
   async fetchMessages(params: FetchParams): Promise<FetchPartitionResult[]> {
+    return this.countFetched(params, await this.fetchUncounted(params));
+  }
+
+  private async fetchUncounted(params: FetchParams): Promise<FetchPartitionResult[]> {
     const first = await this.readFromLogs(params, true);
     // As Kafka's: an error or a redirection to a preferred read replica is answered at once.
     if (
@@ -581,6 +625,37 @@ export class ReplicaManager {
     await delayed.completion;
     this.delayedFetches.delete(delayed);
     return this.recordThrottled(params, (await this.readFromLogs(params, false)).results);
+  }
+
+  /**
+   * BrokerTopicMetrics of a fetch, as Kafka counts them: every partition asked for is a fetch
+   * request of its topic; what goes back is BytesOut for a consumer, ReplicationBytesOut for a
+   * follower; only unexpected errors count as failed (not NOT_LEADER, OFFSET_OUT_OF_RANGE, …).
+   */
+  private countFetched(params: FetchParams, results: FetchPartitionResult[]): FetchPartitionResult[] {
+    const allTopics = this.topicStats.allTopics;
+    const fromFollower = (params.replicaId ?? -1) >= 0;
+    for (let i = 0; i < results.length; i++) {
+      const p = params.partitions[i];
+      const r = results[i] as FetchPartitionResult;
+      if (p === undefined) break;
+      const topicMetrics = this.topicStats.topic(p.topic);
+      topicMetrics.totalFetchRequests++;
+      allTopics.totalFetchRequests++;
+      if (isUnexpectedFetchError(r.errorCode)) {
+        topicMetrics.failedFetchRequests++;
+        allTopics.failedFetchRequests++;
+      }
+      const bytes = r.records.length;
+      if (bytes === 0) continue;
+      if (fromFollower) {
+        allTopics.replicationBytesOut += bytes;
+      } else {
+        topicMetrics.bytesOut += bytes;
+        allTopics.bytesOut += bytes;
+      }
+    }
+    return results;
   }
 
   /** Counts the bytes of throttled partitions sent to a follower against the leader's throttle. */
@@ -771,6 +846,48 @@ function requireExactlyOneBatch(records: Buffer): void {
         ? 'Produce requests with version 3+ are only allowed to contain exactly one record batch per partition'
         : `record batch declares ${size} bytes but ${records.length} were sent`,
     );
+  }
+}
+
+/**
+ * Kafka's accounting of a refused append (ReplicaManager.appendToLocalLog): a batch too large is
+ * rejected bytes; the errors a client expects in normal operation (not the leader, unknown
+ * partition, corrupt or oversized batch, storage) are not failures; anything else is.
+ */
+function countFailedAppend(errorCode: number, bytes: number, topic: TopicMetrics, all: TopicMetrics): void {
+  if (errorCode === ErrorCode.MESSAGE_TOO_LARGE || errorCode === ErrorCode.RECORD_LIST_TOO_LARGE) {
+    topic.bytesRejected += bytes;
+    all.bytesRejected += bytes;
+  }
+  if (EXPECTED_APPEND_ERRORS.has(errorCode)) return;
+  topic.failedProduceRequests++;
+  all.failedProduceRequests++;
+}
+
+const EXPECTED_APPEND_ERRORS: ReadonlySet<number> = new Set([
+  ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+  ErrorCode.NOT_LEADER_OR_FOLLOWER,
+  ErrorCode.MESSAGE_TOO_LARGE,
+  ErrorCode.RECORD_LIST_TOO_LARGE,
+  ErrorCode.CORRUPT_MESSAGE,
+  ErrorCode.KAFKA_STORAGE_ERROR,
+]);
+
+/** Fetch errors Kafka's readFromLocalLog does not count as failed fetch requests. */
+function isUnexpectedFetchError(errorCode: number): boolean {
+  switch (errorCode) {
+    case ErrorCode.NONE:
+    case ErrorCode.UNKNOWN_TOPIC_OR_PARTITION:
+    case ErrorCode.NOT_LEADER_OR_FOLLOWER:
+    case ErrorCode.UNKNOWN_LEADER_EPOCH:
+    case ErrorCode.FENCED_LEADER_EPOCH:
+    case ErrorCode.REPLICA_NOT_AVAILABLE:
+    case ErrorCode.KAFKA_STORAGE_ERROR:
+    case ErrorCode.OFFSET_OUT_OF_RANGE:
+    case ErrorCode.INCONSISTENT_TOPIC_ID:
+      return false;
+    default:
+      return true;
   }
 }
 
