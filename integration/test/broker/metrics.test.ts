@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { Admin } from '@samsa/client';
 import { BrokerProcess, freePort, requireCommand, run } from '@samsa/testkit';
-import { type Exposition, lintExposition, parseExposition, scrape, valueOf } from '../support/prometheus.js';
+import { type Exposition, lintExposition, parseExposition, scrape, sampleValue } from '../support/prometheus.js';
 
 const KCAT = requireCommand('kcat', 'kcat');
 
@@ -63,18 +63,18 @@ describe('broker metrics (/metrics)', () => {
     assert.equal(consumed.stdout.trim().split('\n').length, 100);
 
     const m = await metrics();
-    const logBytes = valueOf(m, 'kafka_log_log_size', { topic, partition: '0' });
+    const logBytes = sampleValue(m, 'kafka_log_log_size', { topic, partition: '0' });
     assert.ok(logBytes > 100 * 8, `log size ${logBytes}`);
-    assert.equal(valueOf(m, 'kafka_server_brokertopicmetrics_messagesin_total', { topic }), 100);
-    assert.equal(valueOf(m, 'kafka_server_brokertopicmetrics_bytesin_total', { topic }), logBytes);
-    assert.equal(valueOf(m, 'kafka_server_brokertopicmetrics_bytesout_total', { topic }), logBytes);
-    assert.equal(valueOf(m, 'kafka_log_log_logendoffset', { topic, partition: '0' }), 100);
-    assert.equal(valueOf(m, 'kafka_topic_partition_current_offset', { topic, partition: '0' }), 100);
-    assert.equal(valueOf(m, 'kafka_topic_partition_oldest_offset', { topic, partition: '0' }), 0);
-    assert.ok(valueOf(m, 'kafka_server_brokertopicmetrics_totalproducerequests_total', { topic }) >= 4);
-    assert.equal(valueOf(m, 'kafka_server_brokertopicmetrics_failedproducerequests_total', { topic }), 0);
+    assert.equal(sampleValue(m, 'kafka_server_brokertopicmetrics_messagesin_total', { topic }), 100);
+    assert.equal(sampleValue(m, 'kafka_server_brokertopicmetrics_bytesin_total', { topic }), logBytes);
+    assert.equal(sampleValue(m, 'kafka_server_brokertopicmetrics_bytesout_total', { topic }), logBytes);
+    assert.equal(sampleValue(m, 'kafka_log_log_logendoffset', { topic, partition: '0' }), 100);
+    assert.equal(sampleValue(m, 'kafka_topic_partition_current_offset', { topic, partition: '0' }), 100);
+    assert.equal(sampleValue(m, 'kafka_topic_partition_oldest_offset', { topic, partition: '0' }), 0);
+    assert.ok(sampleValue(m, 'kafka_server_brokertopicmetrics_totalproducerequests_total', { topic }) >= 4);
+    assert.equal(sampleValue(m, 'kafka_server_brokertopicmetrics_failedproducerequests_total', { topic }), 0);
     // The all-topics series is at least this topic's (the group coordinator writes too).
-    assert.ok(valueOf(m, 'kafka_server_brokertopicmetrics_bytesin_total') >= logBytes);
+    assert.ok(sampleValue(m, 'kafka_server_brokertopicmetrics_bytesin_total') >= logBytes);
     assert.equal(m.types.get('kafka_server_brokertopicmetrics_bytesin'), 'counter');
   });
 
@@ -87,9 +87,9 @@ describe('broker metrics (/metrics)', () => {
     const produced = await kcat(['-P', '-t', topic, '-p', '0', '-X', 'message.max.bytes=100000'], `${big}\n`);
     assert.notEqual(produced.code, 0, 'kcat reports the refused record');
     const m = await metrics();
-    assert.ok(valueOf(m, 'kafka_server_brokertopicmetrics_bytesrejected_total', { topic }) > 5000);
-    assert.equal(valueOf(m, 'kafka_server_brokertopicmetrics_bytesin_total', { topic }), 0);
-    assert.equal(valueOf(m, 'kafka_server_brokertopicmetrics_failedproducerequests_total', { topic }), 0);
+    assert.ok(sampleValue(m, 'kafka_server_brokertopicmetrics_bytesrejected_total', { topic }) > 5000);
+    assert.equal(sampleValue(m, 'kafka_server_brokertopicmetrics_bytesin_total', { topic }), 0);
+    assert.equal(sampleValue(m, 'kafka_server_brokertopicmetrics_failedproducerequests_total', { topic }), 0);
   });
 
   test('consumer lag is the high watermark minus the committed offset (kafka_exporter names)', async () => {
@@ -106,22 +106,22 @@ describe('broker metrics (/metrics)', () => {
     ]);
     const m = await metrics();
     const labels = (partition: string) => ({ consumergroup: 'metrics-group', topic, partition });
-    assert.equal(valueOf(m, 'kafka_consumergroup_current_offset', labels('0')), 20);
-    assert.equal(valueOf(m, 'kafka_consumergroup_current_offset', labels('1')), 45);
-    assert.equal(valueOf(m, 'kafka_consumergroup_lag', labels('0')), 30);
-    assert.equal(valueOf(m, 'kafka_consumergroup_lag', labels('1')), 5);
-    assert.equal(valueOf(m, 'kafka_consumergroup_lag_sum', { consumergroup: 'metrics-group', topic }), 35);
-    assert.equal(valueOf(m, 'kafka_consumergroup_members', { consumergroup: 'metrics-group' }), 0);
-    assert.ok(valueOf(m, 'kafka_coordinator_group_groupmetadatamanager_numgroupsempty') >= 1);
-    assert.ok(valueOf(m, 'kafka_coordinator_group_groupmetadatamanager_numoffsets') >= 2);
+    assert.equal(sampleValue(m, 'kafka_consumergroup_current_offset', labels('0')), 20);
+    assert.equal(sampleValue(m, 'kafka_consumergroup_current_offset', labels('1')), 45);
+    assert.equal(sampleValue(m, 'kafka_consumergroup_lag', labels('0')), 30);
+    assert.equal(sampleValue(m, 'kafka_consumergroup_lag', labels('1')), 5);
+    assert.equal(sampleValue(m, 'kafka_consumergroup_lag_sum', { consumergroup: 'metrics-group', topic }), 35);
+    assert.equal(sampleValue(m, 'kafka_consumergroup_members', { consumergroup: 'metrics-group' }), 0);
+    assert.ok(sampleValue(m, 'kafka_coordinator_group_groupmetadatamanager_numgroupsempty') >= 1);
+    assert.ok(sampleValue(m, 'kafka_coordinator_group_groupmetadatamanager_numoffsets') >= 2);
 
     // The group consumes everything: lag 0.
     const consumed = await kcat(['-C', '-G', 'metrics-group', '-X', 'auto.offset.reset=earliest', '-e', '-q', topic]);
     assert.equal(consumed.code, 0, consumed.stderr);
     const after = await metrics();
-    assert.equal(valueOf(after, 'kafka_consumergroup_lag', labels('0')), 0);
-    assert.equal(valueOf(after, 'kafka_consumergroup_lag', labels('1')), 0);
-    assert.equal(valueOf(after, 'kafka_consumergroup_current_offset', labels('0')), 50);
+    assert.equal(sampleValue(after, 'kafka_consumergroup_lag', labels('0')), 0);
+    assert.equal(sampleValue(after, 'kafka_consumergroup_lag', labels('1')), 0);
+    assert.equal(sampleValue(after, 'kafka_consumergroup_current_offset', labels('0')), 50);
   });
 
   test('requests are counted by name and version, with a latency histogram per name', async () => {
@@ -130,19 +130,19 @@ describe('broker metrics (/metrics)', () => {
       .filter((s) => s.name === 'kafka_network_requestmetrics_requests_total' && s.labels.request === 'Produce')
       .reduce((sum, s) => sum + s.value, 0);
     assert.ok(produceCount >= 4, `Produce requests ${produceCount}`);
-    assert.equal(valueOf(m, 'kafka_network_requestmetrics_totaltimems_count', { request: 'Produce' }), produceCount);
+    assert.equal(sampleValue(m, 'kafka_network_requestmetrics_totaltimems_count', { request: 'Produce' }), produceCount);
     assert.equal(
-      valueOf(m, 'kafka_network_requestmetrics_totaltimems_bucket', { request: 'Produce', le: '+Inf' }),
+      sampleValue(m, 'kafka_network_requestmetrics_totaltimems_bucket', { request: 'Produce', le: '+Inf' }),
       produceCount,
     );
-    assert.ok(valueOf(m, 'kafka_network_requestmetrics_totaltimems_count', { request: 'FetchConsumer' }) >= 1);
+    assert.ok(sampleValue(m, 'kafka_network_requestmetrics_totaltimems_count', { request: 'FetchConsumer' }) >= 1);
     assert.equal(m.types.get('kafka_network_requestmetrics_totaltimems'), 'histogram');
     // Broker and process gauges.
-    assert.equal(valueOf(m, 'kafka_controller_kafkacontroller_activecontrollercount'), 1);
-    assert.equal(valueOf(m, 'kafka_server_replicamanager_underreplicatedpartitions'), 0);
-    assert.ok(valueOf(m, 'kafka_server_replicamanager_leadercount') >= 4);
-    assert.ok(valueOf(m, 'kafka_controller_kafkacontroller_globaltopiccount') >= 3);
-    assert.ok(valueOf(m, 'process_resident_memory_bytes') > 10 * 1024 * 1024);
+    assert.equal(sampleValue(m, 'kafka_controller_kafkacontroller_activecontrollercount'), 1);
+    assert.equal(sampleValue(m, 'kafka_server_replicamanager_underreplicatedpartitions'), 0);
+    assert.ok(sampleValue(m, 'kafka_server_replicamanager_leadercount') >= 4);
+    assert.ok(sampleValue(m, 'kafka_controller_kafkacontroller_globaltopiccount') >= 3);
+    assert.ok(sampleValue(m, 'process_resident_memory_bytes') > 10 * 1024 * 1024);
     assert.ok(m.samples.some((s) => s.name === 'nodejs_eventloop_lag_p99_seconds'));
   });
 
@@ -157,7 +157,7 @@ describe('broker metrics (/metrics)', () => {
     const topic = 'metrics-deleted';
     await admin.createTopics([{ name: topic, numPartitions: 1, replicationFactor: 1 }]);
     assert.equal((await kcat(['-P', '-t', topic, '-p', '0'], 'a\nb\n')).code, 0);
-    assert.equal(valueOf(await metrics(), 'kafka_server_brokertopicmetrics_messagesin_total', { topic }), 2);
+    assert.equal(sampleValue(await metrics(), 'kafka_server_brokertopicmetrics_messagesin_total', { topic }), 2);
     await admin.deleteTopics([topic]);
     const m = await metrics();
     assert.equal(m.samples.filter((s) => s.labels.topic === topic).length, 0);

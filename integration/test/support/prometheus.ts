@@ -65,7 +65,7 @@ export async function lintExposition(text: string): Promise<string[]> {
 }
 
 /** The value of the one sample named `name` whose labels include `labels`; fails when there is none. */
-export function valueOf(exposition: Exposition, name: string, labels: Record<string, string> = {}): number {
+export function sampleValue(exposition: Exposition, name: string, labels: Record<string, string> = {}): number {
   const found = exposition.samples.filter(
     (s) =>
       s.name === name &&
