@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { Admin } from '@samsa/client';
 import { BrokerProcess, freePort, requireCommand, run } from '@samsa/testkit';
-import { type Exposition, lintExposition, parseExposition, scrape, sampleValue } from '../support/prometheus.js';
+import { type Exposition, lintExposition, parseExposition, sampleValue, scrape } from '../support/prometheus.js';
 
 const KCAT = requireCommand('kcat', 'kcat');
 
@@ -130,7 +130,10 @@ describe('broker metrics (/metrics)', () => {
       .filter((s) => s.name === 'kafka_network_requestmetrics_requests_total' && s.labels.request === 'Produce')
       .reduce((sum, s) => sum + s.value, 0);
     assert.ok(produceCount >= 4, `Produce requests ${produceCount}`);
-    assert.equal(sampleValue(m, 'kafka_network_requestmetrics_totaltimems_count', { request: 'Produce' }), produceCount);
+    assert.equal(
+      sampleValue(m, 'kafka_network_requestmetrics_totaltimems_count', { request: 'Produce' }),
+      produceCount,
+    );
     assert.equal(
       sampleValue(m, 'kafka_network_requestmetrics_totaltimems_bucket', { request: 'Produce', le: '+Inf' }),
       produceCount,
