@@ -357,15 +357,23 @@ export class Partition {
     const request = this.deps.requestIsrChange;
     if (request === undefined) return;
     this.pendingIsr = newIsr;
+    this.proposedFromIsrSize = this.isr.length;
     request({ partition: this, leaderEpoch: this.leaderEpoch, newIsr, partitionEpoch: this.partitionEpoch });
   }
 
+  /** The ISR size when the pending change was proposed: what a committed change is counted against. */
+  private proposedFromIsrSize = 0;
+
   /** The controller committed an ISR change: apply it (if it is still about this leadership). */
   onIsrChangeCommitted(committed: { leaderEpoch: number; isr: readonly number[]; partitionEpoch: number }): void {
+    const wasPending = this.pendingIsr !== undefined;
     this.pendingIsr = undefined;
-    if (!this.isLeader || committed.leaderEpoch !== this.leaderEpoch || committed.partitionEpoch <= this.partitionEpoch)
-      return;
-    this.deps.stats?.isrChanged(this.registration.isr.length, committed.isr.length);
+    if (!this.isLeader || committed.leaderEpoch !== this.leaderEpoch) return;
+    // Counted even when the controller's LeaderAndIsr already applied it (a later partition epoch
+    // then arrived first): the shrink or expansion is this leader's either way, as Kafka counts it
+    // on the AlterPartition answer.
+    if (wasPending) this.deps.stats?.isrChanged(this.proposedFromIsrSize, committed.isr.length);
+    if (committed.partitionEpoch <= this.partitionEpoch) return;
     this.registration = { ...this.registration, isr: committed.isr, partitionEpoch: committed.partitionEpoch };
     this.maybeIncrementHighWatermark();
   }
