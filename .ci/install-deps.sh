@@ -6,9 +6,11 @@
 #   zookeeper                              ZooKeeper 3.8 (Java) for cluster tests and Burrow
 #   burrow                                 consumer-lag monitor that reads __consumer_offsets
 #   openssl                                makes the throwaway certificates of the TLS tests
+#   prometheus                             promtool and a Prometheus server: /metrics is linted and scraped
+#   python3-prometheus-client              Prometheus' own parser of the text format
 # Note: Debian's Python modules are importable only by /usr/bin/python3.
 set -euo pipefail
-PACKAGES=(kcat python3-kafka python3-confluent-kafka python3-snappy python3-lz4 python3-zstandard zookeeper burrow openssl)
+PACKAGES=(kcat python3-kafka python3-confluent-kafka python3-snappy python3-lz4 python3-zstandard zookeeper burrow openssl prometheus python3-prometheus-client)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

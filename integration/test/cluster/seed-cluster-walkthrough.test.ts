@@ -7,7 +7,7 @@
  * the broker restarted and back in the ISR.
  *
  * The shipped config files are used as they are, with only their ports and directories moved to
- * free ones in a temp dir (the tests must not take 2181 and 9092-9094 from a developer).
+ * free ones in a temp dir (the tests must not take 2181, 9092-9094 and 9404 from a developer).
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -23,6 +23,7 @@ const MESSAGES = ['my test message 1', 'my test message 2'];
 describe("the seeds' multi-broker walkthrough through bin/*.sh", () => {
   let dir: string;
   let zkPort: number;
+  let metricsPort: number;
   const ports: number[] = [];
   const configs: string[] = [];
 
@@ -42,6 +43,14 @@ describe("the seeds' multi-broker walkthrough through bin/*.sh", () => {
         .replace(/^log\.dirs?=.*$/m, `log.dir=${join(dir, `kafka-logs-${i}`)}`)
         .replace(/^zookeeper\.connect=.*$/m, `zookeeper.connect=localhost:${zkPort}`)
         .replace(/^zookeeper\.session\.timeout\.ms=.*$/m, 'zookeeper.session.timeout.ms=6000');
+      if (i === 0) {
+        metricsPort = await freePort();
+        text = text.replace(
+          /^metrics\.listener=http:\/\/localhost:\d+$/m,
+          `metrics.listener=http://127.0.0.1:${metricsPort}`,
+        );
+        assert.match(text, /^metrics\.listener=http:\/\/127\.0\.0\.1:/m, 'server.properties serves metrics');
+      }
       // Broker 0 joins with the overrides the README gives; 1 and 2 as shipped.
       if (i === 0) text += `zookeeper.connect=localhost:${zkPort}\noffsets.topic.replication.factor=3\n`;
       const path = join(dir, file);
@@ -117,6 +126,9 @@ describe("the seeds' multi-broker walkthrough through bin/*.sh", () => {
     const before = partitionLine(first);
     assert.deepEqual(before.replicas.split(',').sort(), ['0', '1', '2']);
     assert.deepEqual(before.isr.split(',').sort(), ['0', '1', '2']);
+    // server.properties turns on /metrics: broker 0 hosts a replica of the topic.
+    const metrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+    assert.match(metrics, /^kafka_log_log_size\{topic="my-replicated-topic",partition="0"\} \d+$/m);
 
     const bootstrap = `localhost:${ports[0]}`;
     const produced = await script(
