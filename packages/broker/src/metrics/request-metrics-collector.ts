@@ -14,7 +14,9 @@ export function registerRequestMetrics(registry: Registry, metrics: RequestMetri
     () => {
       const samples: Sample[] = [];
       for (const stats of metrics.all()) {
-        for (const [version, count] of stats.byVersion) samples.push([{ request: stats.name, version }, count]);
+        stats.byVersion.forEach((count, version) => {
+          samples.push([{ request: stats.name, version }, count]);
+        });
       }
       return samples;
     },

@@ -10,8 +10,8 @@ export const REQUEST_TIME_BUCKETS_MS: readonly number[] = [
 
 /** One request name's counters (Kafka's RequestMetrics MBeans of that `request` tag). */
 export class ApiRequestStats {
-  /** Requests by API version (RequestsPerSec{version}). */
-  readonly byVersion = new Map<number, number>();
+  /** Requests by API version (RequestsPerSec{version}); an array, not a Map: one index per request. */
+  readonly byVersion: number[] = [];
   /** Non-cumulative bucket counts; the last slot is +Inf. */
   readonly buckets = new Float64Array(REQUEST_TIME_BUCKETS_MS.length + 1);
   totalTimeMsSum = 0;
@@ -22,7 +22,7 @@ export class ApiRequestStats {
   constructor(readonly name: string) {}
 
   record(version: number, totalTimeMs: number): void {
-    this.byVersion.set(version, (this.byVersion.get(version) ?? 0) + 1);
+    this.byVersion[version] = (this.byVersion[version] ?? 0) + 1;
     let i = 0;
     while (i < REQUEST_TIME_BUCKETS_MS.length && totalTimeMs > (REQUEST_TIME_BUCKETS_MS[i] as number)) i++;
     this.buckets[i] = (this.buckets[i] as number) + 1;
