@@ -17,6 +17,8 @@ describe('replication metrics (2 brokers, ZooKeeper)', () => {
   let cluster: KafkaCluster;
   let admin: Admin;
   const metricsPorts = new Map<number, number>();
+  let leaderId = 0;
+  let followerId = 1;
 
   before(async () => {
     for (const id of [0, 1]) metricsPorts.set(id, await freePort());
@@ -40,8 +42,23 @@ describe('replication metrics (2 brokers, ZooKeeper)', () => {
   }
 
   test('the follower counts what it copied, the leader what it sent', async () => {
-    // Broker 0 leads, broker 1 follows.
-    await admin.createTopics([{ name: TOPIC, assignments: { 0: [0, 1] } }]);
+    // The controller leads and the other broker follows: killing the follower later must not take
+    // the controller with it, or the controller's failover (not the leader) would shrink the ISR,
+    // which Kafka does not count as the leader's shrink either.
+    const controller = await eventually(
+      async () => {
+        for (const id of [0, 1]) {
+          if (sampleValue(await metricsOf(id), 'kafka_controller_kafkacontroller_activecontrollercount') === 1)
+            return id;
+        }
+        return undefined;
+      },
+      20000,
+      'an active controller',
+    );
+    leaderId = controller;
+    followerId = 1 - controller;
+    await admin.createTopics([{ name: TOPIC, assignments: { 0: [leaderId, followerId] } }]);
     const lines = Array.from({ length: 300 }, (_, i) => `replicated-${i}`).join('\n');
     const produced = await run(KCAT, ['-b', cluster.bootstrap, '-P', '-t', TOPIC, '-p', '0', '-X', 'acks=all'], {
       input: `${lines}\n`,
@@ -50,7 +67,7 @@ describe('replication metrics (2 brokers, ZooKeeper)', () => {
     assert.equal(produced.code, 0, produced.stderr);
     const leader = await eventually(
       async () => {
-        const m = await metricsOf(0);
+        const m = await metricsOf(leaderId);
         return sampleValue(m, 'kafka_server_brokertopicmetrics_messagesin_total', { topic: TOPIC }) === 300 && m;
       },
       20000,
@@ -59,7 +76,7 @@ describe('replication metrics (2 brokers, ZooKeeper)', () => {
     const logBytes = sampleValue(leader, 'kafka_log_log_size', { topic: TOPIC, partition: '0' });
     const follower = await eventually(
       async () => {
-        const m = await metricsOf(1);
+        const m = await metricsOf(followerId);
         return sampleValue(m, 'kafka_log_log_size', { topic: TOPIC, partition: '0' }) === logBytes && m;
       },
       20000,
@@ -86,11 +103,11 @@ describe('replication metrics (2 brokers, ZooKeeper)', () => {
   });
 
   test('a dead follower shrinks the ISR and under-replicates the partition; its return expands it', async () => {
-    const shrinksBefore = sampleValue(await metricsOf(0), 'kafka_server_replicamanager_isrshrinks_total');
-    await cluster.kill(1);
+    const shrinksBefore = sampleValue(await metricsOf(leaderId), 'kafka_server_replicamanager_isrshrinks_total');
+    await cluster.kill(followerId);
     await eventually(
       async () => {
-        const m = await metricsOf(0);
+        const m = await metricsOf(leaderId);
         return (
           sampleValue(m, 'kafka_cluster_partition_underreplicated', { topic: TOPIC, partition: '0' }) === 1 &&
           sampleValue(m, 'kafka_server_replicamanager_underreplicatedpartitions') >= 1 &&
@@ -100,11 +117,11 @@ describe('replication metrics (2 brokers, ZooKeeper)', () => {
       30000,
       'the leader to report the shrink',
     );
-    const expandsBefore = sampleValue(await metricsOf(0), 'kafka_server_replicamanager_isrexpands_total');
-    await cluster.startBroker(1);
+    const expandsBefore = sampleValue(await metricsOf(leaderId), 'kafka_server_replicamanager_isrexpands_total');
+    await cluster.startBroker(followerId);
     await eventually(
       async () => {
-        const m = await metricsOf(0);
+        const m = await metricsOf(leaderId);
         return (
           sampleValue(m, 'kafka_cluster_partition_underreplicated', { topic: TOPIC, partition: '0' }) === 0 &&
           sampleValue(m, 'kafka_server_replicamanager_isrexpands_total') > expandsBefore

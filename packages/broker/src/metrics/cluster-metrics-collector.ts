@@ -21,14 +21,11 @@ export function registerClusterMetrics(registry: Registry, sources: ClusterMetri
   const image = () => sources.metadata.image;
   const isController = () => image().controllerId === sources.brokerId;
   const controllerGauge = (name: string, help: string, value: () => number) =>
-    collectedGauge(registry, `kafka_controller_kafkacontroller_${name}`, help, [], () =>
-      one(isController() ? value() : 0),
-    );
+    collectedGauge(registry, `kafka_controller_kafkacontroller_${name}`, help, () => one(isController() ? value() : 0));
   collectedGauge(
     registry,
     'kafka_controller_kafkacontroller_activecontrollercount',
     '1 on the broker that is the active controller',
-    [],
     () => one(isController() ? 1 : 0),
   );
   controllerGauge('globaltopiccount', 'Topics in the cluster', () => image().topics.size);
@@ -37,14 +34,13 @@ export function registerClusterMetrics(registry: Registry, sources: ClusterMetri
   controllerGauge('preferredreplicaimbalancecount', 'Partitions not led by their preferred replica', () =>
     countPartitions((p) => p.leader >= 0 && p.leader !== p.replicas[0]),
   );
-  collectedGauge(registry, 'kafka_server_kafkaserver_brokerstate', 'The broker state (3 = running)', [], () =>
+  collectedGauge(registry, 'kafka_server_kafkaserver_brokerstate', 'The broker state (3 = running)', () =>
     one(BROKER_STATE_RUNNING),
   );
   collectedGauge(
     registry,
     'kafka_server_socket_server_metrics_connection_count',
     'Open connections on all listeners',
-    [],
     () => one(sources.connectionCount()),
   );
 

@@ -45,7 +45,7 @@ export function registerGroupMetrics(registry: Registry, groups: GroupCoordinato
   };
 
   const coordinatorGauge = (name: string, help: string, value: (s: GroupsSnapshot) => number) =>
-    collectedGauge(registry, `kafka_coordinator_group_groupmetadatamanager_${name}`, help, [], async () =>
+    collectedGauge(registry, `kafka_coordinator_group_groupmetadatamanager_${name}`, help, async () =>
       one(value(await snapshot())),
     );
   coordinatorGauge('numgroups', 'Groups coordinated here', (s) => sum(s.byState.values()));
@@ -55,7 +55,7 @@ export function registerGroupMetrics(registry: Registry, groups: GroupCoordinato
   coordinatorGauge('numoffsets', 'Committed offsets held here', (s) => s.offsetCount);
 
   const offsetGauge = (name: string, help: string, value: (committed: number, end: number) => number) =>
-    collectedGauge(registry, name, help, ['consumergroup', 'topic', 'partition'], async () => {
+    collectedGauge(registry, name, help, async () => {
       const samples: Sample[] = [];
       for (const [consumergroup, topic, partition, committed, end] of (await snapshot()).offsets) {
         if (end !== undefined || name === 'kafka_consumergroup_current_offset') {
@@ -70,7 +70,6 @@ export function registerGroupMetrics(registry: Registry, groups: GroupCoordinato
     registry,
     'kafka_consumergroup_lag_sum',
     'Lag of a group summed over the partitions of a topic',
-    ['consumergroup', 'topic'],
     async () => {
       const sums = new Map<string, { consumergroup: string; topic: string; lag: number }>();
       for (const [consumergroup, topic, , committed, end] of (await snapshot()).offsets) {
@@ -83,12 +82,12 @@ export function registerGroupMetrics(registry: Registry, groups: GroupCoordinato
       return [...sums.values()].map((e): Sample => [{ consumergroup: e.consumergroup, topic: e.topic }, e.lag]);
     },
   );
-  collectedGauge(registry, 'kafka_consumergroup_members', 'Members of a group', ['consumergroup'], async () =>
+  collectedGauge(registry, 'kafka_consumergroup_members', 'Members of a group', async () =>
     [...(await snapshot()).members].map(([consumergroup, n]): Sample => [{ consumergroup }, n]),
   );
 
   const ledPartition = (name: string, help: string, value: (hw: number, start: number) => number) =>
-    collectedGauge(registry, name, help, ['topic', 'partition'], () =>
+    collectedGauge(registry, name, help, () =>
       replicas
         .allPartitions()
         .filter((p) => p.isLeader)

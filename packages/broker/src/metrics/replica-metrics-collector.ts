@@ -10,7 +10,7 @@ import { collectedCounter, collectedGauge, one, type Sample } from './collected-
 export function registerReplicaMetrics(registry: Registry, replicas: ReplicaManager): void {
   const leaders = (): Partition[] => replicas.allPartitions().filter((p) => p.isLeader);
   const gauge = (name: string, help: string, value: () => number) =>
-    collectedGauge(registry, `kafka_server_replicamanager_${name}`, help, [], () => one(value()));
+    collectedGauge(registry, `kafka_server_replicamanager_${name}`, help, () => one(value()));
   gauge('partitioncount', 'Partitions hosted on this broker', () => replicas.allPartitions().length);
   gauge('leadercount', 'Partitions this broker leads', () => leaders().length);
   gauge(
@@ -29,23 +29,18 @@ export function registerReplicaMetrics(registry: Registry, replicas: ReplicaMana
     () => leaders().filter((p) => p.isr.length === p.minInSyncReplicas).length,
   );
   gauge('offlinereplicacount', 'Replicas offline because their log dir failed', () => replicas.offlineReplicaCount);
-  collectedCounter(
-    registry,
-    'kafka_server_replicamanager_isrshrinks_total',
-    'ISR shrinks of partitions led here',
-    [],
-    () => one(replicas.isrShrinks),
+  collectedCounter(registry, 'kafka_server_replicamanager_isrshrinks_total', 'ISR shrinks of partitions led here', () =>
+    one(replicas.isrShrinks),
   );
   collectedCounter(
     registry,
     'kafka_server_replicamanager_isrexpands_total',
     'ISR expansions of partitions led here',
-    [],
     () => one(replicas.isrExpands),
   );
 
   const perPartition = (name: string, help: string, value: (p: Partition) => number, ofLeadersOnly = false) =>
-    collectedGauge(registry, name, help, ['topic', 'partition'], () => {
+    collectedGauge(registry, name, help, () => {
       const samples: Sample[] = [];
       for (const p of replicas.allPartitions()) {
         if (ofLeadersOnly && !p.isLeader) continue;

@@ -10,7 +10,6 @@ export function registerRequestMetrics(registry: Registry, metrics: RequestMetri
     registry,
     'kafka_network_requestmetrics_requests_total',
     'Requests handled, by request name and API version',
-    ['request', 'version'],
     () => {
       const samples: Sample[] = [];
       for (const stats of metrics.all()) {
@@ -25,7 +24,6 @@ export function registerRequestMetrics(registry: Registry, metrics: RequestMetri
     registry,
     'kafka_network_requestmetrics_errors_total',
     'Requests answered with a request-level error, by request name and error',
-    ['request', 'error'],
     () => {
       const samples: Sample[] = [];
       for (const stats of metrics.all()) {

@@ -25,14 +25,14 @@ const REPLICATION_METERS: readonly [string, keyof AllTopicsMetrics, string][] = 
  */
 export function registerTopicMetrics(registry: Registry, stats: BrokerTopicStats): void {
   for (const [suffix, field, help] of TOPIC_METERS) {
-    collectedCounter(registry, `kafka_server_brokertopicmetrics_${suffix}_total`, help, ['topic'], () => {
+    collectedCounter(registry, `kafka_server_brokertopicmetrics_${suffix}_total`, help, () => {
       const samples: Sample[] = [[{}, stats.allTopics[field]]];
       for (const [topic, metrics] of stats.topics()) samples.push([{ topic }, metrics[field]]);
       return samples;
     });
   }
   for (const [suffix, field, help] of REPLICATION_METERS) {
-    collectedCounter(registry, `kafka_server_brokertopicmetrics_${suffix}_total`, help, [], () => [
+    collectedCounter(registry, `kafka_server_brokertopicmetrics_${suffix}_total`, help, () => [
       [{}, stats.allTopics[field] as number],
     ]);
   }
