@@ -127,12 +127,22 @@ export class PrometheusServer {
     }
   }
 
+  /** How many scrapes of the least-scraped target the last minute holds. */
+  async scrapes(): Promise<number> {
+    const result = await this.query('min(count_over_time(up[1m]))');
+    return Number(result[0]?.value[1] ?? 0);
+  }
+
+  /** Waits `more` scrapes of every target beyond those done now: they see the present state. */
+  async awaitMoreScrapes(more: number): Promise<void> {
+    await this.awaitScrapes((await this.scrapes()) + more);
+  }
+
   /** Waits until every target has been scraped successfully `count` times. */
   async awaitScrapes(count: number, timeoutMs = 30000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const result = await this.query(`min(count_over_time(up[1m]))`);
-      const scrapes = Number(result[0]?.value[1] ?? 0);
+      const scrapes = await this.scrapes();
       const down = await this.query('up == 0');
       if (scrapes >= count && down.length === 0) return;
       if (Date.now() > deadline) throw new Error(`targets not scraped ${count} times:\n${this.output()}`);
