@@ -5,9 +5,11 @@
 // A compiled test whose TypeScript source is gone (deleted or moved since the last build) is
 // removed, not run: `tsc -b` never deletes outputs, and a stale test would keep passing or failing
 // against code it no longer describes.
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
+import { createInterface } from 'node:readline';
+import { TapFailures } from './tap-failures.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const filters = process.argv.slice(2);
@@ -49,12 +51,39 @@ if (selected.length === 0) {
   process.exit(1);
 }
 // A failed test may leave a client, a timer or a child running: --test-force-exit ends each file
-// once its tests are done, and --test-timeout fails a test stuck on something that never comes,
-// so that one failure never turns into a run that hangs until CI gives up.
+// once its tests are done (test-exit-after-flush.mjs makes it wait for the file's report to be
+// written first), and --test-timeout fails a test stuck on something that never comes, so that
+// one failure never turns into a run that hangs until CI gives up.
 const TEST_TIMEOUT_MS = 10 * 60 * 1000;
-const result = spawnSync(
+const child = spawn(
   process.execPath,
-  ['--test', '--test-force-exit', `--test-timeout=${TEST_TIMEOUT_MS}`, ...selected],
-  { stdio: 'inherit' },
+  [
+    '--import',
+    join(root, 'scripts', 'test-exit-after-flush.mjs'),
+    '--test',
+    '--test-reporter=tap',
+    '--test-force-exit',
+    `--test-timeout=${TEST_TIMEOUT_MS}`,
+    ...selected,
+  ],
+  { stdio: ['ignore', 'pipe', 'inherit'] },
 );
-process.exit(result.status ?? 1);
+const failures = new TapFailures();
+const summary = [];
+createInterface({ input: child.stdout, crlfDelay: Number.POSITIVE_INFINITY }).on('line', (line) => {
+  process.stdout.write(`${line}\n`);
+  failures.push(line);
+  if (/^# (tests|suites|pass|fail|cancelled|skipped|todo|duration_ms) /.test(line)) summary.push(line);
+});
+child.on('close', (code, signal) => {
+  // Hundreds of files print thousands of lines: whoever reads only the end of the output (a CI
+  // log's tail) still sees which tests failed and why, then the counts.
+  const blocks = failures.blocks();
+  if (blocks.length > 0) {
+    process.stdout.write(`# ---- ${blocks.length} failed (repeated from above) ----\n`);
+    for (const block of blocks) process.stdout.write(`${block.join('\n')}\n`);
+    for (const line of summary) process.stdout.write(`${line}\n`);
+  }
+  if (signal) console.error(`the test runner was killed by ${signal}`);
+  process.exitCode = code ?? 1;
+});
