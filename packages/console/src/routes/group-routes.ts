@@ -104,6 +104,12 @@ async function groupLag(entry: ClusterEntry, id: string) {
 
 /** The offsets a reset would write: to earliest, latest, an offset (clamped to the log) or a timestamp. */
 async function resetPlan(entry: ClusterEntry, topic: string, body: Record<string, unknown>) {
+  // Every value is checked before the cluster is asked anything.
+  if (!['earliest', 'latest', 'offset', 'timestamp'].includes(body.to as string)) {
+    throw new HttpError(400, `invalid reset target ${JSON.stringify(body.to)}: earliest, latest, offset or timestamp`);
+  }
+  if (body.to === 'offset') offset(body.offset);
+  if (body.to === 'timestamp') offset(body.timestamp, 'timestamp');
   const [described] = await entry.admin.describeTopics([topic]);
   const partitions = described?.partitions.map((p) => p.partition) ?? [];
   const list = (timestamp: bigint) =>

@@ -25,12 +25,11 @@ export function messageRoutes(app: FastifyInstance, cluster: (name: string) => C
       const encoding = (request.query.encoding ?? 'string') as Encoding;
       if (!ENCODINGS.includes(encoding))
         throw new HttpError(400, `invalid encoding '${encoding}': string, json or hex`);
+      const latest = request.query.offset === undefined || request.query.offset === 'latest';
+      const requested = latest ? undefined : offset(request.query.offset);
       const { start, end } = await partitionBounds(entry, topic, partition);
       // "latest": the last `limit` records; an offset: from there (clamped to the log).
-      let from =
-        request.query.offset === undefined || request.query.offset === 'latest'
-          ? end - BigInt(limit)
-          : offset(request.query.offset);
+      let from = requested ?? end - BigInt(limit);
       if (from < start) from = start;
       const records = await readRange(entry, topic, partition, from, end, limit);
       return {
@@ -90,6 +89,12 @@ export function messageRoutes(app: FastifyInstance, cluster: (name: string) => C
 }
 
 async function partitionBounds(entry: ClusterEntry, topic: string, partition: number) {
+  // Metadata first: ListOffsets on a missing topic or partition retries until the API timeout
+  // (60 s) and then reports LEADER_NOT_AVAILABLE; metadata answers UNKNOWN_TOPIC_OR_PARTITION now.
+  const [described] = await entry.admin.describeTopics([topic]);
+  if (described?.partitions.some((p) => p.partition === partition) !== true) {
+    throw new HttpError(404, `partition ${topic}-${partition} does not exist`);
+  }
   const [start] = await entry.admin.listOffsets([{ topic, partition, timestamp: OffsetSpec.EARLIEST }]);
   const [end] = await entry.admin.listOffsets([{ topic, partition, timestamp: OffsetSpec.LATEST }]);
   if (start === undefined || end === undefined) throw new HttpError(404, `${topic}-${partition} does not exist`);
