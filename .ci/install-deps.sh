@@ -6,9 +6,10 @@
 #   zookeeper                              ZooKeeper 3.8 (Java) for cluster tests and Burrow
 #   burrow                                 consumer-lag monitor that reads __consumer_offsets
 #   openssl                                makes the throwaway certificates of the TLS tests
+#   chromium                               the browser the console's end-to-end tests drive (playwright-core)
 # Note: Debian's Python modules are importable only by /usr/bin/python3.
 set -euo pipefail
-PACKAGES=(kcat python3-kafka python3-confluent-kafka python3-snappy python3-lz4 python3-zstandard zookeeper burrow openssl)
+PACKAGES=(kcat python3-kafka python3-confluent-kafka python3-snappy python3-lz4 python3-zstandard zookeeper burrow openssl chromium)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

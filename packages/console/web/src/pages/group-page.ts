@@ -91,8 +91,8 @@ export function GroupPage({ cluster, group }: { cluster: string; group: string }
         <h2 id="reset-heading">Reset offsets</h2>
         <p class="muted">Kafka refuses a reset while the group has members: stop its consumers first.</p>
         <form onSubmit=${reset}>
-          <label>Topic <select name="topic">${topics.map((t) => html`<option value=${t}>${t}</option>`)}</select></label>
-          <label>To <select name="to">
+          <label>Topic <select name="topic" aria-label="Topic">${topics.map((t) => html`<option value=${t}>${t}</option>`)}</select></label>
+          <label>To <select name="to" aria-label="To">
             <option value="earliest">earliest</option><option value="latest">latest</option>
             <option value="offset">offset</option><option value="timestamp">timestamp</option>
           </select></label>

@@ -71,10 +71,10 @@ export function MessagesPanel({ cluster, topic, partitions, onProduced }: Props)
       <h2 id="messages-heading">Messages</h2>
       ${notice && html`<p role=${notice.ok ? 'status' : 'alert'} class=${notice.ok ? 'ok' : 'error'}>${notice.text}</p>`}
       <form onSubmit=${browse} class="inline" aria-label="Browse messages">
-        <label>Partition <select name="partition">${partitionOptions}</select></label>
+        <label>Partition <select name="partition" aria-label="Partition">${partitionOptions}</select></label>
         <label>From offset <input name="offset" placeholder="latest" size="10" /></label>
         <label>Limit <input name="limit" type="number" min="1" max="500" value="50" /></label>
-        <label>Decode as <select name="encoding"><option value="string">string</option><option value="json">JSON</option><option value="hex">hex</option></select></label>
+        <label>Decode as <select name="encoding" aria-label="Decode as"><option value="string">string</option><option value="json">JSON</option><option value="hex">hex</option></select></label>
         <button type="submit">Browse</button>
       </form>
       ${
@@ -103,7 +103,7 @@ export function MessagesPanel({ cluster, topic, partitions, onProduced }: Props)
       <details class="panel">
         <summary>Produce a message</summary>
         <form onSubmit=${produce}>
-          <label>Partition <select name="partition"><option value="">(partitioner)</option>${partitionOptions}</select></label>
+          <label>Partition <select name="partition" aria-label="Partition"><option value="">(partitioner)</option>${partitionOptions}</select></label>
           <label>Key <input name="key" /></label>
           <label>Value <textarea name="value" rows="4"></textarea></label>
           <label>Headers (one name=value a line) <textarea name="headers" rows="2"></textarea></label>
