@@ -97,6 +97,8 @@ describe('console API', () => {
       'bootstrap.servers': fx.broker.bootstrap,
       'group.id': 'api-group',
       'auto.offset.reset': 'earliest',
+      // Only the commit below: closing would otherwise commit the positions.
+      'enable.auto.commit': false,
     });
     try {
       consumer.subscribe(['api-lag']);
