@@ -8,9 +8,10 @@
 #   openssl                                makes the throwaway certificates of the TLS tests
 #   prometheus                             promtool and a Prometheus server: /metrics is linted and scraped
 #   python3-prometheus-client              Prometheus' own parser of the text format
+#   chromium                               the browser the console's end-to-end tests drive (playwright-core)
 # Note: Debian's Python modules are importable only by /usr/bin/python3.
 set -euo pipefail
-PACKAGES=(kcat python3-kafka python3-confluent-kafka python3-snappy python3-lz4 python3-zstandard zookeeper burrow openssl prometheus python3-prometheus-client)
+PACKAGES=(kcat python3-kafka python3-confluent-kafka python3-snappy python3-lz4 python3-zstandard zookeeper burrow openssl prometheus python3-prometheus-client chromium)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

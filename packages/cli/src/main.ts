@@ -1,3 +1,4 @@
+import { runConsole } from '@samsa/console';
 import { aclsTool } from './commands/acls/acls-command.js';
 import { brokerApiVersionsTool } from './commands/broker-api-versions-command.js';
 import { configsTool } from './commands/configs-command.js';
@@ -54,6 +55,7 @@ function usage(): string {
   const width = Math.max(...TOOLS.map((t) => t.name.length), 'server'.length) + 2;
   const rows = [
     `  ${'server'.padEnd(width)}start or stop a broker (kafka-server-start.sh, kafka-server-stop.sh)`,
+    `  ${'console'.padEnd(width)}serve the web console for a cluster (samsa-console.sh)`,
     `  ${'zookeeper'.padEnd(width)}start, stop or query ZooKeeper (zookeeper-server-start.sh, zookeeper-server-stop.sh, zookeeper-shell.sh)`,
     ...TOOLS.map((t) => `  ${t.name.padEnd(width)}${t.purpose} (${t.script})`),
   ];
@@ -87,6 +89,7 @@ export async function main(argv: readonly string[], io: CommandIo): Promise<numb
   }
   if (command === 'server') return runServer(rest, io);
   if (command === 'zookeeper') return runZooKeeper(rest, io);
+  if (command === 'console') return runConsole(rest, io);
   const tool = TOOLS.find((t) => t.name === command) ?? toolByScript(command);
   if (tool === undefined) {
     io.stderr.write(`Unknown command '${command}'. Run 'samsa --help' for the list of commands.\n`);

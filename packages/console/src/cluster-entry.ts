@@ -1,0 +1,47 @@
+import { Admin, Producer } from '@samsa/client';
+
+/** How a cluster is configured: a name (its URL segment) and the client properties to reach it. */
+export interface ClusterConfig {
+  readonly name: string;
+  readonly bootstrapServers: string;
+  /** Extra client properties (security.protocol, sasl.*, …), Kafka's names. */
+  readonly properties?: Readonly<Record<string, string>>;
+}
+
+/**
+ * One named cluster the console manages, as CMAK lists them. It owns one Admin and, once a
+ * message is produced, one Producer; browsing creates a short-lived Consumer per request because
+ * a consumer's assignment is per caller. Closed once, by the server.
+ */
+export class ClusterEntry {
+  readonly admin: Admin;
+  private producer: Producer<Buffer, Buffer> | undefined;
+
+  constructor(readonly config: ClusterConfig) {
+    this.admin = new Admin(this.clientProperties('samsa-console-admin'));
+  }
+
+  get name(): string {
+    return this.config.name;
+  }
+
+  clientProperties(clientId: string): Record<string, string> {
+    return { 'bootstrap.servers': this.config.bootstrapServers, 'client.id': clientId, ...this.config.properties };
+  }
+
+  /** The cluster's producer, created on first use (most sessions never produce). */
+  async producerOf(): Promise<Producer<Buffer, Buffer>> {
+    if (this.producer === undefined) {
+      this.producer = new Producer<Buffer, Buffer>({
+        ...this.clientProperties('samsa-console-producer'),
+        keySerializer: 'buffer',
+        valueSerializer: 'buffer',
+      });
+    }
+    return this.producer;
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled([this.admin.close(), this.producer?.close()]);
+  }
+}

@@ -1,0 +1,91 @@
+import { readFile } from 'node:fs/promises';
+import { extname, join, normalize } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { type ClusterConfig, ClusterEntry } from './cluster-entry.js';
+import { errorReply, HttpError } from './http-error.js';
+import { clusterRoutes } from './routes/cluster-routes.js';
+import { groupRoutes } from './routes/group-routes.js';
+import { messageRoutes } from './routes/message-routes.js';
+import { topicRoutes } from './routes/topic-routes.js';
+
+export interface ConsoleServerOptions {
+  readonly clusters: readonly ClusterConfig[];
+  readonly port?: number;
+  readonly host?: string;
+  /** The built frontend (vite's output); `dist/web` of this package by default. */
+  readonly webRoot?: string;
+}
+
+const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../web/', import.meta.url));
+const CONTENT_TYPES: Readonly<Record<string, string>> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+};
+
+/**
+ * The console's HTTP server: a JSON API under /api/clusters/:cluster/… and the single-page
+ * frontend for every other GET. Clusters are named entries (one from --bootstrap-server today,
+ * a CMAK-style list from a file later); every call to a cluster goes through @samsa/client.
+ */
+export class ConsoleServer {
+  private constructor(
+    readonly app: FastifyInstance,
+    private readonly clusters: ReadonlyMap<string, ClusterEntry>,
+  ) {}
+
+  static async start(options: ConsoleServerOptions): Promise<ConsoleServer> {
+    const clusters = new Map(options.clusters.map((c) => [c.name, new ClusterEntry(c)]));
+    const app = Fastify({ logger: false, bodyLimit: 2 * 1024 * 1024 });
+    const server = new ConsoleServer(app, clusters);
+    const cluster = (name: string): ClusterEntry => {
+      const entry = clusters.get(name);
+      if (entry === undefined) throw new HttpError(404, `unknown cluster '${name}'`);
+      return entry;
+    };
+    app.setErrorHandler((error, _request, reply) => {
+      const { statusCode, body } = errorReply(error);
+      if (statusCode >= 500) console.error('console: request failed:', error);
+      void reply.code(statusCode).send(body);
+    });
+    app.get('/api/clusters', async () => ({ clusters: [...clusters.keys()] }));
+    clusterRoutes(app, cluster);
+    topicRoutes(app, cluster);
+    messageRoutes(app, cluster);
+    groupRoutes(app, cluster);
+    app.all('/api/*', async () => {
+      throw new HttpError(404, 'no such API');
+    });
+    const webRoot = options.webRoot ?? DEFAULT_WEB_ROOT;
+    // The frontend routes in the browser (history API): unknown paths get index.html.
+    app.get('/*', async (request, reply) => {
+      const path = normalize(decodeURIComponent(request.url.split('?')[0] ?? '/')).replace(/^(\.\.[/\\])+/, '');
+      const file = extname(path) === '' ? 'index.html' : path;
+      try {
+        const content = await readFile(join(webRoot, file));
+        return reply.type(CONTENT_TYPES[extname(file)] ?? 'application/octet-stream').send(content);
+      } catch {
+        throw new HttpError(404, `not found: ${path}`);
+      }
+    });
+    await app.listen({ port: options.port ?? 8080, host: options.host ?? '127.0.0.1' });
+    return server;
+  }
+
+  get port(): number {
+    const address = this.app.server.address();
+    return typeof address === 'object' && address !== null ? address.port : 0;
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  async close(): Promise<void> {
+    await this.app.close();
+    await Promise.allSettled([...this.clusters.values()].map((c) => c.close()));
+  }
+}

@@ -1,0 +1,56 @@
+import { ConsoleServer } from './console-server.js';
+
+export const CONSOLE_USAGE = [
+  'USAGE: samsa console --bootstrap-server host:port [--port 8080] [--host 127.0.0.1] [--cluster-name local]',
+  '',
+  'Serves the web console for one cluster, reached through the Kafka protocol only (so any',
+  'Kafka-compatible cluster, Apache Kafka included). Open http://host:port/ in a browser.',
+  '',
+].join('\n');
+
+export interface ConsoleIo {
+  readonly stdout: { write(text: string): unknown };
+  readonly stderr: { write(text: string): unknown };
+}
+
+/** `samsa console …`: parses the flags, starts the server and resolves once it is stopped (SIGINT/SIGTERM). */
+export async function runConsole(argv: readonly string[], io: ConsoleIo): Promise<number> {
+  const flags = new Map<string, string>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (arg === '--help' || arg === '-h') {
+      io.stdout.write(CONSOLE_USAGE);
+      return 0;
+    }
+    const value = argv[i + 1];
+    if (!['--bootstrap-server', '--port', '--host', '--cluster-name'].includes(arg) || value === undefined) {
+      io.stderr.write(
+        `${value === undefined && arg.startsWith('--') ? `Missing value for ${arg}` : `Unknown option ${arg}`}\n${CONSOLE_USAGE}`,
+      );
+      return 1;
+    }
+    flags.set(arg, value);
+    i++;
+  }
+  const bootstrapServers = flags.get('--bootstrap-server');
+  const port = Number(flags.get('--port') ?? 8080);
+  if (bootstrapServers === undefined || !Number.isInteger(port) || port < 0 || port > 65535) {
+    io.stderr.write(`Missing --bootstrap-server or invalid --port\n${CONSOLE_USAGE}`);
+    return 1;
+  }
+  const name = flags.get('--cluster-name') ?? 'local';
+  const server = await ConsoleServer.start({
+    clusters: [{ name, bootstrapServers }],
+    port,
+    host: flags.get('--host') ?? '127.0.0.1',
+  });
+  io.stdout.write(
+    `Samsa console for ${bootstrapServers} listening on http://${flags.get('--host') ?? '127.0.0.1'}:${server.port}/\n`,
+  );
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await server.close();
+  return 0;
+}

@@ -1,0 +1,88 @@
+import { useState } from 'preact/hooks';
+import { api, enc } from '../api.js';
+import { html } from '../html.js';
+import { useLoad } from '../use-load.js';
+import { MessagesPanel } from './messages-panel.js';
+
+interface TopicDetail {
+  name: string;
+  topicId: string;
+  partitions: {
+    partition: number;
+    leader: number;
+    replicas: number[];
+    isr: number[];
+    logStartOffset: string;
+    logEndOffset: string;
+  }[];
+  configs: { name: string; value: string | null; source: string; isDefault: boolean }[];
+}
+
+/** One topic: partition table with offsets, configs, add partitions, delete, messages. */
+export function TopicPage({ cluster, topic }: { cluster: string; topic: string }) {
+  const path = `/clusters/${enc(cluster)}/topics/${enc(topic)}`;
+  const { data, error, reload } = useLoad(() => api<TopicDetail>('GET', path), path);
+  const [notice, setNotice] = useState<{ ok: boolean; text: string } | undefined>();
+  const act = async (run: () => Promise<unknown>, done: string) => {
+    try {
+      await run();
+      setNotice({ ok: true, text: done });
+      reload();
+    } catch (err) {
+      setNotice({ ok: false, text: (err as Error).message });
+    }
+  };
+  const remove = () => {
+    if (!window.confirm(`Delete topic ${topic} and all its messages?`)) return;
+    act(() => api('DELETE', path), `Topic ${topic} deleted`).then(() => {
+      window.location.hash = `#/${enc(cluster)}/topics`;
+    });
+  };
+  const addPartitions = (e: Event) => {
+    e.preventDefault();
+    const totalCount = Number(new FormData(e.target as HTMLFormElement).get('totalCount'));
+    act(() => api('POST', `${path}/partitions`, { totalCount }), `Topic ${topic} now has ${totalCount} partitions`);
+  };
+  return html`
+    <h1>Topic ${topic}</h1>
+    ${error && html`<p role="alert" class="error">${error}</p>`}
+    ${notice && html`<p role=${notice.ok ? 'status' : 'alert'} class=${notice.ok ? 'ok' : 'error'}>${notice.text}</p>`}
+    ${
+      data &&
+      html`
+      <div class="actions">
+        <form onSubmit=${addPartitions} class="inline">
+          <label>Total partitions <input name="totalCount" type="number" min=${data.partitions.length + 1} value=${data.partitions.length + 1} /></label>
+          <button type="submit">Add partitions</button>
+        </form>
+        <button type="button" class="danger" onClick=${remove}>Delete topic</button>
+      </div>
+      <table>
+        <caption>Partitions</caption>
+        <thead><tr><th scope="col">Partition</th><th scope="col">Leader</th><th scope="col">Replicas</th><th scope="col">ISR</th><th scope="col">Log start offset</th><th scope="col">Log end offset</th></tr></thead>
+        <tbody>
+          ${data.partitions.map(
+            (p) => html`<tr class=${p.isr.length < p.replicas.length ? 'warn' : ''}>
+              <td>${p.partition}</td><td>${p.leader}</td><td>${p.replicas.join(', ')}</td><td>${p.isr.join(', ')}</td>
+              <td>${p.logStartOffset}</td><td>${p.logEndOffset}</td>
+            </tr>`,
+          )}
+        </tbody>
+      </table>
+      <${MessagesPanel} cluster=${cluster} topic=${topic} partitions=${data.partitions.length} onProduced=${reload} />
+      <details class="panel">
+        <summary>Configs (${data.configs.filter((c) => !c.isDefault).length} set)</summary>
+        <table>
+          <thead><tr><th scope="col">Name</th><th scope="col">Value</th><th scope="col">Source</th></tr></thead>
+          <tbody>
+            ${data.configs.map(
+              (c) =>
+                html`<tr class=${c.isDefault ? 'muted' : ''}><td>${c.name}</td><td>${c.value ?? '(sensitive)'}</td><td>${c.source}</td></tr>`,
+            )}
+          </tbody>
+        </table>
+      </details>
+    `
+    }
+  `;
+}
