@@ -41,6 +41,9 @@ export class ZooKeeperProcess {
       config,
       [
         'tickTime=500',
+        // A test's ZooKeeper need not survive a power cut; fsyncing its log behind the brokers'
+        // writes delayed session expiry by seconds on a loaded machine.
+        'forceSync=no',
         `dataDir=${join(dataDir, 'data')}`,
         `clientPort=${port}`,
         'clientPortAddress=127.0.0.1',

@@ -8,9 +8,11 @@ import { BrokerIdZNode, type BrokerInfo, ClusterIdZNode } from './zk-data.js';
  * for an earlier incarnation of this broker.
  *
  * A registration left by this broker id's previous session (a kill -9 moments ago) lingers until
- * ZooKeeper expires that session; registration waits for it to go, up to a session timeout. One
- * that outlives that wait belongs to a live broker with the same id, and startup fails with
- * Kafka's message. (Kafka itself fails at once in both cases.)
+ * ZooKeeper expires that session; registration waits for it to go, up to two session timeouts
+ * (ZooKeeper expires a session on its own clock, and a busy server, slow to sync its log, closes
+ * it late: 4 s sessions were seen to linger over 10 s on a loaded 2-core machine). One that
+ * outlives that wait belongs to a live broker with the same id, and startup fails with Kafka's
+ * message. (Kafka itself fails at once in both cases.)
  */
 export class ZkBrokerRegistration {
   /** The broker epoch: the czxid of the current registration; -1 before the first. */
@@ -30,7 +32,7 @@ export class ZkBrokerRegistration {
 
   async register(): Promise<void> {
     const path = BrokerIdZNode.path(this.info.brokerId);
-    const deadline = Date.now() + this.sessionTimeoutMs + 2000;
+    const deadline = Date.now() + 2 * this.sessionTimeoutMs + 2000;
     let waited = false;
     for (;;) {
       try {
