@@ -5,8 +5,11 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { type ClusterConfig, ClusterEntry } from './cluster-entry.js';
 import { errorReply, HttpError } from './http-error.js';
 import { clusterRoutes } from './routes/cluster-routes.js';
+import { electionRoutes } from './routes/election-routes.js';
 import { groupRoutes } from './routes/group-routes.js';
 import { messageRoutes } from './routes/message-routes.js';
+import { reassignmentRoutes } from './routes/reassignment-routes.js';
+import { topicConfigRoutes } from './routes/topic-config-routes.js';
 import { topicRoutes } from './routes/topic-routes.js';
 
 export interface ConsoleServerOptions {
@@ -56,6 +59,9 @@ export class ConsoleServer {
     topicRoutes(app, cluster);
     messageRoutes(app, cluster);
     groupRoutes(app, cluster);
+    topicConfigRoutes(app, cluster);
+    electionRoutes(app, cluster);
+    reassignmentRoutes(app, cluster);
     app.all('/api/*', async () => {
       throw new HttpError(404, 'no such API');
     });
