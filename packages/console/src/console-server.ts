@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { type ClusterConfig, ClusterEntry } from './cluster-entry.js';
 import { errorReply, HttpError } from './http-error.js';
+import { brokerRoutes } from './routes/broker-routes.js';
 import { clusterRoutes } from './routes/cluster-routes.js';
 import { electionRoutes } from './routes/election-routes.js';
 import { groupRoutes } from './routes/group-routes.js';
@@ -60,6 +61,7 @@ export class ConsoleServer {
     messageRoutes(app, cluster);
     groupRoutes(app, cluster);
     topicConfigRoutes(app, cluster);
+    brokerRoutes(app, cluster);
     electionRoutes(app, cluster);
     reassignmentRoutes(app, cluster);
     app.all('/api/*', async () => {

@@ -111,3 +111,45 @@ describe('console API: topic configs, elections, reassignment plans', () => {
     assert.deepEqual((await fx.call('GET', '/clusters/local/reassignments')).json, { reassignments: [] });
   });
 });
+
+describe('console API: brokers, sizes', () => {
+  let fx: ConsoleFixture;
+  before(async () => {
+    fx = await startConsole();
+  });
+  after(async () => {
+    await fx?.close();
+  });
+
+  test('brokers with partitions led and log dirs; topic and partition sizes from the log dirs', async () => {
+    await fx.call('POST', '/clusters/local/topics', { name: 'sized', partitions: 2, replicationFactor: 1 });
+    const produced = await fx.call('POST', '/clusters/local/topics/sized/messages', {
+      value: 'x'.repeat(1000),
+      partition: 1,
+    });
+    assert.equal(produced.status, 201);
+    const brokers = await fx.call('GET', '/clusters/local/brokers');
+    assert.equal(brokers.status, 200, JSON.stringify(brokers.json));
+    const [broker] = brokers.json.brokers as {
+      partitionsLed: number;
+      logDirs: { sizeBytes: string; totalBytes: string | null }[];
+      apiCount: number | null;
+    }[];
+    assert.ok(broker !== undefined && broker.partitionsLed >= 2);
+    assert.equal(broker.logDirs.length, 1);
+    assert.ok(Number(broker.logDirs[0]?.sizeBytes) > 1000);
+    assert.ok((broker.apiCount ?? 0) > 10);
+    const topic = await fx.call('GET', '/clusters/local/topics/sized');
+    const sizes = (topic.json.partitions as { size: string | null }[]).map((p) => Number(p.size));
+    assert.equal(sizes[0], 0);
+    assert.ok((sizes[1] ?? 0) > 1000);
+    const listed = (await fx.call('GET', '/clusters/local/topics')).json.topics as {
+      name: string;
+      size: string;
+      offline: number;
+    }[];
+    const row = listed.find((t) => t.name === 'sized');
+    assert.equal(row?.size, String(sizes[1]));
+    assert.equal(row?.offline, 0);
+  });
+});
