@@ -1,6 +1,7 @@
 import { api, enc } from '../api.js';
 import { html } from '../html.js';
 import { useLoad } from '../use-load.js';
+import { BrokersPanel } from './brokers-panel.js';
 
 interface Broker {
   nodeId: number;
@@ -37,6 +38,7 @@ export function OverviewPage({ cluster }: { cluster: string }) {
           )}
         </tbody>
       </table>
+      <${BrokersPanel} cluster=${cluster} />
     `
     }
   `;

@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { api, enc } from '../api.js';
+import { formatBytes } from '../format-bytes.js';
 import { html } from '../html.js';
 import { useLoad } from '../use-load.js';
 
@@ -9,6 +10,8 @@ interface TopicRow {
   partitions: number;
   replicationFactor: number;
   underReplicated: number;
+  offline: number;
+  size: string;
 }
 
 /** Topics with a filter, and the create-topic form. */
@@ -26,13 +29,14 @@ export function TopicsPage({ cluster }: { cluster: string }) {
     <label class="inline">Filter <input type="search" value=${filter} onInput=${(e: Event) => setFilter((e.target as HTMLInputElement).value)} /></label>
     <table>
       <caption>${shown.length} topic(s)</caption>
-      <thead><tr><th scope="col">Name</th><th scope="col">Partitions</th><th scope="col">Replication factor</th><th scope="col">Under-replicated</th></tr></thead>
+      <thead><tr><th scope="col">Name</th><th scope="col">Partitions</th><th scope="col">Replication factor</th><th scope="col">Under-replicated</th><th scope="col">Offline</th><th scope="col">Size</th></tr></thead>
       <tbody>
         ${shown.map(
           (t) => html`<tr>
             <td><a href=${`#/${enc(cluster)}/topics/${enc(t.name)}`}>${t.name}</a>${t.internal ? html` <span class="tag">internal</span>` : ''}</td>
             <td>${t.partitions}</td><td>${t.replicationFactor}</td>
             <td class=${t.underReplicated > 0 ? 'warn' : ''}>${t.underReplicated}</td>
+            <td class=${t.offline > 0 ? 'warn' : ''}>${t.offline}</td><td>${formatBytes(t.size)}</td>
           </tr>`,
         )}
       </tbody>
