@@ -10,6 +10,7 @@ import { electionRoutes } from './routes/election-routes.js';
 import { groupRoutes } from './routes/group-routes.js';
 import { messageRoutes } from './routes/message-routes.js';
 import { reassignmentRoutes } from './routes/reassignment-routes.js';
+import { throughputRoutes } from './routes/throughput-routes.js';
 import { topicConfigRoutes } from './routes/topic-config-routes.js';
 import { topicRoutes } from './routes/topic-routes.js';
 
@@ -19,6 +20,8 @@ export interface ConsoleServerOptions {
   readonly host?: string;
   /** The built frontend (vite's output); `dist/web` of this package by default. */
   readonly webRoot?: string;
+  /** How often the throughput chart samples end offsets and log dirs (default 5000 ms). */
+  readonly throughputSampleMs?: number;
 }
 
 const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../web/', import.meta.url));
@@ -57,11 +60,12 @@ export class ConsoleServer {
     });
     app.get('/api/clusters', async () => ({ clusters: [...clusters.keys()] }));
     clusterRoutes(app, cluster);
-    topicRoutes(app, cluster);
+    topicRoutes(app, cluster, options.throughputSampleMs);
     messageRoutes(app, cluster);
     groupRoutes(app, cluster);
     topicConfigRoutes(app, cluster);
     brokerRoutes(app, cluster);
+    throughputRoutes(app, cluster, options.throughputSampleMs ?? 5000);
     electionRoutes(app, cluster);
     reassignmentRoutes(app, cluster);
     app.all('/api/*', async () => {

@@ -44,6 +44,7 @@ describe('console API', () => {
         underReplicated: 0,
         offline: 0,
         size: '0',
+        messagesPerSec: null,
       },
     );
     assert.equal(

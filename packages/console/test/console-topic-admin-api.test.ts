@@ -153,3 +153,35 @@ describe('console API: brokers, sizes', () => {
     assert.equal(row?.offline, 0);
   });
 });
+
+describe('console API: throughput', () => {
+  let fx: ConsoleFixture;
+  before(async () => {
+    fx = await startConsole();
+  });
+  after(async () => {
+    await fx?.close();
+  });
+
+  test('messages in per second are measured from end offsets as records arrive', async () => {
+    await fx.call('POST', '/clusters/local/topics', { name: 'busy', partitions: 1, replicationFactor: 1 });
+    const first = await fx.call('GET', '/clusters/local/throughput');
+    assert.equal(first.status, 200);
+    let seen = 0;
+    for (let round = 0; round < 200 && seen === 0; round++) {
+      for (let i = 0; i < 5; i++)
+        await fx.call('POST', '/clusters/local/topics/busy/messages', { value: 'x'.repeat(100) });
+      const points = (await fx.call('GET', '/clusters/local/throughput')).json.points as {
+        messagesInPerSec: number;
+        bytesInPerSec: number;
+      }[];
+      seen = points.filter((p) => p.messagesInPerSec > 0 && p.bytesInPerSec > 0).length;
+    }
+    assert.ok(seen > 0, 'no point with messages and bytes in');
+    const listed = (await fx.call('GET', '/clusters/local/topics')).json.topics as {
+      name: string;
+      messagesPerSec: number | null;
+    }[];
+    assert.equal(typeof listed.find((t) => t.name === 'busy')?.messagesPerSec, 'number');
+  });
+});

@@ -56,6 +56,10 @@ describe('console topic administration in a browser', () => {
     assert.equal(cells[0], '0');
     assert.ok(Number(cells[1]) >= 2, `partitions led: ${cells[1]}`);
     assert.match(cells[4] ?? '', /\//);
+    for (let i = 0; i < 30; i++) await fx.call('POST', '/clusters/local/topics/ui-cfg/messages', { value: `v${i}` });
+    const chart = page.getByRole('img', { name: /Messages in per second, latest/ });
+    await chart.waitFor();
+    assert.ok(((await chart.locator('polyline').getAttribute('points')) ?? '').split(' ').length >= 1);
     await screenshot(page, 'overview-brokers');
   });
 

@@ -4,15 +4,22 @@ import type { ClusterEntry } from '../cluster-entry.js';
 import { HttpError } from '../http-error.js';
 import { leaderSize, replicaSizes } from '../log-dir-sizes.js';
 import { integer, stringMap, topicName } from '../validation.js';
+import { samplerOf } from './throughput-routes.js';
 
 type Params = { cluster: string; topic: string };
 
 /** Topics: list, describe (partitions with offsets, configs), create, delete, add partitions. */
-export function topicRoutes(app: FastifyInstance, cluster: (name: string) => ClusterEntry): void {
+export function topicRoutes(
+  app: FastifyInstance,
+  cluster: (name: string) => ClusterEntry,
+  throughputSampleMs = 5000,
+): void {
   app.get<{ Params: { cluster: string }; Querystring: { internal?: string } }>(
     '/api/clusters/:cluster/topics',
     async (request) => {
-      const { admin } = cluster(request.params.cluster);
+      const entry = cluster(request.params.cluster);
+      const { admin } = entry;
+      const rates = samplerOf(entry, throughputSampleMs).topicRates();
       const names = await admin.listTopics({ listInternal: request.query.internal === 'true' });
       if (names.length === 0) return { topics: [] };
       const [described, sizes] = await Promise.all([admin.describeTopics(names), replicaSizes(admin)]);
@@ -28,6 +35,7 @@ export function topicRoutes(app: FastifyInstance, cluster: (name: string) => Clu
           size: t.partitions
             .reduce((sum, p) => sum + BigInt(leaderSize(sizes, t.name, p.partition, p.leader) ?? 0), 0n)
             .toString(),
+          messagesPerSec: rates.get(t.name) ?? null,
         })),
       };
     },

@@ -2,6 +2,7 @@ import { api, enc } from '../api.js';
 import { html } from '../html.js';
 import { useLoad } from '../use-load.js';
 import { BrokersPanel } from './brokers-panel.js';
+import { ThroughputChart } from './throughput-chart.js';
 
 interface Broker {
   nodeId: number;
@@ -39,6 +40,7 @@ export function OverviewPage({ cluster }: { cluster: string }) {
         </tbody>
       </table>
       <${BrokersPanel} cluster=${cluster} />
+      <${ThroughputChart} cluster=${cluster} />
     `
     }
   `;

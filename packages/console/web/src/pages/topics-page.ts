@@ -12,6 +12,7 @@ interface TopicRow {
   underReplicated: number;
   offline: number;
   size: string;
+  messagesPerSec: number | null;
 }
 
 /** Topics with a filter, and the create-topic form. */
@@ -29,14 +30,14 @@ export function TopicsPage({ cluster }: { cluster: string }) {
     <label class="inline">Filter <input type="search" value=${filter} onInput=${(e: Event) => setFilter((e.target as HTMLInputElement).value)} /></label>
     <table>
       <caption>${shown.length} topic(s)</caption>
-      <thead><tr><th scope="col">Name</th><th scope="col">Partitions</th><th scope="col">Replication factor</th><th scope="col">Under-replicated</th><th scope="col">Offline</th><th scope="col">Size</th></tr></thead>
+      <thead><tr><th scope="col">Name</th><th scope="col">Partitions</th><th scope="col">Replication factor</th><th scope="col">Under-replicated</th><th scope="col">Offline</th><th scope="col">Size</th><th scope="col">Messages/s</th></tr></thead>
       <tbody>
         ${shown.map(
           (t) => html`<tr>
             <td><a href=${`#/${enc(cluster)}/topics/${enc(t.name)}`}>${t.name}</a>${t.internal ? html` <span class="tag">internal</span>` : ''}</td>
             <td>${t.partitions}</td><td>${t.replicationFactor}</td>
             <td class=${t.underReplicated > 0 ? 'warn' : ''}>${t.underReplicated}</td>
-            <td class=${t.offline > 0 ? 'warn' : ''}>${t.offline}</td><td>${formatBytes(t.size)}</td>
+            <td class=${t.offline > 0 ? 'warn' : ''}>${t.offline}</td><td>${formatBytes(t.size)}</td><td>${t.messagesPerSec === null ? '—' : t.messagesPerSec.toFixed(1)}</td>
           </tr>`,
         )}
       </tbody>
