@@ -63,6 +63,15 @@ describe('console topic administration in a browser', () => {
     await screenshot(page, 'overview-brokers');
   });
 
+  test('the create-topic form shows the topic config reference', async () => {
+    await page.goto(`${fx.server.url}/#/local/topics`);
+    await page.getByText('Create topic').click();
+    await page.getByText('Topic config reference').click();
+    const reference = page.getByRole('table', { name: 'Topic configs Kafka documents' });
+    await reference.getByRole('cell', { name: 'min.insync.replicas' }).waitFor();
+    await reference.getByRole('cell', { name: 'delete | compact' }).waitFor();
+  });
+
   test('edit a topic config: documentation shown, bad value refused, set, source shown, reset', async () => {
     await page.goto(`${fx.server.url}/#/local/topics/ui-cfg`);
     const edit = page.getByRole('form', { name: 'Edit config' });

@@ -3,6 +3,7 @@ import { api, enc } from '../api.js';
 import { formatBytes } from '../format-bytes.js';
 import { html } from '../html.js';
 import { useLoad } from '../use-load.js';
+import { ConfigReference } from './config-reference.js';
 
 interface TopicRow {
   name: string;
@@ -79,6 +80,7 @@ function CreateTopicForm({ cluster, onCreated }: { cluster: string; onCreated: (
         <label>Configs (one name=value a line) <textarea name="configs" rows="3" placeholder="cleanup.policy=compact"></textarea></label>
         <button type="submit">Create</button>
       </form>
+      <${ConfigReference} />
       ${message && html`<p role=${message.ok ? 'status' : 'alert'} class=${message.ok ? 'ok' : 'error'}>${message.text}</p>`}
     </details>
   `;
