@@ -4,9 +4,14 @@ import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { type ClusterConfig, ClusterEntry } from './cluster-entry.js';
 import { errorReply, HttpError } from './http-error.js';
+import { brokerRoutes } from './routes/broker-routes.js';
 import { clusterRoutes } from './routes/cluster-routes.js';
+import { electionRoutes } from './routes/election-routes.js';
 import { groupRoutes } from './routes/group-routes.js';
 import { messageRoutes } from './routes/message-routes.js';
+import { reassignmentRoutes } from './routes/reassignment-routes.js';
+import { throughputRoutes } from './routes/throughput-routes.js';
+import { topicConfigRoutes } from './routes/topic-config-routes.js';
 import { topicRoutes } from './routes/topic-routes.js';
 
 export interface ConsoleServerOptions {
@@ -15,6 +20,8 @@ export interface ConsoleServerOptions {
   readonly host?: string;
   /** The built frontend (vite's output); `dist/web` of this package by default. */
   readonly webRoot?: string;
+  /** How often the throughput chart samples end offsets and log dirs (default 5000 ms). */
+  readonly throughputSampleMs?: number;
 }
 
 const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../web/', import.meta.url));
@@ -53,9 +60,14 @@ export class ConsoleServer {
     });
     app.get('/api/clusters', async () => ({ clusters: [...clusters.keys()] }));
     clusterRoutes(app, cluster);
-    topicRoutes(app, cluster);
+    topicRoutes(app, cluster, options.throughputSampleMs);
     messageRoutes(app, cluster);
     groupRoutes(app, cluster);
+    topicConfigRoutes(app, cluster);
+    brokerRoutes(app, cluster);
+    throughputRoutes(app, cluster, options.throughputSampleMs ?? 5000);
+    electionRoutes(app, cluster);
+    reassignmentRoutes(app, cluster);
     app.all('/api/*', async () => {
       throw new HttpError(404, 'no such API');
     });

@@ -36,7 +36,16 @@ describe('console API', () => {
     const listed = await fx.call('GET', '/clusters/local/topics');
     assert.deepEqual(
       (listed.json.topics as { name: string }[]).find((t) => t.name === 'api-orders'),
-      { name: 'api-orders', internal: false, partitions: 2, replicationFactor: 1, underReplicated: 0 },
+      {
+        name: 'api-orders',
+        internal: false,
+        partitions: 2,
+        replicationFactor: 1,
+        underReplicated: 0,
+        offline: 0,
+        size: '0',
+        messagesPerSec: null,
+      },
     );
     assert.equal(
       (await fx.call('POST', '/clusters/local/topics/api-orders/partitions', { totalCount: 3 })).status,

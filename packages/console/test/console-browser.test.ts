@@ -68,7 +68,7 @@ describe('console in a browser', () => {
     await page.getByRole('link', { name: 'e2e-orders' }).waitFor();
     assert.equal(await page.getByRole('link', { name: 'e2e-other' }).count(), 0);
     const row = page.getByRole('row').filter({ has: page.getByRole('link', { name: 'e2e-orders' }) });
-    assert.deepEqual(await row.getByRole('cell').allTextContents(), ['e2e-orders', '2', '1', '0']);
+    assert.deepEqual(await row.getByRole('cell').allTextContents(), ['e2e-orders', '2', '1', '0', '0', '0 B', '—']);
     await page.getByLabel('Filter').fill('');
     await screenshot(page, 'topics');
   });

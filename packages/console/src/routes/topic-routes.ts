@@ -2,19 +2,27 @@ import { OffsetSpec } from '@samsa/client';
 import type { FastifyInstance } from 'fastify';
 import type { ClusterEntry } from '../cluster-entry.js';
 import { HttpError } from '../http-error.js';
+import { leaderSize, replicaSizes } from '../log-dir-sizes.js';
 import { integer, stringMap, topicName } from '../validation.js';
+import { samplerOf } from './throughput-routes.js';
 
 type Params = { cluster: string; topic: string };
 
 /** Topics: list, describe (partitions with offsets, configs), create, delete, add partitions. */
-export function topicRoutes(app: FastifyInstance, cluster: (name: string) => ClusterEntry): void {
+export function topicRoutes(
+  app: FastifyInstance,
+  cluster: (name: string) => ClusterEntry,
+  throughputSampleMs = 5000,
+): void {
   app.get<{ Params: { cluster: string }; Querystring: { internal?: string } }>(
     '/api/clusters/:cluster/topics',
     async (request) => {
-      const { admin } = cluster(request.params.cluster);
+      const entry = cluster(request.params.cluster);
+      const { admin } = entry;
+      const rates = samplerOf(entry, throughputSampleMs).topicRates();
       const names = await admin.listTopics({ listInternal: request.query.internal === 'true' });
       if (names.length === 0) return { topics: [] };
-      const described = await admin.describeTopics(names);
+      const [described, sizes] = await Promise.all([admin.describeTopics(names), replicaSizes(admin)]);
       return {
         topics: described.map((t) => ({
           name: t.name,
@@ -22,6 +30,12 @@ export function topicRoutes(app: FastifyInstance, cluster: (name: string) => Clu
           partitions: t.partitions.length,
           replicationFactor: t.partitions[0]?.replicas.length ?? 0,
           underReplicated: t.partitions.filter((p) => p.isr.length < p.replicas.length).length,
+          offline: t.partitions.filter((p) => p.leader < 0).length,
+          // Bytes of the leaders' replicas: the data once, not times the replication factor.
+          size: t.partitions
+            .reduce((sum, p) => sum + BigInt(leaderSize(sizes, t.name, p.partition, p.leader) ?? 0), 0n)
+            .toString(),
+          messagesPerSec: rates.get(t.name) ?? null,
         })),
       };
     },
@@ -34,10 +48,11 @@ export function topicRoutes(app: FastifyInstance, cluster: (name: string) => Clu
     if (topic === undefined) throw new HttpError(404, `topic '${name}' does not exist`);
     const queries = (timestamp: bigint) =>
       topic.partitions.map((p) => ({ topic: name, partition: p.partition, timestamp }));
-    const [starts, ends, configs] = await Promise.all([
+    const [starts, ends, configs, sizes] = await Promise.all([
       admin.listOffsets(queries(OffsetSpec.EARLIEST)),
       admin.listOffsets(queries(OffsetSpec.LATEST)),
       admin.describeConfigs([{ type: 'topic', name }]),
+      replicaSizes(admin),
     ]);
     return {
       name,
@@ -50,6 +65,7 @@ export function topicRoutes(app: FastifyInstance, cluster: (name: string) => Clu
         isr: p.isr,
         logStartOffset: starts.find((o) => o.partition === p.partition)?.offset.toString() ?? null,
         logEndOffset: ends.find((o) => o.partition === p.partition)?.offset.toString() ?? null,
+        size: leaderSize(sizes, name, p.partition, p.leader),
       })),
       configs: (configs[0]?.configs ?? []).map((c) => ({
         name: c.name,

@@ -14,6 +14,7 @@ export async function startConsole(): Promise<ConsoleFixture> {
   const server = await ConsoleServer.start({
     clusters: [{ name: 'local', bootstrapServers: broker.bootstrap }],
     port: 0,
+    throughputSampleMs: 500,
   });
   return {
     broker,

@@ -4,6 +4,7 @@ import { html } from './html.js';
 import { GroupPage } from './pages/group-page.js';
 import { GroupsPage } from './pages/groups-page.js';
 import { OverviewPage } from './pages/overview-page.js';
+import { ReassignmentPage } from './pages/reassignment-page.js';
 import { TopicPage } from './pages/topic-page.js';
 import { TopicsPage } from './pages/topics-page.js';
 
@@ -43,7 +44,9 @@ function App() {
           ? html`<${GroupPage} cluster=${cluster} group=${name} />`
           : section === 'groups'
             ? html`<${GroupsPage} cluster=${cluster} />`
-            : html`<${OverviewPage} cluster=${cluster} />`;
+            : section === 'reassignments'
+              ? html`<${ReassignmentPage} cluster=${cluster} />`
+              : html`<${OverviewPage} cluster=${cluster} />`;
   return html`
     <header>
       <span class="brand">Samsa console</span>
@@ -51,6 +54,7 @@ function App() {
       <nav aria-label="Main">
         ${link('', 'Overview', section === undefined)} ${link('/topics', 'Topics', section === 'topics')}
         ${link('/groups', 'Consumer groups', section === 'groups')}
+        ${link('/reassignments', 'Reassign partitions', section === 'reassignments')}
       </nav>
     </header>
     <main>${page}</main>

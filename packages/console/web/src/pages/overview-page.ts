@@ -1,6 +1,8 @@
 import { api, enc } from '../api.js';
 import { html } from '../html.js';
 import { useLoad } from '../use-load.js';
+import { BrokersPanel } from './brokers-panel.js';
+import { ThroughputChart } from './throughput-chart.js';
 
 interface Broker {
   nodeId: number;
@@ -37,6 +39,8 @@ export function OverviewPage({ cluster }: { cluster: string }) {
           )}
         </tbody>
       </table>
+      <${BrokersPanel} cluster=${cluster} />
+      <${ThroughputChart} cluster=${cluster} />
     `
     }
   `;

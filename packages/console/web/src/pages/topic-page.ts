@@ -1,8 +1,11 @@
 import { useState } from 'preact/hooks';
 import { api, enc } from '../api.js';
+import { formatBytes } from '../format-bytes.js';
 import { html } from '../html.js';
 import { useLoad } from '../use-load.js';
+import { LeaderElectionPanel } from './leader-election-panel.js';
 import { MessagesPanel } from './messages-panel.js';
+import { TopicConfigsPanel } from './topic-configs-panel.js';
 
 interface TopicDetail {
   name: string;
@@ -14,6 +17,7 @@ interface TopicDetail {
     isr: number[];
     logStartOffset: string;
     logEndOffset: string;
+    size: string | null;
   }[];
   configs: { name: string; value: string | null; source: string; isDefault: boolean }[];
 }
@@ -59,29 +63,19 @@ export function TopicPage({ cluster, topic }: { cluster: string; topic: string }
       </div>
       <table>
         <caption>Partitions</caption>
-        <thead><tr><th scope="col">Partition</th><th scope="col">Leader</th><th scope="col">Replicas</th><th scope="col">ISR</th><th scope="col">Log start offset</th><th scope="col">Log end offset</th></tr></thead>
+        <thead><tr><th scope="col">Partition</th><th scope="col">Leader</th><th scope="col">Replicas</th><th scope="col">ISR</th><th scope="col">Log start offset</th><th scope="col">Log end offset</th><th scope="col">Size</th></tr></thead>
         <tbody>
           ${data.partitions.map(
             (p) => html`<tr class=${p.isr.length < p.replicas.length ? 'warn' : ''}>
               <td>${p.partition}</td><td>${p.leader}</td><td>${p.replicas.join(', ')}</td><td>${p.isr.join(', ')}</td>
-              <td>${p.logStartOffset}</td><td>${p.logEndOffset}</td>
+              <td>${p.logStartOffset}</td><td>${p.logEndOffset}</td><td>${formatBytes(p.size)}</td>
             </tr>`,
           )}
         </tbody>
       </table>
       <${MessagesPanel} cluster=${cluster} topic=${topic} partitions=${data.partitions.length} onProduced=${reload} />
-      <details class="panel">
-        <summary>Configs (${data.configs.filter((c) => !c.isDefault).length} set)</summary>
-        <table>
-          <thead><tr><th scope="col">Name</th><th scope="col">Value</th><th scope="col">Source</th></tr></thead>
-          <tbody>
-            ${data.configs.map(
-              (c) =>
-                html`<tr class=${c.isDefault ? 'muted' : ''}><td>${c.name}</td><td>${c.value ?? '(sensitive)'}</td><td>${c.source}</td></tr>`,
-            )}
-          </tbody>
-        </table>
-      </details>
+      <${LeaderElectionPanel} cluster=${cluster} topic=${topic} onDone=${reload} />
+      <${TopicConfigsPanel} cluster=${cluster} topic=${topic} />
     `
     }
   `;

@@ -1,7 +1,9 @@
 import { useState } from 'preact/hooks';
 import { api, enc } from '../api.js';
+import { formatBytes } from '../format-bytes.js';
 import { html } from '../html.js';
 import { useLoad } from '../use-load.js';
+import { ConfigReference } from './config-reference.js';
 
 interface TopicRow {
   name: string;
@@ -9,6 +11,9 @@ interface TopicRow {
   partitions: number;
   replicationFactor: number;
   underReplicated: number;
+  offline: number;
+  size: string;
+  messagesPerSec: number | null;
 }
 
 /** Topics with a filter, and the create-topic form. */
@@ -26,13 +31,14 @@ export function TopicsPage({ cluster }: { cluster: string }) {
     <label class="inline">Filter <input type="search" value=${filter} onInput=${(e: Event) => setFilter((e.target as HTMLInputElement).value)} /></label>
     <table>
       <caption>${shown.length} topic(s)</caption>
-      <thead><tr><th scope="col">Name</th><th scope="col">Partitions</th><th scope="col">Replication factor</th><th scope="col">Under-replicated</th></tr></thead>
+      <thead><tr><th scope="col">Name</th><th scope="col">Partitions</th><th scope="col">Replication factor</th><th scope="col">Under-replicated</th><th scope="col">Offline</th><th scope="col">Size</th><th scope="col">Messages/s</th></tr></thead>
       <tbody>
         ${shown.map(
           (t) => html`<tr>
             <td><a href=${`#/${enc(cluster)}/topics/${enc(t.name)}`}>${t.name}</a>${t.internal ? html` <span class="tag">internal</span>` : ''}</td>
             <td>${t.partitions}</td><td>${t.replicationFactor}</td>
             <td class=${t.underReplicated > 0 ? 'warn' : ''}>${t.underReplicated}</td>
+            <td class=${t.offline > 0 ? 'warn' : ''}>${t.offline}</td><td>${formatBytes(t.size)}</td><td>${t.messagesPerSec === null ? '—' : t.messagesPerSec.toFixed(1)}</td>
           </tr>`,
         )}
       </tbody>
@@ -74,6 +80,7 @@ function CreateTopicForm({ cluster, onCreated }: { cluster: string; onCreated: (
         <label>Configs (one name=value a line) <textarea name="configs" rows="3" placeholder="cleanup.policy=compact"></textarea></label>
         <button type="submit">Create</button>
       </form>
+      <${ConfigReference} />
       ${message && html`<p role=${message.ok ? 'status' : 'alert'} class=${message.ok ? 'ok' : 'error'}>${message.text}</p>`}
     </details>
   `;
