@@ -38,6 +38,7 @@ const KAFKA_STATUS: Readonly<Record<string, number>> = {
   TOPIC_AUTHORIZATION_FAILED: 403,
   GROUP_AUTHORIZATION_FAILED: 403,
   CLUSTER_AUTHORIZATION_FAILED: 403,
+  SECURITY_DISABLED: 400,
 };
 
 export interface ErrorReply {
