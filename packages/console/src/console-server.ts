@@ -6,6 +6,7 @@ import { type ClusterConfig, ClusterEntry } from './cluster-entry.js';
 import { errorReply, HttpError } from './http-error.js';
 import { aclRoutes } from './routes/acl-routes.js';
 import { clusterRoutes } from './routes/cluster-routes.js';
+import { groupOffsetRoutes } from './routes/group-offset-routes.js';
 import { groupRoutes } from './routes/group-routes.js';
 import { messageRoutes } from './routes/message-routes.js';
 import { topicRoutes } from './routes/topic-routes.js';
@@ -58,6 +59,7 @@ export class ConsoleServer {
     messageRoutes(app, cluster);
     groupRoutes(app, cluster);
     aclRoutes(app, cluster);
+    groupOffsetRoutes(app, cluster);
     app.all('/api/*', async () => {
       throw new HttpError(404, 'no such API');
     });

@@ -39,6 +39,7 @@ const KAFKA_STATUS: Readonly<Record<string, number>> = {
   GROUP_AUTHORIZATION_FAILED: 403,
   CLUSTER_AUTHORIZATION_FAILED: 403,
   SECURITY_DISABLED: 400,
+  GROUP_SUBSCRIBED_TO_TOPIC: 409,
 };
 
 export interface ErrorReply {
