@@ -1,6 +1,7 @@
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { html } from './html.js';
+import { AclsPage } from './pages/acls-page.js';
 import { GroupPage } from './pages/group-page.js';
 import { GroupsPage } from './pages/groups-page.js';
 import { OverviewPage } from './pages/overview-page.js';
@@ -43,14 +44,16 @@ function App() {
           ? html`<${GroupPage} cluster=${cluster} group=${name} />`
           : section === 'groups'
             ? html`<${GroupsPage} cluster=${cluster} />`
-            : html`<${OverviewPage} cluster=${cluster} />`;
+            : section === 'acls'
+              ? html`<${AclsPage} cluster=${cluster} />`
+              : html`<${OverviewPage} cluster=${cluster} />`;
   return html`
     <header>
       <span class="brand">Samsa console</span>
       <span class="cluster">cluster <strong>${cluster}</strong></span>
       <nav aria-label="Main">
         ${link('', 'Overview', section === undefined)} ${link('/topics', 'Topics', section === 'topics')}
-        ${link('/groups', 'Consumer groups', section === 'groups')}
+        ${link('/groups', 'Consumer groups', section === 'groups')} ${link('/acls', 'ACLs', section === 'acls')}
       </nav>
     </header>
     <main>${page}</main>
