@@ -9,6 +9,8 @@ import { clusterRoutes } from './routes/cluster-routes.js';
 import { groupOffsetRoutes } from './routes/group-offset-routes.js';
 import { groupRoutes } from './routes/group-routes.js';
 import { messageRoutes } from './routes/message-routes.js';
+import { quotaRoutes } from './routes/quota-routes.js';
+import { scramUserRoutes } from './routes/scram-user-routes.js';
 import { topicRoutes } from './routes/topic-routes.js';
 
 export interface ConsoleServerOptions {
@@ -60,6 +62,8 @@ export class ConsoleServer {
     groupRoutes(app, cluster);
     aclRoutes(app, cluster);
     groupOffsetRoutes(app, cluster);
+    quotaRoutes(app, cluster);
+    scramUserRoutes(app, cluster);
     app.all('/api/*', async () => {
       throw new HttpError(404, 'no such API');
     });
