@@ -11,6 +11,7 @@ import { groupRoutes } from './routes/group-routes.js';
 import { messageRoutes } from './routes/message-routes.js';
 import { quotaRoutes } from './routes/quota-routes.js';
 import { scramUserRoutes } from './routes/scram-user-routes.js';
+import { streamsAppRoutes } from './routes/streams-app-routes.js';
 import { topicMessageRoutes } from './routes/topic-message-routes.js';
 import { topicRoutes } from './routes/topic-routes.js';
 
@@ -66,6 +67,7 @@ export class ConsoleServer {
     quotaRoutes(app, cluster);
     scramUserRoutes(app, cluster);
     topicMessageRoutes(app, cluster);
+    streamsAppRoutes(app, cluster);
     app.all('/api/*', async () => {
       throw new HttpError(404, 'no such API');
     });
