@@ -19,13 +19,15 @@ export function streamsAppRoutes(app: FastifyInstance, cluster: (name: string) =
       const [groups, topics] = await Promise.all([admin.listGroups(), admin.listTopics({ listInternal: true })]);
       const internal = topics.filter((t) => INTERNAL_SUFFIX.test(t));
       const apps = [];
-      for (const g of groups.sort((a, b) => (a.groupId < b.groupId ? -1 : 1))) {
-        const owned = internal.filter((t) => t.startsWith(`${g.groupId}-`)).sort();
+      // ListGroups may name a group twice (one answer per broker asked): one app per group id.
+      const ids = [...new Set(groups.map((g) => g.groupId))].sort();
+      for (const id of ids) {
+        const owned = internal.filter((t) => t.startsWith(`${id}-`)).sort();
         if (owned.length === 0) continue;
-        const [description] = await admin.describeGroups([g.groupId]);
+        const [description] = await admin.describeGroups([id]);
         apps.push({
-          applicationId: g.groupId,
-          group: { state: description?.state ?? g.state, members: description?.members.length ?? 0 },
+          applicationId: id,
+          group: { state: description?.state ?? 'Unknown', members: description?.members.length ?? 0 },
           internalTopics: owned.map((name) => ({ name, kind: INTERNAL_SUFFIX.exec(name)?.[1] ?? '' })),
         });
       }
