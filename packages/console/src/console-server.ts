@@ -4,14 +4,20 @@ import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { type ClusterConfig, ClusterEntry } from './cluster-entry.js';
 import { errorReply, HttpError } from './http-error.js';
+import { aclRoutes } from './routes/acl-routes.js';
 import { brokerRoutes } from './routes/broker-routes.js';
 import { clusterRoutes } from './routes/cluster-routes.js';
 import { electionRoutes } from './routes/election-routes.js';
+import { groupOffsetRoutes } from './routes/group-offset-routes.js';
 import { groupRoutes } from './routes/group-routes.js';
 import { messageRoutes } from './routes/message-routes.js';
+import { quotaRoutes } from './routes/quota-routes.js';
 import { reassignmentRoutes } from './routes/reassignment-routes.js';
+import { scramUserRoutes } from './routes/scram-user-routes.js';
+import { streamsAppRoutes } from './routes/streams-app-routes.js';
 import { throughputRoutes } from './routes/throughput-routes.js';
 import { topicConfigRoutes } from './routes/topic-config-routes.js';
+import { topicMessageRoutes } from './routes/topic-message-routes.js';
 import { topicRoutes } from './routes/topic-routes.js';
 
 export interface ConsoleServerOptions {
@@ -68,6 +74,12 @@ export class ConsoleServer {
     throughputRoutes(app, cluster, options.throughputSampleMs ?? 5000);
     electionRoutes(app, cluster);
     reassignmentRoutes(app, cluster);
+    aclRoutes(app, cluster);
+    groupOffsetRoutes(app, cluster);
+    quotaRoutes(app, cluster);
+    scramUserRoutes(app, cluster);
+    topicMessageRoutes(app, cluster);
+    streamsAppRoutes(app, cluster);
     app.all('/api/*', async () => {
       throw new HttpError(404, 'no such API');
     });

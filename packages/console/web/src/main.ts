@@ -1,6 +1,7 @@
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { html } from './html.js';
+import { AclsPage } from './pages/acls-page.js';
 import { GroupPage } from './pages/group-page.js';
 import { GroupsPage } from './pages/groups-page.js';
 import { OverviewPage } from './pages/overview-page.js';
@@ -46,14 +47,16 @@ function App() {
             ? html`<${GroupsPage} cluster=${cluster} />`
             : section === 'reassignments'
               ? html`<${ReassignmentPage} cluster=${cluster} />`
-              : html`<${OverviewPage} cluster=${cluster} />`;
+              : section === 'acls'
+                ? html`<${AclsPage} cluster=${cluster} />`
+                : html`<${OverviewPage} cluster=${cluster} />`;
   return html`
     <header>
       <span class="brand">Samsa console</span>
       <span class="cluster">cluster <strong>${cluster}</strong></span>
       <nav aria-label="Main">
         ${link('', 'Overview', section === undefined)} ${link('/topics', 'Topics', section === 'topics')}
-        ${link('/groups', 'Consumer groups', section === 'groups')}
+        ${link('/groups', 'Consumer groups', section === 'groups')} ${link('/acls', 'ACLs', section === 'acls')}
         ${link('/reassignments', 'Reassign partitions', section === 'reassignments')}
       </nav>
     </header>
