@@ -1,4 +1,5 @@
 import { ConsoleServer } from './console-server.js';
+import { runHashPassword } from './hash-password-command.js';
 
 export const CONSOLE_USAGE = [
   'USAGE: samsa console --bootstrap-server host:port [--port 8080] [--host 127.0.0.1] [--cluster-name local]',
@@ -6,15 +7,19 @@ export const CONSOLE_USAGE = [
   'Serves the web console for one cluster, reached through the Kafka protocol only (so any',
   'Kafka-compatible cluster, Apache Kafka included). Open http://host:port/ in a browser.',
   '',
+  'samsa console hash-password < file   prints the scrypt hash of the password on stdin',
+  '',
 ].join('\n');
 
 export interface ConsoleIo {
   readonly stdout: { write(text: string): unknown };
   readonly stderr: { write(text: string): unknown };
+  readonly stdin?: NodeJS.ReadableStream;
 }
 
 /** `samsa console …`: parses the flags, starts the server and resolves once it is stopped (SIGINT/SIGTERM). */
 export async function runConsole(argv: readonly string[], io: ConsoleIo): Promise<number> {
+  if (argv[0] === 'hash-password') return runHashPassword(argv.slice(1), io);
   const flags = new Map<string, string>();
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
