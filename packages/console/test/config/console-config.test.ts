@@ -17,6 +17,7 @@ test('a full config: clusters with client properties from the environment, users
       'clusters:',
       '  - name: prod',
       '    bootstrapServers: a:9092,b:9092',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the config file's own ${env:NAME} syntax
       '    properties: { security.protocol: SASL_SSL, sasl.mechanism: PLAIN, sasl.password: "${env:PW}" }',
       '  - { name: dev, bootstrapServers: "127.0.0.1:9092" }',
       'users:',
@@ -64,6 +65,7 @@ test('a malformed config is refused with an error naming the key', () => {
     ['clusters: [{ name: a, bootstrapServers: "h:1" }, { name: a, bootstrapServers: "h:2" }]', 'clusters[1].name'],
     ['clusters: [{ name: a, bootstrapServers: "h:1", propertys: {} }]', 'clusters[0].propertys'],
     [
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the config file's own ${env:NAME} syntax
       'clusters: [{ name: a, bootstrapServers: "h:1", properties: { sasl.password: "${env:NOPE}" } }]',
       'clusters[0].properties.sasl.password',
     ],
