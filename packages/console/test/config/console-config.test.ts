@@ -41,19 +41,15 @@ test('a full config: clusters with client properties from the environment, users
   });
 });
 
-test('the shipped example parses and its passwords are the documented ones', async () => {
-  const config = parseConsoleConfig(readFileSync(EXAMPLE, 'utf8'), { CONSOLE_SASL_PASSWORD: 'x' });
-  assert.ok(config.clusters.length >= 1);
-  assert.deepEqual(
-    config.users.map((u) => [u.name, u.role]),
-    [
-      ['viewer', 'viewer'],
-      ['admin', 'admin'],
-    ],
-  );
-  // The passwords the example's comment gives.
-  assert.equal(await verifyPassword('viewer-pw', config.users[0]?.passwordHash ?? ''), true);
-  assert.equal(await verifyPassword('admin-pw', config.users[1]?.passwordHash ?? ''), true);
+test('the shipped example parses and its example hashes are of the documented passwords', async () => {
+  const text = readFileSync(EXAMPLE, 'utf8');
+  const config = parseConsoleConfig(text, {});
+  assert.deepEqual(config.clusters, [{ name: 'local', bootstrapServers: '127.0.0.1:9092' }]);
+  assert.deepEqual(config.users, []);
+  const hashes = [...text.matchAll(/passwordHash: (\S+)/g)].map((m) => m[1] as string);
+  assert.equal(hashes.length, 2);
+  assert.equal(await verifyPassword('viewer-pw', hashes[0] as string), true);
+  assert.equal(await verifyPassword('admin-pw', hashes[1] as string), true);
 });
 
 test('a malformed config is refused with an error naming the key', () => {
