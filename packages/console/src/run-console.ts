@@ -1,20 +1,28 @@
+import type { ClusterConfig } from './cluster-entry.js';
+import { checkUnauthenticatedHost, clustersFromConfigFile } from './config/cluster-list.js';
 import { ConsoleServer } from './console-server.js';
+import { runHashPassword } from './hash-password-command.js';
 
 export const CONSOLE_USAGE = [
   'USAGE: samsa console --bootstrap-server host:port [--port 8080] [--host 127.0.0.1] [--cluster-name local]',
+  '       samsa console --config console.yaml [--port 8080] [--host 127.0.0.1]   (several clusters)',
   '',
   'Serves the web console for one cluster, reached through the Kafka protocol only (so any',
   'Kafka-compatible cluster, Apache Kafka included). Open http://host:port/ in a browser.',
+  '',
+  'samsa console hash-password < file   prints the scrypt hash of the password on stdin',
   '',
 ].join('\n');
 
 export interface ConsoleIo {
   readonly stdout: { write(text: string): unknown };
   readonly stderr: { write(text: string): unknown };
+  readonly stdin?: NodeJS.ReadableStream;
 }
 
 /** `samsa console …`: parses the flags, starts the server and resolves once it is stopped (SIGINT/SIGTERM). */
 export async function runConsole(argv: readonly string[], io: ConsoleIo): Promise<number> {
+  if (argv[0] === 'hash-password') return runHashPassword(argv.slice(1), io);
   const flags = new Map<string, string>();
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
@@ -23,7 +31,10 @@ export async function runConsole(argv: readonly string[], io: ConsoleIo): Promis
       return 0;
     }
     const value = argv[i + 1];
-    if (!['--bootstrap-server', '--port', '--host', '--cluster-name'].includes(arg) || value === undefined) {
+    if (
+      !['--bootstrap-server', '--config', '--port', '--host', '--cluster-name'].includes(arg) ||
+      value === undefined
+    ) {
       io.stderr.write(
         `${value === undefined && arg.startsWith('--') ? `Missing value for ${arg}` : `Unknown option ${arg}`}\n${CONSOLE_USAGE}`,
       );
@@ -34,18 +45,34 @@ export async function runConsole(argv: readonly string[], io: ConsoleIo): Promis
   }
   const bootstrapServers = flags.get('--bootstrap-server');
   const port = Number(flags.get('--port') ?? 8080);
-  if (bootstrapServers === undefined || !Number.isInteger(port) || port < 0 || port > 65535) {
-    io.stderr.write(`Missing --bootstrap-server or invalid --port\n${CONSOLE_USAGE}`);
+  const configFile = flags.get('--config');
+  if (
+    (bootstrapServers === undefined) === (configFile === undefined) ||
+    !Number.isInteger(port) ||
+    port < 0 ||
+    port > 65535
+  ) {
+    io.stderr.write(`Give one of --bootstrap-server or --config, and a valid --port\n${CONSOLE_USAGE}`);
     return 1;
   }
-  const name = flags.get('--cluster-name') ?? 'local';
+  let clusters: ClusterConfig[];
+  try {
+    checkUnauthenticatedHost(flags.get('--host') ?? '127.0.0.1');
+    clusters =
+      configFile === undefined
+        ? [{ name: flags.get('--cluster-name') ?? 'local', bootstrapServers: bootstrapServers as string }]
+        : await clustersFromConfigFile(configFile);
+  } catch (error) {
+    io.stderr.write(`${(error as Error).message}\n`);
+    return 1;
+  }
   const server = await ConsoleServer.start({
-    clusters: [{ name, bootstrapServers }],
+    clusters,
     port,
     host: flags.get('--host') ?? '127.0.0.1',
   });
   io.stdout.write(
-    `Samsa console for ${bootstrapServers} listening on http://${flags.get('--host') ?? '127.0.0.1'}:${server.port}/\n`,
+    `Samsa console for ${clusters.map((c) => c.name).join(', ')} listening on http://${flags.get('--host') ?? '127.0.0.1'}:${server.port}/\n`,
   );
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
