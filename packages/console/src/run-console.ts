@@ -8,6 +8,8 @@ export const CONSOLE_USAGE = [
   '',
   'Serves the web console for one cluster, reached through the Kafka protocol only (so any',
   'Kafka-compatible cluster, Apache Kafka included). Open http://host:port/ in a browser.',
+  'Without users (a --config file with users: login, roles, read-only, audit log) the console',
+  'has no login and listens on loopback only.',
   '',
   'samsa console hash-password < file   prints the scrypt hash of the password on stdin',
   '',
