@@ -1,6 +1,5 @@
-import type { ClusterConfig } from './cluster-entry.js';
-import { checkUnauthenticatedHost, clustersFromConfigFile } from './config/cluster-list.js';
-import { ConsoleServer } from './console-server.js';
+import { checkHost, serverOptionsFromConfigFile } from './config/cluster-list.js';
+import { ConsoleServer, type ConsoleServerOptions } from './console-server.js';
 import { runHashPassword } from './hash-password-command.js';
 
 export const CONSOLE_USAGE = [
@@ -9,6 +8,8 @@ export const CONSOLE_USAGE = [
   '',
   'Serves the web console for one cluster, reached through the Kafka protocol only (so any',
   'Kafka-compatible cluster, Apache Kafka included). Open http://host:port/ in a browser.',
+  'Without users (a --config file with users: login, roles, read-only, audit log) the console',
+  'has no login and listens on loopback only.',
   '',
   'samsa console hash-password < file   prints the scrypt hash of the password on stdin',
   '',
@@ -55,24 +56,23 @@ export async function runConsole(argv: readonly string[], io: ConsoleIo): Promis
     io.stderr.write(`Give one of --bootstrap-server or --config, and a valid --port\n${CONSOLE_USAGE}`);
     return 1;
   }
-  let clusters: ClusterConfig[];
+  const host = flags.get('--host') ?? '127.0.0.1';
+  let settings: Omit<ConsoleServerOptions, 'port' | 'host'>;
   try {
-    checkUnauthenticatedHost(flags.get('--host') ?? '127.0.0.1');
-    clusters =
+    settings =
       configFile === undefined
-        ? [{ name: flags.get('--cluster-name') ?? 'local', bootstrapServers: bootstrapServers as string }]
-        : await clustersFromConfigFile(configFile);
+        ? { clusters: [{ name: flags.get('--cluster-name') ?? 'local', bootstrapServers: bootstrapServers as string }] }
+        : await serverOptionsFromConfigFile(configFile);
+    checkHost(host, (settings.users ?? []).length > 0);
   } catch (error) {
     io.stderr.write(`${(error as Error).message}\n`);
     return 1;
   }
-  const server = await ConsoleServer.start({
-    clusters,
-    port,
-    host: flags.get('--host') ?? '127.0.0.1',
-  });
+  const server = await ConsoleServer.start({ ...settings, port, host });
+  const users = settings.users ?? [];
   io.stdout.write(
-    `Samsa console for ${clusters.map((c) => c.name).join(', ')} listening on http://${flags.get('--host') ?? '127.0.0.1'}:${server.port}/\n`,
+    `Samsa console for ${settings.clusters.map((c) => c.name).join(', ')} listening on http://${host}:${server.port}/` +
+      ` (${users.length === 0 ? 'no login' : `login, ${users.length} users`}${settings.readOnly === true ? ', read-only' : ''})\n`,
   );
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);

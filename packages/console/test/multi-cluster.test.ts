@@ -1,15 +1,17 @@
 /**
  * Several clusters from a config file, as CMAK lists them: two real brokers, both listed and each
- * usable through its own URL segment; a config asking for what is not wired yet is refused.
+ * usable through its own URL segment; a malformed config is refused, a console without users
+ * listens on loopback only.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { setTimeout as delay } from 'node:timers/promises';
 import { Admin } from '@samsa/client';
 import { BrokerProcess } from '@samsa/testkit';
-import { clustersFromConfigFile } from '../src/config/cluster-list.js';
+import { serverOptionsFromConfigFile } from '../src/config/cluster-list.js';
 import { ConsoleServer } from '../src/console-server.js';
 import { runConsole } from '../src/run-console.js';
 
@@ -28,7 +30,7 @@ describe('several clusters from a config file', () => {
       file,
       `clusters:\n  - { name: east, bootstrapServers: "${east.bootstrap}" }\n  - { name: west, bootstrapServers: "${west.bootstrap}" }\n`,
     );
-    server = await ConsoleServer.start({ clusters: await clustersFromConfigFile(file), port: 0 });
+    server = await ConsoleServer.start({ clusters: (await serverOptionsFromConfigFile(file)).clusters, port: 0 });
   });
   after(async () => {
     await server?.close();
@@ -77,22 +79,38 @@ describe('several clusters from a config file', () => {
     }
   });
 
-  test('a config with users or readOnly is refused before serving, naming the key (no login yet)', async () => {
-    for (const [extra, key] of [
-      [`users: [{ name: a, role: admin, passwordHash: "${HASH}" }]`, 'users'],
-      ['readOnly: true', 'readOnly'],
-      ['clusterz: []', 'clusterz'],
-    ] as const) {
-      const file = join(dir, `refused-${key}.yaml`);
-      writeFileSync(file, `clusters: [{ name: a, bootstrapServers: "${east.bootstrap}" }]\n${extra}\n`);
-      let stderr = '';
-      const code = await runConsole(['--config', file, '--port', '0'], {
-        stdout: { write: () => true },
-        stderr: { write: (t: string) => (stderr += t) },
-      });
-      assert.equal(code, 1, key);
-      assert.match(stderr, new RegExp(`console config: ${key}:`), stderr);
-    }
+  test('a malformed config is refused before serving, naming the key', async () => {
+    const file = join(dir, 'refused.yaml');
+    writeFileSync(file, `clusters: [{ name: a, bootstrapServers: "${east.bootstrap}" }]\nclusterz: []\n`);
+    let stderr = '';
+    const code = await runConsole(['--config', file, '--port', '0'], {
+      stdout: { write: () => true },
+      stderr: { write: (t: string) => (stderr += t) },
+    });
+    assert.equal(code, 1);
+    assert.match(stderr, /console config: clusterz:/, stderr);
+  });
+
+  test('a config with users and readOnly is served, on a non-loopback host too', async () => {
+    const file = join(dir, 'users.yaml');
+    writeFileSync(
+      file,
+      `clusters: [{ name: a, bootstrapServers: "${east.bootstrap}" }]\nusers: [{ name: a, role: admin, passwordHash: "${HASH}" }]\nreadOnly: true\n`,
+    );
+    let stdout = '';
+    let stderr = '';
+    const running = runConsole(['--config', file, '--host', '0.0.0.0', '--port', '0'], {
+      stdout: { write: (t: string) => (stdout += t) },
+      stderr: { write: (t: string) => (stderr += t) },
+    });
+    const deadline = Date.now() + 10000;
+    while (!stdout.includes('listening') && stderr === '' && Date.now() < deadline) await delay(50);
+    assert.equal(stderr, '');
+    assert.match(stdout, /listening on http:\/\/0\.0\.0\.0:\d+\/ \(login, 1 users, read-only\)/);
+    const port = Number(/:(\d+)\//.exec(stdout)?.[1]);
+    assert.equal((await fetch(`http://127.0.0.1:${port}/api/clusters`)).status, 401, 'login is required');
+    process.emit('SIGINT');
+    assert.equal(await running, 0);
   });
 
   test('an unauthenticated console refuses a non-loopback --host', async () => {
@@ -102,6 +120,6 @@ describe('several clusters from a config file', () => {
       stderr: { write: (t: string) => (stderr += t) },
     });
     assert.equal(code, 1);
-    assert.match(stderr, /listens on 127\.0\.0\.1, ::1 or localhost only/);
+    assert.match(stderr, /without users has no login, so it listens on 127\.0\.0\.1, ::1 or localhost only/);
   });
 });

@@ -1,24 +1,29 @@
-import type { ClusterConfig } from '../cluster-entry.js';
-import { ConsoleConfigError, loadConsoleConfig } from './console-config.js';
+import type { ConsoleServerOptions } from '../console-server.js';
+import { loadConsoleConfig } from './console-config.js';
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
-/**
- * The clusters `samsa console --config file` serves. Login, roles, read-only mode and the audit
- * log are not wired into the server yet, so a config that asks for them is refused rather than
- * served without them (fail closed); until then the console is unauthenticated, and an
- * unauthenticated console listens on loopback only.
- */
-export async function clustersFromConfigFile(path: string): Promise<ClusterConfig[]> {
+/** What `samsa console --config file` serves: its clusters, users, read-only mode, audit topic and session settings. */
+export async function serverOptionsFromConfigFile(
+  path: string,
+): Promise<Pick<ConsoleServerOptions, 'clusters' | 'users' | 'readOnly' | 'auditTopic' | 'session'>> {
   const config = await loadConsoleConfig(path);
-  if (config.users.length > 0)
-    throw new ConsoleConfigError('users', 'login is not implemented in this build yet; remove the users list');
-  if (config.readOnly) throw new ConsoleConfigError('readOnly', 'read-only mode is not implemented in this build yet');
-  return [...config.clusters];
+  return {
+    clusters: [...config.clusters],
+    users: config.users,
+    readOnly: config.readOnly,
+    auditTopic: config.auditTopic,
+    session: config.session,
+  };
 }
 
-/** Refuses a non-loopback host for an unauthenticated console. */
-export function checkUnauthenticatedHost(host: string): void {
-  if (!LOOPBACK.has(host))
-    throw new Error(`--host ${host}: the console has no login yet, so it listens on 127.0.0.1, ::1 or localhost only`);
+/**
+ * A console without users has no login: anyone who reaches the port is an admin, so it listens
+ * on loopback only. With users, any host is allowed.
+ */
+export function checkHost(host: string, hasUsers: boolean): void {
+  if (!hasUsers && !LOOPBACK.has(host))
+    throw new Error(
+      `--host ${host}: a console without users has no login, so it listens on 127.0.0.1, ::1 or localhost only (add users to a --config file to listen elsewhere)`,
+    );
 }

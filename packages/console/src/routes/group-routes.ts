@@ -9,75 +9,91 @@ type Params = { cluster: string; group: string };
 
 /** Consumer groups: list with total lag, describe with per-partition lag, reset offsets, delete. */
 export function groupRoutes(app: FastifyInstance, cluster: (name: string) => ClusterEntry): void {
-  app.get<{ Params: { cluster: string } }>('/api/clusters/:cluster/groups', async (request) => {
-    const { admin } = cluster(request.params.cluster);
-    const groups = await admin.listGroups();
-    const out = [];
-    for (const g of groups) {
-      const [description] = await admin.describeGroups([g.groupId]);
-      const lag = await groupLag(cluster(request.params.cluster), g.groupId);
-      out.push({
-        groupId: g.groupId,
-        state: description?.state ?? g.state,
-        protocolType: g.protocolType,
-        members: description?.members.length ?? 0,
-        totalLag: lag.reduce((sum, p) => sum + BigInt(p.lag), 0n).toString(),
-      });
-    }
-    return { groups: out };
-  });
+  app.get<{ Params: { cluster: string } }>(
+    '/api/clusters/:cluster/groups',
+    { config: { role: 'viewer' } },
+    async (request) => {
+      const { admin } = cluster(request.params.cluster);
+      const groups = await admin.listGroups();
+      const out = [];
+      for (const g of groups) {
+        const [description] = await admin.describeGroups([g.groupId]);
+        const lag = await groupLag(cluster(request.params.cluster), g.groupId);
+        out.push({
+          groupId: g.groupId,
+          state: description?.state ?? g.state,
+          protocolType: g.protocolType,
+          members: description?.members.length ?? 0,
+          totalLag: lag.reduce((sum, p) => sum + BigInt(p.lag), 0n).toString(),
+        });
+      }
+      return { groups: out };
+    },
+  );
 
-  app.get<{ Params: Params }>('/api/clusters/:cluster/groups/:group', async (request) => {
-    const entry = cluster(request.params.cluster);
-    const id = groupId(request.params.group);
-    const [description] = await entry.admin.describeGroups([id]);
-    if (description === undefined || description.state === 'Dead')
-      throw new HttpError(404, `group '${id}' does not exist`);
-    return {
-      groupId: id,
-      state: description.state,
-      protocol: description.protocol,
-      coordinator: description.coordinator,
-      members: description.members.map((m) => ({
-        memberId: m.memberId,
-        groupInstanceId: m.groupInstanceId,
-        clientId: m.clientId,
-        clientHost: m.clientHost,
-        assignment: m.assignment.map((tp) => `${tp.topic}-${tp.partition}`),
-      })),
-      offsets: await groupLag(entry, id),
-    };
-  });
+  app.get<{ Params: Params }>(
+    '/api/clusters/:cluster/groups/:group',
+    { config: { role: 'viewer' } },
+    async (request) => {
+      const entry = cluster(request.params.cluster);
+      const id = groupId(request.params.group);
+      const [description] = await entry.admin.describeGroups([id]);
+      if (description === undefined || description.state === 'Dead')
+        throw new HttpError(404, `group '${id}' does not exist`);
+      return {
+        groupId: id,
+        state: description.state,
+        protocol: description.protocol,
+        coordinator: description.coordinator,
+        members: description.members.map((m) => ({
+          memberId: m.memberId,
+          groupInstanceId: m.groupInstanceId,
+          clientId: m.clientId,
+          clientHost: m.clientHost,
+          assignment: m.assignment.map((tp) => `${tp.topic}-${tp.partition}`),
+        })),
+        offsets: await groupLag(entry, id),
+      };
+    },
+  );
 
   // Kafka's tool plans first and executes on request; an active group refuses the execution
   // (the coordinator answers UNKNOWN_MEMBER_ID), so the console refuses it before asking.
-  app.post<{ Params: Params; Body: unknown }>('/api/clusters/:cluster/groups/:group/reset-offsets', async (request) => {
-    const entry = cluster(request.params.cluster);
-    const id = groupId(request.params.group);
-    const body = objectBody(request.body);
-    const topic = topicName(body.topic);
-    const plan = await resetPlan(entry, topic, body);
-    if (body.execute !== true) return { groupId: id, topic, dryRun: true, offsets: plan };
-    const [description] = await entry.admin.describeGroups([id]);
-    if (description !== undefined && description.members.length > 0) {
-      throw new HttpError(
-        409,
-        `group '${id}' is ${description.state} with ${description.members.length} member(s); stop its consumers before resetting offsets`,
-        'GROUP_ACTIVE',
+  app.post<{ Params: Params; Body: unknown }>(
+    '/api/clusters/:cluster/groups/:group/reset-offsets',
+    { config: { role: 'operator' } },
+    async (request) => {
+      const entry = cluster(request.params.cluster);
+      const id = groupId(request.params.group);
+      const body = objectBody(request.body);
+      const topic = topicName(body.topic);
+      const plan = await resetPlan(entry, topic, body);
+      if (body.execute !== true) return { groupId: id, topic, dryRun: true, offsets: plan };
+      const [description] = await entry.admin.describeGroups([id]);
+      if (description !== undefined && description.members.length > 0) {
+        throw new HttpError(
+          409,
+          `group '${id}' is ${description.state} with ${description.members.length} member(s); stop its consumers before resetting offsets`,
+          'GROUP_ACTIVE',
+        );
+      }
+      await entry.admin.alterConsumerGroupOffsets(
+        id,
+        plan.map((p) => ({ topic, partition: p.partition, offset: BigInt(p.newOffset) })),
       );
-    }
-    await entry.admin.alterConsumerGroupOffsets(
-      id,
-      plan.map((p) => ({ topic, partition: p.partition, offset: BigInt(p.newOffset) })),
-    );
-    return { groupId: id, topic, dryRun: false, offsets: plan };
-  });
+      return { groupId: id, topic, dryRun: false, offsets: plan };
+    },
+  );
 
-  app.delete<{ Params: Params }>('/api/clusters/:cluster/groups/:group', async (request, reply) => {
-    const { admin } = cluster(request.params.cluster);
-    await admin.deleteGroups([groupId(request.params.group)]);
-    reply.code(204);
-  });
+  app.delete<{ Params: Params }>(
+    '/api/clusters/:cluster/groups/:group',
+    { config: { role: 'admin' } },
+    async (request, reply) => {
+      const { admin } = cluster(request.params.cluster);
+      await admin.deleteGroups([groupId(request.params.group)]);
+      reply.code(204);
+    },
+  );
 }
 
 /** Committed offset, log end offset and lag of every partition the group committed. */

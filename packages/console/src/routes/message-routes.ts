@@ -17,6 +17,7 @@ const ENCODINGS: readonly Encoding[] = ['string', 'json', 'hex'];
 export function messageRoutes(app: FastifyInstance, cluster: (name: string) => ClusterEntry): void {
   app.get<{ Params: Params; Querystring: { offset?: string; limit?: string; encoding?: string } }>(
     '/api/clusters/:cluster/topics/:topic/partitions/:partition/messages',
+    { config: { role: 'viewer' } },
     async (request) => {
       const entry = cluster(request.params.cluster);
       const topic = topicName(request.params.topic);
@@ -44,6 +45,7 @@ export function messageRoutes(app: FastifyInstance, cluster: (name: string) => C
 
   app.get<{ Params: Params & { offset: string } }>(
     '/api/clusters/:cluster/topics/:topic/partitions/:partition/messages/:offset/value',
+    { config: { role: 'viewer' } },
     async (request, reply) => {
       const entry = cluster(request.params.cluster);
       const topic = topicName(request.params.topic);
@@ -61,6 +63,7 @@ export function messageRoutes(app: FastifyInstance, cluster: (name: string) => C
 
   app.post<{ Params: { cluster: string; topic: string }; Body: unknown }>(
     '/api/clusters/:cluster/topics/:topic/messages',
+    { config: { role: 'operator' } },
     async (request, reply) => {
       const entry = cluster(request.params.cluster);
       const topic = topicName(request.params.topic);
@@ -88,7 +91,7 @@ export function messageRoutes(app: FastifyInstance, cluster: (name: string) => C
   );
 }
 
-async function partitionBounds(entry: ClusterEntry, topic: string, partition: number) {
+export async function partitionBounds(entry: ClusterEntry, topic: string, partition: number) {
   // Metadata first: ListOffsets on a missing topic or partition retries until the API timeout
   // (60 s) and then reports LEADER_NOT_AVAILABLE; metadata answers UNKNOWN_TOPIC_OR_PARTITION now.
   const [described] = await entry.admin.describeTopics([topic]);
@@ -102,7 +105,7 @@ async function partitionBounds(entry: ClusterEntry, topic: string, partition: nu
 }
 
 /** Reads [from, min(end, from + limit)) with a group-less consumer; stops at the log end. */
-async function readRange(
+export async function readRange(
   entry: ClusterEntry,
   topic: string,
   partition: number,

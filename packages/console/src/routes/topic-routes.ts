@@ -16,6 +16,7 @@ export function topicRoutes(
 ): void {
   app.get<{ Params: { cluster: string }; Querystring: { internal?: string } }>(
     '/api/clusters/:cluster/topics',
+    { config: { role: 'viewer' } },
     async (request) => {
       const entry = cluster(request.params.cluster);
       const { admin } = entry;
@@ -41,69 +42,85 @@ export function topicRoutes(
     },
   );
 
-  app.get<{ Params: Params }>('/api/clusters/:cluster/topics/:topic', async (request) => {
-    const { admin } = cluster(request.params.cluster);
-    const name = topicName(request.params.topic);
-    const [topic] = await admin.describeTopics([name]);
-    if (topic === undefined) throw new HttpError(404, `topic '${name}' does not exist`);
-    const queries = (timestamp: bigint) =>
-      topic.partitions.map((p) => ({ topic: name, partition: p.partition, timestamp }));
-    const [starts, ends, configs, sizes] = await Promise.all([
-      admin.listOffsets(queries(OffsetSpec.EARLIEST)),
-      admin.listOffsets(queries(OffsetSpec.LATEST)),
-      admin.describeConfigs([{ type: 'topic', name }]),
-      replicaSizes(admin),
-    ]);
-    return {
-      name,
-      topicId: topic.topicId,
-      internal: topic.isInternal,
-      partitions: topic.partitions.map((p) => ({
-        partition: p.partition,
-        leader: p.leader,
-        replicas: p.replicas,
-        isr: p.isr,
-        logStartOffset: starts.find((o) => o.partition === p.partition)?.offset.toString() ?? null,
-        logEndOffset: ends.find((o) => o.partition === p.partition)?.offset.toString() ?? null,
-        size: leaderSize(sizes, name, p.partition, p.leader),
-      })),
-      configs: (configs[0]?.configs ?? []).map((c) => ({
-        name: c.name,
-        value: c.isSensitive ? null : c.value,
-        source: c.source,
-        isDefault: c.isDefault,
-        readOnly: c.readOnly,
-      })),
-    };
-  });
+  app.get<{ Params: Params }>(
+    '/api/clusters/:cluster/topics/:topic',
+    { config: { role: 'viewer' } },
+    async (request) => {
+      const { admin } = cluster(request.params.cluster);
+      const name = topicName(request.params.topic);
+      const [topic] = await admin.describeTopics([name]);
+      if (topic === undefined) throw new HttpError(404, `topic '${name}' does not exist`);
+      const queries = (timestamp: bigint) =>
+        topic.partitions.map((p) => ({ topic: name, partition: p.partition, timestamp }));
+      const [starts, ends, configs, sizes] = await Promise.all([
+        admin.listOffsets(queries(OffsetSpec.EARLIEST)),
+        admin.listOffsets(queries(OffsetSpec.LATEST)),
+        admin.describeConfigs([{ type: 'topic', name }]),
+        replicaSizes(admin),
+      ]);
+      return {
+        name,
+        topicId: topic.topicId,
+        internal: topic.isInternal,
+        partitions: topic.partitions.map((p) => ({
+          partition: p.partition,
+          leader: p.leader,
+          replicas: p.replicas,
+          isr: p.isr,
+          logStartOffset: starts.find((o) => o.partition === p.partition)?.offset.toString() ?? null,
+          logEndOffset: ends.find((o) => o.partition === p.partition)?.offset.toString() ?? null,
+          size: leaderSize(sizes, name, p.partition, p.leader),
+        })),
+        configs: (configs[0]?.configs ?? []).map((c) => ({
+          name: c.name,
+          value: c.isSensitive ? null : c.value,
+          source: c.source,
+          isDefault: c.isDefault,
+          readOnly: c.readOnly,
+        })),
+      };
+    },
+  );
 
-  app.post<{ Params: { cluster: string }; Body: unknown }>('/api/clusters/:cluster/topics', async (request, reply) => {
-    const { admin } = cluster(request.params.cluster);
-    const body = objectBody(request.body);
-    const name = topicName(body.name);
-    const numPartitions = body.partitions === undefined ? -1 : integer(body.partitions, 'partitions', 1, 100000);
-    const replicationFactor =
-      body.replicationFactor === undefined ? -1 : integer(body.replicationFactor, 'replication factor', 1, 32767);
-    const created = await admin.createTopics([
-      { name, numPartitions, replicationFactor, configs: stringMap(body.configs, 'config') },
-    ]);
-    reply.code(201);
-    return created[0];
-  });
+  app.post<{ Params: { cluster: string }; Body: unknown }>(
+    '/api/clusters/:cluster/topics',
+    { config: { role: 'operator' } },
+    async (request, reply) => {
+      const { admin } = cluster(request.params.cluster);
+      const body = objectBody(request.body);
+      const name = topicName(body.name);
+      const numPartitions = body.partitions === undefined ? -1 : integer(body.partitions, 'partitions', 1, 100000);
+      const replicationFactor =
+        body.replicationFactor === undefined ? -1 : integer(body.replicationFactor, 'replication factor', 1, 32767);
+      const created = await admin.createTopics([
+        { name, numPartitions, replicationFactor, configs: stringMap(body.configs, 'config') },
+      ]);
+      reply.code(201);
+      return created[0];
+    },
+  );
 
-  app.delete<{ Params: Params }>('/api/clusters/:cluster/topics/:topic', async (request, reply) => {
-    const { admin } = cluster(request.params.cluster);
-    await admin.deleteTopics([topicName(request.params.topic)]);
-    reply.code(204);
-  });
+  app.delete<{ Params: Params }>(
+    '/api/clusters/:cluster/topics/:topic',
+    { config: { role: 'admin' } },
+    async (request, reply) => {
+      const { admin } = cluster(request.params.cluster);
+      await admin.deleteTopics([topicName(request.params.topic)]);
+      reply.code(204);
+    },
+  );
 
-  app.post<{ Params: Params; Body: unknown }>('/api/clusters/:cluster/topics/:topic/partitions', async (request) => {
-    const { admin } = cluster(request.params.cluster);
-    const name = topicName(request.params.topic);
-    const totalCount = integer(objectBody(request.body).totalCount, 'partition count', 1, 100000);
-    await admin.createPartitions([{ topic: name, totalCount }]);
-    return { topic: name, totalCount };
-  });
+  app.post<{ Params: Params; Body: unknown }>(
+    '/api/clusters/:cluster/topics/:topic/partitions',
+    { config: { role: 'operator' } },
+    async (request) => {
+      const { admin } = cluster(request.params.cluster);
+      const name = topicName(request.params.topic);
+      const totalCount = integer(objectBody(request.body).totalCount, 'partition count', 1, 100000);
+      await admin.createPartitions([{ topic: name, totalCount }]);
+      return { topic: name, totalCount };
+    },
+  );
 }
 
 export function objectBody(body: unknown): Record<string, unknown> {

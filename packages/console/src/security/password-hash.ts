@@ -37,6 +37,13 @@ export function isPasswordHash(encoded: string): boolean {
   return N >= 2 && (N & (N - 1)) === 0 && Number(m[2]) >= 1 && Number(m[3]) >= 1;
 }
 
+/** The cost a hash was made with; DEFAULT_COST for a malformed one. */
+export function costOf(encoded: string): ScryptCost {
+  const m = FORMAT.exec(encoded);
+  if (m === null || !isPasswordHash(encoded)) return DEFAULT_COST;
+  return { N: Number(m[1]), r: Number(m[2]), p: Number(m[3]) };
+}
+
 /** Compares in constant time; a malformed hash never matches. */
 export async function verifyPassword(password: string, encoded: string): Promise<boolean> {
   const m = FORMAT.exec(encoded);

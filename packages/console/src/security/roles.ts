@@ -32,5 +32,10 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** The least role a route needs; a route without one is refused (fail closed). */
     role?: RouteRole;
+    /**
+     * Login, logout and /api/me: the caller's own session, not a change to a cluster, so allowed
+     * in read-only mode and not audited.
+     */
+    account?: boolean;
   }
 }

@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { api, enc } from '../api.js';
 import { html } from '../html.js';
+import { useCan } from '../session.js';
 import { useLoad } from '../use-load.js';
 
 interface Acl {
@@ -35,6 +36,7 @@ export function AclsPage({ cluster }: { cluster: string }) {
   const query = principal === '' ? '' : `?principal=${enc(principal)}`;
   const { data, error, reload } = useLoad(() => api<{ acls: Acl[] }>('GET', `${path}${query}`), `${path}${query}`);
   const [notice, setNotice] = useState<{ ok: boolean; text: string } | undefined>();
+  const can = useCan();
   const act = async (run: () => Promise<unknown>, done: string) => {
     try {
       await run();
@@ -57,7 +59,9 @@ export function AclsPage({ cluster }: { cluster: string }) {
     <h1>ACLs</h1>
     ${error && html`<p role="alert" class="error">${error}</p>`}
     ${notice && html`<p role=${notice.ok ? 'status' : 'alert'} class=${notice.ok ? 'ok' : 'error'}>${notice.text}</p>`}
-    <details class="panel">
+    ${
+      can('admin') &&
+      html`<details class="panel">
       <summary>Create ACL</summary>
       <form onSubmit=${create} aria-label="Create ACL">
         <label>Resource type <select name="resourceType" aria-label="Resource type">${options(RESOURCE_TYPES)}</select></label>
@@ -69,7 +73,8 @@ export function AclsPage({ cluster }: { cluster: string }) {
         <label>Permission <select name="permissionType" aria-label="Permission">${options(['ALLOW', 'DENY'])}</select></label>
         <button type="submit">Create ACL</button>
       </form>
-    </details>
+    </details>`
+    }
     <label class="inline">Principal filter <input type="search" value=${principal} placeholder="User:alice" onChange=${(e: Event) => setPrincipal((e.target as HTMLInputElement).value)} /></label>
     <table>
       <caption>${data?.acls.length ?? 0} ACL(s)</caption>
@@ -79,7 +84,7 @@ export function AclsPage({ cluster }: { cluster: string }) {
           (a) => html`<tr>
             <td>${a.resourceType}:${a.resourceName}</td><td>${a.patternType}</td><td>${a.principal}</td><td>${a.host}</td>
             <td>${a.operation}</td><td>${a.permissionType}</td>
-            <td><button type="button" class="danger" onClick=${() => remove(a)}>Delete</button></td>
+            <td>${can('admin') && html`<button type="button" class="danger" onClick=${() => remove(a)}>Delete</button>`}</td>
           </tr>`,
         )}
       </tbody>

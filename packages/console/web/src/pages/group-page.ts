@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { api, enc } from '../api.js';
 import { html } from '../html.js';
+import { useCan } from '../session.js';
 import { useLoad } from '../use-load.js';
 
 interface GroupDetail {
@@ -22,6 +23,7 @@ export function GroupPage({ cluster, group }: { cluster: string; group: string }
   const { data, error, reload } = useLoad(() => api<GroupDetail>('GET', path), path);
   const [notice, setNotice] = useState<{ ok: boolean; text: string } | undefined>();
   const [plan, setPlan] = useState<ResetResult | undefined>();
+  const can = useCan();
   const topics = [...new Set((data?.offsets ?? []).map((o) => o.topic))];
   const reset = async (e: Event) => {
     e.preventDefault();
@@ -68,7 +70,7 @@ export function GroupPage({ cluster, group }: { cluster: string; group: string }
       </dl>
       <div class="actions">
         <button type="button" onClick=${reload}>Refresh</button>
-        <button type="button" class="danger" onClick=${remove}>Delete group</button>
+        ${can('admin') && html`<button type="button" class="danger" onClick=${remove}>Delete group</button>`}
       </div>
       <table>
         <caption>Members</caption>
@@ -87,7 +89,9 @@ export function GroupPage({ cluster, group }: { cluster: string; group: string }
           )}
         </tbody>
       </table>
-      <section aria-labelledby="reset-heading" class="panel">
+      ${
+        can('operator') &&
+        html`<section aria-labelledby="reset-heading" class="panel">
         <h2 id="reset-heading">Reset offsets</h2>
         <p class="muted">Kafka refuses a reset while the group has members: stop its consumers first.</p>
         <form onSubmit=${reset}>
@@ -108,7 +112,8 @@ export function GroupPage({ cluster, group }: { cluster: string; group: string }
           <tbody>${plan.offsets.map((o) => html`<tr><td>${o.partition}</td><td>${o.newOffset}</td></tr>`)}</tbody>
         </table>`
         }
-      </section>
+      </section>`
+      }
     `
     }
   `;

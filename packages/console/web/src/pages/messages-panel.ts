@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { api, enc } from '../api.js';
 import { html } from '../html.js';
+import { useCan } from '../session.js';
 
 interface RecordView {
   partition: number;
@@ -27,6 +28,7 @@ export function MessagesPanel({ cluster, topic, partitions, onProduced }: Props)
   const [records, setRecords] = useState<RecordView[] | undefined>();
   const [notice, setNotice] = useState<{ ok: boolean; text: string } | undefined>();
   const [browsed, setBrowsed] = useState(0);
+  const can = useCan();
   const browse = async (e: Event) => {
     e.preventDefault();
     const form = new FormData(e.target as HTMLFormElement);
@@ -100,7 +102,9 @@ export function MessagesPanel({ cluster, topic, partitions, onProduced }: Props)
         </tbody>
       </table>`
       }
-      <details class="panel">
+      ${
+        can('operator') &&
+        html`<details class="panel">
         <summary>Produce a message</summary>
         <form onSubmit=${produce}>
           <label>Partition <select name="partition" aria-label="Partition"><option value="">(partitioner)</option>${partitionOptions}</select></label>
@@ -109,7 +113,8 @@ export function MessagesPanel({ cluster, topic, partitions, onProduced }: Props)
           <label>Headers (one name=value a line) <textarea name="headers" rows="2"></textarea></label>
           <button type="submit">Produce</button>
         </form>
-      </details>
+      </details>`
+      }
     </section>
   `;
 }

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, enc } from '../api.js';
 import { html } from '../html.js';
+import { useCan } from '../session.js';
 
 interface InProgress {
   topic: string;
@@ -21,6 +22,7 @@ export function ReassignmentPage({ cluster }: { cluster: string }) {
   const [current, setCurrent] = useState('');
   const [notice, setNotice] = useState<{ ok: boolean; text: string } | undefined>();
   const [moves, setMoves] = useState<InProgress[] | undefined>();
+  const can = useCan();
   useEffect(() => {
     let live = true;
     const poll = () =>
@@ -85,14 +87,14 @@ export function ReassignmentPage({ cluster }: { cluster: string }) {
       <label>Topics (comma-separated) <input name="topics" required /></label>
       <label>Brokers (comma-separated ids) <input name="brokers" required /></label>
       <label class="inline"><input type="checkbox" name="rackAware" /> Rack-aware</label>
-      <button type="submit">Generate plan</button>
+      <button type="submit" disabled=${!can('viewer')}>Generate plan</button>
     </form>
     <label>Proposed assignment (Kafka's reassignment JSON)
       <textarea rows="10" value=${plan} onInput=${(e: Event) => setPlan((e.target as HTMLTextAreaElement).value)}></textarea></label>
     ${current && html`<details><summary>Current assignment (keep it to roll back)</summary><pre>${current}</pre></details>`}
     <div class="actions">
-      <button type="button" onClick=${execute} disabled=${plan === ''}>Execute</button>
-      <button type="button" class="danger" onClick=${cancel} disabled=${(moves?.length ?? 0) === 0}>Cancel reassignments</button>
+      <button type="button" onClick=${execute} disabled=${plan === '' || !can('admin')}>Execute</button>
+      <button type="button" class="danger" onClick=${cancel} disabled=${(moves?.length ?? 0) === 0 || !can('admin')}>Cancel reassignments</button>
     </div>
     <table>
       <caption>${moves === undefined ? 'Loading…' : moves.length === 0 ? 'No reassignment in progress' : `${moves.length} reassignment(s) in progress`}</caption>

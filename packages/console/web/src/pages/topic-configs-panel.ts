@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { api, enc } from '../api.js';
 import { html } from '../html.js';
+import { useCan } from '../session.js';
 import { useLoad } from '../use-load.js';
 
 interface Config {
@@ -21,6 +22,7 @@ export function TopicConfigsPanel({ cluster, topic }: { cluster: string; topic: 
   const { data, error, reload } = useLoad(() => api<{ configs: Config[] }>('GET', path), path);
   const [notice, setNotice] = useState<{ ok: boolean; text: string } | undefined>();
   const [name, setName] = useState('');
+  const can = useCan();
   const change = async (body: unknown, done: string) => {
     try {
       await api('PATCH', path, body);
@@ -43,13 +45,16 @@ export function TopicConfigsPanel({ cluster, topic }: { cluster: string; topic: 
     <details class="panel" open>
       <summary>Configs (${configs.filter((c) => c.source === 'DYNAMIC_TOPIC_CONFIG').length} set on the topic)</summary>
       ${error && html`<p role="alert" class="error">${error}</p>`}
-      <form onSubmit=${submit} aria-label="Edit config" class="inline">
+      ${
+        can('admin') &&
+        html`<form onSubmit=${submit} aria-label="Edit config" class="inline">
         <label>Config <input name="name" list="topic-config-names" required value=${name}
           onInput=${(e: Event) => setName((e.target as HTMLInputElement).value)} /></label>
         <datalist id="topic-config-names">${configs.map((c) => html`<option value=${c.name} />`)}</datalist>
         <label>New value <input name="value" required /></label>
         <button type="submit">Set</button>
-      </form>
+      </form>`
+      }
       ${doc && html`<p class="muted" data-testid="config-doc">${doc}</p>`}
       ${notice && html`<p role=${notice.ok ? 'status' : 'alert'} class=${notice.ok ? 'ok' : 'error'}>${notice.text}</p>`}
       <table>
@@ -62,6 +67,7 @@ export function TopicConfigsPanel({ cluster, topic }: { cluster: string; topic: 
               <td class="doc">${c.documentation ?? ''}</td>
               <td>${
                 c.source === 'DYNAMIC_TOPIC_CONFIG' &&
+                can('admin') &&
                 html`<button type="button" aria-label=${`Reset ${c.name}`}
                   onClick=${() => change({ delete: [c.name] }, `${c.name} reset`)}>Reset</button>`
               }</td>

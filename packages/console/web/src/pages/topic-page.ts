@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { api, enc } from '../api.js';
 import { formatBytes } from '../format-bytes.js';
 import { html } from '../html.js';
+import { useCan } from '../session.js';
 import { useLoad } from '../use-load.js';
 import { LeaderElectionPanel } from './leader-election-panel.js';
 import { MessagesPanel } from './messages-panel.js';
@@ -27,6 +28,7 @@ export function TopicPage({ cluster, topic }: { cluster: string; topic: string }
   const path = `/clusters/${enc(cluster)}/topics/${enc(topic)}`;
   const { data, error, reload } = useLoad(() => api<TopicDetail>('GET', path), path);
   const [notice, setNotice] = useState<{ ok: boolean; text: string } | undefined>();
+  const can = useCan();
   const act = async (run: () => Promise<unknown>, done: string) => {
     try {
       await run();
@@ -55,11 +57,14 @@ export function TopicPage({ cluster, topic }: { cluster: string; topic: string }
       data &&
       html`
       <div class="actions">
-        <form onSubmit=${addPartitions} class="inline">
+        ${
+          can('operator') &&
+          html`<form onSubmit=${addPartitions} class="inline">
           <label>Total partitions <input name="totalCount" type="number" min=${data.partitions.length + 1} value=${data.partitions.length + 1} /></label>
           <button type="submit">Add partitions</button>
-        </form>
-        <button type="button" class="danger" onClick=${remove}>Delete topic</button>
+        </form>`
+        }
+        ${can('admin') && html`<button type="button" class="danger" onClick=${remove}>Delete topic</button>`}
       </div>
       <table>
         <caption>Partitions</caption>
@@ -74,7 +79,7 @@ export function TopicPage({ cluster, topic }: { cluster: string; topic: string }
         </tbody>
       </table>
       <${MessagesPanel} cluster=${cluster} topic=${topic} partitions=${data.partitions.length} onProduced=${reload} />
-      <${LeaderElectionPanel} cluster=${cluster} topic=${topic} onDone=${reload} />
+      ${can('admin') && html`<${LeaderElectionPanel} cluster=${cluster} topic=${topic} onDone=${reload} />`}
       <${TopicConfigsPanel} cluster=${cluster} topic=${topic} />
     `
     }

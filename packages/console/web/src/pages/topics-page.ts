@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { api, enc } from '../api.js';
 import { formatBytes } from '../format-bytes.js';
 import { html } from '../html.js';
+import { useCan } from '../session.js';
 import { useLoad } from '../use-load.js';
 import { ConfigReference } from './config-reference.js';
 
@@ -23,11 +24,12 @@ export function TopicsPage({ cluster }: { cluster: string }) {
     cluster,
   );
   const [filter, setFilter] = useState('');
+  const can = useCan();
   const shown = (data?.topics ?? []).filter((t) => t.name.includes(filter));
   return html`
     <h1>Topics</h1>
     ${error && html`<p role="alert" class="error">${error}</p>`}
-    <${CreateTopicForm} cluster=${cluster} onCreated=${reload} />
+    ${can('operator') && html`<${CreateTopicForm} cluster=${cluster} onCreated=${reload} />`}
     <label class="inline">Filter <input type="search" value=${filter} onInput=${(e: Event) => setFilter((e.target as HTMLInputElement).value)} /></label>
     <table>
       <caption>${shown.length} topic(s)</caption>
