@@ -71,9 +71,15 @@ describe('npm start', () => {
   }
 
   test('starts the broker and the console for it, prints the console URL, and SIGTERM stops both', async () => {
-    const started = new Started([...(await brokerOverrides()), '--console-port', String(await freePort())]);
+    const overrides = await brokerOverrides();
+    const brokerPort = /listeners=PLAINTEXT:\/\/127\.0\.0\.1:(\d+)/.exec(overrides.join(' '))?.[1];
+    const started = new Started([...overrides, '--console-port', String(await freePort())]);
     try {
-      const [, url] = await started.waitFor(/console for 127\.0\.0\.1:\d+ listening on (http:\/\/\S+)/);
+      // The console is pointed at the broker's PLAINTEXT listener.
+      const [, consoleBootstrapPort, url] = await started.waitFor(
+        /console for local \(127\.0\.0\.1:(\d+)\) listening on (http:\/\/\S+)/,
+      );
+      assert.equal(consoleBootstrapPort, brokerPort);
       await started.waitFor(/\[KafkaServer id=0\] started/);
       const page = await fetch(url as string);
       assert.equal(page.status, 200);

@@ -71,7 +71,7 @@ export async function runConsole(argv: readonly string[], io: ConsoleIo): Promis
   const server = await ConsoleServer.start({ ...settings, port, host });
   const users = settings.users ?? [];
   io.stdout.write(
-    `Samsa console for ${settings.clusters.map((c) => c.name).join(', ')} listening on http://${host}:${server.port}/` +
+    `Samsa console for ${settings.clusters.map((c) => `${c.name} (${c.bootstrapServers})`).join(', ')} listening on http://${host}:${server.port}/` +
       ` (${users.length === 0 ? 'no login' : `login, ${users.length} users`}${settings.readOnly === true ? ', read-only' : ''})\n`,
   );
   await new Promise<void>((resolve) => {
