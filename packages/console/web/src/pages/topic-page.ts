@@ -6,6 +6,7 @@ import { useLoad } from '../use-load.js';
 import { LeaderElectionPanel } from './leader-election-panel.js';
 import { MessagesPanel } from './messages-panel.js';
 import { TopicConfigsPanel } from './topic-configs-panel.js';
+import { TopicMessagesPanel } from './topic-messages-panel.js';
 
 interface TopicDetail {
   name: string;
@@ -73,6 +74,7 @@ export function TopicPage({ cluster, topic }: { cluster: string; topic: string }
           )}
         </tbody>
       </table>
+      <${TopicMessagesPanel} cluster=${cluster} topic=${topic} />
       <${MessagesPanel} cluster=${cluster} topic=${topic} partitions=${data.partitions.length} onProduced=${reload} />
       <${LeaderElectionPanel} cluster=${cluster} topic=${topic} onDone=${reload} />
       <${TopicConfigsPanel} cluster=${cluster} topic=${topic} />

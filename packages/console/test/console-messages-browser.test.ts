@@ -1,0 +1,106 @@
+/**
+ * Topic-wide messages and the live tail in a real browser (Debian's Chromium) against a real
+ * broker: page through 30 records of 3 partitions and see each once, find one by a header, see a
+ * record produced after the tail started, and the tail's consumer closed when it stops or the page
+ * closes.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { Producer } from '@samsa/client';
+import type { Page } from 'playwright-core';
+import { type Browser, launchChromium } from './support/browser.js';
+import { type ConsoleFixture, startConsole } from './support/console-fixture.js';
+import { screenshot } from './support/screenshot.js';
+
+describe('topic messages in a browser', () => {
+  let fx: ConsoleFixture;
+  let browser: Browser;
+  let page: Page;
+  let producer: Producer<string, string>;
+  before(async () => {
+    browser = await launchChromium();
+    fx = await startConsole();
+    await fx.call('POST', '/clusters/local/topics', { name: 'browse', partitions: 3, replicationFactor: 1 });
+    producer = new Producer<string, string>({
+      'bootstrap.servers': fx.broker.bootstrap,
+      keySerializer: 'string',
+      valueSerializer: 'string',
+    });
+    for (let i = 0; i < 30; i++) {
+      await producer.send({
+        topic: 'browse',
+        partition: i % 3,
+        key: `k${String(i).padStart(2, '0')}`,
+        value: JSON.stringify({ n: i }),
+        headers: i === 17 ? { trace: 'needle-17' } : { trace: `t${i}` },
+      });
+    }
+    page = await browser.context.newPage();
+    page.setDefaultTimeout(15000);
+  });
+  after(async () => {
+    await producer?.close();
+    await browser?.close();
+    await fx?.close();
+  });
+
+  const rowsShown = (label: string) =>
+    page
+      .getByRole('table', { name: label })
+      .locator('tbody tr')
+      .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-record') ?? ''));
+
+  test('page through every partition from the earliest: each record once', async () => {
+    await page.goto(`${fx.server.url}/#/local/topics/browse`);
+    const form = page.getByRole('form', { name: 'Browse all partitions' });
+    await form.getByLabel('From').selectOption('earliest');
+    await form.getByLabel('Page size').fill('7');
+    await form.getByLabel('Decode as').selectOption('json');
+    await form.getByRole('button', { name: 'Browse all' }).click();
+    const seen: string[] = [];
+    const status = page.getByTestId('topic-messages-status');
+    for (let number = 1; ; number++) {
+      await status.filter({ hasText: `Page ${number}:` }).waitFor();
+      seen.push(...(await rowsShown('Messages of all partitions')));
+      if (number === 1)
+        await screenshot(
+          page,
+          'topic-messages',
+          page.locator('section', { has: page.getByRole('heading', { name: 'Messages of all partitions' }) }),
+        );
+      if ((await status.textContent())?.includes('end of the topic reached')) break;
+      assert.ok(number < 10, 'paging never reached the end');
+      await page.getByRole('button', { name: 'Next page' }).click();
+    }
+    assert.equal(seen.length, 30);
+    assert.equal(new Set(seen).size, 30);
+    for (let p = 0; p < 3; p++) for (let o = 0; o < 10; o++) assert.ok(seen.includes(`${p}:${o}`), `${p}:${o} shown`);
+    assert.equal(await page.getByRole('button', { name: 'Next page' }).count(), 0);
+  });
+
+  test('search by header text finds the one record and says how much it scanned', async () => {
+    const form = page.getByRole('form', { name: 'Browse all partitions' });
+    await form.getByLabel('Page size').fill('50');
+    await form.getByLabel('Search').fill('NEEDLE-17');
+    await form.getByRole('button', { name: 'Browse all' }).click();
+    await page
+      .getByTestId('topic-messages-status')
+      .filter({ hasText: '1 message(s), 30 scanned, end of the topic reached' })
+      .waitFor();
+    assert.deepEqual(await rowsShown('Messages of all partitions'), ['2:5']);
+    const row = page.getByRole('table', { name: 'Messages of all partitions' }).locator('tbody tr');
+    assert.match((await row.textContent()) ?? '', /k17.*"n": 17.*trace=needle-17/s);
+  });
+
+  test('a timestamp after every record finds nothing and the end', async () => {
+    const form = page.getByRole('form', { name: 'Browse all partitions' });
+    await form.getByLabel('Search').fill('');
+    await form.getByLabel('From').selectOption('timestamp');
+    await form.getByLabel('Time (ISO 8601 or ms)').fill(new Date(Date.now() + 3_600_000).toISOString());
+    await form.getByRole('button', { name: 'Browse all' }).click();
+    await page
+      .getByTestId('topic-messages-status')
+      .filter({ hasText: 'Page 1: 0 message(s), end of the topic reached' })
+      .waitFor();
+  });
+});
