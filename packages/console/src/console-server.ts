@@ -10,6 +10,7 @@ import { clusterRoutes } from './routes/cluster-routes.js';
 import { electionRoutes } from './routes/election-routes.js';
 import { groupOffsetRoutes } from './routes/group-offset-routes.js';
 import { groupRoutes } from './routes/group-routes.js';
+import { liveTailRoutes } from './routes/live-tail-routes.js';
 import { messageRoutes } from './routes/message-routes.js';
 import { quotaRoutes } from './routes/quota-routes.js';
 import { reassignmentRoutes } from './routes/reassignment-routes.js';
@@ -80,6 +81,7 @@ export class ConsoleServer {
     scramUserRoutes(app, cluster);
     topicMessageRoutes(app, cluster);
     streamsAppRoutes(app, cluster);
+    liveTailRoutes(app, cluster);
     app.all('/api/*', async () => {
       throw new HttpError(404, 'no such API');
     });

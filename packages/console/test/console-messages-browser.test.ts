@@ -8,11 +8,12 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { Producer } from '@samsa/client';
 import type { Page } from 'playwright-core';
+import { liveTailCount } from '../src/routes/live-tail-routes.js';
 import { type Browser, launchChromium } from './support/browser.js';
 import { type ConsoleFixture, startConsole } from './support/console-fixture.js';
-import { screenshot } from './support/screenshot.js';
+import { screenshot, waitUntil } from './support/screenshot.js';
 
-describe('topic messages in a browser', () => {
+describe('topic messages and live tail in a browser', () => {
   let fx: ConsoleFixture;
   let browser: Browser;
   let page: Page;
@@ -102,5 +103,51 @@ describe('topic messages in a browser', () => {
       .getByTestId('topic-messages-status')
       .filter({ hasText: 'Page 1: 0 message(s), end of the topic reached' })
       .waitFor();
+  });
+
+  test('live tail shows records produced after it started, and closes its consumer when stopped', async () => {
+    assert.equal(liveTailCount(fx.server.app), 0);
+    await page.getByRole('button', { name: 'Start live tail' }).click();
+    await page.getByTestId('tail-status').filter({ hasText: 'Tailing: 0 new record(s)' }).waitFor();
+    assert.equal(liveTailCount(fx.server.app), 1);
+    await producer.send({ topic: 'browse', partition: 1, key: 'live-key', value: 'produced after the tail started' });
+    await producer.send({
+      topic: 'browse',
+      partition: 2,
+      key: 'live-key-2',
+      value: 'and another',
+      headers: { h: 'v' },
+    });
+    const tail = page.getByRole('table', { name: 'Live tail' });
+    await tail.getByText('produced after the tail started').waitFor();
+    await page.getByTestId('tail-status').filter({ hasText: 'Tailing: 2 new record(s)' }).waitFor();
+    assert.deepEqual(await rowsShown('Live tail'), ['2:10', '1:10']);
+    await screenshot(
+      page,
+      'live-tail',
+      page.locator('section', { has: page.getByRole('heading', { name: 'Live tail' }) }),
+    );
+    await page.getByRole('button', { name: 'Stop live tail' }).click();
+    await page.getByTestId('tail-status').filter({ hasText: 'Tail stopped after 2 record(s)' }).waitFor();
+    await waitUntil(() => liveTailCount(fx.server.app) === 0, 'the tail consumer to close');
+    await producer.send({ topic: 'browse', partition: 0, key: 'late', value: 'after the stop' });
+    await new Promise((r) => setTimeout(r, 1000));
+    assert.equal(await tail.getByText('after the stop').count(), 0);
+  });
+
+  test('closing the page closes the tail', async () => {
+    const other = await browser.context.newPage();
+    await other.goto(`${fx.server.url}/#/local/topics/browse`);
+    await other.getByRole('button', { name: 'Start live tail' }).click();
+    await other.getByTestId('tail-status').filter({ hasText: 'Tailing' }).waitFor();
+    assert.equal(liveTailCount(fx.server.app), 1);
+    await other.close();
+    await waitUntil(() => liveTailCount(fx.server.app) === 0, 'the tail consumer to close after the page closed');
+  });
+
+  test('tail of a missing topic is a 404', async () => {
+    const response = await fetch(`${fx.server.url}/api/clusters/local/topics/nope/tail`);
+    assert.equal(response.status, 404);
+    assert.equal(liveTailCount(fx.server.app), 0);
   });
 });

@@ -4,6 +4,7 @@ import { formatBytes } from '../format-bytes.js';
 import { html } from '../html.js';
 import { useLoad } from '../use-load.js';
 import { LeaderElectionPanel } from './leader-election-panel.js';
+import { LiveTailPanel } from './live-tail-panel.js';
 import { MessagesPanel } from './messages-panel.js';
 import { TopicConfigsPanel } from './topic-configs-panel.js';
 import { TopicMessagesPanel } from './topic-messages-panel.js';
@@ -75,6 +76,7 @@ export function TopicPage({ cluster, topic }: { cluster: string; topic: string }
         </tbody>
       </table>
       <${TopicMessagesPanel} cluster=${cluster} topic=${topic} />
+      <${LiveTailPanel} cluster=${cluster} topic=${topic} />
       <${MessagesPanel} cluster=${cluster} topic=${topic} partitions=${data.partitions.length} onProduced=${reload} />
       <${LeaderElectionPanel} cluster=${cluster} topic=${topic} onDone=${reload} />
       <${TopicConfigsPanel} cluster=${cluster} topic=${topic} />
