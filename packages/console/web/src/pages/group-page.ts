@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { api, enc } from '../api.js';
 import { html } from '../html.js';
 import { useLoad } from '../use-load.js';
+import { LagChart } from './lag-chart.js';
 
 interface GroupDetail {
   state: string;
@@ -41,6 +42,16 @@ export function GroupPage({ cluster, group }: { cluster: string; group: string }
       setPlan(result);
       setNotice({ ok: true, text: result.dryRun ? 'Preview: nothing written yet' : 'Offsets reset' });
       if (!result.dryRun) reload();
+    } catch (err) {
+      setNotice({ ok: false, text: (err as Error).message });
+    }
+  };
+  const deleteOffsets = async (topic: string) => {
+    if (!window.confirm(`Delete the committed offsets of group ${group} for topic ${topic}?`)) return;
+    try {
+      await api('DELETE', `${path}/offsets/${enc(topic)}`);
+      setNotice({ ok: true, text: `Offsets of ${topic} deleted` });
+      reload();
     } catch (err) {
       setNotice({ ok: false, text: (err as Error).message });
     }
@@ -87,6 +98,20 @@ export function GroupPage({ cluster, group }: { cluster: string; group: string }
           )}
         </tbody>
       </table>
+      <table>
+        <caption>Committed topics</caption>
+        <thead><tr><th scope="col">Topic</th><th scope="col">Partitions</th><th scope="col">Lag</th><th scope="col">Actions</th></tr></thead>
+        <tbody>
+          ${topics.map((t) => {
+            const of = data.offsets.filter((o) => o.topic === t);
+            return html`<tr>
+              <td>${t}</td><td>${of.length}</td><td>${of.reduce((sum, o) => sum + BigInt(o.lag), 0n).toString()}</td>
+              <td><button type="button" class="danger" onClick=${() => deleteOffsets(t)}>Delete offsets</button></td>
+            </tr>`;
+          })}
+        </tbody>
+      </table>
+      <${LagChart} cluster=${cluster} group=${group} />
       <section aria-labelledby="reset-heading" class="panel">
         <h2 id="reset-heading">Reset offsets</h2>
         <p class="muted">Kafka refuses a reset while the group has members: stop its consumers first.</p>
