@@ -5,7 +5,10 @@ import { AclsPage } from './pages/acls-page.js';
 import { GroupPage } from './pages/group-page.js';
 import { GroupsPage } from './pages/groups-page.js';
 import { OverviewPage } from './pages/overview-page.js';
+import { QuotasPage } from './pages/quotas-page.js';
 import { ReassignmentPage } from './pages/reassignment-page.js';
+import { ScramUsersPage } from './pages/scram-users-page.js';
+import { StreamsAppsPage } from './pages/streams-apps-page.js';
 import { TopicPage } from './pages/topic-page.js';
 import { TopicsPage } from './pages/topics-page.js';
 
@@ -49,7 +52,13 @@ function App() {
               ? html`<${ReassignmentPage} cluster=${cluster} />`
               : section === 'acls'
                 ? html`<${AclsPage} cluster=${cluster} />`
-                : html`<${OverviewPage} cluster=${cluster} />`;
+                : section === 'quotas'
+                  ? html`<${QuotasPage} cluster=${cluster} />`
+                  : section === 'scram-users'
+                    ? html`<${ScramUsersPage} cluster=${cluster} />`
+                    : section === 'streams-apps'
+                      ? html`<${StreamsAppsPage} cluster=${cluster} />`
+                      : html`<${OverviewPage} cluster=${cluster} />`;
   return html`
     <header>
       <span class="brand">Samsa console</span>
@@ -58,6 +67,8 @@ function App() {
         ${link('', 'Overview', section === undefined)} ${link('/topics', 'Topics', section === 'topics')}
         ${link('/groups', 'Consumer groups', section === 'groups')} ${link('/acls', 'ACLs', section === 'acls')}
         ${link('/reassignments', 'Reassign partitions', section === 'reassignments')}
+        ${link('/quotas', 'Quotas', section === 'quotas')} ${link('/scram-users', 'SCRAM users', section === 'scram-users')}
+        ${link('/streams-apps', 'Streams apps', section === 'streams-apps')}
       </nav>
     </header>
     <main>${page}</main>
