@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { api, enc } from '../api.js';
 import { html } from '../html.js';
 import { useLoad } from '../use-load.js';
@@ -12,17 +12,27 @@ interface GroupDetail {
   offsets: { topic: string; partition: number; committedOffset: string; logEndOffset: string; lag: string }[];
 }
 
+const LAG_SAMPLE_MS = 2000;
+
 interface ResetResult {
   dryRun: boolean;
   offsets: { partition: number; newOffset: string }[];
 }
 
-/** One group: members, per-partition committed/end/lag, reset offsets (preview, then execute), delete. */
+/**
+ * One group, refreshed every 2 s: members, per-partition committed/end/lag, lag over time, delete
+ * a topic's offsets, reset offsets (preview, then execute), delete.
+ */
 export function GroupPage({ cluster, group }: { cluster: string; group: string }) {
   const path = `/clusters/${enc(cluster)}/groups/${enc(group)}`;
   const { data, error, reload } = useLoad(() => api<GroupDetail>('GET', path), path);
   const [notice, setNotice] = useState<{ ok: boolean; text: string } | undefined>();
   const [plan, setPlan] = useState<ResetResult | undefined>();
+  // Live: the table and the lag chart follow the group every few seconds while the page is open.
+  useEffect(() => {
+    const timer = setInterval(reload, LAG_SAMPLE_MS);
+    return () => clearInterval(timer);
+  }, [reload]);
   const topics = [...new Set((data?.offsets ?? []).map((o) => o.topic))];
   const reset = async (e: Event) => {
     e.preventDefault();
@@ -111,7 +121,7 @@ export function GroupPage({ cluster, group }: { cluster: string; group: string }
           })}
         </tbody>
       </table>
-      <${LagChart} cluster=${cluster} group=${group} />
+      <${LagChart} key=${path} offsets=${data.offsets} intervalMs=${LAG_SAMPLE_MS} />
       <section aria-labelledby="reset-heading" class="panel">
         <h2 id="reset-heading">Reset offsets</h2>
         <p class="muted">Kafka refuses a reset while the group has members: stop its consumers first.</p>
