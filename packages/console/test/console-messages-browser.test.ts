@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { Producer } from '@samsa/client';
 import type { Page } from 'playwright-core';
+import { ConsoleServer } from '../src/console-server.js';
 import { liveTailCount } from '../src/routes/live-tail-routes.js';
 import { type Browser, launchChromium } from './support/browser.js';
 import { type ConsoleFixture, startConsole } from './support/console-fixture.js';
@@ -149,5 +150,30 @@ describe('topic messages and live tail in a browser', () => {
     const response = await fetch(`${fx.server.url}/api/clusters/local/topics/nope/tail`);
     assert.equal(response.status, 404);
     assert.equal(liveTailCount(fx.server.app), 0);
+  });
+
+  test("the server's close ends an open tail and its consumer", async () => {
+    const second = await ConsoleServer.start({
+      clusters: [{ name: 'local', bootstrapServers: fx.broker.bootstrap }],
+      port: 0,
+    });
+    const response = await fetch(`${second.url}/api/clusters/local/topics/browse/tail`);
+    assert.equal(response.status, 200);
+    assert.equal(response.headers.get('content-type'), 'text/event-stream; charset=utf-8');
+    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+    let text = '';
+    while (!text.includes('event: ready')) {
+      const { value, done } = await reader.read();
+      assert.equal(done, false, 'the stream ended before ready');
+      text += Buffer.from(value as Uint8Array).toString('utf8');
+    }
+    assert.equal(liveTailCount(second.app), 1);
+    // Without the preClose hook the open stream would keep close() waiting for ever.
+    await Promise.race([
+      second.close(),
+      new Promise((_, reject) => setTimeout(() => reject(new Error('close() waited on the open tail')), 10_000)),
+    ]);
+    assert.equal(liveTailCount(second.app), 0);
+    for (;;) if ((await reader.read()).done) break;
   });
 });
