@@ -15,6 +15,7 @@ import { clusterRoutes } from './routes/cluster-routes.js';
 import { electionRoutes } from './routes/election-routes.js';
 import { groupOffsetRoutes } from './routes/group-offset-routes.js';
 import { groupRoutes } from './routes/group-routes.js';
+import { liveTailRoutes } from './routes/live-tail-routes.js';
 import { messageRoutes } from './routes/message-routes.js';
 import { quotaRoutes } from './routes/quota-routes.js';
 import { reassignmentRoutes } from './routes/reassignment-routes.js';
@@ -136,6 +137,7 @@ export class ConsoleServer {
     scramUserRoutes(app, cluster);
     topicMessageRoutes(app, cluster);
     streamsAppRoutes(app, cluster);
+    liveTailRoutes(app, cluster);
     auditRoutes(
       app,
       cluster,

@@ -8,7 +8,10 @@ import { GroupPage } from './pages/group-page.js';
 import { GroupsPage } from './pages/groups-page.js';
 import { LoginPage } from './pages/login-page.js';
 import { OverviewPage } from './pages/overview-page.js';
+import { QuotasPage } from './pages/quotas-page.js';
 import { ReassignmentPage } from './pages/reassignment-page.js';
+import { ScramUsersPage } from './pages/scram-users-page.js';
+import { StreamsAppsPage } from './pages/streams-apps-page.js';
 import { TopicPage } from './pages/topic-page.js';
 import { TopicsPage } from './pages/topics-page.js';
 import { type Me, MeContext } from './session.js';
@@ -52,9 +55,15 @@ function App({ me, onLogout }: { me: Me; onLogout: () => void }) {
               ? html`<${ReassignmentPage} cluster=${cluster} />`
               : section === 'acls'
                 ? html`<${AclsPage} cluster=${cluster} />`
-                : section === 'audit' && isAdmin
-                  ? html`<${AuditPage} cluster=${cluster} />`
-                  : html`<${OverviewPage} cluster=${cluster} />`;
+                : section === 'quotas'
+                  ? html`<${QuotasPage} cluster=${cluster} />`
+                  : section === 'scram-users'
+                    ? html`<${ScramUsersPage} cluster=${cluster} />`
+                    : section === 'streams-apps'
+                      ? html`<${StreamsAppsPage} cluster=${cluster} />`
+                      : section === 'audit' && isAdmin
+                        ? html`<${AuditPage} cluster=${cluster} />`
+                        : html`<${OverviewPage} cluster=${cluster} />`;
   const switchCluster = (e: Event) => {
     window.location.hash = `#/${encodeURIComponent((e.target as HTMLSelectElement).value)}`;
   };
@@ -76,6 +85,8 @@ function App({ me, onLogout }: { me: Me; onLogout: () => void }) {
         ${link('', 'Overview', section === undefined)} ${link('/topics', 'Topics', section === 'topics')}
         ${link('/groups', 'Consumer groups', section === 'groups')} ${link('/acls', 'ACLs', section === 'acls')}
         ${link('/reassignments', 'Reassign partitions', section === 'reassignments')}
+        ${link('/quotas', 'Quotas', section === 'quotas')} ${link('/scram-users', 'SCRAM users', section === 'scram-users')}
+        ${link('/streams-apps', 'Streams apps', section === 'streams-apps')}
         ${isAdmin && me.login ? link('/audit', 'Audit log', section === 'audit') : ''}
       </nav>
       <span class="session">

@@ -1,8 +1,9 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { api, enc } from '../api.js';
 import { html } from '../html.js';
 import { useCan } from '../session.js';
 import { useLoad } from '../use-load.js';
+import { LagChart } from './lag-chart.js';
 
 interface GroupDetail {
   state: string;
@@ -12,18 +13,28 @@ interface GroupDetail {
   offsets: { topic: string; partition: number; committedOffset: string; logEndOffset: string; lag: string }[];
 }
 
+const LAG_SAMPLE_MS = 2000;
+
 interface ResetResult {
   dryRun: boolean;
   offsets: { partition: number; newOffset: string }[];
 }
 
-/** One group: members, per-partition committed/end/lag, reset offsets (preview, then execute), delete. */
+/**
+ * One group, refreshed every 2 s: members, per-partition committed/end/lag, lag over time, delete
+ * a topic's offsets, reset offsets (preview, then execute), delete.
+ */
 export function GroupPage({ cluster, group }: { cluster: string; group: string }) {
   const path = `/clusters/${enc(cluster)}/groups/${enc(group)}`;
   const { data, error, reload } = useLoad(() => api<GroupDetail>('GET', path), path);
   const [notice, setNotice] = useState<{ ok: boolean; text: string } | undefined>();
   const [plan, setPlan] = useState<ResetResult | undefined>();
   const can = useCan();
+  // Live: the table and the lag chart follow the group every few seconds while the page is open.
+  useEffect(() => {
+    const timer = setInterval(reload, LAG_SAMPLE_MS);
+    return () => clearInterval(timer);
+  }, [reload]);
   const topics = [...new Set((data?.offsets ?? []).map((o) => o.topic))];
   const reset = async (e: Event) => {
     e.preventDefault();
@@ -43,6 +54,16 @@ export function GroupPage({ cluster, group }: { cluster: string; group: string }
       setPlan(result);
       setNotice({ ok: true, text: result.dryRun ? 'Preview: nothing written yet' : 'Offsets reset' });
       if (!result.dryRun) reload();
+    } catch (err) {
+      setNotice({ ok: false, text: (err as Error).message });
+    }
+  };
+  const deleteOffsets = async (topic: string) => {
+    if (!window.confirm(`Delete the committed offsets of group ${group} for topic ${topic}?`)) return;
+    try {
+      await api('DELETE', `${path}/offsets/${enc(topic)}`);
+      setNotice({ ok: true, text: `Offsets of ${topic} deleted` });
+      reload();
     } catch (err) {
       setNotice({ ok: false, text: (err as Error).message });
     }
@@ -89,6 +110,20 @@ export function GroupPage({ cluster, group }: { cluster: string; group: string }
           )}
         </tbody>
       </table>
+      <table>
+        <caption>Committed topics</caption>
+        <thead><tr><th scope="col">Topic</th><th scope="col">Partitions</th><th scope="col">Lag</th><th scope="col">Actions</th></tr></thead>
+        <tbody>
+          ${topics.map((t) => {
+            const of = data.offsets.filter((o) => o.topic === t);
+            return html`<tr>
+              <td>${t}</td><td>${of.length}</td><td>${of.reduce((sum, o) => sum + BigInt(o.lag), 0n).toString()}</td>
+              <td>${can('operator') && html`<button type="button" class="danger" onClick=${() => deleteOffsets(t)}>Delete offsets</button>`}</td>
+            </tr>`;
+          })}
+        </tbody>
+      </table>
+      <${LagChart} key=${path} offsets=${data.offsets} intervalMs=${LAG_SAMPLE_MS} />
       ${
         can('operator') &&
         html`<section aria-labelledby="reset-heading" class="panel">

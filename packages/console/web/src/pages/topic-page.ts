@@ -5,8 +5,10 @@ import { html } from '../html.js';
 import { useCan } from '../session.js';
 import { useLoad } from '../use-load.js';
 import { LeaderElectionPanel } from './leader-election-panel.js';
+import { LiveTailPanel } from './live-tail-panel.js';
 import { MessagesPanel } from './messages-panel.js';
 import { TopicConfigsPanel } from './topic-configs-panel.js';
+import { TopicMessagesPanel } from './topic-messages-panel.js';
 
 interface TopicDetail {
   name: string;
@@ -78,6 +80,8 @@ export function TopicPage({ cluster, topic }: { cluster: string; topic: string }
           )}
         </tbody>
       </table>
+      <${TopicMessagesPanel} cluster=${cluster} topic=${topic} />
+      <${LiveTailPanel} cluster=${cluster} topic=${topic} />
       <${MessagesPanel} cluster=${cluster} topic=${topic} partitions=${data.partitions.length} onProduced=${reload} />
       ${can('admin') && html`<${LeaderElectionPanel} cluster=${cluster} topic=${topic} onDone=${reload} />`}
       <${TopicConfigsPanel} cluster=${cluster} topic=${topic} />
