@@ -28,12 +28,8 @@ for (let i = 0; i < argv.length; i++) {
   } else brokerArgs.push(argv[i]);
 }
 
-/**
- * The address a client on this machine uses: the first PLAINTEXT entry of `advertised.listeners`,
- * else of `listeners` (overrides win over the file, as in the broker). A listener bound to all
- * interfaces is reached on localhost.
- */
-function plaintextBootstrap(args) {
+/** The broker's properties: the file, then the overrides (which win, as in the broker). */
+function brokerProperties(args) {
   const props = new Map();
   const file = args[0] !== undefined && !args[0].startsWith('--') ? args[0] : undefined;
   if (file !== undefined) {
@@ -48,6 +44,14 @@ function plaintextBootstrap(args) {
       props.set(key, value.join('='));
     }
   }
+  return props;
+}
+
+/**
+ * The address a client on this machine uses: the first PLAINTEXT entry of `advertised.listeners`,
+ * else of `listeners`. A listener bound to all interfaces is reached on localhost.
+ */
+function plaintextBootstrap(props) {
   for (const key of ['advertised.listeners', 'listeners']) {
     for (const entry of (props.get(key) ?? '').split(',')) {
       const match = /^PLAINTEXT:\/\/([^:]*):(\d+)$/.exec(entry.trim());
@@ -55,6 +59,11 @@ function plaintextBootstrap(args) {
     }
   }
   return props.has('listeners') ? undefined : 'localhost:9092';
+}
+
+/** The port of `metrics.listener` (http://host:port), where the console reads bytes out per second. */
+function metricsPort(props) {
+  return /^https?:\/\/[^/]*:(\d+)\/?$/.exec(props.get('metrics.listener') ?? '')?.[1];
 }
 
 const children = new Set();
@@ -89,12 +98,15 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 
 startChild('broker', [BROKER_MAIN, ...brokerArgs]);
 if (consoleEnabled) {
-  const bootstrap = plaintextBootstrap(brokerArgs);
+  const props = brokerProperties(brokerArgs);
+  const bootstrap = plaintextBootstrap(props);
+  const metrics = metricsPort(props);
   if (bootstrap === undefined) {
     console.error(
       'no console: the broker has no PLAINTEXT listener (start it with `samsa console --bootstrap-server …` and the client settings your listener needs)',
     );
   } else {
-    startChild('console', [CLI_MAIN, 'console', '--bootstrap-server', bootstrap, '--port', String(consolePort)]);
+    const args = [CLI_MAIN, 'console', '--bootstrap-server', bootstrap, '--port', String(consolePort)];
+    startChild('console', metrics === undefined ? args : [...args, '--metrics-port', metrics]);
   }
 }

@@ -73,6 +73,7 @@ describe('npm start', () => {
   test('starts the broker and the console for it, prints the console URL, and SIGTERM stops both', async () => {
     const overrides = await brokerOverrides();
     const brokerPort = /listeners=PLAINTEXT:\/\/127\.0\.0\.1:(\d+)/.exec(overrides.join(' '))?.[1];
+    const metricsPort = /metrics\.listener=http:\/\/127\.0\.0\.1:(\d+)/.exec(overrides.join(' '))?.[1];
     const started = new Started([...overrides, '--console-port', String(await freePort())]);
     try {
       // The console is pointed at the broker's PLAINTEXT listener.
@@ -85,6 +86,9 @@ describe('npm start', () => {
       assert.equal(page.status, 200);
       const cluster = (await (await fetch(`${url}api/clusters/local`)).json()) as { brokers: unknown[] };
       assert.equal(cluster.brokers.length, 1);
+      // The console reads bytes out from the broker's metrics.listener port.
+      const throughput = (await (await fetch(`${url}api/clusters/local/throughput`)).json()) as { bytesOut: string };
+      assert.match(throughput.bytesOut, new RegExp(`port ${metricsPort}$`));
     } finally {
       assert.equal(await started.stop(), 0, started.output);
     }

@@ -6,6 +6,11 @@ export interface ClusterConfig {
   readonly bootstrapServers: string;
   /** Extra client properties (security.protocol, sasl.*, …), Kafka's names. */
   readonly properties?: Readonly<Record<string, string>>;
+  /**
+   * The port of every broker's Prometheus endpoint (Samsa's metrics.listener, or Kafka's JMX
+   * exporter), reached on the broker's advertised host: bytes out per second is read there.
+   */
+  readonly metricsPort?: number;
 }
 
 /**

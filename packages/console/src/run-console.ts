@@ -3,13 +3,14 @@ import { ConsoleServer, type ConsoleServerOptions } from './console-server.js';
 import { runHashPassword } from './hash-password-command.js';
 
 export const CONSOLE_USAGE = [
-  'USAGE: samsa console --bootstrap-server host:port [--port 8080] [--host 127.0.0.1] [--cluster-name local]',
+  'USAGE: samsa console --bootstrap-server host:port [--port 8080] [--host 127.0.0.1] [--cluster-name local] [--metrics-port 9404]',
   '       samsa console --config console.yaml [--port 8080] [--host 127.0.0.1]   (several clusters)',
   '',
   'Serves the web console for one cluster, reached through the Kafka protocol only (so any',
   'Kafka-compatible cluster, Apache Kafka included). Open http://host:port/ in a browser.',
   'Without users (a --config file with users: login, roles, read-only, audit log) the console',
-  'has no login and listens on loopback only.',
+  "has no login and listens on loopback only. --metrics-port: the brokers' Prometheus port",
+  '(metrics.listener), where bytes out per second is read.',
   '',
   'samsa console hash-password < file   prints the scrypt hash of the password on stdin',
   '',
@@ -33,7 +34,7 @@ export async function runConsole(argv: readonly string[], io: ConsoleIo): Promis
     }
     const value = argv[i + 1];
     if (
-      !['--bootstrap-server', '--config', '--port', '--host', '--cluster-name'].includes(arg) ||
+      !['--bootstrap-server', '--config', '--port', '--host', '--cluster-name', '--metrics-port'].includes(arg) ||
       value === undefined
     ) {
       io.stderr.write(
@@ -57,11 +58,29 @@ export async function runConsole(argv: readonly string[], io: ConsoleIo): Promis
     return 1;
   }
   const host = flags.get('--host') ?? '127.0.0.1';
+  const metricsPortFlag = flags.get('--metrics-port');
+  const metricsPort = metricsPortFlag === undefined ? undefined : Number(metricsPortFlag);
+  if (metricsPort !== undefined && (!Number.isInteger(metricsPort) || metricsPort < 1 || metricsPort > 65535)) {
+    io.stderr.write(`Invalid value ${metricsPortFlag} for --metrics-port (a port number)\n${CONSOLE_USAGE}`);
+    return 1;
+  }
+  if (metricsPort !== undefined && configFile !== undefined) {
+    io.stderr.write(`--metrics-port goes with --bootstrap-server; in a config file it is clusters[].metricsPort\n`);
+    return 1;
+  }
   let settings: Omit<ConsoleServerOptions, 'port' | 'host'>;
   try {
     settings =
       configFile === undefined
-        ? { clusters: [{ name: flags.get('--cluster-name') ?? 'local', bootstrapServers: bootstrapServers as string }] }
+        ? {
+            clusters: [
+              {
+                name: flags.get('--cluster-name') ?? 'local',
+                bootstrapServers: bootstrapServers as string,
+                ...(metricsPort === undefined ? {} : { metricsPort }),
+              },
+            ],
+          }
         : await serverOptionsFromConfigFile(configFile);
     checkHost(host, (settings.users ?? []).length > 0);
   } catch (error) {

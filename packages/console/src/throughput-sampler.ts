@@ -1,4 +1,5 @@
 import { type Admin, OffsetSpec } from '@samsa/client';
+import { type BrokerTrafficCounters, bytesOutPerSec, scrapeBrokers } from './broker-metrics.js';
 
 export interface ThroughputPoint {
   readonly timeMs: number;
@@ -6,12 +7,16 @@ export interface ThroughputPoint {
   readonly messagesInPerSec: number;
   /** Growth of all log dirs per second (every replica, so replication counts; never negative). */
   readonly bytesInPerSec: number;
+  /** Bytes sent to consumers per second, from the brokers' metrics; null without a metrics port. */
+  readonly bytesOutPerSec: number | null;
 }
 
 interface Sample {
   readonly timeMs: number;
   readonly endOffsets: ReadonlyMap<string, bigint>;
   readonly logDirBytes: bigint;
+  /** Each broker's traffic counters, when the brokers' metrics are read. */
+  readonly brokerCounters: ReadonlyMap<number, BrokerTrafficCounters> | undefined;
 }
 
 const KEEP = 120;
@@ -20,7 +25,8 @@ const KEEP = 120;
  * Measures a cluster's throughput from outside, through the admin API only: every `intervalMs` it
  * sums the end offsets of every partition (ListOffsets latest) and the size of every log dir
  * (DescribeLogDirs), and rates are the deltas between samples. Bytes out cannot be measured this
- * way (no Kafka API reports fetched bytes). Samples run one after another, never overlapping; the
+ * way (no Kafka API reports fetched bytes): given the brokers' metrics port, each sample also reads
+ * their BrokerTopicMetrics (broker-metrics.ts). Samples run one after another, never overlapping; the
  * timer is unref'd, and stop() ends it.
  */
 export class ThroughputSampler {
@@ -31,6 +37,8 @@ export class ThroughputSampler {
   constructor(
     private readonly admin: Admin,
     readonly intervalMs: number,
+    /** The brokers' Prometheus port (metrics.listener), if bytes out is to be measured. */
+    readonly metricsPort?: number,
   ) {}
 
   start(): void {
@@ -54,14 +62,18 @@ export class ThroughputSampler {
     const queries = topics.flatMap((t) =>
       t.partitions.map((p) => ({ topic: t.name, partition: p.partition, timestamp: OffsetSpec.LATEST })),
     );
-    const [offsets, logDirs] = await Promise.all([
+    const metricsPort = this.metricsPort;
+    const [offsets, logDirs, brokerCounters] = await Promise.all([
       queries.length === 0 ? [] : this.admin.listOffsets(queries),
       this.admin.describeLogDirs(),
+      metricsPort === undefined
+        ? undefined
+        : this.admin.describeCluster().then((c) => scrapeBrokers(c.brokers, metricsPort)),
     ]);
     const endOffsets = new Map<string, bigint>();
     for (const o of offsets) endOffsets.set(o.topic, (endOffsets.get(o.topic) ?? 0n) + o.offset);
     const logDirBytes = logDirs.reduce((sum, d) => sum + d.partitions.reduce((s, p) => s + p.size, 0n), 0n);
-    this.samples.push({ timeMs, endOffsets, logDirBytes });
+    this.samples.push({ timeMs, endOffsets, logDirBytes, brokerCounters });
     if (this.samples.length > KEEP) this.samples.shift();
   }
 
@@ -81,6 +93,10 @@ export class ThroughputSampler {
         timeMs: b.timeMs,
         messagesInPerSec: Number(messages) / seconds,
         bytesInPerSec: Number(bytes) / seconds,
+        bytesOutPerSec:
+          a.brokerCounters === undefined || b.brokerCounters === undefined
+            ? null
+            : bytesOutPerSec(a.brokerCounters, b.brokerCounters, seconds),
       });
     }
     return out;

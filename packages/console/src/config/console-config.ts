@@ -64,6 +64,12 @@ function positiveInteger(value: unknown, key: string): number {
   return value;
 }
 
+function port(value: unknown, key: string): number {
+  const n = positiveInteger(value, key);
+  if (n > 65535) throw new ConsoleConfigError(key, 'expected a port number (1-65535)');
+  return n;
+}
+
 function boolean(value: unknown, key: string): boolean {
   if (typeof value !== 'boolean') throw new ConsoleConfigError(key, 'expected true or false');
   return value;
@@ -100,12 +106,14 @@ export function parseConsoleConfig(text: string, env: NodeJS.ProcessEnv = proces
     throw new ConsoleConfigError('clusters', 'expected a non-empty list');
   const clusters = root.clusters.map((c: unknown, i: number): ClusterConfig => {
     const key = `clusters[${i}]`;
-    const o = object(c, key, ['name', 'bootstrapServers', 'properties']);
+    const o = object(c, key, ['name', 'bootstrapServers', 'properties', 'metricsPort']);
     const props = optional(o.properties, undefined, (v) => properties(v, `${key}.properties`, env));
+    const metricsPort = optional(o.metricsPort, undefined, (v) => port(v, `${key}.metricsPort`));
     return {
       name: string(o.name, `${key}.name`, NAME),
       bootstrapServers: string(o.bootstrapServers, `${key}.bootstrapServers`, /^[^\s,]+:\d+(,[^\s,]+:\d+)*$/),
       ...(props === undefined ? {} : { properties: props }),
+      ...(metricsPort === undefined ? {} : { metricsPort }),
     };
   });
   const names = new Set<string>();

@@ -9,7 +9,7 @@ const running = new Set<ThroughputSampler>();
 export function samplerOf(entry: ClusterEntry, intervalMs: number): ThroughputSampler {
   let sampler = samplers.get(entry);
   if (sampler === undefined) {
-    sampler = new ThroughputSampler(entry.admin, intervalMs);
+    sampler = new ThroughputSampler(entry.admin, intervalMs, entry.config.metricsPort);
     samplers.set(entry, sampler);
     running.add(sampler);
     sampler.start();
@@ -34,7 +34,10 @@ export function throughputRoutes(
       const sampler = samplerOf(cluster(request.params.cluster), intervalMs);
       return {
         intervalMs: sampler.intervalMs,
-        bytesOut: 'not measurable through the Kafka protocol (needs the brokers’ metrics)',
+        bytesOut:
+          sampler.metricsPort === undefined
+            ? 'not measurable through the Kafka protocol: set the cluster’s metricsPort (the brokers’ metrics.listener port) to read it from their metrics'
+            : `from the brokers’ metrics on port ${sampler.metricsPort}`,
         points: sampler.series(),
       };
     },

@@ -19,7 +19,7 @@ test('a full config: clusters with client properties from the environment, users
       '    bootstrapServers: a:9092,b:9092',
       // biome-ignore lint/suspicious/noTemplateCurlyInString: the config file's own ${env:NAME} syntax
       '    properties: { security.protocol: SASL_SSL, sasl.mechanism: PLAIN, sasl.password: "${env:PW}" }',
-      '  - { name: dev, bootstrapServers: "127.0.0.1:9092" }',
+      '  - { name: dev, bootstrapServers: "127.0.0.1:9092", metricsPort: 9404 }',
       'users:',
       `  - { name: alice, role: admin, passwordHash: "${HASH}" }`,
     ].join('\n'),
@@ -32,7 +32,7 @@ test('a full config: clusters with client properties from the environment, users
         bootstrapServers: 'a:9092,b:9092',
         properties: { 'security.protocol': 'SASL_SSL', 'sasl.mechanism': 'PLAIN', 'sasl.password': 'hunter2' },
       },
-      { name: 'dev', bootstrapServers: '127.0.0.1:9092' },
+      { name: 'dev', bootstrapServers: '127.0.0.1:9092', metricsPort: 9404 },
     ],
     users: [{ name: 'alice', role: 'admin', passwordHash: HASH }],
     readOnly: true,
@@ -44,7 +44,7 @@ test('a full config: clusters with client properties from the environment, users
 test('the shipped example parses and its example hashes are of the documented passwords', async () => {
   const text = readFileSync(EXAMPLE, 'utf8');
   const config = parseConsoleConfig(text, {});
-  assert.deepEqual(config.clusters, [{ name: 'local', bootstrapServers: '127.0.0.1:9092' }]);
+  assert.deepEqual(config.clusters, [{ name: 'local', bootstrapServers: '127.0.0.1:9092', metricsPort: 9404 }]);
   assert.deepEqual(config.users, []);
   const hashes = [...text.matchAll(/passwordHash: (\S+)/g)].map((m) => m[1] as string);
   assert.equal(hashes.length, 2);
@@ -60,6 +60,8 @@ test('a malformed config is refused with an error naming the key', () => {
     ['clusters: [{ name: "a b", bootstrapServers: "h:1" }]', 'clusters[0].name'],
     ['clusters: [{ name: a, bootstrapServers: "h:1" }, { name: a, bootstrapServers: "h:2" }]', 'clusters[1].name'],
     ['clusters: [{ name: a, bootstrapServers: "h:1", propertys: {} }]', 'clusters[0].propertys'],
+    ['clusters: [{ name: a, bootstrapServers: "h:1", metricsPort: 70000 }]', 'clusters[0].metricsPort'],
+    ['clusters: [{ name: a, bootstrapServers: "h:1", metricsPort: "9404" }]', 'clusters[0].metricsPort'],
     [
       // biome-ignore lint/suspicious/noTemplateCurlyInString: the config file's own ${env:NAME} syntax
       'clusters: [{ name: a, bootstrapServers: "h:1", properties: { sasl.password: "${env:NOPE}" } }]',

@@ -7,6 +7,8 @@ interface Point {
   timeMs: number;
   messagesInPerSec: number;
   bytesInPerSec: number;
+  /** From the brokers' metrics; null when the console has no metrics port for this cluster. */
+  bytesOutPerSec: number | null;
 }
 
 const WIDTH = 600;
@@ -14,7 +16,7 @@ const HEIGHT = 120;
 
 /**
  * Live throughput, polled from the console server (which samples end offsets and log-dir sizes).
- * Hand-drawn SVG rather than a chart library: two polylines and their scale are a few lines, and
+ * Hand-drawn SVG rather than a chart library: a few polylines and their scale are a few lines, and
  * the bundle stays small.
  */
 export function ThroughputChart({ cluster }: { cluster: string }) {
@@ -48,7 +50,13 @@ export function ThroughputChart({ cluster }: { cluster: string }) {
           label=${`${last?.messagesInPerSec.toFixed(1)} msg/s`} />
         <${Series} title="Bytes in per second (all replicas)" points=${points.map((p) => p.bytesInPerSec)}
           label=${`${formatBytes(Math.round(last?.bytesInPerSec ?? 0))}/s`} />
-        <p class="muted">Bytes out: ${data?.bytesOut}</p>`
+        ${
+          last?.bytesOutPerSec === null || last === undefined
+            ? html`<p class="muted">Bytes out: ${data?.bytesOut}</p>`
+            : html`<${Series} title="Bytes out per second (to consumers)"
+                points=${points.map((p) => p.bytesOutPerSec ?? 0)}
+                label=${`${formatBytes(Math.round(last.bytesOutPerSec))}/s`} />`
+        }`
       }
     </section>
   `;
