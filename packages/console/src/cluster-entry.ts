@@ -1,4 +1,6 @@
 import { Admin, Producer } from '@samsa/client';
+import { ConnectClient, type ConnectConfig } from './connect-client.js';
+import { HttpError } from './http-error.js';
 
 /** How a cluster is configured: a name (its URL segment) and the client properties to reach it. */
 export interface ClusterConfig {
@@ -11,6 +13,8 @@ export interface ClusterConfig {
    * exporter), reached on the broker's advertised host: bytes out per second is read there.
    */
   readonly metricsPort?: number;
+  /** Kafka Connect clusters writing to or reading from this cluster (kafka-ui's kafkaConnect list). */
+  readonly connect?: readonly ConnectConfig[];
 }
 
 /**
@@ -28,6 +32,13 @@ export class ClusterEntry {
 
   get name(): string {
     return this.config.name;
+  }
+
+  /** The Connect cluster of that name, or a 404. */
+  connect(name: string): ConnectClient {
+    const found = (this.config.connect ?? []).find((c) => c.name === name);
+    if (found === undefined) throw new HttpError(404, `unknown Kafka Connect '${name}' of cluster '${this.name}'`);
+    return new ConnectClient(found);
   }
 
   clientProperties(clientId: string): Record<string, string> {

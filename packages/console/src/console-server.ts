@@ -12,6 +12,7 @@ import { aclRoutes } from './routes/acl-routes.js';
 import { authRoutes } from './routes/auth-routes.js';
 import { brokerRoutes } from './routes/broker-routes.js';
 import { clusterRoutes } from './routes/cluster-routes.js';
+import { connectRoutes } from './routes/connect-routes.js';
 import { electionRoutes } from './routes/election-routes.js';
 import { groupOffsetRoutes } from './routes/group-offset-routes.js';
 import { groupRoutes } from './routes/group-routes.js';
@@ -138,6 +139,7 @@ export class ConsoleServer {
     topicMessageRoutes(app, cluster);
     streamsAppRoutes(app, cluster);
     liveTailRoutes(app, cluster);
+    connectRoutes(app, cluster);
     auditRoutes(
       app,
       cluster,

@@ -3,14 +3,15 @@ import { ConsoleServer, type ConsoleServerOptions } from './console-server.js';
 import { runHashPassword } from './hash-password-command.js';
 
 export const CONSOLE_USAGE = [
-  'USAGE: samsa console --bootstrap-server host:port [--port 8080] [--host 127.0.0.1] [--cluster-name local] [--metrics-port 9404]',
+  'USAGE: samsa console --bootstrap-server host:port [--port 8080] [--host 127.0.0.1] [--cluster-name local] [--metrics-port 9404] [--connect-url http://localhost:8083]',
   '       samsa console --config console.yaml [--port 8080] [--host 127.0.0.1]   (several clusters)',
   '',
   'Serves the web console for one cluster, reached through the Kafka protocol only (so any',
   'Kafka-compatible cluster, Apache Kafka included). Open http://host:port/ in a browser.',
   'Without users (a --config file with users: login, roles, read-only, audit log) the console',
   "has no login and listens on loopback only. --metrics-port: the brokers' Prometheus port",
-  '(metrics.listener), where bytes out per second is read.',
+  '(metrics.listener), where bytes out per second is read. --connect-url: a Kafka Connect REST',
+  "address, shown as the cluster's Connect (a config file lists several: clusters[].connect).",
   '',
   'samsa console hash-password < file   prints the scrypt hash of the password on stdin',
   '',
@@ -34,7 +35,15 @@ export async function runConsole(argv: readonly string[], io: ConsoleIo): Promis
     }
     const value = argv[i + 1];
     if (
-      !['--bootstrap-server', '--config', '--port', '--host', '--cluster-name', '--metrics-port'].includes(arg) ||
+      ![
+        '--bootstrap-server',
+        '--config',
+        '--port',
+        '--host',
+        '--cluster-name',
+        '--metrics-port',
+        '--connect-url',
+      ].includes(arg) ||
       value === undefined
     ) {
       io.stderr.write(
@@ -68,6 +77,13 @@ export async function runConsole(argv: readonly string[], io: ConsoleIo): Promis
     io.stderr.write(`--metrics-port goes with --bootstrap-server; in a config file it is clusters[].metricsPort\n`);
     return 1;
   }
+  const connectUrl = flags.get('--connect-url');
+  if (connectUrl !== undefined && (configFile !== undefined || !/^https?:\/\/[^\s/]+(\/\S*)?$/.test(connectUrl))) {
+    io.stderr.write(
+      `--connect-url ${connectUrl}: an http(s) URL, with --bootstrap-server (in a config file: clusters[].connect)\n`,
+    );
+    return 1;
+  }
   let settings: Omit<ConsoleServerOptions, 'port' | 'host'>;
   try {
     settings =
@@ -78,6 +94,7 @@ export async function runConsole(argv: readonly string[], io: ConsoleIo): Promis
                 name: flags.get('--cluster-name') ?? 'local',
                 bootstrapServers: bootstrapServers as string,
                 ...(metricsPort === undefined ? {} : { metricsPort }),
+                ...(connectUrl === undefined ? {} : { connect: [{ name: 'connect', url: connectUrl }] }),
               },
             ],
           }

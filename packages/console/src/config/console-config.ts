@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { parse } from 'yaml';
 import type { ClusterConfig } from '../cluster-entry.js';
+import type { ConnectConfig } from '../connect-client.js';
 import { isPasswordHash } from '../security/password-hash.js';
 import { isRole, type Role } from '../security/roles.js';
 
@@ -70,6 +71,19 @@ function port(value: unknown, key: string): number {
   return n;
 }
 
+/** Kafka Connect clusters: `[{ name, url }]`, names unique, URLs http(s). */
+function connectList(value: unknown, key: string): ConnectConfig[] {
+  if (!Array.isArray(value)) throw new ConsoleConfigError(key, 'expected a list of { name, url }');
+  const seen = new Set<string>();
+  return value.map((item: unknown, i: number) => {
+    const o = object(item, `${key}[${i}]`, ['name', 'url']);
+    const name = string(o.name, `${key}[${i}].name`, NAME);
+    if (seen.has(name)) throw new ConsoleConfigError(`${key}[${i}].name`, `duplicate Kafka Connect '${name}'`);
+    seen.add(name);
+    return { name, url: string(o.url, `${key}[${i}].url`, /^https?:\/\/[^\s/]+(\/\S*)?$/) };
+  });
+}
+
 function boolean(value: unknown, key: string): boolean {
   if (typeof value !== 'boolean') throw new ConsoleConfigError(key, 'expected true or false');
   return value;
@@ -106,14 +120,16 @@ export function parseConsoleConfig(text: string, env: NodeJS.ProcessEnv = proces
     throw new ConsoleConfigError('clusters', 'expected a non-empty list');
   const clusters = root.clusters.map((c: unknown, i: number): ClusterConfig => {
     const key = `clusters[${i}]`;
-    const o = object(c, key, ['name', 'bootstrapServers', 'properties', 'metricsPort']);
+    const o = object(c, key, ['name', 'bootstrapServers', 'properties', 'metricsPort', 'connect']);
     const props = optional(o.properties, undefined, (v) => properties(v, `${key}.properties`, env));
     const metricsPort = optional(o.metricsPort, undefined, (v) => port(v, `${key}.metricsPort`));
+    const connect = optional(o.connect, undefined, (v) => connectList(v, `${key}.connect`));
     return {
       name: string(o.name, `${key}.name`, NAME),
       bootstrapServers: string(o.bootstrapServers, `${key}.bootstrapServers`, /^[^\s,]+:\d+(,[^\s,]+:\d+)*$/),
       ...(props === undefined ? {} : { properties: props }),
       ...(metricsPort === undefined ? {} : { metricsPort }),
+      ...(connect === undefined ? {} : { connect }),
     };
   });
   const names = new Set<string>();

@@ -4,6 +4,7 @@ import { ApiError, api, onUnauthenticated, setCsrfToken } from './api.js';
 import { html } from './html.js';
 import { AclsPage } from './pages/acls-page.js';
 import { AuditPage } from './pages/audit-page.js';
+import { ConnectPage } from './pages/connect-page.js';
 import { GroupPage } from './pages/group-page.js';
 import { GroupsPage } from './pages/groups-page.js';
 import { LoginPage } from './pages/login-page.js';
@@ -61,9 +62,11 @@ function App({ me, onLogout }: { me: Me; onLogout: () => void }) {
                     ? html`<${ScramUsersPage} cluster=${cluster} />`
                     : section === 'streams-apps'
                       ? html`<${StreamsAppsPage} cluster=${cluster} />`
-                      : section === 'audit' && isAdmin
-                        ? html`<${AuditPage} cluster=${cluster} />`
-                        : html`<${OverviewPage} cluster=${cluster} />`;
+                      : section === 'connect'
+                        ? html`<${ConnectPage} cluster=${cluster} />`
+                        : section === 'audit' && isAdmin
+                          ? html`<${AuditPage} cluster=${cluster} />`
+                          : html`<${OverviewPage} cluster=${cluster} />`;
   const switchCluster = (e: Event) => {
     window.location.hash = `#/${encodeURIComponent((e.target as HTMLSelectElement).value)}`;
   };
@@ -86,7 +89,7 @@ function App({ me, onLogout }: { me: Me; onLogout: () => void }) {
         ${link('/groups', 'Consumer groups', section === 'groups')} ${link('/acls', 'ACLs', section === 'acls')}
         ${link('/reassignments', 'Reassign partitions', section === 'reassignments')}
         ${link('/quotas', 'Quotas', section === 'quotas')} ${link('/scram-users', 'SCRAM users', section === 'scram-users')}
-        ${link('/streams-apps', 'Streams apps', section === 'streams-apps')}
+        ${link('/streams-apps', 'Streams apps', section === 'streams-apps')} ${link('/connect', 'Connect', section === 'connect')}
         ${isAdmin && me.login ? link('/audit', 'Audit log', section === 'audit') : ''}
       </nav>
       <span class="session">
