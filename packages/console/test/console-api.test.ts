@@ -140,7 +140,31 @@ describe('console API', () => {
       dryRun: true,
       offsets: [{ partition: 0, newOffset: '4' }],
     });
-    // The dry run wrote nothing.
+    // --shift-by from the committed offset 2, kept within the log (0..5).
+    for (const [by, expected] of [
+      ['2', '4'],
+      [-1, '1'],
+      ['-9', '0'],
+      [9, '5'],
+    ] as const) {
+      const shifted = await fx.call('POST', '/clusters/local/groups/api-group/reset-offsets', {
+        topic: 'api-lag',
+        to: 'shift',
+        shift: by,
+      });
+      assert.deepEqual(shifted.json.offsets, [{ partition: 0, newOffset: expected }], `shift by ${by}`);
+    }
+    const noCommit = await fx.call('POST', '/clusters/local/groups/never-committed/reset-offsets', {
+      topic: 'api-lag',
+      to: 'shift',
+      shift: 1,
+    });
+    assert.equal(noCommit.status, 400);
+    assert.match(
+      String(noCommit.json.message),
+      /Cannot shift offset for partition api-lag-0 since there is no current committed offset/,
+    );
+    // The dry runs wrote nothing.
     const unchanged = (await fx.call('GET', '/clusters/local/groups/api-group')).json.offsets as {
       committedOffset: string;
     }[];
@@ -173,6 +197,7 @@ describe('console API', () => {
       ['GET', '/clusters/local/topics/x/partitions/0/messages?encoding=base64', undefined, 400],
       ['GET', '/clusters/local/topics/x/partitions/0/messages?offset=abc', undefined, 400],
       ['POST', '/clusters/local/groups/g/reset-offsets', { topic: 'x', to: 'yesterday' }, 400],
+      ['POST', '/clusters/local/groups/g/reset-offsets', { topic: 'x', to: 'shift', shift: '1.5' }, 400],
       ['POST', '/clusters/local/topics/x/messages', { value: 42 }, 400],
       ['GET', '/nothing-here', undefined, 404],
     ];

@@ -67,7 +67,7 @@ export function groupRoutes(app: FastifyInstance, cluster: (name: string) => Clu
       const id = groupId(request.params.group);
       const body = objectBody(request.body);
       const topic = topicName(body.topic);
-      const plan = await resetPlan(entry, topic, body);
+      const plan = await resetPlan(entry, id, topic, body);
       if (body.execute !== true) return { groupId: id, topic, dryRun: true, offsets: plan };
       const [description] = await entry.admin.describeGroups([id]);
       if (description !== undefined && description.members.length > 0) {
@@ -119,13 +119,16 @@ async function groupLag(entry: ClusterEntry, id: string) {
 }
 
 /** The offsets a reset would write: to earliest, latest, an offset (clamped to the log) or a timestamp. */
-async function resetPlan(entry: ClusterEntry, topic: string, body: Record<string, unknown>) {
+const RESET_TARGETS = 'earliest, latest, offset, timestamp or shift';
+
+async function resetPlan(entry: ClusterEntry, id: string, topic: string, body: Record<string, unknown>) {
   // Every value is checked before the cluster is asked anything.
-  if (!['earliest', 'latest', 'offset', 'timestamp'].includes(body.to as string)) {
-    throw new HttpError(400, `invalid reset target ${JSON.stringify(body.to)}: earliest, latest, offset or timestamp`);
+  if (!['earliest', 'latest', 'offset', 'timestamp', 'shift'].includes(body.to as string)) {
+    throw new HttpError(400, `invalid reset target ${JSON.stringify(body.to)}: ${RESET_TARGETS}`);
   }
   if (body.to === 'offset') offset(body.offset);
   if (body.to === 'timestamp') offset(body.timestamp, 'timestamp');
+  const shiftBy = body.to === 'shift' ? shift(body.shift) : 0n;
   const [described] = await entry.admin.describeTopics([topic]);
   const partitions = described?.partitions.map((p) => p.partition) ?? [];
   const list = (timestamp: bigint) =>
@@ -158,11 +161,36 @@ async function resetPlan(entry: ClusterEntry, topic: string, body: Record<string
       };
       break;
     }
+    case 'shift': {
+      // kafka-consumer-groups.sh --shift-by: from the committed offset, kept within the log.
+      const committed = (await entry.admin.listConsumerGroupOffsets(id)).filter((c) => c.topic === topic);
+      const clamp = (p: number, wanted: bigint) => {
+        const lo = starts.find((s) => s.partition === p)?.offset ?? 0n;
+        const hi = ends.find((s) => s.partition === p)?.offset ?? 0n;
+        return wanted < lo ? lo : wanted > hi ? hi : wanted;
+      };
+      for (const p of partitions) {
+        if (!committed.some((c) => c.partition === p && c.offset >= 0n))
+          throw new HttpError(
+            400,
+            `Cannot shift offset for partition ${topic}-${p} since there is no current committed offset`,
+          );
+      }
+      target = (p) => clamp(p, (committed.find((c) => c.partition === p)?.offset ?? 0n) + shiftBy);
+      break;
+    }
     default:
-      throw new HttpError(
-        400,
-        `invalid reset target ${JSON.stringify(body.to)}: earliest, latest, offset or timestamp`,
-      );
+      throw new HttpError(400, `invalid reset target ${JSON.stringify(body.to)}: ${RESET_TARGETS}`);
   }
   return partitions.map((partition) => ({ partition, newOffset: target(partition).toString() }));
+}
+
+/** A shift (--shift-by): a signed integer, as a JSON number or a decimal string. */
+function shift(value: unknown): bigint {
+  if (
+    (typeof value === 'string' && /^-?\d{1,18}$/.test(value)) ||
+    (typeof value === 'number' && Number.isSafeInteger(value))
+  )
+    return BigInt(value);
+  throw new HttpError(400, `invalid shift ${JSON.stringify(value)}: a signed integer (negative moves back)`);
 }

@@ -47,6 +47,7 @@ export function GroupPage({ cluster, group }: { cluster: string; group: string }
       to,
       ...(to === 'offset' ? { offset: value } : {}),
       ...(to === 'timestamp' ? { timestamp: String(Date.parse(value)) } : {}),
+      ...(to === 'shift' ? { shift: value } : {}),
       execute: submitter?.value === 'execute',
     };
     try {
@@ -134,8 +135,9 @@ export function GroupPage({ cluster, group }: { cluster: string; group: string }
           <label>To <select name="to" aria-label="To">
             <option value="earliest">earliest</option><option value="latest">latest</option>
             <option value="offset">offset</option><option value="timestamp">timestamp</option>
+            <option value="shift">shift by</option>
           </select></label>
-          <label>Offset or timestamp (ISO 8601) <input name="value" placeholder="0 or 2026-01-01T00:00:00Z" /></label>
+          <label>Offset, timestamp (ISO 8601) or shift <input name="value" placeholder="0, 2026-01-01T00:00:00Z or -10" /></label>
           <button type="submit" name="action" value="preview">Preview</button>
           <button type="submit" name="action" value="execute" class="danger">Execute</button>
         </form>
