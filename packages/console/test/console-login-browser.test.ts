@@ -4,19 +4,15 @@
  * change on the audit log page. Two cluster entries (the same broker twice) show the switcher.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import { Admin } from '@samsa/client';
 import { BrokerProcess } from '@samsa/testkit';
 import type { Page } from 'playwright-core';
 import type { ConsoleServer } from '../src/console-server.js';
 import { type Browser, launchChromium } from './support/browser.js';
 import { ApiClient, startLoginConsole, testUsers } from './support/login-fixture.js';
-
-const ARTIFACTS = join(fileURLToPath(new URL('../../', import.meta.url)), '.tmp', 'screenshots');
+import { screenshot } from './support/screenshot.js';
 
 describe('console login in a browser', () => {
   let browser: Browser;
@@ -59,8 +55,7 @@ describe('console login in a browser', () => {
     await page.getByRole('alert').filter({ hasText: 'wrong user name or password' }).waitFor();
     await logIn('viewer', 'viewer-pw');
     await page.getByTestId('current-user').filter({ hasText: 'viewer (viewer)' }).waitFor();
-    mkdirSync(ARTIFACTS, { recursive: true });
-    await page.screenshot({ path: join(ARTIFACTS, 'login-viewer.png'), fullPage: true });
+    await screenshot(page, 'login-viewer');
   });
 
   test('a viewer sees no delete button, no create form, no audit log; the API refuses the delete', async () => {
@@ -118,6 +113,6 @@ describe('console login in a browser', () => {
     await row.waitFor();
     const cells = await row.getByRole('cell').allTextContents();
     assert.deepEqual(cells.slice(1), ['admin', 'admin', 'DELETE', '/api/clusters/local/topics/victim', '204']);
-    await page.screenshot({ path: join(ARTIFACTS, 'audit-log.png'), fullPage: true });
+    await screenshot(page, 'audit-log');
   });
 });
