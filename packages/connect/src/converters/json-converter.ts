@@ -30,7 +30,7 @@ export class JsonConverter implements Converter {
   static readonly CLASS = 'org.apache.kafka.connect.json.JsonConverter';
   private schemasEnabled = true;
 
-  configure(configs: Readonly<Record<string, string>>): void {
+  configure(configs: Readonly<Record<string, string>>, _isKey = false): void {
     const raw = configs['schemas.enable'];
     if (raw !== undefined) {
       const v = raw.trim().toLowerCase();
