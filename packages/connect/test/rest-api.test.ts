@@ -82,6 +82,32 @@ describe('Kafka Connect REST API', () => {
     );
   });
 
+  test('GET /connector-plugins?connectorsOnly=false adds the converters; GET /connector-plugins/{plugin}/config', async () => {
+    const all = await call('GET', '/connector-plugins?connectorsOnly=false');
+    assert.deepEqual(
+      all.body.filter((p: { type: string }) => p.type === 'converter').map((p: { class: string }) => p.class),
+      [
+        'org.apache.kafka.connect.json.JsonConverter',
+        'org.apache.kafka.connect.storage.StringConverter',
+        'org.apache.kafka.connect.converters.ByteArrayConverter',
+      ],
+    );
+    const config = await call('GET', '/connector-plugins/FileStreamSource/config');
+    assert.equal(config.status, 200);
+    assert.deepEqual(
+      config.body.map((k: { name: string; required: boolean }) => [k.name, k.required]),
+      [
+        ['file', false],
+        ['topic', true],
+        ['batch.size', false],
+      ],
+    );
+    assert.deepEqual(await call('GET', '/connector-plugins/Nope/config'), {
+      status: 404,
+      body: { error_code: 404, message: 'Unknown plugin Nope.' },
+    });
+  });
+
   test('POST /connectors creates (201), refuses a duplicate (409) and bad input (400)', async () => {
     const created = await call('POST', '/connectors', { name: 'src', config: sourceConfig('in.txt') });
     assert.equal(created.status, 201);

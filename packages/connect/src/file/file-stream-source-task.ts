@@ -95,7 +95,14 @@ export class FileStreamSourceTask extends SourceTask {
       this.pending = this.pending.subarray(start);
       if (records.length >= this.batchSize) break;
       const readAt = this.filename === null ? null : this.position + this.pending.length;
-      const n = readSync(this.fd, chunk, 0, chunk.length, readAt);
+      let n: number;
+      try {
+        n = readSync(this.fd, chunk, 0, chunk.length, readAt);
+      } catch (error) {
+        // A non-blocking stdin with nothing to read yet.
+        if ((error as NodeJS.ErrnoException).code === 'EAGAIN') break;
+        throw error;
+      }
       if (n === 0) break;
       this.pending = Buffer.concat([this.pending, chunk.subarray(0, n)]);
     }

@@ -1,4 +1,6 @@
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import { CONVERTER_CLASSES } from '../converters/converters.js';
+import { configKeyInfo } from '../runtime/config-infos.js';
 import { ConnectRestException } from '../runtime/connect-errors.js';
 import type { StandaloneHerder } from '../runtime/standalone-herder.js';
 import { CONNECT_VERSION } from '../version.js';
@@ -215,9 +217,34 @@ export class ConnectRestServer {
       }),
     );
 
-    app.get('/connector-plugins', async () =>
-      herder.plugins.list().map((p) => ({ class: p.className, type: p.type, version: p.version })),
+    app.get<{ Querystring: { connectorsOnly?: boolean } }>(
+      '/connector-plugins',
+      {
+        schema: {
+          querystring: { type: 'object', properties: { connectorsOnly: { type: 'boolean', default: true } } },
+        },
+      },
+      async (request) => {
+        const out: { class: string; type: string; version: string }[] = herder.plugins
+          .list()
+          .map((p) => ({ class: p.className, type: p.type, version: p.version }));
+        if (request.query.connectorsOnly === false) {
+          for (const className of CONVERTER_CLASSES)
+            out.push({ class: className, type: 'converter', version: CONNECT_VERSION });
+        }
+        return out;
+      },
     );
+
+    // KIP-769: the plugin's config definitions (the connector's own keys).
+    app.get<{ Params: { plugin: string } }>('/connector-plugins/:plugin/config', async (request) => {
+      const plugin = herder.plugins.find(request.params.plugin);
+      if (plugin === undefined) throw new ConnectRestException(404, `Unknown plugin ${request.params.plugin}.`);
+      return new plugin.ctor()
+        .config()
+        .keys()
+        .map((key) => configKeyInfo(key));
+    });
 
     app.put<{ Params: { plugin: string }; Body: Record<string, string> }>(
       '/connector-plugins/:plugin/config/validate',

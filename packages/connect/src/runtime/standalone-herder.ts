@@ -3,6 +3,7 @@ import { ConfigException, type ConfigKey, type ConfigValue, convertToString } fr
 import type { Connector, Props, SinkTask, SourceTask } from '../connector/connector.js';
 import type { Converter } from '../converters/converter.js';
 import { createConverter } from '../converters/converters.js';
+import { type ConfigKeyInfo, configKeyInfo } from './config-infos.js';
 import { alreadyExists, badRequest, notFound } from './connect-errors.js';
 import { connectorConfigDef, validateSinkTopics } from './connector-config.js';
 import { FileOffsetStore } from './file-offset-store.js';
@@ -54,7 +55,7 @@ export interface ConfigInfos {
   error_count: number;
   groups: string[];
   configs: {
-    definition: Record<string, unknown>;
+    definition: ConfigKeyInfo;
     value: { name: string; value: string | null; recommended_values: string[]; errors: string[]; visible: boolean };
   }[];
 }
@@ -208,19 +209,7 @@ export class StandaloneHerder {
       const errors = value?.errors ?? [];
       errorCount += errors.length;
       configs.push({
-        definition: {
-          name: key.name,
-          type: key.type,
-          required: key.defaultValue === undefined || typeof key.defaultValue === 'symbol',
-          default_value: convertToString(key.defaultValue, key.type),
-          importance: key.importance,
-          documentation: key.documentation,
-          group: key.group ?? null,
-          width: key.width,
-          display_name: key.displayName,
-          dependents: [...key.dependents],
-          order: key.orderInGroup,
-        },
+        definition: configKeyInfo(key),
         value: {
           name: key.name,
           value: value === undefined ? null : valueString(value.value, key),
