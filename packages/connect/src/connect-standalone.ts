@@ -86,8 +86,12 @@ export async function startStandalone(
   return { herder, rest, workerId, stop };
 }
 
-/** `connect-standalone.sh` as a function: exit code 0 after a clean SIGTERM/SIGINT stop, 1 on bad startup. */
-export async function runStandalone(args: readonly string[]): Promise<number> {
+/**
+ * `connect-standalone.sh` as a function: exit code 0 after a clean stop, 1 on bad startup. It
+ * stops when `signal` aborts (`samsa connect-standalone` passes the CLI's SIGINT/SIGTERM signal),
+ * or without one on the process's own SIGINT/SIGTERM.
+ */
+export async function runStandalone(args: readonly string[], signal?: AbortSignal): Promise<number> {
   const files = args.filter((a) => a !== '-daemon');
   if (files.length < 1 || files.includes('--help') || files.includes('-h')) {
     console.error(USAGE);
@@ -107,8 +111,17 @@ export async function runStandalone(args: readonly string[]): Promise<number> {
     return 1;
   }
   await new Promise<void>((resolve) => {
-    const onSignal = (signal: string) => {
-      console.log(`connect: ${signal} received, stopping`);
+    if (signal !== undefined) {
+      const onAbort = () => {
+        console.log(`connect: ${String((signal.reason as Error | undefined)?.message ?? 'stop')} received, stopping`);
+        resolve();
+      };
+      if (signal.aborted) onAbort();
+      else signal.addEventListener('abort', onAbort, { once: true });
+      return;
+    }
+    const onSignal = (name: string) => {
+      console.log(`connect: ${name} received, stopping`);
       process.off('SIGTERM', onSignal);
       process.off('SIGINT', onSignal);
       resolve();
