@@ -322,6 +322,28 @@ describe('Kafka Connect REST API', () => {
     assert.deepEqual(await call('DELETE', '/connectors/broken-sink'), { status: 204, body: undefined });
   });
 
+  test('a connector failing in start() is FAILED with its trace and no tasks; fixed and restarted, it runs', async () => {
+    const created = await call('POST', '/connectors', { name: 'two-topics', config: sourceConfig('in.txt', 'a,b') });
+    assert.equal(created.status, 201);
+    let status = (await call('GET', '/connectors/two-topics/status')).body;
+    assert.equal(status.connector.state, 'FAILED');
+    assert.match(
+      status.connector.trace,
+      /'topic' in FileStreamSourceConnector configuration requires definition of a single topic\./,
+    );
+    assert.deepEqual(status.tasks, []);
+    const updated = await call('PUT', '/connectors/two-topics/config', sourceConfig('in.txt', 'rest-two'));
+    assert.equal(updated.status, 200);
+    status = (await call('GET', '/connectors/two-topics/status')).body;
+    assert.equal(status.connector.state, 'RUNNING');
+    assert.equal(status.connector.trace, undefined);
+    assert.deepEqual(
+      status.tasks.map((t: { state: string }) => t.state),
+      ['RUNNING'],
+    );
+    assert.deepEqual(await call('DELETE', '/connectors/two-topics'), { status: 204, body: undefined });
+  });
+
   test('a sink created over REST consumes as connect-<name> and writes the lines', async () => {
     const out = join(dir, 'out.txt');
     const created = await call('POST', '/connectors', {

@@ -329,7 +329,8 @@ export class StandaloneHerder {
       if (restartConnector) plan.connector.state = State.RESTARTING;
       for (const t of plan.tasks) if (restartTasks.some((r) => r.id === t.id)) t.state = State.RESTARTING;
       if (entry.target === 'STOPPED') return plan;
-      if (restartConnector && restartTasks.length === entry.tasks.length && entry.tasks.length > 0) {
+      // A connector that failed to start has no tasks: restarting it starts them too.
+      if (restartConnector && restartTasks.length === entry.tasks.length) {
         await this.stopConnector(entry);
         await this.startConnector(entry);
       } else {
