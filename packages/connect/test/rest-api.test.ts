@@ -210,30 +210,31 @@ describe('Kafka Connect REST API', () => {
       return topics.body.src.topics.length === 1;
     });
     assert.deepEqual((await call('GET', '/connectors/src/topics')).body, { src: { topics: ['rest-source'] } });
+    assert.deepEqual(await call('PUT', '/connectors/src/topics/reset'), { status: 202, body: undefined });
+    assert.deepEqual((await call('GET', '/connectors/src/topics')).body, { src: { topics: [] } });
   });
 
-  test('404 for unknown connectors and tasks, with Kafka bodies', async () => {
-    for (const [method, path] of [
-      ['GET', '/connectors/nope'],
-      ['DELETE', '/connectors/nope'],
-      ['GET', '/connectors/nope/config'],
-      ['GET', '/connectors/nope/status'],
-      ['GET', '/connectors/nope/tasks'],
-      ['GET', '/connectors/nope/topics'],
-      ['PUT', '/connectors/nope/pause'],
-      ['PUT', '/connectors/nope/resume'],
-      ['PUT', '/connectors/nope/stop'],
-      ['POST', '/connectors/nope/restart'],
-      ['POST', '/connectors/nope/tasks/0/restart'],
-      ['GET', '/connectors/nope/tasks/0/status'],
+  test('404 for unknown connectors and tasks, with the message Kafka gives for each call', async () => {
+    for (const [method, path, message] of [
+      ['GET', '/connectors/nope', 'Connector nope not found'],
+      ['DELETE', '/connectors/nope', 'Connector nope not found'],
+      ['GET', '/connectors/nope/config', 'Connector nope not found'],
+      ['GET', '/connectors/nope/tasks', 'Connector nope not found'],
+      ['POST', '/connectors/nope/restart', 'Connector nope not found'],
+      ['POST', '/connectors/nope/restart?includeTasks=true', 'Unknown connector: nope'],
+      ['POST', '/connectors/nope/tasks/0/restart', 'Connector nope not found'],
+      ['GET', '/connectors/nope/status', 'No status found for connector nope'],
+      ['GET', '/connectors/nope/tasks/0/status', 'No status found for task nope-0'],
+      ['PUT', '/connectors/nope/pause', 'Unknown connector nope'],
+      ['PUT', '/connectors/nope/resume', 'Unknown connector nope'],
+      ['PUT', '/connectors/nope/stop', 'Unknown connector nope'],
+      ['PUT', '/connectors/nope/topics/reset', 'Unknown connector nope'],
     ] as const) {
       const reply = await call(method, path);
-      assert.deepEqual(
-        reply,
-        { status: 404, body: { error_code: 404, message: 'Connector nope not found' } },
-        `${method} ${path}`,
-      );
+      assert.deepEqual(reply, { status: 404, body: { error_code: 404, message } }, `${method} ${path}`);
     }
+    // As Kafka: active topics come from the status store, unchecked.
+    assert.deepEqual(await call('GET', '/connectors/nope/topics'), { status: 200, body: { nope: { topics: [] } } });
     assert.deepEqual(await call('GET', '/connectors/src/tasks/7/status'), {
       status: 404,
       body: { error_code: 404, message: 'No status found for task src-7' },

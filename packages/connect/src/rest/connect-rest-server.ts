@@ -217,6 +217,15 @@ export class ConnectRestServer {
       }),
     );
 
+    app.put<{ Params: NameParams }>(
+      '/connectors/:connector/topics/reset',
+      { schema: { params: NAME_PARAMS } },
+      async (request, reply) => {
+        herder.resetTopics(request.params.connector);
+        return reply.code(202).send();
+      },
+    );
+
     app.get<{ Querystring: { connectorsOnly?: boolean } }>(
       '/connector-plugins',
       {

@@ -116,9 +116,15 @@ export class StandaloneHerder {
     return [...this.connectors.keys()].sort();
   }
 
-  private entry(name: string): ConnectorEntry {
+  /**
+   * The connector, or a 404 with the message Kafka's standalone herder gives for that call
+   * (scripts match on them): `Connector X not found` by default, `No status found for connector
+   * X` for status, `Unknown connector X` for pause/resume/stop, `Unknown connector: X` for a
+   * restart with includeTasks/onlyFailed.
+   */
+  private entry(name: string, message = `Connector ${name} not found`): ConnectorEntry {
     const entry = this.connectors.get(name);
-    if (entry === undefined) throw notFound(`Connector ${name} not found`);
+    if (entry === undefined) throw notFound(message);
     return entry;
   }
 
@@ -133,7 +139,7 @@ export class StandaloneHerder {
   }
 
   status(name: string): ConnectorStateInfo {
-    const entry = this.entry(name);
+    const entry = this.entry(name, `No status found for connector ${name}`);
     return {
       name,
       connector: this.stateInfo(entry.state, entry.trace),
@@ -143,7 +149,7 @@ export class StandaloneHerder {
   }
 
   taskStatus(name: string, id: number): StateInfo & { id: number } {
-    const task = this.entry(name).tasks.find((t) => t.id === id);
+    const task = this.entry(name, `No status found for task ${name}-${id}`).tasks.find((t) => t.id === id);
     if (task === undefined) throw notFound(`No status found for task ${name}-${id}`);
     return { id, ...this.stateInfo(task.state, task.trace) };
   }
@@ -156,7 +162,9 @@ export class StandaloneHerder {
   }
 
   topics(name: string): string[] {
-    return [...this.entry(name).topics].sort();
+    // Kafka reads active topics from its status store without checking the connector exists.
+    const entry = this.connectors.get(name);
+    return entry === undefined ? [] : [...entry.topics].sort();
   }
 
   private stateInfo(state: State, trace: string | undefined): StateInfo {
@@ -282,7 +290,7 @@ export class StandaloneHerder {
 
   pause(name: string): Promise<void> {
     return this.serial(async () => {
-      const entry = this.entry(name);
+      const entry = this.entry(name, `Unknown connector ${name}`);
       if (entry.target === 'STOPPED') return;
       entry.target = 'PAUSED';
       if (entry.state === State.RUNNING) entry.state = State.PAUSED;
@@ -292,7 +300,7 @@ export class StandaloneHerder {
 
   resume(name: string): Promise<void> {
     return this.serial(async () => {
-      const entry = this.entry(name);
+      const entry = this.entry(name, `Unknown connector ${name}`);
       const wasStopped = entry.target === 'STOPPED';
       entry.target = 'STARTED';
       if (wasStopped) {
@@ -304,10 +312,15 @@ export class StandaloneHerder {
     });
   }
 
+  /** Forgets the topics a connector used (PUT …/topics/reset). */
+  resetTopics(name: string): void {
+    this.entry(name, `Unknown connector ${name}`).topics.clear();
+  }
+
   /** KIP-875's stop: the connector and its tasks shut down, the task configs are dropped. */
   stopConnectorCommand(name: string): Promise<void> {
     return this.serial(async () => {
-      const entry = this.entry(name);
+      const entry = this.entry(name, `Unknown connector ${name}`);
       await this.stopConnector(entry);
       entry.target = 'STOPPED';
       entry.state = State.STOPPED;
@@ -322,7 +335,7 @@ export class StandaloneHerder {
    */
   restartConnector(name: string, includeTasks: boolean, onlyFailed: boolean): Promise<ConnectorStateInfo> {
     return this.serial(async () => {
-      const entry = this.entry(name);
+      const entry = this.entry(name, includeTasks || onlyFailed ? `Unknown connector: ${name}` : undefined);
       const restartConnector = !onlyFailed || entry.state === State.FAILED;
       const restartTasks = includeTasks ? entry.tasks.filter((t) => !onlyFailed || t.state === State.FAILED) : [];
       const plan = this.status(name);
