@@ -268,6 +268,45 @@ describe('Kafka Connect REST API', () => {
     );
   });
 
+  test('PATCH /connectors/{name}/config sets and removes keys (200); POST with initial_state; a missing name is invalid', async () => {
+    const patched = await call('PATCH', '/connectors/src2/config', { 'batch.size': null, 'tasks.max': '1' });
+    assert.equal(patched.status, 200);
+    assert.equal(patched.body.config['batch.size'], undefined);
+    assert.equal(patched.body.config.topic, 'rest-source-3');
+    assert.deepEqual(await call('PATCH', '/connectors/nope/config', { topic: 'x' }), {
+      status: 404,
+      body: { error_code: 404, message: 'Connector nope not found' },
+    });
+
+    const paused = await call('POST', '/connectors', {
+      name: 'born-paused',
+      config: sourceConfig('in.txt', 'rest-paused'),
+      initial_state: 'PAUSED',
+    });
+    assert.equal(paused.status, 201);
+    let status = (await call('GET', '/connectors/born-paused/status')).body;
+    assert.equal(status.connector.state, 'PAUSED');
+    assert.equal(status.tasks[0].state, 'PAUSED');
+    const stopped = await call('POST', '/connectors', {
+      name: 'born-stopped',
+      config: sourceConfig('in.txt', 'rest-stopped'),
+      initial_state: 'STOPPED',
+    });
+    assert.equal(stopped.status, 201);
+    assert.deepEqual(stopped.body.tasks, []);
+    status = (await call('GET', '/connectors/born-stopped/status')).body;
+    assert.equal(status.connector.state, 'STOPPED');
+    assert.deepEqual(status.tasks, []);
+    assert.equal((await call('POST', '/connectors', { name: 'x', config: {}, initial_state: 'ASLEEP' })).status, 400);
+    for (const name of ['born-paused', 'born-stopped'])
+      assert.equal((await call('DELETE', `/connectors/${name}`)).status, 204);
+
+    const unnamed = await call('POST', '/connectors', { config: sourceConfig('in.txt') });
+    assert.equal(unnamed.status, 400);
+    assert.match(unnamed.body.message, /\nInvalid value {2}for configuration name: String may not be empty\n/);
+    assert.deepEqual(Object.keys((await call('GET', '/connectors?expand=bogus')).body.src2), []);
+  });
+
   test('pause (202), resume (202), stop (204), restart (204 / 202 with the plan), task restart (204)', async () => {
     assert.deepEqual(await call('PUT', '/connectors/src2/pause'), { status: 202, body: undefined });
     let status = (await call('GET', '/connectors/src2/status')).body;

@@ -63,7 +63,8 @@ export class ConnectRestServer {
         schema: {
           querystring: {
             type: 'object',
-            properties: { expand: { type: 'array', items: { type: 'string', enum: ['status', 'info'] } } },
+            // Unknown expansions are ignored, as in Kafka.
+            properties: { expand: { type: 'array', items: { type: 'string' } } },
           },
         },
       },
@@ -82,22 +83,29 @@ export class ConnectRestServer {
       },
     );
 
-    app.post<{ Body: { name: string; config?: Record<string, string> } }>(
+    app.post<{
+      Body: { name?: string; config?: Record<string, string>; initial_state?: 'RUNNING' | 'PAUSED' | 'STOPPED' };
+    }>(
       '/connectors',
       {
         schema: {
           body: {
             type: 'object',
-            properties: { name: { type: 'string' }, config: CONFIG_MAP },
-            required: ['name'],
+            properties: {
+              name: { type: 'string' },
+              config: CONFIG_MAP,
+              // KIP-980
+              initial_state: { type: 'string', enum: ['RUNNING', 'PAUSED', 'STOPPED'] },
+            },
           },
         },
       },
       async (request, reply) => {
-        const name = request.body.name.trim();
+        // As Kafka: a missing name is "" and fails validation of the `name` key.
+        const name = (request.body.name ?? '').trim();
         const config = request.body.config ?? {};
         checkName(name, config);
-        const { info } = await herder.putConnectorConfig(name, config, false);
+        const { info } = await herder.putConnectorConfig(name, config, false, request.body.initial_state);
         return reply
           .code(201)
           .header('location', `/connectors/${encodeURIComponent(name)}`)
@@ -133,6 +141,20 @@ export class ConnectRestServer {
         const { created, info } = await herder.putConnectorConfig(name, request.body, true);
         if (created) reply.header('location', `/connectors/${encodeURIComponent(name)}`);
         return reply.code(created ? 201 : 200).send(info);
+      },
+    );
+
+    app.patch<{ Params: NameParams; Body: Record<string, string | null> }>(
+      '/connectors/:connector/config',
+      {
+        schema: {
+          params: NAME_PARAMS,
+          body: { type: 'object', additionalProperties: { type: ['string', 'null'] } },
+        },
+      },
+      async (request) => {
+        checkName(request.params.connector, request.body);
+        return herder.patchConnectorConfig(request.params.connector, request.body);
       },
     );
 
@@ -273,8 +295,7 @@ export class ConnectRestServer {
 }
 
 /** Kafka refuses a body whose `name` differs from the connector's. */
-function checkName(name: string, config: Readonly<Record<string, string>>): void {
-  if (name === '') throw new ConnectRestException(400, 'Connector name must not be empty');
+function checkName(name: string, config: Readonly<Record<string, string | null>>): void {
   const inConfig = config.name;
   if (inConfig !== undefined && inConfig !== name) {
     throw new ConnectRestException(

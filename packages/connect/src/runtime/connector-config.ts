@@ -1,4 +1,4 @@
-import { ConfigDef, type ConfigValue, Validators } from '../config/config-def.js';
+import { ConfigDef, ConfigException, type ConfigValue, Validators } from '../config/config-def.js';
 import type { ConnectorType } from './plugins.js';
 
 /** Kafka's ConnectorConfig: the keys every connector has, in the "Common" group. */
@@ -6,7 +6,22 @@ export const CONNECTOR_CONFIG_DEF = new ConfigDef()
   .define({
     name: 'name',
     type: 'STRING',
-    validator: Validators.nonEmptyString(),
+    // Kafka's NonEmptyStringWithoutControlChars
+    validator: {
+      ensureValid(name, value) {
+        if (typeof value !== 'string') return;
+        if (value === '') throw new ConfigException(name, value, 'String may not be empty');
+        const control = [...value].filter((c) => c.charCodeAt(0) < 32 || c.charCodeAt(0) === 127);
+        if (control.length > 0) {
+          throw new ConfigException(
+            name,
+            value,
+            `String may not contain control sequences but had the following ASCII chars: ${control.map((c) => c.charCodeAt(0)).join(', ')}`,
+          );
+        }
+      },
+      toString: () => 'non-empty string without ISO control characters',
+    },
     importance: 'HIGH',
     documentation: 'Globally unique name to use for this connector.',
     group: 'Common',

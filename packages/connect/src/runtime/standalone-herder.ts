@@ -240,6 +240,7 @@ export class StandaloneHerder {
     name: string,
     config: Props,
     allowReplace: boolean,
+    initialState: 'RUNNING' | 'PAUSED' | 'STOPPED' = 'RUNNING',
   ): Promise<{ created: boolean; info: ConnectorInfo }> {
     return this.serial(async () => {
       const existing = this.connectors.get(name);
@@ -267,7 +268,7 @@ export class StandaloneHerder {
         connector: undefined,
         state: State.UNASSIGNED,
         trace: undefined,
-        target: 'STARTED',
+        target: initialState === 'RUNNING' ? 'STARTED' : initialState,
         taskConfigs: [],
         tasks: [],
         topics: new Set(),
@@ -277,6 +278,16 @@ export class StandaloneHerder {
       await this.startConnector(entry);
       return { created: true, info: this.info(name) };
     });
+  }
+
+  /** PATCH …/config (KIP-477): keys with a value are set, keys with null removed; 404 if absent. */
+  patchConnectorConfig(name: string, patch: Readonly<Record<string, string | null>>): Promise<ConnectorInfo> {
+    const merged: Record<string, string> = { ...this.entry(name).config };
+    for (const [key, value] of Object.entries(patch)) {
+      if (value === null) delete merged[key];
+      else merged[key] = value;
+    }
+    return this.putConnectorConfig(name, merged, true).then((r) => r.info);
   }
 
   deleteConnector(name: string): Promise<void> {
