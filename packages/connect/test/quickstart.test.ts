@@ -3,6 +3,7 @@ import { appendFileSync, copyFileSync, existsSync, mkdtempSync, readFileSync, rm
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { Admin } from '@samsa/client';
 import { BrokerProcess } from '@samsa/testkit';
 import { REPO_ROOT, runToExit, WorkerProcess, waitFor } from './support/worker-process.js';
 
@@ -73,6 +74,18 @@ test('quickstart: lines of test.txt reach test.sink.txt in order; after SIGTERM 
   // The offsets file holds the source's position; the sink group committed on stop.
   const offsets = JSON.parse(readFileSync(join(dir, 'connect.offsets'), 'utf8')) as Record<string, unknown>;
   assert.deepEqual(offsets, { '["local-file-source",{"filename":"test.txt"}]': { position: 21 } });
+
+  // The sink committed what it flushed for its group, connect-<connector name>.
+  const admin = new Admin({ 'bootstrap.servers': broker.bootstrap });
+  try {
+    const committed = await admin.listConsumerGroupOffsets('connect-local-file-sink');
+    assert.deepEqual(
+      committed.map((o) => [o.topic, o.partition, o.offset]),
+      [['connect-test', 0, 3n]],
+    );
+  } finally {
+    await admin.close();
+  }
 
   appendFileSync(join(dir, 'test.txt'), 'after restart 1\nafter restart 2\n');
   worker = await WorkerProcess.start(dir, ARGS);
