@@ -138,6 +138,20 @@ test('a malformed worker or connector config stops startup naming the key', asyn
   assert.equal(result.code, 1);
   assert.match(result.output, /Missing required configuration "value\.converter" which has no default value\./);
 
+  // Unknown worker keys are accepted, as in Kafka, with a warning naming them.
+  const { parseWorkerConfig } = await import('../src/runtime/worker-config.js');
+  const warnings: string[] = [];
+  parseWorkerConfig(
+    {
+      'key.converter': 'StringConverter',
+      'value.converter': 'StringConverter',
+      'offset.storage.file.filename': 'x',
+      'ofset.flush.interval.ms': '1',
+    },
+    (w) => warnings.push(w),
+  );
+  assert.deepEqual(warnings, ["The configuration 'ofset.flush.interval.ms' was supplied but isn't a known config."]);
+
   writeFileSync(join(dir, 'bad-source.properties'), 'name=bad\nconnector.class=FileStreamSource\nbatch.size=lots\n');
   result = await runToExit(dir, ['connect-standalone.properties', 'bad-source.properties']);
   assert.equal(result.code, 1);

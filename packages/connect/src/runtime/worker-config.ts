@@ -121,7 +121,10 @@ const WORKER_ONLY_PREFIXES = [
 ];
 
 /** Parses a standalone worker's properties; throws a ConfigException naming the first bad key. */
-export function parseWorkerConfig(props: Readonly<Record<string, string>>): WorkerConfig {
+export function parseWorkerConfig(
+  props: Readonly<Record<string, string>>,
+  warn: (message: string) => void = (message) => console.warn(`connect: WARN ${message}`),
+): WorkerConfig {
   const parsed = WORKER_CONFIG_DEF.parse(props);
   createConverter('key.converter', parsed['key.converter'] as string, props, true);
   createConverter('value.converter', parsed['value.converter'] as string, props, false);
@@ -143,6 +146,9 @@ export function parseWorkerConfig(props: Readonly<Record<string, string>>): Work
     else if (isSharedClientKey(key)) {
       producerProps[key] ??= value;
       consumerProps[key] ??= value;
+    } else if (WORKER_CONFIG_DEF.key(key) === undefined && !WORKER_ONLY_PREFIXES.some((p) => key.startsWith(p))) {
+      // Kafka accepts unknown keys too (a Java worker has dozens more); a typo shows up here.
+      warn(`The configuration '${key}' was supplied but isn't a known config.`);
     }
   }
   return {
