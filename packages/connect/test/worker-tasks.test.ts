@@ -129,3 +129,33 @@ test('a sink with tasks.max=2 on a 2-partition topic: both tasks run in group co
     }
   });
 });
+
+test('connector files may be JSON ({name, config}), as Kafka 3.x accepts', async () => {
+  writeFileSync(join(dir, 'json-in.txt'), 'from json\n');
+  writeFileSync(
+    join(dir, 'source.json'),
+    JSON.stringify({
+      name: 'json-file-source',
+      config: {
+        'connector.class': 'FileStreamSource',
+        file: join(dir, 'json-in.txt'),
+        topic: 'json-file',
+        'tasks.max': 1,
+      },
+    }),
+  );
+  writeFileSync(
+    join(dir, 'worker2.properties'),
+    readFileSync(join(dir, 'worker.properties'), 'utf8').replace(join(dir, 'offsets'), join(dir, 'offsets2')),
+  );
+  const second = await startStandalone(join(dir, 'worker2.properties'), [join(dir, 'source.json')]);
+  try {
+    assert.deepEqual(second.herder.connectorNames(), ['json-file-source']);
+    assert.equal(second.herder.info('json-file-source').config['tasks.max'], '1');
+    assert.deepEqual(await values('json-file', 1), [
+      '{"schema":{"type":"string","optional":false},"payload":"from json"}',
+    ]);
+  } finally {
+    await second.stop();
+  }
+});
