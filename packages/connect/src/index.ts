@@ -35,11 +35,14 @@ export { StringConverter } from './converters/string-converter.js';
 export {
   DataException,
   type Field,
+  fromPhysical,
+  LogicalTypes,
   Schema,
   type SchemaAndValue,
   SchemaBuilder,
   SchemaType,
   Struct,
+  toPhysical,
 } from './data/schema.js';
 export { FileStreamSinkConnector } from './file/file-stream-sink-connector.js';
 export { FileStreamSinkTask } from './file/file-stream-sink-task.js';

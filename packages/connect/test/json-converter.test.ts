@@ -4,7 +4,7 @@ import { ByteArrayConverter } from '../src/converters/byte-array-converter.js';
 import { createConverter } from '../src/converters/converters.js';
 import { JsonConverter } from '../src/converters/json-converter.js';
 import { StringConverter } from '../src/converters/string-converter.js';
-import { DataException, Schema, SchemaBuilder, Struct } from '../src/data/schema.js';
+import { DataException, LogicalTypes, Schema, SchemaBuilder, Struct } from '../src/data/schema.js';
 
 function json(schemasEnable: boolean): JsonConverter {
   const c = new JsonConverter();
@@ -133,4 +133,39 @@ test('converters are chosen by Kafka class name with their prefixed settings', (
     () => createConverter('value.converter', JsonConverter.CLASS, { 'value.converter.schemas.enable': 'maybe' }, false),
     /value\.converter\.schemas\.enable/,
   );
+});
+
+test('JsonConverter logical types: Timestamp, Date and Time as Kafka writes them (name, version; Date values)', () => {
+  const c = json(true);
+  const ts = LogicalTypes.timestamp().build();
+  const bytes = c.fromConnectData('t', ts, new Date(1_700_000_000_123));
+  assert.equal(
+    text(bytes),
+    '{"schema":{"type":"int64","optional":false,"name":"org.apache.kafka.connect.data.Timestamp","version":1},"payload":1700000000123}',
+  );
+  const back = c.toConnectData('t', bytes);
+  assert.ok(back.value instanceof Date);
+  assert.equal(back.value.getTime(), 1_700_000_000_123);
+
+  const date = LogicalTypes.date().build();
+  assert.equal(
+    text(c.fromConnectData('t', date, new Date(Date.UTC(2024, 0, 2)))),
+    '{"schema":{"type":"int32","optional":false,"name":"org.apache.kafka.connect.data.Date","version":1},"payload":19724}',
+  );
+  assert.throws(
+    () => c.fromConnectData('t', date, new Date(Date.UTC(2024, 0, 2, 3))),
+    /should not have any time fields/,
+  );
+  const time = LogicalTypes.time().build();
+  assert.equal(
+    (c.toConnectData('t', c.fromConnectData('t', time, new Date(3_600_000))).value as Date).getTime(),
+    3_600_000,
+  );
+
+  const withParams = SchemaBuilder.string().name('x').parameter('length', '10').build();
+  assert.equal(
+    text(c.fromConnectData('t', withParams, 'a')),
+    '{"schema":{"type":"string","optional":false,"name":"x","parameters":{"length":"10"}},"payload":"a"}',
+  );
+  assert.deepEqual(c.toConnectData('t', c.fromConnectData('t', withParams, 'a')).schema?.parameters, { length: '10' });
 });

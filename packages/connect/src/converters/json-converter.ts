@@ -1,4 +1,13 @@
-import { DataException, type Field, Schema, type SchemaAndValue, type SchemaType, Struct } from '../data/schema.js';
+import {
+  DataException,
+  type Field,
+  fromPhysical,
+  Schema,
+  type SchemaAndValue,
+  type SchemaType,
+  Struct,
+  toPhysical,
+} from '../data/schema.js';
 import type { Converter } from './converter.js';
 
 const JSON_TYPE_OF: Readonly<Record<SchemaType, string>> = {
@@ -103,6 +112,7 @@ export function asJsonSchema(schema: Schema): Record<string, unknown> {
   if (schema.name !== null) out.name = schema.name;
   if (schema.version !== null) out.version = schema.version;
   if (schema.doc !== null) out.doc = schema.doc;
+  if (schema.parameters !== null) out.parameters = { ...schema.parameters };
   if (schema.defaultValue !== null) out.default = new RawJson(convertToJson(schema, schema.defaultValue));
   return out;
 }
@@ -129,6 +139,10 @@ function asConnectSchema(json: Json): Schema {
     name: typeof json.name === 'string' ? json.name : null,
     version: typeof json.version === 'number' ? json.version : null,
     doc: typeof json.doc === 'string' ? json.doc : null,
+    parameters:
+      json.parameters !== null && typeof json.parameters === 'object' && !Array.isArray(json.parameters)
+        ? Object.fromEntries(Object.entries(json.parameters).map(([k, v]) => [k, String(v)]))
+        : null,
     fields,
     keySchema: type === 'MAP' && json.keys !== undefined ? asConnectSchema(json.keys) : null,
     valueSchema:
@@ -168,6 +182,7 @@ function convertToJson(schema: Schema | null, value: unknown): string {
     throw new DataException('Conversion error: null value for field that is required and has no default value');
   }
   if (schema === null) return inferJson(value);
+  value = toPhysical(schema, value);
   switch (schema.type) {
     case 'INT8':
     case 'INT16':
@@ -194,7 +209,11 @@ function convertToJson(schema: Schema | null, value: unknown): string {
       break;
     case 'MAP': {
       const entries =
-        value instanceof Map ? [...value.entries()] : typeof value === 'object' ? Object.entries(value) : undefined;
+        value instanceof Map
+          ? [...value.entries()]
+          : typeof value === 'object' && value !== null
+            ? Object.entries(value)
+            : undefined;
       if (entries === undefined) break;
       if (schema.keySchema?.type === 'STRING') {
         return `{${entries.map(([k, v]) => `${JSON.stringify(String(k))}:${convertToJson(schema.valueSchema, v)}`).join(',')}}`;
@@ -229,6 +248,10 @@ function fromJsonSchemaless(json: Json | bigint): unknown {
 }
 
 function convertToConnect(schema: Schema, json: Json | bigint): unknown {
+  return fromPhysical(schema, convertPhysical(schema, json));
+}
+
+function convertPhysical(schema: Schema, json: Json | bigint): unknown {
   if (json === null) {
     if (schema.defaultValue !== null) return schema.defaultValue;
     if (schema.optional) return null;

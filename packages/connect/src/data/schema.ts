@@ -36,6 +36,7 @@ export interface SchemaProps {
   readonly name?: string | null;
   readonly version?: number | null;
   readonly doc?: string | null;
+  readonly parameters?: Readonly<Record<string, string>> | null;
   readonly fields?: readonly Field[];
   readonly keySchema?: Schema | null;
   readonly valueSchema?: Schema | null;
@@ -48,6 +49,7 @@ export class Schema {
   readonly name: string | null;
   readonly version: number | null;
   readonly doc: string | null;
+  readonly parameters: Readonly<Record<string, string>> | null;
   readonly fields: readonly Field[];
   readonly keySchema: Schema | null;
   readonly valueSchema: Schema | null;
@@ -59,6 +61,7 @@ export class Schema {
     this.name = props.name ?? null;
     this.version = props.version ?? null;
     this.doc = props.doc ?? null;
+    this.parameters = props.parameters ?? null;
     this.fields = props.fields ?? [];
     this.keySchema = props.keySchema ?? null;
     this.valueSchema = props.valueSchema ?? null;
@@ -89,6 +92,65 @@ export class Schema {
   static readonly OPTIONAL_BYTES_SCHEMA = new Schema({ type: 'BYTES', optional: true });
 }
 
+/**
+ * Connect's logical types on INT64/INT32, as Kafka names them; their values are JS `Date`s.
+ * `Timestamp`: milliseconds since the epoch; `Date`: days since the epoch (a UTC midnight);
+ * `Time`: milliseconds since midnight (UTC, on 1970-01-01).
+ */
+export const LogicalTypes = {
+  TIMESTAMP: 'org.apache.kafka.connect.data.Timestamp',
+  DATE: 'org.apache.kafka.connect.data.Date',
+  TIME: 'org.apache.kafka.connect.data.Time',
+  timestamp(): SchemaBuilder {
+    return SchemaBuilder.int64().name(LogicalTypes.TIMESTAMP).version(1);
+  },
+  date(): SchemaBuilder {
+    return SchemaBuilder.int32().name(LogicalTypes.DATE).version(1);
+  },
+  time(): SchemaBuilder {
+    return SchemaBuilder.int32().name(LogicalTypes.TIME).version(1);
+  },
+} as const;
+
+const MS_PER_DAY = 86_400_000;
+
+/** A logical value (a Date) to its physical number; other values unchanged. */
+export function toPhysical(schema: Schema, value: unknown): unknown {
+  if (!(value instanceof Date)) return value;
+  switch (schema.name) {
+    case LogicalTypes.TIMESTAMP:
+      return value.getTime();
+    case LogicalTypes.DATE: {
+      const ms = value.getTime();
+      if (ms % MS_PER_DAY !== 0)
+        throw new DataException('Kafka Connect Date type should not have any time fields set to non-zero values.');
+      return ms / MS_PER_DAY;
+    }
+    case LogicalTypes.TIME: {
+      const ms = value.getTime();
+      if (ms < 0 || ms >= MS_PER_DAY)
+        throw new DataException('Kafka Connect Time type should not have any date fields set to non-zero values.');
+      return ms;
+    }
+    default:
+      return value;
+  }
+}
+
+/** A physical number to its logical value (a Date) when the schema is a logical type. */
+export function fromPhysical(schema: Schema, value: unknown): unknown {
+  if (typeof value !== 'number' && typeof value !== 'bigint') return value;
+  switch (schema.name) {
+    case LogicalTypes.TIMESTAMP:
+    case LogicalTypes.TIME:
+      return new Date(Number(value));
+    case LogicalTypes.DATE:
+      return new Date(Number(value) * MS_PER_DAY);
+    default:
+      return value;
+  }
+}
+
 /** Fluent construction, as Kafka's `SchemaBuilder.struct().name("x").field("a", Schema.STRING_SCHEMA).build()`. */
 export class SchemaBuilder {
   private props: {
@@ -98,6 +160,7 @@ export class SchemaBuilder {
     name?: string;
     version?: number;
     doc?: string;
+    parameters?: Record<string, string>;
     keySchema?: Schema;
     valueSchema?: Schema;
   };
@@ -152,6 +215,10 @@ export class SchemaBuilder {
   }
   doc(doc: string): this {
     this.props.doc = doc;
+    return this;
+  }
+  parameter(key: string, value: string): this {
+    this.props.parameters = { ...this.props.parameters, [key]: value };
     return this;
   }
   defaultValue(value: unknown): this {
@@ -227,9 +294,15 @@ export function validateValue(schema: Schema, value: unknown, where = 'value'): 
       case 'INT8':
       case 'INT16':
       case 'INT32':
-        return typeof value === 'number' && Number.isInteger(value);
+        return (
+          (typeof value === 'number' && Number.isInteger(value)) || (value instanceof Date && schema.name !== null)
+        );
       case 'INT64':
-        return typeof value === 'bigint' || (typeof value === 'number' && Number.isInteger(value));
+        return (
+          typeof value === 'bigint' ||
+          (typeof value === 'number' && Number.isInteger(value)) ||
+          (value instanceof Date && schema.name !== null)
+        );
       case 'FLOAT32':
       case 'FLOAT64':
         return typeof value === 'number';
