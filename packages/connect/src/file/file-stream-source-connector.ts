@@ -1,0 +1,76 @@
+import { ConfigDef, Validators } from '../config/config-def.js';
+import { type Props, SourceConnector, type SourceTask } from '../connector/connector.js';
+import { CONNECT_VERSION } from '../version.js';
+import { FileStreamSourceTask } from './file-stream-source-task.js';
+
+export const FILE_CONFIG = 'file';
+export const TOPIC_CONFIG = 'topic';
+export const TASK_BATCH_SIZE_CONFIG = 'batch.size';
+export const DEFAULT_TASK_BATCH_SIZE = 2000;
+
+const CONFIG_DEF = new ConfigDef()
+  .define({
+    name: FILE_CONFIG,
+    type: 'STRING',
+    defaultValue: null,
+    importance: 'HIGH',
+    documentation: 'Source filename. If not specified, the standard input will be used',
+  })
+  .define({
+    name: TOPIC_CONFIG,
+    type: 'LIST',
+    validator: {
+      ensureValid: (name, value) => Validators.nonEmptyString().ensureValid(name, (value as string[]).join(',')),
+      toString: () => 'non-empty string',
+    },
+    importance: 'HIGH',
+    documentation: 'The topic to publish data to',
+  })
+  .define({
+    name: TASK_BATCH_SIZE_CONFIG,
+    type: 'INT',
+    defaultValue: DEFAULT_TASK_BATCH_SIZE,
+    importance: 'LOW',
+    documentation: 'The maximum number of records the source task can read from the file each time it is polled',
+  });
+
+/**
+ * `org.apache.kafka.connect.file.FileStreamSourceConnector`: each line of a file (or stdin)
+ * becomes a record of `topic` with a STRING value and no key. One task, whatever tasks.max says.
+ */
+export class FileStreamSourceConnector extends SourceConnector {
+  static readonly CLASS = 'org.apache.kafka.connect.file.FileStreamSourceConnector';
+  private props: Props = {};
+
+  version(): string {
+    return CONNECT_VERSION;
+  }
+
+  start(props: Props): void {
+    const parsed = CONFIG_DEF.parse(props);
+    const topics = parsed[TOPIC_CONFIG] as string[];
+    if (topics.length !== 1) {
+      throw new Error("'topic' in FileStreamSourceConnector configuration requires definition of a single topic.");
+    }
+    this.props = props;
+  }
+
+  taskClass(): new () => SourceTask {
+    return FileStreamSourceTask;
+  }
+
+  taskConfigs(_maxTasks: number): Props[] {
+    const config: Record<string, string> = {};
+    const file = this.props[FILE_CONFIG];
+    if (file !== undefined) config[FILE_CONFIG] = file;
+    config[TOPIC_CONFIG] = this.props[TOPIC_CONFIG] ?? '';
+    config[TASK_BATCH_SIZE_CONFIG] = this.props[TASK_BATCH_SIZE_CONFIG] ?? String(DEFAULT_TASK_BATCH_SIZE);
+    return [config];
+  }
+
+  stop(): void {}
+
+  config(): ConfigDef {
+    return CONFIG_DEF;
+  }
+}

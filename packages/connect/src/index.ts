@@ -1,0 +1,58 @@
+export {
+  ConfigDef,
+  ConfigException,
+  type ConfigKey,
+  type ConfigKeyInput,
+  ConfigType,
+  type ConfigValue,
+  Importance,
+  NO_DEFAULT_VALUE,
+  Password,
+  type Validator,
+  Validators,
+  Width,
+} from './config/config-def.js';
+export { runStandalone, type StandaloneWorker, startStandalone } from './connect-standalone.js';
+export type { ConnectHeader, SinkOffsets, SinkRecord, SourceRecord } from './connector/connect-record.js';
+export {
+  Connector,
+  type ConnectorContext,
+  type OffsetStorageReader,
+  type Props,
+  SinkConnector,
+  SinkTask,
+  type SinkTaskContext,
+  SourceConnector,
+  SourceTask,
+  type SourceTaskContext,
+  type Task,
+} from './connector/connector.js';
+export { ByteArrayConverter } from './converters/byte-array-converter.js';
+export type { Converter } from './converters/converter.js';
+export { CONVERTER_CLASSES, createConverter } from './converters/converters.js';
+export { asJsonSchema, JsonConverter } from './converters/json-converter.js';
+export { StringConverter } from './converters/string-converter.js';
+export {
+  DataException,
+  type Field,
+  fromPhysical,
+  LogicalTypes,
+  Schema,
+  type SchemaAndValue,
+  SchemaBuilder,
+  SchemaType,
+  Struct,
+  toPhysical,
+} from './data/schema.js';
+export { FileStreamSinkConnector } from './file/file-stream-sink-connector.js';
+export { FileStreamSinkTask } from './file/file-stream-sink-task.js';
+export { FileStreamSourceConnector } from './file/file-stream-source-connector.js';
+export { FileStreamSourceTask } from './file/file-stream-source-task.js';
+export { ConnectRestServer } from './rest/connect-rest-server.js';
+export { ConnectRestException } from './runtime/connect-errors.js';
+export { FileOffsetStore } from './runtime/file-offset-store.js';
+export { type ConnectorPlugin, type ConnectorType, Plugins } from './runtime/plugins.js';
+export { StandaloneHerder } from './runtime/standalone-herder.js';
+export { parseWorkerConfig, WORKER_CONFIG_DEF, type WorkerConfig } from './runtime/worker-config.js';
+export { State } from './runtime/worker-task.js';
+export { CONNECT_VERSION } from './version.js';

@@ -1,0 +1,68 @@
+import { ConfigException } from '../config/config-def.js';
+import { type Connector, SinkConnector, SourceConnector } from '../connector/connector.js';
+import { FileStreamSinkConnector } from '../file/file-stream-sink-connector.js';
+import { FileStreamSourceConnector } from '../file/file-stream-source-connector.js';
+
+export type ConnectorType = 'source' | 'sink';
+
+export interface ConnectorPlugin {
+  readonly className: string;
+  readonly type: ConnectorType;
+  readonly version: string;
+  readonly ctor: new () => Connector;
+}
+
+/**
+ * The connector classes a worker can run, found by Kafka's rules for `connector.class`: the full
+ * class name, the simple name (`FileStreamSourceConnector`) or the simple name without its
+ * `Connector` suffix (`FileStreamSource`). Not a plugin path scan: `plugin.path` is accepted and
+ * ignored, plugins are registered with `register`.
+ */
+export class Plugins {
+  private readonly plugins = new Map<string, ConnectorPlugin>();
+
+  constructor() {
+    this.register(FileStreamSourceConnector.CLASS, FileStreamSourceConnector);
+    this.register(FileStreamSinkConnector.CLASS, FileStreamSinkConnector);
+  }
+
+  register(className: string, ctor: new () => Connector): void {
+    const instance = new ctor();
+    const type: ConnectorType | undefined =
+      instance instanceof SourceConnector ? 'source' : instance instanceof SinkConnector ? 'sink' : undefined;
+    if (type === undefined) throw new Error(`${className} is neither a SourceConnector nor a SinkConnector`);
+    this.plugins.set(className, { className, type, version: instance.version(), ctor });
+  }
+
+  list(): ConnectorPlugin[] {
+    return [...this.plugins.values()].sort((a, b) => a.className.localeCompare(b.className));
+  }
+
+  /** The plugin `name` designates, or undefined. */
+  find(name: string): ConnectorPlugin | undefined {
+    const wanted = name.trim();
+    const exact = this.plugins.get(wanted);
+    if (exact !== undefined) return exact;
+    for (const plugin of this.plugins.values()) {
+      const simple = plugin.className.slice(plugin.className.lastIndexOf('.') + 1);
+      if (wanted === simple || (simple.endsWith('Connector') && wanted === simple.slice(0, -'Connector'.length))) {
+        return plugin;
+      }
+    }
+    return undefined;
+  }
+
+  /** As `find`, throwing Kafka's message when there is none. */
+  require(name: string): ConnectorPlugin {
+    const plugin = this.find(name);
+    if (plugin !== undefined) return plugin;
+    throw new ConfigException(
+      `Failed to find any class that implements Connector and which name matches ${name}, available connectors are: ${this.list()
+        .map(
+          (p) =>
+            `PluginDesc{klass=class ${p.className}, name='${p.className}', version='${p.version}', type=${p.type}}`,
+        )
+        .join(', ')}`,
+    );
+  }
+}
