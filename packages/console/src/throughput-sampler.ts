@@ -1,5 +1,6 @@
 import { type Admin, OffsetSpec } from '@samsa/client';
 import { type BrokerTrafficCounters, bytesOutPerSec, scrapeBrokers } from './broker-metrics.js';
+import { reachableLogDirs } from './log-dir-sizes.js';
 
 export interface ThroughputPoint {
   readonly timeMs: number;
@@ -65,7 +66,7 @@ export class ThroughputSampler {
     const metricsPort = this.metricsPort;
     const [offsets, logDirs, brokerCounters] = await Promise.all([
       queries.length === 0 ? [] : this.admin.listOffsets(queries),
-      this.admin.describeLogDirs(),
+      reachableLogDirs(this.admin).then((r) => r.dirs),
       metricsPort === undefined
         ? undefined
         : this.admin.describeCluster().then((c) => scrapeBrokers(c.brokers, metricsPort)),

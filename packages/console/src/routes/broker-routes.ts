@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ClusterEntry } from '../cluster-entry.js';
+import { reachableLogDirs } from '../log-dir-sizes.js';
 
 /**
  * GET /api/clusters/:cluster/brokers — per broker: partitions led, replicas held, log dirs with
@@ -15,7 +16,10 @@ export function brokerRoutes(app: FastifyInstance, cluster: (name: string) => Cl
       const description = await admin.describeCluster();
       const names = await admin.listTopics({ listInternal: true });
       const topics = names.length === 0 ? [] : await admin.describeTopics(names);
-      const logDirs = await admin.describeLogDirs(description.brokers.map((b) => b.nodeId));
+      const { dirs: logDirs, unreachable } = await reachableLogDirs(
+        admin,
+        description.brokers.map((b) => b.nodeId),
+      );
       const brokers = await Promise.all(
         description.brokers.map(async (b) => {
           const apis = await admin.cluster
@@ -29,6 +33,8 @@ export function brokerRoutes(app: FastifyInstance, cluster: (name: string) => Cl
             partitionsLed: partitions.filter((p) => p.leader === b.nodeId).length,
             replicas: partitions.filter((p) => p.replicas.includes(b.nodeId)).length,
             apiCount: apis,
+            // Down but still registered (its ZooKeeper session not yet expired): no log dirs.
+            reachable: !unreachable.includes(b.nodeId),
             logDirs: logDirs
               .filter((d) => d.broker === b.nodeId)
               .map((d) => ({

@@ -8,6 +8,8 @@ interface BrokerLoad {
   partitionsLed: number;
   replicas: number;
   apiCount: number | null;
+  /** False while a broker is down but still registered (its ZooKeeper session not yet expired). */
+  reachable: boolean;
   logDirs: { logDir: string; error: number | null; sizeBytes: string; usableBytes: string | null }[];
 }
 
@@ -31,7 +33,7 @@ export function BrokersPanel({ cluster }: { cluster: string }) {
             (b.logDirs.length === 0 ? [undefined] : b.logDirs).map(
               (d) => html`<tr>
                 <td>${b.nodeId}</td><td>${b.partitionsLed}</td><td>${b.replicas}</td><td>${b.apiCount ?? '—'}</td>
-                <td>${d?.logDir ?? '—'}${d?.error ? ' (offline)' : ''}</td><td>${formatBytes(d?.sizeBytes)}</td><td>${formatBytes(d?.usableBytes)}</td>
+                <td>${b.reachable ? (d?.logDir ?? '—') : 'unreachable'}${d?.error ? ' (offline)' : ''}</td><td>${formatBytes(d?.sizeBytes)}</td><td>${formatBytes(d?.usableBytes)}</td>
               </tr>`,
             ),
           )}
