@@ -50,9 +50,42 @@ export { FileStreamSourceConnector } from './file/file-stream-source-connector.j
 export { FileStreamSourceTask } from './file/file-stream-source-task.js';
 export { ConnectRestServer } from './rest/connect-rest-server.js';
 export { ConnectRestException } from './runtime/connect-errors.js';
+export {
+  DeadLetterQueue,
+  type ErrorHandlingConfig,
+  ErrorReporter,
+  errorHandlingConfig,
+  ToleranceExceededException,
+} from './runtime/error-handling.js';
 export { FileOffsetStore } from './runtime/file-offset-store.js';
 export { type ConnectorPlugin, type ConnectorType, Plugins } from './runtime/plugins.js';
 export { StandaloneHerder } from './runtime/standalone-herder.js';
 export { parseWorkerConfig, WORKER_CONFIG_DEF, type WorkerConfig } from './runtime/worker-config.js';
 export { State } from './runtime/worker-task.js';
+export { HasHeaderKey, PREDICATES, RecordIsTombstone, TopicNameMatches } from './transforms/predicates.js';
+export { SimpleDateFormat } from './transforms/simple-date-format.js';
+export type { ConnectRecord, Predicate, Transformation } from './transforms/transformation.js';
+export {
+  buildTransformationChain,
+  TransformationChain,
+  TransformationError,
+  transformationPlugins,
+  validateTransformations,
+} from './transforms/transformation-chain.js';
+export {
+  Cast,
+  ExtractField,
+  Filter,
+  Flatten,
+  HoistField,
+  InsertField,
+  javaReplacement,
+  MaskField,
+  RegexRouter,
+  ReplaceField,
+  TimestampConverter,
+  TimestampRouter,
+  TRANSFORMATIONS,
+  ValueToKey,
+} from './transforms/transforms.js';
 export { CONNECT_VERSION } from './version.js';

@@ -420,7 +420,7 @@ describe('Kafka Connect REST API', () => {
     const body = reply.body;
     assert.equal(body.name, 'org.apache.kafka.connect.file.FileStreamSourceConnector');
     assert.equal(body.error_count, 4);
-    assert.deepEqual(body.groups, ['Common', 'Transforms']);
+    assert.deepEqual(body.groups, ['Common', 'Transforms', 'Predicates', 'Error Handling']);
     const byName = new Map(body.configs.map((c: { definition: { name: string } }) => [c.definition.name, c]));
     assert.deepEqual(byName.get('batch.size'), {
       definition: {

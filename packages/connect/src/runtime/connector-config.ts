@@ -80,22 +80,84 @@ export const CONNECTOR_CONFIG_DEF = new ConfigDef()
     name: 'transforms',
     type: 'LIST',
     defaultValue: '',
-    validator: {
-      ensureValid(name, value) {
-        if ((value as string[]).length > 0) {
-          throw new Error(
-            `Invalid value ${(value as string[]).join(',')} for configuration ${name}: single message transforms are not supported yet`,
-          );
-        }
-      },
-      toString: () => '(none supported yet)',
-    },
     importance: 'LOW',
     documentation: 'Aliases for the transformations to be applied to records.',
     group: 'Transforms',
     orderInGroup: 1,
     width: 'LONG',
     displayName: 'Transforms',
+  })
+  .define({
+    name: 'predicates',
+    type: 'LIST',
+    defaultValue: '',
+    importance: 'LOW',
+    documentation: 'Aliases for the predicates used by transformations.',
+    group: 'Predicates',
+    orderInGroup: 1,
+    width: 'LONG',
+    displayName: 'Predicates',
+  })
+  .define({
+    name: 'errors.retry.timeout',
+    type: 'LONG',
+    defaultValue: 0,
+    importance: 'MEDIUM',
+    documentation:
+      'The maximum duration in milliseconds that a failed operation will be reattempted. The default is 0, which means no retries will be attempted. Use -1 for infinite retries. (Accepted; this worker does not retry.)',
+    group: 'Error Handling',
+    orderInGroup: 1,
+    width: 'MEDIUM',
+    displayName: 'Retry Timeout for Errors',
+  })
+  .define({
+    name: 'errors.retry.delay.max.ms',
+    type: 'LONG',
+    defaultValue: 60000,
+    importance: 'MEDIUM',
+    documentation:
+      'The maximum duration in milliseconds between consecutive retry attempts. Jitter will be added to the delay once this limit is reached to prevent thundering herd issues. (Accepted; this worker does not retry.)',
+    group: 'Error Handling',
+    orderInGroup: 2,
+    width: 'MEDIUM',
+    displayName: 'Maximum Delay Between Retries for Errors',
+  })
+  .define({
+    name: 'errors.tolerance',
+    type: 'STRING',
+    defaultValue: 'none',
+    validator: Validators.validString('none', 'all'),
+    importance: 'MEDIUM',
+    documentation:
+      "Behavior for tolerating errors during connector operation. 'none' is the default value and signals that any error will result in an immediate connector task failure; 'all' changes the behavior to skip over problematic records.",
+    group: 'Error Handling',
+    orderInGroup: 3,
+    width: 'SHORT',
+    displayName: 'Error Tolerance',
+  })
+  .define({
+    name: 'errors.log.enable',
+    type: 'BOOLEAN',
+    defaultValue: false,
+    importance: 'MEDIUM',
+    documentation:
+      "If true, write each error and the details of the failed operation and problematic record to the Connect application log. This is 'false' by default, so that only errors that are not tolerated are reported.",
+    group: 'Error Handling',
+    orderInGroup: 4,
+    width: 'SHORT',
+    displayName: 'Log Errors',
+  })
+  .define({
+    name: 'errors.log.include.messages',
+    type: 'BOOLEAN',
+    defaultValue: false,
+    importance: 'MEDIUM',
+    documentation:
+      "Whether to include in the log the Connect record that resulted in a failure. For sink records, the topic, partition, offset, and timestamp will be logged. For source records, the key and value (and their schemas), all headers, and the timestamp, Kafka topic, Kafka partition, source partition, and source offset will be logged. This is 'false' by default, which will prevent record keys, values, and headers from being written to log files.",
+    group: 'Error Handling',
+    orderInGroup: 5,
+    width: 'SHORT',
+    displayName: 'Log Error Details',
   });
 
 export const SINK_CONNECTOR_CONFIG_DEF = CONNECTOR_CONFIG_DEF.merge(
@@ -123,6 +185,41 @@ export const SINK_CONNECTOR_CONFIG_DEF = CONNECTOR_CONFIG_DEF.merge(
       orderInGroup: 4,
       width: 'LONG',
       displayName: 'Topics regex',
+    })
+    .define({
+      name: 'errors.deadletterqueue.topic.name',
+      type: 'STRING',
+      defaultValue: '',
+      importance: 'MEDIUM',
+      documentation:
+        'The name of the topic to be used as the dead letter queue (DLQ) for messages that result in an error when processed by this sink connector, or its transformations or converters. The topic name is blank by default, which means that no messages are to be recorded in the DLQ.',
+      group: 'Error Handling',
+      orderInGroup: 6,
+      width: 'MEDIUM',
+      displayName: 'Dead Letter Queue Topic Name',
+    })
+    .define({
+      name: 'errors.deadletterqueue.topic.replication.factor',
+      type: 'SHORT',
+      defaultValue: 3,
+      importance: 'MEDIUM',
+      documentation: "Replication factor used to create the dead letter queue topic when it doesn't already exist.",
+      group: 'Error Handling',
+      orderInGroup: 7,
+      width: 'MEDIUM',
+      displayName: 'Dead Letter Queue Topic Replication Factor',
+    })
+    .define({
+      name: 'errors.deadletterqueue.context.headers.enable',
+      type: 'BOOLEAN',
+      defaultValue: false,
+      importance: 'MEDIUM',
+      documentation:
+        'If true, add headers containing error context to the messages written to the dead letter queue. To avoid clashing with headers from the original record, all error context header keys, all error context header keys will start with <code>__connect.errors.</code>',
+      group: 'Error Handling',
+      orderInGroup: 8,
+      width: 'MEDIUM',
+      displayName: 'Enable Error Context Headers',
     }),
 );
 

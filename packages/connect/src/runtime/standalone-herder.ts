@@ -1,11 +1,14 @@
 import { Consumer, Producer } from '@samsa/client';
 import { ConfigException, type ConfigKey, type ConfigValue, convertToString } from '../config/config-def.js';
+import type { SinkRecord, SourceRecord } from '../connector/connect-record.js';
 import type { Connector, Props, SinkTask, SourceTask } from '../connector/connector.js';
 import type { Converter } from '../converters/converter.js';
 import { createConverter } from '../converters/converters.js';
+import { buildTransformationChain, validateTransformations } from '../transforms/transformation-chain.js';
 import { type ConfigKeyInfo, configKeyInfo } from './config-infos.js';
 import { alreadyExists, badRequest, notFound } from './connect-errors.js';
 import { connectorConfigDef, validateSinkTopics } from './connector-config.js';
+import { DeadLetterQueue, ErrorReporter, errorHandlingConfig } from './error-handling.js';
 import { FileOffsetStore } from './file-offset-store.js';
 import type { ConnectorPlugin, ConnectorType, Plugins } from './plugins.js';
 import type { WorkerConfig } from './worker-config.js';
@@ -200,6 +203,9 @@ export class StandaloneHerder {
       }
     }
     if (plugin.type === 'sink') validateSinkTopics(commonValues, config);
+    const transforms = validateTransformations(config);
+    commonValues.get('transforms')?.errors.push(...transforms.listErrors.transforms);
+    commonValues.get('predicates')?.errors.push(...transforms.listErrors.predicates);
     const connector = new plugin.ctor();
     const own = connector.config();
     let ownValues: Map<string, ConfigValue>;
@@ -228,6 +234,7 @@ export class StandaloneHerder {
       });
     };
     for (const key of common.keys()) add(key, commonValues.get(key.name));
+    for (const key of transforms.keys) add(key, transforms.values.get(key.name));
     for (const key of own.keys()) if (common.key(key.name) === undefined) add(key, ownValues.get(key.name));
     return { name: plugin.className, error_count: errorCount, groups, configs };
   }
@@ -457,18 +464,41 @@ export class StandaloneHerder {
     for (const task of entry.tasks) await task.start(entry.target === 'PAUSED');
   }
 
-  private converters(entry: ConnectorEntry): { key: Converter; value: Converter } {
+  private converters(entry: ConnectorEntry): {
+    key: Converter;
+    value: Converter;
+    keyClass: string;
+    valueClass: string;
+  } {
+    const className = (key: 'key.converter' | 'value.converter'): string =>
+      (entry.config[key] ?? this.config.props[key]!).trim();
     const pick = (key: 'key.converter' | 'value.converter'): Converter => {
       const own = entry.config[key];
       const source = own !== undefined ? entry.config : this.config.props;
-      return createConverter(key, own ?? this.config.props[key]!, source, key === 'key.converter');
+      return createConverter(key, className(key), source, key === 'key.converter');
     };
-    return { key: pick('key.converter'), value: pick('value.converter') };
+    return {
+      key: pick('key.converter'),
+      value: pick('value.converter'),
+      keyClass: className('key.converter'),
+      valueClass: className('value.converter'),
+    };
   }
 
   private createTask(entry: ConnectorEntry, id: number, config: Props): WorkerTask {
-    const { key, value } = this.converters(entry);
+    const { key, value, keyClass, valueClass } = this.converters(entry);
     const onTopic = (topic: string) => entry.topics.add(topic);
+    const errorConfig = errorHandlingConfig(entry.config);
+    const common = {
+      connector: entry.name,
+      id,
+      config,
+      keyConverter: key,
+      valueConverter: value,
+      keyConverterClass: keyClass,
+      valueConverterClass: valueClass,
+      onTopic,
+    };
     const taskClass = entry.connector!.taskClass();
     if (entry.plugin.type === 'source') {
       entry.producer ??= new Producer<Buffer, Buffer>({
@@ -479,15 +509,13 @@ export class StandaloneHerder {
         valueSerializer: 'buffer',
       });
       return new WorkerSourceTask({
-        connector: entry.name,
-        id,
+        ...common,
         taskClass: taskClass as new () => SourceTask,
-        config,
-        keyConverter: key,
-        valueConverter: value,
         producer: entry.producer,
         offsets: this.offsets,
-        onTopic,
+        transformations: buildTransformationChain<SourceRecord>(entry.config),
+        // Kafka's source tasks have no dead letter queue.
+        errors: new ErrorReporter(entry.name, id, errorConfig, undefined),
       });
     }
     const regex = (config['topics.regex'] ?? '').trim();
@@ -503,17 +531,25 @@ export class StandaloneHerder {
       keyDeserializer: 'buffer',
       valueDeserializer: 'buffer',
     });
+    const clientProps: Record<string, string> = { 'bootstrap.servers': this.config.bootstrapServers };
+    for (const [k, v] of Object.entries(this.config.props)) {
+      if (/^(security\.protocol|sasl\.|ssl\.)/.test(k)) clientProps[k] = v;
+    }
+    const dlq =
+      errorConfig.dlqTopic === ''
+        ? undefined
+        : new DeadLetterQueue(errorConfig.dlqTopic, errorConfig.dlqReplicationFactor, clientProps, {
+            ...this.config.producerProps,
+            'client.id': `connector-dlq-producer-${entry.name}-${id}`,
+          });
     return new WorkerSinkTask({
-      connector: entry.name,
-      id,
+      ...common,
       taskClass: taskClass as new () => SinkTask,
-      config,
-      keyConverter: key,
-      valueConverter: value,
       consumer,
       topics,
       offsetFlushIntervalMs: this.config.offsetFlushIntervalMs,
-      onTopic,
+      transformations: buildTransformationChain<SinkRecord>(entry.config),
+      errors: new ErrorReporter(entry.name, id, errorConfig, dlq),
     });
   }
 

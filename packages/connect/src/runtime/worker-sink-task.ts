@@ -2,6 +2,9 @@ import type { Consumer, ConsumerRecord, TopicPartition } from '@samsa/client';
 import type { SinkOffsets, SinkRecord } from '../connector/connect-record.js';
 import type { Props, SinkTask } from '../connector/connector.js';
 import type { Converter } from '../converters/converter.js';
+import type { TransformationChain } from '../transforms/transformation-chain.js';
+import { TransformationError } from '../transforms/transformation-chain.js';
+import type { ErrorReporter, Stage } from './error-handling.js';
 import { Gate, State, traceOf, type WorkerTask } from './worker-task.js';
 
 export interface WorkerSinkTaskOptions {
@@ -16,6 +19,12 @@ export interface WorkerSinkTaskOptions {
   readonly topics: readonly string[] | RegExp;
   readonly offsetFlushIntervalMs: number;
   readonly onTopic: (topic: string) => void;
+  /** The connector's `transforms`, applied after conversion. */
+  readonly transformations: TransformationChain<SinkRecord>;
+  /** `errors.*`: what happens to a record failing conversion or a transformation. */
+  readonly errors: ErrorReporter;
+  readonly keyConverterClass: string;
+  readonly valueConverterClass: string;
 }
 
 const POLL_TIMEOUT_MS = 500;
@@ -69,6 +78,7 @@ export class WorkerSinkTask implements WorkerTask {
         },
       });
       this.task = task;
+      await this.options.errors.dlq?.start();
       await task.start(this.options.config);
       this.options.consumer.subscribe(this.options.topics, {
         onPartitionsAssigned: async (partitions) => {
@@ -84,6 +94,7 @@ export class WorkerSinkTask implements WorkerTask {
     } catch (error) {
       this.fail(error);
       await this.options.consumer.close().catch(() => {});
+      await this.options.errors.close();
       return;
     }
     this.paused = paused;
@@ -117,6 +128,8 @@ export class WorkerSinkTask implements WorkerTask {
       console.error(`connect: task ${this.options.connector}-${this.id} failed to stop:`, error);
     }
     await this.options.consumer.close().catch(() => {});
+    this.options.transformations.close();
+    await this.options.errors.close();
     if (this.state !== State.FAILED) this.state = State.UNASSIGNED;
   }
 
@@ -145,23 +158,38 @@ export class WorkerSinkTask implements WorkerTask {
   }
 
   private async deliver(records: readonly ConsumerRecord<Buffer, Buffer>[]): Promise<void> {
-    const { keyConverter, valueConverter } = this.options;
-    const sinkRecords: SinkRecord[] = records.map((r) => {
-      const key = keyConverter.toConnectData(r.topic, r.key);
-      const value = valueConverter.toConnectData(r.topic, r.value);
-      return {
-        topic: r.topic,
-        kafkaPartition: r.partition,
-        kafkaOffset: r.offset,
-        keySchema: key.schema,
-        key: key.value,
-        valueSchema: value.schema,
-        value: value.value,
-        timestamp: r.timestamp,
-        timestampType: r.timestampType,
-        headers: r.headers.map((h) => ({ key: h.key, value: h.value === null ? null : h.value.toString('utf8') })),
-      };
-    });
+    const { keyConverter, valueConverter, keyConverterClass, valueConverterClass, transformations, errors } =
+      this.options;
+    const sinkRecords: SinkRecord[] = [];
+    for (const r of records) {
+      let stage: Stage = 'KEY_CONVERTER';
+      let className = keyConverterClass;
+      try {
+        const key = keyConverter.toConnectData(r.topic, r.key);
+        stage = 'VALUE_CONVERTER';
+        className = valueConverterClass;
+        const value = valueConverter.toConnectData(r.topic, r.value);
+        const record: SinkRecord = {
+          topic: r.topic,
+          kafkaPartition: r.partition,
+          kafkaOffset: r.offset,
+          keySchema: key.schema,
+          key: key.value,
+          valueSchema: value.schema,
+          value: value.value,
+          timestamp: r.timestamp,
+          timestampType: r.timestampType,
+          headers: r.headers.map((h) => ({ key: h.key, value: h.value === null ? null : h.value.toString('utf8') })),
+        };
+        stage = 'TRANSFORMATION';
+        const transformed = transformations.size === 0 ? record : transformations.apply(record);
+        if (transformed !== null) sinkRecords.push(transformed);
+      } catch (error) {
+        if (error instanceof TransformationError) className = error.className;
+        // Throws when not tolerated: the task fails with Kafka's "Tolerance exceeded in error handler".
+        await errors.report({ stage, className, error, consumed: r });
+      }
+    }
     await this.task!.put(sinkRecords);
     for (const r of records) {
       this.current.set(tpKey(r.topic, r.partition), { topic: r.topic, partition: r.partition, offset: r.offset + 1n });

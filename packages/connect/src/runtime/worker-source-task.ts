@@ -2,6 +2,9 @@ import type { Producer, ProducerRecord } from '@samsa/client';
 import type { SourceRecord } from '../connector/connect-record.js';
 import type { Props, SourceTask } from '../connector/connector.js';
 import type { Converter } from '../converters/converter.js';
+import type { TransformationChain } from '../transforms/transformation-chain.js';
+import { TransformationError } from '../transforms/transformation-chain.js';
+import type { ErrorReporter, Stage } from './error-handling.js';
 import type { FileOffsetStore } from './file-offset-store.js';
 import { Gate, State, traceOf, type WorkerTask } from './worker-task.js';
 
@@ -15,6 +18,12 @@ export interface WorkerSourceTaskOptions {
   readonly producer: Producer<Buffer, Buffer>;
   readonly offsets: FileOffsetStore;
   readonly onTopic: (topic: string) => void;
+  /** The connector's `transforms`, applied before conversion. */
+  readonly transformations: TransformationChain<SourceRecord>;
+  /** `errors.*`: what happens to a record failing a transformation or conversion. */
+  readonly errors: ErrorReporter;
+  readonly keyConverterClass: string;
+  readonly valueConverterClass: string;
 }
 
 /**
@@ -82,6 +91,8 @@ export class WorkerSourceTask implements WorkerTask {
     } catch {
       // commit() is a notification; a task failing it has nothing left to lose
     }
+    this.options.transformations.close();
+    await this.options.errors.close();
     if (this.state !== State.FAILED) this.state = State.UNASSIGNED;
   }
 
@@ -102,34 +113,60 @@ export class WorkerSourceTask implements WorkerTask {
   }
 
   private async send(records: readonly SourceRecord[]): Promise<void> {
-    const { keyConverter, valueConverter, producer, offsets, connector } = this.options;
-    const out: ProducerRecord<Buffer, Buffer>[] = records.map((r) => {
-      const record: {
-        topic: string;
-        key: Buffer | null;
-        value: Buffer | null;
-        partition?: number;
-        timestamp?: number;
-        headers?: { key: string; value: string | Buffer | null }[];
-      } = {
-        topic: r.topic,
-        key: keyConverter.fromConnectData(r.topic, r.keySchema ?? null, r.key ?? null),
-        value: valueConverter.fromConnectData(r.topic, r.valueSchema ?? null, r.value),
-      };
-      if (r.kafkaPartition !== null && r.kafkaPartition !== undefined) record.partition = r.kafkaPartition;
-      if (r.timestamp !== null && r.timestamp !== undefined) record.timestamp = r.timestamp;
-      if (r.headers !== undefined && r.headers.length > 0)
-        record.headers = r.headers.map((h) => ({ key: h.key, value: h.value }));
-      return record;
-    });
-    const metadata = await producer.sendBatch(out);
+    const { keyConverter, valueConverter, producer, offsets, connector, transformations, errors } = this.options;
+    const out: ProducerRecord<Buffer, Buffer>[] = [];
+    /** The record sent for each polled one, null when a transformation dropped it or an error was tolerated. */
+    const sent: (SourceRecord | null)[] = [];
+    for (const polled of records) {
+      let stage: Stage = 'TRANSFORMATION';
+      let className = '';
+      try {
+        const r = transformations.size === 0 ? polled : transformations.apply(polled);
+        if (r === null) {
+          sent.push(null);
+          continue;
+        }
+        stage = 'KEY_CONVERTER';
+        className = this.options.keyConverterClass;
+        const key = keyConverter.fromConnectData(r.topic, r.keySchema ?? null, r.key ?? null);
+        stage = 'VALUE_CONVERTER';
+        className = this.options.valueConverterClass;
+        const record: {
+          topic: string;
+          key: Buffer | null;
+          value: Buffer | null;
+          partition?: number;
+          timestamp?: number;
+          headers?: { key: string; value: string | Buffer | null }[];
+        } = { topic: r.topic, key, value: valueConverter.fromConnectData(r.topic, r.valueSchema ?? null, r.value) };
+        if (r.kafkaPartition !== null && r.kafkaPartition !== undefined) record.partition = r.kafkaPartition;
+        if (r.timestamp !== null && r.timestamp !== undefined) record.timestamp = r.timestamp;
+        if (r.headers !== undefined && r.headers.length > 0)
+          record.headers = r.headers.map((h) => ({ key: h.key, value: h.value }));
+        out.push(record);
+        sent.push(r);
+      } catch (error) {
+        if (error instanceof TransformationError) className = error.className;
+        // Throws when not tolerated: the task fails with Kafka's "Tolerance exceeded in error handler".
+        await errors.report({ stage, className, error, source: polled });
+        sent.push(null);
+      }
+    }
+    const metadata = out.length === 0 ? [] : await producer.sendBatch(out);
+    let acked = 0;
     for (let i = 0; i < records.length; i++) {
-      const record = records[i]!;
-      if (record.sourcePartition !== null && record.sourceOffset !== null) {
-        offsets.set(connector, record.sourcePartition, record.sourceOffset);
+      const polled = records[i]!;
+      const record = sent[i] ?? null;
+      // A dropped or skipped record's offset is stored too (in order), as Kafka does.
+      if (polled.sourcePartition !== null && polled.sourceOffset !== null) {
+        offsets.set(connector, polled.sourcePartition, polled.sourceOffset);
+      }
+      if (record === null) {
+        await this.task!.commitRecord(polled, null);
+        continue;
       }
       this.options.onTopic(record.topic);
-      await this.task!.commitRecord(record, metadata[i] ?? null);
+      await this.task!.commitRecord(polled, metadata[acked++] ?? null);
     }
   }
 
