@@ -92,6 +92,26 @@ describe('Kafka Connect REST API', () => {
         'org.apache.kafka.connect.converters.ByteArrayConverter',
       ],
     );
+    assert.ok(
+      all.body.some(
+        (p: { class: string; type: string }) =>
+          p.class === 'org.apache.kafka.connect.transforms.InsertField$Value' && p.type === 'transformation',
+      ),
+    );
+    assert.ok(
+      all.body.some(
+        (p: { class: string; type: string }) =>
+          p.class === 'org.apache.kafka.connect.transforms.predicates.TopicNameMatches' && p.type === 'predicate',
+      ),
+    );
+    const regexRouter = await call('GET', '/connector-plugins/org.apache.kafka.connect.transforms.RegexRouter/config');
+    assert.deepEqual(
+      regexRouter.body.map((k: { name: string; required: boolean }) => [k.name, k.required]),
+      [
+        ['regex', true],
+        ['replacement', true],
+      ],
+    );
     const config = await call('GET', '/connector-plugins/FileStreamSource/config');
     assert.equal(config.status, 200);
     assert.deepEqual(

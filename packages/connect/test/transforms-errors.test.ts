@@ -92,10 +92,14 @@ async function consume(topic: string, count: number): Promise<ConsumerRecord<Buf
     });
     consumer.assign([{ topic, partition: 0 }]);
     consumer.seekToBeginning();
-    await waitFor(`${count} records in ${topic}`, async () => {
-      out.push(...(await consumer.poll({ timeoutMs: 300 })));
-      return out.length >= count;
-    });
+    await waitFor(
+      `${count} records in ${topic}`,
+      async () => {
+        out.push(...(await consumer.poll({ timeoutMs: 300 })));
+        return out.length >= count;
+      },
+      60_000,
+    );
     return out;
   } finally {
     await consumer.close();
@@ -150,7 +154,7 @@ test('a file sink with a transform chain; malformed JSON goes to the DLQ with __
   });
   assert.equal(reply.status, 201, await reply.text());
 
-  await waitFor('3 lines in the sink file', () => lines(out).length >= 3);
+  await waitFor('3 lines in the sink file', () => lines(out).length >= 3, 60_000);
   assert.deepEqual(lines(out), ['hello', 'world', '!']);
 
   const dlq = await consume('smt-dlq', 2);
@@ -185,15 +189,19 @@ test('a file sink with a transform chain; malformed JSON goes to the DLQ with __
   const status = (await (await fetch(`${base}/connectors/smt-sink/status`)).json()) as TaskStatuses;
   assert.equal(status.tasks[0]?.state, 'RUNNING');
   // The skipped records are committed past, as Kafka does.
-  await waitFor('the group to commit all 6 records', async () => {
-    const admin = new Admin({ 'bootstrap.servers': broker.bootstrap });
-    try {
-      const committed = await admin.listConsumerGroupOffsets('connect-smt-sink');
-      return committed.some((o) => o.topic === 'smt-in' && Number(o.offset) === 6);
-    } finally {
-      await admin.close();
-    }
-  });
+  await waitFor(
+    'the group to commit all 6 records',
+    async () => {
+      const admin = new Admin({ 'bootstrap.servers': broker.bootstrap });
+      try {
+        const committed = await admin.listConsumerGroupOffsets('connect-smt-sink');
+        return committed.some((o) => o.topic === 'smt-in' && Number(o.offset) === 6);
+      } finally {
+        await admin.close();
+      }
+    },
+    60_000,
+  );
 });
 
 test('errors.tolerance=none (the default): a malformed record fails the task with the trace in /status', async () => {
@@ -204,7 +212,7 @@ test('errors.tolerance=none (the default): a malformed record fails the task wit
     { 'connector.class': 'FileStreamSink', topics: 'strict-in', file: out },
     false,
   );
-  await waitFor('the task to fail', () => worker.herder.status('strict-sink').tasks[0]?.state === 'FAILED');
+  await waitFor('the task to fail', () => worker.herder.status('strict-sink').tasks[0]?.state === 'FAILED', 60_000);
   const status = (await (await fetch(`${base}/connectors/strict-sink/status`)).json()) as TaskStatuses;
   assert.equal(status.tasks[0]?.state, 'FAILED');
   assert.match(

@@ -3,6 +3,7 @@ import { CONVERTER_CLASSES } from '../converters/converters.js';
 import { configKeyInfo } from '../runtime/config-infos.js';
 import { ConnectRestException } from '../runtime/connect-errors.js';
 import type { StandaloneHerder } from '../runtime/standalone-herder.js';
+import { transformationPluginConfig, transformationPlugins } from '../transforms/transformation-chain.js';
 import { CONNECT_VERSION } from '../version.js';
 
 /** Kafka Connect's config bodies: string values (numbers and booleans are coerced, as Jackson does). */
@@ -262,6 +263,8 @@ export class ConnectRestServer {
         if (request.query.connectorsOnly === false) {
           for (const className of CONVERTER_CLASSES)
             out.push({ class: className, type: 'converter', version: CONNECT_VERSION });
+          for (const { className, type } of transformationPlugins())
+            out.push({ class: className, type, version: CONNECT_VERSION });
         }
         return out;
       },
@@ -270,6 +273,8 @@ export class ConnectRestServer {
     // KIP-769: the plugin's config definitions (the connector's own keys).
     app.get<{ Params: { plugin: string } }>('/connector-plugins/:plugin/config', async (request) => {
       const plugin = herder.plugins.find(request.params.plugin);
+      const transformation = plugin === undefined ? transformationPluginConfig(request.params.plugin) : undefined;
+      if (transformation !== undefined) return transformation.keys().map((key) => configKeyInfo(key));
       if (plugin === undefined) throw new ConnectRestException(404, `Unknown plugin ${request.params.plugin}.`);
       return new plugin.ctor()
         .config()

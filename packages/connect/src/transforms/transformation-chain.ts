@@ -142,6 +142,12 @@ export function transformationPlugins(): { className: string; type: 'transformat
   ];
 }
 
+/** The ConfigDef of a transformation or predicate class (full or simple name), for `/connector-plugins/{p}/config`. */
+export function transformationPluginConfig(className: string): ConfigDef | undefined {
+  const factory = lookup<Transformation | Predicate>(TRANSFORMATIONS, className) ?? lookup(PREDICATES, className);
+  return factory?.().config();
+}
+
 function prefixed(def: ConfigDef, prefix: string, group: string, into: ConfigDef): void {
   let order = 2;
   for (const key of def.keys()) {
