@@ -62,7 +62,13 @@ export { type ConnectorPlugin, type ConnectorType, Plugins } from './runtime/plu
 export { StandaloneHerder } from './runtime/standalone-herder.js';
 export { parseWorkerConfig, WORKER_CONFIG_DEF, type WorkerConfig } from './runtime/worker-config.js';
 export { State } from './runtime/worker-task.js';
-export { HasHeaderKey, PREDICATES, RecordIsTombstone, TopicNameMatches } from './transforms/predicates.js';
+export {
+  HasHeaderKey,
+  PREDICATES,
+  RecordIsTombstone,
+  registerPredicate,
+  TopicNameMatches,
+} from './transforms/predicates.js';
 export { SimpleDateFormat } from './transforms/simple-date-format.js';
 export type { ConnectRecord, Predicate, Transformation } from './transforms/transformation.js';
 export {
@@ -74,15 +80,19 @@ export {
 } from './transforms/transformation-chain.js';
 export {
   Cast,
+  DropHeaders,
   ExtractField,
   Filter,
   Flatten,
   HoistField,
   InsertField,
+  InsertHeader,
   javaReplacement,
   MaskField,
   RegexRouter,
   ReplaceField,
+  registerTransformation,
+  SetSchemaMetadata,
   TimestampConverter,
   TimestampRouter,
   TRANSFORMATIONS,

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { ConfigDef } from '../src/config/config-def.js';
 import type { SinkRecord, SourceRecord } from '../src/connector/connect-record.js';
 import { LogicalTypes, Schema, SchemaBuilder, Struct } from '../src/data/schema.js';
+import { SINK_CONNECTOR_CONFIG_DEF, validateSinkTopics } from '../src/runtime/connector-config.js';
 import { PREDICATES } from '../src/transforms/predicates.js';
 import { SimpleDateFormat } from '../src/transforms/simple-date-format.js';
 import type { Predicate, Transformation } from '../src/transforms/transformation.js';
@@ -10,7 +12,7 @@ import {
   TransformationError,
   validateTransformations,
 } from '../src/transforms/transformation-chain.js';
-import { TRANSFORMATIONS } from '../src/transforms/transforms.js';
+import { registerTransformation, TRANSFORMATIONS } from '../src/transforms/transforms.js';
 
 // Single message transforms and predicates: records in → records out, with Kafka's documented
 // examples where there are some, and config validation.
@@ -436,5 +438,71 @@ describe('transformation chain', () => {
       ['transforms.a.negate', 'Transforms: a'],
       ['transforms.a.topic.field', 'Transforms: a'],
     ]);
+  });
+});
+
+describe('headers and schema metadata', () => {
+  test('InsertHeader adds a literal header, DropHeaders removes every header of those names', () => {
+    const withHeader = transform('InsertHeader', { header: 'source', 'value.literal': 'connect' }).apply(
+      sink(1, { headers: [{ key: 'a', value: '1' }] }),
+    )!;
+    assert.deepEqual(withHeader.headers, [
+      { key: 'a', value: '1' },
+      { key: 'source', value: 'connect' },
+    ]);
+    const dropped = transform('DropHeaders', { headers: 'a,b' }).apply(
+      sink(1, {
+        headers: [
+          { key: 'a', value: '1' },
+          { key: 'c', value: '3' },
+          { key: 'b', value: '2' },
+          { key: 'a', value: '4' },
+        ],
+      }),
+    )!;
+    assert.deepEqual(dropped.headers, [{ key: 'c', value: '3' }]);
+  });
+
+  test('SetSchemaMetadata renames the schema and the struct follows; schemaless is refused', () => {
+    const out = transform('SetSchemaMetadata$Value', {
+      'schema.name': 'com.example.Person',
+      'schema.version': '2',
+    }).apply(sink(person('ann', 3), { valueSchema: PERSON }))!;
+    assert.equal(out.valueSchema?.name, 'com.example.Person');
+    assert.equal(out.valueSchema?.version, 2);
+    assert.equal((out.value as Struct).schema, out.valueSchema);
+    assert.equal((out.value as Struct).get('name'), 'ann');
+    assert.throws(
+      () => transform('SetSchemaMetadata$Value', { 'schema.name': 'x' }).apply(sink({ a: 1 })),
+      /Schema required for \[updating schema metadata\]/,
+    );
+  });
+
+  test('a registered custom transformation is usable in a chain', () => {
+    registerTransformation('com.example.Upper', () => ({
+      configure() {},
+      config: () => new ConfigDef(),
+      apply: (r) => ({ ...r, value: String(r.value).toUpperCase() }),
+      close() {},
+    }));
+    const chain = buildTransformationChain<SinkRecord>({ transforms: 'u', 'transforms.u.type': 'com.example.Upper' });
+    assert.equal(chain.apply(sink('abc'))?.value, 'ABC');
+  });
+});
+
+describe('sink connector checks', () => {
+  test('the DLQ topic may not be one of the consumed topics (Kafka message)', () => {
+    const check = (props: Record<string, string>) => {
+      const values = SINK_CONNECTOR_CONFIG_DEF.validate(props);
+      validateSinkTopics(values, props);
+      return values.get('errors.deadletterqueue.topic.name')?.errors;
+    };
+    assert.deepEqual(check({ topics: 'a, dlq', 'errors.deadletterqueue.topic.name': 'dlq' }), [
+      "The DLQ topic 'dlq' may not be included in the list of topics ('topics=[a, dlq]') to be consumed.",
+    ]);
+    assert.deepEqual(check({ 'topics.regex': 'd.*', 'errors.deadletterqueue.topic.name': 'dlq' }), [
+      "The DLQ topic 'dlq' may not be included in the regex matching the topics ('topics.regex=d.*') to be consumed.",
+    ]);
+    assert.deepEqual(check({ topics: 'a', 'errors.deadletterqueue.topic.name': 'dlq' }), []);
   });
 });

@@ -240,4 +240,24 @@ export function validateSinkTopics(values: Map<string, ConfigValue>, props: Read
     values.get('topics')?.errors.push(message);
     values.get('topics.regex')?.errors.push(message);
   }
+  const dlq = (props['errors.deadletterqueue.topic.name'] ?? '').trim();
+  if (dlq === '') return;
+  const dlqErrors = values.get('errors.deadletterqueue.topic.name')?.errors;
+  const list = topics === '' ? [] : topics.split(/\s*,\s*/);
+  if (list.includes(dlq)) {
+    dlqErrors?.push(
+      `The DLQ topic '${dlq}' may not be included in the list of topics ('topics=[${list.join(', ')}]') to be consumed.`,
+    );
+  }
+  let matches = false;
+  try {
+    matches = regex !== '' && new RegExp(`^(?:${regex})$`).test(dlq);
+  } catch {
+    // an invalid regex is reported by the consumer
+  }
+  if (matches) {
+    dlqErrors?.push(
+      `The DLQ topic '${dlq}' may not be included in the regex matching the topics ('topics.regex=${regex}') to be consumed.`,
+    );
+  }
 }

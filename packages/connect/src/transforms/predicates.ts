@@ -88,3 +88,8 @@ export const PREDICATES: ReadonlyMap<string, () => Predicate> = new Map<string, 
   [`${P}HasHeaderKey`, () => new HasHeaderKey()],
   [`${P}RecordIsTombstone`, () => new RecordIsTombstone()],
 ]);
+
+/** Makes a custom predicate available under `className` in `predicates.<alias>.type`. */
+export function registerPredicate(className: string, factory: () => Predicate): void {
+  (PREDICATES as Map<string, () => Predicate>).set(className, factory);
+}

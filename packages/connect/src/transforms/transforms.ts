@@ -1099,10 +1099,122 @@ export class TimestampConverter extends BaseTransform {
   }
 }
 
+// ---- InsertHeader, DropHeaders, SetSchemaMetadata ----
+
+const INSERT_HEADER_DEF = new ConfigDef()
+  .define({
+    name: 'header',
+    type: 'STRING',
+    validator: Validators.nonEmptyString(),
+    importance: 'HIGH',
+    documentation: 'The name of the header.',
+  })
+  .define({
+    name: 'value.literal',
+    type: 'STRING',
+    validator: Validators.nonEmptyString(),
+    importance: 'HIGH',
+    documentation: 'The literal value that is to be set as the header value on all records.',
+  });
+
+/** Kafka's InsertHeader: adds a header with a literal (string) value to every record. */
+export class InsertHeader implements Transformation {
+  private header = '';
+  private value = '';
+  config(): ConfigDef {
+    return INSERT_HEADER_DEF;
+  }
+  configure(props: Readonly<Record<string, string>>): void {
+    const v = INSERT_HEADER_DEF.parse(props);
+    this.header = v.header as string;
+    this.value = v['value.literal'] as string;
+  }
+  apply(record: ConnectRecord): ConnectRecord {
+    return { ...record, headers: [...(record.headers ?? []), { key: this.header, value: this.value }] };
+  }
+  close(): void {}
+}
+
+const DROP_HEADERS_DEF = new ConfigDef().define({
+  name: 'headers',
+  type: 'LIST',
+  validator: nonEmptyList,
+  importance: 'HIGH',
+  documentation: 'The name of the headers to be removed.',
+});
+
+/** Kafka's DropHeaders: removes every header with one of these names. */
+export class DropHeaders implements Transformation {
+  private names = new Set<string>();
+  config(): ConfigDef {
+    return DROP_HEADERS_DEF;
+  }
+  configure(props: Readonly<Record<string, string>>): void {
+    this.names = new Set(DROP_HEADERS_DEF.parse(props).headers as string[]);
+  }
+  apply(record: ConnectRecord): ConnectRecord {
+    return { ...record, headers: (record.headers ?? []).filter((h) => !this.names.has(h.key)) };
+  }
+  close(): void {}
+}
+
+const SET_SCHEMA_METADATA_DEF = new ConfigDef()
+  .define({
+    name: 'schema.name',
+    type: 'STRING',
+    defaultValue: null,
+    importance: 'HIGH',
+    documentation: 'Schema name to set.',
+  })
+  .define({
+    name: 'schema.version',
+    type: 'INT',
+    defaultValue: null,
+    importance: 'HIGH',
+    documentation: 'Schema version to set.',
+  });
+
+/** Kafka's SetSchemaMetadata: sets the name and/or version of the key's or value's schema. */
+export class SetSchemaMetadata extends BaseTransform {
+  private name: string | null = null;
+  private version: number | null = null;
+
+  config(): ConfigDef {
+    return SET_SCHEMA_METADATA_DEF;
+  }
+
+  protected configured(v: Record<string, unknown>): void {
+    this.name = (v['schema.name'] as string | null) ?? null;
+    this.version = (v['schema.version'] as number | null) ?? null;
+    if (this.name === null && this.version === null) {
+      throw new ConfigException('Neither schema name nor version configured');
+    }
+  }
+
+  apply(record: ConnectRecord): ConnectRecord {
+    const schema = schemaOf(record, this.side);
+    if (schema === null) throw new DataException(`Schema required for [updating schema metadata]`);
+    const outSchema = this.schemaCache.get(
+      schema,
+      () => new Schema({ ...schema, name: this.name ?? schema.name, version: this.version ?? schema.version }),
+    );
+    const value = sideValue(record, this.side);
+    const outValue = value instanceof Struct ? newStruct(outSchema, structValues(value)) : value;
+    return withSide(record, this.side, outSchema, outValue);
+  }
+}
+
 const P = 'org.apache.kafka.connect.transforms.';
 
-/** Kafka class name → factory. */
+/**
+ * Kafka class name → factory. `registerTransformation` adds one (a custom transform, for a worker
+ * embedded with `StandaloneHerder`).
+ */
 export const TRANSFORMATIONS: ReadonlyMap<string, () => Transformation> = new Map<string, () => Transformation>([
+  [`${P}InsertHeader`, () => new InsertHeader()],
+  [`${P}DropHeaders`, () => new DropHeaders()],
+  [`${P}SetSchemaMetadata$Key`, () => new SetSchemaMetadata('key')],
+  [`${P}SetSchemaMetadata$Value`, () => new SetSchemaMetadata('value')],
   [`${P}InsertField$Key`, () => new InsertField('key')],
   [`${P}InsertField$Value`, () => new InsertField('value')],
   [`${P}ReplaceField$Key`, () => new ReplaceField('key')],
@@ -1124,3 +1236,8 @@ export const TRANSFORMATIONS: ReadonlyMap<string, () => Transformation> = new Ma
   [`${P}TimestampConverter$Key`, () => new TimestampConverter('key')],
   [`${P}TimestampConverter$Value`, () => new TimestampConverter('value')],
 ]);
+
+/** Makes a custom transformation available under `className` in `transforms.<alias>.type`. */
+export function registerTransformation(className: string, factory: () => Transformation): void {
+  (TRANSFORMATIONS as Map<string, () => Transformation>).set(className, factory);
+}
