@@ -249,6 +249,29 @@ test('a source connector chain: HoistField then RegexRouter, before conversion',
   );
 });
 
+test('errors.tolerance=all on a source connector: a record failing a transform is skipped, the rest are sent in order', async () => {
+  writeFileSync(join(dir, 'numbers.txt'), '12\nabc\n7\n');
+  await worker.herder.putConnectorConfig(
+    'cast-source',
+    {
+      'connector.class': 'FileStreamSource',
+      file: join(dir, 'numbers.txt'),
+      topic: 'numbers',
+      transforms: 'toInt',
+      'transforms.toInt.type': `${T}Cast$Value`,
+      'transforms.toInt.spec': 'int32',
+      'errors.tolerance': 'all',
+    },
+    false,
+  );
+  const records = await consume('numbers', 2);
+  assert.deepEqual(
+    records.map((r) => r.value?.toString()),
+    ['12', '7'],
+  );
+  assert.equal(worker.herder.status('cast-source').tasks[0]?.state, 'RUNNING');
+});
+
 test('invalid transforms are refused with 400 naming the keys, and /validate shows them', async () => {
   const post = await fetch(`${base}/connectors`, {
     method: 'POST',
