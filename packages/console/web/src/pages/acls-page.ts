@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { api, enc } from '../api.js';
 import { html } from '../html.js';
 import { useCan } from '../session.js';
+import { useAction } from '../use-action.js';
 import { useLoad } from '../use-load.js';
 
 interface Acl {
@@ -35,17 +36,8 @@ export function AclsPage({ cluster }: { cluster: string }) {
   const [principal, setPrincipal] = useState('');
   const query = principal === '' ? '' : `?principal=${enc(principal)}`;
   const { data, error, reload } = useLoad(() => api<{ acls: Acl[] }>('GET', `${path}${query}`), `${path}${query}`);
-  const [notice, setNotice] = useState<{ ok: boolean; text: string } | undefined>();
   const can = useCan();
-  const act = async (run: () => Promise<unknown>, done: string) => {
-    try {
-      await run();
-      setNotice({ ok: true, text: done });
-      reload();
-    } catch (err) {
-      setNotice({ ok: false, text: (err as Error).message });
-    }
-  };
+  const { act, notice } = useAction(reload);
   const create = (e: Event) => {
     e.preventDefault();
     const body = Object.fromEntries(new FormData(e.target as HTMLFormElement));
@@ -58,7 +50,7 @@ export function AclsPage({ cluster }: { cluster: string }) {
   return html`
     <h1>ACLs</h1>
     ${error && html`<p role="alert" class="error">${error}</p>`}
-    ${notice && html`<p role=${notice.ok ? 'status' : 'alert'} class=${notice.ok ? 'ok' : 'error'}>${notice.text}</p>`}
+    ${notice}
     ${
       can('admin') &&
       html`<details class="panel">

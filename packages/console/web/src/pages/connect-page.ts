@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, enc } from '../api.js';
 import { html } from '../html.js';
 import { useCan } from '../session.js';
+import { useAction } from '../use-action.js';
 import { useLoad } from '../use-load.js';
 
 interface Task {
@@ -62,22 +63,13 @@ function Connectors({ cluster, connect }: { cluster: string; connect: string }) 
     () => api<{ version: string; connectors: Connector[] }>('GET', `${base}/connectors`),
     base,
   );
-  const [notice, setNotice] = useState<{ ok: boolean; text: string } | undefined>();
   const can = useCan();
   // Connectors change state on their own (a task fails, a rebalance moves it): followed live.
   useEffect(() => {
     const timer = setInterval(reload, REFRESH_MS);
     return () => clearInterval(timer);
   }, [reload]);
-  const act = async (run: () => Promise<unknown>, done: string) => {
-    try {
-      await run();
-      setNotice({ ok: true, text: done });
-      reload();
-    } catch (err) {
-      setNotice({ ok: false, text: (err as Error).message });
-    }
-  };
+  const { act, notice, setNotice } = useAction(reload);
   const create = (e: Event) => {
     e.preventDefault();
     const form = new FormData(e.target as HTMLFormElement);
@@ -98,7 +90,7 @@ function Connectors({ cluster, connect }: { cluster: string; connect: string }) 
   };
   return html`
     ${error && html`<p role="alert" class="error">${error}</p>`}
-    ${notice && html`<p role=${notice.ok ? 'status' : 'alert'} class=${notice.ok ? 'ok' : 'error'}>${notice.text}</p>`}
+    ${notice}
     ${data && html`<p class="muted">Connect ${connect}, version ${data.version}</p>`}
     ${
       can('admin') &&

@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { api, enc } from '../api.js';
 import { html } from '../html.js';
 import { useCan } from '../session.js';
+import { useAction } from '../use-action.js';
 import { useLoad } from '../use-load.js';
 
 interface Entity {
@@ -26,17 +27,8 @@ export function entityLabel(entity: Entity): string {
 export function QuotasPage({ cluster }: { cluster: string }) {
   const path = `/clusters/${enc(cluster)}/quotas`;
   const { data, error, reload } = useLoad(() => api<{ quotas: Quota[] }>('GET', path), path);
-  const [notice, setNotice] = useState<{ ok: boolean; text: string } | undefined>();
   const [kind, setKind] = useState('user');
-  const act = async (run: () => Promise<unknown>, done: string) => {
-    try {
-      await run();
-      setNotice({ ok: true, text: done });
-      reload();
-    } catch (err) {
-      setNotice({ ok: false, text: (err as Error).message });
-    }
-  };
+  const { act, notice } = useAction(reload);
   const set = (e: Event) => {
     e.preventDefault();
     const form = new FormData(e.target as HTMLFormElement);
@@ -67,7 +59,7 @@ export function QuotasPage({ cluster }: { cluster: string }) {
   return html`
     <h1>Quotas</h1>
     ${error && html`<p role="alert" class="error">${error}</p>`}
-    ${notice && html`<p role=${notice.ok ? 'status' : 'alert'} class=${notice.ok ? 'ok' : 'error'}>${notice.text}</p>`}
+    ${notice}
     ${
       can('admin') &&
       html`<details class="panel">

@@ -1,7 +1,7 @@
-import { useState } from 'preact/hooks';
 import { api, enc } from '../api.js';
 import { html } from '../html.js';
 import { useCan } from '../session.js';
+import { useAction } from '../use-action.js';
 import { useLoad } from '../use-load.js';
 
 interface ScramUser {
@@ -13,18 +13,7 @@ interface ScramUser {
 export function ScramUsersPage({ cluster }: { cluster: string }) {
   const path = `/clusters/${enc(cluster)}/scram-users`;
   const { data, error, reload } = useLoad(() => api<{ users: ScramUser[] }>('GET', path), path);
-  const [notice, setNotice] = useState<{ ok: boolean; text: string } | undefined>();
-  const act = async (run: () => Promise<unknown>, done: string) => {
-    try {
-      await run();
-      setNotice({ ok: true, text: done });
-      reload();
-      return true;
-    } catch (err) {
-      setNotice({ ok: false, text: (err as Error).message });
-      return false;
-    }
-  };
+  const { act, notice } = useAction(reload);
   const save = (e: Event) => {
     e.preventDefault();
     const formElement = e.target as HTMLFormElement;
@@ -50,7 +39,7 @@ export function ScramUsersPage({ cluster }: { cluster: string }) {
   return html`
     <h1>SCRAM users</h1>
     ${error && html`<p role="alert" class="error">${error}</p>`}
-    ${notice && html`<p role=${notice.ok ? 'status' : 'alert'} class=${notice.ok ? 'ok' : 'error'}>${notice.text}</p>`}
+    ${notice}
     ${
       can('admin') &&
       html`<details class="panel">

@@ -1,8 +1,8 @@
-import { useState } from 'preact/hooks';
 import { api, enc } from '../api.js';
 import { formatBytes } from '../format-bytes.js';
 import { html } from '../html.js';
 import { useCan } from '../session.js';
+import { useAction } from '../use-action.js';
 import { useLoad } from '../use-load.js';
 import { LeaderElectionPanel } from './leader-election-panel.js';
 import { LiveTailPanel } from './live-tail-panel.js';
@@ -29,17 +29,8 @@ interface TopicDetail {
 export function TopicPage({ cluster, topic }: { cluster: string; topic: string }) {
   const path = `/clusters/${enc(cluster)}/topics/${enc(topic)}`;
   const { data, error, reload } = useLoad(() => api<TopicDetail>('GET', path), path);
-  const [notice, setNotice] = useState<{ ok: boolean; text: string } | undefined>();
   const can = useCan();
-  const act = async (run: () => Promise<unknown>, done: string) => {
-    try {
-      await run();
-      setNotice({ ok: true, text: done });
-      reload();
-    } catch (err) {
-      setNotice({ ok: false, text: (err as Error).message });
-    }
-  };
+  const { act, notice } = useAction(reload);
   const remove = () => {
     if (!window.confirm(`Delete topic ${topic} and all its messages?`)) return;
     act(() => api('DELETE', path), `Topic ${topic} deleted`).then(() => {
@@ -54,7 +45,7 @@ export function TopicPage({ cluster, topic }: { cluster: string; topic: string }
   return html`
     <h1>Topic ${topic}</h1>
     ${error && html`<p role="alert" class="error">${error}</p>`}
-    ${notice && html`<p role=${notice.ok ? 'status' : 'alert'} class=${notice.ok ? 'ok' : 'error'}>${notice.text}</p>`}
+    ${notice}
     ${
       data &&
       html`
