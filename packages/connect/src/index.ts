@@ -30,8 +30,10 @@ export {
 export { ByteArrayConverter } from './converters/byte-array-converter.js';
 export type { Converter } from './converters/converter.js';
 export { CONVERTER_CLASSES, createConverter } from './converters/converters.js';
-export { asJsonSchema, JsonConverter } from './converters/json-converter.js';
+export { asJsonSchema, type DecimalFormat, JsonConverter } from './converters/json-converter.js';
 export { StringConverter } from './converters/string-converter.js';
+export { BigDecimal } from './data/big-decimal.js';
+export { Decimal } from './data/decimal.js';
 export {
   DataException,
   type Field,

@@ -4,6 +4,8 @@ import { ByteArrayConverter } from '../src/converters/byte-array-converter.js';
 import { createConverter } from '../src/converters/converters.js';
 import { JsonConverter } from '../src/converters/json-converter.js';
 import { StringConverter } from '../src/converters/string-converter.js';
+import { BigDecimal } from '../src/data/big-decimal.js';
+import { Decimal } from '../src/data/decimal.js';
 import { DataException, LogicalTypes, Schema, SchemaBuilder, Struct } from '../src/data/schema.js';
 
 function json(schemasEnable: boolean): JsonConverter {
@@ -168,4 +170,152 @@ test('JsonConverter logical types: Timestamp, Date and Time as Kafka writes them
     '{"schema":{"type":"string","optional":false,"name":"x","parameters":{"length":"10"}},"payload":"a"}',
   );
   assert.deepEqual(c.toConnectData('t', c.fromConnectData('t', withParams, 'a')).schema?.parameters, { length: '10' });
+});
+
+// Kafka's JsonConverterTest: Decimal.schema(2) with 1.56 is `AJw=` (bytes 00 9c) or, with
+// decimal.format=NUMERIC, the number 1.56; 1.5600 at scale 4 keeps its zeros; either form is read.
+const DECIMAL_2_SCHEMA =
+  '{"type":"bytes","optional":false,"name":"org.apache.kafka.connect.data.Decimal","version":1,"parameters":{"scale":"2"}}';
+
+test('JsonConverter writes Decimal as Kafka does: base64 two’s complement by default', () => {
+  const c = json(true);
+  const schema = LogicalTypes.decimal(2).build();
+  assert.equal(schema.name, Decimal.LOGICAL_NAME);
+  assert.deepEqual(schema.parameters, { scale: '2' });
+  const bytes = c.fromConnectData('t', schema, new BigDecimal(156n, 2));
+  assert.equal(text(bytes), `{"schema":${DECIMAL_2_SCHEMA},"payload":"AJw="}`);
+  assert.equal(
+    text(c.fromConnectData('t', schema, BigDecimal.parse('-1.56'))),
+    `{"schema":${DECIMAL_2_SCHEMA},"payload":"/2Q="}`,
+  );
+  const back = c.toConnectData('t', bytes);
+  assert.deepEqual(back.value, new BigDecimal(156n, 2));
+  assert.deepEqual(back.schema, schema);
+  // The same bytes again: the round trip is exact.
+  assert.equal(text(c.fromConnectData('t', back.schema, back.value)), text(bytes));
+  assert.throws(
+    () => c.fromConnectData('t', schema, BigDecimal.parse('1.560')),
+    (e: Error) =>
+      e instanceof DataException &&
+      e.message ===
+        'Decimal value has mismatching scale for given Decimal schema. Schema has scale 2, value has scale 3.',
+  );
+  assert.throws(
+    () => c.fromConnectData('t', schema, 1.56),
+    /Invalid type for Decimal, expected BigDecimal but was class java.lang.Double/,
+  );
+  assert.throws(
+    () => c.fromConnectData('t', null, new BigDecimal(156n, 2)),
+    /Java class class java.math.BigDecimal does not have corresponding schema type./,
+  );
+});
+
+test('JsonConverter decimal.format=NUMERIC writes Java’s BigDecimal.toString(), case-insensitively configured', () => {
+  const c = new JsonConverter();
+  c.configure({ 'decimal.format': 'numeric' }, false);
+  assert.equal(
+    text(c.fromConnectData('t', LogicalTypes.decimal(2).build(), new BigDecimal(156n, 2))),
+    `{"schema":${DECIMAL_2_SCHEMA},"payload":1.56}`,
+  );
+  assert.equal(
+    text(c.fromConnectData('t', LogicalTypes.decimal(4).build(), new BigDecimal(15600n, 4))),
+    '{"schema":{"type":"bytes","optional":false,"name":"org.apache.kafka.connect.data.Decimal","version":1,"parameters":{"scale":"4"}},"payload":1.5600}',
+  );
+  const tiny = LogicalTypes.decimal(9).build();
+  assert.equal(JSON.parse(text(c.fromConnectData('t', tiny, new BigDecimal(12n, 9))) ?? '').payload, 1.2e-8);
+  assert.match(text(c.fromConnectData('t', tiny, new BigDecimal(12n, 9))) ?? '', /"payload":1\.2E-8}$/);
+  // A struct with an optional decimal field and a default, schemas off.
+  const struct = SchemaBuilder.struct()
+    .field('price', LogicalTypes.decimal(2).build())
+    .field('discount', LogicalTypes.decimal(2).optional().defaultValue(new BigDecimal(0n, 2)).build())
+    .build();
+  const plain = new JsonConverter();
+  plain.configure({ 'schemas.enable': 'false', 'decimal.format': 'NUMERIC' }, false);
+  assert.equal(
+    text(plain.fromConnectData('t', struct, new Struct(struct).put('price', BigDecimal.parse('19.99')))),
+    '{"price":19.99,"discount":0.00}',
+  );
+  assert.throws(
+    () => createConverter('value.converter', JsonConverter.CLASS, { 'value.converter.decimal.format': 'HEX' }, false),
+    (e: Error) =>
+      e.message ===
+      'Invalid value HEX for configuration value.converter.decimal.format: String must be one of (case insensitive): BASE64, NUMERIC',
+  );
+});
+
+test('JsonConverter reads a Decimal from base64 or a number (exact digits and written scale), with defaults', () => {
+  const c = json(true);
+  const read = (payload: string, scale = 2, extra = '') =>
+    c.toConnectData(
+      't',
+      Buffer.from(
+        `{ "schema": { "type": "bytes", "name": "org.apache.kafka.connect.data.Decimal", "version": 1${extra}, "parameters": { "scale": "${scale}" } }, "payload": ${payload} }`,
+      ),
+    );
+  assert.deepEqual(read('"AJw="').value, new BigDecimal(156n, 2));
+  assert.deepEqual(read('1.56').value, new BigDecimal(156n, 2));
+  assert.deepEqual(read('1.5600', 4).value, new BigDecimal(15600n, 4));
+  assert.deepEqual(read('1.23456789123456789', 17).value, BigDecimal.parse('1.23456789123456789'));
+  assert.deepEqual(
+    read('123456789012345678901234567890.12').value,
+    BigDecimal.parse('123456789012345678901234567890.12'),
+  );
+  assert.equal(read('null', 2, ', "optional": true').value, null);
+  assert.deepEqual(read('null', 2, ', "default": "AJw="').value, new BigDecimal(156n, 2));
+  assert.deepEqual(
+    read('null', 2, ', "optional": true, "default": "AJw="').schema?.defaultValue,
+    new BigDecimal(156n, 2),
+  );
+  assert.throws(
+    () => read('true'),
+    (e: Error) =>
+      e instanceof DataException &&
+      e.message === 'Invalid type for Decimal, underlying representation should be numeric or bytes but was BOOLEAN',
+  );
+  // Other numbers in a message that has a Decimal are still plain JS numbers.
+  const struct = c.toConnectData(
+    't',
+    Buffer.from(
+      `{"schema":{"type":"struct","fields":[{"type":"double","optional":false,"field":"d"},{"type":"int64","optional":false,"field":"n"},${DECIMAL_2_SCHEMA.slice(0, -1)},"field":"p"}],"optional":false},"payload":{"d":0.10,"n":12345678901234567890,"p":"AJw="}}`,
+    ),
+  );
+  assert.ok(struct.value instanceof Struct);
+  assert.equal(struct.value.get('d'), 0.1);
+  assert.equal(struct.value.get('n'), 12345678901234567890n);
+  assert.deepEqual(struct.value.get('p'), new BigDecimal(156n, 2));
+  assert.equal(String(struct.value), 'Struct{d=0.1,n=12345678901234567890,p=1.56}');
+});
+
+test('Struct takes only BigDecimal for a Decimal field; Date/Time/Timestamp read as Kafka’s tests', () => {
+  const schema = SchemaBuilder.struct().field('p', LogicalTypes.decimal(2).build()).build();
+  assert.throws(
+    () => new Struct(schema).put('p', Buffer.from([0, 0x9c])),
+    /Invalid Java object for schema "org.apache.kafka.connect.data.Decimal" with type BYTES/,
+  );
+  const c = json(true);
+  const date = c.toConnectData(
+    't',
+    Buffer.from(
+      '{ "schema": { "type": "int32", "name": "org.apache.kafka.connect.data.Date", "version": 1 }, "payload": 10000 }',
+    ),
+  );
+  assert.equal((date.value as Date).toISOString(), '1997-05-19T00:00:00.000Z');
+  const time = c.toConnectData(
+    't',
+    Buffer.from(
+      '{ "schema": { "type": "int32", "name": "org.apache.kafka.connect.data.Time", "version": 1 }, "payload": 14400000 }',
+    ),
+  );
+  assert.equal((time.value as Date).getTime(), 14_400_000);
+  const ts = c.toConnectData(
+    't',
+    Buffer.from(
+      '{ "schema": { "type": "int64", "name": "org.apache.kafka.connect.data.Timestamp", "version": 1, "optional": true, "default": 42 }, "payload": null }',
+    ),
+  );
+  assert.equal((ts.value as Date).getTime(), 42);
+  assert.equal(
+    text(c.fromConnectData('t', LogicalTypes.timestamp().build(), new Date(4_000_000_000))),
+    '{"schema":{"type":"int64","optional":false,"name":"org.apache.kafka.connect.data.Timestamp","version":1},"payload":4000000000}',
+  );
 });

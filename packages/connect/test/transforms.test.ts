@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { ConfigDef } from '../src/config/config-def.js';
 import type { SinkRecord, SourceRecord } from '../src/connector/connect-record.js';
+import { BigDecimal } from '../src/data/big-decimal.js';
 import { LogicalTypes, Schema, SchemaBuilder, Struct } from '../src/data/schema.js';
 import { SINK_CONNECTOR_CONFIG_DEF, validateSinkTopics } from '../src/runtime/connector-config.js';
 import { PREDICATES } from '../src/transforms/predicates.js';
@@ -185,6 +186,14 @@ describe('MaskField', () => {
       sink(person('ann', 30, 'a@x'), { valueSchema: PERSON }),
     )!;
     assert.equal((out.value as Struct).toString(), 'Struct{name=ann,age=0,email=}');
+  });
+
+  test('a Decimal field is masked with a decimal of its scale', () => {
+    const schema = SchemaBuilder.struct().field('price', LogicalTypes.decimal(2).build()).build();
+    const record = sink(new Struct(schema).put('price', BigDecimal.parse('19.99')), { valueSchema: schema });
+    assert.equal(String(transform('MaskField$Value', { fields: 'price' }).apply(record)?.value), 'Struct{price=0.00}');
+    const custom = transform('MaskField$Value', { fields: 'price', replacement: '1' }).apply(record);
+    assert.equal(String(custom?.value), 'Struct{price=1.00}');
   });
 });
 

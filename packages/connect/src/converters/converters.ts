@@ -38,7 +38,7 @@ export function createConverter(
     converter.configure(own, isKey);
   } catch (error) {
     throw new ConfigException(
-      (error as Error).message.replace('configuration schemas.enable', `configuration ${prefix}schemas.enable`),
+      (error as Error).message.replace(/for configuration (\S+):/, `for configuration ${prefix}$1:`),
     );
   }
   return converter;

@@ -1,3 +1,7 @@
+import { BigDecimal } from './big-decimal.js';
+import { DataException } from './data-exception.js';
+import { Decimal } from './decimal.js';
+
 /**
  * Connect's data model, as far as the converters need it: the primitive schema types, ARRAY,
  * MAP and STRUCT, `optional`, a name, a default and a doc. Schemas are immutable; build them
@@ -19,9 +23,7 @@ export const SchemaType = {
 } as const;
 export type SchemaType = (typeof SchemaType)[keyof typeof SchemaType];
 
-export class DataException extends Error {
-  override readonly name = 'DataException';
-}
+export { DataException };
 
 export interface Field {
   readonly name: string;
@@ -93,14 +95,20 @@ export class Schema {
 }
 
 /**
- * Connect's logical types on INT64/INT32, as Kafka names them; their values are JS `Date`s.
+ * Connect's logical types, as Kafka names them. On INT64/INT32 with JS `Date` values:
  * `Timestamp`: milliseconds since the epoch; `Date`: days since the epoch (a UTC midnight);
- * `Time`: milliseconds since midnight (UTC, on 1970-01-01).
+ * `Time`: milliseconds since midnight (UTC, on 1970-01-01). On BYTES with `BigDecimal` values:
+ * `Decimal`, parameter `scale` (see decimal.ts).
  */
 export const LogicalTypes = {
   TIMESTAMP: 'org.apache.kafka.connect.data.Timestamp',
   DATE: 'org.apache.kafka.connect.data.Date',
   TIME: 'org.apache.kafka.connect.data.Time',
+  DECIMAL: Decimal.LOGICAL_NAME,
+  /** Kafka's `Decimal.builder(scale)`: BYTES named Decimal, version 1, parameter `scale`. */
+  decimal(scale: number): SchemaBuilder {
+    return SchemaBuilder.bytes().name(Decimal.LOGICAL_NAME).parameter(Decimal.SCALE_FIELD, String(scale)).version(1);
+  },
   timestamp(): SchemaBuilder {
     return SchemaBuilder.int64().name(LogicalTypes.TIMESTAMP).version(1);
   },
@@ -114,8 +122,9 @@ export const LogicalTypes = {
 
 const MS_PER_DAY = 86_400_000;
 
-/** A logical value (a Date) to its physical number; other values unchanged. */
+/** A logical value (a Date, a BigDecimal) to its physical number or bytes; other values unchanged. */
 export function toPhysical(schema: Schema, value: unknown): unknown {
+  if (value instanceof BigDecimal && schema.name === Decimal.LOGICAL_NAME) return Decimal.fromLogical(schema, value);
   if (!(value instanceof Date)) return value;
   switch (schema.name) {
     case LogicalTypes.TIMESTAMP:
@@ -137,8 +146,9 @@ export function toPhysical(schema: Schema, value: unknown): unknown {
   }
 }
 
-/** A physical number to its logical value (a Date) when the schema is a logical type. */
+/** A physical number or bytes to its logical value (a Date, a BigDecimal) when the schema is a logical type. */
 export function fromPhysical(schema: Schema, value: unknown): unknown {
+  if (value instanceof Uint8Array && schema.name === Decimal.LOGICAL_NAME) return Decimal.toLogical(schema, value);
   if (typeof value !== 'number' && typeof value !== 'bigint') return value;
   switch (schema.name) {
     case LogicalTypes.TIMESTAMP:
@@ -186,6 +196,21 @@ export class SchemaBuilder {
   }
   static string(): SchemaBuilder {
     return new SchemaBuilder('STRING');
+  }
+  static bytes(): SchemaBuilder {
+    return new SchemaBuilder('BYTES');
+  }
+  static int8(): SchemaBuilder {
+    return new SchemaBuilder('INT8');
+  }
+  static int16(): SchemaBuilder {
+    return new SchemaBuilder('INT16');
+  }
+  static float32(): SchemaBuilder {
+    return new SchemaBuilder('FLOAT32');
+  }
+  static float64(): SchemaBuilder {
+    return new SchemaBuilder('FLOAT64');
   }
   static int32(): SchemaBuilder {
     return new SchemaBuilder('INT32');
@@ -311,7 +336,8 @@ export function validateValue(schema: Schema, value: unknown, where = 'value'): 
       case 'STRING':
         return typeof value === 'string';
       case 'BYTES':
-        return value instanceof Uint8Array;
+        // As Kafka's ConnectSchema: a logical type takes its logical class only.
+        return schema.name === Decimal.LOGICAL_NAME ? value instanceof BigDecimal : value instanceof Uint8Array;
       case 'ARRAY':
         return Array.isArray(value);
       case 'MAP':
@@ -320,6 +346,10 @@ export function validateValue(schema: Schema, value: unknown, where = 'value'): 
         return value instanceof Struct;
     }
   })();
+  if (!ok && schema.name === Decimal.LOGICAL_NAME)
+    throw new DataException(
+      `Invalid Java object for schema "${schema.name}" with type ${schema.type}: ${typeof value} for field: "${where}"`,
+    );
   if (!ok)
     throw new DataException(
       `Invalid Java object for schema with type ${schema.type}: ${typeof value} for field: "${where}"`,

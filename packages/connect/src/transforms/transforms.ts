@@ -1,4 +1,5 @@
 import { ConfigDef, ConfigException, NO_DEFAULT_VALUE, type Validator, Validators } from '../config/config-def.js';
+import { BigDecimal } from '../data/big-decimal.js';
 import { DataException, LogicalTypes, Schema, type SchemaType, Struct } from '../data/schema.js';
 import { SimpleDateFormat } from './simple-date-format.js';
 import type { ConnectRecord, Transformation } from './transformation.js';
@@ -35,6 +36,7 @@ function javaClass(value: unknown): string {
   if (value instanceof Struct) return 'org.apache.kafka.connect.data.Struct';
   if (value instanceof Uint8Array) return '[B';
   if (value instanceof Date) return 'java.util.Date';
+  if (value instanceof BigDecimal) return 'java.math.BigDecimal';
   return 'java.util.HashMap';
 }
 
@@ -46,6 +48,7 @@ function isMap(value: unknown): boolean {
       !Array.isArray(value) &&
       !(value instanceof Struct) &&
       !(value instanceof Date) &&
+      !(value instanceof BigDecimal) &&
       !(value instanceof Uint8Array))
   );
 }
@@ -411,6 +414,15 @@ export class MaskField extends BaseTransform {
 
   private masked(value: unknown, type: SchemaType | null): unknown {
     if (value === null) return null;
+    // A decimal stays a decimal of its own scale, so its Decimal schema still fits.
+    if (value instanceof BigDecimal) {
+      if (this.replacement === null) return new BigDecimal(0n, value.scale);
+      try {
+        return BigDecimal.parse(this.replacement).setScale(value.scale);
+      } catch {
+        throw new DataException(`Unable to convert ${this.replacement} to number`);
+      }
+    }
     const kind =
       type ??
       (typeof value === 'number' || typeof value === 'bigint'
