@@ -46,6 +46,7 @@ export {
   Struct,
   toPhysical,
 } from './data/schema.js';
+export { convertToString } from './data/values.js';
 export { FileStreamSinkConnector } from './file/file-stream-sink-connector.js';
 export { FileStreamSinkTask } from './file/file-stream-sink-task.js';
 export { FileStreamSourceConnector } from './file/file-stream-source-connector.js';
@@ -86,6 +87,7 @@ export {
   ExtractField,
   Filter,
   Flatten,
+  HeaderFrom,
   HoistField,
   InsertField,
   InsertHeader,

@@ -286,6 +286,11 @@ export class Struct {
     return value ?? field.schema.defaultValue ?? null;
   }
 
+  /** The value as put, without falling back to the field's default (Kafka's `getWithoutDefault`). */
+  getWithoutDefault(fieldName: string): unknown {
+    return this.values[this.lookup(fieldName).index] ?? null;
+  }
+
   /** Every required field is set. */
   validate(): void {
     for (const field of this.schema.fields) validateValue(field.schema, this.values[field.index], field.name);

@@ -3,6 +3,7 @@ import { DropHeaders } from './drop-headers.js';
 import { ExtractField } from './extract-field.js';
 import { Filter } from './filter.js';
 import { Flatten } from './flatten.js';
+import { HeaderFrom } from './header-from.js';
 import { HoistField } from './hoist-field.js';
 import { InsertField } from './insert-field.js';
 import { InsertHeader } from './insert-header.js';
@@ -21,6 +22,7 @@ export {
   ExtractField,
   Filter,
   Flatten,
+  HeaderFrom,
   HoistField,
   InsertField,
   InsertHeader,
@@ -47,6 +49,8 @@ const P = 'org.apache.kafka.connect.transforms.';
  */
 export const TRANSFORMATIONS: ReadonlyMap<string, () => Transformation> = new Map<string, () => Transformation>([
   [`${P}InsertHeader`, () => new InsertHeader()],
+  [`${P}HeaderFrom$Key`, () => new HeaderFrom('key')],
+  [`${P}HeaderFrom$Value`, () => new HeaderFrom('value')],
   [`${P}DropHeaders`, () => new DropHeaders()],
   [`${P}SetSchemaMetadata$Key`, () => new SetSchemaMetadata('key')],
   [`${P}SetSchemaMetadata$Value`, () => new SetSchemaMetadata('value')],
