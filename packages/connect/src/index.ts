@@ -58,6 +58,8 @@ export {
   type ErrorHandlingConfig,
   ErrorReporter,
   errorHandlingConfig,
+  isRetriable,
+  RetriableException,
   ToleranceExceededException,
 } from './runtime/error-handling.js';
 export { FileOffsetStore } from './runtime/file-offset-store.js';

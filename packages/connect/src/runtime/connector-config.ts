@@ -104,7 +104,7 @@ export const CONNECTOR_CONFIG_DEF = new ConfigDef()
     defaultValue: 0,
     importance: 'MEDIUM',
     documentation:
-      'The maximum duration in milliseconds that a failed operation will be reattempted. The default is 0, which means no retries will be attempted. Use -1 for infinite retries. (Accepted; this worker does not retry.)',
+      'The maximum duration in milliseconds that a failed operation will be reattempted. The default is 0, which means no retries will be attempted. Use -1 for infinite retries.',
     group: 'Error Handling',
     orderInGroup: 1,
     width: 'MEDIUM',
@@ -116,7 +116,7 @@ export const CONNECTOR_CONFIG_DEF = new ConfigDef()
     defaultValue: 60000,
     importance: 'MEDIUM',
     documentation:
-      'The maximum duration in milliseconds between consecutive retry attempts. Jitter will be added to the delay once this limit is reached to prevent thundering herd issues. (Accepted; this worker does not retry.)',
+      'The maximum duration in milliseconds between consecutive retry attempts. Jitter will be added to the delay once this limit is reached to prevent thundering herd issues.',
     group: 'Error Handling',
     orderInGroup: 2,
     width: 'MEDIUM',

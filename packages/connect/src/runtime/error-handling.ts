@@ -14,6 +14,10 @@ export interface ErrorHandlingConfig {
   readonly dlqTopic: string;
   readonly dlqReplicationFactor: number;
   readonly dlqContextHeaders: boolean;
+  /** `errors.retry.timeout`: how long a RetriableException is retried; 0 = never, -1 = forever. */
+  readonly retryTimeoutMs: number;
+  /** `errors.retry.delay.max.ms`: the cap of the backoff between retries. */
+  readonly retryDelayMaxMs: number;
 }
 
 /** The `errors.*` keys of a (validated) connector config. */
@@ -26,7 +30,46 @@ export function errorHandlingConfig(props: Props): ErrorHandlingConfig {
     dlqTopic: (props['errors.deadletterqueue.topic.name'] ?? '').trim(),
     dlqReplicationFactor: Number((props['errors.deadletterqueue.topic.replication.factor'] ?? '3').trim()),
     dlqContextHeaders: bool('errors.deadletterqueue.context.headers.enable'),
+    retryTimeoutMs: Number((props['errors.retry.timeout'] ?? '0').trim()),
+    retryDelayMaxMs: Number((props['errors.retry.delay.max.ms'] ?? '60000').trim()),
   };
+}
+
+/**
+ * Kafka's `org.apache.kafka.connect.errors.RetriableException`: thrown by a converter, a
+ * transformation or a task (`put`, `poll`) when the same call may succeed later (a database
+ * briefly unreachable…). The worker retries instead of failing: see ErrorReporter.retry.
+ */
+export class RetriableException extends Error {
+  override readonly name = 'RetriableException';
+}
+
+/**
+ * A RetriableException, or one thrown by code that has its own copy of the class (a plugin
+ * bundling @samsa/connect), recognised by name as Java recognises the class.
+ */
+export function isRetriable(error: unknown): boolean {
+  const cause = rootCause(error);
+  return cause instanceof RetriableException || (cause instanceof Error && cause.name === 'RetriableException');
+}
+
+/** Kafka's RetryWithToleranceOperator: the first retry waits 300 ms, each next one twice as long. */
+const RETRIES_DELAY_MIN_MS = 300;
+/** A backoff is slept in slices this long, so that stopping the task is not delayed by a long wait. */
+const STOP_CHECK_MS = 100;
+
+/**
+ * Kafka's backoff before retry `attempt` (1-based): 300 ms × 2^(attempt-1), a random delay below
+ * `delayMaxMs` once that is exceeded (jitter, so that tasks do not retry in step), and never past
+ * `deadline`. Resolves early when `stopping()` turns true.
+ */
+export async function backoff(attempt: number, delayMaxMs: number, deadline: number, stopping: () => boolean) {
+  let delay = RETRIES_DELAY_MIN_MS * 2 ** (attempt - 1);
+  if (delay > delayMaxMs) delay = Math.floor(Math.random() * delayMaxMs);
+  const until = Math.min(Date.now() + delay, deadline);
+  while (!stopping() && Date.now() < until) {
+    await new Promise((resolve) => setTimeout(resolve, Math.min(STOP_CHECK_MS, until - Date.now())));
+  }
 }
 
 /** Kafka's "Tolerance exceeded in error handler" ConnectException; its stack ends with the cause's. */
@@ -46,6 +89,7 @@ function rootCause(error: unknown): unknown {
 function exceptionClass(error: unknown): string {
   if (!(error instanceof Error)) return 'java.lang.RuntimeException';
   if (error.name === 'DataException') return 'org.apache.kafka.connect.errors.DataException';
+  if (error.name === 'RetriableException') return 'org.apache.kafka.connect.errors.RetriableException';
   if (error.name === 'ConfigException') return 'org.apache.kafka.common.config.ConfigException';
   if (error.name.includes('.')) return error.name;
   return error.name;
@@ -123,10 +167,11 @@ export class DeadLetterQueue {
 }
 
 /**
- * Kafka's RetryWithToleranceOperator with its LogReporter and DeadLetterQueueReporter: every
- * failure is logged (`errors.log.enable`) and sent to the dead letter queue (sink records), then
- * either tolerated (`errors.tolerance=all`: the record is skipped) or thrown as
- * "Tolerance exceeded in error handler", which fails the task.
+ * Kafka's RetryWithToleranceOperator with its LogReporter and DeadLetterQueueReporter. A
+ * RetriableException from a converter or transformation is first retried (`retry`) for
+ * `errors.retry.timeout`; a failure that remains is logged (`errors.log.enable`) and sent to the
+ * dead letter queue (sink records), then either tolerated (`errors.tolerance=all`: the record is
+ * skipped) or thrown as "Tolerance exceeded in error handler", which fails the task.
  */
 export class ErrorReporter {
   constructor(
@@ -135,6 +180,59 @@ export class ErrorReporter {
     readonly config: ErrorHandlingConfig,
     readonly dlq: DeadLetterQueue | undefined,
   ) {}
+
+  /**
+   * Kafka's execAndRetry, for an operation that already failed once with `first`: while it throws
+   * a RetriableException and `errors.retry.timeout` has not passed since that first attempt,
+   * back off and call it again. Returns its value, or the error to report (not retriable, out of
+   * time, or the task is stopping). Unlike Kafka's code, where a retriable error outliving the
+   * timeout is skipped even with `errors.tolerance=none`, the caller hands that error to `report`,
+   * so tolerance decides, as Kafka's documentation of these keys says.
+   */
+  async retry<T>(
+    first: unknown,
+    operation: () => T | Promise<T>,
+    stopping: () => boolean,
+  ): Promise<{ readonly value: T } | { readonly error: unknown }> {
+    const { retryTimeoutMs, retryDelayMaxMs } = this.config;
+    const start = Date.now();
+    const deadline = retryTimeoutMs < 0 ? Number.POSITIVE_INFINITY : start + retryTimeoutMs;
+    let error = first;
+    for (let attempt = 1; ; attempt++) {
+      if (!isRetriable(error) || Date.now() >= deadline) return { error };
+      await backoff(attempt, retryDelayMaxMs, deadline, stopping);
+      if (stopping()) return { error };
+      try {
+        return { value: await operation() };
+      } catch (next) {
+        error = next;
+      }
+    }
+  }
+
+  /**
+   * A task's own call (`put`, `poll`) until it does not throw a RetriableException, as Kafka's
+   * worker redelivers a batch whose `put` threw one and polls again after a failed `poll`: with no
+   * deadline (errors.retry.timeout is for converters and transformations), backing off as `retry`
+   * does. Another exception is thrown (it fails the task). Returns undefined if the task is
+   * stopping before the call succeeded.
+   */
+  async untilDone<T>(
+    what: string,
+    operation: () => T | Promise<T>,
+    stopping: () => boolean,
+  ): Promise<{ readonly value: T } | undefined> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return { value: await operation() };
+      } catch (error) {
+        if (!isRetriable(error)) throw error;
+        console.error(`connect: task ${this.connector}-${this.taskId}: RetriableException from ${what}:`, error);
+        await backoff(attempt, this.config.retryDelayMaxMs, Number.POSITIVE_INFINITY, stopping);
+        if (stopping()) return undefined;
+      }
+    }
+  }
 
   async report(failed: FailedRecord): Promise<void> {
     const cause = rootCause(failed.error);

@@ -164,7 +164,9 @@ export class WorkerSinkTask implements WorkerTask {
     for (const r of records) {
       let stage: Stage = 'KEY_CONVERTER';
       let className = keyConverterClass;
-      try {
+      const convertAndTransform = (): SinkRecord | null => {
+        stage = 'KEY_CONVERTER';
+        className = keyConverterClass;
         const key = keyConverter.toConnectData(r.topic, r.key);
         stage = 'VALUE_CONVERTER';
         className = valueConverterClass;
@@ -182,15 +184,34 @@ export class WorkerSinkTask implements WorkerTask {
           headers: r.headers.map((h) => ({ key: h.key, value: h.value === null ? null : h.value.toString('utf8') })),
         };
         stage = 'TRANSFORMATION';
-        const transformed = transformations.size === 0 ? record : transformations.apply(record);
-        if (transformed !== null) sinkRecords.push(transformed);
-      } catch (error) {
-        if (error instanceof TransformationError) className = error.className;
-        // Throws when not tolerated: the task fails with Kafka's "Tolerance exceeded in error handler".
-        await errors.report({ stage, className, error, consumed: r });
+        return transformations.size === 0 ? record : transformations.apply(record);
+      };
+      let transformed: SinkRecord | null;
+      try {
+        transformed = convertAndTransform();
+      } catch (first) {
+        // A RetriableException is retried for errors.retry.timeout before tolerance decides.
+        const retried = await errors.retry(first, convertAndTransform, () => this.stopping);
+        if ('error' in retried) {
+          if (retried.error instanceof TransformationError) className = retried.error.className;
+          // Throws when not tolerated: the task fails with Kafka's "Tolerance exceeded in error handler".
+          await errors.report({ stage, className, error: retried.error, consumed: r });
+          continue;
+        }
+        transformed = retried.value;
       }
+      if (transformed !== null) sinkRecords.push(transformed);
     }
-    await this.task!.put(sinkRecords);
+    // A put throwing RetriableException is retried with the same batch; offsets move on only once it succeeded.
+    const task = this.task!;
+    if (
+      (await errors.untilDone(
+        'SinkTask.put',
+        () => task.put(sinkRecords),
+        () => this.stopping,
+      )) === undefined
+    )
+      return;
     for (const r of records) {
       this.current.set(tpKey(r.topic, r.partition), { topic: r.topic, partition: r.partition, offset: r.offset + 1n });
       this.options.onTopic(r.topic);

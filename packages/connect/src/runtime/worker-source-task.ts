@@ -103,7 +103,15 @@ export class WorkerSourceTask implements WorkerTask {
           await this.gate.wait();
           continue;
         }
-        const records = await this.task!.poll();
+        // A poll throwing RetriableException is called again (after a backoff), as Kafka's worker does.
+        const task = this.task!;
+        const polled = await this.options.errors.untilDone(
+          'SourceTask.poll',
+          () => task.poll(),
+          () => this.stopping,
+        );
+        if (polled === undefined) continue;
+        const records = polled.value;
         if (records === null || records.length === 0) continue;
         await this.send(records);
       }
@@ -120,12 +128,11 @@ export class WorkerSourceTask implements WorkerTask {
     for (const polled of records) {
       let stage: Stage = 'TRANSFORMATION';
       let className = '';
-      try {
+      const transformAndConvert = (): { r: SourceRecord; record: ProducerRecord<Buffer, Buffer> } | null => {
+        stage = 'TRANSFORMATION';
+        className = '';
         const r = transformations.size === 0 ? polled : transformations.apply(polled);
-        if (r === null) {
-          sent.push(null);
-          continue;
-        }
+        if (r === null) return null;
         stage = 'KEY_CONVERTER';
         className = this.options.keyConverterClass;
         const key = keyConverter.fromConnectData(r.topic, r.keySchema ?? null, r.key ?? null);
@@ -143,14 +150,29 @@ export class WorkerSourceTask implements WorkerTask {
         if (r.timestamp !== null && r.timestamp !== undefined) record.timestamp = r.timestamp;
         if (r.headers !== undefined && r.headers.length > 0)
           record.headers = r.headers.map((h) => ({ key: h.key, value: h.value }));
-        out.push(record);
-        sent.push(r);
-      } catch (error) {
-        if (error instanceof TransformationError) className = error.className;
-        // Throws when not tolerated: the task fails with Kafka's "Tolerance exceeded in error handler".
-        await errors.report({ stage, className, error, source: polled });
-        sent.push(null);
+        return { r, record };
+      };
+      let outcome: { r: SourceRecord; record: ProducerRecord<Buffer, Buffer> } | null;
+      try {
+        outcome = transformAndConvert();
+      } catch (first) {
+        // A RetriableException is retried for errors.retry.timeout before tolerance decides.
+        const retried = await errors.retry(first, transformAndConvert, () => this.stopping);
+        if ('error' in retried) {
+          if (retried.error instanceof TransformationError) className = retried.error.className;
+          // Throws when not tolerated: the task fails with Kafka's "Tolerance exceeded in error handler".
+          await errors.report({ stage, className, error: retried.error, source: polled });
+          sent.push(null);
+          continue;
+        }
+        outcome = retried.value;
       }
+      if (outcome === null) {
+        sent.push(null);
+        continue;
+      }
+      out.push(outcome.record);
+      sent.push(outcome.r);
     }
     const metadata = out.length === 0 ? [] : await producer.sendBatch(out);
     let acked = 0;
