@@ -52,9 +52,13 @@ export async function startStandalone(
   workerFile: string,
   connectorFiles: readonly string[],
 ): Promise<StandaloneWorker> {
-  const config = parseWorkerConfig(readProps(workerFile));
+  const workerProps = readProps(workerFile);
+  // plugin.path first: the worker's converters may be plugins.
+  const plugins = new Plugins();
+  await plugins.loadPluginPath(workerProps['plugin.path']);
+  const config = parseWorkerConfig(workerProps);
   const connectors = connectorFiles.map(readConnectorFile);
-  const herder = new StandaloneHerder(config, new Plugins());
+  const herder = new StandaloneHerder(config, plugins);
   const admin = new Admin({ ...config.producerProps, 'bootstrap.servers': config.bootstrapServers });
   try {
     herder.kafkaClusterId = (await admin.describeCluster()).clusterId;

@@ -5,7 +5,7 @@ import { JsonConverter } from './json-converter.js';
 import { StringConverter } from './string-converter.js';
 
 /** The converters a worker knows, by Kafka's class names (and simple names, as Kafka's plugin aliases). */
-const CONVERTERS: ReadonlyMap<string, new () => Converter> = new Map<string, new () => Converter>([
+const CONVERTERS = new Map<string, new () => Converter>([
   [JsonConverter.CLASS, JsonConverter],
   [StringConverter.CLASS, StringConverter],
   [ByteArrayConverter.CLASS, ByteArrayConverter],
@@ -14,7 +14,24 @@ const CONVERTERS: ReadonlyMap<string, new () => Converter> = new Map<string, new
   ['ByteArrayConverter', ByteArrayConverter],
 ]);
 
-export const CONVERTER_CLASSES = [JsonConverter.CLASS, StringConverter.CLASS, ByteArrayConverter.CLASS] as const;
+const converterClasses: string[] = [JsonConverter.CLASS, StringConverter.CLASS, ByteArrayConverter.CLASS];
+
+/** The converters' class names, as `GET /connector-plugins?connectorsOnly=false` lists them. */
+export const CONVERTER_CLASSES: readonly string[] = converterClasses;
+
+/**
+ * Makes a converter (one loaded from `plugin.path`, or an embedding application's) usable by
+ * `className` and by its simple name (after the last dot). Returns false, changing nothing, when
+ * either name is taken.
+ */
+export function registerConverter(className: string, ctor: new () => Converter): boolean {
+  const simple = className.slice(className.lastIndexOf('.') + 1);
+  if (CONVERTERS.has(className) || CONVERTERS.has(simple)) return false;
+  CONVERTERS.set(className, ctor);
+  CONVERTERS.set(simple, ctor);
+  converterClasses.push(className);
+  return true;
+}
 
 /**
  * The converter `className` configured from `props` keys under `prefix` (`key.converter.` or

@@ -2,6 +2,7 @@ import { ConfigException } from '../config/config-def.js';
 import { type Connector, SinkConnector, SourceConnector } from '../connector/connector.js';
 import { FileStreamSinkConnector } from '../file/file-stream-sink-connector.js';
 import { FileStreamSourceConnector } from '../file/file-stream-source-connector.js';
+import { PluginPathLoader } from './plugin-path-loader.js';
 
 export type ConnectorType = 'source' | 'sink';
 
@@ -15,8 +16,8 @@ export interface ConnectorPlugin {
 /**
  * The connector classes a worker can run, found by Kafka's rules for `connector.class`: the full
  * class name, the simple name (`FileStreamSourceConnector`) or the simple name without its
- * `Connector` suffix (`FileStreamSource`). Not a plugin path scan: `plugin.path` is accepted and
- * ignored, plugins are registered with `register`.
+ * `Connector` suffix (`FileStreamSource`). Connectors come from `register` and from the
+ * `plugin.path` directories (`loadPluginPath`).
  */
 export class Plugins {
   private readonly plugins = new Map<string, ConnectorPlugin>();
@@ -28,10 +29,28 @@ export class Plugins {
 
   register(className: string, ctor: new () => Connector): void {
     const instance = new ctor();
-    const type: ConnectorType | undefined =
-      instance instanceof SourceConnector ? 'source' : instance instanceof SinkConnector ? 'sink' : undefined;
+    const type = connectorType(instance);
     if (type === undefined) throw new Error(`${className} is neither a SourceConnector nor a SinkConnector`);
     this.plugins.set(className, { className, type, version: instance.version(), ctor });
+  }
+
+  /** Whether a connector is registered under exactly this class name. */
+  has(className: string): boolean {
+    return this.plugins.has(className);
+  }
+
+  /**
+   * Loads the connectors, converters, transformations and predicates of every `plugin.path`
+   * directory (a comma-separated list; see PluginPathLoader). Never throws: a missing directory
+   * or a plugin failing to load is logged and skipped, as Kafka's worker does.
+   */
+  async loadPluginPath(pluginPath: string | undefined, warn?: (message: string) => void): Promise<void> {
+    const dirs = (pluginPath ?? '')
+      .split(',')
+      .map((d) => d.trim())
+      .filter((d) => d !== '');
+    if (dirs.length === 0) return;
+    await new PluginPathLoader(this, warn).load(dirs);
   }
 
   list(): ConnectorPlugin[] {
@@ -65,4 +84,18 @@ export class Plugins {
         .join(', ')}`,
     );
   }
+}
+
+/**
+ * A connector's type: by its base class, or for a class that does not extend ours (a plugin
+ * bundling its own copy of @samsa/connect) by what its tasks do: `poll` → source, `put` → sink.
+ */
+function connectorType(instance: Connector): ConnectorType | undefined {
+  if (instance instanceof SourceConnector) return 'source';
+  if (instance instanceof SinkConnector) return 'sink';
+  const taskClass = typeof instance.taskClass === 'function' ? instance.taskClass() : undefined;
+  const proto = typeof taskClass === 'function' ? (taskClass.prototype as Record<string, unknown>) : undefined;
+  if (typeof proto?.poll === 'function') return 'source';
+  if (typeof proto?.put === 'function') return 'sink';
+  return undefined;
 }

@@ -87,7 +87,7 @@ export const WORKER_CONFIG_DEF = new ConfigDef()
     defaultValue: null,
     importance: 'LOW',
     documentation:
-      'List of paths separated by commas (,) that contain plugins. Accepted for compatibility; Samsa has its connectors built in.',
+      'List of paths separated by commas (,) that contain plugins (connectors, converters, transformations): each a directory of ES modules (.mjs/.js files or package directories) exporting the plugin classes.',
   })
   .define({
     name: 'task.shutdown.graceful.timeout.ms',
