@@ -152,6 +152,14 @@ describe('HeaderFrom', () => {
       errors({ 'transforms.h.fields': 'a', 'transforms.h.headers': 'b', 'transforms.h.operation': 'move' }),
       {},
     );
+    assert.deepEqual(
+      errors({ 'transforms.h.fields': 'a,b', 'transforms.h.headers': 'x', 'transforms.h.operation': 'copy' }),
+      {
+        'transforms.h.type': [
+          "Invalid value org.apache.kafka.connect.transforms.HeaderFrom$Value for configuration transforms.h.type: 'fields' config must have the same number of elements as 'headers' config.",
+        ],
+      },
+    );
   });
 });
 

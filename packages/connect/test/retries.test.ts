@@ -371,3 +371,25 @@ test('a source task whose poll throws RetriableException is polled again', async
   assert.equal(sourceFailures, 0);
   assert.equal(worker.herder.status('retry-source').tasks[0]?.state, 'RUNNING');
 });
+
+test('stopping a task while it retries ends the backoff at once and does not skip the record', async () => {
+  await produce('retry-stop-in', ['stuck']);
+  FlakyTransform.calls = 0;
+  await create('retry-stop', {
+    'connector.class': 'com.example.FlakySinkConnector',
+    topics: 'retry-stop-in',
+    transforms: 'flaky',
+    'transforms.flaky.type': 'com.example.FlakyTransform',
+    'transforms.flaky.times': '-1',
+    'errors.retry.timeout': '-1',
+    'errors.retry.delay.max.ms': '60000',
+  });
+  await waitFor('a few retries', () => FlakyTransform.calls >= 3);
+  const start = Date.now();
+  await worker.herder.stopConnectorCommand('retry-stop');
+  assert.ok(Date.now() - start < 3000, `stopped in ${Date.now() - start} ms`);
+  assert.equal(worker.herder.status('retry-stop').connector.state, 'STOPPED');
+  assert.deepEqual(received.get('retry-stop')?.values, []);
+  // Neither put nor committed past: the record comes again when the connector resumes.
+  assert.ok((await committed('connect-retry-stop', 'retry-stop-in')) <= 0);
+});

@@ -192,6 +192,8 @@ export class WorkerSinkTask implements WorkerTask {
       } catch (first) {
         // A RetriableException is retried for errors.retry.timeout before tolerance decides.
         const retried = await errors.retry(first, convertAndTransform, () => this.stopping);
+        // Stopped while retrying: nothing of this batch is put or committed, so it comes again.
+        if (this.stopping) return;
         if ('error' in retried) {
           if (retried.error instanceof TransformationError) className = retried.error.className;
           // Throws when not tolerated: the task fails with Kafka's "Tolerance exceeded in error handler".

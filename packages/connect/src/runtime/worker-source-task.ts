@@ -158,6 +158,8 @@ export class WorkerSourceTask implements WorkerTask {
       } catch (first) {
         // A RetriableException is retried for errors.retry.timeout before tolerance decides.
         const retried = await errors.retry(first, transformAndConvert, () => this.stopping);
+        // Stopped while retrying: nothing of this batch is sent nor its offsets stored, so it is polled again.
+        if (this.stopping) return;
         if ('error' in retried) {
           if (retried.error instanceof TransformationError) className = retried.error.className;
           // Throws when not tolerated: the task fails with Kafka's "Tolerance exceeded in error handler".
