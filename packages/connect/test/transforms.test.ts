@@ -252,6 +252,31 @@ describe('Cast', () => {
     assert.equal(transform('Cast$Value', { spec: 'int8' }).apply(sink(200))?.value, -56);
   });
 
+  test('Decimal fields cast as Java’s Number conversions (truncate, wrap); bytes only to base64 strings', () => {
+    const schema = SchemaBuilder.struct()
+      .field('price', LogicalTypes.decimal(2).build())
+      .field('big', LogicalTypes.decimal(0).build())
+      .field('raw', Schema.BYTES_SCHEMA)
+      .build();
+    const value = new Struct(schema)
+      .put('price', BigDecimal.parse('-12.99'))
+      .put('big', BigDecimal.parse('300'))
+      .put('raw', Buffer.from('hi'));
+    const cast = (spec: string) =>
+      transform('Cast$Value', { spec }).apply(sink(value, { valueSchema: schema }))!.value as Struct;
+    assert.equal(cast('price:int32').get('price'), -12);
+    assert.equal(cast('price:float64').get('price'), -12.99);
+    assert.equal(cast('price:string').get('price'), '-12.99');
+    assert.equal(cast('price:boolean').get('price'), true);
+    assert.equal(cast('big:int8').get('big'), 44);
+    assert.equal(cast('raw:string').get('raw'), 'aGk=');
+    assert.throws(() => cast('raw:int32'), /Unexpected type in Cast transformation: class \[B/);
+    const whole = transform('Cast$Value', { spec: 'string' }).apply(
+      sink(Buffer.from('hi'), { valueSchema: Schema.BYTES_SCHEMA }),
+    )!;
+    assert.equal(whole.value, 'aGk=');
+  });
+
   test('bad specs are config errors', () => {
     assert.throws(() => transform('Cast$Value', { spec: 'a:uuid' }), /Invalid type found in casting spec: uuid/);
     assert.throws(() => transform('Cast$Value', { spec: 'int32,a:string' }), /may ony specify a single cast/);

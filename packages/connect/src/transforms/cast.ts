@@ -1,4 +1,5 @@
 import { ConfigDef, ConfigException } from '../config/config-def.js';
+import { BigDecimal } from '../data/big-decimal.js';
 import { DataException, Schema, type SchemaType, Struct } from '../data/schema.js';
 import {
   BaseTransform,
@@ -60,8 +61,21 @@ const CAST_DEF = new ConfigDef().define({
     'List of fields and the type to cast them to of the form field1:type,field2:type to cast fields of Maps or Structs. A single type to cast the entire value. Valid types are int8, int16, int32, int64, float32, float64, boolean, and string.',
 });
 
+/** Java's `Number.longValue()` of a BigDecimal: the fraction dropped, the low 64 bits kept. */
+function decimalLong(value: BigDecimal): bigint {
+  const integral =
+    value.scale >= 0 ? value.unscaled / 10n ** BigInt(value.scale) : value.unscaled * 10n ** BigInt(-value.scale);
+  return BigInt.asIntN(64, integral);
+}
+
 function castValue(value: unknown, type: SchemaType): unknown {
   if (value === null || value === undefined) return null;
+  if (value instanceof BigDecimal) return castDecimal(value, type);
+  if (value instanceof Uint8Array) {
+    // As Kafka: bytes cast to string only, as base64.
+    if (type === 'STRING') return Buffer.from(value).toString('base64');
+    throw new DataException(`Unexpected type in Cast transformation: class [B`);
+  }
   const asNumber = (): number => {
     if (typeof value === 'number') return value;
     if (typeof value === 'bigint') return Number(value);
@@ -101,6 +115,32 @@ function castValue(value: unknown, type: SchemaType): unknown {
   }
 }
 
+/** A Decimal cast as Java's Number conversions do (`intValue()` truncates, then wraps). */
+function castDecimal(value: BigDecimal, type: SchemaType): unknown {
+  switch (type) {
+    case 'INT8':
+      return Number(BigInt.asIntN(8, decimalLong(value)));
+    case 'INT16':
+      return Number(BigInt.asIntN(16, decimalLong(value)));
+    case 'INT32':
+      return Number(BigInt.asIntN(32, decimalLong(value)));
+    case 'INT64': {
+      const long = decimalLong(value);
+      return Number.isSafeInteger(Number(long)) ? Number(long) : long;
+    }
+    case 'FLOAT32':
+      return Math.fround(value.toNumber());
+    case 'FLOAT64':
+      return value.toNumber();
+    case 'BOOLEAN':
+      return decimalLong(value) !== 0n;
+    case 'STRING':
+      return value.toString();
+    default:
+      throw new DataException(`Cannot cast to ${type}`);
+  }
+}
+
 function primitiveSchema(type: SchemaType, optional: boolean): Schema {
   return new Schema({ type, optional });
 }
@@ -125,7 +165,10 @@ export class Cast extends BaseTransform {
     const schema = schemaOf(record, this.side);
     const whole = this.casts.get(WHOLE_VALUE);
     if (whole !== undefined) {
-      if (schema !== null && !(NUMERIC.has(schema.type) || schema.type === 'STRING' || schema.type === 'BOOLEAN')) {
+      if (
+        schema !== null &&
+        !(NUMERIC.has(schema.type) || schema.type === 'STRING' || schema.type === 'BOOLEAN' || schema.type === 'BYTES')
+      ) {
         throw new DataException(`Cast transformation does not support casting to/from ${schema.type}`);
       }
       return withSide(
