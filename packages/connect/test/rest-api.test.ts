@@ -76,6 +76,7 @@ describe('Kafka Connect REST API', () => {
     assert.deepEqual(
       body.map((p: { class: string; type: string }) => [p.class, p.type]),
       [
+        ['io.confluent.connect.jdbc.JdbcSinkConnector', 'sink'],
         ['io.confluent.connect.jdbc.JdbcSourceConnector', 'source'],
         ['org.apache.kafka.connect.file.FileStreamSinkConnector', 'sink'],
         ['org.apache.kafka.connect.file.FileStreamSourceConnector', 'source'],

@@ -6,7 +6,7 @@ import {
   DIALECT_NAME_CONFIG,
   QUOTE_SQL_IDENTIFIERS_CONFIG,
 } from './dialect/dialects.js';
-import { CONNECTION_URL_CONFIG } from './jdbc-url.js';
+import { CONNECTION_URL_CONFIG, parseJdbcUrl } from './jdbc-url.js';
 
 /** The keys Confluent's source and sink share (group `Database`), added to `def`. */
 export function defineConnectionKeys(def: ConfigDef): ConfigDef {
@@ -14,6 +14,12 @@ export function defineConnectionKeys(def: ConfigDef): ConfigDef {
     .define({
       name: CONNECTION_URL_CONFIG,
       type: 'STRING',
+      validator: {
+        ensureValid: (_name, value) => {
+          parseJdbcUrl(value as string);
+        },
+        toString: () => 'jdbc:postgresql://host:port/database or jdbc:sqlite:<file>',
+      },
       importance: 'HIGH',
       group: 'Database',
       documentation: 'JDBC connection URL: jdbc:postgresql://host:port/database or jdbc:sqlite:/path/to/file.db',

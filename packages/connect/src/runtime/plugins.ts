@@ -2,6 +2,7 @@ import { ConfigException } from '../config/config-def.js';
 import { type Connector, SinkConnector, SourceConnector } from '../connector/connector.js';
 import { FileStreamSinkConnector } from '../file/file-stream-sink-connector.js';
 import { FileStreamSourceConnector } from '../file/file-stream-source-connector.js';
+import { JdbcSinkConnector } from '../jdbc/jdbc-sink-connector.js';
 import { JdbcSourceConnector } from '../jdbc/jdbc-source-connector.js';
 
 export type ConnectorType = 'source' | 'sink';
@@ -26,6 +27,7 @@ export class Plugins {
     this.register(FileStreamSourceConnector.CLASS, FileStreamSourceConnector);
     this.register(FileStreamSinkConnector.CLASS, FileStreamSinkConnector);
     this.register(JdbcSourceConnector.CLASS, JdbcSourceConnector);
+    this.register(JdbcSinkConnector.CLASS, JdbcSinkConnector);
   }
 
   register(className: string, ctor: new () => Connector): void {
