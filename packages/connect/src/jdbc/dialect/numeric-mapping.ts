@@ -7,12 +7,11 @@ import type { NumericMapping } from './database-dialect.js';
  * Decimal) the value is a STRING holding the exact decimal text the database returned.
  * `precision_only`: scale 0 and precision ≤ 18 → the smallest integer type that holds it;
  * `best_fit`: that, or FLOAT64 when scale > 0 and precision ≤ 15; `best_fit_eager_double`: FLOAT64
- * for every scale > 0.
+ * for every scale > 0. An unconstrained NUMERIC (no precision) is always a STRING.
  */
 export function numericSchemaType(precision: number | null, scale: number | null, mapping: NumericMapping): SchemaType {
-  if (mapping === 'none' || precision === null) {
-    return mapping === 'best_fit_eager_double' && precision === null ? 'FLOAT64' : 'STRING';
-  }
+  // An unconstrained NUMERIC has no precision to fit: its exact text.
+  if (mapping === 'none' || precision === null) return 'STRING';
   const s = scale ?? 0;
   if (s === 0 && precision < 19) {
     if (precision > 9) return 'INT64';
