@@ -236,6 +236,34 @@ test('sqlite: query mode with incrementing writes to topic.prefix itself, from p
   await fixture.worker.herder.deleteConnector('sqlite-query');
 });
 
+test('sqlite: a table created after the connector started is found within table.poll.interval.ms and copied', async () => {
+  const d = sqlite;
+  const herder = fixture.worker.herder;
+  await herder.putConnectorConfig(
+    'sqlite-late',
+    base(d, {
+      mode: 'incrementing',
+      'table.include.list': 'late_.*',
+      'topic.prefix': 'found-',
+      'table.poll.interval.ms': '200',
+    }),
+    false,
+  );
+  assert.equal(herder.taskConfigs('sqlite-late').length, 0);
+  await d.exec('CREATE TABLE late_one (id INTEGER PRIMARY KEY, v TEXT)');
+  await d.exec(`INSERT INTO late_one (v) VALUES ('x'), ('y')`);
+  const values = await fixture.values('found-late_one', 2, 300);
+  assert.deepEqual(
+    values.map((v) => v.payload),
+    [
+      { id: 1, v: 'x' },
+      { id: 2, v: 'y' },
+    ],
+  );
+  assert.equal(herder.taskConfigs('sqlite-late').length, 1);
+  await herder.deleteConnector('sqlite-late');
+});
+
 test('bad configs are refused with the key in the message, and the worker keeps running', async () => {
   const herder = fixture.worker.herder;
   await assert.rejects(

@@ -23,6 +23,8 @@ export const POLL_INTERVAL_MS_CONFIG = 'poll.interval.ms';
 export const BATCH_MAX_ROWS_CONFIG = 'batch.max.rows';
 export const NUMERIC_MAPPING_CONFIG = 'numeric.mapping';
 export const SCHEMA_PATTERN_CONFIG = 'schema.pattern';
+export const TABLE_POLL_INTERVAL_MS_CONFIG = 'table.poll.interval.ms';
+export const DEFAULT_TABLE_POLL_INTERVAL_MS = 60_000;
 /** Internal: the tables a task reads (JSON array of `schema.table` names), set by the connector. */
 export const TABLES_CONFIG = 'tables';
 /** `timestamp.initial=-1`: start from the database's current time. */
@@ -158,12 +160,14 @@ export const SOURCE_CONFIG_DEF = defineConnectionKeys(new ConfigDef())
       'Prefix to prepend to table names to generate the name of the Kafka topic to publish data to, or in query mode, the full topic name.',
   })
   .define({
-    name: 'table.poll.interval.ms',
+    name: TABLE_POLL_INTERVAL_MS_CONFIG,
     type: 'LONG',
-    defaultValue: 60000,
+    defaultValue: DEFAULT_TABLE_POLL_INTERVAL_MS,
+    validator: Validators.atLeast(1),
     importance: 'LOW',
     group: 'Connector',
-    documentation: 'Accepted for compatibility; tables are listed once, when the connector starts.',
+    documentation:
+      'Frequency in ms to poll for new or removed tables, which may result in updated task configurations.',
   })
   .define({
     name: 'table.types',

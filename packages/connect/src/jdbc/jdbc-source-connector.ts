@@ -3,25 +3,30 @@ import { type Props, SourceConnector, type SourceTask } from '../connector/conne
 import { CONNECT_VERSION } from '../version.js';
 import { openDialect } from './dialect/dialects.js';
 import {
+  DEFAULT_TABLE_POLL_INTERVAL_MS,
   type JdbcSourceConfig,
   parseSourceConfig,
   SOURCE_CONFIG_DEF,
+  TABLE_POLL_INTERVAL_MS_CONFIG,
   TABLES_CONFIG,
 } from './jdbc-source-connector-config.js';
 import { JdbcSourceTask } from './jdbc-source-task.js';
 import { type TableId, tableFqn } from './table-id.js';
+import { TableMonitor } from './table-monitor.js';
 
 /**
  * `io.confluent.connect.jdbc.JdbcSourceConnector`: copies tables (or the result of `query`) to
- * topics named `topic.prefix` + table name. The tables are listed when the connector starts and
- * split across at most `tasks.max` tasks, in contiguous groups as Kafka's
- * `ConnectorUtils.groupPartitions` does; query mode has one task.
+ * topics named `topic.prefix` + table name. The tables are listed when the connector starts, and
+ * again every `table.poll.interval.ms` (a change reconfigures the tasks), and split across at
+ * most `tasks.max` tasks, in contiguous groups as Kafka's `ConnectorUtils.groupPartitions` does;
+ * query mode has one task.
  */
 export class JdbcSourceConnector extends SourceConnector {
   static readonly CLASS = 'io.confluent.connect.jdbc.JdbcSourceConnector';
   private props: Props = {};
   private parsed: JdbcSourceConfig | undefined;
   private tables: TableId[] = [];
+  private monitor: TableMonitor | undefined;
 
   version(): string {
     return CONNECT_VERSION;
@@ -31,10 +36,25 @@ export class JdbcSourceConnector extends SourceConnector {
     this.parsed = parseSourceConfig(props);
     this.props = props;
     if (this.parsed.query !== '') return;
-    const dialect = openDialect(props);
+    this.tables = await this.listTables();
+    this.monitor = new TableMonitor(
+      this.tables,
+      () => this.listTables(),
+      Number(props[TABLE_POLL_INTERVAL_MS_CONFIG] ?? DEFAULT_TABLE_POLL_INTERVAL_MS),
+      (tables) => {
+        this.tables = tables;
+        this.context?.requestTaskReconfiguration();
+      },
+    );
+    this.monitor.start();
+  }
+
+  /** The tables the filters keep, with a connection of its own (closed after). */
+  private async listTables(): Promise<TableId[]> {
+    const dialect = openDialect(this.props);
     try {
-      const all = await dialect.tableIds(this.parsed.schemaPattern);
-      this.tables = all.filter((t) => this.wanted(t));
+      const all = await dialect.tableIds(this.parsed!.schemaPattern);
+      return all.filter((t) => this.wanted(t));
     } finally {
       await dialect.close();
     }
@@ -73,7 +93,9 @@ export class JdbcSourceConnector extends SourceConnector {
     return out;
   }
 
-  stop(): void {}
+  stop(): void {
+    this.monitor?.stop();
+  }
 
   config(): ConfigDef {
     return SOURCE_CONFIG_DEF;
