@@ -249,7 +249,10 @@ test('sqlite: a table created after the connector started is found within table.
     }),
     false,
   );
-  assert.equal(herder.taskConfigs('sqlite-late').length, 0);
+  assert.deepEqual(
+    herder.taskConfigs('sqlite-late').map((t) => t.config.tables),
+    ['[]'],
+  );
   await d.exec('CREATE TABLE late_one (id INTEGER PRIMARY KEY, v TEXT)');
   await d.exec(`INSERT INTO late_one (v) VALUES ('x'), ('y')`);
   const values = await fixture.values('found-late_one', 2, 300);
@@ -260,7 +263,10 @@ test('sqlite: a table created after the connector started is found within table.
       { id: 2, v: 'y' },
     ],
   );
-  assert.equal(herder.taskConfigs('sqlite-late').length, 1);
+  assert.deepEqual(
+    herder.taskConfigs('sqlite-late').map((t) => t.config.tables),
+    ['["late_one"]'],
+  );
   await herder.deleteConnector('sqlite-late');
 });
 
@@ -268,11 +274,23 @@ test('bad configs are refused with the key in the message, and the worker keeps 
   const herder = fixture.worker.herder;
   await assert.rejects(
     herder.putConnectorConfig('bad-mode', base(sqlite, { mode: 'sometimes', 'topic.prefix': 'x' }), false),
-    /Invalid value sometimes for configuration mode: String must be one of: bulk, timestamp, incrementing, timestamp\+incrementing/,
+    /Invalid value sometimes for configuration mode: String must be one of: , bulk, timestamp, incrementing, timestamp\+incrementing/,
   );
   await assert.rejects(
-    herder.putConnectorConfig('no-prefix', base(sqlite, { mode: 'bulk' }), false),
-    /Missing required configuration "topic.prefix" which has no default value./,
+    herder.putConnectorConfig('no-mode', base(sqlite, { 'topic.prefix': 'x' }), false),
+    /Query mode must be specified/,
+  );
+  await assert.rejects(
+    herder.putConnectorConfig('bad-prefix', base(sqlite, { mode: 'bulk', 'topic.prefix': 'a b' }), false),
+    /Invalid value a b for configuration topic.prefix: Topic prefix must not contain any character other than ASCII alphanumerics, '.', '_' and '-'./,
+  );
+  await assert.rejects(
+    herder.putConnectorConfig(
+      'query-and-table',
+      base(sqlite, { mode: 'bulk', query: 'SELECT 1', 'table.whitelist': 'a' }),
+      false,
+    ),
+    /query may not be combined with whole-table copying settings./,
   );
   await assert.rejects(
     herder.putConnectorConfig(

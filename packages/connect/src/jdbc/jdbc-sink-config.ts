@@ -147,11 +147,7 @@ export function parseSinkConfig(props: Readonly<Record<string, string>>): JdbcSi
     retryBackoffMs: p[RETRY_BACKOFF_MS_CONFIG] as number,
   };
   if (config.deleteEnabled && config.pkMode !== 'record_key') {
-    throw new ConfigException(
-      DELETE_ENABLED_CONFIG,
-      true,
-      "Primary key mode must be 'record_key' when delete support is enabled",
-    );
+    throw new ConfigException("Primary key mode must be 'record_key' when delete support is enabled");
   }
   return config;
 }

@@ -35,7 +35,9 @@ export const SOURCE_CONFIG_DEF = defineConnectionKeys(new ConfigDef())
   .define({
     name: MODE_CONFIG,
     type: 'STRING',
-    validator: Validators.validString(MODE_BULK, MODE_TIMESTAMP, MODE_INCREMENTING, MODE_TIMESTAMP_INCREMENTING),
+    // Confluent's default is the empty "unspecified" mode, refused by its cross-key check.
+    defaultValue: '',
+    validator: Validators.validString('', MODE_BULK, MODE_TIMESTAMP, MODE_INCREMENTING, MODE_TIMESTAMP_INCREMENTING),
     importance: 'HIGH',
     group: 'Mode',
     documentation:
@@ -154,6 +156,27 @@ export const SOURCE_CONFIG_DEF = defineConnectionKeys(new ConfigDef())
   .define({
     name: TOPIC_PREFIX_CONFIG,
     type: 'STRING',
+    defaultValue: '',
+    validator: {
+      ensureValid: (name, value) => {
+        const trimmed = String(value).trim();
+        if (trimmed.length > 249) {
+          throw new ConfigException(
+            name,
+            value,
+            'Topic prefix length must not exceed max topic name length, 249 chars',
+          );
+        }
+        if (/[^a-zA-Z0-9._-]/.test(trimmed)) {
+          throw new ConfigException(
+            name,
+            value,
+            "Topic prefix must not contain any character other than ASCII alphanumerics, '.', '_' and '-'.",
+          );
+        }
+      },
+      toString: () => 'ASCII alphanumerics, ., _ and -',
+    },
     importance: 'HIGH',
     group: 'Connector',
     documentation:
@@ -229,7 +252,7 @@ export function parseSourceConfig(props: Readonly<Record<string, string>>): Jdbc
     query: (p[QUERY_CONFIG] as string).trim(),
     pollIntervalMs: p[POLL_INTERVAL_MS_CONFIG] as number,
     batchMaxRows: p[BATCH_MAX_ROWS_CONFIG] as number,
-    topicPrefix: p[TOPIC_PREFIX_CONFIG] as string,
+    topicPrefix: (p[TOPIC_PREFIX_CONFIG] as string).trim(),
   };
   const problem = crossKeyProblem(config);
   if (problem !== null) throw problem;
@@ -238,6 +261,7 @@ export function parseSourceConfig(props: Readonly<Record<string, string>>): Jdbc
 
 /** The first inconsistency between keys, as Confluent reports it, or null. */
 export function crossKeyProblem(c: JdbcSourceConfig): ConfigException | null {
+  if ((c.mode as string) === '') return new ConfigException('Query mode must be specified');
   const filters = [
     [TABLE_WHITELIST_CONFIG, c.whitelist.length],
     [TABLE_BLACKLIST_CONFIG, c.blacklist.length],
@@ -255,9 +279,7 @@ export function crossKeyProblem(c: JdbcSourceConfig): ConfigException | null {
     return new ConfigException(`${TABLE_EXCLUDE_LIST_CONFIG} and ${TABLE_BLACKLIST_CONFIG} are exclusive.`);
   }
   if (c.query !== '' && set.length > 0) {
-    return new ConfigException(
-      `Do not specify table filtering configs with '${QUERY_CONFIG}': ${set.join(', ')} must be empty in query mode.`,
-    );
+    return new ConfigException(`${QUERY_CONFIG} may not be combined with whole-table copying settings.`);
   }
   if ((c.mode === MODE_TIMESTAMP || c.mode === MODE_TIMESTAMP_INCREMENTING) && c.timestampColumns.length === 0) {
     return new ConfigException(

@@ -78,6 +78,8 @@ export class JdbcSourceConnector extends SourceConnector {
 
   taskConfigs(maxTasks: number): Props[] {
     if (this.parsed !== undefined && this.parsed.query !== '') return [{ ...this.props }];
+    // No table (yet): one idle task, as Confluent keeps one until the monitor finds tables.
+    if (this.tables.length === 0) return [{ ...this.props, [TABLES_CONFIG]: '[]' }];
     const groups = Math.min(Math.max(1, maxTasks), this.tables.length);
     const out: Props[] = [];
     // Contiguous groups, the first `extra` one table larger, as groupPartitions.
