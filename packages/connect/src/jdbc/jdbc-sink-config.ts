@@ -26,7 +26,7 @@ export const SINK_CONFIG_DEF = defineConnectionKeys(new ConfigDef())
     name: INSERT_MODE_CONFIG,
     type: 'STRING',
     defaultValue: 'insert',
-    validator: lowerCaseOneOf('insert', 'upsert', 'update'),
+    validator: enumValidator('insert', 'upsert', 'update'),
     importance: 'HIGH',
     group: 'Writes',
     documentation: 'The insertion mode to use: insert, upsert or update.',
@@ -60,7 +60,7 @@ export const SINK_CONFIG_DEF = defineConnectionKeys(new ConfigDef())
     name: PK_MODE_CONFIG,
     type: 'STRING',
     defaultValue: 'none',
-    validator: lowerCaseOneOf('none', 'kafka', 'record_key', 'record_value'),
+    validator: enumValidator('none', 'kafka', 'record_key', 'record_value'),
     importance: 'HIGH',
     group: 'Data Mapping',
     documentation: 'The primary key mode: none, kafka, record_key or record_value.',
@@ -152,13 +152,12 @@ export function parseSinkConfig(props: Readonly<Record<string, string>>): JdbcSi
   return config;
 }
 
-/** Confluent's enum keys take any case (`UPSERT`, `record_key`). */
-function lowerCaseOneOf(...allowed: string[]) {
+/** Confluent's EnumValidator: the lower- or upper-case name (`upsert`, `UPSERT`), else "Invalid enumerator". */
+function enumValidator(...allowed: string[]) {
+  const valid = new Set([...allowed, ...allowed.map((a) => a.toUpperCase())]);
   return {
     ensureValid(name: string, value: unknown) {
-      if (typeof value !== 'string' || !allowed.includes(value.toLowerCase())) {
-        throw new ConfigException(name, value, `String must be one of: ${allowed.join(', ')}`);
-      }
+      if (typeof value !== 'string' || !valid.has(value)) throw new ConfigException(name, value, 'Invalid enumerator');
     },
     toString: () => `[${allowed.join(', ')}]`,
   };
