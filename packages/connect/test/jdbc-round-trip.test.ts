@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
-import { copyFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { parseProperties } from '@samsa/client';
 import { JdbcFixture, sqliteDb, type TestDb } from './support/jdbc-fixtures.js';
 import { REPO_ROOT, WorkerProcess, waitFor } from './support/worker-process.js';
 
@@ -206,6 +207,75 @@ test('postgres table with every supported type → topic → SQLite table (auto.
     day: 'org.apache.kafka.connect.data.Date',
     at: 'org.apache.kafka.connect.data.Time',
   });
+});
+
+test('config/connect-jdbc-{source,sink}-postgresql.properties, pointed at the test cluster: every row of every table once, into the sink table', async () => {
+  const [, shop] = await fixture.databases('shop');
+  const file = (name: string): Record<string, string> => {
+    const props: Record<string, string> = Object.fromEntries(
+      parseProperties(readFileSync(join(REPO_ROOT, 'config', name), 'utf8')),
+    );
+    return { ...props, 'connection.url': shop.url };
+  };
+  await shop.exec(
+    'CREATE TABLE orders (id SERIAL PRIMARY KEY, updated_at TIMESTAMPTZ NOT NULL DEFAULT now(), total NUMERIC(10,2))',
+  );
+  await shop.exec(
+    'CREATE TABLE customers (id SERIAL PRIMARY KEY, updated_at TIMESTAMPTZ NOT NULL DEFAULT now(), name TEXT)',
+  );
+  await shop.exec(
+    `INSERT INTO orders (total, updated_at) VALUES (9.99, now() - interval '1 minute'), (20, now() - interval '1 minute')`,
+  );
+  await shop.exec(`INSERT INTO customers (name, updated_at) VALUES ('ann', now() - interval '1 minute')`);
+  const source = file('connect-jdbc-source-postgresql.properties');
+  const sink = file('connect-jdbc-sink-postgresql.properties');
+  const herder = fixture.worker.herder;
+  for (const config of [source, sink]) assert.equal(herder.validate(config).error_count, 0);
+  await herder.putConnectorConfig(source.name!, { ...source, 'poll.interval.ms': '100' }, false);
+  assert.deepEqual(
+    herder.taskConfigs(source.name!).map((t) => JSON.parse(t.config.tables!)),
+    [['public.customers'], ['public.orders']],
+  );
+  const orders = await fixture.values('postgres-orders', 2, 300);
+  assert.deepEqual(
+    orders.map((r) => [r.payload.id, r.payload.total]),
+    [
+      [1, 9.99],
+      [2, 20],
+    ],
+  );
+  assert.deepEqual(
+    (await fixture.values('postgres-customers', 1, 0)).map((r) => r.payload.name),
+    ['ann'],
+  );
+  // The sink file reads the SQLite quickstart's topic into shop.accounts.
+  await fixture.produce('test-sqlite-jdbc-accounts', [
+    {
+      key: null,
+      value: {
+        schema: {
+          type: 'struct',
+          fields: [
+            { field: 'id', type: 'int64', optional: false },
+            { field: 'name', type: 'string', optional: true },
+          ],
+          optional: false,
+          name: 'accounts',
+        },
+        payload: { id: 500, name: 'from kafka' },
+      },
+    },
+  ]);
+  await herder.putConnectorConfig(sink.name!, sink, false);
+  await waitFor('the row in shop.accounts', async () => {
+    try {
+      return (await shop.rows('SELECT name FROM accounts WHERE id = 500'))[0]?.name === 'from kafka';
+    } catch {
+      return false;
+    }
+  });
+  await herder.deleteConnector(source.name!);
+  await herder.deleteConnector(sink.name!);
 });
 
 function range(from: number, to: number): number[] {
