@@ -62,7 +62,7 @@ export class JdbcDbWriter {
     const valueType =
       record.value === null ? 'null' : record.value instanceof Struct ? 'Struct' : describe(record.value);
     throw new ConnectException(
-      `Sink connector '${this.connectorName}' is configured with 'delete.enabled=${this.config.deleteEnabled}' and 'pk.mode=${this.config.pkMode}' and therefore requires records with a non-null Struct value and non-null Struct schema, but found record at (topic='${record.topic}',partition=${record.kafkaPartition},offset=${record.kafkaOffset},timestamp=${record.timestamp}) with a ${valueType} value and ${schema === null ? 'null' : schema.type} value schema.`,
+      `Sink connector '${this.connectorName}' is configured with 'delete.enabled=${this.config.deleteEnabled}' and 'pk.mode=${this.config.pkMode}' and therefore requires records with a non-null Struct value and non-null Struct schema, but found record at (topic='${record.topic}',partition=${record.kafkaPartition},offset=${record.kafkaOffset},timestamp=${record.timestamp}) with a ${valueType} value and ${schema === null ? 'null' : `Schema{${schema.type}}`} value schema.`,
     );
   }
 
