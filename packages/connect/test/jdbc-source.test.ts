@@ -318,10 +318,31 @@ test('bad configs are refused with the key in the message, and the worker keeps 
     {
       ...base(sqlite, { mode: 'bulk', 'topic.prefix': 'x' }),
       'connection.url': `jdbc:postgresql://127.0.0.1:${fixture.postgres.port}/nope?user=postgres`,
+      'connection.attempts': '1',
     },
     false,
   );
   await waitFor('no-db to fail', () => herder.status('no-db').connector.state === 'FAILED');
   assert.match(herder.status('no-db').connector.trace ?? '', /database "nope" does not exist/);
   await herder.deleteConnector('no-db');
+});
+
+test('postgres: the connection is retried connection.attempts times, connection.backoff.ms apart', async () => {
+  const herder = fixture.worker.herder;
+  // The database does not exist yet: the connector's start waits on its retries meanwhile.
+  const created = herder.putConnectorConfig(
+    'pg-late-db',
+    {
+      ...base(postgres, { mode: 'bulk', 'topic.prefix': 'late-db-', 'poll.interval.ms': '60000' }),
+      'connection.url': `jdbc:postgresql://127.0.0.1:${fixture.postgres.port}/latedb?user=postgres`,
+      'connection.attempts': '100',
+      'connection.backoff.ms': '100',
+    },
+    false,
+  );
+  await new Promise((r) => setTimeout(r, 300));
+  await postgres.exec('CREATE DATABASE latedb');
+  await created;
+  assert.equal(herder.status('pg-late-db').connector.state, 'RUNNING');
+  await herder.deleteConnector('pg-late-db');
 });

@@ -37,6 +37,8 @@ export function openDialect(props: Props): DatabaseDialect {
     user,
     password,
     quoteIdentifiers,
+    connectionAttempts: Math.max(1, Number(props['connection.attempts'] ?? 3) || 3),
+    connectionBackoffMs: Math.max(0, Number(props['connection.backoff.ms'] ?? 10_000) || 0),
   });
 }
 

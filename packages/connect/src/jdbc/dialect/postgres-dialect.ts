@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { DataException, LogicalTypes, type Schema, type SchemaBuilder, type SchemaType } from '../../data/schema.js';
 import type { TableId } from '../table-id.js';
@@ -22,6 +23,8 @@ export interface PostgresConnectionOptions {
   readonly user: string | undefined;
   readonly password: string | undefined;
   readonly quoteIdentifiers: boolean;
+  readonly connectionAttempts: number;
+  readonly connectionBackoffMs: number;
 }
 
 /**
@@ -32,31 +35,54 @@ export interface PostgresConnectionOptions {
  */
 export class PostgresDialect implements DatabaseDialect {
   readonly name = 'PostgreSqlDatabaseDialect';
-  private readonly client: pg.Client;
-  private connected: Promise<unknown> | undefined;
+  private client: pg.Client | undefined;
+  private connected: Promise<pg.Client> | undefined;
+  private closed = false;
+  private readonly backoff = new AbortController();
   private readonly typeNames = new Map<number, string>();
 
-  constructor(private readonly options: PostgresConnectionOptions) {
-    this.client = new pg.Client({
-      host: options.host,
-      port: options.port,
-      database: options.database,
-      ...(options.user === undefined ? {} : { user: options.user }),
-      ...(options.password === undefined ? {} : { password: options.password }),
-      options: '-c TimeZone=UTC',
-      types: {
-        getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-          PARSED_OIDS.has(oid) ? pg.types.getTypeParser(oid, format) : rawText) as typeof pg.types.getTypeParser,
-      },
-    });
-    // A dropped connection surfaces on the next query; without a listener it would crash the worker.
-    this.client.on('error', () => {});
+  constructor(private readonly options: PostgresConnectionOptions) {}
+
+  /** The connection, opened on first use: up to `connection.attempts` tries, `connection.backoff.ms` apart. */
+  private ready(): Promise<pg.Client> {
+    this.connected ??= this.connect();
+    return this.connected;
   }
 
-  private async ready(): Promise<pg.Client> {
-    this.connected ??= this.client.connect();
-    await this.connected;
-    return this.client;
+  private async connect(): Promise<pg.Client> {
+    const o = this.options;
+    for (let attempt = 1; ; attempt++) {
+      // A pg.Client cannot connect twice: each attempt has its own.
+      const client = new pg.Client({
+        host: o.host,
+        port: o.port,
+        database: o.database,
+        ...(o.user === undefined ? {} : { user: o.user }),
+        ...(o.password === undefined ? {} : { password: o.password }),
+        options: '-c TimeZone=UTC',
+        types: {
+          getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+            PARSED_OIDS.has(oid) ? pg.types.getTypeParser(oid, format) : rawText) as typeof pg.types.getTypeParser,
+        },
+      });
+      // A dropped connection surfaces on the next query; without a listener it would crash the worker.
+      client.on('error', () => {});
+      try {
+        await client.connect();
+        if (this.closed) {
+          // close() ran while connecting: nobody will end this client otherwise.
+          await client.end().catch(() => {});
+          throw new Error('connection closed');
+        }
+        this.client = client;
+        return client;
+      } catch (error) {
+        await client.end().catch(() => {});
+        if (attempt >= o.connectionAttempts || this.closed) throw error;
+        await sleep(o.connectionBackoffMs, undefined, { signal: this.backoff.signal }).catch(() => {});
+        if (this.closed) throw error;
+      }
+    }
   }
 
   quoteIdentifier(name: string): string {
@@ -144,7 +170,7 @@ export class PostgresDialect implements DatabaseDialect {
   private async learnTypeNames(oids: readonly number[]): Promise<void> {
     const unknown = [...new Set(oids)].filter((oid) => !this.typeNames.has(oid));
     if (unknown.length === 0) return;
-    const result = await this.client.query<{ oid: number; typname: string }>(
+    const result = await (await this.ready()).query<{ oid: number; typname: string }>(
       'SELECT oid::int AS oid, typname FROM pg_type WHERE oid = ANY($1::oid[])',
       [unknown],
     );
@@ -267,7 +293,9 @@ export class PostgresDialect implements DatabaseDialect {
   }
 
   async close(): Promise<void> {
-    if (this.connected !== undefined) await this.client.end().catch(() => {});
+    this.closed = true;
+    this.backoff.abort();
+    await this.client?.end().catch(() => {});
   }
 }
 
