@@ -144,7 +144,7 @@ for (const which of ['sqlite', 'postgres'] as const) {
     await fixture.worker.herder.deleteConnector(`${which}-ts`);
   });
 
-  test(`${which}: bulk mode sends the whole table on every poll`, async () => {
+  test(`${which}: bulk mode sends the whole table on every poll (query.suffix appended to the query)`, async () => {
     const d = db();
     await d.exec('CREATE TABLE colours (name TEXT, code INT)');
     await d.exec(`INSERT INTO colours VALUES ('red', 1), ('green', 2)`);
@@ -155,13 +155,14 @@ for (const which of ['sqlite', 'postgres'] as const) {
         'table.whitelist': 'colours',
         'topic.prefix': `${which}-bulk-`,
         'poll.interval.ms': '300',
+        'query.suffix': 'ORDER BY code DESC',
       }),
       false,
     );
     const values = await fixture.values(`${which}-bulk-colours`, 4, 0);
     assert.deepEqual(
       values.slice(0, 4).map((v) => v.payload.name),
-      ['red', 'green', 'red', 'green'],
+      ['green', 'red', 'green', 'red'],
     );
     await fixture.worker.herder.deleteConnector(`${which}-bulk`);
   });

@@ -14,6 +14,7 @@ export const TABLE_BLACKLIST_CONFIG = 'table.blacklist';
 export const TABLE_INCLUDE_LIST_CONFIG = 'table.include.list';
 export const TABLE_EXCLUDE_LIST_CONFIG = 'table.exclude.list';
 export const QUERY_CONFIG = 'query';
+export const QUERY_SUFFIX_CONFIG = 'query.suffix';
 export const TOPIC_PREFIX_CONFIG = 'topic.prefix';
 export const INCREMENTING_COLUMN_NAME_CONFIG = 'incrementing.column.name';
 export const TIMESTAMP_COLUMN_NAME_CONFIG = 'timestamp.column.name';
@@ -136,6 +137,14 @@ export const SOURCE_CONFIG_DEF = defineConnectionKeys(new ConfigDef())
     documentation: 'If specified, the query to perform to select new or updated rows instead of whole tables.',
   })
   .define({
+    name: QUERY_SUFFIX_CONFIG,
+    type: 'STRING',
+    defaultValue: '',
+    importance: 'LOW',
+    group: 'Mode',
+    documentation: 'Suffix to append at the end of the generated query.',
+  })
+  .define({
     name: POLL_INTERVAL_MS_CONFIG,
     type: 'INT',
     defaultValue: 5000,
@@ -229,6 +238,7 @@ export interface JdbcSourceConfig {
   readonly schemaPattern: string | null;
   readonly numericMapping: NumericMapping;
   readonly query: string;
+  readonly querySuffix: string;
   readonly pollIntervalMs: number;
   readonly batchMaxRows: number;
   readonly topicPrefix: string;
@@ -250,6 +260,7 @@ export function parseSourceConfig(props: Readonly<Record<string, string>>): Jdbc
     schemaPattern: p[SCHEMA_PATTERN_CONFIG] as string | null,
     numericMapping: p[NUMERIC_MAPPING_CONFIG] as NumericMapping,
     query: (p[QUERY_CONFIG] as string).trim(),
+    querySuffix: (p[QUERY_SUFFIX_CONFIG] as string).trim(),
     pollIntervalMs: p[POLL_INTERVAL_MS_CONFIG] as number,
     batchMaxRows: p[BATCH_MAX_ROWS_CONFIG] as number,
     topicPrefix: (p[TOPIC_PREFIX_CONFIG] as string).trim(),

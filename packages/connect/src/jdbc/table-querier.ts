@@ -109,6 +109,7 @@ export class TableQuerier {
         limited = true;
       }
     }
+    if (this.config.querySuffix !== '') sql += ` ${this.config.querySuffix}`;
     const result = await dialect.query(sql, params);
     const shape = await this.shape(dialect, result.columns);
     const incIndex = incColumn === null ? -1 : result.columns.findIndex((c) => c.name === incColumn);
