@@ -70,12 +70,14 @@ describe('Kafka Connect REST API', () => {
     assert.ok(body.kafka_cluster_id.length > 0);
   });
 
-  test('GET /connector-plugins lists the file connectors by class, type and version', async () => {
+  test('GET /connector-plugins lists the file and JDBC connectors by class, type and version', async () => {
     const { status, body } = await call('GET', '/connector-plugins');
     assert.equal(status, 200);
     assert.deepEqual(
       body.map((p: { class: string; type: string }) => [p.class, p.type]),
       [
+        ['io.confluent.connect.jdbc.JdbcSinkConnector', 'sink'],
+        ['io.confluent.connect.jdbc.JdbcSourceConnector', 'source'],
         ['org.apache.kafka.connect.file.FileStreamSinkConnector', 'sink'],
         ['org.apache.kafka.connect.file.FileStreamSourceConnector', 'source'],
       ],

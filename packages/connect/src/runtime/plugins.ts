@@ -3,6 +3,8 @@ import { type Connector, SinkConnector, SourceConnector } from '../connector/con
 import { FileStreamSinkConnector } from '../file/file-stream-sink-connector.js';
 import { FileStreamSourceConnector } from '../file/file-stream-source-connector.js';
 import { PluginPathLoader } from './plugin-path-loader.js';
+import { JdbcSinkConnector } from '../jdbc/jdbc-sink-connector.js';
+import { JdbcSourceConnector } from '../jdbc/jdbc-source-connector.js';
 
 export type ConnectorType = 'source' | 'sink';
 
@@ -25,6 +27,8 @@ export class Plugins {
   constructor() {
     this.register(FileStreamSourceConnector.CLASS, FileStreamSourceConnector);
     this.register(FileStreamSinkConnector.CLASS, FileStreamSinkConnector);
+    this.register(JdbcSourceConnector.CLASS, JdbcSourceConnector);
+    this.register(JdbcSinkConnector.CLASS, JdbcSinkConnector);
   }
 
   register(className: string, ctor: new () => Connector): void {
