@@ -2,9 +2,9 @@ import { ConfigException } from '../config/config-def.js';
 import { type Connector, SinkConnector, SourceConnector } from '../connector/connector.js';
 import { FileStreamSinkConnector } from '../file/file-stream-sink-connector.js';
 import { FileStreamSourceConnector } from '../file/file-stream-source-connector.js';
-import { PluginPathLoader } from './plugin-path-loader.js';
 import { JdbcSinkConnector } from '../jdbc/jdbc-sink-connector.js';
 import { JdbcSourceConnector } from '../jdbc/jdbc-source-connector.js';
+import { PluginPathLoader } from './plugin-path-loader.js';
 
 export type ConnectorType = 'source' | 'sink';
 
