@@ -26,6 +26,7 @@ export class PartitionReassignmentManager {
     const { ctx } = this.deps;
     const outcomes = new Map<string, PartitionOutcome>();
     const started: PartitionRef[] = [];
+    const dropped: { partition: PartitionRef; brokers: number[] }[] = [];
     for (const r of requests) {
       const key = partitionKey(r.topic, r.partition);
       const state = ctx.stateOf(r.topic, r.partition);
@@ -63,10 +64,19 @@ export class PartitionReassignmentManager {
         removing: original.filter((b) => !target.includes(b)),
       };
       ctx.reassignments.set(key, reassignment);
-      ctx.topics.get(r.topic)?.replicas.set(r.partition, [...target, ...original.filter((b) => !target.includes(b))]);
+      const replicas = [...target, ...original.filter((b) => !target.includes(b))];
+      ctx.topics.get(r.topic)?.replicas.set(r.partition, replicas);
+      // A reassignment replaced or cancelled: replicas the previous one was adding that the new
+      // one does not keep go at once, data included (Kafka's "unneeded replicas").
+      const unneeded = current.filter((b) => !replicas.includes(b));
+      if (unneeded.length > 0)
+        dropped.push({ partition: { topic: r.topic, partition: r.partition }, brokers: unneeded });
       started.push(r);
     }
     for (const topic of new Set(started.map((p) => p.topic))) await this.writeAssignment(topic);
+    for (const { partition, brokers } of dropped) {
+      for (const b of brokers) if (ctx.isRegistered(b)) this.deps.send.stopReplica(b, [partition], true);
+    }
     await this.startPhaseA(started);
     for (const p of started) await this.maybeComplete(p);
     return outcomes;
@@ -84,10 +94,12 @@ export class PartitionReassignmentManager {
   private async startPhaseA(partitions: readonly PartitionRef[]): Promise<void> {
     const { store, send, logger, logPrefix, ctx } = this.deps;
     if (partitions.length === 0) return;
-    const bumped = await store.update(partitions, (current) => ({
+    // The ISR loses replicas dropped by a replaced reassignment (never the leader: it is one of
+    // the original replicas, which stay until the reassignment completes).
+    const bumped = await store.update(partitions, (current, _p, replicas) => ({
       leader: current.leader,
       leaderEpoch: current.leaderEpoch + 1,
-      isr: current.isr,
+      isr: current.isr.filter((b) => replicas.includes(b)),
     }));
     for (const p of partitions) {
       const r = ctx.reassignments.get(partitionKey(p.topic, p.partition));
