@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
+import { BigDecimal } from '../../data/big-decimal.js';
 import { DataException, LogicalTypes, type Schema, type SchemaBuilder, type SchemaType } from '../../data/schema.js';
 import type { TableId } from '../table-id.js';
 import {
@@ -9,7 +10,7 @@ import {
   type QueryResult,
   quoteWith,
 } from './database-dialect.js';
-import { numericSchemaType, numericValue, schemaOf } from './numeric-mapping.js';
+import { numericSchema, numericValue, schemaOf } from './numeric-mapping.js';
 import { formatSqlTimestamp, parseSqlTimestamp, type SqlTimestamp } from './sql-timestamp.js';
 
 /** OIDs pg parses itself (booleans, bytea, 2- and 4-byte ints, floats); every other value stays text. */
@@ -202,7 +203,9 @@ export class PostgresDialect implements DatabaseDialect {
   }
 
   columnSchema(column: ColumnDefinition, numericMapping: NumericMapping): Schema | null {
-    const type = connectType(column, numericMapping);
+    if (column.typeName === 'numeric')
+      return numericSchema(column.precision, column.scale, numericMapping, column.nullable);
+    const type = connectType(column);
     if (type === null) return null;
     if (typeof type !== 'string') {
       const builder = type();
@@ -224,7 +227,8 @@ export class PostgresDialect implements DatabaseDialect {
       case LogicalTypes.TIME:
         return new Date(`1970-01-01T${String(value).slice(0, 12)}Z`);
     }
-    if (typeof value === 'string') return numericValue(schema.type, value);
+    // int8 and numeric arrive as text (see PARSED_OIDS): a Decimal is parsed from it exactly.
+    if (typeof value === 'string') return numericValue(schema, value);
     return value;
   }
 
@@ -239,6 +243,9 @@ export class PostgresDialect implements DatabaseDialect {
 
   sqlType(schema: Schema): string {
     switch (schema.name) {
+      case LogicalTypes.DECIMAL:
+        // Unconstrained, as Confluent: any scale a later record's schema has fits.
+        return 'DECIMAL';
       case LogicalTypes.TIMESTAMP:
         return 'TIMESTAMP';
       case LogicalTypes.DATE:
@@ -278,6 +285,8 @@ export class PostgresDialect implements DatabaseDialect {
       return iso.slice(0, 23).replace('T', ' ');
     }
     if (typeof value === 'bigint') return value.toString();
+    // The exact digits as text: PostgreSQL parses them into the numeric column without a float.
+    if (value instanceof BigDecimal) return value.toPlainString();
     if (value instanceof Uint8Array) return Buffer.from(value);
     if (typeof value === 'object') throw new DataException(`${this.name} cannot bind a ${schema.type} value`);
     return value;
@@ -299,10 +308,8 @@ export class PostgresDialect implements DatabaseDialect {
   }
 }
 
-function connectType(
-  column: ColumnDefinition,
-  numericMapping: NumericMapping,
-): SchemaType | (() => SchemaBuilder) | null {
+/** The Connect type of a column other than `numeric` (see numeric-mapping.ts). */
+function connectType(column: ColumnDefinition): SchemaType | (() => SchemaBuilder) | null {
   switch (column.typeName) {
     case 'int2':
       return 'INT16';
@@ -317,8 +324,6 @@ function connectType(
       return 'FLOAT64';
     case 'bool':
       return 'BOOLEAN';
-    case 'numeric':
-      return numericSchemaType(column.precision, column.scale, numericMapping);
     case 'bytea':
       return 'BYTES';
     case 'date':

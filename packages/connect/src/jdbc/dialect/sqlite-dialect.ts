@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { BigDecimal } from '../../data/big-decimal.js';
 import { DataException, LogicalTypes, type Schema, type SchemaBuilder, type SchemaType } from '../../data/schema.js';
 import type { TableId } from '../table-id.js';
 import {
@@ -8,7 +9,7 @@ import {
   type QueryResult,
   quoteWith,
 } from './database-dialect.js';
-import { numericSchemaType, numericValue, schemaOf } from './numeric-mapping.js';
+import { numericSchema, numericValue, schemaOf } from './numeric-mapping.js';
 import { parseSqlTimestamp, type SqlTimestamp, timestampFromMs } from './sql-timestamp.js';
 
 const MS_PER_DAY = 86_400_000;
@@ -120,7 +121,8 @@ export class SqliteDialect implements DatabaseDialect {
   }
 
   columnSchema(column: ColumnDefinition, numericMapping: NumericMapping): Schema | null {
-    const type = connectType(column, numericMapping);
+    const type = connectType(column);
+    if (type === 'NUMERIC') return numericSchema(column.precision, column.scale, numericMapping, column.nullable);
     if (typeof type !== 'string') {
       const builder = type();
       if (column.nullable) builder.optional();
@@ -142,6 +144,11 @@ export class SqliteDialect implements DatabaseDialect {
       case LogicalTypes.TIME:
         if (typeof value === 'string') return new Date(`1970-01-01T${value}Z`);
         return new Date(((Number(value) % MS_PER_DAY) + MS_PER_DAY) % MS_PER_DAY);
+      case LogicalTypes.DECIMAL:
+        // NUMERIC affinity stores a number as INTEGER or REAL; TEXT only when it is not a number.
+        if (typeof value === 'string' || typeof value === 'number' || typeof value === 'bigint')
+          return numericValue(schema, value);
+        return numericValue(schema, String(value));
     }
     switch (schema.type) {
       case 'INT8':
@@ -149,7 +156,7 @@ export class SqliteDialect implements DatabaseDialect {
       case 'INT32':
         return Number(value);
       case 'INT64':
-        return numericValue('INT64', String(value));
+        return numericValue(schema, String(value));
       case 'FLOAT32':
       case 'FLOAT64':
         return Number(value);
@@ -174,6 +181,7 @@ export class SqliteDialect implements DatabaseDialect {
 
   sqlType(schema: Schema): string {
     switch (schema.name) {
+      case LogicalTypes.DECIMAL:
       case LogicalTypes.TIMESTAMP:
       case LogicalTypes.DATE:
       case LogicalTypes.TIME:
@@ -202,6 +210,9 @@ export class SqliteDialect implements DatabaseDialect {
     if (value === null || value === undefined) return null;
     if (value instanceof Date) return value.getTime();
     if (typeof value === 'boolean') return value ? 1 : 0;
+    // As text, as Confluent's SQLite driver binds a BigDecimal. The NUMERIC column's affinity
+    // stores it as INTEGER, or as REAL (about 15 significant digits): SQLite has no exact decimal.
+    if (value instanceof BigDecimal) return value.toPlainString();
     if (value instanceof Uint8Array) return Buffer.from(value);
     if (typeof value === 'object') throw new DataException(`${this.name} cannot bind a ${schema.type} value`);
     return value;
@@ -227,8 +238,11 @@ function declaredPrecision(type: string): { precision: number | null; scale: num
   return { precision: Number(m[1]), scale: m[2] === undefined ? 0 : Number(m[2]) };
 }
 
-/** SQLite's affinity rules on the declared type, refined for the types Connect distinguishes. */
-function connectType(column: ColumnDefinition, numericMapping: NumericMapping): SchemaType | (() => SchemaBuilder) {
+/**
+ * SQLite's affinity rules on the declared type, refined for the types Connect distinguishes;
+ * 'NUMERIC' for a NUMERIC/DECIMAL column, whose schema depends on `numeric.mapping`.
+ */
+function connectType(column: ColumnDefinition): SchemaType | 'NUMERIC' | (() => SchemaBuilder) {
   const type = column.typeName.toUpperCase().replace(/\(.*$/, '').trim();
   if (type === 'BOOLEAN' || type === 'BOOL') return 'BOOLEAN';
   if (type === 'DATETIME' || type.startsWith('TIMESTAMP')) return LogicalTypes.timestamp;
@@ -241,7 +255,6 @@ function connectType(column: ColumnDefinition, numericMapping: NumericMapping): 
   if (type.includes('CHAR') || type.includes('CLOB') || type.includes('TEXT')) return 'STRING';
   if (type.includes('BLOB') || type === '') return type === '' ? 'STRING' : 'BYTES';
   if (type.includes('REAL') || type.includes('FLOA') || type.includes('DOUB')) return 'FLOAT64';
-  if (type === 'NUMERIC' || type === 'DECIMAL')
-    return numericSchemaType(column.precision, column.scale, numericMapping);
+  if (type === 'NUMERIC' || type === 'DECIMAL') return 'NUMERIC';
   return 'STRING';
 }
