@@ -9,6 +9,7 @@ import {
   type NumericMapping,
   type QueryResult,
   quoteWith,
+  valuesList,
 } from './database-dialect.js';
 import { numericSchema, numericValue, schemaOf } from './numeric-mapping.js';
 import { formatSqlTimestamp, parseSqlTimestamp, type SqlTimestamp } from './sql-timestamp.js';
@@ -36,6 +37,8 @@ export interface PostgresConnectionOptions {
  */
 export class PostgresDialect implements DatabaseDialect {
   readonly name = 'PostgreSqlDatabaseDialect';
+  readonly multiRowValues = true;
+  readonly maxParameters = 65_535;
   private client: pg.Client | undefined;
   private connected: Promise<pg.Client> | undefined;
   private closed = false;
@@ -292,9 +295,9 @@ export class PostgresDialect implements DatabaseDialect {
     return value;
   }
 
-  upsertStatement(table: TableId, keyColumns: readonly string[], nonKeyColumns: readonly string[]): string {
+  upsertStatement(table: TableId, keyColumns: readonly string[], nonKeyColumns: readonly string[], rows = 1): string {
     const all = [...keyColumns, ...nonKeyColumns];
-    const insert = `INSERT INTO ${this.tableName(table)} (${all.map((c) => this.quoteIdentifier(c)).join(', ')}) VALUES (${all.map((_, i) => `$${i + 1}`).join(', ')})`;
+    const insert = `INSERT INTO ${this.tableName(table)} (${all.map((c) => this.quoteIdentifier(c)).join(', ')}) VALUES ${valuesList(this, rows, all.length)}`;
     const conflict = `ON CONFLICT (${keyColumns.map((c) => this.quoteIdentifier(c)).join(', ')})`;
     if (nonKeyColumns.length === 0) return `${insert} ${conflict} DO NOTHING`;
     const set = nonKeyColumns.map((c) => `${this.quoteIdentifier(c)} = EXCLUDED.${this.quoteIdentifier(c)}`).join(', ');

@@ -8,6 +8,7 @@ import {
   type NumericMapping,
   type QueryResult,
   quoteWith,
+  valuesList,
 } from './database-dialect.js';
 import { numericSchema, numericValue, schemaOf } from './numeric-mapping.js';
 import { parseSqlTimestamp, type SqlTimestamp, timestampFromMs } from './sql-timestamp.js';
@@ -23,7 +24,12 @@ const MS_PER_DAY = 86_400_000;
  */
 export class SqliteDialect implements DatabaseDialect {
   readonly name = 'SqliteDatabaseDialect';
+  readonly multiRowValues = false;
+  // SQLITE_MAX_VARIABLE_NUMBER's default since 3.32.
+  readonly maxParameters = 32_766;
   private readonly db: Database.Database;
+  /** Prepared statements by SQL: a sink batch runs one per row, prepared once. */
+  private readonly prepared = new Map<string, Database.Statement>();
 
   constructor(
     path: string,
@@ -101,7 +107,14 @@ export class SqliteDialect implements DatabaseDialect {
   }
 
   async execute(sql: string, params: readonly unknown[]): Promise<number> {
-    return this.db.prepare(sql).run(...params).changes;
+    let statement = this.prepared.get(sql);
+    if (statement === undefined) {
+      // A handful of statements per table and mode; a bound keeps a long-lived task's map small.
+      if (this.prepared.size >= 64) this.prepared.clear();
+      statement = this.db.prepare(sql);
+      this.prepared.set(sql, statement);
+    }
+    return statement.run(...params).changes;
   }
 
   async begin(): Promise<void> {
@@ -218,9 +231,9 @@ export class SqliteDialect implements DatabaseDialect {
     return value;
   }
 
-  upsertStatement(table: TableId, keyColumns: readonly string[], nonKeyColumns: readonly string[]): string {
+  upsertStatement(table: TableId, keyColumns: readonly string[], nonKeyColumns: readonly string[], rows = 1): string {
     const all = [...keyColumns, ...nonKeyColumns];
-    const insert = `INSERT INTO ${this.tableName(table)} (${all.map((c) => this.quoteIdentifier(c)).join(', ')}) VALUES (${all.map(() => '?').join(', ')})`;
+    const insert = `INSERT INTO ${this.tableName(table)} (${all.map((c) => this.quoteIdentifier(c)).join(', ')}) VALUES ${valuesList(this, rows, all.length)}`;
     const conflict = `ON CONFLICT (${keyColumns.map((c) => this.quoteIdentifier(c)).join(', ')})`;
     if (nonKeyColumns.length === 0) return `${insert} ${conflict} DO NOTHING`;
     const set = nonKeyColumns.map((c) => `${this.quoteIdentifier(c)} = excluded.${this.quoteIdentifier(c)}`).join(', ');
