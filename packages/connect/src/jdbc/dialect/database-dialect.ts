@@ -58,6 +58,11 @@ export interface DatabaseDialect {
   begin(): Promise<void>;
   commit(): Promise<void>;
   rollback(): Promise<void>;
+  /**
+   * The error is the connection's, not the statement's: the next use of the dialect opens a new
+   * connection, so the operation can be retried.
+   */
+  isConnectionError(error: unknown): boolean;
   /** The database's clock (timestamp mode's upper bound is read from it, as Confluent does). */
   currentTime(): Promise<SqlTimestamp>;
 

@@ -129,6 +129,10 @@ export class SqliteDialect implements DatabaseDialect {
     if (this.db.inTransaction) this.db.exec('ROLLBACK');
   }
 
+  isConnectionError(_error: unknown): boolean {
+    return false; // a file, not a connection
+  }
+
   async currentTime(): Promise<SqlTimestamp> {
     return timestampFromMs(Date.now());
   }
