@@ -320,6 +320,34 @@ test('NUMERIC(13,2) and NUMERIC(12,2) → Decimal (base64 in JSON, as Kafka) →
     await fixture.worker.herder.deleteConnector(name);
 });
 
+test('SQLite DECIMAL(10,2) → Decimal of scale 2, from the REAL or INTEGER SQLite stored', async () => {
+  const [lite] = await fixture.databases('lite-decimals');
+  await lite.exec('CREATE TABLE prices (id INTEGER PRIMARY KEY, price DECIMAL(10,2))');
+  for (const price of ['19.99', '-0.05', '7', null]) await lite.exec('INSERT INTO prices (price) VALUES (?)', [price]);
+  await fixture.worker.herder.putConnectorConfig(
+    'lite-prices',
+    {
+      'connector.class': 'io.confluent.connect.jdbc.JdbcSourceConnector',
+      'connection.url': lite.url,
+      mode: 'incrementing',
+      'topic.prefix': 'litedec-',
+      'poll.interval.ms': '100',
+    },
+    false,
+  );
+  const records = await fixture.values('litedec-prices', 4, 300);
+  const price = records[0]!.schema.fields!.find((f) => f.field === 'price') as unknown as {
+    parameters: Record<string, string>;
+  };
+  assert.deepEqual(price.parameters, { scale: '2', 'connect.decimal.precision': '10' });
+  // 1999, -5, 700 as two's complement.
+  assert.deepEqual(
+    records.map((r) => r.payload.price),
+    ['B88=', '+w==', 'Arw=', null],
+  );
+  await fixture.worker.herder.deleteConnector('lite-prices');
+});
+
 test('config/connect-jdbc-{source,sink}-postgresql.properties, pointed at the test cluster: every row of every table once, into the sink table', async () => {
   const [, shop] = await fixture.databases('shop');
   const file = (name: string): Record<string, string> => {
