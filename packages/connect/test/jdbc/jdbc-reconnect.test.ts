@@ -108,3 +108,52 @@ test('postgres: source and sink connections terminated mid-stream, no row lost o
   await herder.deleteConnector('rc-source');
   await herder.deleteConnector('rc-sink');
 });
+
+test('postgres: a sink whose every write loses its connection is retried max.retries times, then fails', async () => {
+  const [, db] = await fixture.databases('reconnect_fail');
+  await db.exec('CREATE TABLE doomed (id BIGINT, name TEXT)');
+  // Every INSERT statement ends its own session; the sequence counts the tries (nextval is not rolled back).
+  await db.exec('CREATE SEQUENCE tries');
+  await db.exec(`CREATE FUNCTION doom() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN PERFORM nextval('tries'); PERFORM pg_terminate_backend(pg_backend_pid()); RETURN NULL; END $$`);
+  await db.exec('CREATE TRIGGER doom BEFORE INSERT ON doomed FOR EACH STATEMENT EXECUTE FUNCTION doom()');
+  await fixture.produce('rc-doomed', [
+    {
+      key: null,
+      value: {
+        schema: {
+          type: 'struct',
+          fields: [
+            { field: 'id', type: 'int64', optional: false },
+            { field: 'name', type: 'string', optional: true },
+          ],
+          optional: false,
+        },
+        payload: { id: 1, name: 'never' },
+      },
+    },
+  ]);
+  const herder = fixture.worker.herder;
+  await herder.putConnectorConfig(
+    'rc-doomed-sink',
+    {
+      'connector.class': 'io.confluent.connect.jdbc.JdbcSinkConnector',
+      'connection.url': db.url,
+      topics: 'rc-doomed',
+      'table.name.format': 'doomed',
+      'max.retries': '2',
+      'retry.backoff.ms': '50',
+      'connection.backoff.ms': '50',
+    },
+    false,
+  );
+  await waitFor('the sink task to fail', () => herder.status('rc-doomed-sink').tasks[0]?.state === 'FAILED');
+  assert.match(
+    herder.status('rc-doomed-sink').tasks[0]?.trace ?? '',
+    /terminating connection due to administrator command/,
+  );
+  const [{ tries }] = (await db.rows('SELECT last_value::int AS tries FROM tries')) as [{ tries: number }];
+  assert.equal(tries, 3); // the first try and max.retries=2 retries
+  assert.deepEqual(await db.rows('SELECT * FROM doomed'), []);
+  await herder.deleteConnector('rc-doomed-sink');
+});
