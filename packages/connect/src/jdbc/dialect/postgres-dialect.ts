@@ -1,8 +1,6 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { BigDecimal } from '../../data/big-decimal.js';
 import { DataException, LogicalTypes, type Schema, type SchemaBuilder, type SchemaType } from '../../data/schema.js';
-import { ConnectException } from '../connect-exception.js';
 import type { TableId } from '../table-id.js';
 import {
   type ColumnDefinition,
@@ -13,26 +11,17 @@ import {
   valuesList,
 } from './database-dialect.js';
 import { numericSchema, numericValue, schemaOf } from './numeric-mapping.js';
+import { isConnectionLoss, PostgresConnection, type PostgresConnectionOptions } from './postgres-connection.js';
 import { formatSqlTimestamp, parseSqlTimestamp, type SqlTimestamp } from './sql-timestamp.js';
 
 /** OIDs pg parses itself (booleans, bytea, 2- and 4-byte ints, floats); every other value stays text. */
 const PARSED_OIDS = new Set([16, 17, 21, 23, 700, 701]);
 const rawText = (text: string): string => text;
 
-export interface PostgresConnectionOptions {
-  readonly host: string;
-  readonly port: number;
-  readonly database: string;
-  readonly user: string | undefined;
-  readonly password: string | undefined;
-  readonly quoteIdentifiers: boolean;
-  readonly connectionAttempts: number;
-  readonly connectionBackoffMs: number;
-}
-
 /**
- * PostgreSQL through node-postgres, one client per task. The session runs in UTC (`TimeZone`),
- * so `timestamp` and `timestamptz` are both read and bound as UTC. Values pg would turn into
+ * PostgreSQL through node-postgres, one connection per task, reopened when lost (see
+ * postgres-connection.ts). The session runs in UTC (`TimeZone`), so `timestamp` and
+ * `timestamptz` are both read and bound as UTC. Values pg would turn into
  * lossy JS types (int8, numeric, timestamps with microseconds, json) are read as text and
  * converted here, by the Connect type of their column.
  */
@@ -40,102 +29,17 @@ export class PostgresDialect implements DatabaseDialect {
   readonly name = 'PostgreSqlDatabaseDialect';
   readonly multiRowValues = true;
   readonly maxParameters = 65_535;
-  private client: pg.Client | undefined;
-  private connected: Promise<pg.Client> | undefined;
-  /** The current client's connection is gone (terminated, reset): the next use opens a new one. */
-  private lost = false;
-  /** Between BEGIN and COMMIT/ROLLBACK. */
-  private inTransaction = false;
-  private closed = false;
-  private readonly backoff = new AbortController();
+  private readonly connection: PostgresConnection;
   private readonly typeNames = new Map<number, string>();
 
-  constructor(private readonly options: PostgresConnectionOptions) {}
-
-  /**
-   * The connection, opened on first use and again on the first use after it was lost (Confluent's
-   * CachedConnectionProvider checks the connection on every use): up to `connection.attempts`
-   * tries, `connection.backoff.ms` apart; then a ConnectException fails the task.
-   */
-  private ready(): Promise<pg.Client> {
-    if (this.closed) return Promise.reject(new ConnectException('The JDBC connection is closed'));
-    // A connection lost inside a transaction took the transaction's statements with it: going on
-    // with the next statement on a new connection would commit only the rest. The caller rolls
-    // back and retries the whole transaction; the reconnect happens at its BEGIN.
-    if (this.lost && this.inTransaction) {
-      return Promise.reject(new Error('Connection terminated during a transaction'));
-    }
-    if (this.lost) {
-      this.lost = false;
-      void this.client?.end().catch(() => {});
-      this.client = undefined;
-      this.connected = undefined;
-    }
-    this.connected ??= this.connect().catch((error: unknown) => {
-      // Not cached: a later use (a sink retry) tries `connection.attempts` times again.
-      this.connected = undefined;
-      throw error instanceof ConnectException
-        ? error
-        : new ConnectException((error as Error).message, { cause: error });
-    });
-    return this.connected;
-  }
-
-  /** The client's `query`, marking the connection lost when a query fails because of it. */
-  private async session(): Promise<Pick<pg.Client, 'query'>> {
-    const client = await this.ready();
-    const query = (...args: unknown[]) =>
-      (client.query as (...a: unknown[]) => Promise<unknown>).apply(client, args).catch((error: unknown) => {
-        if (isConnectionLoss(error)) this.markLost(client);
-        throw error;
-      });
-    return { query: query as unknown as pg.Client['query'] };
-  }
-
-  private markLost(client: pg.Client): void {
-    if (this.client === client) this.lost = true;
+  constructor(private readonly options: PostgresConnectionOptions) {
+    this.connection = new PostgresConnection(options, (oid, format) =>
+      PARSED_OIDS.has(oid) ? pg.types.getTypeParser(oid, format) : rawText,
+    );
   }
 
   isConnectionError(error: unknown): boolean {
     return isConnectionLoss(error);
-  }
-
-  private async connect(): Promise<pg.Client> {
-    const o = this.options;
-    for (let attempt = 1; ; attempt++) {
-      // A pg.Client cannot connect twice: each attempt has its own.
-      const client = new pg.Client({
-        host: o.host,
-        port: o.port,
-        database: o.database,
-        ...(o.user === undefined ? {} : { user: o.user }),
-        ...(o.password === undefined ? {} : { password: o.password }),
-        options: '-c TimeZone=UTC',
-        types: {
-          getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-            PARSED_OIDS.has(oid) ? pg.types.getTypeParser(oid, format) : rawText) as typeof pg.types.getTypeParser,
-        },
-      });
-      // A connection dropped while idle: the next use reconnects. Without an 'error' listener
-      // pg would crash the worker.
-      client.on('error', () => this.markLost(client));
-      client.on('end', () => this.markLost(client));
-      try {
-        await client.connect();
-        if (this.closed) {
-          // close() ran while connecting: nobody will end this client otherwise.
-          await client.end().catch(() => {});
-          throw new Error('connection closed');
-        }
-        this.client = client;
-        return client;
-      } catch (error) {
-        await client.end().catch(() => {});
-        if (attempt >= o.connectionAttempts || this.closed) throw error;
-        await sleep(o.connectionBackoffMs, undefined, { signal: this.backoff.signal }).catch(() => {});
-        if (this.closed) throw error;
-      }
-    }
   }
 
   quoteIdentifier(name: string): string {
@@ -153,7 +57,7 @@ export class PostgresDialect implements DatabaseDialect {
   }
 
   async tableIds(schemaPattern: string | null): Promise<TableId[]> {
-    const client = await this.session();
+    const client = await this.connection.session();
     const result = await client.query<{ table_schema: string; table_name: string }>(
       `SELECT table_schema, table_name FROM information_schema.tables
         WHERE table_type = 'BASE TABLE' AND table_schema NOT IN ('pg_catalog', 'information_schema')
@@ -165,7 +69,7 @@ export class PostgresDialect implements DatabaseDialect {
   }
 
   async describeTable(table: TableId): Promise<ColumnDefinition[]> {
-    const client = await this.session();
+    const client = await this.connection.session();
     const result = await client.query<{
       column_name: string;
       udt_name: string;
@@ -200,7 +104,7 @@ export class PostgresDialect implements DatabaseDialect {
   }
 
   async query(sql: string, params: readonly unknown[]): Promise<QueryResult> {
-    const client = await this.session();
+    const client = await this.connection.session();
     const result = await client.query({ text: sql, values: [...params], rowMode: 'array' });
     await this.learnTypeNames(result.fields.map((f) => f.dataTypeID));
     const columns = result.fields.map((f): ColumnDefinition => {
@@ -223,7 +127,7 @@ export class PostgresDialect implements DatabaseDialect {
   private async learnTypeNames(oids: readonly number[]): Promise<void> {
     const unknown = [...new Set(oids)].filter((oid) => !this.typeNames.has(oid));
     if (unknown.length === 0) return;
-    const result = await (await this.session()).query<{ oid: number; typname: string }>(
+    const result = await (await this.connection.session()).query<{ oid: number; typname: string }>(
       'SELECT oid::int AS oid, typname FROM pg_type WHERE oid = ANY($1::oid[])',
       [unknown],
     );
@@ -231,33 +135,25 @@ export class PostgresDialect implements DatabaseDialect {
   }
 
   async execute(sql: string, params: readonly unknown[]): Promise<number> {
-    const client = await this.session();
+    const client = await this.connection.session();
     const result = await client.query(sql, [...params]);
     return result.rowCount ?? 0;
   }
 
-  async begin(): Promise<void> {
-    await this.execute('BEGIN', []);
-    this.inTransaction = true;
+  begin(): Promise<void> {
+    return this.connection.begin();
   }
 
-  async commit(): Promise<void> {
-    try {
-      await this.execute('COMMIT', []);
-    } finally {
-      this.inTransaction = false;
-    }
+  commit(): Promise<void> {
+    return this.connection.commit();
   }
 
-  async rollback(): Promise<void> {
-    this.inTransaction = false;
-    // A lost connection's transaction was rolled back by the server when the session ended.
-    if (this.lost || this.client === undefined) return;
-    await this.execute('ROLLBACK', []);
+  rollback(): Promise<void> {
+    return this.connection.rollback();
   }
 
   async currentTime(): Promise<SqlTimestamp> {
-    const client = await this.session();
+    const client = await this.connection.session();
     const result = await client.query<{ now: string }>('SELECT CURRENT_TIMESTAMP AS now');
     return parseSqlTimestamp(result.rows[0]!.now)!;
   }
@@ -361,31 +257,12 @@ export class PostgresDialect implements DatabaseDialect {
     return `${insert} ${conflict} DO UPDATE SET ${set}`;
   }
 
-  async close(): Promise<void> {
-    this.closed = true;
-    this.backoff.abort();
-    await this.client?.end().catch(() => {});
+  close(): Promise<void> {
+    return this.connection.close();
   }
 }
 
 /** The Connect type of a column other than `numeric` (see numeric-mapping.ts). */
-/**
- * An error of the connection rather than of the statement: a socket error, pg's "Connection
- * terminated", a FATAL/PANIC from the server (`pg_terminate_backend`: 57P01), or SQLSTATE class 08.
- */
-function isConnectionLoss(error: unknown): boolean {
-  if (error instanceof ConnectException) return false;
-  if (error instanceof pg.DatabaseError) {
-    return error.severity === 'FATAL' || error.severity === 'PANIC' || (error.code ?? '').startsWith('08');
-  }
-  if (!(error instanceof Error)) return false;
-  const code = (error as NodeJS.ErrnoException).code ?? '';
-  return (
-    ['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT'].includes(code) ||
-    /Connection terminated|not queryable|connection error/i.test(error.message)
-  );
-}
-
 function connectType(column: ColumnDefinition): SchemaType | (() => SchemaBuilder) | null {
   switch (column.typeName) {
     case 'int2':
