@@ -175,7 +175,9 @@ test('postgres table with every supported type → topic → SQLite table (auto.
     ratio: 1.5,
     price: 6.25,
     whole: 600000000,
-    exact: '3.141592653589793238466',
+    // An unconstrained NUMERIC is a Decimal of scale 127 (see numeric-mapping.ts); SQLite's
+    // NUMERIC affinity turns the decimal text into a REAL, as with Confluent's SQLite driver.
+    exact: Math.PI,
     label: 'label 6',
     code: 'abc',
     tag: '00000000-0000-0000-0000-000000000006',
@@ -196,7 +198,7 @@ test('postgres table with every supported type → topic → SQLite table (auto.
     ratio: 'float',
     price: 'double',
     whole: 'int64',
-    exact: 'string',
+    exact: 'org.apache.kafka.connect.data.Decimal',
     label: 'string',
     code: 'string',
     tag: 'string',
@@ -207,6 +209,143 @@ test('postgres table with every supported type → topic → SQLite table (auto.
     day: 'org.apache.kafka.connect.data.Date',
     at: 'org.apache.kafka.connect.data.Time',
   });
+});
+
+test('NUMERIC(13,2) and NUMERIC(12,2) → Decimal (base64 in JSON, as Kafka) → PostgreSQL and SQLite sink tables with the exact values', async () => {
+  const [lite, pg] = await fixture.databases('decimals');
+  // 12345678901.23 has 11 digits before the point: NUMERIC(12,2) holds at most 10 of them.
+  await pg.exec('CREATE TABLE amounts (id SERIAL PRIMARY KEY, amount NUMERIC(13,2), total NUMERIC(12,2) NOT NULL)');
+  const values = ['12345678901.23', '-0.05', '0.00', '9999999999.99', null];
+  for (const [i, v] of values.entries()) {
+    await pg.exec('INSERT INTO amounts (amount, total) VALUES ($1, $2)', [v, `${i}.10`]);
+  }
+  await fixture.worker.herder.putConnectorConfig(
+    'pg-amounts',
+    {
+      'connector.class': 'io.confluent.connect.jdbc.JdbcSourceConnector',
+      'connection.url': pg.url,
+      mode: 'incrementing',
+      'table.whitelist': 'amounts',
+      'topic.prefix': 'dec-',
+      'poll.interval.ms': '100',
+    },
+    false,
+  );
+  const records = await fixture.values('dec-amounts', values.length, 300);
+  assert.equal(records.length, values.length);
+  const amountSchema = records[0]!.schema.fields!.find((f) => f.field === 'amount');
+  assert.deepEqual(amountSchema, {
+    type: 'bytes',
+    optional: true,
+    name: 'org.apache.kafka.connect.data.Decimal',
+    version: 1,
+    parameters: { scale: '2', 'connect.decimal.precision': '13' },
+    field: 'amount',
+  });
+  // The unscaled value in big-endian two's complement, base64: 1234567890123 → AR9x+wTL, -5 → +w==.
+  assert.deepEqual(
+    records.map((r) => [r.payload.amount, r.payload.total]),
+    [
+      ['AR9x+wTL', 'Cg=='],
+      ['+w==', 'bg=='],
+      ['AA==', 'ANI='],
+      ['AOjUpQ//', 'ATY='],
+      [null, 'AZo='],
+    ],
+  );
+  const sink = (name: string, url: string) =>
+    fixture.worker.herder.putConnectorConfig(
+      name,
+      {
+        'connector.class': 'io.confluent.connect.jdbc.JdbcSinkConnector',
+        'connection.url': url,
+        topics: 'dec-amounts',
+        'table.name.format': 'amounts_copy',
+        'auto.create': 'true',
+        'pk.mode': 'record_value',
+        'pk.fields': 'id',
+        'insert.mode': 'upsert',
+      },
+      false,
+    );
+  await sink('pg-amounts-sink', pg.url);
+  await sink('lite-amounts-sink', lite.url);
+  assert.deepEqual(await sinkIds(pg, 'amounts_copy', 5), [1, 2, 3, 4, 5]);
+  assert.deepEqual(await sinkIds(lite, 'amounts_copy', 5), [1, 2, 3, 4, 5]);
+  // PostgreSQL: DECIMAL columns holding the exact digits.
+  const pgColumns = await pg.rows(
+    "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = 'amounts_copy' ORDER BY ordinal_position",
+  );
+  assert.deepEqual(
+    pgColumns.map((c) => [c.column_name, c.data_type]),
+    [
+      ['id', 'integer'],
+      ['amount', 'numeric'],
+      ['total', 'numeric'],
+    ],
+  );
+  const pgRows = await pg.rows('SELECT amount::text AS amount, total::text AS total FROM amounts_copy ORDER BY id');
+  assert.deepEqual(
+    pgRows.map((r) => [r.amount, r.total]),
+    [
+      ['12345678901.23', '0.10'],
+      ['-0.05', '1.10'],
+      ['0.00', '2.10'],
+      ['9999999999.99', '3.10'],
+      [null, '4.10'],
+    ],
+  );
+  // SQLite: NUMERIC columns; affinity keeps each value as the REAL that prints as the same digits.
+  const liteColumns = await lite.rows("SELECT name, type FROM pragma_table_info('amounts_copy')");
+  assert.deepEqual(
+    liteColumns.map((c) => [c.name, c.type]),
+    [
+      ['id', 'INTEGER'],
+      ['amount', 'NUMERIC'],
+      ['total', 'NUMERIC'],
+    ],
+  );
+  const liteRows = await lite.rows('SELECT amount, total FROM amounts_copy ORDER BY id');
+  assert.deepEqual(
+    liteRows.map((r) => [r.amount, r.total]),
+    [
+      [12345678901.23, 0.1],
+      [-0.05, 1.1],
+      [0, 2.1],
+      [9999999999.99, 3.1],
+      [null, 4.1],
+    ],
+  );
+  for (const name of ['pg-amounts', 'pg-amounts-sink', 'lite-amounts-sink'])
+    await fixture.worker.herder.deleteConnector(name);
+});
+
+test('SQLite DECIMAL(10,2) → Decimal of scale 2, from the REAL or INTEGER SQLite stored', async () => {
+  const [lite] = await fixture.databases('lite-decimals');
+  await lite.exec('CREATE TABLE prices (id INTEGER PRIMARY KEY, price DECIMAL(10,2))');
+  for (const price of ['19.99', '-0.05', '7', null]) await lite.exec('INSERT INTO prices (price) VALUES (?)', [price]);
+  await fixture.worker.herder.putConnectorConfig(
+    'lite-prices',
+    {
+      'connector.class': 'io.confluent.connect.jdbc.JdbcSourceConnector',
+      'connection.url': lite.url,
+      mode: 'incrementing',
+      'topic.prefix': 'litedec-',
+      'poll.interval.ms': '100',
+    },
+    false,
+  );
+  const records = await fixture.values('litedec-prices', 4, 300);
+  const price = records[0]!.schema.fields!.find((f) => f.field === 'price') as unknown as {
+    parameters: Record<string, string>;
+  };
+  assert.deepEqual(price.parameters, { scale: '2', 'connect.decimal.precision': '10' });
+  // 1999, -5, 700 as two's complement.
+  assert.deepEqual(
+    records.map((r) => r.payload.price),
+    ['B88=', '+w==', 'Arw=', null],
+  );
+  await fixture.worker.herder.deleteConnector('lite-prices');
 });
 
 test('config/connect-jdbc-{source,sink}-postgresql.properties, pointed at the test cluster: every row of every table once, into the sink table', async () => {

@@ -2,20 +2,16 @@ import type { SinkRecord } from '../connector/connect-record.js';
 import { Struct } from '../data/schema.js';
 import { ConnectException } from './connect-exception.js';
 import type { ColumnDefinition, DatabaseDialect } from './dialect/database-dialect.js';
-import { placeholders } from './dialect/database-dialect.js';
-import { extractFields, type FieldsMetadata, type SinkField } from './fields-metadata.js';
+import { valuesList } from './dialect/database-dialect.js';
+import { extractFields, type FieldsMetadata } from './fields-metadata.js';
 import { type JdbcSinkConfig, TOPIC_PLACEHOLDER } from './jdbc-sink-config.js';
+import { type Statement, type StatementBatch, statementBatches } from './statement-batches.js';
 import { parseTableId, type TableId, tableFqn } from './table-id.js';
-
-/** A statement and the fields whose values it binds, in placeholder order. */
-interface Statement {
-  readonly sql: string;
-  readonly fields: readonly SinkField[];
-}
 
 /**
  * Writes one `put()` batch in one transaction: every record's INSERT/UPSERT/UPDATE (or DELETE
- * for a tombstone when `delete.enabled`), in record order, then COMMIT. Before the transaction,
+ * for a tombstone when `delete.enabled`), in record order and in batches of `batch.size` rows
+ * (see statement-batches.ts), then COMMIT. Before the transaction,
  * each destination table is created or altered as `auto.create`/`auto.evolve` allow (DDL runs
  * on its own, as Confluent's DbStructure does). `put` returns only after the commit, so the
  * worker commits Kafka offsets only for rows that are in the database.
@@ -39,20 +35,30 @@ export class JdbcDbWriter {
     for (const { record, table, fields } of planned) {
       if (record.value !== null) await this.ensureTable(table, fields);
     }
+    const statements: { record: SinkRecord; statement: Statement }[] = [];
+    for (const { record, table, fields } of planned) {
+      const statement = this.statement(table, fields, record.value === null);
+      if (statement !== null) statements.push({ record, statement });
+    }
+    const batches = statementBatches(statements, this.config.batchSize, this.dialect.maxParameters);
     await this.dialect.begin();
     try {
-      for (const { record, table, fields } of planned) {
-        const statement = this.statement(table, fields, record.value === null);
-        if (statement === null) continue;
-        const params = statement.fields.map((f) => this.dialect.bindValue(f.schema, f.read(record)));
-        await this.dialect.execute(statement.sql, params);
-      }
+      for (const batch of batches) await this.execute(batch);
       await this.dialect.commit();
     } catch (error) {
       await this.dialect.rollback().catch(() => {});
       this.tableColumns.clear();
       throw error;
     }
+  }
+
+  private async execute({ statement, records }: StatementBatch): Promise<void> {
+    const bind = (record: SinkRecord) => statement.fields.map((f) => this.dialect.bindValue(f.schema, f.read(record)));
+    if (statement.multiRow !== null && records.length > 1) {
+      await this.dialect.execute(statement.multiRow(records.length), records.flatMap(bind));
+      return;
+    }
+    for (const record of records) await this.dialect.execute(statement.sql, bind(record));
   }
 
   private validate(record: SinkRecord): void {
@@ -132,30 +138,35 @@ export class JdbcDbWriter {
     const nonKeys = fields.nonKeyFields;
     const where = (first: number) => keys.map((f, i) => `${q(f.name)} = ${d.placeholder(first + i)}`).join(' AND ');
     if (tombstone) {
-      return { sql: `DELETE FROM ${name} WHERE ${where(1)}`, fields: keys };
+      return { sql: `DELETE FROM ${name} WHERE ${where(1)}`, fields: keys, multiRow: null, distinctKeys: null };
     }
     switch (this.config.insertMode) {
       case 'insert': {
         const all = [...keys, ...nonKeys];
-        return {
-          sql: `INSERT INTO ${name}(${all.map((f) => q(f.name)).join(',')}) VALUES(${placeholders(d, all.length)})`,
-          fields: all,
-        };
+        const insert = (rows: number) =>
+          `INSERT INTO ${name}(${all.map((f) => q(f.name)).join(',')}) VALUES${valuesList(d, rows, all.length)}`;
+        return { sql: insert(1), fields: all, multiRow: d.multiRowValues ? insert : null, distinctKeys: null };
       }
-      case 'upsert':
+      case 'upsert': {
         if (keys.length === 0) {
           throw new ConnectException(
             `Write to table '${tableFqn(table)}' in UPSERT mode requires key field names to be known, check the primary key configuration`,
           );
         }
-        return {
-          sql: d.upsertStatement(
+        const upsert = (rows: number) =>
+          d.upsertStatement(
             table,
             keys.map((f) => f.name),
             nonKeys.map((f) => f.name),
-          ),
+            rows,
+          );
+        return {
+          sql: upsert(1),
           fields: [...keys, ...nonKeys],
+          multiRow: d.multiRowValues ? upsert : null,
+          distinctKeys: keys,
         };
+      }
       case 'update': {
         if (keys.length === 0) {
           throw new ConnectException(
@@ -164,7 +175,12 @@ export class JdbcDbWriter {
         }
         if (nonKeys.length === 0) return null; // nothing but the key: no column to update
         const set = nonKeys.map((f, i) => `${q(f.name)} = ${d.placeholder(i + 1)}`).join(', ');
-        return { sql: `UPDATE ${name} SET ${set} WHERE ${where(nonKeys.length + 1)}`, fields: [...nonKeys, ...keys] };
+        return {
+          sql: `UPDATE ${name} SET ${set} WHERE ${where(nonKeys.length + 1)}`,
+          fields: [...nonKeys, ...keys],
+          multiRow: null,
+          distinctKeys: null,
+        };
       }
     }
   }

@@ -13,7 +13,9 @@ import { type JdbcSinkConfig, parseSinkConfig } from './jdbc-sink-config.js';
  * database transaction before it returns. A failed write is rolled back and retried
  * `max.retries` times, `retry.backoff.ms` apart (Confluent throws a RetriableException and lets
  * the worker redeliver; retrying in place writes the same rows in the same order); then the task
- * fails with the database's message. `flush` has nothing left to do.
+ * fails with the database's message. A lost PostgreSQL connection is one such failure: its
+ * transaction is gone with it, and the retry opens a new connection (`connection.attempts`).
+ * `flush` has nothing left to do.
  */
 export class JdbcSinkTask extends SinkTask {
   static readonly CLASS = 'io.confluent.connect.jdbc.sink.JdbcSinkTask';
@@ -45,6 +47,11 @@ export class JdbcSinkTask extends SinkTask {
             ? error
             : new ConnectException(`Exception chain:\n${(error as Error).message}`, { cause: error });
         }
+        const remaining = this.config!.maxRetries - attempt;
+        console.error(
+          `connect: JDBC sink write of ${records.length} records failed, remainingRetries=${remaining}:`,
+          (error as Error).message,
+        );
         await sleep(this.config!.retryBackoffMs);
       }
     }

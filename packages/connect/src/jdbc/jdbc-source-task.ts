@@ -12,7 +12,9 @@ import { TableQuerier } from './table-querier.js';
  * `io.confluent.connect.jdbc.source.JdbcSourceTask`: polls its tables (or the query) in turn,
  * each no more often than `poll.interval.ms` unless it still has rows to hand out. Offsets are
  * read once, on start, from the worker's offset store: for each table the V1 partition
- * (`{"protocol":"1","table":fqn}`) and, failing that, Confluent's older `{"table":name}`.
+ * (`{"protocol":"1","table":fqn}`) and, failing that, Confluent's older `{"table":name}`; after
+ * that each querier keeps its position in memory, so a query cut by a lost connection is run
+ * again on a new connection from the last row returned.
  */
 export class JdbcSourceTask extends SourceTask {
   static readonly CLASS = 'io.confluent.connect.jdbc.source.JdbcSourceTask';
@@ -60,6 +62,16 @@ export class JdbcSourceTask extends SourceTask {
         if (records.length > 0) return records;
       } catch (error) {
         if (this.stopped) return null; // the connection was closed under the query by stop()
+        // A lost connection: the querier's state moved only for rows already returned, so the
+        // same query runs again on a new connection (opened with connection.attempts), from the
+        // last row handed out — as Confluent retries a query after an SQLException.
+        if (this.dialect!.isConnectionError(error)) {
+          console.error(
+            `connect: JDBC source lost its connection while querying ${due.name}, reconnecting:`,
+            (error as Error).message,
+          );
+          continue;
+        }
         throw error;
       }
     }

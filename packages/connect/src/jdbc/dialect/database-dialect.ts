@@ -41,6 +41,14 @@ export interface DatabaseDialect {
   tableName(table: TableId): string;
   /** The placeholder of the `index`-th parameter (from 1): `$1` or `?`. */
   placeholder(index: number): string;
+  /**
+   * Whether the sink sends up to `batch.size` rows as one multi-row `INSERT … VALUES (…), (…)`
+   * (PostgreSQL: one round trip instead of one per row), or runs one reused prepared statement
+   * per row (SQLite: in-process calls cost nothing, one statement stays prepared).
+   */
+  readonly multiRowValues: boolean;
+  /** The most parameters one statement may bind (PostgreSQL's protocol counts them in 16 bits). */
+  readonly maxParameters: number;
 
   tableIds(schemaPattern: string | null): Promise<TableId[]>;
   /** The table's columns in order; empty when it does not exist. */
@@ -50,6 +58,11 @@ export interface DatabaseDialect {
   begin(): Promise<void>;
   commit(): Promise<void>;
   rollback(): Promise<void>;
+  /**
+   * The error is the connection's, not the statement's: the next use of the dialect opens a new
+   * connection, so the operation can be retried.
+   */
+  isConnectionError(error: unknown): boolean;
   /** The database's clock (timestamp mode's upper bound is read from it, as Confluent does). */
   currentTime(): Promise<SqlTimestamp>;
 
@@ -66,8 +79,13 @@ export interface DatabaseDialect {
   sqlType(schema: Schema): string;
   /** A Connect value to bind as a parameter for a column made from `schema`. */
   bindValue(schema: Schema, value: unknown): unknown;
-  /** INSERT … that updates the non-key columns when a row with the same key exists. */
-  upsertStatement(table: TableId, keyColumns: readonly string[], nonKeyColumns: readonly string[]): string;
+  /** INSERT … of `rows` rows that updates the non-key columns when a row with the same key exists. */
+  upsertStatement(
+    table: TableId,
+    keyColumns: readonly string[],
+    nonKeyColumns: readonly string[],
+    rows?: number,
+  ): string;
 
   close(): Promise<void>;
 }
@@ -75,6 +93,11 @@ export interface DatabaseDialect {
 /** `$1, $2…` or `?, ?…` for `count` parameters starting at `first`. */
 export function placeholders(dialect: DatabaseDialect, count: number, first = 1): string {
   return Array.from({ length: count }, (_, i) => dialect.placeholder(first + i)).join(', ');
+}
+
+/** `($1, $2), ($3, $4)` (or with `?`): the VALUES list of `rows` rows of `columns` parameters each. */
+export function valuesList(dialect: DatabaseDialect, rows: number, columns: number): string {
+  return Array.from({ length: rows }, (_, row) => `(${placeholders(dialect, columns, row * columns + 1)})`).join(', ');
 }
 
 /** Doubles embedded quotes, the SQL standard's escaping for a delimited identifier. */

@@ -1,5 +1,5 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
+import { BigDecimal } from '../../data/big-decimal.js';
 import { DataException, LogicalTypes, type Schema, type SchemaBuilder, type SchemaType } from '../../data/schema.js';
 import type { TableId } from '../table-id.js';
 import {
@@ -8,81 +8,38 @@ import {
   type NumericMapping,
   type QueryResult,
   quoteWith,
+  valuesList,
 } from './database-dialect.js';
-import { numericSchemaType, numericValue, schemaOf } from './numeric-mapping.js';
+import { numericSchema, numericValue, schemaOf } from './numeric-mapping.js';
+import { isConnectionLoss, PostgresConnection, type PostgresConnectionOptions } from './postgres-connection.js';
 import { formatSqlTimestamp, parseSqlTimestamp, type SqlTimestamp } from './sql-timestamp.js';
 
 /** OIDs pg parses itself (booleans, bytea, 2- and 4-byte ints, floats); every other value stays text. */
 const PARSED_OIDS = new Set([16, 17, 21, 23, 700, 701]);
 const rawText = (text: string): string => text;
 
-export interface PostgresConnectionOptions {
-  readonly host: string;
-  readonly port: number;
-  readonly database: string;
-  readonly user: string | undefined;
-  readonly password: string | undefined;
-  readonly quoteIdentifiers: boolean;
-  readonly connectionAttempts: number;
-  readonly connectionBackoffMs: number;
-}
-
 /**
- * PostgreSQL through node-postgres, one client per task. The session runs in UTC (`TimeZone`),
- * so `timestamp` and `timestamptz` are both read and bound as UTC. Values pg would turn into
+ * PostgreSQL through node-postgres, one connection per task, reopened when lost (see
+ * postgres-connection.ts). The session runs in UTC (`TimeZone`), so `timestamp` and
+ * `timestamptz` are both read and bound as UTC. Values pg would turn into
  * lossy JS types (int8, numeric, timestamps with microseconds, json) are read as text and
  * converted here, by the Connect type of their column.
  */
 export class PostgresDialect implements DatabaseDialect {
   readonly name = 'PostgreSqlDatabaseDialect';
-  private client: pg.Client | undefined;
-  private connected: Promise<pg.Client> | undefined;
-  private closed = false;
-  private readonly backoff = new AbortController();
+  readonly multiRowValues = true;
+  readonly maxParameters = 65_535;
+  private readonly connection: PostgresConnection;
   private readonly typeNames = new Map<number, string>();
 
-  constructor(private readonly options: PostgresConnectionOptions) {}
-
-  /** The connection, opened on first use: up to `connection.attempts` tries, `connection.backoff.ms` apart. */
-  private ready(): Promise<pg.Client> {
-    this.connected ??= this.connect();
-    return this.connected;
+  constructor(private readonly options: PostgresConnectionOptions) {
+    this.connection = new PostgresConnection(options, (oid, format) =>
+      PARSED_OIDS.has(oid) ? pg.types.getTypeParser(oid, format) : rawText,
+    );
   }
 
-  private async connect(): Promise<pg.Client> {
-    const o = this.options;
-    for (let attempt = 1; ; attempt++) {
-      // A pg.Client cannot connect twice: each attempt has its own.
-      const client = new pg.Client({
-        host: o.host,
-        port: o.port,
-        database: o.database,
-        ...(o.user === undefined ? {} : { user: o.user }),
-        ...(o.password === undefined ? {} : { password: o.password }),
-        options: '-c TimeZone=UTC',
-        types: {
-          getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-            PARSED_OIDS.has(oid) ? pg.types.getTypeParser(oid, format) : rawText) as typeof pg.types.getTypeParser,
-        },
-      });
-      // A dropped connection surfaces on the next query; without a listener it would crash the worker.
-      client.on('error', () => {});
-      try {
-        await client.connect();
-        if (this.closed) {
-          // close() ran while connecting: nobody will end this client otherwise.
-          await client.end().catch(() => {});
-          throw new Error('connection closed');
-        }
-        this.client = client;
-        return client;
-      } catch (error) {
-        await client.end().catch(() => {});
-        if (attempt >= o.connectionAttempts || this.closed) throw error;
-        await sleep(o.connectionBackoffMs, undefined, { signal: this.backoff.signal }).catch(() => {});
-        if (this.closed) throw error;
-      }
-    }
+  isConnectionError(error: unknown): boolean {
+    return isConnectionLoss(error);
   }
 
   quoteIdentifier(name: string): string {
@@ -100,7 +57,7 @@ export class PostgresDialect implements DatabaseDialect {
   }
 
   async tableIds(schemaPattern: string | null): Promise<TableId[]> {
-    const client = await this.ready();
+    const client = await this.connection.session();
     const result = await client.query<{ table_schema: string; table_name: string }>(
       `SELECT table_schema, table_name FROM information_schema.tables
         WHERE table_type = 'BASE TABLE' AND table_schema NOT IN ('pg_catalog', 'information_schema')
@@ -112,7 +69,7 @@ export class PostgresDialect implements DatabaseDialect {
   }
 
   async describeTable(table: TableId): Promise<ColumnDefinition[]> {
-    const client = await this.ready();
+    const client = await this.connection.session();
     const result = await client.query<{
       column_name: string;
       udt_name: string;
@@ -147,7 +104,7 @@ export class PostgresDialect implements DatabaseDialect {
   }
 
   async query(sql: string, params: readonly unknown[]): Promise<QueryResult> {
-    const client = await this.ready();
+    const client = await this.connection.session();
     const result = await client.query({ text: sql, values: [...params], rowMode: 'array' });
     await this.learnTypeNames(result.fields.map((f) => f.dataTypeID));
     const columns = result.fields.map((f): ColumnDefinition => {
@@ -170,7 +127,7 @@ export class PostgresDialect implements DatabaseDialect {
   private async learnTypeNames(oids: readonly number[]): Promise<void> {
     const unknown = [...new Set(oids)].filter((oid) => !this.typeNames.has(oid));
     if (unknown.length === 0) return;
-    const result = await (await this.ready()).query<{ oid: number; typname: string }>(
+    const result = await (await this.connection.session()).query<{ oid: number; typname: string }>(
       'SELECT oid::int AS oid, typname FROM pg_type WHERE oid = ANY($1::oid[])',
       [unknown],
     );
@@ -178,31 +135,33 @@ export class PostgresDialect implements DatabaseDialect {
   }
 
   async execute(sql: string, params: readonly unknown[]): Promise<number> {
-    const client = await this.ready();
+    const client = await this.connection.session();
     const result = await client.query(sql, [...params]);
     return result.rowCount ?? 0;
   }
 
-  async begin(): Promise<void> {
-    await this.execute('BEGIN', []);
+  begin(): Promise<void> {
+    return this.connection.begin();
   }
 
-  async commit(): Promise<void> {
-    await this.execute('COMMIT', []);
+  commit(): Promise<void> {
+    return this.connection.commit();
   }
 
-  async rollback(): Promise<void> {
-    await this.execute('ROLLBACK', []);
+  rollback(): Promise<void> {
+    return this.connection.rollback();
   }
 
   async currentTime(): Promise<SqlTimestamp> {
-    const client = await this.ready();
+    const client = await this.connection.session();
     const result = await client.query<{ now: string }>('SELECT CURRENT_TIMESTAMP AS now');
     return parseSqlTimestamp(result.rows[0]!.now)!;
   }
 
   columnSchema(column: ColumnDefinition, numericMapping: NumericMapping): Schema | null {
-    const type = connectType(column, numericMapping);
+    if (column.typeName === 'numeric')
+      return numericSchema(column.precision, column.scale, numericMapping, column.nullable);
+    const type = connectType(column);
     if (type === null) return null;
     if (typeof type !== 'string') {
       const builder = type();
@@ -224,7 +183,8 @@ export class PostgresDialect implements DatabaseDialect {
       case LogicalTypes.TIME:
         return new Date(`1970-01-01T${String(value).slice(0, 12)}Z`);
     }
-    if (typeof value === 'string') return numericValue(schema.type, value);
+    // int8 and numeric arrive as text (see PARSED_OIDS): a Decimal is parsed from it exactly.
+    if (typeof value === 'string') return numericValue(schema, value);
     return value;
   }
 
@@ -239,6 +199,9 @@ export class PostgresDialect implements DatabaseDialect {
 
   sqlType(schema: Schema): string {
     switch (schema.name) {
+      case LogicalTypes.DECIMAL:
+        // Unconstrained, as Confluent: any scale a later record's schema has fits.
+        return 'DECIMAL';
       case LogicalTypes.TIMESTAMP:
         return 'TIMESTAMP';
       case LogicalTypes.DATE:
@@ -278,31 +241,29 @@ export class PostgresDialect implements DatabaseDialect {
       return iso.slice(0, 23).replace('T', ' ');
     }
     if (typeof value === 'bigint') return value.toString();
+    // The exact digits as text: PostgreSQL parses them into the numeric column without a float.
+    if (value instanceof BigDecimal) return value.toPlainString();
     if (value instanceof Uint8Array) return Buffer.from(value);
     if (typeof value === 'object') throw new DataException(`${this.name} cannot bind a ${schema.type} value`);
     return value;
   }
 
-  upsertStatement(table: TableId, keyColumns: readonly string[], nonKeyColumns: readonly string[]): string {
+  upsertStatement(table: TableId, keyColumns: readonly string[], nonKeyColumns: readonly string[], rows = 1): string {
     const all = [...keyColumns, ...nonKeyColumns];
-    const insert = `INSERT INTO ${this.tableName(table)} (${all.map((c) => this.quoteIdentifier(c)).join(', ')}) VALUES (${all.map((_, i) => `$${i + 1}`).join(', ')})`;
+    const insert = `INSERT INTO ${this.tableName(table)} (${all.map((c) => this.quoteIdentifier(c)).join(', ')}) VALUES ${valuesList(this, rows, all.length)}`;
     const conflict = `ON CONFLICT (${keyColumns.map((c) => this.quoteIdentifier(c)).join(', ')})`;
     if (nonKeyColumns.length === 0) return `${insert} ${conflict} DO NOTHING`;
     const set = nonKeyColumns.map((c) => `${this.quoteIdentifier(c)} = EXCLUDED.${this.quoteIdentifier(c)}`).join(', ');
     return `${insert} ${conflict} DO UPDATE SET ${set}`;
   }
 
-  async close(): Promise<void> {
-    this.closed = true;
-    this.backoff.abort();
-    await this.client?.end().catch(() => {});
+  close(): Promise<void> {
+    return this.connection.close();
   }
 }
 
-function connectType(
-  column: ColumnDefinition,
-  numericMapping: NumericMapping,
-): SchemaType | (() => SchemaBuilder) | null {
+/** The Connect type of a column other than `numeric` (see numeric-mapping.ts). */
+function connectType(column: ColumnDefinition): SchemaType | (() => SchemaBuilder) | null {
   switch (column.typeName) {
     case 'int2':
       return 'INT16';
@@ -317,8 +278,6 @@ function connectType(
       return 'FLOAT64';
     case 'bool':
       return 'BOOLEAN';
-    case 'numeric':
-      return numericSchemaType(column.precision, column.scale, numericMapping);
     case 'bytea':
       return 'BYTES';
     case 'date':

@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { BigDecimal } from '../../data/big-decimal.js';
 import { DataException, LogicalTypes, type Schema, type SchemaBuilder, type SchemaType } from '../../data/schema.js';
 import type { TableId } from '../table-id.js';
 import {
@@ -7,8 +8,9 @@ import {
   type NumericMapping,
   type QueryResult,
   quoteWith,
+  valuesList,
 } from './database-dialect.js';
-import { numericSchemaType, numericValue, schemaOf } from './numeric-mapping.js';
+import { numericSchema, numericValue, schemaOf } from './numeric-mapping.js';
 import { parseSqlTimestamp, type SqlTimestamp, timestampFromMs } from './sql-timestamp.js';
 
 const MS_PER_DAY = 86_400_000;
@@ -22,7 +24,12 @@ const MS_PER_DAY = 86_400_000;
  */
 export class SqliteDialect implements DatabaseDialect {
   readonly name = 'SqliteDatabaseDialect';
+  readonly multiRowValues = false;
+  // SQLITE_MAX_VARIABLE_NUMBER's default since 3.32.
+  readonly maxParameters = 32_766;
   private readonly db: Database.Database;
+  /** Prepared statements by SQL: a sink batch runs one per row, prepared once. */
+  private readonly prepared = new Map<string, Database.Statement>();
 
   constructor(
     path: string,
@@ -100,7 +107,14 @@ export class SqliteDialect implements DatabaseDialect {
   }
 
   async execute(sql: string, params: readonly unknown[]): Promise<number> {
-    return this.db.prepare(sql).run(...params).changes;
+    let statement = this.prepared.get(sql);
+    if (statement === undefined) {
+      // A handful of statements per table and mode; a bound keeps a long-lived task's map small.
+      if (this.prepared.size >= 64) this.prepared.clear();
+      statement = this.db.prepare(sql);
+      this.prepared.set(sql, statement);
+    }
+    return statement.run(...params).changes;
   }
 
   async begin(): Promise<void> {
@@ -115,12 +129,17 @@ export class SqliteDialect implements DatabaseDialect {
     if (this.db.inTransaction) this.db.exec('ROLLBACK');
   }
 
+  isConnectionError(_error: unknown): boolean {
+    return false; // a file, not a connection
+  }
+
   async currentTime(): Promise<SqlTimestamp> {
     return timestampFromMs(Date.now());
   }
 
   columnSchema(column: ColumnDefinition, numericMapping: NumericMapping): Schema | null {
-    const type = connectType(column, numericMapping);
+    const type = connectType(column);
+    if (type === 'NUMERIC') return numericSchema(column.precision, column.scale, numericMapping, column.nullable);
     if (typeof type !== 'string') {
       const builder = type();
       if (column.nullable) builder.optional();
@@ -142,6 +161,11 @@ export class SqliteDialect implements DatabaseDialect {
       case LogicalTypes.TIME:
         if (typeof value === 'string') return new Date(`1970-01-01T${value}Z`);
         return new Date(((Number(value) % MS_PER_DAY) + MS_PER_DAY) % MS_PER_DAY);
+      case LogicalTypes.DECIMAL:
+        // NUMERIC affinity stores a number as INTEGER or REAL; TEXT only when it is not a number.
+        if (typeof value === 'string' || typeof value === 'number' || typeof value === 'bigint')
+          return numericValue(schema, value);
+        return numericValue(schema, String(value));
     }
     switch (schema.type) {
       case 'INT8':
@@ -149,7 +173,7 @@ export class SqliteDialect implements DatabaseDialect {
       case 'INT32':
         return Number(value);
       case 'INT64':
-        return numericValue('INT64', String(value));
+        return numericValue(schema, String(value));
       case 'FLOAT32':
       case 'FLOAT64':
         return Number(value);
@@ -174,6 +198,7 @@ export class SqliteDialect implements DatabaseDialect {
 
   sqlType(schema: Schema): string {
     switch (schema.name) {
+      case LogicalTypes.DECIMAL:
       case LogicalTypes.TIMESTAMP:
       case LogicalTypes.DATE:
       case LogicalTypes.TIME:
@@ -202,14 +227,17 @@ export class SqliteDialect implements DatabaseDialect {
     if (value === null || value === undefined) return null;
     if (value instanceof Date) return value.getTime();
     if (typeof value === 'boolean') return value ? 1 : 0;
+    // As text, as Confluent's SQLite driver binds a BigDecimal. The NUMERIC column's affinity
+    // stores it as INTEGER, or as REAL (about 15 significant digits): SQLite has no exact decimal.
+    if (value instanceof BigDecimal) return value.toPlainString();
     if (value instanceof Uint8Array) return Buffer.from(value);
     if (typeof value === 'object') throw new DataException(`${this.name} cannot bind a ${schema.type} value`);
     return value;
   }
 
-  upsertStatement(table: TableId, keyColumns: readonly string[], nonKeyColumns: readonly string[]): string {
+  upsertStatement(table: TableId, keyColumns: readonly string[], nonKeyColumns: readonly string[], rows = 1): string {
     const all = [...keyColumns, ...nonKeyColumns];
-    const insert = `INSERT INTO ${this.tableName(table)} (${all.map((c) => this.quoteIdentifier(c)).join(', ')}) VALUES (${all.map(() => '?').join(', ')})`;
+    const insert = `INSERT INTO ${this.tableName(table)} (${all.map((c) => this.quoteIdentifier(c)).join(', ')}) VALUES ${valuesList(this, rows, all.length)}`;
     const conflict = `ON CONFLICT (${keyColumns.map((c) => this.quoteIdentifier(c)).join(', ')})`;
     if (nonKeyColumns.length === 0) return `${insert} ${conflict} DO NOTHING`;
     const set = nonKeyColumns.map((c) => `${this.quoteIdentifier(c)} = excluded.${this.quoteIdentifier(c)}`).join(', ');
@@ -227,8 +255,11 @@ function declaredPrecision(type: string): { precision: number | null; scale: num
   return { precision: Number(m[1]), scale: m[2] === undefined ? 0 : Number(m[2]) };
 }
 
-/** SQLite's affinity rules on the declared type, refined for the types Connect distinguishes. */
-function connectType(column: ColumnDefinition, numericMapping: NumericMapping): SchemaType | (() => SchemaBuilder) {
+/**
+ * SQLite's affinity rules on the declared type, refined for the types Connect distinguishes;
+ * 'NUMERIC' for a NUMERIC/DECIMAL column, whose schema depends on `numeric.mapping`.
+ */
+function connectType(column: ColumnDefinition): SchemaType | 'NUMERIC' | (() => SchemaBuilder) {
   const type = column.typeName.toUpperCase().replace(/\(.*$/, '').trim();
   if (type === 'BOOLEAN' || type === 'BOOL') return 'BOOLEAN';
   if (type === 'DATETIME' || type.startsWith('TIMESTAMP')) return LogicalTypes.timestamp;
@@ -241,7 +272,6 @@ function connectType(column: ColumnDefinition, numericMapping: NumericMapping): 
   if (type.includes('CHAR') || type.includes('CLOB') || type.includes('TEXT')) return 'STRING';
   if (type.includes('BLOB') || type === '') return type === '' ? 'STRING' : 'BYTES';
   if (type.includes('REAL') || type.includes('FLOA') || type.includes('DOUB')) return 'FLOAT64';
-  if (type === 'NUMERIC' || type === 'DECIMAL')
-    return numericSchemaType(column.precision, column.scale, numericMapping);
+  if (type === 'NUMERIC' || type === 'DECIMAL') return 'NUMERIC';
   return 'STRING';
 }
