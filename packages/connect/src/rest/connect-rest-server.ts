@@ -2,7 +2,7 @@ import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { CONVERTER_CLASSES } from '../converters/converters.js';
 import { configKeyInfo } from '../runtime/config-infos.js';
 import { ConnectRestException } from '../runtime/connect-errors.js';
-import type { StandaloneHerder } from '../runtime/standalone-herder.js';
+import type { Herder } from '../runtime/herder.js';
 import { transformationPluginConfig, transformationPlugins } from '../transforms/transformation-chain.js';
 import { CONNECT_VERSION } from '../version.js';
 
@@ -39,7 +39,7 @@ export class ConnectRestServer {
     readonly port: number,
   ) {}
 
-  static async start(herder: StandaloneHerder, host: string, port: number): Promise<ConnectRestServer> {
+  static async start(herder: Herder, host: string, port: number): Promise<ConnectRestServer> {
     const app = Fastify({ logger: false });
     app.setErrorHandler((error: FastifyError, _request, reply) => {
       if (error instanceof ConnectRestException) {
