@@ -1,0 +1,200 @@
+import { ConfigDef, ConfigException, Validators } from '../config/config-def.js';
+import { COMMON_WORKER_CONFIG_DEF, parseWorkerConfig, type WorkerConfig } from '../runtime/worker-config.js';
+import type { TopicSettings } from '../storage/kafka-based-log.js';
+
+/** `connect.protocol` values (Kafka's ConnectProtocolCompatibility). */
+export type ConnectProtocolName = 'eager' | 'compatible' | 'sessioned';
+
+const replicationFactor = (topic: string) =>
+  `Replication factor used when creating the ${topic} storage topic. -1 means the broker's default replication factor.`;
+
+/** The distributed worker's settings (Kafka's DistributedConfig), names and defaults as Kafka's. */
+export const DISTRIBUTED_CONFIG_DEF = COMMON_WORKER_CONFIG_DEF.merge(
+  new ConfigDef()
+    .define({
+      name: 'group.id',
+      type: 'STRING',
+      importance: 'HIGH',
+      documentation: 'A unique string that identifies the Connect cluster group this worker belongs to.',
+    })
+    .define({
+      name: 'config.storage.topic',
+      type: 'STRING',
+      validator: Validators.nonEmptyString(),
+      importance: 'HIGH',
+      documentation: 'The name of the Kafka topic where connector configurations are stored',
+    })
+    .define({
+      name: 'config.storage.replication.factor',
+      type: 'SHORT',
+      defaultValue: 3,
+      importance: 'LOW',
+      documentation: replicationFactor('configuration'),
+    })
+    .define({
+      name: 'offset.storage.topic',
+      type: 'STRING',
+      validator: Validators.nonEmptyString(),
+      importance: 'HIGH',
+      documentation: 'The name of the Kafka topic where source connector offsets are stored',
+    })
+    .define({
+      name: 'offset.storage.partitions',
+      type: 'INT',
+      defaultValue: 25,
+      importance: 'LOW',
+      documentation: 'The number of partitions used when creating the offset storage topic',
+    })
+    .define({
+      name: 'offset.storage.replication.factor',
+      type: 'SHORT',
+      defaultValue: 3,
+      importance: 'LOW',
+      documentation: replicationFactor('offset'),
+    })
+    .define({
+      name: 'status.storage.topic',
+      type: 'STRING',
+      validator: Validators.nonEmptyString(),
+      importance: 'HIGH',
+      documentation: 'The name of the Kafka topic where connector and task status are stored',
+    })
+    .define({
+      name: 'status.storage.partitions',
+      type: 'INT',
+      defaultValue: 5,
+      importance: 'LOW',
+      documentation: 'The number of partitions used when creating the status storage topic',
+    })
+    .define({
+      name: 'status.storage.replication.factor',
+      type: 'SHORT',
+      defaultValue: 3,
+      importance: 'LOW',
+      documentation: replicationFactor('status'),
+    })
+    .define({
+      name: 'session.timeout.ms',
+      type: 'INT',
+      defaultValue: 10000,
+      importance: 'HIGH',
+      documentation:
+        'The timeout used to detect worker failures. The worker sends periodic heartbeats to indicate its liveness to the broker. If no heartbeats are received by the broker before the expiration of this session timeout, then the broker will remove the worker from the group and initiate a rebalance.',
+    })
+    .define({
+      name: 'heartbeat.interval.ms',
+      type: 'INT',
+      defaultValue: 3000,
+      importance: 'HIGH',
+      documentation:
+        "The expected time between heartbeats to the group coordinator when using Kafka's group management facilities.",
+    })
+    .define({
+      name: 'rebalance.timeout.ms',
+      type: 'INT',
+      defaultValue: 60000,
+      importance: 'HIGH',
+      documentation: 'The maximum allowed time for each worker to join the group once a rebalance has begun.',
+    })
+    .define({
+      name: 'worker.sync.timeout.ms',
+      type: 'INT',
+      defaultValue: 3000,
+      importance: 'MEDIUM',
+      documentation:
+        'When the worker is out of sync with other workers and needs to resynchronize configurations, wait up to this amount of time before giving up, leaving the group, and waiting a backoff period before rejoining.',
+    })
+    .define({
+      name: 'connect.protocol',
+      type: 'STRING',
+      defaultValue: 'eager',
+      validator: Validators.validString('eager', 'compatible', 'sessioned'),
+      importance: 'LOW',
+      documentation:
+        "Compatibility mode for Kafka Connect Protocol. Samsa's default is eager (Kafka's is sessioned); compatible and sessioned run the eager protocol.",
+    })
+    .define({
+      name: 'scheduled.rebalance.max.delay.ms',
+      type: 'INT',
+      defaultValue: 300000,
+      validator: Validators.range(0, 2147483647),
+      importance: 'LOW',
+      documentation:
+        'The maximum delay that is scheduled in order to wait for the return of one or more departed workers before rebalancing and reassigning their connectors and tasks to the group. Used by the incremental cooperative protocols only.',
+    }),
+);
+
+export interface DistributedConfig {
+  readonly worker: WorkerConfig;
+  readonly groupId: string;
+  readonly configTopic: TopicSettings;
+  readonly offsetTopic: TopicSettings;
+  readonly statusTopic: TopicSettings;
+  readonly sessionTimeoutMs: number;
+  readonly heartbeatIntervalMs: number;
+  readonly rebalanceTimeoutMs: number;
+  readonly workerSyncTimeoutMs: number;
+  readonly connectProtocol: ConnectProtocolName;
+  readonly scheduledRebalanceMaxDelayMs: number;
+}
+
+/** Parses `connect-distributed.properties`; throws a ConfigException naming the first bad key. */
+export function parseDistributedConfig(
+  props: Readonly<Record<string, string>>,
+  warn: (message: string) => void = (message) => console.warn(`connect: WARN ${message}`),
+): DistributedConfig {
+  const worker = parseWorkerConfig(props, warn, DISTRIBUTED_CONFIG_DEF);
+  const parsed = DISTRIBUTED_CONFIG_DEF.parse(props);
+  const groupId = (parsed['group.id'] as string).trim();
+  if (groupId === '') throw new ConfigException('group.id', props['group.id'], 'must not be empty');
+  const topics = ['config.storage.topic', 'offset.storage.topic', 'status.storage.topic'].map((k) =>
+    (parsed[k] as string).trim(),
+  );
+  if (new Set(topics).size !== topics.length) {
+    // Kafka's message when two of the internal topics are the same.
+    throw new ConfigException(
+      `Topic names ${topics.join(', ')} (config.storage.topic, offset.storage.topic, status.storage.topic) must be different`,
+    );
+  }
+  for (const key of [
+    'config.storage.replication.factor',
+    'offset.storage.replication.factor',
+    'status.storage.replication.factor',
+    'offset.storage.partitions',
+    'status.storage.partitions',
+  ]) {
+    const value = parsed[key] as number;
+    if (value === 0 || value < -1) {
+      throw new ConfigException(key, value, 'must be -1 (the broker default) or a positive number');
+    }
+  }
+  const protocol = parsed['connect.protocol'] as ConnectProtocolName;
+  if (protocol !== 'eager') {
+    warn(`connect.protocol=${protocol} is not implemented yet: this worker uses the eager protocol`);
+  }
+  return {
+    worker,
+    groupId,
+    configTopic: {
+      name: topics[0]!,
+      partitions: 1,
+      replicationFactor: parsed['config.storage.replication.factor'] as number,
+    },
+    offsetTopic: {
+      name: topics[1]!,
+      partitions: parsed['offset.storage.partitions'] as number,
+      replicationFactor: parsed['offset.storage.replication.factor'] as number,
+    },
+    statusTopic: {
+      name: topics[2]!,
+      partitions: parsed['status.storage.partitions'] as number,
+      replicationFactor: parsed['status.storage.replication.factor'] as number,
+    },
+    sessionTimeoutMs: parsed['session.timeout.ms'] as number,
+    heartbeatIntervalMs: parsed['heartbeat.interval.ms'] as number,
+    rebalanceTimeoutMs: parsed['rebalance.timeout.ms'] as number,
+    workerSyncTimeoutMs: parsed['worker.sync.timeout.ms'] as number,
+    connectProtocol: protocol,
+    scheduledRebalanceMaxDelayMs: parsed['scheduled.rebalance.max.delay.ms'] as number,
+  };
+}
