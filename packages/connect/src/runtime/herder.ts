@@ -64,4 +64,6 @@ export interface Herder {
   stopConnectorCommand(name: string): Promise<void>;
   restartConnector(name: string, includeTasks: boolean, onlyFailed: boolean): Promise<ConnectorStateInfo>;
   restartTask(name: string, id: number): Promise<void>;
+  /** Distributed only: Kafka's internal endpoint for a connector's new task configs. */
+  putTaskConfigs?(name: string, configs: Props[]): Promise<void>;
 }

@@ -1,0 +1,789 @@
+import { GroupMember, type GroupMemberMetadata, type GroupMemberProtocol, type Producer } from '@samsa/client';
+import type { Connector, Props, SinkTask, SourceTask } from '../connector/connector.js';
+import { alreadyExists, ConnectRestException, notFound } from '../runtime/connect-errors.js';
+import { ensureValidConnectorConfig, validateConnectorConfig } from '../runtime/connector-validator.js';
+import type {
+  ConfigInfos,
+  ConnectorInfo,
+  ConnectorStateInfo,
+  Herder,
+  InitialState,
+  StateInfo,
+} from '../runtime/herder.js';
+import type { ConnectorPlugin, Plugins } from '../runtime/plugins.js';
+import { connectorTaskConfigs, createWorkerTask, sourceProducer, stopWorkerTasks } from '../runtime/task-factory.js';
+import { State, traceOf, type WorkerTask } from '../runtime/worker-task.js';
+import { type ConfigUpdateListener, KafkaConfigBackingStore } from '../storage/kafka-config-backing-store.js';
+import { KafkaOffsetBackingStore } from '../storage/kafka-offset-backing-store.js';
+import { type ConnectStatus, KafkaStatusBackingStore } from '../storage/kafka-status-backing-store.js';
+import {
+  AssignmentError,
+  type ConnectAssignment,
+  decodeAssignment,
+  decodeMetadata,
+  EAGER_PROTOCOL_NAME,
+  encodeAssignment,
+  encodeMetadata,
+} from './connect-protocol.js';
+import type { DistributedConfig } from './distributed-config.js';
+import { eagerAssign } from './eager-assignor.js';
+import { NotLeaderException } from './not-leader-exception.js';
+
+/** A connector instance running on this worker. */
+interface LocalConnector {
+  readonly name: string;
+  /** Undefined when `connector.class` names no known plugin (the connector is FAILED). */
+  readonly plugin: ConnectorPlugin | undefined;
+  readonly config: Props;
+  connector: Connector | undefined;
+  state: State;
+  trace: string | undefined;
+}
+
+/** A task running on this worker. */
+interface LocalTask {
+  readonly connector: string;
+  readonly id: number;
+  readonly task: WorkerTask;
+}
+
+/**
+ * A worker of a Connect cluster (Kafka's DistributedHerder with the eager protocol). The
+ * cluster's state is in three compacted topics: connector and task configs and target states
+ * (KafkaConfigBackingStore), source offsets (KafkaOffsetBackingStore) and statuses
+ * (KafkaStatusBackingStore). Workers form a group of protocol type `connect`; the leader deals
+ * every connector and task round-robin, and each worker runs what it was dealt.
+ *
+ * Who writes what:
+ * - Only the leader writes configs. A REST write reaching another worker fails with
+ *   NotLeaderException and the REST layer forwards it to the leader's URL, as Kafka does.
+ * - The worker running a connector computes its task configs; when they differ from the topic's,
+ *   it has the leader write them (`POST /connectors/<name>/tasks`, Kafka's internal endpoint).
+ * - Each worker writes the statuses of what it runs, tagged with the group generation.
+ *
+ * Every change to local work happens in `tick()`, one at a time (`serial`). Config records are
+ * applied by the config log's reader, which only records what changed and wakes the tick, so
+ * every worker reacts to the same records in the same order. A new or removed connector and any
+ * committed task set start a rebalance: with the eager protocol every worker stops everything
+ * at each rebalance and starts what it is dealt.
+ */
+export class DistributedHerder implements Herder, ConfigUpdateListener, GroupMemberProtocol {
+  readonly protocolType = 'connect';
+  kafkaClusterId = '';
+  workerId = '';
+  /** This worker's REST URL as other workers reach it, `http://host:port/`. */
+  url = '';
+  private readonly configStore: KafkaConfigBackingStore;
+  private readonly offsetStore: KafkaOffsetBackingStore;
+  private readonly statusStore: KafkaStatusBackingStore;
+  private readonly member: GroupMember;
+  private readonly connectors = new Map<string, LocalConnector>();
+  private readonly tasks = new Map<string, LocalTask>();
+  private readonly producers = new Map<string, Producer<Buffer, Buffer>>();
+  private readonly topicsUsed = new Map<string, Set<string>>();
+  private assignment: ConnectAssignment | undefined;
+  private assignmentToStart: ConnectAssignment | undefined;
+  /** What the config log told us since the last tick. */
+  private readonly updatedConnectors = new Set<string>();
+  private readonly targetStateChanges = new Set<string>();
+  private readonly removedConnectors = new Set<string>();
+  /** Connectors whose task configs must be (re)computed and published. */
+  private readonly reconfigure = new Set<string>();
+  /** The last status written per key, so a status is written once per change. */
+  private readonly written = new Map<string, string>();
+  private queue: Promise<unknown> = Promise.resolve();
+  private loop: Promise<void> | undefined;
+  private wake: (() => void) | undefined;
+  private stopping = false;
+  private flushTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    readonly config: DistributedConfig,
+    readonly plugins: Plugins,
+  ) {
+    const clientProps: Record<string, string> = {
+      ...sharedClientProps(config.worker.props),
+      'bootstrap.servers': config.worker.bootstrapServers,
+    };
+    const prefix = `connect-${config.groupId}`;
+    this.configStore = new KafkaConfigBackingStore(config.configTopic, clientProps, prefix, this);
+    this.offsetStore = new KafkaOffsetBackingStore(config.offsetTopic, clientProps, prefix);
+    this.statusStore = new KafkaStatusBackingStore(config.statusTopic, clientProps, prefix);
+    this.member = new GroupMember(
+      {
+        client: clientProps,
+        groupId: config.groupId,
+        sessionTimeoutMs: config.sessionTimeoutMs,
+        rebalanceTimeoutMs: config.rebalanceTimeoutMs,
+        heartbeatIntervalMs: config.heartbeatIntervalMs,
+      },
+      this,
+    );
+    this.member.onRejoinNeeded = () => this.wakeup();
+  }
+
+  /** Reads the three topics to their end, then joins the group in the background. */
+  async start(workerId: string): Promise<void> {
+    this.workerId = workerId;
+    this.url = `http://${workerId}/`;
+    await this.statusStore.start();
+    await this.offsetStore.start();
+    await this.configStore.start();
+    const flushMs = this.config.worker.offsetFlushIntervalMs;
+    if (flushMs > 0) {
+      this.flushTimer = setInterval(() => void this.flushOffsets(), flushMs);
+    }
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    if (this.flushTimer !== undefined) clearInterval(this.flushTimer);
+    this.wakeup();
+    await this.loop;
+    await this.serial(() => this.stopAll(true));
+    await this.member.close('the worker is shutting down');
+    await this.offsetStore.stop();
+    await this.statusStore.stop();
+    await this.configStore.stop();
+  }
+
+  private async flushOffsets(): Promise<void> {
+    try {
+      await this.offsetStore.flush();
+    } catch (error) {
+      console.error('connect: writing source offsets failed (kept for the next flush):', error);
+    }
+  }
+
+  private serial<T>(op: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(op, op);
+    this.queue = run.catch(() => {});
+    return run;
+  }
+
+  private wakeup(): void {
+    this.wake?.();
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopping) {
+      try {
+        await this.serial(() => this.tick());
+      } catch (error) {
+        if (this.stopping) break;
+        console.error('connect: worker tick failed, retrying:', error);
+      }
+      if (this.stopping) break;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, 1000);
+        this.wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.wake = undefined;
+    }
+  }
+
+  /** Kafka's `tick`: membership first, then config changes, then statuses. */
+  private async tick(): Promise<void> {
+    if (this.member.rejoinNeeded) await this.member.ensureActive();
+    if (this.stopping) return;
+    const fresh = this.assignmentToStart;
+    if (fresh !== undefined) {
+      this.assignmentToStart = undefined;
+      await this.startAssigned(fresh);
+    }
+    for (const name of this.takeAll(this.removedConnectors)) await this.stopLocalConnector(name, false);
+    for (const name of this.takeAll(this.updatedConnectors)) {
+      if (!this.connectors.has(name)) continue;
+      await this.stopLocalConnector(name, true);
+      await this.startLocalConnector(name);
+    }
+    for (const name of this.takeAll(this.targetStateChanges)) await this.applyTargetState(name);
+    for (const name of this.takeAll(this.reconfigure)) await this.publishTaskConfigs(name);
+    await this.writeStatuses();
+  }
+
+  private takeAll(set: Set<string>): string[] {
+    const out = [...set];
+    set.clear();
+    return out;
+  }
+
+  // ---- the config log's listener (called from its reader: record and wake, nothing more) ----
+
+  onConnectorConfigUpdate(connector: string): void {
+    if (this.assignment?.connectors.includes(connector) === true) this.updatedConnectors.add(connector);
+    else if (!this.knownToAssignment(connector)) this.member.requestRejoin();
+    this.wakeup();
+  }
+
+  onConnectorConfigRemove(connector: string): void {
+    this.removedConnectors.add(connector);
+    this.member.requestRejoin();
+  }
+
+  onTaskConfigUpdate(_connector: string): void {
+    // Eager: a new set of tasks is dealt by a rebalance of the whole group.
+    this.member.requestRejoin();
+  }
+
+  onConnectorTargetStateChange(connector: string): void {
+    this.targetStateChanges.add(connector);
+    this.wakeup();
+  }
+
+  /** Whether the current assignment was computed knowing this connector (so it needs no rebalance). */
+  private knownToAssignment(connector: string): boolean {
+    return this.connectors.has(connector) || this.assignmentKnows.has(connector);
+  }
+
+  /** Connectors the leader knew when it computed the current assignment (any worker's). */
+  private assignmentKnows = new Set<string>();
+
+  // ---- the `connect` group protocol ----
+
+  metadata(): { name: string; metadata: Buffer }[] {
+    return [
+      { name: EAGER_PROTOCOL_NAME, metadata: encodeMetadata({ url: this.url, configOffset: this.configStore.offset }) },
+    ];
+  }
+
+  /** Eager: everything this worker runs is given up before every rebalance. */
+  async onJoinPrepare(): Promise<void> {
+    await this.stopAll(false);
+    this.assignment = undefined;
+  }
+
+  async performAssignment(
+    leaderId: string,
+    _protocol: string,
+    members: readonly GroupMemberMetadata[],
+  ): Promise<Map<string, Buffer>> {
+    const metadata = new Map(members.map((m) => [m.memberId, decodeMetadata(m.metadata)]));
+    const maxOffset = [...metadata.values()].reduce((max, m) => (m.configOffset > max ? m.configOffset : max), -1n);
+    await this.configStore.refresh();
+    const configOffset = this.configStore.offset;
+    const error = configOffset < maxOffset ? AssignmentError.CONFIG_MISMATCH : AssignmentError.NONE;
+    const connectors = [...this.configStore.connectorConfigs.keys()];
+    const taskCounts = new Map(connectors.map((c) => [c, this.configStore.taskConfigs.get(c)?.length ?? 0]));
+    const plan = eagerAssign([...metadata.keys()], connectors, taskCounts);
+    const out = new Map<string, Buffer>();
+    for (const [memberId, load] of plan) {
+      out.set(
+        memberId,
+        encodeAssignment({
+          error,
+          leader: leaderId,
+          leaderUrl: this.url,
+          configOffset,
+          connectors: load.connectors,
+          tasks: error === AssignmentError.NONE ? load.tasks : [],
+        }),
+      );
+    }
+    const summary = [...plan].map(([m, l]) => `${m}: ${l.connectors.length} connector(s), ${l.tasks.length} task(s)`);
+    console.log(`connect: as leader, assigned ${summary.join('; ')}`);
+    return out;
+  }
+
+  async onJoinComplete(generationId: number, _memberId: string, _protocol: string, bytes: Buffer): Promise<void> {
+    const assignment = decodeAssignment(bytes);
+    if (assignment.error !== AssignmentError.NONE) {
+      // The leader was behind some member: read on and join again (Kafka leaves and rejoins).
+      console.error(`connect: the leader's config offset was behind (generation ${generationId}), rejoining`);
+      await this.configStore.refresh();
+      this.member.requestRejoin();
+      return;
+    }
+    if (this.configStore.offset < assignment.configOffset) await this.configStore.refresh();
+    this.assignment = assignment;
+    this.assignmentKnows = new Set(this.configStore.connectorConfigs.keys());
+    this.assignmentToStart = assignment;
+    console.log(
+      `connect: joined generation ${generationId} (leader ${assignment.leaderUrl}): connectors [${assignment.connectors.join(', ')}], tasks [${assignment.tasks.map((t) => `${t.connector}-${t.task}`).join(', ')}]`,
+    );
+  }
+
+  // ---- running the assignment ----
+
+  private async startAssigned(assignment: ConnectAssignment): Promise<void> {
+    for (const name of assignment.connectors) await this.startLocalConnector(name);
+    for (const { connector, task } of assignment.tasks) await this.startLocalTask(connector, task);
+  }
+
+  private async startLocalConnector(name: string): Promise<void> {
+    const config = this.configStore.connectorConfigs.get(name);
+    if (config === undefined) return;
+    let plugin: ConnectorPlugin;
+    try {
+      plugin = this.plugins.require(config['connector.class'] ?? '');
+    } catch (error) {
+      this.connectors.set(name, failedConnector(name, config, error));
+      return;
+    }
+    const local: LocalConnector = {
+      name,
+      plugin,
+      config,
+      connector: undefined,
+      state: State.UNASSIGNED,
+      trace: undefined,
+    };
+    this.connectors.set(name, local);
+    const target = this.configStore.targetStates.get(name) ?? 'STARTED';
+    if (target === 'STOPPED') {
+      local.state = State.STOPPED;
+      return;
+    }
+    const connector = new plugin.ctor();
+    connector.initialize({
+      requestTaskReconfiguration: () => {
+        if (this.connectors.get(name) !== local) return;
+        this.reconfigure.add(name);
+        this.wakeup();
+      },
+      raiseError: (error) => {
+        local.state = State.FAILED;
+        local.trace = traceOf(error);
+      },
+    });
+    local.connector = connector;
+    try {
+      await connector.start(config);
+    } catch (error) {
+      local.state = State.FAILED;
+      local.trace = traceOf(error);
+      console.error(`connect: connector ${name} failed to start:`, error);
+      return;
+    }
+    local.state = target === 'PAUSED' ? State.PAUSED : State.RUNNING;
+    this.reconfigure.add(name);
+  }
+
+  private async stopLocalConnector(name: string, writeStatus: boolean): Promise<void> {
+    const local = this.connectors.get(name);
+    const localTasks = [...this.tasks.values()].filter((t) => t.connector === name);
+    await stopWorkerTasks(
+      name,
+      localTasks.map((t) => t.task),
+      this.config.worker.taskShutdownTimeoutMs,
+    );
+    for (const t of localTasks) this.tasks.delete(`${name}-${t.id}`);
+    await this.closeProducer(name);
+    await this.flushOffsets();
+    if (local === undefined) return;
+    try {
+      await local.connector?.stop();
+    } catch (error) {
+      console.error(`connect: connector ${name} failed to stop:`, error);
+    }
+    this.connectors.delete(name);
+    if (writeStatus && local.state !== State.FAILED) {
+      await this.putStatus(`connector-${name}`, { state: State.UNASSIGNED, trace: undefined }, (s) =>
+        this.statusStore.putConnector(name, s),
+      );
+    }
+  }
+
+  private async startLocalTask(name: string, id: number): Promise<void> {
+    const connectorConfig = this.configStore.connectorConfigs.get(name);
+    const taskConfig = this.configStore.taskConfigs.get(name)?.[id];
+    if (connectorConfig === undefined || taskConfig === undefined) return;
+    let plugin: ConnectorPlugin;
+    try {
+      plugin = this.plugins.require(connectorConfig['connector.class'] ?? '');
+    } catch (error) {
+      console.error(`connect: task ${name}-${id} cannot start:`, error);
+      return;
+    }
+    const task = createWorkerTask(
+      {
+        worker: this.config.worker,
+        connector: name,
+        connectorConfig,
+        type: plugin.type,
+        taskClass: new plugin.ctor().taskClass() as new () => SourceTask | SinkTask,
+        offsets: this.offsetStore,
+        producer: () => {
+          let producer = this.producers.get(name);
+          if (producer === undefined) this.producers.set(name, (producer = sourceProducer(this.config.worker, name)));
+          return producer;
+        },
+        onTopic: (topic) => {
+          let set = this.topicsUsed.get(name);
+          if (set === undefined) this.topicsUsed.set(name, (set = new Set()));
+          set.add(topic);
+        },
+      },
+      id,
+      taskConfig,
+    );
+    this.tasks.set(`${name}-${id}`, { connector: name, id, task });
+    await task.start(this.configStore.targetStates.get(name) === 'PAUSED');
+  }
+
+  private async closeProducer(name: string): Promise<void> {
+    const producer = this.producers.get(name);
+    this.producers.delete(name);
+    await producer?.close().catch(() => {});
+  }
+
+  /** Stops every connector and task here; on a rebalance their statuses become UNASSIGNED. */
+  private async stopAll(shutdown: boolean): Promise<void> {
+    const names = new Set([...this.connectors.keys(), ...[...this.tasks.values()].map((t) => t.connector)]);
+    for (const name of names) await this.stopLocalConnector(name, !shutdown);
+    await this.flushOffsets();
+  }
+
+  private async applyTargetState(name: string): Promise<void> {
+    const target = this.configStore.targetStates.get(name) ?? 'STARTED';
+    const local = this.connectors.get(name);
+    if (target === 'STOPPED') {
+      if (local !== undefined && local.state !== State.STOPPED) {
+        await this.stopLocalConnector(name, false);
+        await this.startLocalConnector(name);
+      }
+      return;
+    }
+    if (local !== undefined && local.state === State.STOPPED) {
+      // Resumed from STOPPED: start it, its tasks come back with the task configs it publishes.
+      await this.stopLocalConnector(name, false);
+      await this.startLocalConnector(name);
+      return;
+    }
+    if (local !== undefined && local.state !== State.FAILED) {
+      local.state = target === 'PAUSED' ? State.PAUSED : State.RUNNING;
+    }
+    for (const t of this.tasks.values()) {
+      if (t.connector !== name) continue;
+      if (target === 'PAUSED') t.task.pause();
+      else t.task.resume();
+    }
+  }
+
+  /** Computes the connector's task configs and has the leader store them if they changed. */
+  private async publishTaskConfigs(name: string): Promise<void> {
+    const local = this.connectors.get(name);
+    if (local?.connector === undefined || local.plugin === undefined) return;
+    if (local.state === State.FAILED || local.state === State.STOPPED) return;
+    let configs: Props[];
+    try {
+      configs = connectorTaskConfigs(local.connector, local.plugin.type, local.config);
+    } catch (error) {
+      local.state = State.FAILED;
+      local.trace = traceOf(error);
+      return;
+    }
+    const stored = this.configStore.taskConfigs.get(name) ?? [];
+    if (sameTaskConfigs(configs, stored)) return;
+    try {
+      if (this.isLeader()) {
+        await this.configStore.putTaskConfigs(name, configs);
+      } else {
+        await this.forwardTaskConfigs(name, configs);
+      }
+    } catch (error) {
+      console.error(`connect: publishing task configs of ${name} failed, retrying:`, error);
+      this.reconfigure.add(name);
+      setTimeout(() => this.wakeup(), 1000).unref();
+    }
+  }
+
+  private async forwardTaskConfigs(name: string, configs: Props[]): Promise<void> {
+    const leaderUrl = this.assignment?.leaderUrl;
+    if (leaderUrl === undefined) throw new Error('no known leader');
+    const response = await fetch(`${leaderUrl.replace(/\/$/, '')}/connectors/${encodeURIComponent(name)}/tasks`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(configs),
+    });
+    if (!response.ok) throw new Error(`leader answered ${response.status}: ${await response.text()}`);
+  }
+
+  // ---- statuses ----
+
+  private async writeStatuses(): Promise<void> {
+    for (const local of this.connectors.values()) {
+      await this.putStatus(`connector-${local.name}`, local, (s) => this.statusStore.putConnector(local.name, s));
+    }
+    for (const t of this.tasks.values()) {
+      await this.putStatus(`task-${t.connector}-${t.id}`, t.task, (s) =>
+        this.statusStore.putTask(t.connector, t.id, s),
+      );
+    }
+  }
+
+  private async putStatus(
+    key: string,
+    current: { state: State; trace: string | undefined },
+    put: (status: ConnectStatus) => Promise<void>,
+  ): Promise<void> {
+    const status: ConnectStatus = {
+      state: current.state,
+      trace: current.state === State.FAILED ? (current.trace ?? null) : null,
+      worker_id: this.workerId,
+      generation: this.member.generationId,
+    };
+    const text = JSON.stringify(status);
+    if (this.written.get(key) === text) return;
+    this.written.set(key, text);
+    await put(status);
+  }
+
+  // ---- the REST API ----
+
+  private isLeader(): boolean {
+    return this.member.isLeader && this.assignment !== undefined && !this.member.rejoinNeeded;
+  }
+
+  /** Writes happen on the leader: anywhere else the REST layer forwards the request to it. */
+  private requireLeader(): void {
+    if (this.isLeader()) return;
+    throw new NotLeaderException(this.assignment?.leaderUrl);
+  }
+
+  connectorNames(): string[] {
+    return [...this.configStore.connectorConfigs.keys()].sort();
+  }
+
+  private connectorConfig(name: string, message = `Connector ${name} not found`): Props {
+    const config = this.configStore.connectorConfigs.get(name);
+    if (config === undefined) throw notFound(message);
+    return config;
+  }
+
+  private typeOf(config: Props): 'source' | 'sink' {
+    return this.plugins.find(config['connector.class'] ?? '')?.type ?? 'source';
+  }
+
+  info(name: string): ConnectorInfo {
+    const config = this.connectorConfig(name);
+    const tasks = this.configStore.taskConfigs.get(name) ?? [];
+    return {
+      name,
+      config: { ...config },
+      tasks: tasks.map((_, task) => ({ connector: name, task })),
+      type: this.typeOf(config),
+    };
+  }
+
+  status(name: string): ConnectorStateInfo {
+    const config = this.connectorConfig(name, `No status found for connector ${name}`);
+    const local = this.connectors.get(name);
+    const stored = this.statusStore.connectors.get(name);
+    const connector: StateInfo =
+      local !== undefined
+        ? this.stateInfo(local.state, local.trace, this.workerId)
+        : stored !== undefined
+          ? this.stateInfo(stored.state as State, stored.trace ?? undefined, stored.worker_id)
+          : { state: State.UNASSIGNED, worker_id: '' };
+    const count = this.configStore.taskConfigs.get(name)?.length ?? 0;
+    const tasks: (StateInfo & { id: number })[] = [];
+    for (let id = 0; id < count; id++) {
+      const info = this.taskStateInfo(name, id);
+      if (info !== undefined) tasks.push({ id, ...info });
+    }
+    return { name, connector, tasks, type: this.typeOf(config) };
+  }
+
+  private taskStateInfo(name: string, id: number): StateInfo | undefined {
+    const local = this.tasks.get(`${name}-${id}`);
+    if (local !== undefined) return this.stateInfo(local.task.state, local.task.trace, this.workerId);
+    const stored = this.statusStore.tasks.get(name)?.get(id);
+    if (stored === undefined) return undefined;
+    return this.stateInfo(stored.state as State, stored.trace ?? undefined, stored.worker_id);
+  }
+
+  private stateInfo(state: State, trace: string | undefined, workerId: string): StateInfo {
+    const info: StateInfo = { state, worker_id: workerId };
+    if (state === State.FAILED && trace !== undefined) info.trace = trace;
+    return info;
+  }
+
+  taskStatus(name: string, id: number): StateInfo & { id: number } {
+    const info = this.configStore.connectorConfigs.has(name) ? this.taskStateInfo(name, id) : undefined;
+    if (info === undefined) throw notFound(`No status found for task ${name}-${id}`);
+    return { id, ...info };
+  }
+
+  taskConfigs(name: string): { id: { connector: string; task: number }; config: Props }[] {
+    this.connectorConfig(name);
+    return (this.configStore.taskConfigs.get(name) ?? []).map((config, task) => ({
+      id: { connector: name, task },
+      config: { ...config },
+    }));
+  }
+
+  topics(name: string): string[] {
+    return [...(this.topicsUsed.get(name) ?? [])].sort();
+  }
+
+  resetTopics(name: string): void {
+    this.connectorConfig(name, `Unknown connector ${name}`);
+    this.topicsUsed.delete(name);
+  }
+
+  validate(config: Props, pluginName?: string): ConfigInfos {
+    return validateConnectorConfig(this.plugins, config, pluginName);
+  }
+
+  async putConnectorConfig(
+    name: string,
+    config: Props,
+    allowReplace: boolean,
+    initialState?: InitialState,
+  ): Promise<{ created: boolean; info: ConnectorInfo }> {
+    const full: Record<string, string> = { ...config, name };
+    ensureValidConnectorConfig(this.plugins, full);
+    this.requireLeader();
+    await this.configStore.refresh();
+    const exists = this.configStore.connectorConfigs.has(name);
+    if (exists && !allowReplace) throw alreadyExists(`Connector ${name} already exists`);
+    const target =
+      exists || initialState === undefined ? undefined : initialState === 'RUNNING' ? 'STARTED' : initialState;
+    await this.configStore.putConnectorConfig(name, full, target);
+    await this.configStore.refresh();
+    return { created: !exists, info: this.info(name) };
+  }
+
+  async patchConnectorConfig(name: string, patch: Readonly<Record<string, string | null>>): Promise<ConnectorInfo> {
+    const merged: Record<string, string> = { ...this.connectorConfig(name) };
+    for (const [key, value] of Object.entries(patch)) {
+      if (value === null) delete merged[key];
+      else merged[key] = value;
+    }
+    return (await this.putConnectorConfig(name, merged, true)).info;
+  }
+
+  async deleteConnector(name: string): Promise<void> {
+    this.requireLeader();
+    await this.configStore.refresh();
+    this.connectorConfig(name);
+    const taskCount = this.configStore.taskConfigs.get(name)?.length ?? 0;
+    await this.configStore.removeConnectorConfig(name);
+    await this.statusStore.deleteConnector(name, taskCount);
+    await this.configStore.refresh();
+  }
+
+  private async putTargetState(name: string, state: 'STARTED' | 'PAUSED' | 'STOPPED'): Promise<void> {
+    this.requireLeader();
+    await this.configStore.refresh();
+    this.connectorConfig(name, `Unknown connector ${name}`);
+    await this.configStore.putTargetState(name, state);
+    // KIP-875: a stopped connector has no tasks.
+    if (state === 'STOPPED') await this.configStore.putTaskConfigs(name, []);
+    await this.configStore.refresh();
+  }
+
+  pause(name: string): Promise<void> {
+    if (this.configStore.targetStates.get(name) === 'STOPPED') return Promise.resolve();
+    return this.putTargetState(name, 'PAUSED');
+  }
+
+  resume(name: string): Promise<void> {
+    return this.putTargetState(name, 'STARTED');
+  }
+
+  stopConnectorCommand(name: string): Promise<void> {
+    return this.putTargetState(name, 'STOPPED');
+  }
+
+  /** Kafka's internal `POST /connectors/<name>/tasks`: the leader stores a connector's task configs. */
+  async putTaskConfigs(name: string, configs: Props[]): Promise<void> {
+    this.requireLeader();
+    this.connectorConfig(name);
+    await this.configStore.putTaskConfigs(name, configs);
+  }
+
+  /**
+   * Restarts what runs on this worker; a connector running elsewhere is restarted by its worker
+   * (the REST layer forwards the request to the `worker_id` in its status).
+   */
+  restartConnector(name: string, includeTasks: boolean, onlyFailed: boolean): Promise<ConnectorStateInfo> {
+    const message = includeTasks || onlyFailed ? `Unknown connector: ${name}` : undefined;
+    this.connectorConfig(name, message);
+    return this.serial(async () => {
+      const local = this.connectors.get(name);
+      if (local === undefined) {
+        const owner = this.statusStore.connectors.get(name)?.worker_id;
+        if (owner !== undefined && owner !== this.workerId) throw new NotLeaderException(`http://${owner}/`);
+        throw new ConnectRestException(
+          409,
+          'Cannot complete request because of a conflicting operation (e.g. worker rebalance)',
+        );
+      }
+      const restartConnector = !onlyFailed || local.state === State.FAILED;
+      const localTasks = [...this.tasks.values()].filter((t) => t.connector === name);
+      const restartTasks = includeTasks ? localTasks.filter((t) => !onlyFailed || t.task.state === State.FAILED) : [];
+      const plan = this.status(name);
+      if (restartConnector) plan.connector.state = State.RESTARTING;
+      for (const t of plan.tasks) if (restartTasks.some((r) => r.id === t.id)) t.state = State.RESTARTING;
+      if (restartConnector) {
+        try {
+          await local.connector?.stop();
+        } catch {
+          // a connector failing to stop is restarted anyway
+        }
+        this.connectors.delete(name);
+        await this.startLocalConnector(name);
+      }
+      for (const t of restartTasks) await this.restartLocalTask(name, t.id);
+      return plan;
+    });
+  }
+
+  restartTask(name: string, id: number): Promise<void> {
+    this.connectorConfig(name);
+    if (this.configStore.taskConfigs.get(name)?.[id] === undefined) throw notFound(`Task ${name}-${id} not found`);
+    return this.serial(async () => {
+      if (!this.tasks.has(`${name}-${id}`)) {
+        const owner = this.statusStore.tasks.get(name)?.get(id)?.worker_id;
+        if (owner !== undefined && owner !== this.workerId) throw new NotLeaderException(`http://${owner}/`);
+        throw new ConnectRestException(
+          409,
+          'Cannot complete request because of a conflicting operation (e.g. worker rebalance)',
+        );
+      }
+      await this.restartLocalTask(name, id);
+    });
+  }
+
+  private async restartLocalTask(name: string, id: number): Promise<void> {
+    const local = this.tasks.get(`${name}-${id}`);
+    if (local !== undefined) {
+      await stopWorkerTasks(name, [local.task], this.config.worker.taskShutdownTimeoutMs);
+      this.tasks.delete(`${name}-${id}`);
+    }
+    await this.startLocalTask(name, id);
+  }
+}
+
+function failedConnector(name: string, config: Props, error: unknown): LocalConnector {
+  return {
+    name,
+    plugin: undefined,
+    config,
+    connector: undefined,
+    state: State.FAILED,
+    trace: traceOf(error),
+  };
+}
+
+/** Task configs compared as Kafka does: the same maps in the same order. */
+function sameTaskConfigs(a: readonly Props[], b: readonly Props[]): boolean {
+  if (a.length !== b.length) return false;
+  const canonical = (p: Props) => JSON.stringify(Object.entries(p).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)));
+  return a.every((config, i) => canonical(config) === canonical(b[i]!));
+}
+
+/** Top-level security and client settings a worker passes to its internal clients, as in Kafka. */
+function sharedClientProps(props: Readonly<Record<string, string>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(props)) {
+    if (/^(security\.protocol|sasl\.|ssl\.)/.test(k)) out[k] = v;
+  }
+  return out;
+}
