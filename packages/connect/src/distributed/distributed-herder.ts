@@ -539,10 +539,18 @@ export class DistributedHerder implements Herder, ConfigUpdateListener, GroupMem
     return this.member.isLeader && this.assignment !== undefined && !this.member.rejoinNeeded;
   }
 
-  /** Writes happen on the leader: anywhere else the REST layer forwards the request to it. */
-  private requireLeader(): void {
+  /**
+   * Writes happen on the leader: anywhere else the REST layer forwards the request to it. During
+   * a rebalance nobody knows the leader, so the request waits for the group to settle (as
+   * Kafka's queued herder requests do) for up to `rebalance.timeout.ms`, then gets Kafka's 409.
+   */
+  private async requireLeader(): Promise<void> {
+    const deadline = Date.now() + this.config.rebalanceTimeoutMs;
+    while ((this.member.rejoinNeeded || this.assignment === undefined) && Date.now() < deadline && !this.stopping) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
     if (this.isLeader()) return;
-    throw new NotLeaderException(this.assignment?.leaderUrl);
+    throw new NotLeaderException(this.member.rejoinNeeded ? undefined : this.assignment?.leaderUrl);
   }
 
   connectorNames(): string[] {
@@ -638,7 +646,7 @@ export class DistributedHerder implements Herder, ConfigUpdateListener, GroupMem
   ): Promise<{ created: boolean; info: ConnectorInfo }> {
     const full: Record<string, string> = { ...config, name };
     ensureValidConnectorConfig(this.plugins, full);
-    this.requireLeader();
+    await this.requireLeader();
     await this.configStore.refresh();
     const exists = this.configStore.connectorConfigs.has(name);
     if (exists && !allowReplace) throw alreadyExists(`Connector ${name} already exists`);
@@ -659,7 +667,7 @@ export class DistributedHerder implements Herder, ConfigUpdateListener, GroupMem
   }
 
   async deleteConnector(name: string): Promise<void> {
-    this.requireLeader();
+    await this.requireLeader();
     await this.configStore.refresh();
     this.connectorConfig(name);
     const taskCount = this.configStore.taskConfigs.get(name)?.length ?? 0;
@@ -669,7 +677,7 @@ export class DistributedHerder implements Herder, ConfigUpdateListener, GroupMem
   }
 
   private async putTargetState(name: string, state: 'STARTED' | 'PAUSED' | 'STOPPED'): Promise<void> {
-    this.requireLeader();
+    await this.requireLeader();
     await this.configStore.refresh();
     this.connectorConfig(name, `Unknown connector ${name}`);
     await this.configStore.putTargetState(name, state);
@@ -693,7 +701,7 @@ export class DistributedHerder implements Herder, ConfigUpdateListener, GroupMem
 
   /** Kafka's internal `POST /connectors/<name>/tasks`: the leader stores a connector's task configs. */
   async putTaskConfigs(name: string, configs: Props[]): Promise<void> {
-    this.requireLeader();
+    await this.requireLeader();
     this.connectorConfig(name);
     await this.configStore.putTaskConfigs(name, configs);
   }
