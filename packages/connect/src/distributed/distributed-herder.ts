@@ -198,7 +198,7 @@ export class DistributedHerder implements Herder, ConfigUpdateListener, GroupMem
     for (const name of this.takeAll(this.removedConnectors)) await this.stopLocalConnector(name, false);
     for (const name of this.takeAll(this.updatedConnectors)) {
       if (!this.connectors.has(name)) continue;
-      await this.stopLocalConnector(name, true);
+      await this.stopConnectorInstance(name);
       await this.startLocalConnector(name);
     }
     for (const name of this.takeAll(this.targetStateChanges)) await this.applyTargetState(name);
@@ -363,8 +363,8 @@ export class DistributedHerder implements Herder, ConfigUpdateListener, GroupMem
     this.reconfigure.add(name);
   }
 
+  /** Stops the connector and its tasks on this worker (revocation, deletion). */
   private async stopLocalConnector(name: string, writeStatus: boolean): Promise<void> {
-    const local = this.connectors.get(name);
     const localTasks = [...this.tasks.values()].filter((t) => t.connector === name);
     await stopWorkerTasks(
       name,
@@ -374,18 +374,28 @@ export class DistributedHerder implements Herder, ConfigUpdateListener, GroupMem
     for (const t of localTasks) this.tasks.delete(`${name}-${t.id}`);
     await this.closeProducer(name);
     await this.flushOffsets();
-    if (local === undefined) return;
+    const local = await this.stopConnectorInstance(name);
+    if (local !== undefined && writeStatus && local.state !== State.FAILED) {
+      await this.putStatus(`connector-${name}`, { state: State.UNASSIGNED, trace: undefined }, (s) =>
+        this.statusStore.putConnector(name, s),
+      );
+    }
+  }
+
+  /**
+   * Stops the connector instance only: its tasks keep running until new task configs (and so a
+   * rebalance) replace them, as in Kafka when a connector's config changes.
+   */
+  private async stopConnectorInstance(name: string): Promise<LocalConnector | undefined> {
+    const local = this.connectors.get(name);
+    if (local === undefined) return undefined;
+    this.connectors.delete(name);
     try {
       await local.connector?.stop();
     } catch (error) {
       console.error(`connect: connector ${name} failed to stop:`, error);
     }
-    this.connectors.delete(name);
-    if (writeStatus && local.state !== State.FAILED) {
-      await this.putStatus(`connector-${name}`, { state: State.UNASSIGNED, trace: undefined }, (s) =>
-        this.statusStore.putConnector(name, s),
-      );
-    }
+    return local;
   }
 
   private async startLocalTask(name: string, id: number): Promise<void> {
@@ -443,14 +453,14 @@ export class DistributedHerder implements Herder, ConfigUpdateListener, GroupMem
     const local = this.connectors.get(name);
     if (target === 'STOPPED') {
       if (local !== undefined && local.state !== State.STOPPED) {
-        await this.stopLocalConnector(name, false);
+        await this.stopConnectorInstance(name);
         await this.startLocalConnector(name);
       }
       return;
     }
     if (local !== undefined && local.state === State.STOPPED) {
       // Resumed from STOPPED: start it, its tasks come back with the task configs it publishes.
-      await this.stopLocalConnector(name, false);
+      await this.stopConnectorInstance(name);
       await this.startLocalConnector(name);
       return;
     }
@@ -730,12 +740,7 @@ export class DistributedHerder implements Herder, ConfigUpdateListener, GroupMem
       if (restartConnector) plan.connector.state = State.RESTARTING;
       for (const t of plan.tasks) if (restartTasks.some((r) => r.id === t.id)) t.state = State.RESTARTING;
       if (restartConnector) {
-        try {
-          await local.connector?.stop();
-        } catch {
-          // a connector failing to stop is restarted anyway
-        }
-        this.connectors.delete(name);
+        await this.stopConnectorInstance(name);
         await this.startLocalConnector(name);
       }
       for (const t of restartTasks) await this.restartLocalTask(name, t.id);

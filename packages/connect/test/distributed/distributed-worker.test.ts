@@ -293,6 +293,45 @@ test('pause, resume and delete through a worker that is not the leader; bad inpu
   assert.equal((await rest('PUT', `${live[1]!.url}/connectors/${SOURCE}/resume`)).status, 202);
   await waitFor('the source RUNNING', async () => (await status(live[0]!, SOURCE))?.connector.state === 'RUNNING');
 
+  // KIP-875's stop drops the tasks; resume brings them back (through the connector's worker).
+  assert.equal((await rest('PUT', `${live[2]!.url}/connectors/${SOURCE}/stop`)).status, 204);
+  await waitFor('the source STOPPED without tasks', async () => {
+    const s = await status(live[0]!, SOURCE);
+    return s?.connector.state === 'STOPPED' && s.tasks.length === 0;
+  });
+  assert.equal((await rest('PUT', `${live[0]!.url}/connectors/${SOURCE}/resume`)).status, 202);
+  await waitFor('the source and its task RUNNING again', async () => {
+    const s = await status(live[1]!, SOURCE);
+    return s?.connector.state === 'RUNNING' && s.tasks.length === 1 && s.tasks[0]!.state === 'RUNNING';
+  });
+
+  // A restart asked of any worker is done by the worker running the connector.
+  for (const w of live) {
+    const restarted = await rest('POST', `${w.url}/connectors/${SINK}/restart?includeTasks=true`);
+    assert.equal(restarted.status, 202, JSON.stringify(restarted.json));
+    assert.equal((restarted.json as Status).connector.state, 'RESTARTING');
+  }
+  await waitFor('the sink RUNNING after its restarts', async () => {
+    const s = await status(live[0]!, SINK);
+    return s?.connector.state === 'RUNNING' && s.tasks.every((t) => t.state === 'RUNNING');
+  });
+
+  // A config change through a non-leader reaches the connector's worker; new task configs follow.
+  const updated = await rest('PUT', `${live[1]!.url}/connectors/${SOURCE}/config`, {
+    'connector.class': 'FileStreamSource',
+    'tasks.max': '1',
+    file: join(dir, 'source.txt'),
+    topic: 'connect-test',
+    'batch.size': '100',
+  });
+  assert.equal(updated.status, 200, JSON.stringify(updated.json));
+  await waitFor('the new task config', async () => {
+    const { json } = await rest('GET', `${live[2]!.url}/connectors/${SOURCE}/tasks`);
+    return (json as { config: Record<string, string> }[])[0]?.config['batch.size'] === '100';
+  });
+  appendFileSync(join(dir, 'source.txt'), 'after the update\n');
+  await waitFor('the line appended after the update', () => sinkLines().includes('after the update'));
+
   const invalid = await rest('POST', `${live[1]!.url}/connectors`, {
     name: 'bad',
     config: { 'connector.class': 'Nope' },
