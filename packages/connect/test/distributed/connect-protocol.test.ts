@@ -20,7 +20,7 @@ test('worker metadata v0: version, url, config offset', () => {
     Buffer.from([0, 0, 0, 0, 0, 0, 0, 42]),
   ]);
   assert.deepEqual(bytes, expected);
-  assert.deepEqual(decodeMetadata(bytes), { url: 'http://w1:8083/', configOffset: 42n });
+  assert.deepEqual(decodeMetadata(bytes), { version: 0, url: 'http://w1:8083/', configOffset: 42n });
 });
 
 test('assignment v0: connectors as task -1 first, then their tasks, grouped by connector', () => {
@@ -61,6 +61,70 @@ test('assignment v0: connectors as task -1 first, then their tasks, grouped by c
     int32(0),
   ]);
   assert.deepEqual(bytes, expected);
+  assert.deepEqual(decodeAssignment(bytes), assignment);
+});
+
+test('v1 (compatible): metadata carries the allocation as nullable bytes; assignments add revoked and delay', () => {
+  const int32 = (v: number) => {
+    const b = Buffer.alloc(4);
+    b.writeInt32BE(v);
+    return b;
+  };
+  const none = encodeMetadata({ url: 'u', configOffset: 1n, allocation: null }, 1);
+  assert.deepEqual(
+    none,
+    Buffer.concat([Buffer.from([0, 1, 0, 1]), Buffer.from('u'), Buffer.from([0, 0, 0, 0, 0, 0, 0, 1]), int32(-1)]),
+  );
+  const allocation = {
+    error: 0,
+    leader: 'm1',
+    leaderUrl: 'u',
+    configOffset: 1n,
+    connectors: ['a'],
+    tasks: [],
+    revokedConnectors: [],
+    revokedTasks: [],
+    delayMs: 0,
+  };
+  const withAllocation = encodeMetadata({ url: 'u', configOffset: 1n, allocation }, 1);
+  const allocationBytes = encodeAssignment(allocation, 1);
+  assert.deepEqual(withAllocation.subarray(13), Buffer.concat([int32(allocationBytes.length), allocationBytes]));
+  assert.deepEqual(decodeMetadata(withAllocation), { version: 1, url: 'u', configOffset: 1n, allocation });
+
+  const assignment = {
+    error: 0,
+    leader: 'm1',
+    leaderUrl: 'u',
+    configOffset: 2n,
+    connectors: [],
+    tasks: [{ connector: 'a', task: 0 }],
+    revokedConnectors: ['b'],
+    revokedTasks: [{ connector: 'b', task: 1 }],
+    delayMs: 3000,
+  };
+  const bytes = encodeAssignment(assignment, 1);
+  assert.deepEqual(
+    bytes,
+    Buffer.concat([
+      Buffer.from([0, 1, 0, 0, 0, 2]),
+      Buffer.from('m1'),
+      Buffer.from([0, 1]),
+      Buffer.from('u'),
+      Buffer.from([0, 0, 0, 0, 0, 0, 0, 2]),
+      int32(1),
+      Buffer.from([0, 1]),
+      Buffer.from('a'),
+      int32(1),
+      int32(0),
+      int32(1),
+      Buffer.from([0, 1]),
+      Buffer.from('b'),
+      int32(2),
+      int32(-1),
+      int32(1),
+      int32(3000),
+    ]),
+  );
   assert.deepEqual(decodeAssignment(bytes), assignment);
 });
 
