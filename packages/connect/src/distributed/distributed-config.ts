@@ -107,11 +107,11 @@ export const DISTRIBUTED_CONFIG_DEF = COMMON_WORKER_CONFIG_DEF.merge(
     .define({
       name: 'connect.protocol',
       type: 'STRING',
-      defaultValue: 'eager',
+      defaultValue: 'compatible',
       validator: Validators.validString('eager', 'compatible', 'sessioned'),
       importance: 'LOW',
       documentation:
-        "Compatibility mode for Kafka Connect Protocol. Samsa's default is eager (Kafka's is sessioned); compatible and sessioned run the eager protocol.",
+        "Compatibility mode for Kafka Connect Protocol: eager (v0), compatible (v1, KIP-415's incremental cooperative rebalancing). Samsa's default is compatible (Kafka's is sessioned, which adds session keys Samsa does not implement: sessioned runs as compatible).",
     })
     .define({
       name: 'scheduled.rebalance.max.delay.ms',
@@ -120,7 +120,7 @@ export const DISTRIBUTED_CONFIG_DEF = COMMON_WORKER_CONFIG_DEF.merge(
       validator: Validators.range(0, 2147483647),
       importance: 'LOW',
       documentation:
-        'The maximum delay that is scheduled in order to wait for the return of one or more departed workers before rebalancing and reassigning their connectors and tasks to the group. Used by the incremental cooperative protocols only.',
+        'The maximum delay that is scheduled in order to wait for the return of one or more departed workers before rebalancing and reassigning their connectors and tasks to the group. During this period the connectors and tasks of the departed workers remain unassigned.',
     }),
 );
 
@@ -169,8 +169,10 @@ export function parseDistributedConfig(
     }
   }
   const protocol = parsed['connect.protocol'] as ConnectProtocolName;
-  if (protocol !== 'eager') {
-    warn(`connect.protocol=${protocol} is not implemented yet: this worker uses the eager protocol`);
+  if (protocol === 'sessioned') {
+    warn(
+      'connect.protocol=sessioned: session keys and request signing (KIP-507) are not implemented; this worker uses compatible (incremental cooperative, without signing)',
+    );
   }
   return {
     worker,

@@ -18,7 +18,10 @@ import { KafkaOffsetBackingStore } from '../storage/kafka-offset-backing-store.j
 import { type ConnectStatus, KafkaStatusBackingStore } from '../storage/kafka-status-backing-store.js';
 import {
   AssignmentError,
+  COMPATIBLE_PROTOCOL_NAME,
+  CONNECT_PROTOCOL_V1,
   type ConnectAssignment,
+  type ConnectorTaskId,
   decodeAssignment,
   decodeMetadata,
   EAGER_PROTOCOL_NAME,
@@ -26,7 +29,8 @@ import {
   encodeMetadata,
 } from './connect-protocol.js';
 import type { DistributedConfig } from './distributed-config.js';
-import { eagerAssign } from './eager-assignor.js';
+import { eagerAssign, type WorkerLoad } from './eager-assignor.js';
+import { IncrementalCooperativeAssignor } from './incremental-cooperative-assignor.js';
 import { NotLeaderException } from './not-leader-exception.js';
 
 /** A connector instance running on this worker. */
@@ -96,6 +100,13 @@ export class DistributedHerder implements Herder, ConfigUpdateListener, GroupMem
   private wake: (() => void) | undefined;
   private stopping = false;
   private flushTimer: NodeJS.Timeout | undefined;
+  /** The protocol the group agreed on at the last join: `default` (eager) or `compatible`. */
+  private protocolInUse = EAGER_PROTOCOL_NAME;
+  /** The leader's state between incremental rounds (only used while this worker leads). */
+  private readonly incremental: IncrementalCooperativeAssignor;
+  /** Connectors with new task configs, whose tasks here restart (incremental protocol). */
+  private readonly taskConfigUpdates = new Set<string>();
+  private delayedRejoin: NodeJS.Timeout | undefined;
 
   constructor(
     readonly config: DistributedConfig,
@@ -120,6 +131,7 @@ export class DistributedHerder implements Herder, ConfigUpdateListener, GroupMem
       this,
     );
     this.member.onRejoinNeeded = () => this.wakeup();
+    this.incremental = new IncrementalCooperativeAssignor(config.scheduledRebalanceMaxDelayMs);
   }
 
   /** Reads the three topics to their end, then joins the group in the background. */
@@ -139,6 +151,7 @@ export class DistributedHerder implements Herder, ConfigUpdateListener, GroupMem
   async stop(): Promise<void> {
     this.stopping = true;
     if (this.flushTimer !== undefined) clearInterval(this.flushTimer);
+    if (this.delayedRejoin !== undefined) clearTimeout(this.delayedRejoin);
     this.wakeup();
     await this.loop;
     await this.serial(() => this.stopAll(true));
@@ -191,11 +204,22 @@ export class DistributedHerder implements Herder, ConfigUpdateListener, GroupMem
     if (this.member.rejoinNeeded) await this.member.ensureActive();
     if (this.stopping) return;
     const fresh = this.assignmentToStart;
+    const started = new Set<string>();
     if (fresh !== undefined) {
       this.assignmentToStart = undefined;
       await this.startAssigned(fresh);
+      for (const t of fresh.tasks) started.add(`${t.connector}-${t.task}`);
     }
-    for (const name of this.takeAll(this.removedConnectors)) await this.stopLocalConnector(name, false);
+    for (const name of this.takeAll(this.removedConnectors)) {
+      await this.stopLocalConnector(name, false);
+      this.forget({ connectors: [name], tasks: (this.assignment?.tasks ?? []).filter((t) => t.connector === name) });
+    }
+    for (const name of this.takeAll(this.taskConfigUpdates)) {
+      // Incremental: tasks kept across the rebalance restart with their new configs.
+      for (const t of [...this.tasks.values()]) {
+        if (t.connector === name && !started.has(`${name}-${t.id}`)) await this.restartLocalTask(name, t.id);
+      }
+    }
     for (const name of this.takeAll(this.updatedConnectors)) {
       if (!this.connectors.has(name)) continue;
       await this.stopConnectorInstance(name);
@@ -225,8 +249,10 @@ export class DistributedHerder implements Herder, ConfigUpdateListener, GroupMem
     this.member.requestRejoin();
   }
 
-  onTaskConfigUpdate(_connector: string): void {
-    // Eager: a new set of tasks is dealt by a rebalance of the whole group.
+  onTaskConfigUpdate(connector: string): void {
+    // A new set of tasks is dealt by a rebalance; with the incremental protocol the tasks a
+    // worker keeps must also restart with their new configs (eager restarts everything anyway).
+    if (this.protocolInUse === COMPATIBLE_PROTOCOL_NAME) this.taskConfigUpdates.add(connector);
     this.member.requestRejoin();
   }
 
@@ -245,21 +271,28 @@ export class DistributedHerder implements Herder, ConfigUpdateListener, GroupMem
 
   // ---- the `connect` group protocol ----
 
+  /** `connect.protocol=eager` offers v0 only; `compatible`/`sessioned` offer v1 first, then v0. */
   metadata(): { name: string; metadata: Buffer }[] {
+    const state = { url: this.url, configOffset: this.configStore.offset };
+    const eager = { name: EAGER_PROTOCOL_NAME, metadata: encodeMetadata(state) };
+    if (this.config.connectProtocol === 'eager') return [eager];
+    const allocation = this.assignment ?? null;
     return [
-      { name: EAGER_PROTOCOL_NAME, metadata: encodeMetadata({ url: this.url, configOffset: this.configStore.offset }) },
+      { name: COMPATIBLE_PROTOCOL_NAME, metadata: encodeMetadata({ ...state, allocation }, CONNECT_PROTOCOL_V1) },
+      eager,
     ];
   }
 
-  /** Eager: everything this worker runs is given up before every rebalance. */
+  /** Eager: everything this worker runs is given up before every rebalance; incremental: nothing. */
   async onJoinPrepare(): Promise<void> {
+    if (this.protocolInUse === COMPATIBLE_PROTOCOL_NAME) return;
     await this.stopAll(false);
     this.assignment = undefined;
   }
 
   async performAssignment(
     leaderId: string,
-    _protocol: string,
+    protocol: string,
     members: readonly GroupMemberMetadata[],
   ): Promise<Map<string, Buffer>> {
     const metadata = new Map(members.map((m) => [m.memberId, decodeMetadata(m.metadata)]));
@@ -269,27 +302,58 @@ export class DistributedHerder implements Herder, ConfigUpdateListener, GroupMem
     const error = configOffset < maxOffset ? AssignmentError.CONFIG_MISMATCH : AssignmentError.NONE;
     const connectors = [...this.configStore.connectorConfigs.keys()];
     const taskCounts = new Map(connectors.map((c) => [c, this.configStore.taskConfigs.get(c)?.length ?? 0]));
-    const plan = eagerAssign([...metadata.keys()], connectors, taskCounts);
+    const header = { error, leader: leaderId, leaderUrl: this.url, configOffset };
     const out = new Map<string, Buffer>();
-    for (const [memberId, load] of plan) {
-      out.set(
-        memberId,
-        encodeAssignment({
-          error,
-          leader: leaderId,
-          leaderUrl: this.url,
-          configOffset,
-          connectors: load.connectors,
-          tasks: error === AssignmentError.NONE ? load.tasks : [],
-        }),
-      );
+    const summary: string[] = [];
+    if (protocol === COMPATIBLE_PROTOCOL_NAME) {
+      const allocations = new Map<string, WorkerLoad>();
+      for (const [memberId, m] of metadata) {
+        allocations.set(memberId, {
+          connectors: [...(m.allocation?.connectors ?? [])],
+          tasks: [...(m.allocation?.tasks ?? [])],
+        });
+      }
+      const plan =
+        error === AssignmentError.NONE
+          ? this.incremental.assign(allocations, connectors, taskCounts, Date.now())
+          : { members: new Map(), delayMs: 0 };
+      for (const memberId of metadata.keys()) {
+        const member = plan.members.get(memberId);
+        const assigned = member?.assigned ?? { connectors: [], tasks: [] };
+        const revoked = member?.revoked ?? { connectors: [], tasks: [] };
+        out.set(
+          memberId,
+          encodeAssignment(
+            {
+              ...header,
+              ...assigned,
+              revokedConnectors: revoked.connectors,
+              revokedTasks: revoked.tasks,
+              delayMs: plan.delayMs,
+            },
+            CONNECT_PROTOCOL_V1,
+          ),
+        );
+        summary.push(`${memberId}: +${describe(assigned)} -${describe(revoked)}`);
+      }
+      if (plan.delayMs > 0) summary.push(`lost work held for ${plan.delayMs} ms`);
+    } else {
+      const plan = eagerAssign([...metadata.keys()], connectors, taskCounts);
+      for (const [memberId, load] of plan) {
+        out.set(
+          memberId,
+          encodeAssignment({ ...header, connectors: load.connectors, tasks: error === 0 ? load.tasks : [] }),
+        );
+        summary.push(`${memberId}: ${describe(load)}`);
+      }
     }
-    const summary = [...plan].map(([m, l]) => `${m}: ${l.connectors.length} connector(s), ${l.tasks.length} task(s)`);
-    console.log(`connect: as leader, assigned ${summary.join('; ')}`);
+    console.log(`connect: as leader (${protocol}), assigned ${summary.join('; ')}`);
     return out;
   }
 
-  async onJoinComplete(generationId: number, _memberId: string, _protocol: string, bytes: Buffer): Promise<void> {
+  async onJoinComplete(generationId: number, _memberId: string, protocol: string, bytes: Buffer): Promise<void> {
+    const previousProtocol = this.protocolInUse;
+    this.protocolInUse = protocol;
     const assignment = decodeAssignment(bytes);
     if (assignment.error !== AssignmentError.NONE) {
       // The leader was behind some member: read on and join again (Kafka leaves and rejoins).
@@ -299,12 +363,74 @@ export class DistributedHerder implements Herder, ConfigUpdateListener, GroupMem
       return;
     }
     if (this.configStore.offset < assignment.configOffset) await this.configStore.refresh();
-    this.assignment = assignment;
     this.assignmentKnows = new Set(this.configStore.connectorConfigs.keys());
-    this.assignmentToStart = assignment;
+    if (protocol === COMPATIBLE_PROTOCOL_NAME) {
+      await this.applyIncremental(assignment);
+    } else {
+      // Switched from incremental to eager (a v0-only worker joined): nothing carries over.
+      if (previousProtocol === COMPATIBLE_PROTOCOL_NAME) await this.stopAll(false);
+      this.assignment = assignment;
+      this.assignmentToStart = assignment;
+    }
+    const revoked = [...(assignment.revokedConnectors ?? []), ...(assignment.revokedTasks ?? []).map(taskName)];
     console.log(
-      `connect: joined generation ${generationId} (leader ${assignment.leaderUrl}): connectors [${assignment.connectors.join(', ')}], tasks [${assignment.tasks.map((t) => `${t.connector}-${t.task}`).join(', ')}]`,
+      `connect: joined generation ${generationId} (${protocol}, leader ${assignment.leaderUrl}): connectors [${assignment.connectors.join(', ')}], tasks [${assignment.tasks.map(taskName).join(', ')}]${revoked.length > 0 ? `, revoked [${revoked.join(', ')}]` : ''}${(assignment.delayMs ?? 0) > 0 ? `, rejoining in ${assignment.delayMs} ms` : ''}`,
     );
+  }
+
+  /**
+   * KIP-415 on the member's side: stop what is revoked, keep the rest, add what is assigned.
+   * After a revocation the member rejoins at once so the leader can deal the work out; with a
+   * delay it rejoins when the delay is over.
+   */
+  private async applyIncremental(assignment: ConnectAssignment): Promise<void> {
+    const revokedConnectors = assignment.revokedConnectors ?? [];
+    const revokedTasks = assignment.revokedTasks ?? [];
+    for (const t of revokedTasks) await this.stopLocalTask(t.connector, t.task);
+    for (const name of revokedConnectors) {
+      const local = await this.stopConnectorInstance(name);
+      if (local !== undefined && local.state !== State.FAILED) {
+        await this.putStatus(`connector-${name}`, { state: State.UNASSIGNED, trace: undefined }, (s) =>
+          this.statusStore.putConnector(name, s),
+        );
+      }
+    }
+    if (revokedTasks.length > 0) await this.flushOffsets();
+    const previous = this.assignment;
+    const revokedTaskNames = new Set(revokedTasks.map(taskName));
+    const keptConnectors = (previous?.connectors ?? []).filter((c) => !revokedConnectors.includes(c));
+    const keptTasks = (previous?.tasks ?? []).filter((t) => !revokedTaskNames.has(taskName(t)));
+    const keptTaskNames = new Set(keptTasks.map(taskName));
+    this.assignment = {
+      ...assignment,
+      connectors: [...keptConnectors, ...assignment.connectors.filter((c) => !keptConnectors.includes(c))],
+      tasks: [...keptTasks, ...assignment.tasks.filter((t) => !keptTaskNames.has(taskName(t)))],
+      revokedConnectors: [],
+      revokedTasks: [],
+      delayMs: 0,
+    };
+    this.assignmentToStart = {
+      ...assignment,
+      connectors: assignment.connectors.filter((c) => !this.connectors.has(c)),
+      tasks: assignment.tasks.filter((t) => !this.tasks.has(taskName(t))),
+    };
+    if (revokedConnectors.length > 0 || revokedTasks.length > 0) this.member.requestRejoin();
+    if (this.delayedRejoin !== undefined) clearTimeout(this.delayedRejoin);
+    this.delayedRejoin = undefined;
+    const delayMs = assignment.delayMs ?? 0;
+    if (delayMs > 0) this.delayedRejoin = setTimeout(() => this.member.requestRejoin(), delayMs);
+  }
+
+  /** Drops work from the assignment this worker reports as its allocation. */
+  private forget(work: { connectors: readonly string[]; tasks: readonly ConnectorTaskId[] }): void {
+    const current = this.assignment;
+    if (current === undefined) return;
+    const tasks = new Set(work.tasks.map(taskName));
+    this.assignment = {
+      ...current,
+      connectors: current.connectors.filter((c) => !work.connectors.includes(c)),
+      tasks: current.tasks.filter((t) => !tasks.has(taskName(t))),
+    };
   }
 
   // ---- running the assignment ----
@@ -764,6 +890,14 @@ export class DistributedHerder implements Herder, ConfigUpdateListener, GroupMem
     });
   }
 
+  private async stopLocalTask(name: string, id: number): Promise<void> {
+    const local = this.tasks.get(`${name}-${id}`);
+    if (local === undefined) return;
+    await stopWorkerTasks(name, [local.task], this.config.worker.taskShutdownTimeoutMs);
+    this.tasks.delete(`${name}-${id}`);
+    if (![...this.tasks.values()].some((t) => t.connector === name)) await this.closeProducer(name);
+  }
+
   private async restartLocalTask(name: string, id: number): Promise<void> {
     const local = this.tasks.get(`${name}-${id}`);
     if (local !== undefined) {
@@ -772,6 +906,12 @@ export class DistributedHerder implements Herder, ConfigUpdateListener, GroupMem
     }
     await this.startLocalTask(name, id);
   }
+}
+
+const taskName = (t: ConnectorTaskId) => `${t.connector}-${t.task}`;
+
+function describe(load: WorkerLoad): string {
+  return `${load.connectors.length} connector(s), ${load.tasks.length} task(s)`;
 }
 
 function failedConnector(name: string, config: Props, error: unknown): LocalConnector {
