@@ -1,5 +1,5 @@
-import { GroupMember, type GroupMemberMetadata, type GroupMemberProtocol, type Producer } from '@samsa/client';
-import type { Connector, Props, SinkTask, SourceTask } from '../connector/connector.js';
+import { GroupMember, type GroupMemberMetadata, type GroupMemberProtocol } from '@samsa/client';
+import type { Props } from '../connector/connector.js';
 import { alreadyExists, ConnectRestException, notFound } from '../runtime/connect-errors.js';
 import { ensureValidConnectorConfig, validateConnectorConfig } from '../runtime/connector-validator.js';
 import type {
@@ -10,9 +10,8 @@ import type {
   InitialState,
   StateInfo,
 } from '../runtime/herder.js';
-import type { ConnectorPlugin, Plugins } from '../runtime/plugins.js';
-import { connectorTaskConfigs, createWorkerTask, sourceProducer, stopWorkerTasks } from '../runtime/task-factory.js';
-import { State, traceOf, type WorkerTask } from '../runtime/worker-task.js';
+import type { Plugins } from '../runtime/plugins.js';
+import { State } from '../runtime/worker-task.js';
 import { type ConfigUpdateListener, KafkaConfigBackingStore } from '../storage/kafka-config-backing-store.js';
 import { KafkaOffsetBackingStore } from '../storage/kafka-offset-backing-store.js';
 import { type ConnectStatus, KafkaStatusBackingStore } from '../storage/kafka-status-backing-store.js';
@@ -32,31 +31,15 @@ import type { DistributedConfig } from './distributed-config.js';
 import { eagerAssign, type WorkerLoad } from './eager-assignor.js';
 import { IncrementalCooperativeAssignor } from './incremental-cooperative-assignor.js';
 import { NotLeaderException } from './not-leader-exception.js';
-
-/** A connector instance running on this worker. */
-interface LocalConnector {
-  readonly name: string;
-  /** Undefined when `connector.class` names no known plugin (the connector is FAILED). */
-  readonly plugin: ConnectorPlugin | undefined;
-  readonly config: Props;
-  connector: Connector | undefined;
-  state: State;
-  trace: string | undefined;
-}
-
-/** A task running on this worker. */
-interface LocalTask {
-  readonly connector: string;
-  readonly id: number;
-  readonly task: WorkerTask;
-}
+import { WorkerRuntime } from './worker-runtime.js';
 
 /**
- * A worker of a Connect cluster (Kafka's DistributedHerder with the eager protocol). The
- * cluster's state is in three compacted topics: connector and task configs and target states
- * (KafkaConfigBackingStore), source offsets (KafkaOffsetBackingStore) and statuses
- * (KafkaStatusBackingStore). Workers form a group of protocol type `connect`; the leader deals
- * every connector and task round-robin, and each worker runs what it was dealt.
+ * A worker of a Connect cluster (Kafka's DistributedHerder). The cluster's state is in three
+ * compacted topics: connector and task configs and target states (KafkaConfigBackingStore),
+ * source offsets (KafkaOffsetBackingStore) and statuses (KafkaStatusBackingStore). Workers form
+ * a group of protocol type `connect`; the leader assigns connectors and tasks (eager: all of
+ * them, round-robin, at every rebalance; compatible: only what is added or revoked, KIP-415),
+ * and each worker runs what it holds through its WorkerRuntime.
  *
  * Who writes what:
  * - Only the leader writes configs. A REST write reaching another worker fails with
@@ -69,7 +52,8 @@ interface LocalTask {
  * applied by the config log's reader, which only records what changed and wakes the tick, so
  * every worker reacts to the same records in the same order. A new or removed connector and any
  * committed task set start a rebalance: with the eager protocol every worker stops everything
- * at each rebalance and starts what it is dealt.
+ * at each rebalance and starts what it is dealt; with the incremental one it stops only what is
+ * revoked.
  */
 export class DistributedHerder implements Herder, ConfigUpdateListener, GroupMemberProtocol {
   readonly protocolType = 'connect';
@@ -81,10 +65,7 @@ export class DistributedHerder implements Herder, ConfigUpdateListener, GroupMem
   private readonly offsetStore: KafkaOffsetBackingStore;
   private readonly statusStore: KafkaStatusBackingStore;
   private readonly member: GroupMember;
-  private readonly connectors = new Map<string, LocalConnector>();
-  private readonly tasks = new Map<string, LocalTask>();
-  private readonly producers = new Map<string, Producer<Buffer, Buffer>>();
-  private readonly topicsUsed = new Map<string, Set<string>>();
+  private readonly runtime: WorkerRuntime;
   private assignment: ConnectAssignment | undefined;
   private assignmentToStart: ConnectAssignment | undefined;
   /** What the config log told us since the last tick. */
@@ -132,6 +113,17 @@ export class DistributedHerder implements Herder, ConfigUpdateListener, GroupMem
     );
     this.member.onRejoinNeeded = () => this.wakeup();
     this.incremental = new IncrementalCooperativeAssignor(config.scheduledRebalanceMaxDelayMs);
+    this.runtime = new WorkerRuntime({
+      worker: config.worker,
+      plugins,
+      configs: this.configStore,
+      offsets: this.offsetStore,
+      flushOffsets: () => this.flushOffsets(),
+      onReconfigure: (connector) => {
+        this.reconfigure.add(connector);
+        this.wakeup();
+      },
+    });
   }
 
   /** Reads the three topics to their end, then joins the group in the background. */
@@ -216,16 +208,16 @@ export class DistributedHerder implements Herder, ConfigUpdateListener, GroupMem
     }
     for (const name of this.takeAll(this.taskConfigUpdates)) {
       // Incremental: tasks kept across the rebalance restart with their new configs.
-      for (const t of [...this.tasks.values()]) {
-        if (t.connector === name && !started.has(`${name}-${t.id}`)) await this.restartLocalTask(name, t.id);
+      for (const t of [...this.runtime.tasks.values()]) {
+        if (t.connector === name && !started.has(`${name}-${t.id}`)) await this.runtime.restartTask(name, t.id);
       }
     }
     for (const name of this.takeAll(this.updatedConnectors)) {
-      if (!this.connectors.has(name)) continue;
-      await this.stopConnectorInstance(name);
-      await this.startLocalConnector(name);
+      if (!this.runtime.connectors.has(name)) continue;
+      await this.runtime.stopConnector(name);
+      await this.runtime.startConnector(name);
     }
-    for (const name of this.takeAll(this.targetStateChanges)) await this.applyTargetState(name);
+    for (const name of this.takeAll(this.targetStateChanges)) await this.runtime.applyTargetState(name);
     for (const name of this.takeAll(this.reconfigure)) await this.publishTaskConfigs(name);
     await this.writeStatuses();
   }
@@ -263,7 +255,7 @@ export class DistributedHerder implements Herder, ConfigUpdateListener, GroupMem
 
   /** Whether the current assignment was computed knowing this connector (so it needs no rebalance). */
   private knownToAssignment(connector: string): boolean {
-    return this.connectors.has(connector) || this.assignmentKnows.has(connector);
+    return this.runtime.connectors.has(connector) || this.assignmentKnows.has(connector);
   }
 
   /** Connectors the leader knew when it computed the current assignment (any worker's). */
@@ -386,13 +378,11 @@ export class DistributedHerder implements Herder, ConfigUpdateListener, GroupMem
   private async applyIncremental(assignment: ConnectAssignment): Promise<void> {
     const revokedConnectors = assignment.revokedConnectors ?? [];
     const revokedTasks = assignment.revokedTasks ?? [];
-    for (const t of revokedTasks) await this.stopLocalTask(t.connector, t.task);
+    for (const t of revokedTasks) await this.runtime.stopTask(t.connector, t.task);
     for (const name of revokedConnectors) {
-      const local = await this.stopConnectorInstance(name);
+      const local = await this.runtime.stopConnector(name);
       if (local !== undefined && local.state !== State.FAILED) {
-        await this.putStatus(`connector-${name}`, { state: State.UNASSIGNED, trace: undefined }, (s) =>
-          this.statusStore.putConnector(name, s),
-        );
+        await this.putUnassigned(name);
       }
     }
     if (revokedTasks.length > 0) await this.flushOffsets();
@@ -411,8 +401,8 @@ export class DistributedHerder implements Herder, ConfigUpdateListener, GroupMem
     };
     this.assignmentToStart = {
       ...assignment,
-      connectors: assignment.connectors.filter((c) => !this.connectors.has(c)),
-      tasks: assignment.tasks.filter((t) => !this.tasks.has(taskName(t))),
+      connectors: assignment.connectors.filter((c) => !this.runtime.connectors.has(c)),
+      tasks: assignment.tasks.filter((t) => !this.runtime.tasks.has(taskName(t))),
     };
     if (revokedConnectors.length > 0 || revokedTasks.length > 0) this.member.requestRejoin();
     if (this.delayedRejoin !== undefined) clearTimeout(this.delayedRejoin);
@@ -436,183 +426,32 @@ export class DistributedHerder implements Herder, ConfigUpdateListener, GroupMem
   // ---- running the assignment ----
 
   private async startAssigned(assignment: ConnectAssignment): Promise<void> {
-    for (const name of assignment.connectors) await this.startLocalConnector(name);
-    for (const { connector, task } of assignment.tasks) await this.startLocalTask(connector, task);
+    for (const name of assignment.connectors) await this.runtime.startConnector(name);
+    for (const { connector, task } of assignment.tasks) await this.runtime.startTask(connector, task);
   }
 
-  private async startLocalConnector(name: string): Promise<void> {
-    const config = this.configStore.connectorConfigs.get(name);
-    if (config === undefined) return;
-    let plugin: ConnectorPlugin;
-    try {
-      plugin = this.plugins.require(config['connector.class'] ?? '');
-    } catch (error) {
-      this.connectors.set(name, failedConnector(name, config, error));
-      return;
-    }
-    const local: LocalConnector = {
-      name,
-      plugin,
-      config,
-      connector: undefined,
-      state: State.UNASSIGNED,
-      trace: undefined,
-    };
-    this.connectors.set(name, local);
-    const target = this.configStore.targetStates.get(name) ?? 'STARTED';
-    if (target === 'STOPPED') {
-      local.state = State.STOPPED;
-      return;
-    }
-    const connector = new plugin.ctor();
-    connector.initialize({
-      requestTaskReconfiguration: () => {
-        if (this.connectors.get(name) !== local) return;
-        this.reconfigure.add(name);
-        this.wakeup();
-      },
-      raiseError: (error) => {
-        local.state = State.FAILED;
-        local.trace = traceOf(error);
-      },
-    });
-    local.connector = connector;
-    try {
-      await connector.start(config);
-    } catch (error) {
-      local.state = State.FAILED;
-      local.trace = traceOf(error);
-      console.error(`connect: connector ${name} failed to start:`, error);
-      return;
-    }
-    local.state = target === 'PAUSED' ? State.PAUSED : State.RUNNING;
-    this.reconfigure.add(name);
-  }
-
-  /** Stops the connector and its tasks on this worker (revocation, deletion). */
+  /** Stops a connector and its tasks here; on a rebalance its status becomes UNASSIGNED. */
   private async stopLocalConnector(name: string, writeStatus: boolean): Promise<void> {
-    const localTasks = [...this.tasks.values()].filter((t) => t.connector === name);
-    await stopWorkerTasks(
-      name,
-      localTasks.map((t) => t.task),
-      this.config.worker.taskShutdownTimeoutMs,
+    const local = await this.runtime.stopConnectorAndTasks(name);
+    if (local !== undefined && writeStatus && local.state !== State.FAILED) await this.putUnassigned(name);
+  }
+
+  private async putUnassigned(connector: string): Promise<void> {
+    await this.putStatus(`connector-${connector}`, { state: State.UNASSIGNED, trace: undefined }, (s) =>
+      this.statusStore.putConnector(connector, s),
     );
-    for (const t of localTasks) this.tasks.delete(`${name}-${t.id}`);
-    await this.closeProducer(name);
-    await this.flushOffsets();
-    const local = await this.stopConnectorInstance(name);
-    if (local !== undefined && writeStatus && local.state !== State.FAILED) {
-      await this.putStatus(`connector-${name}`, { state: State.UNASSIGNED, trace: undefined }, (s) =>
-        this.statusStore.putConnector(name, s),
-      );
-    }
   }
 
-  /**
-   * Stops the connector instance only: its tasks keep running until new task configs (and so a
-   * rebalance) replace them, as in Kafka when a connector's config changes.
-   */
-  private async stopConnectorInstance(name: string): Promise<LocalConnector | undefined> {
-    const local = this.connectors.get(name);
-    if (local === undefined) return undefined;
-    this.connectors.delete(name);
-    try {
-      await local.connector?.stop();
-    } catch (error) {
-      console.error(`connect: connector ${name} failed to stop:`, error);
-    }
-    return local;
-  }
-
-  private async startLocalTask(name: string, id: number): Promise<void> {
-    const connectorConfig = this.configStore.connectorConfigs.get(name);
-    const taskConfig = this.configStore.taskConfigs.get(name)?.[id];
-    if (connectorConfig === undefined || taskConfig === undefined) return;
-    let plugin: ConnectorPlugin;
-    try {
-      plugin = this.plugins.require(connectorConfig['connector.class'] ?? '');
-    } catch (error) {
-      console.error(`connect: task ${name}-${id} cannot start:`, error);
-      return;
-    }
-    const task = createWorkerTask(
-      {
-        worker: this.config.worker,
-        connector: name,
-        connectorConfig,
-        type: plugin.type,
-        taskClass: new plugin.ctor().taskClass() as new () => SourceTask | SinkTask,
-        offsets: this.offsetStore,
-        producer: () => {
-          let producer = this.producers.get(name);
-          if (producer === undefined) this.producers.set(name, (producer = sourceProducer(this.config.worker, name)));
-          return producer;
-        },
-        onTopic: (topic) => {
-          let set = this.topicsUsed.get(name);
-          if (set === undefined) this.topicsUsed.set(name, (set = new Set()));
-          set.add(topic);
-        },
-      },
-      id,
-      taskConfig,
-    );
-    this.tasks.set(`${name}-${id}`, { connector: name, id, task });
-    await task.start(this.configStore.targetStates.get(name) === 'PAUSED');
-  }
-
-  private async closeProducer(name: string): Promise<void> {
-    const producer = this.producers.get(name);
-    this.producers.delete(name);
-    await producer?.close().catch(() => {});
-  }
-
-  /** Stops every connector and task here; on a rebalance their statuses become UNASSIGNED. */
+  /** Stops every connector and task here (`shutdown`: the worker is stopping, statuses stay). */
   private async stopAll(shutdown: boolean): Promise<void> {
-    const names = new Set([...this.connectors.keys(), ...[...this.tasks.values()].map((t) => t.connector)]);
-    for (const name of names) await this.stopLocalConnector(name, !shutdown);
+    for (const name of this.runtime.names()) await this.stopLocalConnector(name, !shutdown);
     await this.flushOffsets();
-  }
-
-  private async applyTargetState(name: string): Promise<void> {
-    const target = this.configStore.targetStates.get(name) ?? 'STARTED';
-    const local = this.connectors.get(name);
-    if (target === 'STOPPED') {
-      if (local !== undefined && local.state !== State.STOPPED) {
-        await this.stopConnectorInstance(name);
-        await this.startLocalConnector(name);
-      }
-      return;
-    }
-    if (local !== undefined && local.state === State.STOPPED) {
-      // Resumed from STOPPED: start it, its tasks come back with the task configs it publishes.
-      await this.stopConnectorInstance(name);
-      await this.startLocalConnector(name);
-      return;
-    }
-    if (local !== undefined && local.state !== State.FAILED) {
-      local.state = target === 'PAUSED' ? State.PAUSED : State.RUNNING;
-    }
-    for (const t of this.tasks.values()) {
-      if (t.connector !== name) continue;
-      if (target === 'PAUSED') t.task.pause();
-      else t.task.resume();
-    }
   }
 
   /** Computes the connector's task configs and has the leader store them if they changed. */
   private async publishTaskConfigs(name: string): Promise<void> {
-    const local = this.connectors.get(name);
-    if (local?.connector === undefined || local.plugin === undefined) return;
-    if (local.state === State.FAILED || local.state === State.STOPPED) return;
-    let configs: Props[];
-    try {
-      configs = connectorTaskConfigs(local.connector, local.plugin.type, local.config);
-    } catch (error) {
-      local.state = State.FAILED;
-      local.trace = traceOf(error);
-      return;
-    }
+    const configs = this.runtime.taskConfigs(name);
+    if (configs === undefined) return;
     const stored = this.configStore.taskConfigs.get(name) ?? [];
     if (sameTaskConfigs(configs, stored)) return;
     try {
@@ -642,10 +481,10 @@ export class DistributedHerder implements Herder, ConfigUpdateListener, GroupMem
   // ---- statuses ----
 
   private async writeStatuses(): Promise<void> {
-    for (const local of this.connectors.values()) {
+    for (const local of this.runtime.connectors.values()) {
       await this.putStatus(`connector-${local.name}`, local, (s) => this.statusStore.putConnector(local.name, s));
     }
-    for (const t of this.tasks.values()) {
+    for (const t of this.runtime.tasks.values()) {
       await this.putStatus(`task-${t.connector}-${t.id}`, t.task, (s) =>
         this.statusStore.putTask(t.connector, t.id, s),
       );
@@ -716,7 +555,7 @@ export class DistributedHerder implements Herder, ConfigUpdateListener, GroupMem
 
   status(name: string): ConnectorStateInfo {
     const config = this.connectorConfig(name, `No status found for connector ${name}`);
-    const local = this.connectors.get(name);
+    const local = this.runtime.connectors.get(name);
     const stored = this.statusStore.connectors.get(name);
     const connector: StateInfo =
       local !== undefined
@@ -734,7 +573,7 @@ export class DistributedHerder implements Herder, ConfigUpdateListener, GroupMem
   }
 
   private taskStateInfo(name: string, id: number): StateInfo | undefined {
-    const local = this.tasks.get(`${name}-${id}`);
+    const local = this.runtime.tasks.get(`${name}-${id}`);
     if (local !== undefined) return this.stateInfo(local.task.state, local.task.trace, this.workerId);
     const stored = this.statusStore.tasks.get(name)?.get(id);
     if (stored === undefined) return undefined;
@@ -762,12 +601,12 @@ export class DistributedHerder implements Herder, ConfigUpdateListener, GroupMem
   }
 
   topics(name: string): string[] {
-    return [...(this.topicsUsed.get(name) ?? [])].sort();
+    return this.runtime.topics(name);
   }
 
   resetTopics(name: string): void {
     this.connectorConfig(name, `Unknown connector ${name}`);
-    this.topicsUsed.delete(name);
+    this.runtime.resetTopics(name);
   }
 
   validate(config: Props, pluginName?: string): ConfigInfos {
@@ -850,7 +689,7 @@ export class DistributedHerder implements Herder, ConfigUpdateListener, GroupMem
     const message = includeTasks || onlyFailed ? `Unknown connector: ${name}` : undefined;
     this.connectorConfig(name, message);
     return this.serial(async () => {
-      const local = this.connectors.get(name);
+      const local = this.runtime.connectors.get(name);
       if (local === undefined) {
         const owner = this.statusStore.connectors.get(name)?.worker_id;
         if (owner !== undefined && owner !== this.workerId) throw new NotLeaderException(`http://${owner}/`);
@@ -860,16 +699,16 @@ export class DistributedHerder implements Herder, ConfigUpdateListener, GroupMem
         );
       }
       const restartConnector = !onlyFailed || local.state === State.FAILED;
-      const localTasks = [...this.tasks.values()].filter((t) => t.connector === name);
+      const localTasks = [...this.runtime.tasks.values()].filter((t) => t.connector === name);
       const restartTasks = includeTasks ? localTasks.filter((t) => !onlyFailed || t.task.state === State.FAILED) : [];
       const plan = this.status(name);
       if (restartConnector) plan.connector.state = State.RESTARTING;
       for (const t of plan.tasks) if (restartTasks.some((r) => r.id === t.id)) t.state = State.RESTARTING;
       if (restartConnector) {
-        await this.stopConnectorInstance(name);
-        await this.startLocalConnector(name);
+        await this.runtime.stopConnector(name);
+        await this.runtime.startConnector(name);
       }
-      for (const t of restartTasks) await this.restartLocalTask(name, t.id);
+      for (const t of restartTasks) await this.runtime.restartTask(name, t.id);
       return plan;
     });
   }
@@ -878,7 +717,7 @@ export class DistributedHerder implements Herder, ConfigUpdateListener, GroupMem
     this.connectorConfig(name);
     if (this.configStore.taskConfigs.get(name)?.[id] === undefined) throw notFound(`Task ${name}-${id} not found`);
     return this.serial(async () => {
-      if (!this.tasks.has(`${name}-${id}`)) {
+      if (!this.runtime.tasks.has(`${name}-${id}`)) {
         const owner = this.statusStore.tasks.get(name)?.get(id)?.worker_id;
         if (owner !== undefined && owner !== this.workerId) throw new NotLeaderException(`http://${owner}/`);
         throw new ConnectRestException(
@@ -886,25 +725,8 @@ export class DistributedHerder implements Herder, ConfigUpdateListener, GroupMem
           'Cannot complete request because of a conflicting operation (e.g. worker rebalance)',
         );
       }
-      await this.restartLocalTask(name, id);
+      await this.runtime.restartTask(name, id);
     });
-  }
-
-  private async stopLocalTask(name: string, id: number): Promise<void> {
-    const local = this.tasks.get(`${name}-${id}`);
-    if (local === undefined) return;
-    await stopWorkerTasks(name, [local.task], this.config.worker.taskShutdownTimeoutMs);
-    this.tasks.delete(`${name}-${id}`);
-    if (![...this.tasks.values()].some((t) => t.connector === name)) await this.closeProducer(name);
-  }
-
-  private async restartLocalTask(name: string, id: number): Promise<void> {
-    const local = this.tasks.get(`${name}-${id}`);
-    if (local !== undefined) {
-      await stopWorkerTasks(name, [local.task], this.config.worker.taskShutdownTimeoutMs);
-      this.tasks.delete(`${name}-${id}`);
-    }
-    await this.startLocalTask(name, id);
   }
 }
 
@@ -912,17 +734,6 @@ const taskName = (t: ConnectorTaskId) => `${t.connector}-${t.task}`;
 
 function describe(load: WorkerLoad): string {
   return `${load.connectors.length} connector(s), ${load.tasks.length} task(s)`;
-}
-
-function failedConnector(name: string, config: Props, error: unknown): LocalConnector {
-  return {
-    name,
-    plugin: undefined,
-    config,
-    connector: undefined,
-    state: State.FAILED,
-    trace: traceOf(error),
-  };
 }
 
 /** Task configs compared as Kafka does: the same maps in the same order. */
