@@ -80,6 +80,8 @@ export class DistributedHerder implements Herder, ConfigUpdateListener, GroupMem
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
   private stopping = false;
+  /** Aborts a join in progress when the worker stops. */
+  private readonly abort = new AbortController();
   private flushTimer: NodeJS.Timeout | undefined;
   /** The protocol the group agreed on at the last join: `default` (eager) or `compatible`. */
   private protocolInUse = EAGER_PROTOCOL_NAME;
@@ -142,11 +144,12 @@ export class DistributedHerder implements Herder, ConfigUpdateListener, GroupMem
 
   async stop(): Promise<void> {
     this.stopping = true;
+    this.abort.abort(new Error('the worker is stopping'));
     if (this.flushTimer !== undefined) clearInterval(this.flushTimer);
     if (this.delayedRejoin !== undefined) clearTimeout(this.delayedRejoin);
     this.wakeup();
     await this.loop;
-    await this.serial(() => this.stopAll(true));
+    await this.serial(() => this.stopAll());
     await this.member.close('the worker is shutting down');
     await this.offsetStore.stop();
     await this.statusStore.stop();
@@ -193,7 +196,7 @@ export class DistributedHerder implements Herder, ConfigUpdateListener, GroupMem
 
   /** Kafka's `tick`: membership first, then config changes, then statuses. */
   private async tick(): Promise<void> {
-    if (this.member.rejoinNeeded) await this.member.ensureActive();
+    if (this.member.rejoinNeeded) await this.member.ensureActive(this.abort.signal);
     if (this.stopping) return;
     const fresh = this.assignmentToStart;
     const started = new Set<string>();
@@ -203,6 +206,7 @@ export class DistributedHerder implements Herder, ConfigUpdateListener, GroupMem
       for (const t of fresh.tasks) started.add(`${t.connector}-${t.task}`);
     }
     for (const name of this.takeAll(this.removedConnectors)) {
+      // Deleted: the leader wrote tombstones for its statuses, nothing is written here.
       await this.stopLocalConnector(name, false);
       this.forget({ connectors: [name], tasks: (this.assignment?.tasks ?? []).filter((t) => t.connector === name) });
     }
@@ -278,7 +282,7 @@ export class DistributedHerder implements Herder, ConfigUpdateListener, GroupMem
   /** Eager: everything this worker runs is given up before every rebalance; incremental: nothing. */
   async onJoinPrepare(): Promise<void> {
     if (this.protocolInUse === COMPATIBLE_PROTOCOL_NAME) return;
-    await this.stopAll(false);
+    await this.stopAll();
     this.assignment = undefined;
   }
 
@@ -360,7 +364,7 @@ export class DistributedHerder implements Herder, ConfigUpdateListener, GroupMem
       await this.applyIncremental(assignment);
     } else {
       // Switched from incremental to eager (a v0-only worker joined): nothing carries over.
-      if (previousProtocol === COMPATIBLE_PROTOCOL_NAME) await this.stopAll(false);
+      if (previousProtocol === COMPATIBLE_PROTOCOL_NAME) await this.stopAll();
       this.assignment = assignment;
       this.assignmentToStart = assignment;
     }
@@ -378,7 +382,10 @@ export class DistributedHerder implements Herder, ConfigUpdateListener, GroupMem
   private async applyIncremental(assignment: ConnectAssignment): Promise<void> {
     const revokedConnectors = assignment.revokedConnectors ?? [];
     const revokedTasks = assignment.revokedTasks ?? [];
-    for (const t of revokedTasks) await this.runtime.stopTask(t.connector, t.task);
+    for (const t of revokedTasks) {
+      await this.runtime.stopTask(t.connector, t.task);
+      await this.putTaskUnassigned(t.connector, t.task);
+    }
     for (const name of revokedConnectors) {
       const local = await this.runtime.stopConnector(name);
       if (local !== undefined && local.state !== State.FAILED) {
@@ -432,19 +439,29 @@ export class DistributedHerder implements Herder, ConfigUpdateListener, GroupMem
 
   /** Stops a connector and its tasks here; on a rebalance its status becomes UNASSIGNED. */
   private async stopLocalConnector(name: string, writeStatus: boolean): Promise<void> {
+    const taskIds = [...this.runtime.tasks.values()].filter((t) => t.connector === name).map((t) => t.id);
     const local = await this.runtime.stopConnectorAndTasks(name);
-    if (local !== undefined && writeStatus && local.state !== State.FAILED) await this.putUnassigned(name);
+    if (!writeStatus) return;
+    if (local !== undefined && local.state !== State.FAILED) await this.putUnassigned(name);
+    for (const id of taskIds) await this.putTaskUnassigned(name, id);
   }
 
+  /** As Kafka's workers do when they stop work: UNASSIGNED until its next owner says otherwise. */
   private async putUnassigned(connector: string): Promise<void> {
     await this.putStatus(`connector-${connector}`, { state: State.UNASSIGNED, trace: undefined }, (s) =>
-      this.statusStore.putConnector(connector, s),
+      this.statusStore.putConnector(connector, s, true),
     );
   }
 
-  /** Stops every connector and task here (`shutdown`: the worker is stopping, statuses stay). */
-  private async stopAll(shutdown: boolean): Promise<void> {
-    for (const name of this.runtime.names()) await this.stopLocalConnector(name, !shutdown);
+  private async putTaskUnassigned(connector: string, id: number): Promise<void> {
+    await this.putStatus(`task-${connector}-${id}`, { state: State.UNASSIGNED, trace: undefined }, (s) =>
+      this.statusStore.putTask(connector, id, s, true),
+    );
+  }
+
+  /** Stops every connector and task here (a rebalance, or the worker stopping). */
+  private async stopAll(): Promise<void> {
+    for (const name of this.runtime.names()) await this.stopLocalConnector(name, true);
     await this.flushOffsets();
   }
 

@@ -16,8 +16,9 @@ export interface ConnectStatus {
  * JSON as Kafka's JsonConverter writes them (`schemas.enable=false`). A deleted connector's
  * statuses become tombstones (Kafka's DESTROYED).
  *
- * A status from an older generation than the one already read is ignored, as in Kafka, so a
- * worker that lost its work in a rebalance cannot overwrite the status of the new owner.
+ * Readers take the last record, as Kafka's do. Writers of UNASSIGNED (a worker giving work up)
+ * use `safe`: the write is skipped when the status read is another worker's from a newer
+ * generation (Kafka's `putSafe`), so a worker that lost its work cannot hide the new owner's.
  */
 export class KafkaStatusBackingStore {
   readonly connectors = new Map<string, ConnectStatus>();
@@ -45,11 +46,13 @@ export class KafkaStatusBackingStore {
     return this.log.readToEnd();
   }
 
-  putConnector(connector: string, status: ConnectStatus): Promise<void> {
+  putConnector(connector: string, status: ConnectStatus, safe = false): Promise<void> {
+    if (safe && !canWriteSafely(this.connectors.get(connector), status)) return Promise.resolve();
     return this.send(`status-connector-${connector}`, status);
   }
 
-  putTask(connector: string, task: number, status: ConnectStatus): Promise<void> {
+  putTask(connector: string, task: number, status: ConnectStatus, safe = false): Promise<void> {
+    if (safe && !canWriteSafely(this.tasks.get(connector)?.get(task), status)) return Promise.resolve();
     return this.send(`status-task-${connector}-${task}`, status);
   }
 
@@ -88,8 +91,6 @@ export class KafkaStatusBackingStore {
         this.connectors.delete(name);
         return;
       }
-      const previous = this.connectors.get(name);
-      if (previous !== undefined && previous.generation > status.generation) return;
       this.connectors.set(name, status);
       return;
     }
@@ -104,8 +105,10 @@ export class KafkaStatusBackingStore {
       return;
     }
     if (tasks === undefined) this.tasks.set(name, (tasks = new Map()));
-    const previous = tasks.get(id);
-    if (previous !== undefined && previous.generation > status.generation) return;
     tasks.set(id, status);
   }
+}
+
+function canWriteSafely(current: ConnectStatus | undefined, next: ConnectStatus): boolean {
+  return current === undefined || current.worker_id === next.worker_id || current.generation <= next.generation;
 }

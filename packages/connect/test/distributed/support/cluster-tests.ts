@@ -299,12 +299,17 @@ export function clusterTests(forProtocol: Protocol): void {
     assert.match(last.value!.toString(), /^\{"position":\d+\}$/);
     assert.equal(JSON.parse(last.value!.toString()).position, readFileSync(join(dir, 'source.txt')).length);
 
-    const statuses = await readTopic('connect-status');
-    const task = statuses.filter((r) => r.key!.toString() === `status-task-${SOURCE}-0`).at(-1);
-    assert.match(
-      task!.value!.toString(),
-      /^\{"state":"RUNNING","trace":null,"worker_id":"127\.0\.0\.1:\d+","generation":\d+\}$/,
-    );
+    // The last status of the source task, once no rebalance is moving it (UNASSIGNED meanwhile).
+    let task: string | undefined;
+    await waitFor('a RUNNING status for the source task', async () => {
+      const statuses = await readTopic('connect-status');
+      task = statuses
+        .filter((r) => r.key!.toString() === `status-task-${SOURCE}-0`)
+        .at(-1)
+        ?.value?.toString();
+      return task?.startsWith('{"state":"RUNNING"') === true;
+    });
+    assert.match(task!, /^\{"state":"RUNNING","trace":null,"worker_id":"127\.0\.0\.1:\d+","generation":\d+\}$/);
   });
 
   test('pause, resume and delete through a worker that is not the leader; bad input gets Kafka’s message', async () => {
