@@ -328,6 +328,12 @@ export function clusterTests(forProtocol: Protocol): void {
       const s = await status(live[0]!, SOURCE);
       return s?.connector.state === 'STOPPED' && s.tasks.length === 0;
     });
+    // Kafka's records for it: the target state (PAUSED for readers older than KIP-875) and an
+    // empty task set.
+    const stopped = (await readTopic('connect-configs')).map((r) => [r.key!.toString(), r.value?.toString() ?? null]);
+    const lastOf = (key: string) => stopped.filter(([k]) => k === key).at(-1)?.[1];
+    assert.equal(lastOf(`target-state-${SOURCE}`), '{"state":"PAUSED","state.v2":"STOPPED"}');
+    assert.equal(lastOf(`commit-${SOURCE}`), '{"tasks":0}');
     assert.equal((await rest('PUT', `${live[0]!.url}/connectors/${SOURCE}/resume`)).status, 202);
     await waitFor('the source and its task RUNNING again', async () => {
       const s = await status(live[1]!, SOURCE);
@@ -378,7 +384,11 @@ export function clusterTests(forProtocol: Protocol): void {
       );
     }
     const configs = await readTopic('connect-configs');
-    const tombstone = configs.filter((r) => r.key!.toString() === `connector-${SOURCE}`).at(-1);
-    assert.equal(tombstone?.value, null);
+    for (const key of [`connector-${SOURCE}`, `target-state-${SOURCE}`]) {
+      const tombstone = configs.filter((r) => r.key!.toString() === key).at(-1);
+      assert.equal(tombstone?.value, null, key);
+    }
+    const resumed = configs.filter((r) => r.key!.toString() === `target-state-${SOURCE}`).at(-2);
+    assert.equal(resumed?.value?.toString(), '{"state":"STARTED","state.v2":"STARTED"}');
   });
 }
