@@ -132,9 +132,15 @@ export class DistributedHerder implements Herder, ConfigUpdateListener, GroupMem
   async start(workerId: string): Promise<void> {
     this.workerId = workerId;
     this.url = `http://${workerId}/`;
-    await this.statusStore.start();
-    await this.offsetStore.start();
-    await this.configStore.start();
+    try {
+      await this.statusStore.start();
+      await this.offsetStore.start();
+      await this.configStore.start();
+    } catch (error) {
+      // A refused topic (not compacted, config topic of several partitions) stops startup.
+      await Promise.all([this.statusStore.stop(), this.offsetStore.stop(), this.configStore.stop()]);
+      throw error;
+    }
     const flushMs = this.config.worker.offsetFlushIntervalMs;
     if (flushMs > 0) {
       this.flushTimer = setInterval(() => void this.flushOffsets(), flushMs);

@@ -1,4 +1,5 @@
 import { Admin, Consumer, type ConsumerRecord, ErrorCode, KafkaError, Producer } from '@samsa/client';
+import { ConfigException } from '../config/config-def.js';
 
 /** How an internal topic is created when missing (Kafka's `*.storage.*` settings). */
 export interface TopicSettings {
@@ -7,6 +8,10 @@ export interface TopicSettings {
   readonly partitions: number;
   /** -1: the broker's `default.replication.factor`. */
   readonly replicationFactor: number;
+  /** The worker setting naming the topic (`config.storage.topic`…), for error messages. */
+  readonly setting: string;
+  /** What the topic holds, as Kafka's messages say it ("connector configurations"…). */
+  readonly purpose: string;
 }
 
 export interface KafkaBasedLogOptions {
@@ -66,6 +71,7 @@ export class KafkaBasedLog {
     try {
       const [description] = await admin.describeTopics([this.topic]);
       this.partitions = description!.partitions.map((p) => p.partition).sort((a, b) => a - b);
+      await this.verifyCompacted(admin);
     } finally {
       await admin.close().catch(() => {});
     }
@@ -90,6 +96,32 @@ export class KafkaBasedLog {
     } finally {
       await admin.close().catch(() => {});
     }
+  }
+
+  /**
+   * An existing topic that is not compacted would lose records: refused with Kafka's message
+   * (TopicAdmin's check). A cleanup policy the worker cannot read is not held against it.
+   */
+  private async verifyCompacted(admin: Admin): Promise<void> {
+    const { name, setting, purpose } = this.options.topic;
+    let policy: string | null | undefined;
+    try {
+      const [described] = await admin.describeConfigs([{ type: 'topic', name, keys: ['cleanup.policy'] }]);
+      policy = described?.configs.find((c) => c.name === 'cleanup.policy')?.value;
+    } catch {
+      return;
+    }
+    if (policy === null || policy === undefined) return;
+    const policies = policy.split(',').map((p) => p.trim().toLowerCase());
+    if (policies.length === 1 && policies[0] === 'compact') return;
+    throw new ConfigException(
+      `Topic '${name}' supplied via the '${setting}' property is required to have 'cleanup.policy=compact' to guarantee consistency and durability of ${purpose}, but found the topic currently has 'cleanup.policy=${policy}'. Continuing would likely result in eventually losing ${purpose} and problems restarting this Connect cluster in the future. Change the '${setting}' property in the Connect worker configurations to use a topic with 'cleanup.policy=compact'.`,
+    );
+  }
+
+  /** Partitions of the topic, once started. */
+  get partitionCount(): number {
+    return this.partitions.length;
   }
 
   private async pollLoop(): Promise<void> {

@@ -1,4 +1,5 @@
 import type { ConsumerRecord } from '@samsa/client';
+import { ConfigException } from '../config/config-def.js';
 import type { Props } from '../connector/connector.js';
 import { KafkaBasedLog, type TopicSettings } from './kafka-based-log.js';
 
@@ -55,8 +56,16 @@ export class KafkaConfigBackingStore {
     });
   }
 
-  start(): Promise<void> {
-    return this.log.start();
+  async start(): Promise<void> {
+    await this.log.start();
+    const count = this.log.partitionCount;
+    if (count !== 1) {
+      await this.log.stop();
+      // Kafka's message: records of one connector must stay in order.
+      throw new ConfigException(
+        `Topic '${this.log.topic}' supplied via the 'config.storage.topic' property is required to have a single partition in order to guarantee consistency of connector configurations, but found ${count} partitions.`,
+      );
+    }
   }
 
   stop(): Promise<void> {

@@ -73,10 +73,14 @@ export class WorkerProcess {
   }
 }
 
-/** Runs `bin/connect-standalone.sh` expecting it to fail; resolves with its exit code and output. */
-export function runToExit(cwd: string, args: readonly string[]): Promise<{ code: number | null; output: string }> {
+/** Runs `bin/connect-standalone.sh` (or `script`) expecting it to fail; resolves with its exit code and output. */
+export function runToExit(
+  cwd: string,
+  args: readonly string[],
+  script = CONNECT_STANDALONE_SH,
+): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
-    const child = spawn(CONNECT_STANDALONE_SH, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(script, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (c: Buffer) => {
       output += c.toString('utf8');
