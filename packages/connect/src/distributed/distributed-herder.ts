@@ -22,14 +22,12 @@ import {
   type ConnectAssignment,
   type ConnectorTaskId,
   decodeAssignment,
-  decodeMetadata,
   EAGER_PROTOCOL_NAME,
-  encodeAssignment,
   encodeMetadata,
 } from './connect-protocol.js';
 import type { DistributedConfig } from './distributed-config.js';
-import { eagerAssign, type WorkerLoad } from './eager-assignor.js';
 import { IncrementalCooperativeAssignor } from './incremental-cooperative-assignor.js';
+import { leaderAssignment } from './leader-assignment.js';
 import { NotLeaderException } from './not-leader-exception.js';
 import { WorkerRuntime } from './worker-runtime.js';
 
@@ -297,60 +295,22 @@ export class DistributedHerder implements Herder, ConfigUpdateListener, GroupMem
     protocol: string,
     members: readonly GroupMemberMetadata[],
   ): Promise<Map<string, Buffer>> {
-    const metadata = new Map(members.map((m) => [m.memberId, decodeMetadata(m.metadata)]));
-    const maxOffset = [...metadata.values()].reduce((max, m) => (m.configOffset > max ? m.configOffset : max), -1n);
+    // Read configs up to what any member has seen before dealing them out.
     await this.configStore.refresh();
-    const configOffset = this.configStore.offset;
-    const error = configOffset < maxOffset ? AssignmentError.CONFIG_MISMATCH : AssignmentError.NONE;
     const connectors = [...this.configStore.connectorConfigs.keys()];
-    const taskCounts = new Map(connectors.map((c) => [c, this.configStore.taskConfigs.get(c)?.length ?? 0]));
-    const header = { error, leader: leaderId, leaderUrl: this.url, configOffset };
-    const out = new Map<string, Buffer>();
-    const summary: string[] = [];
-    if (protocol === COMPATIBLE_PROTOCOL_NAME) {
-      const allocations = new Map<string, WorkerLoad>();
-      for (const [memberId, m] of metadata) {
-        allocations.set(memberId, {
-          connectors: [...(m.allocation?.connectors ?? [])],
-          tasks: [...(m.allocation?.tasks ?? [])],
-        });
-      }
-      const plan =
-        error === AssignmentError.NONE
-          ? this.incremental.assign(allocations, connectors, taskCounts, Date.now())
-          : { members: new Map(), delayMs: 0 };
-      for (const memberId of metadata.keys()) {
-        const member = plan.members.get(memberId);
-        const assigned = member?.assigned ?? { connectors: [], tasks: [] };
-        const revoked = member?.revoked ?? { connectors: [], tasks: [] };
-        out.set(
-          memberId,
-          encodeAssignment(
-            {
-              ...header,
-              ...assigned,
-              revokedConnectors: revoked.connectors,
-              revokedTasks: revoked.tasks,
-              delayMs: plan.delayMs,
-            },
-            CONNECT_PROTOCOL_V1,
-          ),
-        );
-        summary.push(`${memberId}: +${describe(assigned)} -${describe(revoked)}`);
-      }
-      if (plan.delayMs > 0) summary.push(`lost work held for ${plan.delayMs} ms`);
-    } else {
-      const plan = eagerAssign([...metadata.keys()], connectors, taskCounts);
-      for (const [memberId, load] of plan) {
-        out.set(
-          memberId,
-          encodeAssignment({ ...header, connectors: load.connectors, tasks: error === 0 ? load.tasks : [] }),
-        );
-        summary.push(`${memberId}: ${describe(load)}`);
-      }
-    }
-    console.log(`connect: as leader (${protocol}), assigned ${summary.join('; ')}`);
-    return out;
+    const { assignments, summary } = leaderAssignment({
+      leaderId,
+      leaderUrl: this.url,
+      protocol,
+      members,
+      configOffset: this.configStore.offset,
+      connectors,
+      taskCounts: new Map(connectors.map((c) => [c, this.configStore.taskConfigs.get(c)?.length ?? 0])),
+      incremental: this.incremental,
+      nowMs: Date.now(),
+    });
+    console.log(`connect: as leader (${protocol}), assigned ${summary}`);
+    return assignments;
   }
 
   async onJoinComplete(generationId: number, _memberId: string, protocol: string, bytes: Buffer): Promise<void> {
@@ -754,10 +714,6 @@ export class DistributedHerder implements Herder, ConfigUpdateListener, GroupMem
 }
 
 const taskName = (t: ConnectorTaskId) => `${t.connector}-${t.task}`;
-
-function describe(load: WorkerLoad): string {
-  return `${load.connectors.length} connector(s), ${load.tasks.length} task(s)`;
-}
 
 /** Task configs compared as Kafka does: the same maps in the same order. */
 function sameTaskConfigs(a: readonly Props[], b: readonly Props[]): boolean {
