@@ -84,6 +84,8 @@ export class GroupMember {
   private coordinator: CoordinatorInfo | undefined;
   private heartbeatTimer: NodeJS.Timeout | undefined;
   private heartbeatInFlight = false;
+  /** A JoinGroup/SyncGroup exchange is in flight (heartbeats pause meanwhile). */
+  private joining = false;
   private lastHeartbeatOkMs = Date.now();
   private closed = false;
   /** Set by the owner to learn (from the heartbeat timer) that it must call `ensureActive()`. */
@@ -147,8 +149,19 @@ export class GroupMember {
   }
 
   private async joinAndSync(signal: AbortSignal | undefined): Promise<void> {
-    this.stopHeartbeats();
+    // Heartbeats go on while the owner gives up its work (it may take longer than the session),
+    // and pause while the join itself is in flight, as Kafka's heartbeat thread does.
     await this.protocol.onJoinPrepare(this.generationId, this.memberId);
+    this.joining = true;
+    this.stopHeartbeats();
+    try {
+      await this.join(signal);
+    } finally {
+      this.joining = false;
+    }
+  }
+
+  private async join(signal: AbortSignal | undefined): Promise<void> {
     const connection = await this.connection(signal);
     const timeoutMs = Math.max(this.cluster.config.requestTimeoutMs, this.options.rebalanceTimeoutMs + 5000);
     const requestOptions = signal === undefined ? { timeoutMs } : { timeoutMs, signal };
@@ -211,6 +224,7 @@ export class GroupMember {
     }
     this.rejoinNeeded = false;
     this.lastHeartbeatOkMs = Date.now();
+    this.joining = false;
     this.startHeartbeats();
     await this.protocol.onJoinComplete(
       this.generationId,
@@ -238,7 +252,7 @@ export class GroupMember {
   }
 
   private heartbeatTick(): void {
-    if (this.closed || this.rejoinNeeded || this.heartbeatInFlight) return;
+    if (this.closed || this.joining || this.heartbeatInFlight || this.generationId < 0) return;
     if (Date.now() - this.lastHeartbeatOkMs > this.options.sessionTimeoutMs) this.coordinator = undefined;
     this.heartbeatInFlight = true;
     const sentGeneration = this.generationId;
@@ -264,8 +278,10 @@ export class GroupMember {
             this.coordinator = undefined;
             return;
           }
-          if (MEMBERSHIP_LOST.has(code)) this.resetGeneration();
-          this.stopHeartbeats();
+          if (MEMBERSHIP_LOST.has(code)) {
+            this.resetGeneration();
+            this.stopHeartbeats();
+          }
           this.requestRejoin();
         },
         () => {
