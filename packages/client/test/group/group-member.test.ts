@@ -105,3 +105,74 @@ test('GroupMember joins as leader with its protocol type, syncs its assignment a
   assert.equal(broker.named('LeaveGroup').length, 1);
   assert.equal(member.memberId, '');
 });
+
+test('GroupMember heartbeats while its owner gives up work before rejoining, and not during the join', async () => {
+  let generation = 0;
+  let joinInFlight = false;
+  let heartbeatsDuringJoin = 0;
+  const broker = await FakeBroker.start((request) => {
+    switch (request.apiKey) {
+      case ApiKey.JoinGroup: {
+        generation++;
+        joinInFlight = true;
+        return {
+          throttleTimeMs: 0,
+          errorCode: 0,
+          generationId: generation,
+          protocolType: 'test',
+          protocolName: 'v0',
+          leader: 'm-1',
+          skipAssignment: false,
+          memberId: 'm-1',
+          members: [{ memberId: 'm-1', groupInstanceId: null, metadata: Buffer.alloc(0) }],
+        };
+      }
+      case ApiKey.SyncGroup:
+        joinInFlight = false;
+        return {
+          throttleTimeMs: 0,
+          errorCode: 0,
+          protocolType: 'test',
+          protocolName: 'v0',
+          assignment: Buffer.alloc(0),
+        };
+      case ApiKey.Heartbeat:
+        if (joinInFlight) heartbeatsDuringJoin++;
+        return { throttleTimeMs: 0, errorCode: 0 };
+      case ApiKey.LeaveGroup:
+        return { throttleTimeMs: 0, errorCode: 0, members: [] };
+      default:
+        return undefined;
+    }
+  });
+  let prepares = 0;
+  const member = new GroupMember(
+    {
+      client: { 'bootstrap.servers': broker.bootstrap },
+      groupId: 'g',
+      sessionTimeoutMs: 6000,
+      rebalanceTimeoutMs: 6000,
+      heartbeatIntervalMs: 20,
+    },
+    {
+      protocolType: 'test',
+      metadata: () => [{ name: 'v0', metadata: Buffer.alloc(0) }],
+      // The second prepare is slow, as a worker stopping its tasks is.
+      onJoinPrepare: () => new Promise((resolve) => setTimeout(resolve, prepares++ === 0 ? 0 : 300)),
+      performAssignment: async (_leader, _protocol, members) =>
+        new Map(members.map((m) => [m.memberId, Buffer.alloc(0)])),
+      onJoinComplete: async () => {},
+    },
+  );
+  try {
+    await member.ensureActive();
+    const before = broker.named('Heartbeat').length;
+    member.requestRejoin();
+    await member.ensureActive();
+    assert.ok(broker.named('Heartbeat').length - before >= 5, 'heartbeats went on during the slow prepare');
+    assert.equal(heartbeatsDuringJoin, 0);
+  } finally {
+    await member.close();
+    await broker.close();
+  }
+});
