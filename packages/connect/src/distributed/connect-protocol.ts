@@ -19,8 +19,24 @@
  */
 export const CONNECT_PROTOCOL_V0 = 0;
 export const CONNECT_PROTOCOL_V1 = 1;
+export const CONNECT_PROTOCOL_V2 = 2;
 export const EAGER_PROTOCOL_NAME = 'default';
 export const COMPATIBLE_PROTOCOL_NAME = 'compatible';
+export const SESSIONED_PROTOCOL_NAME = 'sessioned';
+
+/** The incremental cooperative protocols (v1 and v2 share their bytes and their assignor). */
+export function isIncremental(protocol: string): boolean {
+  return protocol === COMPATIBLE_PROTOCOL_NAME || protocol === SESSIONED_PROTOCOL_NAME;
+}
+
+/** The protocol version a protocol name stands for. */
+export function protocolVersion(protocol: string): number {
+  return protocol === SESSIONED_PROTOCOL_NAME
+    ? CONNECT_PROTOCOL_V2
+    : protocol === COMPATIBLE_PROTOCOL_NAME
+      ? CONNECT_PROTOCOL_V1
+      : CONNECT_PROTOCOL_V0;
+}
 /** The task id that stands for "the connector itself" in an assignment. */
 export const CONNECTOR_TASK = -1;
 

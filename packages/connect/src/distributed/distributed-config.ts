@@ -2,6 +2,9 @@ import { ConfigDef, ConfigException, Validators } from '../config/config-def.js'
 import { COMMON_WORKER_CONFIG_DEF, parseWorkerConfig, type WorkerConfig } from '../runtime/worker-config.js';
 import type { TopicSettings } from '../storage/kafka-based-log.js';
 
+/** The Mac algorithms internal requests may be signed with (Java's names). */
+export const HMAC_ALGORITHMS = ['HmacSHA256', 'HmacSHA1', 'HmacSHA384', 'HmacSHA512'] as const;
+
 /** `connect.protocol` values (Kafka's ConnectProtocolCompatibility). */
 export type ConnectProtocolName = 'eager' | 'compatible' | 'sessioned';
 
@@ -107,11 +110,51 @@ export const DISTRIBUTED_CONFIG_DEF = COMMON_WORKER_CONFIG_DEF.merge(
     .define({
       name: 'connect.protocol',
       type: 'STRING',
-      defaultValue: 'compatible',
+      defaultValue: 'sessioned',
       validator: Validators.validString('eager', 'compatible', 'sessioned'),
       importance: 'LOW',
       documentation:
-        "Compatibility mode for Kafka Connect Protocol: eager (v0), compatible (v1, KIP-415's incremental cooperative rebalancing). Samsa's default is compatible (Kafka's is sessioned, which adds session keys Samsa does not implement: sessioned runs as compatible).",
+        'Compatibility mode for Kafka Connect Protocol: eager (v0), compatible (v1, incremental cooperative rebalancing, KIP-415) or sessioned (v2: compatible plus signed internal requests, KIP-507).',
+    })
+    .define({
+      name: 'inter.worker.key.generation.algorithm',
+      type: 'STRING',
+      defaultValue: 'HmacSHA256',
+      validator: Validators.validString(...HMAC_ALGORITHMS),
+      importance: 'LOW',
+      documentation: 'The algorithm to use for generating internal request keys.',
+    })
+    .define({
+      name: 'inter.worker.key.size',
+      type: 'INT',
+      defaultValue: null,
+      importance: 'LOW',
+      documentation:
+        'The size of the key to use for signing internal requests, in bits. If null, the default key size for the key generation algorithm will be used.',
+    })
+    .define({
+      name: 'inter.worker.key.ttl.ms',
+      type: 'INT',
+      defaultValue: 3600000,
+      validator: Validators.range(0, 2147483647),
+      importance: 'LOW',
+      documentation: 'The TTL of generated session keys used for internal request validation (in milliseconds)',
+    })
+    .define({
+      name: 'inter.worker.signature.algorithm',
+      type: 'STRING',
+      defaultValue: 'HmacSHA256',
+      validator: Validators.validString(...HMAC_ALGORITHMS),
+      importance: 'LOW',
+      documentation: 'The algorithm used to sign internal requests',
+    })
+    .define({
+      name: 'inter.worker.verification.algorithms',
+      type: 'LIST',
+      defaultValue: 'HmacSHA256',
+      importance: 'LOW',
+      documentation:
+        'A list of permitted algorithms for verifying internal requests, which must include the algorithm used for the inter.worker.signature.algorithm property.',
     })
     .define({
       name: 'scheduled.rebalance.max.delay.ms',
@@ -136,6 +179,15 @@ export interface DistributedConfig {
   readonly workerSyncTimeoutMs: number;
   readonly connectProtocol: ConnectProtocolName;
   readonly scheduledRebalanceMaxDelayMs: number;
+  /** Session keys for internal requests (sessioned protocol). */
+  readonly interWorker: {
+    readonly keyGenerationAlgorithm: string;
+    /** Bytes of a generated key. */
+    readonly keyBytes: number;
+    readonly keyTtlMs: number;
+    readonly signatureAlgorithm: string;
+    readonly verificationAlgorithms: readonly string[];
+  };
 }
 
 /** Parses `connect-distributed.properties`; throws a ConfigException naming the first bad key. */
@@ -169,10 +221,28 @@ export function parseDistributedConfig(
     }
   }
   const protocol = parsed['connect.protocol'] as ConnectProtocolName;
-  if (protocol === 'sessioned') {
-    warn(
-      'connect.protocol=sessioned: session keys and request signing (KIP-507) are not implemented; this worker uses compatible (incremental cooperative, without signing)',
+  const signatureAlgorithm = parsed['inter.worker.signature.algorithm'] as string;
+  const verificationAlgorithms = parsed['inter.worker.verification.algorithms'] as string[];
+  if (!verificationAlgorithms.includes(signatureAlgorithm)) {
+    // Kafka's check: a worker must accept its own signatures.
+    throw new ConfigException(
+      'inter.worker.verification.algorithms',
+      verificationAlgorithms.join(','),
+      `Signature algorithm '${signatureAlgorithm}' must be present in the list of verification algorithms`,
     );
+  }
+  for (const algorithm of verificationAlgorithms) {
+    if (!(HMAC_ALGORITHMS as readonly string[]).includes(algorithm)) {
+      throw new ConfigException(
+        'inter.worker.verification.algorithms',
+        verificationAlgorithms.join(','),
+        `Unsupported algorithm '${algorithm}'`,
+      );
+    }
+  }
+  const keyBits = parsed['inter.worker.key.size'] as number | null;
+  if (keyBits !== null && (keyBits <= 0 || keyBits % 8 !== 0)) {
+    throw new ConfigException('inter.worker.key.size', keyBits, 'must be a positive multiple of 8');
   }
   return {
     worker,
@@ -204,5 +274,13 @@ export function parseDistributedConfig(
     workerSyncTimeoutMs: parsed['worker.sync.timeout.ms'] as number,
     connectProtocol: protocol,
     scheduledRebalanceMaxDelayMs: parsed['scheduled.rebalance.max.delay.ms'] as number,
+    interWorker: {
+      keyGenerationAlgorithm: parsed['inter.worker.key.generation.algorithm'] as string,
+      // Java's KeyGenerator default for the HmacSHA* algorithms is the hash's output size.
+      keyBytes: keyBits === null ? 32 : keyBits / 8,
+      keyTtlMs: parsed['inter.worker.key.ttl.ms'] as number,
+      signatureAlgorithm,
+      verificationAlgorithms,
+    },
   };
 }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { GroupMember, type GroupMemberMetadata, type GroupMemberProtocol } from '@samsa/client';
 import type { Props } from '../connector/connector.js';
 import { alreadyExists, ConnectRestException, notFound } from '../runtime/connect-errors.js';
@@ -19,14 +20,24 @@ import {
   AssignmentError,
   COMPATIBLE_PROTOCOL_NAME,
   CONNECT_PROTOCOL_V1,
+  CONNECT_PROTOCOL_V2,
   type ConnectAssignment,
   type ConnectorTaskId,
   decodeAssignment,
   EAGER_PROTOCOL_NAME,
   encodeMetadata,
+  isIncremental,
+  SESSIONED_PROTOCOL_NAME,
 } from './connect-protocol.js';
 import type { DistributedConfig } from './distributed-config.js';
 import { IncrementalCooperativeAssignor } from './incremental-cooperative-assignor.js';
+import {
+  type InternalRequestSignature,
+  SIGNATURE_ALGORITHM_HEADER,
+  SIGNATURE_HEADER,
+  signBody,
+  verifyInternalRequest,
+} from './internal-request-signature.js';
 import { leaderAssignment } from './leader-assignment.js';
 import { NotLeaderException } from './not-leader-exception.js';
 import { WorkerRuntime } from './worker-runtime.js';
@@ -226,6 +237,7 @@ export class DistributedHerder implements Herder, ConfigUpdateListener, GroupMem
       await this.runtime.startConnector(name);
     }
     for (const name of this.takeAll(this.targetStateChanges)) await this.runtime.applyTargetState(name);
+    await this.ensureSessionKey();
     for (const name of this.takeAll(this.reconfigure)) await this.publishTaskConfigs(name);
     await this.writeStatuses();
   }
@@ -252,7 +264,7 @@ export class DistributedHerder implements Herder, ConfigUpdateListener, GroupMem
   onTaskConfigUpdate(connector: string): void {
     // A new set of tasks is dealt by a rebalance; with the incremental protocol the tasks a
     // worker keeps must also restart with their new configs (eager restarts everything anyway).
-    if (this.protocolInUse === COMPATIBLE_PROTOCOL_NAME) this.taskConfigUpdates.add(connector);
+    if (isIncremental(this.protocolInUse)) this.taskConfigUpdates.add(connector);
     this.member.requestRejoin();
   }
 
@@ -271,21 +283,27 @@ export class DistributedHerder implements Herder, ConfigUpdateListener, GroupMem
 
   // ---- the `connect` group protocol ----
 
-  /** `connect.protocol=eager` offers v0 only; `compatible`/`sessioned` offer v1 first, then v0. */
+  /** What this worker offers, most preferred first: `sessioned` (v2), `compatible` (v1), `default` (v0). */
   metadata(): { name: string; metadata: Buffer }[] {
     const state = { url: this.url, configOffset: this.configStore.offset };
     const eager = { name: EAGER_PROTOCOL_NAME, metadata: encodeMetadata(state) };
     if (this.config.connectProtocol === 'eager') return [eager];
     const allocation = this.assignment ?? null;
-    return [
-      { name: COMPATIBLE_PROTOCOL_NAME, metadata: encodeMetadata({ ...state, allocation }, CONNECT_PROTOCOL_V1) },
-      eager,
-    ];
+    const compatible = {
+      name: COMPATIBLE_PROTOCOL_NAME,
+      metadata: encodeMetadata({ ...state, allocation }, CONNECT_PROTOCOL_V1),
+    };
+    if (this.config.connectProtocol === 'compatible') return [compatible, eager];
+    const sessioned = {
+      name: SESSIONED_PROTOCOL_NAME,
+      metadata: encodeMetadata({ ...state, allocation }, CONNECT_PROTOCOL_V2),
+    };
+    return [sessioned, compatible, eager];
   }
 
   /** Eager: everything this worker runs is given up before every rebalance; incremental: nothing. */
   async onJoinPrepare(): Promise<void> {
-    if (this.protocolInUse === COMPATIBLE_PROTOCOL_NAME) return;
+    if (isIncremental(this.protocolInUse)) return;
     await this.stopAll();
     this.assignment = undefined;
   }
@@ -326,11 +344,11 @@ export class DistributedHerder implements Herder, ConfigUpdateListener, GroupMem
     }
     if (this.configStore.offset < assignment.configOffset) await this.configStore.refresh();
     this.assignmentKnows = new Set(this.configStore.connectorConfigs.keys());
-    if (protocol === COMPATIBLE_PROTOCOL_NAME) {
+    if (isIncremental(protocol)) {
       await this.applyIncremental(assignment);
     } else {
       // Switched from incremental to eager (a v0-only worker joined): nothing carries over.
-      if (previousProtocol === COMPATIBLE_PROTOCOL_NAME) await this.stopAll();
+      if (isIncremental(previousProtocol)) await this.stopAll();
       this.assignment = assignment;
       this.assignmentToStart = assignment;
     }
@@ -450,13 +468,43 @@ export class DistributedHerder implements Herder, ConfigUpdateListener, GroupMem
     }
   }
 
+  /**
+   * The sessioned protocol's leader writes a new session key when there is none or it is older
+   * than `inter.worker.key.ttl.ms` (KIP-507); every worker reads it from the config topic.
+   */
+  private async ensureSessionKey(): Promise<void> {
+    if (this.protocolInUse !== SESSIONED_PROTOCOL_NAME || !this.isLeader()) return;
+    const { keyGenerationAlgorithm, keyBytes, keyTtlMs } = this.config.interWorker;
+    const current = this.configStore.sessionKey;
+    if (current !== undefined && Date.now() - current.creationTimestampMs < keyTtlMs) return;
+    try {
+      await this.configStore.putSessionKey({
+        key: randomBytes(keyBytes),
+        algorithm: keyGenerationAlgorithm,
+        creationTimestampMs: Date.now(),
+      });
+      await this.configStore.refresh();
+    } catch (error) {
+      console.error('connect: writing a new session key failed, retrying:', error);
+    }
+  }
+
   private async forwardTaskConfigs(name: string, configs: Props[]): Promise<void> {
     const leaderUrl = this.assignment?.leaderUrl;
     if (leaderUrl === undefined) throw new Error('no known leader');
+    const body = JSON.stringify(configs);
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if (this.protocolInUse === SESSIONED_PROTOCOL_NAME) {
+      const sessionKey = this.configStore.sessionKey;
+      if (sessionKey === undefined) throw new Error('no session key from the leader yet');
+      const algorithm = this.config.interWorker.signatureAlgorithm;
+      headers[SIGNATURE_HEADER] = signBody(sessionKey.key, algorithm, body);
+      headers[SIGNATURE_ALGORITHM_HEADER] = algorithm;
+    }
     const response = await fetch(`${leaderUrl.replace(/\/$/, '')}/connectors/${encodeURIComponent(name)}/tasks`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(configs),
+      headers,
+      body,
     });
     if (!response.ok) throw new Error(`leader answered ${response.status}: ${await response.text()}`);
   }
@@ -658,8 +706,16 @@ export class DistributedHerder implements Herder, ConfigUpdateListener, GroupMem
   }
 
   /** Kafka's internal `POST /connectors/<name>/tasks`: the leader stores a connector's task configs. */
-  async putTaskConfigs(name: string, configs: Props[]): Promise<void> {
+  async putTaskConfigs(name: string, configs: Props[], signature?: InternalRequestSignature): Promise<void> {
     await this.requireLeader();
+    if (this.protocolInUse === SESSIONED_PROTOCOL_NAME) {
+      // KIP-507: only a worker holding the cluster's session key may write task configs.
+      verifyInternalRequest(
+        signature ?? { algorithm: undefined, signature: undefined, body: '' },
+        this.configStore.sessionKey?.key,
+        this.config.interWorker.verificationAlgorithms,
+      );
+    }
     this.connectorConfig(name);
     await this.configStore.putTaskConfigs(name, configs);
   }

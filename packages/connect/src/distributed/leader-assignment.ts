@@ -1,10 +1,10 @@
 import type { GroupMemberMetadata } from '@samsa/client';
 import {
   AssignmentError,
-  COMPATIBLE_PROTOCOL_NAME,
-  CONNECT_PROTOCOL_V1,
   decodeMetadata,
   encodeAssignment,
+  isIncremental,
+  protocolVersion,
 } from './connect-protocol.js';
 import { eagerAssign, type WorkerLoad } from './eager-assignor.js';
 import type { IncrementalCooperativeAssignor } from './incremental-cooperative-assignor.js';
@@ -12,7 +12,7 @@ import type { IncrementalCooperativeAssignor } from './incremental-cooperative-a
 export interface LeaderAssignmentInput {
   readonly leaderId: string;
   readonly leaderUrl: string;
-  /** The protocol the group chose: `default` (eager) or `compatible`. */
+  /** The protocol the group chose: `default` (eager), `compatible` or `sessioned`. */
   readonly protocol: string;
   readonly members: readonly GroupMemberMetadata[];
   /** The leader's config topic offset, read to the end just before. */
@@ -38,7 +38,7 @@ export function leaderAssignment(input: LeaderAssignmentInput): { assignments: M
   const header = { error, leader: leaderId, leaderUrl, configOffset };
   const out = new Map<string, Buffer>();
   const summary: string[] = [];
-  if (protocol === COMPATIBLE_PROTOCOL_NAME) {
+  if (isIncremental(protocol)) {
     const allocations = new Map<string, WorkerLoad>();
     for (const [memberId, m] of metadata) {
       allocations.set(memberId, {
@@ -64,7 +64,7 @@ export function leaderAssignment(input: LeaderAssignmentInput): { assignments: M
             revokedTasks: revoked.tasks,
             delayMs: plan.delayMs,
           },
-          CONNECT_PROTOCOL_V1,
+          protocolVersion(protocol),
         ),
       );
       summary.push(`${memberId}: +${describe(assigned)} -${describe(revoked)}`);

@@ -229,7 +229,16 @@ export class ConnectRestServer {
       { schema: { params: NAME_PARAMS, body: { type: 'array', items: CONFIG_MAP } } },
       async (request, reply) => {
         if (herder.putTaskConfigs === undefined) throw new ConnectRestException(404, 'HTTP 404 Not Found');
-        await herder.putTaskConfigs(request.params.connector, request.body);
+        const header = (name: string) => {
+          const value = request.headers[name];
+          return typeof value === 'string' ? value : undefined;
+        };
+        await herder.putTaskConfigs(request.params.connector, request.body, {
+          algorithm: header('x-connect-request-signature-algorithm'),
+          signature: header('x-connect-authorization'),
+          // What the sender signed: its JSON, which parsing and writing again reproduces.
+          body: JSON.stringify(request.body),
+        });
         return reply.code(204).send();
       },
     );

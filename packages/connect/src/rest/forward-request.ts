@@ -13,9 +13,15 @@ export async function forwardRequest(
 ): Promise<FastifyReply> {
   const url = new URL(request.url, targetUrl);
   url.searchParams.set('forward', 'false');
-  const init: RequestInit = { method: request.method, headers: { accept: 'application/json' } };
+  const headers: Record<string, string> = { accept: 'application/json' };
+  // A signed internal request keeps its signature (KIP-507).
+  for (const name of ['x-connect-authorization', 'x-connect-request-signature-algorithm']) {
+    const value = request.headers[name];
+    if (typeof value === 'string') headers[name] = value;
+  }
+  const init: RequestInit = { method: request.method, headers };
   if (request.body !== undefined && request.body !== null && request.method !== 'GET') {
-    init.headers = { ...init.headers, 'content-type': 'application/json' };
+    headers['content-type'] = 'application/json';
     init.body = JSON.stringify(request.body);
   }
   let response: Response;

@@ -64,6 +64,13 @@ export interface Herder {
   stopConnectorCommand(name: string): Promise<void>;
   restartConnector(name: string, includeTasks: boolean, onlyFailed: boolean): Promise<ConnectorStateInfo>;
   restartTask(name: string, id: number): Promise<void>;
-  /** Distributed only: Kafka's internal endpoint for a connector's new task configs. */
-  putTaskConfigs?(name: string, configs: Props[]): Promise<void>;
+  /**
+   * Distributed only: Kafka's internal endpoint for a connector's new task configs, with the
+   * request's signature headers (`X-Connect-Authorization`…) and the body they sign.
+   */
+  putTaskConfigs?(
+    name: string,
+    configs: Props[],
+    signature: { algorithm: string | undefined; signature: string | undefined; body: string },
+  ): Promise<void>;
 }

@@ -6,6 +6,13 @@ import { KafkaBasedLog, type TopicSettings } from './kafka-based-log.js';
 /** What the user asked a connector to be (Kafka's TargetState; STOPPED is KIP-875's). */
 export type TargetState = 'STARTED' | 'PAUSED' | 'STOPPED';
 
+/** The cluster's key for signing internal requests (KIP-507), as the leader last wrote it. */
+export interface SessionKey {
+  readonly key: Buffer;
+  readonly algorithm: string;
+  readonly creationTimestampMs: number;
+}
+
 /** What changed in the config topic, told to the herder after each record is applied. */
 export interface ConfigUpdateListener {
   onConnectorConfigUpdate(connector: string): void;
@@ -27,6 +34,7 @@ const utf8 = (text: string) => Buffer.from(text, 'utf8');
  * | `target-state-<name>` | `{"state":"PAUSED","state.v2":"STOPPED"}` (`state` is PAUSED for STOPPED, for pre-KIP-875 readers), tombstone on delete |
  * | `task-<name>-<n>` | `{"properties":{…}}` |
  * | `commit-<name>` | `{"tasks":<count>}`: the task records before it become the connector's tasks |
+ * | `session-key` | `{"key":"<base64>","algorithm":"HmacSHA256","creation-timestamp":<ms>}` (sessioned protocol) |
  *
  * Task configs are applied only when their commit arrives and every task below the count has
  * been seen, so a worker that crashed between task records never leaves a half-written set.
@@ -38,6 +46,7 @@ export class KafkaConfigBackingStore {
   readonly targetStates = new Map<string, TargetState>();
   readonly taskConfigs = new Map<string, Props[]>();
   private readonly deferredTasks = new Map<string, Map<number, Props>>();
+  sessionKey: SessionKey | undefined;
   /** Offset of the last record applied, -1n before any (the protocol's config offset). */
   offset = -1n;
   private readonly log: KafkaBasedLog;
@@ -92,6 +101,15 @@ export class KafkaConfigBackingStore {
     await this.log.send(utf8(`target-state-${connector}`), utf8(JSON.stringify(value)));
   }
 
+  async putSessionKey(sessionKey: SessionKey): Promise<void> {
+    const value = {
+      key: sessionKey.key.toString('base64'),
+      algorithm: sessionKey.algorithm,
+      'creation-timestamp': sessionKey.creationTimestampMs,
+    };
+    await this.log.send(utf8('session-key'), utf8(JSON.stringify(value)));
+  }
+
   /** Writes the task records then the commit that makes them current. */
   async putTaskConfigs(connector: string, configs: readonly Props[]): Promise<void> {
     for (const [index, properties] of configs.entries()) {
@@ -105,7 +123,14 @@ export class KafkaConfigBackingStore {
     this.offset = record.offset;
     const key = record.key?.toString('utf8') ?? '';
     const value = record.value === null ? null : (JSON.parse(record.value.toString('utf8')) as Record<string, unknown>);
-    if (key.startsWith('connector-')) {
+    if (key === 'session-key') {
+      if (value === null) return;
+      this.sessionKey = {
+        key: Buffer.from(String(value.key), 'base64'),
+        algorithm: String(value.algorithm),
+        creationTimestampMs: Number(value['creation-timestamp']),
+      };
+    } else if (key.startsWith('connector-')) {
       const name = key.slice('connector-'.length);
       if (value === null) {
         this.connectorConfigs.delete(name);

@@ -27,26 +27,31 @@ test("Kafka's defaults: replication factors 3, 25 offset and 5 status partitions
   assert.equal(config.heartbeatIntervalMs, 3000);
   assert.equal(config.rebalanceTimeoutMs, 60000);
   assert.equal(config.scheduledRebalanceMaxDelayMs, 300000);
-  assert.equal(config.connectProtocol, 'compatible');
+  assert.equal(config.connectProtocol, 'sessioned');
+  assert.deepEqual(config.interWorker, {
+    keyGenerationAlgorithm: 'HmacSHA256',
+    keyBytes: 32,
+    keyTtlMs: 3600000,
+    signatureAlgorithm: 'HmacSHA256',
+    verificationAlgorithms: ['HmacSHA256'],
+  });
   assert.equal(config.worker.offsetFile, '');
   assert.deepEqual(warnings, []);
 });
 
-test('-1 means the broker default; sessioned runs as compatible with a warning', () => {
+test('-1 means the broker default', () => {
   const warnings: string[] = [];
   const config = parseDistributedConfig(
     {
       ...BASE,
       'offset.storage.replication.factor': '-1',
       'offset.storage.partitions': '-1',
-      'connect.protocol': 'sessioned',
     },
     (m) => warnings.push(m),
   );
   assert.equal(config.offsetTopic.partitions, -1);
   assert.equal(config.offsetTopic.replicationFactor, -1);
-  assert.equal(warnings.length, 1);
-  assert.match(warnings[0]!, /sessioned/);
+  assert.deepEqual(warnings, []);
 });
 
 test("bad worker files get Kafka's messages naming the key", () => {
@@ -72,5 +77,17 @@ test("bad worker files get Kafka's messages naming the key", () => {
   assert.throws(
     () => parseDistributedConfig({ ...BASE, 'status.storage.topic': 'connect-offsets' }),
     /must be different/,
+  );
+  assert.throws(
+    () =>
+      parseDistributedConfig({
+        ...BASE,
+        'inter.worker.signature.algorithm': 'HmacSHA512',
+        'inter.worker.verification.algorithms': 'HmacSHA256',
+      }),
+    {
+      message:
+        "Invalid value HmacSHA256 for configuration inter.worker.verification.algorithms: Signature algorithm 'HmacSHA512' must be present in the list of verification algorithms",
+    },
   );
 });

@@ -12,7 +12,7 @@ import { CONNECT_DISTRIBUTED_SH, REPO_ROOT, WorkerProcess, waitFor } from '../..
 // against a real broker. Short session timeouts so a killed worker's work moves within seconds.
 // The same scenario runs once per `connect.protocol` (one test file each).
 
-export type Protocol = 'eager' | 'compatible';
+export type Protocol = 'eager' | 'compatible' | 'sessioned';
 
 let broker: BrokerProcess;
 let dir: string;
@@ -282,6 +282,13 @@ export function clusterTests(forProtocol: Protocol): void {
     );
     assert.equal(byKey.get(`commit-${SOURCE}`), '{"tasks":1}');
     assert.equal(byKey.get(`commit-${SINK}`), '{"tasks":2}');
+    // KIP-507: the sessioned leader's key for signing internal requests.
+    if (protocol === 'sessioned') {
+      assert.match(
+        byKey.get('session-key') ?? '',
+        /^\{"key":"[A-Za-z0-9+/]{43}=","algorithm":"HmacSHA256","creation-timestamp":\d+\}$/,
+      );
+    } else assert.equal(byKey.has('session-key'), false);
     // Records of one connector: config first, then its tasks, then the commit.
     const keys = configs.map((r) => r.key!.toString());
     assert.ok(keys.indexOf(`connector-${SOURCE}`) < keys.indexOf(`task-${SOURCE}-0`));
@@ -366,6 +373,26 @@ export function clusterTests(forProtocol: Protocol): void {
     });
     appendFileSync(join(dir, 'source.txt'), 'after the update\n');
     await waitFor('the line appended after the update', () => sinkLines().includes('after the update'));
+
+    if (protocol === 'sessioned') {
+      // Kafka's internal endpoint refuses task configs that are not signed with the session key.
+      const unsigned = await rest('POST', `${live[2]!.url}/connectors/${SOURCE}/tasks`, [{ 'task.class': 'x' }]);
+      assert.deepEqual(unsigned.json, { error_code: 400, message: 'Internal request missing required signature' });
+      const forged = await fetch(`${live[1]!.url}/connectors/${SOURCE}/tasks`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'X-Connect-Authorization': Buffer.alloc(32).toString('base64'),
+          'X-Connect-Request-Signature-Algorithm': 'HmacSHA256',
+        },
+        body: '[]',
+      });
+      assert.equal(forged.status, 403);
+      assert.deepEqual(await forged.json(), {
+        error_code: 403,
+        message: 'Internal request contained invalid signature.',
+      });
+    }
 
     const invalid = await rest('POST', `${live[1]!.url}/connectors`, {
       name: 'bad',
