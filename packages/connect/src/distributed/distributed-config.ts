@@ -276,7 +276,7 @@ export function parseDistributedConfig(
     scheduledRebalanceMaxDelayMs: parsed['scheduled.rebalance.max.delay.ms'] as number,
     interWorker: {
       keyGenerationAlgorithm: parsed['inter.worker.key.generation.algorithm'] as string,
-      // Java's KeyGenerator default for the HmacSHA* algorithms is the hash's output size.
+      // 256 bits when unset: Java's KeyGenerator default for HmacSHA256.
       keyBytes: keyBits === null ? 32 : keyBits / 8,
       keyTtlMs: parsed['inter.worker.key.ttl.ms'] as number,
       signatureAlgorithm,
