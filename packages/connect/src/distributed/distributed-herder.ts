@@ -16,6 +16,7 @@ import { State } from '../runtime/worker-task.js';
 import { type ConfigUpdateListener, KafkaConfigBackingStore } from '../storage/kafka-config-backing-store.js';
 import { KafkaOffsetBackingStore } from '../storage/kafka-offset-backing-store.js';
 import { type ConnectStatus, KafkaStatusBackingStore } from '../storage/kafka-status-backing-store.js';
+import { ClusterView } from './cluster-view.js';
 import {
   AssignmentError,
   COMPATIBLE_PROTOCOL_NAME,
@@ -75,6 +76,7 @@ export class DistributedHerder implements Herder, ConfigUpdateListener, GroupMem
   private readonly statusStore: KafkaStatusBackingStore;
   private readonly member: GroupMember;
   private readonly runtime: WorkerRuntime;
+  private readonly view: ClusterView;
   private assignment: ConnectAssignment | undefined;
   private assignmentToStart: ConnectAssignment | undefined;
   /** What the config log told us since the last tick. */
@@ -135,6 +137,7 @@ export class DistributedHerder implements Herder, ConfigUpdateListener, GroupMem
         this.wakeup();
       },
     });
+    this.view = new ClusterView(this.configStore, this.statusStore, this.runtime, plugins, () => this.workerId);
   }
 
   /** Reads the three topics to their end, then joins the group in the background. */
@@ -560,75 +563,27 @@ export class DistributedHerder implements Herder, ConfigUpdateListener, GroupMem
   }
 
   connectorNames(): string[] {
-    return [...this.configStore.connectorConfigs.keys()].sort();
+    return this.view.connectorNames();
   }
 
-  private connectorConfig(name: string, message = `Connector ${name} not found`): Props {
-    const config = this.configStore.connectorConfigs.get(name);
-    if (config === undefined) throw notFound(message);
-    return config;
-  }
-
-  private typeOf(config: Props): 'source' | 'sink' {
-    return this.plugins.find(config['connector.class'] ?? '')?.type ?? 'source';
+  private connectorConfig(name: string, message?: string): Props {
+    return this.view.connectorConfig(name, message);
   }
 
   info(name: string): ConnectorInfo {
-    const config = this.connectorConfig(name);
-    const tasks = this.configStore.taskConfigs.get(name) ?? [];
-    return {
-      name,
-      config: { ...config },
-      tasks: tasks.map((_, task) => ({ connector: name, task })),
-      type: this.typeOf(config),
-    };
+    return this.view.info(name);
   }
 
   status(name: string): ConnectorStateInfo {
-    const config = this.connectorConfig(name, `No status found for connector ${name}`);
-    const local = this.runtime.connectors.get(name);
-    const stored = this.statusStore.connectors.get(name);
-    const connector: StateInfo =
-      local !== undefined
-        ? this.stateInfo(local.state, local.trace, this.workerId)
-        : stored !== undefined
-          ? this.stateInfo(stored.state as State, stored.trace ?? undefined, stored.worker_id)
-          : { state: State.UNASSIGNED, worker_id: '' };
-    const count = this.configStore.taskConfigs.get(name)?.length ?? 0;
-    const tasks: (StateInfo & { id: number })[] = [];
-    for (let id = 0; id < count; id++) {
-      const info = this.taskStateInfo(name, id);
-      if (info !== undefined) tasks.push({ id, ...info });
-    }
-    return { name, connector, tasks, type: this.typeOf(config) };
-  }
-
-  private taskStateInfo(name: string, id: number): StateInfo | undefined {
-    const local = this.runtime.tasks.get(`${name}-${id}`);
-    if (local !== undefined) return this.stateInfo(local.task.state, local.task.trace, this.workerId);
-    const stored = this.statusStore.tasks.get(name)?.get(id);
-    if (stored === undefined) return undefined;
-    return this.stateInfo(stored.state as State, stored.trace ?? undefined, stored.worker_id);
-  }
-
-  private stateInfo(state: State, trace: string | undefined, workerId: string): StateInfo {
-    const info: StateInfo = { state, worker_id: workerId };
-    if (state === State.FAILED && trace !== undefined) info.trace = trace;
-    return info;
+    return this.view.status(name);
   }
 
   taskStatus(name: string, id: number): StateInfo & { id: number } {
-    const info = this.configStore.connectorConfigs.has(name) ? this.taskStateInfo(name, id) : undefined;
-    if (info === undefined) throw notFound(`No status found for task ${name}-${id}`);
-    return { id, ...info };
+    return this.view.taskStatus(name, id);
   }
 
   taskConfigs(name: string): { id: { connector: string; task: number }; config: Props }[] {
-    this.connectorConfig(name);
-    return (this.configStore.taskConfigs.get(name) ?? []).map((config, task) => ({
-      id: { connector: name, task },
-      config: { ...config },
-    }));
+    return this.view.taskConfigs(name);
   }
 
   topics(name: string): string[] {
