@@ -32,6 +32,7 @@ case "$class" in
   kafka.admin.AclCommand | org.apache.kafka.tools.AclCommand) exec "$here/samsa" acls "$@" ;;
   org.apache.kafka.tools.TransactionsCommand) exec "$here/samsa" transactions "$@" ;;
   org.apache.kafka.connect.cli.ConnectStandalone) exec "$here/samsa" connect-standalone "$@" ;;
+  org.apache.kafka.connect.cli.ConnectDistributed) exec "$here/samsa" connect-distributed "$@" ;;
   org.apache.kafka.tools.VerifiableProducer) exec "$here/samsa" verifiable-producer "$@" ;;
   org.apache.kafka.tools.VerifiableConsumer) exec "$here/samsa" verifiable-consumer "$@" ;;
   *)

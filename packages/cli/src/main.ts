@@ -1,4 +1,4 @@
-import { runStandalone } from '@samsa/connect';
+import { runDistributed, runStandalone } from '@samsa/connect';
 import { runConsole } from '@samsa/console';
 import { aclsTool } from './commands/acls/acls-command.js';
 import { brokerApiVersionsTool } from './commands/broker-api-versions-command.js';
@@ -53,11 +53,12 @@ export function toolByScript(script: string): Tool | undefined {
 }
 
 function usage(): string {
-  const width = Math.max(...TOOLS.map((t) => t.name.length), 'connect-standalone'.length) + 2;
+  const width = Math.max(...TOOLS.map((t) => t.name.length), 'connect-distributed'.length) + 2;
   const rows = [
     `  ${'server'.padEnd(width)}start or stop a broker (kafka-server-start.sh, kafka-server-stop.sh)`,
     `  ${'console'.padEnd(width)}serve the web console for a cluster (samsa-console.sh)`,
     `  ${'connect-standalone'.padEnd(width)}run a standalone Kafka Connect worker (connect-standalone.sh)`,
+    `  ${'connect-distributed'.padEnd(width)}run a worker of a Kafka Connect cluster (connect-distributed.sh)`,
     `  ${'zookeeper'.padEnd(width)}start, stop or query ZooKeeper (zookeeper-server-start.sh, zookeeper-server-stop.sh, zookeeper-shell.sh)`,
     ...TOOLS.map((t) => `  ${t.name.padEnd(width)}${t.purpose} (${t.script})`),
   ];
@@ -93,6 +94,7 @@ export async function main(argv: readonly string[], io: CommandIo): Promise<numb
   if (command === 'zookeeper') return runZooKeeper(rest, io);
   if (command === 'console') return runConsole(rest, io);
   if (command === 'connect-standalone' || command === 'connect-standalone.sh') return runStandalone(rest, io.signal);
+  if (command === 'connect-distributed' || command === 'connect-distributed.sh') return runDistributed(rest, io.signal);
   const tool = TOOLS.find((t) => t.name === command) ?? toolByScript(command);
   if (tool === undefined) {
     io.stderr.write(`Unknown command '${command}'. Run 'samsa --help' for the list of commands.\n`);

@@ -77,6 +77,13 @@ export {
   SaslAuthenticationError,
   SslAuthenticationError,
 } from './errors/client-errors.js';
+export {
+  GroupMember,
+  type GroupMemberMetadata,
+  type GroupMemberOptions,
+  type GroupMemberProtocol,
+  type GroupProtocol,
+} from './group/group-member.js';
 export { type BrokerInfo, Cluster, type PartitionInfo, type TopicInfo } from './metadata/cluster.js';
 export { type ListedOffset, type OffsetQuery, OffsetSpec } from './metadata/list-offsets.js';
 export {

@@ -19,7 +19,7 @@ export interface StandaloneWorker {
   stop(): Promise<void>;
 }
 
-function readProps(path: string): Record<string, string> {
+export function readProps(path: string): Record<string, string> {
   const text = readFileSync(path, 'utf8');
   return Object.fromEntries(parseProperties(text));
 }
@@ -105,15 +105,29 @@ export async function runStandalone(args: readonly string[], signal?: AbortSigna
   try {
     worker = await startStandalone(files[0]!, files.slice(1));
   } catch (error) {
-    const message =
-      error instanceof ConfigException || error instanceof ConnectRestException
-        ? error.message
-        : error instanceof Error
-          ? `${error.name}: ${error.message}`
-          : String(error);
-    console.error(`connect: stopping after startup failed: ${message}`);
+    console.error(`connect: stopping after startup failed: ${startupFailure(error)}`);
     return 1;
   }
+  await untilStopped(signal);
+  await worker.stop();
+  console.log('connect: Kafka Connect stopped');
+  return 0;
+}
+
+/** A startup failure as one line: Kafka's message for bad config, the error's name otherwise. */
+export function startupFailure(error: unknown): string {
+  return error instanceof ConfigException || error instanceof ConnectRestException
+    ? error.message
+    : error instanceof Error
+      ? `${error.name}: ${error.message}`
+      : String(error);
+}
+
+/**
+ * Resolves when `signal` aborts (`samsa connect-*` passes the CLI's SIGINT/SIGTERM signal), or
+ * without one on the process's own SIGINT/SIGTERM.
+ */
+export async function untilStopped(signal?: AbortSignal): Promise<void> {
   await new Promise<void>((resolve) => {
     if (signal !== undefined) {
       const onAbort = () => {
@@ -133,7 +147,4 @@ export async function runStandalone(args: readonly string[], signal?: AbortSigna
     process.on('SIGTERM', onSignal);
     process.on('SIGINT', onSignal);
   });
-  await worker.stop();
-  console.log('connect: Kafka Connect stopped');
-  return 0;
 }

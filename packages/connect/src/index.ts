@@ -12,6 +12,7 @@ export {
   Validators,
   Width,
 } from './config/config-def.js';
+export { type DistributedWorker, runDistributed, startDistributed } from './connect-distributed.js';
 export { runStandalone, type StandaloneWorker, startStandalone } from './connect-standalone.js';
 export type { ConnectHeader, SinkOffsets, SinkRecord, SourceRecord } from './connector/connect-record.js';
 export {
@@ -47,6 +48,13 @@ export {
   toPhysical,
 } from './data/schema.js';
 export { convertToString } from './data/values.js';
+export {
+  type ConnectProtocolName,
+  DISTRIBUTED_CONFIG_DEF,
+  type DistributedConfig,
+  parseDistributedConfig,
+} from './distributed/distributed-config.js';
+export { DistributedHerder } from './distributed/distributed-herder.js';
 export { FileStreamSinkConnector } from './file/file-stream-sink-connector.js';
 export { FileStreamSinkTask } from './file/file-stream-sink-task.js';
 export { FileStreamSourceConnector } from './file/file-stream-source-connector.js';
@@ -63,10 +71,14 @@ export {
   ToleranceExceededException,
 } from './runtime/error-handling.js';
 export { FileOffsetStore } from './runtime/file-offset-store.js';
+export type { Herder } from './runtime/herder.js';
 export { type ConnectorPlugin, type ConnectorType, Plugins } from './runtime/plugins.js';
 export { StandaloneHerder } from './runtime/standalone-herder.js';
 export { parseWorkerConfig, WORKER_CONFIG_DEF, type WorkerConfig } from './runtime/worker-config.js';
 export { State } from './runtime/worker-task.js';
+export { KafkaConfigBackingStore } from './storage/kafka-config-backing-store.js';
+export { KafkaOffsetBackingStore } from './storage/kafka-offset-backing-store.js';
+export { KafkaStatusBackingStore } from './storage/kafka-status-backing-store.js';
 export {
   HasHeaderKey,
   PREDICATES,

@@ -1,10 +1,12 @@
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { CONVERTER_CLASSES } from '../converters/converters.js';
+import { NotLeaderException } from '../distributed/not-leader-exception.js';
 import { configKeyInfo } from '../runtime/config-infos.js';
 import { ConnectRestException } from '../runtime/connect-errors.js';
-import type { StandaloneHerder } from '../runtime/standalone-herder.js';
+import type { Herder } from '../runtime/herder.js';
 import { transformationPluginConfig, transformationPlugins } from '../transforms/transformation-chain.js';
 import { CONNECT_VERSION } from '../version.js';
+import { forwardRequest, wasForwarded } from './forward-request.js';
 
 /** Kafka Connect's config bodies: string values (numbers and booleans are coerced, as Jackson does). */
 const CONFIG_MAP = { type: 'object', additionalProperties: { type: 'string' } } as const;
@@ -39,9 +41,12 @@ export class ConnectRestServer {
     readonly port: number,
   ) {}
 
-  static async start(herder: StandaloneHerder, host: string, port: number): Promise<ConnectRestServer> {
+  static async start(herder: Herder, host: string, port: number): Promise<ConnectRestServer> {
     const app = Fastify({ logger: false });
-    app.setErrorHandler((error: FastifyError, _request, reply) => {
+    app.setErrorHandler((error: FastifyError, request, reply) => {
+      if (error instanceof NotLeaderException && error.forwardUrl !== undefined && !wasForwarded(request)) {
+        return forwardRequest(request, reply, error.forwardUrl);
+      }
       if (error instanceof ConnectRestException) {
         return reply.code(error.statusCode).send({ error_code: error.statusCode, message: error.message });
       }
@@ -217,6 +222,25 @@ export class ConnectRestServer {
       '/connectors/:connector/tasks',
       { schema: { params: NAME_PARAMS } },
       async (request) => herder.taskConfigs(request.params.connector),
+    );
+    // Kafka's internal endpoint: a worker running a connector has the leader store its task configs.
+    app.post<{ Params: NameParams; Body: Record<string, string>[] }>(
+      '/connectors/:connector/tasks',
+      { schema: { params: NAME_PARAMS, body: { type: 'array', items: CONFIG_MAP } } },
+      async (request, reply) => {
+        if (herder.putTaskConfigs === undefined) throw new ConnectRestException(404, 'HTTP 404 Not Found');
+        const header = (name: string) => {
+          const value = request.headers[name];
+          return typeof value === 'string' ? value : undefined;
+        };
+        await herder.putTaskConfigs(request.params.connector, request.body, {
+          algorithm: header('x-connect-request-signature-algorithm'),
+          signature: header('x-connect-authorization'),
+          // What the sender signed: its JSON, which parsing and writing again reproduces.
+          body: JSON.stringify(request.body),
+        });
+        return reply.code(204).send();
+      },
     );
     app.get<{ Params: TaskParams }>(
       '/connectors/:connector/tasks/:task/status',

@@ -1,20 +1,16 @@
-import { Consumer, Producer } from '@samsa/client';
-import { ConfigException, type ConfigKey, type ConfigValue, convertToString } from '../config/config-def.js';
-import type { SinkRecord, SourceRecord } from '../connector/connect-record.js';
+import type { Producer } from '@samsa/client';
+import { ConfigException } from '../config/config-def.js';
 import type { Connector, Props, SinkTask, SourceTask } from '../connector/connector.js';
-import type { Converter } from '../converters/converter.js';
-import { createConverter } from '../converters/converters.js';
-import { buildTransformationChain, validateTransformations } from '../transforms/transformation-chain.js';
-import { type ConfigKeyInfo, configKeyInfo } from './config-infos.js';
-import { alreadyExists, badRequest, notFound } from './connect-errors.js';
-import { connectorConfigDef, validateSinkTopics } from './connector-config.js';
-import { DeadLetterQueue, ErrorReporter, errorHandlingConfig } from './error-handling.js';
+import { alreadyExists, notFound } from './connect-errors.js';
+import { ensureValidConnectorConfig, validateConnectorConfig } from './connector-validator.js';
 import { FileOffsetStore } from './file-offset-store.js';
-import type { ConnectorPlugin, ConnectorType, Plugins } from './plugins.js';
+import type { ConfigInfos, ConnectorInfo, ConnectorStateInfo, Herder, InitialState, StateInfo } from './herder.js';
+import type { ConnectorPlugin, Plugins } from './plugins.js';
+import { connectorTaskConfigs, createWorkerTask, sourceProducer, stopWorkerTasks } from './task-factory.js';
 import type { WorkerConfig } from './worker-config.js';
-import { WorkerSinkTask } from './worker-sink-task.js';
-import { WorkerSourceTask } from './worker-source-task.js';
 import { State, traceOf, type WorkerTask } from './worker-task.js';
+
+export type { ConfigInfos, ConnectorInfo, ConnectorStateInfo, StateInfo } from './herder.js';
 
 /** What the user asked for: STARTED, PAUSED or STOPPED (KIP-875), as Kafka's TargetState. */
 type TargetState = 'STARTED' | 'PAUSED' | 'STOPPED';
@@ -33,43 +29,13 @@ interface ConnectorEntry {
   producer: Producer<Buffer, Buffer> | undefined;
 }
 
-export interface ConnectorInfo {
-  name: string;
-  config: Props;
-  tasks: { connector: string; task: number }[];
-  type: ConnectorType;
-}
-
-export interface StateInfo {
-  state: State;
-  worker_id: string;
-  trace?: string;
-}
-
-export interface ConnectorStateInfo {
-  name: string;
-  connector: StateInfo;
-  tasks: (StateInfo & { id: number })[];
-  type: ConnectorType;
-}
-
-export interface ConfigInfos {
-  name: string;
-  error_count: number;
-  groups: string[];
-  configs: {
-    definition: ConfigKeyInfo;
-    value: { name: string; value: string | null; recommended_values: string[]; errors: string[]; visible: boolean };
-  }[];
-}
-
 /**
  * The standalone worker's brain (Kafka's StandaloneHerder + Worker): connectors and their tasks in
  * this process, configs in memory (the files given on the command line and REST calls; gone on
  * restart, as in Kafka's standalone mode), source offsets in a file. Operations on one connector
  * are serialized by a per-worker queue so a restart never interleaves with a delete.
  */
-export class StandaloneHerder {
+export class StandaloneHerder implements Herder {
   private readonly connectors = new Map<string, ConnectorEntry>();
   private readonly offsets: FileOffsetStore;
   private flushTimer: NodeJS.Timeout | undefined;
@@ -178,65 +144,7 @@ export class StandaloneHerder {
 
   /** Kafka's `validateConnectorConfig`: every key of ConnectorConfig and of the connector, with errors. */
   validate(config: Props, pluginName?: string): ConfigInfos {
-    const className = config['connector.class'];
-    if (className === undefined || className.trim() === '') {
-      throw badRequest(`Connector config ${javaMap(config)} contains no connector type`);
-    }
-    let plugin: ConnectorPlugin;
-    try {
-      plugin = this.plugins.require(className);
-    } catch (error) {
-      throw badRequest((error as Error).message);
-    }
-    if (pluginName !== undefined && this.plugins.find(pluginName) !== plugin) {
-      throw badRequest(`Included connector type ${className} does not match request type ${pluginName}`);
-    }
-    const common = connectorConfigDef(plugin.type);
-    const commonValues = common.validate(config);
-    for (const key of ['key.converter', 'value.converter'] as const) {
-      const value = config[key];
-      if (value === undefined) continue;
-      try {
-        createConverter(key, value, config, key === 'key.converter');
-      } catch (error) {
-        commonValues.get(key)?.errors.push((error as Error).message);
-      }
-    }
-    if (plugin.type === 'sink') validateSinkTopics(commonValues, config);
-    const transforms = validateTransformations(config);
-    commonValues.get('transforms')?.errors.push(...transforms.listErrors.transforms);
-    commonValues.get('predicates')?.errors.push(...transforms.listErrors.predicates);
-    const connector = new plugin.ctor();
-    const own = connector.config();
-    let ownValues: Map<string, ConfigValue>;
-    try {
-      ownValues = connector.validate(config);
-    } catch (error) {
-      ownValues = new Map();
-      commonValues.get('connector.class')?.errors.push((error as Error).message);
-    }
-    const groups: string[] = [];
-    const configs: ConfigInfos['configs'] = [];
-    let errorCount = 0;
-    const add = (key: ConfigKey, value: ConfigValue | undefined) => {
-      if (key.group !== undefined && !groups.includes(key.group)) groups.push(key.group);
-      const errors = value?.errors ?? [];
-      errorCount += errors.length;
-      configs.push({
-        definition: configKeyInfo(key),
-        value: {
-          name: key.name,
-          value: value === undefined ? null : valueString(value.value, key),
-          recommended_values: (value?.recommendedValues ?? []).map(String),
-          errors: [...errors],
-          visible: value?.visible ?? true,
-        },
-      });
-    };
-    for (const key of common.keys()) add(key, commonValues.get(key.name));
-    for (const key of transforms.keys) add(key, transforms.values.get(key.name));
-    for (const key of own.keys()) if (common.key(key.name) === undefined) add(key, ownValues.get(key.name));
-    return { name: plugin.className, error_count: errorCount, groups, configs };
+    return validateConnectorConfig(this.plugins, config, pluginName);
   }
 
   /**
@@ -247,20 +155,13 @@ export class StandaloneHerder {
     name: string,
     config: Props,
     allowReplace: boolean,
-    initialState: 'RUNNING' | 'PAUSED' | 'STOPPED' = 'RUNNING',
+    initialState: InitialState = 'RUNNING',
   ): Promise<{ created: boolean; info: ConnectorInfo }> {
     return this.serial(async () => {
       const existing = this.connectors.get(name);
       if (existing !== undefined && !allowReplace) throw alreadyExists(`Connector ${name} already exists`);
       const full: Record<string, string> = { ...config, name };
-      const result = this.validate(full);
-      if (result.error_count > 0) {
-        const messages = result.configs.flatMap((c) => c.value.errors);
-        throw badRequest(
-          `Connector configuration is invalid and contains the following ${result.error_count} error(s):\n${messages.join('\n')}\nYou can also find the above list of errors at the endpoint \`/connector-plugins/{connectorType}/config/validate\``,
-        );
-      }
-      const plugin = this.plugins.require(full['connector.class']!);
+      const plugin = ensureValidConnectorConfig(this.plugins, full);
       if (existing !== undefined) {
         await this.stopConnector(existing);
         existing.config = full;
@@ -441,130 +342,39 @@ export class StandaloneHerder {
   }
 
   private async startTasks(entry: ConnectorEntry): Promise<void> {
-    const tasksMax = Number(entry.config['tasks.max'] ?? '1');
-    let configs: Props[];
     try {
-      configs = entry.connector!.taskConfigs(tasksMax).slice(0, tasksMax);
+      entry.taskConfigs = connectorTaskConfigs(entry.connector!, entry.plugin.type, entry.config);
     } catch (error) {
       entry.state = State.FAILED;
       entry.trace = traceOf(error);
       return;
     }
-    const taskClass = entry.connector!.taskClass();
-    const taskClassName = (taskClass as unknown as { CLASS?: string }).CLASS ?? taskClass.name;
-    entry.taskConfigs = configs.map((c) => {
-      const config: Record<string, string> = { ...c, 'task.class': taskClassName };
-      if (entry.plugin.type === 'sink') {
-        if (entry.config.topics !== undefined) config.topics = entry.config.topics;
-        if (entry.config['topics.regex'] !== undefined) config['topics.regex'] = entry.config['topics.regex'];
-      }
-      return config;
-    });
     entry.tasks = entry.taskConfigs.map((config, id) => this.createTask(entry, id, config));
     for (const task of entry.tasks) await task.start(entry.target === 'PAUSED');
   }
 
-  private converters(entry: ConnectorEntry): {
-    key: Converter;
-    value: Converter;
-    keyClass: string;
-    valueClass: string;
-  } {
-    const className = (key: 'key.converter' | 'value.converter'): string =>
-      (entry.config[key] ?? this.config.props[key]!).trim();
-    const pick = (key: 'key.converter' | 'value.converter'): Converter => {
-      const own = entry.config[key];
-      const source = own !== undefined ? entry.config : this.config.props;
-      return createConverter(key, className(key), source, key === 'key.converter');
-    };
-    return {
-      key: pick('key.converter'),
-      value: pick('value.converter'),
-      keyClass: className('key.converter'),
-      valueClass: className('value.converter'),
-    };
-  }
-
   private createTask(entry: ConnectorEntry, id: number, config: Props): WorkerTask {
-    const { key, value, keyClass, valueClass } = this.converters(entry);
-    const onTopic = (topic: string) => entry.topics.add(topic);
-    const errorConfig = errorHandlingConfig(entry.config);
-    const common = {
-      connector: entry.name,
+    return createWorkerTask(
+      {
+        worker: this.config,
+        connector: entry.name,
+        connectorConfig: entry.config,
+        type: entry.plugin.type,
+        taskClass: entry.connector!.taskClass() as new () => SourceTask | SinkTask,
+        offsets: this.offsets,
+        producer: () => {
+          entry.producer ??= sourceProducer(this.config, entry.name);
+          return entry.producer;
+        },
+        onTopic: (topic) => entry.topics.add(topic),
+      },
       id,
       config,
-      keyConverter: key,
-      valueConverter: value,
-      keyConverterClass: keyClass,
-      valueConverterClass: valueClass,
-      onTopic,
-    };
-    const taskClass = entry.connector!.taskClass();
-    if (entry.plugin.type === 'source') {
-      entry.producer ??= new Producer<Buffer, Buffer>({
-        ...this.config.producerProps,
-        'bootstrap.servers': this.config.bootstrapServers,
-        'client.id': `connector-producer-${entry.name}-0`,
-        keySerializer: 'buffer',
-        valueSerializer: 'buffer',
-      });
-      return new WorkerSourceTask({
-        ...common,
-        taskClass: taskClass as new () => SourceTask,
-        producer: entry.producer,
-        offsets: this.offsets,
-        transformations: buildTransformationChain<SourceRecord>(entry.config),
-        // Kafka's source tasks have no dead letter queue.
-        errors: new ErrorReporter(entry.name, id, errorConfig, undefined),
-      });
-    }
-    const regex = (config['topics.regex'] ?? '').trim();
-    const topics =
-      regex !== '' ? new RegExp(`^(?:${regex})$`) : (config.topics ?? '').split(/\s*,\s*/).filter((t) => t !== '');
-    const consumer = new Consumer<Buffer, Buffer>({
-      'auto.offset.reset': 'earliest',
-      ...this.config.consumerProps,
-      'bootstrap.servers': this.config.bootstrapServers,
-      'group.id': `connect-${entry.name}`,
-      'client.id': `connector-consumer-${entry.name}-${id}`,
-      'enable.auto.commit': false,
-      keyDeserializer: 'buffer',
-      valueDeserializer: 'buffer',
-    });
-    const clientProps: Record<string, string> = { 'bootstrap.servers': this.config.bootstrapServers };
-    for (const [k, v] of Object.entries(this.config.props)) {
-      if (/^(security\.protocol|sasl\.|ssl\.)/.test(k)) clientProps[k] = v;
-    }
-    const dlq =
-      errorConfig.dlqTopic === ''
-        ? undefined
-        : new DeadLetterQueue(errorConfig.dlqTopic, errorConfig.dlqReplicationFactor, clientProps, {
-            ...this.config.producerProps,
-            'client.id': `connector-dlq-producer-${entry.name}-${id}`,
-          });
-    return new WorkerSinkTask({
-      ...common,
-      taskClass: taskClass as new () => SinkTask,
-      consumer,
-      topics,
-      offsetFlushIntervalMs: this.config.offsetFlushIntervalMs,
-      transformations: buildTransformationChain<SinkRecord>(entry.config),
-      errors: new ErrorReporter(entry.name, id, errorConfig, dlq),
-    });
+    );
   }
 
   private async stopTasks(entry: ConnectorEntry): Promise<void> {
-    const timeoutMs = this.config.taskShutdownTimeoutMs;
-    await Promise.all(
-      entry.tasks.map((task) =>
-        Promise.race([
-          task.stop(),
-          new Promise<void>((resolve) => setTimeout(resolve, timeoutMs).unref()).then(() =>
-            console.error(`connect: task ${entry.name}-${task.id} did not stop within ${timeoutMs} ms`),
-          ),
-        ]),
-      ),
-    );
+    await stopWorkerTasks(entry.name, entry.tasks, this.config.taskShutdownTimeoutMs);
     entry.tasks = [];
     if (entry.producer !== undefined) {
       await entry.producer.close().catch(() => {});
@@ -583,19 +393,6 @@ export class StandaloneHerder {
     entry.connector = undefined;
     if (entry.state !== State.FAILED) entry.state = State.UNASSIGNED;
   }
-}
-
-function valueString(value: unknown, key: ConfigKey): string | null {
-  if (value === null || value === undefined) return null;
-  if (typeof value === 'string') return key.type === 'PASSWORD' ? '[hidden]' : value;
-  return convertToString(value, key.type);
-}
-
-/** Java's `Map.toString`: `{a=1, b=2}`, for Kafka's messages that quote a config. */
-function javaMap(config: Props): string {
-  return `{${Object.entries(config)
-    .map(([k, v]) => `${k}=${v}`)
-    .join(', ')}}`;
 }
 
 export { ConfigException };

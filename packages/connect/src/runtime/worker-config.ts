@@ -2,11 +2,11 @@ import { ConfigDef, ConfigException, Validators } from '../config/config-def.js'
 import { createConverter } from '../converters/converters.js';
 
 /**
- * The standalone worker's settings, by Kafka's names. Keys Connect itself does not define pass
+ * Settings of every worker, standalone or distributed, by Kafka's names (Kafka's WorkerConfig). Keys Connect itself does not define pass
  * to the clients: `producer.*` to the source tasks' producer, `consumer.*` to sink consumers,
  * and a bare client key (e.g. `security.protocol`) to both, as Kafka does.
  */
-export const WORKER_CONFIG_DEF = new ConfigDef()
+export const COMMON_WORKER_CONFIG_DEF = new ConfigDef()
   .define({
     name: 'bootstrap.servers',
     type: 'LIST',
@@ -35,13 +35,6 @@ export const WORKER_CONFIG_DEF = new ConfigDef()
     importance: 'LOW',
     documentation:
       'HeaderConverter class used to convert between Kafka Connect format and the serialized form that is written to Kafka.',
-  })
-  .define({
-    name: 'offset.storage.file.filename',
-    type: 'STRING',
-    validator: Validators.nonEmptyString(),
-    importance: 'HIGH',
-    documentation: 'File to store source connector offsets',
   })
   .define({
     name: 'offset.flush.interval.ms',
@@ -97,9 +90,21 @@ export const WORKER_CONFIG_DEF = new ConfigDef()
     documentation: 'Amount of time to wait for tasks to shutdown gracefully.',
   });
 
+/** The standalone worker's settings (Kafka's StandaloneConfig): offsets in a file. */
+export const WORKER_CONFIG_DEF = COMMON_WORKER_CONFIG_DEF.merge(
+  new ConfigDef().define({
+    name: 'offset.storage.file.filename',
+    type: 'STRING',
+    validator: Validators.nonEmptyString(),
+    importance: 'HIGH',
+    documentation: 'File to store source connector offsets',
+  }),
+);
+
 export interface WorkerConfig {
   readonly bootstrapServers: string;
   readonly props: Readonly<Record<string, string>>;
+  /** Standalone only ('' in distributed mode). */
   readonly offsetFile: string;
   readonly offsetFlushIntervalMs: number;
   readonly listener: { readonly host: string; readonly port: number };
@@ -120,12 +125,16 @@ const WORKER_ONLY_PREFIXES = [
   'rest.',
 ];
 
-/** Parses a standalone worker's properties; throws a ConfigException naming the first bad key. */
+/**
+ * Parses a worker's properties (standalone by default; `def` is the distributed worker's for
+ * connect-distributed); throws a ConfigException naming the first bad key.
+ */
 export function parseWorkerConfig(
   props: Readonly<Record<string, string>>,
   warn: (message: string) => void = (message) => console.warn(`connect: WARN ${message}`),
+  def: ConfigDef = WORKER_CONFIG_DEF,
 ): WorkerConfig {
-  const parsed = WORKER_CONFIG_DEF.parse(props);
+  const parsed = def.parse(props);
   createConverter('key.converter', parsed['key.converter'] as string, props, true);
   createConverter('value.converter', parsed['value.converter'] as string, props, false);
   const listeners = parsed.listeners as string[];
@@ -143,10 +152,10 @@ export function parseWorkerConfig(
   for (const [key, value] of Object.entries(props)) {
     if (key.startsWith('producer.')) producerProps[key.slice('producer.'.length)] = value;
     else if (key.startsWith('consumer.')) consumerProps[key.slice('consumer.'.length)] = value;
-    else if (isSharedClientKey(key)) {
+    else if (isSharedClientKey(key, def)) {
       producerProps[key] ??= value;
       consumerProps[key] ??= value;
-    } else if (WORKER_CONFIG_DEF.key(key) === undefined && !WORKER_ONLY_PREFIXES.some((p) => key.startsWith(p))) {
+    } else if (def.key(key) === undefined && !WORKER_ONLY_PREFIXES.some((p) => key.startsWith(p))) {
       // Kafka accepts unknown keys too (a Java worker has dozens more); a typo shows up here.
       warn(`The configuration '${key}' was supplied but isn't a known config.`);
     }
@@ -154,7 +163,7 @@ export function parseWorkerConfig(
   return {
     bootstrapServers: (parsed['bootstrap.servers'] as string[]).join(','),
     props,
-    offsetFile: parsed['offset.storage.file.filename'] as string,
+    offsetFile: (parsed['offset.storage.file.filename'] as string | undefined) ?? '',
     offsetFlushIntervalMs: parsed['offset.flush.interval.ms'] as number,
     listener: { host: match[2]!.replace(/^\[|\]$/g, ''), port: Number(match[3]) },
     advertisedHost: (parsed['rest.advertised.host.name'] as string | null) ?? null,
@@ -166,8 +175,8 @@ export function parseWorkerConfig(
 }
 
 /** Security and client settings given at the worker's top level apply to every client, as in Kafka. */
-function isSharedClientKey(key: string): boolean {
-  if (WORKER_CONFIG_DEF.key(key) !== undefined) return false;
+function isSharedClientKey(key: string, def: ConfigDef): boolean {
+  if (def.key(key) !== undefined) return false;
   if (WORKER_ONLY_PREFIXES.some((p) => key.startsWith(p))) return false;
   return /^(security\.protocol|sasl\.|ssl\.|client\.dns\.lookup|request\.timeout\.ms|metadata\.max\.age\.ms)/.test(key);
 }

@@ -2,10 +2,10 @@ import type { Producer, ProducerRecord } from '@samsa/client';
 import type { SourceRecord } from '../connector/connect-record.js';
 import type { Props, SourceTask } from '../connector/connector.js';
 import type { Converter } from '../converters/converter.js';
+import type { OffsetStore } from '../storage/offset-store.js';
 import type { TransformationChain } from '../transforms/transformation-chain.js';
 import { TransformationError } from '../transforms/transformation-chain.js';
 import type { ErrorReporter, Stage } from './error-handling.js';
-import type { FileOffsetStore } from './file-offset-store.js';
 import { Gate, State, traceOf, type WorkerTask } from './worker-task.js';
 
 export interface WorkerSourceTaskOptions {
@@ -16,7 +16,7 @@ export interface WorkerSourceTaskOptions {
   readonly keyConverter: Converter;
   readonly valueConverter: Converter;
   readonly producer: Producer<Buffer, Buffer>;
-  readonly offsets: FileOffsetStore;
+  readonly offsets: OffsetStore;
   readonly onTopic: (topic: string) => void;
   /** The connector's `transforms`, applied before conversion. */
   readonly transformations: TransformationChain<SourceRecord>;
@@ -29,7 +29,7 @@ export interface WorkerSourceTaskOptions {
 /**
  * Runs one SourceTask: poll → convert → produce → wait for acks → store each record's source
  * offset. An offset is stored only once Kafka acknowledged its record and every record before
- * it, so offsets written to the file (every `offset.flush.interval.ms` and on stop) never run
+ * it, so offsets written to the file or topic (every `offset.flush.interval.ms` and on stop) never run
  * ahead of the topic: a restart re-sends at most what was not acknowledged (at-least-once).
  */
 export class WorkerSourceTask implements WorkerTask {

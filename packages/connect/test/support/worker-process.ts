@@ -3,10 +3,12 @@ import { fileURLToPath } from 'node:url';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../../../../', import.meta.url));
 export const CONNECT_STANDALONE_SH = `${REPO_ROOT}bin/connect-standalone.sh`;
+export const CONNECT_DISTRIBUTED_SH = `${REPO_ROOT}bin/connect-distributed.sh`;
 
 /**
- * `bin/connect-standalone.sh` as a child process in `cwd`: resolves once the worker logged
- * "Kafka Connect started", with the REST URL it logged. Output is kept for failure messages.
+ * `bin/connect-standalone.sh` (or `script`, e.g. connect-distributed.sh) as a child process in
+ * `cwd`: resolves once the worker logged "Kafka Connect started", with the REST URL it logged.
+ * Output is kept for failure messages.
  */
 export class WorkerProcess {
   output = '';
@@ -21,8 +23,13 @@ export class WorkerProcess {
 
   url = '';
 
-  static async start(cwd: string, args: readonly string[], timeoutMs = 30_000): Promise<WorkerProcess> {
-    const child = spawn(CONNECT_STANDALONE_SH, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  static async start(
+    cwd: string,
+    args: readonly string[],
+    timeoutMs = 30_000,
+    script = CONNECT_STANDALONE_SH,
+  ): Promise<WorkerProcess> {
+    const child = spawn(script, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     const worker = new WorkerProcess(child, exited);
     const append = (chunk: Buffer) => {
@@ -53,6 +60,12 @@ export class WorkerProcess {
     return worker;
   }
 
+  /** SIGKILL: the worker dies without leaving its group or flushing anything. */
+  async kill(): Promise<void> {
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
+    await this.exited;
+  }
+
   /** SIGTERM, as a service manager stops it; resolves with the exit code. */
   async stop(): Promise<number | null> {
     if (this.child.exitCode === null) this.child.kill('SIGTERM');
@@ -60,10 +73,14 @@ export class WorkerProcess {
   }
 }
 
-/** Runs `bin/connect-standalone.sh` expecting it to fail; resolves with its exit code and output. */
-export function runToExit(cwd: string, args: readonly string[]): Promise<{ code: number | null; output: string }> {
+/** Runs `bin/connect-standalone.sh` (or `script`) expecting it to fail; resolves with its exit code and output. */
+export function runToExit(
+  cwd: string,
+  args: readonly string[],
+  script = CONNECT_STANDALONE_SH,
+): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
-    const child = spawn(CONNECT_STANDALONE_SH, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(script, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (c: Buffer) => {
       output += c.toString('utf8');

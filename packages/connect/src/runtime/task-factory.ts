@@ -1,0 +1,158 @@
+import { Consumer, Producer } from '@samsa/client';
+import type { SinkRecord, SourceRecord } from '../connector/connect-record.js';
+import type { Connector, Props, SinkTask, SourceTask } from '../connector/connector.js';
+import type { Converter } from '../converters/converter.js';
+import { createConverter } from '../converters/converters.js';
+import type { OffsetStore } from '../storage/offset-store.js';
+import { buildTransformationChain } from '../transforms/transformation-chain.js';
+import { DeadLetterQueue, ErrorReporter, errorHandlingConfig } from './error-handling.js';
+import type { ConnectorType } from './plugins.js';
+import type { WorkerConfig } from './worker-config.js';
+import { WorkerSinkTask } from './worker-sink-task.js';
+import { WorkerSourceTask } from './worker-source-task.js';
+import type { WorkerTask } from './worker-task.js';
+
+/** What a task needs from the worker and its connector, whichever herder runs it. */
+export interface TaskContext {
+  readonly worker: WorkerConfig;
+  readonly connector: string;
+  readonly connectorConfig: Props;
+  readonly type: ConnectorType;
+  readonly taskClass: new () => SourceTask | SinkTask;
+  readonly offsets: OffsetStore;
+  /** The connector's shared producer for source tasks, created on first use. */
+  readonly producer: () => Producer<Buffer, Buffer>;
+  readonly onTopic: (topic: string) => void;
+}
+
+/**
+ * The task configs a connector asks for (at most `tasks.max`), each with `task.class` and, for a
+ * sink, the connector's `topics`/`topics.regex`, as Kafka's Worker adds them.
+ */
+export function connectorTaskConfigs(connector: Connector, type: ConnectorType, connectorConfig: Props): Props[] {
+  const tasksMax = Number(connectorConfig['tasks.max'] ?? '1');
+  const configs = connector.taskConfigs(tasksMax).slice(0, tasksMax);
+  const taskClass = connector.taskClass();
+  const taskClassName = (taskClass as unknown as { CLASS?: string }).CLASS ?? taskClass.name;
+  return configs.map((c) => {
+    const config: Record<string, string> = { ...c, 'task.class': taskClassName };
+    if (type === 'sink') {
+      if (connectorConfig.topics !== undefined) config.topics = connectorConfig.topics;
+      if (connectorConfig['topics.regex'] !== undefined) config['topics.regex'] = connectorConfig['topics.regex'];
+    }
+    return config;
+  });
+}
+
+/** A source connector's producer (Kafka's `connector-producer-<name>-0`). */
+export function sourceProducer(worker: WorkerConfig, connector: string): Producer<Buffer, Buffer> {
+  return new Producer<Buffer, Buffer>({
+    ...worker.producerProps,
+    'bootstrap.servers': worker.bootstrapServers,
+    'client.id': `connector-producer-${connector}-0`,
+    keySerializer: 'buffer',
+    valueSerializer: 'buffer',
+  });
+}
+
+/** The connector's converters, or the worker's where the connector sets none. */
+function converters(
+  worker: WorkerConfig,
+  connectorConfig: Props,
+): { key: Converter; value: Converter; keyClass: string; valueClass: string } {
+  const className = (key: 'key.converter' | 'value.converter'): string =>
+    (connectorConfig[key] ?? worker.props[key]!).trim();
+  const pick = (key: 'key.converter' | 'value.converter'): Converter => {
+    const own = connectorConfig[key];
+    const source = own !== undefined ? connectorConfig : worker.props;
+    return createConverter(key, className(key), source, key === 'key.converter');
+  };
+  return {
+    key: pick('key.converter'),
+    value: pick('value.converter'),
+    keyClass: className('key.converter'),
+    valueClass: className('value.converter'),
+  };
+}
+
+/** A WorkerSourceTask or WorkerSinkTask for task `id` of the connector, not started. */
+export function createWorkerTask(context: TaskContext, id: number, config: Props): WorkerTask {
+  const { worker, connector, connectorConfig } = context;
+  const { key, value, keyClass, valueClass } = converters(worker, connectorConfig);
+  const errorConfig = errorHandlingConfig(connectorConfig);
+  const common = {
+    connector,
+    id,
+    config,
+    keyConverter: key,
+    valueConverter: value,
+    keyConverterClass: keyClass,
+    valueConverterClass: valueClass,
+    onTopic: context.onTopic,
+  };
+  if (context.type === 'source') {
+    return new WorkerSourceTask({
+      ...common,
+      taskClass: context.taskClass as new () => SourceTask,
+      producer: context.producer(),
+      offsets: context.offsets,
+      transformations: buildTransformationChain<SourceRecord>(connectorConfig),
+      // Kafka's source tasks have no dead letter queue.
+      errors: new ErrorReporter(connector, id, errorConfig, undefined),
+    });
+  }
+  const regex = (config['topics.regex'] ?? '').trim();
+  const topics =
+    regex !== '' ? new RegExp(`^(?:${regex})$`) : (config.topics ?? '').split(/\s*,\s*/).filter((t) => t !== '');
+  const consumer = new Consumer<Buffer, Buffer>({
+    'auto.offset.reset': 'earliest',
+    ...worker.consumerProps,
+    'bootstrap.servers': worker.bootstrapServers,
+    'group.id': `connect-${connector}`,
+    'client.id': `connector-consumer-${connector}-${id}`,
+    'enable.auto.commit': false,
+    keyDeserializer: 'buffer',
+    valueDeserializer: 'buffer',
+  });
+  const clientProps: Record<string, string> = { 'bootstrap.servers': worker.bootstrapServers };
+  for (const [k, v] of Object.entries(worker.props)) {
+    if (/^(security\.protocol|sasl\.|ssl\.)/.test(k)) clientProps[k] = v;
+  }
+  const dlq =
+    errorConfig.dlqTopic === ''
+      ? undefined
+      : new DeadLetterQueue(errorConfig.dlqTopic, errorConfig.dlqReplicationFactor, clientProps, {
+          ...worker.producerProps,
+          'client.id': `connector-dlq-producer-${connector}-${id}`,
+        });
+  return new WorkerSinkTask({
+    ...common,
+    taskClass: context.taskClass as new () => SinkTask,
+    consumer,
+    topics,
+    offsetFlushIntervalMs: worker.offsetFlushIntervalMs,
+    transformations: buildTransformationChain<SinkRecord>(connectorConfig),
+    errors: new ErrorReporter(connector, id, errorConfig, dlq),
+  });
+}
+
+/** Stops tasks, each given `timeoutMs` (Kafka's task.shutdown.graceful.timeout.ms). */
+export async function stopWorkerTasks(
+  connector: string,
+  tasks: readonly WorkerTask[],
+  timeoutMs: number,
+): Promise<void> {
+  await Promise.all(
+    tasks.map(async (task) => {
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<void>((resolve) => {
+        timer = setTimeout(() => {
+          console.error(`connect: task ${connector}-${task.id} did not stop within ${timeoutMs} ms`);
+          resolve();
+        }, timeoutMs);
+      });
+      await Promise.race([task.stop(), late]);
+      clearTimeout(timer);
+    }),
+  );
+}
