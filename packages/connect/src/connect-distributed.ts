@@ -4,7 +4,10 @@ import { readProps, startupFailure, untilStopped } from './connect-standalone.js
 import { parseDistributedConfig } from './distributed/distributed-config.js';
 import { DistributedHerder } from './distributed/distributed-herder.js';
 import { ConnectRestServer } from './rest/connect-rest-server.js';
+import { getLogger } from './runtime/loggers.js';
 import { Plugins } from './runtime/plugins.js';
+
+const log = getLogger('org.apache.kafka.connect.cli.ConnectDistributed');
 
 export const DISTRIBUTED_USAGE = 'Usage: connect-distributed.sh [-daemon] connect-distributed.properties';
 
@@ -39,14 +42,14 @@ export async function startDistributed(workerFile: string): Promise<DistributedW
   const rest = await ConnectRestServer.start(herder, worker.listener.host, worker.listener.port);
   const host = worker.advertisedHost ?? (worker.listener.host === '' ? hostname() : worker.listener.host);
   const workerId = `${host}:${worker.advertisedPort ?? rest.port}`;
-  console.log(`connect: REST server listening at ${rest.url}/, advertising URL http://${workerId}/`);
+  log.info(`connect: REST server listening at ${rest.url}/, advertising URL http://${workerId}/`);
   try {
     await herder.start(workerId);
   } catch (error) {
     await rest.close().catch(() => {});
     throw error;
   }
-  console.log(
+  log.info(
     `connect: Kafka Connect started (worker ${workerId}, group ${config.groupId}, cluster ${herder.kafkaClusterId})`,
   );
   const stop = async () => {
@@ -67,11 +70,11 @@ export async function runDistributed(args: readonly string[], signal?: AbortSign
   try {
     worker = await startDistributed(files[0]!);
   } catch (error) {
-    console.error(`connect: stopping after startup failed: ${startupFailure(error)}`);
+    log.error(`connect: stopping after startup failed: ${startupFailure(error)}`);
     return 1;
   }
   await untilStopped(signal);
   await worker.stop();
-  console.log('connect: Kafka Connect stopped');
+  log.info('connect: Kafka Connect stopped');
   return 0;
 }

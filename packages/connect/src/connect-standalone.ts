@@ -4,9 +4,12 @@ import { Admin, parseProperties } from '@samsa/client';
 import { ConfigException } from './config/config-def.js';
 import { ConnectRestServer } from './rest/connect-rest-server.js';
 import { ConnectRestException } from './runtime/connect-errors.js';
+import { getLogger } from './runtime/loggers.js';
 import { Plugins } from './runtime/plugins.js';
 import { StandaloneHerder } from './runtime/standalone-herder.js';
 import { parseWorkerConfig } from './runtime/worker-config.js';
+
+const log = getLogger('org.apache.kafka.connect.cli.ConnectStandalone');
 
 export const USAGE =
   'Usage: connect-standalone.sh [-daemon] connect-standalone.properties [connector1.properties connector2.json ...]';
@@ -69,7 +72,7 @@ export async function startStandalone(
   const host = config.advertisedHost ?? (config.listener.host === '' ? hostname() : config.listener.host);
   const workerId = `${host}:${config.advertisedPort ?? rest.port}`;
   herder.start(workerId);
-  console.log(`connect: REST server listening at ${rest.url}/, advertising URL http://${workerId}/`);
+  log.info(`connect: REST server listening at ${rest.url}/, advertising URL http://${workerId}/`);
   const stop = async () => {
     await rest.close().catch(() => {});
     await herder.stop();
@@ -78,7 +81,7 @@ export async function startStandalone(
     for (const { name, config: props } of connectors) {
       const { info } = await herder.putConnectorConfig(name, props, false);
       const status = herder.status(name);
-      console.log(
+      log.info(
         `connect: created connector ${name} (${info.type}, ${status.connector.state}, ${info.tasks.length} task(s))`,
       );
     }
@@ -86,7 +89,7 @@ export async function startStandalone(
     await stop();
     throw error;
   }
-  console.log(`connect: Kafka Connect started (worker ${workerId}, cluster ${herder.kafkaClusterId})`);
+  log.info(`connect: Kafka Connect started (worker ${workerId}, cluster ${herder.kafkaClusterId})`);
   return { herder, rest, workerId, stop };
 }
 
@@ -105,12 +108,12 @@ export async function runStandalone(args: readonly string[], signal?: AbortSigna
   try {
     worker = await startStandalone(files[0]!, files.slice(1));
   } catch (error) {
-    console.error(`connect: stopping after startup failed: ${startupFailure(error)}`);
+    log.error(`connect: stopping after startup failed: ${startupFailure(error)}`);
     return 1;
   }
   await untilStopped(signal);
   await worker.stop();
-  console.log('connect: Kafka Connect stopped');
+  log.info('connect: Kafka Connect stopped');
   return 0;
 }
 
@@ -131,7 +134,7 @@ export async function untilStopped(signal?: AbortSignal): Promise<void> {
   await new Promise<void>((resolve) => {
     if (signal !== undefined) {
       const onAbort = () => {
-        console.log(`connect: ${String((signal.reason as Error | undefined)?.message ?? 'stop')} received, stopping`);
+        log.info(`connect: ${String((signal.reason as Error | undefined)?.message ?? 'stop')} received, stopping`);
         resolve();
       };
       if (signal.aborted) onAbort();
@@ -139,7 +142,7 @@ export async function untilStopped(signal?: AbortSignal): Promise<void> {
       return;
     }
     const onSignal = (name: string) => {
-      console.log(`connect: ${name} received, stopping`);
+      log.info(`connect: ${name} received, stopping`);
       process.off('SIGTERM', onSignal);
       process.off('SIGINT', onSignal);
       resolve();

@@ -1,6 +1,9 @@
 import { ConfigDef, ConfigException, Validators } from '../config/config-def.js';
+import { getLogger } from '../runtime/loggers.js';
 import { COMMON_WORKER_CONFIG_DEF, parseWorkerConfig, type WorkerConfig } from '../runtime/worker-config.js';
 import type { TopicSettings } from '../storage/kafka-based-log.js';
+
+const log = getLogger('org.apache.kafka.connect.runtime.distributed.DistributedConfig');
 
 /** The Mac algorithms internal requests may be signed with (Java's names). */
 export const HMAC_ALGORITHMS = ['HmacSHA256', 'HmacSHA1', 'HmacSHA384', 'HmacSHA512'] as const;
@@ -193,7 +196,7 @@ export interface DistributedConfig {
 /** Parses `connect-distributed.properties`; throws a ConfigException naming the first bad key. */
 export function parseDistributedConfig(
   props: Readonly<Record<string, string>>,
-  warn: (message: string) => void = (message) => console.warn(`connect: WARN ${message}`),
+  warn: (message: string) => void = (message) => log.warn(`connect: WARN ${message}`),
 ): DistributedConfig {
   const worker = parseWorkerConfig(props, warn, DISTRIBUTED_CONFIG_DEF);
   const parsed = DISTRIBUTED_CONFIG_DEF.parse(props);

@@ -11,6 +11,7 @@ import type {
   InitialState,
   StateInfo,
 } from '../runtime/herder.js';
+import { getLogger } from '../runtime/loggers.js';
 import type { Plugins } from '../runtime/plugins.js';
 import { State } from '../runtime/worker-task.js';
 import { type ConfigUpdateListener, KafkaConfigBackingStore } from '../storage/kafka-config-backing-store.js';
@@ -42,6 +43,8 @@ import {
 import { leaderAssignment } from './leader-assignment.js';
 import { NotLeaderException } from './not-leader-exception.js';
 import { WorkerRuntime } from './worker-runtime.js';
+
+const log = getLogger('org.apache.kafka.connect.runtime.distributed.DistributedHerder');
 
 /**
  * A worker of a Connect cluster (Kafka's DistributedHerder). The cluster's state is in three
@@ -178,7 +181,7 @@ export class DistributedHerder implements Herder, ConfigUpdateListener, GroupMem
     try {
       await this.offsetStore.flush();
     } catch (error) {
-      console.error('connect: writing source offsets failed (kept for the next flush):', error);
+      log.error('connect: writing source offsets failed (kept for the next flush):', error);
     }
   }
 
@@ -198,7 +201,7 @@ export class DistributedHerder implements Herder, ConfigUpdateListener, GroupMem
         await this.serial(() => this.tick());
       } catch (error) {
         if (this.stopping) break;
-        console.error('connect: worker tick failed, retrying:', error);
+        log.error('connect: worker tick failed, retrying:', error);
       }
       if (this.stopping) break;
       await new Promise<void>((resolve) => {
@@ -330,7 +333,7 @@ export class DistributedHerder implements Herder, ConfigUpdateListener, GroupMem
       incremental: this.incremental,
       nowMs: Date.now(),
     });
-    console.log(`connect: as leader (${protocol}), assigned ${summary}`);
+    log.info(`connect: as leader (${protocol}), assigned ${summary}`);
     return assignments;
   }
 
@@ -340,7 +343,7 @@ export class DistributedHerder implements Herder, ConfigUpdateListener, GroupMem
     const assignment = decodeAssignment(bytes);
     if (assignment.error !== AssignmentError.NONE) {
       // The leader was behind some member: read on and join again (Kafka leaves and rejoins).
-      console.error(`connect: the leader's config offset was behind (generation ${generationId}), rejoining`);
+      log.error(`connect: the leader's config offset was behind (generation ${generationId}), rejoining`);
       await this.configStore.refresh();
       this.member.requestRejoin();
       return;
@@ -356,7 +359,7 @@ export class DistributedHerder implements Herder, ConfigUpdateListener, GroupMem
       this.assignmentToStart = assignment;
     }
     const revoked = [...(assignment.revokedConnectors ?? []), ...(assignment.revokedTasks ?? []).map(taskName)];
-    console.log(
+    log.info(
       `connect: joined generation ${generationId} (${protocol}, leader ${assignment.leaderUrl}): connectors [${assignment.connectors.join(', ')}], tasks [${assignment.tasks.map(taskName).join(', ')}]${revoked.length > 0 ? `, revoked [${revoked.join(', ')}]` : ''}${(assignment.delayMs ?? 0) > 0 ? `, rejoining in ${assignment.delayMs} ms` : ''}`,
     );
   }
@@ -465,7 +468,7 @@ export class DistributedHerder implements Herder, ConfigUpdateListener, GroupMem
         await this.forwardTaskConfigs(name, configs);
       }
     } catch (error) {
-      console.error(`connect: publishing task configs of ${name} failed, retrying:`, error);
+      log.error(`connect: publishing task configs of ${name} failed, retrying:`, error);
       this.reconfigure.add(name);
       setTimeout(() => this.wakeup(), 1000).unref();
     }
@@ -488,7 +491,7 @@ export class DistributedHerder implements Herder, ConfigUpdateListener, GroupMem
       });
       await this.configStore.refresh();
     } catch (error) {
-      console.error('connect: writing a new session key failed, retrying:', error);
+      log.error('connect: writing a new session key failed, retrying:', error);
     }
   }
 

@@ -1,11 +1,14 @@
 import type { Producer } from '@samsa/client';
 import type { Connector, Props, SinkTask, SourceTask } from '../connector/connector.js';
+import { getLogger } from '../runtime/loggers.js';
 import type { ConnectorPlugin, Plugins } from '../runtime/plugins.js';
 import { connectorTaskConfigs, createWorkerTask, sourceProducer, stopWorkerTasks } from '../runtime/task-factory.js';
 import type { WorkerConfig } from '../runtime/worker-config.js';
 import { State, traceOf, type WorkerTask } from '../runtime/worker-task.js';
 import type { KafkaConfigBackingStore } from '../storage/kafka-config-backing-store.js';
 import type { OffsetStore } from '../storage/offset-store.js';
+
+const log = getLogger('org.apache.kafka.connect.runtime.Worker');
 
 /** A connector instance running on this worker. */
 export interface LocalConnector {
@@ -99,7 +102,7 @@ export class WorkerRuntime {
     } catch (error) {
       local.state = State.FAILED;
       local.trace = traceOf(error);
-      console.error(`connect: connector ${name} failed to start:`, error);
+      log.error(`connect: connector ${name} failed to start:`, error);
       return;
     }
     local.state = target === 'PAUSED' ? State.PAUSED : State.RUNNING;
@@ -117,7 +120,7 @@ export class WorkerRuntime {
     try {
       await local.connector?.stop();
     } catch (error) {
-      console.error(`connect: connector ${name} failed to stop:`, error);
+      log.error(`connect: connector ${name} failed to stop:`, error);
     }
     return local;
   }
@@ -150,7 +153,7 @@ export class WorkerRuntime {
     try {
       plugin = plugins.require(connectorConfig['connector.class'] ?? '');
     } catch (error) {
-      console.error(`connect: task ${name}-${id} cannot start:`, error);
+      log.error(`connect: task ${name}-${id} cannot start:`, error);
       return;
     }
     const task = createWorkerTask(

@@ -1,12 +1,15 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { SinkRecord } from '../connector/connect-record.js';
 import { type Props, SinkTask } from '../connector/connector.js';
+import { getLogger } from '../runtime/loggers.js';
 import { CONNECT_VERSION } from '../version.js';
 import { ConnectException } from './connect-exception.js';
 import type { DatabaseDialect } from './dialect/database-dialect.js';
 import { openDialect } from './dialect/dialects.js';
 import { JdbcDbWriter } from './jdbc-db-writer.js';
 import { type JdbcSinkConfig, parseSinkConfig } from './jdbc-sink-config.js';
+
+const log = getLogger('io.confluent.connect.jdbc.sink.JdbcSinkTask');
 
 /**
  * `io.confluent.connect.jdbc.sink.JdbcSinkTask`: each `put` is written and committed in one
@@ -48,7 +51,7 @@ export class JdbcSinkTask extends SinkTask {
             : new ConnectException(`Exception chain:\n${(error as Error).message}`, { cause: error });
         }
         const remaining = this.config!.maxRetries - attempt;
-        console.error(
+        log.error(
           `connect: JDBC sink write of ${records.length} records failed, remainingRetries=${remaining}:`,
           (error as Error).message,
         );

@@ -1,12 +1,15 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { SourceRecord } from '../connector/connect-record.js';
 import { type Props, SourceTask } from '../connector/connector.js';
+import { getLogger } from '../runtime/loggers.js';
 import { CONNECT_VERSION } from '../version.js';
 import type { DatabaseDialect } from './dialect/database-dialect.js';
 import { openDialect } from './dialect/dialects.js';
 import { type JdbcSourceConfig, parseSourceConfig, TABLES_CONFIG } from './jdbc-source-connector-config.js';
 import { parseTableId } from './table-id.js';
 import { TableQuerier } from './table-querier.js';
+
+const log = getLogger('io.confluent.connect.jdbc.source.JdbcSourceTask');
 
 /**
  * `io.confluent.connect.jdbc.source.JdbcSourceTask`: polls its tables (or the query) in turn,
@@ -66,7 +69,7 @@ export class JdbcSourceTask extends SourceTask {
         // same query runs again on a new connection (opened with connection.attempts), from the
         // last row handed out — as Confluent retries a query after an SQLException.
         if (this.dialect!.isConnectionError(error)) {
-          console.error(
+          log.error(
             `connect: JDBC source lost its connection while querying ${due.name}, reconnecting:`,
             (error as Error).message,
           );

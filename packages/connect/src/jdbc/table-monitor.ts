@@ -1,4 +1,7 @@
+import { getLogger } from '../runtime/loggers.js';
 import { type TableId, tableFqn } from './table-id.js';
+
+const log = getLogger('io.confluent.connect.jdbc.source.TableMonitorThread');
 
 /**
  * Confluent's TableMonitorThread: lists the tables every `table.poll.interval.ms` and calls
@@ -38,7 +41,7 @@ export class TableMonitor {
         this.onChange(tables);
       }
     } catch (error) {
-      console.error('connect: JDBC source could not list the tables:', (error as Error).message);
+      log.error('connect: JDBC source could not list the tables:', (error as Error).message);
     } finally {
       this.running = false;
     }

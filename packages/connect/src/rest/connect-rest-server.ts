@@ -4,9 +4,12 @@ import { NotLeaderException } from '../distributed/not-leader-exception.js';
 import { configKeyInfo } from '../runtime/config-infos.js';
 import { ConnectRestException } from '../runtime/connect-errors.js';
 import type { Herder } from '../runtime/herder.js';
+import { getLogger } from '../runtime/loggers.js';
 import { transformationPluginConfig, transformationPlugins } from '../transforms/transformation-chain.js';
 import { CONNECT_VERSION } from '../version.js';
 import { forwardRequest, wasForwarded } from './forward-request.js';
+
+const log = getLogger('org.apache.kafka.connect.runtime.rest.RestServer');
 
 /** Kafka Connect's config bodies: string values (numbers and booleans are coerced, as Jackson does). */
 const CONFIG_MAP = { type: 'object', additionalProperties: { type: 'string' } } as const;
@@ -54,7 +57,7 @@ export class ConnectRestServer {
         const status = error.statusCode ?? 400;
         return reply.code(status).send({ error_code: status, message: error.message });
       }
-      console.error('connect: REST request failed:', error);
+      log.error('connect: REST request failed:', error);
       return reply.code(500).send({ error_code: 500, message: error.message });
     });
     app.setNotFoundHandler((_request, reply) =>

@@ -2,6 +2,9 @@ import { Admin, type ConsumerRecord, Producer } from '@samsa/client';
 import type { SourceRecord } from '../connector/connect-record.js';
 import type { Props } from '../connector/connector.js';
 import { TransformationError } from '../transforms/transformation-chain.js';
+import { getLogger } from './loggers.js';
+
+const log = getLogger('org.apache.kafka.connect.runtime.errors.RetryWithToleranceOperator');
 
 /** Kafka's errors.Stage: where a record failed. */
 export type Stage = 'KEY_CONVERTER' | 'VALUE_CONVERTER' | 'HEADER_CONVERTER' | 'TRANSFORMATION';
@@ -227,7 +230,7 @@ export class ErrorReporter {
         return { value: await operation() };
       } catch (error) {
         if (!isRetriable(error)) throw error;
-        console.error(`connect: task ${this.connector}-${this.taskId}: RetriableException from ${what}:`, error);
+        log.error(`connect: task ${this.connector}-${this.taskId}: RetriableException from ${what}:`, error);
         await backoff(attempt, this.config.retryDelayMaxMs, Number.POSITIVE_INFINITY, stopping);
         if (stopping()) return undefined;
       }
@@ -236,7 +239,7 @@ export class ErrorReporter {
 
   async report(failed: FailedRecord): Promise<void> {
     const cause = rootCause(failed.error);
-    if (this.config.logEnable) console.error(this.logMessage(failed), cause);
+    if (this.config.logEnable) log.error(this.logMessage(failed), cause);
     if (this.dlq !== undefined && failed.consumed !== undefined) {
       await this.dlq.send(failed.consumed, this.config.dlqContextHeaders ? this.contextHeaders(failed) : []);
     }

@@ -8,7 +8,10 @@ import { registerConverter } from '../converters/converters.js';
 import { PREDICATES, registerPredicate } from '../transforms/predicates.js';
 import type { Predicate, Transformation } from '../transforms/transformation.js';
 import { registerTransformation, TRANSFORMATIONS } from '../transforms/transforms.js';
+import { getLogger } from './loggers.js';
 import type { Plugins } from './plugins.js';
+
+const log = getLogger('org.apache.kafka.connect.runtime.isolation.PluginUtils');
 
 type PluginClass = (new () => unknown) & {
   readonly name: string;
@@ -59,7 +62,7 @@ function hasMethods(ctor: PluginClass, ...names: string[]): boolean {
 export class PluginPathLoader {
   constructor(
     private readonly plugins: Plugins,
-    private readonly warn: (message: string) => void = (message) => console.warn(`connect: WARN ${message}`),
+    private readonly warn: (message: string) => void = (message) => log.warn(`connect: WARN ${message}`),
   ) {}
 
   async load(dirs: readonly string[]): Promise<void> {

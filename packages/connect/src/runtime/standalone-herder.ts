@@ -5,10 +5,13 @@ import { alreadyExists, notFound } from './connect-errors.js';
 import { ensureValidConnectorConfig, validateConnectorConfig } from './connector-validator.js';
 import { FileOffsetStore } from './file-offset-store.js';
 import type { ConfigInfos, ConnectorInfo, ConnectorStateInfo, Herder, InitialState, StateInfo } from './herder.js';
+import { getLogger } from './loggers.js';
 import type { ConnectorPlugin, Plugins } from './plugins.js';
 import { connectorTaskConfigs, createWorkerTask, sourceProducer, stopWorkerTasks } from './task-factory.js';
 import type { WorkerConfig } from './worker-config.js';
 import { State, traceOf, type WorkerTask } from './worker-task.js';
+
+const log = getLogger('org.apache.kafka.connect.runtime.standalone.StandaloneHerder');
 
 export type { ConfigInfos, ConnectorInfo, ConnectorStateInfo, StateInfo } from './herder.js';
 
@@ -70,7 +73,7 @@ export class StandaloneHerder implements Herder {
     try {
       this.offsets.flush();
     } catch (error) {
-      console.error('connect: writing the offset file failed:', error);
+      log.error('connect: writing the offset file failed:', error);
     }
   }
 
@@ -325,7 +328,7 @@ export class StandaloneHerder implements Herder {
     } catch (error) {
       entry.state = State.FAILED;
       entry.trace = traceOf(error);
-      console.error(`connect: connector ${entry.name} failed to start:`, error);
+      log.error(`connect: connector ${entry.name} failed to start:`, error);
       return false;
     }
     entry.state = entry.target === 'PAUSED' ? State.PAUSED : State.RUNNING;
@@ -388,7 +391,7 @@ export class StandaloneHerder implements Herder {
     try {
       await entry.connector?.stop();
     } catch (error) {
-      console.error(`connect: connector ${entry.name} failed to stop:`, error);
+      log.error(`connect: connector ${entry.name} failed to stop:`, error);
     }
     entry.connector = undefined;
     if (entry.state !== State.FAILED) entry.state = State.UNASSIGNED;

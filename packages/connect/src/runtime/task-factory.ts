@@ -6,11 +6,14 @@ import { createConverter } from '../converters/converters.js';
 import type { OffsetStore } from '../storage/offset-store.js';
 import { buildTransformationChain } from '../transforms/transformation-chain.js';
 import { DeadLetterQueue, ErrorReporter, errorHandlingConfig } from './error-handling.js';
+import { getLogger } from './loggers.js';
 import type { ConnectorType } from './plugins.js';
 import type { WorkerConfig } from './worker-config.js';
 import { WorkerSinkTask } from './worker-sink-task.js';
 import { WorkerSourceTask } from './worker-source-task.js';
 import type { WorkerTask } from './worker-task.js';
+
+const log = getLogger('org.apache.kafka.connect.runtime.Worker');
 
 /** What a task needs from the worker and its connector, whichever herder runs it. */
 export interface TaskContext {
@@ -147,7 +150,7 @@ export async function stopWorkerTasks(
       let timer: NodeJS.Timeout | undefined;
       const late = new Promise<void>((resolve) => {
         timer = setTimeout(() => {
-          console.error(`connect: task ${connector}-${task.id} did not stop within ${timeoutMs} ms`);
+          log.error(`connect: task ${connector}-${task.id} did not stop within ${timeoutMs} ms`);
           resolve();
         }, timeoutMs);
       });

@@ -1,5 +1,8 @@
 import { ConfigDef, ConfigException, Validators } from '../config/config-def.js';
 import { createConverter } from '../converters/converters.js';
+import { getLogger } from './loggers.js';
+
+const log = getLogger('org.apache.kafka.connect.runtime.WorkerConfig');
 
 /**
  * Settings of every worker, standalone or distributed, by Kafka's names (Kafka's WorkerConfig). Keys Connect itself does not define pass
@@ -131,7 +134,7 @@ const WORKER_ONLY_PREFIXES = [
  */
 export function parseWorkerConfig(
   props: Readonly<Record<string, string>>,
-  warn: (message: string) => void = (message) => console.warn(`connect: WARN ${message}`),
+  warn: (message: string) => void = (message) => log.warn(`connect: WARN ${message}`),
   def: ConfigDef = WORKER_CONFIG_DEF,
 ): WorkerConfig {
   const parsed = def.parse(props);

@@ -5,7 +5,10 @@ import type { Converter } from '../converters/converter.js';
 import type { TransformationChain } from '../transforms/transformation-chain.js';
 import { TransformationError } from '../transforms/transformation-chain.js';
 import type { ErrorReporter, Stage } from './error-handling.js';
+import { getLogger } from './loggers.js';
 import { Gate, State, traceOf, type WorkerTask } from './worker-task.js';
+
+const log = getLogger('org.apache.kafka.connect.runtime.WorkerSinkTask');
 
 export interface WorkerSinkTaskOptions {
   readonly connector: string;
@@ -86,7 +89,7 @@ export class WorkerSinkTask implements WorkerTask {
           if (this.paused) this.options.consumer.pause(partitions);
         },
         onPartitionsRevoked: async (partitions) => {
-          await this.commit(partitions).catch((error) => console.error('connect: commit on revocation failed:', error));
+          await this.commit(partitions).catch((error) => log.error('connect: commit on revocation failed:', error));
           for (const p of partitions) this.current.delete(tpKey(p.topic, p.partition));
           await this.task?.close(partitions);
         },
@@ -119,13 +122,13 @@ export class WorkerSinkTask implements WorkerTask {
     await this.loop;
     if (this.state !== State.FAILED) {
       await this.commit().catch((error) =>
-        console.error(`connect: final commit of ${this.options.connector}-${this.id} failed:`, error),
+        log.error(`connect: final commit of ${this.options.connector}-${this.id} failed:`, error),
       );
     }
     try {
       await this.task?.stop();
     } catch (error) {
-      console.error(`connect: task ${this.options.connector}-${this.id} failed to stop:`, error);
+      log.error(`connect: task ${this.options.connector}-${this.id} failed to stop:`, error);
     }
     await this.options.consumer.close().catch(() => {});
     this.options.transformations.close();
@@ -241,6 +244,6 @@ export class WorkerSinkTask implements WorkerTask {
   private fail(error: unknown): void {
     this.state = State.FAILED;
     this.trace = traceOf(error);
-    console.error(`connect: task ${this.options.connector}-${this.id} failed:`, error);
+    log.error(`connect: task ${this.options.connector}-${this.id} failed:`, error);
   }
 }

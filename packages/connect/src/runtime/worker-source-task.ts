@@ -6,7 +6,10 @@ import type { OffsetStore } from '../storage/offset-store.js';
 import type { TransformationChain } from '../transforms/transformation-chain.js';
 import { TransformationError } from '../transforms/transformation-chain.js';
 import type { ErrorReporter, Stage } from './error-handling.js';
+import { getLogger } from './loggers.js';
 import { Gate, State, traceOf, type WorkerTask } from './worker-task.js';
+
+const log = getLogger('org.apache.kafka.connect.runtime.WorkerSourceTask');
 
 export interface WorkerSourceTaskOptions {
   readonly connector: string;
@@ -83,7 +86,7 @@ export class WorkerSourceTask implements WorkerTask {
     try {
       await this.task?.stop();
     } catch (error) {
-      console.error(`connect: task ${this.options.connector}-${this.id} failed to stop:`, error);
+      log.error(`connect: task ${this.options.connector}-${this.id} failed to stop:`, error);
     }
     await this.loop;
     try {
@@ -197,6 +200,6 @@ export class WorkerSourceTask implements WorkerTask {
   private fail(error: unknown): void {
     this.state = State.FAILED;
     this.trace = traceOf(error);
-    console.error(`connect: task ${this.options.connector}-${this.id} failed:`, error);
+    log.error(`connect: task ${this.options.connector}-${this.id} failed:`, error);
   }
 }

@@ -1,5 +1,8 @@
 import { Admin, Consumer, type ConsumerRecord, ErrorCode, KafkaError, Producer } from '@samsa/client';
 import { ConfigException } from '../config/config-def.js';
+import { getLogger } from '../runtime/loggers.js';
+
+const log = getLogger('org.apache.kafka.connect.util.KafkaBasedLog');
 
 /** How an internal topic is created when missing (Kafka's `*.storage.*` settings). */
 export interface TopicSettings {
@@ -90,7 +93,7 @@ export class KafkaBasedLog {
       await admin.createTopics([
         { name, numPartitions: partitions, replicationFactor, configs: { 'cleanup.policy': 'compact' } },
       ]);
-      console.log(`connect: created topic ${name} (compacted)`);
+      log.info(`connect: created topic ${name} (compacted)`);
     } catch (error) {
       if (!(error instanceof KafkaError && error.errorCode === ErrorCode.TOPIC_ALREADY_EXISTS)) throw error;
     } finally {
@@ -131,7 +134,7 @@ export class KafkaBasedLog {
         records = await this.consumer.poll({ timeoutMs: 200, signal: this.abort.signal });
       } catch (error) {
         if (this.abort.signal.aborted) return;
-        console.error(`connect: reading ${this.topic} failed, retrying:`, error);
+        log.error(`connect: reading ${this.topic} failed, retrying:`, error);
         await new Promise((resolve) => setTimeout(resolve, 500));
         continue;
       }
@@ -141,10 +144,7 @@ export class KafkaBasedLog {
           this.options.consume(record);
         } catch (error) {
           // One bad record (written by a newer or foreign worker) must not stop the log.
-          console.error(
-            `connect: skipping unreadable record ${this.topic}-${record.partition}@${record.offset}:`,
-            error,
-          );
+          log.error(`connect: skipping unreadable record ${this.topic}-${record.partition}@${record.offset}:`, error);
         }
       }
       await this.updatePositions(records.length === 0);

@@ -1,7 +1,10 @@
 import type { ConsumerRecord } from '@samsa/client';
 import { ConfigException } from '../config/config-def.js';
 import type { Props } from '../connector/connector.js';
+import { getLogger } from '../runtime/loggers.js';
 import { KafkaBasedLog, type TopicSettings } from './kafka-based-log.js';
+
+const log = getLogger('org.apache.kafka.connect.storage.KafkaConfigBackingStore');
 
 /** What the user asked a connector to be (Kafka's TargetState; STOPPED is KIP-875's). */
 export type TargetState = 'STARTED' | 'PAUSED' | 'STOPPED';
@@ -166,7 +169,7 @@ export class KafkaConfigBackingStore {
       for (let i = 0; i < count; i++) {
         const config = deferred.get(i);
         if (config === undefined) {
-          console.error(`connect: ignoring commit of ${count} task(s) for ${name}: task ${i} is missing`);
+          log.error(`connect: ignoring commit of ${count} task(s) for ${name}: task ${i} is missing`);
           return;
         }
         configs.push(config);

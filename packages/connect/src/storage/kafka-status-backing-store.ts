@@ -1,5 +1,8 @@
 import type { ConsumerRecord } from '@samsa/client';
+import { getLogger } from '../runtime/loggers.js';
 import { KafkaBasedLog, type TopicSettings } from './kafka-based-log.js';
+
+const log = getLogger('org.apache.kafka.connect.storage.KafkaStatusBackingStore');
 
 /** One connector's or task's status as Kafka's status topic holds it. */
 export interface ConnectStatus {
@@ -78,7 +81,7 @@ export class KafkaStatusBackingStore {
       await this.log.send(Buffer.from(key, 'utf8'), value === null ? null : Buffer.from(value, 'utf8'));
     } catch (error) {
       // Statuses are informative: a failed write must not stop the work it describes.
-      console.error(`connect: writing ${key} to ${this.log.topic} failed:`, error);
+      log.error(`connect: writing ${key} to ${this.log.topic} failed:`, error);
     }
   }
 
