@@ -504,3 +504,85 @@ describe('Kafka Connect REST API', () => {
     assert.deepEqual(offsets[JSON.stringify(['src', { filename: join(dir, 'in.txt') }])], { position: 8 });
   });
 });
+
+// KIP-495 / KIP-976 on a standalone worker: the worker is the whole cluster, so `scope=cluster`
+// sets this worker's levels. The registry is the process's, so the test puts root back at INFO.
+describe('/admin/loggers', () => {
+  const herderLogger = 'org.apache.kafka.connect.runtime.standalone.StandaloneHerder';
+
+  after(async () => {
+    await call('PUT', '/admin/loggers/root', { level: 'INFO' });
+  });
+
+  test('GET /admin/loggers lists root and the runtime’s loggers with their levels', async () => {
+    const { status, body } = await call('GET', '/admin/loggers');
+    assert.equal(status, 200);
+    assert.deepEqual(body.root, { level: 'INFO', last_modified: null });
+    assert.deepEqual(body[herderLogger], { level: 'INFO', last_modified: null });
+    assert.deepEqual(Object.keys(body), [...Object.keys(body)].sort());
+  });
+
+  test('GET /admin/loggers/{name}: a known logger’s level, 404 for an unknown one', async () => {
+    assert.deepEqual(await call('GET', `/admin/loggers/${herderLogger}`), {
+      status: 200,
+      body: { level: 'INFO', last_modified: null },
+    });
+    assert.deepEqual(await call('GET', '/admin/loggers/com.example.Nobody'), {
+      status: 404,
+      body: { error_code: 404, message: 'Logger com.example.Nobody not found.' },
+    });
+  });
+
+  test('PUT /admin/loggers/{namespace} sets the namespace and its children, answering the changed loggers', async () => {
+    const before = Date.now();
+    const { status, body } = await call('PUT', '/admin/loggers/org.apache.kafka.connect.runtime.standalone', {
+      level: 'debug',
+    });
+    assert.equal(status, 200);
+    assert.deepEqual(body, ['org.apache.kafka.connect.runtime.standalone', herderLogger]);
+    const level = await call('GET', `/admin/loggers/${herderLogger}`);
+    assert.equal(level.body.level, 'DEBUG');
+    assert.ok(level.body.last_modified >= before);
+    // The namespace is now a known logger; setting the same level again changes nothing.
+    assert.equal((await call('GET', '/admin/loggers/org.apache.kafka.connect.runtime.standalone')).status, 200);
+    assert.deepEqual(
+      await call('PUT', '/admin/loggers/org.apache.kafka.connect.runtime.standalone?scope=worker', { level: 'DEBUG' }),
+      { status: 200, body: [] },
+    );
+  });
+
+  test('PUT with scope=cluster answers 204 and sets the level (standalone: this worker is the cluster)', async () => {
+    assert.deepEqual(await call('PUT', `/admin/loggers/${herderLogger}?scope=cluster`, { level: 'TRACE' }), {
+      status: 204,
+      body: undefined,
+    });
+    assert.equal((await call('GET', `/admin/loggers/${herderLogger}`)).body.level, 'TRACE');
+    // An unknown scope is taken as worker scope, as in Kafka.
+    const unknown = await call('PUT', `/admin/loggers/${herderLogger}?scope=galaxy`, { level: 'WARN' });
+    assert.deepEqual(unknown, { status: 200, body: [herderLogger] });
+  });
+
+  test('PUT with a missing or unknown level gets Kafka’s errors', async () => {
+    assert.deepEqual(await call('PUT', `/admin/loggers/${herderLogger}`, {}), {
+      status: 400,
+      body: { error_code: 400, message: "Desired 'level' parameter was not specified in request." },
+    });
+    // Kafka throws its NotFoundException here, hence 404.
+    assert.deepEqual(await call('PUT', `/admin/loggers/${herderLogger}`, { level: 'LOUD' }), {
+      status: 404,
+      body: { error_code: 404, message: "invalid log level 'LOUD'." },
+    });
+    const notJson = await call('PUT', `/admin/loggers/${herderLogger}`, '{"level":');
+    assert.equal(notJson.status, 400);
+    assert.equal(notJson.body.error_code, 400);
+  });
+
+  test('PUT /admin/loggers/root sets every logger', async () => {
+    const { status, body } = await call('PUT', '/admin/loggers/root', { level: 'ERROR' });
+    assert.equal(status, 200);
+    assert.ok(body.includes('root'));
+    assert.ok(body.includes('org.apache.kafka.connect.util.KafkaBasedLog') || body.length > 3);
+    const all = await call('GET', '/admin/loggers');
+    for (const level of Object.values(all.body) as { level: string }[]) assert.equal(level.level, 'ERROR');
+  });
+});

@@ -11,7 +11,7 @@ import type {
   InitialState,
   StateInfo,
 } from '../runtime/herder.js';
-import { getLogger } from '../runtime/loggers.js';
+import { getLogger, LOGGERS, parseLevel } from '../runtime/loggers.js';
 import type { Plugins } from '../runtime/plugins.js';
 import { State } from '../runtime/worker-task.js';
 import { type ConfigUpdateListener, KafkaConfigBackingStore } from '../storage/kafka-config-backing-store.js';
@@ -277,6 +277,16 @@ export class DistributedHerder implements Herder, ConfigUpdateListener, GroupMem
   onConnectorTargetStateChange(connector: string): void {
     this.targetStateChanges.add(connector);
     this.wakeup();
+  }
+
+  onLoggingLevelUpdate(namespace: string, level: string): void {
+    const parsed = parseLevel(level);
+    if (parsed === undefined) {
+      log.warn(`connect: ignoring the cluster-wide level ${level} for ${namespace}: not a log level`);
+      return;
+    }
+    log.info(`connect: setting the level of ${namespace} and its children to ${parsed} (cluster-wide)`);
+    LOGGERS.setLevel(namespace, parsed);
   }
 
   /** Whether the current assignment was computed knowing this connector (so it needs no rebalance). */
@@ -567,6 +577,11 @@ export class DistributedHerder implements Herder, ConfigUpdateListener, GroupMem
 
   connectorNames(): string[] {
     return this.view.connectorNames();
+  }
+
+  /** KIP-976: any worker writes the level (no leader needed); each applies it on reading it back. */
+  setClusterLoggerLevel(namespace: string, level: string): Promise<void> {
+    return this.configStore.putLoggerLevel(namespace, level);
   }
 
   private connectorConfig(name: string, message?: string): Props {

@@ -8,6 +8,7 @@ import { getLogger } from '../runtime/loggers.js';
 import { transformationPluginConfig, transformationPlugins } from '../transforms/transformation-chain.js';
 import { CONNECT_VERSION } from '../version.js';
 import { forwardRequest, wasForwarded } from './forward-request.js';
+import { registerLoggingResource } from './logging-resource.js';
 
 const log = getLogger('org.apache.kafka.connect.runtime.rest.RestServer');
 
@@ -314,6 +315,8 @@ export class ConnectRestServer {
       { schema: { body: CONFIG_MAP } },
       async (request) => herder.validate(request.body, request.params.plugin),
     );
+
+    registerLoggingResource(app, herder);
 
     const address = await app.listen({ host: host === '' ? '0.0.0.0' : host, port });
     const bound = app.server.address();

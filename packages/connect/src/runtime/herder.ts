@@ -73,4 +73,9 @@ export interface Herder {
     configs: Props[],
     signature: { algorithm: string | undefined; signature: string | undefined; body: string },
   ): Promise<void>;
+  /**
+   * Distributed only (KIP-976): writes a logging level for every worker of the cluster. Without
+   * it (standalone, where the worker is the cluster) `scope=cluster` sets this worker's level.
+   */
+  setClusterLoggerLevel?(namespace: string, level: string): Promise<void>;
 }

@@ -22,6 +22,8 @@ export interface ConfigUpdateListener {
   onConnectorConfigRemove(connector: string): void;
   onTaskConfigUpdate(connector: string): void;
   onConnectorTargetStateChange(connector: string): void;
+  /** KIP-976: a cluster-wide level for a logging namespace, written after this worker started. */
+  onLoggingLevelUpdate?(namespace: string, level: string): void;
 }
 
 const utf8 = (text: string) => Buffer.from(text, 'utf8');
@@ -38,6 +40,7 @@ const utf8 = (text: string) => Buffer.from(text, 'utf8');
  * | `task-<name>-<n>` | `{"properties":{…}}` |
  * | `commit-<name>` | `{"tasks":<count>}`: the task records before it become the connector's tasks |
  * | `session-key` | `{"key":"<base64>","algorithm":"HmacSHA256","creation-timestamp":<ms>}` (sessioned protocol) |
+ * | `logger-cluster-<namespace>` | `{"level":"DEBUG"}` (KIP-976) |
  *
  * Task configs are applied only when their commit arrives and every task below the count has
  * been seen, so a worker that crashed between task records never leaves a half-written set.
@@ -52,6 +55,12 @@ export class KafkaConfigBackingStore {
   sessionKey: SessionKey | undefined;
   /** Offset of the last record applied, -1n before any (the protocol's config offset). */
   offset = -1n;
+  /**
+   * Set once the topic has been read to its end at startup. Logger levels written before that
+   * are not applied: as in Kafka, a cluster-wide level reaches the workers running when it is
+   * set, not those that join later (which start from their own logging configuration).
+   */
+  private started = false;
   private readonly log: KafkaBasedLog;
 
   constructor(
@@ -78,6 +87,7 @@ export class KafkaConfigBackingStore {
         `Topic '${this.log.topic}' supplied via the 'config.storage.topic' property is required to have a single partition in order to guarantee consistency of connector configurations, but found ${count} partitions.`,
       );
     }
+    this.started = true;
   }
 
   stop(): Promise<void> {
@@ -113,6 +123,11 @@ export class KafkaConfigBackingStore {
     await this.log.send(utf8('session-key'), utf8(JSON.stringify(value)));
   }
 
+  /** KIP-976's cluster-scoped level: any worker writes it, every running worker applies it on reading it back. */
+  async putLoggerLevel(namespace: string, level: string): Promise<void> {
+    await this.log.send(utf8(`logger-cluster-${namespace}`), utf8(JSON.stringify({ level })));
+  }
+
   /** Writes the task records then the commit that makes them current. */
   async putTaskConfigs(connector: string, configs: readonly Props[]): Promise<void> {
     for (const [index, properties] of configs.entries()) {
@@ -133,6 +148,9 @@ export class KafkaConfigBackingStore {
         algorithm: String(value.algorithm),
         creationTimestampMs: Number(value['creation-timestamp']),
       };
+    } else if (key.startsWith('logger-cluster-')) {
+      if (value === null || typeof value.level !== 'string') return;
+      if (this.started) this.listener.onLoggingLevelUpdate?.(key.slice('logger-cluster-'.length), value.level);
     } else if (key.startsWith('connector-')) {
       const name = key.slice('connector-'.length);
       if (value === null) {
