@@ -1,4 +1,10 @@
 import { ConfigDef, ConfigException, Validators } from '../config/config-def.js';
+import {
+  EXACTLY_ONCE_SOURCE_SUPPORT_DOC,
+  EXACTLY_ONCE_SOURCE_SUPPORT_VALUES,
+  type ExactlyOnceSourceSupport,
+  exactlyOnceSourceSupport,
+} from '../runtime/exactly-once-source.js';
 import { getLogger } from '../runtime/loggers.js';
 import { COMMON_WORKER_CONFIG_DEF, parseWorkerConfig, type WorkerConfig } from '../runtime/worker-config.js';
 import type { TopicSettings } from '../storage/kafka-based-log.js';
@@ -160,6 +166,14 @@ export const DISTRIBUTED_CONFIG_DEF = COMMON_WORKER_CONFIG_DEF.merge(
         'A list of permitted algorithms for verifying internal requests, which must include the algorithm used for the inter.worker.signature.algorithm property.',
     })
     .define({
+      name: 'exactly.once.source.support',
+      type: 'STRING',
+      defaultValue: 'disabled',
+      validator: Validators.validString(...EXACTLY_ONCE_SOURCE_SUPPORT_VALUES),
+      importance: 'HIGH',
+      documentation: EXACTLY_ONCE_SOURCE_SUPPORT_DOC,
+    })
+    .define({
       name: 'scheduled.rebalance.max.delay.ms',
       type: 'INT',
       defaultValue: 300000,
@@ -182,6 +196,8 @@ export interface DistributedConfig {
   readonly workerSyncTimeoutMs: number;
   readonly connectProtocol: ConnectProtocolName;
   readonly scheduledRebalanceMaxDelayMs: number;
+  /** KIP-618: `enabled` makes source tasks transactional; anything but `disabled` reads internal topics read_committed. */
+  readonly exactlyOnceSourceSupport: ExactlyOnceSourceSupport;
   /** Session keys for internal requests (sessioned protocol). */
   readonly interWorker: {
     readonly keyGenerationAlgorithm: string;
@@ -277,6 +293,7 @@ export function parseDistributedConfig(
     workerSyncTimeoutMs: parsed['worker.sync.timeout.ms'] as number,
     connectProtocol: protocol,
     scheduledRebalanceMaxDelayMs: parsed['scheduled.rebalance.max.delay.ms'] as number,
+    exactlyOnceSourceSupport: exactlyOnceSourceSupport(parsed['exactly.once.source.support'] as string),
     interWorker: {
       keyGenerationAlgorithm: parsed['inter.worker.key.generation.algorithm'] as string,
       // 256 bits when unset: Java's KeyGenerator default for HmacSHA256.

@@ -3,6 +3,7 @@ import { GroupMember, type GroupMemberMetadata, type GroupMemberProtocol } from 
 import type { Props } from '../connector/connector.js';
 import { alreadyExists, ConnectRestException, notFound } from '../runtime/connect-errors.js';
 import { ensureValidConnectorConfig, validateConnectorConfig } from '../runtime/connector-validator.js';
+import { fenceProducers, transactionalId } from '../runtime/exactly-once-source.js';
 import type {
   ConfigInfos,
   ConnectorInfo,
@@ -114,8 +115,10 @@ export class DistributedHerder implements Herder, ConfigUpdateListener, GroupMem
       'bootstrap.servers': config.worker.bootstrapServers,
     };
     const prefix = `connect-${config.groupId}`;
-    this.configStore = new KafkaConfigBackingStore(config.configTopic, clientProps, prefix, this);
-    this.offsetStore = new KafkaOffsetBackingStore(config.offsetTopic, clientProps, prefix);
+    // KIP-618: with exactly-once source support the worker's own readers skip aborted transactions.
+    const readCommitted = config.exactlyOnceSourceSupport !== 'disabled';
+    this.configStore = new KafkaConfigBackingStore(config.configTopic, clientProps, prefix, this, readCommitted);
+    this.offsetStore = new KafkaOffsetBackingStore(config.offsetTopic, clientProps, prefix, readCommitted);
     this.statusStore = new KafkaStatusBackingStore(config.statusTopic, clientProps, prefix);
     this.member = new GroupMember(
       {
@@ -135,6 +138,9 @@ export class DistributedHerder implements Herder, ConfigUpdateListener, GroupMem
       configs: this.configStore,
       offsets: this.offsetStore,
       flushOffsets: () => this.flushOffsets(),
+      ...(config.exactlyOnceSourceSupport === 'enabled'
+        ? { exactlyOnce: { groupId: config.groupId, offsetTopic: config.offsetTopic.name } }
+        : {}),
       onReconfigure: (connector) => {
         this.reconfigure.add(connector);
         this.wakeup();
@@ -465,6 +471,29 @@ export class DistributedHerder implements Herder, ConfigUpdateListener, GroupMem
     await this.flushOffsets();
   }
 
+  /**
+   * The leader stores a connector's task configs. Under exactly-once source support it first
+   * fences the producers of the tasks stored so far (KIP-618's zombie fencing), so no task of
+   * the older generation can commit once the new one may start.
+   */
+  private async writeTaskConfigs(name: string, configs: readonly Props[]): Promise<void> {
+    const previous = this.configStore.taskConfigs.get(name)?.length ?? 0;
+    const connectorConfig = this.configStore.connectorConfigs.get(name);
+    const type =
+      connectorConfig === undefined ? undefined : this.plugins.find(connectorConfig['connector.class'] ?? '')?.type;
+    if (this.config.exactlyOnceSourceSupport === 'enabled' && type === 'source' && previous > 0) {
+      const ids = Array.from({ length: previous }, (_, task) => transactionalId(this.config.groupId, name, task));
+      log.info(
+        `connect: fencing the producers of ${name}'s ${previous} previous task(s) before writing new task configs`,
+      );
+      await fenceProducers(
+        { ...this.config.worker.producerProps, 'bootstrap.servers': this.config.worker.bootstrapServers },
+        ids,
+      );
+    }
+    await this.configStore.putTaskConfigs(name, configs);
+  }
+
   /** Computes the connector's task configs and has the leader store them if they changed. */
   private async publishTaskConfigs(name: string): Promise<void> {
     const configs = this.runtime.taskConfigs(name);
@@ -473,7 +502,7 @@ export class DistributedHerder implements Herder, ConfigUpdateListener, GroupMem
     if (sameTaskConfigs(configs, stored)) return;
     try {
       if (this.isLeader()) {
-        await this.configStore.putTaskConfigs(name, configs);
+        await this.writeTaskConfigs(name, configs);
       } else {
         await this.forwardTaskConfigs(name, configs);
       }
@@ -661,7 +690,7 @@ export class DistributedHerder implements Herder, ConfigUpdateListener, GroupMem
     this.connectorConfig(name, `Unknown connector ${name}`);
     await this.configStore.putTargetState(name, state);
     // KIP-875: a stopped connector has no tasks.
-    if (state === 'STOPPED') await this.configStore.putTaskConfigs(name, []);
+    if (state === 'STOPPED') await this.writeTaskConfigs(name, []);
     await this.configStore.refresh();
   }
 
@@ -690,7 +719,7 @@ export class DistributedHerder implements Herder, ConfigUpdateListener, GroupMem
       );
     }
     this.connectorConfig(name);
-    await this.configStore.putTaskConfigs(name, configs);
+    await this.writeTaskConfigs(name, configs);
   }
 
   /**

@@ -38,6 +38,8 @@ export interface WorkerRuntimeOptions {
   readonly flushOffsets: () => Promise<void>;
   /** A running connector wants its task configs computed again (it started, or asked to). */
   readonly onReconfigure: (connector: string) => void;
+  /** `exactly.once.source.support=enabled`: source tasks get transactional producers. */
+  readonly exactlyOnce?: { readonly groupId: string; readonly offsetTopic: string };
 }
 
 /**
@@ -169,6 +171,7 @@ export class WorkerRuntime {
           if (producer === undefined) this.producers.set(name, (producer = sourceProducer(worker, name)));
           return producer;
         },
+        ...(this.options.exactlyOnce === undefined ? {} : { exactlyOnce: this.options.exactlyOnce }),
         onTopic: (topic) => {
           let set = this.topicsUsed.get(name);
           if (set === undefined) this.topicsUsed.set(name, (set = new Set()));

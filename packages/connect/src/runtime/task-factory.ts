@@ -6,6 +6,7 @@ import { createConverter } from '../converters/converters.js';
 import type { OffsetStore } from '../storage/offset-store.js';
 import { buildTransformationChain } from '../transforms/transformation-chain.js';
 import { DeadLetterQueue, ErrorReporter, errorHandlingConfig } from './error-handling.js';
+import { sourceTransactionSettings, transactionalId } from './exactly-once-source.js';
 import { getLogger } from './loggers.js';
 import type { ConnectorType } from './plugins.js';
 import type { WorkerConfig } from './worker-config.js';
@@ -26,6 +27,8 @@ export interface TaskContext {
   /** The connector's shared producer for source tasks, created on first use. */
   readonly producer: () => Producer<Buffer, Buffer>;
   readonly onTopic: (topic: string) => void;
+  /** Distributed with `exactly.once.source.support=enabled`: source tasks write transactionally. */
+  readonly exactlyOnce?: { readonly groupId: string; readonly offsetTopic: string };
 }
 
 /**
@@ -53,6 +56,28 @@ export function sourceProducer(worker: WorkerConfig, connector: string): Produce
     ...worker.producerProps,
     'bootstrap.servers': worker.bootstrapServers,
     'client.id': `connector-producer-${connector}-0`,
+    keySerializer: 'buffer',
+    valueSerializer: 'buffer',
+  });
+}
+
+/**
+ * A source task's own transactional producer (exactly-once support): Kafka's client ID
+ * `connector-producer-<connector>-<task>` and transactional ID `<group.id>-<connector>-<task>`.
+ */
+export function transactionalSourceProducer(
+  worker: WorkerConfig,
+  groupId: string,
+  connector: string,
+  task: number,
+): Producer<Buffer, Buffer> {
+  return new Producer<Buffer, Buffer>({
+    ...worker.producerProps,
+    'bootstrap.servers': worker.bootstrapServers,
+    'client.id': `connector-producer-${connector}-${task}`,
+    'transactional.id': transactionalId(groupId, connector, task),
+    'enable.idempotence': true,
+    acks: 'all',
     keySerializer: 'buffer',
     valueSerializer: 'buffer',
   });
@@ -94,10 +119,23 @@ export function createWorkerTask(context: TaskContext, id: number, config: Props
     onTopic: context.onTopic,
   };
   if (context.type === 'source') {
+    const { exactlyOnce } = context;
     return new WorkerSourceTask({
       ...common,
       taskClass: context.taskClass as new () => SourceTask,
-      producer: context.producer(),
+      producer:
+        exactlyOnce === undefined
+          ? context.producer()
+          : transactionalSourceProducer(worker, exactlyOnce.groupId, connector, id),
+      ...(exactlyOnce === undefined
+        ? {}
+        : {
+            transaction: sourceTransactionSettings(
+              connectorConfig,
+              exactlyOnce.offsetTopic,
+              worker.offsetFlushIntervalMs,
+            ),
+          }),
       offsets: context.offsets,
       transformations: buildTransformationChain<SourceRecord>(connectorConfig),
       // Kafka's source tasks have no dead letter queue.

@@ -6,6 +6,7 @@ import type { OffsetStore } from '../storage/offset-store.js';
 import type { TransformationChain } from '../transforms/transformation-chain.js';
 import { TransformationError } from '../transforms/transformation-chain.js';
 import type { ErrorReporter, Stage } from './error-handling.js';
+import type { SourceTransactionSettings } from './exactly-once-source.js';
 import { getLogger } from './loggers.js';
 import { Gate, State, traceOf, type WorkerTask } from './worker-task.js';
 
@@ -27,6 +28,11 @@ export interface WorkerSourceTaskOptions {
   readonly errors: ErrorReporter;
   readonly keyConverterClass: string;
   readonly valueConverterClass: string;
+  /**
+   * Exactly-once support (KIP-618): `producer` is this task's own transactional producer (closed
+   * with the task), and offsets go to the offset topic inside each transaction instead of `offsets`.
+   */
+  readonly transaction?: SourceTransactionSettings;
 }
 
 /**
@@ -43,6 +49,8 @@ export class WorkerSourceTask implements WorkerTask {
   private paused = false;
   private stopping = false;
   private readonly gate = new Gate();
+  /** Under exactly-once support: when the open transaction began (undefined: none open). */
+  private transactionStartMs: number | undefined;
 
   constructor(private readonly options: WorkerSourceTaskOptions) {}
 
@@ -51,8 +59,14 @@ export class WorkerSourceTask implements WorkerTask {
   }
 
   async start(paused: boolean): Promise<void> {
-    const { connector, offsets } = this.options;
+    const { connector, offsets, transaction, producer } = this.options;
     try {
+      if (transaction !== undefined) {
+        // Fences any older producer of this task and aborts its open transaction; only then is
+        // the offset topic read, so the offsets seen are exactly those of committed records.
+        await producer.initTransactions();
+        await offsets.refresh?.();
+      }
       const task = new this.options.taskClass();
       task.initialize({
         configs: this.options.config,
@@ -89,6 +103,14 @@ export class WorkerSourceTask implements WorkerTask {
       log.error(`connect: task ${this.options.connector}-${this.id} failed to stop:`, error);
     }
     await this.loop;
+    if (this.options.transaction !== undefined) {
+      try {
+        if (this.state !== State.FAILED) await this.commitTransaction();
+      } catch (error) {
+        log.error(`connect: task ${this.options.connector}-${this.id} could not commit its last transaction:`, error);
+      }
+      await this.options.producer.close().catch(() => {});
+    }
     try {
       await this.task?.commit();
     } catch {
@@ -115,8 +137,8 @@ export class WorkerSourceTask implements WorkerTask {
         );
         if (polled === undefined) continue;
         const records = polled.value;
-        if (records === null || records.length === 0) continue;
-        await this.send(records);
+        if (records !== null && records.length > 0) await this.send(records);
+        if (this.transactionDue()) await this.commitTransaction();
       }
     } catch (error) {
       if (!this.stopping) this.fail(error);
@@ -179,13 +201,23 @@ export class WorkerSourceTask implements WorkerTask {
       out.push(outcome.record);
       sent.push(outcome.r);
     }
-    const metadata = out.length === 0 ? [] : await producer.sendBatch(out);
+    const { transaction } = this.options;
+    if (transaction !== undefined) {
+      if (this.transactionStartMs === undefined) {
+        producer.beginTransaction();
+        this.transactionStartMs = Date.now();
+      }
+    }
+    // Under exactly-once support the batch's offsets ride in the same transaction, after its records.
+    const offsetOut = transaction === undefined ? [] : offsetRecords(connector, transaction.offsetTopic, records);
+    const all = out.length + offsetOut.length === 0 ? [] : await producer.sendBatch([...out, ...offsetOut]);
+    const metadata = all.slice(0, out.length);
     let acked = 0;
     for (let i = 0; i < records.length; i++) {
       const polled = records[i]!;
       const record = sent[i] ?? null;
       // A dropped or skipped record's offset is stored too (in order), as Kafka does.
-      if (polled.sourcePartition !== null && polled.sourceOffset !== null) {
+      if (transaction === undefined && polled.sourcePartition !== null && polled.sourceOffset !== null) {
         offsets.set(connector, polled.sourcePartition, polled.sourceOffset);
       }
       if (record === null) {
@@ -197,9 +229,45 @@ export class WorkerSourceTask implements WorkerTask {
     }
   }
 
+  /** Whether the open transaction ends now: after every poll, or once `interval` passed. */
+  private transactionDue(): boolean {
+    const { transaction } = this.options;
+    if (transaction === undefined || this.transactionStartMs === undefined) return false;
+    return transaction.boundary === 'poll' || Date.now() - this.transactionStartMs >= transaction.intervalMs;
+  }
+
+  private async commitTransaction(): Promise<void> {
+    if (this.transactionStartMs === undefined) return;
+    this.transactionStartMs = undefined;
+    await this.options.producer.commitTransaction();
+  }
+
   private fail(error: unknown): void {
     this.state = State.FAILED;
     this.trace = traceOf(error);
     log.error(`connect: task ${this.options.connector}-${this.id} failed:`, error);
   }
+}
+
+/**
+ * The offset topic's records for a batch: the last offset of each source partition, keyed and
+ * encoded as KafkaOffsetBackingStore writes them (so the worker's offset store reads them back).
+ */
+function offsetRecords(
+  connector: string,
+  topic: string,
+  records: readonly SourceRecord[],
+): ProducerRecord<Buffer, Buffer>[] {
+  const last = new Map<string, unknown>();
+  for (const r of records) {
+    if (r.sourcePartition === null || r.sourceOffset === null) continue;
+    const key = JSON.stringify([connector, r.sourcePartition]);
+    last.delete(key);
+    last.set(key, r.sourceOffset);
+  }
+  return [...last].map(([key, offset]) => ({
+    topic,
+    key: Buffer.from(key, 'utf8'),
+    value: Buffer.from(JSON.stringify(offset), 'utf8'),
+  }));
 }

@@ -24,6 +24,11 @@ export interface KafkaBasedLogOptions {
   readonly clientIdPrefix: string;
   /** Called in offset order for every record of the topic, from the beginning. */
   readonly consume: (record: ConsumerRecord<Buffer, Buffer>) => void;
+  /**
+   * `isolation.level=read_committed` (exactly-once source support): records of open or aborted
+   * transactions are not consumed, and `readToEnd` waits for the last stable offset.
+   */
+  readonly readCommitted?: boolean;
 }
 
 /**
@@ -52,6 +57,7 @@ export class KafkaBasedLog {
       'client.id': `${clientIdPrefix}-consumer`,
       'enable.auto.commit': false,
       'auto.offset.reset': 'earliest',
+      ...(options.readCommitted === true ? { 'isolation.level': 'read_committed' } : {}),
       keyDeserializer: 'buffer',
       valueDeserializer: 'buffer',
     });

@@ -68,12 +68,14 @@ export class KafkaConfigBackingStore {
     clientProps: Readonly<Record<string, string>>,
     clientIdPrefix: string,
     private readonly listener: ConfigUpdateListener,
+    readCommitted = false,
   ) {
     this.log = new KafkaBasedLog({
       topic,
       clientProps,
       clientIdPrefix: `${clientIdPrefix}-configs`,
       consume: (record) => this.apply(record),
+      readCommitted,
     });
   }
 

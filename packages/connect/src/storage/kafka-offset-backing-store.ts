@@ -18,13 +18,28 @@ export class KafkaOffsetBackingStore implements OffsetStore {
   private pending = new Map<string, SourceOffset | null>();
   private readonly log: KafkaBasedLog;
 
-  constructor(topic: TopicSettings, clientProps: Readonly<Record<string, string>>, clientIdPrefix: string) {
+  /** `readCommitted`: under exactly-once source support, offsets of aborted transactions are never read. */
+  constructor(
+    topic: TopicSettings,
+    clientProps: Readonly<Record<string, string>>,
+    clientIdPrefix: string,
+    readCommitted = false,
+  ) {
     this.log = new KafkaBasedLog({
       topic,
       clientProps,
       clientIdPrefix: `${clientIdPrefix}-offsets`,
       consume: (record) => this.apply(record),
+      readCommitted,
     });
+  }
+
+  get topic(): string {
+    return this.log.topic;
+  }
+
+  refresh(): Promise<void> {
+    return this.log.readToEnd();
   }
 
   static key(connector: string, partition: SourcePartition): string {

@@ -8,4 +8,6 @@ export type SourceOffset = Readonly<Record<string, unknown>>;
 export interface OffsetStore {
   get(connector: string, partition: SourcePartition): Record<string, unknown> | null;
   set(connector: string, partition: SourcePartition, offset: SourceOffset): void;
+  /** Waits until every offset written so far is readable (the offset topic read to its end). */
+  refresh?(): Promise<void>;
 }
