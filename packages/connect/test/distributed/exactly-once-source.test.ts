@@ -1,0 +1,168 @@
+import assert from 'node:assert/strict';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { Admin, Consumer } from '@samsa/client';
+import { BrokerProcess } from '@samsa/testkit';
+import { CONNECT_DISTRIBUTED_SH, REPO_ROOT, WorkerProcess, waitFor } from '../support/worker-process.js';
+
+// KIP-618 with a real broker and real worker processes: a FileStreamSource under
+// exactly.once.source.support=enabled, the worker killed with SIGKILL while lines are being
+// appended, then started again. A read_committed reader of the topic must see every line exactly
+// once: the killed task's open transaction is aborted by its successor's initTransactions, and
+// the offsets it resumes from are those committed with the records.
+
+const TOPIC = 'eos-lines';
+const LINES = 20_000;
+
+let broker: BrokerProcess;
+let dir: string;
+const workers: WorkerProcess[] = [];
+
+function workerProperties(): string {
+  const shipped = readFileSync(join(REPO_ROOT, 'config/connect-distributed.properties'), 'utf8');
+  const path = join(dir, 'worker.properties');
+  writeFileSync(
+    path,
+    shipped
+      .replace('bootstrap.servers=localhost:9092', `bootstrap.servers=${broker.bootstrap}`)
+      .concat(
+        [
+          '',
+          'listeners=http://127.0.0.1:0',
+          'rest.advertised.host.name=127.0.0.1',
+          'exactly.once.source.support=enabled',
+          'offset.flush.interval.ms=300',
+          'session.timeout.ms=6000',
+          'heartbeat.interval.ms=1000',
+          'rebalance.timeout.ms=10000',
+          'scheduled.rebalance.max.delay.ms=1000',
+          '',
+        ].join('\n'),
+      ),
+  );
+  return path;
+}
+
+async function startWorker(): Promise<WorkerProcess> {
+  const worker = await WorkerProcess.start(dir, [workerProperties()], 30_000, CONNECT_DISTRIBUTED_SH);
+  workers.push(worker);
+  return worker;
+}
+
+/** Every value of the topic as a reader with this isolation level sees it, polling until `settleMs` pass with nothing new. */
+async function readValues(isolation: 'read_committed' | 'read_uncommitted', settleMs: number): Promise<string[]> {
+  const consumer = new Consumer<Buffer, Buffer>({
+    'bootstrap.servers': broker.bootstrap,
+    'isolation.level': isolation,
+    keyDeserializer: 'buffer',
+    valueDeserializer: 'buffer',
+  });
+  const partitions = [{ topic: TOPIC, partition: 0 }];
+  consumer.assign(partitions);
+  consumer.seekToBeginning(partitions);
+  const values: string[] = [];
+  let quietSince = Date.now();
+  while (Date.now() - quietSince < settleMs) {
+    const records = await consumer.poll({ timeoutMs: 200 });
+    if (records.length > 0) quietSince = Date.now();
+    for (const r of records) values.push(r.value?.toString('utf8') ?? '');
+  }
+  await consumer.close();
+  return values;
+}
+
+/** The partition's end offset (records, transaction markers included), cheaply. */
+async function endOffset(): Promise<bigint> {
+  const consumer = new Consumer<Buffer, Buffer>({ 'bootstrap.servers': broker.bootstrap });
+  try {
+    const [end] = await consumer.endOffsets([{ topic: TOPIC, partition: 0 }]);
+    return end?.offset ?? 0n;
+  } finally {
+    await consumer.close();
+  }
+}
+
+async function committedCount(): Promise<number> {
+  return (await readValues('read_committed', 500)).length;
+}
+
+before(async () => {
+  broker = await BrokerProcess.start({ properties: { 'num.partitions': 1 } });
+  dir = mkdtempSync(join(tmpdir(), 'samsa-connect-eos-'));
+  const admin = new Admin({ 'bootstrap.servers': broker.bootstrap });
+  await admin.createTopics([{ name: TOPIC, numPartitions: 1, replicationFactor: 1 }]);
+  await admin.close();
+});
+
+after(async () => {
+  await Promise.all(workers.map((w) => w.kill()));
+  if (process.env.CONNECT_TEST_DEBUG !== undefined) {
+    for (const w of workers) console.log(`# ---- worker ${w.url}\n${w.output.replace(/^/gm, '# ')}`);
+  }
+  await broker?.close();
+  if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+});
+
+test('kill -9 mid-stream and restart: a read_committed reader sees every line exactly once', async () => {
+  const file = join(dir, 'lines.txt');
+  writeFileSync(file, '');
+  const first = await startWorker();
+  const created = await fetch(`${first.url}/connectors`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      name: 'eos-source',
+      config: {
+        'connector.class': 'FileStreamSource',
+        'tasks.max': '1',
+        file,
+        topic: TOPIC,
+        'batch.size': '100',
+        'key.converter': 'org.apache.kafka.connect.storage.StringConverter',
+        'value.converter': 'org.apache.kafka.connect.storage.StringConverter',
+      },
+    }),
+  });
+  assert.equal(created.status, 201, await created.text());
+
+  // Lines keep arriving before, during and after the crash.
+  let written = 0;
+  const writer = (async () => {
+    while (written < LINES) {
+      const batch: string[] = [];
+      for (let i = 0; i < 100 && written < LINES; i++) batch.push(`line-${String(++written).padStart(6, '0')}`);
+      appendFileSync(file, `${batch.join('\n')}\n`);
+      await new Promise((r) => setTimeout(r, 40));
+    }
+  })();
+
+  await waitFor('records written before the crash', async () => (await endOffset()) >= 3_000n, 60_000);
+  await first.kill();
+  const writtenAtCrash = written;
+  const atCrash = await committedCount();
+  await startWorker();
+  await writer;
+
+  await waitFor(
+    `all ${LINES} lines committed after the restart`,
+    async () => (await committedCount()) >= LINES,
+    90_000,
+  );
+  const committed = await readValues('read_committed', 2_000);
+  const uncommitted = await readValues('read_uncommitted', 1_000);
+  const distinct = new Set(committed);
+  const duplicates = committed.length - distinct.size;
+  console.log(
+    `# eos: killed with ${writtenAtCrash} lines in the file and ${atCrash} records committed; read_committed ${committed.length} records (${distinct.size} distinct, ${duplicates} duplicates); read_uncommitted ${uncommitted.length}`,
+  );
+  assert.ok(writtenAtCrash < LINES, 'the worker was killed while lines were still arriving');
+  assert.equal(duplicates, 0);
+  assert.equal(distinct.size, LINES);
+  // In order, since one task wrote them to one partition.
+  assert.deepEqual(
+    committed,
+    Array.from({ length: LINES }, (_, i) => `line-${String(i + 1).padStart(6, '0')}`),
+  );
+});
