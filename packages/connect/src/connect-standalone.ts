@@ -60,6 +60,7 @@ export async function startStandalone(
   const plugins = new Plugins();
   await plugins.loadPluginPath(workerProps['plugin.path']);
   const config = parseWorkerConfig(workerProps);
+  refuseExactlyOnceSource(workerProps);
   const connectors = connectorFiles.map(readConnectorFile);
   const herder = new StandaloneHerder(config, plugins);
   const admin = new Admin({ ...config.producerProps, 'bootstrap.servers': config.bootstrapServers });
@@ -150,4 +151,19 @@ export async function untilStopped(signal?: AbortSignal): Promise<void> {
     process.on('SIGTERM', onSignal);
     process.on('SIGINT', onSignal);
   });
+}
+
+/**
+ * Exactly-once source support (KIP-618) needs the offset topic and the group's fencing, which
+ * only distributed mode has: a standalone worker asked for it stops instead of silently giving
+ * at-least-once.
+ */
+function refuseExactlyOnceSource(props: Readonly<Record<string, string>>): void {
+  const value = props['exactly.once.source.support'];
+  if (value === undefined || value.trim().toLowerCase() === 'disabled') return;
+  throw new ConfigException(
+    'exactly.once.source.support',
+    value,
+    'exactly-once source support is only available in distributed mode; standalone workers accept only disabled',
+  );
 }

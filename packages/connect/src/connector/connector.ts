@@ -39,6 +39,19 @@ export abstract class Connector {
 
 export abstract class SourceConnector extends Connector {
   abstract override taskClass(): new () => SourceTask;
+
+  /**
+   * KIP-618: whether the connector can give exactly-once semantics with this config. Undefined
+   * (Kafka's null) means it cannot tell, which fails validation of `exactly.once.support=required`.
+   */
+  exactlyOnceSupport(_props: Props): 'SUPPORTED' | 'UNSUPPORTED' | undefined {
+    return undefined;
+  }
+
+  /** KIP-618: whether its tasks define their own transactions (`transaction.boundary=connector`). */
+  canDefineTransactionBoundaries(_props: Props): 'SUPPORTED' | 'UNSUPPORTED' {
+    return 'UNSUPPORTED';
+  }
 }
 
 export abstract class SinkConnector extends Connector {

@@ -1,9 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import { GroupMember, type GroupMemberMetadata, type GroupMemberProtocol } from '@samsa/client';
-import type { Props } from '../connector/connector.js';
+import type { Props, SourceConnector } from '../connector/connector.js';
 import { alreadyExists, ConnectRestException, notFound } from '../runtime/connect-errors.js';
-import { ensureValidConnectorConfig, validateConnectorConfig } from '../runtime/connector-validator.js';
-import { fenceProducers, transactionalId } from '../runtime/exactly-once-source.js';
+import {
+  ensureValidConnectorConfig,
+  invalidConnectorConfig,
+  validateConnectorConfig,
+} from '../runtime/connector-validator.js';
+import {
+  fenceProducers,
+  transactionalId,
+  validateExactlyOnceSettings,
+  withExactlyOnceValidation,
+} from '../runtime/exactly-once-source.js';
 import type {
   ConfigInfos,
   ConnectorInfo,
@@ -643,7 +652,11 @@ export class DistributedHerder implements Herder, ConfigUpdateListener, GroupMem
   }
 
   validate(config: Props, pluginName?: string): ConfigInfos {
-    return validateConnectorConfig(this.plugins, config, pluginName);
+    const infos = validateConnectorConfig(this.plugins, config, pluginName);
+    const plugin = this.plugins.find(config['connector.class'] ?? '');
+    if (plugin?.type !== 'source') return infos;
+    const connector = new plugin.ctor() as SourceConnector;
+    return withExactlyOnceValidation(infos, config, this.config.exactlyOnceSourceSupport, connector);
   }
 
   async putConnectorConfig(
@@ -653,7 +666,15 @@ export class DistributedHerder implements Herder, ConfigUpdateListener, GroupMem
     initialState?: InitialState,
   ): Promise<{ created: boolean; info: ConnectorInfo }> {
     const full: Record<string, string> = { ...config, name };
-    ensureValidConnectorConfig(this.plugins, full);
+    const plugin = ensureValidConnectorConfig(this.plugins, full);
+    if (plugin.type === 'source') {
+      // KIP-618's checks, which only a distributed worker makes (Kafka's DistributedHerder).
+      const connector = new plugin.ctor() as SourceConnector;
+      const messages = Object.values(
+        validateExactlyOnceSettings(full, this.config.exactlyOnceSourceSupport, connector),
+      ).flat();
+      if (messages.length > 0) throw invalidConnectorConfig(messages);
+    }
     await this.requireLeader();
     await this.configStore.refresh();
     const exists = this.configStore.connectorConfigs.has(name);

@@ -46,6 +46,11 @@ export class FileStreamSourceConnector extends SourceConnector {
     return CONNECT_VERSION;
   }
 
+  /** As Kafka's: the file is only appended to, so a byte position replays exactly what followed it. */
+  override exactlyOnceSupport(_props: Props): 'SUPPORTED' {
+    return 'SUPPORTED';
+  }
+
   start(props: Props): void {
     const parsed = CONFIG_DEF.parse(props);
     const topics = parsed[TOPIC_CONFIG] as string[];

@@ -77,13 +77,15 @@ export function validateConnectorConfig(plugins: Plugins, config: Props, pluginN
 /** Throws Kafka's 400 listing every error when the config is invalid (POST/PUT). */
 export function ensureValidConnectorConfig(plugins: Plugins, config: Props): ConnectorPlugin {
   const result = validateConnectorConfig(plugins, config);
-  if (result.error_count > 0) {
-    const messages = result.configs.flatMap((c) => c.value.errors);
-    throw badRequest(
-      `Connector configuration is invalid and contains the following ${result.error_count} error(s):\n${messages.join('\n')}\nYou can also find the above list of errors at the endpoint \`/connector-plugins/{connectorType}/config/validate\``,
-    );
-  }
+  if (result.error_count > 0) throw invalidConnectorConfig(result.configs.flatMap((c) => c.value.errors));
   return plugins.require(config['connector.class']!);
+}
+
+/** Kafka's 400 for a config with errors, listing them. */
+export function invalidConnectorConfig(messages: readonly string[]): Error {
+  return badRequest(
+    `Connector configuration is invalid and contains the following ${messages.length} error(s):\n${messages.join('\n')}\nYou can also find the above list of errors at the endpoint \`/connector-plugins/{connectorType}/config/validate\``,
+  );
 }
 
 function valueString(value: unknown, key: ConfigKey): string | null {

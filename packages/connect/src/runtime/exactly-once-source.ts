@@ -1,5 +1,6 @@
 import { Producer } from '@samsa/client';
 import type { Props } from '../connector/connector.js';
+import type { ConfigInfos } from './herder.js';
 
 /**
  * Exactly-once source support (KIP-618): the names, values and messages of Kafka's worker setting
@@ -147,4 +148,71 @@ export async function fenceProducers(
       }
     }),
   );
+}
+
+const EXACTLY_ONCE_KEYS = [
+  {
+    name: 'exactly.once.support',
+    type: 'STRING',
+    default_value: 'requested',
+    documentation:
+      'Permitted values are requested, required. If set to "required", forces a preflight check for the connector to ensure that it can provide exactly-once semantics with the given configuration.',
+  },
+  {
+    name: 'transaction.boundary',
+    type: 'STRING',
+    default_value: 'poll',
+    documentation:
+      "Permitted values are: poll, interval, connector. If set to 'poll', a new producer transaction will be started and committed for every batch of records that each task from this connector provides to Connect. If set to 'interval', commits after a user-defined time interval. If set to 'connector', uses the connector's TransactionContext.",
+  },
+  {
+    name: 'transaction.boundary.interval.ms',
+    type: 'LONG',
+    default_value: null,
+    documentation:
+      "If 'transaction.boundary' is set to 'interval', determines the interval for producer transaction commits by connector tasks. If unset, defaults to the value of the worker-level 'offset.commit.interval.ms' property.",
+  },
+] as const;
+
+/**
+ * Adds the "Exactly Once Support" group (Kafka's SourceConnectorConfig keys) and its errors to a
+ * source connector's validation result, as a distributed worker reports them.
+ */
+export function withExactlyOnceValidation(
+  infos: ConfigInfos,
+  connectorConfig: Props,
+  workerSupport: ExactlyOnceSourceSupport,
+  connector: Parameters<typeof validateExactlyOnceSettings>[2],
+): ConfigInfos {
+  const errors = validateExactlyOnceSettings(connectorConfig, workerSupport, connector);
+  const group = 'Exactly Once Support';
+  let errorCount = infos.error_count;
+  const configs = [...infos.configs];
+  for (const [order, key] of EXACTLY_ONCE_KEYS.entries()) {
+    const keyErrors = errors[key.name] ?? [];
+    errorCount += keyErrors.length;
+    configs.push({
+      definition: {
+        name: key.name,
+        type: key.type,
+        required: false,
+        default_value: key.default_value,
+        importance: 'MEDIUM',
+        documentation: key.documentation,
+        group,
+        width: 'SHORT',
+        display_name: key.name,
+        dependents: [],
+        order: order + 1,
+      },
+      value: {
+        name: key.name,
+        value: connectorConfig[key.name] ?? key.default_value,
+        recommended_values: [],
+        errors: keyErrors,
+        visible: true,
+      },
+    });
+  }
+  return { ...infos, error_count: errorCount, groups: [...infos.groups, group], configs };
 }
