@@ -166,3 +166,41 @@ test('kill -9 mid-stream and restart: a read_committed reader sees every line ex
     Array.from({ length: LINES }, (_, i) => `line-${String(i + 1).padStart(6, '0')}`),
   );
 });
+
+test('validation of the exactly-once settings through REST (Kafka’s DistributedHerder checks)', async () => {
+  const worker = workers.at(-1)!;
+  const config = { 'connector.class': 'FileStreamSource', file: join(dir, 'other.txt'), topic: TOPIC };
+  const validate = await fetch(`${worker.url}/connector-plugins/FileStreamSource/config/validate`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      ...config,
+      name: 'eos-validated',
+      'exactly.once.support': 'required',
+      'transaction.boundary': 'connector',
+    }),
+  });
+  const infos = (await validate.json()) as {
+    error_count: number;
+    groups: string[];
+    configs: { value: { name: string; errors: string[] } }[];
+  };
+  assert.ok(infos.groups.includes('Exactly Once Support'));
+  // FileStreamSource declares exactly-once support, but cannot define its own transactions.
+  const errors = infos.configs.flatMap((c) => c.value.errors);
+  assert.equal(infos.error_count, 1, errors.join('\n'));
+  const boundary = infos.configs.find((c) => c.value.name === 'transaction.boundary');
+  assert.deepEqual(boundary?.value.errors, [
+    'The connector does not support connector-defined transaction boundaries with the given configuration. Please reconfigure it to use a different transaction boundary definition.',
+  ]);
+
+  const created = await fetch(`${worker.url}/connectors`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'eos-refused', config: { ...config, 'transaction.boundary': 'connector' } }),
+  });
+  assert.equal(created.status, 400);
+  const body = (await created.json()) as { error_code: number; message: string };
+  assert.equal(body.error_code, 400);
+  assert.match(body.message, /contains the following 1 error\(s\):\nThe connector does not support connector-defined/);
+});
