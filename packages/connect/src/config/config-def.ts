@@ -79,6 +79,18 @@ export const Validators = {
       toString: () => `[${allowed.join(', ')}]`,
     };
   },
+  /** Kafka's CaseInsensitiveValidString (its message names the values upper-cased). */
+  validStringIgnoreCase(...allowed: string[]): Validator {
+    const upper = allowed.map((a) => a.toUpperCase());
+    return {
+      ensureValid(name, value) {
+        if (typeof value !== 'string' || !upper.includes(value.toUpperCase())) {
+          throw new ConfigException(name, value, `String must be one of (case insensitive): ${upper.join(', ')}`);
+        }
+      },
+      toString: () => `(case insensitive) [${upper.join(', ')}]`,
+    };
+  },
 } as const;
 
 export interface ConfigKeyInput {

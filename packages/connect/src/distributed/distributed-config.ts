@@ -169,7 +169,7 @@ export const DISTRIBUTED_CONFIG_DEF = COMMON_WORKER_CONFIG_DEF.merge(
       name: 'exactly.once.source.support',
       type: 'STRING',
       defaultValue: 'disabled',
-      validator: Validators.validString(...EXACTLY_ONCE_SOURCE_SUPPORT_VALUES),
+      validator: Validators.validStringIgnoreCase(...EXACTLY_ONCE_SOURCE_SUPPORT_VALUES),
       importance: 'HIGH',
       documentation: EXACTLY_ONCE_SOURCE_SUPPORT_DOC,
     })

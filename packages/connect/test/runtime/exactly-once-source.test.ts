@@ -27,10 +27,12 @@ test('exactly.once.source.support: disabled by default; disabled, preparing or e
   assert.equal(parseDistributedConfig(DISTRIBUTED, () => {}).exactlyOnceSourceSupport, 'disabled');
   const enabled = { ...DISTRIBUTED, 'exactly.once.source.support': 'enabled' };
   assert.equal(parseDistributedConfig(enabled, () => {}).exactlyOnceSourceSupport, 'enabled');
-  assert.throws(
-    () => parseDistributedConfig({ ...DISTRIBUTED, 'exactly.once.source.support': 'always' }, () => {}),
-    /exactly\.once\.source\.support/,
-  );
+  const upper = { ...DISTRIBUTED, 'exactly.once.source.support': 'PREPARING' };
+  assert.equal(parseDistributedConfig(upper, () => {}).exactlyOnceSourceSupport, 'preparing');
+  assert.throws(() => parseDistributedConfig({ ...DISTRIBUTED, 'exactly.once.source.support': 'always' }, () => {}), {
+    message:
+      'Invalid value always for configuration exactly.once.source.support: String must be one of (case insensitive): DISABLED, PREPARING, ENABLED',
+  });
 });
 
 test("a source task's transactional ID is <group.id>-<connector>-<task>", () => {
