@@ -46,13 +46,16 @@ export class FileStreamSourceTask extends SourceTask {
     if (typeof stored === 'number' && stored >= 0) this.position = stored;
   }
 
+  /**
+   * New lines, or null after one idle wait, as Kafka's task does: returning lets the worker act
+   * between polls (commit an exactly-once transaction whose interval passed, notice a pause).
+   */
   async poll(): Promise<SourceRecord[] | null> {
-    while (!this.stopped) {
-      const records = this.readLines();
-      if (records.length > 0) return records;
-      this.wake = new AbortController();
-      await sleep(IDLE_WAIT_MS, undefined, { signal: this.wake.signal }).catch(() => {});
-    }
+    if (this.stopped) return null;
+    const records = this.readLines();
+    if (records.length > 0) return records;
+    this.wake = new AbortController();
+    await sleep(IDLE_WAIT_MS, undefined, { signal: this.wake.signal }).catch(() => {});
     return null;
   }
 
