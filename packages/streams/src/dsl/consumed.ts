@@ -12,7 +12,7 @@ export class Consumed<K, V> {
     return new Consumed(keySerde, valueSerde, undefined);
   }
 
-  static as<K, V>(processorName: string): Consumed<K, V> {
+  static as<K = never, V = never>(processorName: string): Consumed<K, V> {
     return new Consumed<K, V>(undefined, undefined, processorName);
   }
 

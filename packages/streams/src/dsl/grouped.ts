@@ -15,7 +15,7 @@ export class Grouped<K, V> {
     return new Grouped(undefined, keySerde, valueSerde);
   }
 
-  static as<K, V>(name: string): Grouped<K, V> {
+  static as<K = never, V = never>(name: string): Grouped<K, V> {
     return new Grouped<K, V>(name, undefined, undefined);
   }
 

@@ -10,12 +10,18 @@ import type { Produced } from './produced.js';
 
 export type Predicate<K, V> = (key: K, value: V) => boolean;
 export type KeyValueMapper<K, V, R> = (key: K, value: V) => R;
-/** Java's `ValueMapper` (one argument) or `ValueMapperWithKey` (key first): told apart by arity. */
-export type ValueMapper<K, V, VR> = ((value: V) => VR) | ((readOnlyKey: K, value: V) => VR);
+/**
+ * Java's `ValueMapper` and `ValueMapperWithKey` in one function type: the value first, the
+ * read-only key second (as Array.map passes the index second). Note the order: Java's
+ * `ValueMapperWithKey` takes the key first, but TypeScript cannot type an untyped lambda
+ * against both shapes, and `v => …` (the common case) must stay a one-argument function.
+ */
+export type ValueMapper<K, V, VR> = (value: V, readOnlyKey: K) => VR;
+
 export type ForeachAction<K, V> = (key: K, value: V) => void;
 
-function mapValue<K, V, VR>(mapper: ValueMapper<K, V, VR>, key: K, value: V): VR {
-  return mapper.length >= 2 ? (mapper as (k: K, v: V) => VR)(key, value) : (mapper as (v: V) => VR)(value);
+export function mapValue<K, V, VR>(mapper: ValueMapper<K, V, VR>, key: K, value: V): VR {
+  return mapper(value, key);
 }
 
 /**
@@ -65,8 +71,6 @@ export class KStream<K, V> {
     });
   }
 
-  mapValues<VR>(mapper: (value: V) => VR, named?: Named): KStream<K, VR>;
-  mapValues<VR>(mapper: (readOnlyKey: K, value: V) => VR, named?: Named): KStream<K, VR>;
   mapValues<VR>(mapper: ValueMapper<K, V, VR>, named?: Named): KStream<K, VR> {
     return this.next<K, VR>('KSTREAM-MAPVALUES-', named, this.keySerde, undefined, this.repartitionRequired, (r, c) => {
       c.forward(r.withValue(mapValue(mapper, r.key() as K, r.value() as V)));
@@ -79,8 +83,6 @@ export class KStream<K, V> {
     });
   }
 
-  flatMapValues<VR>(mapper: (value: V) => Iterable<VR>, named?: Named): KStream<K, VR>;
-  flatMapValues<VR>(mapper: (readOnlyKey: K, value: V) => Iterable<VR>, named?: Named): KStream<K, VR>;
   flatMapValues<VR>(mapper: ValueMapper<K, V, Iterable<VR>>, named?: Named): KStream<K, VR> {
     return this.next<K, VR>(
       'KSTREAM-FLATMAPVALUES-',
@@ -161,7 +163,7 @@ export class KStream<K, V> {
 
   groupBy<KR>(
     keySelector: KeyValueMapper<K, V, KR>,
-    grouped: Grouped<KR, V> = Grouped.with(undefined, undefined),
+    grouped: Grouped<NoInfer<KR>, NoInfer<V>> = Grouped.with(undefined, undefined),
   ): KGroupedStream<KR, V> {
     // Java names the key-selecting node after the Grouped name when there is one.
     const selected = this.selectKey(

@@ -1,7 +1,7 @@
 import type { Serde } from '../serde/serde.js';
 import { Change } from './change.js';
 import type { InternalStreamsBuilder } from './internal-streams-builder.js';
-import { KStream, type Predicate, type ValueMapper } from './kstream.js';
+import { KStream, mapValue, type Predicate, type ValueMapper } from './kstream.js';
 import type { Named } from './named.js';
 
 /**
@@ -46,16 +46,9 @@ export class KTable<K, V> {
     return this.doFilter(predicate, true, named);
   }
 
-  mapValues<VR>(mapper: (value: V) => VR, named?: Named): KTable<K, VR>;
-  mapValues<VR>(mapper: (readOnlyKey: K, value: V) => VR, named?: Named): KTable<K, VR>;
   mapValues<VR>(mapper: ValueMapper<K, V, VR>, named?: Named): KTable<K, VR> {
     const name = this.builder.nameOf(named, 'KTABLE-MAPVALUES-');
-    const apply = (key: K, value: V | null): VR | null =>
-      value === null
-        ? null
-        : mapper.length >= 2
-          ? (mapper as (k: K, v: V) => VR)(key, value)
-          : (mapper as (v: V) => VR)(value);
+    const apply = (key: K, value: V | null): VR | null => (value === null ? null : mapValue(mapper, key, value));
     this.builder.addStatelessProcessor<K, Change<V>, K, Change<VR>>(name, [this.nodeName], (r, c) => {
       const change = r.value();
       c.forward(r.withValue(new Change(apply(r.key(), change.newValue), apply(r.key(), change.oldValue))));

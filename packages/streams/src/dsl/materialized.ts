@@ -16,7 +16,7 @@ export class Materialized<K, V> {
     readonly topicConfig: { readonly [key: string]: string },
   ) {}
 
-  static as<K, V>(storeNameOrSupplier: string | KeyValueBytesStoreSupplier): Materialized<K, V> {
+  static as<K = never, V = never>(storeNameOrSupplier: string | KeyValueBytesStoreSupplier): Materialized<K, V> {
     return typeof storeNameOrSupplier === 'string'
       ? new Materialized<K, V>(storeNameOrSupplier, undefined, undefined, undefined, true, {})
       : new Materialized<K, V>(storeNameOrSupplier.name(), storeNameOrSupplier, undefined, undefined, true, {});

@@ -14,7 +14,7 @@ export class Produced<K, V> {
     return new Produced(keySerde, valueSerde, undefined, undefined);
   }
 
-  static as<K, V>(processorName: string): Produced<K, V> {
+  static as<K = never, V = never>(processorName: string): Produced<K, V> {
     return new Produced<K, V>(undefined, undefined, undefined, processorName);
   }
 
