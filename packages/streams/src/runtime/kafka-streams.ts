@@ -1,0 +1,431 @@
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { Admin, type CommitOffset, Consumer, Producer, type TopicPartition } from '@samsa/client';
+import { changelogTopic, physicalTopic, StreamTask } from '../processor/stream-task.js';
+import { TaskId } from '../processor/task-id.js';
+import type { Topology } from '../processor/topology.js';
+import { StreamsException } from '../processor/topology-exception.js';
+import type { Subtopology } from '../processor/topology-nodes.js';
+import { ProcessingGuarantee, StreamsConfig, type StreamsConfigInput } from '../streams-config.js';
+import { prepareInternalTopics } from './internal-topic-manager.js';
+import { isValidTransition, State, type StateListener } from './kafka-streams-state.js';
+import { OffsetCheckpoint } from './offset-checkpoint.js';
+import { type Restoration, restoreStores } from './store-changelog-reader.js';
+
+/** A task this instance runs, with what its commit and checkpoint need. */
+interface ActiveTask {
+  readonly task: StreamTask;
+  /** Next offset to consume per input `topic:partition` (what the group commit records). */
+  readonly consumed: Map<string, bigint>;
+  /** Last offset in each changelog `topic:partition` that the stores hold. */
+  readonly changelogOffsets: Map<string, bigint>;
+  readonly checkpoint: OffsetCheckpoint;
+}
+
+const tpKey = (topic: string, partition: number) => `${topic}:${partition}`;
+
+/**
+ * Kafka Streams' `KafkaStreams`: runs a topology as a member of the consumer group
+ * `application.id`, one stream thread (one consumer, one producer) per instance. Run more
+ * instances to scale out: the group spreads the input partitions and with them the tasks.
+ *
+ * - A task is a sub-topology × a partition. The range assignor gives partition p of every input
+ *   topic to the same member, so the partitions of one task stay together (co-partitioning).
+ * - Before a new task processes, its stores are restored from their changelogs: persistent
+ *   stores from the offset in the task's `.checkpoint`, in-memory stores from the beginning.
+ *   Tasks revoked in a rebalance and assigned back are resumed without restoring.
+ * - Commit (every `commit.interval.ms`, on revocation and on close) = flush the stores, flush the
+ *   producer, commit the consumed offsets, write the checkpoints. Under at_least_once a crash
+ *   between two commits reprocesses what came after the last one.
+ */
+export class KafkaStreams {
+  /** Java's nested enum: `KafkaStreams.State.RUNNING`. */
+  static readonly State = State;
+  readonly config: StreamsConfig;
+  private stateValue: State = State.CREATED;
+  private stateListener: StateListener | undefined;
+  private uncaughtExceptionHandler: ((error: Error) => void) | undefined;
+  private readonly subtopologies: Subtopology[];
+  /** Physical input topic → its sub-topology and the topology's name for it. */
+  private readonly inputs = new Map<string, { sub: Subtopology; logical: string }>();
+  private readonly tasks = new Map<string, ActiveTask>();
+  private readonly suspended = new Map<string, ActiveTask>();
+  private admin: Admin | undefined;
+  private consumer: Consumer<Buffer, Buffer> | undefined;
+  private restoreConsumer: Consumer<Buffer, Buffer> | undefined;
+  private producer: Producer<Uint8Array, Uint8Array> | undefined;
+  private loop: Promise<void> | undefined;
+  private readonly abort = new AbortController();
+  private sendError: Error | undefined;
+  private lastCommitMs = 0;
+  private partitionCounts = new Map<string, number>();
+
+  constructor(
+    private readonly topology: Topology,
+    config: StreamsConfigInput,
+  ) {
+    this.config = new StreamsConfig(config);
+    this.subtopologies = topology.subtopologies();
+    for (const sub of this.subtopologies) {
+      for (const logical of sub.sourceTopics) {
+        this.inputs.set(physicalTopic(topology, this.config.applicationId, logical), { sub, logical });
+      }
+    }
+  }
+
+  state(): State {
+    return this.stateValue;
+  }
+
+  setStateListener(listener: StateListener): void {
+    if (this.stateValue !== State.CREATED) {
+      throw new StreamsException(
+        'IllegalStateException: Can only set StateListener before calling start(). Current state is: ' +
+          this.stateValue,
+      );
+    }
+    this.stateListener = listener;
+  }
+
+  /** Called with the error that stopped processing (Java's handler answering SHUTDOWN_CLIENT). */
+  setUncaughtExceptionHandler(handler: (error: Error) => void): void {
+    this.uncaughtExceptionHandler = handler;
+  }
+
+  private setState(next: State): void {
+    const old = this.stateValue;
+    if (old === next && next !== State.REBALANCING) return;
+    if (!isValidTransition(old, next)) return;
+    this.stateValue = next;
+    this.stateListener?.(next, old);
+  }
+
+  /**
+   * Creates the internal topics, joins the group and starts processing in the background. The
+   * promise resolves once the instance has subscribed (state REBALANCING); it rejects, and
+   * nothing runs, on a configuration the runtime does not implement or a missing input topic.
+   */
+  async start(): Promise<void> {
+    if (this.stateValue !== State.CREATED) {
+      throw new StreamsException(
+        `IllegalStateException: The client is either already started or already stopped (state ${this.stateValue}).`,
+      );
+    }
+    if (this.config.processingGuarantee !== ProcessingGuarantee.AT_LEAST_ONCE) {
+      throw new StreamsException(
+        `processing.guarantee=${this.config.processingGuarantee} is not implemented by @samsa/streams yet; ` +
+          'use at_least_once (the default). Refusing to start rather than run with weaker guarantees than configured.',
+      );
+    }
+    const bootstrap = this.config.bootstrapServers;
+    if (bootstrap === undefined)
+      throw new StreamsException('Missing required configuration "bootstrap.servers" which has no default value.');
+    const appId = this.config.applicationId;
+    const common = { 'bootstrap.servers': bootstrap };
+    this.admin = new Admin({ ...common, 'client.id': `${appId}-admin`, ...this.config.clientOverrides.admin } as never);
+    try {
+      const plan = await prepareInternalTopics(this.admin, this.topology, appId, this.config.replicationFactor);
+      for (const sub of this.subtopologies) {
+        for (const t of sub.sourceTopics) {
+          this.partitionCounts.set(
+            physicalTopic(this.topology, appId, t),
+            plan.partitionsBySubtopology.get(sub.id) ?? 1,
+          );
+        }
+      }
+    } catch (error) {
+      await this.admin.close();
+      throw error;
+    }
+    this.consumer = new Consumer<Buffer, Buffer>({
+      ...common,
+      'client.id': `${appId}-StreamThread-1-consumer`,
+      'group.id': appId,
+      'enable.auto.commit': false,
+      'auto.offset.reset': 'earliest',
+      'partition.assignment.strategy': 'range',
+      'max.poll.records': 1000,
+      ...this.config.clientOverrides.consumer,
+    } as never);
+    this.restoreConsumer = new Consumer<Buffer, Buffer>({
+      ...common,
+      'client.id': `${appId}-StreamThread-1-restore-consumer`,
+      'enable.auto.commit': false,
+      'auto.offset.reset': 'none',
+      ...this.config.clientOverrides.consumer,
+    } as never);
+    this.producer = new Producer<Uint8Array, Uint8Array>({
+      ...common,
+      'client.id': `${appId}-StreamThread-1-producer`,
+      'linger.ms': 100,
+      ...this.config.clientOverrides.producer,
+    } as never);
+    this.setState(State.REBALANCING);
+    this.consumer.subscribe([...this.inputs.keys()], {
+      onPartitionsRevoked: (partitions) => this.onRevoked(partitions),
+      onPartitionsAssigned: (partitions) => this.onAssigned(partitions),
+      onPartitionsLost: (partitions) => this.onLost(partitions),
+    });
+    this.lastCommitMs = Date.now();
+    this.loop = this.runLoop();
+  }
+
+  private async runLoop(): Promise<void> {
+    const consumer = this.consumer as Consumer<Buffer, Buffer>;
+    try {
+      while (!this.abort.signal.aborted) {
+        const records = await consumer.poll({ timeoutMs: 100, signal: this.abort.signal }).catch((error: unknown) => {
+          if (this.abort.signal.aborted) return [];
+          throw error;
+        });
+        for (const r of records) {
+          const input = this.inputs.get(r.topic);
+          const active = input && this.tasks.get(String(new TaskId(input.sub.id, r.partition)));
+          if (input === undefined || active === undefined) continue;
+          active.task.process(input.logical, r.partition, r.offset, r.key, r.value, r.timestamp, r.headers);
+          active.consumed.set(tpKey(r.topic, r.partition), r.offset + 1n);
+        }
+        let commitRequested = false;
+        for (const { task } of this.tasks.values()) {
+          task.maybePunctuateSystemTime();
+          commitRequested ||= task.commitRequested;
+        }
+        if (commitRequested || Date.now() - this.lastCommitMs >= this.config.commitIntervalMs) await this.commit();
+      }
+    } catch (error) {
+      await this.fail(error as Error);
+    }
+  }
+
+  private async fail(error: Error): Promise<void> {
+    this.setState(State.PENDING_ERROR);
+    this.abort.abort();
+    for (const active of [...this.tasks.values(), ...this.suspended.values()]) {
+      try {
+        active.task.close();
+      } catch {}
+    }
+    this.tasks.clear();
+    this.suspended.clear();
+    await this.closeClients();
+    this.setState(State.ERROR);
+    this.uncaughtExceptionHandler?.(error);
+  }
+
+  /** Flushes stores and producer, commits consumed offsets, writes checkpoints. */
+  private async commit(): Promise<void> {
+    for (const { task } of this.tasks.values()) task.flush();
+    await this.producer?.flush();
+    if (this.sendError !== undefined) throw this.sendError;
+    const offsets: CommitOffset[] = [];
+    for (const active of this.tasks.values()) {
+      for (const [key, offset] of active.consumed) {
+        const at = key.lastIndexOf(':');
+        offsets.push({ topic: key.slice(0, at), partition: Number(key.slice(at + 1)), offset });
+      }
+    }
+    if (offsets.length > 0) await this.consumer?.commitSync(offsets);
+    for (const active of this.tasks.values()) {
+      active.task.commitRequested = false;
+      this.writeCheckpoint(active);
+    }
+    this.lastCommitMs = Date.now();
+  }
+
+  private writeCheckpoint(active: ActiveTask): void {
+    const persistent = new Map<string, bigint>();
+    for (const store of active.task.stores.values()) {
+      if (!store.persistent() || !store.loggingEnabled) continue;
+      const key = tpKey(store.changelogTopic, active.task.id.partition);
+      const offset = active.changelogOffsets.get(key);
+      if (offset !== undefined) persistent.set(key, offset);
+    }
+    if (persistent.size > 0) active.checkpoint.write(persistent);
+  }
+
+  private taskIdsOf(partitions: readonly TopicPartition[]): Map<string, TaskId> {
+    const ids = new Map<string, TaskId>();
+    for (const tp of partitions) {
+      const input = this.inputs.get(tp.topic);
+      if (input === undefined) continue;
+      const id = new TaskId(input.sub.id, tp.partition);
+      ids.set(String(id), id);
+    }
+    return ids;
+  }
+
+  private async onRevoked(partitions: TopicPartition[]): Promise<void> {
+    this.setState(State.REBALANCING);
+    if (this.abort.signal.aborted) return;
+    await this.commit();
+    for (const id of this.taskIdsOf(partitions).keys()) {
+      const active = this.tasks.get(id);
+      if (active === undefined) continue;
+      this.tasks.delete(id);
+      this.suspended.set(id, active);
+    }
+  }
+
+  private async onLost(partitions: TopicPartition[]): Promise<void> {
+    this.setState(State.REBALANCING);
+    // Someone else owns these now: close without committing (under at_least_once the new
+    // owner reprocesses from the last commit).
+    for (const id of this.taskIdsOf(partitions).keys()) {
+      this.tasks.get(id)?.task.close();
+      this.tasks.delete(id);
+    }
+  }
+
+  private async onAssigned(partitions: TopicPartition[]): Promise<void> {
+    const wanted = this.taskIdsOf([...partitions, ...(this.consumer?.assignment() ?? [])]);
+    for (const [id, active] of this.suspended) {
+      if (wanted.has(id)) {
+        this.tasks.set(id, active);
+      } else {
+        this.writeCheckpoint(active);
+        active.task.close();
+      }
+    }
+    this.suspended.clear();
+    const created: ActiveTask[] = [];
+    for (const [key, id] of wanted) {
+      if (this.tasks.has(key)) continue;
+      created.push(this.createTask(id));
+    }
+    await this.restore(created);
+    for (const active of created) {
+      active.task.initializeTopology();
+      this.tasks.set(String(active.task.id), active);
+    }
+    if (!this.abort.signal.aborted) this.setState(State.RUNNING);
+  }
+
+  private createTask(id: TaskId): ActiveTask {
+    const sub = this.subtopologies[id.subtopology] as Subtopology;
+    const taskDir = join(this.config.stateDir, this.config.applicationId, String(id));
+    mkdirSync(taskDir, { recursive: true });
+    const checkpoint = new OffsetCheckpoint(join(taskDir, '.checkpoint'));
+    // Without a checkpoint nothing says how far the files got: start them empty and restore all.
+    if (!existsSync(checkpoint.path)) rmSync(join(taskDir, 'sqlite'), { recursive: true, force: true });
+    const task = new StreamTask(
+      id,
+      this.topology,
+      sub,
+      {
+        applicationId: this.config.applicationId,
+        defaultKeySerde: this.config.defaultKeySerde,
+        defaultValueSerde: this.config.defaultValueSerde,
+        taskDir,
+        wallClock: () => Date.now(),
+      },
+      {
+        send: (topic, key, value, timestamp, headers, partition) =>
+          this.send(id, topic, key, value, timestamp, headers, partition),
+        partitionsFor: (topic) => this.partitionCounts.get(topic),
+      },
+    );
+    task.openStores();
+    return { task, consumed: new Map(), changelogOffsets: new Map(), checkpoint };
+  }
+
+  private send(
+    id: TaskId,
+    topic: string,
+    key: Uint8Array | null,
+    value: Uint8Array | null,
+    timestamp: number,
+    headers: readonly { key: string; value: Buffer | null }[],
+    partition: number | undefined,
+  ): void {
+    this.producer?.send(
+      {
+        topic,
+        key,
+        value,
+        timestamp,
+        headers: headers.map((h) => ({ key: h.key, value: h.value })),
+        ...(partition === undefined ? {} : { partition }),
+      },
+      (error, metadata) => {
+        if (error || metadata === null) {
+          this.sendError ??= error ?? new StreamsException(`send to ${topic} failed`);
+          return;
+        }
+        const active = this.tasks.get(String(id)) ?? this.suspended.get(String(id));
+        const k = tpKey(metadata.topic, metadata.partition);
+        if (
+          active !== undefined &&
+          topic.endsWith('-changelog') &&
+          (active.changelogOffsets.get(k) ?? -1n) < metadata.offset
+        ) {
+          active.changelogOffsets.set(k, metadata.offset);
+        }
+      },
+    );
+  }
+
+  private async restore(created: readonly ActiveTask[]): Promise<void> {
+    const restorations: (Restoration & { active: ActiveTask })[] = [];
+    for (const active of created) {
+      const checkpointed = active.checkpoint.read();
+      for (const store of active.task.stores.values()) {
+        if (!store.loggingEnabled) continue;
+        const topic = changelogTopic(this.config.applicationId, store.name());
+        const partition = active.task.id.partition;
+        const last = store.persistent() ? checkpointed.get(tpKey(topic, partition)) : undefined;
+        if (last !== undefined) active.changelogOffsets.set(tpKey(topic, partition), last);
+        restorations.push({ active, store, topic, partition, startOffset: last === undefined ? 0n : last + 1n });
+      }
+    }
+    const restored = await restoreStores(
+      this.restoreConsumer as Consumer<Buffer, Buffer>,
+      restorations,
+      this.abort.signal,
+    );
+    for (const r of restorations) {
+      const offset = restored.get(tpKey(r.topic, r.partition));
+      if (offset !== undefined) r.active.changelogOffsets.set(tpKey(r.topic, r.partition), offset);
+    }
+    for (const active of created) this.writeCheckpoint(active);
+  }
+
+  /** Commits, closes the tasks (writing checkpoints), leaves the group and closes the clients. */
+  async close(): Promise<void> {
+    if (this.stateValue === State.NOT_RUNNING || this.stateValue === State.ERROR) return;
+    const started = this.loop !== undefined;
+    this.setState(State.PENDING_SHUTDOWN);
+    this.abort.abort();
+    await this.loop;
+    if (started) {
+      try {
+        await this.commit();
+      } finally {
+        for (const active of [...this.tasks.values(), ...this.suspended.values()]) {
+          this.writeCheckpoint(active);
+          active.task.close();
+        }
+        this.tasks.clear();
+        this.suspended.clear();
+        await this.closeClients();
+      }
+    }
+    this.setState(State.NOT_RUNNING);
+  }
+
+  private async closeClients(): Promise<void> {
+    await Promise.allSettled([
+      this.consumer?.close(),
+      this.restoreConsumer?.close(),
+      this.producer?.close(),
+      this.admin?.close(),
+    ]);
+  }
+
+  /** Deletes this application's local state (`state.dir/<application.id>`); only while not running. */
+  cleanUp(): void {
+    if (this.stateValue !== State.CREATED && this.stateValue !== State.NOT_RUNNING && this.stateValue !== State.ERROR) {
+      throw new StreamsException('IllegalStateException: Cannot clean up while running.');
+    }
+    rmSync(join(this.config.stateDir, this.config.applicationId), { recursive: true, force: true });
+  }
+}
