@@ -24,6 +24,7 @@ export type { StreamPartitioner } from './processor/topology-nodes.js';
 export { KafkaStreams } from './runtime/kafka-streams.js';
 export { State as KafkaStreamsState, type StateListener } from './runtime/kafka-streams-state.js';
 export { OffsetCheckpoint } from './runtime/offset-checkpoint.js';
+export type { StateRestoreListener } from './runtime/state-restore-listener.js';
 export { Bytes } from './serde/bytes.js';
 export { type Deserializer, type Serde, SerializationException, type Serializer } from './serde/serde.js';
 export { Serdes } from './serde/serdes.js';

@@ -10,6 +10,7 @@ import { ProcessingGuarantee, StreamsConfig, type StreamsConfigInput } from '../
 import { prepareInternalTopics } from './internal-topic-manager.js';
 import { isValidTransition, State, type StateListener } from './kafka-streams-state.js';
 import { OffsetCheckpoint } from './offset-checkpoint.js';
+import type { StateRestoreListener } from './state-restore-listener.js';
 import { type Restoration, restoreStores } from './store-changelog-reader.js';
 
 /** A task this instance runs, with what its commit and checkpoint need. */
@@ -85,6 +86,13 @@ export class KafkaStreams {
       );
     }
     this.stateListener = listener;
+  }
+
+  private restoreListener: StateRestoreListener | undefined;
+
+  /** Told about every store restoration (Java's global StateRestoreListener). */
+  setGlobalStateRestoreListener(listener: StateRestoreListener): void {
+    this.restoreListener = listener;
   }
 
   /** Called with the error that stopped processing (Java's handler answering SHUTDOWN_CLIENT). */
@@ -381,6 +389,7 @@ export class KafkaStreams {
       this.restoreConsumer as Consumer<Buffer, Buffer>,
       restorations,
       this.abort.signal,
+      this.restoreListener,
     );
     for (const r of restorations) {
       const offset = restored.get(tpKey(r.topic, r.partition));

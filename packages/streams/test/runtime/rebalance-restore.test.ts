@@ -1,0 +1,178 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { Admin, Consumer, Producer } from '@samsa/client';
+import { BrokerProcess } from '@samsa/testkit';
+import { Consumed } from '../../src/dsl/consumed.js';
+import { Materialized } from '../../src/dsl/materialized.js';
+import { Produced } from '../../src/dsl/produced.js';
+import { StreamsBuilder } from '../../src/dsl/streams-builder.js';
+import { StreamsException } from '../../src/processor/topology-exception.js';
+import { KafkaStreams } from '../../src/runtime/kafka-streams.js';
+import { State } from '../../src/runtime/kafka-streams-state.js';
+import { Serdes } from '../../src/serde/serdes.js';
+
+// Two instances of one application: tasks move when the second joins and when it leaves, each
+// new owner restores the moved stores from their changelogs, and a restart with its state
+// directory intact restores nothing (its checkpoints are at the changelogs' ends).
+
+const APP = 'rebalance-e2e';
+let broker: BrokerProcess;
+const dirs: string[] = [];
+const expected = new Map<string, bigint>();
+let produced = 0;
+
+before(async () => {
+  broker = await BrokerProcess.start({ properties: { 'num.partitions': 1 } });
+  const admin = new Admin({ 'bootstrap.servers': broker.bootstrap });
+  await admin.createTopics([
+    { name: 'events', numPartitions: 4, replicationFactor: 1 },
+    { name: 'counts-out', numPartitions: 1, replicationFactor: 1 },
+  ]);
+  await admin.close();
+});
+
+after(async () => {
+  await broker?.close();
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+async function produce(count: number): Promise<void> {
+  const producer = new Producer<string, string>({
+    'bootstrap.servers': broker.bootstrap,
+    keySerializer: 'string',
+    valueSerializer: 'string',
+  });
+  const records = Array.from({ length: count }, () => {
+    const key = `user-${produced++ % 40}`;
+    expected.set(key, (expected.get(key) ?? 0n) + 1n);
+    return { topic: 'events', key, value: 'click' };
+  });
+  await producer.sendBatch(records);
+  await producer.close();
+}
+
+interface Instance {
+  streams: KafkaStreams;
+  restored: { store: string; partition: number; start: bigint; total: number }[];
+}
+
+function instance(stateDir: string): Instance {
+  const builder = new StreamsBuilder();
+  builder
+    .stream('events', Consumed.with(Serdes.String(), Serdes.String()))
+    .groupByKey()
+    .count(Materialized.as('clicks'))
+    .toStream()
+    .to('counts-out', Produced.with(Serdes.String(), Serdes.Long()));
+  const streams = new KafkaStreams(builder.build(), {
+    'application.id': APP,
+    'bootstrap.servers': broker.bootstrap,
+    'state.dir': stateDir,
+    'commit.interval.ms': 200,
+    'consumer.session.timeout.ms': 6000,
+    'consumer.heartbeat.interval.ms': 200,
+  });
+  const restored: Instance['restored'] = [];
+  const starts = new Map<number, bigint>();
+  streams.setGlobalStateRestoreListener({
+    onRestoreStart: (tp, _store, start) => starts.set(tp.partition, start),
+    onRestoreEnd: (tp, store, total) =>
+      restored.push({ store, partition: tp.partition, start: starts.get(tp.partition) ?? -1n, total }),
+  });
+  return { streams, restored };
+}
+
+async function awaitCounts(): Promise<void> {
+  const consumer = new Consumer<string, bigint>({
+    'bootstrap.servers': broker.bootstrap,
+    keyDeserializer: 'string',
+    valueDeserializer: (data) => data.readBigInt64BE(0),
+  });
+  consumer.assign([{ topic: 'counts-out', partition: 0 }]);
+  consumer.seekToBeginning();
+  const latest = new Map<string, bigint>();
+  try {
+    while (!(latest.size === expected.size && [...expected].every(([k, n]) => latest.get(k) === n))) {
+      for (const r of await consumer.poll({ timeoutMs: 300 })) latest.set(r.key as string, r.value as bigint);
+    }
+  } finally {
+    await consumer.close();
+  }
+}
+
+async function awaitState(streams: KafkaStreams, state: State): Promise<void> {
+  while (streams.state() !== state) await new Promise((r) => setTimeout(r, 50));
+}
+
+function stateDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'samsa-streams-rebalance-'));
+  dirs.push(dir);
+  return dir;
+}
+
+test('exactly_once_v2 is refused at start, not downgraded', async () => {
+  const builder = new StreamsBuilder();
+  builder.stream('events').to('elsewhere');
+  const streams = new KafkaStreams(builder.build(), {
+    'application.id': 'eos',
+    'bootstrap.servers': broker.bootstrap,
+    'processing.guarantee': 'exactly_once_v2',
+  });
+  await assert.rejects(
+    streams.start(),
+    (e: unknown) => e instanceof StreamsException && /exactly_once_v2 is not implemented/.test(e.message),
+  );
+  assert.equal(streams.state(), State.CREATED);
+});
+
+test('tasks move between two instances and back; stores follow through their changelogs', async () => {
+  const dirA = stateDir();
+  const a = instance(dirA);
+  await a.streams.start();
+  await produce(400);
+  await awaitState(a.streams, State.RUNNING);
+  await awaitCounts();
+  assert.deepEqual(
+    a.restored.map((r) => r.total),
+    [0, 0, 0, 0],
+    'the first owner of each task starts from empty changelogs',
+  );
+
+  // A second instance: the group splits the four tasks, and B restores its two from the changelog.
+  const b = instance(stateDir());
+  await b.streams.start();
+  await awaitState(b.streams, State.RUNNING);
+  while (a.streams.state() !== State.RUNNING) await new Promise((r) => setTimeout(r, 50));
+  assert.equal(b.restored.length, 2);
+  assert.ok(b.restored.every((r) => r.start === 0n && r.total > 0));
+  await produce(400);
+  await awaitCounts();
+
+  // B leaves: A gets its tasks back and restores only what B added after A's checkpoint.
+  a.restored.length = 0;
+  await b.streams.close();
+  await produce(200);
+  await awaitCounts();
+  assert.equal(a.restored.length, 2);
+  assert.ok(
+    a.restored.every((r) => r.start > 0n),
+    'restoration resumed from the checkpoints',
+  );
+  await a.streams.close();
+
+  // A restart with the state directory intact restores nothing: the checkpoints are current.
+  const again = instance(dirA);
+  await again.streams.start();
+  await awaitState(again.streams, State.RUNNING);
+  assert.equal(again.restored.length, 4);
+  assert.deepEqual(
+    again.restored.map((r) => r.total),
+    [0, 0, 0, 0],
+  );
+  await produce(200);
+  await awaitCounts();
+  await again.streams.close();
+});
