@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { Admin, type CommitOffset, Consumer, Producer, type TopicPartition } from '@samsa/client';
+import { Admin, type CommitOffset, Consumer, KafkaError, Producer, type TopicPartition } from '@samsa/client';
 import { changelogTopic, physicalTopic, StreamTask } from '../processor/stream-task.js';
 import { TaskId } from '../processor/task-id.js';
 import type { Topology } from '../processor/topology.js';
@@ -22,6 +22,13 @@ interface ActiveTask {
   readonly changelogOffsets: Map<string, bigint>;
   readonly checkpoint: OffsetCheckpoint;
 }
+
+const TASK_MIGRATED = new Set([
+  'REBALANCE_IN_PROGRESS',
+  'ILLEGAL_GENERATION',
+  'UNKNOWN_MEMBER_ID',
+  'FENCED_INSTANCE_ID',
+]);
 
 const tpKey = (topic: string, partition: number) => `${topic}:${partition}`;
 
@@ -232,7 +239,16 @@ export class KafkaStreams {
         offsets.push({ topic: key.slice(0, at), partition: Number(key.slice(at + 1)), offset });
       }
     }
-    if (offsets.length > 0) await this.consumer?.commitSync(offsets);
+    if (offsets.length > 0) {
+      try {
+        await this.consumer?.commitSync(offsets);
+      } catch (error) {
+        // Java's TaskMigratedException: the group has moved on (a rebalance started, or this
+        // member was fenced). The consumer rejoins at its next poll and the tasks are revoked
+        // or lost there; under at_least_once their new owner reprocesses from the last commit.
+        if (!(error instanceof KafkaError && TASK_MIGRATED.has(error.errorName))) throw error;
+      }
+    }
     for (const active of this.tasks.values()) {
       active.task.commitRequested = false;
       this.writeCheckpoint(active);
