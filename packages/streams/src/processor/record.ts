@@ -6,42 +6,47 @@ import type { RecordHeader } from '@samsa/client';
  * processor that forwards a changed record to one child never changes what another child sees.
  */
 export class Record<K, V> {
-  constructor(
-    readonly keyValue: K,
-    readonly valueValue: V,
-    readonly timestampMs: number,
-    readonly headersValue: readonly RecordHeader[] = [],
-  ) {}
+  readonly #key: K;
+  readonly #value: V;
+  readonly #timestamp: number;
+  readonly #headers: readonly RecordHeader[];
+
+  constructor(key: K, value: V, timestamp: number, headers: readonly RecordHeader[] = []) {
+    this.#key = key;
+    this.#value = value;
+    this.#timestamp = timestamp;
+    this.#headers = headers;
+  }
 
   key(): K {
-    return this.keyValue;
+    return this.#key;
   }
 
   value(): V {
-    return this.valueValue;
+    return this.#value;
   }
 
   timestamp(): number {
-    return this.timestampMs;
+    return this.#timestamp;
   }
 
   headers(): readonly RecordHeader[] {
-    return this.headersValue;
+    return this.#headers;
   }
 
   withKey<NK>(key: NK): Record<NK, V> {
-    return new Record(key, this.valueValue, this.timestampMs, this.headersValue);
+    return new Record(key, this.#value, this.#timestamp, this.#headers);
   }
 
   withValue<NV>(value: NV): Record<K, NV> {
-    return new Record(this.keyValue, value, this.timestampMs, this.headersValue);
+    return new Record(this.#key, value, this.#timestamp, this.#headers);
   }
 
   withTimestamp(timestamp: number): Record<K, V> {
-    return new Record(this.keyValue, this.valueValue, timestamp, this.headersValue);
+    return new Record(this.#key, this.#value, timestamp, this.#headers);
   }
 
   withHeaders(headers: readonly RecordHeader[]): Record<K, V> {
-    return new Record(this.keyValue, this.valueValue, this.timestampMs, headers);
+    return new Record(this.#key, this.#value, this.#timestamp, headers);
   }
 }

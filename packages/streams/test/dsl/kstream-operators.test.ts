@@ -58,7 +58,10 @@ test('map, mapValues (with and without key), selectKey', () => {
     s.selectKey((_k, v) => v[0] ?? '').to('first');
   });
   input.pipeInput('key', 'value');
-  assert.deepEqual(pairs(output), [['value', 'key']]);
+  const kv = output.readKeyValue();
+  assert.deepEqual([kv.key, kv.value], ['value', 'key']);
+  assert.ok(output.isEmpty());
+  assert.throws(() => output.readKeyValue(), /Empty topic: out/);
   const read = (t: string) => pairs(driver!.createOutputTopic(t, S.deserializer(), S.deserializer()));
   assert.deepEqual(read('upper'), [['key', 'VALUE']]);
   assert.deepEqual(read('joined'), [['key', 'key:value']]);
