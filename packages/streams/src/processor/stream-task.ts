@@ -131,10 +131,10 @@ export class StreamTask {
     return this.wallClockPunctuations.mayPunctuate(this.config.wallClock(), (n, p, t) => this.punctuate(n, p, t));
   }
 
-  private punctuate(nodeName: string, punctuator: Punctuator, timestamp: number): void {
+  /** Runs a punctuator; its `forward`s leave from the node that scheduled it (its context's node). */
+  private punctuate(_nodeName: string, punctuator: Punctuator, timestamp: number): void {
     this.currentRecordTimestamp = timestamp;
     punctuator(timestamp);
-    void nodeName;
   }
 
   /** Hands `record` to the children of `from` (or only `childName`), depth-first. */

@@ -106,17 +106,27 @@ export class TopologyTestDriver {
       throw new Error(`IllegalArgumentException: Unknown topic: ${topic}`);
     }
     this.pending.push({ topic, key, value, timestamp, headers });
+    this.drain(false);
+  }
+
+  /**
+   * Processes queued records (input, then whatever they send to repartition topics) until none
+   * are left; punctuation may queue more. Not reentrant: a record piped from inside processing
+   * (a punctuator writing to a repartition topic) joins the queue.
+   */
+  private drain(punctuateFirst: boolean): void {
     if (this.processing) return;
     this.processing = true;
     try {
+      if (punctuateFirst) for (const task of this.tasks) task.maybePunctuateSystemTime();
       for (let next = this.pending.shift(); next !== undefined; next = this.pending.shift()) {
         const target = this.taskFor(next.topic);
         if (target === undefined) continue;
         const offset = this.offsets.get(next.topic) ?? 0n;
         this.offsets.set(next.topic, offset + 1n);
         target.task.process(target.logical, 0, offset, next.key, next.value, next.timestamp, next.headers);
+        if (this.pending.length === 0) for (const task of this.tasks) task.maybePunctuateSystemTime();
       }
-      for (const task of this.tasks) task.maybePunctuateSystemTime();
     } finally {
       this.processing = false;
     }
@@ -156,17 +166,7 @@ export class TopologyTestDriver {
 
   advanceWallClockTime(ms: number): void {
     this.wallClockMs += ms;
-    this.processing = true;
-    try {
-      for (const task of this.tasks) task.maybePunctuateSystemTime();
-      for (let next = this.pending.shift(); next !== undefined; next = this.pending.shift()) {
-        const target = this.taskFor(next.topic);
-        if (target === undefined) continue;
-        target.task.process(target.logical, 0, 0n, next.key, next.value, next.timestamp, next.headers);
-      }
-    } finally {
-      this.processing = false;
-    }
+    this.drain(true);
   }
 
   getStateStore(name: string): StateStore | undefined {
