@@ -31,6 +31,13 @@ export { Serdes } from './serde/serdes.js';
 export { KeyValue } from './state/key-value.js';
 export { KeyValueIterator } from './state/key-value-iterator.js';
 export { KeyValueStore } from './state/key-value-store.js';
+export {
+  InvalidStateStoreException,
+  type QueryableStoreType,
+  QueryableStoreTypes,
+  ReadOnlyKeyValueStore,
+  StoreQueryParameters,
+} from './state/queryable-store-types.js';
 export type { StateStore } from './state/state-store.js';
 export { type KeyValueBytesStoreSupplier, KeyValueStoreBuilder, Stores } from './state/stores.js';
 export { ConfigException, ProcessingGuarantee, StreamsConfig, type StreamsConfigInput } from './streams-config.js';

@@ -6,6 +6,12 @@ import { TaskId } from '../processor/task-id.js';
 import type { Topology } from '../processor/topology.js';
 import { StreamsException } from '../processor/topology-exception.js';
 import type { Subtopology } from '../processor/topology-nodes.js';
+import type { KeyValueStore } from '../state/key-value-store.js';
+import {
+  InvalidStateStoreException,
+  ReadOnlyKeyValueStore,
+  type StoreQueryParameters,
+} from '../state/queryable-store-types.js';
 import { ProcessingGuarantee, StreamsConfig, type StreamsConfigInput } from '../streams-config.js';
 import { prepareInternalTopics } from './internal-topic-manager.js';
 import { isValidTransition, State, type StateListener } from './kafka-streams-state.js';
@@ -412,6 +418,37 @@ export class KafkaStreams {
       if (offset !== undefined) r.active.changelogOffsets.set(tpKey(r.topic, r.partition), offset);
     }
     for (const active of created) this.writeCheckpoint(active);
+  }
+
+  /**
+   * Interactive queries on this instance's part of a store (Java's `KafkaStreams.store`): the
+   * tasks it runs now. Only while RUNNING, as Java (during a rebalance the store's tasks move).
+   * Keys owned by other instances are not found here; there is no metadata API to locate them.
+   */
+  store<K, V>(parameters: StoreQueryParameters<K, V>): ReadOnlyKeyValueStore<K, V> {
+    const name = parameters.storeName;
+    if (this.topology.storeBuilder(name) === undefined) {
+      throw new InvalidStateStoreException(
+        `Cannot get state store ${name} because no such store is registered in the topology.`,
+      );
+    }
+    const check = () => {
+      if (this.stateValue !== State.RUNNING) {
+        throw new InvalidStateStoreException(
+          `Cannot get state store ${name} because the stream thread is ${this.stateValue}, not RUNNING`,
+        );
+      }
+    };
+    check();
+    return new ReadOnlyKeyValueStore<K, V>(() => {
+      check();
+      const stores: KeyValueStore<K, V>[] = [];
+      for (const { task } of this.tasks.values()) {
+        const store = task.stores.get(name);
+        if (store !== undefined) stores.push(store as KeyValueStore<K, V>);
+      }
+      return stores;
+    });
   }
 
   /** Commits, closes the tasks (writing checkpoints), leaves the group and closes the clients. */

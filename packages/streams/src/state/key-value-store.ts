@@ -41,6 +41,11 @@ export class KeyValueStore<K, V> implements StateStore {
     return this.inner.isOpen();
   }
 
+  /** The key's bytes as this store writes them (the order of `all` and `range`). */
+  serializedKey(key: K): Uint8Array {
+    return this.keyBytes(key);
+  }
+
   private keyBytes(key: K): Uint8Array {
     if (key === null || key === undefined) throw new Error(`state store ${this.name()}: key cannot be null`);
     return this.keySerde.serializer().serialize(this.changelogTopic, key) as Uint8Array;

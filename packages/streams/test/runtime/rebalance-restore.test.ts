@@ -13,6 +13,11 @@ import { StreamsException } from '../../src/processor/topology-exception.js';
 import { KafkaStreams } from '../../src/runtime/kafka-streams.js';
 import { State } from '../../src/runtime/kafka-streams-state.js';
 import { Serdes } from '../../src/serde/serdes.js';
+import {
+  InvalidStateStoreException,
+  QueryableStoreTypes,
+  StoreQueryParameters,
+} from '../../src/state/queryable-store-types.js';
 
 // Two instances of one application: tasks move when the second joins and when it leaves, each
 // new owner restores the moved stores from their changelogs, and a restart with its state
@@ -140,6 +145,16 @@ test('tasks move between two instances and back; stores follow through their cha
     [0, 0, 0, 0],
     'the first owner of each task starts from empty changelogs',
   );
+  // Interactive queries: A runs all four tasks, so it sees every key.
+  const clicks = StoreQueryParameters.fromNameAndType('clicks', QueryableStoreTypes.keyValueStore<string, bigint>());
+  const storeA = a.streams.store(clicks);
+  assert.equal(storeA.get('user-7'), expected.get('user-7'));
+  assert.equal(storeA.approximateNumEntries(), 40);
+  assert.deepEqual(new Map([...storeA.all()].map((kv) => [kv.key, kv.value])), expected);
+  assert.throws(
+    () => a.streams.store(StoreQueryParameters.fromNameAndType('nope', QueryableStoreTypes.keyValueStore())),
+    InvalidStateStoreException,
+  );
 
   // A second instance: the group splits the four tasks, and B restores its two from the changelog.
   const b = instance(stateDir());
@@ -150,6 +165,13 @@ test('tasks move between two instances and back; stores follow through their cha
   assert.ok(b.restored.every((r) => r.start === 0n && r.total > 0));
   await produce(400);
   await awaitCounts();
+  // Each key is in exactly one instance's store now.
+  const storeB = b.streams.store(clicks);
+  for (const [key, count] of expected) {
+    const [inA, inB] = [storeA.get(key), storeB.get(key)];
+    assert.ok((inA === null) !== (inB === null), `${key} in exactly one instance`);
+    assert.equal(inA ?? inB, count);
+  }
 
   // B leaves: A gets its tasks back and restores only what B added after A's checkpoint.
   a.restored.length = 0;
