@@ -1,3 +1,5 @@
+export { Branched } from './dsl/branched.js';
+export { BranchedKStream } from './dsl/branched-kstream.js';
 export { Change } from './dsl/change.js';
 export { Consumed } from './dsl/consumed.js';
 export { Grouped } from './dsl/grouped.js';

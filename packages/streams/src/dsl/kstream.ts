@@ -2,6 +2,7 @@ import type { ProcessorSupplier } from '../processor/processor.js';
 import type { StreamPartitioner } from '../processor/topology-nodes.js';
 import type { Serde, Serializer } from '../serde/serde.js';
 import type { KeyValue } from '../state/key-value.js';
+import { BranchedKStream } from './branched-kstream.js';
 import { Grouped } from './grouped.js';
 import type { InternalStreamsBuilder } from './internal-streams-builder.js';
 import { KGroupedStream } from './kgrouped-stream.js';
@@ -148,6 +149,11 @@ export class KStream<K, V> {
       partitioner,
       [this.nodeName],
     );
+  }
+
+  /** Splits the stream by predicates (Java's `split()`); name the split to name its branches. */
+  split(named?: Named): BranchedKStream<K, V> {
+    return new BranchedKStream(this, this.builder, this.builder.nameOf(named, 'KSTREAM-BRANCH-'));
   }
 
   groupByKey(grouped?: Grouped<K, V>): KGroupedStream<K, V> {
