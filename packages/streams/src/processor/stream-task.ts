@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import type { RecordHeader } from '@samsa/client';
 import type { Serde } from '../serde/serde.js';
 import type { KeyValueStore } from '../state/key-value-store.js';
@@ -72,9 +71,16 @@ export class StreamTask {
     }
   }
 
-  /** Opens the stores (persistent ones under the task directory); call before restoring. */
-  openStores(): void {
-    for (const store of this.stores.values()) store.inner.open(join(this.config.taskDir));
+  /**
+   * Opens the stores (persistent ones under the task directory); call before restoring. Stores
+   * named in `wipe` start empty (a logged store whose checkpoint is missing: nothing says how
+   * far its files got, so it is restored in full).
+   */
+  openStores(wipe: ReadonlySet<string> = new Set()): void {
+    for (const store of this.stores.values()) {
+      if (wipe.has(store.name())) store.inner.wipe(this.config.taskDir);
+      store.inner.open(this.config.taskDir);
+    }
   }
 
   /** Starts logging store writes and initializes the processors: the task then processes. */

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Admin, type CommitOffset, Consumer, KafkaError, Producer, type TopicPartition } from '@samsa/client';
 import { changelogTopic, physicalTopic, StreamTask } from '../processor/stream-task.js';
@@ -335,8 +335,6 @@ export class KafkaStreams {
     const taskDir = join(this.config.stateDir, this.config.applicationId, String(id));
     mkdirSync(taskDir, { recursive: true });
     const checkpoint = new OffsetCheckpoint(join(taskDir, '.checkpoint'));
-    // Without a checkpoint nothing says how far the files got: start them empty and restore all.
-    if (!existsSync(checkpoint.path)) rmSync(join(taskDir, 'sqlite'), { recursive: true, force: true });
     const task = new StreamTask(
       id,
       this.topology,
@@ -354,7 +352,16 @@ export class KafkaStreams {
         partitionsFor: (topic) => this.partitionCounts.get(topic),
       },
     );
-    task.openStores();
+    // A logged persistent store without a checkpointed offset may hold anything (a crash before
+    // the first checkpoint): it starts empty and is restored in full. Unlogged stores keep their
+    // files — there is no changelog to rebuild them from.
+    const checkpointed = checkpoint.read();
+    const wipe = new Set<string>();
+    for (const store of task.stores.values()) {
+      const key = tpKey(changelogTopic(this.config.applicationId, store.name()), id.partition);
+      if (store.persistent() && store.loggingEnabled && !checkpointed.has(key)) wipe.add(store.name());
+    }
+    task.openStores(wipe);
     return { task, consumed: new Map(), changelogOffsets: new Map(), checkpoint };
   }
 

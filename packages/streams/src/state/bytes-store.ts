@@ -8,6 +8,8 @@ export interface KeyValueBytesStore {
   readonly isPersistent: boolean;
   /** Opens the store; persistent stores keep their files under `dir`. */
   open(dir: string): void;
+  /** Deletes what a persistent store keeps under `dir` (before `open`); nothing for in-memory stores. */
+  wipe(dir: string): void;
   get(key: Uint8Array): Uint8Array | null;
   /** A `null` value deletes the key (a tombstone). */
   put(key: Uint8Array, value: Uint8Array | null): void;

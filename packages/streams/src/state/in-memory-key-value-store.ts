@@ -16,6 +16,8 @@ export class InMemoryKeyValueStore implements KeyValueBytesStore {
     this.open_ = true;
   }
 
+  wipe(): void {}
+
   get(key: Uint8Array): Uint8Array | null {
     return this.map.get(Buffer.from(key).toString('hex')) ?? null;
   }

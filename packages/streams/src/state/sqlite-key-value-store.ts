@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { KeyValueBytesStore } from './bytes-store.js';
@@ -45,6 +45,12 @@ export class SqliteKeyValueStore implements KeyValueBytesStore {
       count: db.prepare('SELECT count(*) FROM kv').pluck(),
       all: db.prepare('SELECT key, value FROM kv ORDER BY key').raw(),
     };
+  }
+
+  wipe(dir: string): void {
+    if (this.db !== undefined) throw new Error(`state store ${this.storeName} is open: close it before wiping`);
+    const file = join(dir, 'sqlite', `${this.storeName}.db`);
+    for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true });
   }
 
   private get s() {

@@ -55,6 +55,15 @@ for (const kind of ['inMemoryKeyValueStore', 'persistentKeyValueStore'] as const
         assert.equal(again.get('é'), 3n);
         assert.equal(again.get('b'), null);
         again.close();
+        // A wipe (no checkpoint for the store) starts it empty.
+        const wiped = Stores.keyValueStoreBuilder(Stores[kind]('s'), Serdes.String(), Serdes.Long()).build(
+          defaults,
+          'x',
+        );
+        wiped.inner.wipe(dir);
+        wiped.inner.open(dir);
+        assert.equal(wiped.approximateNumEntries(), 0);
+        wiped.close();
       }
     } finally {
       rmSync(dir, { recursive: true, force: true });
