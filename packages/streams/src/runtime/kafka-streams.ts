@@ -1,6 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { Admin, type CommitOffset, Consumer, KafkaError, Producer, type TopicPartition } from '@samsa/client';
+import { Admin, Consumer, KafkaError, Producer, type TopicPartition } from '@samsa/client';
 import { changelogTopic, physicalTopic, StreamTask } from '../processor/stream-task.js';
 import { TaskId } from '../processor/task-id.js';
 import type { Topology } from '../processor/topology.js';
@@ -71,6 +72,10 @@ export class KafkaStreams {
   private loop: Promise<void> | undefined;
   private readonly abort = new AbortController();
   private sendError: Error | undefined;
+  private readonly eos: boolean;
+  private inTransaction = false;
+  /** Records were processed since the last commit (exactly_once_v2 commits only then). */
+  private processedSinceCommit = false;
   private lastCommitMs = 0;
   private partitionCounts = new Map<string, number>();
 
@@ -79,6 +84,7 @@ export class KafkaStreams {
     config: StreamsConfigInput,
   ) {
     this.config = new StreamsConfig(config);
+    this.eos = this.config.processingGuarantee === ProcessingGuarantee.EXACTLY_ONCE_V2;
     this.subtopologies = topology.subtopologies();
     for (const sub of this.subtopologies) {
       for (const logical of sub.sourceTopics) {
@@ -132,10 +138,13 @@ export class KafkaStreams {
         `IllegalStateException: The client is either already started or already stopped (state ${this.stateValue}).`,
       );
     }
-    if (this.config.processingGuarantee !== ProcessingGuarantee.AT_LEAST_ONCE) {
+    if (
+      this.config.processingGuarantee !== ProcessingGuarantee.AT_LEAST_ONCE &&
+      this.config.processingGuarantee !== ProcessingGuarantee.EXACTLY_ONCE_V2
+    ) {
       throw new StreamsException(
-        `processing.guarantee=${this.config.processingGuarantee} is not implemented by @samsa/streams yet; ` +
-          'use at_least_once (the default). Refusing to start rather than run with weaker guarantees than configured.',
+        `processing.guarantee=${this.config.processingGuarantee} is not implemented by @samsa/streams; ` +
+          'use exactly_once_v2 or at_least_once. Refusing to start rather than run with other guarantees than configured.',
       );
     }
     const bootstrap = this.config.bootstrapServers;
@@ -158,8 +167,10 @@ export class KafkaStreams {
       await this.admin.close();
       throw error;
     }
+    const isolation = this.eos ? { 'isolation.level': 'read_committed' } : {};
     this.consumer = new Consumer<Buffer, Buffer>({
       ...common,
+      ...isolation,
       'client.id': `${appId}-StreamThread-1-consumer`,
       'group.id': appId,
       'enable.auto.commit': false,
@@ -170,6 +181,7 @@ export class KafkaStreams {
     } as never);
     this.restoreConsumer = new Consumer<Buffer, Buffer>({
       ...common,
+      ...isolation,
       'client.id': `${appId}-StreamThread-1-restore-consumer`,
       'enable.auto.commit': false,
       'auto.offset.reset': 'none',
@@ -179,8 +191,19 @@ export class KafkaStreams {
       ...common,
       'client.id': `${appId}-StreamThread-1-producer`,
       'linger.ms': 100,
+      // exactly_once_v2: one transactional producer per stream thread, fenced through the
+      // consumer group's generation (KIP-447), so the id only has to be unique per instance.
+      ...(this.eos ? { 'transactional.id': `${appId}-${randomUUID()}-1`, 'transaction.timeout.ms': 10000 } : {}),
       ...this.config.clientOverrides.producer,
     } as never);
+    if (this.eos) {
+      try {
+        await this.producer.initTransactions();
+      } catch (error) {
+        await this.closeClients();
+        throw error;
+      }
+    }
     this.setState(State.REBALANCING);
     this.consumer.subscribe([...this.inputs.keys()], {
       onPartitionsRevoked: (partitions) => this.onRevoked(partitions),
@@ -205,6 +228,7 @@ export class KafkaStreams {
           if (input === undefined || active === undefined) continue;
           active.task.process(input.logical, r.partition, r.offset, r.key, r.value, r.timestamp, r.headers);
           active.consumed.set(tpKey(r.topic, r.partition), r.offset + 1n);
+          this.processedSinceCommit = true;
         }
         let commitRequested = false;
         for (const { task } of this.tasks.values()) {
@@ -221,6 +245,11 @@ export class KafkaStreams {
   private async fail(error: Error): Promise<void> {
     this.setState(State.PENDING_ERROR);
     this.abort.abort();
+    // Under exactly_once_v2 whatever this instance wrote since its last commit is aborted: the
+    // next owner restores the stores from committed changelog records (no checkpoint was kept
+    // while running, so the state is rebuilt) and reprocesses from the committed offsets.
+    if (this.inTransaction) await this.producer?.abortTransaction().catch(() => {});
+    this.inTransaction = false;
     for (const active of [...this.tasks.values(), ...this.suspended.values()]) {
       try {
         active.task.close();
@@ -233,18 +262,29 @@ export class KafkaStreams {
     this.uncaughtExceptionHandler?.(error);
   }
 
-  /** Flushes stores and producer, commits consumed offsets, writes checkpoints. */
+  /**
+   * at_least_once: flush the stores and the producer, commit the consumed offsets, write the
+   * checkpoints. exactly_once_v2: flush the stores, add the consumed offsets to the open
+   * transaction and commit it, so outputs, changelog writes and input offsets become visible
+   * together; checkpoints are written only when a task closes cleanly.
+   */
   private async commit(): Promise<void> {
     for (const { task } of this.tasks.values()) task.flush();
-    await this.producer?.flush();
-    if (this.sendError !== undefined) throw this.sendError;
-    const offsets: CommitOffset[] = [];
+    const offsets: { topic: string; partition: number; offset: bigint }[] = [];
     for (const active of this.tasks.values()) {
       for (const [key, offset] of active.consumed) {
         const at = key.lastIndexOf(':');
         offsets.push({ topic: key.slice(0, at), partition: Number(key.slice(at + 1)), offset });
       }
     }
+    if (this.eos) {
+      await this.commitTransaction(offsets);
+      for (const active of this.tasks.values()) active.task.commitRequested = false;
+      this.lastCommitMs = Date.now();
+      return;
+    }
+    await this.producer?.flush();
+    if (this.sendError !== undefined) throw this.sendError;
     if (offsets.length > 0) {
       try {
         await this.consumer?.commitSync(offsets);
@@ -260,6 +300,48 @@ export class KafkaStreams {
       this.writeCheckpoint(active);
     }
     this.lastCommitMs = Date.now();
+  }
+
+  private async commitTransaction(offsets: { topic: string; partition: number; offset: bigint }[]): Promise<void> {
+    const producer = this.producer as Producer<Uint8Array, Uint8Array>;
+    const consumer = this.consumer as Consumer<Buffer, Buffer>;
+    if (!this.inTransaction && !this.processedSinceCommit) return;
+    if (!this.inTransaction) this.beginTransaction();
+    try {
+      if (offsets.length > 0) await producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
+      await producer.commitTransaction();
+    } catch (error) {
+      if (this.sendError !== undefined) throw this.sendError;
+      if (!(error instanceof KafkaError && TASK_MIGRATED.has(error.errorName))) throw error;
+      // The group moved on: nothing of this transaction may become visible. The next
+      // rebalance hands the partitions out again and their owners restore and reprocess.
+      await this.closeDirty();
+      return;
+    }
+    this.inTransaction = false;
+    this.processedSinceCommit = false;
+  }
+
+  /**
+   * exactly_once_v2 after an aborted transaction: every task's stores may hold writes that were
+   * just aborted, so all tasks are closed without checkpoints and will be restored from the
+   * committed changelog records when they are assigned again.
+   */
+  private async closeDirty(): Promise<void> {
+    if (this.inTransaction) await this.producer?.abortTransaction();
+    this.inTransaction = false;
+    this.processedSinceCommit = false;
+    for (const active of [...this.tasks.values(), ...this.suspended.values()]) {
+      active.checkpoint.delete();
+      active.task.close();
+    }
+    this.tasks.clear();
+    this.suspended.clear();
+  }
+
+  private beginTransaction(): void {
+    this.producer?.beginTransaction();
+    this.inTransaction = true;
   }
 
   private writeCheckpoint(active: ActiveTask): void {
@@ -298,6 +380,11 @@ export class KafkaStreams {
 
   private async onLost(partitions: TopicPartition[]): Promise<void> {
     this.setState(State.REBALANCING);
+    if (this.eos) {
+      // One transaction spans all tasks: losing some makes all of them dirty.
+      await this.closeDirty();
+      return;
+    }
     // Someone else owns these now: close without committing (under at_least_once the new
     // owner reprocesses from the last commit).
     for (const id of this.taskIdsOf(partitions).keys()) {
@@ -374,6 +461,7 @@ export class KafkaStreams {
     headers: readonly { key: string; value: Buffer | null }[],
     partition: number | undefined,
   ): void {
+    if (this.eos && !this.inTransaction) this.beginTransaction();
     this.producer?.send(
       {
         topic,
@@ -424,7 +512,12 @@ export class KafkaStreams {
       const offset = restored.get(tpKey(r.topic, r.partition));
       if (offset !== undefined) r.active.changelogOffsets.set(tpKey(r.topic, r.partition), offset);
     }
-    for (const active of created) this.writeCheckpoint(active);
+    // Under exactly_once_v2 a checkpoint is valid only while the task is closed: a crash leaves
+    // stores with uncommitted writes, so the file goes while the task runs (as in Java).
+    for (const active of created) {
+      if (this.eos) active.checkpoint.delete();
+      else this.writeCheckpoint(active);
+    }
   }
 
   /**

@@ -118,17 +118,18 @@ function stateDir(): string {
   return dir;
 }
 
-test('exactly_once_v2 is refused at start, not downgraded', async () => {
+test('processing guarantees other than at_least_once and exactly_once_v2 are refused at start', async () => {
   const builder = new StreamsBuilder();
   builder.stream('events').to('elsewhere');
   const streams = new KafkaStreams(builder.build(), {
     'application.id': 'eos',
     'bootstrap.servers': broker.bootstrap,
-    'processing.guarantee': 'exactly_once_v2',
+    'processing.guarantee': 'exactly_once',
   });
   await assert.rejects(
     streams.start(),
-    (e: unknown) => e instanceof StreamsException && /exactly_once_v2 is not implemented/.test(e.message),
+    (e: unknown) =>
+      e instanceof StreamsException && /processing.guarantee=exactly_once is not implemented/.test(e.message),
   );
   assert.equal(streams.state(), State.CREATED);
 });
