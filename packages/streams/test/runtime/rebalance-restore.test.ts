@@ -23,19 +23,33 @@ import {
 // new owner restores the moved stores from their changelogs, and a restart with its state
 // directory intact restores nothing (its checkpoints are at the changelogs' ends).
 
-const APP = 'rebalance-e2e';
 let broker: BrokerProcess;
 const dirs: string[] = [];
-const expected = new Map<string, bigint>();
-let produced = 0;
+
+/** One run of the scenario: its own application, topics and expected counts. */
+class Scenario {
+  readonly app: string;
+  readonly input: string;
+  readonly output: string;
+  readonly expected = new Map<string, bigint>();
+  produced = 0;
+
+  constructor(readonly guarantee: 'at_least_once' | 'exactly_once_v2') {
+    this.app = `rebalance-${guarantee}`;
+    this.input = `events-${guarantee}`;
+    this.output = `counts-${guarantee}`;
+  }
+}
 
 before(async () => {
   broker = await BrokerProcess.start({ properties: { 'num.partitions': 1 } });
   const admin = new Admin({ 'bootstrap.servers': broker.bootstrap });
-  await admin.createTopics([
-    { name: 'events', numPartitions: 4, replicationFactor: 1 },
-    { name: 'counts-out', numPartitions: 1, replicationFactor: 1 },
-  ]);
+  for (const g of ['at_least_once', 'exactly_once_v2']) {
+    await admin.createTopics([
+      { name: `events-${g}`, numPartitions: 4, replicationFactor: 1 },
+      { name: `counts-${g}`, numPartitions: 1, replicationFactor: 1 },
+    ]);
+  }
   await admin.close();
 });
 
@@ -44,16 +58,16 @@ after(async () => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
-async function produce(count: number): Promise<void> {
+async function produce(sc: Scenario, count: number): Promise<void> {
   const producer = new Producer<string, string>({
     'bootstrap.servers': broker.bootstrap,
     keySerializer: 'string',
     valueSerializer: 'string',
   });
   const records = Array.from({ length: count }, () => {
-    const key = `user-${produced++ % 40}`;
-    expected.set(key, (expected.get(key) ?? 0n) + 1n);
-    return { topic: 'events', key, value: 'click' };
+    const key = `user-${sc.produced++ % 40}`;
+    sc.expected.set(key, (sc.expected.get(key) ?? 0n) + 1n);
+    return { topic: sc.input, key, value: 'click' };
   });
   await producer.sendBatch(records);
   await producer.close();
@@ -64,16 +78,17 @@ interface Instance {
   restored: { store: string; partition: number; start: bigint; total: number }[];
 }
 
-function instance(stateDir: string): Instance {
+function instance(sc: Scenario, stateDir: string): Instance {
   const builder = new StreamsBuilder();
   builder
-    .stream('events', Consumed.with(Serdes.String(), Serdes.String()))
+    .stream(sc.input, Consumed.with(Serdes.String(), Serdes.String()))
     .groupByKey()
     .count(Materialized.as('clicks'))
     .toStream()
-    .to('counts-out', Produced.with(Serdes.String(), Serdes.Long()));
+    .to(sc.output, Produced.with(Serdes.String(), Serdes.Long()));
   const streams = new KafkaStreams(builder.build(), {
-    'application.id': APP,
+    'application.id': sc.app,
+    'processing.guarantee': sc.guarantee,
     'bootstrap.servers': broker.bootstrap,
     'state.dir': stateDir,
     'commit.interval.ms': 200,
@@ -90,13 +105,15 @@ function instance(stateDir: string): Instance {
   return { streams, restored };
 }
 
-async function awaitCounts(): Promise<void> {
+async function awaitCounts(sc: Scenario): Promise<void> {
+  const expected = sc.expected;
   const consumer = new Consumer<string, bigint>({
     'bootstrap.servers': broker.bootstrap,
+    'isolation.level': 'read_committed',
     keyDeserializer: 'string',
     valueDeserializer: (data) => data.readBigInt64BE(0),
   });
-  consumer.assign([{ topic: 'counts-out', partition: 0 }]);
+  consumer.assign([{ topic: sc.output, partition: 0 }]);
   consumer.seekToBeginning();
   const latest = new Map<string, bigint>();
   try {
@@ -120,7 +137,7 @@ function stateDir(): string {
 
 test('processing guarantees other than at_least_once and exactly_once_v2 are refused at start', async () => {
   const builder = new StreamsBuilder();
-  builder.stream('events').to('elsewhere');
+  builder.stream('events-at_least_once').to('elsewhere');
   const streams = new KafkaStreams(builder.build(), {
     'application.id': 'eos',
     'bootstrap.servers': broker.bootstrap,
@@ -134,13 +151,19 @@ test('processing guarantees other than at_least_once and exactly_once_v2 are ref
   assert.equal(streams.state(), State.CREATED);
 });
 
-test('tasks move between two instances and back; stores follow through their changelogs', async () => {
+for (const guarantee of ['at_least_once', 'exactly_once_v2'] as const) {
+  test(`${guarantee}: tasks move between two instances and back; stores follow through their changelogs`, () =>
+    scenario(new Scenario(guarantee)));
+}
+
+async function scenario(sc: Scenario): Promise<void> {
+  const expected = sc.expected;
   const dirA = stateDir();
-  const a = instance(dirA);
+  const a = instance(sc, dirA);
   await a.streams.start();
-  await produce(400);
+  await produce(sc, 400);
   await awaitState(a.streams, State.RUNNING);
-  await awaitCounts();
+  await awaitCounts(sc);
   assert.deepEqual(
     a.restored.map((r) => r.total),
     [0, 0, 0, 0],
@@ -158,14 +181,14 @@ test('tasks move between two instances and back; stores follow through their cha
   );
 
   // A second instance: the group splits the four tasks, and B restores its two from the changelog.
-  const b = instance(stateDir());
+  const b = instance(sc, stateDir());
   await b.streams.start();
   await awaitState(b.streams, State.RUNNING);
   while (a.streams.state() !== State.RUNNING) await new Promise((r) => setTimeout(r, 50));
   assert.equal(b.restored.length, 2);
   assert.ok(b.restored.every((r) => r.start === 0n && r.total > 0));
-  await produce(400);
-  await awaitCounts();
+  await produce(sc, 400);
+  await awaitCounts(sc);
   // Each key is in exactly one instance's store now.
   const storeB = b.streams.store(clicks);
   for (const [key, count] of expected) {
@@ -177,8 +200,8 @@ test('tasks move between two instances and back; stores follow through their cha
   // B leaves: A gets its tasks back and restores only what B added after A's checkpoint.
   a.restored.length = 0;
   await b.streams.close();
-  await produce(200);
-  await awaitCounts();
+  await produce(sc, 200);
+  await awaitCounts(sc);
   assert.equal(a.restored.length, 2);
   assert.ok(
     a.restored.every((r) => r.start > 0n),
@@ -187,7 +210,7 @@ test('tasks move between two instances and back; stores follow through their cha
   await a.streams.close();
 
   // A restart with the state directory intact restores nothing: the checkpoints are current.
-  const again = instance(dirA);
+  const again = instance(sc, dirA);
   await again.streams.start();
   await awaitState(again.streams, State.RUNNING);
   assert.equal(again.restored.length, 4);
@@ -195,7 +218,7 @@ test('tasks move between two instances and back; stores follow through their cha
     again.restored.map((r) => r.total),
     [0, 0, 0, 0],
   );
-  await produce(200);
-  await awaitCounts();
+  await produce(sc, 200);
+  await awaitCounts(sc);
   await again.streams.close();
-});
+}
