@@ -43,6 +43,8 @@ export class StreamTask {
   private readonly processors = new Map<string, Processor<unknown, unknown, unknown, unknown>>();
   private readonly contexts = new Map<string, NodeContext>();
   private readonly sourceByTopic = new Map<string, string>();
+  /** Each node's children, computed once: `forward` runs for every record at every node. */
+  private readonly children = new Map<string, readonly string[]>();
   private readonly streamTimePunctuations = new PunctuationQueue();
   private readonly wallClockPunctuations = new PunctuationQueue();
   private streamTime = -1;
@@ -68,6 +70,7 @@ export class StreamTask {
     for (const name of subtopology.nodes) {
       const node = topology.node(name);
       if (node?.kind === 'source') for (const t of node.topics) this.sourceByTopic.set(t, name);
+      this.children.set(name, topology.childrenOf(name));
     }
   }
 
@@ -145,7 +148,7 @@ export class StreamTask {
 
   /** Hands `record` to the children of `from` (or only `childName`), depth-first. */
   forwardTo(from: string, record: Record<unknown, unknown>, childName: string | undefined): void {
-    const children = this.topology.childrenOf(from);
+    const children = this.children.get(from) ?? [];
     if (childName !== undefined && !children.includes(childName)) {
       throw new StreamsException(
         `Unknown downstream node: ${childName} either does not exist or is not connected to ${from}`,

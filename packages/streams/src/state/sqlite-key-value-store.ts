@@ -23,6 +23,9 @@ export class SqliteKeyValueStore implements KeyValueBytesStore {
         delete: Database.Statement;
         count: Database.Statement;
         all: Database.Statement;
+        from: Database.Statement;
+        to: Database.Statement;
+        between: Database.Statement;
       }
     | undefined;
 
@@ -44,6 +47,9 @@ export class SqliteKeyValueStore implements KeyValueBytesStore {
       delete: db.prepare('DELETE FROM kv WHERE key = ?'),
       count: db.prepare('SELECT count(*) FROM kv').pluck(),
       all: db.prepare('SELECT key, value FROM kv ORDER BY key').raw(),
+      from: db.prepare('SELECT key, value FROM kv WHERE key >= ? ORDER BY key').raw(),
+      to: db.prepare('SELECT key, value FROM kv WHERE key <= ? ORDER BY key').raw(),
+      between: db.prepare('SELECT key, value FROM kv WHERE key >= ? AND key <= ? ORDER BY key').raw(),
     };
   }
 
@@ -73,10 +79,16 @@ export class SqliteKeyValueStore implements KeyValueBytesStore {
   }
 
   range(from: Uint8Array | null, to: Uint8Array | null): [Uint8Array, Uint8Array][] {
-    const rows = this.s.all.all() as [Buffer, Buffer][];
-    return rows.filter(
-      ([k]) => (from === null || Buffer.compare(k, from) >= 0) && (to === null || Buffer.compare(k, to) <= 0),
-    );
+    const s = this.s;
+    const rows =
+      from === null && to === null
+        ? s.all.all()
+        : from === null
+          ? s.to.all(Buffer.from(to as Uint8Array))
+          : to === null
+            ? s.from.all(Buffer.from(from))
+            : s.between.all(Buffer.from(from), Buffer.from(to));
+    return rows as [Buffer, Buffer][];
   }
 
   approximateNumEntries(): number {

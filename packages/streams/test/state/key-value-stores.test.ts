@@ -34,6 +34,14 @@ for (const kind of ['inMemoryKeyValueStore', 'persistentKeyValueStore'] as const
         [...store.range('b', null)].map((kv) => kv.key),
         ['b', 'é'],
       );
+      assert.deepEqual(
+        [...store.range(null, 'b')].map((kv) => kv.key),
+        ['a', 'b'],
+      );
+      assert.deepEqual(
+        [...store.range('a', 'a')].map((kv) => kv.key),
+        ['a'],
+      );
       assert.equal(store.delete('b'), 2n);
       assert.equal(store.approximateNumEntries(), 2);
       assert.deepEqual(logged, [
