@@ -9,6 +9,7 @@ export { KTable } from './dsl/ktable.js';
 export { Materialized } from './dsl/materialized.js';
 export { Named } from './dsl/named.js';
 export { Produced } from './dsl/produced.js';
+export { Repartitioned } from './dsl/repartitioned.js';
 export { StreamsBuilder } from './dsl/streams-builder.js';
 export type { Processor, ProcessorSupplier } from './processor/processor.js';
 export type { ProcessorContext, RecordMetadata } from './processor/processor-context.js';

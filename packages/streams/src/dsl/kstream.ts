@@ -8,6 +8,8 @@ import type { InternalStreamsBuilder } from './internal-streams-builder.js';
 import { KGroupedStream } from './kgrouped-stream.js';
 import type { Named } from './named.js';
 import type { Produced } from './produced.js';
+import { createRepartitionedSource } from './repartition.js';
+import type { Repartitioned } from './repartitioned.js';
 
 export type Predicate<K, V> = (key: K, value: V) => boolean;
 export type KeyValueMapper<K, V, R> = (key: K, value: V) => R;
@@ -149,6 +151,33 @@ export class KStream<K, V> {
       partitioner,
       [this.nodeName],
     );
+  }
+
+  /**
+   * Sends the stream through a repartition topic now (Java's `repartition()`), partitioned by
+   * the current key (or the `Repartitioned` partitioner), with `Repartitioned`'s partition count
+   * or else the upstream sub-topology's; a later grouping needs no further repartitioning.
+   */
+  repartition(repartitioned?: Repartitioned<K, V>): KStream<K, V> {
+    const name = repartitioned?.name ?? this.builder.newProcessorName('KSTREAM-REPARTITION-');
+    const keySerde = repartitioned?.keySerde ?? this.keySerde;
+    const valueSerde = repartitioned?.valueSerde ?? this.valueSerde;
+    const source = createRepartitionedSource(
+      this.builder,
+      keySerde as Serde<unknown> | undefined,
+      valueSerde as Serde<unknown> | undefined,
+      name,
+      this.nodeName,
+      {
+        ...(repartitioned?.partitioner === undefined
+          ? {}
+          : { partitioner: repartitioned.partitioner as StreamPartitioner<unknown, unknown> }),
+        ...(repartitioned?.numberOfPartitions === undefined
+          ? {}
+          : { numberOfPartitions: repartitioned.numberOfPartitions }),
+      },
+    );
+    return new KStream<K, V>(this.builder, source, keySerde, valueSerde, false);
   }
 
   /** Splits the stream by predicates (Java's `split()`); name the split to name its branches. */

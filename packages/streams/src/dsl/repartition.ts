@@ -1,3 +1,4 @@
+import type { StreamPartitioner } from '../processor/topology-nodes.js';
 import type { Serde } from '../serde/serde.js';
 import type { InternalStreamsBuilder } from './internal-streams-builder.js';
 
@@ -14,6 +15,7 @@ export function createRepartitionedSource(
   valueSerde: Serde<unknown> | undefined,
   repartitionTopicNamePrefix: string,
   parentName: string,
+  options: { partitioner?: StreamPartitioner<unknown, unknown>; numberOfPartitions?: number } = {},
 ): string {
   const topic = repartitionTopicNamePrefix.endsWith('-repartition')
     ? repartitionTopicNamePrefix
@@ -29,8 +31,10 @@ export function createRepartitionedSource(
   builder.addStatelessProcessor(filterName, [parentName], (r, c) => {
     if (r.key() !== null && r.key() !== undefined) c.forward(r);
   });
-  topology.addSinkNode(sinkName, topic, keySerde?.serializer(), valueSerde?.serializer(), undefined, [filterName]);
+  topology.addSinkNode(sinkName, topic, keySerde?.serializer(), valueSerde?.serializer(), options.partitioner, [
+    filterName,
+  ]);
   topology.addSourceNode(sourceName, [topic], keySerde?.deserializer(), valueSerde?.deserializer());
-  topology.addInternalTopic(topic);
+  topology.addInternalTopic(topic, options.numberOfPartitions);
   return sourceName;
 }

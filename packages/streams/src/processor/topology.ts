@@ -32,7 +32,8 @@ export class Topology {
   private readonly nodes = new Map<string, TopologyNode>();
   private readonly storeBuilders = new Map<string, KeyValueStoreBuilder<unknown, unknown>>();
   private readonly topicToSource = new Map<string, string>();
-  private readonly internalTopics = new Set<string>();
+  /** The application's own (repartition) topics, with a fixed partition count when one was asked for. */
+  private readonly internalTopics = new Map<string, number | undefined>();
 
   addSource(name: string, ...topics: string[]): this;
   addSource(
@@ -169,8 +170,8 @@ export class Topology {
   }
 
   /** Marks a topic as the application's own (a repartition topic), named without the application id. */
-  addInternalTopic(topic: string): this {
-    this.internalTopics.add(topic);
+  addInternalTopic(topic: string, numberOfPartitions?: number): this {
+    this.internalTopics.set(topic, numberOfPartitions);
     return this;
   }
 
@@ -197,7 +198,12 @@ export class Topology {
   }
 
   internalTopicNames(): string[] {
-    return [...this.internalTopics];
+    return [...this.internalTopics.keys()];
+  }
+
+  /** The partition count `Repartitioned.withNumberOfPartitions` fixed, or undefined (the writer's). */
+  internalTopicPartitions(topic: string): number | undefined {
+    return this.internalTopics.get(topic);
   }
 
   childrenOf(name: string): string[] {

@@ -52,6 +52,12 @@ export async function prepareInternalTopics(
     changed = false;
     for (const topic of topology.internalTopicNames()) {
       if (counts.has(topic)) continue;
+      const fixed = topology.internalTopicPartitions(topic);
+      if (fixed !== undefined) {
+        counts.set(topic, fixed);
+        changed = true;
+        continue;
+      }
       const writers = subs.filter((s) =>
         s.nodes.some((n) => {
           const node = topology.node(n);

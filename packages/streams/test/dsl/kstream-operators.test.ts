@@ -4,6 +4,7 @@ import { Consumed } from '../../src/dsl/consumed.js';
 import { Grouped } from '../../src/dsl/grouped.js';
 import { Materialized } from '../../src/dsl/materialized.js';
 import { Produced } from '../../src/dsl/produced.js';
+import { Repartitioned } from '../../src/dsl/repartitioned.js';
 import { StreamsBuilder } from '../../src/dsl/streams-builder.js';
 import { Serdes } from '../../src/serde/serdes.js';
 import { KeyValue } from '../../src/state/key-value.js';
@@ -276,4 +277,43 @@ test('default serdes come from the config, and a missing one fails naming the se
   });
   const input = driver.createInputTopic('in', S.serializer(), S.serializer());
   assert.throws(() => input.pipeInput('k', 'v'), /default\.value\.serde/);
+});
+
+test('repartition(): Java names, no second repartition before a grouping, records flow through', () => {
+  const builder = new StreamsBuilder();
+  builder
+    .stream<string, string>('in')
+    .selectKey((_k, v) => v)
+    .repartition()
+    .groupByKey()
+    .count()
+    .toStream()
+    .to('out', Produced.with(S, Serdes.Long()));
+  const topology = builder.build();
+  assert.deepEqual(topology.internalTopicNames(), ['KSTREAM-REPARTITION-0000000002-repartition']);
+  assert.match(
+    topology.describe().toString(),
+    /Processor: KSTREAM-AGGREGATE-0000000007 \(stores: \[KSTREAM-AGGREGATE-STATE-STORE-0000000006\]\)/,
+  );
+  driver = new TopologyTestDriver(topology, CONFIG);
+  const input = driver.createInputTopic('in', S.serializer(), S.serializer());
+  for (const v of ['x', 'y', 'x']) input.pipeInput('k', v);
+  const out = driver.createOutputTopic('out', S.deserializer(), Serdes.Long().deserializer());
+  assert.deepEqual(
+    [...out.readKeyValuesToMap()],
+    [
+      ['x', 2n],
+      ['y', 1n],
+    ],
+  );
+
+  const named = new StreamsBuilder();
+  named
+    .stream<string, string>('in')
+    .repartition(Repartitioned.as<string, string>('by-user').withNumberOfPartitions(5))
+    .to('out');
+  const namedTopology = named.build();
+  assert.deepEqual(namedTopology.internalTopicNames(), ['by-user-repartition']);
+  assert.equal(namedTopology.internalTopicPartitions('by-user-repartition'), 5);
+  assert.match(namedTopology.describe().toString(), /Sink: by-user-repartition-sink \(topic: by-user-repartition\)/);
 });

@@ -8,6 +8,7 @@ import { BrokerProcess } from '@samsa/testkit';
 import { Consumed } from '../../src/dsl/consumed.js';
 import { Materialized } from '../../src/dsl/materialized.js';
 import { Produced } from '../../src/dsl/produced.js';
+import { Repartitioned } from '../../src/dsl/repartitioned.js';
 import { StreamsBuilder } from '../../src/dsl/streams-builder.js';
 import { StreamsException } from '../../src/processor/topology-exception.js';
 import { KafkaStreams } from '../../src/runtime/kafka-streams.js';
@@ -149,6 +150,31 @@ test('processing guarantees other than at_least_once and exactly_once_v2 are ref
       e instanceof StreamsException && /processing.guarantee=exactly_once is not implemented/.test(e.message),
   );
   assert.equal(streams.state(), State.CREATED);
+});
+
+test('internal topics get the partition count Repartitioned asks for', async () => {
+  const builder = new StreamsBuilder();
+  builder
+    .stream<string, string>('events-at_least_once', Consumed.with(Serdes.String(), Serdes.String()))
+    .repartition(Repartitioned.numberOfPartitions<string, string>(5).withName('five'))
+    .groupByKey()
+    .count(Materialized.as('per-five'));
+  const streams = new KafkaStreams(builder.build(), {
+    'application.id': 'repartitioned',
+    'bootstrap.servers': broker.bootstrap,
+    'state.dir': stateDir(),
+  });
+  await streams.start();
+  await awaitState(streams, State.RUNNING);
+  await streams.close();
+  const admin = new Admin({ 'bootstrap.servers': broker.bootstrap });
+  const topics = await admin.describeTopics(['repartitioned-five-repartition', 'repartitioned-per-five-changelog']);
+  await admin.close();
+  // The changelog follows its sub-topology, which reads the 5-partition repartition topic.
+  assert.deepEqual(
+    topics.map((t) => t.partitions.length),
+    [5, 5],
+  );
 });
 
 for (const guarantee of ['at_least_once', 'exactly_once_v2'] as const) {
