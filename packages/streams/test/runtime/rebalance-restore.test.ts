@@ -152,6 +152,17 @@ test('processing guarantees other than at_least_once and exactly_once_v2 are ref
   assert.equal(streams.state(), State.CREATED);
 });
 
+test('a missing source topic makes start() reject, with nothing left running', async () => {
+  const builder = new StreamsBuilder();
+  builder.stream('no-such-topic').to('elsewhere');
+  const streams = new KafkaStreams(builder.build(), {
+    'application.id': 'missing-source',
+    'bootstrap.servers': broker.bootstrap,
+  });
+  await assert.rejects(streams.start(), /no-such-topic/);
+  assert.equal(streams.state(), State.CREATED);
+});
+
 test('internal topics get the partition count Repartitioned asks for', async () => {
   const builder = new StreamsBuilder();
   builder
