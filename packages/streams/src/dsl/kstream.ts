@@ -6,6 +6,9 @@ import { BranchedKStream } from './branched-kstream.js';
 import { Grouped } from './grouped.js';
 import type { InternalStreamsBuilder } from './internal-streams-builder.js';
 import { KGroupedStream } from './kgrouped-stream.js';
+import { KTable } from './ktable.js';
+import { addTableSource } from './ktable-source.js';
+import type { Materialized } from './materialized.js';
 import type { Named } from './named.js';
 import type { Produced } from './produced.js';
 import { createRepartitionedSource } from './repartition.js';
@@ -178,6 +181,33 @@ export class KStream<K, V> {
       },
     );
     return new KStream<K, V>(this.builder, source, keySerde, valueSerde, false);
+  }
+
+  /**
+   * The stream as a table (Java's `toTable`): the latest value per key in a store, logged to a
+   * changelog; after a key change it goes through `<name>-repartition` first, as in Java.
+   */
+  toTable(namedOrMaterialized?: Named | Materialized<K, V>, materialized?: Materialized<K, V>): KTable<K, V> {
+    let named: Named | undefined;
+    if (namedOrMaterialized !== undefined && 'storeSupplier' in namedOrMaterialized) materialized = namedOrMaterialized;
+    else named = namedOrMaterialized;
+    const name = this.builder.nameOf(named, 'KSTREAM-TOTABLE-');
+    const storeName = materialized?.storeName ?? this.builder.newStoreName('KSTREAM-TOTABLE-');
+    const keySerde = materialized?.keySerde ?? this.keySerde;
+    const valueSerde = materialized?.valueSerde ?? this.valueSerde;
+    const parent = this.repartitionRequired
+      ? createRepartitionedSource(
+          this.builder,
+          keySerde as Serde<unknown> | undefined,
+          valueSerde as Serde<unknown> | undefined,
+          name,
+          this.nodeName,
+        )
+      : this.nodeName;
+    const storeBuilder = this.builder.storeBuilder<K, V>(materialized, storeName, keySerde, valueSerde);
+    addTableSource<K, V>(this.builder, name, parent, storeName);
+    this.builder.topology.addStateStore(storeBuilder, name);
+    return new KTable<K, V>(this.builder, name, storeName, keySerde, valueSerde);
   }
 
   /** Splits the stream by predicates (Java's `split()`); name the split to name its branches. */

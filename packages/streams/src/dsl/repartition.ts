@@ -5,7 +5,8 @@ import type { InternalStreamsBuilder } from './internal-streams-builder.js';
 /**
  * Sends a stream through `<application.id>-<prefix>-repartition` and returns the name of the
  * source reading it back, so records are partitioned by their new key. Java's three nodes: a
- * filter dropping null keys (they cannot be partitioned), a sink and a source. The three names
+ * filter (which, as in Java 3.x, lets every record through: aggregations and tables skip null
+ * keys themselves), a sink and a source. The three names
  * are always drawn from the counter (Java does, to keep later names stable) but used only when
  * the prefix is itself generated; a user-chosen prefix names them `<topic>-filter|sink|source`.
  */
@@ -28,9 +29,7 @@ export function createRepartitionedSource(
   const filterName = generated ? genFilter : `${topic}-filter`;
   const sourceName = generated ? genSource : `${topic}-source`;
   const topology = builder.topology;
-  builder.addStatelessProcessor(filterName, [parentName], (r, c) => {
-    if (r.key() !== null && r.key() !== undefined) c.forward(r);
-  });
+  builder.addStatelessProcessor(filterName, [parentName], (r, c) => c.forward(r));
   topology.addSinkNode(sinkName, topic, keySerde?.serializer(), valueSerde?.serializer(), options.partitioner, [
     filterName,
   ]);

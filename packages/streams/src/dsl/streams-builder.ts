@@ -1,12 +1,11 @@
 import type { Topology } from '../processor/topology.js';
 import type { Serde } from '../serde/serde.js';
-import type { KeyValueStore } from '../state/key-value-store.js';
 import type { KeyValueStoreBuilder } from '../state/stores.js';
-import { Change } from './change.js';
 import type { Consumed } from './consumed.js';
 import { InternalStreamsBuilder } from './internal-streams-builder.js';
 import { KStream } from './kstream.js';
 import { KTable } from './ktable.js';
+import { addTableSource } from './ktable-source.js';
 import type { Materialized } from './materialized.js';
 
 /**
@@ -42,14 +41,7 @@ export class StreamsBuilder {
     const valueSerde = materialized?.valueSerde ?? consumed?.valueSerde;
     this.internal.topology.addSourceNode(sourceName, [topic], keySerde?.deserializer(), valueSerde?.deserializer());
     const storeBuilder = this.internal.storeBuilder<K, V>(materialized, storeName, keySerde, valueSerde);
-    this.internal.addStatelessProcessor<K, V, K, Change<V>>(tableName, [sourceName], (record, context) => {
-      const key = record.key();
-      if (key === null || key === undefined) return;
-      const store = context.getStateStore<KeyValueStore<K, V>>(storeName);
-      const old = store.get(key);
-      store.put(key, record.value() ?? null);
-      context.forward(record.withValue(new Change(record.value() ?? null, old)));
-    });
+    addTableSource<K, V>(this.internal, tableName, sourceName, storeName);
     this.internal.topology.addStateStore(storeBuilder, tableName);
     return new KTable<K, V>(this.internal, tableName, storeName, keySerde as Serde<K> | undefined, valueSerde);
   }

@@ -317,3 +317,38 @@ test('repartition(): Java names, no second repartition before a grouping, record
   assert.equal(namedTopology.internalTopicPartitions('by-user-repartition'), 5);
   assert.match(namedTopology.describe().toString(), /Sink: by-user-repartition-sink \(topic: by-user-repartition\)/);
 });
+
+test('toTable(): latest value per key, tombstones delete; after a key change, a repartition topic', () => {
+  const builder = new StreamsBuilder();
+  builder.stream<string, string>('in').toTable().toStream().to('out');
+  const topology = builder.build();
+  assert.match(
+    topology.describe().toString(),
+    /Processor: KSTREAM-TOTABLE-0000000001 \(stores: \[KSTREAM-TOTABLE-STATE-STORE-0000000002\]\)/,
+  );
+  driver = new TopologyTestDriver(topology, CONFIG);
+  const input = driver.createInputTopic('in', S.serializer(), S.serializer());
+  input.pipeInput('a', '1');
+  input.pipeInput('a', '2');
+  input.pipeInput('b', '3');
+  input.pipeInput('a', null);
+  const out = driver.createOutputTopic('out', S.deserializer(), S.deserializer());
+  assert.deepEqual(pairs(out), [
+    ['a', '1'],
+    ['a', '2'],
+    ['b', '3'],
+    ['a', null],
+  ]);
+  const store = driver.getKeyValueStore<string, string>('KSTREAM-TOTABLE-STATE-STORE-0000000002');
+  assert.deepEqual(
+    [...store.all()].map((kv) => [kv.key, kv.value]),
+    [['b', '3']],
+  );
+
+  const rekeyed = new StreamsBuilder();
+  rekeyed
+    .stream<string, string>('in')
+    .selectKey((_k, v) => v)
+    .toTable(Materialized.as('by-value'));
+  assert.deepEqual(rekeyed.build().internalTopicNames(), ['KSTREAM-TOTABLE-0000000002-repartition']);
+});
