@@ -8,6 +8,7 @@ export { type ForeachAction, type KeyValueMapper, KStream, type Predicate, type 
 export { KTable } from './dsl/ktable.js';
 export { Materialized } from './dsl/materialized.js';
 export { Named } from './dsl/named.js';
+export { Printed } from './dsl/printed.js';
 export { Produced } from './dsl/produced.js';
 export { Repartitioned } from './dsl/repartitioned.js';
 export { StreamsBuilder } from './dsl/streams-builder.js';

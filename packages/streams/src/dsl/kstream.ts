@@ -10,6 +10,7 @@ import { KTable } from './ktable.js';
 import { addTableSource } from './ktable-source.js';
 import type { Materialized } from './materialized.js';
 import type { Named } from './named.js';
+import type { Printed } from './printed.js';
 import type { Produced } from './produced.js';
 import { createRepartitionedSource } from './repartition.js';
 import type { Repartitioned } from './repartitioned.js';
@@ -117,6 +118,15 @@ export class KStream<K, V> {
 
   foreach(action: ForeachAction<K, V>, named?: Named): void {
     this.next('KSTREAM-FOREACH-', named, undefined, undefined, false, (r) => action(r.key() as K, r.value() as V));
+  }
+
+  /** Prints every record (Java's `print`, a terminal operation) as `[<label>]: <key>, <value>`. */
+  print(printed: Printed<K, V>): void {
+    const name = this.builder.nameOf(printed.processorName, 'KSTREAM-PRINTER-');
+    const label = printed.label ?? name;
+    this.builder.addStatelessProcessor<K, V, never, never>(name, [this.nodeName], (r) =>
+      printed.write(`[${label}]: ${printed.mapper(r.key(), r.value())}`),
+    );
   }
 
   merge(other: KStream<K, V>, named?: Named): KStream<K, V> {

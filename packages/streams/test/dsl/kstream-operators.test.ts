@@ -1,8 +1,12 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, test } from 'node:test';
 import { Consumed } from '../../src/dsl/consumed.js';
 import { Grouped } from '../../src/dsl/grouped.js';
 import { Materialized } from '../../src/dsl/materialized.js';
+import { Printed } from '../../src/dsl/printed.js';
 import { Produced } from '../../src/dsl/produced.js';
 import { Repartitioned } from '../../src/dsl/repartitioned.js';
 import { StreamsBuilder } from '../../src/dsl/streams-builder.js';
@@ -351,4 +355,24 @@ test('toTable(): latest value per key, tombstones delete; after a key change, a 
     .selectKey((_k, v) => v)
     .toTable(Materialized.as('by-value'));
   assert.deepEqual(rekeyed.build().internalTopicNames(), ['KSTREAM-TOTABLE-0000000002-repartition']);
+});
+
+test("print(): Java's [label]: key, value lines, to a file or standard output", () => {
+  const dir = mkdtempSync(join(tmpdir(), 'samsa-streams-print-'));
+  try {
+    const file = join(dir, 'printed.txt');
+    const builder = new StreamsBuilder();
+    const s = builder.stream<string, string>('in');
+    s.print(Printed.toFile<string, string>(file));
+    s.print(
+      Printed.toFile<string, string>(file)
+        .withLabel('upper')
+        .withKeyValueMapper((k, v) => `${k}=${v.toUpperCase()}`),
+    );
+    driver = new TopologyTestDriver(builder.build(), CONFIG);
+    driver.createInputTopic('in', S.serializer(), S.serializer()).pipeInput('k', 'v');
+    assert.equal(readFileSync(file, 'utf8'), '[KSTREAM-PRINTER-0000000001]: k, v\n[upper]: k=V\n');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
