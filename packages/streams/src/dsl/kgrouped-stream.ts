@@ -7,6 +7,8 @@ import { KTable } from './ktable.js';
 import type { Materialized } from './materialized.js';
 import type { Named } from './named.js';
 import { createRepartitionedSource } from './repartition.js';
+import { TimeWindowedKStream } from './time-windowed-kstream.js';
+import type { TimeWindows } from './time-windows.js';
 
 export type Initializer<VA> = () => VA;
 export type Aggregator<K, V, VA> = (key: K, value: V, aggregate: VA) => VA;
@@ -26,6 +28,19 @@ export class KGroupedStream<K, V> {
     private readonly valueSerde: Serde<V> | undefined,
     private readonly repartitionRequired: boolean,
   ) {}
+
+  /** Aggregations per time window from here on (Java's `windowedBy(TimeWindows)`). */
+  windowedBy(windows: TimeWindows): TimeWindowedKStream<K, V> {
+    return new TimeWindowedKStream(
+      this.builder,
+      this.nodeName,
+      this.groupedName,
+      this.keySerde,
+      this.valueSerde,
+      this.repartitionRequired,
+      windows,
+    );
+  }
 
   count(
     materializedOrNamed?: Materialized<K, bigint> | Named,

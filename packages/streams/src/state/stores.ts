@@ -18,6 +18,8 @@ export interface KeyValueBytesStoreSupplier {
 export class KeyValueStoreBuilder<K, V> {
   private logging = true;
   private logConfig: { [key: string]: string } = {};
+  /** Wraps the (resolved) key serde: window stores key by key + window (see windowStoreKeySerde). */
+  keySerdeWrapper: ((inner: Serde<unknown>) => Serde<unknown>) | undefined;
 
   constructor(
     readonly supplier: KeyValueBytesStoreSupplier,
@@ -61,9 +63,10 @@ export class KeyValueStoreBuilder<K, V> {
     defaults: { keySerde: Serde<unknown>; valueSerde: Serde<unknown> },
     changelogTopic: string,
   ): KeyValueStore<K, V> {
+    const keySerde = (this.keySerde ?? defaults.keySerde) as Serde<unknown>;
     return new KeyValueStore<K, V>(
       this.supplier.get(),
-      this.keySerde ?? (defaults.keySerde as Serde<K>),
+      (this.keySerdeWrapper?.(keySerde) ?? keySerde) as Serde<K>,
       this.valueSerde ?? (defaults.valueSerde as Serde<V>),
       this.logging,
       changelogTopic,
