@@ -19,6 +19,7 @@ import { isValidTransition, State, type StateListener } from './kafka-streams-st
 import { OffsetCheckpoint } from './offset-checkpoint.js';
 import type { StateRestoreListener } from './state-restore-listener.js';
 import { type Restoration, restoreStores } from './store-changelog-reader.js';
+import { StreamsProducer } from './streams-producer.js';
 
 /** A task this instance runs, with what its commit and checkpoint need. */
 interface ActiveTask {
@@ -68,12 +69,10 @@ export class KafkaStreams {
   private admin: Admin | undefined;
   private consumer: Consumer<Buffer, Buffer> | undefined;
   private restoreConsumer: Consumer<Buffer, Buffer> | undefined;
-  private producer: Producer<Uint8Array, Uint8Array> | undefined;
+  private producer: StreamsProducer | undefined;
   private loop: Promise<void> | undefined;
   private readonly abort = new AbortController();
-  private sendError: Error | undefined;
   private readonly eos: boolean;
-  private inTransaction = false;
   /** Records were processed since the last commit (exactly_once_v2 commits only then). */
   private processedSinceCommit = false;
   private lastCommitMs = 0;
@@ -187,7 +186,7 @@ export class KafkaStreams {
       'auto.offset.reset': 'none',
       ...this.config.clientOverrides.consumer,
     } as never);
-    this.producer = new Producer<Uint8Array, Uint8Array>({
+    const producer = new Producer<Uint8Array, Uint8Array>({
       ...common,
       'client.id': `${appId}-StreamThread-1-producer`,
       'linger.ms': 100,
@@ -196,13 +195,12 @@ export class KafkaStreams {
       ...(this.eos ? { 'transactional.id': `${appId}-${randomUUID()}-1`, 'transaction.timeout.ms': 10000 } : {}),
       ...this.config.clientOverrides.producer,
     } as never);
-    if (this.eos) {
-      try {
-        await this.producer.initTransactions();
-      } catch (error) {
-        await this.closeClients();
-        throw error;
-      }
+    this.producer = new StreamsProducer(producer, this.eos);
+    try {
+      await this.producer.initTransactions();
+    } catch (error) {
+      await this.closeClients();
+      throw error;
     }
     this.setState(State.REBALANCING);
     this.consumer.subscribe([...this.inputs.keys()], {
@@ -248,8 +246,7 @@ export class KafkaStreams {
     // Under exactly_once_v2 whatever this instance wrote since its last commit is aborted: the
     // next owner restores the stores from committed changelog records (no checkpoint was kept
     // while running, so the state is rebuilt) and reprocesses from the committed offsets.
-    if (this.inTransaction) await this.producer?.abortTransaction().catch(() => {});
-    this.inTransaction = false;
+    await this.producer?.abortTransaction().catch(() => {});
     for (const active of [...this.tasks.values(), ...this.suspended.values()]) {
       try {
         active.task.close();
@@ -284,7 +281,6 @@ export class KafkaStreams {
       return;
     }
     await this.producer?.flush();
-    if (this.sendError !== undefined) throw this.sendError;
     if (offsets.length > 0) {
       try {
         await this.consumer?.commitSync(offsets);
@@ -303,22 +299,18 @@ export class KafkaStreams {
   }
 
   private async commitTransaction(offsets: { topic: string; partition: number; offset: bigint }[]): Promise<void> {
-    const producer = this.producer as Producer<Uint8Array, Uint8Array>;
+    const producer = this.producer as StreamsProducer;
     const consumer = this.consumer as Consumer<Buffer, Buffer>;
-    if (!this.inTransaction && !this.processedSinceCommit) return;
-    if (!this.inTransaction) this.beginTransaction();
+    if (!producer.inTransaction && !this.processedSinceCommit) return;
     try {
-      if (offsets.length > 0) await producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
-      await producer.commitTransaction();
+      await producer.commitTransaction(offsets, consumer.groupMetadata());
     } catch (error) {
-      if (this.sendError !== undefined) throw this.sendError;
       if (!(error instanceof KafkaError && TASK_MIGRATED.has(error.errorName))) throw error;
       // The group moved on: nothing of this transaction may become visible. The next
       // rebalance hands the partitions out again and their owners restore and reprocess.
       await this.closeDirty();
       return;
     }
-    this.inTransaction = false;
     this.processedSinceCommit = false;
   }
 
@@ -328,8 +320,7 @@ export class KafkaStreams {
    * committed changelog records when they are assigned again.
    */
   private async closeDirty(): Promise<void> {
-    if (this.inTransaction) await this.producer?.abortTransaction();
-    this.inTransaction = false;
+    await this.producer?.abortTransaction();
     this.processedSinceCommit = false;
     for (const active of [...this.tasks.values(), ...this.suspended.values()]) {
       active.checkpoint.delete();
@@ -337,11 +328,6 @@ export class KafkaStreams {
     }
     this.tasks.clear();
     this.suspended.clear();
-  }
-
-  private beginTransaction(): void {
-    this.producer?.beginTransaction();
-    this.inTransaction = true;
   }
 
   private writeCheckpoint(active: ActiveTask): void {
@@ -461,32 +447,18 @@ export class KafkaStreams {
     headers: readonly { key: string; value: Buffer | null }[],
     partition: number | undefined,
   ): void {
-    if (this.eos && !this.inTransaction) this.beginTransaction();
-    this.producer?.send(
-      {
-        topic,
-        key,
-        value,
-        timestamp,
-        headers: headers.map((h) => ({ key: h.key, value: h.value })),
-        ...(partition === undefined ? {} : { partition }),
-      },
-      (error, metadata) => {
-        if (error || metadata === null) {
-          this.sendError ??= error ?? new StreamsException(`send to ${topic} failed`);
-          return;
-        }
-        const active = this.tasks.get(String(id)) ?? this.suspended.get(String(id));
-        const k = tpKey(metadata.topic, metadata.partition);
-        if (
-          active !== undefined &&
-          topic.endsWith('-changelog') &&
-          (active.changelogOffsets.get(k) ?? -1n) < metadata.offset
-        ) {
-          active.changelogOffsets.set(k, metadata.offset);
-        }
-      },
-    );
+    this.producer?.send({ topic, key, value, timestamp, headers, partition }, (metadata) => {
+      // Changelog offsets go into the checkpoint: the highest acknowledged per partition.
+      const active = this.tasks.get(String(id)) ?? this.suspended.get(String(id));
+      const k = tpKey(metadata.topic, metadata.partition);
+      if (
+        active !== undefined &&
+        topic.endsWith('-changelog') &&
+        (active.changelogOffsets.get(k) ?? -1n) < metadata.offset
+      ) {
+        active.changelogOffsets.set(k, metadata.offset);
+      }
+    });
   }
 
   private async restore(created: readonly ActiveTask[]): Promise<void> {
