@@ -1,12 +1,24 @@
 import type { Producer } from '@samsa/client';
 import { ConfigException } from '../config/config-def.js';
 import type { Connector, Props, SinkTask, SourceTask } from '../connector/connector.js';
-import { alreadyExists, notFound } from './connect-errors.js';
+import { alreadyExists, badRequest, notFound } from './connect-errors.js';
+import { type ConnectorOffset, type ConnectorOffsets, notStoppedMessage } from './connector-offsets.js';
 import { ensureValidConnectorConfig, validateConnectorConfig } from './connector-validator.js';
 import { FileOffsetStore } from './file-offset-store.js';
 import type { ConfigInfos, ConnectorInfo, ConnectorStateInfo, Herder, InitialState, StateInfo } from './herder.js';
+import {
+  type ConnectorOffsetsContext,
+  modifyConnectorOffsets,
+  readConnectorOffsets,
+} from './modify-connector-offsets.js';
 import type { ConnectorPlugin, Plugins } from './plugins.js';
-import { connectorTaskConfigs, createWorkerTask, sourceProducer, stopWorkerTasks } from './task-factory.js';
+import {
+  adminClientProps,
+  connectorTaskConfigs,
+  createWorkerTask,
+  sourceProducer,
+  stopWorkerTasks,
+} from './task-factory.js';
 import type { WorkerConfig } from './worker-config.js';
 import { State, traceOf, type WorkerTask } from './worker-task.js';
 
@@ -279,6 +291,30 @@ export class StandaloneHerder implements Herder {
       if (entry.taskConfigs[id] === undefined) throw notFound(`Task ${name}-${id} not found`);
       await this.restartTaskOf(entry, id);
     });
+  }
+
+  connectorOffsets(name: string): Promise<ConnectorOffsets> {
+    return readConnectorOffsets(this.offsetsContext(this.entry(name)));
+  }
+
+  /** Serialized with the other operations, so a resume cannot start tasks halfway through. */
+  modifyConnectorOffsets(name: string, offsets: readonly ConnectorOffset[] | null): Promise<string> {
+    return this.serial(async () => {
+      const entry = this.entry(name);
+      if (entry.target !== 'STOPPED') throw badRequest(notStoppedMessage(name));
+      return modifyConnectorOffsets(this.offsetsContext(entry), offsets);
+    });
+  }
+
+  private offsetsContext(entry: ConnectorEntry): ConnectorOffsetsContext {
+    return {
+      name: entry.name,
+      config: entry.config,
+      plugin: entry.plugin,
+      offsets: this.offsets,
+      flush: () => this.offsets.flush(),
+      adminProps: adminClientProps(this.config),
+    };
   }
 
   private async restartConnectorInstance(entry: ConnectorEntry): Promise<void> {

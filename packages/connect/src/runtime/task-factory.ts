@@ -5,6 +5,7 @@ import type { Converter } from '../converters/converter.js';
 import { createConverter } from '../converters/converters.js';
 import type { OffsetStore } from '../storage/offset-store.js';
 import { buildTransformationChain } from '../transforms/transformation-chain.js';
+import { sinkGroupId } from './connector-offsets.js';
 import { DeadLetterQueue, ErrorReporter, errorHandlingConfig } from './error-handling.js';
 import type { ConnectorType } from './plugins.js';
 import type { WorkerConfig } from './worker-config.js';
@@ -108,16 +109,13 @@ export function createWorkerTask(context: TaskContext, id: number, config: Props
     'auto.offset.reset': 'earliest',
     ...worker.consumerProps,
     'bootstrap.servers': worker.bootstrapServers,
-    'group.id': `connect-${connector}`,
+    'group.id': sinkGroupId(connector, connectorConfig),
     'client.id': `connector-consumer-${connector}-${id}`,
     'enable.auto.commit': false,
     keyDeserializer: 'buffer',
     valueDeserializer: 'buffer',
   });
-  const clientProps: Record<string, string> = { 'bootstrap.servers': worker.bootstrapServers };
-  for (const [k, v] of Object.entries(worker.props)) {
-    if (/^(security\.protocol|sasl\.|ssl\.)/.test(k)) clientProps[k] = v;
-  }
+  const clientProps = adminClientProps(worker);
   const dlq =
     errorConfig.dlqTopic === ''
       ? undefined
@@ -155,4 +153,13 @@ export async function stopWorkerTasks(
       clearTimeout(timer);
     }),
   );
+}
+
+/** The worker's bootstrap and security settings, for its Admin clients (DLQ topics, sink offsets). */
+export function adminClientProps(worker: WorkerConfig): Record<string, string> {
+  const props: Record<string, string> = { 'bootstrap.servers': worker.bootstrapServers };
+  for (const [k, v] of Object.entries(worker.props)) {
+    if (/^(security\.protocol|sasl\.|ssl\.)/.test(k)) props[k] = v;
+  }
+  return props;
 }
