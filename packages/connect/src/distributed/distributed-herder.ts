@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { GroupMember, type GroupMemberMetadata, type GroupMemberProtocol } from '@samsa/client';
 import type { Props } from '../connector/connector.js';
 import { alreadyExists, ConnectRestException, notFound } from '../runtime/connect-errors.js';
+import { ConnectMetrics } from '../runtime/connect-metrics.js';
 import { type ConnectorOffset, type ConnectorOffsets, notStoppedMessage } from '../runtime/connector-offsets.js';
 import { ensureValidConnectorConfig, validateConnectorConfig } from '../runtime/connector-validator.js';
 import type {
@@ -84,6 +85,7 @@ export class DistributedHerder implements Herder, ConfigUpdateListener, GroupMem
   private readonly member: GroupMember;
   private readonly runtime: WorkerRuntime;
   private readonly view: ClusterView;
+  readonly metrics: ConnectMetrics;
   private assignment: ConnectAssignment | undefined;
   private assignmentToStart: ConnectAssignment | undefined;
   /** What the config log told us since the last tick. */
@@ -133,7 +135,12 @@ export class DistributedHerder implements Herder, ConfigUpdateListener, GroupMem
     );
     this.member.onRejoinNeeded = () => this.wakeup();
     this.incremental = new IncrementalCooperativeAssignor(config.scheduledRebalanceMaxDelayMs);
+    this.metrics = new ConnectMetrics({
+      connectorCount: () => [...this.runtime.connectors.values()].filter((c) => c.connector !== undefined).length,
+      taskCount: () => this.runtime.tasks.size,
+    });
     this.runtime = new WorkerRuntime({
+      metrics: this.metrics,
       worker: config.worker,
       plugins,
       configs: this.configStore,

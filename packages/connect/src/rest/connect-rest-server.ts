@@ -62,6 +62,11 @@ export class ConnectRestServer {
       reply.code(404).send({ error_code: 404, message: 'HTTP 404 Not Found' }),
     );
 
+    // Kafka Connect's metrics in Prometheus' text format (what the JMX exporter would serve).
+    app.get('/metrics', async (_request, reply) =>
+      reply.type(herder.metrics.registry.contentType).send(await herder.metrics.scrape()),
+    );
+
     app.get('/', async () => ({ version: CONNECT_VERSION, commit: 'samsa', kafka_cluster_id: herder.kafkaClusterId }));
 
     app.get<{ Querystring: { expand?: string | string[] } }>(

@@ -1,5 +1,6 @@
 import type { Props } from '../connector/connector.js';
 import type { ConfigKeyInfo } from './config-infos.js';
+import type { ConnectMetrics } from './connect-metrics.js';
 import type { ConnectorOffset, ConnectorOffsets } from './connector-offsets.js';
 import type { ConnectorType, Plugins } from './plugins.js';
 import type { State } from './worker-task.js';
@@ -44,6 +45,8 @@ export type InitialState = 'RUNNING' | 'PAUSED' | 'STOPPED';
 export interface Herder {
   readonly plugins: Plugins;
   readonly kafkaClusterId: string;
+  /** Kafka Connect's metrics, served as Prometheus text on `GET /metrics`. */
+  readonly metrics: ConnectMetrics;
   connectorNames(): string[];
   info(name: string): ConnectorInfo;
   status(name: string): ConnectorStateInfo;

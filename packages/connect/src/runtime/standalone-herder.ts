@@ -2,6 +2,7 @@ import type { Producer } from '@samsa/client';
 import { ConfigException } from '../config/config-def.js';
 import type { Connector, Props, SinkTask, SourceTask } from '../connector/connector.js';
 import { alreadyExists, badRequest, notFound } from './connect-errors.js';
+import { ConnectMetrics } from './connect-metrics.js';
 import { type ConnectorOffset, type ConnectorOffsets, notStoppedMessage } from './connector-offsets.js';
 import { ensureValidConnectorConfig, validateConnectorConfig } from './connector-validator.js';
 import { FileOffsetStore } from './file-offset-store.js';
@@ -50,6 +51,7 @@ interface ConnectorEntry {
 export class StandaloneHerder implements Herder {
   private readonly connectors = new Map<string, ConnectorEntry>();
   private readonly offsets: FileOffsetStore;
+  readonly metrics: ConnectMetrics;
   private flushTimer: NodeJS.Timeout | undefined;
   private queue: Promise<unknown> = Promise.resolve();
   workerId = '';
@@ -60,6 +62,10 @@ export class StandaloneHerder implements Herder {
     readonly plugins: Plugins,
   ) {
     this.offsets = new FileOffsetStore(config.offsetFile);
+    this.metrics = new ConnectMetrics({
+      connectorCount: () => [...this.connectors.values()].filter((e) => e.connector !== undefined).length,
+      taskCount: () => [...this.connectors.values()].reduce((n, e) => n + e.tasks.length, 0),
+    });
   }
 
   start(workerId: string): void {
@@ -361,9 +367,11 @@ export class StandaloneHerder implements Herder {
     } catch (error) {
       entry.state = State.FAILED;
       entry.trace = traceOf(error);
+      this.metrics.connectorStartup(false);
       console.error(`connect: connector ${entry.name} failed to start:`, error);
       return false;
     }
+    this.metrics.connectorStartup(true);
     entry.state = entry.target === 'PAUSED' ? State.PAUSED : State.RUNNING;
     return true;
   }
@@ -403,6 +411,7 @@ export class StandaloneHerder implements Herder {
           return entry.producer;
         },
         onTopic: (topic) => entry.topics.add(topic),
+        metrics: this.metrics,
       },
       id,
       config,
