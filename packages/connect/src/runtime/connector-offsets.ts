@@ -123,7 +123,7 @@ function parseJavaInteger(text: string, bits: 32 | 64): bigint | undefined {
  * partitions and offsets hold only primitive values (they are stored through a schemaless
  * converter and must compare equal when read back).
  */
-export function checkSourceOffsets(offsets: readonly ConnectorOffset[]): void {
+export function checkSourceOffsets(offsets: readonly ConnectorOffset[]): ConnectorOffset[] {
   for (const entry of offsets) {
     const partition: unknown = entry?.partition;
     if (!isObject(partition)) throw badRequest('Source partitions may not be null');
@@ -133,6 +133,8 @@ export function checkSourceOffsets(offsets: readonly ConnectorOffset[]): void {
     if (!isObject(offset)) throw badRequest('Offsets must be specified as a Map');
     checkPrimitiveValues(offset, 'Offsets');
   }
+  // A missing offset is a null one, as Jackson reads it: that partition is reset.
+  return offsets.map((o) => ({ partition: o.partition, offset: o.offset ?? null }));
 }
 
 function checkPrimitiveValues(map: Record<string, unknown>, what: string): void {

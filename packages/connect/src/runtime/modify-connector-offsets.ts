@@ -61,8 +61,9 @@ export async function modifyConnectorOffsets(
   const reset = offsets === null;
   if (context.plugin.type === 'source') {
     const changes =
-      offsets ?? context.offsets.connectorOffsets(context.name).map((o) => ({ partition: o.partition, offset: null }));
-    if (offsets !== null) checkSourceOffsets(offsets);
+      offsets === null
+        ? context.offsets.connectorOffsets(context.name).map((o) => ({ partition: o.partition, offset: null }))
+        : checkSourceOffsets(offsets);
     const connector = new context.plugin.ctor() as SourceConnector;
     const confirmed = await callAlterOffsets(context.name, () => connector.alterOffsets(context.config, changes));
     for (const { partition, offset } of changes) context.offsets.set(context.name, partition, offset);
