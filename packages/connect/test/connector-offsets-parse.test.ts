@@ -75,10 +75,14 @@ describe('KIP-875 offsets requests', () => {
     );
     // biome-ignore lint/suspicious/noExplicitAny: a malformed body, as JSON may carry it
     rejects(() => checkSourceOffsets([{ partition: null as any, offset: null }]), 'Source partitions may not be null');
-    rejects(
-      () => checkSourceOffsets([{ partition: { a: { b: 1 } }, offset: null }]),
-      'Partition may only contain primitive types as values, but field a contains object',
-    );
+    assert.throws(() => checkSourceOffsets([{ partition: { a: { b: 1 } }, offset: null }]), {
+      statusCode: 500,
+      message: 'Offsets may only contain primitive types as values, but field a contains MAP',
+    });
+    assert.throws(() => checkSourceOffsets([{ partition: { a: 1 }, offset: { b: [1] } }]), {
+      statusCode: 500,
+      message: 'Offsets may only contain primitive types as values, but field b contains ARRAY',
+    });
   });
 
   test("Kafka's answers and the sink group", () => {

@@ -1,5 +1,5 @@
 import type { Props } from '../connector/connector.js';
-import { badRequest } from './connect-errors.js';
+import { badRequest, ConnectRestException } from './connect-errors.js';
 
 /**
  * KIP-875's offsets, as `GET/PATCH …/offsets` carry them: `{"offsets":[{"partition":{…},
@@ -127,21 +127,23 @@ export function checkSourceOffsets(offsets: readonly ConnectorOffset[]): Connect
   for (const entry of offsets) {
     const partition: unknown = entry?.partition;
     if (!isObject(partition)) throw badRequest('Source partitions may not be null');
-    checkPrimitiveValues(partition, 'Partition');
+    checkPrimitiveValues(partition);
     const offset: unknown = entry.offset;
     if (offset === null || offset === undefined) continue;
     if (!isObject(offset)) throw badRequest('Offsets must be specified as a Map');
-    checkPrimitiveValues(offset, 'Offsets');
+    checkPrimitiveValues(offset);
   }
   // A missing offset is a null one, as Jackson reads it: that partition is reset.
   return offsets.map((o) => ({ partition: o.partition, offset: o.offset ?? null }));
 }
 
-function checkPrimitiveValues(map: Record<string, unknown>, what: string): void {
+/** Kafka's OffsetUtils.validateFormat, for partitions and offsets alike; a DataException there, so a 500. */
+function checkPrimitiveValues(map: Record<string, unknown>): void {
   for (const [key, value] of Object.entries(map)) {
     if (value === null || ['string', 'number', 'boolean'].includes(typeof value)) continue;
-    throw badRequest(
-      `${what} may only contain primitive types as values, but field ${key} contains ${Array.isArray(value) ? 'array' : typeof value}`,
+    throw new ConnectRestException(
+      500,
+      `Offsets may only contain primitive types as values, but field ${key} contains ${Array.isArray(value) ? 'ARRAY' : 'MAP'}`,
     );
   }
 }

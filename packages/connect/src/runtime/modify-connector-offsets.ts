@@ -65,48 +65,66 @@ export async function modifyConnectorOffsets(
         ? context.offsets.connectorOffsets(context.name).map((o) => ({ partition: o.partition, offset: null }))
         : checkSourceOffsets(offsets);
     const connector = new context.plugin.ctor() as SourceConnector;
-    const confirmed = await callAlterOffsets(context.name, () => connector.alterOffsets(context.config, changes));
+    const confirmed = await callAlterOffsets('source', context.name, () =>
+      connector.alterOffsets(context.config, changes),
+    );
     for (const { partition, offset } of changes) context.offsets.set(context.name, partition, offset);
-    await context.flush();
+    try {
+      await context.flush();
+    } catch (error) {
+      console.error(`connect: writing the offsets of ${context.name} failed:`, error);
+      throw new ConnectRestException(500, `Failed to modify offsets for source connector ${context.name}`);
+    }
     return offsetsModifiedMessage(reset, confirmed);
   }
   return withAdmin(context, async (admin) => {
     const groupId = sinkGroupId(context.name, context.config);
     const changes: SinkOffsetChange[] =
-      offsets !== null
-        ? parseSinkOffsets(offsets)
-        : (await admin.listConsumerGroupOffsets(groupId)).map((o) => ({
-            topic: o.topic,
-            partition: o.partition,
-            offset: null,
-          }));
+      offsets !== null ? parseSinkOffsets(offsets) : await partitionsToReset(admin, context.name, groupId);
     const connector = new context.plugin.ctor() as SinkConnector;
-    const confirmed = await callAlterOffsets(context.name, () => connector.alterOffsets(context.config, changes));
+    const confirmed = await callAlterOffsets('sink', context.name, () =>
+      connector.alterOffsets(context.config, changes),
+    );
     if (reset) await resetGroup(admin, context.name, groupId);
     else await alterGroupOffsets(admin, context.name, groupId, changes);
     return offsetsModifiedMessage(reset, confirmed);
   });
 }
 
-async function callAlterOffsets(name: string, alter: () => boolean | Promise<boolean>): Promise<boolean> {
+async function callAlterOffsets(
+  type: 'source' | 'sink',
+  name: string,
+  alter: () => boolean | Promise<boolean>,
+): Promise<boolean> {
   try {
     return (await alter()) === true;
   } catch (error) {
     // Kafka answers 500 with the connector's own ConnectException message, or wraps anything else.
+    console.error(`connect: alterOffsets of connector ${name} failed:`, error);
     const message =
       error instanceof Error && error.name.endsWith('ConnectException')
         ? error.message
-        : `Failed to modify offsets for connector ${name} because it threw an exception: ${String(error)}`;
+        : `Failed to modify offsets for ${type} connector ${name}`;
     throw new ConnectRestException(500, message);
+  }
+}
+
+/** Every partition the group has an offset for: what a reset forgets. */
+async function partitionsToReset(admin: Admin, name: string, groupId: string): Promise<SinkOffsetChange[]> {
+  try {
+    const committed = await admin.listConsumerGroupOffsets(groupId);
+    return committed.map((o) => ({ topic: o.topic, partition: o.partition, offset: null }));
+  } catch (error) {
+    console.error(`connect: listing the offsets of ${groupId} failed:`, error);
+    throw new ConnectRestException(500, `Failed to list offsets prior to resetting offsets for sink connector ${name}`);
   }
 }
 
 /** Kafka's answer when the group still has members: the tasks may not have stopped yet. */
 function zombieTasks(name: string, operation: 'alter' | 'reset'): ConnectRestException {
-  const how = operation === 'alter' ? 'either because' : 'because';
   return new ConnectRestException(
     500,
-    `Failed to ${operation} consumer group offsets for connector ${name} ${how} its tasks haven't stopped completely ` +
+    `Failed to ${operation} consumer group offsets for connector ${name} either because its tasks haven't stopped completely ` +
       `yet or the connector was resumed before the request to ${operation} its offsets could be successfully ` +
       "completed. If the connector is in a stopped state, this operation can be safely retried. If it doesn't " +
       'eventually succeed, the Connect cluster may need to be restarted to get rid of the zombie sink tasks.',
@@ -122,7 +140,8 @@ async function resetGroup(admin: Admin, name: string, groupId: string): Promise<
   } catch (error) {
     if (errorName(error) === 'GROUP_ID_NOT_FOUND') return;
     if (errorName(error) === 'GROUP_NOT_EMPTY') throw zombieTasks(name, 'reset');
-    throw error;
+    console.error(`connect: deleting the group ${groupId} failed:`, error);
+    throw new ConnectRestException(500, `Failed to reset consumer group offsets for sink connector ${name}`);
   }
 }
 
@@ -146,7 +165,8 @@ async function alterGroupOffsets(
     }
     // Deleting offsets of a group that does not exist leaves nothing to delete.
     if (name_ === 'GROUP_ID_NOT_FOUND' && toWrite.length === 0) return;
-    throw error;
+    console.error(`connect: altering the offsets of ${groupId} failed:`, error);
+    throw new ConnectRestException(500, `Failed to alter consumer group offsets for connector ${name}`);
   }
 }
 
