@@ -137,11 +137,17 @@ export function offsetsScenario(target: OffsetsScenarioTarget): void {
       offsets: [{ partition: { a: 1 }, offset: null }],
     });
     assert.equal(patch.status, 404);
-    const empty = await write('PATCH', `/connectors/${SOURCE}/offsets`, { offsets: [] });
-    assert.deepEqual(empty, {
-      status: 400,
-      body: { error_code: 400, message: 'Partitions / offsets need to be provided for an alter offsets request' },
-    });
+    for (const body of [{ offsets: [] }, {}, { offsets: 'x' }]) {
+      const empty = await write('PATCH', `/connectors/${SOURCE}/offsets`, body);
+      assert.deepEqual(empty, {
+        status: 400,
+        body: { error_code: 400, message: 'Partitions / offsets need to be provided for an alter offsets request' },
+      });
+    }
+    // Not an object at all: refused before the herder sees it, with the error JSON.
+    const notObject = await write('PATCH', `/connectors/${SOURCE}/offsets`, 'x');
+    assert.equal(notObject.status, 400);
+    assert.equal(notObject.body.error_code, 400);
   });
 
   test('source: stopped, patched back to line 3, resumed: lines 3-5 are read again', async () => {
