@@ -1,10 +1,11 @@
+import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import { BrokerProcess } from '@samsa/testkit';
 import { offsetsScenario } from '../support/offsets-scenario.js';
-import { CONNECT_DISTRIBUTED_SH, REPO_ROOT, WorkerProcess } from '../support/worker-process.js';
+import { CONNECT_DISTRIBUTED_SH, REPO_ROOT, WorkerProcess, waitFor } from '../support/worker-process.js';
 
 // KIP-875's offsets REST API on a cluster of two bin/connect-distributed.sh workers (source
 // offsets in the offset topic, changes forwarded to the leader) with a real broker. Reads go to
@@ -63,5 +64,27 @@ describe('KIP-875 offsets, distributed', () => {
     readUrl: () => workers[0]!.url,
     writeUrl: () => workers[1]!.url,
     topic: 'offsets-distributed',
+  });
+
+  test('GET /metrics of both workers: the last task instances counted what they moved', async () => {
+    /** A metric summed over the workers (each reports what it runs). */
+    const total = async (name: string) => {
+      let sum = 0;
+      for (const w of workers) {
+        for (const line of (await (await fetch(`${w.url}/metrics`)).text()).split('\n')) {
+          if (line.startsWith(name)) sum += Number(line.slice(line.lastIndexOf(' ') + 1));
+        }
+      }
+      return sum;
+    };
+    // After their resets, the source task read the 5 lines once and the sink task the 13 records.
+    const sink = 'kafka_connect_sink_task_metrics_sink_record_read_total{connector="offsets-sink",task="0"}';
+    await waitFor('the sink task to have read 13 records', async () => (await total(sink)) === 13);
+    assert.equal(
+      await total('kafka_connect_source_task_metrics_source_record_poll_total{connector="offsets-source",task="0"}'),
+      5,
+    );
+    assert.equal(await total('kafka_connect_connect_worker_metrics_connector_count'), 2);
+    assert.equal(await total('kafka_connect_connect_worker_metrics_task_count'), 2);
   });
 });
