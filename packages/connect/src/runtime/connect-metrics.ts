@@ -185,6 +185,9 @@ export class ConnectMetrics {
       deadLetterQueueProduced: (succeeded) =>
         counter(succeeded ? 'deadletterqueue-produce-requests' : 'deadletterqueue-produce-failures').inc(labels),
       close: () => {
+        // A task that stopped late (past task.shutdown.graceful.timeout.ms) must not remove the
+        // series of the instance that replaced it: the state getter says which one owns them.
+        if (this.states.get(stateKey) !== state) return;
         for (const c of this.counters.values()) c.remove(labels);
         for (const g of this.gauges.values()) g.remove(labels);
         for (const key of [...this.rates.keys()]) {
