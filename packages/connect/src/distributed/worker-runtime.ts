@@ -1,5 +1,6 @@
 import type { Producer } from '@samsa/client';
 import type { Connector, Props, SinkTask, SourceTask } from '../connector/connector.js';
+import type { ConnectMetrics } from '../runtime/connect-metrics.js';
 import type { ConnectorPlugin, Plugins } from '../runtime/plugins.js';
 import { connectorTaskConfigs, createWorkerTask, sourceProducer, stopWorkerTasks } from '../runtime/task-factory.js';
 import type { WorkerConfig } from '../runtime/worker-config.js';
@@ -35,6 +36,8 @@ export interface WorkerRuntimeOptions {
   readonly flushOffsets: () => Promise<void>;
   /** A running connector wants its task configs computed again (it started, or asked to). */
   readonly onReconfigure: (connector: string) => void;
+  /** The worker's metrics: connector and task counts, startups, task metrics. */
+  readonly metrics?: ConnectMetrics;
 }
 
 /**
@@ -99,9 +102,11 @@ export class WorkerRuntime {
     } catch (error) {
       local.state = State.FAILED;
       local.trace = traceOf(error);
+      this.options.metrics?.connectorStartup(false);
       console.error(`connect: connector ${name} failed to start:`, error);
       return;
     }
+    this.options.metrics?.connectorStartup(true);
     local.state = target === 'PAUSED' ? State.PAUSED : State.RUNNING;
     this.options.onReconfigure(name);
   }
@@ -166,6 +171,7 @@ export class WorkerRuntime {
           if (producer === undefined) this.producers.set(name, (producer = sourceProducer(worker, name)));
           return producer;
         },
+        ...(this.options.metrics === undefined ? {} : { metrics: this.options.metrics }),
         onTopic: (topic) => {
           let set = this.topicsUsed.get(name);
           if (set === undefined) this.topicsUsed.set(name, (set = new Set()));

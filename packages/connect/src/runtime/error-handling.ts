@@ -2,6 +2,7 @@ import { Admin, type ConsumerRecord, Producer } from '@samsa/client';
 import type { SourceRecord } from '../connector/connect-record.js';
 import type { Props } from '../connector/connector.js';
 import { TransformationError } from '../transforms/transformation-chain.js';
+import { NO_TASK_METRICS, type TaskMetrics } from './connect-metrics.js';
 
 /** Kafka's errors.Stage: where a record failed. */
 export type Stage = 'KEY_CONVERTER' | 'VALUE_CONVERTER' | 'HEADER_CONVERTER' | 'TRANSFORMATION';
@@ -179,6 +180,8 @@ export class ErrorReporter {
     private readonly taskId: number,
     readonly config: ErrorHandlingConfig,
     readonly dlq: DeadLetterQueue | undefined,
+    /** task-error-metrics: every failed attempt, every record in error, skipped, sent to the DLQ. */
+    private readonly metrics: TaskMetrics = NO_TASK_METRICS,
   ) {}
 
   /**
@@ -199,6 +202,7 @@ export class ErrorReporter {
     const deadline = retryTimeoutMs < 0 ? Number.POSITIVE_INFINITY : start + retryTimeoutMs;
     let error = first;
     for (let attempt = 1; ; attempt++) {
+      this.metrics.recordFailure();
       if (!isRetriable(error) || Date.now() >= deadline) return { error };
       await backoff(attempt, retryDelayMaxMs, deadline, stopping);
       if (stopping()) return { error };
@@ -237,10 +241,18 @@ export class ErrorReporter {
   async report(failed: FailedRecord): Promise<void> {
     const cause = rootCause(failed.error);
     if (this.config.logEnable) console.error(this.logMessage(failed), cause);
+    this.metrics.recordError();
     if (this.dlq !== undefined && failed.consumed !== undefined) {
-      await this.dlq.send(failed.consumed, this.config.dlqContextHeaders ? this.contextHeaders(failed) : []);
+      try {
+        await this.dlq.send(failed.consumed, this.config.dlqContextHeaders ? this.contextHeaders(failed) : []);
+      } catch (error) {
+        this.metrics.deadLetterQueueProduced(false);
+        throw error;
+      }
+      this.metrics.deadLetterQueueProduced(true);
     }
     if (this.config.tolerance !== 'all') throw new ToleranceExceededException(failed.error);
+    this.metrics.recordSkipped();
   }
 
   private logMessage(failed: FailedRecord): string {

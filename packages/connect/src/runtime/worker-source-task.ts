@@ -5,6 +5,7 @@ import type { Converter } from '../converters/converter.js';
 import type { OffsetStore } from '../storage/offset-store.js';
 import type { TransformationChain } from '../transforms/transformation-chain.js';
 import { TransformationError } from '../transforms/transformation-chain.js';
+import { NO_TASK_METRICS, type TaskMetrics } from './connect-metrics.js';
 import type { ErrorReporter, Stage } from './error-handling.js';
 import { Gate, State, traceOf, type WorkerTask } from './worker-task.js';
 
@@ -24,6 +25,8 @@ export interface WorkerSourceTaskOptions {
   readonly errors: ErrorReporter;
   readonly keyConverterClass: string;
   readonly valueConverterClass: string;
+  /** Kafka Connect's task metrics; none when omitted. */
+  readonly metrics?: TaskMetrics;
 }
 
 /**
@@ -41,7 +44,11 @@ export class WorkerSourceTask implements WorkerTask {
   private stopping = false;
   private readonly gate = new Gate();
 
-  constructor(private readonly options: WorkerSourceTaskOptions) {}
+  private readonly metrics: TaskMetrics;
+
+  constructor(private readonly options: WorkerSourceTaskOptions) {
+    this.metrics = options.metrics ?? NO_TASK_METRICS;
+  }
 
   get id(): number {
     return this.options.id;
@@ -59,8 +66,10 @@ export class WorkerSourceTask implements WorkerTask {
       await task.start(this.options.config);
     } catch (error) {
       this.fail(error);
+      this.metrics.started(false);
       return;
     }
+    this.metrics.started(true);
     this.paused = paused;
     this.state = paused ? State.PAUSED : State.RUNNING;
     this.loop = this.run();
@@ -93,6 +102,7 @@ export class WorkerSourceTask implements WorkerTask {
     }
     this.options.transformations.close();
     await this.options.errors.close();
+    this.metrics.close();
     if (this.state !== State.FAILED) this.state = State.UNASSIGNED;
   }
 
@@ -113,6 +123,7 @@ export class WorkerSourceTask implements WorkerTask {
         if (polled === undefined) continue;
         const records = polled.value;
         if (records === null || records.length === 0) continue;
+        this.metrics.sourceRecordsPolled(records.length);
         await this.send(records);
       }
     } catch (error) {
@@ -177,6 +188,7 @@ export class WorkerSourceTask implements WorkerTask {
       sent.push(outcome.r);
     }
     const metadata = out.length === 0 ? [] : await producer.sendBatch(out);
+    this.metrics.sourceRecordsWritten(out.length);
     let acked = 0;
     for (let i = 0; i < records.length; i++) {
       const polled = records[i]!;
