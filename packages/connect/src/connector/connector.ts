@@ -1,4 +1,5 @@
 import type { ConfigDef, ConfigValue } from '../config/config-def.js';
+import type { ConnectorOffset, SinkOffsetChange } from '../runtime/connector-offsets.js';
 import type { RecordMetadata, SinkOffsets, SinkRecord, SourceRecord } from './connect-record.js';
 
 /** Properties as a connector or task receives them: Kafka's string map. */
@@ -52,10 +53,26 @@ export abstract class SourceConnector extends Connector {
   canDefineTransactionBoundaries(_props: Props): 'SUPPORTED' | 'UNSUPPORTED' {
     return 'UNSUPPORTED';
   }
+
+  /**
+   * KIP-875: the worker is about to alter (or, with null offsets, reset) the connector's offsets
+   * through the REST API; called on a fresh instance that was never started. Throw to refuse
+   * them (e.g. a malformed offset). Return true when the connector has no offsets of its own
+   * elsewhere, so the worker may answer that the offsets were altered; the default false makes
+   * the answer warn that offsets kept outside the worker were not touched, as Kafka's does.
+   */
+  alterOffsets(_config: Props, _offsets: readonly ConnectorOffset[]): boolean | Promise<boolean> {
+    return false;
+  }
 }
 
 export abstract class SinkConnector extends Connector {
   abstract override taskClass(): new () => SinkTask;
+
+  /** KIP-875's hook for sink connectors (see SourceConnector's): the consumer group offsets to write. */
+  alterOffsets(_config: Props, _offsets: readonly SinkOffsetChange[]): boolean | Promise<boolean> {
+    return false;
+  }
 }
 
 export interface Task {

@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { GroupMember, type GroupMemberMetadata, type GroupMemberProtocol } from '@samsa/client';
 import type { Props, SourceConnector } from '../connector/connector.js';
 import { alreadyExists, ConnectRestException, notFound } from '../runtime/connect-errors.js';
+import { ConnectMetrics } from '../runtime/connect-metrics.js';
+import { type ConnectorOffset, type ConnectorOffsets, notStoppedMessage } from '../runtime/connector-offsets.js';
 import {
   ensureValidConnectorConfig,
   invalidConnectorConfig,
@@ -22,7 +24,13 @@ import type {
   StateInfo,
 } from '../runtime/herder.js';
 import { getLogger, LOGGERS, parseLevel } from '../runtime/loggers.js';
+import {
+  type ConnectorOffsetsContext,
+  modifyConnectorOffsets,
+  readConnectorOffsets,
+} from '../runtime/modify-connector-offsets.js';
 import type { Plugins } from '../runtime/plugins.js';
+import { adminClientProps } from '../runtime/task-factory.js';
 import { State } from '../runtime/worker-task.js';
 import { type ConfigUpdateListener, KafkaConfigBackingStore } from '../storage/kafka-config-backing-store.js';
 import { KafkaOffsetBackingStore } from '../storage/kafka-offset-backing-store.js';
@@ -90,6 +98,7 @@ export class DistributedHerder implements Herder, ConfigUpdateListener, GroupMem
   private readonly member: GroupMember;
   private readonly runtime: WorkerRuntime;
   private readonly view: ClusterView;
+  readonly metrics: ConnectMetrics;
   private assignment: ConnectAssignment | undefined;
   private assignmentToStart: ConnectAssignment | undefined;
   /** What the config log told us since the last tick. */
@@ -141,7 +150,12 @@ export class DistributedHerder implements Herder, ConfigUpdateListener, GroupMem
     );
     this.member.onRejoinNeeded = () => this.wakeup();
     this.incremental = new IncrementalCooperativeAssignor(config.scheduledRebalanceMaxDelayMs);
+    this.metrics = new ConnectMetrics({
+      connectorCount: () => [...this.runtime.connectors.values()].filter((c) => c.connector !== undefined).length,
+      taskCount: () => this.runtime.tasks.size,
+    });
     this.runtime = new WorkerRuntime({
+      metrics: this.metrics,
       worker: config.worker,
       plugins,
       configs: this.configStore,
@@ -726,6 +740,43 @@ export class DistributedHerder implements Herder, ConfigUpdateListener, GroupMem
 
   stopConnectorCommand(name: string): Promise<void> {
     return this.putTargetState(name, 'STOPPED');
+  }
+
+  /** Any worker answers, once it has read the offset topic to its end. */
+  async connectorOffsets(name: string): Promise<ConnectorOffsets> {
+    const config = this.connectorConfig(name);
+    if (this.plugins.find(config['connector.class'] ?? '')?.type === 'source') await this.offsetStore.readToEnd();
+    return readConnectorOffsets(this.offsetsContext(name, config));
+  }
+
+  /**
+   * On the leader, as in Kafka: it has the latest config topic, so it knows the connector is
+   * STOPPED with no tasks left, and its offset store writes to the topic every worker reads.
+   */
+  async modifyConnectorOffsets(name: string, offsets: readonly ConnectorOffset[] | null): Promise<string> {
+    await this.requireLeader();
+    await this.configStore.refresh();
+    const config = this.connectorConfig(name);
+    const tasks = this.configStore.taskConfigs.get(name)?.length ?? 0;
+    if (this.configStore.targetStates.get(name) !== 'STOPPED' || tasks !== 0) {
+      throw new ConnectRestException(400, notStoppedMessage(name));
+    }
+    return this.serial(() => modifyConnectorOffsets(this.offsetsContext(name, config), offsets));
+  }
+
+  private offsetsContext(name: string, config: Props): ConnectorOffsetsContext {
+    const plugin = this.plugins.find(config['connector.class'] ?? '');
+    // Configs are validated against the plugins before they are stored; another worker's may differ.
+    if (plugin === undefined)
+      throw new ConnectRestException(500, `Unknown connector class ${config['connector.class']}`);
+    return {
+      name,
+      config,
+      plugin,
+      offsets: this.offsetStore,
+      flush: () => this.offsetStore.flush(),
+      adminProps: adminClientProps(this.config.worker),
+    };
   }
 
   /** Kafka's internal `POST /connectors/<name>/tasks`: the leader stores a connector's task configs. */

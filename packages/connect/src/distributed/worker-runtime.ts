@@ -1,5 +1,6 @@
 import type { Producer } from '@samsa/client';
 import type { Connector, Props, SinkTask, SourceTask } from '../connector/connector.js';
+import type { ConnectMetrics } from '../runtime/connect-metrics.js';
 import { getLogger } from '../runtime/loggers.js';
 import type { ConnectorPlugin, Plugins } from '../runtime/plugins.js';
 import { connectorTaskConfigs, createWorkerTask, sourceProducer, stopWorkerTasks } from '../runtime/task-factory.js';
@@ -40,6 +41,8 @@ export interface WorkerRuntimeOptions {
   readonly onReconfigure: (connector: string) => void;
   /** `exactly.once.source.support=enabled`: source tasks get transactional producers. */
   readonly exactlyOnce?: { readonly groupId: string; readonly offsetTopic: string };
+  /** The worker's metrics: connector and task counts, startups, task metrics. */
+  readonly metrics?: ConnectMetrics;
 }
 
 /**
@@ -104,9 +107,11 @@ export class WorkerRuntime {
     } catch (error) {
       local.state = State.FAILED;
       local.trace = traceOf(error);
+      this.options.metrics?.connectorStartup(false);
       log.error(`connect: connector ${name} failed to start:`, error);
       return;
     }
+    this.options.metrics?.connectorStartup(true);
     local.state = target === 'PAUSED' ? State.PAUSED : State.RUNNING;
     this.options.onReconfigure(name);
   }
@@ -172,6 +177,7 @@ export class WorkerRuntime {
           return producer;
         },
         ...(this.options.exactlyOnce === undefined ? {} : { exactlyOnce: this.options.exactlyOnce }),
+        ...(this.options.metrics === undefined ? {} : { metrics: this.options.metrics }),
         onTopic: (topic) => {
           let set = this.topicsUsed.get(name);
           if (set === undefined) this.topicsUsed.set(name, (set = new Set()));

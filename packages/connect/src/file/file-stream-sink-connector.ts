@@ -38,4 +38,9 @@ export class FileStreamSinkConnector extends SinkConnector {
   config(): ConfigDef {
     return CONFIG_DEF;
   }
+
+  /** The consumer group's offsets are the only ones this connector has: nothing else to change. */
+  override alterOffsets(): boolean {
+    return true;
+  }
 }

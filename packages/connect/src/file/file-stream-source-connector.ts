@@ -1,7 +1,9 @@
 import { ConfigDef, Validators } from '../config/config-def.js';
 import { type Props, SourceConnector, type SourceTask } from '../connector/connector.js';
+import { ConnectException } from '../jdbc/connect-exception.js';
+import type { ConnectorOffset } from '../runtime/connector-offsets.js';
 import { CONNECT_VERSION } from '../version.js';
-import { FileStreamSourceTask } from './file-stream-source-task.js';
+import { FILENAME_FIELD, FileStreamSourceTask, POSITION_FIELD } from './file-stream-source-task.js';
 
 export const FILE_CONFIG = 'file';
 export const TOPIC_CONFIG = 'topic';
@@ -77,5 +79,33 @@ export class FileStreamSourceConnector extends SourceConnector {
 
   config(): ConfigDef {
     return CONFIG_DEF;
+  }
+
+  /**
+   * Offsets are `{"filename"} → {"position"}` (a byte position, non-negative integer); nothing is
+   * kept outside the worker, so once they pass these checks the worker's write is the whole job.
+   */
+  override alterOffsets(_config: Props, offsets: readonly ConnectorOffset[]): boolean {
+    for (const { partition, offset } of offsets) {
+      if (offset === null) continue;
+      if (!(FILENAME_FIELD in partition)) {
+        throw new ConnectException(`Partition objects should contain the key '${FILENAME_FIELD}'`);
+      }
+      if (!(POSITION_FIELD in offset)) {
+        throw new ConnectException(`Offset objects should either be null or contain the key '${POSITION_FIELD}'`);
+      }
+      const position = offset[POSITION_FIELD];
+      if (typeof position !== 'number' || !Number.isInteger(position)) {
+        throw new ConnectException(
+          `The value for the '${POSITION_FIELD}' key in the offset is expected to be a Long value`,
+        );
+      }
+      if (position < 0) {
+        throw new ConnectException(
+          `The value for the '${POSITION_FIELD}' key in the offset should be a non-negative value`,
+        );
+      }
+    }
+    return true;
   }
 }

@@ -3,6 +3,7 @@ import { CONVERTER_CLASSES } from '../converters/converters.js';
 import { NotLeaderException } from '../distributed/not-leader-exception.js';
 import { configKeyInfo } from '../runtime/config-infos.js';
 import { ConnectRestException } from '../runtime/connect-errors.js';
+import { type ConnectorOffsets, requireOffsets } from '../runtime/connector-offsets.js';
 import type { Herder } from '../runtime/herder.js';
 import { getLogger } from '../runtime/loggers.js';
 import { transformationPluginConfig, transformationPlugins } from '../transforms/transformation-chain.js';
@@ -63,6 +64,11 @@ export class ConnectRestServer {
     });
     app.setNotFoundHandler((_request, reply) =>
       reply.code(404).send({ error_code: 404, message: 'HTTP 404 Not Found' }),
+    );
+
+    // Kafka Connect's metrics in Prometheus' text format (what the JMX exporter would serve).
+    app.get('/metrics', async (_request, reply) =>
+      reply.type(herder.metrics.registry.contentType).send(await herder.metrics.scrape()),
     );
 
     app.get('/', async () => ({ version: CONNECT_VERSION, commit: 'samsa', kafka_cluster_id: herder.kafkaClusterId }));
@@ -220,6 +226,27 @@ export class ConnectRestServer {
         await herder.stopConnectorCommand(request.params.connector);
         return reply.code(204).send();
       },
+    );
+
+    // KIP-875: a connector's offsets; changes only while it is STOPPED (the herder checks).
+    app.get<{ Params: NameParams }>(
+      '/connectors/:connector/offsets',
+      { schema: { params: NAME_PARAMS } },
+      async (request) => herder.connectorOffsets(request.params.connector),
+    );
+    app.patch<{ Params: NameParams; Body: Partial<ConnectorOffsets> | null }>(
+      '/connectors/:connector/offsets',
+      // Entries are checked by the herder with Kafka's messages, which depend on the connector's type.
+      { schema: { params: NAME_PARAMS, body: { type: ['object', 'null'] } } },
+      async (request) => {
+        const offsets = requireOffsets(request.body);
+        return { message: await herder.modifyConnectorOffsets(request.params.connector, offsets) };
+      },
+    );
+    app.delete<{ Params: NameParams }>(
+      '/connectors/:connector/offsets',
+      { schema: { params: NAME_PARAMS } },
+      async (request) => ({ message: await herder.modifyConnectorOffsets(request.params.connector, null) }),
     );
 
     app.get<{ Params: NameParams }>(

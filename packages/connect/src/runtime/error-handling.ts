@@ -2,6 +2,7 @@ import { Admin, type ConsumerRecord, Producer } from '@samsa/client';
 import type { SourceRecord } from '../connector/connect-record.js';
 import type { Props } from '../connector/connector.js';
 import { TransformationError } from '../transforms/transformation-chain.js';
+import { NO_TASK_METRICS, type TaskMetrics } from './connect-metrics.js';
 import { getLogger } from './loggers.js';
 
 const log = getLogger('org.apache.kafka.connect.runtime.errors.RetryWithToleranceOperator');
@@ -182,6 +183,8 @@ export class ErrorReporter {
     private readonly taskId: number,
     readonly config: ErrorHandlingConfig,
     readonly dlq: DeadLetterQueue | undefined,
+    /** task-error-metrics: every failed attempt, every record in error, skipped, sent to the DLQ. */
+    private readonly metrics: TaskMetrics = NO_TASK_METRICS,
   ) {}
 
   /**
@@ -202,6 +205,7 @@ export class ErrorReporter {
     const deadline = retryTimeoutMs < 0 ? Number.POSITIVE_INFINITY : start + retryTimeoutMs;
     let error = first;
     for (let attempt = 1; ; attempt++) {
+      this.metrics.recordFailure();
       if (!isRetriable(error) || Date.now() >= deadline) return { error };
       await backoff(attempt, retryDelayMaxMs, deadline, stopping);
       if (stopping()) return { error };
@@ -240,10 +244,18 @@ export class ErrorReporter {
   async report(failed: FailedRecord): Promise<void> {
     const cause = rootCause(failed.error);
     if (this.config.logEnable) log.error(this.logMessage(failed), cause);
+    this.metrics.recordError();
     if (this.dlq !== undefined && failed.consumed !== undefined) {
-      await this.dlq.send(failed.consumed, this.config.dlqContextHeaders ? this.contextHeaders(failed) : []);
+      try {
+        await this.dlq.send(failed.consumed, this.config.dlqContextHeaders ? this.contextHeaders(failed) : []);
+      } catch (error) {
+        this.metrics.deadLetterQueueProduced(false);
+        throw error;
+      }
+      this.metrics.deadLetterQueueProduced(true);
     }
     if (this.config.tolerance !== 'all') throw new ToleranceExceededException(failed.error);
+    this.metrics.recordSkipped();
   }
 
   private logMessage(failed: FailedRecord): string {

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { ConfigException } from '../config/config-def.js';
+import { type OffsetStore, offsetsOf } from '../storage/offset-store.js';
 
 type OffsetMap = Readonly<Record<string, unknown>>;
 
@@ -10,7 +11,7 @@ type OffsetMap = Readonly<Record<string, unknown>>;
  * readable here. Written whole to `<file>.tmp` then renamed over the file, so a crash leaves the
  * old or the new offsets, never a torn file.
  */
-export class FileOffsetStore {
+export class FileOffsetStore implements OffsetStore {
   private readonly data = new Map<string, OffsetMap>();
   private dirty = false;
 
@@ -40,9 +41,15 @@ export class FileOffsetStore {
     return value === undefined ? null : { ...value };
   }
 
-  set(connector: string, partition: Readonly<Record<string, unknown>>, offset: OffsetMap): void {
-    this.data.set(FileOffsetStore.key(connector, partition), offset);
+  set(connector: string, partition: Readonly<Record<string, unknown>>, offset: OffsetMap | null): void {
+    const key = FileOffsetStore.key(connector, partition);
+    if (offset === null) this.data.delete(key);
+    else this.data.set(key, offset);
     this.dirty = true;
+  }
+
+  connectorOffsets(connector: string): { partition: OffsetMap; offset: OffsetMap }[] {
+    return offsetsOf(connector, this.data);
   }
 
   /** Writes the file if anything changed since the last flush. */

@@ -1,5 +1,7 @@
 import type { Props } from '../connector/connector.js';
 import type { ConfigKeyInfo } from './config-infos.js';
+import type { ConnectMetrics } from './connect-metrics.js';
+import type { ConnectorOffset, ConnectorOffsets } from './connector-offsets.js';
 import type { ConnectorType, Plugins } from './plugins.js';
 import type { State } from './worker-task.js';
 
@@ -43,6 +45,8 @@ export type InitialState = 'RUNNING' | 'PAUSED' | 'STOPPED';
 export interface Herder {
   readonly plugins: Plugins;
   readonly kafkaClusterId: string;
+  /** Kafka Connect's metrics, served as Prometheus text on `GET /metrics`. */
+  readonly metrics: ConnectMetrics;
   connectorNames(): string[];
   info(name: string): ConnectorInfo;
   status(name: string): ConnectorStateInfo;
@@ -64,6 +68,13 @@ export interface Herder {
   stopConnectorCommand(name: string): Promise<void>;
   restartConnector(name: string, includeTasks: boolean, onlyFailed: boolean): Promise<ConnectorStateInfo>;
   restartTask(name: string, id: number): Promise<void>;
+  /** KIP-875's `GET …/offsets`: source offsets from the offset store, sink ones from the consumer group. */
+  connectorOffsets(name: string): Promise<ConnectorOffsets>;
+  /**
+   * KIP-875's `PATCH …/offsets` (`offsets` given, a null offset resets one partition) and `DELETE
+   * …/offsets` (`offsets` null: reset all). Only for a STOPPED connector; resolves with Kafka's message.
+   */
+  modifyConnectorOffsets(name: string, offsets: readonly ConnectorOffset[] | null): Promise<string>;
   /**
    * Distributed only: Kafka's internal endpoint for a connector's new task configs, with the
    * request's signature headers (`X-Connect-Authorization`…) and the body they sign.

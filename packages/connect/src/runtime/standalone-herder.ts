@@ -1,13 +1,26 @@
 import type { Producer } from '@samsa/client';
 import { ConfigException } from '../config/config-def.js';
 import type { Connector, Props, SinkTask, SourceTask } from '../connector/connector.js';
-import { alreadyExists, notFound } from './connect-errors.js';
+import { alreadyExists, badRequest, notFound } from './connect-errors.js';
+import { ConnectMetrics } from './connect-metrics.js';
+import { type ConnectorOffset, type ConnectorOffsets, notStoppedMessage } from './connector-offsets.js';
 import { ensureValidConnectorConfig, validateConnectorConfig } from './connector-validator.js';
 import { FileOffsetStore } from './file-offset-store.js';
 import type { ConfigInfos, ConnectorInfo, ConnectorStateInfo, Herder, InitialState, StateInfo } from './herder.js';
 import { getLogger } from './loggers.js';
+import {
+  type ConnectorOffsetsContext,
+  modifyConnectorOffsets,
+  readConnectorOffsets,
+} from './modify-connector-offsets.js';
 import type { ConnectorPlugin, Plugins } from './plugins.js';
-import { connectorTaskConfigs, createWorkerTask, sourceProducer, stopWorkerTasks } from './task-factory.js';
+import {
+  adminClientProps,
+  connectorTaskConfigs,
+  createWorkerTask,
+  sourceProducer,
+  stopWorkerTasks,
+} from './task-factory.js';
 import type { WorkerConfig } from './worker-config.js';
 import { State, traceOf, type WorkerTask } from './worker-task.js';
 
@@ -41,6 +54,7 @@ interface ConnectorEntry {
 export class StandaloneHerder implements Herder {
   private readonly connectors = new Map<string, ConnectorEntry>();
   private readonly offsets: FileOffsetStore;
+  readonly metrics: ConnectMetrics;
   private flushTimer: NodeJS.Timeout | undefined;
   private queue: Promise<unknown> = Promise.resolve();
   workerId = '';
@@ -51,6 +65,10 @@ export class StandaloneHerder implements Herder {
     readonly plugins: Plugins,
   ) {
     this.offsets = new FileOffsetStore(config.offsetFile);
+    this.metrics = new ConnectMetrics({
+      connectorCount: () => [...this.connectors.values()].filter((e) => e.connector !== undefined).length,
+      taskCount: () => [...this.connectors.values()].reduce((n, e) => n + e.tasks.length, 0),
+    });
   }
 
   start(workerId: string): void {
@@ -284,6 +302,30 @@ export class StandaloneHerder implements Herder {
     });
   }
 
+  connectorOffsets(name: string): Promise<ConnectorOffsets> {
+    return readConnectorOffsets(this.offsetsContext(this.entry(name)));
+  }
+
+  /** Serialized with the other operations, so a resume cannot start tasks halfway through. */
+  modifyConnectorOffsets(name: string, offsets: readonly ConnectorOffset[] | null): Promise<string> {
+    return this.serial(async () => {
+      const entry = this.entry(name);
+      if (entry.target !== 'STOPPED') throw badRequest(notStoppedMessage(name));
+      return modifyConnectorOffsets(this.offsetsContext(entry), offsets);
+    });
+  }
+
+  private offsetsContext(entry: ConnectorEntry): ConnectorOffsetsContext {
+    return {
+      name: entry.name,
+      config: entry.config,
+      plugin: entry.plugin,
+      offsets: this.offsets,
+      flush: () => this.offsets.flush(),
+      adminProps: adminClientProps(this.config),
+    };
+  }
+
   private async restartConnectorInstance(entry: ConnectorEntry): Promise<void> {
     try {
       await entry.connector?.stop();
@@ -328,9 +370,11 @@ export class StandaloneHerder implements Herder {
     } catch (error) {
       entry.state = State.FAILED;
       entry.trace = traceOf(error);
+      this.metrics.connectorStartup(false);
       log.error(`connect: connector ${entry.name} failed to start:`, error);
       return false;
     }
+    this.metrics.connectorStartup(true);
     entry.state = entry.target === 'PAUSED' ? State.PAUSED : State.RUNNING;
     return true;
   }
@@ -370,6 +414,7 @@ export class StandaloneHerder implements Herder {
           return entry.producer;
         },
         onTopic: (topic) => entry.topics.add(topic),
+        metrics: this.metrics,
       },
       id,
       config,

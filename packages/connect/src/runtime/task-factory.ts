@@ -5,6 +5,8 @@ import type { Converter } from '../converters/converter.js';
 import { createConverter } from '../converters/converters.js';
 import type { OffsetStore } from '../storage/offset-store.js';
 import { buildTransformationChain } from '../transforms/transformation-chain.js';
+import { type ConnectMetrics, NO_TASK_METRICS } from './connect-metrics.js';
+import { sinkGroupId } from './connector-offsets.js';
 import { DeadLetterQueue, ErrorReporter, errorHandlingConfig } from './error-handling.js';
 import { sourceTransactionSettings, transactionalId } from './exactly-once-source.js';
 import { getLogger } from './loggers.js';
@@ -12,7 +14,7 @@ import type { ConnectorType } from './plugins.js';
 import type { WorkerConfig } from './worker-config.js';
 import { WorkerSinkTask } from './worker-sink-task.js';
 import { WorkerSourceTask } from './worker-source-task.js';
-import type { WorkerTask } from './worker-task.js';
+import { State, type WorkerTask } from './worker-task.js';
 
 const log = getLogger('org.apache.kafka.connect.runtime.Worker');
 
@@ -29,6 +31,8 @@ export interface TaskContext {
   readonly onTopic: (topic: string) => void;
   /** Distributed with `exactly.once.source.support=enabled`: source tasks write transactionally. */
   readonly exactlyOnce?: { readonly groupId: string; readonly offsetTopic: string };
+  /** The worker's metrics registry, if it has one. */
+  readonly metrics?: ConnectMetrics;
 }
 
 /**
@@ -108,7 +112,11 @@ export function createWorkerTask(context: TaskContext, id: number, config: Props
   const { worker, connector, connectorConfig } = context;
   const { key, value, keyClass, valueClass } = converters(worker, connectorConfig);
   const errorConfig = errorHandlingConfig(connectorConfig);
+  // The task's status metric reads its state: bound once the task exists.
+  let created: WorkerTask | undefined;
+  const metrics = context.metrics?.task(connector, id, () => created?.state ?? State.UNASSIGNED) ?? NO_TASK_METRICS;
   const common = {
+    metrics,
     connector,
     id,
     config,
@@ -120,7 +128,7 @@ export function createWorkerTask(context: TaskContext, id: number, config: Props
   };
   if (context.type === 'source') {
     const { exactlyOnce } = context;
-    return new WorkerSourceTask({
+    created = new WorkerSourceTask({
       ...common,
       taskClass: context.taskClass as new () => SourceTask,
       producer:
@@ -139,8 +147,9 @@ export function createWorkerTask(context: TaskContext, id: number, config: Props
       offsets: context.offsets,
       transformations: buildTransformationChain<SourceRecord>(connectorConfig),
       // Kafka's source tasks have no dead letter queue.
-      errors: new ErrorReporter(connector, id, errorConfig, undefined),
+      errors: new ErrorReporter(connector, id, errorConfig, undefined, metrics),
     });
+    return created;
   }
   const regex = (config['topics.regex'] ?? '').trim();
   const topics =
@@ -149,16 +158,13 @@ export function createWorkerTask(context: TaskContext, id: number, config: Props
     'auto.offset.reset': 'earliest',
     ...worker.consumerProps,
     'bootstrap.servers': worker.bootstrapServers,
-    'group.id': `connect-${connector}`,
+    'group.id': sinkGroupId(connector, connectorConfig),
     'client.id': `connector-consumer-${connector}-${id}`,
     'enable.auto.commit': false,
     keyDeserializer: 'buffer',
     valueDeserializer: 'buffer',
   });
-  const clientProps: Record<string, string> = { 'bootstrap.servers': worker.bootstrapServers };
-  for (const [k, v] of Object.entries(worker.props)) {
-    if (/^(security\.protocol|sasl\.|ssl\.)/.test(k)) clientProps[k] = v;
-  }
+  const clientProps = adminClientProps(worker);
   const dlq =
     errorConfig.dlqTopic === ''
       ? undefined
@@ -166,15 +172,16 @@ export function createWorkerTask(context: TaskContext, id: number, config: Props
           ...worker.producerProps,
           'client.id': `connector-dlq-producer-${connector}-${id}`,
         });
-  return new WorkerSinkTask({
+  created = new WorkerSinkTask({
     ...common,
     taskClass: context.taskClass as new () => SinkTask,
     consumer,
     topics,
     offsetFlushIntervalMs: worker.offsetFlushIntervalMs,
     transformations: buildTransformationChain<SinkRecord>(connectorConfig),
-    errors: new ErrorReporter(connector, id, errorConfig, dlq),
+    errors: new ErrorReporter(connector, id, errorConfig, dlq, metrics),
   });
+  return created;
 }
 
 /** Stops tasks, each given `timeoutMs` (Kafka's task.shutdown.graceful.timeout.ms). */
@@ -196,4 +203,13 @@ export async function stopWorkerTasks(
       clearTimeout(timer);
     }),
   );
+}
+
+/** The worker's bootstrap and security settings, for its Admin clients (DLQ topics, sink offsets). */
+export function adminClientProps(worker: WorkerConfig): Record<string, string> {
+  const props: Record<string, string> = { 'bootstrap.servers': worker.bootstrapServers };
+  for (const [k, v] of Object.entries(worker.props)) {
+    if (/^(security\.protocol|sasl\.|ssl\.)/.test(k)) props[k] = v;
+  }
+  return props;
 }

@@ -4,6 +4,7 @@ import type { Props, SinkTask } from '../connector/connector.js';
 import type { Converter } from '../converters/converter.js';
 import type { TransformationChain } from '../transforms/transformation-chain.js';
 import { TransformationError } from '../transforms/transformation-chain.js';
+import { NO_TASK_METRICS, type TaskMetrics } from './connect-metrics.js';
 import type { ErrorReporter, Stage } from './error-handling.js';
 import { getLogger } from './loggers.js';
 import { Gate, State, traceOf, type WorkerTask } from './worker-task.js';
@@ -28,6 +29,8 @@ export interface WorkerSinkTaskOptions {
   readonly errors: ErrorReporter;
   readonly keyConverterClass: string;
   readonly valueConverterClass: string;
+  /** Kafka Connect's task metrics; none when omitted. */
+  readonly metrics?: TaskMetrics;
 }
 
 const POLL_TIMEOUT_MS = 500;
@@ -57,7 +60,11 @@ export class WorkerSinkTask implements WorkerTask {
   private readonly taskPaused = new Map<string, TopicPartition>();
   private lastCommitted = new Map<string, bigint>();
 
-  constructor(private readonly options: WorkerSinkTaskOptions) {}
+  private readonly metrics: TaskMetrics;
+
+  constructor(private readonly options: WorkerSinkTaskOptions) {
+    this.metrics = options.metrics ?? NO_TASK_METRICS;
+  }
 
   get id(): number {
     return this.options.id;
@@ -87,19 +94,27 @@ export class WorkerSinkTask implements WorkerTask {
         onPartitionsAssigned: async (partitions) => {
           await this.task?.open(partitions);
           if (this.paused) this.options.consumer.pause(partitions);
+          this.metrics.partitionCount(this.options.consumer.assignment().length);
         },
         onPartitionsRevoked: async (partitions) => {
           await this.commit(partitions).catch((error) => log.error('connect: commit on revocation failed:', error));
           for (const p of partitions) this.current.delete(tpKey(p.topic, p.partition));
           await this.task?.close(partitions);
+          this.metrics.partitionCount(
+            this.options.consumer
+              .assignment()
+              .filter((p) => !partitions.some((r) => r.topic === p.topic && r.partition === p.partition)).length,
+          );
         },
       });
     } catch (error) {
       this.fail(error);
+      this.metrics.started(false);
       await this.options.consumer.close().catch(() => {});
       await this.options.errors.close();
       return;
     }
+    this.metrics.started(true);
     this.paused = paused;
     this.state = paused ? State.PAUSED : State.RUNNING;
     this.loop = this.run();
@@ -133,6 +148,7 @@ export class WorkerSinkTask implements WorkerTask {
     await this.options.consumer.close().catch(() => {});
     this.options.transformations.close();
     await this.options.errors.close();
+    this.metrics.close();
     if (this.state !== State.FAILED) this.state = State.UNASSIGNED;
   }
 
@@ -148,7 +164,10 @@ export class WorkerSinkTask implements WorkerTask {
           if (resumable.length > 0) consumer.resume(resumable);
         }
         const records = await consumer.poll({ timeoutMs: POLL_TIMEOUT_MS });
-        if (records.length > 0) await this.deliver(records);
+        if (records.length > 0) {
+          this.metrics.sinkRecordsRead(records.length);
+          await this.deliver(records);
+        }
         if (this.commitRequested || Date.now() >= nextCommitMs) {
           this.commitRequested = false;
           nextCommitMs = Date.now() + this.options.offsetFlushIntervalMs;
@@ -217,6 +236,7 @@ export class WorkerSinkTask implements WorkerTask {
       )) === undefined
     )
       return;
+    this.metrics.sinkRecordsSent(sinkRecords.length);
     for (const r of records) {
       this.current.set(tpKey(r.topic, r.partition), { topic: r.topic, partition: r.partition, offset: r.offset + 1n });
       this.options.onTopic(r.topic);
@@ -233,9 +253,16 @@ export class WorkerSinkTask implements WorkerTask {
     const offsets = await this.task.preCommit(wanted);
     const changed = [...offsets.entries()].filter(([key, o]) => this.lastCommitted.get(key) !== o.offset);
     if (changed.length === 0) return;
-    await this.options.consumer.commitSync(
-      changed.map(([, o]) => ({ topic: o.topic, partition: o.partition, offset: o.offset })),
-    );
+    const startMs = performance.now();
+    try {
+      await this.options.consumer.commitSync(
+        changed.map(([, o]) => ({ topic: o.topic, partition: o.partition, offset: o.offset })),
+      );
+    } catch (error) {
+      this.metrics.offsetCommit(performance.now() - startMs, false);
+      throw error;
+    }
+    this.metrics.offsetCommit(performance.now() - startMs, true);
     const next = new Map(this.lastCommitted);
     for (const [key, o] of changed) next.set(key, o.offset);
     this.lastCommitted = next;

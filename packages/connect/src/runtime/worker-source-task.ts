@@ -5,6 +5,7 @@ import type { Converter } from '../converters/converter.js';
 import type { OffsetStore } from '../storage/offset-store.js';
 import type { TransformationChain } from '../transforms/transformation-chain.js';
 import { TransformationError } from '../transforms/transformation-chain.js';
+import { NO_TASK_METRICS, type TaskMetrics } from './connect-metrics.js';
 import type { ErrorReporter, Stage } from './error-handling.js';
 import type { SourceTransactionSettings } from './exactly-once-source.js';
 import { getLogger } from './loggers.js';
@@ -33,6 +34,8 @@ export interface WorkerSourceTaskOptions {
    * with the task), and offsets go to the offset topic inside each transaction instead of `offsets`.
    */
   readonly transaction?: SourceTransactionSettings;
+  /** Kafka Connect's task metrics; none when omitted. */
+  readonly metrics?: TaskMetrics;
 }
 
 /**
@@ -52,7 +55,11 @@ export class WorkerSourceTask implements WorkerTask {
   /** Under exactly-once support: when the open transaction began (undefined: none open). */
   private transactionStartMs: number | undefined;
 
-  constructor(private readonly options: WorkerSourceTaskOptions) {}
+  private readonly metrics: TaskMetrics;
+
+  constructor(private readonly options: WorkerSourceTaskOptions) {
+    this.metrics = options.metrics ?? NO_TASK_METRICS;
+  }
 
   get id(): number {
     return this.options.id;
@@ -76,8 +83,10 @@ export class WorkerSourceTask implements WorkerTask {
       await task.start(this.options.config);
     } catch (error) {
       this.fail(error);
+      this.metrics.started(false);
       return;
     }
+    this.metrics.started(true);
     this.paused = paused;
     this.state = paused ? State.PAUSED : State.RUNNING;
     this.loop = this.run();
@@ -118,6 +127,7 @@ export class WorkerSourceTask implements WorkerTask {
     }
     this.options.transformations.close();
     await this.options.errors.close();
+    this.metrics.close();
     if (this.state !== State.FAILED) this.state = State.UNASSIGNED;
   }
 
@@ -137,7 +147,10 @@ export class WorkerSourceTask implements WorkerTask {
         );
         if (polled === undefined) continue;
         const records = polled.value;
-        if (records !== null && records.length > 0) await this.send(records);
+        if (records !== null && records.length > 0) {
+          this.metrics.sourceRecordsPolled(records.length);
+          await this.send(records);
+        }
         if (this.transactionDue()) await this.commitTransaction();
       }
     } catch (error) {
@@ -212,6 +225,7 @@ export class WorkerSourceTask implements WorkerTask {
     const offsetOut = transaction === undefined ? [] : offsetRecords(connector, transaction.offsetTopic, records);
     const all = out.length + offsetOut.length === 0 ? [] : await producer.sendBatch([...out, ...offsetOut]);
     const metadata = all.slice(0, out.length);
+    this.metrics.sourceRecordsWritten(out.length);
     let acked = 0;
     for (let i = 0; i < records.length; i++) {
       const polled = records[i]!;

@@ -1,6 +1,6 @@
 import type { ConsumerRecord } from '@samsa/client';
 import { KafkaBasedLog, type TopicSettings } from './kafka-based-log.js';
-import type { OffsetStore, SourceOffset, SourcePartition } from './offset-store.js';
+import { type OffsetStore, offsetsOf, type SourceOffset, type SourcePartition } from './offset-store.js';
 
 /**
  * Source offsets in `offset.storage.topic` (Kafka's KafkaOffsetBackingStore). The key is the
@@ -68,8 +68,19 @@ export class KafkaOffsetBackingStore implements OffsetStore {
     return value === undefined || value === null ? null : { ...value };
   }
 
-  set(connector: string, partition: SourcePartition, offset: SourceOffset): void {
+  set(connector: string, partition: SourcePartition, offset: SourceOffset | null): void {
     this.pending.set(KafkaOffsetBackingStore.key(connector, partition), offset);
+  }
+
+  connectorOffsets(connector: string): { partition: SourcePartition; offset: SourceOffset }[] {
+    const merged = new Map<string, SourceOffset | null>(this.data);
+    for (const [key, value] of this.pending) merged.set(key, value);
+    return offsetsOf(connector, merged);
+  }
+
+  /** Reads the topic to its end, so offsets another worker flushed are seen. */
+  readToEnd(): Promise<void> {
+    return this.log.readToEnd();
   }
 
   /** Sends the buffered offsets; on failure they are kept for the next flush. */
@@ -83,7 +94,10 @@ export class KafkaOffsetBackingStore implements OffsetStore {
           this.log.send(Buffer.from(key, 'utf8'), value === null ? null : Buffer.from(JSON.stringify(value), 'utf8')),
         ),
       );
-      for (const [key, value] of batch) if (value !== null) this.data.set(key, value);
+      for (const [key, value] of batch) {
+        if (value === null) this.data.delete(key);
+        else this.data.set(key, value);
+      }
     } catch (error) {
       for (const [key, value] of batch) if (!this.pending.has(key)) this.pending.set(key, value);
       throw error;

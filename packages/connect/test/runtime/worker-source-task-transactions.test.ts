@@ -53,6 +53,7 @@ async function run(boundary: 'poll' | 'interval', intervalMs: number): Promise<{
   const offsets: OffsetStore = {
     get: () => null,
     set: () => void stored++,
+    connectorOffsets: () => [],
     refresh: async () => void calls.push('refresh'),
   };
   const task = new WorkerSourceTask({

@@ -1,0 +1,133 @@
+import type { Serde } from '../serde/serde.js';
+import { Serdes } from '../serde/serdes.js';
+import type { KeyValueStore } from '../state/key-value-store.js';
+import { Change } from './change.js';
+import type { InternalStreamsBuilder } from './internal-streams-builder.js';
+import { KTable } from './ktable.js';
+import type { Materialized } from './materialized.js';
+import type { Named } from './named.js';
+import { createRepartitionedSource } from './repartition.js';
+import { TimeWindowedKStream } from './time-windowed-kstream.js';
+import type { TimeWindows } from './time-windows.js';
+
+export type Initializer<VA> = () => VA;
+export type Aggregator<K, V, VA> = (key: K, value: V, aggregate: VA) => VA;
+export type Reducer<V> = (value1: V, value2: V) => V;
+
+/**
+ * Kafka Streams' `KGroupedStream`: a stream grouped by key, ready to aggregate into a KTable.
+ * Each aggregation keeps its result per key in a store (logged to its changelog) and forwards
+ * every update. Records with a null key or value are skipped, as Java skips them.
+ */
+export class KGroupedStream<K, V> {
+  constructor(
+    private readonly builder: InternalStreamsBuilder,
+    private readonly nodeName: string,
+    private readonly groupedName: string | undefined,
+    private readonly keySerde: Serde<K> | undefined,
+    private readonly valueSerde: Serde<V> | undefined,
+    private readonly repartitionRequired: boolean,
+  ) {}
+
+  /** Aggregations per time window from here on (Java's `windowedBy(TimeWindows)`). */
+  windowedBy(windows: TimeWindows): TimeWindowedKStream<K, V> {
+    return new TimeWindowedKStream(
+      this.builder,
+      this.nodeName,
+      this.groupedName,
+      this.keySerde,
+      this.valueSerde,
+      this.repartitionRequired,
+      windows,
+    );
+  }
+
+  count(
+    materializedOrNamed?: Materialized<K, bigint> | Named,
+    materialized?: Materialized<K, bigint>,
+  ): KTable<K, bigint> {
+    const [named, mat] = splitArgs(materializedOrNamed, materialized);
+    return this.doAggregate<bigint>(
+      'KSTREAM-AGGREGATE-',
+      named,
+      mat,
+      Serdes.Long(),
+      (_key, _value, old) => (old ?? 0n) + 1n,
+    );
+  }
+
+  reduce(
+    reducer: Reducer<V>,
+    materializedOrNamed?: Materialized<K, V> | Named,
+    materialized?: Materialized<K, V>,
+  ): KTable<K, V> {
+    const [named, mat] = splitArgs(materializedOrNamed, materialized);
+    return this.doAggregate<V>('KSTREAM-REDUCE-', named, mat, this.valueSerde, (_key, value, old) =>
+      old === null ? value : reducer(old, value),
+    );
+  }
+
+  aggregate<VA>(
+    initializer: Initializer<VA>,
+    aggregator: Aggregator<K, V, VA>,
+    materializedOrNamed?: Materialized<K, VA> | Named,
+    materialized?: Materialized<K, VA>,
+  ): KTable<K, VA> {
+    const [named, mat] = splitArgs(materializedOrNamed, materialized);
+    return this.doAggregate<VA>('KSTREAM-AGGREGATE-', named, mat, undefined, (key, value, old) =>
+      aggregator(key, value, old ?? initializer()),
+    );
+  }
+
+  /**
+   * The order of generated names is Java's: the store, the aggregation processor, then the
+   * repartition nodes (named after the Grouped name, else the store).
+   */
+  private doAggregate<VA>(
+    prefix: string,
+    named: Named | undefined,
+    materialized: Materialized<K, VA> | undefined,
+    defaultValueSerde: Serde<VA> | undefined,
+    update: (key: K, value: V, old: VA | null) => VA,
+  ): KTable<K, VA> {
+    const storeName = materialized?.storeName ?? this.builder.newStoreName(prefix);
+    const name = this.builder.nameOf(named, prefix);
+    let parent = this.nodeName;
+    if (this.repartitionRequired) {
+      parent = createRepartitionedSource(
+        this.builder,
+        this.keySerde as Serde<unknown> | undefined,
+        this.valueSerde as Serde<unknown> | undefined,
+        this.groupedName ?? storeName,
+        this.nodeName,
+      );
+    }
+    const storeBuilder = this.builder.storeBuilder<K, VA>(
+      materialized,
+      storeName,
+      this.keySerde,
+      materialized?.valueSerde ?? defaultValueSerde,
+    );
+    this.builder.addStatelessProcessor<K, V, K, Change<VA>>(name, [parent], (record, context) => {
+      const key = record.key();
+      const value = record.value();
+      if (key === null || key === undefined || value === null || value === undefined) return;
+      const store = context.getStateStore<KeyValueStore<K, VA>>(storeName);
+      const old = store.get(key);
+      const next = update(key, value, old);
+      store.put(key, next);
+      context.forward(record.withValue(new Change(next, old)));
+    });
+    this.builder.topology.addStateStore(storeBuilder, name);
+    return new KTable<K, VA>(this.builder, name, storeName, storeBuilder.keySerde, storeBuilder.valueSerde);
+  }
+}
+
+function splitArgs<K, V>(
+  a: Materialized<K, V> | Named | undefined,
+  b: Materialized<K, V> | undefined,
+): [Named | undefined, Materialized<K, V> | undefined] {
+  if (a === undefined) return [undefined, b];
+  if ('storeSupplier' in a) return [undefined, a];
+  return [a, b];
+}

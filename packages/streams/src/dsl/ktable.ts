@@ -1,0 +1,66 @@
+import type { Serde } from '../serde/serde.js';
+import { Change } from './change.js';
+import type { InternalStreamsBuilder } from './internal-streams-builder.js';
+import { KStream, mapValue, type Predicate, type ValueMapper } from './kstream.js';
+import type { Named } from './named.js';
+
+/**
+ * Kafka Streams' `KTable`: a changelog stream, the latest value per key. Its nodes forward
+ * `Change`s (new and old value). `filter` turns an update that no longer matches into a
+ * tombstone for that key, as Java's does; `toStream()` forwards each new value (null for a
+ * deletion). Results of `filter`/`mapValues` are not materialized in a store of their own.
+ */
+export class KTable<K, V> {
+  constructor(
+    readonly builder: InternalStreamsBuilder,
+    readonly nodeName: string,
+    /** The store holding this table, when it is materialized (aggregations, `builder.table`). */
+    readonly queryableStoreName: string | undefined,
+    readonly keySerde: Serde<K> | undefined,
+    readonly valueSerde: Serde<V> | undefined,
+  ) {}
+
+  queryableStoreNameOf(): string | null {
+    return this.queryableStoreName ?? null;
+  }
+
+  private doFilter(predicate: Predicate<K, V>, not: boolean, named: Named | undefined): KTable<K, V> {
+    const name = this.builder.nameOf(named, 'KTABLE-FILTER-');
+    const keep = (key: K, value: V | null): V | null =>
+      value !== null && predicate(key, value) !== not ? value : null;
+    this.builder.addStatelessProcessor<K, Change<V>, K, Change<V>>(name, [this.nodeName], (r, c) => {
+      const change = r.value();
+      const next = keep(r.key(), change.newValue);
+      const old = keep(r.key(), change.oldValue);
+      if (next === null && old === null) return;
+      c.forward(r.withValue(new Change(next, old)));
+    });
+    return new KTable(this.builder, name, undefined, this.keySerde, this.valueSerde);
+  }
+
+  filter(predicate: Predicate<K, V>, named?: Named): KTable<K, V> {
+    return this.doFilter(predicate, false, named);
+  }
+
+  filterNot(predicate: Predicate<K, V>, named?: Named): KTable<K, V> {
+    return this.doFilter(predicate, true, named);
+  }
+
+  mapValues<VR>(mapper: ValueMapper<K, V, VR>, named?: Named): KTable<K, VR> {
+    const name = this.builder.nameOf(named, 'KTABLE-MAPVALUES-');
+    const apply = (key: K, value: V | null): VR | null => (value === null ? null : mapValue(mapper, key, value));
+    this.builder.addStatelessProcessor<K, Change<V>, K, Change<VR>>(name, [this.nodeName], (r, c) => {
+      const change = r.value();
+      c.forward(r.withValue(new Change(apply(r.key(), change.newValue), apply(r.key(), change.oldValue))));
+    });
+    return new KTable<K, VR>(this.builder, name, undefined, this.keySerde, undefined);
+  }
+
+  toStream(named?: Named): KStream<K, V> {
+    const name = this.builder.nameOf(named, 'KTABLE-TOSTREAM-');
+    this.builder.addStatelessProcessor<K, Change<V>, K, V | null>(name, [this.nodeName], (r, c) => {
+      c.forward(r.withValue(r.value().newValue));
+    });
+    return new KStream<K, V>(this.builder, name, this.keySerde, this.valueSerde, false);
+  }
+}

@@ -1,0 +1,58 @@
+import type { Topology } from '../processor/topology.js';
+import type { Serde } from '../serde/serde.js';
+import type { KeyValueStoreBuilder } from '../state/stores.js';
+import type { Consumed } from './consumed.js';
+import { InternalStreamsBuilder } from './internal-streams-builder.js';
+import { KStream } from './kstream.js';
+import { KTable } from './ktable.js';
+import { addTableSource } from './ktable-source.js';
+import type { Materialized } from './materialized.js';
+
+/**
+ * Kafka Streams' `StreamsBuilder`: the DSL's entry point. `build()` returns the `Topology` the
+ * DSL calls have been adding to; `describe()` on it prints what Java prints for the same program.
+ */
+export class StreamsBuilder {
+  private readonly internal = new InternalStreamsBuilder();
+
+  stream<K, V>(topics: string | readonly string[], consumed?: Consumed<K, V>): KStream<K, V> {
+    const name = this.internal.nameOf(consumed?.processorName, 'KSTREAM-SOURCE-');
+    this.internal.topology.addSourceNode(
+      name,
+      typeof topics === 'string' ? [topics] : topics,
+      consumed?.keySerde?.deserializer(),
+      consumed?.valueSerde?.deserializer(),
+    );
+    return new KStream(this.internal, name, consumed?.keySerde, consumed?.valueSerde, false);
+  }
+
+  /**
+   * A table read from a topic (each record an upsert, a null value a delete), kept in a store
+   * named by `materialized` or `<topic>-STATE-STORE-<n>` and logged to its own changelog.
+   */
+  table<K, V>(topic: string, consumed?: Consumed<K, V>, materialized?: Materialized<K, V>): KTable<K, V> {
+    const storeName = materialized?.storeName ?? this.internal.newStoreName(`${topic}-`);
+    const sourceName = this.internal.nameOf(consumed?.processorName, 'KSTREAM-SOURCE-');
+    const tableName =
+      consumed?.processorName === undefined
+        ? this.internal.newProcessorName('KTABLE-SOURCE-')
+        : `${consumed.processorName}-table-source`;
+    const keySerde = materialized?.keySerde ?? consumed?.keySerde;
+    const valueSerde = materialized?.valueSerde ?? consumed?.valueSerde;
+    this.internal.topology.addSourceNode(sourceName, [topic], keySerde?.deserializer(), valueSerde?.deserializer());
+    const storeBuilder = this.internal.storeBuilder<K, V>(materialized, storeName, keySerde, valueSerde);
+    addTableSource<K, V>(this.internal, tableName, sourceName, storeName);
+    this.internal.topology.addStateStore(storeBuilder, tableName);
+    return new KTable<K, V>(this.internal, tableName, storeName, keySerde as Serde<K> | undefined, valueSerde);
+  }
+
+  /** A store for `KStream.process` processors to connect to by name. */
+  addStateStore<K, V>(builder: KeyValueStoreBuilder<K, V>): this {
+    this.internal.topology.addStateStore(builder);
+    return this;
+  }
+
+  build(): Topology {
+    return this.internal.topology;
+  }
+}

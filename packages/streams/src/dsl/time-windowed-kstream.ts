@@ -1,0 +1,150 @@
+import type { Serde } from '../serde/serde.js';
+import { Serdes } from '../serde/serdes.js';
+import { WindowedSerdes, windowStoreKeySerde } from '../serde/windowed-serdes.js';
+import type { KeyValueStore } from '../state/key-value-store.js';
+import { Change } from './change.js';
+import type { InternalStreamsBuilder } from './internal-streams-builder.js';
+import type { Aggregator, Initializer, Reducer } from './kgrouped-stream.js';
+import { KTable } from './ktable.js';
+import type { Materialized } from './materialized.js';
+import type { Named } from './named.js';
+import { createRepartitionedSource } from './repartition.js';
+import { type TimeWindows, Windowed } from './time-windows.js';
+
+/**
+ * Kafka Streams' `TimeWindowedKStream` (`groupByKey().windowedBy(TimeWindows…)`): aggregations
+ * per key and time window into a `KTable<Windowed<K>, V>`. The store is keyed as Java's window
+ * stores are (key, window start, sequence number), so its changelog carries Java's bytes; the
+ * table's key serde is `WindowedSerdes.timeWindowedSerdeFrom(keySerde, size)` when the key serde
+ * is known. Records later than their window's end plus the grace period are dropped.
+ */
+export class TimeWindowedKStream<K, V> {
+  constructor(
+    private readonly builder: InternalStreamsBuilder,
+    private readonly nodeName: string,
+    private readonly groupedName: string | undefined,
+    private readonly keySerde: Serde<K> | undefined,
+    private readonly valueSerde: Serde<V> | undefined,
+    private readonly repartitionRequired: boolean,
+    private readonly windows: TimeWindows,
+  ) {}
+
+  count(
+    materializedOrNamed?: Materialized<K, bigint> | Named,
+    materialized?: Materialized<K, bigint>,
+  ): KTable<Windowed<K>, bigint> {
+    const [named, mat] = splitArgs(materializedOrNamed, materialized);
+    return this.doAggregate<bigint>('KSTREAM-AGGREGATE-', named, mat, Serdes.Long(), (_k, _v, old) => (old ?? 0n) + 1n);
+  }
+
+  reduce(
+    reducer: Reducer<V>,
+    materializedOrNamed?: Materialized<K, V> | Named,
+    materialized?: Materialized<K, V>,
+  ): KTable<Windowed<K>, V> {
+    const [named, mat] = splitArgs(materializedOrNamed, materialized);
+    return this.doAggregate<V>('KSTREAM-REDUCE-', named, mat, this.valueSerde, (_k, v, old) =>
+      old === null ? v : reducer(old, v),
+    );
+  }
+
+  aggregate<VA>(
+    initializer: Initializer<VA>,
+    aggregator: Aggregator<K, V, VA>,
+    materializedOrNamed?: Materialized<K, VA> | Named,
+    materialized?: Materialized<K, VA>,
+  ): KTable<Windowed<K>, VA> {
+    const [named, mat] = splitArgs(materializedOrNamed, materialized);
+    return this.doAggregate<VA>('KSTREAM-AGGREGATE-', named, mat, undefined, (k, v, old) =>
+      aggregator(k, v, old ?? initializer()),
+    );
+  }
+
+  private doAggregate<VA>(
+    prefix: string,
+    named: Named | undefined,
+    materialized: Materialized<K, VA> | undefined,
+    defaultValueSerde: Serde<VA> | undefined,
+    update: (key: K, value: V, old: VA | null) => VA,
+  ): KTable<Windowed<K>, VA> {
+    const windows = this.windows;
+    const storeName = materialized?.storeName ?? this.builder.newStoreName(prefix);
+    const name = this.builder.nameOf(named, prefix);
+    let parent = this.nodeName;
+    if (this.repartitionRequired) {
+      parent = createRepartitionedSource(
+        this.builder,
+        this.keySerde as Serde<unknown> | undefined,
+        this.valueSerde as Serde<unknown> | undefined,
+        this.groupedName ?? storeName,
+        this.nodeName,
+      );
+    }
+    const keySerde = materialized?.keySerde ?? this.keySerde;
+    const storeBuilder = this.builder.storeBuilder<K, VA>(
+      materialized,
+      storeName,
+      keySerde,
+      materialized?.valueSerde ?? defaultValueSerde,
+    );
+    storeBuilder.keySerdeWrapper = (inner) => windowStoreKeySerde(inner, windows.size()) as Serde<unknown>;
+    // Java's window changelogs: compacted and deleted, kept a day past the store's retention.
+    const retentionMs = windows.size() + windows.gracePeriodMs();
+    if (storeBuilder.loggingEnabled()) {
+      storeBuilder.withLoggingEnabled({
+        'cleanup.policy': 'compact,delete',
+        'retention.ms': String(retentionMs + 86_400_000),
+        ...storeBuilder.logConfigs(),
+      });
+    }
+    const lastExpiry = new WeakMap<object, number>();
+    this.builder.addStatelessProcessor<K, V, Windowed<K>, Change<VA>>(name, [parent], (record, context) => {
+      const key = record.key();
+      const value = record.value();
+      if (key === null || key === undefined || value === null || value === undefined) return;
+      // Java closes a window once stream time passes its end plus the grace period.
+      const closeTime = Math.max(context.currentStreamTimeMs(), record.timestamp()) - windows.gracePeriodMs();
+      const store = context.getStateStore<KeyValueStore<Windowed<K>, VA>>(storeName);
+      // Closed windows leave the store (Java drops expired segments; its changelog's retention
+      // does the rest, so nothing is logged): checked once per window size of stream time.
+      if (closeTime - (lastExpiry.get(store) ?? Number.NEGATIVE_INFINITY) >= windows.size()) {
+        lastExpiry.set(store, closeTime);
+        expireWindows(store, windows.size(), closeTime);
+      }
+      for (const window of windows.windowsFor(record.timestamp())) {
+        if (window.end() <= closeTime) continue;
+        const windowed = new Windowed(key, window);
+        const old = store.get(windowed);
+        const next = update(key, value, old);
+        store.put(windowed, next);
+        context.forward(record.withKey(windowed).withValue(new Change(next, old)));
+      }
+    });
+    this.builder.topology.addStateStore(storeBuilder, name);
+    return new KTable<Windowed<K>, VA>(
+      this.builder,
+      name,
+      storeName,
+      keySerde === undefined ? undefined : WindowedSerdes.timeWindowedSerdeFrom(keySerde, windows.size()),
+      storeBuilder.valueSerde,
+    );
+  }
+}
+
+/** Deletes, locally, the windows that ended at or before `closeTime` (store keys: key, start, seqnum). */
+function expireWindows(store: KeyValueStore<unknown, unknown>, sizeMs: number, closeTime: number): void {
+  for (const [key] of store.inner.range(null, null)) {
+    const bytes = Buffer.from(key.buffer, key.byteOffset, key.byteLength);
+    const start = Number(bytes.readBigInt64BE(bytes.length - 12));
+    if (start + sizeMs <= closeTime) store.inner.put(key, null);
+  }
+}
+
+function splitArgs<K, V>(
+  a: Materialized<K, V> | Named | undefined,
+  b: Materialized<K, V> | undefined,
+): [Named | undefined, Materialized<K, V> | undefined] {
+  if (a === undefined) return [undefined, b];
+  if ('storeSupplier' in a) return [undefined, a];
+  return [a, b];
+}

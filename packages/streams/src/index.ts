@@ -1,0 +1,54 @@
+export { Branched } from './dsl/branched.js';
+export { BranchedKStream } from './dsl/branched-kstream.js';
+export { Change } from './dsl/change.js';
+export { Consumed } from './dsl/consumed.js';
+export { Grouped } from './dsl/grouped.js';
+export { type Aggregator, type Initializer, KGroupedStream, type Reducer } from './dsl/kgrouped-stream.js';
+export { type ForeachAction, type KeyValueMapper, KStream, type Predicate, type ValueMapper } from './dsl/kstream.js';
+export { KTable } from './dsl/ktable.js';
+export { Materialized } from './dsl/materialized.js';
+export { Named } from './dsl/named.js';
+export { Printed } from './dsl/printed.js';
+export { Produced } from './dsl/produced.js';
+export { Repartitioned } from './dsl/repartitioned.js';
+export { StreamsBuilder } from './dsl/streams-builder.js';
+export { TimeWindowedKStream } from './dsl/time-windowed-kstream.js';
+export { TimeWindow, TimeWindows, Windowed } from './dsl/time-windows.js';
+export type { Processor, ProcessorSupplier } from './processor/processor.js';
+export type { ProcessorContext, RecordMetadata } from './processor/processor-context.js';
+export { type Cancellable, PunctuationType, type Punctuator } from './processor/punctuation-type.js';
+export { Record } from './processor/record.js';
+export { TaskId } from './processor/task-id.js';
+export { Topology } from './processor/topology.js';
+export {
+  type NodeDescription,
+  type SubtopologyDescription,
+  TopologyDescription,
+} from './processor/topology-description.js';
+export { StreamsException, TopologyException } from './processor/topology-exception.js';
+export type { StreamPartitioner } from './processor/topology-nodes.js';
+export { KafkaStreams } from './runtime/kafka-streams.js';
+export { State as KafkaStreamsState, type StateListener } from './runtime/kafka-streams-state.js';
+export { OffsetCheckpoint } from './runtime/offset-checkpoint.js';
+export type { StateRestoreListener } from './runtime/state-restore-listener.js';
+export { Bytes } from './serde/bytes.js';
+export { type Deserializer, type Serde, SerializationException, type Serializer } from './serde/serde.js';
+export { Serdes } from './serde/serdes.js';
+export { WindowedSerdes } from './serde/windowed-serdes.js';
+export { KeyValue } from './state/key-value.js';
+export { KeyValueIterator } from './state/key-value-iterator.js';
+export { KeyValueStore } from './state/key-value-store.js';
+export {
+  InvalidStateStoreException,
+  type QueryableStoreType,
+  QueryableStoreTypes,
+  ReadOnlyKeyValueStore,
+  StoreQueryParameters,
+} from './state/queryable-store-types.js';
+export type { StateStore } from './state/state-store.js';
+export { type KeyValueBytesStoreSupplier, KeyValueStoreBuilder, Stores } from './state/stores.js';
+export { ConfigException, ProcessingGuarantee, StreamsConfig, type StreamsConfigInput } from './streams-config.js';
+export { TestInputTopic } from './test-utils/test-input-topic.js';
+export { TestOutputTopic } from './test-utils/test-output-topic.js';
+export { TestRecord } from './test-utils/test-record.js';
+export { TopologyTestDriver } from './test-utils/topology-test-driver.js';

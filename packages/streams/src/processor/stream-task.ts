@@ -1,0 +1,259 @@
+import type { RecordHeader } from '@samsa/client';
+import type { Serde } from '../serde/serde.js';
+import type { KeyValueStore } from '../state/key-value-store.js';
+import type { StateStore } from '../state/state-store.js';
+import type { Processor } from './processor.js';
+import type { ProcessorContext, RecordMetadata } from './processor-context.js';
+import { PunctuationQueue } from './punctuation-queue.js';
+import { type Cancellable, PunctuationType, type Punctuator } from './punctuation-type.js';
+import { Record } from './record.js';
+import type { RecordCollector } from './record-collector.js';
+import type { TaskId } from './task-id.js';
+import type { Topology } from './topology.js';
+import { StreamsException } from './topology-exception.js';
+import type { Subtopology } from './topology-nodes.js';
+
+export interface TaskConfig {
+  readonly applicationId: string;
+  readonly defaultKeySerde: Serde<unknown>;
+  readonly defaultValueSerde: Serde<unknown>;
+  /** The task's directory (`state.dir/<application.id>/<task id>`), for persistent stores. */
+  readonly taskDir: string;
+  readonly wallClock: () => number;
+}
+
+/** A topic as the broker knows it: the application's own topics carry its id. */
+export function physicalTopic(topology: Topology, applicationId: string, topic: string): string {
+  return topology.isInternalTopic(topic) ? `${applicationId}-${topic}` : topic;
+}
+
+export function changelogTopic(applicationId: string, store: string): string {
+  return `${applicationId}-${store}-changelog`;
+}
+
+/**
+ * Kafka Streams' `StreamTask`: one sub-topology's processors and stores for one partition. Records
+ * are processed one at a time, depth-first through the nodes (a `forward` returns once every
+ * descendant is done), so a store written by one record is read by the next in offset order.
+ * Stream time is the largest record timestamp seen; stream-time punctuators fire as it moves.
+ * Not reentrant: the owner calls one method at a time.
+ */
+export class StreamTask {
+  readonly stores = new Map<string, KeyValueStore<unknown, unknown>>();
+  private readonly processors = new Map<string, Processor<unknown, unknown, unknown, unknown>>();
+  private readonly contexts = new Map<string, NodeContext>();
+  private readonly sourceByTopic = new Map<string, string>();
+  /** Each node's children, computed once: `forward` runs for every record at every node. */
+  private readonly children = new Map<string, readonly string[]>();
+  private readonly streamTimePunctuations = new PunctuationQueue();
+  private readonly wallClockPunctuations = new PunctuationQueue();
+  private streamTime = -1;
+  private metadata: RecordMetadata | null = null;
+  commitRequested = false;
+
+  constructor(
+    readonly id: TaskId,
+    readonly topology: Topology,
+    readonly subtopology: Subtopology,
+    readonly config: TaskConfig,
+    private readonly collector: RecordCollector,
+  ) {
+    for (const name of subtopology.stores) {
+      const builder = topology.storeBuilder(name);
+      if (builder === undefined) throw new StreamsException(`state store ${name} has no builder`);
+      const store = builder.build(
+        { keySerde: config.defaultKeySerde, valueSerde: config.defaultValueSerde },
+        changelogTopic(config.applicationId, name),
+      );
+      this.stores.set(name, store);
+    }
+    for (const name of subtopology.nodes) {
+      const node = topology.node(name);
+      if (node?.kind === 'source') for (const t of node.topics) this.sourceByTopic.set(t, name);
+      this.children.set(name, topology.childrenOf(name));
+    }
+  }
+
+  /**
+   * Opens the stores (persistent ones under the task directory); call before restoring. Stores
+   * named in `wipe` start empty (a logged store whose checkpoint is missing: nothing says how
+   * far its files got, so it is restored in full).
+   */
+  openStores(wipe: ReadonlySet<string> = new Set()): void {
+    for (const store of this.stores.values()) {
+      if (wipe.has(store.name())) store.inner.wipe(this.config.taskDir);
+      store.inner.open(this.config.taskDir);
+    }
+  }
+
+  /** Starts logging store writes and initializes the processors: the task then processes. */
+  initializeTopology(): void {
+    for (const store of this.stores.values()) {
+      if (!store.loggingEnabled) continue;
+      store.setChangeLogger((key, value) =>
+        this.collector.send(store.changelogTopic, key, value, this.currentTimestamp(), [], this.id.partition),
+      );
+    }
+    for (const name of this.subtopology.nodes) {
+      const node = this.topology.node(name);
+      const context = new NodeContext(this, name);
+      this.contexts.set(name, context);
+      if (node?.kind === 'processor') this.processors.set(name, node.supplier());
+    }
+    for (const [name, processor] of this.processors) processor.init?.(this.contexts.get(name) as NodeContext);
+  }
+
+  private currentRecordTimestamp = 0;
+
+  private currentTimestamp(): number {
+    return this.currentRecordTimestamp;
+  }
+
+  /** Processes one input record of `topic` (the topology's name for it, without application id). */
+  process(
+    topic: string,
+    partition: number,
+    offset: bigint,
+    key: Uint8Array | null,
+    value: Uint8Array | null,
+    timestamp: number,
+    headers: readonly RecordHeader[],
+  ): void {
+    const sourceName = this.sourceByTopic.get(topic);
+    if (sourceName === undefined) throw new StreamsException(`task ${this.id} has no source for topic ${topic}`);
+    const source = this.topology.node(sourceName);
+    if (source?.kind !== 'source') throw new StreamsException(`${sourceName} is not a source`);
+    const physical = physicalTopic(this.topology, this.config.applicationId, topic);
+    const k = (source.keyDeserializer ?? this.config.defaultKeySerde.deserializer()).deserialize(physical, key);
+    const v = (source.valueDeserializer ?? this.config.defaultValueSerde.deserializer()).deserialize(physical, value);
+    this.metadata = { topic: () => physical, partition: () => partition, offset: () => offset };
+    if (timestamp > this.streamTime) this.streamTime = timestamp;
+    try {
+      this.forwardTo(sourceName, new Record(k, v, timestamp, headers), undefined);
+    } finally {
+      this.metadata = null;
+    }
+    this.streamTimePunctuations.mayPunctuate(this.streamTime, (n, p, t) => this.punctuate(n, p, t));
+  }
+
+  maybePunctuateSystemTime(): boolean {
+    return this.wallClockPunctuations.mayPunctuate(this.config.wallClock(), (n, p, t) => this.punctuate(n, p, t));
+  }
+
+  /** Runs a punctuator; its `forward`s leave from the node that scheduled it (its context's node). */
+  private punctuate(_nodeName: string, punctuator: Punctuator, timestamp: number): void {
+    this.currentRecordTimestamp = timestamp;
+    punctuator(timestamp);
+  }
+
+  /** Hands `record` to the children of `from` (or only `childName`), depth-first. */
+  forwardTo(from: string, record: Record<unknown, unknown>, childName: string | undefined): void {
+    const children = this.children.get(from) ?? [];
+    if (childName !== undefined && !children.includes(childName)) {
+      throw new StreamsException(
+        `Unknown downstream node: ${childName} either does not exist or is not connected to ${from}`,
+      );
+    }
+    for (const child of childName === undefined ? children : [childName]) {
+      this.currentRecordTimestamp = record.timestamp();
+      const node = this.topology.node(child);
+      if (node?.kind === 'processor') (this.processors.get(child) as Processor<unknown, unknown>).process(record);
+      else if (node?.kind === 'sink') this.sink(node.name, record);
+    }
+  }
+
+  private sink(name: string, record: Record<unknown, unknown>): void {
+    const node = this.topology.node(name);
+    if (node?.kind !== 'sink') return;
+    const topic = physicalTopic(this.topology, this.config.applicationId, node.topic);
+    const key = (node.keySerializer ?? this.config.defaultKeySerde.serializer()).serialize(topic, record.key());
+    const value = (node.valueSerializer ?? this.config.defaultValueSerde.serializer()).serialize(topic, record.value());
+    let partition: number | undefined;
+    if (node.partitioner !== undefined) {
+      const count = this.collector.partitionsFor(topic);
+      if (count !== undefined) partition = node.partitioner(topic, record.key(), record.value(), count);
+    }
+    this.collector.send(topic, key, value, record.timestamp(), record.headers(), partition);
+  }
+
+  schedule(nodeName: string, intervalMs: number, type: PunctuationType, callback: Punctuator): Cancellable {
+    // Java aligns stream-time punctuation to 0 (it fires as soon as there is data) and
+    // wall-clock punctuation to now + interval.
+    if (type === PunctuationType.STREAM_TIME)
+      return this.streamTimePunctuations.schedule(0, intervalMs, nodeName, callback);
+    return this.wallClockPunctuations.schedule(this.config.wallClock() + intervalMs, intervalMs, nodeName, callback);
+  }
+
+  recordMetadata(): RecordMetadata | null {
+    return this.metadata;
+  }
+
+  currentStreamTime(): number {
+    return this.streamTime;
+  }
+
+  flush(): void {
+    for (const store of this.stores.values()) store.flush();
+  }
+
+  close(): void {
+    for (const processor of this.processors.values()) processor.close?.();
+    for (const store of this.stores.values()) if (store.isOpen()) store.close();
+  }
+
+  getStore(processorName: string, storeName: string): StateStore {
+    const node = this.topology.node(processorName);
+    const store = this.stores.get(storeName);
+    if (store === undefined || node?.kind !== 'processor' || !node.stores.includes(storeName)) {
+      throw new StreamsException(
+        `Processor ${processorName} has no access to StateStore ${storeName} as the store is not connected to the processor. ` +
+          "If you add stores manually via '.addStateStore()' make sure to connect the added store to the processor by providing the processor name to '.addStateStore()'.",
+      );
+    }
+    return store;
+  }
+}
+
+/** The `ProcessorContext` handed to one node of a task. */
+class NodeContext implements ProcessorContext {
+  constructor(
+    private readonly task: StreamTask,
+    private readonly nodeName: string,
+  ) {}
+
+  applicationId(): string {
+    return this.task.config.applicationId;
+  }
+
+  taskId(): TaskId {
+    return this.task.id;
+  }
+
+  recordMetadata(): RecordMetadata | null {
+    return this.task.recordMetadata();
+  }
+
+  currentStreamTimeMs(): number {
+    return this.task.currentStreamTime();
+  }
+
+  currentSystemTimeMs(): number {
+    return this.task.config.wallClock();
+  }
+
+  forward<K, V>(record: Record<K, V>, childName?: string): void {
+    this.task.forwardTo(this.nodeName, record as Record<unknown, unknown>, childName);
+  }
+
+  schedule(intervalMs: number, type: PunctuationType, callback: Punctuator): Cancellable {
+    return this.task.schedule(this.nodeName, intervalMs, type, callback);
+  }
+
+  getStateStore<S extends StateStore>(name: string): S {
+    return this.task.getStore(this.nodeName, name) as S;
+  }
+
+  commit(): void {
+    this.task.commitRequested = true;
+  }
+}

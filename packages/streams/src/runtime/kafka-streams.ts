@@ -1,0 +1,565 @@
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { Admin, Consumer, KafkaError, Producer, type TopicPartition } from '@samsa/client';
+import { changelogTopic, physicalTopic, StreamTask } from '../processor/stream-task.js';
+import { TaskId } from '../processor/task-id.js';
+import type { Topology } from '../processor/topology.js';
+import { StreamsException } from '../processor/topology-exception.js';
+import type { Subtopology } from '../processor/topology-nodes.js';
+import type { KeyValueStore } from '../state/key-value-store.js';
+import {
+  InvalidStateStoreException,
+  ReadOnlyKeyValueStore,
+  type StoreQueryParameters,
+} from '../state/queryable-store-types.js';
+import { ProcessingGuarantee, StreamsConfig, type StreamsConfigInput } from '../streams-config.js';
+import { prepareInternalTopics } from './internal-topic-manager.js';
+import { isValidTransition, State, type StateListener } from './kafka-streams-state.js';
+import { OffsetCheckpoint } from './offset-checkpoint.js';
+import type { StateRestoreListener } from './state-restore-listener.js';
+import { type Restoration, restoreStores } from './store-changelog-reader.js';
+import { StreamsProducer } from './streams-producer.js';
+
+/** A task this instance runs, with what its commit and checkpoint need. */
+interface ActiveTask {
+  readonly task: StreamTask;
+  /** Next offset to consume per input `topic:partition` (what the group commit records). */
+  readonly consumed: Map<string, bigint>;
+  /** Last offset in each changelog `topic:partition` that the stores hold. */
+  readonly changelogOffsets: Map<string, bigint>;
+  readonly checkpoint: OffsetCheckpoint;
+}
+
+const TASK_MIGRATED = new Set([
+  'REBALANCE_IN_PROGRESS',
+  'ILLEGAL_GENERATION',
+  'UNKNOWN_MEMBER_ID',
+  'FENCED_INSTANCE_ID',
+]);
+
+const tpKey = (topic: string, partition: number) => `${topic}:${partition}`;
+
+/**
+ * Kafka Streams' `KafkaStreams`: runs a topology as a member of the consumer group
+ * `application.id`, one stream thread (one consumer, one producer) per instance. Run more
+ * instances to scale out: the group spreads the input partitions and with them the tasks.
+ *
+ * - A task is a sub-topology × a partition. The range assignor gives partition p of every input
+ *   topic to the same member, so the partitions of one task stay together (co-partitioning).
+ * - Before a new task processes, its stores are restored from their changelogs: persistent
+ *   stores from the offset in the task's `.checkpoint`, in-memory stores from the beginning.
+ *   Tasks revoked in a rebalance and assigned back are resumed without restoring.
+ * - Commit (every `commit.interval.ms`, on revocation and on close) = flush the stores, flush the
+ *   producer, commit the consumed offsets, write the checkpoints. Under at_least_once a crash
+ *   between two commits reprocesses what came after the last one.
+ */
+export class KafkaStreams {
+  /** Java's nested enum: `KafkaStreams.State.RUNNING`. */
+  static readonly State = State;
+  readonly config: StreamsConfig;
+  private stateValue: State = State.CREATED;
+  private stateListener: StateListener | undefined;
+  private uncaughtExceptionHandler: ((error: Error) => void) | undefined;
+  private readonly subtopologies: Subtopology[];
+  /** Physical input topic → its sub-topology and the topology's name for it. */
+  private readonly inputs = new Map<string, { sub: Subtopology; logical: string }>();
+  private readonly tasks = new Map<string, ActiveTask>();
+  private readonly suspended = new Map<string, ActiveTask>();
+  private admin: Admin | undefined;
+  private consumer: Consumer<Buffer, Buffer> | undefined;
+  private restoreConsumer: Consumer<Buffer, Buffer> | undefined;
+  private producer: StreamsProducer | undefined;
+  private loop: Promise<void> | undefined;
+  private readonly abort = new AbortController();
+  private readonly eos: boolean;
+  /** Records were processed since the last commit (exactly_once_v2 commits only then). */
+  private processedSinceCommit = false;
+  private lastCommitMs = 0;
+  private partitionCounts = new Map<string, number>();
+
+  constructor(
+    private readonly topology: Topology,
+    config: StreamsConfigInput,
+  ) {
+    this.config = new StreamsConfig(config);
+    this.eos = this.config.processingGuarantee === ProcessingGuarantee.EXACTLY_ONCE_V2;
+    this.subtopologies = topology.subtopologies();
+    for (const sub of this.subtopologies) {
+      for (const logical of sub.sourceTopics) {
+        this.inputs.set(physicalTopic(topology, this.config.applicationId, logical), { sub, logical });
+      }
+    }
+  }
+
+  state(): State {
+    return this.stateValue;
+  }
+
+  setStateListener(listener: StateListener): void {
+    if (this.stateValue !== State.CREATED) {
+      throw new StreamsException(
+        'IllegalStateException: Can only set StateListener before calling start(). Current state is: ' +
+          this.stateValue,
+      );
+    }
+    this.stateListener = listener;
+  }
+
+  private restoreListener: StateRestoreListener | undefined;
+
+  /** Told about every store restoration (Java's global StateRestoreListener). */
+  setGlobalStateRestoreListener(listener: StateRestoreListener): void {
+    this.restoreListener = listener;
+  }
+
+  /** Called with the error that stopped processing (Java's handler answering SHUTDOWN_CLIENT). */
+  setUncaughtExceptionHandler(handler: (error: Error) => void): void {
+    this.uncaughtExceptionHandler = handler;
+  }
+
+  private setState(next: State): void {
+    const old = this.stateValue;
+    if (old === next && next !== State.REBALANCING) return;
+    if (!isValidTransition(old, next)) return;
+    this.stateValue = next;
+    this.stateListener?.(next, old);
+  }
+
+  /**
+   * Creates the internal topics, joins the group and starts processing in the background. The
+   * promise resolves once the instance has subscribed (state REBALANCING); it rejects, and
+   * nothing runs, on a configuration the runtime does not implement or a missing input topic.
+   */
+  async start(): Promise<void> {
+    if (this.stateValue !== State.CREATED) {
+      throw new StreamsException(
+        `IllegalStateException: The client is either already started or already stopped (state ${this.stateValue}).`,
+      );
+    }
+    if (
+      this.config.processingGuarantee !== ProcessingGuarantee.AT_LEAST_ONCE &&
+      this.config.processingGuarantee !== ProcessingGuarantee.EXACTLY_ONCE_V2
+    ) {
+      throw new StreamsException(
+        `processing.guarantee=${this.config.processingGuarantee} is not implemented by @samsa/streams; ` +
+          'use exactly_once_v2 or at_least_once. Refusing to start rather than run with other guarantees than configured.',
+      );
+    }
+    const bootstrap = this.config.bootstrapServers;
+    if (bootstrap === undefined)
+      throw new StreamsException('Missing required configuration "bootstrap.servers" which has no default value.');
+    const appId = this.config.applicationId;
+    const common = { 'bootstrap.servers': bootstrap };
+    this.admin = new Admin({ ...common, 'client.id': `${appId}-admin`, ...this.config.clientOverrides.admin } as never);
+    try {
+      const plan = await prepareInternalTopics(this.admin, this.topology, appId, this.config.replicationFactor);
+      for (const sub of this.subtopologies) {
+        for (const t of sub.sourceTopics) {
+          this.partitionCounts.set(
+            physicalTopic(this.topology, appId, t),
+            plan.partitionsBySubtopology.get(sub.id) ?? 1,
+          );
+        }
+      }
+    } catch (error) {
+      await this.admin.close();
+      throw error;
+    }
+    const isolation = this.eos ? { 'isolation.level': 'read_committed' } : {};
+    this.consumer = new Consumer<Buffer, Buffer>({
+      ...common,
+      ...isolation,
+      'client.id': `${appId}-StreamThread-1-consumer`,
+      'group.id': appId,
+      'enable.auto.commit': false,
+      'auto.offset.reset': 'earliest',
+      'partition.assignment.strategy': 'range',
+      'max.poll.records': 1000,
+      ...this.config.clientOverrides.consumer,
+    } as never);
+    this.restoreConsumer = new Consumer<Buffer, Buffer>({
+      ...common,
+      ...isolation,
+      'client.id': `${appId}-StreamThread-1-restore-consumer`,
+      'enable.auto.commit': false,
+      'auto.offset.reset': 'none',
+      ...this.config.clientOverrides.consumer,
+    } as never);
+    const producer = new Producer<Uint8Array, Uint8Array>({
+      ...common,
+      'client.id': `${appId}-StreamThread-1-producer`,
+      'linger.ms': 100,
+      // exactly_once_v2: one transactional producer per stream thread, fenced through the
+      // consumer group's generation (KIP-447), so the id only has to be unique per instance.
+      ...(this.eos ? { 'transactional.id': `${appId}-${randomUUID()}-1`, 'transaction.timeout.ms': 10000 } : {}),
+      ...this.config.clientOverrides.producer,
+    } as never);
+    this.producer = new StreamsProducer(producer, this.eos);
+    try {
+      await this.producer.initTransactions();
+    } catch (error) {
+      await this.closeClients();
+      throw error;
+    }
+    this.setState(State.REBALANCING);
+    this.consumer.subscribe([...this.inputs.keys()], {
+      onPartitionsRevoked: (partitions) => this.onRevoked(partitions),
+      onPartitionsAssigned: (partitions) => this.onAssigned(partitions),
+      onPartitionsLost: (partitions) => this.onLost(partitions),
+    });
+    this.lastCommitMs = Date.now();
+    this.loop = this.runLoop();
+  }
+
+  private async runLoop(): Promise<void> {
+    const consumer = this.consumer as Consumer<Buffer, Buffer>;
+    try {
+      while (!this.abort.signal.aborted) {
+        const records = await consumer.poll({ timeoutMs: 100, signal: this.abort.signal }).catch((error: unknown) => {
+          if (this.abort.signal.aborted) return [];
+          throw error;
+        });
+        for (const r of records) {
+          const input = this.inputs.get(r.topic);
+          const active = input && this.tasks.get(String(new TaskId(input.sub.id, r.partition)));
+          if (input === undefined || active === undefined) continue;
+          active.task.process(input.logical, r.partition, r.offset, r.key, r.value, r.timestamp, r.headers);
+          active.consumed.set(tpKey(r.topic, r.partition), r.offset + 1n);
+          this.processedSinceCommit = true;
+        }
+        let commitRequested = false;
+        for (const { task } of this.tasks.values()) {
+          task.maybePunctuateSystemTime();
+          commitRequested ||= task.commitRequested;
+        }
+        if (commitRequested || Date.now() - this.lastCommitMs >= this.config.commitIntervalMs) await this.commit();
+      }
+    } catch (error) {
+      await this.fail(error as Error);
+    }
+  }
+
+  private async fail(error: Error): Promise<void> {
+    this.setState(State.PENDING_ERROR);
+    this.abort.abort();
+    // Under exactly_once_v2 whatever this instance wrote since its last commit is aborted: the
+    // next owner restores the stores from committed changelog records (no checkpoint was kept
+    // while running, so the state is rebuilt) and reprocesses from the committed offsets.
+    await this.producer?.abortTransaction().catch(() => {});
+    for (const active of [...this.tasks.values(), ...this.suspended.values()]) {
+      try {
+        active.task.close();
+      } catch {}
+    }
+    this.tasks.clear();
+    this.suspended.clear();
+    await this.closeClients();
+    this.setState(State.ERROR);
+    this.uncaughtExceptionHandler?.(error);
+  }
+
+  /**
+   * at_least_once: flush the stores and the producer, commit the consumed offsets, write the
+   * checkpoints. exactly_once_v2: flush the stores, add the consumed offsets to the open
+   * transaction and commit it, so outputs, changelog writes and input offsets become visible
+   * together; checkpoints are written only when a task closes cleanly.
+   */
+  private async commit(): Promise<void> {
+    for (const { task } of this.tasks.values()) task.flush();
+    const offsets: { topic: string; partition: number; offset: bigint }[] = [];
+    for (const active of this.tasks.values()) {
+      for (const [key, offset] of active.consumed) {
+        const at = key.lastIndexOf(':');
+        offsets.push({ topic: key.slice(0, at), partition: Number(key.slice(at + 1)), offset });
+      }
+    }
+    if (this.eos) {
+      await this.commitTransaction(offsets);
+      for (const active of this.tasks.values()) active.task.commitRequested = false;
+      this.lastCommitMs = Date.now();
+      return;
+    }
+    await this.producer?.flush();
+    if (offsets.length > 0) {
+      try {
+        await this.consumer?.commitSync(offsets);
+      } catch (error) {
+        // Java's TaskMigratedException: the group has moved on (a rebalance started, or this
+        // member was fenced). The consumer rejoins at its next poll and the tasks are revoked
+        // or lost there; under at_least_once their new owner reprocesses from the last commit.
+        if (!(error instanceof KafkaError && TASK_MIGRATED.has(error.errorName))) throw error;
+      }
+    }
+    for (const active of this.tasks.values()) {
+      active.task.commitRequested = false;
+      this.writeCheckpoint(active);
+    }
+    this.lastCommitMs = Date.now();
+  }
+
+  private async commitTransaction(offsets: { topic: string; partition: number; offset: bigint }[]): Promise<void> {
+    const producer = this.producer as StreamsProducer;
+    const consumer = this.consumer as Consumer<Buffer, Buffer>;
+    if (!producer.inTransaction && !this.processedSinceCommit) return;
+    try {
+      await producer.commitTransaction(offsets, consumer.groupMetadata());
+    } catch (error) {
+      if (!(error instanceof KafkaError && TASK_MIGRATED.has(error.errorName))) throw error;
+      // The group moved on: nothing of this transaction may become visible. The next
+      // rebalance hands the partitions out again and their owners restore and reprocess.
+      await this.closeDirty();
+      return;
+    }
+    this.processedSinceCommit = false;
+  }
+
+  /**
+   * exactly_once_v2 after an aborted transaction: every task's stores may hold writes that were
+   * just aborted, so all tasks are closed without checkpoints and will be restored from the
+   * committed changelog records when they are assigned again.
+   */
+  private async closeDirty(): Promise<void> {
+    await this.producer?.abortTransaction();
+    this.processedSinceCommit = false;
+    for (const active of [...this.tasks.values(), ...this.suspended.values()]) {
+      active.checkpoint.delete();
+      active.task.close();
+    }
+    this.tasks.clear();
+    this.suspended.clear();
+  }
+
+  private writeCheckpoint(active: ActiveTask): void {
+    const persistent = new Map<string, bigint>();
+    for (const store of active.task.stores.values()) {
+      if (!store.persistent() || !store.loggingEnabled) continue;
+      const key = tpKey(store.changelogTopic, active.task.id.partition);
+      const offset = active.changelogOffsets.get(key);
+      if (offset !== undefined) persistent.set(key, offset);
+    }
+    if (persistent.size > 0) active.checkpoint.write(persistent);
+  }
+
+  private taskIdsOf(partitions: readonly TopicPartition[]): Map<string, TaskId> {
+    const ids = new Map<string, TaskId>();
+    for (const tp of partitions) {
+      const input = this.inputs.get(tp.topic);
+      if (input === undefined) continue;
+      const id = new TaskId(input.sub.id, tp.partition);
+      ids.set(String(id), id);
+    }
+    return ids;
+  }
+
+  private async onRevoked(partitions: TopicPartition[]): Promise<void> {
+    this.setState(State.REBALANCING);
+    if (this.abort.signal.aborted) return;
+    await this.commit();
+    for (const id of this.taskIdsOf(partitions).keys()) {
+      const active = this.tasks.get(id);
+      if (active === undefined) continue;
+      this.tasks.delete(id);
+      this.suspended.set(id, active);
+    }
+  }
+
+  private async onLost(partitions: TopicPartition[]): Promise<void> {
+    this.setState(State.REBALANCING);
+    if (this.eos) {
+      // One transaction spans all tasks: losing some makes all of them dirty.
+      await this.closeDirty();
+      return;
+    }
+    // Someone else owns these now: close without committing (under at_least_once the new
+    // owner reprocesses from the last commit).
+    for (const id of this.taskIdsOf(partitions).keys()) {
+      this.tasks.get(id)?.task.close();
+      this.tasks.delete(id);
+    }
+  }
+
+  private async onAssigned(partitions: TopicPartition[]): Promise<void> {
+    const wanted = this.taskIdsOf([...partitions, ...(this.consumer?.assignment() ?? [])]);
+    for (const [id, active] of this.suspended) {
+      if (wanted.has(id)) {
+        this.tasks.set(id, active);
+      } else {
+        this.writeCheckpoint(active);
+        active.task.close();
+      }
+    }
+    this.suspended.clear();
+    const created: ActiveTask[] = [];
+    for (const [key, id] of wanted) {
+      if (this.tasks.has(key)) continue;
+      created.push(this.createTask(id));
+    }
+    await this.restore(created);
+    for (const active of created) {
+      active.task.initializeTopology();
+      this.tasks.set(String(active.task.id), active);
+    }
+    if (!this.abort.signal.aborted) this.setState(State.RUNNING);
+  }
+
+  private createTask(id: TaskId): ActiveTask {
+    const sub = this.subtopologies[id.subtopology] as Subtopology;
+    const taskDir = join(this.config.stateDir, this.config.applicationId, String(id));
+    mkdirSync(taskDir, { recursive: true });
+    const checkpoint = new OffsetCheckpoint(join(taskDir, '.checkpoint'));
+    const task = new StreamTask(
+      id,
+      this.topology,
+      sub,
+      {
+        applicationId: this.config.applicationId,
+        defaultKeySerde: this.config.defaultKeySerde,
+        defaultValueSerde: this.config.defaultValueSerde,
+        taskDir,
+        wallClock: () => Date.now(),
+      },
+      {
+        send: (topic, key, value, timestamp, headers, partition) =>
+          this.send(id, topic, key, value, timestamp, headers, partition),
+        partitionsFor: (topic) => this.partitionCounts.get(topic),
+      },
+    );
+    // A logged persistent store without a checkpointed offset may hold anything (a crash before
+    // the first checkpoint): it starts empty and is restored in full. Unlogged stores keep their
+    // files — there is no changelog to rebuild them from.
+    const checkpointed = checkpoint.read();
+    const wipe = new Set<string>();
+    for (const store of task.stores.values()) {
+      const key = tpKey(changelogTopic(this.config.applicationId, store.name()), id.partition);
+      if (store.persistent() && store.loggingEnabled && !checkpointed.has(key)) wipe.add(store.name());
+    }
+    task.openStores(wipe);
+    return { task, consumed: new Map(), changelogOffsets: new Map(), checkpoint };
+  }
+
+  private send(
+    id: TaskId,
+    topic: string,
+    key: Uint8Array | null,
+    value: Uint8Array | null,
+    timestamp: number,
+    headers: readonly { key: string; value: Buffer | null }[],
+    partition: number | undefined,
+  ): void {
+    this.producer?.send({ topic, key, value, timestamp, headers, partition }, (metadata) => {
+      // Changelog offsets go into the checkpoint: the highest acknowledged per partition.
+      const active = this.tasks.get(String(id)) ?? this.suspended.get(String(id));
+      const k = tpKey(metadata.topic, metadata.partition);
+      if (
+        active !== undefined &&
+        topic.endsWith('-changelog') &&
+        (active.changelogOffsets.get(k) ?? -1n) < metadata.offset
+      ) {
+        active.changelogOffsets.set(k, metadata.offset);
+      }
+    });
+  }
+
+  private async restore(created: readonly ActiveTask[]): Promise<void> {
+    const restorations: (Restoration & { active: ActiveTask })[] = [];
+    for (const active of created) {
+      const checkpointed = active.checkpoint.read();
+      for (const store of active.task.stores.values()) {
+        if (!store.loggingEnabled) continue;
+        const topic = changelogTopic(this.config.applicationId, store.name());
+        const partition = active.task.id.partition;
+        const last = store.persistent() ? checkpointed.get(tpKey(topic, partition)) : undefined;
+        if (last !== undefined) active.changelogOffsets.set(tpKey(topic, partition), last);
+        restorations.push({ active, store, topic, partition, startOffset: last === undefined ? 0n : last + 1n });
+      }
+    }
+    const restored = await restoreStores(
+      this.restoreConsumer as Consumer<Buffer, Buffer>,
+      restorations,
+      this.abort.signal,
+      this.restoreListener,
+    );
+    for (const r of restorations) {
+      const offset = restored.get(tpKey(r.topic, r.partition));
+      if (offset !== undefined) r.active.changelogOffsets.set(tpKey(r.topic, r.partition), offset);
+    }
+    // Under exactly_once_v2 a checkpoint is valid only while the task is closed: a crash leaves
+    // stores with uncommitted writes, so the file goes while the task runs (as in Java).
+    for (const active of created) {
+      if (this.eos) active.checkpoint.delete();
+      else this.writeCheckpoint(active);
+    }
+  }
+
+  /**
+   * Interactive queries on this instance's part of a store (Java's `KafkaStreams.store`): the
+   * tasks it runs now. Only while RUNNING, as Java (during a rebalance the store's tasks move).
+   * Keys owned by other instances are not found here; there is no metadata API to locate them.
+   */
+  store<K, V>(parameters: StoreQueryParameters<K, V>): ReadOnlyKeyValueStore<K, V> {
+    const name = parameters.storeName;
+    if (this.topology.storeBuilder(name) === undefined) {
+      throw new InvalidStateStoreException(
+        `Cannot get state store ${name} because no such store is registered in the topology.`,
+      );
+    }
+    const check = () => {
+      if (this.stateValue !== State.RUNNING) {
+        throw new InvalidStateStoreException(
+          `Cannot get state store ${name} because the stream thread is ${this.stateValue}, not RUNNING`,
+        );
+      }
+    };
+    check();
+    return new ReadOnlyKeyValueStore<K, V>(() => {
+      check();
+      const stores: KeyValueStore<K, V>[] = [];
+      for (const { task } of this.tasks.values()) {
+        const store = task.stores.get(name);
+        if (store !== undefined) stores.push(store as KeyValueStore<K, V>);
+      }
+      return stores;
+    });
+  }
+
+  /** Commits, closes the tasks (writing checkpoints), leaves the group and closes the clients. */
+  async close(): Promise<void> {
+    if (this.stateValue === State.NOT_RUNNING || this.stateValue === State.ERROR) return;
+    const started = this.loop !== undefined;
+    this.setState(State.PENDING_SHUTDOWN);
+    this.abort.abort();
+    await this.loop;
+    if (started) {
+      try {
+        await this.commit();
+      } finally {
+        for (const active of [...this.tasks.values(), ...this.suspended.values()]) {
+          this.writeCheckpoint(active);
+          active.task.close();
+        }
+        this.tasks.clear();
+        this.suspended.clear();
+        await this.closeClients();
+      }
+    }
+    this.setState(State.NOT_RUNNING);
+  }
+
+  private async closeClients(): Promise<void> {
+    await Promise.allSettled([
+      this.consumer?.close(),
+      this.restoreConsumer?.close(),
+      this.producer?.close(),
+      this.admin?.close(),
+    ]);
+  }
+
+  /** Deletes this application's local state (`state.dir/<application.id>`); only while not running. */
+  cleanUp(): void {
+    if (this.stateValue !== State.CREATED && this.stateValue !== State.NOT_RUNNING && this.stateValue !== State.ERROR) {
+      throw new StreamsException('IllegalStateException: Cannot clean up while running.');
+    }
+    rmSync(join(this.config.stateDir, this.config.applicationId), { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,92 @@
+import type { Serde } from '../serde/serde.js';
+import type { KeyValueBytesStore } from './bytes-store.js';
+import { InMemoryKeyValueStore } from './in-memory-key-value-store.js';
+import { KeyValueStore } from './key-value-store.js';
+import { SqliteKeyValueStore } from './sqlite-key-value-store.js';
+
+/** Kafka Streams' `KeyValueBytesStoreSupplier`: a name and a factory of byte stores. */
+export interface KeyValueBytesStoreSupplier {
+  name(): string;
+  get(): KeyValueBytesStore;
+}
+
+/**
+ * Kafka Streams' `StoreBuilder`: how a task makes its instance of a store. Logging (a compacted
+ * `<application.id>-<store>-changelog` topic) is on by default, as in Java; `withLoggingEnabled`
+ * takes topic configs for that changelog. Serdes left undefined are the application's defaults.
+ */
+export class KeyValueStoreBuilder<K, V> {
+  private logging = true;
+  private logConfig: { [key: string]: string } = {};
+  /** Wraps the (resolved) key serde: window stores key by key + window (see windowStoreKeySerde). */
+  keySerdeWrapper: ((inner: Serde<unknown>) => Serde<unknown>) | undefined;
+
+  constructor(
+    readonly supplier: KeyValueBytesStoreSupplier,
+    readonly keySerde: Serde<K> | undefined,
+    readonly valueSerde: Serde<V> | undefined,
+  ) {}
+
+  name(): string {
+    return this.supplier.name();
+  }
+
+  loggingEnabled(): boolean {
+    return this.logging;
+  }
+
+  logConfigs(): { [key: string]: string } {
+    return this.logConfig;
+  }
+
+  withLoggingEnabled(config: { [key: string]: string } = {}): this {
+    this.logging = true;
+    this.logConfig = { ...config };
+    return this;
+  }
+
+  withLoggingDisabled(): this {
+    this.logging = false;
+    return this;
+  }
+
+  /** Caching is not implemented: every update is forwarded (Java with `cache.max.bytes.buffering=0`). */
+  withCachingEnabled(): this {
+    return this;
+  }
+
+  withCachingDisabled(): this {
+    return this;
+  }
+
+  build(
+    defaults: { keySerde: Serde<unknown>; valueSerde: Serde<unknown> },
+    changelogTopic: string,
+  ): KeyValueStore<K, V> {
+    const keySerde = (this.keySerde ?? defaults.keySerde) as Serde<unknown>;
+    return new KeyValueStore<K, V>(
+      this.supplier.get(),
+      (this.keySerdeWrapper?.(keySerde) ?? keySerde) as Serde<K>,
+      this.valueSerde ?? (defaults.valueSerde as Serde<V>),
+      this.logging,
+      changelogTopic,
+    );
+  }
+}
+
+/** Kafka Streams' `Stores` factory. `persistentKeyValueStore` is SQLite-backed (Java: RocksDB). */
+export const Stores = {
+  inMemoryKeyValueStore: (name: string): KeyValueBytesStoreSupplier => ({
+    name: () => name,
+    get: () => new InMemoryKeyValueStore(name),
+  }),
+  persistentKeyValueStore: (name: string): KeyValueBytesStoreSupplier => ({
+    name: () => name,
+    get: () => new SqliteKeyValueStore(name),
+  }),
+  keyValueStoreBuilder: <K, V>(
+    supplier: KeyValueBytesStoreSupplier,
+    keySerde?: Serde<K>,
+    valueSerde?: Serde<V>,
+  ): KeyValueStoreBuilder<K, V> => new KeyValueStoreBuilder(supplier, keySerde, valueSerde),
+} as const;

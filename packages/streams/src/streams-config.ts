@@ -1,0 +1,101 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Serde, SerializationException } from './serde/serde.js';
+import { serdeByClassName } from './serde/serdes.js';
+
+/** A configuration value: Kafka's names as keys; serdes as objects or Java class names. */
+export type StreamsConfigInput = { readonly [key: string]: string | number | boolean | Serde<unknown> | undefined };
+
+export const ProcessingGuarantee = {
+  AT_LEAST_ONCE: 'at_least_once',
+  EXACTLY_ONCE_V2: 'exactly_once_v2',
+} as const;
+
+/** Kafka's `ConfigException`: a setting that is missing or wrong, named in the message. */
+export class ConfigException extends Error {
+  override readonly name = 'ConfigException';
+}
+
+function missingSerde(kind: 'key' | 'value'): Serde<unknown> {
+  const fail = (): never => {
+    throw new SerializationException(
+      `Please specify a ${kind} serde or set one through StreamsConfig#DEFAULT_${kind.toUpperCase()}_SERDE_CLASS_CONFIG (default.${kind}.serde)`,
+    );
+  };
+  return {
+    serializer: () => ({ serialize: (_t, data) => (data === null ? null : fail()) }),
+    deserializer: () => ({ deserialize: (_t, data) => (data === null ? null : fail()) }),
+  };
+}
+
+function serdeSetting(config: StreamsConfigInput, key: string): Serde<unknown> | undefined {
+  const value = config[key];
+  if (value === undefined) return undefined;
+  if (typeof value === 'object') return value;
+  const serde = serdeByClassName(String(value));
+  if (serde === undefined)
+    throw new ConfigException(`Invalid value ${String(value)} for configuration ${key}: unknown serde`);
+  return serde;
+}
+
+/**
+ * Kafka Streams' `StreamsConfig`, by Java's property names. Unset default serdes fail when first
+ * used, naming the setting, as in Java 3.x (there is no silent fallback to bytes).
+ */
+export class StreamsConfig {
+  static readonly APPLICATION_ID_CONFIG = 'application.id';
+  static readonly BOOTSTRAP_SERVERS_CONFIG = 'bootstrap.servers';
+  static readonly DEFAULT_KEY_SERDE_CLASS_CONFIG = 'default.key.serde';
+  static readonly DEFAULT_VALUE_SERDE_CLASS_CONFIG = 'default.value.serde';
+  static readonly STATE_DIR_CONFIG = 'state.dir';
+  static readonly COMMIT_INTERVAL_MS_CONFIG = 'commit.interval.ms';
+  static readonly PROCESSING_GUARANTEE_CONFIG = 'processing.guarantee';
+  static readonly REPLICATION_FACTOR_CONFIG = 'replication.factor';
+  static readonly NUM_STREAM_THREADS_CONFIG = 'num.stream.threads';
+
+  readonly applicationId: string;
+  readonly bootstrapServers: string | undefined;
+  readonly defaultKeySerde: Serde<unknown>;
+  readonly defaultValueSerde: Serde<unknown>;
+  readonly stateDir: string;
+  readonly commitIntervalMs: number;
+  readonly processingGuarantee: string;
+  readonly replicationFactor: number;
+  /** `consumer.*`, `producer.*`, `admin.*` settings, prefix removed, for the clients. */
+  readonly clientOverrides: {
+    consumer: { [k: string]: unknown };
+    producer: { [k: string]: unknown };
+    admin: { [k: string]: unknown };
+  };
+
+  constructor(config: StreamsConfigInput, defaults: { applicationId?: string } = {}) {
+    const appId = config['application.id'] ?? defaults.applicationId;
+    if (appId === undefined || String(appId) === '') {
+      throw new ConfigException('Missing required configuration "application.id" which has no default value.');
+    }
+    this.applicationId = String(appId);
+    const bootstrap = config['bootstrap.servers'];
+    this.bootstrapServers = bootstrap === undefined ? undefined : String(bootstrap);
+    this.defaultKeySerde = serdeSetting(config, 'default.key.serde') ?? missingSerde('key');
+    this.defaultValueSerde = serdeSetting(config, 'default.value.serde') ?? missingSerde('value');
+    this.stateDir = String(config['state.dir'] ?? join(tmpdir(), 'kafka-streams'));
+    this.processingGuarantee = String(config['processing.guarantee'] ?? ProcessingGuarantee.AT_LEAST_ONCE);
+    if (!['at_least_once', 'exactly_once_v2', 'exactly_once', 'exactly_once_beta'].includes(this.processingGuarantee)) {
+      throw new ConfigException(
+        `Invalid value ${this.processingGuarantee} for configuration processing.guarantee: String must be one of: at_least_once, exactly_once_v2`,
+      );
+    }
+    const eos = this.processingGuarantee !== ProcessingGuarantee.AT_LEAST_ONCE;
+    this.commitIntervalMs = Number(config['commit.interval.ms'] ?? (eos ? 100 : 30000));
+    this.replicationFactor = Number(config['replication.factor'] ?? -1);
+    const threads = Number(config['num.stream.threads'] ?? 1);
+    if (threads !== 1)
+      throw new ConfigException('num.stream.threads: only 1 is supported (run more instances instead)');
+    this.clientOverrides = { consumer: {}, producer: {}, admin: {} };
+    for (const [key, value] of Object.entries(config)) {
+      for (const role of ['consumer', 'producer', 'admin'] as const) {
+        if (key.startsWith(`${role}.`)) this.clientOverrides[role][key.slice(role.length + 1)] = value;
+      }
+    }
+  }
+}

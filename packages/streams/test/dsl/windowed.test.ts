@@ -1,0 +1,120 @@
+import assert from 'node:assert/strict';
+import { afterEach, test } from 'node:test';
+import { Consumed } from '../../src/dsl/consumed.js';
+import { Materialized } from '../../src/dsl/materialized.js';
+import { Produced } from '../../src/dsl/produced.js';
+import { StreamsBuilder } from '../../src/dsl/streams-builder.js';
+import { TimeWindows, type Windowed } from '../../src/dsl/time-windows.js';
+import { Serdes } from '../../src/serde/serdes.js';
+import { WindowedSerdes } from '../../src/serde/windowed-serdes.js';
+import { KeyValue } from '../../src/state/key-value.js';
+import { TopologyTestDriver } from '../../src/test-utils/topology-test-driver.js';
+
+const S = Serdes.String();
+let driver: TopologyTestDriver | undefined;
+
+afterEach(() => {
+  driver?.close();
+  driver = undefined;
+});
+
+function windowedCounts(windows: TimeWindows): TopologyTestDriver {
+  const builder = new StreamsBuilder();
+  builder
+    .stream('in', Consumed.with(S, S))
+    .groupByKey()
+    .windowedBy(windows)
+    .count()
+    .toStream()
+    .map((wk: Windowed<string>, n) => KeyValue.pair(`${wk.key()}@${wk.window().start()}`, n))
+    .to('out', Produced.with(S, Serdes.Long()));
+  return new TopologyTestDriver(builder.build(), { 'application.id': 'win' });
+}
+
+const read = (d: TopologyTestDriver) =>
+  d
+    .createOutputTopic('out', S.deserializer(), Serdes.Long().deserializer())
+    .readKeyValuesToList()
+    .map((kv) => `${kv.key}=${kv.value}`);
+
+test('tumbling windows: counts per key and window; a record after the window closed is dropped', () => {
+  driver = windowedCounts(TimeWindows.ofSizeWithNoGrace(10_000));
+  const input = driver.createInputTopic('in', S.serializer(), S.serializer());
+  input.pipeInput('a', 'x', 0);
+  input.pipeInput('a', 'x', 9_999);
+  input.pipeInput('b', 'x', 5_000);
+  input.pipeInput('a', 'x', 10_000); // stream time 10000 closes [0, 10000)
+  input.pipeInput('a', 'x', 3_000); // late: dropped
+  assert.deepEqual(read(driver), ['a@0=1', 'a@0=2', 'b@0=1', 'a@10000=1']);
+});
+
+test('a grace period keeps a window open for late records', () => {
+  driver = windowedCounts(TimeWindows.ofSizeAndGrace(10_000, 5_000));
+  const input = driver.createInputTopic('in', S.serializer(), S.serializer());
+  input.pipeInput('a', 'x', 1_000);
+  input.pipeInput('a', 'x', 12_000);
+  input.pipeInput('a', 'x', 2_000); // late by 10 s, within grace (closes at 15000)
+  input.pipeInput('a', 'x', 15_000);
+  input.pipeInput('a', 'x', 3_000); // now closed
+  assert.deepEqual(read(driver), ['a@0=1', 'a@10000=1', 'a@0=2', 'a@10000=2']);
+});
+
+test('hopping windows: a record counts in every window holding it', () => {
+  driver = windowedCounts(TimeWindows.ofSizeWithNoGrace(10_000).advanceBy(5_000));
+  driver.createInputTopic('in', S.serializer(), S.serializer()).pipeInput('a', 'x', 7_000);
+  assert.deepEqual(read(driver), ['a@0=1', 'a@5000=1']);
+  assert.throws(() => TimeWindows.ofSizeWithNoGrace(10).advanceBy(11), /advancement interval/);
+});
+
+test("windowed keys in Java's bytes: TimeWindowedSerde on the output, WindowKeySchema in the changelog", () => {
+  const builder = new StreamsBuilder();
+  builder
+    .stream('in', Consumed.with(S, S))
+    .groupByKey()
+    .windowedBy(TimeWindows.ofSizeWithNoGrace(10_000))
+    .count()
+    .toStream()
+    .to('out');
+  const topology = builder.build();
+  assert.match(
+    topology.describe().toString(),
+    /Processor: KSTREAM-AGGREGATE-0000000002 \(stores: \[KSTREAM-AGGREGATE-STATE-STORE-0000000001\]\)/,
+  );
+  driver = new TopologyTestDriver(topology, { 'application.id': 'win' });
+  driver.createInputTopic('in', S.serializer(), S.serializer()).pipeInput('a', 'x', 12_345);
+  const bytes = Serdes.ByteArray().deserializer();
+  const out = driver.createOutputTopic('out', bytes, Serdes.Long().deserializer()).readKeyValue();
+  // 'a', then the window start 10000 as an 8-byte big-endian long.
+  assert.equal(Buffer.from(out.key as Uint8Array).toString('hex'), '61' + '0000000000002710');
+  assert.equal(out.value, 1n);
+  const windowed = WindowedSerdes.timeWindowedSerdeFrom(S, 10_000).deserializer().deserialize('out', out.key);
+  assert.equal(String(windowed), '[a@10000/20000]');
+  const changelog = driver
+    .createOutputTopic('win-KSTREAM-AGGREGATE-STATE-STORE-0000000001-changelog', bytes, bytes)
+    .readKeyValue();
+  // Java's window store key: key, start, 4-byte sequence number 0.
+  assert.equal(Buffer.from(changelog.key as Uint8Array).toString('hex'), '61' + '0000000000002710' + '00000000');
+});
+
+test('closed windows leave the store; the changelog is compact,delete with a day past retention', () => {
+  const builder = new StreamsBuilder();
+  builder
+    .stream('in', Consumed.with(S, S))
+    .groupByKey()
+    .windowedBy(TimeWindows.ofSizeAndGrace(1_000, 500))
+    .count(Materialized.as('per-second'));
+  const topology = builder.build();
+  assert.deepEqual(topology.storeBuilder('per-second')?.logConfigs(), {
+    'cleanup.policy': 'compact,delete',
+    'retention.ms': String(1_500 + 86_400_000),
+  });
+  driver = new TopologyTestDriver(topology, { 'application.id': 'win' });
+  const input = driver.createInputTopic('in', S.serializer(), S.serializer());
+  for (let t = 0; t < 10_000; t += 250) input.pipeInput('a', 'x', t);
+  const store = driver.getKeyValueStore<Windowed<string>, bigint>('per-second');
+  // Stream time 9750, grace 500: windows ending at or before 9250 are gone (checked once per
+  // window size of stream time, so at most one closed window may linger).
+  const starts = [...store.all()].map((kv) => kv.key.window().start());
+  assert.ok(starts.length <= 3 && starts.includes(9_000), `kept ${starts}`);
+  assert.ok(starts.every((s) => s >= 8_000));
+});
