@@ -10,7 +10,8 @@ import { LogicalTypes, Schema, type SchemaAndValue, SchemaBuilder } from './sche
  * `yyyy-MM-ddTHH:mm:ss.SSSZ` are Date, Time and Timestamp; `[..]` and `{..}` are arrays and maps
  * whose element schema is the common one of their elements (null when they differ); anything
  * else, including an array or map that does not parse, is the original STRING. An empty text is
- * an empty STRING. Structs do not come back (Kafka's neither: their text carries no schema).
+ * an empty STRING. Unlike Kafka, a text with more after its first value (`12:30`, `[1]x`) is a
+ * STRING too: Kafka returns the first value and drops the rest of the header. Structs do not come back (Kafka's neither: their text carries no schema).
  *
  * Values: numbers, with INT64 past 2^53 as bigint (as JsonConverter reads them), Decimal as BigDecimal, temporal as Date.
  */
@@ -25,41 +26,46 @@ export function parseString(text: string): SchemaAndValue {
 
 const DELIMITERS = new Set(['[', ']', '{', '}', ',', ':', '"']);
 
-/** Kafka's tokenizer: delimiters are single tokens, a backslash escapes the next character. */
+/**
+ * Kafka's tokenizer: each unescaped delimiter is a token, the text between them another. A
+ * backslash escapes a delimiter but stays in the token (Kafka does not unescape: an embedded
+ * `\"` comes back with its backslash). `canConsume` passes over blank tokens and compares
+ * trimmed, as Kafka's `Parser.canConsume`.
+ */
 class Tokens {
   private readonly tokens: string[] = [];
   index = 0;
   constructor(readonly original: string) {
     let current = '';
-    for (let i = 0; i < original.length; i++) {
-      const c = original[i]!;
-      if (c === '\\' && i + 1 < original.length) {
-        current += original[++i];
+    let escaped = false;
+    for (const c of original) {
+      if (c === '\\') {
+        escaped = !escaped;
+        current += c;
         continue;
       }
-      if (DELIMITERS.has(c)) {
+      if (DELIMITERS.has(c) && !escaped) {
         if (current !== '') this.tokens.push(current);
         this.tokens.push(c);
         current = '';
       } else {
         current += c;
       }
+      escaped = false;
     }
     if (current !== '') this.tokens.push(current);
   }
   hasNext(): boolean {
     return this.index < this.tokens.length;
   }
-  peek(): string | undefined {
-    return this.tokens[this.index];
-  }
   next(): string {
     const token = this.tokens[this.index++];
     if (token === undefined) throw new DataException(`Unexpected end of: ${this.original}`);
     return token;
   }
-  canConsume(token: string): boolean {
-    if (this.tokens[this.index] !== token) return false;
+  canConsume(expected: string): boolean {
+    while (this.index + 1 < this.tokens.length && this.tokens[this.index]!.trim() === '') this.index++;
+    if (this.tokens[this.index]?.trim() !== expected) return false;
     this.index++;
     return true;
   }
@@ -73,14 +79,11 @@ function parseValue(p: Tokens, embedded: boolean): SchemaAndValue | null {
     const temporal = parseTemporal(content);
     return temporal ?? { schema: Schema.STRING_SCHEMA, value: content };
   }
-  const literal = p.peek()?.trim();
-  if (literal === 'null' || literal === 'true' || literal === 'false') {
+  for (const literal of ['null', 'true', 'false']) {
     // At top level a literal followed by more text is a string ("true}"), as Kafka reads it.
     const start = p.index;
-    p.next();
-    if (embedded || !p.hasNext()) {
-      if (literal === 'null') return null;
-      return { schema: Schema.BOOLEAN_SCHEMA, value: literal === 'true' };
+    if (p.canConsume(literal) && (embedded || !p.hasNext())) {
+      return literal === 'null' ? null : { schema: Schema.BOOLEAN_SCHEMA, value: literal === 'true' };
     }
     p.index = start;
   }
@@ -120,31 +123,34 @@ function parseValue(p: Tokens, embedded: boolean): SchemaAndValue | null {
 
 function parseArray(p: Tokens): SchemaAndValue {
   const values: unknown[] = [];
-  let elementSchema: Schema | null = null;
+  const elementSchema = new SchemaMerger();
   while (p.hasNext()) {
     if (p.canConsume(']')) {
       // Kafka's arrayOfNull: no common element schema (all null, or of types that do not widen).
-      if (elementSchema === null) return { schema: new Schema({ type: 'ARRAY', valueSchema: null }), value: values };
-      return { schema: SchemaBuilder.array(elementSchema).build(), value: values.map((v) => align(elementSchema!, v)) };
+      const common = elementSchema.common;
+      if (common === null) return { schema: new Schema({ type: 'ARRAY', valueSchema: null }), value: values };
+      return { schema: SchemaBuilder.array(common).build(), value: values.map((v) => align(common, v)) };
     }
     if (p.canConsume(',')) throw new DataException(`Unable to parse an empty array element: ${p.original}`);
     const element = parseValue(p, true);
-    elementSchema = commonSchemaFor(elementSchema, element);
+    elementSchema.merge(element);
     values.push(element === null ? null : element.value);
-    if (p.peek() !== ']' && !p.canConsume(',')) throw new DataException("Array elements missing ',' delimiter");
+    const mark = p.index;
+    if (p.canConsume(']')) p.index = mark;
+    else if (!p.canConsume(',')) throw new DataException("Array elements missing ',' delimiter");
   }
   throw new DataException(`Array is missing terminating ']': ${p.original}`);
 }
 
 function parseMap(p: Tokens): SchemaAndValue {
   const entries: [unknown, unknown][] = [];
-  let keySchema: Schema | null = null;
-  let valueSchema: Schema | null = null;
+  const keySchema = new SchemaMerger();
+  const valueSchema = new SchemaMerger();
   while (p.hasNext()) {
     if (p.canConsume('}')) {
       // Kafka's mapWithNullValues / mapOfNull when the values (and keys) have no common schema.
-      const k = keySchema;
-      const v = k === null ? null : valueSchema;
+      const k = keySchema.common;
+      const v = k === null ? null : valueSchema.common;
       const map = new Map(entries.map(([key, value]) => [k ? align(k, key) : key, v ? align(v, value) : value]));
       return { schema: new Schema({ type: 'MAP', keySchema: k, valueSchema: v }), value: map };
     }
@@ -155,8 +161,8 @@ function parseMap(p: Tokens): SchemaAndValue {
     const value = parseValue(p, true);
     entries.push([key.value, value === null ? null : value.value]);
     p.canConsume(',');
-    keySchema = commonSchemaFor(keySchema, key);
-    valueSchema = commonSchemaFor(valueSchema, value);
+    keySchema.merge(key);
+    valueSchema.merge(value);
   }
   throw new DataException(`Map is missing terminating '}': ${p.original}`);
 }
@@ -164,16 +170,25 @@ function parseMap(p: Tokens): SchemaAndValue {
 const WIDENING = ['INT8', 'INT16', 'INT32', 'INT64', 'FLOAT32', 'FLOAT64'];
 
 /**
- * Kafka's `commonSchemaFor`: numbers widen; other differing types have no common schema (null).
- * As in Kafka, an element after one without a common schema starts over (`[1,"a",2]` is INT8).
+ * Kafka's SchemaMerger: the schema common to the elements seen, nulls aside. Numbers widen
+ * (INT8 → … → INT64 → FLOAT32 → FLOAT64); any other difference means no common schema, for good.
  */
-function commonSchemaFor(previous: Schema | null, latest: SchemaAndValue | null): Schema | null {
-  if (latest === null) return previous;
-  if (previous === null || latest.schema === null) return latest.schema;
+class SchemaMerger {
+  common: Schema | null = null;
+  private compatible = true;
+
+  merge(latest: SchemaAndValue | null): void {
+    if (latest === null || latest.schema === null || !this.compatible) return;
+    this.common = this.common === null ? latest.schema : mergeSchemas(this.common, latest.schema);
+    this.compatible = this.common !== null;
+  }
+}
+
+function mergeSchemas(previous: Schema, latest: Schema): Schema | null {
   const a = WIDENING.indexOf(previous.type);
-  const b = WIDENING.indexOf(latest.schema.type);
-  if (previous.type !== latest.schema.type) return a >= 0 && b >= 0 ? (b > a ? latest.schema : previous) : null;
-  if (previous.name !== latest.schema.name) return null;
+  const b = WIDENING.indexOf(latest.type);
+  if (previous.type !== latest.type) return a >= 0 && b >= 0 ? (b > a ? latest : previous) : null;
+  if (previous.name !== latest.name) return null;
   return previous;
 }
 

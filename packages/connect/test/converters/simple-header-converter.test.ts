@@ -82,7 +82,21 @@ describe('SimpleHeaderConverter.toConnectHeader (Values.parseString)', () => {
       value: [1, 200, 3],
     });
     assert.deepEqual(read('[1,3000000000]').value, [1, 3_000_000_000]);
-    assert.equal(read('[1,"a"]').schema?.valueSchema, null);
+    // No common schema once two elements disagree (Kafka's SchemaMerger); nulls do not count.
+    assert.equal(read('[1,"a",2]').schema?.valueSchema, null);
+    assert.deepEqual(read('[1,"a",2]').value, [1, 'a', 2]);
+    assert.deepEqual(read('[null,5]').schema, SchemaBuilder.array(Schema.INT8_SCHEMA).build());
+    // Blanks around tokens are passed over, as Kafka's parser does.
+    assert.deepEqual(
+      read('{ "a" : 1 , "b" : 2 }').value,
+      new Map([
+        ['a', 1],
+        ['b', 2],
+      ]),
+    );
+    assert.deepEqual(read('[1, 2]').value, [1, 2]);
+    // An embedded escaped quote keeps its backslash (Kafka does not unescape).
+    assert.deepEqual(read('["a\\"b"]').value, ['a\\"b']);
   });
 
   test('temporal texts are Date, Time and Timestamp', () => {
