@@ -7,6 +7,7 @@ import { BigDecimal } from '../../src/data/big-decimal.js';
 import { LogicalTypes, Schema, SchemaBuilder, Struct } from '../../src/data/schema.js';
 import { parseString } from '../../src/data/values-parser.js';
 import { fromConnectHeaders, toConnectHeaders } from '../../src/runtime/header-conversion.js';
+import { parseWorkerConfig } from '../../src/runtime/worker-config.js';
 
 // Header converters: the bytes Kafka's SimpleHeaderConverter writes (Values.convertToString),
 // the schemas it infers reading them back (Values.parseString), and StringConverter,
@@ -158,6 +159,21 @@ describe('header.converter', () => {
       Buffer.from([0, 255]),
     );
     assert.throws(() => createHeaderConverter('com.example.Nope', {}), /Class com.example.Nope could not be found/);
+  });
+
+  test('a worker with an unknown header.converter does not start', () => {
+    const worker = {
+      'bootstrap.servers': 'localhost:9092',
+      'key.converter': 'org.apache.kafka.connect.storage.StringConverter',
+      'value.converter': 'org.apache.kafka.connect.storage.StringConverter',
+      'offset.storage.file.filename': '/tmp/offsets',
+    };
+    assert.equal(parseWorkerConfig(worker).props['header.converter'], undefined);
+    assert.throws(
+      () => parseWorkerConfig({ ...worker, 'header.converter': 'com.example.Nope' }),
+      /Invalid value com.example.Nope for configuration header.converter: Class com.example.Nope could not be found./,
+    );
+    parseWorkerConfig({ ...worker, 'header.converter': 'org.apache.kafka.connect.storage.StringConverter' });
   });
 
   test('source headers to bytes and sink bytes back to typed headers', () => {
