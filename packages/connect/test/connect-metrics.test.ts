@@ -110,6 +110,9 @@ describe('GET /metrics', () => {
       ['kafka_connect_connector_task_metrics_status{connector="metrics-sink",task="0",status="running"}', 1],
     ];
     for (const [name, value] of expectations) assert.equal(metrics.get(name), value, name);
+    // Each task has the series of its own kind only, as Kafka has an MBean per kind.
+    assert.equal(metrics.get(`kafka_connect_source_task_metrics_source_record_poll_total${sink}`), undefined);
+    assert.equal(metrics.get(`kafka_connect_sink_task_metrics_sink_record_read_total${source}`), undefined);
     for (const rate of [
       `kafka_connect_source_task_metrics_source_record_poll_rate${source}`,
       `kafka_connect_source_task_metrics_source_record_write_rate${source}`,

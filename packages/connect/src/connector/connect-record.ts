@@ -1,10 +1,14 @@
 import type { RecordMetadata } from '@samsa/client';
 import type { Schema } from '../data/schema.js';
 
-/** A header on a Connect record; the value is converted with the header converter (strings here). */
+/**
+ * A header on a Connect record: a Connect value with its schema (none when unknown), converted
+ * to and from the header's bytes by the connector's `header.converter`.
+ */
 export interface ConnectHeader {
   readonly key: string;
-  readonly value: string | Buffer | null;
+  readonly schema?: Schema | null;
+  readonly value: unknown;
 }
 
 /**

@@ -118,11 +118,14 @@ export class ConnectMetrics {
   }
 
   /** The metrics of one task, labelled `{connector, task}`. */
-  task(connector: string, id: number, state: () => State): TaskMetrics {
+  task(connector: string, id: number, type: 'source' | 'sink', state: () => State): TaskMetrics {
     const labels = { connector, task: String(id) };
     const counter = (name: string) => this.counters.get(name)!;
     const gauge = (name: string) => this.gauges.get(name)!;
-    for (const name of this.counters.keys()) counter(name).inc(labels, 0);
+    // Series start at 0 so a scrape shows them before the first record, but only the task's own
+    // kind: a sink task has no source-task-metrics MBean in Kafka, nor series here.
+    const other = type === 'source' ? 'sink-' : 'source-';
+    for (const name of this.counters.keys()) if (!name.startsWith(other)) counter(name).inc(labels, 0);
     const rate = (name: string) => {
       const key = JSON.stringify([name, connector, labels.task]);
       let r = this.rates.get(key);

@@ -77,6 +77,18 @@ export const CONNECTOR_CONFIG_DEF = new ConfigDef()
     displayName: 'Value converter class',
   })
   .define({
+    name: 'header.converter',
+    type: 'CLASS',
+    defaultValue: null,
+    importance: 'LOW',
+    documentation:
+      'HeaderConverter class used to convert between Kafka Connect format and the serialized form that is written to Kafka. This controls the format of the header values in messages written to or read from Kafka, and since this is independent of connectors it allows any connector to work with any serialization format. Examples of common formats include JSON and Avro. By default, the SimpleHeaderConverter is used to serialize header values to strings and deserialize them by inferring the schemas.',
+    group: 'Common',
+    orderInGroup: 6,
+    width: 'SHORT',
+    displayName: 'Header converter class',
+  })
+  .define({
     name: 'transforms',
     type: 'LIST',
     defaultValue: '',

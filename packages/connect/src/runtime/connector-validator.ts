@@ -1,6 +1,7 @@
 import { type ConfigKey, type ConfigValue, convertToString } from '../config/config-def.js';
 import type { Props } from '../connector/connector.js';
 import { createConverter } from '../converters/converters.js';
+import { createHeaderConverter } from '../converters/header-converters.js';
 import { validateTransformations } from '../transforms/transformation-chain.js';
 import { configKeyInfo } from './config-infos.js';
 import { badRequest } from './connect-errors.js';
@@ -35,6 +36,13 @@ export function validateConnectorConfig(plugins: Plugins, config: Props, pluginN
       createConverter(key, value, config, key === 'key.converter');
     } catch (error) {
       commonValues.get(key)?.errors.push((error as Error).message);
+    }
+  }
+  if (config['header.converter'] !== undefined) {
+    try {
+      createHeaderConverter(config['header.converter'], config);
+    } catch (error) {
+      commonValues.get('header.converter')?.errors.push((error as Error).message);
     }
   }
   if (plugin.type === 'sink') validateSinkTopics(commonValues, config);

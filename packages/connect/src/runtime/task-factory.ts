@@ -3,6 +3,9 @@ import type { SinkRecord, SourceRecord } from '../connector/connect-record.js';
 import type { Connector, Props, SinkTask, SourceTask } from '../connector/connector.js';
 import type { Converter } from '../converters/converter.js';
 import { createConverter } from '../converters/converters.js';
+import type { HeaderConverter } from '../converters/header-converter.js';
+import { createHeaderConverter, HEADER_CONVERTER_CONFIG } from '../converters/header-converters.js';
+import { SimpleHeaderConverter } from '../converters/simple-header-converter.js';
 import type { OffsetStore } from '../storage/offset-store.js';
 import { buildTransformationChain } from '../transforms/transformation-chain.js';
 import { type ConnectMetrics, NO_TASK_METRICS } from './connect-metrics.js';
@@ -107,6 +110,13 @@ function converters(
   };
 }
 
+/** The connector's `header.converter`, or the worker's (SimpleHeaderConverter by default). */
+function headerConverter(worker: WorkerConfig, connectorConfig: Props): HeaderConverter {
+  const own = connectorConfig[HEADER_CONVERTER_CONFIG];
+  const source = own !== undefined ? connectorConfig : worker.props;
+  return createHeaderConverter(own ?? worker.props[HEADER_CONVERTER_CONFIG] ?? SimpleHeaderConverter.CLASS, source);
+}
+
 /** A WorkerSourceTask or WorkerSinkTask for task `id` of the connector, not started. */
 export function createWorkerTask(context: TaskContext, id: number, config: Props): WorkerTask {
   const { worker, connector, connectorConfig } = context;
@@ -114,7 +124,8 @@ export function createWorkerTask(context: TaskContext, id: number, config: Props
   const errorConfig = errorHandlingConfig(connectorConfig);
   // The task's status metric reads its state: bound once the task exists.
   let created: WorkerTask | undefined;
-  const metrics = context.metrics?.task(connector, id, () => created?.state ?? State.UNASSIGNED) ?? NO_TASK_METRICS;
+  const metrics =
+    context.metrics?.task(connector, id, context.type, () => created?.state ?? State.UNASSIGNED) ?? NO_TASK_METRICS;
   const common = {
     metrics,
     connector,
@@ -124,6 +135,7 @@ export function createWorkerTask(context: TaskContext, id: number, config: Props
     valueConverter: value,
     keyConverterClass: keyClass,
     valueConverterClass: valueClass,
+    headerConverter: headerConverter(worker, connectorConfig),
     onTopic: context.onTopic,
   };
   if (context.type === 'source') {

@@ -1,5 +1,6 @@
 import { ConfigDef, ConfigException, Validators } from '../config/config-def.js';
 import { createConverter } from '../converters/converters.js';
+import { createHeaderConverter } from '../converters/header-converters.js';
 import { getLogger } from './loggers.js';
 
 const log = getLogger('org.apache.kafka.connect.runtime.WorkerConfig');
@@ -140,6 +141,7 @@ export function parseWorkerConfig(
   const parsed = def.parse(props);
   createConverter('key.converter', parsed['key.converter'] as string, props, true);
   createConverter('value.converter', parsed['value.converter'] as string, props, false);
+  createHeaderConverter(parsed['header.converter'] as string, props);
   const listeners = parsed.listeners as string[];
   if (listeners.length === 0) throw new ConfigException('listeners', '', 'at least one listener is required');
   const first = listeners[0]!;

@@ -2,10 +2,12 @@ import type { Consumer, ConsumerRecord, TopicPartition } from '@samsa/client';
 import type { SinkOffsets, SinkRecord } from '../connector/connect-record.js';
 import type { Props, SinkTask } from '../connector/connector.js';
 import type { Converter } from '../converters/converter.js';
+import type { HeaderConverter } from '../converters/header-converter.js';
 import type { TransformationChain } from '../transforms/transformation-chain.js';
 import { TransformationError } from '../transforms/transformation-chain.js';
 import { NO_TASK_METRICS, type TaskMetrics } from './connect-metrics.js';
 import type { ErrorReporter, Stage } from './error-handling.js';
+import { toConnectHeaders } from './header-conversion.js';
 import { getLogger } from './loggers.js';
 import { Gate, State, traceOf, type WorkerTask } from './worker-task.js';
 
@@ -29,6 +31,8 @@ export interface WorkerSinkTaskOptions {
   readonly errors: ErrorReporter;
   readonly keyConverterClass: string;
   readonly valueConverterClass: string;
+  /** The connector's `header.converter`; SimpleHeaderConverter when omitted. */
+  readonly headerConverter?: HeaderConverter;
   /** Kafka Connect's task metrics; none when omitted. */
   readonly metrics?: TaskMetrics;
 }
@@ -203,7 +207,7 @@ export class WorkerSinkTask implements WorkerTask {
           value: value.value,
           timestamp: r.timestamp,
           timestampType: r.timestampType,
-          headers: r.headers.map((h) => ({ key: h.key, value: h.value === null ? null : h.value.toString('utf8') })),
+          headers: toConnectHeaders(this.options.headerConverter, r.topic, r.headers),
         };
         stage = 'TRANSFORMATION';
         return transformations.size === 0 ? record : transformations.apply(record);

@@ -2,12 +2,14 @@ import type { Producer, ProducerRecord } from '@samsa/client';
 import type { SourceRecord } from '../connector/connect-record.js';
 import type { Props, SourceTask } from '../connector/connector.js';
 import type { Converter } from '../converters/converter.js';
+import type { HeaderConverter } from '../converters/header-converter.js';
 import type { OffsetStore } from '../storage/offset-store.js';
 import type { TransformationChain } from '../transforms/transformation-chain.js';
 import { TransformationError } from '../transforms/transformation-chain.js';
 import { NO_TASK_METRICS, type TaskMetrics } from './connect-metrics.js';
 import type { ErrorReporter, Stage } from './error-handling.js';
 import type { SourceTransactionSettings } from './exactly-once-source.js';
+import { fromConnectHeaders, type KafkaHeader } from './header-conversion.js';
 import { getLogger } from './loggers.js';
 import { Gate, State, traceOf, type WorkerTask } from './worker-task.js';
 
@@ -34,6 +36,8 @@ export interface WorkerSourceTaskOptions {
    * with the task), and offsets go to the offset topic inside each transaction instead of `offsets`.
    */
   readonly transaction?: SourceTransactionSettings;
+  /** The connector's `header.converter`; SimpleHeaderConverter when omitted. */
+  readonly headerConverter?: HeaderConverter;
   /** Kafka Connect's task metrics; none when omitted. */
   readonly metrics?: TaskMetrics;
 }
@@ -182,12 +186,12 @@ export class WorkerSourceTask implements WorkerTask {
           value: Buffer | null;
           partition?: number;
           timestamp?: number;
-          headers?: { key: string; value: string | Buffer | null }[];
+          headers?: KafkaHeader[];
         } = { topic: r.topic, key, value: valueConverter.fromConnectData(r.topic, r.valueSchema ?? null, r.value) };
         if (r.kafkaPartition !== null && r.kafkaPartition !== undefined) record.partition = r.kafkaPartition;
         if (r.timestamp !== null && r.timestamp !== undefined) record.timestamp = r.timestamp;
-        if (r.headers !== undefined && r.headers.length > 0)
-          record.headers = r.headers.map((h) => ({ key: h.key, value: h.value }));
+        const headers = fromConnectHeaders(this.options.headerConverter, r.topic, r.headers);
+        if (headers !== undefined) record.headers = headers;
         return { r, record };
       };
       let outcome: { r: SourceRecord; record: ProducerRecord<Buffer, Buffer> } | null;

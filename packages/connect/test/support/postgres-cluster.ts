@@ -1,8 +1,11 @@
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+const execFileAsync = promisify(execFile);
 
 /** Where Debian's `postgresql` package puts the server binaries (initdb, pg_ctl, postgres). */
 const CANDIDATE_BIN_DIRS = ['/usr/lib/postgresql/15/bin', '/usr/lib/postgresql/16/bin', '/usr/lib/postgresql/17/bin'];
@@ -31,8 +34,8 @@ async function freePort(): Promise<number> {
 /**
  * A throwaway PostgreSQL cluster for one test file: `initdb` into a temp dir (trust auth, user
  * `postgres`, fsync off), `pg_ctl start` on a free loopback port with its socket in that dir,
- * `stop()` shuts it down immediately and deletes the dir. PostgreSQL refuses to run as root, so
- * as root the binaries run as the `postgres` user (`runuser -u postgres --`), which owns the dir.
+ * `restart()` stops and starts the server in place, `stop()` shuts it down immediately and
+ * deletes the dir. PostgreSQL refuses to run as root, so as root the binaries run as the `postgres` user (`runuser -u postgres --`), which owns the dir.
  */
 export class PostgresCluster {
   private constructor(
@@ -61,18 +64,7 @@ export class PostgresCluster {
     const port = await freePort();
     const cluster = new PostgresCluster(dir, port, bin, asUser);
     cluster.run('initdb', ['-D', join(dir, 'data'), '-A', 'trust', '-U', 'postgres', '-E', 'UTF8', '--no-sync']);
-    cluster.run('pg_ctl', [
-      '-D',
-      join(dir, 'data'),
-      '-l',
-      join(dir, 'server.log'),
-      '-w',
-      '-t',
-      '30',
-      '-o',
-      `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off`,
-      'start',
-    ]);
+    cluster.startServer();
     return cluster;
   }
 
@@ -84,6 +76,47 @@ export class PostgresCluster {
   /** node-postgres options for the test's own checks. */
   clientConfig(database = 'postgres'): { host: string; port: number; user: string; database: string } {
     return { host: '127.0.0.1', port: this.port, user: 'postgres', database };
+  }
+
+  /**
+   * Restarts the server itself on the same port and data dir: `pg_ctl stop -m fast` (sessions
+   * are terminated, the server shuts down cleanly), then `pg_ctl start`. While it is down,
+   * connecting is refused; `down` runs then (e.g. to check that it is).
+   */
+  async restart(down?: () => Promise<void>): Promise<void> {
+    // Not execFileSync: an in-process worker must keep running (and failing to connect) meanwhile.
+    await this.runAsync('pg_ctl', ['-D', join(this.dir, 'data'), '-m', 'fast', '-w', '-t', '30', 'stop']);
+    await down?.();
+    await this.runAsync('pg_ctl', this.startArgs());
+  }
+
+  private startServer(): void {
+    this.run('pg_ctl', this.startArgs());
+  }
+
+  private startArgs(): string[] {
+    return [
+      '-D',
+      join(this.dir, 'data'),
+      '-l',
+      join(this.dir, 'server.log'),
+      '-w',
+      '-t',
+      '30',
+      '-o',
+      `-p ${this.port} -k ${this.dir} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off`,
+      'start',
+    ];
+  }
+
+  private async runAsync(tool: string, args: readonly string[]): Promise<void> {
+    const [command, ...prefix] = [...this.asUser, join(this.bin, tool)];
+    try {
+      await execFileAsync(command!, [...prefix, ...args], { cwd: this.dir });
+    } catch (error) {
+      const e = error as { stderr?: string; stdout?: string; message: string };
+      throw new Error(`${tool} failed: ${e.message}\n${e.stdout ?? ''}${e.stderr ?? ''}`);
+    }
   }
 
   private run(tool: string, args: readonly string[]): void {
