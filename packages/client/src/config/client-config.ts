@@ -74,7 +74,8 @@ export interface ProducerConfig extends CommonConfig {
 export interface ConsumerConfig extends CommonConfig {
   readonly groupId: string | null;
   readonly groupInstanceId: string | null;
-  readonly groupProtocol: 'classic';
+  readonly groupProtocol: 'classic' | 'consumer';
+  readonly groupRemoteAssignor: string | null;
   readonly enableAutoCommit: boolean;
   readonly autoCommitIntervalMs: number;
   readonly autoOffsetReset: 'earliest' | 'latest' | 'none';

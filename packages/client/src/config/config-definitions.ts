@@ -298,7 +298,21 @@ export const CONFIG_DEFINITIONS: readonly ConfigDefinition[] = [
   // Consumer.
   { key: 'group.id', type: 'nullable-string', roles: K, default: null, doc: 'consumer group' },
   { key: 'group.instance.id', type: 'nullable-string', roles: K, default: null, doc: 'static membership' },
-  { key: 'group.protocol', type: 'enum', roles: K, default: 'classic', values: ['classic'], doc: 'classic only' },
+  {
+    key: 'group.protocol',
+    type: 'enum',
+    roles: K,
+    default: 'classic',
+    values: ['classic', 'consumer'],
+    doc: 'classic (JoinGroup/SyncGroup) or consumer (KIP-848 ConsumerGroupHeartbeat)',
+  },
+  {
+    key: 'group.remote.assignor',
+    type: 'nullable-string',
+    roles: K,
+    default: null,
+    doc: "the broker's assignor for group.protocol=consumer (uniform, range); null: the broker's default",
+  },
   { key: 'enable.auto.commit', type: 'boolean', roles: K, default: true, doc: 'commit delivered offsets' },
   { key: 'auto.commit.interval.ms', type: 'int', roles: K, default: 5000, min: 0, doc: 'auto-commit period' },
   {

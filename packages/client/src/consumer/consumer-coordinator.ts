@@ -6,35 +6,29 @@ import {
   type JoinGroupResponse,
   KafkaError,
   LeaveGroupApi,
-  OffsetCommitApi,
   SyncGroupApi,
 } from '@samsa/protocol';
 import { type TopicPartition, tpKey } from '../common/topic-partition.js';
 import type { ConsumerConfig } from '../config/client-config.js';
 import type { Connection } from '../connection/connection.js';
 import { sleep } from '../connection/connection-pool.js';
-import { type RebalanceEvent, rebalanceChannel } from '../connection/diagnostics.js';
 import { ClientError, ClientErrorCode } from '../errors/client-errors.js';
 import type { Cluster } from '../metadata/cluster.js';
 import { type CoordinatorInfo, findCoordinator } from '../metadata/find-coordinator.js';
-import { fetchGroupOffsets, withoutErrorCode } from '../metadata/offset-fetch.js';
 import type { MemberSubscription, PartitionAssignor, RebalanceProtocol } from './assignors/partition-assignor.js';
 import { decodeAssignment, decodeSubscription, encodeAssignment, encodeSubscription } from './consumer-protocol.js';
+import type { GroupMembership } from './group-membership.js';
+import {
+  COORDINATOR_MOVED,
+  type CommitEntry,
+  type CommittedOffset,
+  commitGroupOffsets,
+  fetchCommittedOffsets,
+  type GroupOffsetsContext,
+} from './group-offsets.js';
+import { type CoordinatorHooks, PartitionOwnership } from './partition-ownership.js';
 import type { RebalanceListener } from './rebalance-listener.js';
 import type { SubscriptionState } from './subscription-state.js';
-
-export interface CommitEntry extends TopicPartition {
-  readonly offset: bigint;
-  readonly leaderEpoch: number;
-  readonly metadata: string | null;
-}
-
-export interface CommittedOffset extends TopicPartition {
-  /** -1n when the group has no offset for the partition. */
-  readonly offset: bigint;
-  readonly leaderEpoch: number;
-  readonly metadata: string | null;
-}
 
 /** Errors after which this member is no longer in the group: its partitions are lost. */
 const MEMBERSHIP_LOST = new Set<number>([
@@ -42,21 +36,11 @@ const MEMBERSHIP_LOST = new Set<number>([
   ErrorCode.ILLEGAL_GENERATION,
   ErrorCode.FENCED_INSTANCE_ID,
 ]);
-const COORDINATOR_MOVED = new Set<number>([
-  ErrorCode.NOT_COORDINATOR,
-  ErrorCode.COORDINATOR_NOT_AVAILABLE,
-  ErrorCode.NETWORK_EXCEPTION,
-  ErrorCode.REQUEST_TIMED_OUT,
+/** OffsetCommit errors saying this member's generation is not the group's (see onMembershipError). */
+const COMMIT_MEMBERSHIP_ERRORS: ReadonlySet<number> = new Set<number>([
+  ...MEMBERSHIP_LOST,
+  ErrorCode.REBALANCE_IN_PROGRESS,
 ]);
-
-export interface CoordinatorHooks {
-  /** Commits what the application processed (auto-commit) before partitions are revoked. */
-  commitBeforeRevoke(partitions: TopicPartition[]): Promise<void>;
-  /** The assignment changed: drop buffered data of removed partitions. */
-  onAssignmentChange(): void;
-  /** Wake a waiting poll (a rebalance is needed). */
-  wakeup(): void;
-}
 
 /**
  * Group membership for the classic protocol (Kafka's ConsumerCoordinator): FindCoordinator,
@@ -69,7 +53,7 @@ export interface CoordinatorHooks {
  * has not polled for that long leaves the group (dynamic members send LeaveGroup, as Java does)
  * and rejoins, with its partitions lost, on its next poll.
  */
-export class ConsumerCoordinator {
+export class ConsumerCoordinator implements GroupMembership {
   generationId = -1;
   memberId = '';
   protocolName: string | null = null;
@@ -82,6 +66,8 @@ export class ConsumerCoordinator {
   lastPollMs = Date.now();
   private closed = false;
   private readonly protocol: RebalanceProtocol;
+  private readonly offsetsContext: GroupOffsetsContext;
+  private readonly ownership: PartitionOwnership;
   /**
    * Partition counts the leader assigned with, to notice new partitions; 0 for a subscribed topic
    * that had no metadata yet (not created, or no leaders), to notice it appear.
@@ -100,10 +86,20 @@ export class ConsumerCoordinator {
     private readonly cluster: Cluster,
     private readonly subscriptions: SubscriptionState,
     private readonly assignors: readonly PartitionAssignor[],
-    private readonly listenerOf: () => RebalanceListener | undefined,
+    listenerOf: () => RebalanceListener | undefined,
     private readonly hooks: CoordinatorHooks,
   ) {
+    this.offsetsContext = this.createOffsetsContext();
+    this.ownership = new PartitionOwnership(subscriptions, listenerOf, hooks, () => ({
+      groupId: this.groupId,
+      memberId: this.memberId,
+      generationId: this.generationId,
+    }));
     this.protocol = assignors.every((a) => a.protocol === 'COOPERATIVE') ? 'COOPERATIVE' : 'EAGER';
+  }
+
+  subscriptionChanged(): void {
+    this.rejoinNeeded = true;
   }
 
   get groupId(): string {
@@ -141,18 +137,6 @@ export class ConsumerCoordinator {
     this.coordinator = undefined;
   }
 
-  private publish(event: RebalanceEvent['event'], partitions?: readonly TopicPartition[]): void {
-    if (!rebalanceChannel.hasSubscribers) return;
-    const message: RebalanceEvent = {
-      groupId: this.groupId,
-      memberId: this.memberId,
-      generationId: this.generationId,
-      event,
-      ...(partitions === undefined ? {} : { partitions }),
-    };
-    rebalanceChannel.publish(message);
-  }
-
   /**
    * Called at the start of every poll: handles lost partitions, applies a completed assignment
    * (listeners run here, never concurrently with record handling) and rejoins when needed.
@@ -168,7 +152,7 @@ export class ConsumerCoordinator {
     if (this.fatalError !== undefined) throw this.fatalError;
     if (this.lostPending) {
       this.lostPending = false;
-      await this.losePartitions();
+      await this.ownership.loseAll();
     }
     const pending = this.pendingAssignment;
     if (pending !== undefined) {
@@ -253,17 +237,17 @@ export class ConsumerCoordinator {
   }
 
   private ownedPartitions(): TopicPartition[] {
-    return this.subscriptions.assignedPartitions;
+    return this.ownership.owned;
   }
 
   private async joinAndSync(signal: AbortSignal | undefined, deferApply: boolean): Promise<void> {
     if (this.generationId < 0 && this.ownedPartitions().length > 0) {
       // Our membership was reset: what we still hold may be someone else's by now.
-      await this.losePartitions();
+      await this.ownership.loseAll();
     } else if (this.protocol === 'EAGER') {
       // Eager: give up everything before joining (committing what was processed first).
       const owned = this.ownedPartitions();
-      if (owned.length > 0) await this.revoke(owned);
+      if (owned.length > 0) await this.ownership.revoke(owned);
     }
     this.state = 'REBALANCING';
     this.stopHeartbeats();
@@ -317,7 +301,7 @@ export class ConsumerCoordinator {
     this.generationId = join.generationId;
     this.protocolName = join.protocolName;
     this.isLeader = join.leader === join.memberId;
-    this.publish('join');
+    this.ownership.publish('join');
     const assignments = this.isLeader && !join.skipAssignment ? await this.performAssignment(join) : [];
     const sync = await connection.request(
       SyncGroupApi,
@@ -360,46 +344,12 @@ export class ConsumerCoordinator {
     const revoked = this.ownedPartitions().filter((tp) => !after.has(tpKey(tp.topic, tp.partition)));
     const added = assigned.filter((tp) => !before.has(tpKey(tp.topic, tp.partition)));
     if (revoked.length > 0) {
-      await this.revoke(revoked);
+      await this.ownership.revoke(revoked);
       // Cooperative: what we gave up goes to its new owner in a follow-up rebalance.
       if (this.protocol === 'COOPERATIVE') this.rejoinNeeded = true;
     }
-    this.subscriptions.addPartitions(added);
-    this.hooks.onAssignmentChange();
-    this.publish('assigned', added);
-    await this.listenerOf()?.onPartitionsAssigned?.(this.protocol === 'COOPERATIVE' ? added : assigned);
+    await this.ownership.assign(added, this.protocol === 'COOPERATIVE' ? added : assigned);
     if (this.rejoinNeeded) this.hooks.wakeup();
-  }
-
-  private async revoke(partitions: TopicPartition[]): Promise<void> {
-    try {
-      await this.hooks.commitBeforeRevoke(partitions);
-    } catch {
-      // Commit failures during revocation are reported by Java to the listener's caller only as logs.
-    }
-    this.publish('revoked', partitions);
-    try {
-      await this.listenerOf()?.onPartitionsRevoked?.(partitions);
-    } finally {
-      this.subscriptions.removePartitions(partitions);
-      this.hooks.onAssignmentChange();
-    }
-  }
-
-  /** Partitions that are someone else's already: no commit, tell the listener they are lost. */
-  private async losePartitions(): Promise<void> {
-    const owned = this.ownedPartitions();
-    if (owned.length === 0) return;
-    this.publish('lost', owned);
-    try {
-      const listener = this.listenerOf();
-      // Java's default onPartitionsLost calls onPartitionsRevoked.
-      if (listener?.onPartitionsLost !== undefined) await listener.onPartitionsLost(owned);
-      else await listener?.onPartitionsRevoked?.(owned);
-    } finally {
-      this.subscriptions.removePartitions(owned);
-      this.hooks.onAssignmentChange();
-    }
   }
 
   private async performAssignment(join: JoinGroupResponse): Promise<{ memberId: string; assignment: Buffer }[]> {
@@ -501,7 +451,7 @@ export class ConsumerCoordinator {
   /** LeaveGroup for a dynamic member (static members stay registered until their session expires). */
   async leaveGroup(reason: string): Promise<void> {
     if (this.memberId === '' || this.config.groupInstanceId !== null) return;
-    this.publish('leave');
+    this.ownership.publish('leave');
     try {
       const connection = await this.connection();
       await connection.requestVersioned(LeaveGroupApi, (v) =>
@@ -517,105 +467,43 @@ export class ConsumerCoordinator {
   // ---- offsets ----
 
   /** Commits offsets for the current generation (or as a simple commit when assigned manually). */
-  async commit(entries: readonly CommitEntry[], signal?: AbortSignal): Promise<void> {
-    if (entries.length === 0) return;
-    const deadline = Date.now() + this.config.defaultApiTimeoutMs;
-    let backoffMs = this.config.retryBackoffMs;
-    const grouped = new Map<string, CommitEntry[]>();
-    for (const e of entries) grouped.set(e.topic, [...(grouped.get(e.topic) ?? []), e]);
-    const manual = this.subscriptions.mode === 'assigned';
-    for (;;) {
-      let retry: KafkaError | undefined;
-      const sentGeneration = this.generationId;
-      try {
-        const connection = await this.connection(signal);
-        const response = await connection.request(OffsetCommitApi, {
-          groupId: this.groupId,
-          generationIdOrMemberEpoch: manual ? -1 : this.generationId,
-          memberId: manual ? '' : this.memberId,
-          groupInstanceId: manual ? null : this.config.groupInstanceId,
-          topics: [...grouped].map(([name, list]) => ({
-            name,
-            partitions: list.map((e) => ({
-              partitionIndex: e.partition,
-              committedOffset: e.offset,
-              committedLeaderEpoch: e.leaderEpoch,
-              committedMetadata: e.metadata,
-            })),
-          })),
-        });
-        for (const t of response.topics) {
-          for (const p of t.partitions) {
-            if (p.errorCode === 0) continue;
-            const error = new KafkaError(p.errorCode, `OffsetCommit ${t.name}-${p.partitionIndex}`);
-            if (MEMBERSHIP_LOST.has(p.errorCode) || p.errorCode === ErrorCode.REBALANCE_IN_PROGRESS) {
-              // Java's CommitFailedException: the group moved on. The membership is gone only if
-              // nothing changed since the commit was sent; mid-rebalance (a newer generation, or
-              // joining) the commit just lost the race, as Java's RebalanceInProgressException.
-              const unchanged = !manual && this.state === 'STABLE' && this.generationId === sentGeneration;
-              if (MEMBERSHIP_LOST.has(p.errorCode) && unchanged) {
-                this.resetGeneration();
-                this.lostPending = true;
-              } else if (p.errorCode === ErrorCode.REBALANCE_IN_PROGRESS) this.rejoinNeeded = true;
-              this.hooks.wakeup();
-              throw error;
-            }
-            if (COORDINATOR_MOVED.has(p.errorCode)) this.markCoordinatorUnknown();
-            if (error.retriable) retry = error;
-            else throw error;
-          }
-        }
-      } catch (error) {
-        if (!(error instanceof KafkaError) || !error.retriable || MEMBERSHIP_LOST.has(error.errorCode)) throw error;
-        if (error.errorCode === ErrorCode.REBALANCE_IN_PROGRESS) throw error;
-        this.markCoordinatorUnknown();
-        retry = error;
-      }
-      if (retry === undefined) return;
-      if (Date.now() + backoffMs > deadline) throw retry;
-      await sleep(backoffMs, signal);
-      backoffMs = Math.min(backoffMs * 2, this.config.retryBackoffMaxMs);
-    }
+  commit(entries: readonly CommitEntry[], signal?: AbortSignal): Promise<void> {
+    return commitGroupOffsets(this.offsetsContext, entries, signal);
   }
 
   /** The group's committed offsets for `partitions` (requireStable: waits out pending transactional commits). */
-  async fetchCommitted(partitions: readonly TopicPartition[], signal?: AbortSignal): Promise<CommittedOffset[]> {
-    if (partitions.length === 0) return [];
-    const deadline = Date.now() + this.config.defaultApiTimeoutMs;
-    let backoffMs = this.config.retryBackoffMs;
-    for (;;) {
-      let error: KafkaError | undefined;
-      try {
-        const connection = await this.connection(signal);
-        const fetched = await fetchGroupOffsets(
-          connection,
-          this.groupId,
-          partitions,
-          true,
-          signal === undefined ? {} : { signal },
-        );
-        if (fetched === undefined)
-          throw new KafkaError(ErrorCode.UNKNOWN_SERVER_ERROR, 'OffsetFetch returned no group');
-        if (fetched.errorCode !== 0) throw new KafkaError(fetched.errorCode, `OffsetFetch ${this.groupId}`);
-        const out: CommittedOffset[] = [];
-        for (const p of fetched.partitions) {
-          if (p.errorCode !== 0) throw new KafkaError(p.errorCode, `OffsetFetch ${p.topic}-${p.partition}`);
-          out.push(withoutErrorCode(p));
-        }
-        return out;
-      } catch (caught) {
-        if (
-          !(caught instanceof KafkaError) ||
-          !(caught.retriable || caught.errorCode === ErrorCode.UNSTABLE_OFFSET_COMMIT)
-        )
-          throw caught;
-        if (COORDINATOR_MOVED.has(caught.errorCode)) this.markCoordinatorUnknown();
-        error = caught;
-      }
-      if (Date.now() + backoffMs > deadline) throw error;
-      await sleep(backoffMs, signal);
-      backoffMs = Math.min(backoffMs * 2, this.config.retryBackoffMaxMs);
-    }
+  fetchCommitted(partitions: readonly TopicPartition[], signal?: AbortSignal): Promise<CommittedOffset[]> {
+    return fetchCommittedOffsets(this.offsetsContext, partitions, signal);
+  }
+
+  private createOffsetsContext(): GroupOffsetsContext {
+    return {
+      config: this.config,
+      groupId: this.groupId,
+      connection: (signal) => this.connection(signal),
+      markCoordinatorUnknown: () => this.markCoordinatorUnknown(),
+      commitMember: () =>
+        this.subscriptions.mode === 'assigned'
+          ? { generationIdOrMemberEpoch: -1, memberId: '', groupInstanceId: null }
+          : {
+              generationIdOrMemberEpoch: this.generationId,
+              memberId: this.memberId,
+              groupInstanceId: this.config.groupInstanceId,
+            },
+      membershipErrors: COMMIT_MEMBERSHIP_ERRORS,
+      onMembershipError: (code, sent) => {
+        // Java's CommitFailedException: the group moved on. The membership is gone only if nothing
+        // changed since the commit was sent; mid-rebalance (a newer generation, or joining) the
+        // commit just lost the race, as Java's RebalanceInProgressException.
+        const manual = sent.generationIdOrMemberEpoch === -1 && sent.memberId === '';
+        const unchanged = !manual && this.state === 'STABLE' && this.generationId === sent.generationIdOrMemberEpoch;
+        if (MEMBERSHIP_LOST.has(code) && unchanged) {
+          this.resetGeneration();
+          this.lostPending = true;
+        } else if (code === ErrorCode.REBALANCE_IN_PROGRESS) this.rejoinNeeded = true;
+        this.hooks.wakeup();
+      },
+    };
   }
 
   /** Stops heartbeats and leaves the group (dynamic members). Partitions are revoked by the caller first. */
@@ -634,19 +522,22 @@ export class ConsumerCoordinator {
   async revokeAll(): Promise<void> {
     if (this.lostPending || this.generationId < 0) {
       this.lostPending = false;
-      await this.losePartitions();
+      await this.ownership.loseAll();
       return;
     }
     const owned = this.ownedPartitions();
-    if (owned.length > 0) await this.revoke(owned);
+    if (owned.length > 0) await this.ownership.revoke(owned);
   }
 
   /** Called on unsubscribe: revoke everything and leave. */
   async unsubscribe(): Promise<void> {
     const owned = this.ownedPartitions();
-    if (owned.length > 0) await this.revoke(owned);
+    if (owned.length > 0) await this.ownership.revoke(owned);
     this.stopHeartbeats();
     if (this.state !== 'UNJOINED') await this.leaveGroup('the consumer unsubscribed');
     this.resetGeneration();
   }
 }
+
+export type { CommitEntry, CommittedOffset } from './group-offsets.js';
+export type { CoordinatorHooks } from './partition-ownership.js';

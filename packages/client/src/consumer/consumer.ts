@@ -10,10 +10,13 @@ import { type Deserializer, deserializerByName } from '../serdes/serdes.js';
 import { createAssignors } from './assignors/index.js';
 import type { PartitionAssignor } from './assignors/partition-assignor.js';
 import { type CommitEntry, type CommittedOffset, ConsumerCoordinator } from './consumer-coordinator.js';
+import { ConsumerGroupMembership } from './consumer-group-membership.js';
 import type { ConsumerRecord } from './consumer-record.js';
 import { ConsumerRunner, type RunOptions } from './consumer-runner.js';
 import { FetchPositions } from './fetch-positions.js';
 import { Fetcher } from './fetcher.js';
+import type { GroupMembership } from './group-membership.js';
+import type { CoordinatorHooks } from './partition-ownership.js';
 import type { RebalanceListener } from './rebalance-listener.js';
 import { type PartitionState, SubscriptionState } from './subscription-state.js';
 
@@ -74,7 +77,7 @@ export class Consumer<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerR
   readonly cluster: Cluster;
   private readonly subscriptions = new SubscriptionState();
   private readonly fetcher: Fetcher;
-  private readonly coordinator: ConsumerCoordinator | undefined;
+  private readonly coordinator: GroupMembership | undefined;
   private readonly positions: FetchPositions;
   private readonly assignors: PartitionAssignor[];
   private listener: RebalanceListener | undefined;
@@ -129,14 +132,7 @@ export class Consumer<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerR
         this.wakeup();
       },
     });
-    this.coordinator =
-      config.groupId === null
-        ? undefined
-        : new ConsumerCoordinator(config, this.cluster, this.subscriptions, this.assignors, () => this.listener, {
-            commitBeforeRevoke: (partitions) => this.commitProcessed(partitions),
-            onAssignmentChange: () => this.fetcher.invalidate(),
-            wakeup: () => this.wakeup(),
-          });
+    this.coordinator = config.groupId === null ? undefined : this.createMembership(config);
     this.positions = new FetchPositions(config, this.cluster, this.subscriptions, this.coordinator, {
       fail: (error) => {
         this.fatal = error;
@@ -180,13 +176,24 @@ export class Consumer<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerR
     });
   }
 
+  private createMembership(config: ConsumerConfig): GroupMembership {
+    const hooks: CoordinatorHooks = {
+      commitBeforeRevoke: (partitions) => this.commitProcessed(partitions),
+      onAssignmentChange: () => this.fetcher.invalidate(),
+      wakeup: () => this.wakeup(),
+    };
+    return config.groupProtocol === 'consumer'
+      ? new ConsumerGroupMembership(config, this.cluster, this.subscriptions, () => this.listener, hooks)
+      : new ConsumerCoordinator(config, this.cluster, this.subscriptions, this.assignors, () => this.listener, hooks);
+  }
+
   private wakeup(): void {
     const wake = this.wake;
     this.wake = undefined;
     wake?.();
   }
 
-  private requireGroup(action: string): ConsumerCoordinator {
+  private requireGroup(action: string): GroupMembership {
     if (this.coordinator === undefined) {
       throw new ClientError(ClientErrorCode.ILLEGAL_STATE, `${action} needs a group.id`);
     }
@@ -221,7 +228,7 @@ export class Consumer<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerR
       this.subscriptions.topics = new Set(list);
       this.cluster.addTopics(list);
     }
-    coordinator.rejoinNeeded = true;
+    coordinator.subscriptionChanged();
     this.wakeup();
   }
 
@@ -359,7 +366,7 @@ export class Consumer<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerR
     if (matched.size !== current.size || [...matched].some((t) => !current.has(t))) {
       this.subscriptions.topics = matched;
       this.cluster.setTopics(matched);
-      this.coordinator.rejoinNeeded = true;
+      this.coordinator.subscriptionChanged();
     }
   }
 

@@ -5,7 +5,7 @@ import type { ConsumerConfig } from '../config/client-config.js';
 import { ClientError, ClientErrorCode } from '../errors/client-errors.js';
 import { type Cluster, METADATA_ERRORS } from '../metadata/cluster.js';
 import { listOffsets, OffsetSpec, offsetsForLeaderEpochs } from '../metadata/list-offsets.js';
-import type { ConsumerCoordinator } from './consumer-coordinator.js';
+import type { GroupMembership } from './group-membership.js';
 import type { PartitionState, SubscriptionState } from './subscription-state.js';
 
 export interface FetchPositionsHooks {
@@ -29,7 +29,7 @@ export class FetchPositions {
     private readonly config: ConsumerConfig,
     private readonly cluster: Cluster,
     private readonly subscriptions: SubscriptionState,
-    private readonly coordinator: ConsumerCoordinator | undefined,
+    private readonly coordinator: GroupMembership | undefined,
     private readonly hooks: FetchPositionsHooks,
   ) {}
 

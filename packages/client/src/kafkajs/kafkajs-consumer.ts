@@ -20,6 +20,10 @@ export interface KafkaJSConsumerConfig {
   /** KafkaJS assigner factories are not supported; names (`'roundrobin'`, …) or our assignor objects are. */
   partitionAssigners?: unknown[];
   retry?: { retries?: number; initialRetryTime?: number };
+  /** Samsa's addition (KafkaJS has only the classic protocol): `'consumer'` for KIP-848 groups. */
+  groupProtocol?: 'classic' | 'consumer';
+  /** With `groupProtocol: 'consumer'`: the broker's assignor (`uniform`, `range`). */
+  groupRemoteAssignor?: string;
 }
 
 /** A consumed message the way KafkaJS hands it out: offset and timestamp as strings. */
@@ -163,6 +167,8 @@ export class KafkaJSConsumer {
       'auto.offset.reset': this.fromBeginning ? 'earliest' : 'latest',
       'enable.auto.commit': run.autoCommit ?? true,
       'auto.commit.interval.ms': run.autoCommitInterval ?? 5000,
+      ...(c.groupProtocol === undefined ? {} : { 'group.protocol': c.groupProtocol }),
+      ...(c.groupRemoteAssignor === undefined ? {} : { 'group.remote.assignor': c.groupRemoteAssignor }),
       ...(c.sessionTimeout === undefined ? {} : { 'session.timeout.ms': c.sessionTimeout }),
       ...(c.rebalanceTimeout === undefined ? {} : { 'max.poll.interval.ms': c.rebalanceTimeout }),
       ...(c.heartbeatInterval === undefined ? {} : { 'heartbeat.interval.ms': c.heartbeatInterval }),
