@@ -188,7 +188,10 @@ test('an error the application must see (UNSUPPORTED_ASSIGNOR) is thrown from po
     await h.membership.poll();
     await until('the error', () => heartbeats(broker).length > 0);
     await new Promise((r) => setTimeout(r, 50));
-    await assert.rejects(h.membership.poll(), (e: { errorCode?: number }) => e.errorCode === ErrorCode.UNSUPPORTED_ASSIGNOR);
+    await assert.rejects(
+      h.membership.poll(),
+      (e: { errorCode?: number }) => e.errorCode === ErrorCode.UNSUPPORTED_ASSIGNOR,
+    );
   } finally {
     await h.close();
     await broker.close();
