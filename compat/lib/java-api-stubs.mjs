@@ -19,9 +19,23 @@ function javaSources(dir) {
 /**
  * Compiles `sourceDir`'s stubs into `<cacheDir>/java-api-stubs/kafka-clients-api-stubs.jar`
  * unless the jar of the same sources is there, and returns that directory: the suite's
- * tests/java/Makefile takes it as KAFKA_JARS (`$(KAFKA_JARS)/kafka-clients-*.jar`).
+ * tests/java/Makefile takes it as KAFKA_JARS (`$(KAFKA_JARS)/kafka-clients-*.jar`). Returns
+ * undefined, having said why, when the stubs cannot be built (no JDK).
  */
 export function ensureJavaApiStubs(sourceDir, cacheDir) {
+  try {
+    return buildJavaApiStubs(sourceDir, cacheDir);
+  } catch (err) {
+    // Without a JDK only 0098 suffers (its build step fails as without Kafka's jars): say so
+    // and run the rest.
+    process.stdout.write(
+      `::: no Kafka client API stubs for tests/java (${err.message.split('\n')[0]}): 0098_consumer_txn will fail; it needs a JDK (javac, jar)\n`,
+    );
+    return undefined;
+  }
+}
+
+function buildJavaApiStubs(sourceDir, cacheDir) {
   const sources = javaSources(sourceDir).sort();
   const hash = createHash('sha256');
   for (const path of sources) hash.update(relative(sourceDir, path)).update(readFileSync(path));
