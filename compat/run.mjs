@@ -4,7 +4,9 @@
 //   node compat/run.mjs [--jobs N] [--timeout SEC] [--tests 0001,0045] [--ci] [--quick] [--retries N]
 //                       [--brokers N]
 //
-// Obtains and builds librdkafka 2.15.1 and its test runner (cached in compat/.cache), starts the
+// Obtains and builds librdkafka 2.15.1 and its test runner (cached in compat/.cache) and the Kafka
+// client API stubs its tests/java compile against (java-api-stubs/; of those Java helpers,
+// 0098's TransactionProducerCli runs as a port on Samsa's client: bin/kafka-run-class.sh), starts the
 // Samsa brokers of each scenario on loopback — a 3-broker cluster on a real ZooKeeper, as the
 // suite's own trivup clusters, or with --brokers 1 a single broker without ZooKeeper; for rows
 // name@SETUP, brokers with SSL, SASL and OIDC listeners and the client settings trivup gives
@@ -16,6 +18,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { compare, loadExpectations } from './lib/expectations.mjs';
+import { ensureJavaApiStubs } from './lib/java-api-stubs.mjs';
 import { brokerTests, ensureBuild, ensureBuildPackages, ensureSource, LIBRDKAFKA_VERSION } from './lib/librdkafka.mjs';
 import { writeReports } from './lib/report.mjs';
 import { runUnit } from './lib/run-unit.mjs';
@@ -109,6 +112,7 @@ function say(message) {
 ensureBuildPackages();
 const srcDir = ensureSource(cacheDir);
 const runner = ensureBuild(srcDir, jobs);
+const javaApiStubs = ensureJavaApiStubs(join(here, 'java-api-stubs'), cacheDir);
 const expectations = loadExpectations(expectationsPath);
 
 const all = brokerTests(srcDir);
@@ -252,8 +256,12 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 const baseEnv = {
   ...process.env,
   TEST_KAFKA_VERSION: KAFKA_VERSION,
-  // kafka-topics.sh for the tests that call it (KAFKA_PATH/bin/kafka-topics.sh).
+  // kafka-topics.sh for the tests that call it (KAFKA_PATH/bin/kafka-topics.sh), and
+  // kafka-run-class.sh, which runs the port of tests/java's TransactionProducerCli (0098).
   KAFKA_PATH: here,
+  // What tests/java compiles against before any helper runs (`make -s java`): signature stubs,
+  // as Kafka's jars are not obtainable (java-api-stubs/README.md).
+  ...(javaApiStubs === undefined ? {} : { KAFKA_JARS: javaApiStubs }),
   // The runner is more forgiving of timing on CI; this machine runs a broker and tests on 2 cores.
   CI: 'true',
 };

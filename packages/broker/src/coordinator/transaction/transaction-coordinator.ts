@@ -8,6 +8,13 @@ import {
   DEFAULT_TRANSACTION_COORDINATOR_CONFIG,
   type TransactionCoordinatorConfig,
 } from './transaction-coordinator-config.js';
+import { expiredTransactionalIds, startExpirationTimers, timedOutTransactions } from './transaction-expiration.js';
+import {
+  describeTransaction,
+  type ListedTransaction,
+  type ListTransactionsFilter,
+  listTransactions,
+} from './transaction-listing.js';
 import { decodeTransactionLogRecord, transactionLogRecord, transactionLogTombstone } from './transaction-log-record.js';
 import {
   containsAll,
@@ -20,9 +27,10 @@ import {
   type TxnTopicPartition,
 } from './transaction-metadata.js';
 import { checkEndTxnProducer, checkProducer } from './transaction-producer-check.js';
-import { isComplete, isPreparing, TransactionState, transactionStateName } from './transaction-state.js';
+import { isPreparing, TransactionState } from './transaction-state.js';
 import { supportsEpochBump, TransactionVersion } from './transaction-version.js';
 import type { TransactionResult, TxnMarkerWriter } from './txn-marker-writer.js';
+import type { TxnPartitionRuntime } from './txn-partition-runtime.js';
 
 export interface TransactionCoordinatorOptions {
   /** The `__transaction_state` partitions: where every state change is written before it counts. */
@@ -42,26 +50,7 @@ export interface ProducerIdAndEpoch {
   readonly producerEpoch: number;
 }
 
-export interface ListTransactionsFilter {
-  readonly states: readonly string[];
-  readonly producerIds: readonly number[];
-  /** Only transactions running at least this long; -1 for all. */
-  readonly minDurationMs: number;
-}
-
-export interface ListedTransaction {
-  readonly transactionalId: string;
-  readonly producerId: number;
-  readonly state: string;
-}
-
-interface TxnPartitionRuntime {
-  readonly partition: number;
-  /** The leader epoch of the `__transaction_state` partition when loaded: markers carry it. */
-  readonly coordinatorEpoch: number;
-  status: 'loading' | 'active';
-  readonly transactions: Map<string, TransactionMetadata>;
-}
+export type { ListedTransaction, ListTransactionsFilter } from './transaction-listing.js';
 
 /** An error answer, or the metadata to write and what to do once it is written. */
 type Decision<R> =
@@ -117,17 +106,13 @@ export class TransactionCoordinator {
 
   /** Starts the periodic abort of timed-out transactions and removal of expired ids. */
   startup(): void {
-    const abort = setInterval(
-      () => this.abortTimedOutTransactions(),
-      this.config.abortTimedOutTransactionCleanupIntervalMs,
+    this.timers.push(
+      ...startExpirationTimers(
+        this.config,
+        () => this.abortTimedOutTransactions(),
+        () => this.removeExpiredTransactionalIds(),
+      ),
     );
-    const expire = setInterval(
-      () => this.removeExpiredTransactionalIds(),
-      this.config.removeExpiredTransactionalIdsIntervalMs,
-    );
-    abort.unref();
-    expire.unref();
-    this.timers.push(abort, expire);
   }
 
   partitionFor(transactionalId: string): number {
@@ -392,93 +377,58 @@ export class TransactionCoordinator {
 
   /** DescribeTransactions for one id. */
   describe(transactionalId: string): { errorCode: number; metadata?: TransactionMetadata } {
-    const runtime = this.partitions.get(this.partitionFor(transactionalId));
-    if (runtime === undefined) return { errorCode: ErrorCode.NOT_COORDINATOR };
-    if (runtime.status === 'loading') return { errorCode: ErrorCode.COORDINATOR_LOAD_IN_PROGRESS };
-    const metadata = runtime.transactions.get(transactionalId);
-    if (metadata === undefined || metadata.state === TransactionState.Dead) {
-      return { errorCode: ErrorCode.TRANSACTIONAL_ID_NOT_FOUND };
-    }
-    return { errorCode: ErrorCode.NONE, metadata };
+    return describeTransaction(this.partitions.get(this.partitionFor(transactionalId)), transactionalId);
   }
 
   /** ListTransactions over the ids this broker coordinates. */
   list(filter: ListTransactionsFilter): { errorCode: number; transactions: ListedTransaction[] } {
-    if ([...this.partitions.values()].some((r) => r.status === 'loading')) {
-      return { errorCode: ErrorCode.COORDINATOR_LOAD_IN_PROGRESS, transactions: [] };
-    }
-    const states = new Set(filter.states);
-    const producerIds = new Set(filter.producerIds);
-    const now = this.nowMs();
-    const transactions: ListedTransaction[] = [];
-    for (const runtime of this.partitions.values()) {
-      for (const m of runtime.transactions.values()) {
-        const state = transactionStateName(m.state);
-        if (m.state === TransactionState.Dead) continue;
-        if (states.size > 0 && !states.has(state)) continue;
-        if (producerIds.size > 0 && !producerIds.has(m.producerId)) continue;
-        if (
-          filter.minDurationMs >= 0 &&
-          (m.txnStartTimestampMs < 0 || now - m.txnStartTimestampMs < filter.minDurationMs)
-        ) {
-          continue;
-        }
-        transactions.push({ transactionalId: m.transactionalId, producerId: m.producerId, state });
-      }
-    }
-    return { errorCode: ErrorCode.NONE, transactions };
+    return listTransactions([...this.partitions.values()], filter, this.nowMs());
   }
 
   // ---- timers ----
 
   /** Aborts, with a bumped epoch, every ongoing transaction older than its timeout. */
   abortTimedOutTransactions(): void {
-    const now = this.nowMs();
-    for (const runtime of this.partitions.values()) {
-      if (runtime.status !== 'active') continue;
-      for (const m of runtime.transactions.values()) {
-        if (m.state !== TransactionState.Ongoing || m.txnStartTimestampMs + m.txnTimeoutMs >= now) continue;
-        this.logger?.info(
-          `Aborting transaction ${m.transactionalId} (producer id ${m.producerId}): timed out after ${m.txnTimeoutMs} ms`,
-        );
-        void this.operate<undefined>(
-          m.transactionalId,
-          () => undefined,
-          (owner, txn) => {
-            if (txn === undefined || txn.state !== TransactionState.Ongoing || txn.producerEpoch !== m.producerEpoch) {
-              return { result: undefined };
-            }
-            return {
-              next: this.fencedAbort(txn, this.nowMs()),
-              result: undefined,
-              after: (written) => this.completeTransaction(owner, written),
-            };
-          },
-        );
-      }
+    for (const m of timedOutTransactions(this.partitions.values(), this.nowMs())) {
+      this.logger?.info(
+        `Aborting transaction ${m.transactionalId} (producer id ${m.producerId}): timed out after ${m.txnTimeoutMs} ms`,
+      );
+      void this.operate<undefined>(
+        m.transactionalId,
+        () => undefined,
+        (owner, txn) => {
+          if (txn === undefined || txn.state !== TransactionState.Ongoing || txn.producerEpoch !== m.producerEpoch) {
+            return { result: undefined };
+          }
+          return {
+            next: this.fencedAbort(txn, this.nowMs()),
+            result: undefined,
+            after: (written) => this.completeTransaction(owner, written),
+          };
+        },
+      );
     }
   }
 
   /** Removes ids without a transaction for longer than `transactional.id.expiration.ms` (a tombstone each). */
   removeExpiredTransactionalIds(): void {
-    const now = this.nowMs();
-    for (const runtime of this.partitions.values()) {
-      if (runtime.status !== 'active') continue;
-      for (const m of runtime.transactions.values()) {
-        if (!isComplete(m.state) || m.txnLastUpdateTimestampMs + this.config.transactionalIdExpirationMs > now)
-          continue;
-        void this.serializer.run(m.transactionalId, async () => {
-          if (this.partitions.get(runtime.partition) !== runtime || runtime.transactions.get(m.transactionalId) !== m)
-            return;
-          try {
-            await this.log.append(runtime.partition, [transactionLogTombstone(m.transactionalId)]);
-            if (runtime.transactions.get(m.transactionalId) === m) runtime.transactions.delete(m.transactionalId);
-            this.logger?.info(`Removed expired transactional id ${m.transactionalId}`);
-          } catch (err) {
-            this.logger?.warn({ err }, `could not remove expired transactional id ${m.transactionalId}`);
-          }
-        });
-      }
+    const expired = expiredTransactionalIds(
+      this.partitions.values(),
+      this.config.transactionalIdExpirationMs,
+      this.nowMs(),
+    );
+    for (const { runtime, metadata: m } of expired) {
+      void this.serializer.run(m.transactionalId, async () => {
+        if (this.partitions.get(runtime.partition) !== runtime || runtime.transactions.get(m.transactionalId) !== m)
+          return;
+        try {
+          await this.log.append(runtime.partition, [transactionLogTombstone(m.transactionalId)]);
+          if (runtime.transactions.get(m.transactionalId) === m) runtime.transactions.delete(m.transactionalId);
+          this.logger?.info(`Removed expired transactional id ${m.transactionalId}`);
+        } catch (err) {
+          this.logger?.warn({ err }, `could not remove expired transactional id ${m.transactionalId}`);
+        }
+      });
     }
   }
 
