@@ -299,7 +299,9 @@ export class Producer<K = Buffer, V = Buffer> {
       };
       if (this.pending.length > 0 || !this.tryAppend(entry)) {
         this.pending.push(entry);
-        this.schedulePendingTimer();
+        // The timer follows the first pending record's deadline, which a record queued behind
+        // it does not change: re-arming it per record made a timer per send.
+        if (this.pendingTimer === undefined) this.schedulePendingTimer();
       }
     } catch (error) {
       this.failBeforeBatch(sink, index, error as Error);
