@@ -59,6 +59,8 @@ export class StreamsConfig {
   readonly defaultValueSerde: Serde<unknown>;
   readonly stateDir: string;
   readonly commitIntervalMs: number;
+  /** `statestore.cache.max.bytes` (formerly `cache.max.bytes.buffering`): the record cache; 0 turns it off. */
+  readonly cacheMaxBytes: number;
   readonly processingGuarantee: string;
   readonly replicationFactor: number;
   /** `consumer.*`, `producer.*`, `admin.*` settings, prefix removed, for the clients. */
@@ -87,6 +89,14 @@ export class StreamsConfig {
     }
     const eos = this.processingGuarantee !== ProcessingGuarantee.AT_LEAST_ONCE;
     this.commitIntervalMs = Number(config['commit.interval.ms'] ?? (eos ? 100 : 30000));
+    this.cacheMaxBytes = Number(
+      config['statestore.cache.max.bytes'] ?? config['cache.max.bytes.buffering'] ?? 10 * 1024 * 1024,
+    );
+    if (!Number.isInteger(this.cacheMaxBytes) || this.cacheMaxBytes < 0) {
+      throw new ConfigException(
+        `Invalid value ${this.cacheMaxBytes} for configuration statestore.cache.max.bytes: Value must be at least 0`,
+      );
+    }
     this.replicationFactor = Number(config['replication.factor'] ?? -1);
     const threads = Number(config['num.stream.threads'] ?? 1);
     if (threads !== 1)

@@ -14,6 +14,7 @@ export class Materialized<K, V> {
     readonly valueSerde: Serde<V> | undefined,
     readonly loggingEnabled: boolean,
     readonly topicConfig: { readonly [key: string]: string },
+    readonly cachingEnabled = true,
   ) {}
 
   static as<K = never, V = never>(storeNameOrSupplier: string | KeyValueBytesStoreSupplier): Materialized<K, V> {
@@ -34,6 +35,7 @@ export class Materialized<K, V> {
       this.valueSerde,
       this.loggingEnabled,
       this.topicConfig,
+      this.cachingEnabled,
     );
   }
 
@@ -45,23 +47,53 @@ export class Materialized<K, V> {
       valueSerde,
       this.loggingEnabled,
       this.topicConfig,
+      this.cachingEnabled,
     );
   }
 
   withLoggingEnabled(config: { readonly [key: string]: string } = {}): Materialized<K, V> {
-    return new Materialized(this.storeName, this.storeSupplier, this.keySerde, this.valueSerde, true, { ...config });
+    return new Materialized(
+      this.storeName,
+      this.storeSupplier,
+      this.keySerde,
+      this.valueSerde,
+      true,
+      { ...config },
+      this.cachingEnabled,
+    );
   }
 
   withLoggingDisabled(): Materialized<K, V> {
-    return new Materialized(this.storeName, this.storeSupplier, this.keySerde, this.valueSerde, false, {});
+    return new Materialized(
+      this.storeName,
+      this.storeSupplier,
+      this.keySerde,
+      this.valueSerde,
+      false,
+      {},
+      this.cachingEnabled,
+    );
   }
 
-  /** Caching is not implemented (every update is forwarded); accepted for source compatibility. */
+  /** Every update goes downstream at once (no record cache in front of this store). */
   withCachingDisabled(): Materialized<K, V> {
-    return this;
+    return this.withCaching(false);
   }
 
+  /** The default: updates of a key between commits are deduplicated by the record cache. */
   withCachingEnabled(): Materialized<K, V> {
-    return this;
+    return this.withCaching(true);
+  }
+
+  private withCaching(enabled: boolean): Materialized<K, V> {
+    return new Materialized(
+      this.storeName,
+      this.storeSupplier,
+      this.keySerde,
+      this.valueSerde,
+      this.loggingEnabled,
+      this.topicConfig,
+      enabled,
+    );
   }
 }

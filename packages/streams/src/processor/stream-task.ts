@@ -1,6 +1,7 @@
 import type { RecordHeader } from '@samsa/client';
 import type { Serde } from '../serde/serde.js';
 import type { KeyValueStore } from '../state/key-value-store.js';
+import type { ThreadCache } from '../state/record-cache.js';
 import type { StateStore } from '../state/state-store.js';
 import type { Processor } from './processor.js';
 import type { ProcessorContext, RecordMetadata } from './processor-context.js';
@@ -20,6 +21,8 @@ export interface TaskConfig {
   /** The task's directory (`state.dir/<application.id>/<task id>`), for persistent stores. */
   readonly taskDir: string;
   readonly wallClock: () => number;
+  /** The record cache of the instance's stream thread; caching stores use it when it is enabled. */
+  readonly threadCache?: ThreadCache;
 }
 
 /** A topic as the broker knows it: the application's own topics carry its id. */
@@ -65,6 +68,12 @@ export class StreamTask {
         { keySerde: config.defaultKeySerde, valueSerde: config.defaultValueSerde },
         changelogTopic(config.applicationId, name),
       );
+      if (builder.cachingEnabled() && config.threadCache?.enabled === true) {
+        store.enableCache(config.threadCache, () => ({
+          timestamp: this.currentRecordTimestamp,
+          headers: this.currentRecordHeaders,
+        }));
+      }
       this.stores.set(name, store);
     }
     for (const name of subtopology.nodes) {
@@ -90,8 +99,15 @@ export class StreamTask {
   initializeTopology(): void {
     for (const store of this.stores.values()) {
       if (!store.loggingEnabled) continue;
-      store.setChangeLogger((key, value) =>
-        this.collector.send(store.changelogTopic, key, value, this.currentTimestamp(), [], this.id.partition),
+      store.setChangeLogger((key, value, timestamp) =>
+        this.collector.send(
+          store.changelogTopic,
+          key,
+          value,
+          timestamp ?? this.currentTimestamp(),
+          [],
+          this.id.partition,
+        ),
       );
     }
     for (const name of this.subtopology.nodes) {
@@ -104,6 +120,7 @@ export class StreamTask {
   }
 
   private currentRecordTimestamp = 0;
+  private currentRecordHeaders: readonly RecordHeader[] = [];
 
   private currentTimestamp(): number {
     return this.currentRecordTimestamp;
@@ -156,6 +173,7 @@ export class StreamTask {
     }
     for (const child of childName === undefined ? children : [childName]) {
       this.currentRecordTimestamp = record.timestamp();
+      this.currentRecordHeaders = record.headers();
       const node = this.topology.node(child);
       if (node?.kind === 'processor') (this.processors.get(child) as Processor<unknown, unknown>).process(record);
       else if (node?.kind === 'sink') this.sink(node.name, record);
@@ -194,6 +212,11 @@ export class StreamTask {
 
   flush(): void {
     for (const store of this.stores.values()) store.flush();
+  }
+
+  /** Writes the record caches through, forwarding what they held (TopologyTestDriver: after each record). */
+  flushCaches(): void {
+    for (const store of this.stores.values()) store.flushCache();
   }
 
   close(): void {

@@ -13,6 +13,7 @@ import {
   ReadOnlyKeyValueStore,
   type StoreQueryParameters,
 } from '../state/queryable-store-types.js';
+import { ThreadCache } from '../state/record-cache.js';
 import { ProcessingGuarantee, StreamsConfig, type StreamsConfigInput } from '../streams-config.js';
 import { prepareInternalTopics } from './internal-topic-manager.js';
 import { isValidTransition, State, type StateListener } from './kafka-streams-state.js';
@@ -77,6 +78,8 @@ export class KafkaStreams {
   private processedSinceCommit = false;
   private lastCommitMs = 0;
   private partitionCounts = new Map<string, number>();
+  /** The record cache of this instance's one stream thread, shared by its tasks' caching stores. */
+  private readonly threadCache: ThreadCache;
 
   constructor(
     private readonly topology: Topology,
@@ -84,6 +87,7 @@ export class KafkaStreams {
   ) {
     this.config = new StreamsConfig(config);
     this.eos = this.config.processingGuarantee === ProcessingGuarantee.EXACTLY_ONCE_V2;
+    this.threadCache = new ThreadCache(this.config.cacheMaxBytes);
     this.subtopologies = topology.subtopologies();
     for (const sub of this.subtopologies) {
       for (const logical of sub.sourceTopics) {
@@ -418,6 +422,7 @@ export class KafkaStreams {
         defaultValueSerde: this.config.defaultValueSerde,
         taskDir,
         wallClock: () => Date.now(),
+        threadCache: this.threadCache,
       },
       {
         send: (topic, key, value, timestamp, headers, partition) =>

@@ -1,11 +1,28 @@
+import type { RecordHeader } from '@samsa/client';
 import type { Serde } from '../serde/serde.js';
 import type { KeyValueBytesStore } from './bytes-store.js';
 import { KeyValue } from './key-value.js';
 import { KeyValueIterator } from './key-value-iterator.js';
+import { type CacheEntry, NamedCache, type ThreadCache } from './record-cache.js';
 import type { StateStore } from './state-store.js';
 
-/** Receives every write of a logged store, to send to its changelog (null value: a tombstone). */
-export type ChangeLogger = (key: Uint8Array, value: Uint8Array | null) => void;
+/**
+ * Receives every write of a logged store, to send to its changelog (null value: a tombstone),
+ * with the timestamp of the record that made it when the write comes from the record cache.
+ */
+export type ChangeLogger = (key: Uint8Array, value: Uint8Array | null, timestamp?: number) => void;
+
+/** Hears the updates a caching store writes through (Java's CacheFlushListener): forwards them downstream. */
+export type FlushListener<K, V> = (
+  key: K,
+  newValue: V | null,
+  oldValue: V | null,
+  timestamp: number,
+  headers: readonly RecordHeader[],
+) => void;
+
+/** The record being processed when a caching store is written (its timestamp and headers go with the entry). */
+export type RecordContextProvider = () => { readonly timestamp: number; readonly headers: readonly RecordHeader[] };
 
 /**
  * Kafka Streams' `KeyValueStore<K, V>`: typed reads and writes over a byte store. Keys and values
@@ -15,6 +32,10 @@ export type ChangeLogger = (key: Uint8Array, value: Uint8Array | null) => void;
  */
 export class KeyValueStore<K, V> implements StateStore {
   private changeLogger: ChangeLogger | undefined;
+  private cache: NamedCache | undefined;
+  private recordContext: RecordContextProvider | undefined;
+  /** Kept untyped so that a `KeyValueStore<K, V>` stays assignable to `KeyValueStore<unknown, unknown>`. */
+  private flushListener: FlushListener<unknown, unknown> | undefined;
 
   constructor(
     readonly inner: KeyValueBytesStore,
@@ -27,6 +48,41 @@ export class KeyValueStore<K, V> implements StateStore {
   /** Set by the task that owns the store; writes before it are not logged (restoration writes bytes directly). */
   setChangeLogger(logger: ChangeLogger | undefined): void {
     this.changeLogger = logger;
+  }
+
+  /**
+   * Puts the record cache in front of the store (Java's CachingKeyValueStore): writes stay in the
+   * cache until it is flushed (commit) or evicts them, then reach the store, the changelog and the
+   * flush listener together.
+   */
+  enableCache(thread: ThreadCache, recordContext: RecordContextProvider): void {
+    this.cache = new NamedCache(thread, (entry) => this.writeThrough(entry));
+    this.recordContext = recordContext;
+  }
+
+  /**
+   * Java's `setFlushListener`: with a cache, the listener forwards the updates as they leave the
+   * cache and the processor must not forward them itself — true tells it so.
+   */
+  setFlushListener(listener: FlushListener<K, V>): boolean {
+    if (this.cache === undefined) return false;
+    this.flushListener = listener as FlushListener<unknown, unknown>;
+    return true;
+  }
+
+  get cachingEnabled(): boolean {
+    return this.cache !== undefined;
+  }
+
+  private writeThrough(entry: CacheEntry): void {
+    const listener = this.flushListener;
+    const oldBytes = listener === undefined ? null : this.inner.get(entry.key);
+    this.inner.put(entry.key, entry.value);
+    this.changeLogger?.(entry.key, entry.value, entry.timestamp);
+    if (listener !== undefined) {
+      const key = this.keySerde.deserializer().deserialize(this.changelogTopic, entry.key) as K;
+      listener(key, this.valueOf(entry.value), this.valueOf(oldBytes), entry.timestamp, entry.headers);
+    }
   }
 
   name(): string {
@@ -56,12 +112,19 @@ export class KeyValueStore<K, V> implements StateStore {
   }
 
   get(key: K): V | null {
-    return this.valueOf(this.inner.get(this.keyBytes(key)));
+    const k = this.keyBytes(key);
+    const cached = this.cache?.get(k);
+    return this.valueOf(cached === undefined ? this.inner.get(k) : cached.value);
   }
 
   put(key: K, value: V | null): void {
     const k = this.keyBytes(key);
     const v = value === null ? null : this.valueSerde.serializer().serialize(this.changelogTopic, value);
+    if (this.cache !== undefined) {
+      const context = (this.recordContext as RecordContextProvider)();
+      this.cache.put({ key: k, value: v, timestamp: context.timestamp, headers: context.headers });
+      return;
+    }
     this.inner.put(k, v);
     this.changeLogger?.(k, v);
   }
@@ -90,14 +153,39 @@ export class KeyValueStore<K, V> implements StateStore {
   }
 
   all(): KeyValueIterator<K, V> {
-    return this.entries(this.inner.range(null, null));
+    return this.entries(this.rangeBytes(null, null));
   }
 
   /** Keys from `from` to `to` inclusive, in the order of their serialized bytes (as Java). */
   range(from: K | null, to: K | null): KeyValueIterator<K, V> {
     return this.entries(
-      this.inner.range(from === null ? null : this.keyBytes(from), to === null ? null : this.keyBytes(to)),
+      this.rangeBytes(from === null ? null : this.keyBytes(from), to === null ? null : this.keyBytes(to)),
     );
+  }
+
+  /** The store's rows with the cache's unwritten entries laid over them (Java's merged cache iterator). */
+  private rangeBytes(from: Uint8Array | null, to: Uint8Array | null): [Uint8Array, Uint8Array][] {
+    const stored = this.inner.range(from, to);
+    const cached = this.cache?.range(from, to) ?? [];
+    if (cached.length === 0) return stored;
+    const out: [Uint8Array, Uint8Array][] = [];
+    let i = 0;
+    let j = 0;
+    while (i < stored.length || j < cached.length) {
+      const s = stored[i];
+      const c = cached[j];
+      const order = s === undefined ? 1 : c === undefined ? -1 : Buffer.compare(s[0], c.key);
+      if (order < 0) {
+        out.push(s as [Uint8Array, Uint8Array]);
+        i++;
+        continue;
+      }
+      if (order === 0) i++;
+      const entry = c as CacheEntry;
+      if (entry.value !== null) out.push([entry.key, entry.value]);
+      j++;
+    }
+    return out;
   }
 
   approximateNumEntries(): number {
@@ -105,10 +193,18 @@ export class KeyValueStore<K, V> implements StateStore {
   }
 
   flush(): void {
+    this.cache?.flush();
     this.inner.flush();
   }
 
+  /** Writes the record cache through (and so forwards its updates), without flushing the store itself. */
+  flushCache(): void {
+    this.cache?.flush();
+  }
+
+  /** Closes the store; what the cache still holds is dropped (a commit flushes it before a clean close). */
   close(): void {
+    this.cache?.clear();
     this.inner.close();
   }
 }

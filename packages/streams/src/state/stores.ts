@@ -17,6 +17,7 @@ export interface KeyValueBytesStoreSupplier {
  */
 export class KeyValueStoreBuilder<K, V> {
   private logging = true;
+  private caching = false;
   private logConfig: { [key: string]: string } = {};
   /** Wraps the (resolved) key serde: window stores key by key + window (see windowStoreKeySerde). */
   keySerdeWrapper: ((inner: Serde<unknown>) => Serde<unknown>) | undefined;
@@ -50,13 +51,24 @@ export class KeyValueStoreBuilder<K, V> {
     return this;
   }
 
-  /** Caching is not implemented: every update is forwarded (Java with `cache.max.bytes.buffering=0`). */
+  /**
+   * Puts the record cache (`statestore.cache.max.bytes`) in front of the store. Off by default for
+   * a store builder, as in Java; the DSL's stores have it on unless `Materialized` turns it off.
+   * Only stores whose processor forwards through the cache's flush listener (the DSL's
+   * aggregations) dedupe their downstream updates; for others it only buffers writes.
+   */
   withCachingEnabled(): this {
+    this.caching = true;
     return this;
   }
 
   withCachingDisabled(): this {
+    this.caching = false;
     return this;
+  }
+
+  cachingEnabled(): boolean {
+    return this.caching;
   }
 
   build(

@@ -7,6 +7,7 @@ import { TaskId } from '../processor/task-id.js';
 import type { Topology } from '../processor/topology.js';
 import type { Deserializer, Serializer } from '../serde/serde.js';
 import type { KeyValueStore } from '../state/key-value-store.js';
+import { ThreadCache } from '../state/record-cache.js';
 import type { StateStore } from '../state/state-store.js';
 import { StreamsConfig, type StreamsConfigInput } from '../streams-config.js';
 import { TestInputTopic } from './test-input-topic.js';
@@ -35,6 +36,7 @@ export class TopologyTestDriver {
   private wallClockMs: number;
   private processing = false;
   private readonly offsets = new Map<string, bigint>();
+  private readonly threadCache: ThreadCache;
 
   constructor(
     private readonly topology: Topology,
@@ -43,6 +45,7 @@ export class TopologyTestDriver {
   ) {
     this.config = new StreamsConfig(config, { applicationId: 'dummy-topology-test-driver-app-id' });
     this.wallClockMs = initialWallClockTimeMs;
+    this.threadCache = new ThreadCache(this.config.cacheMaxBytes);
     this.stateDir = mkdtempSync(join(tmpdir(), 'kafka-streams-test-driver-'));
     for (const sub of topology.subtopologies()) {
       const id = new TaskId(sub.id, 0);
@@ -56,6 +59,7 @@ export class TopologyTestDriver {
           defaultValueSerde: this.config.defaultValueSerde,
           taskDir: join(this.stateDir, String(id)),
           wallClock: () => this.wallClockMs,
+          threadCache: this.threadCache,
         },
         {
           send: (topic, key, value, timestamp, headers) => this.capture(topic, key, value, timestamp, headers),
@@ -125,6 +129,8 @@ export class TopologyTestDriver {
         const offset = this.offsets.get(next.topic) ?? 0n;
         this.offsets.set(next.topic, offset + 1n);
         target.task.process(target.logical, 0, offset, next.key, next.value, next.timestamp, next.headers);
+        // Java's driver commits after every record, which writes the record caches through.
+        target.task.flushCaches();
         if (this.pending.length === 0) for (const task of this.tasks) task.maybePunctuateSystemTime();
       }
     } finally {

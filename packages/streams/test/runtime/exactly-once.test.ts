@@ -62,6 +62,8 @@ function wordCount(): KafkaStreams {
     'default.value.serde': Serdes.String(),
     'state.dir': stateDir,
     'processing.guarantee': 'exactly_once_v2',
+    // Every update goes out, so that the output can be checked for each count exactly once.
+    'statestore.cache.max.bytes': 0,
   });
 }
 

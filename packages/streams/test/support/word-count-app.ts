@@ -26,6 +26,8 @@ const streams = new KafkaStreams(builder.build(), {
   'default.value.serde': Serdes.String(),
   'state.dir': env('STATE_DIR'),
   'processing.guarantee': env('GUARANTEE'),
+  // Every update goes out (no record cache), so that tests can check each count exactly once.
+  'statestore.cache.max.bytes': 0,
   'consumer.session.timeout.ms': 6000,
   'consumer.heartbeat.interval.ms': 500,
   'producer.transaction.timeout.ms': 2000,
