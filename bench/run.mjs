@@ -193,6 +193,13 @@ const SCENARIOS = [
     count: n(2e6, 5e3),
   },
   { id: 'samsa-perf-tools', title: "Samsa's producer-perf-test / consumer-perf-test", kind: 'samsa-cli' },
+  {
+    id: 'streams-word-count',
+    title:
+      'Streams: stateless map/filter and the word count (persistent store, at_least_once), against the raw consumer',
+    kind: 'streams',
+    lines: n(200000, 2000),
+  },
 ];
 
 async function main() {
@@ -304,6 +311,8 @@ async function runScenario(s, tools) {
       return runTlsProduce(s, tools);
     case 'samsa-cli':
       return runSamsaCli(s);
+    case 'streams':
+      return runStreams(s);
     default:
       throw new Error(`unknown kind ${s.kind}`);
   }
@@ -856,6 +865,52 @@ async function runSamsaCli(s) {
   } finally {
     await stopSamsa(broker);
   }
+}
+
+/**
+ * bench/streams/streams-bench.mjs against a fresh broker per run: the raw consumer, a stateless
+ * pipeline and the word count over the same input topic; the figures are first-to-last record rates.
+ */
+async function runStreams(s) {
+  const perRun = [];
+  for (let i = 0; i < runs; i++) {
+    const broker = await startSamsa(s, i);
+    try {
+      const script = join(benchDir, 'streams', 'streams-bench.mjs');
+      const r = await runCommand(
+        process.execPath,
+        [script, '--bootstrap', broker.bootstrap, '--lines', String(s.lines)],
+        {
+          timeoutMs: 900000,
+        },
+      );
+      const json = r.stdout.split('\n').find((l) => l.startsWith('{'));
+      if (r.code !== 0 || json === undefined) {
+        throw new Error(
+          `streams-bench exited ${r.code}: ${`${r.stdout}\n${r.stderr}`.trim().split('\n').slice(-10).join('\n')}`,
+        );
+      }
+      const one = JSON.parse(json);
+      log(
+        `  run ${i + 1}: raw consumer ${Math.round(one.raw.recordsPerSec)} rec/s, stateless ${Math.round(one.stateless.recordsPerSec)} rec/s, ` +
+          `word count ${Math.round(one.wordCount.recordsPerSec)} words/s (${Math.round(one.wordCount.linesPerSec)} lines/s)`,
+      );
+      perRun.push(one);
+    } finally {
+      await stopSamsa(broker);
+    }
+  }
+  const stat = (f) => spread(perRun.map(f));
+  return {
+    streams: {
+      lines: s.lines,
+      wordsPerLine: perRun[0]?.wordsPerLine,
+      raw: stat((x) => x.raw.recordsPerSec),
+      stateless: stat((x) => x.stateless.recordsPerSec),
+      wordCount: stat((x) => x.wordCount.recordsPerSec),
+      statelessRatio: stat((x) => x.stateless.recordsPerSec / x.raw.recordsPerSec),
+    },
+  };
 }
 
 /** The `samsa` executable of packages/cli/dist, if it has both perf tools. */

@@ -29,6 +29,10 @@ const TARGETS = {
     text: '≥ 0.8 × idempotent produce, same broker, same run',
     met: (r) => r.ratioToIdempotent.median >= 0.8,
   },
+  'streams-word-count': {
+    text: 'stateless ≥ 0.5 × raw consume; word count ≥ 100 k records/s',
+    met: (r) => r.streams.statelessRatio.median >= 0.5 && r.streams.wordCount.median >= 100e3,
+  },
   'produce-1KiB-rf3-acksall-cluster': {
     text: '≥ 0.4 × one broker, RF 1, acks=1',
     met: (r) => r.samsa.recordsPerSec.median >= 0.4 * r.baseline.recordsPerSec.median,
@@ -132,6 +136,11 @@ export function renderMarkdown(report) {
     } else if (r.kind === 'cluster-produce') {
       lines.push(...clusterRows(r, l, targetCell));
       notes.push(replicationNote(r));
+    } else if (r.kind === 'streams') {
+      const st = r.streams;
+      lines.push(
+        `| ${r.title} (${count(st.lines)} lines of ${st.wordsPerLine} words, Samsa's client) | stateless ${range(st.stateless, rec)}, **${st.statelessRatio.median.toFixed(2)}× raw consume**; word count ${range(st.wordCount, rec)} words | raw consumer, same broker: ${range(st.raw, rec)} | | | ${targetCell} |`,
+      );
     } else if (r.kind === 'samsa-cli') {
       if (r.cliError !== undefined) lines.push(`| ${r.title} (slot) | failed: ${r.cliError} | | | | |`);
       else

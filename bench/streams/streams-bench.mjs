@@ -1,0 +1,152 @@
+#!/usr/bin/env node
+// Kafka Streams throughput against a broker: the raw consumer's rate over the input topic, a
+// stateless pipeline (mapValues → filter → to) and the seed's word count (flatMapValues →
+// groupBy → count with the default persistent store, at_least_once), each timed from its first
+// record to its last so that group joins and topic creation are not counted. Prints one JSON line.
+//   node bench/streams/streams-bench.mjs --bootstrap HOST:PORT [--lines 200000] [--state-dir DIR]
+// bench/run.mjs runs it (scenario streams-word-count) against a fresh broker.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { Consumer, Producer } from '../../packages/client/dist/src/index.js';
+import { KafkaStreams, Produced, Serdes, StreamsBuilder } from '../../packages/streams/dist/src/index.js';
+
+const args = process.argv.slice(2);
+const arg = (name, fallback) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : fallback;
+};
+const bootstrap = arg('--bootstrap');
+if (bootstrap === undefined) throw new Error('--bootstrap HOST:PORT is required');
+const LINES = Number(arg('--lines', '200000'));
+const WORDS_PER_LINE = 8;
+const VOCABULARY = 1000;
+const stateDir = arg('--state-dir') ?? mkdtempSync(join(tmpdir(), 'samsa-streams-bench-'));
+const INPUT = 'streams-bench-lines';
+const TIMEOUT_MS = Number(arg('--timeout-ms', '600000'));
+
+/** 8 words per line from a 1,000-word vocabulary, so the word count's store holds 1,000 keys. */
+async function produceLines() {
+  const producer = new Producer({ 'bootstrap.servers': bootstrap, 'linger.ms': 5, 'batch.size': 262144 });
+  const sends = [];
+  let x = 12345;
+  for (let i = 0; i < LINES; i++) {
+    const words = [];
+    for (let w = 0; w < WORDS_PER_LINE; w++) {
+      x = (x * 1103515245 + 12345) & 0x7fffffff;
+      words.push(`word${x % VOCABULARY}`);
+    }
+    sends.push(producer.send({ topic: INPUT, key: null, value: words.join(' ') }));
+    if (sends.length >= 10000) await Promise.all(sends.splice(0));
+  }
+  await Promise.all(sends);
+  await producer.close();
+}
+
+/** The raw consumer: records/s delivered to a batch handler, first record to last. */
+async function rawConsume() {
+  const consumer = new Consumer({
+    'bootstrap.servers': bootstrap,
+    'group.id': 'streams-bench-raw',
+    'auto.offset.reset': 'earliest',
+    'key.deserializer': 'string',
+    'value.deserializer': 'string',
+  });
+  consumer.subscribe([INPUT]);
+  let count = 0;
+  let first = 0;
+  await new Promise((resolve, reject) => {
+    consumer
+      .run({
+        eachBatch: async ({ messages }) => {
+          if (count === 0) first = performance.now();
+          count += messages.length;
+          if (count >= LINES) resolve();
+        },
+      })
+      .catch(reject);
+  });
+  const ms = performance.now() - first;
+  await consumer.close();
+  return { records: count, ms, recordsPerSec: (count / ms) * 1000 };
+}
+
+/** Runs a topology until `expected` records have passed its counting peek; times first to last. */
+async function runApp(id, build, expected) {
+  const builder = new StreamsBuilder();
+  const progress = { count: 0, first: 0, last: 0 };
+  const tick = () => {
+    const now = performance.now();
+    if (progress.count === 0) progress.first = now;
+    progress.count++;
+    progress.last = now;
+  };
+  build(builder, tick);
+  const streams = new KafkaStreams(builder.build(), {
+    'application.id': id,
+    'bootstrap.servers': bootstrap,
+    'default.key.serde': Serdes.String(),
+    'default.value.serde': Serdes.String(),
+    'state.dir': stateDir,
+    'commit.interval.ms': 1000,
+  });
+  let failure;
+  streams.setUncaughtExceptionHandler((error) => {
+    failure = error;
+  });
+  await streams.start();
+  const deadline = Date.now() + TIMEOUT_MS;
+  while (progress.count < expected && failure === undefined) {
+    if (Date.now() > deadline) throw new Error(`${id}: ${progress.count} of ${expected} records in ${TIMEOUT_MS} ms`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  await streams.close();
+  if (failure !== undefined) throw failure;
+  const ms = progress.last - progress.first;
+  return { records: progress.count, ms, recordsPerSec: (progress.count / ms) * 1000 };
+}
+
+try {
+  await produceLines();
+  const raw = await rawConsume();
+  // Stateless: every line is upper-cased, the lines whose first word is even-numbered kept.
+  const stateless = await runApp(
+    'streams-bench-stateless',
+    (builder, tick) =>
+      builder
+        .stream(INPUT)
+        .peek(tick)
+        .mapValues((v) => v.toUpperCase())
+        .filter((_k, v) => Number(v.slice(4, v.indexOf(' '))) % 2 === 0)
+        .to('streams-bench-stateless-out'),
+    LINES,
+  );
+  // Stateful: the seed's word count. Every word updates the count (no record cache), so the
+  // counting peek after count() sees LINES × WORDS_PER_LINE updates.
+  const words = LINES * WORDS_PER_LINE;
+  const wordCount = await runApp(
+    'streams-bench-wordcount',
+    (builder, tick) =>
+      builder
+        .stream(INPUT)
+        .flatMapValues((v) => v.split(' '))
+        .groupBy((_k, w) => w)
+        .count()
+        .toStream()
+        .peek(tick)
+        .to('streams-bench-wordcount-out', Produced.with(Serdes.String(), Serdes.Long())),
+    words,
+  );
+  console.log(
+    JSON.stringify({
+      lines: LINES,
+      wordsPerLine: WORDS_PER_LINE,
+      raw,
+      stateless,
+      wordCount: { ...wordCount, linesPerSec: wordCount.recordsPerSec / WORDS_PER_LINE },
+    }),
+  );
+} finally {
+  if (arg('--state-dir') === undefined) rmSync(stateDir, { recursive: true, force: true });
+}
