@@ -122,22 +122,37 @@ try {
         .to('streams-bench-stateless-out'),
     LINES,
   );
-  // Stateful: the seed's word count. Every word updates the count (no record cache), so the
-  // counting peek after count() sees LINES × WORDS_PER_LINE updates.
+  // Stateful: the seed's word count. The record cache sends each word's latest count per commit,
+  // so the run ends when the latest counts add up to every word of the input: timed from the
+  // first line read to the commit that emits the last counts (commit.interval.ms=1000 bounds it).
   const words = LINES * WORDS_PER_LINE;
+  const latest = new Map();
+  let sum = 0;
   const wordCount = await runApp(
     'streams-bench-wordcount',
-    (builder, tick) =>
+    (builder, tick) => {
+      let started = false;
       builder
         .stream(INPUT)
+        .peek(() => {
+          if (!started) tick();
+          started = true;
+        })
         .flatMapValues((v) => v.split(' '))
         .groupBy((_k, w) => w)
         .count()
         .toStream()
-        .peek(tick)
-        .to('streams-bench-wordcount-out', Produced.with(Serdes.String(), Serdes.Long())),
-    words,
+        .peek((word, count) => {
+          sum += Number(count) - (latest.get(word) ?? 0);
+          latest.set(word, Number(count));
+          if (sum === words) tick();
+        })
+        .to('streams-bench-wordcount-out', Produced.with(Serdes.String(), Serdes.Long()));
+    },
+    2,
   );
+  wordCount.records = words;
+  wordCount.recordsPerSec = (words / wordCount.ms) * 1000;
   console.log(
     JSON.stringify({
       lines: LINES,
