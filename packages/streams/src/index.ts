@@ -11,7 +11,12 @@ export { Named } from './dsl/named.js';
 export { Printed } from './dsl/printed.js';
 export { Produced } from './dsl/produced.js';
 export { Repartitioned } from './dsl/repartitioned.js';
+export { type Merger, SessionWindowedKStream } from './dsl/session-windowed-kstream.js';
+export { SessionWindow, SessionWindows } from './dsl/session-windows.js';
+export { SlidingWindowedKStream } from './dsl/sliding-windowed-kstream.js';
+export { SlidingWindows } from './dsl/sliding-windows.js';
 export { StreamsBuilder } from './dsl/streams-builder.js';
+export { BufferConfig, Suppressed } from './dsl/suppressed.js';
 export { TimeWindowedKStream } from './dsl/time-windowed-kstream.js';
 export { TimeWindow, TimeWindows, Windowed } from './dsl/time-windows.js';
 export type { Processor, ProcessorSupplier } from './processor/processor.js';
@@ -45,8 +50,11 @@ export {
   ReadOnlyKeyValueStore,
   StoreQueryParameters,
 } from './state/queryable-store-types.js';
+export { SessionStore } from './state/session-store.js';
 export type { StateStore } from './state/state-store.js';
 export { type KeyValueBytesStoreSupplier, KeyValueStoreBuilder, Stores } from './state/stores.js';
+export { TimestampedWindowStore } from './state/timestamped-window-store.js';
+export { ValueAndTimestamp } from './state/value-and-timestamp.js';
 export { ConfigException, ProcessingGuarantee, StreamsConfig, type StreamsConfigInput } from './streams-config.js';
 export { TestInputTopic } from './test-utils/test-input-topic.js';
 export { TestOutputTopic } from './test-utils/test-output-topic.js';

@@ -2,7 +2,9 @@ import type { Serde } from '../serde/serde.js';
 import { Change } from './change.js';
 import type { InternalStreamsBuilder } from './internal-streams-builder.js';
 import { KStream, mapValue, type Predicate, type ValueMapper } from './kstream.js';
+import { suppressTable } from './ktable-suppress.js';
 import type { Named } from './named.js';
+import type { Suppressed } from './suppressed.js';
 
 /**
  * Kafka Streams' `KTable`: a changelog stream, the latest value per key. Its nodes forward
@@ -54,6 +56,11 @@ export class KTable<K, V> {
       c.forward(r.withValue(new Change(apply(r.key(), change.newValue), apply(r.key(), change.oldValue))));
     });
     return new KTable<K, VR>(this.builder, name, undefined, this.keySerde, undefined);
+  }
+
+  /** Holds updates back (Java's `suppress`): see `Suppressed.untilWindowCloses` / `untilTimeLimit`. */
+  suppress(suppressed: Suppressed): KTable<K, V> {
+    return suppressTable(this, suppressed);
   }
 
   toStream(named?: Named): KStream<K, V> {
