@@ -4,6 +4,7 @@ export { Change } from './dsl/change.js';
 export { Consumed } from './dsl/consumed.js';
 export { Grouped } from './dsl/grouped.js';
 export { type Aggregator, type Initializer, KGroupedStream, type Reducer } from './dsl/kgrouped-stream.js';
+export { KGroupedTable } from './dsl/kgrouped-table.js';
 export { type ForeachAction, type KeyValueMapper, KStream, type Predicate, type ValueMapper } from './dsl/kstream.js';
 export { KTable } from './dsl/ktable.js';
 export { Materialized } from './dsl/materialized.js';

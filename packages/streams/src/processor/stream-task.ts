@@ -1,4 +1,5 @@
 import type { RecordHeader } from '@samsa/client';
+import type { WrappingSerde } from '../serde/changed-serde.js';
 import type { Serde } from '../serde/serde.js';
 import type { KeyValueStore } from '../state/key-value-store.js';
 import type { StateStore } from '../state/state-store.js';
@@ -11,7 +12,7 @@ import type { RecordCollector } from './record-collector.js';
 import type { TaskId } from './task-id.js';
 import type { Topology } from './topology.js';
 import { StreamsException } from './topology-exception.js';
-import type { Subtopology } from './topology-nodes.js';
+import type { Subtopology, TopologyNode } from './topology-nodes.js';
 
 export interface TaskConfig {
   readonly applicationId: string;
@@ -69,6 +70,7 @@ export class StreamTask {
     }
     for (const name of subtopology.nodes) {
       const node = topology.node(name);
+      setWrappedDefaults(node, config);
       if (node?.kind === 'source') for (const t of node.topics) this.sourceByTopic.set(t, name);
       this.children.set(name, topology.childrenOf(name));
     }
@@ -212,6 +214,17 @@ export class StreamTask {
     }
     return store;
   }
+}
+
+/** Serdes that wrap the application's default serde (a KTable re-grouping's Change serde) learn it here. */
+function setWrappedDefaults(node: TopologyNode | undefined, config: TaskConfig): void {
+  const wrapped =
+    node?.kind === 'source'
+      ? [node.keyDeserializer, node.valueDeserializer]
+      : node?.kind === 'sink'
+        ? [node.keySerializer, node.valueSerializer]
+        : [];
+  for (const serde of wrapped) (serde as Partial<WrappingSerde> | undefined)?.setIfUnset?.(config);
 }
 
 /** The `ProcessorContext` handed to one node of a task. */
