@@ -20,11 +20,27 @@ export { StreamsBuilder } from './dsl/streams-builder.js';
 export { BufferConfig, Suppressed } from './dsl/suppressed.js';
 export { TimeWindowedKStream } from './dsl/time-windowed-kstream.js';
 export { TimeWindow, TimeWindows, Windowed } from './dsl/time-windows.js';
+export {
+  type DeserializationExceptionHandler,
+  DeserializationHandlerResponse,
+  type ErrorHandlerContext,
+  LogAndContinueExceptionHandler,
+  LogAndFailExceptionHandler,
+  type RawRecord,
+} from './errors/deserialization-exception-handler.js';
 export type { Processor, ProcessorSupplier } from './processor/processor.js';
 export type { ProcessorContext, RecordMetadata } from './processor/processor-context.js';
 export { type Cancellable, PunctuationType, type Punctuator } from './processor/punctuation-type.js';
 export { Record } from './processor/record.js';
 export { TaskId } from './processor/task-id.js';
+export {
+  ConsumerRecord,
+  FailOnInvalidTimestamp,
+  LogAndSkipOnInvalidTimestamp,
+  type TimestampExtractor,
+  UsePartitionTimeOnInvalidTimestamp,
+  WallclockTimestampExtractor,
+} from './processor/timestamp-extractor.js';
 export { Topology } from './processor/topology.js';
 export {
   type NodeDescription,
@@ -37,6 +53,7 @@ export { KafkaStreams } from './runtime/kafka-streams.js';
 export { State as KafkaStreamsState, type StateListener } from './runtime/kafka-streams-state.js';
 export { OffsetCheckpoint } from './runtime/offset-checkpoint.js';
 export type { StateRestoreListener } from './runtime/state-restore-listener.js';
+export type { StreamsMetric } from './runtime/streams-metric.js';
 export { Bytes } from './serde/bytes.js';
 export { type Deserializer, type Serde, SerializationException, type Serializer } from './serde/serde.js';
 export { Serdes } from './serde/serdes.js';

@@ -1,8 +1,15 @@
 import type { RecordHeader } from '@samsa/client';
+import {
+  type DeserializationExceptionHandler,
+  DeserializationHandlerResponse,
+  deserializationFailureMessage,
+  LogAndFailExceptionHandler,
+} from '../errors/deserialization-exception-handler.js';
 import type { WrappingSerde } from '../serde/changed-serde.js';
 import type { Serde } from '../serde/serde.js';
 import type { KeyValueStore } from '../state/key-value-store.js';
 import type { StateStore } from '../state/state-store.js';
+import { ConfigException } from '../streams-config.js';
 import type { Processor } from './processor.js';
 import type { ProcessorContext, RecordMetadata } from './processor-context.js';
 import { PunctuationQueue } from './punctuation-queue.js';
@@ -10,6 +17,7 @@ import { type Cancellable, PunctuationType, type Punctuator } from './punctuatio
 import { Record } from './record.js';
 import type { RecordCollector } from './record-collector.js';
 import type { TaskId } from './task-id.js';
+import { ConsumerRecord, FailOnInvalidTimestamp, type TimestampExtractor } from './timestamp-extractor.js';
 import type { Topology } from './topology.js';
 import { StreamsException } from './topology-exception.js';
 import type { Subtopology, TopologyNode } from './topology-nodes.js';
@@ -21,7 +29,13 @@ export interface TaskConfig {
   /** The task's directory (`state.dir/<application.id>/<task id>`), for persistent stores. */
   readonly taskDir: string;
   readonly wallClock: () => number;
+  /** `default.timestamp.extractor` (unset: the record's timestamp, failing on a negative one). */
+  readonly timestampExtractor?: TimestampExtractor;
+  /** `default.deserialization.exception.handler` (unset: log and fail). */
+  readonly deserializationExceptionHandler?: DeserializationExceptionHandler;
 }
+
+const defaultExtractor = new FailOnInvalidTimestamp();
 
 /** A topic as the broker knows it: the application's own topics carry its id. */
 export function physicalTopic(topology: Topology, applicationId: string, topic: string): string {
@@ -49,6 +63,10 @@ export class StreamTask {
   private readonly streamTimePunctuations = new PunctuationQueue();
   private readonly wallClockPunctuations = new PunctuationQueue();
   private streamTime = -1;
+  /** The highest timestamp extracted per input topic (the task has one partition of each). */
+  private readonly partitionTimes = new Map<string, number>();
+  /** Records skipped by the deserialization handler or for a negative timestamp (Java's `dropped-records-total`). */
+  droppedRecords = 0;
   private metadata: RecordMetadata | null = null;
   commitRequested = false;
 
@@ -126,8 +144,34 @@ export class StreamTask {
     const source = this.topology.node(sourceName);
     if (source?.kind !== 'source') throw new StreamsException(`${sourceName} is not a source`);
     const physical = physicalTopic(this.topology, this.config.applicationId, topic);
-    const k = (source.keyDeserializer ?? this.config.defaultKeySerde.deserializer()).deserialize(physical, key);
-    const v = (source.valueDeserializer ?? this.config.defaultValueSerde.deserializer()).deserialize(physical, value);
+    let k: unknown;
+    let v: unknown;
+    try {
+      k = (source.keyDeserializer ?? this.config.defaultKeySerde.deserializer()).deserialize(physical, key);
+      v = (source.valueDeserializer ?? this.config.defaultValueSerde.deserializer()).deserialize(physical, value);
+    } catch (error) {
+      if (error instanceof ConfigException) throw error; // no default serde: not the record's fault
+      const context = { taskId: this.id, topic: physical, partition, offset };
+      const handler = this.config.deserializationExceptionHandler ?? new LogAndFailExceptionHandler();
+      const response = handler.handle(context, { key, value, timestamp }, error as Error);
+      if (response === DeserializationHandlerResponse.CONTINUE) {
+        this.droppedRecords++;
+        return;
+      }
+      throw new StreamsException(deserializationFailureMessage(context), { cause: error });
+    }
+    // Java extracts the timestamp from the deserialized record; a negative one drops it.
+    const partitionTime = this.partitionTimes.get(topic) ?? -1;
+    const extractor = this.config.timestampExtractor ?? defaultExtractor;
+    timestamp = extractor.extract(
+      new ConsumerRecord(physical, partition, offset, k, v, timestamp, headers),
+      partitionTime,
+    );
+    if (!(timestamp >= 0)) {
+      this.droppedRecords++;
+      return;
+    }
+    if (timestamp > partitionTime) this.partitionTimes.set(topic, timestamp);
     this.metadata = { topic: () => physical, partition: () => partition, offset: () => offset };
     if (timestamp > this.streamTime) this.streamTime = timestamp;
     try {

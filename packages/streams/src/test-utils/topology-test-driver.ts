@@ -5,6 +5,7 @@ import type { RecordHeader } from '@samsa/client';
 import { StreamTask } from '../processor/stream-task.js';
 import { TaskId } from '../processor/task-id.js';
 import type { Topology } from '../processor/topology.js';
+import { type StreamsMetric, taskMetrics } from '../runtime/streams-metric.js';
 import type { Deserializer, Serializer } from '../serde/serde.js';
 import type { KeyValueStore } from '../state/key-value-store.js';
 import type { StateStore } from '../state/state-store.js';
@@ -56,6 +57,8 @@ export class TopologyTestDriver {
           defaultValueSerde: this.config.defaultValueSerde,
           taskDir: join(this.stateDir, String(id)),
           wallClock: () => this.wallClockMs,
+          timestampExtractor: this.config.defaultTimestampExtractor,
+          deserializationExceptionHandler: this.config.defaultDeserializationExceptionHandler,
         },
         {
           send: (topic, key, value, timestamp, headers) => this.capture(topic, key, value, timestamp, headers),
@@ -162,6 +165,11 @@ export class TopologyTestDriver {
   /** Topics written so far, changelogs included. */
   producedTopicNames(): Set<string> {
     return new Set([...this.outputs].filter(([, q]) => q.length > 0).map(([t]) => t));
+  }
+
+  /** Java's `metrics()`, as far as Samsa keeps them (`dropped-records-total` per task). */
+  metrics(): StreamsMetric[] {
+    return taskMetrics('topology-test-driver', this.tasks);
   }
 
   advanceWallClockTime(ms: number): void {
