@@ -122,6 +122,7 @@ export class SessionWindowedKStream<K, V> {
       });
     }
     const gapMs = windows.inactivityGap();
+    const lastExpiry = new WeakMap<object, number>();
     this.builder.addStatelessProcessor<K, V, Windowed<K>, Change<VA>>(name, [parent], (record, context) => {
       const key = record.key();
       if (key === null || key === undefined) return;
@@ -129,6 +130,13 @@ export class SessionWindowedKStream<K, V> {
       const observed = Math.max(context.currentStreamTimeMs(), timestamp);
       const closeTime = observed - windows.gracePeriodMs() - gapMs;
       const store = context.getStateStore<SessionStore<K, VA>>(storeName);
+      // Sessions past the store's retention (gap + grace, plus one gap of margin: Java drops whole
+      // segments, so it keeps at least that long) leave it, checked once per gap of stream time.
+      const expiry = observed - retentionMs - gapMs;
+      if (expiry - (lastExpiry.get(store) ?? Number.NEGATIVE_INFINITY) >= gapMs) {
+        lastExpiry.set(store, expiry);
+        store.expireSessionsEndingBefore(expiry);
+      }
       const merged = [...store.findSessions(key, timestamp - gapMs, timestamp + gapMs)];
       let agg = initializer();
       let start = timestamp;

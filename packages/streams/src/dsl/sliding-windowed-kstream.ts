@@ -86,6 +86,8 @@ export class SlidingWindowedKStream<K, V> {
   ): KTable<Windowed<K>, VA> {
     const diff = this.windows.timeDifference();
     const graceMs = this.windows.gracePeriodMs();
+    const retentionMs = 2 * diff + graceMs;
+    const lastExpiry = new WeakMap<object, number>();
     const storeName = materialized?.storeName ?? this.builder.newStoreName(prefix);
     const name = this.builder.nameOf(named, prefix);
     let parent = this.nodeName;
@@ -113,7 +115,7 @@ export class SlidingWindowedKStream<K, V> {
     if (storeBuilder.loggingEnabled()) {
       storeBuilder.withLoggingEnabled({
         'cleanup.policy': 'compact,delete',
-        'retention.ms': String(2 * diff + graceMs + 86_400_000),
+        'retention.ms': String(retentionMs + 86_400_000),
         ...storeBuilder.logConfigs(),
       });
     }
@@ -125,6 +127,13 @@ export class SlidingWindowedKStream<K, V> {
       const closeTime = Math.max(context.currentStreamTimeMs(), t) - graceMs;
       if (t + 1 + diff <= closeTime) return; // both its left and its right window have closed
       const store = context.getStateStore<TimestampedWindowStore<K, VA>>(storeName);
+      // Windows past the store's retention (2 × diff + grace, as Java's, plus one diff of margin:
+      // Java drops whole segments) leave it, checked once per diff of stream time.
+      const expiry = Math.max(context.currentStreamTimeMs(), t) - retentionMs - diff;
+      if (expiry - (lastExpiry.get(store) ?? Number.NEGATIVE_INFINITY) >= Math.max(1, diff)) {
+        lastExpiry.set(store, expiry);
+        store.expireWindowsStartingBefore(expiry);
+      }
       const update = (window: TimeWindow, current: ValueAndTimestamp<VA>): void => {
         // Both ends are inclusive: a window is open while its end is not before the close time.
         if (window.end() < closeTime) return;

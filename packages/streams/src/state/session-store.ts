@@ -63,6 +63,17 @@ export class SessionStore<K, AGG> extends KeyValueStore<Windowed<K>, AGG> {
     this.put(sessionKey, null);
   }
 
+  /**
+   * Drops, locally and without changelog tombstones, the sessions that ended before `time`: Java
+   * drops expired segments the same way, and the changelog's retention removes them there.
+   */
+  expireSessionsEndingBefore(time: number): void {
+    for (const [k] of this.inner.range(null, null)) {
+      const bytes = Buffer.from(k.buffer, k.byteOffset, k.byteLength);
+      if (Number(bytes.readBigInt64BE(bytes.length - 16)) < time) this.inner.put(k, null);
+    }
+  }
+
   private sessionsOf(key: K): KeyValue<Windowed<K>, AGG>[] {
     const prefix = this.rawKeySerde.serializer().serialize(this.changelogTopic, key) ?? new Uint8Array();
     const from = Buffer.concat([prefix, Buffer.alloc(16, 0)]);

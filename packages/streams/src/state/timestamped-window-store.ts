@@ -32,6 +32,14 @@ export class TimestampedWindowStore<K, V> extends KeyValueStore<Windowed<K>, Val
     this.values = values;
   }
 
+  /** Drops, locally and without changelog tombstones, the windows that start before `time` (Java drops expired segments). */
+  expireWindowsStartingBefore(time: number): void {
+    for (const [k] of this.inner.range(null, null)) {
+      const bytes = Buffer.from(k.buffer, k.byteOffset, k.byteLength);
+      if (Number(bytes.readBigInt64BE(bytes.length - 12)) < time) this.inner.put(k, null);
+    }
+  }
+
   /** The windows of `key` starting from `timeFrom` to `timeTo` inclusive, by start time (Java's `fetch`). */
   fetch(key: K, timeFrom: number, timeTo: number): KeyValueIterator<Windowed<K>, ValueAndTimestamp<V>> {
     const prefix = this.rawKeySerde.serializer().serialize(this.changelogTopic, key) ?? new Uint8Array();

@@ -8,6 +8,7 @@ import type { Topology } from '../processor/topology.js';
 import { type StreamsMetric, taskMetrics } from '../runtime/streams-metric.js';
 import type { Deserializer, Serializer } from '../serde/serde.js';
 import type { KeyValueStore } from '../state/key-value-store.js';
+import { SessionStore } from '../state/session-store.js';
 import type { StateStore } from '../state/state-store.js';
 import { StreamsConfig, type StreamsConfigInput } from '../streams-config.js';
 import { TestInputTopic } from './test-input-topic.js';
@@ -189,6 +190,13 @@ export class TopologyTestDriver {
     const store = this.getStateStore(name);
     if (store === undefined) throw new Error(`IllegalArgumentException: no state store named ${name}`);
     return store as KeyValueStore<K, V>;
+  }
+
+  /** A session store (Java's `getSessionStore`), as session-windowed aggregations make them. */
+  getSessionStore<K, V>(name: string): SessionStore<K, V> {
+    const store = this.getStateStore(name);
+    if (!(store instanceof SessionStore)) throw new Error(`IllegalArgumentException: no session store named ${name}`);
+    return store as SessionStore<K, V>;
   }
 
   getAllStateStores(): Map<string, StateStore> {

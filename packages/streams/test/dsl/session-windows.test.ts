@@ -54,7 +54,11 @@ for (const [kind, supplier] of [
     input.pipeInput('a', 'x', 10); // more than the gap after 0: a new session
     input.pipeInput('b', 'x', 2);
     input.pipeInput('a', 'x', 5); // within the gap of both: merges [0,0] and [10,10]
-    input.pipeInput('a', 'x', 300); // stream time 300 closes sessions ending before 195
+    const store = driver.getSessionStore<string, bigint>('sessions');
+    assert.equal(store.fetchSession('b', 2, 2), 1n);
+    store.remove([...store.fetch('b')][0]?.key as Windowed<string>);
+    assert.equal([...store.fetch('b')].length, 0);
+    input.pipeInput('a', 'x', 120); // stream time 120 closes sessions ending before 120 - 5 - 100
     input.pipeInput('a', 'x', 8); // would join [0,10], which is closed: dropped
     assert.deepEqual(read(driver), [
       'a@0/0=1 t0',
@@ -63,20 +67,16 @@ for (const [kind, supplier] of [
       'a@0/0=null t0',
       'a@10/10=null t10',
       'a@0/10=3 t10',
-      'a@300/300=1 t300',
+      'a@120/120=1 t120',
     ]);
-    const store = driver.getStateStore('sessions') as SessionStore<string, bigint>;
     assert.deepEqual(
       [...store.fetch('a')].map((kv) => `${kv.key.window().start()}/${kv.key.window().end()}=${kv.value}`),
-      ['0/10=3', '300/300=1'],
+      ['0/10=3', '120/120=1'],
     );
     assert.deepEqual(
       [...store.findSessions('a', 5, 20)].map((kv) => kv.key.toString()),
       ['[a@0/10]'],
     );
-    assert.equal(store.fetchSession('b', 2, 2), 1n);
-    store.remove([...store.fetch('b')][0]?.key as Windowed<string>);
-    assert.equal([...store.fetch('b')].length, 0);
     // The changelog carries Java's session key bytes and a tombstone for each merged session.
     const changelog = driver
       .createOutputTopic(
@@ -161,4 +161,14 @@ test('describe() prints what Java prints for a session-windowed count', () => {
       '    Sink: KSTREAM-SINK-0000000004 (topic: out)\n' +
       '      <-- KTABLE-TOSTREAM-0000000003\n\n',
   );
+});
+
+test('sessions past the retention (gap + grace) leave the store', () => {
+  driver = sessionCounts(SessionWindows.ofInactivityGapAndGrace(5, 10), Materialized.as('s'));
+  const input = driver.createInputTopic('in', S.serializer(), S.serializer());
+  input.pipeInput('a', 'x', 0);
+  input.pipeInput('b', 'x', 100);
+  const store = driver.getStateStore('s') as SessionStore<string, bigint>;
+  assert.deepEqual([...store.fetch('a')], []);
+  assert.equal([...store.fetch('b')].length, 1);
 });

@@ -8,6 +8,7 @@ import { StreamsBuilder } from '../../src/dsl/streams-builder.js';
 import type { Windowed } from '../../src/dsl/time-windows.js';
 import { Serdes } from '../../src/serde/serdes.js';
 import { WindowedSerdes } from '../../src/serde/windowed-serdes.js';
+import type { TimestampedWindowStore } from '../../src/state/timestamped-window-store.js';
 import { TopologyTestDriver } from '../../src/test-utils/topology-test-driver.js';
 
 const S = Serdes.String();
@@ -83,5 +84,18 @@ test('describe() prints what Java prints for a sliding-window reduce', () => {
   assert.match(
     builder.build().describe().toString(),
     /Processor: KSTREAM-REDUCE-0000000002 \(stores: \[KSTREAM-REDUCE-STATE-STORE-0000000001\]\)\n {6}--> KTABLE-TOSTREAM-0000000003\n {6}<-- KSTREAM-SOURCE-0000000000\n/,
+  );
+});
+
+test('sliding windows past the retention leave the store', () => {
+  driver = slidingCounts(SlidingWindows.ofTimeDifferenceWithNoGrace(10));
+  const input = driver.createInputTopic('in', S.serializer(), S.serializer());
+  input.pipeInput('a', 'x', 20);
+  input.pipeInput('b', 'x', 200);
+  const store = driver.getStateStore('sliding') as TimestampedWindowStore<string, bigint>;
+  assert.deepEqual([...store.fetch('a', 0, 1000)], []);
+  assert.deepEqual(
+    [...store.fetch('b', 0, 1000)].map((kv) => `${kv.key.window().start()}=${kv.value.value}@${kv.value.timestamp}`),
+    ['190=1@200'],
   );
 });
