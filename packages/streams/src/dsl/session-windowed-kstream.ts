@@ -150,7 +150,7 @@ export class SessionWindowedKStream<K, V> {
       if (start !== timestamp || end !== timestamp) {
         for (const session of merged) {
           store.remove(session.key);
-          const tombstone = new Change<VA>(null, null);
+          const tombstone = new Change<VA>(null, session.value);
           context.forward(record.withKey(session.key).withValue(tombstone).withTimestamp(session.key.window().end()));
         }
       }

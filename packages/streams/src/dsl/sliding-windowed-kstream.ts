@@ -140,7 +140,7 @@ export class SlidingWindowedKStream<K, V> {
         const next = aggregator(key, value, current.value);
         const timestamp = Math.max(t, current.timestamp);
         store.put(new Windowed(key, window), ValueAndTimestamp.make(next, timestamp));
-        forward(context, record, new Windowed(key, window), new Change(next, null), timestamp);
+        forward(context, record, new Windowed(key, window), new Change(next, current.value), timestamp);
       };
       const startTimes = new Set<number>();
       let rightWinAgg: ValueAndTimestamp<VA> | null = null;
@@ -176,22 +176,27 @@ export class SlidingWindowedKStream<K, V> {
       }
       let leftWinAgg: ValueAndTimestamp<VA> | null = null;
       let leftWinAlreadyCreated = false;
-      for (const { key: windowed, value: stored } of store.fetch(key, t - 2 * diff, t + 1)) {
+      // Java walks the windows backwards (its stores support backwardFetch): latest start first,
+      // so updates are forwarded in that order, stopping at the first window that ends before t.
+      const fetched = [...store.fetch(key, t - 2 * diff, t + 1)].reverse();
+      for (const { key: windowed, value: stored } of fetched) {
         const start = windowed.window().start();
         startTimes.add(start);
         const end = start + diff;
-        if (end < t) {
-          leftWinAgg = stored;
-          previousRecordTimestamp = stored.timestamp;
+        if (start === t + 1) {
+          rightWinAlreadyCreated = true;
+        } else if (end > t) {
+          rightWinAgg ??= stored;
+          update(windowed.window(), stored);
         } else if (end === t) {
           leftWinAlreadyCreated = true;
+          update(windowed.window(), stored);
           if (stored.timestamp < t) previousRecordTimestamp = stored.timestamp;
-          update(windowed.window(), stored);
-        } else if (end > t && start <= t) {
-          rightWinAgg = stored;
-          update(windowed.window(), stored);
-        } else if (start === t + 1) {
-          rightWinAlreadyCreated = true;
+          else return; // a record at t already made every window this one needs
+        } else {
+          leftWinAgg = stored;
+          previousRecordTimestamp = stored.timestamp;
+          break;
         }
       }
       if (previousRecordTimestamp !== null) {

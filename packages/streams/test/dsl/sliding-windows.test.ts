@@ -55,8 +55,8 @@ test('sliding windows: each record makes its left window [t-diff, t] and the rig
     'a@5/15=2 t15',
     'a@16/26=1 t25',
     'a@15/25=2 t25',
+    'a@11/21=2 t15', // latest window first, as Java's backward fetch
     'a@5/15=3 t15',
-    'a@11/21=2 t15',
     'a@2/12=2 t12',
     'a@13/23=1 t15', // 12's right window holds what came after it: 15
   ]);
