@@ -1,9 +1,10 @@
 import type { ProcessorContext } from '../processor/processor-context.js';
 import type { Record } from '../processor/record.js';
 import { StreamsException } from '../processor/topology-exception.js';
-import { KeyValueStore } from '../state/key-value-store.js';
+import type { KeyValueStore } from '../state/key-value-store.js';
 import { KeyValueStoreBuilder, Stores } from '../state/stores.js';
-import { type BufferedChange, bufferedChangeSerde } from '../state/suppression-buffer-serde.js';
+import type { BufferedChange } from '../state/suppression-buffer-serde.js';
+import { SuppressionBufferStore } from '../state/suppression-buffer-store.js';
 import { Change } from './change.js';
 import { KTable } from './ktable.js';
 import type { Suppressed } from './suppressed.js';
@@ -14,7 +15,6 @@ interface Entry<K> {
   readonly key: K;
   readonly hex: string;
   readonly bufferTimeMs: number;
-  readonly seq: number;
   bytes: number;
 }
 
@@ -52,7 +52,7 @@ export function suppressTable<K, V>(table: KTable<K, V>, suppressed: Suppressed)
     table.valueSerde,
   );
   storeBuilder.storeFactory = (inner, k, v, logging, topic) =>
-    new KeyValueStore(inner, k, bufferedChangeSerde(v), logging, topic);
+    new SuppressionBufferStore(inner, k, v, logging, topic) as unknown as KeyValueStore<unknown, unknown>;
   if (config.loggingEnabled) storeBuilder.withLoggingEnabled({ ...config.logConfig });
   else storeBuilder.withLoggingDisabled();
 
@@ -60,24 +60,22 @@ export function suppressTable<K, V>(table: KTable<K, V>, suppressed: Suppressed)
     name,
     () => {
       let context: ProcessorContext<K, Change<V>>;
-      let store: KeyValueStore<K, BufferedChange<V>>;
+      let store: SuppressionBufferStore<K, V>;
       const entries: Entry<K>[] = [];
       const byHex = new Map<string, Entry<K>>();
-      let seq = 0;
       let totalBytes = 0;
       let observedStreamTime = -1;
 
-      const sizeOf = (key: K, change: BufferedChange<V>): number =>
-        store.serializedKey(key).length + 16 + approximateBytes(change.priorValue) + approximateBytes(change.newValue);
+      const sizeOf = (key: K, change: BufferedChange<V>): number => store.residentMemorySizeEstimate(key, change);
 
       const insert = (entry: Entry<K>): void => {
-        // Ordered by buffer time, then arrival (binary search for the insertion point).
+        // Ordered by buffer time, then key bytes, as Java's BufferKey (binary search for the insertion point).
         let lo = 0;
         let hi = entries.length;
         while (lo < hi) {
           const mid = (lo + hi) >> 1;
           const e = entries[mid] as Entry<K>;
-          if (e.bufferTimeMs < entry.bufferTimeMs || (e.bufferTimeMs === entry.bufferTimeMs && e.seq < entry.seq))
+          if (e.bufferTimeMs < entry.bufferTimeMs || (e.bufferTimeMs === entry.bufferTimeMs && e.hex < entry.hex))
             lo = mid + 1;
           else hi = mid;
         }
@@ -95,10 +93,12 @@ export function suppressTable<K, V>(table: KTable<K, V>, suppressed: Suppressed)
         if (change === null) return;
         if (change.newValue === null && finalResults) return; // nothing was emitted for it: drop the tombstone
         context.forward(
-          recordOf(entry.key, new Change(change.newValue, change.priorValue), change.recordTimestampMs) as Record<
-            K,
-            Change<V>
-          >,
+          (
+            recordOf(entry.key, new Change(change.newValue, change.priorValue), change.recordTimestampMs) as Record<
+              K,
+              Change<V>
+            >
+          ).withHeaders(change.headers),
         );
       };
 
@@ -120,7 +120,7 @@ export function suppressTable<K, V>(table: KTable<K, V>, suppressed: Suppressed)
       return {
         init(c) {
           context = c;
-          store = c.getStateStore<KeyValueStore<K, BufferedChange<V>>>(storeName);
+          store = c.getStateStore<SuppressionBufferStore<K, V>>(storeName);
           // After a restore the buffer's order is rebuilt from the store.
           for (const kv of store.all()) {
             const hex = Buffer.from(store.serializedKey(kv.key)).toString('hex');
@@ -128,7 +128,6 @@ export function suppressTable<K, V>(table: KTable<K, V>, suppressed: Suppressed)
               key: kv.key,
               hex,
               bufferTimeMs: kv.value.bufferTimeMs,
-              seq: seq++,
               bytes: sizeOf(kv.key, kv.value),
             });
           }
@@ -141,15 +140,21 @@ export function suppressTable<K, V>(table: KTable<K, V>, suppressed: Suppressed)
           const hex = Buffer.from(store.serializedKey(key)).toString('hex');
           const previous = byHex.get(hex);
           const priorValue = previous === undefined ? record.value().oldValue : (store.get(key)?.priorValue ?? null);
+          const metadata = context.recordMetadata();
           const change: BufferedChange<V> = {
             bufferTimeMs: previous?.bufferTimeMs ?? bufferTimeMs,
-            recordTimestampMs: record.timestamp(),
             priorValue,
+            oldValue: record.value().oldValue,
             newValue: record.value().newValue,
+            recordTimestampMs: record.timestamp(),
+            offset: metadata?.offset() ?? -1n,
+            topic: metadata?.topic() ?? '',
+            partition: metadata?.partition() ?? -1,
+            headers: record.headers(),
           };
           store.put(key, change);
           const bytes = sizeOf(key, change);
-          if (previous === undefined) insert({ key, hex, bufferTimeMs, seq: seq++, bytes });
+          if (previous === undefined) insert({ key, hex, bufferTimeMs, bytes });
           else {
             totalBytes += bytes - previous.bytes;
             previous.bytes = bytes;
@@ -167,12 +172,4 @@ export function suppressTable<K, V>(table: KTable<K, V>, suppressed: Suppressed)
 /** An unbounded limit as Java prints it (Long.MAX_VALUE). */
 function javaLong(limit: number): string {
   return Number.isFinite(limit) ? String(limit) : '9223372036854775807';
-}
-
-function approximateBytes(value: unknown): number {
-  if (value === null || value === undefined) return 0;
-  if (value instanceof Uint8Array) return value.length;
-  if (typeof value === 'string') return Buffer.byteLength(value);
-  if (typeof value === 'bigint' || typeof value === 'number') return 8;
-  return JSON.stringify(value)?.length ?? 0;
 }

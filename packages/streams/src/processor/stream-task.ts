@@ -110,8 +110,15 @@ export class StreamTask {
   initializeTopology(): void {
     for (const store of this.stores.values()) {
       if (!store.loggingEnabled) continue;
-      store.setChangeLogger((key, value) =>
-        this.collector.send(store.changelogTopic, key, value, this.currentTimestamp(), [], this.id.partition),
+      store.setChangeLogger((key, value, headers) =>
+        this.collector.send(
+          store.changelogTopic,
+          key,
+          value,
+          this.currentTimestamp(),
+          headers ?? [],
+          this.id.partition,
+        ),
       );
     }
     for (const name of this.subtopology.nodes) {

@@ -1,3 +1,4 @@
+import type { RecordHeader } from '@samsa/client';
 import type { Serde } from '../serde/serde.js';
 import type { KeyValueBytesStore } from './bytes-store.js';
 import { KeyValue } from './key-value.js';
@@ -5,7 +6,7 @@ import { KeyValueIterator } from './key-value-iterator.js';
 import type { StateStore } from './state-store.js';
 
 /** Receives every write of a logged store, to send to its changelog (null value: a tombstone). */
-export type ChangeLogger = (key: Uint8Array, value: Uint8Array | null) => void;
+export type ChangeLogger = (key: Uint8Array, value: Uint8Array | null, headers?: readonly RecordHeader[]) => void;
 
 /**
  * Kafka Streams' `KeyValueStore<K, V>`: typed reads and writes over a byte store. Keys and values
@@ -15,6 +16,8 @@ export type ChangeLogger = (key: Uint8Array, value: Uint8Array | null) => void;
  */
 export class KeyValueStore<K, V> implements StateStore {
   private changeLogger: ChangeLogger | undefined;
+  /** Headers on this store's changelog values (none, but the suppression buffer's format version). */
+  protected changelogHeaders: readonly RecordHeader[] | undefined;
 
   constructor(
     readonly inner: KeyValueBytesStore,
@@ -63,7 +66,7 @@ export class KeyValueStore<K, V> implements StateStore {
     const k = this.keyBytes(key);
     const v = value === null ? null : this.valueSerde.serializer().serialize(this.changelogTopic, value);
     this.inner.put(k, v);
-    this.changeLogger?.(k, v);
+    this.changeLogger?.(k, v, v === null ? undefined : this.changelogHeaders);
   }
 
   putIfAbsent(key: K, value: V): V | null {

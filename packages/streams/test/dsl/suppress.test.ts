@@ -96,6 +96,33 @@ test('untilTimeLimit holds a key for the time limit after its first update; maxR
   assert.deepEqual(read(driver), ['a=3 t5000']);
   input.pipeInput('c', 'x', 7_000);
   assert.deepEqual(read(driver), ['b=1 t2000']);
+  // The buffer's changelog: Java's version-3 BufferValue layout with its `v=3` header.
+  const [first] = driver
+    .createOutputTopic(
+      'sup-KTABLE-SUPPRESS-STATE-STORE-0000000004-changelog',
+      Serdes.ByteArray().deserializer(),
+      Serdes.ByteArray().deserializer(),
+    )
+    .readRecordsToList();
+  assert.equal(Buffer.from(first?.key as Uint8Array).toString(), 'a');
+  assert.equal(
+    Buffer.from(first?.value as Uint8Array).toString('hex'),
+    '0000000000000000' + // record timestamp
+      '0000000000000000' + // offset
+      '00000002' +
+      Buffer.from('in').toString('hex') + // topic
+      '00000000' + // partition
+      '00000000' + // no headers
+      'ffffffff' + // prior value: null
+      'ffffffff' + // old value: null
+      '00000008' +
+      '0000000000000001' + // new value: 1
+      '0000000000000000', // buffer time
+  );
+  assert.deepEqual(
+    first?.headers.map((h) => `${h.key}=${h.value?.toString('hex')}`),
+    ['v=03'],
+  );
   driver.close();
 
   driver = build(BufferConfig.maxRecords(1));
