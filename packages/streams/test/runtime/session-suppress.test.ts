@@ -101,6 +101,14 @@ test('session windows + suppress(untilWindowCloses) on a broker, restored from b
   await readUntil(SESSION_CHANGELOG, (rs) => rs.some((r) => r.key?.subarray(0, 2).toString() === 'u2'));
   await streams.close();
   streams.cleanUp(); // nothing local: both stores come back from their changelogs
+  const admin = new Admin({ 'bootstrap.servers': broker.bootstrap });
+  const policy = async (topic: string) =>
+    (await admin.describeConfigs([{ type: 'topic', name: topic, keys: ['cleanup.policy'] }]))[0]?.configs.find(
+      (c) => c.name === 'cleanup.policy',
+    )?.value;
+  assert.equal(await policy(SESSION_CHANGELOG), 'compact,delete');
+  assert.equal(await policy('sessions-e2e-KTABLE-SUPPRESS-STATE-STORE-0000000004-changelog'), 'compact');
+  await admin.close();
 
   await produce([
     { user: 'u1', atMs: 8_000 }, // extends the restored session [0, 5000]
