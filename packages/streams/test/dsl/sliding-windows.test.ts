@@ -81,9 +81,20 @@ test('describe() prints what Java prints for a sliding-window reduce', () => {
     .reduce((a, b) => a + b)
     .toStream()
     .to('out');
-  assert.match(
+  assert.equal(
     builder.build().describe().toString(),
-    /Processor: KSTREAM-REDUCE-0000000002 \(stores: \[KSTREAM-REDUCE-STATE-STORE-0000000001\]\)\n {6}--> KTABLE-TOSTREAM-0000000003\n {6}<-- KSTREAM-SOURCE-0000000000\n/,
+    'Topologies:\n' +
+      '   Sub-topology: 0\n' +
+      '    Source: KSTREAM-SOURCE-0000000000 (topics: [in])\n' +
+      '      --> KSTREAM-REDUCE-0000000002\n' +
+      '    Processor: KSTREAM-REDUCE-0000000002 (stores: [KSTREAM-REDUCE-STATE-STORE-0000000001])\n' +
+      '      --> KTABLE-TOSTREAM-0000000003\n' +
+      '      <-- KSTREAM-SOURCE-0000000000\n' +
+      '    Processor: KTABLE-TOSTREAM-0000000003 (stores: [])\n' +
+      '      --> KSTREAM-SINK-0000000004\n' +
+      '      <-- KSTREAM-REDUCE-0000000002\n' +
+      '    Sink: KSTREAM-SINK-0000000004 (topic: out)\n' +
+      '      <-- KTABLE-TOSTREAM-0000000003\n\n',
   );
 });
 
