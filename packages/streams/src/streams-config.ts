@@ -1,10 +1,31 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Serde, SerializationException } from './serde/serde.js';
+import {
+  type DeserializationExceptionHandler,
+  type DeserializationExceptionHandlerSetting,
+  deserializationExceptionHandlerOf,
+} from './errors/deserialization-exception-handler.js';
+import {
+  type ConsumerRecord,
+  type TimestampExtractor,
+  type TimestampExtractorSetting,
+  timestampExtractorOf,
+} from './processor/timestamp-extractor.js';
+import type { Serde } from './serde/serde.js';
 import { serdeByClassName } from './serde/serdes.js';
 
-/** A configuration value: Kafka's names as keys; serdes as objects or Java class names. */
-export type StreamsConfigInput = { readonly [key: string]: string | number | boolean | Serde<unknown> | undefined };
+/** A configuration value: Kafka's names as keys; serdes, extractors and handlers as objects or Java class names. */
+export type StreamsConfigInput = {
+  readonly [key: string]:
+    | string
+    | number
+    | boolean
+    | Serde<unknown>
+    | TimestampExtractor
+    | DeserializationExceptionHandler
+    | ((record: ConsumerRecord, partitionTime: number) => number)
+    | undefined;
+};
 
 export const ProcessingGuarantee = {
   AT_LEAST_ONCE: 'at_least_once',
@@ -17,8 +38,9 @@ export class ConfigException extends Error {
 }
 
 function missingSerde(kind: 'key' | 'value'): Serde<unknown> {
+  // A ConfigException, as in Java: not a deserialization error for the exception handler.
   const fail = (): never => {
-    throw new SerializationException(
+    throw new ConfigException(
       `Please specify a ${kind} serde or set one through StreamsConfig#DEFAULT_${kind.toUpperCase()}_SERDE_CLASS_CONFIG (default.${kind}.serde)`,
     );
   };
@@ -31,11 +53,29 @@ function missingSerde(kind: 'key' | 'value'): Serde<unknown> {
 function serdeSetting(config: StreamsConfigInput, key: string): Serde<unknown> | undefined {
   const value = config[key];
   if (value === undefined) return undefined;
-  if (typeof value === 'object') return value;
+  if (typeof value === 'object') return value as Serde<unknown>;
   const serde = serdeByClassName(String(value));
   if (serde === undefined)
     throw new ConfigException(`Invalid value ${String(value)} for configuration ${key}: unknown serde`);
   return serde;
+}
+
+/** A class-valued setting: an object (or function) as is, or a Java class name it knows. */
+function pluggable<T>(
+  config: StreamsConfigInput,
+  key: string,
+  defaultClass: string,
+  resolve: (value: unknown) => T | undefined,
+): T {
+  const value = config[key] ?? defaultClass;
+  const resolved =
+    typeof value === 'string' || typeof value === 'object' || typeof value === 'function' ? resolve(value) : undefined;
+  if (resolved === undefined) {
+    throw new ConfigException(
+      `Invalid value ${String(value)} for configuration ${key}: Class ${String(value)} could not be found.`,
+    );
+  }
+  return resolved;
 }
 
 /**
@@ -52,6 +92,8 @@ export class StreamsConfig {
   static readonly PROCESSING_GUARANTEE_CONFIG = 'processing.guarantee';
   static readonly REPLICATION_FACTOR_CONFIG = 'replication.factor';
   static readonly NUM_STREAM_THREADS_CONFIG = 'num.stream.threads';
+  static readonly DEFAULT_TIMESTAMP_EXTRACTOR_CLASS_CONFIG = 'default.timestamp.extractor';
+  static readonly DEFAULT_DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG = 'default.deserialization.exception.handler';
 
   readonly applicationId: string;
   readonly bootstrapServers: string | undefined;
@@ -63,6 +105,8 @@ export class StreamsConfig {
   readonly cacheMaxBytes: number;
   readonly processingGuarantee: string;
   readonly replicationFactor: number;
+  readonly defaultTimestampExtractor: TimestampExtractor;
+  readonly defaultDeserializationExceptionHandler: DeserializationExceptionHandler;
   /** `consumer.*`, `producer.*`, `admin.*` settings, prefix removed, for the clients. */
   readonly clientOverrides: {
     consumer: { [k: string]: unknown };
@@ -98,6 +142,18 @@ export class StreamsConfig {
       );
     }
     this.replicationFactor = Number(config['replication.factor'] ?? -1);
+    this.defaultTimestampExtractor = pluggable(
+      config,
+      'default.timestamp.extractor',
+      'org.apache.kafka.streams.processor.FailOnInvalidTimestamp',
+      (v) => timestampExtractorOf(v as TimestampExtractorSetting),
+    );
+    this.defaultDeserializationExceptionHandler = pluggable(
+      config,
+      'default.deserialization.exception.handler',
+      'org.apache.kafka.streams.errors.LogAndFailExceptionHandler',
+      (v) => deserializationExceptionHandlerOf(v as DeserializationExceptionHandlerSetting),
+    );
     const threads = Number(config['num.stream.threads'] ?? 1);
     if (threads !== 1)
       throw new ConfigException('num.stream.threads: only 1 is supported (run more instances instead)');

@@ -10,6 +10,10 @@ import { KTable } from './ktable.js';
 import type { Materialized } from './materialized.js';
 import type { Named } from './named.js';
 import { createRepartitionedSource } from './repartition.js';
+import { SessionWindowedKStream } from './session-windowed-kstream.js';
+import { SessionWindows } from './session-windows.js';
+import { SlidingWindowedKStream } from './sliding-windowed-kstream.js';
+import { SlidingWindows } from './sliding-windows.js';
 import { TimeWindowedKStream } from './time-windowed-kstream.js';
 import type { TimeWindows } from './time-windows.js';
 
@@ -32,17 +36,24 @@ export class KGroupedStream<K, V> {
     private readonly repartitionRequired: boolean,
   ) {}
 
-  /** Aggregations per time window from here on (Java's `windowedBy(TimeWindows)`). */
-  windowedBy(windows: TimeWindows): TimeWindowedKStream<K, V> {
-    return new TimeWindowedKStream(
+  /** Aggregations per time, sliding or session window from here on (Java's `windowedBy`). */
+  windowedBy(windows: TimeWindows): TimeWindowedKStream<K, V>;
+  windowedBy(windows: SlidingWindows): SlidingWindowedKStream<K, V>;
+  windowedBy(windows: SessionWindows): SessionWindowedKStream<K, V>;
+  windowedBy(
+    windows: TimeWindows | SlidingWindows | SessionWindows,
+  ): TimeWindowedKStream<K, V> | SlidingWindowedKStream<K, V> | SessionWindowedKStream<K, V> {
+    const args = [
       this.builder,
       this.nodeName,
       this.groupedName,
       this.keySerde,
       this.valueSerde,
       this.repartitionRequired,
-      windows,
-    );
+    ] as const;
+    if (windows instanceof SessionWindows) return new SessionWindowedKStream(...args, windows);
+    if (windows instanceof SlidingWindows) return new SlidingWindowedKStream(...args, windows);
+    return new TimeWindowedKStream(...args, windows);
   }
 
   count(

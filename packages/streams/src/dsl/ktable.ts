@@ -1,8 +1,14 @@
 import type { Serde } from '../serde/serde.js';
+import type { KeyValue } from '../state/key-value.js';
 import { Change } from './change.js';
+import type { Grouped } from './grouped.js';
 import type { InternalStreamsBuilder } from './internal-streams-builder.js';
-import { KStream, mapValue, type Predicate, type ValueMapper } from './kstream.js';
+import type { KGroupedTable } from './kgrouped-table.js';
+import { type KeyValueMapper, KStream, mapValue, type Predicate, type ValueMapper } from './kstream.js';
+import { groupTableBy } from './ktable-group-by.js';
+import { suppressTable } from './ktable-suppress.js';
 import type { Named } from './named.js';
+import type { Suppressed } from './suppressed.js';
 
 /**
  * Kafka Streams' `KTable`: a changelog stream, the latest value per key. Its nodes forward
@@ -54,6 +60,16 @@ export class KTable<K, V> {
       c.forward(r.withValue(new Change(apply(r.key(), change.newValue), apply(r.key(), change.oldValue))));
     });
     return new KTable<K, VR>(this.builder, name, undefined, this.keySerde, undefined);
+  }
+
+  /** Re-keys the table for an aggregation (Java's `groupBy`), through a repartition topic. */
+  groupBy<KR, VR>(selector: KeyValueMapper<K, V, KeyValue<KR, VR>>, grouped?: Grouped<KR, VR>): KGroupedTable<KR, VR> {
+    return groupTableBy(this, selector, grouped);
+  }
+
+  /** Holds updates back (Java's `suppress`): see `Suppressed.untilWindowCloses` / `untilTimeLimit`. */
+  suppress(suppressed: Suppressed): KTable<K, V> {
+    return suppressTable(this, suppressed);
   }
 
   toStream(named?: Named): KStream<K, V> {

@@ -10,6 +10,7 @@ import type { Materialized } from './materialized.js';
 import type { Named } from './named.js';
 import { createRepartitionedSource } from './repartition.js';
 import { type TimeWindows, Windowed } from './time-windows.js';
+import { recordWindowGrace } from './window-grace.js';
 
 /**
  * Kafka Streams' `TimeWindowedKStream` (`groupByKey().windowedBy(TimeWindows…)`): aggregations
@@ -121,6 +122,7 @@ export class TimeWindowedKStream<K, V> {
       }
     });
     this.builder.topology.addStateStore(storeBuilder, name);
+    recordWindowGrace(this.builder.topology, name, windows.gracePeriodMs());
     return new KTable<Windowed<K>, VA>(
       this.builder,
       name,

@@ -1,8 +1,16 @@
 import type { RecordHeader } from '@samsa/client';
+import {
+  type DeserializationExceptionHandler,
+  DeserializationHandlerResponse,
+  deserializationFailureMessage,
+  LogAndFailExceptionHandler,
+} from '../errors/deserialization-exception-handler.js';
+import type { WrappingSerde } from '../serde/changed-serde.js';
 import type { Serde } from '../serde/serde.js';
 import type { KeyValueStore } from '../state/key-value-store.js';
 import type { ThreadCache } from '../state/record-cache.js';
 import type { StateStore } from '../state/state-store.js';
+import { ConfigException } from '../streams-config.js';
 import type { Processor } from './processor.js';
 import type { ProcessorContext, RecordMetadata } from './processor-context.js';
 import { PunctuationQueue } from './punctuation-queue.js';
@@ -10,9 +18,10 @@ import { type Cancellable, PunctuationType, type Punctuator } from './punctuatio
 import { Record } from './record.js';
 import type { RecordCollector } from './record-collector.js';
 import type { TaskId } from './task-id.js';
+import { ConsumerRecord, FailOnInvalidTimestamp, type TimestampExtractor } from './timestamp-extractor.js';
 import type { Topology } from './topology.js';
 import { StreamsException } from './topology-exception.js';
-import type { Subtopology } from './topology-nodes.js';
+import type { Subtopology, TopologyNode } from './topology-nodes.js';
 
 export interface TaskConfig {
   readonly applicationId: string;
@@ -23,7 +32,13 @@ export interface TaskConfig {
   readonly wallClock: () => number;
   /** The record cache of the instance's stream thread; caching stores use it when it is enabled. */
   readonly threadCache?: ThreadCache;
+  /** `default.timestamp.extractor` (unset: the record's timestamp, failing on a negative one). */
+  readonly timestampExtractor?: TimestampExtractor;
+  /** `default.deserialization.exception.handler` (unset: log and fail). */
+  readonly deserializationExceptionHandler?: DeserializationExceptionHandler;
 }
+
+const defaultExtractor = new FailOnInvalidTimestamp();
 
 /** A topic as the broker knows it: the application's own topics carry its id. */
 export function physicalTopic(topology: Topology, applicationId: string, topic: string): string {
@@ -51,6 +66,10 @@ export class StreamTask {
   private readonly streamTimePunctuations = new PunctuationQueue();
   private readonly wallClockPunctuations = new PunctuationQueue();
   private streamTime = -1;
+  /** The highest timestamp extracted per input topic (the task has one partition of each). */
+  private readonly partitionTimes = new Map<string, number>();
+  /** Records skipped by the deserialization handler or for a negative timestamp (Java's `dropped-records-total`). */
+  droppedRecords = 0;
   private metadata: RecordMetadata | null = null;
   commitRequested = false;
 
@@ -69,15 +88,28 @@ export class StreamTask {
         changelogTopic(config.applicationId, name),
       );
       if (builder.cachingEnabled() && config.threadCache?.enabled === true) {
-        store.enableCache(config.threadCache, () => ({
-          timestamp: this.currentRecordTimestamp,
-          headers: this.currentRecordHeaders,
-        }));
+        store.enableCache(config.threadCache, {
+          current: () => ({
+            timestamp: this.currentRecordTimestamp,
+            headers: this.currentRecordHeaders,
+            source: this.metadata,
+          }),
+          restore: (source, run) => {
+            const previous = this.metadata;
+            this.metadata = source as RecordMetadata | null;
+            try {
+              run();
+            } finally {
+              this.metadata = previous;
+            }
+          },
+        });
       }
       this.stores.set(name, store);
     }
     for (const name of subtopology.nodes) {
       const node = topology.node(name);
+      setWrappedDefaults(node, config);
       if (node?.kind === 'source') for (const t of node.topics) this.sourceByTopic.set(t, name);
       this.children.set(name, topology.childrenOf(name));
     }
@@ -99,13 +131,13 @@ export class StreamTask {
   initializeTopology(): void {
     for (const store of this.stores.values()) {
       if (!store.loggingEnabled) continue;
-      store.setChangeLogger((key, value, timestamp) =>
+      store.setChangeLogger((key, value, headers, timestamp) =>
         this.collector.send(
           store.changelogTopic,
           key,
           value,
           timestamp ?? this.currentTimestamp(),
-          [],
+          headers ?? [],
           this.id.partition,
         ),
       );
@@ -141,8 +173,34 @@ export class StreamTask {
     const source = this.topology.node(sourceName);
     if (source?.kind !== 'source') throw new StreamsException(`${sourceName} is not a source`);
     const physical = physicalTopic(this.topology, this.config.applicationId, topic);
-    const k = (source.keyDeserializer ?? this.config.defaultKeySerde.deserializer()).deserialize(physical, key);
-    const v = (source.valueDeserializer ?? this.config.defaultValueSerde.deserializer()).deserialize(physical, value);
+    let k: unknown;
+    let v: unknown;
+    try {
+      k = (source.keyDeserializer ?? this.config.defaultKeySerde.deserializer()).deserialize(physical, key);
+      v = (source.valueDeserializer ?? this.config.defaultValueSerde.deserializer()).deserialize(physical, value);
+    } catch (error) {
+      if (error instanceof ConfigException) throw error; // no default serde: not the record's fault
+      const context = { taskId: this.id, topic: physical, partition, offset };
+      const handler = this.config.deserializationExceptionHandler ?? new LogAndFailExceptionHandler();
+      const response = handler.handle(context, { key, value, timestamp }, error as Error);
+      if (response === DeserializationHandlerResponse.CONTINUE) {
+        this.droppedRecords++;
+        return;
+      }
+      throw new StreamsException(deserializationFailureMessage(context), { cause: error });
+    }
+    // Java extracts the timestamp from the deserialized record; a negative one drops it.
+    const partitionTime = this.partitionTimes.get(topic) ?? -1;
+    const extractor = this.config.timestampExtractor ?? defaultExtractor;
+    timestamp = extractor.extract(
+      new ConsumerRecord(physical, partition, offset, k, v, timestamp, headers),
+      partitionTime,
+    );
+    if (!(timestamp >= 0)) {
+      this.droppedRecords++;
+      return;
+    }
+    if (timestamp > partitionTime) this.partitionTimes.set(topic, timestamp);
     this.metadata = { topic: () => physical, partition: () => partition, offset: () => offset };
     if (timestamp > this.streamTime) this.streamTime = timestamp;
     try {
@@ -235,6 +293,17 @@ export class StreamTask {
     }
     return store;
   }
+}
+
+/** Serdes that wrap the application's default serde (a KTable re-grouping's Change serde) learn it here. */
+function setWrappedDefaults(node: TopologyNode | undefined, config: TaskConfig): void {
+  const wrapped =
+    node?.kind === 'source'
+      ? [node.keyDeserializer, node.valueDeserializer]
+      : node?.kind === 'sink'
+        ? [node.keySerializer, node.valueSerializer]
+        : [];
+  for (const serde of wrapped) (serde as Partial<WrappingSerde> | undefined)?.setIfUnset?.(config);
 }
 
 /** The `ProcessorContext` handed to one node of a task. */

@@ -20,6 +20,7 @@ import { isValidTransition, State, type StateListener } from './kafka-streams-st
 import { OffsetCheckpoint } from './offset-checkpoint.js';
 import type { StateRestoreListener } from './state-restore-listener.js';
 import { type Restoration, restoreStores } from './store-changelog-reader.js';
+import { type StreamsMetric, taskMetrics } from './streams-metric.js';
 import { StreamsProducer } from './streams-producer.js';
 
 /** A task this instance runs, with what its commit and checkpoint need. */
@@ -94,6 +95,12 @@ export class KafkaStreams {
         this.inputs.set(physicalTopic(topology, this.config.applicationId, logical), { sub, logical });
       }
     }
+  }
+
+  /** Java's `metrics()`, as far as Samsa keeps them: `dropped-records-total` of each task this instance runs. */
+  metrics(): StreamsMetric[] {
+    const tasks = [...this.tasks.values(), ...this.suspended.values()].map((active) => active.task);
+    return taskMetrics(`${this.config.applicationId}-StreamThread-1`, tasks);
   }
 
   state(): State {
@@ -423,6 +430,8 @@ export class KafkaStreams {
         taskDir,
         wallClock: () => Date.now(),
         threadCache: this.threadCache,
+        timestampExtractor: this.config.defaultTimestampExtractor,
+        deserializationExceptionHandler: this.config.defaultDeserializationExceptionHandler,
       },
       {
         send: (topic, key, value, timestamp, headers, partition) =>

@@ -1,5 +1,6 @@
 import { TimeWindow, Windowed } from '../dsl/time-windows.js';
 import type { Serde } from './serde.js';
+import { sessionWindowedSerde } from './session-windowed-serde.js';
 
 function windowedSerde<K>(inner: Serde<K>, windowSizeMs: number, suffix: number): Serde<Windowed<K>> {
   const serializer = {
@@ -33,6 +34,8 @@ function windowedSerde<K>(inner: Serde<K>, windowSizeMs: number, suffix: number)
 export const WindowedSerdes = {
   timeWindowedSerdeFrom: <K>(inner: Serde<K>, windowSizeMs: number): Serde<Windowed<K>> =>
     windowedSerde(inner, windowSizeMs, 0),
+  /** Java's `SessionWindowedSerde`: the key's bytes, then the session's end and start (8 bytes each). */
+  sessionWindowedSerdeFrom: <K>(inner: Serde<K>): Serde<Windowed<K>> => sessionWindowedSerde(inner),
 } as const;
 
 /**

@@ -8,9 +8,15 @@ import type { StateStore } from './state-store.js';
 
 /**
  * Receives every write of a logged store, to send to its changelog (null value: a tombstone),
- * with the timestamp of the record that made it when the write comes from the record cache.
+ * with the store's changelog headers, and the timestamp of the record that made it when the write
+ * comes from the record cache.
  */
-export type ChangeLogger = (key: Uint8Array, value: Uint8Array | null, timestamp?: number) => void;
+export type ChangeLogger = (
+  key: Uint8Array,
+  value: Uint8Array | null,
+  headers?: readonly RecordHeader[],
+  timestamp?: number,
+) => void;
 
 /** Hears the updates a caching store writes through (Java's CacheFlushListener): forwards them downstream. */
 export type FlushListener<K, V> = (
@@ -21,8 +27,16 @@ export type FlushListener<K, V> = (
   headers: readonly RecordHeader[],
 ) => void;
 
-/** The record being processed when a caching store is written (its timestamp and headers go with the entry). */
-export type RecordContextProvider = () => { readonly timestamp: number; readonly headers: readonly RecordHeader[] };
+/**
+ * The record context of a caching store's owner (Java's ProcessorRecordContext): `current` is
+ * the record being processed when the store is written (it goes with the cache entry);
+ * `restore` runs the forwarding of a flushed entry with that record's source (topic, partition,
+ * offset) as the current one, so that downstream processors see where the update came from.
+ */
+export interface RecordContextProvider {
+  current(): { readonly timestamp: number; readonly headers: readonly RecordHeader[]; readonly source: unknown };
+  restore(source: unknown, run: () => void): void;
+}
 
 /**
  * Kafka Streams' `KeyValueStore<K, V>`: typed reads and writes over a byte store. Keys and values
@@ -36,6 +50,8 @@ export class KeyValueStore<K, V> implements StateStore {
   private recordContext: RecordContextProvider | undefined;
   /** Kept untyped so that a `KeyValueStore<K, V>` stays assignable to `KeyValueStore<unknown, unknown>`. */
   private flushListener: FlushListener<unknown, unknown> | undefined;
+  /** Headers on this store's changelog values (none, but the suppression buffer's format version). */
+  protected changelogHeaders: readonly RecordHeader[] | undefined;
 
   constructor(
     readonly inner: KeyValueBytesStore,
@@ -78,10 +94,17 @@ export class KeyValueStore<K, V> implements StateStore {
     const listener = this.flushListener;
     const oldBytes = listener === undefined ? null : this.inner.get(entry.key);
     this.inner.put(entry.key, entry.value);
-    this.changeLogger?.(entry.key, entry.value, entry.timestamp);
+    this.changeLogger?.(
+      entry.key,
+      entry.value,
+      entry.value === null ? undefined : this.changelogHeaders,
+      entry.timestamp,
+    );
     if (listener !== undefined) {
       const key = this.keySerde.deserializer().deserialize(this.changelogTopic, entry.key) as K;
-      listener(key, this.valueOf(entry.value), this.valueOf(oldBytes), entry.timestamp, entry.headers);
+      (this.recordContext as RecordContextProvider).restore(entry.source, () =>
+        listener(key, this.valueOf(entry.value), this.valueOf(oldBytes), entry.timestamp, entry.headers),
+      );
     }
   }
 
@@ -121,12 +144,11 @@ export class KeyValueStore<K, V> implements StateStore {
     const k = this.keyBytes(key);
     const v = value === null ? null : this.valueSerde.serializer().serialize(this.changelogTopic, value);
     if (this.cache !== undefined) {
-      const context = (this.recordContext as RecordContextProvider)();
-      this.cache.put({ key: k, value: v, timestamp: context.timestamp, headers: context.headers });
+      this.cache.put({ key: k, value: v, ...(this.recordContext as RecordContextProvider).current() });
       return;
     }
     this.inner.put(k, v);
-    this.changeLogger?.(k, v);
+    this.changeLogger?.(k, v, v === null ? undefined : this.changelogHeaders);
   }
 
   putIfAbsent(key: K, value: V): V | null {

@@ -9,6 +9,8 @@ export interface CacheEntry {
   readonly value: Uint8Array | null;
   readonly timestamp: number;
   readonly headers: readonly RecordHeader[];
+  /** The input record's topic, partition and offset (opaque here), restored while the entry is forwarded. */
+  readonly source: unknown;
 }
 
 /**

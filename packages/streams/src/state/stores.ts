@@ -21,6 +21,8 @@ export class KeyValueStoreBuilder<K, V> {
   private logConfig: { [key: string]: string } = {};
   /** Wraps the (resolved) key serde: window stores key by key + window (see windowStoreKeySerde). */
   keySerdeWrapper: ((inner: Serde<unknown>) => Serde<unknown>) | undefined;
+  /** Makes a store of another kind over the byte store (session stores, suppression buffers). */
+  storeFactory: StoreFactory | undefined;
 
   constructor(
     readonly supplier: KeyValueBytesStoreSupplier,
@@ -76,6 +78,16 @@ export class KeyValueStoreBuilder<K, V> {
     changelogTopic: string,
   ): KeyValueStore<K, V> {
     const keySerde = (this.keySerde ?? defaults.keySerde) as Serde<unknown>;
+    const valueSerde = (this.valueSerde ?? defaults.valueSerde) as Serde<unknown>;
+    if (this.storeFactory !== undefined) {
+      return this.storeFactory(
+        this.supplier.get(),
+        keySerde,
+        valueSerde,
+        this.logging,
+        changelogTopic,
+      ) as KeyValueStore<K, V>;
+    }
     return new KeyValueStore<K, V>(
       this.supplier.get(),
       (this.keySerdeWrapper?.(keySerde) ?? keySerde) as Serde<K>,
@@ -86,6 +98,14 @@ export class KeyValueStoreBuilder<K, V> {
   }
 }
 
+export type StoreFactory = (
+  inner: KeyValueBytesStore,
+  keySerde: Serde<unknown>,
+  valueSerde: Serde<unknown>,
+  loggingEnabled: boolean,
+  changelogTopic: string,
+) => KeyValueStore<unknown, unknown>;
+
 /** Kafka Streams' `Stores` factory. `persistentKeyValueStore` is SQLite-backed (Java: RocksDB). */
 export const Stores = {
   inMemoryKeyValueStore: (name: string): KeyValueBytesStoreSupplier => ({
@@ -93,6 +113,15 @@ export const Stores = {
     get: () => new InMemoryKeyValueStore(name),
   }),
   persistentKeyValueStore: (name: string): KeyValueBytesStoreSupplier => ({
+    name: () => name,
+    get: () => new SqliteKeyValueStore(name),
+  }),
+  /** Session stores keep Java's session key layout in a byte store (retention: see SessionWindowedKStream). */
+  inMemorySessionStore: (name: string, _retentionPeriodMs?: number): KeyValueBytesStoreSupplier => ({
+    name: () => name,
+    get: () => new InMemoryKeyValueStore(name),
+  }),
+  persistentSessionStore: (name: string, _retentionPeriodMs?: number): KeyValueBytesStoreSupplier => ({
     name: () => name,
     get: () => new SqliteKeyValueStore(name),
   }),

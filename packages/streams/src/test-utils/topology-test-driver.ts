@@ -5,9 +5,11 @@ import type { RecordHeader } from '@samsa/client';
 import { StreamTask } from '../processor/stream-task.js';
 import { TaskId } from '../processor/task-id.js';
 import type { Topology } from '../processor/topology.js';
+import { type StreamsMetric, taskMetrics } from '../runtime/streams-metric.js';
 import type { Deserializer, Serializer } from '../serde/serde.js';
 import type { KeyValueStore } from '../state/key-value-store.js';
 import { ThreadCache } from '../state/record-cache.js';
+import { SessionStore } from '../state/session-store.js';
 import type { StateStore } from '../state/state-store.js';
 import { StreamsConfig, type StreamsConfigInput } from '../streams-config.js';
 import { TestInputTopic } from './test-input-topic.js';
@@ -60,6 +62,8 @@ export class TopologyTestDriver {
           taskDir: join(this.stateDir, String(id)),
           wallClock: () => this.wallClockMs,
           threadCache: this.threadCache,
+          timestampExtractor: this.config.defaultTimestampExtractor,
+          deserializationExceptionHandler: this.config.defaultDeserializationExceptionHandler,
         },
         {
           send: (topic, key, value, timestamp, headers) => this.capture(topic, key, value, timestamp, headers),
@@ -170,6 +174,11 @@ export class TopologyTestDriver {
     return new Set([...this.outputs].filter(([, q]) => q.length > 0).map(([t]) => t));
   }
 
+  /** Java's `metrics()`, as far as Samsa keeps them (`dropped-records-total` per task). */
+  metrics(): StreamsMetric[] {
+    return taskMetrics('topology-test-driver', this.tasks);
+  }
+
   advanceWallClockTime(ms: number): void {
     this.wallClockMs += ms;
     this.drain(true);
@@ -187,6 +196,13 @@ export class TopologyTestDriver {
     const store = this.getStateStore(name);
     if (store === undefined) throw new Error(`IllegalArgumentException: no state store named ${name}`);
     return store as KeyValueStore<K, V>;
+  }
+
+  /** A session store (Java's `getSessionStore`), as session-windowed aggregations make them. */
+  getSessionStore<K, V>(name: string): SessionStore<K, V> {
+    const store = this.getStateStore(name);
+    if (!(store instanceof SessionStore)) throw new Error(`IllegalArgumentException: no session store named ${name}`);
+    return store as SessionStore<K, V>;
   }
 
   getAllStateStores(): Map<string, StateStore> {

@@ -18,10 +18,13 @@ function cachingStore(maxBytes: number) {
   store.inner.open(dir);
   let timestamp = 100;
   const thread = new ThreadCache(maxBytes);
-  store.enableCache(thread, () => ({ timestamp, headers: [] }));
+  store.enableCache(thread, {
+    current: () => ({ timestamp, headers: [], source: null }),
+    restore: (_source, run) => run(),
+  });
   const logged: string[] = [];
   const forwarded: string[] = [];
-  store.setChangeLogger((k, v, ts) =>
+  store.setChangeLogger((k, v, _headers, ts) =>
     logged.push(`${Buffer.from(k).toString()}=${v === null ? 'null' : Buffer.from(v).readBigInt64BE()}@${ts}`),
   );
   assert.equal(

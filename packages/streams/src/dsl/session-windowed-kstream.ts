@@ -1,0 +1,181 @@
+import type { Serde } from '../serde/serde.js';
+import { Serdes } from '../serde/serdes.js';
+import { sessionWindowedSerde } from '../serde/session-windowed-serde.js';
+import { SessionStore } from '../state/session-store.js';
+import { Change } from './change.js';
+import type { InternalStreamsBuilder } from './internal-streams-builder.js';
+import type { Aggregator, Initializer, Reducer } from './kgrouped-stream.js';
+import { KTable } from './ktable.js';
+import type { Materialized } from './materialized.js';
+import type { Named } from './named.js';
+import { createRepartitionedSource } from './repartition.js';
+import { SessionWindow, type SessionWindows } from './session-windows.js';
+import { Windowed } from './time-windows.js';
+import { recordWindowGrace } from './window-grace.js';
+
+/** Java's `Merger`: combines the aggregates of two sessions that a record bridges. */
+export type Merger<K, V> = (aggKey: K, aggOne: V, aggTwo: V) => V;
+
+/**
+ * Kafka Streams' `SessionWindowedKStream` (`groupByKey().windowedBy(SessionWindows…)`): one
+ * aggregate per key and session into a `KTable<Windowed<K>, V>` keyed by Java's
+ * SessionWindowedSerde. As Java's KStreamSessionWindowAggregate: a record finds the sessions
+ * within the gap on either side, merges them (their aggregates through the Merger) into one
+ * session, deletes the old ones (forwarding a tombstone for each old session key), then stores
+ * and forwards the new session, stamped with the session's end time.
+ */
+export class SessionWindowedKStream<K, V> {
+  constructor(
+    private readonly builder: InternalStreamsBuilder,
+    private readonly nodeName: string,
+    private readonly groupedName: string | undefined,
+    private readonly keySerde: Serde<K> | undefined,
+    private readonly valueSerde: Serde<V> | undefined,
+    private readonly repartitionRequired: boolean,
+    private readonly windows: SessionWindows,
+  ) {}
+
+  count(
+    materializedOrNamed?: Materialized<K, bigint> | Named,
+    materialized?: Materialized<K, bigint>,
+  ): KTable<Windowed<K>, bigint> {
+    const [named, mat] = splitArgs(materializedOrNamed, materialized);
+    return this.doAggregate<bigint>(
+      'KSTREAM-AGGREGATE-',
+      named,
+      mat,
+      Serdes.Long(),
+      () => 0n,
+      (_k, _v, agg) => agg + 1n,
+      (_k, a, b) => a + b,
+    );
+  }
+
+  reduce(
+    reducer: Reducer<V>,
+    materializedOrNamed?: Materialized<K, V> | Named,
+    materialized?: Materialized<K, V>,
+  ): KTable<Windowed<K>, V> {
+    const [named, mat] = splitArgs(materializedOrNamed, materialized);
+    // Java's reduce: a null initial aggregate; merging applies the reducer to the two aggregates.
+    const add = (_k: K, v: V, agg: V | null): V => (agg === null ? v : reducer(agg, v));
+    return this.doAggregate<V | null>(
+      'KSTREAM-REDUCE-',
+      named,
+      mat as Materialized<K, V | null> | undefined,
+      this.valueSerde,
+      () => null,
+      add,
+      (k, a, b) => (b === null ? a : add(k, b, a)),
+    ) as KTable<Windowed<K>, V>;
+  }
+
+  aggregate<VA>(
+    initializer: Initializer<VA>,
+    aggregator: Aggregator<K, V, VA>,
+    sessionMerger: Merger<K, VA>,
+    materializedOrNamed?: Materialized<K, VA> | Named,
+    materialized?: Materialized<K, VA>,
+  ): KTable<Windowed<K>, VA> {
+    const [named, mat] = splitArgs(materializedOrNamed, materialized);
+    return this.doAggregate<VA>('KSTREAM-AGGREGATE-', named, mat, undefined, initializer, aggregator, sessionMerger);
+  }
+
+  private doAggregate<VA>(
+    prefix: string,
+    named: Named | undefined,
+    materialized: Materialized<K, VA> | undefined,
+    defaultValueSerde: Serde<VA> | undefined,
+    initializer: Initializer<VA>,
+    aggregator: Aggregator<K, V, VA>,
+    merger: Merger<K, VA>,
+  ): KTable<Windowed<K>, VA> {
+    const windows = this.windows;
+    const storeName = materialized?.storeName ?? this.builder.newStoreName(prefix);
+    const name = this.builder.nameOf(named, prefix);
+    let parent = this.nodeName;
+    if (this.repartitionRequired) {
+      parent = createRepartitionedSource(
+        this.builder,
+        this.keySerde as Serde<unknown> | undefined,
+        this.valueSerde as Serde<unknown> | undefined,
+        this.groupedName ?? storeName,
+        this.nodeName,
+      );
+    }
+    const keySerde = materialized?.keySerde ?? this.keySerde;
+    const storeBuilder = this.builder.storeBuilder<K, VA>(
+      materialized,
+      storeName,
+      keySerde,
+      materialized?.valueSerde ?? defaultValueSerde,
+    );
+    storeBuilder.storeFactory = (inner, k, v, logging, topic) =>
+      new SessionStore(inner, k, v, logging, topic) as unknown as SessionStore<unknown, unknown>;
+    // Java's session changelogs: compacted and deleted, kept a day past the store's retention.
+    const retentionMs = windows.inactivityGap() + windows.gracePeriodMs();
+    if (storeBuilder.loggingEnabled()) {
+      storeBuilder.withLoggingEnabled({
+        'cleanup.policy': 'compact,delete',
+        'retention.ms': String(retentionMs + 86_400_000),
+        ...storeBuilder.logConfigs(),
+      });
+    }
+    const gapMs = windows.inactivityGap();
+    const lastExpiry = new WeakMap<object, number>();
+    this.builder.addStatelessProcessor<K, V, Windowed<K>, Change<VA>>(name, [parent], (record, context) => {
+      const key = record.key();
+      if (key === null || key === undefined) return;
+      const timestamp = record.timestamp();
+      const observed = Math.max(context.currentStreamTimeMs(), timestamp);
+      const closeTime = observed - windows.gracePeriodMs() - gapMs;
+      const store = context.getStateStore<SessionStore<K, VA>>(storeName);
+      // Sessions past the store's retention (gap + grace, plus one gap of margin: Java drops whole
+      // segments, so it keeps at least that long) leave it, checked once per gap of stream time.
+      const expiry = observed - retentionMs - gapMs;
+      if (expiry - (lastExpiry.get(store) ?? Number.NEGATIVE_INFINITY) >= gapMs) {
+        lastExpiry.set(store, expiry);
+        store.expireSessionsEndingBefore(expiry);
+      }
+      const merged = [...store.findSessions(key, timestamp - gapMs, timestamp + gapMs)];
+      let agg = initializer();
+      let start = timestamp;
+      let end = timestamp;
+      for (const session of merged) {
+        agg = merger(key, agg, session.value);
+        start = Math.min(start, session.key.window().start());
+        end = Math.max(end, session.key.window().end());
+      }
+      if (end < closeTime) return; // late: the session it would join (or start) is closed
+      if (start !== timestamp || end !== timestamp) {
+        for (const session of merged) {
+          store.remove(session.key);
+          const tombstone = new Change<VA>(null, session.value);
+          context.forward(record.withKey(session.key).withValue(tombstone).withTimestamp(session.key.window().end()));
+        }
+      }
+      agg = aggregator(key, record.value(), agg);
+      const sessionKey = new Windowed(key, new SessionWindow(start, end));
+      store.put(sessionKey, agg);
+      context.forward(record.withKey(sessionKey).withValue(new Change(agg, null)).withTimestamp(end));
+    });
+    this.builder.topology.addStateStore(storeBuilder, name);
+    recordWindowGrace(this.builder.topology, name, windows.gracePeriodMs() + gapMs);
+    return new KTable<Windowed<K>, VA>(
+      this.builder,
+      name,
+      storeName,
+      keySerde === undefined ? undefined : sessionWindowedSerde(keySerde),
+      storeBuilder.valueSerde,
+    );
+  }
+}
+
+function splitArgs<K, V>(
+  a: Materialized<K, V> | Named | undefined,
+  b: Materialized<K, V> | undefined,
+): [Named | undefined, Materialized<K, V> | undefined] {
+  if (a === undefined) return [undefined, b];
+  if ('storeSupplier' in a) return [undefined, a];
+  return [a, b];
+}

@@ -1,0 +1,253 @@
+import type { Record } from '../processor/record.js';
+import type { Serde } from '../serde/serde.js';
+import { Serdes } from '../serde/serdes.js';
+import { WindowedSerdes } from '../serde/windowed-serdes.js';
+import { TimestampedWindowStore } from '../state/timestamped-window-store.js';
+import { ValueAndTimestamp } from '../state/value-and-timestamp.js';
+import { Change } from './change.js';
+import type { InternalStreamsBuilder } from './internal-streams-builder.js';
+import type { Aggregator, Initializer, Reducer } from './kgrouped-stream.js';
+import { KTable } from './ktable.js';
+import type { Materialized } from './materialized.js';
+import type { Named } from './named.js';
+import { createRepartitionedSource } from './repartition.js';
+import type { SlidingWindows } from './sliding-windows.js';
+import { TimeWindow, Windowed } from './time-windows.js';
+import { recordWindowGrace } from './window-grace.js';
+
+/**
+ * Java's `windowedBy(SlidingWindows)` (a `TimeWindowedKStream` there): count, reduce and
+ * aggregate per key over sliding windows, with the algorithm of Java's
+ * KStreamSlidingWindowAggregate: a record updates every stored window that holds it, creates its
+ * own left window (seeded from the aggregate of the window just before it) and, when needed, its
+ * own right window and the previous record's right window. Windows are `TimeWindow(start,
+ * start + diff)`, both ends inclusive; each update is forwarded with the window's latest record
+ * timestamp.
+ */
+export class SlidingWindowedKStream<K, V> {
+  constructor(
+    private readonly builder: InternalStreamsBuilder,
+    private readonly nodeName: string,
+    private readonly groupedName: string | undefined,
+    private readonly keySerde: Serde<K> | undefined,
+    private readonly valueSerde: Serde<V> | undefined,
+    private readonly repartitionRequired: boolean,
+    private readonly windows: SlidingWindows,
+  ) {}
+
+  count(
+    materializedOrNamed?: Materialized<K, bigint> | Named,
+    materialized?: Materialized<K, bigint>,
+  ): KTable<Windowed<K>, bigint> {
+    const [named, mat] = splitArgs(materializedOrNamed, materialized);
+    return this.doAggregate<bigint>(
+      'KSTREAM-AGGREGATE-',
+      named,
+      mat,
+      Serdes.Long(),
+      () => 0n,
+      (_k, _v, agg) => agg + 1n,
+    );
+  }
+
+  reduce(
+    reducer: Reducer<V>,
+    materializedOrNamed?: Materialized<K, V> | Named,
+    materialized?: Materialized<K, V>,
+  ): KTable<Windowed<K>, V> {
+    const [named, mat] = splitArgs(materializedOrNamed, materialized);
+    return this.doAggregate<V | null>(
+      'KSTREAM-REDUCE-',
+      named,
+      mat as Materialized<K, V | null> | undefined,
+      this.valueSerde,
+      () => null,
+      (_k, v, agg) => (agg === null ? v : reducer(agg, v)),
+    ) as KTable<Windowed<K>, V>;
+  }
+
+  aggregate<VA>(
+    initializer: Initializer<VA>,
+    aggregator: Aggregator<K, V, VA>,
+    materializedOrNamed?: Materialized<K, VA> | Named,
+    materialized?: Materialized<K, VA>,
+  ): KTable<Windowed<K>, VA> {
+    const [named, mat] = splitArgs(materializedOrNamed, materialized);
+    return this.doAggregate<VA>('KSTREAM-AGGREGATE-', named, mat, undefined, initializer, aggregator);
+  }
+
+  private doAggregate<VA>(
+    prefix: string,
+    named: Named | undefined,
+    materialized: Materialized<K, VA> | undefined,
+    defaultValueSerde: Serde<VA> | undefined,
+    initializer: Initializer<VA>,
+    aggregator: Aggregator<K, V, VA>,
+  ): KTable<Windowed<K>, VA> {
+    const diff = this.windows.timeDifference();
+    const graceMs = this.windows.gracePeriodMs();
+    const retentionMs = 2 * diff + graceMs;
+    const lastExpiry = new WeakMap<object, number>();
+    const storeName = materialized?.storeName ?? this.builder.newStoreName(prefix);
+    const name = this.builder.nameOf(named, prefix);
+    let parent = this.nodeName;
+    if (this.repartitionRequired) {
+      parent = createRepartitionedSource(
+        this.builder,
+        this.keySerde as Serde<unknown> | undefined,
+        this.valueSerde as Serde<unknown> | undefined,
+        this.groupedName ?? storeName,
+        this.nodeName,
+      );
+    }
+    const keySerde = materialized?.keySerde ?? this.keySerde;
+    const storeBuilder = this.builder.storeBuilder<K, VA>(
+      materialized,
+      storeName,
+      keySerde,
+      materialized?.valueSerde ?? defaultValueSerde,
+    );
+    storeBuilder.storeFactory = (inner, k, v, logging, topic) =>
+      new TimestampedWindowStore(inner, k, v, diff, logging, topic) as unknown as TimestampedWindowStore<
+        unknown,
+        unknown
+      >;
+    if (storeBuilder.loggingEnabled()) {
+      storeBuilder.withLoggingEnabled({
+        'cleanup.policy': 'compact,delete',
+        'retention.ms': String(retentionMs + 86_400_000),
+        ...storeBuilder.logConfigs(),
+      });
+    }
+    this.builder.addStatelessProcessor<K, V, Windowed<K>, Change<VA>>(name, [parent], (record, context) => {
+      const key = record.key();
+      const value = record.value();
+      if (key === null || key === undefined || value === null || value === undefined) return;
+      const t = record.timestamp();
+      const closeTime = Math.max(context.currentStreamTimeMs(), t) - graceMs;
+      if (t + 1 + diff <= closeTime) return; // both its left and its right window have closed
+      const store = context.getStateStore<TimestampedWindowStore<K, VA>>(storeName);
+      // Windows past the store's retention (2 × diff + grace, as Java's, plus one diff of margin:
+      // Java drops whole segments) leave it, checked once per diff of stream time.
+      const expiry = Math.max(context.currentStreamTimeMs(), t) - retentionMs - diff;
+      if (expiry - (lastExpiry.get(store) ?? Number.NEGATIVE_INFINITY) >= Math.max(1, diff)) {
+        lastExpiry.set(store, expiry);
+        store.expireWindowsStartingBefore(expiry);
+      }
+      const update = (window: TimeWindow, current: ValueAndTimestamp<VA>): void => {
+        // Both ends are inclusive: a window is open while its end is not before the close time.
+        if (window.end() < closeTime) return;
+        const next = aggregator(key, value, current.value);
+        const timestamp = Math.max(t, current.timestamp);
+        store.put(new Windowed(key, window), ValueAndTimestamp.make(next, timestamp));
+        forward(context, record, new Windowed(key, window), new Change(next, current.value), timestamp);
+      };
+      const startTimes = new Set<number>();
+      let rightWinAgg: ValueAndTimestamp<VA> | null = null;
+      let rightWinAlreadyCreated = false;
+      let previousRecordTimestamp: number | null = null;
+      if (t < diff) {
+        // Early records (Java's processEarly): one combined window [0, diff] holds them all.
+        let combined: { window: TimeWindow; value: ValueAndTimestamp<VA> } | null = null;
+        for (const { key: windowed, value: stored } of store.fetch(key, 0, t + 1)) {
+          const start = windowed.window().start();
+          startTimes.add(start);
+          if (start === 0) {
+            combined = { window: windowed.window(), value: stored };
+            if (stored.timestamp < t) previousRecordTimestamp = stored.timestamp;
+          } else if (start <= t) {
+            rightWinAgg = stored;
+            update(windowed.window(), stored);
+          } else if (start === t + 1) {
+            rightWinAlreadyCreated = true;
+          }
+        }
+        if (rightWinAgg === null && combined !== null && combined.value.timestamp > t) rightWinAgg = combined.value;
+        if (!rightWinAlreadyCreated && rightWinAgg !== null && rightWinAgg.timestamp > t) {
+          putRightWindow(t, rightWinAgg);
+        }
+        if (previousRecordTimestamp !== null && !startTimes.has(previousRecordTimestamp + 1)) {
+          const start = previousRecordTimestamp + 1;
+          update(new TimeWindow(start, start + diff), ValueAndTimestamp.make(initializer(), t));
+        }
+        if (combined === null) update(new TimeWindow(0, diff), ValueAndTimestamp.make(initializer(), t));
+        else update(combined.window, combined.value);
+        return;
+      }
+      let leftWinAgg: ValueAndTimestamp<VA> | null = null;
+      let leftWinAlreadyCreated = false;
+      // Java walks the windows backwards (its stores support backwardFetch): latest start first,
+      // so updates are forwarded in that order, stopping at the first window that ends before t.
+      const fetched = [...store.fetch(key, t - 2 * diff, t + 1)].reverse();
+      for (const { key: windowed, value: stored } of fetched) {
+        const start = windowed.window().start();
+        startTimes.add(start);
+        const end = start + diff;
+        if (start === t + 1) {
+          rightWinAlreadyCreated = true;
+        } else if (end > t) {
+          rightWinAgg ??= stored;
+          update(windowed.window(), stored);
+        } else if (end === t) {
+          leftWinAlreadyCreated = true;
+          update(windowed.window(), stored);
+          if (stored.timestamp < t) previousRecordTimestamp = stored.timestamp;
+          else return; // a record at t already made every window this one needs
+        } else {
+          leftWinAgg = stored;
+          previousRecordTimestamp = stored.timestamp;
+          break;
+        }
+      }
+      if (previousRecordTimestamp !== null) {
+        const start = previousRecordTimestamp + 1;
+        if (!startTimes.has(start) && start + diff >= t) {
+          update(new TimeWindow(start, start + diff), ValueAndTimestamp.make(initializer(), t));
+        }
+      }
+      if (!leftWinAlreadyCreated) {
+        const seed =
+          leftWinAgg !== null && previousRecordTimestamp !== null && t - diff <= previousRecordTimestamp
+            ? leftWinAgg.value
+            : initializer();
+        update(new TimeWindow(t - diff, t), ValueAndTimestamp.make(seed, t));
+      }
+      if (!rightWinAlreadyCreated && rightWinAgg !== null && rightWinAgg.timestamp > t) putRightWindow(t, rightWinAgg);
+
+      /** The record's right window holds exactly what the window it overlaps holds (later records). */
+      function putRightWindow(timestamp: number, agg: ValueAndTimestamp<VA>): void {
+        const window = new TimeWindow(timestamp + 1, timestamp + 1 + diff);
+        store.put(new Windowed(key as K, window), agg);
+        forward(context, record, new Windowed(key as K, window), new Change(agg.value, null), agg.timestamp);
+      }
+    });
+    this.builder.topology.addStateStore(storeBuilder, name);
+    recordWindowGrace(this.builder.topology, name, graceMs);
+    return new KTable<Windowed<K>, VA>(
+      this.builder,
+      name,
+      storeName,
+      keySerde === undefined ? undefined : WindowedSerdes.timeWindowedSerdeFrom(keySerde, diff),
+      storeBuilder.valueSerde,
+    );
+  }
+}
+
+function forward<K, V, VA>(
+  context: { forward(record: Record<Windowed<K>, Change<VA>>): void },
+  record: Record<K, V>,
+  key: Windowed<K>,
+  change: Change<VA>,
+  timestamp: number,
+): void {
+  context.forward(record.withKey(key).withValue(change).withTimestamp(timestamp));
+}
+
+function splitArgs<K, V>(
+  a: Materialized<K, V> | Named | undefined,
+  b: Materialized<K, V> | undefined,
+): [Named | undefined, Materialized<K, V> | undefined] {
+  if (a === undefined) return [undefined, b];
+  if ('storeSupplier' in a) return [undefined, a];
+  return [a, b];
+}

@@ -1,0 +1,112 @@
+import assert from 'node:assert/strict';
+import { afterEach, test } from 'node:test';
+import { Consumed } from '../../src/dsl/consumed.js';
+import { Materialized } from '../../src/dsl/materialized.js';
+import { Produced } from '../../src/dsl/produced.js';
+import { SlidingWindows } from '../../src/dsl/sliding-windows.js';
+import { StreamsBuilder } from '../../src/dsl/streams-builder.js';
+import type { Windowed } from '../../src/dsl/time-windows.js';
+import { Serdes } from '../../src/serde/serdes.js';
+import { WindowedSerdes } from '../../src/serde/windowed-serdes.js';
+import type { TimestampedWindowStore } from '../../src/state/timestamped-window-store.js';
+import { TopologyTestDriver } from '../../src/test-utils/topology-test-driver.js';
+
+const S = Serdes.String();
+const L = Serdes.Long();
+let driver: TopologyTestDriver | undefined;
+
+afterEach(() => {
+  driver?.close();
+  driver = undefined;
+});
+
+function slidingCounts(windows: SlidingWindows): TopologyTestDriver {
+  const builder = new StreamsBuilder();
+  builder
+    .stream('in', Consumed.with(S, S))
+    .groupByKey()
+    .windowedBy(windows)
+    .count(Materialized.as('sliding'))
+    .toStream()
+    .to('out', Produced.with(WindowedSerdes.timeWindowedSerdeFrom(S, windows.timeDifference()), L));
+  return new TopologyTestDriver(builder.build(), { 'application.id': 'slide' });
+}
+
+function read(d: TopologyTestDriver, diff: number): string[] {
+  return d
+    .createOutputTopic('out', WindowedSerdes.timeWindowedSerdeFrom(S, diff).deserializer(), L.deserializer())
+    .readRecordsToList()
+    .map((r) => {
+      const k = r.key as Windowed<string>;
+      return `${k.key()}@${k.window().start()}/${k.window().end()}=${r.value} t${r.timestamp}`;
+    });
+}
+
+test('sliding windows: each record makes its left window [t-diff, t] and the right windows it needs; an out-of-order record updates every window holding it', () => {
+  driver = slidingCounts(SlidingWindows.ofTimeDifferenceAndGrace(10, 100));
+  const input = driver.createInputTopic('in', S.serializer(), S.serializer());
+  input.pipeInput('a', 'x', 10);
+  input.pipeInput('a', 'x', 15);
+  input.pipeInput('a', 'x', 25);
+  input.pipeInput('a', 'x', 12); // out of order, within grace
+  assert.deepEqual(read(driver, 10), [
+    'a@0/10=1 t10',
+    'a@11/21=1 t15', // the right window of 10, now that 15 falls in it
+    'a@5/15=2 t15',
+    'a@16/26=1 t25',
+    'a@15/25=2 t25',
+    'a@11/21=2 t15', // latest window first, as Java's backward fetch
+    'a@5/15=3 t15',
+    'a@2/12=2 t12',
+    'a@13/23=1 t15', // 12's right window holds what came after it: 15
+  ]);
+});
+
+test('sliding windows: a record whose windows have all closed is dropped; early records share [0, diff]', () => {
+  driver = slidingCounts(SlidingWindows.ofTimeDifferenceWithNoGrace(10));
+  const input = driver.createInputTopic('in', S.serializer(), S.serializer());
+  input.pipeInput('a', 'x', 3); // earlier than diff: the combined window [0, 10]
+  input.pipeInput('a', 'x', 5);
+  input.pipeInput('a', 'x', 100);
+  input.pipeInput('a', 'x', 50); // 50 + 1 + 10 <= 100: both its windows are closed
+  assert.deepEqual(read(driver, 10), ['a@0/10=1 t3', 'a@4/14=1 t5', 'a@0/10=2 t5', 'a@90/100=1 t100']);
+});
+
+test('describe() prints what Java prints for a sliding-window reduce', () => {
+  const builder = new StreamsBuilder();
+  builder
+    .stream<string, string>('in')
+    .groupByKey()
+    .windowedBy(SlidingWindows.ofTimeDifferenceWithNoGrace(1000))
+    .reduce((a, b) => a + b)
+    .toStream()
+    .to('out');
+  assert.equal(
+    builder.build().describe().toString(),
+    'Topologies:\n' +
+      '   Sub-topology: 0\n' +
+      '    Source: KSTREAM-SOURCE-0000000000 (topics: [in])\n' +
+      '      --> KSTREAM-REDUCE-0000000002\n' +
+      '    Processor: KSTREAM-REDUCE-0000000002 (stores: [KSTREAM-REDUCE-STATE-STORE-0000000001])\n' +
+      '      --> KTABLE-TOSTREAM-0000000003\n' +
+      '      <-- KSTREAM-SOURCE-0000000000\n' +
+      '    Processor: KTABLE-TOSTREAM-0000000003 (stores: [])\n' +
+      '      --> KSTREAM-SINK-0000000004\n' +
+      '      <-- KSTREAM-REDUCE-0000000002\n' +
+      '    Sink: KSTREAM-SINK-0000000004 (topic: out)\n' +
+      '      <-- KTABLE-TOSTREAM-0000000003\n\n',
+  );
+});
+
+test('sliding windows past the retention leave the store', () => {
+  driver = slidingCounts(SlidingWindows.ofTimeDifferenceWithNoGrace(10));
+  const input = driver.createInputTopic('in', S.serializer(), S.serializer());
+  input.pipeInput('a', 'x', 20);
+  input.pipeInput('b', 'x', 200);
+  const store = driver.getStateStore('sliding') as TimestampedWindowStore<string, bigint>;
+  assert.deepEqual([...store.fetch('a', 0, 1000)], []);
+  assert.deepEqual(
+    [...store.fetch('b', 0, 1000)].map((kv) => `${kv.key.window().start()}=${kv.value.value}@${kv.value.timestamp}`),
+    ['190=1@200'],
+  );
+});
