@@ -2,7 +2,10 @@ import type { Serde } from '../serde/serde.js';
 import { Change } from './change.js';
 import type { InternalStreamsBuilder } from './internal-streams-builder.js';
 import { KStream, mapValue, type Predicate, type ValueMapper } from './kstream.js';
+import { joinTables } from './ktable-ktable-join.js';
+import type { Materialized } from './materialized.js';
 import type { Named } from './named.js';
+import type { ValueJoiner } from './value-joiner.js';
 
 /**
  * Kafka Streams' `KTable`: a changelog stream, the latest value per key. Its nodes forward
@@ -63,4 +66,44 @@ export class KTable<K, V> {
     });
     return new KStream<K, V>(this.builder, name, this.keySerde, this.valueSerde, false);
   }
+
+  // ---- table–table joins (see ktable-ktable-join.ts) ----
+
+  join<VO, VR>(
+    other: KTable<K, VO>,
+    joiner: ValueJoiner<K, V, VO, VR>,
+    namedOrMaterialized?: Named | Materialized<K, VR>,
+    materialized?: Materialized<K, VR>,
+  ): KTable<K, VR> {
+    const [named, mat] = splitJoinArgs(namedOrMaterialized, materialized);
+    return joinTables(this, other, joiner as ValueJoiner<K, V | null, VO | null, VR>, named, mat, false, false);
+  }
+
+  leftJoin<VO, VR>(
+    other: KTable<K, VO>,
+    joiner: ValueJoiner<K, V, VO | null, VR>,
+    namedOrMaterialized?: Named | Materialized<K, VR>,
+    materialized?: Materialized<K, VR>,
+  ): KTable<K, VR> {
+    const [named, mat] = splitJoinArgs(namedOrMaterialized, materialized);
+    return joinTables(this, other, joiner as ValueJoiner<K, V | null, VO | null, VR>, named, mat, true, false);
+  }
+
+  outerJoin<VO, VR>(
+    other: KTable<K, VO>,
+    joiner: ValueJoiner<K, V | null, VO | null, VR>,
+    namedOrMaterialized?: Named | Materialized<K, VR>,
+    materialized?: Materialized<K, VR>,
+  ): KTable<K, VR> {
+    const [named, mat] = splitJoinArgs(namedOrMaterialized, materialized);
+    return joinTables(this, other, joiner, named, mat, true, true);
+  }
+}
+
+function splitJoinArgs<K, V>(
+  a: Named | Materialized<K, V> | undefined,
+  b: Materialized<K, V> | undefined,
+): [Named | undefined, Materialized<K, V> | undefined] {
+  if (a !== undefined && 'storeSupplier' in a) return [undefined, a];
+  return [a, b];
 }

@@ -20,6 +20,8 @@ export interface TaskConfig {
   /** The task's directory (`state.dir/<application.id>/<task id>`), for persistent stores. */
   readonly taskDir: string;
   readonly wallClock: () => number;
+  /** The instance's global stores (read by any processor, connected to none). */
+  readonly globalStore?: (name: string) => StateStore | undefined;
 }
 
 /** A topic as the broker knows it: the application's own topics carry its id. */
@@ -203,6 +205,10 @@ export class StreamTask {
 
   getStore(processorName: string, storeName: string): StateStore {
     const node = this.topology.node(processorName);
+    if (this.topology.isGlobalStore(storeName) && !this.subtopology.global) {
+      const global = this.config.globalStore?.(storeName);
+      if (global !== undefined) return global;
+    }
     const store = this.stores.get(storeName);
     if (store === undefined || node?.kind !== 'processor' || !node.stores.includes(storeName)) {
       throw new StreamsException(

@@ -14,6 +14,8 @@ export interface NodeDescription {
 export interface SubtopologyDescription {
   readonly id: number;
   readonly nodes: readonly NodeDescription[];
+  /** A global store (Java's `TopologyDescription.GlobalStore`): a source and its processor. */
+  readonly global?: boolean;
 }
 
 /**
@@ -32,6 +34,12 @@ export class TopologyDescription {
   toString(): string {
     let out = 'Topologies:\n ';
     for (const sub of this.subs) {
+      if (sub.global === true) {
+        // Java prints a global store without the blank line that ends a sub-topology.
+        out += `  Sub-topology: ${sub.id} for global store (will not generate tasks)\n`;
+        for (const node of sub.nodes) out += `    ${nodeToString(node)}\n`;
+        continue;
+      }
       out += `  Sub-topology: ${sub.id}\n`;
       for (const node of sub.nodes) out += `    ${nodeToString(node)}\n`;
       out += '\n';
@@ -71,6 +79,7 @@ export function describeTopology(topology: Topology): TopologyDescription {
   const order = (a: string, b: string) => sizeOf(b) - sizeOf(a) || (a < b ? -1 : a > b ? 1 : 0);
   const subs = topology.subtopologies().map((sub) => ({
     id: sub.id,
+    ...(sub.global === true ? { global: true } : {}),
     nodes: [...sub.nodes].sort(order).map((name): NodeDescription => {
       const node = topology.node(name);
       if (node === undefined) throw new Error(`unknown node ${name}`);
@@ -78,8 +87,34 @@ export function describeTopology(topology: Topology): TopologyDescription {
       const predecessors = node.kind === 'source' ? [] : [...node.parents].sort(order);
       if (node.kind === 'source') return { type: 'Source', name, topics: node.topics, predecessors, successors };
       if (node.kind === 'sink') return { type: 'Sink', name, topic: node.topic, predecessors, successors };
-      return { type: 'Processor', name, stores: [...node.stores].sort(), predecessors, successors };
+      return { type: 'Processor', name, stores: javaHashSetOrder(node.stores), predecessors, successors };
     }),
   }));
   return new TopologyDescription(subs);
+}
+
+/** Java's `String.hashCode` (UTF-16 code units, 32-bit overflow). */
+function javaStringHash(s: string): number {
+  let h = 0;
+  for (let i = 0; i < s.length; i++) h = (Math.imul(h, 31) + s.charCodeAt(i)) | 0;
+  return h;
+}
+
+/**
+ * The iteration order of a `java.util.HashSet` holding `names` added in this order: Java keeps a
+ * processor's store names in a HashSet and prints them in its order, so a processor with two
+ * stores lists them by hash bucket, not alphabetically. Buckets are `(h ^ h >>> 16) & (capacity
+ * - 1)` with the capacity doubling from 16 past a 0.75 load; a bucket keeps insertion order.
+ */
+export function javaHashSetOrder(names: readonly string[]): string[] {
+  let capacity = 16;
+  while (names.length > capacity * 0.75) capacity *= 2;
+  const bucket = (s: string) => {
+    const h = javaStringHash(s);
+    return (h ^ (h >>> 16)) & (capacity - 1);
+  };
+  return names
+    .map((name, i) => ({ name, i, b: bucket(name) }))
+    .sort((x, y) => x.b - y.b || x.i - y.i)
+    .map((e) => e.name);
 }

@@ -14,6 +14,7 @@ import {
   type StoreQueryParameters,
 } from '../state/queryable-store-types.js';
 import { ProcessingGuarantee, StreamsConfig, type StreamsConfigInput } from '../streams-config.js';
+import { GlobalStateUpdater } from './global-state-updater.js';
 import { prepareInternalTopics } from './internal-topic-manager.js';
 import { isValidTransition, State, type StateListener } from './kafka-streams-state.js';
 import { OffsetCheckpoint } from './offset-checkpoint.js';
@@ -77,6 +78,8 @@ export class KafkaStreams {
   private processedSinceCommit = false;
   private lastCommitMs = 0;
   private partitionCounts = new Map<string, number>();
+  /** The global stores (GlobalKTables), fed from every partition of their topics. */
+  private readonly globals: GlobalStateUpdater;
 
   constructor(
     private readonly topology: Topology,
@@ -85,7 +88,13 @@ export class KafkaStreams {
     this.config = new StreamsConfig(config);
     this.eos = this.config.processingGuarantee === ProcessingGuarantee.EXACTLY_ONCE_V2;
     this.subtopologies = topology.subtopologies();
+    this.globals = new GlobalStateUpdater(
+      topology,
+      this.config,
+      this.subtopologies.filter((s) => s.global === true),
+    );
     for (const sub of this.subtopologies) {
+      if (sub.global === true) continue;
       for (const logical of sub.sourceTopics) {
         this.inputs.set(physicalTopic(topology, this.config.applicationId, logical), { sub, logical });
       }
@@ -155,6 +164,7 @@ export class KafkaStreams {
     try {
       const plan = await prepareInternalTopics(this.admin, this.topology, appId, this.config.replicationFactor);
       for (const sub of this.subtopologies) {
+        if (sub.global === true) continue;
         for (const t of sub.sourceTopics) {
           this.partitionCounts.set(
             physicalTopic(this.topology, appId, t),
@@ -202,6 +212,16 @@ export class KafkaStreams {
       await this.closeClients();
       throw error;
     }
+    try {
+      await this.globals.start(
+        this.admin,
+        { ...common, ...isolation, ...this.config.clientOverrides.consumer },
+        this.abort.signal,
+      );
+    } catch (error) {
+      await this.closeClients();
+      throw error;
+    }
     this.setState(State.REBALANCING);
     this.consumer.subscribe([...this.inputs.keys()], {
       onPartitionsRevoked: (partitions) => this.onRevoked(partitions),
@@ -216,6 +236,7 @@ export class KafkaStreams {
     const consumer = this.consumer as Consumer<Buffer, Buffer>;
     try {
       while (!this.abort.signal.aborted) {
+        await this.globals.poll();
         const records = await consumer.poll({ timeoutMs: 100, signal: this.abort.signal }).catch((error: unknown) => {
           if (this.abort.signal.aborted) return [];
           throw error;
@@ -418,6 +439,7 @@ export class KafkaStreams {
         defaultValueSerde: this.config.defaultValueSerde,
         taskDir,
         wallClock: () => Date.now(),
+        globalStore: (name) => this.globals.store(name),
       },
       {
         send: (topic, key, value, timestamp, headers, partition) =>
@@ -552,6 +574,7 @@ export class KafkaStreams {
       this.restoreConsumer?.close(),
       this.producer?.close(),
       this.admin?.close(),
+      this.globals.close(),
     ]);
   }
 

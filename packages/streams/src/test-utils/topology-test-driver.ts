@@ -56,6 +56,7 @@ export class TopologyTestDriver {
           defaultValueSerde: this.config.defaultValueSerde,
           taskDir: join(this.stateDir, String(id)),
           wallClock: () => this.wallClockMs,
+          globalStore: (name) => this.getStateStore(name),
         },
         {
           send: (topic, key, value, timestamp, headers) => this.capture(topic, key, value, timestamp, headers),
