@@ -206,7 +206,7 @@ test('StreamJoined names the processors and the stores (and so the changelogs)',
   }
 });
 
-test("stores print in java.util.HashSet order (bucket of String.hashCode), not sorted", () => {
+test('stores print in java.util.HashSet order (bucket of String.hashCode), not sorted', () => {
   // "Aa" and "BB" share a hash (2112): same bucket, insertion order kept.
   assert.deepEqual(javaHashSetOrder(['BB', 'Aa']), ['BB', 'Aa']);
   assert.deepEqual(javaHashSetOrder(['b', 'a']), ['a', 'b']); // buckets 2 and 1

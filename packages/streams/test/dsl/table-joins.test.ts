@@ -6,8 +6,8 @@ import type { KTable } from '../../src/dsl/ktable.js';
 import { Materialized } from '../../src/dsl/materialized.js';
 import { Produced } from '../../src/dsl/produced.js';
 import { StreamsBuilder } from '../../src/dsl/streams-builder.js';
-import { KeyValue } from '../../src/state/key-value.js';
 import { Serdes } from '../../src/serde/serdes.js';
+import { KeyValue } from '../../src/state/key-value.js';
 import { TopologyTestDriver } from '../../src/test-utils/topology-test-driver.js';
 
 // Stream–table and table–table joins through TopologyTestDriver.
