@@ -262,4 +262,12 @@ class NodeContext implements ProcessorContext {
   commit(): void {
     this.task.commitRequested = true;
   }
+
+  keySerde(): Serde<unknown> {
+    return this.task.config.defaultKeySerde;
+  }
+
+  valueSerde(): Serde<unknown> {
+    return this.task.config.defaultValueSerde;
+  }
 }
