@@ -34,6 +34,9 @@ before(async () => {
     { name: 'uneven', numPartitions: 3, replicationFactor: 1 },
     { name: 'ad-clicks', numPartitions: 1, replicationFactor: 1 },
     { name: 'clicks-by-user', numPartitions: 1, replicationFactor: 1 },
+    { name: 'orders', numPartitions: 3, replicationFactor: 1 },
+    { name: 'customers', numPartitions: 2, replicationFactor: 1 },
+    { name: 'orders-enriched', numPartitions: 1, replicationFactor: 1 },
   ]);
   await admin.close();
 });
@@ -139,6 +142,55 @@ test('stream-stream join and stream-globalTable join on a broker', async () => {
       [...topics].some((t) => t.startsWith('joins-e2e-users')),
       false,
     );
+  } finally {
+    await admin.close();
+  }
+});
+
+test('foreign-key join on a broker: subscription topics sized after the table each one feeds', async () => {
+  await produce(
+    'customers',
+    Array.from({ length: 10 }, (_, i) => ({ key: `c${i}`, value: `customer-${i}`, timestamp: BASE })),
+  );
+  // 50 orders, each naming its customer; customers c10..c14 do not exist.
+  await produce(
+    'orders',
+    Array.from({ length: 50 }, (_, i) => ({ key: `o${i}`, value: `c${i % 15}`, timestamp: BASE + i })),
+  );
+  const builder = new StreamsBuilder();
+  const orders = builder.table('orders', Consumed.with(S, S));
+  const customers = builder.table('customers', Consumed.with(S, S));
+  orders
+    .join(
+      customers,
+      (customerId) => customerId,
+      (customerId, name) => `${customerId}=${name}`,
+    )
+    .toStream()
+    .to('orders-enriched', Produced.with(S, S));
+  const streams = new KafkaStreams(builder.build(), {
+    'application.id': 'fk-e2e',
+    'bootstrap.servers': broker.bootstrap,
+    'state.dir': stateDir,
+    'commit.interval.ms': 200,
+  });
+  await streams.start();
+  const expected = Array.from({ length: 50 }, (_, i) => i)
+    .filter((i) => i % 15 < 10)
+    .map((i) => `o${i}:c${i % 15}=customer-${i % 15}`)
+    .sort();
+  try {
+    assert.deepEqual(await readAll('orders-enriched', expected.length), expected);
+  } finally {
+    await streams.close();
+  }
+  const admin = new Admin({ 'bootstrap.servers': broker.bootstrap });
+  try {
+    const partitions = async (topic: string) => (await admin.describeTopics([topic]))[0]?.partitions.length;
+    // Registration is partitioned by foreign key like `customers`; responses by order id like `orders`.
+    assert.equal(await partitions('fk-e2e-KTABLE-FK-JOIN-SUBSCRIPTION-REGISTRATION-0000000006-topic'), 2);
+    assert.equal(await partitions('fk-e2e-KTABLE-FK-JOIN-SUBSCRIPTION-RESPONSE-0000000014-topic'), 3);
+    assert.equal(await partitions('fk-e2e-KTABLE-FK-JOIN-SUBSCRIPTION-STATE-STORE-0000000010-changelog'), 2);
   } finally {
     await admin.close();
   }
