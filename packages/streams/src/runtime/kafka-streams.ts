@@ -541,6 +541,9 @@ export class KafkaStreams {
         const store = task.stores.get(name);
         if (store !== undefined) stores.push(store as KeyValueStore<K, V>);
       }
+      // A global store is whole on every instance.
+      const global = this.globals.store(name);
+      if (global !== undefined) stores.push(global as KeyValueStore<K, V>);
       return stores;
     });
   }

@@ -169,3 +169,24 @@ test('JoinWindows validation', () => {
   assert.throws(() => JoinWindows.ofTimeDifferenceWithNoGrace(10).before(-20), /must not be negative/);
   assert.equal(JoinWindows.ofTimeDifferenceAndGrace(10, 5).size(), 20);
 });
+
+test('both sides repartitioned after a key change: `<name>-left/right-repartition`, then joined', () => {
+  const builder = new StreamsBuilder();
+  const l = builder.stream('left', Consumed.with(S, S)).selectKey((_k, v) => v.split(':')[0] as string);
+  const r = builder.stream('right', Consumed.with(S, S)).selectKey((_k, v) => v.split(':')[0] as string);
+  l.join(r, joiner, JoinWindows.ofTimeDifferenceWithNoGrace(100), StreamJoined.with(S, S, S).withName('j')).to(
+    'out',
+    Produced.with(S, S),
+  );
+  const text = builder.build().describe().toString();
+  assert.match(text, /Sink: j-left-repartition-sink \(topic: j-left-repartition\)/);
+  assert.match(text, /Source: j-right-repartition-source \(topics: \[j-right-repartition\]\)/);
+  driver = new TopologyTestDriver(builder.build(), { 'application.id': 'ssj' });
+  driver.createInputTopic('left', S.serializer(), S.serializer()).pipeInput('x', 'k:l', 1);
+  driver.createInputTopic('right', S.serializer(), S.serializer()).pipeInput('y', 'k:r', 2);
+  const out = driver.createOutputTopic('out', S.deserializer(), S.deserializer()).readKeyValuesToList();
+  assert.deepEqual(
+    out.map((kv) => `${kv.key}=${kv.value}`),
+    ['k=k:l+k:r'],
+  );
+});

@@ -11,6 +11,7 @@ import { Produced } from '../../src/dsl/produced.js';
 import { StreamsBuilder } from '../../src/dsl/streams-builder.js';
 import { KafkaStreams } from '../../src/runtime/kafka-streams.js';
 import { Serdes } from '../../src/serde/serdes.js';
+import { QueryableStoreTypes, StoreQueryParameters } from '../../src/state/queryable-store-types.js';
 
 // Joins on a broker: impressions ⋈ clicks within a minute (stream–stream, two partitions, window
 // stores logged to compact,delete changelogs), and clicks ⋈ a GlobalKTable of users spread over
@@ -122,6 +123,15 @@ test('stream-stream join and stream-globalTable join on a broker', async () => {
     // Every click found its user: the global store was complete before the first click.
     const byUser = await readAll('clicks-by-user', 40);
     assert.deepEqual(byUser, Array.from({ length: 40 }, (_, i) => `ad${i}:u${i % 20}=user-${i % 20}`).sort());
+    // The global store answers interactive queries with every partition's keys.
+    const usersStore = streams.store(
+      StoreQueryParameters.fromNameAndType(
+        'users-STATE-STORE-0000000008',
+        QueryableStoreTypes.keyValueStore<string, string>(),
+      ),
+    );
+    assert.equal(usersStore.get('u17'), 'user-17');
+    assert.equal(usersStore.approximateNumEntries(), 20);
   } finally {
     await streams.close();
   }
