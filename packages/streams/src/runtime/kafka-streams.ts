@@ -21,6 +21,7 @@ import { OffsetCheckpoint } from './offset-checkpoint.js';
 import type { StateRestoreListener } from './state-restore-listener.js';
 import { type Restoration, restoreStores } from './store-changelog-reader.js';
 import { StreamsProducer } from './streams-producer.js';
+import { inTimestampOrder } from './timestamp-order.js';
 
 /** A task this instance runs, with what its commit and checkpoint need. */
 interface ActiveTask {
@@ -241,7 +242,11 @@ export class KafkaStreams {
           if (this.abort.signal.aborted) return [];
           throw error;
         });
-        for (const r of records) {
+        const taskOf = (r: { topic: string; partition: number }) => {
+          const input = this.inputs.get(r.topic);
+          return input === undefined ? undefined : String(new TaskId(input.sub.id, r.partition));
+        };
+        for (const r of inTimestampOrder(records, taskOf)) {
           const input = this.inputs.get(r.topic);
           const active = input && this.tasks.get(String(new TaskId(input.sub.id, r.partition)));
           if (input === undefined || active === undefined) continue;

@@ -81,8 +81,8 @@ test('stream-stream join and stream-globalTable join on a broker', async () => {
   );
   // 40 ads shown; ads 0..29 clicked (by user ad % 20) 10 s later; ads 30..39 "clicked" 5 minutes
   // before, outside the one-minute window. Clicks are keyed by ad, the value is the user id.
-  // (The runtime processes the two topics in arrival order, not by timestamp as Java's
-  // PartitionGroup does, so no record here may be later than another's window plus grace.)
+  // (The runtime orders the two topics by timestamp only within one poll, not across polls as
+  // Java's PartitionGroup does, so no record here is later than another's window plus grace.)
   await produce(
     'impressions',
     Array.from({ length: 40 }, (_, i) => ({ key: `ad${i}`, value: `imp${i}`, timestamp: BASE + i })),
