@@ -2,7 +2,10 @@ export { Branched } from './dsl/branched.js';
 export { BranchedKStream } from './dsl/branched-kstream.js';
 export { Change } from './dsl/change.js';
 export { Consumed } from './dsl/consumed.js';
+export { GlobalKTable } from './dsl/global-ktable.js';
 export { Grouped } from './dsl/grouped.js';
+export { JoinWindows } from './dsl/join-windows.js';
+export { Joined } from './dsl/joined.js';
 export { type Aggregator, type Initializer, KGroupedStream, type Reducer } from './dsl/kgrouped-stream.js';
 export { KGroupedTable } from './dsl/kgrouped-table.js';
 export { type ForeachAction, type KeyValueMapper, KStream, type Predicate, type ValueMapper } from './dsl/kstream.js';
@@ -16,10 +19,12 @@ export { type Merger, SessionWindowedKStream } from './dsl/session-windowed-kstr
 export { SessionWindow, SessionWindows } from './dsl/session-windows.js';
 export { SlidingWindowedKStream } from './dsl/sliding-windowed-kstream.js';
 export { SlidingWindows } from './dsl/sliding-windows.js';
+export { StreamJoined } from './dsl/stream-joined.js';
 export { StreamsBuilder } from './dsl/streams-builder.js';
 export { BufferConfig, Suppressed } from './dsl/suppressed.js';
 export { TimeWindowedKStream } from './dsl/time-windowed-kstream.js';
 export { TimeWindow, TimeWindows, Windowed } from './dsl/time-windows.js';
+export type { ValueJoiner } from './dsl/value-joiner.js';
 export {
   type DeserializationExceptionHandler,
   DeserializationHandlerResponse,
@@ -58,6 +63,7 @@ export { Bytes } from './serde/bytes.js';
 export { type Deserializer, type Serde, SerializationException, type Serializer } from './serde/serde.js';
 export { Serdes } from './serde/serdes.js';
 export { WindowedSerdes } from './serde/windowed-serdes.js';
+export type { WindowBytesStoreSupplier } from './state/join-window-store.js';
 export { KeyValue } from './state/key-value.js';
 export { KeyValueIterator } from './state/key-value-iterator.js';
 export { KeyValueStore } from './state/key-value-store.js';

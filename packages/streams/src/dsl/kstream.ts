@@ -3,9 +3,13 @@ import type { StreamPartitioner } from '../processor/topology-nodes.js';
 import type { Serde, Serializer } from '../serde/serde.js';
 import type { KeyValue } from '../state/key-value.js';
 import { BranchedKStream } from './branched-kstream.js';
+import type { GlobalKTable } from './global-ktable.js';
 import { Grouped } from './grouped.js';
 import type { InternalStreamsBuilder } from './internal-streams-builder.js';
+import type { JoinWindows } from './join-windows.js';
+import type { Joined } from './joined.js';
 import { KGroupedStream } from './kgrouped-stream.js';
+import { dispatchStreamJoin } from './kstream-joins.js';
 import { KTable } from './ktable.js';
 import { addTableSource } from './ktable-source.js';
 import type { Materialized } from './materialized.js';
@@ -14,6 +18,8 @@ import type { Printed } from './printed.js';
 import type { Produced } from './produced.js';
 import { createRepartitionedSource } from './repartition.js';
 import type { Repartitioned } from './repartitioned.js';
+import type { StreamJoined } from './stream-joined.js';
+import type { ValueJoiner } from './value-joiner.js';
 
 export type Predicate<K, V> = (key: K, value: V) => boolean;
 export type KeyValueMapper<K, V, R> = (key: K, value: V) => R;
@@ -253,5 +259,58 @@ export class KStream<K, V> {
       grouped.valueSerde ?? this.valueSerde,
       true,
     );
+  }
+
+  // ---- joins (see kstream-joins.ts): with a stream (windowed), a table, a global table ----
+
+  join<VO, VR>(
+    other: KStream<K, VO>,
+    joiner: ValueJoiner<K, V, VO, VR>,
+    windows: JoinWindows,
+    streamJoined?: StreamJoined<K, V, VO>,
+  ): KStream<K, VR>;
+  join<VT, VR>(table: KTable<K, VT>, joiner: ValueJoiner<K, V, VT, VR>, joined?: Joined<K, V, VT>): KStream<K, VR>;
+  join<GK, GV, VR>(
+    globalTable: GlobalKTable<GK, GV>,
+    keySelector: KeyValueMapper<K, V, GK | null>,
+    joiner: ValueJoiner<K, V, GV, VR>,
+    named?: Named,
+  ): KStream<K, VR>;
+  join(other: unknown, ...args: unknown[]): KStream<K, unknown> {
+    return dispatchStreamJoin(this as KStream<unknown, unknown>, 'inner', other, args) as KStream<K, unknown>;
+  }
+
+  leftJoin<VO, VR>(
+    other: KStream<K, VO>,
+    joiner: ValueJoiner<K, V, VO | null, VR>,
+    windows: JoinWindows,
+    streamJoined?: StreamJoined<K, V, VO>,
+  ): KStream<K, VR>;
+  leftJoin<VT, VR>(
+    table: KTable<K, VT>,
+    joiner: ValueJoiner<K, V, VT | null, VR>,
+    joined?: Joined<K, V, VT>,
+  ): KStream<K, VR>;
+  leftJoin<GK, GV, VR>(
+    globalTable: GlobalKTable<GK, GV>,
+    keySelector: KeyValueMapper<K, V, GK | null>,
+    joiner: ValueJoiner<K, V, GV | null, VR>,
+    named?: Named,
+  ): KStream<K, VR>;
+  leftJoin(other: unknown, ...args: unknown[]): KStream<K, unknown> {
+    return dispatchStreamJoin(this as KStream<unknown, unknown>, 'left', other, args) as KStream<K, unknown>;
+  }
+
+  outerJoin<VO, VR>(
+    other: KStream<K, VO>,
+    joiner: ValueJoiner<K, V | null, VO | null, VR>,
+    windows: JoinWindows,
+    streamJoined?: StreamJoined<K, V, VO>,
+  ): KStream<K, VR> {
+    return dispatchStreamJoin(this as KStream<unknown, unknown>, 'outer', other, [
+      joiner,
+      windows,
+      streamJoined,
+    ]) as KStream<K, VR>;
   }
 }

@@ -5,10 +5,14 @@ import type { Grouped } from './grouped.js';
 import type { InternalStreamsBuilder } from './internal-streams-builder.js';
 import type { KGroupedTable } from './kgrouped-table.js';
 import { type KeyValueMapper, KStream, mapValue, type Predicate, type ValueMapper } from './kstream.js';
+import { foreignKeyJoin } from './ktable-fk-join.js';
 import { groupTableBy } from './ktable-group-by.js';
+import { joinTables } from './ktable-ktable-join.js';
 import { suppressTable } from './ktable-suppress.js';
+import type { Materialized } from './materialized.js';
 import type { Named } from './named.js';
 import type { Suppressed } from './suppressed.js';
+import type { ValueJoiner } from './value-joiner.js';
 
 /**
  * Kafka Streams' `KTable`: a changelog stream, the latest value per key. Its nodes forward
@@ -79,4 +83,94 @@ export class KTable<K, V> {
     });
     return new KStream<K, V>(this.builder, name, this.keySerde, this.valueSerde, false);
   }
+
+  // ---- table–table joins (see ktable-ktable-join.ts) ----
+
+  /** The foreign-key join (KIP-213): `foreignKeyExtractor` picks the other table's key from this value. */
+  join<KO, VO, VR>(
+    other: KTable<KO, VO>,
+    foreignKeyExtractor: (value: V) => KO | null,
+    joiner: ValueJoiner<K, V, VO, VR>,
+    namedOrMaterialized?: Named | Materialized<K, VR>,
+    materialized?: Materialized<K, VR>,
+  ): KTable<K, VR>;
+  join<VO, VR>(
+    other: KTable<K, VO>,
+    joiner: ValueJoiner<K, V, VO, VR>,
+    namedOrMaterialized?: Named | Materialized<K, VR>,
+    materialized?: Materialized<K, VR>,
+  ): KTable<K, VR>;
+  // biome-ignore lint/suspicious/noExplicitAny: the implementation of two overloads with different key types
+  join(other: KTable<any, any>, ...args: unknown[]): KTable<K, unknown> {
+    if (typeof args[1] === 'function') return this.fkJoin(other, args, false);
+    const [named, mat] = splitJoinArgs(args[1] as Named | Materialized<K, unknown> | undefined, args[2] as never);
+    return joinTables(
+      this,
+      other as KTable<K, unknown>,
+      args[0] as ValueJoiner<K, V | null, unknown, unknown>,
+      named,
+      mat,
+      false,
+      false,
+    );
+  }
+
+  private fkJoin(other: KTable<unknown, unknown>, args: unknown[], leftJoin: boolean): KTable<K, unknown> {
+    const [named, mat] = splitJoinArgs(args[2] as Named | Materialized<K, unknown> | undefined, args[3] as never);
+    return foreignKeyJoin(
+      this,
+      other,
+      args[0] as (value: V) => unknown,
+      args[1] as ValueJoiner<K, V, unknown, unknown>,
+      named,
+      mat,
+      leftJoin,
+    );
+  }
+
+  leftJoin<KO, VO, VR>(
+    other: KTable<KO, VO>,
+    foreignKeyExtractor: (value: V) => KO | null,
+    joiner: ValueJoiner<K, V, VO | null, VR>,
+    namedOrMaterialized?: Named | Materialized<K, VR>,
+    materialized?: Materialized<K, VR>,
+  ): KTable<K, VR>;
+  leftJoin<VO, VR>(
+    other: KTable<K, VO>,
+    joiner: ValueJoiner<K, V, VO | null, VR>,
+    namedOrMaterialized?: Named | Materialized<K, VR>,
+    materialized?: Materialized<K, VR>,
+  ): KTable<K, VR>;
+  // biome-ignore lint/suspicious/noExplicitAny: the implementation of two overloads with different key types
+  leftJoin(other: KTable<any, any>, ...args: unknown[]): KTable<K, unknown> {
+    if (typeof args[1] === 'function') return this.fkJoin(other, args, true);
+    const [named, mat] = splitJoinArgs(args[1] as Named | Materialized<K, unknown> | undefined, args[2] as never);
+    return joinTables(
+      this,
+      other as KTable<K, unknown>,
+      args[0] as ValueJoiner<K, V | null, unknown, unknown>,
+      named,
+      mat,
+      true,
+      false,
+    );
+  }
+
+  outerJoin<VO, VR>(
+    other: KTable<K, VO>,
+    joiner: ValueJoiner<K, V | null, VO | null, VR>,
+    namedOrMaterialized?: Named | Materialized<K, VR>,
+    materialized?: Materialized<K, VR>,
+  ): KTable<K, VR> {
+    const [named, mat] = splitJoinArgs(namedOrMaterialized, materialized);
+    return joinTables(this, other, joiner, named, mat, true, true);
+  }
+}
+
+function splitJoinArgs<K, V>(
+  a: Named | Materialized<K, V> | undefined,
+  b: Materialized<K, V> | undefined,
+): [Named | undefined, Materialized<K, V> | undefined] {
+  if (a !== undefined && 'storeSupplier' in a) return [undefined, a];
+  return [a, b];
 }

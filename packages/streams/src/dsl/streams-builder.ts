@@ -2,6 +2,8 @@ import type { Topology } from '../processor/topology.js';
 import type { Serde } from '../serde/serde.js';
 import type { KeyValueStoreBuilder } from '../state/stores.js';
 import type { Consumed } from './consumed.js';
+import { GlobalKTable } from './global-ktable.js';
+import { addGlobalTable } from './global-table-source.js';
 import { InternalStreamsBuilder } from './internal-streams-builder.js';
 import { KStream } from './kstream.js';
 import { KTable } from './ktable.js';
@@ -44,6 +46,17 @@ export class StreamsBuilder {
     addTableSource<K, V>(this.internal, tableName, sourceName, storeName);
     this.internal.topology.addStateStore(storeBuilder, tableName);
     return new KTable<K, V>(this.internal, tableName, storeName, keySerde as Serde<K> | undefined, valueSerde);
+  }
+
+  /**
+   * A table held in full by every instance (Java's `globalTable`): a global store named by
+   * `materialized` or `<topic>-STATE-STORE-<n>`, fed from every partition of `topic`, with no
+   * changelog. Join streams with it through a `KeyValueMapper` choosing the table key.
+   */
+  globalTable<K, V>(topic: string, consumed?: Consumed<K, V>, materialized?: Materialized<K, V>): GlobalKTable<K, V> {
+    const storeName = materialized?.storeName ?? this.internal.newStoreName(`${topic}-`);
+    const { keySerde, valueSerde } = addGlobalTable(this.internal, topic, storeName, consumed, materialized);
+    return new GlobalKTable<K, V>(storeName, keySerde, valueSerde);
   }
 
   /** A store for `KStream.process` processors to connect to by name. */

@@ -1,3 +1,4 @@
+import type { Serde } from '../serde/serde.js';
 import type { StateStore } from '../state/state-store.js';
 import type { Cancellable, PunctuationType, Punctuator } from './punctuation-type.js';
 import type { Record } from './record.js';
@@ -24,6 +25,10 @@ export interface ProcessorContext<KForward = unknown, VForward = unknown> {
   forward<K extends KForward, V extends VForward>(record: Record<K, V>, childName?: string): void;
   schedule(intervalMs: number, type: PunctuationType, callback: Punctuator): Cancellable;
   getStateStore<S extends StateStore>(name: string): S;
+  /** The application's default key serde (`default.key.serde`), as Java's `keySerde()`. */
+  keySerde(): Serde<unknown>;
+  /** The application's default value serde (`default.value.serde`). */
+  valueSerde(): Serde<unknown>;
   /** Asks for a commit soon (Java's `context.commit()`), rather than at `commit.interval.ms`. */
   commit(): void;
 }

@@ -36,6 +36,8 @@ export interface TaskConfig {
   readonly timestampExtractor?: TimestampExtractor;
   /** `default.deserialization.exception.handler` (unset: log and fail). */
   readonly deserializationExceptionHandler?: DeserializationExceptionHandler;
+  /** The instance's global stores (read by any processor, connected to none). */
+  readonly globalStore?: (name: string) => StateStore | undefined;
 }
 
 const defaultExtractor = new FailOnInvalidTimestamp();
@@ -284,6 +286,10 @@ export class StreamTask {
 
   getStore(processorName: string, storeName: string): StateStore {
     const node = this.topology.node(processorName);
+    if (this.topology.isGlobalStore(storeName) && !this.subtopology.global) {
+      const global = this.config.globalStore?.(storeName);
+      if (global !== undefined) return global;
+    }
     const store = this.stores.get(storeName);
     if (store === undefined || node?.kind !== 'processor' || !node.stores.includes(storeName)) {
       throw new StreamsException(
@@ -347,5 +353,13 @@ class NodeContext implements ProcessorContext {
 
   commit(): void {
     this.task.commitRequested = true;
+  }
+
+  keySerde(): Serde<unknown> {
+    return this.task.config.defaultKeySerde;
+  }
+
+  valueSerde(): Serde<unknown> {
+    return this.task.config.defaultValueSerde;
   }
 }

@@ -43,4 +43,6 @@ export interface Subtopology {
   readonly nodes: readonly string[];
   readonly sourceTopics: readonly string[];
   readonly stores: readonly string[];
+  /** A global store's source and processor: run outside tasks, on every instance (Java: no tasks). */
+  readonly global?: boolean;
 }

@@ -34,6 +34,10 @@ export class Topology {
   private readonly topicToSource = new Map<string, string>();
   /** The application's own (repartition) topics, with a fixed partition count when one was asked for. */
   private readonly internalTopics = new Map<string, number | undefined>();
+  /** Topics that must have equal partition counts (the inputs of a join). */
+  private readonly copartitioned: string[][] = [];
+  /** Stores fed by a global source: every instance holds all of their topic's partitions. */
+  private readonly globalStores = new Set<string>();
 
   addSource(name: string, ...topics: string[]): this;
   addSource(
@@ -175,6 +179,43 @@ export class Topology {
     return this;
   }
 
+  /**
+   * Kafka Streams' `addGlobalStore`: a store fed by `processorName` from every partition of
+   * `topic`, on every instance, outside any task. It has no changelog: the topic is its source
+   * of truth, read to its end before processing starts. Other processors read it through
+   * `getStateStore` without connecting it.
+   */
+  addGlobalStore<K, V>(
+    storeBuilder: KeyValueStoreBuilder<K, V>,
+    sourceName: string,
+    keyDeserializer: Deserializer<unknown> | undefined,
+    valueDeserializer: Deserializer<unknown> | undefined,
+    topic: string,
+    processorName: string,
+    stateUpdateSupplier: ProcessorSupplier<unknown, unknown, unknown, unknown>,
+  ): this {
+    storeBuilder.withLoggingDisabled();
+    this.addSourceNode(sourceName, [topic], keyDeserializer, valueDeserializer);
+    this.addProcessor(processorName, stateUpdateSupplier, sourceName);
+    this.addStateStore(storeBuilder, processorName);
+    this.globalStores.add(storeBuilder.name());
+    return this;
+  }
+
+  isGlobalStore(name: string): boolean {
+    return this.globalStores.has(name);
+  }
+
+  /** Declares topics that must be co-partitioned (checked when the application starts). */
+  addCopartitionGroup(topics: readonly string[]): this {
+    if (topics.length > 1) this.copartitioned.push([...new Set(topics)]);
+    return this;
+  }
+
+  copartitionGroups(): readonly (readonly string[])[] {
+    return this.copartitioned;
+  }
+
   describe(): TopologyDescription {
     return describeTopology(this);
   }
@@ -246,7 +287,7 @@ export class Topology {
       const r = find(name);
       if (!groupIds.has(r)) groupIds.set(r, groupIds.size);
     }
-    const result: { id: number; nodes: string[]; sourceTopics: string[]; stores: string[] }[] = [];
+    const result: { id: number; nodes: string[]; sourceTopics: string[]; stores: string[]; global?: boolean }[] = [];
     for (let id = 0; id < groupIds.size; id++) result.push({ id, nodes: [], sourceTopics: [], stores: [] });
     for (const node of this.nodes.values()) {
       const group = result[groupIds.get(find(node.name)) as number];
@@ -255,6 +296,7 @@ export class Topology {
       if (node.kind === 'source') group.sourceTopics.push(...node.topics);
       if (node.kind === 'processor') for (const s of node.stores) if (!group.stores.includes(s)) group.stores.push(s);
     }
+    for (const group of result) if (group.stores.some((s) => this.globalStores.has(s))) group.global = true;
     return result;
   }
 

@@ -1,7 +1,7 @@
 import { type Admin, KafkaError } from '@samsa/client';
 import { changelogTopic, physicalTopic } from '../processor/stream-task.js';
 import type { Topology } from '../processor/topology.js';
-import { StreamsException } from '../processor/topology-exception.js';
+import { StreamsException, TopologyException } from '../processor/topology-exception.js';
 
 /** What the application needs to run: partitions per sub-topology (its task count). */
 export interface TopicPlan {
@@ -27,7 +27,8 @@ export async function prepareInternalTopics(
   applicationId: string,
   replicationFactor: number,
 ): Promise<TopicPlan> {
-  const subs = topology.subtopologies();
+  // Global stores run outside tasks: their topics size nothing and they have no changelog.
+  const subs = topology.subtopologies().filter((s) => s.global !== true);
   const userTopics = [...new Set(subs.flatMap((s) => s.sourceTopics).filter((t) => !topology.isInternalTopic(t)))];
   const counts = new Map<string, number>();
   const described = await admin.describeTopics(userTopics).catch((error: unknown) => {
@@ -70,6 +71,7 @@ export async function prepareInternalTopics(
       changed = true;
     }
   }
+  enforceCopartitioning(topology, counts);
   const partitionsBySubtopology = new Map<number, number>();
   for (const sub of subs) {
     const n = subPartitions(sub.sourceTopics);
@@ -107,4 +109,28 @@ export async function prepareInternalTopics(
     }
   }
   return { partitionsBySubtopology, created };
+}
+
+/**
+ * Java's CopartitionedTopicsEnforcer: the user topics of a co-partition group (the inputs of a
+ * join) must have the same partition count, or the join would pair partition p of one with
+ * partition p of the other and miss keys; repartition topics in the group take that count.
+ */
+function enforceCopartitioning(topology: Topology, counts: Map<string, number>): void {
+  for (const group of topology.copartitionGroups()) {
+    const user = group.filter((t) => !topology.isInternalTopic(t));
+    const sizes = new Map(user.map((t) => [t, counts.get(t)] as const));
+    const distinct = new Set(sizes.values());
+    if (distinct.size > 1) {
+      const sorted = [...sizes.keys()].sort();
+      throw new TopologyException(
+        `Topics not co-partitioned: [${sorted.join(',')}] (${sorted.map((t) => `${t}: ${sizes.get(t)} partitions`).join(', ')})`,
+      );
+    }
+    const n = distinct.size === 1 ? [...distinct][0] : Math.max(0, ...group.map((t) => counts.get(t) ?? 0));
+    for (const t of group) {
+      if (topology.isInternalTopic(t) && topology.internalTopicPartitions(t) === undefined && n !== undefined && n > 0)
+        counts.set(t, n);
+    }
+  }
 }

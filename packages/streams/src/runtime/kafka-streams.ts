@@ -15,6 +15,7 @@ import {
 } from '../state/queryable-store-types.js';
 import { ThreadCache } from '../state/record-cache.js';
 import { ProcessingGuarantee, StreamsConfig, type StreamsConfigInput } from '../streams-config.js';
+import { GlobalStateUpdater } from './global-state-updater.js';
 import { prepareInternalTopics } from './internal-topic-manager.js';
 import { isValidTransition, State, type StateListener } from './kafka-streams-state.js';
 import { OffsetCheckpoint } from './offset-checkpoint.js';
@@ -22,6 +23,7 @@ import type { StateRestoreListener } from './state-restore-listener.js';
 import { type Restoration, restoreStores } from './store-changelog-reader.js';
 import { type StreamsMetric, taskMetrics } from './streams-metric.js';
 import { StreamsProducer } from './streams-producer.js';
+import { inTimestampOrder } from './timestamp-order.js';
 
 /** A task this instance runs, with what its commit and checkpoint need. */
 interface ActiveTask {
@@ -81,6 +83,8 @@ export class KafkaStreams {
   private partitionCounts = new Map<string, number>();
   /** The record cache of this instance's one stream thread, shared by its tasks' caching stores. */
   private readonly threadCache: ThreadCache;
+  /** The global stores (GlobalKTables), fed from every partition of their topics. */
+  private readonly globals: GlobalStateUpdater;
 
   constructor(
     private readonly topology: Topology,
@@ -90,7 +94,13 @@ export class KafkaStreams {
     this.eos = this.config.processingGuarantee === ProcessingGuarantee.EXACTLY_ONCE_V2;
     this.threadCache = new ThreadCache(this.config.cacheMaxBytes);
     this.subtopologies = topology.subtopologies();
+    this.globals = new GlobalStateUpdater(
+      topology,
+      this.config,
+      this.subtopologies.filter((s) => s.global === true),
+    );
     for (const sub of this.subtopologies) {
+      if (sub.global === true) continue;
       for (const logical of sub.sourceTopics) {
         this.inputs.set(physicalTopic(topology, this.config.applicationId, logical), { sub, logical });
       }
@@ -166,6 +176,7 @@ export class KafkaStreams {
     try {
       const plan = await prepareInternalTopics(this.admin, this.topology, appId, this.config.replicationFactor);
       for (const sub of this.subtopologies) {
+        if (sub.global === true) continue;
         for (const t of sub.sourceTopics) {
           this.partitionCounts.set(
             physicalTopic(this.topology, appId, t),
@@ -213,6 +224,16 @@ export class KafkaStreams {
       await this.closeClients();
       throw error;
     }
+    try {
+      await this.globals.start(
+        this.admin,
+        { ...common, ...isolation, ...this.config.clientOverrides.consumer },
+        this.abort.signal,
+      );
+    } catch (error) {
+      await this.closeClients();
+      throw error;
+    }
     this.setState(State.REBALANCING);
     this.consumer.subscribe([...this.inputs.keys()], {
       onPartitionsRevoked: (partitions) => this.onRevoked(partitions),
@@ -227,11 +248,16 @@ export class KafkaStreams {
     const consumer = this.consumer as Consumer<Buffer, Buffer>;
     try {
       while (!this.abort.signal.aborted) {
+        await this.globals.poll();
         const records = await consumer.poll({ timeoutMs: 100, signal: this.abort.signal }).catch((error: unknown) => {
           if (this.abort.signal.aborted) return [];
           throw error;
         });
-        for (const r of records) {
+        const taskOf = (r: { topic: string; partition: number }) => {
+          const input = this.inputs.get(r.topic);
+          return input === undefined ? undefined : String(new TaskId(input.sub.id, r.partition));
+        };
+        for (const r of inTimestampOrder(records, taskOf)) {
           const input = this.inputs.get(r.topic);
           const active = input && this.tasks.get(String(new TaskId(input.sub.id, r.partition)));
           if (input === undefined || active === undefined) continue;
@@ -432,6 +458,7 @@ export class KafkaStreams {
         threadCache: this.threadCache,
         timestampExtractor: this.config.defaultTimestampExtractor,
         deserializationExceptionHandler: this.config.defaultDeserializationExceptionHandler,
+        globalStore: (name) => this.globals.store(name),
       },
       {
         send: (topic, key, value, timestamp, headers, partition) =>
@@ -533,6 +560,9 @@ export class KafkaStreams {
         const store = task.stores.get(name);
         if (store !== undefined) stores.push(store as KeyValueStore<K, V>);
       }
+      // A global store is whole on every instance.
+      const global = this.globals.store(name);
+      if (global !== undefined) stores.push(global as KeyValueStore<K, V>);
       return stores;
     });
   }
@@ -566,6 +596,7 @@ export class KafkaStreams {
       this.restoreConsumer?.close(),
       this.producer?.close(),
       this.admin?.close(),
+      this.globals.close(),
     ]);
   }
 

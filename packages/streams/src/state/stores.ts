@@ -3,6 +3,7 @@ import type { KeyValueBytesStore } from './bytes-store.js';
 import { InMemoryKeyValueStore } from './in-memory-key-value-store.js';
 import { KeyValueStore } from './key-value-store.js';
 import { SqliteKeyValueStore } from './sqlite-key-value-store.js';
+import { windowStoreSupplier } from './window-store-supplier.js';
 
 /** Kafka Streams' `KeyValueBytesStoreSupplier`: a name and a factory of byte stores. */
 export interface KeyValueBytesStoreSupplier {
@@ -125,6 +126,12 @@ export const Stores = {
     name: () => name,
     get: () => new SqliteKeyValueStore(name),
   }),
+  /** A window store (join stores retain duplicates), in memory; see `windowStoreSupplier`. */
+  inMemoryWindowStore: (name: string, retentionPeriodMs: number, windowSizeMs: number, retainDuplicates: boolean) =>
+    windowStoreSupplier(name, retentionPeriodMs, windowSizeMs, retainDuplicates, false),
+  /** A window store on SQLite (Java: RocksDB). */
+  persistentWindowStore: (name: string, retentionPeriodMs: number, windowSizeMs: number, retainDuplicates: boolean) =>
+    windowStoreSupplier(name, retentionPeriodMs, windowSizeMs, retainDuplicates, true),
   keyValueStoreBuilder: <K, V>(
     supplier: KeyValueBytesStoreSupplier,
     keySerde?: Serde<K>,

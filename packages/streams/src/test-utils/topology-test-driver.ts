@@ -64,6 +64,7 @@ export class TopologyTestDriver {
           threadCache: this.threadCache,
           timestampExtractor: this.config.defaultTimestampExtractor,
           deserializationExceptionHandler: this.config.defaultDeserializationExceptionHandler,
+          globalStore: (name) => this.getStateStore(name),
         },
         {
           send: (topic, key, value, timestamp, headers) => this.capture(topic, key, value, timestamp, headers),
