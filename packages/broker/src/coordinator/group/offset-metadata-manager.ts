@@ -99,6 +99,11 @@ export interface OffsetHost {
 export class OffsetMetadataManager {
   constructor(private readonly host: OffsetHost) {}
 
+  /** Answers every partition with `errorCode` (a commit refused before reaching the offsets). */
+  refuse(topics: readonly CommitTopic[], errorCode: number): OffsetCommitResponseTopicInput[] {
+    return respondAll(topics, () => errorCode);
+  }
+
   commit(fx: OperationEffects, args: OffsetCommitArgs): OffsetCommitResponseTopicInput[] {
     const group = this.host.group(args.groupId);
     let error: number;
