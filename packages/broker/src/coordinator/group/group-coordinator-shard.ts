@@ -149,6 +149,11 @@ export class GroupCoordinatorShard implements MembershipHost, OffsetHost {
     this.membership.touchMember(effects, group, memberId);
   }
 
+  consumerGroupSubscribes(groupId: string, topic: string): boolean {
+    const group = this.consumerGroups.group(groupId);
+    return group?.subscribedTopicMetadata.some((t) => t.topicName === topic) === true;
+  }
+
   // ---- replay ----
 
   /** Applies what loading reads from the log: a record, or a transaction marker. */

@@ -86,6 +86,8 @@ export interface OffsetHost {
   allGroups(): ClassicGroup[];
   /** Resets the member's session deadline: a commit is a sign of life. */
   touchMember(effects: OperationEffects, group: ClassicGroup, memberId: string): void;
+  /** Whether a KIP-848 consumer group of this id subscribes to the topic: its offsets there do not expire. */
+  consumerGroupSubscribes(groupId: string, topic: string): boolean;
 }
 
 /**
@@ -314,7 +316,7 @@ export class OffsetMetadataManager {
       let allExpired = true;
       if (base !== undefined) {
         for (const [topic, partitions] of [...group.allOffsets()]) {
-          if (group.isSubscribedToTopic(topic)) {
+          if (group.isSubscribedToTopic(topic) || this.host.consumerGroupSubscribes(group.groupId, topic)) {
             allExpired = false;
             continue;
           }

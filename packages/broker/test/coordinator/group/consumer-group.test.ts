@@ -361,6 +361,36 @@ describe('consumer group heartbeat', () => {
     assert.equal(f.h.shard.listGroups([], []).length, 1);
   });
 
+  test('offsets of subscribed topics do not expire while the group subscribes to them', () => {
+    const f = new Fixture({ consumerGroupSessionTimeoutMs: 86_400_000, offsetsRetentionMinutes: 1 });
+    const a = f.join('a');
+    f.h.commit({
+      groupId: 'cg',
+      memberId: 'a',
+      generationIdOrMemberEpoch: a.epoch,
+      topics: [
+        {
+          name: 't',
+          partitions: [
+            {
+              partitionIndex: 0,
+              committedOffset: 3n,
+              committedLeaderEpoch: -1,
+              commitTimestamp: -1n,
+              committedMetadata: '',
+            },
+          ],
+        },
+      ],
+    });
+    const committed = () => f.h.fetch([{ name: 't', partitionIndexes: [0] }], 'cg').topics?.[0]?.partitions?.[0];
+    f.h.advance(700_000);
+    assert.equal(committed()?.committedOffset, 3n);
+    f.heartbeat({ memberId: 'a', memberEpoch: -1 });
+    f.h.advance(700_000);
+    assert.equal(committed()?.committedOffset, -1n);
+  });
+
   test('a classic group with members keeps its id from consumer groups', () => {
     const f = new Fixture();
     f.h.stableGroup(1, { groupId: 'cg' });
