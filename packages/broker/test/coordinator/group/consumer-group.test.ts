@@ -254,6 +254,15 @@ describe('consumer group heartbeat', () => {
     assert.deepEqual(a.owned, new Map([[idOf('orders-eu'), [0, 1, 2]]]));
   });
 
+  test('a new regex is resolved after the heartbeat that brought it, as Kafka resolves in the background', () => {
+    const f = new Fixture();
+    f.topics.add('orders-eu', 2);
+    const a = f.join('a', { subscribedTopicNames: ['t'], subscribedTopicRegex: 'orders-.*' });
+    assert.deepEqual([...a.owned.keys()], [idOf('t')], 'literal topics first');
+    f.beat(a);
+    assert.deepEqual([...a.owned.keys()].sort(), [idOf('orders-eu'), idOf('t')].sort());
+  });
+
   test('a static member leaving with epoch -2 comes back with its assignment, without a rebalance', () => {
     const f = new Fixture();
     const a = f.join('a', { instanceId: 'i-a' });

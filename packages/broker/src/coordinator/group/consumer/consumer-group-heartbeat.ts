@@ -131,7 +131,6 @@ export class ConsumerGroupHeartbeat {
       }
       const hasNames = args.subscribedTopicNames !== null && args.subscribedTopicNames.length > 0;
       const hasRegex = args.subscribedTopicRegex !== null && args.subscribedTopicRegex !== '';
-      if (hasNames && hasRegex) throw invalid('SubscribedTopicNames and SubscribedTopicRegex cannot both be set.');
       if (!hasNames && !hasRegex) {
         throw invalid(
           args.apiVersion >= 1
@@ -253,6 +252,7 @@ export class ConsumerGroupHeartbeat {
     }
 
     // From here on, records are written: every refusal is above.
+    if (group !== undefined) this.resolveRegexes(group, topics);
     if (group === undefined) {
       this.host.convertEmptyClassicGroup(fx, groupId);
       group = this.host.createConsumerGroup(groupId);
@@ -294,7 +294,7 @@ export class ConsumerGroupHeartbeat {
     }
     if (this.refreshSubscriptionMetadata(fx, group, topics)) bumpGroupEpoch = true;
     if (bumpGroupEpoch) fx.append(groupMetadataRecord(groupId, group.groupEpoch + 1));
-    if (group.groupEpoch > group.assignmentEpoch) this.updateTargetAssignment(fx, group, topics);
+    if (group.groupEpoch > group.assignmentEpoch) this.updateTargetAssignment(fx, group);
 
     const member = group.members.get(memberId) as ConsumerGroupMember;
     const updated = reconcile({
@@ -321,10 +321,12 @@ export class ConsumerGroupHeartbeat {
       group.revocationDeadlines.delete(memberId);
     }
 
-    const sendAssignment =
+    // As Kafka: to a full request (joining, or resending everything after an error), or when the
+    // assigned partitions changed.
+    const fullRequest =
       args.memberEpoch === 0 ||
-      changed ||
-      (args.topicPartitions !== null && !sameAssignment(args.topicPartitions, updated.assignedPartitions));
+      (args.rebalanceTimeoutMs !== -1 && args.subscribedTopicNames !== null && args.topicPartitions !== null);
+    const sendAssignment = fullRequest || !sameAssignment(updated.assignedPartitions, member.assignedPartitions);
     return {
       errorCode: ErrorCode.NONE,
       memberId,
@@ -332,6 +334,20 @@ export class ConsumerGroupHeartbeat {
       heartbeatIntervalMs: this.host.consumerGroupHeartbeatIntervalMs,
       assignment: sendAssignment ? { topicPartitions: assignmentToWire(updated.assignedPartitions) } : null,
     };
+  }
+
+  /**
+   * Resolves the regexes the group's members subscribed with before this heartbeat (Kafka does it
+   * in the background after the heartbeat that brought a new regex, so that regex's topics come
+   * in a later heartbeat; here, the next one of any member).
+   */
+  private resolveRegexes(group: ConsumerGroup, topics: TopicsView): void {
+    const regexes = new Set<string>();
+    for (const member of group.members.values()) {
+      if (member.subscribedTopicRegex !== null) regexes.add(member.subscribedTopicRegex);
+    }
+    for (const regex of [...group.resolvedRegexes.keys()]) if (!regexes.has(regex)) group.resolvedRegexes.delete(regex);
+    for (const regex of regexes) group.resolvedRegexes.set(regex, topicsMatching(topics, regex));
   }
 
   private checkMemberEpoch(member: ConsumerGroupMember, received: number, owned: Assignment | null): void {
@@ -357,20 +373,11 @@ export class ConsumerGroupHeartbeat {
     previous: ConsumerGroupMember | undefined,
     args: ConsumerGroupHeartbeatArgs,
   ): ConsumerGroupMemberMetadata {
-    // A null field means "unchanged"; an empty regex clears the regex (switching to names).
-    let names = args.subscribedTopicNames ?? previous?.subscribedTopicNames ?? [];
+    // A null field means "unchanged" (Kafka's maybeUpdate…); an empty regex means none. Names and
+    // a regex may both be set: the member subscribes to their union.
+    const names = args.subscribedTopicNames ?? previous?.subscribedTopicNames ?? [];
     let regex = args.subscribedTopicRegex ?? previous?.subscribedTopicRegex ?? null;
     if (regex === '') regex = null;
-    if (args.subscribedTopicRegex !== null && args.subscribedTopicRegex !== '' && args.subscribedTopicNames === null) {
-      names = [];
-    }
-    if (
-      args.subscribedTopicNames !== null &&
-      args.subscribedTopicNames.length > 0 &&
-      args.subscribedTopicRegex === null
-    ) {
-      regex = null;
-    }
     return {
       instanceId: args.instanceId ?? previous?.instanceId ?? null,
       rackId: args.rackId ?? previous?.rackId ?? null,
@@ -403,7 +410,7 @@ export class ConsumerGroupHeartbeat {
       });
       next = [...names].flatMap((name) => stored.get(name) ?? []);
     } else {
-      const names = group.subscribedTopicNames((regex) => topicsMatching(topics, regex));
+      const names = group.subscribedTopicNames((regex) => group.resolvedRegexes.get(regex) ?? []);
       next = [...names].flatMap((name) => {
         const topic = topics.topic(name);
         return topic === undefined
@@ -427,12 +434,12 @@ export class ConsumerGroupHeartbeat {
   }
 
   /** Computes the target assignment at the group epoch and writes what changed. */
-  private updateTargetAssignment(fx: OperationEffects, group: ConsumerGroup, topics: TopicsView): void {
+  private updateTargetAssignment(fx: OperationEffects, group: ConsumerGroup): void {
     const byName = new Map(group.subscribedTopicMetadata.map((t) => [t.topicName, t]));
     const members = [...group.members.values()].map((member) => {
       const names = new Set(member.subscribedTopicNames);
       if (member.subscribedTopicRegex !== null) {
-        for (const name of topicsMatching(topics, member.subscribedTopicRegex)) names.add(name);
+        for (const name of group.resolvedRegexes.get(member.subscribedTopicRegex) ?? []) names.add(name);
       }
       const ids = new Set([...names].flatMap((name) => byName.get(name)?.topicId ?? []));
       return { memberId: member.memberId, subscribedTopicIds: ids, currentAssignment: group.targetOf(member.memberId) };

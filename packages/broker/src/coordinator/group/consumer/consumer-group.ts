@@ -41,6 +41,11 @@ export class ConsumerGroup {
   subscribedTopicMetadata: readonly SubscribedTopicMetadata[] = [];
   readonly sessionDeadlines = new Map<string, number>();
   readonly revocationDeadlines = new Map<string, number>();
+  /**
+   * The topics each subscribed regex matched when last resolved (transient). As Kafka resolves
+   * regexes asynchronously, a new regex matches nothing until the group's next heartbeat.
+   */
+  readonly resolvedRegexes = new Map<string, readonly string[]>();
 
   constructor(readonly groupId: string) {}
 
@@ -54,6 +59,7 @@ export class ConsumerGroup {
     for (const [k, v] of this.staticMembers) copy.staticMembers.set(k, v);
     for (const [k, v] of this.sessionDeadlines) copy.sessionDeadlines.set(k, v);
     for (const [k, v] of this.revocationDeadlines) copy.revocationDeadlines.set(k, v);
+    for (const [k, v] of this.resolvedRegexes) copy.resolvedRegexes.set(k, v);
     return copy;
   }
 

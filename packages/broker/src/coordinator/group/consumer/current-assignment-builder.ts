@@ -1,4 +1,4 @@
-import { type Assignment, assignmentOf, hasPartition, isSubset } from './assignment.js';
+import { type Assignment, assignmentOf, EMPTY_ASSIGNMENT, hasPartition } from './assignment.js';
 import { type ConsumerGroupMember, MemberState } from './consumer-group-member.js';
 
 export interface ReconcileInput {
@@ -23,24 +23,35 @@ export function reconcile(input: ReconcileInput): ConsumerGroupMember {
   const { member, targetAssignmentEpoch } = input;
   switch (member.state) {
     case MemberState.STABLE:
-      if (member.memberEpoch !== targetAssignmentEpoch)
-        return computeNext(input, member.memberEpoch, input.targetAssignment);
+      if (member.memberEpoch !== targetAssignmentEpoch) return computeNext(input, member.memberEpoch);
       return member;
     case MemberState.UNREVOKED_PARTITIONS:
-      // Revocation is acknowledged when the partitions the member owns are within what it keeps.
-      if (input.ownedTopicPartitions !== null && isSubset(input.ownedTopicPartitions, member.assignedPartitions)) {
-        return computeNext(input, member.memberEpoch, input.targetAssignment);
-      }
-      return member;
+      // Revoked once the member's owned partitions no longer include any of them; then it moves
+      // to the next epoch (and on towards the target).
+      if (ownsAnyOf(input.ownedTopicPartitions, member.partitionsPendingRevocation)) return member;
+      return computeNext(input, member.memberEpoch + 1);
     case MemberState.UNRELEASED_PARTITIONS:
-      return computeNext(input, member.memberEpoch, input.targetAssignment);
+      return computeNext(input, member.memberEpoch);
     default:
-      return computeNext(input, member.memberEpoch, input.targetAssignment);
+      return computeNext(input, targetAssignmentEpoch);
   }
 }
 
-function computeNext(input: ReconcileInput, memberEpoch: number, target: Assignment): ConsumerGroupMember {
+/**
+ * Whether the member (by its heartbeat's owned partitions) still owns any of `partitions`; an
+ * unknown ownership (the heartbeat did not say) counts as owning.
+ */
+function ownsAnyOf(owned: Assignment | null, partitions: Assignment): boolean {
+  if (owned === null) return true;
+  for (const [topicId, ps] of owned) {
+    for (const p of ps) if (hasPartition(partitions, topicId, p)) return true;
+  }
+  return false;
+}
+
+function computeNext(input: ReconcileInput, memberEpoch: number): ConsumerGroupMember {
   const { member, targetAssignmentEpoch } = input;
+  const target = input.targetAssignment;
   const keep: [string, number[]][] = [];
   const revoke: [string, number[]][] = [];
   const gain: [string, number[]][] = [];
@@ -57,13 +68,14 @@ function computeNext(input: ReconcileInput, memberEpoch: number, target: Assignm
     gain.push([topicId, free]);
   }
   const revoking = assignmentOf(revoke);
-  if (revoking.size > 0) {
-    // Keep the epoch: the member must revoke before it may move to the next one.
+  // A member that already dropped them (say, partitions of a deleted topic) has nothing to revoke.
+  if (revoking.size > 0 && ownsAnyOf(input.ownedTopicPartitions, revoking)) {
+    // It stays at its epoch: it must revoke before it may move on.
     return {
       ...member,
       state: MemberState.UNREVOKED_PARTITIONS,
       memberEpoch,
-      previousMemberEpoch: member.previousMemberEpoch,
+      previousMemberEpoch: member.memberEpoch,
       assignedPartitions: assignmentOf(keep),
       partitionsPendingRevocation: revoking,
     };
@@ -72,9 +84,9 @@ function computeNext(input: ReconcileInput, memberEpoch: number, target: Assignm
     ...member,
     state: unreleased ? MemberState.UNRELEASED_PARTITIONS : MemberState.STABLE,
     memberEpoch: targetAssignmentEpoch,
-    previousMemberEpoch: member.memberEpoch === targetAssignmentEpoch ? member.previousMemberEpoch : memberEpoch,
+    previousMemberEpoch: member.memberEpoch,
     assignedPartitions: assignmentOf([...keep, ...gain]),
-    partitionsPendingRevocation: assignmentOf([]),
+    partitionsPendingRevocation: EMPTY_ASSIGNMENT,
   };
 }
 
