@@ -10,7 +10,8 @@
 // Samsa brokers of each scenario on loopback — a 3-broker cluster on a real ZooKeeper, as the
 // suite's own trivup clusters, or with --brokers 1 a single broker without ZooKeeper; for rows
 // name@SETUP, brokers with SSL, SASL and OIDC listeners and the client settings trivup gives
-// (lib/security.mjs) — runs every broker test number in its own test-runner process (N at a
+// (lib/security.mjs); for rows name@consumer, the same brokers with the suite's consumers on the
+// KIP-848 group protocol (TEST_CONSUMER_GROUP_PROTOCOL=consumer) — runs every broker test number in its own test-runner process (N at a
 // time), writes compat/results/, and compares each test's outcome with compat/expectations.tsv.
 // Exits non-zero when a test expected to pass did not.
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -105,6 +106,17 @@ const cacheDir = process.env.SAMSA_COMPAT_CACHE ?? join(here, '.cache');
 const resultsDir = join(here, 'results');
 const expectationsPath = join(here, 'expectations.tsv');
 
+/**
+ * Rows `name@consumer` run a test with TEST_CONSUMER_GROUP_PROTOCOL=consumer: its consumers join
+ * KIP-848 consumer groups (ConsumerGroupHeartbeat) on the scenario's own brokers. Every other
+ * `@SETUP` is a client setup of the secured cluster (lib/security.mjs).
+ */
+const CONSUMER_PROTOCOL = 'consumer';
+
+function isSecured(setup) {
+  return setup !== undefined && setup !== CONSUMER_PROTOCOL;
+}
+
 function say(message) {
   process.stdout.write(`${message}\n`);
 }
@@ -118,9 +130,11 @@ const expectations = loadExpectations(expectationsPath);
 const all = brokerTests(srcDir);
 const unlisted = all.filter((t) => !expectations.has(t.name)).map((t) => t.name);
 const unknown = [...expectations.values()].filter((e) => !all.some((t) => t.name === e.base));
-const badSetups = [...expectations].filter(([, e]) => e.setup !== undefined && SETUPS[e.setup] === undefined);
+const badSetups = [...expectations].filter(([, e]) => isSecured(e.setup) && SETUPS[e.setup] === undefined);
 if (badSetups.length > 0) {
-  for (const [name] of badSetups) say(`expectations.tsv: ${name}: no such setup (${Object.keys(SETUPS).join(', ')})`);
+  for (const [name] of badSetups) {
+    say(`expectations.tsv: ${name}: no such setup (${[...Object.keys(SETUPS), CONSUMER_PROTOCOL].join(', ')})`);
+  }
   process.exit(2);
 }
 if (unlisted.length > 0 || unknown.length > 0) {
@@ -151,7 +165,7 @@ for (const name of selected) {
   const t = all.find((x) => x.name === e?.base);
   if (e === undefined || t === undefined) continue;
   const scenario = Object.keys(SCENARIOS).find((s) => t.scenarios.includes(s));
-  if (scenario === undefined || (e.setup !== undefined && scenario !== 'default')) continue;
+  if (scenario === undefined || (isSecured(e.setup) && scenario !== 'default')) continue;
   let unit = units.find(
     (u) => u.number === t.number && u.scenario === scenario && u.setup === e.setup && u.subtests === e.subtests,
   );
@@ -160,8 +174,10 @@ for (const name of selected) {
       number: t.number,
       scenario,
       setup: e.setup,
-      // The brokers: the scenario's, or the secured cluster.
-      deployment: e.setup === undefined ? scenario : SECURED,
+      // The brokers: the scenario's, the secured cluster, or for name@consumer rows brokers of the
+      // scenario of their own (a test run twice on the same brokers would see its first run's
+      // topics: 0045's regex subscriptions would match them).
+      deployment: isSecured(e.setup) ? SECURED : e.setup === CONSUMER_PROTOCOL ? `${scenario}@${e.setup}` : scenario,
       subtests: e.subtests,
       tests: [],
       names: new Map(),
@@ -192,7 +208,7 @@ let security;
 async function startDeployment(key) {
   const secured = key === SECURED;
   if (secured) security ??= SecuritySetups.start();
-  const scenario = secured ? 'default' : key;
+  const scenario = secured ? 'default' : key.replace(/@.*$/, '');
   const deployment = await ScenarioBrokers.start({
     scenario: key,
     brokers: brokerCount,
@@ -223,11 +239,10 @@ async function brokersFor(unit) {
   const deployment = await pending;
   await deployment.ensureRunning();
   // Rewritten only when it changes (a replaced single broker): tests starting now read it.
-  const confName = unit.setup === undefined ? `test-${unit.scenario}.conf` : `test-${unit.setup}.conf`;
-  const conf =
-    unit.setup === undefined
-      ? `bootstrap.servers=${deployment.bootstrap}\n`
-      : (await security).testConf(unit.setup, deployment.bootstrapOf(SETUPS[unit.setup].listener));
+  const confName = `test-${unit.deployment === SECURED ? unit.setup : unit.deployment}.conf`;
+  const conf = !isSecured(unit.setup)
+    ? `bootstrap.servers=${deployment.bootstrap}\n`
+    : (await security).testConf(unit.setup, deployment.bootstrapOf(SETUPS[unit.setup].listener));
   if (confs.get(confName) !== conf) {
     writeFileSync(join(resultsDir, confName), conf);
     confs.set(confName, conf);
@@ -285,7 +300,9 @@ async function run(unit, attempt) {
     cwd: join(srcDir, 'tests'),
     env: {
       ...baseEnv,
-      ...(unit.setup === undefined ? {} : (await security).env(unit.setup)),
+      ...(isSecured(unit.setup) ? (await security).env(unit.setup) : {}),
+      // Rows name@consumer: the suite's consumers use the KIP-848 protocol (group.protocol=consumer).
+      ...(unit.setup === CONSUMER_PROTOCOL ? { TEST_CONSUMER_GROUP_PROTOCOL: 'consumer' } : {}),
       RDKAFKA_TEST_CONF: confPath,
       // The PLAINTEXT listeners, for kafka-topics.sh (trivup's BROKERS are PLAINTEXT too).
       BROKERS: deployment.bootstrap,

@@ -26,11 +26,12 @@ export function writeReports(
   writeFileSync(join(dir, 'results.tsv'), `${tsv.join('\n')}\n`);
   writeFileSync(join(dir, 'results.md'), `${md.join('\n')}\n`);
 
-  // The headline counts whole tests on PLAINTEXT; name[SUBTESTS] and name@SETUP runs are reported
-  // apart.
+  // The headline counts whole tests on PLAINTEXT; name[SUBTESTS], name@consumer (the KIP-848 group
+  // protocol) and name@SETUP (secured listeners) runs are reported apart.
   const whole = names.filter((n) => !n.includes('[') && !n.includes('@'));
   const parts = names.filter((n) => n.includes('[') && !n.includes('@'));
-  const secured = names.filter((n) => n.includes('@'));
+  const consumer = names.filter((n) => /@consumer\b/.test(n));
+  const secured = names.filter((n) => n.includes('@') && !consumer.includes(n));
   const count = (list, state) => list.filter((n) => results.get(n)?.state === state).length;
   const passed = count(whole, 'PASSED');
   const failed = count(whole, 'FAILED');
@@ -45,6 +46,12 @@ export function writeReports(
     lines.push(
       `  and ${parts.length} sub-test runs (name[SUBTESTS]): ${count(parts, 'PASSED')} passed, ` +
         `${count(parts, 'FAILED')} failed, ${count(parts, 'SKIPPED')} skipped`,
+    );
+  }
+  if (consumer.length > 0) {
+    lines.push(
+      `  and ${consumer.length} runs with group.protocol=consumer (name@consumer): ${count(consumer, 'PASSED')} passed, ` +
+        `${count(consumer, 'FAILED')} failed, ${count(consumer, 'SKIPPED')} skipped`,
     );
   }
   if (secured.length > 0) {
@@ -94,6 +101,10 @@ export function writeReports(
     verdict.regressions.length === 0 && brokerCrashes.length === 0
       ? `compat: OK — ${passed} of ${whole.length} broker tests run pass (${total} in the suite)${
           secured.length > 0 ? `, ${count(secured, 'PASSED')} of ${secured.length} runs on the secured listeners` : ''
+        }${
+          consumer.length > 0
+            ? `, ${count(consumer, 'PASSED')} of ${consumer.length} runs with group.protocol=consumer`
+            : ''
         }, every outcome as expected`
       : `compat: FAILED — ${verdict.regressions.length} unexpected outcome(s), ${brokerCrashes.length} broker crash(es)`,
   );

@@ -10,6 +10,7 @@ import type { BrokerConfig } from './config/broker-config.js';
 import { TopicConfigResolver } from './config/topic-config.js';
 import type { Controller } from './controller/controller.js';
 import { GroupCoordinator } from './coordinator/group/group-coordinator.js';
+import { consumerGroupConfigFrom } from './coordinator/group/group-coordinator-config.js';
 import { ReplicaCoordinatorLog } from './coordinator/replica-coordinator-log.js';
 import { TransactionCoordinator } from './coordinator/transaction/transaction-coordinator.js';
 import { TxnMarkerAppender } from './coordinator/transaction/txn-marker-appender.js';
@@ -186,6 +187,7 @@ export class Broker {
         offsetMetadataMaxBytes: config.int('offset.metadata.max.bytes'),
         offsetsRetentionMinutes: config.int('offsets.retention.minutes'),
         offsetsRetentionCheckIntervalMs: config.long('offsets.retention.check.interval.ms'),
+        ...consumerGroupConfigFrom(config),
       },
     });
 

@@ -183,6 +183,11 @@ export const BROKER_CONFIG_KEYS: readonly ConfigKey[] = [
   { name: 'group.min.session.timeout.ms', type: 'int', defaultValue: 6000 },
   { name: 'group.max.session.timeout.ms', type: 'int', defaultValue: 1800000 },
   { name: 'group.max.size', type: 'int', defaultValue: INT_MAX, validate: atLeast(1) },
+  // --- consumer groups (KIP-848)
+  { name: 'group.consumer.assignors', type: 'list', defaultValue: ['uniform', 'range'] },
+  { name: 'group.consumer.session.timeout.ms', type: 'int', defaultValue: 45000, validate: atLeast(1) },
+  { name: 'group.consumer.heartbeat.interval.ms', type: 'int', defaultValue: 5000, validate: atLeast(1) },
+  { name: 'group.consumer.max.size', type: 'int', defaultValue: INT_MAX, validate: atLeast(1) },
   // --- transactions
   { name: 'transaction.state.log.num.partitions', type: 'int', defaultValue: 50, validate: atLeast(1) },
   { name: 'transaction.state.log.replication.factor', type: 'short', defaultValue: 3, validate: atLeast(1) },

@@ -7,6 +7,8 @@ import { alterPartitionReassignmentsHandler } from './alter-partition-reassignme
 import { alterReplicaLogDirsHandler } from './alter-replica-log-dirs.js';
 import { alterUserScramCredentialsHandler } from './alter-user-scram-credentials.js';
 import { apiVersionsHandler } from './api-versions.js';
+import { consumerGroupDescribeHandler } from './consumer-group-describe.js';
+import { consumerGroupHeartbeatHandler } from './consumer-group-heartbeat.js';
 import { controlledShutdownHandler } from './controlled-shutdown.js';
 import { createAclsHandler } from './create-acls.js';
 import { createPartitionsHandler } from './create-partitions.js';
@@ -119,6 +121,8 @@ export function createHandlerRegistry(options: { interBroker?: boolean } = {}): 
     .register(saslHandshakeHandler)
     .register(saslAuthenticateHandler)
     .register(describeUserScramCredentialsHandler)
-    .register(alterUserScramCredentialsHandler);
+    .register(alterUserScramCredentialsHandler)
+    .register(consumerGroupHeartbeatHandler)
+    .register(consumerGroupDescribeHandler);
   return registry;
 }

@@ -37,7 +37,16 @@ export const offsetFetchHandler = defineHandler<OffsetFetchRequest, OffsetFetchR
   async handle(request, ctx) {
     if (ctx.apiVersion >= 8) {
       const groups = await Promise.all(
-        request.groups.map((g) => fetchGroupOffsets(ctx, g.groupId, g.topics, request.requireStable)),
+        request.groups.map((g) =>
+          fetchGroupOffsets(
+            ctx,
+            g.groupId,
+            g.topics,
+            request.requireStable,
+            // v9 (KIP-848): a consumer group member's fetch is checked against its epoch.
+            ctx.apiVersion >= 9 ? { memberId: g.memberId, memberEpoch: g.memberEpoch } : undefined,
+          ),
+        ),
       );
       return { groups };
     }
@@ -81,14 +90,15 @@ async function fetchGroupOffsets(
   groupId: string,
   topics: OffsetFetchTopicsArg,
   requireStable: boolean,
+  member?: { readonly memberId: string | null; readonly memberEpoch: number },
 ): Promise<OffsetFetchResponseGroupInput> {
   const coordinator = ctx.services.groupCoordinator;
-  if (ctx.services.authorizer === undefined) return coordinator.fetchOffsets(groupId, topics, requireStable);
+  if (ctx.services.authorizer === undefined) return coordinator.fetchOffsets(groupId, topics, requireStable, member);
   if (!authorize(ctx, AclOperationCode.DESCRIBE, ResourceType.GROUP, groupId)) {
     return { groupId, errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED, topics: [] };
   }
   if (topics === null) {
-    const group = await coordinator.fetchOffsets(groupId, null, requireStable);
+    const group = await coordinator.fetchOffsets(groupId, null, requireStable, member);
     if ((group.errorCode ?? ErrorCode.NONE) !== ErrorCode.NONE) return group;
     const found = group.topics ?? [];
     const describable = filterAuthorized(
@@ -109,6 +119,7 @@ async function fetchGroupOffsets(
     groupId,
     topics.filter((t) => describable.has(t.name)),
     requireStable,
+    member,
   );
   if ((group.errorCode ?? ErrorCode.NONE) !== ErrorCode.NONE) return group;
   const denied = topics

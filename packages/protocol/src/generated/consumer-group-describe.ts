@@ -67,7 +67,7 @@ function readConsumerGroupDescribeRequest(r: Reader, v: number): ConsumerGroupDe
 export const ConsumerGroupDescribeRequestCodec: MessageCodec<ConsumerGroupDescribeRequest, ConsumerGroupDescribeRequestInput> = {
   name: 'ConsumerGroupDescribeRequest',
   minVersion: 0,
-  maxVersion: 0,
+  maxVersion: 1,
   firstFlexibleVersion: 0,
   size: sizeConsumerGroupDescribeRequest,
   write: writeConsumerGroupDescribeRequest,
@@ -155,6 +155,8 @@ export interface ConsumerGroupDescribeResponseMember {
   readonly assignment: ConsumerGroupDescribeResponseAssignment;
   /** versions 0+ */
   readonly targetAssignment: ConsumerGroupDescribeResponseAssignment;
+  /** versions 1+ */
+  readonly memberType: number;
   readonly _unknownTaggedFields?: RawTaggedField[];
 }
 
@@ -179,6 +181,8 @@ export interface ConsumerGroupDescribeResponseMemberInput {
   assignment?: ConsumerGroupDescribeResponseAssignmentInput;
   /** versions 0+ */
   targetAssignment?: ConsumerGroupDescribeResponseAssignmentInput;
+  /** versions 1+ */
+  memberType?: number;
   _unknownTaggedFields?: RawTaggedField[];
 }
 
@@ -331,7 +335,7 @@ function readConsumerGroupDescribeResponseDescribedGroup(r: Reader, v: number): 
 }
 
 export function defaultConsumerGroupDescribeResponseMember(): ConsumerGroupDescribeResponseMember {
-  return { memberId: "", instanceId: null, rackId: null, memberEpoch: 0, clientId: "", clientHost: "", subscribedTopicNames: [], subscribedTopicRegex: null, assignment: defaultConsumerGroupDescribeResponseAssignment(), targetAssignment: defaultConsumerGroupDescribeResponseAssignment() };
+  return { memberId: "", instanceId: null, rackId: null, memberEpoch: 0, clientId: "", clientHost: "", subscribedTopicNames: [], subscribedTopicRegex: null, assignment: defaultConsumerGroupDescribeResponseAssignment(), targetAssignment: defaultConsumerGroupDescribeResponseAssignment(), memberType: -1 };
 }
 
 function sizeConsumerGroupDescribeResponseMember(m: ConsumerGroupDescribeResponseMemberInput, v: number): number {
@@ -356,6 +360,9 @@ function sizeConsumerGroupDescribeResponseMember(m: ConsumerGroupDescribeRespons
   size += sizeConsumerGroupDescribeResponseAssignment(assignment, v);
   const targetAssignment = m.targetAssignment ?? defaultConsumerGroupDescribeResponseAssignment();
   size += sizeConsumerGroupDescribeResponseAssignment(targetAssignment, v);
+  if (v === 1) {
+    size += 1; // memberType
+  }
   let taggedCount = m._unknownTaggedFields?.length ?? 0;
   if (m._unknownTaggedFields !== undefined) for (const t of m._unknownTaggedFields) size += sizeOfUVarint(t.tag) + sizeOfUVarint(t.data.length) + t.data.length;
   size += sizeOfUVarint(taggedCount);
@@ -384,6 +391,10 @@ function writeConsumerGroupDescribeResponseMember(w: Writer, m: ConsumerGroupDes
   writeConsumerGroupDescribeResponseAssignment(w, assignment, v);
   const targetAssignment = m.targetAssignment ?? defaultConsumerGroupDescribeResponseAssignment();
   writeConsumerGroupDescribeResponseAssignment(w, targetAssignment, v);
+  if (v === 1) {
+    const memberType = m.memberType ?? -1;
+    w.writeInt8(memberType);
+  }
   const unknown = m._unknownTaggedFields;
   let taggedCount = unknown?.length ?? 0;
   w.writeUVarint(taggedCount);
@@ -402,6 +413,10 @@ function readConsumerGroupDescribeResponseMember(r: Reader, v: number): Consumer
   const subscribedTopicRegex: string | null = r.readCompactNullableString();
   const assignment: ConsumerGroupDescribeResponseAssignment = readConsumerGroupDescribeResponseAssignment(r, v);
   const targetAssignment: ConsumerGroupDescribeResponseAssignment = readConsumerGroupDescribeResponseAssignment(r, v);
+  let memberType: number = -1;
+  if (v === 1) {
+    memberType = r.readInt8();
+  }
   let unknown: RawTaggedField[] | undefined;
   const count = r.readTaggedFieldCount();
   for (let i = 0; i < count; i++) {
@@ -409,7 +424,7 @@ function readConsumerGroupDescribeResponseMember(r: Reader, v: number): Consumer
     const fieldSize = r.readUVarint();
     (unknown ??= []).push({ tag, data: r.readRaw(fieldSize) });
   }
-  const m: ConsumerGroupDescribeResponseMember = { memberId, instanceId, rackId, memberEpoch, clientId, clientHost, subscribedTopicNames, subscribedTopicRegex, assignment, targetAssignment };
+  const m: ConsumerGroupDescribeResponseMember = { memberId, instanceId, rackId, memberEpoch, clientId, clientHost, subscribedTopicNames, subscribedTopicRegex, assignment, targetAssignment, memberType };
   if (unknown !== undefined) (m as { _unknownTaggedFields?: RawTaggedField[] })._unknownTaggedFields = unknown;
   return m;
 }
@@ -505,7 +520,7 @@ function readConsumerGroupDescribeResponseTopicPartitions(r: Reader, v: number):
 export const ConsumerGroupDescribeResponseCodec: MessageCodec<ConsumerGroupDescribeResponse, ConsumerGroupDescribeResponseInput> = {
   name: 'ConsumerGroupDescribeResponse',
   minVersion: 0,
-  maxVersion: 0,
+  maxVersion: 1,
   firstFlexibleVersion: 0,
   size: sizeConsumerGroupDescribeResponse,
   write: writeConsumerGroupDescribeResponse,

@@ -91,6 +91,18 @@ export * from './transaction-log-key.js';
 export * from './transaction-log-value.js';
 export * from './consumer-protocol-subscription.js';
 export * from './consumer-protocol-assignment.js';
+export * from './consumer-group-metadata-key.js';
+export * from './consumer-group-metadata-value.js';
+export * from './consumer-group-partition-metadata-key.js';
+export * from './consumer-group-partition-metadata-value.js';
+export * from './consumer-group-member-metadata-key.js';
+export * from './consumer-group-member-metadata-value.js';
+export * from './consumer-group-target-assignment-metadata-key.js';
+export * from './consumer-group-target-assignment-metadata-value.js';
+export * from './consumer-group-target-assignment-member-key.js';
+export * from './consumer-group-target-assignment-member-value.js';
+export * from './consumer-group-current-member-assignment-key.js';
+export * from './consumer-group-current-member-assignment-value.js';
 
 import { ProduceApi } from './produce.js';
 import { FetchApi } from './fetch.js';

@@ -78,6 +78,20 @@ import { updateMetadata } from './apis/update-metadata.js';
 import { writeShareGroupState } from './apis/write-share-group-state.js';
 import { writeTxnMarkers } from './apis/write-txn-markers.js';
 import type { ApiSpec, MessageSpec } from './dsl.js';
+import {
+  consumerGroupCurrentMemberAssignmentKey,
+  consumerGroupCurrentMemberAssignmentValue,
+  consumerGroupMemberMetadataKey,
+  consumerGroupMemberMetadataValue,
+  consumerGroupMetadataKey,
+  consumerGroupMetadataValue,
+  consumerGroupPartitionMetadataKey,
+  consumerGroupPartitionMetadataValue,
+  consumerGroupTargetAssignmentMemberKey,
+  consumerGroupTargetAssignmentMemberValue,
+  consumerGroupTargetAssignmentMetadataKey,
+  consumerGroupTargetAssignmentMetadataValue,
+} from './messages/consumer-group-records.js';
 import { consumerProtocolAssignment } from './messages/consumer-protocol-assignment.js';
 import { consumerProtocolSubscription } from './messages/consumer-protocol-subscription.js';
 import { groupMetadataKey } from './messages/group-metadata-key.js';
@@ -184,6 +198,18 @@ export const MESSAGE_SPECS: readonly MessageSpec[] = [
   transactionLogValue,
   consumerProtocolSubscription,
   consumerProtocolAssignment,
+  consumerGroupMetadataKey,
+  consumerGroupMetadataValue,
+  consumerGroupPartitionMetadataKey,
+  consumerGroupPartitionMetadataValue,
+  consumerGroupMemberMetadataKey,
+  consumerGroupMemberMetadataValue,
+  consumerGroupTargetAssignmentMetadataKey,
+  consumerGroupTargetAssignmentMetadataValue,
+  consumerGroupTargetAssignmentMemberKey,
+  consumerGroupTargetAssignmentMemberValue,
+  consumerGroupCurrentMemberAssignmentKey,
+  consumerGroupCurrentMemberAssignmentValue,
 ];
 
 export * from './dsl.js';

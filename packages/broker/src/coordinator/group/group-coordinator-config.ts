@@ -31,6 +31,14 @@ export interface GroupCoordinatorConfig {
   readonly offsetsRetentionMinutes: number;
   /** `offsets.retention.check.interval.ms`: how often expired offsets are looked for. */
   readonly offsetsRetentionCheckIntervalMs: number;
+  /** `group.consumer.assignors`: the server assignors of consumer groups (KIP-848); the first is the default. */
+  readonly consumerGroupAssignors: readonly string[];
+  /** `group.consumer.session.timeout.ms`: a consumer group member not heartbeating for this long is fenced. */
+  readonly consumerGroupSessionTimeoutMs: number;
+  /** `group.consumer.heartbeat.interval.ms`: how often consumer group members are told to heartbeat. */
+  readonly consumerGroupHeartbeatIntervalMs: number;
+  /** `group.consumer.max.size`: members beyond this get GROUP_MAX_SIZE_REACHED. */
+  readonly consumerGroupMaxSize: number;
 }
 
 export const DEFAULT_GROUP_COORDINATOR_CONFIG: GroupCoordinatorConfig = Object.freeze({
@@ -43,6 +51,10 @@ export const DEFAULT_GROUP_COORDINATOR_CONFIG: GroupCoordinatorConfig = Object.f
   offsetMetadataMaxBytes: 4096,
   offsetsRetentionMinutes: 10_080,
   offsetsRetentionCheckIntervalMs: 600_000,
+  consumerGroupAssignors: ['uniform', 'range'],
+  consumerGroupSessionTimeoutMs: 45_000,
+  consumerGroupHeartbeatIntervalMs: 5000,
+  consumerGroupMaxSize: 2_147_483_647,
 });
 
 /** Kafka's defaults overridden by `overrides`. */
@@ -65,5 +77,37 @@ export function groupCoordinatorConfigFrom(config: BrokerConfig): GroupCoordinat
     offsetMetadataMaxBytes: config.int('offset.metadata.max.bytes'),
     offsetsRetentionMinutes: config.int('offsets.retention.minutes'),
     offsetsRetentionCheckIntervalMs: config.long('offsets.retention.check.interval.ms'),
+    ...consumerGroupConfigFrom(config),
   });
 }
+
+/**
+ * The consumer group (KIP-848) settings from the broker's configuration. Assignors are named as
+ * Kafka's short names (`uniform`, `range`) or by Kafka's class names of those two.
+ */
+export function consumerGroupConfigFrom(
+  config: BrokerConfig,
+): Pick<
+  GroupCoordinatorConfig,
+  | 'consumerGroupAssignors'
+  | 'consumerGroupSessionTimeoutMs'
+  | 'consumerGroupHeartbeatIntervalMs'
+  | 'consumerGroupMaxSize'
+> {
+  const assignors = config
+    .list('group.consumer.assignors')
+    .map((name) => name.trim())
+    .filter((name) => name !== '')
+    .map((name) => KAFKA_ASSIGNOR_CLASSES[name] ?? name);
+  return {
+    consumerGroupAssignors: assignors,
+    consumerGroupSessionTimeoutMs: config.int('group.consumer.session.timeout.ms'),
+    consumerGroupHeartbeatIntervalMs: config.int('group.consumer.heartbeat.interval.ms'),
+    consumerGroupMaxSize: config.int('group.consumer.max.size'),
+  };
+}
+
+const KAFKA_ASSIGNOR_CLASSES: Readonly<Record<string, string>> = {
+  'org.apache.kafka.coordinator.group.assignor.UniformAssignor': 'uniform',
+  'org.apache.kafka.coordinator.group.assignor.RangeAssignor': 'range',
+};

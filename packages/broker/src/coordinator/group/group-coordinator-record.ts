@@ -11,6 +11,11 @@ import {
 } from '@samsa/protocol';
 import type { CoordinatorRecord } from '../coordinator-log.js';
 import { decodeVersioned as readWhole, encodeVersioned as versioned } from '../versioned-record.js';
+import {
+  type ConsumerGroupRecord,
+  decodeConsumerGroupRecord,
+  isConsumerGroupRecordType,
+} from './consumer/consumer-group-records.js';
 import type { OffsetCommitData } from './offset-and-metadata.js';
 
 /*
@@ -24,8 +29,8 @@ import type { OffsetCommitData } from './offset-and-metadata.js';
  *   retention time (OffsetCommit v2-v4), the only version with an expireTimestamp field;
  * - group metadata: key version 2, value version 3 (the first with groupInstanceId); value
  *   version 4 (flexible) is read but not written.
- * Key versions 0 and 1 are both offset commits (identical struct); 3 and above belong to the
- * consumer/share group protocols and are ignored here.
+ * Key versions 0 and 1 are both offset commits (identical struct); 3 to 8 are KIP-848 consumer
+ * groups (consumer/consumer-group-records.ts); the others (share groups) are ignored here.
  */
 export const OFFSET_COMMIT_KEY_VERSION = 1;
 export const OFFSET_COMMIT_VALUE_VERSION = 3;
@@ -47,7 +52,8 @@ export type GroupCoordinatorRecord =
       readonly value: GroupMetadataValue | null;
       readonly valueVersion: number;
     }
-  /** A record of a group type this coordinator does not implement (KIP-848 consumer groups, share groups). */
+  | { readonly type: 'consumer-group'; readonly record: ConsumerGroupRecord }
+  /** A record of a group type this coordinator does not implement (share groups). */
   | { readonly type: 'unknown'; readonly keyVersion: number };
 
 export function offsetCommitRecord(
@@ -124,6 +130,9 @@ export function decodeGroupCoordinatorRecord(record: CoordinatorRecord): GroupCo
       value: readWhole(GroupMetadataValueCodec, valueReader, valueVersion),
       valueVersion,
     };
+  }
+  if (isConsumerGroupRecordType(keyVersion)) {
+    return { type: 'consumer-group', record: decodeConsumerGroupRecord(keyVersion, keyReader, record.value) };
   }
   return { type: 'unknown', keyVersion };
 }

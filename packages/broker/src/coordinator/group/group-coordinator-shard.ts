@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
+  type ConsumerGroupDescribeResponseDescribedGroupInput,
+  type ConsumerGroupHeartbeatResponseInput,
   type DeleteGroupsResponseDeletableGroupResultInput,
   type DescribeGroupsResponseDescribedGroupInput,
   ErrorCode,
@@ -28,8 +30,11 @@ import {
   type SyncGroupArgs,
 } from './classic-group-membership.js';
 import { ClassicGroupRebalance } from './classic-group-rebalance.js';
+import type { ConsumerGroupHeartbeatArgs } from './consumer/consumer-group-heartbeat.js';
+import { ConsumerGroups, type ConsumerGroupsSnapshot } from './consumer/consumer-groups.js';
+import type { TopicsView } from './consumer/topics-view.js';
 import type { GroupCoordinatorConfig } from './group-coordinator-config.js';
-import { decodeGroupCoordinatorRecord } from './group-coordinator-record.js';
+import { decodeGroupCoordinatorRecord, groupMetadataTombstone } from './group-coordinator-record.js';
 import { GroupState } from './group-state.js';
 import { offsetAndMetadataFromRecord } from './offset-and-metadata.js';
 import {
@@ -69,6 +74,7 @@ interface ShardSnapshot {
   /** True when `groups` holds every group: restoring replaces the whole map. */
   readonly all: boolean;
   readonly nextOffsetsExpirationMs: number | undefined;
+  readonly consumerGroups: ConsumerGroupsSnapshot;
 }
 
 /**
@@ -94,6 +100,8 @@ export class GroupCoordinatorShard implements MembershipHost, OffsetHost {
   private readonly membership: ClassicGroupMembership;
   private readonly offsets: OffsetMetadataManager;
   private readonly openTransactions = new OpenTransactions();
+  /** KIP-848 groups; their committed offsets live in `groups` like any group's (a simple group entry). */
+  readonly consumerGroups: ConsumerGroups;
   private nextOffsetsExpirationMs: number | undefined;
   /** The `recordOrder` of the last record replayed (see OffsetAndMetadata). */
   private lastRecordOrder = -1;
@@ -109,6 +117,22 @@ export class GroupCoordinatorShard implements MembershipHost, OffsetHost {
     this.rebalance = new ClassicGroupRebalance(this);
     this.membership = new ClassicGroupMembership(this, this.rebalance);
     this.offsets = new OffsetMetadataManager(this);
+    this.consumerGroups = new ConsumerGroups(
+      config,
+      {
+        classicGroupBlocks: (groupId) => {
+          const group = this.groups.get(groupId);
+          return group !== undefined && group.protocolType !== undefined && !group.is(GroupState.Empty);
+        },
+        convertEmptyClassicGroup: (fx, groupId) => {
+          // Offline upgrade: an empty classic group's metadata goes; its offsets stay (a simple group).
+          const group = this.groups.get(groupId);
+          if (group?.protocolType !== undefined && group.is(GroupState.Empty))
+            fx.append(groupMetadataTombstone(groupId));
+        },
+      },
+      () => this.generateUuid(),
+    );
   }
 
   // ---- state access (hosts, tests) ----
@@ -123,6 +147,11 @@ export class GroupCoordinatorShard implements MembershipHost, OffsetHost {
 
   touchMember(effects: OperationEffects, group: ClassicGroup, memberId: string): void {
     this.membership.touchMember(effects, group, memberId);
+  }
+
+  consumerGroupSubscribes(groupId: string, topic: string): boolean {
+    const group = this.consumerGroups.group(groupId);
+    return group?.subscribedTopicMetadata.some((t) => t.topicName === topic) === true;
   }
 
   // ---- replay ----
@@ -198,8 +227,11 @@ export class GroupCoordinatorShard implements MembershipHost, OffsetHost {
         this.groups.set(decoded.groupId, simple);
         return;
       }
+      case 'consumer-group':
+        this.consumerGroups.replay(decoded.record);
+        return;
       case 'unknown':
-        // Records of other group types (KIP-848 consumer groups, share groups) are not ours.
+        // Records of other group types (share groups) are not ours.
         return;
     }
   }
@@ -238,6 +270,7 @@ export class GroupCoordinatorShard implements MembershipHost, OffsetHost {
       'all',
       (fx) => {
         for (const group of this.allGroups()) this.rebalance.onLoaded(fx, group);
+        this.consumerGroups.onLoaded(nowMs);
         this.nextOffsetsExpirationMs = nowMs + this.config.offsetsRetentionCheckIntervalMs;
         return undefined;
       },
@@ -252,6 +285,7 @@ export class GroupCoordinatorShard implements MembershipHost, OffsetHost {
     });
     for (const group of this.allGroups()) this.rebalance.onUnloaded(fx, group);
     this.groups.clear();
+    this.consumerGroups.clear();
     this.openTransactions.clear();
     this.nextOffsetsExpirationMs = undefined;
     return fx.completions;
@@ -268,6 +302,14 @@ export class GroupCoordinatorShard implements MembershipHost, OffsetHost {
       nowMs,
       [args.groupId],
       (fx) => {
+        const consumerGroup = this.consumerGroups.group(args.groupId);
+        if (consumerGroup !== undefined && !consumerGroup.isEmpty()) {
+          // Kafka 4.0 lets classic members join a consumer group (online migration); Samsa does not.
+          fx.complete(responder, { memberId: '', errorCode: ErrorCode.INCONSISTENT_GROUP_PROTOCOL });
+          return undefined;
+        }
+        // Offline downgrade: an empty consumer group gives its id to the classic group.
+        this.consumerGroups.deleteIfEmpty(fx, args.groupId);
         this.membership.join(fx, args, responder);
         return undefined;
       },
@@ -323,7 +365,17 @@ export class GroupCoordinatorShard implements MembershipHost, OffsetHost {
     return this.run(
       nowMs,
       [args.groupId],
-      (fx) => this.offsets.commit(fx, args),
+      (fx) => {
+        const error = this.consumerGroups.validateOffsetCommit(
+          args.groupId,
+          args.memberId,
+          args.generationIdOrMemberEpoch,
+        );
+        if (error === undefined) return this.offsets.commit(fx, args);
+        if (error !== ErrorCode.NONE) return this.offsets.refuse(args.topics, error);
+        // Validated as a consumer group's: stored as a commit outside group management.
+        return this.offsets.commit(fx, { ...args, generationIdOrMemberEpoch: -1, memberId: '', groupInstanceId: null });
+      },
       (_fx, errorCode) =>
         args.topics.map((t) => ({
           name: t.name,
@@ -340,7 +392,15 @@ export class GroupCoordinatorShard implements MembershipHost, OffsetHost {
     return this.run(
       nowMs,
       [args.groupId],
-      (fx) => this.offsets.commitTransactional(fx, args),
+      (fx) => {
+        const error =
+          args.generationId < 0 && args.memberId === ''
+            ? undefined
+            : this.consumerGroups.validateOffsetCommit(args.groupId, args.memberId, args.generationId);
+        if (error === undefined) return this.offsets.commitTransactional(fx, args);
+        if (error !== ErrorCode.NONE) return this.offsets.refuse(args.topics, error);
+        return this.offsets.commitTransactional(fx, { ...args, generationId: -1, memberId: '', groupInstanceId: null });
+      },
       (_fx, errorCode) =>
         args.topics.map((t) => ({
           name: t.name,
@@ -387,7 +447,24 @@ export class GroupCoordinatorShard implements MembershipHost, OffsetHost {
     return this.run(
       nowMs,
       unique,
-      (fx) => this.offsets.deleteGroups(fx, unique),
+      (fx) => {
+        const consumer = new Map<string, number>();
+        for (const groupId of unique) {
+          if (this.consumerGroups.has(groupId)) consumer.set(groupId, this.consumerGroups.delete(fx, groupId));
+        }
+        // A deleted consumer group's offsets are deleted with its simple group entry, if it has one.
+        const others = unique.filter((id) => {
+          const error = consumer.get(id);
+          return error === undefined || (error === ErrorCode.NONE && this.groups.has(id));
+        });
+        const results = new Map(this.offsets.deleteGroups(fx, others).map((r) => [r.groupId, r]));
+        return unique.map((groupId) => {
+          const error = consumer.get(groupId);
+          if (error !== undefined && (error !== ErrorCode.NONE || !results.has(groupId)))
+            return { groupId, errorCode: error };
+          return results.get(groupId) ?? { groupId, errorCode: ErrorCode.GROUP_ID_NOT_FOUND };
+        });
+      },
       (_fx, errorCode) => unique.map((groupId) => ({ groupId, errorCode })),
     );
   }
@@ -395,6 +472,8 @@ export class GroupCoordinatorShard implements MembershipHost, OffsetHost {
   /** The earliest deadline of any timer (session, rebalance, sync, initial delay, offset expiry). */
   nextDeadlineMs(): number | undefined {
     let next = this.nextOffsetsExpirationMs;
+    const consumerDeadline = this.consumerGroups.nextDeadlineMs();
+    if (consumerDeadline !== undefined && (next === undefined || consumerDeadline < next)) next = consumerDeadline;
     for (const group of this.groups.values()) {
       const deadline = group.nextDeadlineMs();
       if (deadline !== undefined && (next === undefined || deadline < next)) next = deadline;
@@ -408,10 +487,12 @@ export class GroupCoordinatorShard implements MembershipHost, OffsetHost {
       .filter((g) => (g.nextDeadlineMs() ?? Number.POSITIVE_INFINITY) <= nowMs)
       .map((g) => g.groupId);
     const expirationDue = this.nextOffsetsExpirationMs !== undefined && this.nextOffsetsExpirationMs <= nowMs;
+    const dueConsumerGroupIds = this.consumerGroups.dueGroupIds(nowMs);
     return this.run(
       nowMs,
-      expirationDue ? 'all' : dueGroupIds,
+      expirationDue ? 'all' : [...dueGroupIds, ...dueConsumerGroupIds],
       (fx) => {
+        for (const groupId of dueConsumerGroupIds) this.consumerGroups.expire(fx, groupId);
         for (let fired = 0; fired < MAX_TIMERS_PER_OPERATION; fired++) {
           let dueGroup: ClassicGroup | undefined;
           let dueDeadline = Number.POSITIVE_INFINITY;
@@ -441,16 +522,49 @@ export class GroupCoordinatorShard implements MembershipHost, OffsetHost {
 
   // ---- reads (no records, no state change) ----
 
-  fetchOffsets(groupId: string, topics: OffsetFetchTopicsArg, requireStable: boolean): OffsetFetchResponseGroupInput {
+  fetchOffsets(
+    groupId: string,
+    topics: OffsetFetchTopicsArg,
+    requireStable: boolean,
+    member?: { readonly memberId: string | null; readonly memberEpoch: number },
+  ): OffsetFetchResponseGroupInput {
     this.assertIdle();
+    if (member !== undefined) {
+      const errorCode = this.consumerGroups.validateOffsetFetch(groupId, member.memberId, member.memberEpoch);
+      if (errorCode !== ErrorCode.NONE) return { groupId, errorCode, topics: [] };
+    }
     return this.offsets.fetch(groupId, topics, requireStable);
+  }
+
+  consumerGroupHeartbeat(
+    nowMs: number,
+    args: ConsumerGroupHeartbeatArgs,
+    topics: TopicsView,
+  ): PendingOperation<ConsumerGroupHeartbeatResponseInput> {
+    return this.run(
+      nowMs,
+      [args.groupId],
+      (fx) => this.consumerGroups.heartbeat(fx, args, topics),
+      (_fx, errorCode) => ({ errorCode, memberId: null, memberEpoch: 0, heartbeatIntervalMs: 0, assignment: null }),
+    );
+  }
+
+  /** ConsumerGroupDescribe of one group: GROUP_ID_NOT_FOUND for unknown and classic groups. */
+  describeConsumerGroup(
+    groupId: string,
+    topicName: (topicId: string) => string | undefined,
+  ): ConsumerGroupDescribeResponseDescribedGroupInput {
+    this.assertIdle();
+    const classic = this.groups.get(groupId);
+    return this.consumerGroups.describe(groupId, topicName, classic?.protocolType !== undefined);
   }
 
   /** DescribeGroups of one group; an unknown group is described as Dead with no error (DescribeGroups v0-v5). */
   describeGroup(groupId: string): DescribeGroupsResponseDescribedGroupInput {
     this.assertIdle();
     const group = this.groups.get(groupId);
-    if (group !== undefined) return group.describe();
+    // A consumer group is not a classic group: Kafka describes it as Dead.
+    if (group !== undefined && !this.consumerGroups.has(groupId)) return group.describe();
     return {
       errorCode: ErrorCode.NONE,
       groupId,
@@ -469,8 +583,10 @@ export class GroupCoordinatorShard implements MembershipHost, OffsetHost {
     this.assertIdle();
     const states = new Set(statesFilter.map((s) => s.toLowerCase()));
     const types = new Set(typesFilter.map((t) => t.toLowerCase()));
-    if (types.size > 0 && !types.has(CLASSIC_GROUP_TYPE)) return [];
-    return this.allGroups()
+    const consumer = this.consumerGroups.list(states, types);
+    if (types.size > 0 && !types.has(CLASSIC_GROUP_TYPE)) return consumer;
+    const classic = this.allGroups()
+      .filter((g) => !this.consumerGroups.has(g.groupId))
       .filter((g) => states.size === 0 || states.has(g.state.toLowerCase()))
       .map((g) => ({
         groupId: g.groupId,
@@ -478,6 +594,7 @@ export class GroupCoordinatorShard implements MembershipHost, OffsetHost {
         groupState: g.state,
         groupType: CLASSIC_GROUP_TYPE,
       }));
+    return [...classic, ...consumer];
   }
 
   // ---- operation lifecycle ----
@@ -535,6 +652,7 @@ export class GroupCoordinatorShard implements MembershipHost, OffsetHost {
       groups: new Map(ids.map((id) => [id, this.groups.get(id)?.clone()])),
       all: scope === 'all',
       nextOffsetsExpirationMs: this.nextOffsetsExpirationMs,
+      consumerGroups: this.consumerGroups.snapshot(scope),
     };
   }
 
@@ -545,5 +663,6 @@ export class GroupCoordinatorShard implements MembershipHost, OffsetHost {
       else this.groups.set(id, group);
     }
     this.nextOffsetsExpirationMs = snapshot.nextOffsetsExpirationMs;
+    this.consumerGroups.restore(snapshot.consumerGroups);
   }
 }

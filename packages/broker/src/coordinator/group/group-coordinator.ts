@@ -1,4 +1,6 @@
 import {
+  type ConsumerGroupDescribeResponseDescribedGroupInput,
+  type ConsumerGroupHeartbeatResponseInput,
   type DeleteGroupsResponseDeletableGroupResultInput,
   type DescribeGroupsResponseDescribedGroupInput,
   ErrorCode,
@@ -15,6 +17,8 @@ import type { Logger } from '../../logger.js';
 import type { CoordinatorPartitionLog, TransactionResult } from '../coordinator-log.js';
 import { appendErrorToResponseError } from './append-error.js';
 import type { HeartbeatArgs, JoinGroupArgs, LeavingMember, SyncGroupArgs } from './classic-group-membership.js';
+import type { ConsumerGroupHeartbeatArgs } from './consumer/consumer-group-heartbeat.js';
+import type { TopicsView } from './consumer/topics-view.js';
 import { type CoordinatorScheduler, systemScheduler } from './coordinator-scheduler.js';
 import { type GroupCoordinatorConfig, groupCoordinatorConfig } from './group-coordinator-config.js';
 import { GroupCoordinatorShard } from './group-coordinator-shard.js';
@@ -219,6 +223,47 @@ export class GroupCoordinator {
     return this.operation(groupId, true, error, (shard, nowMs) => shard.leaveGroup(nowMs, groupId, members));
   }
 
+  // ---- consumer groups (KIP-848) ----
+
+  /**
+   * ConsumerGroupHeartbeat. `topics` is the cluster's topics as the request sees them: the
+   * subscriptions are resolved against it, and a change of the subscribed topics rebalances.
+   */
+  consumerGroupHeartbeat(
+    args: ConsumerGroupHeartbeatArgs,
+    topics: TopicsView,
+  ): Promise<ConsumerGroupHeartbeatResponseInput> {
+    const error = (errorCode: number): ConsumerGroupHeartbeatResponseInput => ({
+      errorCode,
+      memberId: null,
+      memberEpoch: 0,
+      heartbeatIntervalMs: 0,
+      assignment: null,
+    });
+    if (args.groupId === '') {
+      return Promise.resolve({ ...error(ErrorCode.INVALID_REQUEST), errorMessage: "GroupId can't be empty." });
+    }
+    return this.operation(args.groupId, true, error, (shard, nowMs) =>
+      shard.consumerGroupHeartbeat(nowMs, args, topics),
+    );
+  }
+
+  consumerGroupDescribe(
+    groupIds: readonly string[],
+    topicName: (topicId: string) => string | undefined,
+  ): Promise<ConsumerGroupDescribeResponseDescribedGroupInput[]> {
+    return Promise.all(
+      groupIds.map((groupId) =>
+        this.read<ConsumerGroupDescribeResponseDescribedGroupInput>(
+          groupId,
+          false,
+          (errorCode) => ({ errorCode, groupId, groupState: '', members: [] }),
+          (shard) => shard.describeConsumerGroup(groupId, topicName),
+        ),
+      ),
+    );
+  }
+
   // ---- offsets ----
 
   commitOffsets(args: OffsetCommitArgs): Promise<OffsetCommitResponseTopicInput[]> {
@@ -277,9 +322,10 @@ export class GroupCoordinator {
     groupId: string,
     topics: OffsetFetchTopicsArg,
     requireStable: boolean,
+    member?: { readonly memberId: string | null; readonly memberEpoch: number },
   ): Promise<OffsetFetchResponseGroupInput> {
     const error = (errorCode: number): OffsetFetchResponseGroupInput => ({ groupId, errorCode, topics: [] });
-    return this.read(groupId, false, error, (shard) => shard.fetchOffsets(groupId, topics, requireStable));
+    return this.read(groupId, false, error, (shard) => shard.fetchOffsets(groupId, topics, requireStable, member));
   }
 
   deleteOffsets(groupId: string, topics: readonly OffsetDeleteTopicArgs[]): Promise<OffsetDeleteResponseInput> {

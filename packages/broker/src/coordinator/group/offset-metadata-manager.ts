@@ -86,6 +86,8 @@ export interface OffsetHost {
   allGroups(): ClassicGroup[];
   /** Resets the member's session deadline: a commit is a sign of life. */
   touchMember(effects: OperationEffects, group: ClassicGroup, memberId: string): void;
+  /** Whether a KIP-848 consumer group of this id subscribes to the topic: its offsets there do not expire. */
+  consumerGroupSubscribes(groupId: string, topic: string): boolean;
 }
 
 /**
@@ -98,6 +100,11 @@ export interface OffsetHost {
  */
 export class OffsetMetadataManager {
   constructor(private readonly host: OffsetHost) {}
+
+  /** Answers every partition with `errorCode` (a commit refused before reaching the offsets). */
+  refuse(topics: readonly CommitTopic[], errorCode: number): OffsetCommitResponseTopicInput[] {
+    return respondAll(topics, () => errorCode);
+  }
 
   commit(fx: OperationEffects, args: OffsetCommitArgs): OffsetCommitResponseTopicInput[] {
     const group = this.host.group(args.groupId);
@@ -309,7 +316,7 @@ export class OffsetMetadataManager {
       let allExpired = true;
       if (base !== undefined) {
         for (const [topic, partitions] of [...group.allOffsets()]) {
-          if (group.isSubscribedToTopic(topic)) {
+          if (group.isSubscribedToTopic(topic) || this.host.consumerGroupSubscribes(group.groupId, topic)) {
             allExpired = false;
             continue;
           }

@@ -18,6 +18,10 @@ test("defaults are Kafka's", () => {
     offsetMetadataMaxBytes: 4096,
     offsetsRetentionMinutes: 10_080,
     offsetsRetentionCheckIntervalMs: 600_000,
+    consumerGroupAssignors: ['uniform', 'range'],
+    consumerGroupSessionTimeoutMs: 45_000,
+    consumerGroupHeartbeatIntervalMs: 5000,
+    consumerGroupMaxSize: 2_147_483_647,
   });
   assert.equal(offsetsRetentionMs(DEFAULT_GROUP_COORDINATOR_CONFIG), 7 * 24 * 60 * 60 * 1000);
 });
@@ -34,6 +38,10 @@ test('from the broker configuration, by Kafka config name', () => {
         ['offset.metadata.max.bytes', '100'],
         ['offsets.retention.minutes', '5'],
         ['offsets.retention.check.interval.ms', '1234'],
+        ['group.consumer.assignors', 'range, org.apache.kafka.coordinator.group.assignor.UniformAssignor'],
+        ['group.consumer.session.timeout.ms', '10000'],
+        ['group.consumer.heartbeat.interval.ms', '1000'],
+        ['group.consumer.max.size', '3'],
       ]),
     ),
   );
@@ -47,5 +55,9 @@ test('from the broker configuration, by Kafka config name', () => {
     offsetMetadataMaxBytes: 100,
     offsetsRetentionMinutes: 5,
     offsetsRetentionCheckIntervalMs: 1234,
+    consumerGroupAssignors: ['range', 'uniform'],
+    consumerGroupSessionTimeoutMs: 10_000,
+    consumerGroupHeartbeatIntervalMs: 1000,
+    consumerGroupMaxSize: 3,
   });
 });

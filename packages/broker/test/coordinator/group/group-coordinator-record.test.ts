@@ -211,9 +211,15 @@ describe('decoding', () => {
     assert.equal(decoded.value?.members[0]?.sessionTimeout, 6000);
     // Before value v1 there was one timeout for both: the rebalance timeout is the session timeout.
     assert.equal(ClassicGroup.fromRecord('g', decoded.value as never).member('m').rebalanceTimeoutMs, 6000);
-    assert.deepEqual(decodeGroupCoordinatorRecord({ key: Buffer.from('0003', 'hex'), value: null }), {
+    // Key version 9 and above: share groups, not served here.
+    assert.deepEqual(decodeGroupCoordinatorRecord({ key: Buffer.from('0009', 'hex'), value: null }), {
       type: 'unknown',
-      keyVersion: 3,
+      keyVersion: 9,
+    });
+    // Key version 3: a consumer group (KIP-848) metadata tombstone.
+    assert.deepEqual(decodeGroupCoordinatorRecord({ key: Buffer.from('000300016d', 'hex'), value: null }), {
+      type: 'consumer-group',
+      record: { type: 'group-metadata', groupId: 'm', epoch: null },
     });
     // Key version 0 is an offset commit too.
     const v0 = decodeGroupCoordinatorRecord({

@@ -5,12 +5,12 @@ export const consumerGroupDescribe = defineApi({
   name: 'ConsumerGroupDescribe',
   listeners: ['zkBroker', 'broker'],
   request: {
-    validVersions: '0',
+    validVersions: '0-1',
     flexibleVersions: '0+',
     fields: [f('GroupIds', '[]string', '0+'), f('IncludeAuthorizedOperations', 'bool', '0+')],
   },
   response: {
-    validVersions: '0',
+    validVersions: '0-1',
     flexibleVersions: '0+',
     fields: [
       f('ThrottleTimeMs', 'int32', '0+'),
@@ -35,6 +35,8 @@ export const consumerGroupDescribe = defineApi({
               f('SubscribedTopicRegex', 'string', '0+', { nullableVersions: '0+', default: null }),
               f('Assignment', 'Assignment', '0+'),
               f('TargetAssignment', 'Assignment', '0+'),
+              // v1 (KIP-1099): -1 unknown, 0 classic member, 1 consumer member.
+              f('MemberType', 'int8', '1+', { default: -1, ignorable: true }),
             ],
           }),
           f('AuthorizedOperations', 'int32', '0+', { default: -2147483648 }),
