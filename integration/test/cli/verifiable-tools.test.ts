@@ -226,6 +226,56 @@ describe('verifiable producer and consumer against one broker', () => {
     }
   });
 
+  test("--group-protocol consumer: a KIP-848 member with the broker's range assignor reads everything", async () => {
+    assert.equal(produced.length, 1000, 'runs after the producer test');
+    const result = await script(
+      'kafka-verifiable-consumer.sh',
+      [
+        '--bootstrap-server',
+        b,
+        '--topic',
+        'verify',
+        '--group-id',
+        'verifiers-kip848',
+        '--group-protocol',
+        'CONSUMER',
+        '--group-remote-assignor',
+        'range',
+        '--max-messages',
+        '1000',
+      ],
+      '',
+      60000,
+    );
+    assert.equal(result.code, 0, result.stderr);
+    const all = events(result.stdout);
+    assert.deepEqual(currentAssignment(all), ['verify-0', 'verify-1', 'verify-2']);
+    const summaries = named(all, 'records_consumed').flatMap((e) => e.partitions as Event[]);
+    assert.equal(
+      summaries.reduce((sum, s) => sum + s.count, 0),
+      1000,
+    );
+    const admin = new Admin({ 'bootstrap.servers': b });
+    try {
+      const listed = (await admin.listGroups()).find((g) => g.groupId === 'verifiers-kip848');
+      assert.equal(listed?.type, 'consumer', 'a KIP-848 group, not a classic one');
+    } finally {
+      await admin.close();
+    }
+    const bad = await script('kafka-verifiable-consumer.sh', [
+      '--bootstrap-server',
+      b,
+      '--topic',
+      'verify',
+      '--group-id',
+      'g',
+      '--group-protocol',
+      'share',
+    ]);
+    assert.notEqual(bad.code, 0);
+    assert.match(bad.stderr, /argument --group-protocol: must be one of CLASSIC, CONSUMER/);
+  });
+
   test('two verifiable consumers in one group split the partitions', async () => {
     await createTopic('shared', 4);
     const args = [

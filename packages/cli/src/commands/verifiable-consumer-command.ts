@@ -39,8 +39,7 @@ const specs: OptionSpec[] = [
   { name: 'topic', description: 'Consumes messages from this topic.', arg: 'required', argName: 'TOPIC' },
   {
     name: 'group-protocol',
-    description:
-      'Group protocol (must be one of CLASSIC, CONSUMER; Samsa supports CLASSIC, the consumer group protocol of KIP-848 is not available)',
+    description: 'Group protocol (must be one of CLASSIC, CONSUMER)',
     arg: 'required',
     argName: 'GROUP_PROTOCOL',
     defaultValue: 'classic',
@@ -223,13 +222,22 @@ function commitErrorMessage(error: Error): string {
 function consumerProperties(options: ParsedOptions): Map<string, string> {
   const file = options.value('consumer.config');
   const props = file === undefined ? new Map<string, string>() : loadProps(file);
-  props.set('partition.assignment.strategy', options.value('assignment-strategy') as string);
+  // As Java's VerifiableConsumer: the assignor and session timeout are the broker's business
+  // under the consumer protocol (KIP-848), which takes the remote assignor instead.
+  const protocol = (options.value('group-protocol') as string).toLowerCase();
+  props.set('group.protocol', protocol);
+  if (protocol === 'consumer') {
+    const remote = options.value('group-remote-assignor');
+    if (remote !== undefined) props.set('group.remote.assignor', remote as string);
+  } else {
+    props.set('partition.assignment.strategy', options.value('assignment-strategy') as string);
+    props.set('session.timeout.ms', String(integerArgument(options, 'session-timeout', 'Integer')));
+  }
   props.set('group.id', options.value('group-id') as string);
   if (options.has('group-instance-id')) props.set('group.instance.id', options.value('group-instance-id') as string);
   props.set('bootstrap.servers', (options.value('bootstrap-server') ?? options.value('broker-list')) as string);
   props.set('enable.auto.commit', String(options.has('enable-autocommit')));
   props.set('auto.offset.reset', options.value('reset-policy') as string);
-  props.set('session.timeout.ms', String(integerArgument(options, 'session-timeout', 'Integer')));
   // Java's consumer takes the deserializer instances over the configured classes.
   props.delete('key.deserializer');
   props.delete('value.deserializer');
@@ -259,10 +267,9 @@ async function offsetsForTimesEvent(consumer: Consumer<string, string>, taken: r
 async function run(options: ParsedOptions, io: CommandIo): Promise<number> {
   requireArguments(options, ['topic', 'group-id']);
   exactlyOneOf(options, ['bootstrap-server', 'broker-list']);
-  if ((options.value('group-protocol') as string).toLowerCase() === 'consumer') {
-    throw new UsageError(
-      'argument --group-protocol: the consumer group protocol (KIP-848) is not available in Samsa; use --group-protocol classic',
-    );
+  const protocol = (options.value('group-protocol') as string).toLowerCase();
+  if (protocol !== 'classic' && protocol !== 'consumer') {
+    throw new UsageError(`argument --group-protocol: must be one of CLASSIC, CONSUMER (got ${protocol.toUpperCase()})`);
   }
   const topic = options.value('topic') as string;
   const maxMessages = integerArgument(options, 'max-messages', 'Integer') as number;
