@@ -91,7 +91,19 @@ describe("Samsa's consumer on the KIP-848 protocol", () => {
       await waitUntil(
         () => balanced(live(), PARTITIONS),
         SESSION_TIMEOUT_MS * 4,
-        () => `${what}: ${describeAssignments(live())}`,
+        () =>
+          `${what}: ${describeAssignments(live())}; ` +
+          members
+            .filter((m) => !live().includes(m))
+            .map(
+              (m) =>
+                `${m.name} exited (${m.child.exitCode ?? m.child.signalCode}): ` +
+                `${m.events
+                  .filter((e) => e.ev === 'error')
+                  .map((e) => e.error)
+                  .join(', ')} ${m.logs.slice(-500)}`,
+            )
+            .join('; '),
       );
     };
     try {

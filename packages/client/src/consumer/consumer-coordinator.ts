@@ -1,5 +1,4 @@
 import {
-  CoordinatorType,
   ErrorCode,
   HeartbeatApi,
   JoinGroupApi,
@@ -13,8 +12,8 @@ import type { ConsumerConfig } from '../config/client-config.js';
 import type { Connection } from '../connection/connection.js';
 import { sleep } from '../connection/connection-pool.js';
 import { ClientError, ClientErrorCode } from '../errors/client-errors.js';
+import { GroupCoordinatorConnection } from '../group/group-coordinator-connection.js';
 import type { Cluster } from '../metadata/cluster.js';
-import { type CoordinatorInfo, findCoordinator } from '../metadata/find-coordinator.js';
 import type { MemberSubscription, PartitionAssignor, RebalanceProtocol } from './assignors/partition-assignor.js';
 import { decodeAssignment, decodeSubscription, encodeAssignment, encodeSubscription } from './consumer-protocol.js';
 import type { GroupMembership } from './group-membership.js';
@@ -59,7 +58,6 @@ export class ConsumerCoordinator implements GroupMembership {
   protocolName: string | null = null;
   private state: 'UNJOINED' | 'REBALANCING' | 'STABLE' = 'UNJOINED';
   rejoinNeeded = true;
-  private coordinator: CoordinatorInfo | undefined;
   private heartbeatTimer: NodeJS.Timeout | undefined;
   private heartbeatInFlight = false;
   private lastHeartbeatOkMs = Date.now();
@@ -67,6 +65,7 @@ export class ConsumerCoordinator implements GroupMembership {
   private closed = false;
   private readonly protocol: RebalanceProtocol;
   private readonly offsetsContext: GroupOffsetsContext;
+  private readonly coordinatorConnection: GroupCoordinatorConnection;
   private readonly ownership: PartitionOwnership;
   /**
    * Partition counts the leader assigned with, to notice new partitions; 0 for a subscribed topic
@@ -89,6 +88,7 @@ export class ConsumerCoordinator implements GroupMembership {
     listenerOf: () => RebalanceListener | undefined,
     private readonly hooks: CoordinatorHooks,
   ) {
+    this.coordinatorConnection = new GroupCoordinatorConnection(cluster, config.groupId as string);
     this.offsetsContext = this.createOffsetsContext();
     this.ownership = new PartitionOwnership(subscriptions, listenerOf, hooks, () => ({
       groupId: this.groupId,
@@ -114,27 +114,12 @@ export class ConsumerCoordinator implements GroupMembership {
     return this.state === 'STABLE' && !this.rejoinNeeded;
   }
 
-  async connection(signal?: AbortSignal): Promise<Connection> {
-    if (this.coordinator === undefined) {
-      this.coordinator = await findCoordinator(
-        this.cluster,
-        CoordinatorType.GROUP,
-        this.groupId,
-        this.config.defaultApiTimeoutMs,
-        signal,
-      );
-    }
-    const c = this.coordinator;
-    try {
-      return await this.cluster.pool.get(c.host, c.port, c.nodeId, signal, 'coordinator');
-    } catch (error) {
-      this.coordinator = undefined;
-      throw error;
-    }
+  connection(signal?: AbortSignal): Promise<Connection> {
+    return this.coordinatorConnection.get(signal);
   }
 
   private markCoordinatorUnknown(): void {
-    this.coordinator = undefined;
+    this.coordinatorConnection.markUnknown();
   }
 
   /**
@@ -502,6 +487,7 @@ export class ConsumerCoordinator implements GroupMembership {
           this.lostPending = true;
         } else if (code === ErrorCode.REBALANCE_IN_PROGRESS) this.rejoinNeeded = true;
         this.hooks.wakeup();
+        return false;
       },
     };
   }

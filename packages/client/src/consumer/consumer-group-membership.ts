@@ -1,16 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import {
-  ConsumerGroupHeartbeatApi,
-  type ConsumerGroupHeartbeatResponse,
-  CoordinatorType,
-  ErrorCode,
-  KafkaError,
-} from '@samsa/protocol';
+import { ConsumerGroupHeartbeatApi, type ConsumerGroupHeartbeatResponse, ErrorCode, KafkaError } from '@samsa/protocol';
 import { type TopicPartition, tpKey } from '../common/topic-partition.js';
 import type { ConsumerConfig } from '../config/client-config.js';
 import type { Connection } from '../connection/connection.js';
+import { GroupCoordinatorConnection } from '../group/group-coordinator-connection.js';
 import type { Cluster } from '../metadata/cluster.js';
-import { type CoordinatorInfo, findCoordinator } from '../metadata/find-coordinator.js';
 import type { GroupMembership } from './group-membership.js';
 import {
   COORDINATOR_MOVED,
@@ -60,7 +54,7 @@ export class ConsumerGroupMembership implements GroupMembership {
   memberEpoch = JOIN_EPOCH;
   readonly isLeader = false;
   private state: MemberState = 'UNSUBSCRIBED';
-  private coordinator: CoordinatorInfo | undefined;
+  private readonly coordinator: GroupCoordinatorConnection;
   private heartbeatTimer: NodeJS.Timeout | undefined;
   private heartbeatInFlight: Promise<void> | undefined;
   private heartbeatIntervalMs: number;
@@ -85,6 +79,7 @@ export class ConsumerGroupMembership implements GroupMembership {
     private readonly hooks: CoordinatorHooks,
   ) {
     this.heartbeatIntervalMs = config.heartbeatIntervalMs;
+    this.coordinator = new GroupCoordinatorConnection(cluster, config.groupId as string);
     this.ownership = new PartitionOwnership(subscriptions, listenerOf, hooks, () => ({
       groupId: this.groupId,
       memberId: this.memberId,
@@ -166,7 +161,7 @@ export class ConsumerGroupMembership implements GroupMembership {
         if (retryAfterMs !== undefined) delayMs = retryAfterMs;
       },
       () => {
-        this.coordinator = undefined;
+        this.coordinator.markUnknown();
         delayMs = this.config.retryBackoffMs;
       },
     );
@@ -231,7 +226,7 @@ export class ConsumerGroupMembership implements GroupMembership {
       return this.config.retryBackoffMs;
     }
     if (RETRIABLE.has(code)) {
-      if (COORDINATOR_MOVED.has(code)) this.coordinator = undefined;
+      if (COORDINATOR_MOVED.has(code)) this.coordinator.markUnknown();
       this.sent = undefined;
       return this.config.retryBackoffMs;
     }
@@ -342,23 +337,8 @@ export class ConsumerGroupMembership implements GroupMembership {
 
   // ---- coordinator and offsets ----
 
-  private async connection(signal?: AbortSignal): Promise<Connection> {
-    if (this.coordinator === undefined) {
-      this.coordinator = await findCoordinator(
-        this.cluster,
-        CoordinatorType.GROUP,
-        this.groupId,
-        this.config.defaultApiTimeoutMs,
-        signal,
-      );
-    }
-    const c = this.coordinator;
-    try {
-      return await this.cluster.pool.get(c.host, c.port, c.nodeId, signal, 'coordinator');
-    } catch (error) {
-      this.coordinator = undefined;
-      throw error;
-    }
+  private connection(signal?: AbortSignal): Promise<Connection> {
+    return this.coordinator.get(signal);
   }
 
   commit(entries: readonly CommitEntry[], signal?: AbortSignal): Promise<void> {
@@ -375,7 +355,7 @@ export class ConsumerGroupMembership implements GroupMembership {
       groupId: this.groupId,
       connection: (signal) => this.connection(signal),
       markCoordinatorUnknown: () => {
-        this.coordinator = undefined;
+        this.coordinator.markUnknown();
       },
       commitMember: (): CommitMember =>
         this.subscriptions.mode === 'assigned'
@@ -383,14 +363,17 @@ export class ConsumerGroupMembership implements GroupMembership {
           : { generationIdOrMemberEpoch: this.memberEpoch, memberId: this.memberId, groupInstanceId: null },
       membershipErrors: COMMIT_MEMBERSHIP_ERRORS,
       onMembershipError: (code, sent) => {
-        // STALE_MEMBER_EPOCH: the epoch moved on since (the commit lost a race with a heartbeat);
-        // the caller retries with the new one. Fenced or unknown: the membership is gone.
-        if (code !== ErrorCode.STALE_MEMBER_EPOCH && sent.generationIdOrMemberEpoch === this.memberEpoch) {
+        // STALE_MEMBER_EPOCH: a heartbeat moved the epoch on while the commit was in flight; as
+        // Java's consumer, retry with the latest epoch (until default.api.timeout.ms).
+        if (code === ErrorCode.STALE_MEMBER_EPOCH) return this.state === 'STABLE';
+        // Fenced or unknown: the membership is gone (unless it was already replaced meanwhile).
+        if (sent.generationIdOrMemberEpoch === this.memberEpoch) {
           this.state = 'FENCED';
           this.memberEpoch = JOIN_EPOCH;
           this.lostPending = true;
           this.hooks.wakeup();
         }
+        return false;
       },
     };
   }

@@ -44,8 +44,11 @@ export interface GroupOffsetsContext {
   commitMember(): CommitMember;
   /** Partition errors saying the commit's generation or epoch is not the group's: not retried here. */
   readonly membershipErrors: ReadonlySet<number>;
-  /** Called with such an error before commit throws it (the membership decides whether it is lost). */
-  onMembershipError(errorCode: number, sent: CommitMember): void;
+  /**
+   * Called with such an error: the membership decides whether it is lost. True: retry the commit
+   * (after the backoff, with the member fields as they are then); false: commit throws the error.
+   */
+  onMembershipError(errorCode: number, sent: CommitMember): boolean;
 }
 
 /**
@@ -86,8 +89,9 @@ export async function commitGroupOffsets(
           if (p.errorCode === 0) continue;
           const error = new KafkaError(p.errorCode, `OffsetCommit ${t.name}-${p.partitionIndex}`);
           if (ctx.membershipErrors.has(p.errorCode)) {
-            ctx.onMembershipError(p.errorCode, member);
-            throw error;
+            if (!ctx.onMembershipError(p.errorCode, member)) throw error;
+            retry = error;
+            continue;
           }
           if (COORDINATOR_MOVED.has(p.errorCode)) ctx.markCoordinatorUnknown();
           if (error.retriable) retry = error;

@@ -1,5 +1,4 @@
 import {
-  CoordinatorType,
   ErrorCode,
   HeartbeatApi,
   JoinGroupApi,
@@ -12,7 +11,7 @@ import type { CommonConfig } from '../config/client-config.js';
 import { type ConfigInput, resolveConfig } from '../config/resolve-config.js';
 import type { Connection } from '../connection/connection.js';
 import { Cluster } from '../metadata/cluster.js';
-import { type CoordinatorInfo, findCoordinator } from '../metadata/find-coordinator.js';
+import { GroupCoordinatorConnection } from './group-coordinator-connection.js';
 
 /** One protocol a member offers in JoinGroup, in order of preference. */
 export interface GroupProtocol {
@@ -81,7 +80,7 @@ export class GroupMember {
   protocolName: string | null = null;
   rejoinNeeded = true;
   private readonly cluster: Cluster;
-  private coordinator: CoordinatorInfo | undefined;
+  private readonly coordinator: GroupCoordinatorConnection;
   private heartbeatTimer: NodeJS.Timeout | undefined;
   private heartbeatInFlight = false;
   /** A JoinGroup/SyncGroup exchange is in flight (heartbeats pause meanwhile). */
@@ -97,6 +96,7 @@ export class GroupMember {
   ) {
     const config = resolveConfig('admin', options.client) as unknown as CommonConfig;
     this.cluster = new Cluster(config, false);
+    this.coordinator = new GroupCoordinatorConnection(this.cluster, options.groupId);
   }
 
   get groupId(): string {
@@ -123,29 +123,14 @@ export class GroupMember {
         // Connection failures and retriable group errors are retried, as Kafka's workers do
         // forever; a non-retriable one (INCONSISTENT_GROUP_PROTOCOL, authorization) is the owner's.
         if (error instanceof KafkaError && !isRetriableJoinError(error)) throw error;
-        if (!(error instanceof KafkaError)) this.coordinator = undefined;
+        if (!(error instanceof KafkaError)) this.coordinator.markUnknown();
         await new Promise((resolve) => setTimeout(resolve, this.cluster.config.retryBackoffMs));
       }
     }
   }
 
-  private async connection(signal?: AbortSignal): Promise<Connection> {
-    if (this.coordinator === undefined) {
-      this.coordinator = await findCoordinator(
-        this.cluster,
-        CoordinatorType.GROUP,
-        this.groupId,
-        this.cluster.config.defaultApiTimeoutMs,
-        signal,
-      );
-    }
-    const c = this.coordinator;
-    try {
-      return await this.cluster.pool.get(c.host, c.port, c.nodeId, signal, 'coordinator');
-    } catch (error) {
-      this.coordinator = undefined;
-      throw error;
-    }
+  private connection(signal?: AbortSignal): Promise<Connection> {
+    return this.coordinator.get(signal);
   }
 
   private async joinAndSync(signal: AbortSignal | undefined): Promise<void> {
@@ -187,7 +172,7 @@ export class GroupMember {
     }
     if (join.errorCode !== 0) {
       if (MEMBERSHIP_LOST.has(join.errorCode)) this.resetGeneration();
-      if (COORDINATOR_MOVED.has(join.errorCode)) this.coordinator = undefined;
+      if (COORDINATOR_MOVED.has(join.errorCode)) this.coordinator.markUnknown();
       throw new KafkaError(join.errorCode, `JoinGroup ${this.groupId}`);
     }
     this.memberId = join.memberId;
@@ -219,7 +204,7 @@ export class GroupMember {
     );
     if (sync.errorCode !== 0) {
       if (MEMBERSHIP_LOST.has(sync.errorCode)) this.resetGeneration();
-      if (COORDINATOR_MOVED.has(sync.errorCode)) this.coordinator = undefined;
+      if (COORDINATOR_MOVED.has(sync.errorCode)) this.coordinator.markUnknown();
       throw new KafkaError(sync.errorCode, `SyncGroup ${this.groupId}`);
     }
     this.rejoinNeeded = false;
@@ -253,7 +238,7 @@ export class GroupMember {
 
   private heartbeatTick(): void {
     if (this.closed || this.joining || this.heartbeatInFlight || this.generationId < 0) return;
-    if (Date.now() - this.lastHeartbeatOkMs > this.options.sessionTimeoutMs) this.coordinator = undefined;
+    if (Date.now() - this.lastHeartbeatOkMs > this.options.sessionTimeoutMs) this.coordinator.markUnknown();
     this.heartbeatInFlight = true;
     const sentGeneration = this.generationId;
     this.connection()
@@ -275,7 +260,7 @@ export class GroupMember {
             return;
           }
           if (COORDINATOR_MOVED.has(code)) {
-            this.coordinator = undefined;
+            this.coordinator.markUnknown();
             return;
           }
           if (MEMBERSHIP_LOST.has(code)) {
@@ -285,7 +270,7 @@ export class GroupMember {
           this.requestRejoin();
         },
         () => {
-          this.coordinator = undefined;
+          this.coordinator.markUnknown();
         },
       )
       .finally(() => {

@@ -18,9 +18,19 @@ type Answer = { errorCode?: number; memberEpoch?: number; assignment?: number[] 
  * A coordinator scripted per heartbeat: each ConsumerGroupHeartbeat takes the next answer
  * (the last one repeats). Metadata carries the topic's id, as Metadata v10+ does.
  */
-async function scriptedCoordinator(answers: Answer[]): Promise<FakeBroker> {
+async function scriptedCoordinator(answers: Answer[], commitErrors: number[] = []): Promise<FakeBroker> {
   let next = 0;
   const broker = await FakeBroker.start((request, self) => {
+    if (request.apiKey === ApiKey.OffsetCommit) {
+      const errorCode = commitErrors.shift() ?? 0;
+      return {
+        throttleTimeMs: 0,
+        topics: request.body.topics.map((t: { name: string; partitions: { partitionIndex: number }[] }) => ({
+          name: t.name,
+          partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode })),
+        })),
+      };
+    }
     if (request.apiKey === ApiKey.Metadata) {
       const body = self.metadata(request);
       for (const t of body.topics) if (t.name === TOPIC) t.topicId = TOPIC_ID;
@@ -215,5 +225,30 @@ test('close leaves with epoch -1 (dynamic) and -2 (static member)', async () => 
     const last = heartbeats(broker).at(-1)?.body;
     assert.equal(last.memberEpoch, epoch);
     assert.deepEqual(h.events, ['assigned [t-0]', 'revoked [t-0]']);
+  }
+});
+
+test('a commit refused with STALE_MEMBER_EPOCH is retried with the latest epoch; FENCED_MEMBER_EPOCH loses the partitions', async () => {
+  const broker = await scriptedCoordinator(
+    [{ memberEpoch: 4, assignment: [0] }, { memberEpoch: 4 }],
+    [ErrorCode.STALE_MEMBER_EPOCH, ErrorCode.NONE, ErrorCode.FENCED_MEMBER_EPOCH],
+  );
+  const h = harness(broker);
+  try {
+    await until('the assignment', () => owned(h).length === 1, h.membership);
+    const entry = { topic: TOPIC, partition: 0, offset: 5n, leaderEpoch: -1, metadata: '' };
+    await h.membership.commit([entry]);
+    const commits = broker.named('OffsetCommit');
+    assert.equal(commits.length, 2, 'retried once');
+    assert.equal(commits[1]?.body.generationIdOrMemberEpoch, 4);
+    assert.equal(commits[1]?.body.memberId, heartbeats(broker)[0]?.body.memberId);
+    await assert.rejects(
+      h.membership.commit([entry]),
+      (e: { errorCode?: number }) => e.errorCode === ErrorCode.FENCED_MEMBER_EPOCH,
+    );
+    await until('the loss', () => h.events.includes('lost [t-0]'), h.membership);
+  } finally {
+    await h.close();
+    await broker.close();
   }
 });
