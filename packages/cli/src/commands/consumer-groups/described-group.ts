@@ -1,5 +1,10 @@
 import { type Admin, type GroupDescription, KafkaError, type TopicPartition } from '@samsa/client';
-import { ConsumerGroupDescribeApi, ErrorCode } from '@samsa/protocol';
+import {
+  ConsumerGroupDescribeApi,
+  type ConsumerGroupDescribeResponse,
+  ErrorCode,
+  UnsupportedVersionError,
+} from '@samsa/protocol';
 
 /** ConsumerGroupDescribe v1's MemberType of a classic (JoinGroup) member of a consumer group (KIP-1099). */
 const CLASSIC_MEMBER_TYPE = 0;
@@ -55,17 +60,25 @@ function fromClassic(d: GroupDescription): DescribedGroup {
 /**
  * Describes groups as Kafka 4's Admin.describeConsumerGroups does: ConsumerGroupDescribe at the
  * group's coordinator, and DescribeGroups for groups it does not know (GROUP_ID_NOT_FOUND: a
- * classic group, or none). DescribeGroups answers a consumer group as Dead, so it is asked first
+ * classic group, or none) or when the broker does not serve it (UNSUPPORTED_VERSION). DescribeGroups answers a consumer group as Dead, so it is asked first
  * only to learn the coordinator.
  */
 export async function describeGroups(admin: Admin, groupIds: readonly string[]): Promise<DescribedGroup[]> {
   const out: DescribedGroup[] = [];
   for (const classic of await admin.describeGroups(groupIds)) {
     const connection = await admin.cluster.connectionTo(classic.coordinator);
-    const response = await connection.request(ConsumerGroupDescribeApi, {
-      groupIds: [classic.groupId],
-      includeAuthorizedOperations: false,
-    });
+    let response: ConsumerGroupDescribeResponse;
+    try {
+      response = await connection.request(ConsumerGroupDescribeApi, {
+        groupIds: [classic.groupId],
+        includeAuthorizedOperations: false,
+      });
+    } catch (error) {
+      // A broker without KIP-848 has classic groups only, as Kafka's Admin assumes then.
+      if (!(error instanceof UnsupportedVersionError)) throw error;
+      out.push(fromClassic(classic));
+      continue;
+    }
     const g = response.groups[0];
     if (g === undefined || g.errorCode === ErrorCode.GROUP_ID_NOT_FOUND) {
       out.push(fromClassic(classic));
