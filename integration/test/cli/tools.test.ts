@@ -158,7 +158,7 @@ describe('samsa tools', () => {
     ]);
     assert.equal(
       members.stdout,
-      `\n${pad('GROUP', 15)} ${pad('CONSUMER-ID', 15)} ${pad('HOST', 15)} ${pad('CLIENT-ID', 15)} ${pad('#PARTITIONS', 15)} ASSIGNMENT\n`,
+      `\n${pad('GROUP', 15)} ${pad('CONSUMER-ID', 15)} ${pad('HOST', 15)} ${pad('CLIENT-ID', 15)} ${pad('#PARTITIONS', 15)} ${pad('CURRENT-EPOCH', 15)} ${pad('CURRENT-ASSIGNMENT', 20)} ${pad('TARGET-EPOCH', 15)} TARGET-ASSIGNMENT\n`,
     );
 
     const list = await samsa(['consumer-groups', '--bootstrap-server', b, '--list', '--state']);

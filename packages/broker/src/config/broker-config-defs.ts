@@ -1,6 +1,15 @@
 import { validateMetricsListener } from '../metrics/metrics-listener.js';
 import { authorizerClassNameProblem } from '../security/acl/authorizer-class-names.js';
 import { atLeast, between, type ConfigKey, LONG_MAX, oneOf } from './config-def.js';
+
+/** `group.consumer.migration.policy`'s values (Kafka's ConsumerGroupMigrationPolicy). */
+export const CONSUMER_GROUP_MIGRATION_POLICIES: readonly string[] = [
+  'bidirectional',
+  'upgrade',
+  'downgrade',
+  'disabled',
+];
+
 import { KERBEROS_CONFIG_KEYS, SECURITY_CONFIG_KEYS } from './security-config-defs.js';
 
 const INT_MAX = 2147483647;
@@ -188,6 +197,16 @@ export const BROKER_CONFIG_KEYS: readonly ConfigKey[] = [
   { name: 'group.consumer.session.timeout.ms', type: 'int', defaultValue: 45000, validate: atLeast(1) },
   { name: 'group.consumer.heartbeat.interval.ms', type: 'int', defaultValue: 5000, validate: atLeast(1) },
   { name: 'group.consumer.max.size', type: 'int', defaultValue: INT_MAX, validate: atLeast(1) },
+  {
+    name: 'group.consumer.migration.policy',
+    type: 'string',
+    defaultValue: 'bidirectional',
+    // Kafka's ConfigDef.CaseInsensitiveValidString over ConsumerGroupMigrationPolicy's names.
+    validate: (value) =>
+      typeof value === 'string' && !CONSUMER_GROUP_MIGRATION_POLICIES.includes(value.toLowerCase())
+        ? `String must be one of (case insensitive): ${CONSUMER_GROUP_MIGRATION_POLICIES.join(', ')}`
+        : undefined,
+  },
   // --- transactions
   { name: 'transaction.state.log.num.partitions', type: 'int', defaultValue: 50, validate: atLeast(1) },
   { name: 'transaction.state.log.replication.factor', type: 'short', defaultValue: 3, validate: atLeast(1) },

@@ -39,7 +39,17 @@ export interface GroupCoordinatorConfig {
   readonly consumerGroupHeartbeatIntervalMs: number;
   /** `group.consumer.max.size`: members beyond this get GROUP_MAX_SIZE_REACHED. */
   readonly consumerGroupMaxSize: number;
+  /**
+   * `group.consumer.migration.policy` (lower case): whether a classic group with members may be
+   * upgraded to a consumer group (`upgrade`, `bidirectional`) and back (`downgrade`,
+   * `bidirectional`). Empty groups convert under any policy, as in Kafka. Samsa does not migrate
+   * groups with members yet, so today every policy behaves as `disabled` for them.
+   */
+  readonly consumerGroupMigrationPolicy: ConsumerGroupMigrationPolicy;
 }
+
+/** Kafka's ConsumerGroupMigrationPolicy, by the names `group.consumer.migration.policy` takes. */
+export type ConsumerGroupMigrationPolicy = 'bidirectional' | 'upgrade' | 'downgrade' | 'disabled';
 
 export const DEFAULT_GROUP_COORDINATOR_CONFIG: GroupCoordinatorConfig = Object.freeze({
   groupMinSessionTimeoutMs: 6000,
@@ -55,6 +65,7 @@ export const DEFAULT_GROUP_COORDINATOR_CONFIG: GroupCoordinatorConfig = Object.f
   consumerGroupSessionTimeoutMs: 45_000,
   consumerGroupHeartbeatIntervalMs: 5000,
   consumerGroupMaxSize: 2_147_483_647,
+  consumerGroupMigrationPolicy: 'bidirectional',
 });
 
 /** Kafka's defaults overridden by `overrides`. */
@@ -93,6 +104,7 @@ export function consumerGroupConfigFrom(
   | 'consumerGroupSessionTimeoutMs'
   | 'consumerGroupHeartbeatIntervalMs'
   | 'consumerGroupMaxSize'
+  | 'consumerGroupMigrationPolicy'
 > {
   const assignors = config
     .list('group.consumer.assignors')
@@ -104,6 +116,10 @@ export function consumerGroupConfigFrom(
     consumerGroupSessionTimeoutMs: config.int('group.consumer.session.timeout.ms'),
     consumerGroupHeartbeatIntervalMs: config.int('group.consumer.heartbeat.interval.ms'),
     consumerGroupMaxSize: config.int('group.consumer.max.size'),
+    // Validated against the four names (case-insensitively) when the configuration is read.
+    consumerGroupMigrationPolicy: (
+      config.string('group.consumer.migration.policy') ?? 'bidirectional'
+    ).toLowerCase() as ConsumerGroupMigrationPolicy,
   };
 }
 

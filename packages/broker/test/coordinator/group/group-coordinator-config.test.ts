@@ -22,6 +22,7 @@ test("defaults are Kafka's", () => {
     consumerGroupSessionTimeoutMs: 45_000,
     consumerGroupHeartbeatIntervalMs: 5000,
     consumerGroupMaxSize: 2_147_483_647,
+    consumerGroupMigrationPolicy: 'bidirectional',
   });
   assert.equal(offsetsRetentionMs(DEFAULT_GROUP_COORDINATOR_CONFIG), 7 * 24 * 60 * 60 * 1000);
 });
@@ -42,6 +43,7 @@ test('from the broker configuration, by Kafka config name', () => {
         ['group.consumer.session.timeout.ms', '10000'],
         ['group.consumer.heartbeat.interval.ms', '1000'],
         ['group.consumer.max.size', '3'],
+        ['group.consumer.migration.policy', 'UPGRADE'],
       ]),
     ),
   );
@@ -59,5 +61,18 @@ test('from the broker configuration, by Kafka config name', () => {
     consumerGroupSessionTimeoutMs: 10_000,
     consumerGroupHeartbeatIntervalMs: 1000,
     consumerGroupMaxSize: 3,
+    consumerGroupMigrationPolicy: 'upgrade',
   });
+});
+
+test('group.consumer.migration.policy: one of four names in any case, as Kafka validates it', () => {
+  const policyOf = (value: string) =>
+    groupCoordinatorConfigFrom(new BrokerConfig(new Map([['group.consumer.migration.policy', value]])))
+      .consumerGroupMigrationPolicy;
+  assert.equal(policyOf('Disabled'), 'disabled');
+  assert.equal(policyOf('downgrade'), 'downgrade');
+  assert.throws(
+    () => policyOf('sideways'),
+    /group\.consumer\.migration\.policy.*String must be one of \(case insensitive\): bidirectional, upgrade, downgrade, disabled/,
+  );
 });
