@@ -6,6 +6,11 @@ import {
   deserializationExceptionHandlerOf,
 } from './errors/deserialization-exception-handler.js';
 import {
+  type ProductionExceptionHandler,
+  type ProductionExceptionHandlerSetting,
+  productionExceptionHandlerOf,
+} from './errors/production-exception-handler.js';
+import {
   type ConsumerRecord,
   type TimestampExtractor,
   type TimestampExtractorSetting,
@@ -23,6 +28,7 @@ export type StreamsConfigInput = {
     | Serde<unknown>
     | TimestampExtractor
     | DeserializationExceptionHandler
+    | ProductionExceptionHandler
     | ((record: ConsumerRecord, partitionTime: number) => number)
     | undefined;
 };
@@ -94,6 +100,7 @@ export class StreamsConfig {
   static readonly NUM_STREAM_THREADS_CONFIG = 'num.stream.threads';
   static readonly DEFAULT_TIMESTAMP_EXTRACTOR_CLASS_CONFIG = 'default.timestamp.extractor';
   static readonly DEFAULT_DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG = 'default.deserialization.exception.handler';
+  static readonly DEFAULT_PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG = 'default.production.exception.handler';
 
   readonly applicationId: string;
   readonly bootstrapServers: string | undefined;
@@ -107,6 +114,7 @@ export class StreamsConfig {
   readonly replicationFactor: number;
   readonly defaultTimestampExtractor: TimestampExtractor;
   readonly defaultDeserializationExceptionHandler: DeserializationExceptionHandler;
+  readonly defaultProductionExceptionHandler: ProductionExceptionHandler;
   /** `consumer.*`, `producer.*`, `admin.*` settings, prefix removed, for the clients. */
   readonly clientOverrides: {
     consumer: { [k: string]: unknown };
@@ -153,6 +161,12 @@ export class StreamsConfig {
       'default.deserialization.exception.handler',
       'org.apache.kafka.streams.errors.LogAndFailExceptionHandler',
       (v) => deserializationExceptionHandlerOf(v as DeserializationExceptionHandlerSetting),
+    );
+    this.defaultProductionExceptionHandler = pluggable(
+      config,
+      'default.production.exception.handler',
+      'org.apache.kafka.streams.errors.DefaultProductionExceptionHandler',
+      (v) => productionExceptionHandlerOf(v as ProductionExceptionHandlerSetting),
     );
     const threads = Number(config['num.stream.threads'] ?? 1);
     if (threads !== 1)

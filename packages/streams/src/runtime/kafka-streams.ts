@@ -21,6 +21,11 @@ import { isValidTransition, State, type StateListener } from './kafka-streams-st
 import { OffsetCheckpoint } from './offset-checkpoint.js';
 import type { StateRestoreListener } from './state-restore-listener.js';
 import { type Restoration, restoreStores } from './store-changelog-reader.js';
+import {
+  type StreamsUncaughtExceptionHandler,
+  StreamThreadExceptionResponse,
+  uncaughtExceptionResponse,
+} from './stream-thread-exception-handler.js';
 import { type StreamsMetric, taskMetrics } from './streams-metric.js';
 import { StreamsProducer } from './streams-producer.js';
 import { inTimestampOrder } from './timestamp-order.js';
@@ -64,7 +69,9 @@ export class KafkaStreams {
   readonly config: StreamsConfig;
   private stateValue: State = State.CREATED;
   private stateListener: StateListener | undefined;
-  private uncaughtExceptionHandler: ((error: Error) => void) | undefined;
+  private uncaughtExceptionHandler: StreamsUncaughtExceptionHandler | undefined;
+  /** The stream thread's number in its client ids (`…-StreamThread-<n>`); a replacement thread takes the next. */
+  private threadIndex = 1;
   private readonly subtopologies: Subtopology[];
   /** Physical input topic → its sub-topology and the topology's name for it. */
   private readonly inputs = new Map<string, { sub: Subtopology; logical: string }>();
@@ -110,7 +117,7 @@ export class KafkaStreams {
   /** Java's `metrics()`, as far as Samsa keeps them: `dropped-records-total` of each task this instance runs. */
   metrics(): StreamsMetric[] {
     const tasks = [...this.tasks.values(), ...this.suspended.values()].map((active) => active.task);
-    return taskMetrics(`${this.config.applicationId}-StreamThread-1`, tasks);
+    return taskMetrics(`${this.config.applicationId}-StreamThread-${this.threadIndex}`, tasks);
   }
 
   state(): State {
@@ -134,8 +141,13 @@ export class KafkaStreams {
     this.restoreListener = listener;
   }
 
-  /** Called with the error that stopped processing (Java's handler answering SHUTDOWN_CLIENT). */
-  setUncaughtExceptionHandler(handler: (error: Error) => void): void {
+  /**
+   * Java's `setUncaughtExceptionHandler(StreamsUncaughtExceptionHandler)`: called with the error
+   * that killed the stream thread; its `StreamThreadExceptionResponse` says what follows
+   * (REPLACE_THREAD, SHUTDOWN_CLIENT — the default, also for a handler returning nothing —
+   * or SHUTDOWN_APPLICATION).
+   */
+  setUncaughtExceptionHandler(handler: StreamsUncaughtExceptionHandler): void {
     this.uncaughtExceptionHandler = handler;
   }
 
@@ -188,42 +200,13 @@ export class KafkaStreams {
       await this.admin.close();
       throw error;
     }
-    const isolation = this.eos ? { 'isolation.level': 'read_committed' } : {};
-    this.consumer = new Consumer<Buffer, Buffer>({
-      ...common,
-      ...isolation,
-      'client.id': `${appId}-StreamThread-1-consumer`,
-      'group.id': appId,
-      'enable.auto.commit': false,
-      'auto.offset.reset': 'earliest',
-      'partition.assignment.strategy': 'range',
-      'max.poll.records': 1000,
-      ...this.config.clientOverrides.consumer,
-    } as never);
-    this.restoreConsumer = new Consumer<Buffer, Buffer>({
-      ...common,
-      ...isolation,
-      'client.id': `${appId}-StreamThread-1-restore-consumer`,
-      'enable.auto.commit': false,
-      'auto.offset.reset': 'none',
-      ...this.config.clientOverrides.consumer,
-    } as never);
-    const producer = new Producer<Uint8Array, Uint8Array>({
-      ...common,
-      'client.id': `${appId}-StreamThread-1-producer`,
-      'linger.ms': 100,
-      // exactly_once_v2: one transactional producer per stream thread, fenced through the
-      // consumer group's generation (KIP-447), so the id only has to be unique per instance.
-      ...(this.eos ? { 'transactional.id': `${appId}-${randomUUID()}-1`, 'transaction.timeout.ms': 10000 } : {}),
-      ...this.config.clientOverrides.producer,
-    } as never);
-    this.producer = new StreamsProducer(producer, this.eos);
     try {
-      await this.producer.initTransactions();
+      await this.openThreadClients();
     } catch (error) {
       await this.closeClients();
       throw error;
     }
+    const isolation = this.eos ? { 'isolation.level': 'read_committed' } : {};
     try {
       await this.globals.start(
         this.admin,
@@ -235,13 +218,64 @@ export class KafkaStreams {
       throw error;
     }
     this.setState(State.REBALANCING);
-    this.consumer.subscribe([...this.inputs.keys()], {
+    this.subscribe();
+    this.lastCommitMs = Date.now();
+    this.loop = this.runLoop();
+  }
+
+  private subscribe(): void {
+    (this.consumer as Consumer<Buffer, Buffer>).subscribe([...this.inputs.keys()], {
       onPartitionsRevoked: (partitions) => this.onRevoked(partitions),
       onPartitionsAssigned: (partitions) => this.onAssigned(partitions),
       onPartitionsLost: (partitions) => this.onLost(partitions),
     });
-    this.lastCommitMs = Date.now();
-    this.loop = this.runLoop();
+  }
+
+  /** The clients of this instance's stream thread (`…-StreamThread-<n>`): consumer, restore consumer, producer. */
+  private async openThreadClients(): Promise<void> {
+    const appId = this.config.applicationId;
+    const common = { 'bootstrap.servers': this.config.bootstrapServers };
+    const isolation = this.eos ? { 'isolation.level': 'read_committed' } : {};
+    this.consumer = new Consumer<Buffer, Buffer>({
+      ...common,
+      ...isolation,
+      'client.id': `${appId}-StreamThread-${this.threadIndex}-consumer`,
+      'group.id': appId,
+      'enable.auto.commit': false,
+      'auto.offset.reset': 'earliest',
+      'partition.assignment.strategy': 'range',
+      'max.poll.records': 1000,
+      ...this.config.clientOverrides.consumer,
+    } as never);
+    this.restoreConsumer = new Consumer<Buffer, Buffer>({
+      ...common,
+      ...isolation,
+      'client.id': `${appId}-StreamThread-${this.threadIndex}-restore-consumer`,
+      'enable.auto.commit': false,
+      'auto.offset.reset': 'none',
+      ...this.config.clientOverrides.consumer,
+    } as never);
+    const producer = new Producer<Uint8Array, Uint8Array>({
+      ...common,
+      'client.id': `${appId}-StreamThread-${this.threadIndex}-producer`,
+      'linger.ms': 100,
+      // exactly_once_v2: one transactional producer per stream thread, fenced through the
+      // consumer group's generation (KIP-447), so the id only has to be unique per instance.
+      ...(this.eos
+        ? { 'transactional.id': `${appId}-${randomUUID()}-${this.threadIndex}`, 'transaction.timeout.ms': 10000 }
+        : {}),
+      ...this.config.clientOverrides.producer,
+    } as never);
+    this.producer = new StreamsProducer(
+      producer,
+      this.eos,
+      this.config.defaultProductionExceptionHandler,
+      (context) => {
+        const active = this.tasks.get(String(context.taskId)) ?? this.suspended.get(String(context.taskId));
+        if (active !== undefined) active.task.droppedRecords++;
+      },
+    );
+    await this.producer.initTransactions();
   }
 
   private async runLoop(): Promise<void> {
@@ -278,6 +312,16 @@ export class KafkaStreams {
   }
 
   private async fail(error: Error): Promise<void> {
+    // Java asks the handler first, then acts on its answer.
+    const response = uncaughtExceptionResponse(this.uncaughtExceptionHandler, error);
+    if (response === StreamThreadExceptionResponse.REPLACE_THREAD && !this.abort.signal.aborted) {
+      try {
+        await this.replaceThread();
+        return;
+      } catch (replaceError) {
+        console.error('Could not replace the stream thread; shutting the client down.', replaceError);
+      }
+    }
     this.setState(State.PENDING_ERROR);
     this.abort.abort();
     // Under exactly_once_v2 whatever this instance wrote since its last commit is aborted: the
@@ -293,7 +337,32 @@ export class KafkaStreams {
     this.suspended.clear();
     await this.closeClients();
     this.setState(State.ERROR);
-    this.uncaughtExceptionHandler?.(error);
+  }
+
+  /**
+   * REPLACE_THREAD: the dead thread's tasks are closed without a commit (their checkpoints stay
+   * those of the last commit), its clients close and leave the group, and a new thread's clients
+   * join it. The tasks come back through the rebalance, restored from the changelogs and resumed
+   * from the committed offsets, as Java's replacement StreamThread does.
+   */
+  private async replaceThread(): Promise<void> {
+    await this.producer?.abortTransaction().catch(() => {});
+    for (const active of [...this.tasks.values(), ...this.suspended.values()]) {
+      try {
+        if (this.eos) active.checkpoint.delete();
+        active.task.close();
+      } catch {}
+    }
+    this.tasks.clear();
+    this.suspended.clear();
+    this.processedSinceCommit = false;
+    await Promise.allSettled([this.consumer?.close(), this.restoreConsumer?.close(), this.producer?.close()]);
+    this.threadIndex++;
+    await this.openThreadClients();
+    this.setState(State.REBALANCING);
+    this.subscribe();
+    this.lastCommitMs = Date.now();
+    this.loop = this.runLoop();
   }
 
   /**
@@ -488,18 +557,29 @@ export class KafkaStreams {
     headers: readonly { key: string; value: Buffer | null }[],
     partition: number | undefined,
   ): void {
-    this.producer?.send({ topic, key, value, timestamp, headers, partition }, (metadata) => {
-      // Changelog offsets go into the checkpoint: the highest acknowledged per partition.
-      const active = this.tasks.get(String(id)) ?? this.suspended.get(String(id));
-      const k = tpKey(metadata.topic, metadata.partition);
-      if (
-        active !== undefined &&
-        topic.endsWith('-changelog') &&
-        (active.changelogOffsets.get(k) ?? -1n) < metadata.offset
-      ) {
-        active.changelogOffsets.set(k, metadata.offset);
-      }
-    });
+    const source = this.tasks.get(String(id))?.task.recordMetadata();
+    const context = {
+      taskId: id,
+      topic: source?.topic() ?? null,
+      partition: source?.partition() ?? -1,
+      offset: source?.offset() ?? -1n,
+    };
+    this.producer?.send(
+      { topic, key, value, timestamp, headers, partition },
+      (metadata) => {
+        // Changelog offsets go into the checkpoint: the highest acknowledged per partition.
+        const active = this.tasks.get(String(id)) ?? this.suspended.get(String(id));
+        const k = tpKey(metadata.topic, metadata.partition);
+        if (
+          active !== undefined &&
+          topic.endsWith('-changelog') &&
+          (active.changelogOffsets.get(k) ?? -1n) < metadata.offset
+        ) {
+          active.changelogOffsets.set(k, metadata.offset);
+        }
+      },
+      context,
+    );
   }
 
   private async restore(created: readonly ActiveTask[]): Promise<void> {
@@ -573,7 +653,11 @@ export class KafkaStreams {
     const started = this.loop !== undefined;
     this.setState(State.PENDING_SHUTDOWN);
     this.abort.abort();
-    await this.loop;
+    // A thread being replaced sets a new loop while the old one ends.
+    for (let loop = this.loop; ; loop = this.loop) {
+      await loop;
+      if (loop === this.loop) break;
+    }
     if (started) {
       try {
         await this.commit();
