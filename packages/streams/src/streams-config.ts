@@ -18,6 +18,7 @@ import {
 } from './processor/timestamp-extractor.js';
 import type { Serde } from './serde/serde.js';
 import { serdeByClassName } from './serde/serdes.js';
+import { streamsPropertiesFromSpring } from './spring-properties.js';
 
 /** A configuration value: Kafka's names as keys; serdes, extractors and handlers as objects or Java class names. */
 export type StreamsConfigInput = {
@@ -101,6 +102,17 @@ export class StreamsConfig {
   static readonly DEFAULT_TIMESTAMP_EXTRACTOR_CLASS_CONFIG = 'default.timestamp.extractor';
   static readonly DEFAULT_DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG = 'default.deserialization.exception.handler';
   static readonly DEFAULT_PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG = 'default.production.exception.handler';
+
+  /**
+   * The settings of a Spring Boot `application.properties` (`spring.kafka.streams.application-id`,
+   * `bootstrap-servers`, `state-dir`, `properties.*`, …) under Kafka Streams' names, to pass to
+   * `new KafkaStreams(topology, …)`; `source` is the file's text, a Map or an object.
+   */
+  static fromSpringProperties(source: string | ReadonlyMap<string, string> | { readonly [key: string]: string }): {
+    [key: string]: string;
+  } {
+    return streamsPropertiesFromSpring(source);
+  }
 
   readonly applicationId: string;
   readonly bootstrapServers: string | undefined;
