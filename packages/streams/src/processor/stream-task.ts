@@ -72,6 +72,8 @@ export class StreamTask {
   private readonly partitionTimes = new Map<string, number>();
   /** Records skipped by the deserialization handler or for a negative timestamp (Java's `dropped-records-total`). */
   droppedRecords = 0;
+  /** Punctuator calls since the runtime last read this (its `punctuate-total`). */
+  punctuations = 0;
   private metadata: RecordMetadata | null = null;
   commitRequested = false;
 
@@ -220,6 +222,7 @@ export class StreamTask {
   /** Runs a punctuator; its `forward`s leave from the node that scheduled it (its context's node). */
   private punctuate(_nodeName: string, punctuator: Punctuator, timestamp: number): void {
     this.currentRecordTimestamp = timestamp;
+    this.punctuations++;
     punctuator(timestamp);
   }
 

@@ -26,6 +26,7 @@ import {
   StreamThreadExceptionResponse,
   uncaughtExceptionResponse,
 } from './stream-thread-exception-handler.js';
+import { StreamThreadMetrics } from './stream-thread-metrics.js';
 import { type StreamsMetric, taskMetrics } from './streams-metric.js';
 import { StreamsProducer } from './streams-producer.js';
 import { inTimestampOrder } from './timestamp-order.js';
@@ -72,6 +73,7 @@ export class KafkaStreams {
   private uncaughtExceptionHandler: StreamsUncaughtExceptionHandler | undefined;
   /** The stream thread's number in its client ids (`…-StreamThread-<n>`); a replacement thread takes the next. */
   private threadIndex = 1;
+  private readonly threadMetrics = new StreamThreadMetrics();
   private readonly subtopologies: Subtopology[];
   /** Physical input topic → its sub-topology and the topology's name for it. */
   private readonly inputs = new Map<string, { sub: Subtopology; logical: string }>();
@@ -114,10 +116,19 @@ export class KafkaStreams {
     }
   }
 
-  /** Java's `metrics()`, as far as Samsa keeps them: `dropped-records-total` of each task this instance runs. */
+  /**
+   * Java's `metrics()`, as far as Samsa keeps them: the stream thread's `stream-thread-metrics`
+   * (process, poll, commit, punctuate, task-created/closed) and, per task this instance runs,
+   * `dropped-records-total`, `process-total`/`-rate` and `record-lateness-avg`/`-max`.
+   */
   metrics(): StreamsMetric[] {
     const tasks = [...this.tasks.values(), ...this.suspended.values()].map((active) => active.task);
-    return taskMetrics(`${this.config.applicationId}-StreamThread-${this.threadIndex}`, tasks);
+    const threadId = `${this.config.applicationId}-StreamThread-${this.threadIndex}`;
+    return [
+      ...this.threadMetrics.threadMetrics(threadId, tasks.length),
+      ...taskMetrics(threadId, tasks),
+      ...tasks.flatMap((task) => this.threadMetrics.taskMetrics(threadId, String(task.id))),
+    ];
   }
 
   state(): State {
@@ -283,10 +294,13 @@ export class KafkaStreams {
     try {
       while (!this.abort.signal.aborted) {
         await this.globals.poll();
+        const pollStartMs = performance.now();
         const records = await consumer.poll({ timeoutMs: 100, signal: this.abort.signal }).catch((error: unknown) => {
           if (this.abort.signal.aborted) return [];
           throw error;
         });
+        this.threadMetrics.poll.record();
+        this.threadMetrics.pollLatency.record(performance.now() - pollStartMs);
         const taskOf = (r: { topic: string; partition: number }) => {
           const input = this.inputs.get(r.topic);
           return input === undefined ? undefined : String(new TaskId(input.sub.id, r.partition));
@@ -295,6 +309,7 @@ export class KafkaStreams {
           const input = this.inputs.get(r.topic);
           const active = input && this.tasks.get(String(new TaskId(input.sub.id, r.partition)));
           if (input === undefined || active === undefined) continue;
+          this.threadMetrics.recordProcess(String(active.task.id), active.task.currentStreamTime() - r.timestamp);
           active.task.process(input.logical, r.partition, r.offset, r.key, r.value, r.timestamp, r.headers);
           active.consumed.set(tpKey(r.topic, r.partition), r.offset + 1n);
           this.processedSinceCommit = true;
@@ -302,6 +317,8 @@ export class KafkaStreams {
         let commitRequested = false;
         for (const { task } of this.tasks.values()) {
           task.maybePunctuateSystemTime();
+          if (task.punctuations > 0) this.threadMetrics.punctuate.record(task.punctuations);
+          task.punctuations = 0;
           commitRequested ||= task.commitRequested;
         }
         if (commitRequested || Date.now() - this.lastCommitMs >= this.config.commitIntervalMs) await this.commit();
@@ -372,6 +389,13 @@ export class KafkaStreams {
    * together; checkpoints are written only when a task closes cleanly.
    */
   private async commit(): Promise<void> {
+    const startMs = performance.now();
+    await this.commitTasks();
+    this.threadMetrics.commit.record();
+    this.threadMetrics.commitLatency.record(performance.now() - startMs);
+  }
+
+  private async commitTasks(): Promise<void> {
     for (const { task } of this.tasks.values()) task.flush();
     const offsets: { topic: string; partition: number; offset: bigint }[] = [];
     for (const active of this.tasks.values()) {
@@ -514,6 +538,7 @@ export class KafkaStreams {
     const taskDir = join(this.config.stateDir, this.config.applicationId, String(id));
     mkdirSync(taskDir, { recursive: true });
     const checkpoint = new OffsetCheckpoint(join(taskDir, '.checkpoint'));
+    this.threadMetrics.taskCreated.record();
     const task = new StreamTask(
       id,
       this.topology,

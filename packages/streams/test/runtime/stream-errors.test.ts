@@ -115,6 +115,21 @@ test('REPLACE_THREAD: a new stream thread resumes from the last commit; nothing 
   for (const [v, n] of seen) assert.ok(n <= 2, `record ${v} seen ${n} times`);
   const thread = streams.metrics().find((m) => m.name === 'dropped-records-total')?.tags['thread-id'];
   assert.equal(thread, 'replace-thread-StreamThread-2');
+  // Java's thread metrics: both input partitions' tasks were created twice and closed once.
+  const metric = (name: string, group = 'stream-thread-metrics') =>
+    streams
+      .metrics()
+      .find((m) => m.name === name && m.group === group)
+      ?.metricValue() ?? Number.NaN;
+  assert.ok(metric('process-total') >= RECORDS, `process-total ${metric('process-total')}`);
+  assert.equal(metric('task-created-total'), 4);
+  assert.equal(metric('task-closed-total'), 2);
+  assert.ok(metric('commit-total') >= 1);
+  assert.ok(metric('commit-latency-max') >= metric('commit-latency-avg'));
+  assert.ok(metric('poll-rate') > 0);
+  const perTask = streams.metrics().filter((m) => m.name === 'process-total' && m.group === 'stream-task-metrics');
+  assert.equal(perTask.length, 2);
+  assert.ok(perTask.every((m) => m.metricValue() > 0));
   await streams.close();
   assert.equal(streams.state(), State.NOT_RUNNING);
 });
