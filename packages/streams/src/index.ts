@@ -34,6 +34,13 @@ export {
   type RawRecord,
 } from './errors/deserialization-exception-handler.js';
 export {
+  LogAndContinueProcessingExceptionHandler,
+  LogAndFailProcessingExceptionHandler,
+  type ProcessingErrorContext,
+  type ProcessingExceptionHandler,
+  ProcessingHandlerResponse,
+} from './errors/processing-exception-handler.js';
+export {
   DefaultProductionExceptionHandler,
   type ProducedRecord,
   type ProductionErrorContext,

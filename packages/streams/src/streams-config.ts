@@ -6,6 +6,11 @@ import {
   deserializationExceptionHandlerOf,
 } from './errors/deserialization-exception-handler.js';
 import {
+  type ProcessingExceptionHandler,
+  type ProcessingExceptionHandlerSetting,
+  processingExceptionHandlerOf,
+} from './errors/processing-exception-handler.js';
+import {
   type ProductionExceptionHandler,
   type ProductionExceptionHandlerSetting,
   productionExceptionHandlerOf,
@@ -30,6 +35,7 @@ export type StreamsConfigInput = {
     | TimestampExtractor
     | DeserializationExceptionHandler
     | ProductionExceptionHandler
+    | ProcessingExceptionHandler
     | ((record: ConsumerRecord, partitionTime: number) => number)
     | undefined;
 };
@@ -102,6 +108,7 @@ export class StreamsConfig {
   static readonly DEFAULT_TIMESTAMP_EXTRACTOR_CLASS_CONFIG = 'default.timestamp.extractor';
   static readonly DEFAULT_DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG = 'default.deserialization.exception.handler';
   static readonly DEFAULT_PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG = 'default.production.exception.handler';
+  static readonly PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG = 'processing.exception.handler';
 
   /**
    * The settings of a Spring Boot `application.properties` (`spring.kafka.streams.application-id`,
@@ -127,6 +134,8 @@ export class StreamsConfig {
   readonly defaultTimestampExtractor: TimestampExtractor;
   readonly defaultDeserializationExceptionHandler: DeserializationExceptionHandler;
   readonly defaultProductionExceptionHandler: ProductionExceptionHandler;
+  /** `processing.exception.handler` (KIP-1033); LogAndFailProcessingExceptionHandler by default. */
+  readonly processingExceptionHandler: ProcessingExceptionHandler;
   /** `consumer.*`, `producer.*`, `admin.*` settings, prefix removed, for the clients. */
   readonly clientOverrides: {
     consumer: { [k: string]: unknown };
@@ -179,6 +188,12 @@ export class StreamsConfig {
       'default.production.exception.handler',
       'org.apache.kafka.streams.errors.DefaultProductionExceptionHandler',
       (v) => productionExceptionHandlerOf(v as ProductionExceptionHandlerSetting),
+    );
+    this.processingExceptionHandler = pluggable(
+      config,
+      'processing.exception.handler',
+      'org.apache.kafka.streams.errors.LogAndFailProcessingExceptionHandler',
+      (v) => processingExceptionHandlerOf(v as ProcessingExceptionHandlerSetting),
     );
     const threads = Number(config['num.stream.threads'] ?? 1);
     if (threads !== 1)

@@ -552,6 +552,7 @@ export class KafkaStreams {
         threadCache: this.threadCache,
         timestampExtractor: this.config.defaultTimestampExtractor,
         deserializationExceptionHandler: this.config.defaultDeserializationExceptionHandler,
+        processingExceptionHandler: this.config.processingExceptionHandler,
         globalStore: (name) => this.globals.store(name),
       },
       {
