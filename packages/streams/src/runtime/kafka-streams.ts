@@ -15,6 +15,11 @@ import {
 } from '../state/queryable-store-types.js';
 import { ThreadCache } from '../state/record-cache.js';
 import { ProcessingGuarantee, StreamsConfig, type StreamsConfigInput } from '../streams-config.js';
+import {
+  requestApplicationShutdown,
+  ShutdownRequestedException,
+  shutdownRequestedSince,
+} from './application-shutdown.js';
 import { GlobalStateUpdater } from './global-state-updater.js';
 import { prepareInternalTopics } from './internal-topic-manager.js';
 import { isValidTransition, State, type StateListener } from './kafka-streams-state.js';
@@ -74,6 +79,8 @@ export class KafkaStreams {
   /** The stream thread's number in its client ids (`…-StreamThread-<n>`); a replacement thread takes the next. */
   private threadIndex = 1;
   private readonly threadMetrics = new StreamThreadMetrics();
+  /** When start() was called: only SHUTDOWN_APPLICATION requests made since then stop this instance. */
+  private startedAtMs = 0;
   private readonly subtopologies: Subtopology[];
   /** Physical input topic → its sub-topology and the topology's name for it. */
   private readonly inputs = new Map<string, { sub: Subtopology; logical: string }>();
@@ -190,6 +197,7 @@ export class KafkaStreams {
           'use exactly_once_v2 or at_least_once. Refusing to start rather than run with other guarantees than configured.',
       );
     }
+    this.startedAtMs = Date.now();
     const bootstrap = this.config.bootstrapServers;
     if (bootstrap === undefined)
       throw new StreamsException('Missing required configuration "bootstrap.servers" which has no default value.');
@@ -321,16 +329,39 @@ export class KafkaStreams {
           task.punctuations = 0;
           commitRequested ||= task.commitRequested;
         }
-        if (commitRequested || Date.now() - this.lastCommitMs >= this.config.commitIntervalMs) await this.commit();
+        if (commitRequested || Date.now() - this.lastCommitMs >= this.config.commitIntervalMs) {
+          const requestedAtMs = await shutdownRequestedSince(consumer, this.inputPartitions(), this.startedAtMs);
+          if (requestedAtMs !== undefined) throw new ShutdownRequestedException(requestedAtMs);
+          await this.commit();
+        }
       }
     } catch (error) {
       await this.fail(error as Error);
     }
   }
 
+  /** Every partition of the application's input topics (where the other instances' shutdown requests are). */
+  private inputPartitions(): TopicPartition[] {
+    const out: TopicPartition[] = [];
+    for (const [topic, count] of this.partitionCounts) {
+      for (let partition = 0; partition < count; partition++) out.push({ topic, partition });
+    }
+    return out;
+  }
+
   private async fail(error: Error): Promise<void> {
     // Java asks the handler first, then acts on its answer.
-    const response = uncaughtExceptionResponse(this.uncaughtExceptionHandler, error);
+    // Another instance's SHUTDOWN_APPLICATION is not this thread's error: no handler, as in Java.
+    const response =
+      error instanceof ShutdownRequestedException
+        ? StreamThreadExceptionResponse.SHUTDOWN_CLIENT
+        : uncaughtExceptionResponse(this.uncaughtExceptionHandler, error);
+    if (response === StreamThreadExceptionResponse.SHUTDOWN_APPLICATION && this.consumer !== undefined) {
+      const consumer = this.consumer;
+      await requestApplicationShutdown(consumer, consumer.assignment(), Date.now()).catch((e: unknown) =>
+        console.error('Could not send the SHUTDOWN_APPLICATION request to the other instances.', e),
+      );
+    }
     if (response === StreamThreadExceptionResponse.REPLACE_THREAD && !this.abort.signal.aborted) {
       try {
         await this.replaceThread();

@@ -8,8 +8,8 @@
  *   REBALANCING → RUNNING). Under at_least_once what was processed since the last commit is
  *   processed again.
  * - SHUTDOWN_CLIENT: this instance stops (PENDING_ERROR → ERROR); the others take its tasks over.
- * - SHUTDOWN_APPLICATION: as SHUTDOWN_CLIENT here (see the README: the request is not yet
- *   propagated to the application's other instances).
+ * - SHUTDOWN_APPLICATION: every instance of the application stops; the request travels in the
+ *   group's committed-offset metadata (see application-shutdown.ts), not in Java's assignment.
  */
 export const StreamThreadExceptionResponse = {
   REPLACE_THREAD: 'REPLACE_THREAD',

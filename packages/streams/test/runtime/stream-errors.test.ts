@@ -34,6 +34,8 @@ before(async () => {
     { name: 'rt-in', numPartitions: 2, replicationFactor: 1 },
     { name: 'rt-out', numPartitions: 1, replicationFactor: 1 },
     { name: 'ph-in', numPartitions: 1, replicationFactor: 1 },
+    { name: 'sa-in', numPartitions: 2, replicationFactor: 1 },
+    { name: 'sa-out', numPartitions: 1, replicationFactor: 1 },
     { name: 'ph-out', numPartitions: 1, replicationFactor: 1, configs: { 'max.message.bytes': '2000' } },
   ]);
   await admin.close();
@@ -181,4 +183,60 @@ test('DefaultProductionExceptionHandler: the application stops in ERROR naming t
   assert.match(errors[0]?.message ?? '', /^Error encountered sending record to topic ph-out for task 0_0 due to:/);
   assert.match(errors[0]?.message ?? '', /source topic: ph-in, partition: 0, offset: 1\)$/);
   await streams.close();
+});
+
+test('SHUTDOWN_APPLICATION: the other instance of the application shuts down too', async () => {
+  let thrown = false;
+  const handled: string[] = [];
+  const instance = (name: string) => {
+    const builder = new StreamsBuilder();
+    builder
+      .stream('sa-in', Consumed.with(S, S))
+      .peek((_k, v) => {
+        if (v === 'poison' && !thrown) {
+          thrown = true;
+          throw new Error('poison record');
+        }
+      })
+      .to('sa-out', Produced.with(S, S));
+    const streams = new KafkaStreams(builder.build(), {
+      'application.id': 'shutdown-app',
+      'bootstrap.servers': broker.bootstrap,
+      'state.dir': join(stateDir, name),
+      'commit.interval.ms': 100,
+      'consumer.session.timeout.ms': 6000,
+      'consumer.heartbeat.interval.ms': 500,
+    });
+    streams.setUncaughtExceptionHandler((error) => {
+      handled.push(`${name}: ${error.message}`);
+      return StreamThreadExceptionResponse.SHUTDOWN_APPLICATION;
+    });
+    return streams;
+  };
+  const a = instance('a');
+  const b = instance('b');
+  await a.start();
+  await b.start();
+  const tasksOf = (s: KafkaStreams) => s.metrics().filter((m) => m.name === 'dropped-records-total').length;
+  while (tasksOf(a) !== 1 || tasksOf(b) !== 1 || a.state() !== State.RUNNING || b.state() !== State.RUNNING)
+    await new Promise((r) => setTimeout(r, 100));
+  const producer = new Producer<string, string>({
+    'bootstrap.servers': broker.bootstrap,
+    keySerializer: 'string',
+    valueSerializer: 'string',
+  });
+  await producer.sendBatch([0, 1].map((partition) => ({ topic: 'sa-in', partition, key: 'k', value: 'ok' })));
+  await read('sa-out', (v) => v.length >= 2);
+  // Both partitions have a committed offset (where the request is written).
+  const admin = new Admin({ 'bootstrap.servers': broker.bootstrap });
+  while ((await admin.listConsumerGroupOffsets('shutdown-app')).filter((o) => o.offset >= 2n - 1n).length < 2)
+    await new Promise((r) => setTimeout(r, 100));
+  await admin.close();
+  await producer.sendBatch([{ topic: 'sa-in', partition: 0, key: 'k', value: 'poison' }]);
+  await producer.close();
+  while (a.state() !== State.ERROR || b.state() !== State.ERROR) await new Promise((r) => setTimeout(r, 100));
+  assert.equal(handled.length, 1);
+  assert.match(handled[0] ?? '', /poison record/);
+  await a.close();
+  await b.close();
 });
