@@ -34,6 +34,7 @@ before(async () => {
     { name: 'rt-in', numPartitions: 2, replicationFactor: 1 },
     { name: 'rt-out', numPartitions: 1, replicationFactor: 1 },
     { name: 'ph-in', numPartitions: 1, replicationFactor: 1 },
+    { name: 'ph-out2', numPartitions: 1, replicationFactor: 1 },
     { name: 'sa-in', numPartitions: 2, replicationFactor: 1 },
     { name: 'sa-out', numPartitions: 1, replicationFactor: 1 },
     { name: 'ph-out', numPartitions: 1, replicationFactor: 1, configs: { 'max.message.bytes': '2000' } },
@@ -170,6 +171,29 @@ test('production handler CONTINUE: the record too large for the topic is dropped
   assert.equal(handled.length, 1);
   assert.match(handled[0] ?? '', /^ph-out ph-in@1 /);
   assert.equal(streams.state(), State.RUNNING);
+  await streams.close();
+});
+
+test('production handler CONTINUE with the idempotent producer: a record over max.request.size', async () => {
+  const builder = new StreamsBuilder();
+  builder.stream('ph-in', Consumed.with(S, S)).to('ph-out2', Produced.with(S, S));
+  const streams = new KafkaStreams(builder.build(), {
+    'application.id': 'production-request-size',
+    'bootstrap.servers': broker.bootstrap,
+    'state.dir': stateDir,
+    'commit.interval.ms': 100,
+    'producer.max.request.size': 2000,
+    'default.production.exception.handler': { handle: () => ProductionExceptionHandlerResponse.CONTINUE },
+  });
+  await streams.start();
+  assert.deepEqual(await read('ph-out2', (v) => v.length >= 2), ['small-1', 'small-2']);
+  while (
+    streams
+      .metrics()
+      .find((m) => m.name === 'dropped-records-total')
+      ?.metricValue() !== 1
+  )
+    await new Promise((r) => setTimeout(r, 50));
   await streams.close();
 });
 
