@@ -33,6 +33,20 @@ export {
   LogAndFailExceptionHandler,
   type RawRecord,
 } from './errors/deserialization-exception-handler.js';
+export {
+  LogAndContinueProcessingExceptionHandler,
+  LogAndFailProcessingExceptionHandler,
+  type ProcessingErrorContext,
+  type ProcessingExceptionHandler,
+  ProcessingHandlerResponse,
+} from './errors/processing-exception-handler.js';
+export {
+  DefaultProductionExceptionHandler,
+  type ProducedRecord,
+  type ProductionErrorContext,
+  type ProductionExceptionHandler,
+  ProductionExceptionHandlerResponse,
+} from './errors/production-exception-handler.js';
 export type { Processor, ProcessorSupplier } from './processor/processor.js';
 export type { ProcessorContext, RecordMetadata } from './processor/processor-context.js';
 export { type Cancellable, PunctuationType, type Punctuator } from './processor/punctuation-type.js';
@@ -58,6 +72,10 @@ export { KafkaStreams } from './runtime/kafka-streams.js';
 export { State as KafkaStreamsState, type StateListener } from './runtime/kafka-streams-state.js';
 export { OffsetCheckpoint } from './runtime/offset-checkpoint.js';
 export type { StateRestoreListener } from './runtime/state-restore-listener.js';
+export {
+  type StreamsUncaughtExceptionHandler,
+  StreamThreadExceptionResponse,
+} from './runtime/stream-thread-exception-handler.js';
 export type { StreamsMetric } from './runtime/streams-metric.js';
 export { Bytes } from './serde/bytes.js';
 export { type Deserializer, type Serde, SerializationException, type Serializer } from './serde/serde.js';

@@ -6,6 +6,16 @@ import {
   deserializationExceptionHandlerOf,
 } from './errors/deserialization-exception-handler.js';
 import {
+  type ProcessingExceptionHandler,
+  type ProcessingExceptionHandlerSetting,
+  processingExceptionHandlerOf,
+} from './errors/processing-exception-handler.js';
+import {
+  type ProductionExceptionHandler,
+  type ProductionExceptionHandlerSetting,
+  productionExceptionHandlerOf,
+} from './errors/production-exception-handler.js';
+import {
   type ConsumerRecord,
   type TimestampExtractor,
   type TimestampExtractorSetting,
@@ -13,6 +23,7 @@ import {
 } from './processor/timestamp-extractor.js';
 import type { Serde } from './serde/serde.js';
 import { serdeByClassName } from './serde/serdes.js';
+import { streamsPropertiesFromSpring } from './spring-properties.js';
 
 /** A configuration value: Kafka's names as keys; serdes, extractors and handlers as objects or Java class names. */
 export type StreamsConfigInput = {
@@ -23,6 +34,8 @@ export type StreamsConfigInput = {
     | Serde<unknown>
     | TimestampExtractor
     | DeserializationExceptionHandler
+    | ProductionExceptionHandler
+    | ProcessingExceptionHandler
     | ((record: ConsumerRecord, partitionTime: number) => number)
     | undefined;
 };
@@ -94,6 +107,19 @@ export class StreamsConfig {
   static readonly NUM_STREAM_THREADS_CONFIG = 'num.stream.threads';
   static readonly DEFAULT_TIMESTAMP_EXTRACTOR_CLASS_CONFIG = 'default.timestamp.extractor';
   static readonly DEFAULT_DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG = 'default.deserialization.exception.handler';
+  static readonly DEFAULT_PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG = 'default.production.exception.handler';
+  static readonly PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG = 'processing.exception.handler';
+
+  /**
+   * The settings of a Spring Boot `application.properties` (`spring.kafka.streams.application-id`,
+   * `bootstrap-servers`, `state-dir`, `properties.*`, …) under Kafka Streams' names, to pass to
+   * `new KafkaStreams(topology, …)`; `source` is the file's text, a Map or an object.
+   */
+  static fromSpringProperties(source: string | ReadonlyMap<string, string> | { readonly [key: string]: string }): {
+    [key: string]: string;
+  } {
+    return streamsPropertiesFromSpring(source);
+  }
 
   readonly applicationId: string;
   readonly bootstrapServers: string | undefined;
@@ -107,6 +133,9 @@ export class StreamsConfig {
   readonly replicationFactor: number;
   readonly defaultTimestampExtractor: TimestampExtractor;
   readonly defaultDeserializationExceptionHandler: DeserializationExceptionHandler;
+  readonly defaultProductionExceptionHandler: ProductionExceptionHandler;
+  /** `processing.exception.handler` (KIP-1033); LogAndFailProcessingExceptionHandler by default. */
+  readonly processingExceptionHandler: ProcessingExceptionHandler;
   /** `consumer.*`, `producer.*`, `admin.*` settings, prefix removed, for the clients. */
   readonly clientOverrides: {
     consumer: { [k: string]: unknown };
@@ -153,6 +182,18 @@ export class StreamsConfig {
       'default.deserialization.exception.handler',
       'org.apache.kafka.streams.errors.LogAndFailExceptionHandler',
       (v) => deserializationExceptionHandlerOf(v as DeserializationExceptionHandlerSetting),
+    );
+    this.defaultProductionExceptionHandler = pluggable(
+      config,
+      'default.production.exception.handler',
+      'org.apache.kafka.streams.errors.DefaultProductionExceptionHandler',
+      (v) => productionExceptionHandlerOf(v as ProductionExceptionHandlerSetting),
+    );
+    this.processingExceptionHandler = pluggable(
+      config,
+      'processing.exception.handler',
+      'org.apache.kafka.streams.errors.LogAndFailProcessingExceptionHandler',
+      (v) => processingExceptionHandlerOf(v as ProcessingExceptionHandlerSetting),
     );
     const threads = Number(config['num.stream.threads'] ?? 1);
     if (threads !== 1)

@@ -5,6 +5,7 @@ import {
   deserializationFailureMessage,
   LogAndFailExceptionHandler,
 } from '../errors/deserialization-exception-handler.js';
+import { type ProcessingExceptionHandler, ProcessingHandlerResponse } from '../errors/processing-exception-handler.js';
 import type { WrappingSerde } from '../serde/changed-serde.js';
 import type { Serde } from '../serde/serde.js';
 import type { KeyValueStore } from '../state/key-value-store.js';
@@ -36,11 +37,16 @@ export interface TaskConfig {
   readonly timestampExtractor?: TimestampExtractor;
   /** `default.deserialization.exception.handler` (unset: log and fail). */
   readonly deserializationExceptionHandler?: DeserializationExceptionHandler;
+  /** `processing.exception.handler` (KIP-1033; unset: the error propagates, as with log and fail). */
+  readonly processingExceptionHandler?: ProcessingExceptionHandler;
   /** The instance's global stores (read by any processor, connected to none). */
   readonly globalStore?: (name: string) => StateStore | undefined;
 }
 
 const defaultExtractor = new FailOnInvalidTimestamp();
+
+/** Errors a processing exception handler already answered FAIL to (Java's FailedProcessingException). */
+const failedProcessing = new WeakSet<Error>();
 
 /** A topic as the broker knows it: the application's own topics carry its id. */
 export function physicalTopic(topology: Topology, applicationId: string, topic: string): string {
@@ -72,6 +78,8 @@ export class StreamTask {
   private readonly partitionTimes = new Map<string, number>();
   /** Records skipped by the deserialization handler or for a negative timestamp (Java's `dropped-records-total`). */
   droppedRecords = 0;
+  /** Punctuator calls since the runtime last read this (its `punctuate-total`). */
+  punctuations = 0;
   private metadata: RecordMetadata | null = null;
   commitRequested = false;
 
@@ -220,6 +228,7 @@ export class StreamTask {
   /** Runs a punctuator; its `forward`s leave from the node that scheduled it (its context's node). */
   private punctuate(_nodeName: string, punctuator: Punctuator, timestamp: number): void {
     this.currentRecordTimestamp = timestamp;
+    this.punctuations++;
     punctuator(timestamp);
   }
 
@@ -235,8 +244,44 @@ export class StreamTask {
       this.currentRecordTimestamp = record.timestamp();
       this.currentRecordHeaders = record.headers();
       const node = this.topology.node(child);
-      if (node?.kind === 'processor') (this.processors.get(child) as Processor<unknown, unknown>).process(record);
+      if (node?.kind === 'processor') this.processAt(child, record);
       else if (node?.kind === 'sink') this.sink(node.name, record);
+    }
+  }
+
+  /**
+   * One processor's `process`, under the processing exception handler: a CONTINUE drops the
+   * record at this node; a FAIL rethrows the error, marked so that the nodes above it do not ask
+   * the handler again. Framework errors (StreamsException, ConfigException) are never handled.
+   */
+  private processAt(name: string, record: Record<unknown, unknown>): void {
+    const processor = this.processors.get(name) as Processor<unknown, unknown>;
+    const handler = this.config.processingExceptionHandler;
+    if (handler === undefined) {
+      processor.process(record);
+      return;
+    }
+    try {
+      processor.process(record);
+    } catch (error) {
+      if (!(error instanceof Error) || error instanceof StreamsException || error instanceof ConfigException)
+        throw error;
+      if (failedProcessing.has(error)) throw error;
+      const metadata = this.metadata;
+      const context = {
+        taskId: this.id,
+        topic: metadata?.topic() ?? '',
+        partition: metadata?.partition() ?? -1,
+        offset: metadata?.offset() ?? -1n,
+        processorNodeId: name,
+        timestamp: record.timestamp(),
+      };
+      if (handler.handle(context, record, error) === ProcessingHandlerResponse.CONTINUE) {
+        this.droppedRecords++;
+        return;
+      }
+      failedProcessing.add(error);
+      throw error;
     }
   }
 

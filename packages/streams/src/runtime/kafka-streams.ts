@@ -15,12 +15,23 @@ import {
 } from '../state/queryable-store-types.js';
 import { ThreadCache } from '../state/record-cache.js';
 import { ProcessingGuarantee, StreamsConfig, type StreamsConfigInput } from '../streams-config.js';
+import {
+  requestApplicationShutdown,
+  ShutdownRequestedException,
+  shutdownRequestedSince,
+} from './application-shutdown.js';
 import { GlobalStateUpdater } from './global-state-updater.js';
 import { prepareInternalTopics } from './internal-topic-manager.js';
 import { isValidTransition, State, type StateListener } from './kafka-streams-state.js';
 import { OffsetCheckpoint } from './offset-checkpoint.js';
 import type { StateRestoreListener } from './state-restore-listener.js';
 import { type Restoration, restoreStores } from './store-changelog-reader.js';
+import {
+  type StreamsUncaughtExceptionHandler,
+  StreamThreadExceptionResponse,
+  uncaughtExceptionResponse,
+} from './stream-thread-exception-handler.js';
+import { StreamThreadMetrics } from './stream-thread-metrics.js';
 import { type StreamsMetric, taskMetrics } from './streams-metric.js';
 import { StreamsProducer } from './streams-producer.js';
 import { inTimestampOrder } from './timestamp-order.js';
@@ -64,7 +75,12 @@ export class KafkaStreams {
   readonly config: StreamsConfig;
   private stateValue: State = State.CREATED;
   private stateListener: StateListener | undefined;
-  private uncaughtExceptionHandler: ((error: Error) => void) | undefined;
+  private uncaughtExceptionHandler: StreamsUncaughtExceptionHandler | undefined;
+  /** The stream thread's number in its client ids (`…-StreamThread-<n>`); a replacement thread takes the next. */
+  private threadIndex = 1;
+  private readonly threadMetrics = new StreamThreadMetrics();
+  /** When start() was called: only SHUTDOWN_APPLICATION requests made since then stop this instance. */
+  private startedAtMs = 0;
   private readonly subtopologies: Subtopology[];
   /** Physical input topic → its sub-topology and the topology's name for it. */
   private readonly inputs = new Map<string, { sub: Subtopology; logical: string }>();
@@ -107,10 +123,19 @@ export class KafkaStreams {
     }
   }
 
-  /** Java's `metrics()`, as far as Samsa keeps them: `dropped-records-total` of each task this instance runs. */
+  /**
+   * Java's `metrics()`, as far as Samsa keeps them: the stream thread's `stream-thread-metrics`
+   * (process, poll, commit, punctuate, task-created/closed) and, per task this instance runs,
+   * `dropped-records-total`, `process-total`/`-rate` and `record-lateness-avg`/`-max`.
+   */
   metrics(): StreamsMetric[] {
     const tasks = [...this.tasks.values(), ...this.suspended.values()].map((active) => active.task);
-    return taskMetrics(`${this.config.applicationId}-StreamThread-1`, tasks);
+    const threadId = `${this.config.applicationId}-StreamThread-${this.threadIndex}`;
+    return [
+      ...this.threadMetrics.threadMetrics(threadId, tasks.length),
+      ...taskMetrics(threadId, tasks),
+      ...tasks.flatMap((task) => this.threadMetrics.taskMetrics(threadId, String(task.id))),
+    ];
   }
 
   state(): State {
@@ -134,8 +159,13 @@ export class KafkaStreams {
     this.restoreListener = listener;
   }
 
-  /** Called with the error that stopped processing (Java's handler answering SHUTDOWN_CLIENT). */
-  setUncaughtExceptionHandler(handler: (error: Error) => void): void {
+  /**
+   * Java's `setUncaughtExceptionHandler(StreamsUncaughtExceptionHandler)`: called with the error
+   * that killed the stream thread; its `StreamThreadExceptionResponse` says what follows
+   * (REPLACE_THREAD, SHUTDOWN_CLIENT — the default, also for a handler returning nothing —
+   * or SHUTDOWN_APPLICATION).
+   */
+  setUncaughtExceptionHandler(handler: StreamsUncaughtExceptionHandler): void {
     this.uncaughtExceptionHandler = handler;
   }
 
@@ -167,6 +197,7 @@ export class KafkaStreams {
           'use exactly_once_v2 or at_least_once. Refusing to start rather than run with other guarantees than configured.',
       );
     }
+    this.startedAtMs = Date.now();
     const bootstrap = this.config.bootstrapServers;
     if (bootstrap === undefined)
       throw new StreamsException('Missing required configuration "bootstrap.servers" which has no default value.');
@@ -188,42 +219,13 @@ export class KafkaStreams {
       await this.admin.close();
       throw error;
     }
-    const isolation = this.eos ? { 'isolation.level': 'read_committed' } : {};
-    this.consumer = new Consumer<Buffer, Buffer>({
-      ...common,
-      ...isolation,
-      'client.id': `${appId}-StreamThread-1-consumer`,
-      'group.id': appId,
-      'enable.auto.commit': false,
-      'auto.offset.reset': 'earliest',
-      'partition.assignment.strategy': 'range',
-      'max.poll.records': 1000,
-      ...this.config.clientOverrides.consumer,
-    } as never);
-    this.restoreConsumer = new Consumer<Buffer, Buffer>({
-      ...common,
-      ...isolation,
-      'client.id': `${appId}-StreamThread-1-restore-consumer`,
-      'enable.auto.commit': false,
-      'auto.offset.reset': 'none',
-      ...this.config.clientOverrides.consumer,
-    } as never);
-    const producer = new Producer<Uint8Array, Uint8Array>({
-      ...common,
-      'client.id': `${appId}-StreamThread-1-producer`,
-      'linger.ms': 100,
-      // exactly_once_v2: one transactional producer per stream thread, fenced through the
-      // consumer group's generation (KIP-447), so the id only has to be unique per instance.
-      ...(this.eos ? { 'transactional.id': `${appId}-${randomUUID()}-1`, 'transaction.timeout.ms': 10000 } : {}),
-      ...this.config.clientOverrides.producer,
-    } as never);
-    this.producer = new StreamsProducer(producer, this.eos);
     try {
-      await this.producer.initTransactions();
+      await this.openThreadClients();
     } catch (error) {
       await this.closeClients();
       throw error;
     }
+    const isolation = this.eos ? { 'isolation.level': 'read_committed' } : {};
     try {
       await this.globals.start(
         this.admin,
@@ -235,13 +237,64 @@ export class KafkaStreams {
       throw error;
     }
     this.setState(State.REBALANCING);
-    this.consumer.subscribe([...this.inputs.keys()], {
+    this.subscribe();
+    this.lastCommitMs = Date.now();
+    this.loop = this.runLoop();
+  }
+
+  private subscribe(): void {
+    (this.consumer as Consumer<Buffer, Buffer>).subscribe([...this.inputs.keys()], {
       onPartitionsRevoked: (partitions) => this.onRevoked(partitions),
       onPartitionsAssigned: (partitions) => this.onAssigned(partitions),
       onPartitionsLost: (partitions) => this.onLost(partitions),
     });
-    this.lastCommitMs = Date.now();
-    this.loop = this.runLoop();
+  }
+
+  /** The clients of this instance's stream thread (`…-StreamThread-<n>`): consumer, restore consumer, producer. */
+  private async openThreadClients(): Promise<void> {
+    const appId = this.config.applicationId;
+    const common = { 'bootstrap.servers': this.config.bootstrapServers };
+    const isolation = this.eos ? { 'isolation.level': 'read_committed' } : {};
+    this.consumer = new Consumer<Buffer, Buffer>({
+      ...common,
+      ...isolation,
+      'client.id': `${appId}-StreamThread-${this.threadIndex}-consumer`,
+      'group.id': appId,
+      'enable.auto.commit': false,
+      'auto.offset.reset': 'earliest',
+      'partition.assignment.strategy': 'range',
+      'max.poll.records': 1000,
+      ...this.config.clientOverrides.consumer,
+    } as never);
+    this.restoreConsumer = new Consumer<Buffer, Buffer>({
+      ...common,
+      ...isolation,
+      'client.id': `${appId}-StreamThread-${this.threadIndex}-restore-consumer`,
+      'enable.auto.commit': false,
+      'auto.offset.reset': 'none',
+      ...this.config.clientOverrides.consumer,
+    } as never);
+    const producer = new Producer<Uint8Array, Uint8Array>({
+      ...common,
+      'client.id': `${appId}-StreamThread-${this.threadIndex}-producer`,
+      'linger.ms': 100,
+      // exactly_once_v2: one transactional producer per stream thread, fenced through the
+      // consumer group's generation (KIP-447), so the id only has to be unique per instance.
+      ...(this.eos
+        ? { 'transactional.id': `${appId}-${randomUUID()}-${this.threadIndex}`, 'transaction.timeout.ms': 10000 }
+        : {}),
+      ...this.config.clientOverrides.producer,
+    } as never);
+    this.producer = new StreamsProducer(
+      producer,
+      this.eos,
+      this.config.defaultProductionExceptionHandler,
+      (context) => {
+        const active = this.tasks.get(String(context.taskId)) ?? this.suspended.get(String(context.taskId));
+        if (active !== undefined) active.task.droppedRecords++;
+      },
+    );
+    await this.producer.initTransactions();
   }
 
   private async runLoop(): Promise<void> {
@@ -249,10 +302,13 @@ export class KafkaStreams {
     try {
       while (!this.abort.signal.aborted) {
         await this.globals.poll();
+        const pollStartMs = performance.now();
         const records = await consumer.poll({ timeoutMs: 100, signal: this.abort.signal }).catch((error: unknown) => {
           if (this.abort.signal.aborted) return [];
           throw error;
         });
+        this.threadMetrics.poll.record();
+        this.threadMetrics.pollLatency.record(performance.now() - pollStartMs);
         const taskOf = (r: { topic: string; partition: number }) => {
           const input = this.inputs.get(r.topic);
           return input === undefined ? undefined : String(new TaskId(input.sub.id, r.partition));
@@ -261,6 +317,7 @@ export class KafkaStreams {
           const input = this.inputs.get(r.topic);
           const active = input && this.tasks.get(String(new TaskId(input.sub.id, r.partition)));
           if (input === undefined || active === undefined) continue;
+          this.threadMetrics.recordProcess(String(active.task.id), active.task.currentStreamTime() - r.timestamp);
           active.task.process(input.logical, r.partition, r.offset, r.key, r.value, r.timestamp, r.headers);
           active.consumed.set(tpKey(r.topic, r.partition), r.offset + 1n);
           this.processedSinceCommit = true;
@@ -268,16 +325,51 @@ export class KafkaStreams {
         let commitRequested = false;
         for (const { task } of this.tasks.values()) {
           task.maybePunctuateSystemTime();
+          if (task.punctuations > 0) this.threadMetrics.punctuate.record(task.punctuations);
+          task.punctuations = 0;
           commitRequested ||= task.commitRequested;
         }
-        if (commitRequested || Date.now() - this.lastCommitMs >= this.config.commitIntervalMs) await this.commit();
+        if (commitRequested || Date.now() - this.lastCommitMs >= this.config.commitIntervalMs) {
+          const requestedAtMs = await shutdownRequestedSince(consumer, this.inputPartitions(), this.startedAtMs);
+          if (requestedAtMs !== undefined) throw new ShutdownRequestedException(requestedAtMs);
+          await this.commit();
+        }
       }
     } catch (error) {
       await this.fail(error as Error);
     }
   }
 
+  /** Every partition of the application's input topics (where the other instances' shutdown requests are). */
+  private inputPartitions(): TopicPartition[] {
+    const out: TopicPartition[] = [];
+    for (const [topic, count] of this.partitionCounts) {
+      for (let partition = 0; partition < count; partition++) out.push({ topic, partition });
+    }
+    return out;
+  }
+
   private async fail(error: Error): Promise<void> {
+    // Java asks the handler first, then acts on its answer.
+    // Another instance's SHUTDOWN_APPLICATION is not this thread's error: no handler, as in Java.
+    const response =
+      error instanceof ShutdownRequestedException
+        ? StreamThreadExceptionResponse.SHUTDOWN_CLIENT
+        : uncaughtExceptionResponse(this.uncaughtExceptionHandler, error);
+    if (response === StreamThreadExceptionResponse.SHUTDOWN_APPLICATION && this.consumer !== undefined) {
+      const consumer = this.consumer;
+      await requestApplicationShutdown(consumer, consumer.assignment(), Date.now()).catch((e: unknown) =>
+        console.error('Could not send the SHUTDOWN_APPLICATION request to the other instances.', e),
+      );
+    }
+    if (response === StreamThreadExceptionResponse.REPLACE_THREAD && !this.abort.signal.aborted) {
+      try {
+        await this.replaceThread();
+        return;
+      } catch (replaceError) {
+        console.error('Could not replace the stream thread; shutting the client down.', replaceError);
+      }
+    }
     this.setState(State.PENDING_ERROR);
     this.abort.abort();
     // Under exactly_once_v2 whatever this instance wrote since its last commit is aborted: the
@@ -293,7 +385,32 @@ export class KafkaStreams {
     this.suspended.clear();
     await this.closeClients();
     this.setState(State.ERROR);
-    this.uncaughtExceptionHandler?.(error);
+  }
+
+  /**
+   * REPLACE_THREAD: the dead thread's tasks are closed without a commit (their checkpoints stay
+   * those of the last commit), its clients close and leave the group, and a new thread's clients
+   * join it. The tasks come back through the rebalance, restored from the changelogs and resumed
+   * from the committed offsets, as Java's replacement StreamThread does.
+   */
+  private async replaceThread(): Promise<void> {
+    await this.producer?.abortTransaction().catch(() => {});
+    for (const active of [...this.tasks.values(), ...this.suspended.values()]) {
+      try {
+        if (this.eos) active.checkpoint.delete();
+        active.task.close();
+      } catch {}
+    }
+    this.tasks.clear();
+    this.suspended.clear();
+    this.processedSinceCommit = false;
+    await Promise.allSettled([this.consumer?.close(), this.restoreConsumer?.close(), this.producer?.close()]);
+    this.threadIndex++;
+    await this.openThreadClients();
+    this.setState(State.REBALANCING);
+    this.subscribe();
+    this.lastCommitMs = Date.now();
+    this.loop = this.runLoop();
   }
 
   /**
@@ -303,6 +420,13 @@ export class KafkaStreams {
    * together; checkpoints are written only when a task closes cleanly.
    */
   private async commit(): Promise<void> {
+    const startMs = performance.now();
+    await this.commitTasks();
+    this.threadMetrics.commit.record();
+    this.threadMetrics.commitLatency.record(performance.now() - startMs);
+  }
+
+  private async commitTasks(): Promise<void> {
     for (const { task } of this.tasks.values()) task.flush();
     const offsets: { topic: string; partition: number; offset: bigint }[] = [];
     for (const active of this.tasks.values()) {
@@ -445,6 +569,7 @@ export class KafkaStreams {
     const taskDir = join(this.config.stateDir, this.config.applicationId, String(id));
     mkdirSync(taskDir, { recursive: true });
     const checkpoint = new OffsetCheckpoint(join(taskDir, '.checkpoint'));
+    this.threadMetrics.taskCreated.record();
     const task = new StreamTask(
       id,
       this.topology,
@@ -458,6 +583,7 @@ export class KafkaStreams {
         threadCache: this.threadCache,
         timestampExtractor: this.config.defaultTimestampExtractor,
         deserializationExceptionHandler: this.config.defaultDeserializationExceptionHandler,
+        processingExceptionHandler: this.config.processingExceptionHandler,
         globalStore: (name) => this.globals.store(name),
       },
       {
@@ -488,18 +614,29 @@ export class KafkaStreams {
     headers: readonly { key: string; value: Buffer | null }[],
     partition: number | undefined,
   ): void {
-    this.producer?.send({ topic, key, value, timestamp, headers, partition }, (metadata) => {
-      // Changelog offsets go into the checkpoint: the highest acknowledged per partition.
-      const active = this.tasks.get(String(id)) ?? this.suspended.get(String(id));
-      const k = tpKey(metadata.topic, metadata.partition);
-      if (
-        active !== undefined &&
-        topic.endsWith('-changelog') &&
-        (active.changelogOffsets.get(k) ?? -1n) < metadata.offset
-      ) {
-        active.changelogOffsets.set(k, metadata.offset);
-      }
-    });
+    const source = this.tasks.get(String(id))?.task.recordMetadata();
+    const context = {
+      taskId: id,
+      topic: source?.topic() ?? null,
+      partition: source?.partition() ?? -1,
+      offset: source?.offset() ?? -1n,
+    };
+    this.producer?.send(
+      { topic, key, value, timestamp, headers, partition },
+      (metadata) => {
+        // Changelog offsets go into the checkpoint: the highest acknowledged per partition.
+        const active = this.tasks.get(String(id)) ?? this.suspended.get(String(id));
+        const k = tpKey(metadata.topic, metadata.partition);
+        if (
+          active !== undefined &&
+          topic.endsWith('-changelog') &&
+          (active.changelogOffsets.get(k) ?? -1n) < metadata.offset
+        ) {
+          active.changelogOffsets.set(k, metadata.offset);
+        }
+      },
+      context,
+    );
   }
 
   private async restore(created: readonly ActiveTask[]): Promise<void> {
@@ -573,7 +710,11 @@ export class KafkaStreams {
     const started = this.loop !== undefined;
     this.setState(State.PENDING_SHUTDOWN);
     this.abort.abort();
-    await this.loop;
+    // A thread being replaced sets a new loop while the old one ends.
+    for (let loop = this.loop; ; loop = this.loop) {
+      await loop;
+      if (loop === this.loop) break;
+    }
     if (started) {
       try {
         await this.commit();

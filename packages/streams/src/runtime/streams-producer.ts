@@ -1,4 +1,12 @@
 import type { ConsumerGroupMetadata, Producer, RecordMetadata } from '@samsa/client';
+import {
+  DefaultProductionExceptionHandler,
+  isHandledSendError,
+  type ProductionErrorContext,
+  type ProductionExceptionHandler,
+  ProductionExceptionHandlerResponse,
+  productionFailureMessage,
+} from '../errors/production-exception-handler.js';
 import { StreamsException } from '../processor/topology-exception.js';
 
 /** What one record sends; `partition` undefined: the producer's partitioner (murmur2 of the key). */
@@ -16,7 +24,10 @@ export interface StreamsRecord {
  * rules in one place. Under exactly_once_v2 the first send after a commit begins a transaction,
  * and `commitTransaction` puts the consumed offsets in it and commits; under at_least_once
  * `flush` waits for every send. A failed send is kept and rethrown by the next flush or commit,
- * since sends are fire-and-forget for the processors.
+ * since sends are fire-and-forget for the processors. Under at_least_once a failed send first goes
+ * to the `default.production.exception.handler`: CONTINUE drops the record (`onDropped`), FAIL keeps
+ * the error. Under exactly_once_v2 every failed send fails: the transaction it belonged to can
+ * only abort, so skipping the record would lose the others with it.
  */
 export class StreamsProducer {
   private sendError: Error | undefined;
@@ -25,6 +36,8 @@ export class StreamsProducer {
   constructor(
     private readonly producer: Producer<Uint8Array, Uint8Array>,
     readonly eosEnabled: boolean,
+    private readonly handler: ProductionExceptionHandler = new DefaultProductionExceptionHandler(),
+    private readonly onDropped: (context: ProductionErrorContext) => void = () => {},
   ) {}
 
   get inTransaction(): boolean {
@@ -35,7 +48,7 @@ export class StreamsProducer {
     if (this.eosEnabled) await this.producer.initTransactions();
   }
 
-  send(record: StreamsRecord, onDelivered: (metadata: RecordMetadata) => void): void {
+  send(record: StreamsRecord, onDelivered: (metadata: RecordMetadata) => void, context?: ProductionErrorContext): void {
     if (this.eosEnabled && !this.transactionOpen) this.beginTransaction();
     this.producer.send(
       {
@@ -48,10 +61,27 @@ export class StreamsProducer {
       },
       (error, metadata) => {
         if (error || metadata === null)
-          this.sendError ??= error ?? new StreamsException(`send to ${record.topic} failed`);
+          this.failed(record, error ?? new StreamsException(`send to ${record.topic} failed`), context);
         else onDelivered(metadata);
       },
     );
+  }
+
+  private failed(record: StreamsRecord, error: Error, context: ProductionErrorContext | undefined): void {
+    if (this.eosEnabled || context === undefined || !isHandledSendError(error)) {
+      this.sendError ??= error;
+      return;
+    }
+    const response = this.handler.handle(context, record, error);
+    if (response === ProductionExceptionHandlerResponse.CONTINUE) {
+      console.warn(
+        `Error sending record to topic ${record.topic} for task ${context.taskId} due to: ${error.message}; ` +
+          'the production exception handler chose to CONTINUE: the record is dropped.',
+      );
+      this.onDropped(context);
+      return;
+    }
+    this.sendError ??= new StreamsException(productionFailureMessage(context, record, error), { cause: error });
   }
 
   /** at_least_once: every send acknowledged, or the first failure thrown. */

@@ -64,6 +64,7 @@ export class TopologyTestDriver {
           threadCache: this.threadCache,
           timestampExtractor: this.config.defaultTimestampExtractor,
           deserializationExceptionHandler: this.config.defaultDeserializationExceptionHandler,
+          processingExceptionHandler: this.config.processingExceptionHandler,
           globalStore: (name) => this.getStateStore(name),
         },
         {
