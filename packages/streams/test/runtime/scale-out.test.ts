@@ -11,9 +11,10 @@ import { BrokerProcess } from '@samsa/testkit';
 // (test/support/word-count-app.ts, every update of a count sent out: no record cache):
 // - at_least_once, a second instance joins mid-run: tasks move to it (with their stores,
 //   restored from the changelogs), and every word's final count is exact and never exceeded;
-// - exactly_once_v2, one of two instances is SIGKILLed mid-run: the other takes its tasks over
-//   once its session expires, restoring their stores from the changelogs, and every word's
-//   counts, read_committed, are exactly 1, 2, …, n.
+// - exactly_once_v2 with num.standby.replicas=1, one of two instances is SIGKILLed mid-run: the
+//   other takes its tasks over once its session expires, restoring their stores from its
+//   standbys' checkpoints onwards (not from offset 0), and every word's counts, read_committed,
+//   are exactly 1, 2, …, n.
 // (A SIGKILL under at_least_once can count a record twice — the changelog holds updates past
 // the last committed input offset — in Java as here, so that case is exactly_once_v2.)
 
@@ -79,6 +80,7 @@ function startApp(
   s: { app: string; input: string; output: string },
   guarantee: string,
   stateDir: string,
+  standbys = 0,
 ): ChildProcess {
   const child = spawn(process.execPath, [APP_SCRIPT], {
     env: {
@@ -90,11 +92,29 @@ function startApp(
       STATE_DIR: stateDir,
       GUARANTEE: guarantee,
       PAUSE_EVERY: '8',
+      NUM_STANDBY_REPLICAS: String(standbys),
     },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', 'pipe', 'inherit'],
   });
   children.push(child);
+  child.stdout?.setEncoding('utf8');
+  child.stdout?.resume();
   return child;
+}
+
+/** The app's `RESTORED <partition> <start> <records>` lines from now on. */
+function restorations(child: ChildProcess): { partition: number; start: bigint; total: number }[] {
+  const out: { partition: number; start: bigint; total: number }[] = [];
+  let pending = '';
+  child.stdout?.on('data', (chunk: string) => {
+    const lines = (pending + chunk).split('\n');
+    pending = lines.pop() ?? '';
+    for (const line of lines) {
+      const m = /^RESTORED (\d+) (\d+) (\d+)$/.exec(line);
+      if (m !== null) out.push({ partition: Number(m[1]), start: BigInt(m[2] as string), total: Number(m[3]) });
+    }
+  });
+  return out;
 }
 
 function stateDir(): string {
@@ -189,15 +209,23 @@ test('exactly_once_v2: one of two instances is SIGKILLed mid-run, the other fini
   timeout: 600_000,
 }, async () => {
   const s = await scenario('kill');
-  const first = startApp(s, 'exactly_once_v2', stateDir());
-  const second = startApp(s, 'exactly_once_v2', stateDir());
+  // num.standby.replicas=1: each instance keeps the other's counts warm.
+  const first = startApp(s, 'exactly_once_v2', stateDir(), 1);
+  const second = startApp(s, 'exactly_once_v2', stateDir(), 1);
   await spreadOver(s.app, 2);
   await readCounts(s.output, 'read_committed', (_seen, total) => total >= 10_000);
+  const afterKill = restorations(second);
   await stop(first, 'SIGKILL');
   const seen = await readCounts(s.output, 'read_committed', finished(s.expected));
-  // The survivor owns every task again.
+  // The survivor owns every task again; it restored the dead one's from its standbys'
+  // checkpoints, not from the changelogs' beginnings.
   assert.deepEqual(await spreadOver(s.app, 1), [8]);
   await stop(second, 'SIGTERM');
+  assert.ok(afterKill.length > 0, 'the survivor took tasks over');
+  assert.ok(
+    afterKill.every((r) => r.start > 0n),
+    `restorations after the kill start past 0: ${JSON.stringify(afterKill, (_k, v) => (typeof v === 'bigint' ? String(v) : v))}`,
+  );
   for (const [word, n] of s.expected) {
     assert.deepEqual(
       seen.get(word),

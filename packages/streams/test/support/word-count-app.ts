@@ -2,7 +2,7 @@
 // Every PAUSE_EVERY-th record (default: each) costs ~1 ms (a blocking wait) so that a kill or a
 // second instance lands in the middle of the input. Prints RUNNING once it processes; exits
 // cleanly on SIGTERM. APPLICATION_SERVER, when set, is the instance's application.server;
-// DEBUG_STATES=1 logs state changes and event-loop stalls to stderr (to diagnose a test run).
+// NUM_STANDBY_REPLICAS is num.standby.replicas; DEBUG_STATES=1 logs state changes and event-loop stalls to stderr (to diagnose a test run).
 import { KafkaStreams, Produced, Serdes, StreamsBuilder } from '../../src/index.js';
 
 const env = (name: string): string => {
@@ -41,6 +41,14 @@ const streams = new KafkaStreams(builder.build(), {
   // connection set-up timer of a connection opened at the batch's first send.
   'producer.socket.connection.setup.timeout.ms': 30000,
   ...(process.env.APPLICATION_SERVER === undefined ? {} : { 'application.server': process.env.APPLICATION_SERVER }),
+  'num.standby.replicas': Number(process.env.NUM_STANDBY_REPLICAS ?? 0),
+});
+// Each finished restoration, for tests: RESTORED <changelog partition> <start offset> <records>.
+const restoreStarts = new Map<number, bigint>();
+streams.setGlobalStateRestoreListener({
+  onRestoreStart: (tp, _store, start) => restoreStarts.set(tp.partition, start),
+  onRestoreEnd: (tp, _store, total) =>
+    console.log(`RESTORED ${tp.partition} ${restoreStarts.get(tp.partition)} ${total}`),
 });
 streams.setStateListener((state) => {
   if (process.env.DEBUG_STATES !== undefined) console.error(`${new Date().toISOString()} ${process.pid} ${state}`);
