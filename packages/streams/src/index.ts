@@ -68,6 +68,7 @@ export {
 } from './processor/topology-description.js';
 export { StreamsException, TopologyException } from './processor/topology-exception.js';
 export type { StreamPartitioner } from './processor/topology-nodes.js';
+export { HostInfo } from './runtime/host-info.js';
 export { KafkaStreams } from './runtime/kafka-streams.js';
 export { State as KafkaStreamsState, type StateListener } from './runtime/kafka-streams-state.js';
 export { OffsetCheckpoint } from './runtime/offset-checkpoint.js';
@@ -76,6 +77,7 @@ export {
   type StreamsUncaughtExceptionHandler,
   StreamThreadExceptionResponse,
 } from './runtime/stream-thread-exception-handler.js';
+export { KeyQueryMetadata, StreamsMetadata } from './runtime/streams-metadata.js';
 export type { StreamsMetric } from './runtime/streams-metric.js';
 export { Bytes } from './serde/bytes.js';
 export { type Deserializer, type Serde, SerializationException, type Serializer } from './serde/serde.js';

@@ -105,6 +105,8 @@ export class StreamsConfig {
   static readonly PROCESSING_GUARANTEE_CONFIG = 'processing.guarantee';
   static readonly REPLICATION_FACTOR_CONFIG = 'replication.factor';
   static readonly NUM_STREAM_THREADS_CONFIG = 'num.stream.threads';
+  static readonly APPLICATION_SERVER_CONFIG = 'application.server';
+  static readonly NUM_STANDBY_REPLICAS_CONFIG = 'num.standby.replicas';
   static readonly DEFAULT_TIMESTAMP_EXTRACTOR_CLASS_CONFIG = 'default.timestamp.extractor';
   static readonly DEFAULT_DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG = 'default.deserialization.exception.handler';
   static readonly DEFAULT_PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG = 'default.production.exception.handler';
@@ -131,6 +133,10 @@ export class StreamsConfig {
   readonly cacheMaxBytes: number;
   readonly processingGuarantee: string;
   readonly replicationFactor: number;
+  /** `application.server`: this instance's `host:port` for interactive queries ('' when unset). */
+  readonly applicationServer: string;
+  /** `num.standby.replicas`: standby copies of each task's state on other instances (default 0). */
+  readonly numStandbyReplicas: number;
   readonly defaultTimestampExtractor: TimestampExtractor;
   readonly defaultDeserializationExceptionHandler: DeserializationExceptionHandler;
   readonly defaultProductionExceptionHandler: ProductionExceptionHandler;
@@ -171,6 +177,13 @@ export class StreamsConfig {
       );
     }
     this.replicationFactor = Number(config['replication.factor'] ?? -1);
+    this.applicationServer = String(config['application.server'] ?? '');
+    this.numStandbyReplicas = Number(config['num.standby.replicas'] ?? 0);
+    if (!Number.isInteger(this.numStandbyReplicas) || this.numStandbyReplicas < 0) {
+      throw new ConfigException(
+        `Invalid value ${String(config['num.standby.replicas'])} for configuration num.standby.replicas: Value must be at least 0`,
+      );
+    }
     this.defaultTimestampExtractor = pluggable(
       config,
       'default.timestamp.extractor',

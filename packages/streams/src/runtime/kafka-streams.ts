@@ -6,7 +6,8 @@ import { changelogTopic, physicalTopic, StreamTask } from '../processor/stream-t
 import { TaskId } from '../processor/task-id.js';
 import type { Topology } from '../processor/topology.js';
 import { StreamsException } from '../processor/topology-exception.js';
-import type { Subtopology } from '../processor/topology-nodes.js';
+import type { StreamPartitioner, Subtopology } from '../processor/topology-nodes.js';
+import type { Serializer } from '../serde/serde.js';
 import type { KeyValueStore } from '../state/key-value-store.js';
 import {
   InvalidStateStoreException,
@@ -21,9 +22,11 @@ import {
   shutdownRequestedSince,
 } from './application-shutdown.js';
 import { GlobalStateUpdater } from './global-state-updater.js';
+import { InteractiveQueryMetadata } from './interactive-query-metadata.js';
 import { prepareInternalTopics } from './internal-topic-manager.js';
 import { isValidTransition, State, type StateListener } from './kafka-streams-state.js';
 import { OffsetCheckpoint } from './offset-checkpoint.js';
+import { StandbyTasks } from './standby-tasks.js';
 import type { StateRestoreListener } from './state-restore-listener.js';
 import { type Restoration, restoreStores } from './store-changelog-reader.js';
 import {
@@ -32,6 +35,7 @@ import {
   uncaughtExceptionResponse,
 } from './stream-thread-exception-handler.js';
 import { StreamThreadMetrics } from './stream-thread-metrics.js';
+import type { KeyQueryMetadata, StreamsMetadata } from './streams-metadata.js';
 import { type StreamsMetric, taskMetrics } from './streams-metric.js';
 import { StreamsProducer } from './streams-producer.js';
 import { inTimestampOrder } from './timestamp-order.js';
@@ -101,6 +105,10 @@ export class KafkaStreams {
   private readonly threadCache: ThreadCache;
   /** The global stores (GlobalKTables), fed from every partition of their topics. */
   private readonly globals: GlobalStateUpdater;
+  /** Where the stores and keys are across instances (`application.server`, the group's assignment). */
+  private readonly queryMetadata: InteractiveQueryMetadata;
+  /** `num.standby.replicas`: other instances' tasks whose stores this one keeps warm. */
+  private readonly standbys: StandbyTasks;
 
   constructor(
     private readonly topology: Topology,
@@ -114,6 +122,24 @@ export class KafkaStreams {
       topology,
       this.config,
       this.subtopologies.filter((s) => s.global === true),
+    );
+    this.standbys = new StandbyTasks(
+      (id) => this.createTask(id),
+      () => ({
+        'bootstrap.servers': this.config.bootstrapServers,
+        'client.id': `${this.config.applicationId}-StreamThread-1-standby-consumer`,
+        'enable.auto.commit': false,
+        'auto.offset.reset': 'earliest',
+        ...(this.eos ? { 'isolation.level': 'read_committed' } : {}),
+        ...this.config.clientOverrides.consumer,
+      }),
+      join(this.config.stateDir, this.config.applicationId),
+    );
+    this.queryMetadata = new InteractiveQueryMetadata(
+      topology,
+      this.config,
+      (topic) => this.partitionCounts.get(topic),
+      () => ({ active: [...this.tasks.keys(), ...this.suspended.keys()], standby: this.standbys.warmTaskIds() }),
     );
     for (const sub of this.subtopologies) {
       if (sub.global === true) continue;
@@ -262,7 +288,7 @@ export class KafkaStreams {
       'group.id': appId,
       'enable.auto.commit': false,
       'auto.offset.reset': 'earliest',
-      'partition.assignment.strategy': 'range',
+      'partition.assignment.strategy': this.queryMetadata.assignors(),
       'max.poll.records': 1000,
       ...this.config.clientOverrides.consumer,
     } as never);
@@ -301,6 +327,10 @@ export class KafkaStreams {
     const consumer = this.consumer as Consumer<Buffer, Buffer>;
     try {
       while (!this.abort.signal.aborted) {
+        // A poll served from already-fetched records resolves without I/O: without this turn of
+        // the event loop a long backlog is processed in one go, heartbeats stop and the group
+        // expels the instance (which then reprocesses from its last commit).
+        await new Promise<void>((resolve) => setImmediate(resolve));
         await this.globals.poll();
         const pollStartMs = performance.now();
         const records = await consumer.poll({ timeoutMs: 100, signal: this.abort.signal }).catch((error: unknown) => {
@@ -322,6 +352,7 @@ export class KafkaStreams {
           active.consumed.set(tpKey(r.topic, r.partition), r.offset + 1n);
           this.processedSinceCommit = true;
         }
+        await this.standbys.poll();
         let commitRequested = false;
         for (const { task } of this.tasks.values()) {
           task.maybePunctuateSystemTime();
@@ -383,6 +414,7 @@ export class KafkaStreams {
     }
     this.tasks.clear();
     this.suspended.clear();
+    await this.standbys.close().catch(() => {});
     await this.closeClients();
     this.setState(State.ERROR);
   }
@@ -438,6 +470,7 @@ export class KafkaStreams {
     if (this.eos) {
       await this.commitTransaction(offsets);
       for (const active of this.tasks.values()) active.task.commitRequested = false;
+      this.standbys.checkpoint();
       this.lastCommitMs = Date.now();
       return;
     }
@@ -456,6 +489,7 @@ export class KafkaStreams {
       active.task.commitRequested = false;
       this.writeCheckpoint(active);
     }
+    this.standbys.checkpoint();
     this.lastCommitMs = Date.now();
   }
 
@@ -542,6 +576,7 @@ export class KafkaStreams {
 
   private async onAssigned(partitions: TopicPartition[]): Promise<void> {
     const wanted = this.taskIdsOf([...partitions, ...(this.consumer?.assignment() ?? [])]);
+    this.standbys.release(wanted.keys());
     for (const [id, active] of this.suspended) {
       if (wanted.has(id)) {
         this.tasks.set(id, active);
@@ -561,6 +596,8 @@ export class KafkaStreams {
       active.task.initializeTopology();
       this.tasks.set(String(active.task.id), active);
     }
+    if (this.admin !== undefined) await this.queryMetadata.refresh(this.admin);
+    this.standbys.assign(this.queryMetadata.state.standbyTasks().filter((id) => !this.tasks.has(id)));
     if (!this.abort.signal.aborted) this.setState(State.RUNNING);
   }
 
@@ -704,6 +741,42 @@ export class KafkaStreams {
     });
   }
 
+  /** Java's `metadataForAllStreamsClients()`: every instance with an `application.server`, its stores and partitions. */
+  metadataForAllStreamsClients(): StreamsMetadata[] {
+    this.validateIsRunningOrRebalancing();
+    return this.queryMetadata.state.allMetadata();
+  }
+
+  /** Java's `streamsMetadataForStore(storeName)`: the instances that hold part of the store. */
+  streamsMetadataForStore(storeName: string): StreamsMetadata[] {
+    this.validateIsRunningOrRebalancing();
+    return this.queryMetadata.state.allMetadataForStore(storeName);
+  }
+
+  /**
+   * Java's `queryMetadataForKey(storeName, key, keySerializer | partitioner)`: the instance to
+   * ask for `key` (the transport is the application's). Undefined (Java: null) for an unknown store.
+   */
+  queryMetadataForKey<K>(
+    storeName: string,
+    key: K,
+    keySerializer: Serializer<K> | StreamPartitioner<K, unknown>,
+  ): KeyQueryMetadata | undefined {
+    this.validateIsRunningOrRebalancing();
+    return this.queryMetadata.state.keyQueryMetadata(storeName, key, keySerializer);
+  }
+
+  private validateIsRunningOrRebalancing(): void {
+    if (this.stateValue === State.CREATED) {
+      throw new StreamsException(
+        'StreamsNotStartedException: KafkaStreams has not been started, you can retry after calling start()',
+      );
+    }
+    if (this.stateValue !== State.RUNNING && this.stateValue !== State.REBALANCING) {
+      throw new StreamsException(`IllegalStateException: KafkaStreams is not running. State is ${this.stateValue}.`);
+    }
+  }
+
   /** Commits, closes the tasks (writing checkpoints), leaves the group and closes the clients. */
   async close(): Promise<void> {
     if (this.stateValue === State.NOT_RUNNING || this.stateValue === State.ERROR) return;
@@ -725,6 +798,7 @@ export class KafkaStreams {
         }
         this.tasks.clear();
         this.suspended.clear();
+        await this.standbys.close();
         await this.closeClients();
       }
     }
