@@ -5,11 +5,11 @@ import type { Serde } from '../serde/serde.js';
 import { Serdes } from '../serde/serdes.js';
 import type { KeyValueStore } from '../state/key-value-store.js';
 import { Change } from './change.js';
+import { GroupedStreamSource, splitArgs } from './grouped-stream-source.js';
 import type { InternalStreamsBuilder } from './internal-streams-builder.js';
 import { KTable } from './ktable.js';
 import type { Materialized } from './materialized.js';
 import type { Named } from './named.js';
-import { createRepartitionedSource } from './repartition.js';
 import { SessionWindowedKStream } from './session-windowed-kstream.js';
 import { SessionWindows } from './session-windows.js';
 import { SlidingWindowedKStream } from './sliding-windowed-kstream.js';
@@ -27,14 +27,18 @@ export type Reducer<V> = (value1: V, value2: V) => V;
  * every update. Records with a null key or value are skipped, as Java skips them.
  */
 export class KGroupedStream<K, V> {
+  private readonly source: GroupedStreamSource<K, V>;
+
   constructor(
-    private readonly builder: InternalStreamsBuilder,
-    private readonly nodeName: string,
-    private readonly groupedName: string | undefined,
-    private readonly keySerde: Serde<K> | undefined,
-    private readonly valueSerde: Serde<V> | undefined,
-    private readonly repartitionRequired: boolean,
-  ) {}
+    builder: InternalStreamsBuilder,
+    nodeName: string,
+    groupedName: string | undefined,
+    keySerde: Serde<K> | undefined,
+    valueSerde: Serde<V> | undefined,
+    repartitionRequired: boolean,
+  ) {
+    this.source = new GroupedStreamSource(builder, nodeName, groupedName, keySerde, valueSerde, repartitionRequired);
+  }
 
   /** Aggregations per time, sliding or session window from here on (Java's `windowedBy`). */
   windowedBy(windows: TimeWindows): TimeWindowedKStream<K, V>;
@@ -43,17 +47,9 @@ export class KGroupedStream<K, V> {
   windowedBy(
     windows: TimeWindows | SlidingWindows | SessionWindows,
   ): TimeWindowedKStream<K, V> | SlidingWindowedKStream<K, V> | SessionWindowedKStream<K, V> {
-    const args = [
-      this.builder,
-      this.nodeName,
-      this.groupedName,
-      this.keySerde,
-      this.valueSerde,
-      this.repartitionRequired,
-    ] as const;
-    if (windows instanceof SessionWindows) return new SessionWindowedKStream(...args, windows);
-    if (windows instanceof SlidingWindows) return new SlidingWindowedKStream(...args, windows);
-    return new TimeWindowedKStream(...args, windows);
+    if (windows instanceof SessionWindows) return new SessionWindowedKStream(this.source, windows);
+    if (windows instanceof SlidingWindows) return new SlidingWindowedKStream(this.source, windows);
+    return new TimeWindowedKStream(this.source, windows);
   }
 
   count(
@@ -76,7 +72,7 @@ export class KGroupedStream<K, V> {
     materialized?: Materialized<K, V>,
   ): KTable<K, V> {
     const [named, mat] = splitArgs(materializedOrNamed, materialized);
-    return this.doAggregate<V>('KSTREAM-REDUCE-', named, mat, this.valueSerde, (_key, value, old) =>
+    return this.doAggregate<V>('KSTREAM-REDUCE-', named, mat, this.source.valueSerde, (_key, value, old) =>
       old === null ? value : reducer(old, value),
     );
   }
@@ -104,30 +100,23 @@ export class KGroupedStream<K, V> {
     defaultValueSerde: Serde<VA> | undefined,
     update: (key: K, value: V, old: VA | null) => VA,
   ): KTable<K, VA> {
-    const storeName = materialized?.storeName ?? this.builder.newStoreName(prefix);
-    const name = this.builder.nameOf(named, prefix);
-    let parent = this.nodeName;
-    if (this.repartitionRequired) {
-      parent = createRepartitionedSource(
-        this.builder,
-        this.keySerde as Serde<unknown> | undefined,
-        this.valueSerde as Serde<unknown> | undefined,
-        this.groupedName ?? storeName,
-        this.nodeName,
-      );
-    }
-    const storeBuilder = this.builder.storeBuilder<K, VA>(
+    const { storeName, name, parent } = this.source.aggregation(prefix, named, materialized);
+    const storeBuilder = this.source.builder.storeBuilder<K, VA>(
       materialized,
       storeName,
-      this.keySerde,
+      this.source.keySerde,
       materialized?.valueSerde ?? defaultValueSerde,
     );
     // Java's default: the record cache dedupes updates of a key between commits (Materialized
     // withCachingDisabled, or statestore.cache.max.bytes=0, forwards every update).
     if (materialized?.cachingEnabled ?? true) storeBuilder.withCachingEnabled();
-    this.builder.topology.addProcessor(name, () => new KStreamAggregateProcessor<K, V, VA>(storeName, update), parent);
-    this.builder.topology.addStateStore(storeBuilder, name);
-    return new KTable<K, VA>(this.builder, name, storeName, storeBuilder.keySerde, storeBuilder.valueSerde);
+    this.source.builder.topology.addProcessor(
+      name,
+      () => new KStreamAggregateProcessor<K, V, VA>(storeName, update),
+      parent,
+    );
+    this.source.builder.topology.addStateStore(storeBuilder, name);
+    return new KTable<K, VA>(this.source.builder, name, storeName, storeBuilder.keySerde, storeBuilder.valueSerde);
   }
 }
 
@@ -166,13 +155,4 @@ class KStreamAggregateProcessor<K, V, VA> implements Processor<K, V, K, Change<V
     store.put(key, next);
     if (this.forwardsItself) this.context?.forward(record.withValue(new Change(next, old)));
   }
-}
-
-function splitArgs<K, V>(
-  a: Materialized<K, V> | Named | undefined,
-  b: Materialized<K, V> | undefined,
-): [Named | undefined, Materialized<K, V> | undefined] {
-  if (a === undefined) return [undefined, b];
-  if ('storeSupplier' in a) return [undefined, a];
-  return [a, b];
 }

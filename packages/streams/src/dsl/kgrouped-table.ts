@@ -5,6 +5,7 @@ import { Serdes } from '../serde/serdes.js';
 import type { KeyValueStore } from '../state/key-value-store.js';
 import { Change } from './change.js';
 import type { Grouped } from './grouped.js';
+import { splitArgs } from './grouped-stream-source.js';
 import type { InternalStreamsBuilder } from './internal-streams-builder.js';
 import type { Aggregator, Initializer, Reducer } from './kgrouped-stream.js';
 import { KTable } from './ktable.js';
@@ -112,13 +113,4 @@ export class KGroupedTable<K, V> {
     builder.topology.addStateStore(storeBuilder, name);
     return new KTable<K, VA>(builder, name, storeName, storeBuilder.keySerde, storeBuilder.valueSerde);
   }
-}
-
-function splitArgs<K, V>(
-  a: Materialized<K, V> | Named | undefined,
-  b: Materialized<K, V> | undefined,
-): [Named | undefined, Materialized<K, V> | undefined] {
-  if (a === undefined) return [undefined, b];
-  if ('storeSupplier' in a) return [undefined, a];
-  return [a, b];
 }

@@ -3,12 +3,11 @@ import { Serdes } from '../serde/serdes.js';
 import { sessionWindowedSerde } from '../serde/session-windowed-serde.js';
 import { SessionStore } from '../state/session-store.js';
 import { Change } from './change.js';
-import type { InternalStreamsBuilder } from './internal-streams-builder.js';
+import { type GroupedStreamSource, splitArgs } from './grouped-stream-source.js';
 import type { Aggregator, Initializer, Reducer } from './kgrouped-stream.js';
 import { KTable } from './ktable.js';
 import type { Materialized } from './materialized.js';
 import type { Named } from './named.js';
-import { createRepartitionedSource } from './repartition.js';
 import { SessionWindow, type SessionWindows } from './session-windows.js';
 import { Windowed } from './time-windows.js';
 import { recordWindowGrace } from './window-grace.js';
@@ -26,12 +25,7 @@ export type Merger<K, V> = (aggKey: K, aggOne: V, aggTwo: V) => V;
  */
 export class SessionWindowedKStream<K, V> {
   constructor(
-    private readonly builder: InternalStreamsBuilder,
-    private readonly nodeName: string,
-    private readonly groupedName: string | undefined,
-    private readonly keySerde: Serde<K> | undefined,
-    private readonly valueSerde: Serde<V> | undefined,
-    private readonly repartitionRequired: boolean,
+    private readonly source: GroupedStreamSource<K, V>,
     private readonly windows: SessionWindows,
   ) {}
 
@@ -63,7 +57,7 @@ export class SessionWindowedKStream<K, V> {
       'KSTREAM-REDUCE-',
       named,
       mat as Materialized<K, V | null> | undefined,
-      this.valueSerde,
+      this.source.valueSerde,
       () => null,
       add,
       (k, a, b) => (b === null ? a : add(k, b, a)),
@@ -91,20 +85,9 @@ export class SessionWindowedKStream<K, V> {
     merger: Merger<K, VA>,
   ): KTable<Windowed<K>, VA> {
     const windows = this.windows;
-    const storeName = materialized?.storeName ?? this.builder.newStoreName(prefix);
-    const name = this.builder.nameOf(named, prefix);
-    let parent = this.nodeName;
-    if (this.repartitionRequired) {
-      parent = createRepartitionedSource(
-        this.builder,
-        this.keySerde as Serde<unknown> | undefined,
-        this.valueSerde as Serde<unknown> | undefined,
-        this.groupedName ?? storeName,
-        this.nodeName,
-      );
-    }
-    const keySerde = materialized?.keySerde ?? this.keySerde;
-    const storeBuilder = this.builder.storeBuilder<K, VA>(
+    const { storeName, name, parent } = this.source.aggregation(prefix, named, materialized);
+    const keySerde = materialized?.keySerde ?? this.source.keySerde;
+    const storeBuilder = this.source.builder.storeBuilder<K, VA>(
       materialized,
       storeName,
       keySerde,
@@ -123,7 +106,7 @@ export class SessionWindowedKStream<K, V> {
     }
     const gapMs = windows.inactivityGap();
     const lastExpiry = new WeakMap<object, number>();
-    this.builder.addStatelessProcessor<K, V, Windowed<K>, Change<VA>>(name, [parent], (record, context) => {
+    this.source.builder.addStatelessProcessor<K, V, Windowed<K>, Change<VA>>(name, [parent], (record, context) => {
       const key = record.key();
       if (key === null || key === undefined) return;
       const timestamp = record.timestamp();
@@ -159,23 +142,14 @@ export class SessionWindowedKStream<K, V> {
       store.put(sessionKey, agg);
       context.forward(record.withKey(sessionKey).withValue(new Change(agg, null)).withTimestamp(end));
     });
-    this.builder.topology.addStateStore(storeBuilder, name);
-    recordWindowGrace(this.builder.topology, name, windows.gracePeriodMs() + gapMs);
+    this.source.builder.topology.addStateStore(storeBuilder, name);
+    recordWindowGrace(this.source.builder.topology, name, windows.gracePeriodMs() + gapMs);
     return new KTable<Windowed<K>, VA>(
-      this.builder,
+      this.source.builder,
       name,
       storeName,
       keySerde === undefined ? undefined : sessionWindowedSerde(keySerde),
       storeBuilder.valueSerde,
     );
   }
-}
-
-function splitArgs<K, V>(
-  a: Materialized<K, V> | Named | undefined,
-  b: Materialized<K, V> | undefined,
-): [Named | undefined, Materialized<K, V> | undefined] {
-  if (a === undefined) return [undefined, b];
-  if ('storeSupplier' in a) return [undefined, a];
-  return [a, b];
 }

@@ -5,12 +5,11 @@ import { WindowedSerdes } from '../serde/windowed-serdes.js';
 import { TimestampedWindowStore } from '../state/timestamped-window-store.js';
 import { ValueAndTimestamp } from '../state/value-and-timestamp.js';
 import { Change } from './change.js';
-import type { InternalStreamsBuilder } from './internal-streams-builder.js';
+import { type GroupedStreamSource, splitArgs } from './grouped-stream-source.js';
 import type { Aggregator, Initializer, Reducer } from './kgrouped-stream.js';
 import { KTable } from './ktable.js';
 import type { Materialized } from './materialized.js';
 import type { Named } from './named.js';
-import { createRepartitionedSource } from './repartition.js';
 import type { SlidingWindows } from './sliding-windows.js';
 import { TimeWindow, Windowed } from './time-windows.js';
 import { recordWindowGrace } from './window-grace.js';
@@ -26,12 +25,7 @@ import { recordWindowGrace } from './window-grace.js';
  */
 export class SlidingWindowedKStream<K, V> {
   constructor(
-    private readonly builder: InternalStreamsBuilder,
-    private readonly nodeName: string,
-    private readonly groupedName: string | undefined,
-    private readonly keySerde: Serde<K> | undefined,
-    private readonly valueSerde: Serde<V> | undefined,
-    private readonly repartitionRequired: boolean,
+    private readonly source: GroupedStreamSource<K, V>,
     private readonly windows: SlidingWindows,
   ) {}
 
@@ -60,7 +54,7 @@ export class SlidingWindowedKStream<K, V> {
       'KSTREAM-REDUCE-',
       named,
       mat as Materialized<K, V | null> | undefined,
-      this.valueSerde,
+      this.source.valueSerde,
       () => null,
       (_k, v, agg) => (agg === null ? v : reducer(agg, v)),
     ) as KTable<Windowed<K>, V>;
@@ -88,20 +82,9 @@ export class SlidingWindowedKStream<K, V> {
     const graceMs = this.windows.gracePeriodMs();
     const retentionMs = 2 * diff + graceMs;
     const lastExpiry = new WeakMap<object, number>();
-    const storeName = materialized?.storeName ?? this.builder.newStoreName(prefix);
-    const name = this.builder.nameOf(named, prefix);
-    let parent = this.nodeName;
-    if (this.repartitionRequired) {
-      parent = createRepartitionedSource(
-        this.builder,
-        this.keySerde as Serde<unknown> | undefined,
-        this.valueSerde as Serde<unknown> | undefined,
-        this.groupedName ?? storeName,
-        this.nodeName,
-      );
-    }
-    const keySerde = materialized?.keySerde ?? this.keySerde;
-    const storeBuilder = this.builder.storeBuilder<K, VA>(
+    const { storeName, name, parent } = this.source.aggregation(prefix, named, materialized);
+    const keySerde = materialized?.keySerde ?? this.source.keySerde;
+    const storeBuilder = this.source.builder.storeBuilder<K, VA>(
       materialized,
       storeName,
       keySerde,
@@ -119,7 +102,7 @@ export class SlidingWindowedKStream<K, V> {
         ...storeBuilder.logConfigs(),
       });
     }
-    this.builder.addStatelessProcessor<K, V, Windowed<K>, Change<VA>>(name, [parent], (record, context) => {
+    this.source.builder.addStatelessProcessor<K, V, Windowed<K>, Change<VA>>(name, [parent], (record, context) => {
       const key = record.key();
       const value = record.value();
       if (key === null || key === undefined || value === null || value === undefined) return;
@@ -221,10 +204,10 @@ export class SlidingWindowedKStream<K, V> {
         forward(context, record, new Windowed(key as K, window), new Change(agg.value, null), agg.timestamp);
       }
     });
-    this.builder.topology.addStateStore(storeBuilder, name);
-    recordWindowGrace(this.builder.topology, name, graceMs);
+    this.source.builder.topology.addStateStore(storeBuilder, name);
+    recordWindowGrace(this.source.builder.topology, name, graceMs);
     return new KTable<Windowed<K>, VA>(
-      this.builder,
+      this.source.builder,
       name,
       storeName,
       keySerde === undefined ? undefined : WindowedSerdes.timeWindowedSerdeFrom(keySerde, diff),
@@ -241,13 +224,4 @@ function forward<K, V, VA>(
   timestamp: number,
 ): void {
   context.forward(record.withKey(key).withValue(change).withTimestamp(timestamp));
-}
-
-function splitArgs<K, V>(
-  a: Materialized<K, V> | Named | undefined,
-  b: Materialized<K, V> | undefined,
-): [Named | undefined, Materialized<K, V> | undefined] {
-  if (a === undefined) return [undefined, b];
-  if ('storeSupplier' in a) return [undefined, a];
-  return [a, b];
 }

@@ -3,12 +3,11 @@ import { Serdes } from '../serde/serdes.js';
 import { WindowedSerdes, windowStoreKeySerde } from '../serde/windowed-serdes.js';
 import type { KeyValueStore } from '../state/key-value-store.js';
 import { Change } from './change.js';
-import type { InternalStreamsBuilder } from './internal-streams-builder.js';
+import { type GroupedStreamSource, splitArgs } from './grouped-stream-source.js';
 import type { Aggregator, Initializer, Reducer } from './kgrouped-stream.js';
 import { KTable } from './ktable.js';
 import type { Materialized } from './materialized.js';
 import type { Named } from './named.js';
-import { createRepartitionedSource } from './repartition.js';
 import { type TimeWindows, Windowed } from './time-windows.js';
 import { recordWindowGrace } from './window-grace.js';
 
@@ -21,12 +20,7 @@ import { recordWindowGrace } from './window-grace.js';
  */
 export class TimeWindowedKStream<K, V> {
   constructor(
-    private readonly builder: InternalStreamsBuilder,
-    private readonly nodeName: string,
-    private readonly groupedName: string | undefined,
-    private readonly keySerde: Serde<K> | undefined,
-    private readonly valueSerde: Serde<V> | undefined,
-    private readonly repartitionRequired: boolean,
+    private readonly source: GroupedStreamSource<K, V>,
     private readonly windows: TimeWindows,
   ) {}
 
@@ -44,7 +38,7 @@ export class TimeWindowedKStream<K, V> {
     materialized?: Materialized<K, V>,
   ): KTable<Windowed<K>, V> {
     const [named, mat] = splitArgs(materializedOrNamed, materialized);
-    return this.doAggregate<V>('KSTREAM-REDUCE-', named, mat, this.valueSerde, (_k, v, old) =>
+    return this.doAggregate<V>('KSTREAM-REDUCE-', named, mat, this.source.valueSerde, (_k, v, old) =>
       old === null ? v : reducer(old, v),
     );
   }
@@ -69,20 +63,9 @@ export class TimeWindowedKStream<K, V> {
     update: (key: K, value: V, old: VA | null) => VA,
   ): KTable<Windowed<K>, VA> {
     const windows = this.windows;
-    const storeName = materialized?.storeName ?? this.builder.newStoreName(prefix);
-    const name = this.builder.nameOf(named, prefix);
-    let parent = this.nodeName;
-    if (this.repartitionRequired) {
-      parent = createRepartitionedSource(
-        this.builder,
-        this.keySerde as Serde<unknown> | undefined,
-        this.valueSerde as Serde<unknown> | undefined,
-        this.groupedName ?? storeName,
-        this.nodeName,
-      );
-    }
-    const keySerde = materialized?.keySerde ?? this.keySerde;
-    const storeBuilder = this.builder.storeBuilder<K, VA>(
+    const { storeName, name, parent } = this.source.aggregation(prefix, named, materialized);
+    const keySerde = materialized?.keySerde ?? this.source.keySerde;
+    const storeBuilder = this.source.builder.storeBuilder<K, VA>(
       materialized,
       storeName,
       keySerde,
@@ -99,7 +82,7 @@ export class TimeWindowedKStream<K, V> {
       });
     }
     const lastExpiry = new WeakMap<object, number>();
-    this.builder.addStatelessProcessor<K, V, Windowed<K>, Change<VA>>(name, [parent], (record, context) => {
+    this.source.builder.addStatelessProcessor<K, V, Windowed<K>, Change<VA>>(name, [parent], (record, context) => {
       const key = record.key();
       const value = record.value();
       if (key === null || key === undefined || value === null || value === undefined) return;
@@ -121,10 +104,10 @@ export class TimeWindowedKStream<K, V> {
         context.forward(record.withKey(windowed).withValue(new Change(next, old)));
       }
     });
-    this.builder.topology.addStateStore(storeBuilder, name);
-    recordWindowGrace(this.builder.topology, name, windows.gracePeriodMs());
+    this.source.builder.topology.addStateStore(storeBuilder, name);
+    recordWindowGrace(this.source.builder.topology, name, windows.gracePeriodMs());
     return new KTable<Windowed<K>, VA>(
-      this.builder,
+      this.source.builder,
       name,
       storeName,
       keySerde === undefined ? undefined : WindowedSerdes.timeWindowedSerdeFrom(keySerde, windows.size()),
@@ -140,13 +123,4 @@ function expireWindows(store: KeyValueStore<unknown, unknown>, sizeMs: number, c
     const start = Number(bytes.readBigInt64BE(bytes.length - 12));
     if (start + sizeMs <= closeTime) store.inner.put(key, null);
   }
-}
-
-function splitArgs<K, V>(
-  a: Materialized<K, V> | Named | undefined,
-  b: Materialized<K, V> | undefined,
-): [Named | undefined, Materialized<K, V> | undefined] {
-  if (a === undefined) return [undefined, b];
-  if ('storeSupplier' in a) return [undefined, a];
-  return [a, b];
 }
