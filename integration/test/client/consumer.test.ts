@@ -130,6 +130,30 @@ describe('consumer against a broker', () => {
     }
   });
 
+  it('a loop of polls served from buffered records still lets timers (heartbeats) run', async () => {
+    const topic = uniqueName('turns');
+    await produce(broker.bootstrap, topic, 2000, 0, 0);
+    const consumer = newConsumer(broker.bootstrap, null, { 'max.poll.records': 1 });
+    try {
+      consumer.assign([{ topic, partition: 0 }]);
+      while ((await consumer.poll({ timeoutMs: 2000 })).length === 0) {}
+      // The first fetch buffered far more than one record: the next polls need no I/O. A timer
+      // set now must still fire within a poll or two, not once the buffer is drained.
+      let fired = false;
+      setTimeout(() => {
+        fired = true;
+      }, 0);
+      let polls = 0;
+      while (!fired && polls < 1999) {
+        polls += (await consumer.poll({ timeoutMs: 2000 })).length;
+      }
+      assert.ok(fired, 'the timer never fired while records were polled');
+      assert.ok(polls <= 2, `${polls} records were polled before the timer could run`);
+    } finally {
+      await consumer.close();
+    }
+  });
+
   it('for await iterates records; auto-commit commits only records the loop finished', async () => {
     const topic = uniqueName('iterate');
     await produce(broker.bootstrap, topic, 10);

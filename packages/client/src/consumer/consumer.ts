@@ -299,6 +299,7 @@ export class Consumer<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerR
     const timeoutMs = options.timeoutMs ?? 1000;
     const signal = options.signal;
     const deadline = Date.now() + timeoutMs;
+    let waited = false;
     for (;;) {
       if (signal?.aborted === true) throw abortError(signal);
       if (this.fatal !== undefined) {
@@ -319,10 +320,18 @@ export class Consumer<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerR
       const records = this.fetcher.collect(this.config.maxPollRecords) as ConsumerRecord<K, V>[];
       // Pipelining: the next fetches go out while the application handles these records.
       this.fetcher.sendFetches();
-      if (records.length > 0) return records;
+      if (records.length > 0) {
+        // Heartbeats, fetch responses and timers run on the event loop. Records served from what
+        // an earlier fetch buffered resolve this poll without I/O, so a loop of polls (a Streams
+        // thread, a runner) would starve them until the buffer is empty; one loop turn per poll
+        // that did not wait keeps them running (Java's consumer has a heartbeat thread instead).
+        if (!waited) await new Promise<void>((resolve) => setImmediate(resolve));
+        return records;
+      }
       const remaining = deadline - Date.now();
       if (remaining <= 0) return [];
       await this.waitForWakeup(Math.min(remaining, this.nextWakeupMs()), signal);
+      waited = true;
     }
   }
 

@@ -327,10 +327,6 @@ export class KafkaStreams {
     const consumer = this.consumer as Consumer<Buffer, Buffer>;
     try {
       while (!this.abort.signal.aborted) {
-        // A poll served from already-fetched records resolves without I/O: without this turn of
-        // the event loop a long backlog is processed in one go, heartbeats stop and the group
-        // expels the instance (which then reprocesses from its last commit).
-        await new Promise<void>((resolve) => setImmediate(resolve));
         await this.globals.poll();
         const pollStartMs = performance.now();
         const records = await consumer.poll({ timeoutMs: 100, signal: this.abort.signal }).catch((error: unknown) => {
