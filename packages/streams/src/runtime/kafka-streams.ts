@@ -41,6 +41,13 @@ import { StreamsProducer } from './streams-producer.js';
 import { inTimestampOrder } from './timestamp-order.js';
 
 /** A task this instance runs, with what its commit and checkpoint need. */
+/** What the run loop needs per input partition (see inputKeys). */
+interface InputKeys {
+  readonly task: string;
+  readonly logical: string;
+  readonly tp: string;
+}
+
 interface ActiveTask {
   readonly task: StreamTask;
   /** Next offset to consume per input `topic:partition` (what the group commit records). */
@@ -101,6 +108,7 @@ export class KafkaStreams {
   private processedSinceCommit = false;
   private lastCommitMs = 0;
   private partitionCounts = new Map<string, number>();
+  private readonly inputKeyCache = new Map<string, (InputKeys | undefined)[]>();
   /** The record cache of this instance's one stream thread, shared by its tasks' caching stores. */
   private readonly threadCache: ThreadCache;
   /** The global stores (GlobalKTables), fed from every partition of their topics. */
@@ -335,17 +343,13 @@ export class KafkaStreams {
         });
         this.threadMetrics.poll.record();
         this.threadMetrics.pollLatency.record(performance.now() - pollStartMs);
-        const taskOf = (r: { topic: string; partition: number }) => {
-          const input = this.inputs.get(r.topic);
-          return input === undefined ? undefined : String(new TaskId(input.sub.id, r.partition));
-        };
-        for (const r of inTimestampOrder(records, taskOf)) {
-          const input = this.inputs.get(r.topic);
-          const active = input && this.tasks.get(String(new TaskId(input.sub.id, r.partition)));
-          if (input === undefined || active === undefined) continue;
-          this.threadMetrics.recordProcess(String(active.task.id), active.task.currentStreamTime() - r.timestamp);
-          active.task.process(input.logical, r.partition, r.offset, r.key, r.value, r.timestamp, r.headers);
-          active.consumed.set(tpKey(r.topic, r.partition), r.offset + 1n);
+        for (const r of inTimestampOrder(records, (x) => this.inputKeys(x.topic, x.partition)?.task)) {
+          const keys = this.inputKeys(r.topic, r.partition);
+          const active = keys && this.tasks.get(keys.task);
+          if (keys === undefined || active === undefined) continue;
+          this.threadMetrics.recordProcess(keys.task, active.task.currentStreamTime() - r.timestamp);
+          active.task.process(keys.logical, r.partition, r.offset, r.key, r.value, r.timestamp, r.headers);
+          active.consumed.set(keys.tp, r.offset + 1n);
           this.processedSinceCommit = true;
         }
         await this.standbys.poll();
@@ -374,6 +378,27 @@ export class KafkaStreams {
       for (let partition = 0; partition < count; partition++) out.push({ topic, partition });
     }
     return out;
+  }
+
+  /**
+   * An input partition's task id, logical topic and `topic:partition` key, computed once per
+   * partition rather than per record (undefined for a topic that is not an input).
+   */
+  private inputKeys(topic: string, partition: number): InputKeys | undefined {
+    let byPartition = this.inputKeyCache.get(topic);
+    if (byPartition === undefined) this.inputKeyCache.set(topic, (byPartition = []));
+    let keys = byPartition[partition];
+    if (keys === undefined) {
+      const input = this.inputs.get(topic);
+      if (input === undefined) return undefined;
+      keys = {
+        task: String(new TaskId(input.sub.id, partition)),
+        logical: input.logical,
+        tp: tpKey(topic, partition),
+      };
+      byPartition[partition] = keys;
+    }
+    return keys;
   }
 
   private async fail(error: Error): Promise<void> {
