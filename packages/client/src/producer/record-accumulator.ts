@@ -7,6 +7,8 @@ import { type DeliverySink, ProducerBatch } from './producer-batch.js';
 export class PartitionQueue {
   readonly batches: ProducerBatch[] = [];
   inFlight = 0;
+  /** The batches counted in `inFlight` (to renumber them after a refused batch). */
+  readonly inFlightBatches = new Set<ProducerBatch>();
   /** Next sequence number to assign (idempotence); reset when the producer id or epoch changes. */
   nextSequence = 0;
   /** The producer id and epoch `nextSequence` belongs to. */

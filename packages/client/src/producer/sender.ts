@@ -2,6 +2,7 @@ import { type CompressionType, ErrorCode, KafkaError, ProduceApi, type ProduceRe
 import type { ProducerConfig } from '../config/client-config.js';
 import { ClientError, ClientErrorCode } from '../errors/client-errors.js';
 import { type Cluster, METADATA_ERRORS } from '../metadata/cluster.js';
+import { NOT_APPENDED_ERRORS, releaseSequences } from './failed-batch-sequences.js';
 import type { ProducerBatch } from './producer-batch.js';
 import type { PartitionQueue, RecordAccumulator } from './record-accumulator.js';
 import type { TransactionManager } from './transaction-manager.js';
@@ -210,6 +211,7 @@ export class Sender {
       batch.inFlight = true;
       batch.attempts++;
       q.inFlight++;
+      q.inFlightBatches.add(batch);
       let list = byTopic.get(batch.topic);
       if (list === undefined) {
         list = [];
@@ -277,6 +279,7 @@ export class Sender {
   private succeed(batch: ProducerBatch, baseOffset: bigint, logAppendTimeMs: number): void {
     const q = this.accumulator.queue(batch.topic, batch.partition);
     q.inFlight--;
+    q.inFlightBatches.delete(batch);
     batch.inFlight = false;
     if (q.retrying && q.inFlight === 0 && !q.batches.some((b) => b.attempts > 0)) q.retrying = false;
     try {
@@ -289,6 +292,7 @@ export class Sender {
   private handleError(batch: ProducerBatch, error: Error): void {
     const q = this.accumulator.queue(batch.topic, batch.partition);
     q.inFlight--;
+    q.inFlightBatches.delete(batch);
     batch.inFlight = false;
     const code = error instanceof KafkaError ? error.errorCode : -1;
     if (METADATA_ERRORS.has(code)) this.cluster.requestUpdate();
@@ -326,6 +330,14 @@ export class Sender {
       );
     }
     if (q.inFlight === 0 && !q.batches.some((b) => b.attempts > 0)) q.retrying = false;
+    if (NOT_APPENDED_ERRORS.has(code) && this.idempotent && !this.txn.isTransactional) {
+      // The batch's sequence numbers were never used: the batches behind it take them over, and
+      // those in flight with the old numbers are retried in order (see releaseSequences).
+      if (releaseSequences(q, batch)) {
+        if (q.inFlight > 0) q.retrying = true;
+      } else this.txn.needsEpochBump = true;
+    }
+    // Under transactions the transaction can only abort now, which restarts the sequences.
     if (this.txn.isTransactional) this.txn.fail(error);
     try {
       batch.fail(error);
