@@ -330,14 +330,15 @@ export class Sender {
       );
     }
     if (q.inFlight === 0 && !q.batches.some((b) => b.attempts > 0)) q.retrying = false;
-    if (NOT_APPENDED_ERRORS.has(code) && this.idempotent && !this.txn.isTransactional) {
+    if (NOT_APPENDED_ERRORS.has(code) && this.idempotent) {
       // The batch's sequence numbers were never used: the batches behind it take them over, and
-      // those in flight with the old numbers are retried in order (see releaseSequences).
+      // those in flight with the old numbers are retried in order (see releaseSequences). Under a
+      // transaction too, as Java: a coordinator before EndTxn v5 keeps the epoch across the abort.
       if (releaseSequences(q, batch)) {
         if (q.inFlight > 0) q.retrying = true;
-      } else this.txn.needsEpochBump = true;
+      } else if (!this.txn.isTransactional) this.txn.needsEpochBump = true;
     }
-    // Under transactions the transaction can only abort now, which restarts the sequences.
+    // Under a transaction it can only abort now.
     if (this.txn.isTransactional) this.txn.fail(error);
     try {
       batch.fail(error);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
-import { ErrorCode, KafkaError, readBatchHeader } from '@samsa/protocol';
+import { ApiKey, ErrorCode, GENERATED_APIS, KafkaError, readBatchHeader } from '@samsa/protocol';
 import { Producer } from '../../src/producer/producer.js';
 import { FakeBroker, type ReceivedRequest } from '../support/fake-broker.js';
 
@@ -138,6 +138,72 @@ describe('idempotent producer: a batch refused without being appended', () => {
           [0, 1],
           [1, 2],
         ],
+      );
+    } finally {
+      await producer.close();
+    }
+  });
+
+  it('under a transaction the refusal makes the transaction abortable; after the abort the next one commits', async () => {
+    const log = sequencedLog();
+    broker = await FakeBroker.start((r) => {
+      switch (r.apiName) {
+        case 'InitProducerId':
+          return { errorCode: 0, producerId: 9n, producerEpoch: 0 };
+        case 'AddPartitionsToTxn':
+          return {
+            resultsByTopicV3AndBelow: r.body.v3AndBelowTopics.map((t: { name: string; partitions: number[] }) => ({
+              name: t.name,
+              resultsByPartition: t.partitions.map((p) => ({ partitionIndex: p, partitionErrorCode: 0 })),
+            })),
+          };
+        case 'ApiVersions':
+          // EndTxn up to v4: the epoch stays across the abort, so the sequences must go on from
+          // the refused batch's base (v5 would start the next transaction at a new epoch).
+          return {
+            errorCode: 0,
+            apiKeys: GENERATED_APIS.map((a) => ({
+              apiKey: a.apiKey,
+              minVersion: a.request.minVersion,
+              maxVersion: a.apiKey === ApiKey.EndTxn ? 4 : a.request.maxVersion,
+            })),
+          };
+        case 'EndTxn':
+          return { errorCode: 0, producerId: r.body.producerId, producerEpoch: r.body.producerEpoch };
+        case 'Produce':
+          return log.produce(r);
+        default:
+          return undefined;
+      }
+    });
+    broker.topics.set('t', 1);
+    const producer = new Producer<string, string>({
+      'bootstrap.servers': broker.bootstrap,
+      'transactional.id': 'tx-refused',
+      keySerializer: 'string',
+      valueSerializer: 'string',
+    });
+    try {
+      await producer.initTransactions();
+      producer.beginTransaction();
+      await assert.rejects(
+        producer.send({ topic: 't', partition: 0, value: 'x'.repeat(3000) }),
+        (e: unknown) => e instanceof KafkaError && e.errorCode === ErrorCode.MESSAGE_TOO_LARGE,
+      );
+      assert.equal(producer.transactionState, 'ABORTABLE_ERROR');
+      await assert.rejects(producer.commitTransaction(), /not allowed in transaction state ABORTABLE_ERROR/);
+      await producer.abortTransaction();
+      producer.beginTransaction();
+      await producer.send({ topic: 't', partition: 0, value: 'small' });
+      await producer.commitTransaction();
+      assert.deepEqual(
+        broker.named('EndTxn').map((r) => r.body.committed),
+        [false, true],
+      );
+      assert.deepEqual(
+        log.appended.map((a) => a.baseSequence),
+        [0],
+        'the record of the next transaction took the refused sequence number',
       );
     } finally {
       await producer.close();
