@@ -10,9 +10,10 @@
 #   python3-prometheus-client              Prometheus' own parser of the text format
 #   chromium                               the browser the console's end-to-end tests drive (playwright-core)
 #   postgresql                             PostgreSQL 15 (initdb, pg_ctl): throwaway clusters for the JDBC connector tests
+#   openjdk-17-jdk-headless                javac and jar: compat/ compiles librdkafka's tests/java (0098) against API stubs
 # Note: Debian's Python modules are importable only by /usr/bin/python3.
 set -euo pipefail
-PACKAGES=(kcat python3-kafka python3-confluent-kafka python3-snappy python3-lz4 python3-zstandard zookeeper burrow openssl prometheus python3-prometheus-client chromium postgresql)
+PACKAGES=(kcat python3-kafka python3-confluent-kafka python3-snappy python3-lz4 python3-zstandard zookeeper burrow openssl prometheus python3-prometheus-client chromium postgresql openjdk-17-jdk-headless)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
