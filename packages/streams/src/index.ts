@@ -60,6 +60,7 @@ export {
   UsePartitionTimeOnInvalidTimestamp,
   WallclockTimestampExtractor,
 } from './processor/timestamp-extractor.js';
+export type { RecordContext, TopicNameExtractor } from './processor/topic-name-extractor.js';
 export { Topology } from './processor/topology.js';
 export {
   type NodeDescription,

@@ -1,4 +1,5 @@
 import type { ProcessorSupplier } from '../processor/processor.js';
+import type { TopicNameExtractor } from '../processor/topic-name-extractor.js';
 import type { StreamPartitioner } from '../processor/topology-nodes.js';
 import type { Serde, Serializer } from '../serde/serde.js';
 import type { KeyValue } from '../state/key-value.js';
@@ -157,14 +158,15 @@ export class KStream<K, V> {
     return new KStream<KR, VR>(this.builder, name, undefined, undefined, true);
   }
 
-  to(topic: string, produced?: Produced<K, V>): void {
+  /** Sends the stream to a topic, or to the topic a `TopicNameExtractor` names per record. */
+  to(topic: string | TopicNameExtractor<K, V>, produced?: Produced<K, V>): void {
     const name = this.builder.nameOf(produced?.processorName, 'KSTREAM-SINK-');
     const keySerde = produced?.keySerde ?? this.keySerde;
     const valueSerde = produced?.valueSerde ?? this.valueSerde;
     const partitioner = produced?.partitioner as StreamPartitioner<unknown, unknown> | undefined;
     this.builder.topology.addSinkNode(
       name,
-      topic,
+      topic as string | TopicNameExtractor<unknown, unknown>,
       keySerde?.serializer() as Serializer<unknown> | undefined,
       valueSerde?.serializer() as Serializer<unknown> | undefined,
       partitioner,

@@ -20,6 +20,7 @@ import { Record } from './record.js';
 import type { RecordCollector } from './record-collector.js';
 import type { TaskId } from './task-id.js';
 import { ConsumerRecord, FailOnInvalidTimestamp, type TimestampExtractor } from './timestamp-extractor.js';
+import { extractTopic, type TopicNameExtractor } from './topic-name-extractor.js';
 import type { Topology } from './topology.js';
 import { StreamsException } from './topology-exception.js';
 import type { Subtopology, TopologyNode } from './topology-nodes.js';
@@ -288,7 +289,16 @@ export class StreamTask {
   private sink(name: string, record: Record<unknown, unknown>): void {
     const node = this.topology.node(name);
     if (node?.kind !== 'sink') return;
-    const topic = physicalTopic(this.topology, this.config.applicationId, node.topic);
+    const topic =
+      node.topic !== undefined
+        ? physicalTopic(this.topology, this.config.applicationId, node.topic)
+        : extractTopic(node.topicExtractor as TopicNameExtractor<unknown, unknown>, record.key(), record.value(), {
+            topic: () => this.metadata?.topic() ?? '',
+            partition: () => this.metadata?.partition() ?? -1,
+            offset: () => this.metadata?.offset() ?? -1n,
+            timestamp: () => record.timestamp(),
+            headers: () => record.headers(),
+          });
     const key = (node.keySerializer ?? this.config.defaultKeySerde.serializer()).serialize(topic, record.key());
     const value = (node.valueSerializer ?? this.config.defaultValueSerde.serializer()).serialize(topic, record.value());
     let partition: number | undefined;

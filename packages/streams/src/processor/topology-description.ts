@@ -1,3 +1,4 @@
+import { describeExtractor } from './topic-name-extractor.js';
 import type { Topology } from './topology.js';
 
 /** One node of a described topology (Java's `TopologyDescription.Node`). */
@@ -6,6 +7,8 @@ export interface NodeDescription {
   readonly name: string;
   readonly topics?: readonly string[];
   readonly topic?: string;
+  /** A sink's `TopicNameExtractor`, as Java's describe() names it (here the function or class name). */
+  readonly topicExtractor?: string;
   readonly stores?: readonly string[];
   readonly predecessors: readonly string[];
   readonly successors: readonly string[];
@@ -62,7 +65,9 @@ function nodeToString(node: NodeDescription): string {
         `      --> ${names(node.successors)}\n      <-- ${names(node.predecessors)}`
       );
     case 'Sink':
-      return `Sink: ${node.name} (topic: ${node.topic})\n      <-- ${names(node.predecessors)}`;
+      return node.topicExtractor !== undefined
+        ? `Sink: ${node.name} (extractor class: ${node.topicExtractor})\n      <-- ${names(node.predecessors)}`
+        : `Sink: ${node.name} (topic: ${node.topic})\n      <-- ${names(node.predecessors)}`;
   }
 }
 
@@ -79,7 +84,10 @@ export function describeTopology(topology: Topology): TopologyDescription {
         const successors = links.successors(name);
         const predecessors = links.predecessors(name);
         if (node.kind === 'source') return { type: 'Source', name, topics: node.topics, predecessors, successors };
-        if (node.kind === 'sink') return { type: 'Sink', name, topic: node.topic, predecessors, successors };
+        if (node.kind === 'sink')
+          return node.topicExtractor !== undefined
+            ? { type: 'Sink', name, topicExtractor: describeExtractor(node.topicExtractor), predecessors, successors }
+            : { type: 'Sink', name, topic: node.topic ?? '', predecessors, successors };
         return { type: 'Processor', name, stores: javaHashSetOrder(node.stores), predecessors, successors };
       }),
     };

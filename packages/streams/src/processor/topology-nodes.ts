@@ -1,5 +1,6 @@
 import type { Deserializer, Serializer } from '../serde/serde.js';
 import type { ProcessorSupplier } from './processor.js';
+import type { TopicNameExtractor } from './topic-name-extractor.js';
 
 /**
  * Kafka's `StreamPartitioner`: the partition for a record sent to a sink, or undefined for the
@@ -27,7 +28,9 @@ export interface ProcessorNode {
 export interface SinkNode {
   readonly kind: 'sink';
   readonly name: string;
-  readonly topic: string;
+  /** The fixed topic, or undefined when `topicExtractor` picks one per record. */
+  readonly topic: string | undefined;
+  readonly topicExtractor: TopicNameExtractor<unknown, unknown> | undefined;
   readonly keySerializer: Serializer<unknown> | undefined;
   readonly valueSerializer: Serializer<unknown> | undefined;
   readonly partitioner: StreamPartitioner<unknown, unknown> | undefined;

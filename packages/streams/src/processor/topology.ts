@@ -1,6 +1,7 @@
 import type { Deserializer, Serializer } from '../serde/serde.js';
 import type { KeyValueStoreBuilder } from '../state/stores.js';
 import type { ProcessorSupplier } from './processor.js';
+import type { TopicNameExtractor } from './topic-name-extractor.js';
 import { describeTopology, type TopologyDescription } from './topology-description.js';
 import { TopologyException } from './topology-exception.js';
 import type {
@@ -95,23 +96,23 @@ export class Topology {
     return this;
   }
 
-  addSink(name: string, topic: string, ...parentNames: string[]): this;
+  addSink(name: string, topic: string | TopicNameExtractor<unknown, unknown>, ...parentNames: string[]): this;
   addSink<K, V>(
     name: string,
-    topic: string,
+    topic: string | TopicNameExtractor<K, V>,
     keySerializer: Serializer<K>,
     valueSerializer: Serializer<V>,
     ...parentNames: string[]
   ): this;
   addSink<K, V>(
     name: string,
-    topic: string,
+    topic: string | TopicNameExtractor<K, V>,
     keySerializer: Serializer<K>,
     valueSerializer: Serializer<V>,
     partitioner: StreamPartitioner<K, V>,
     ...parentNames: string[]
   ): this;
-  addSink(name: string, topic: string, ...args: unknown[]): this {
+  addSink(name: string, topic: string | TopicNameExtractor<unknown, unknown>, ...args: unknown[]): this {
     let keySerializer: Serializer<unknown> | undefined;
     let valueSerializer: Serializer<unknown> | undefined;
     let partitioner: StreamPartitioner<unknown, unknown> | undefined;
@@ -130,7 +131,7 @@ export class Topology {
   /** `addSink` with optional serializers (undefined: the application's default serdes). */
   addSinkNode(
     name: string,
-    topic: string,
+    topic: string | TopicNameExtractor<unknown, unknown>,
     keySerializer: Serializer<unknown> | undefined,
     valueSerializer: Serializer<unknown> | undefined,
     partitioner: StreamPartitioner<unknown, unknown> | undefined,
@@ -142,7 +143,8 @@ export class Topology {
     const node: SinkNode = {
       kind: 'sink',
       name,
-      topic,
+      topic: typeof topic === 'string' ? topic : undefined,
+      topicExtractor: typeof topic === 'string' ? undefined : topic,
       keySerializer,
       valueSerializer,
       partitioner,
