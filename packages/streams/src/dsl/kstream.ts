@@ -223,6 +223,7 @@ export class KStream<K, V> {
         )
       : this.nodeName;
     const storeBuilder = this.builder.storeBuilder<K, V>(materialized, storeName, keySerde, valueSerde);
+    if (materialized?.cachingEnabled ?? true) storeBuilder.withCachingEnabled();
     addTableSource<K, V>(this.builder, name, parent, storeName);
     this.builder.topology.addStateStore(storeBuilder, name);
     return new KTable<K, V>(this.builder, name, storeName, keySerde, valueSerde);

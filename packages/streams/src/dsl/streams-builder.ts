@@ -43,6 +43,9 @@ export class StreamsBuilder {
     const valueSerde = materialized?.valueSerde ?? consumed?.valueSerde;
     this.internal.topology.addSourceNode(sourceName, [topic], keySerde?.deserializer(), valueSerde?.deserializer());
     const storeBuilder = this.internal.storeBuilder<K, V>(materialized, storeName, keySerde, valueSerde);
+    // Java caches source-table stores by default, as aggregations' (Materialized withCachingDisabled
+    // or statestore.cache.max.bytes=0 forwards every update).
+    if (materialized?.cachingEnabled ?? true) storeBuilder.withCachingEnabled();
     addTableSource<K, V>(this.internal, tableName, sourceName, storeName);
     this.internal.topology.addStateStore(storeBuilder, tableName);
     return new KTable<K, V>(this.internal, tableName, storeName, keySerde as Serde<K> | undefined, valueSerde);
