@@ -145,7 +145,6 @@ function productionApp(appId: string, handler?: unknown): KafkaStreams {
     'bootstrap.servers': broker.bootstrap,
     'state.dir': stateDir,
     'commit.interval.ms': 100,
-    'producer.enable.idempotence': false,
     ...(handler === undefined ? {} : { 'default.production.exception.handler': handler as never }),
   });
 }
