@@ -1,3 +1,6 @@
+import type { Processor } from '../processor/processor.js';
+import type { ProcessorContext } from '../processor/processor-context.js';
+import { Record } from '../processor/record.js';
 import type { Serde } from '../serde/serde.js';
 import { Serdes } from '../serde/serdes.js';
 import { WindowedSerdes, windowStoreKeySerde } from '../serde/windowed-serdes.js';
@@ -81,29 +84,14 @@ export class TimeWindowedKStream<K, V> {
         ...storeBuilder.logConfigs(),
       });
     }
-    const lastExpiry = new WeakMap<object, number>();
-    this.source.builder.addStatelessProcessor<K, V, Windowed<K>, Change<VA>>(name, [parent], (record, context) => {
-      const key = record.key();
-      const value = record.value();
-      if (key === null || key === undefined || value === null || value === undefined) return;
-      // Java closes a window once stream time passes its end plus the grace period.
-      const closeTime = Math.max(context.currentStreamTimeMs(), record.timestamp()) - windows.gracePeriodMs();
-      const store = context.getStateStore<KeyValueStore<Windowed<K>, VA>>(storeName);
-      // Closed windows leave the store (Java drops expired segments; its changelog's retention
-      // does the rest, so nothing is logged): checked once per window size of stream time.
-      if (closeTime - (lastExpiry.get(store) ?? Number.NEGATIVE_INFINITY) >= windows.size()) {
-        lastExpiry.set(store, closeTime);
-        expireWindows(store, windows.size(), closeTime);
-      }
-      for (const window of windows.windowsFor(record.timestamp())) {
-        if (window.end() <= closeTime) continue;
-        const windowed = new Windowed(key, window);
-        const old = store.get(windowed);
-        const next = update(key, value, old);
-        store.put(windowed, next);
-        context.forward(record.withKey(windowed).withValue(new Change(next, old)));
-      }
-    });
+    // Java's default, as for the other aggregations: the record cache keeps each window's latest
+    // aggregate until a commit (or eviction) writes it through and forwards it.
+    if (materialized?.cachingEnabled ?? true) storeBuilder.withCachingEnabled();
+    this.source.builder.topology.addProcessor(
+      name,
+      () => new TimeWindowedAggregateProcessor<K, V, VA>(storeName, windows, update),
+      parent,
+    );
     this.source.builder.topology.addStateStore(storeBuilder, name);
     recordWindowGrace(this.source.builder.topology, name, windows.gracePeriodMs());
     return new KTable<Windowed<K>, VA>(
@@ -113,6 +101,61 @@ export class TimeWindowedKStream<K, V> {
       keySerde === undefined ? undefined : WindowedSerdes.timeWindowedSerdeFrom(keySerde, windows.size()),
       storeBuilder.valueSerde,
     );
+  }
+}
+
+/**
+ * Java's KStreamWindowAggregate: updates the record's windows that are still open. Without a
+ * cache it forwards each Change itself; with one, the store's flush listener forwards a window's
+ * latest Change when the cache writes it through.
+ */
+class TimeWindowedAggregateProcessor<K, V, VA> implements Processor<K, V, Windowed<K>, Change<VA>> {
+  private context: ProcessorContext<Windowed<K>, Change<VA>> | undefined;
+  private store: KeyValueStore<Windowed<K>, VA> | undefined;
+  private forwardsItself = true;
+  private lastExpiry = Number.NEGATIVE_INFINITY;
+
+  constructor(
+    private readonly storeName: string,
+    private readonly windows: TimeWindows,
+    private readonly update: (key: K, value: V, old: VA | null) => VA,
+  ) {}
+
+  init(context: ProcessorContext<Windowed<K>, Change<VA>>): void {
+    this.context = context;
+    const store = context.getStateStore<KeyValueStore<Windowed<K>, VA>>(this.storeName);
+    this.store = store;
+    this.forwardsItself = !store.setFlushListener((key, newValue, oldValue, timestamp, headers) =>
+      context.forward(new Record(key, new Change(newValue as VA, oldValue), timestamp, headers)),
+    );
+  }
+
+  process(record: Record<K, V>): void {
+    const key = record.key();
+    const value = record.value();
+    if (key === null || key === undefined || value === null || value === undefined) return;
+    const context = this.context as ProcessorContext<Windowed<K>, Change<VA>>;
+    const store = this.store as KeyValueStore<Windowed<K>, VA>;
+    const windows = this.windows;
+    // Java closes a window once stream time passes its end plus the grace period.
+    const closeTime = Math.max(context.currentStreamTimeMs(), record.timestamp()) - windows.gracePeriodMs();
+    // Closed windows leave the store (Java drops expired segments; its changelog's retention
+    // does the rest, so nothing is logged): checked once per window size of stream time. The
+    // cache is written through first, so that a closed window's last update still goes
+    // downstream and is not written back into the store after the sweep.
+    if (closeTime - this.lastExpiry >= windows.size()) {
+      this.lastExpiry = closeTime;
+      store.flushCache();
+      expireWindows(store, windows.size(), closeTime);
+    }
+    for (const window of windows.windowsFor(record.timestamp())) {
+      if (window.end() <= closeTime) continue;
+      const windowed = new Windowed(key, window);
+      const old = store.get(windowed);
+      const next = this.update(key, value, old);
+      store.put(windowed, next);
+      if (this.forwardsItself) context.forward(record.withKey(windowed).withValue(new Change(next, old)));
+    }
   }
 }
 

@@ -118,3 +118,36 @@ test('closed windows leave the store; the changelog is compact,delete with a day
   assert.ok(starts.length <= 3 && starts.includes(9_000), `kept ${starts}`);
   assert.ok(starts.every((s) => s >= 8_000));
 });
+
+/** One input record fanned out to three: three updates of the same window before the driver's commit (after each input record). */
+function fannedOutCounts(materialized: Materialized<string, bigint> | undefined): string[] {
+  const builder = new StreamsBuilder();
+  builder
+    .stream('in', Consumed.with(S, S))
+    .flatMapValues((v) => v.split(' '))
+    .groupByKey()
+    .windowedBy(TimeWindows.ofSizeWithNoGrace(1000))
+    .count(materialized)
+    .toStream()
+    .map((wk: Windowed<string>, n) => KeyValue.pair(`${wk.key()}@${wk.window().start()}`, n))
+    .to('out', Produced.with(S, Serdes.Long()));
+  driver = new TopologyTestDriver(builder.build(), { 'application.id': 'win-cache' });
+  const input = driver.createInputTopic('in', S.serializer(), S.serializer());
+  input.pipeInput('k', 'a a a', 100);
+  input.pipeInput('k', 'b b', 200);
+  return read(driver);
+}
+
+test('windowed counts are cached by default: a window updated several times between commits sends its last count', () => {
+  assert.deepEqual(fannedOutCounts(undefined), ['k@0=3', 'k@0=5']);
+});
+
+test('Materialized.withCachingDisabled: every update of a window goes downstream', () => {
+  assert.deepEqual(fannedOutCounts(Materialized.as<string, bigint>('win-counts').withCachingDisabled()), [
+    'k@0=1',
+    'k@0=2',
+    'k@0=3',
+    'k@0=4',
+    'k@0=5',
+  ]);
+});
