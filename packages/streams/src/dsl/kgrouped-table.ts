@@ -1,3 +1,6 @@
+import type { Processor } from '../processor/processor.js';
+import type { ProcessorContext } from '../processor/processor-context.js';
+import { Record } from '../processor/record.js';
 import { StreamsException } from '../processor/topology-exception.js';
 import { ChangedSerde } from '../serde/changed-serde.js';
 import type { Serde } from '../serde/serde.js';
@@ -97,20 +100,50 @@ export class KGroupedTable<K, V> {
       keySerde,
       materialized?.valueSerde ?? defaultValueSerde,
     );
-    builder.addStatelessProcessor<K, Change<V>, K, Change<VA>>(name, [sourceName], (record, context) => {
-      const key = record.key();
-      if (key === null || key === undefined) {
-        throw new StreamsException(
-          `Record key for KTable aggregate operator with state ${storeName} should not be null.`,
-        );
-      }
-      const store = context.getStateStore<KeyValueStore<K, VA>>(storeName);
-      const old = store.get(key);
-      const next = update(old, record.value(), key);
-      store.put(key, next);
-      context.forward(record.withValue(new Change(next, old)));
-    });
+    // Java's default, as for stream aggregations: the record cache collapses a key's updates
+    // between commits (an update of a table often arrives as a subtract and an add).
+    if (materialized?.cachingEnabled ?? true) storeBuilder.withCachingEnabled();
+    builder.topology.addProcessor(name, () => new KTableAggregateProcessor<K, V, VA>(storeName, update), sourceName);
     builder.topology.addStateStore(storeBuilder, name);
     return new KTable<K, VA>(builder, name, storeName, storeBuilder.keySerde, storeBuilder.valueSerde);
+  }
+}
+
+/**
+ * Java's KTableAggregate/KTableReduce: applies a Change (subtract the old value, add the new one)
+ * to the key's aggregate. Without a cache it forwards Change(new, old) itself; with one, the
+ * store's flush listener forwards the key's latest Change when the cache writes it through.
+ */
+class KTableAggregateProcessor<K, V, VA> implements Processor<K, Change<V>, K, Change<VA>> {
+  private context: ProcessorContext<K, Change<VA>> | undefined;
+  private store: KeyValueStore<K, VA> | undefined;
+  private forwardsItself = true;
+
+  constructor(
+    private readonly storeName: string,
+    private readonly update: (old: VA | null, change: Change<V>, key: K) => VA | null,
+  ) {}
+
+  init(context: ProcessorContext<K, Change<VA>>): void {
+    this.context = context;
+    const store = context.getStateStore<KeyValueStore<K, VA>>(this.storeName);
+    this.store = store;
+    this.forwardsItself = !store.setFlushListener((key, newValue, oldValue, timestamp, headers) =>
+      context.forward(new Record(key, new Change(newValue, oldValue), timestamp, headers)),
+    );
+  }
+
+  process(record: Record<K, Change<V>>): void {
+    const key = record.key();
+    if (key === null || key === undefined) {
+      throw new StreamsException(
+        `Record key for KTable aggregate operator with state ${this.storeName} should not be null.`,
+      );
+    }
+    const store = this.store as KeyValueStore<K, VA>;
+    const old = store.get(key);
+    const next = this.update(old, record.value(), key);
+    store.put(key, next);
+    if (this.forwardsItself) this.context?.forward(record.withValue(new Change(next, old)));
   }
 }
