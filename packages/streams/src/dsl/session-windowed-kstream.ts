@@ -1,3 +1,4 @@
+import { Record } from '../processor/record.js';
 import type { Serde } from '../serde/serde.js';
 import { Serdes } from '../serde/serdes.js';
 import { sessionWindowedSerde } from '../serde/session-windowed-serde.js';
@@ -104,8 +105,13 @@ export class SessionWindowedKStream<K, V> {
         ...storeBuilder.logConfigs(),
       });
     }
+    // Java's default, as for the other aggregations: the record cache keeps each session's latest
+    // aggregate until a commit (or eviction) writes it through and forwards it; a session merged
+    // away before that never reaches the store or downstream.
+    if (materialized?.cachingEnabled ?? true) storeBuilder.withCachingEnabled();
     const gapMs = windows.inactivityGap();
     const lastExpiry = new WeakMap<object, number>();
+    const selfForwarding = new WeakMap<object, boolean>();
     this.source.builder.addStatelessProcessor<K, V, Windowed<K>, Change<VA>>(name, [parent], (record, context) => {
       const key = record.key();
       if (key === null || key === undefined) return;
@@ -113,6 +119,22 @@ export class SessionWindowedKStream<K, V> {
       const observed = Math.max(context.currentStreamTimeMs(), timestamp);
       const closeTime = observed - windows.gracePeriodMs() - gapMs;
       const store = context.getStateStore<SessionStore<K, VA>>(storeName);
+      let forwardsItself = selfForwarding.get(store);
+      if (forwardsItself === undefined) {
+        // A cached store forwards what it writes through: a new session as Change(agg, null), a
+        // merged-away one as Change(null, old), at the session's end (Java's SessionCacheFlushListener).
+        forwardsItself = !store.setFlushListener((sessionKey, newValue, oldValue, _ts, headers) =>
+          context.forward(
+            new Record(
+              sessionKey,
+              new Change(newValue, newValue === null ? oldValue : null),
+              sessionKey.window().end(),
+              headers,
+            ),
+          ),
+        );
+        selfForwarding.set(store, forwardsItself);
+      }
       // Sessions past the store's retention (gap + grace, plus one gap of margin: Java drops whole
       // segments, so it keeps at least that long) leave it, checked once per gap of stream time.
       const expiry = observed - retentionMs - gapMs;
@@ -134,13 +156,16 @@ export class SessionWindowedKStream<K, V> {
         for (const session of merged) {
           store.remove(session.key);
           const tombstone = new Change<VA>(null, session.value);
-          context.forward(record.withKey(session.key).withValue(tombstone).withTimestamp(session.key.window().end()));
+          if (forwardsItself) {
+            context.forward(record.withKey(session.key).withValue(tombstone).withTimestamp(session.key.window().end()));
+          }
         }
       }
       agg = aggregator(key, record.value(), agg);
       const sessionKey = new Windowed(key, new SessionWindow(start, end));
       store.put(sessionKey, agg);
-      context.forward(record.withKey(sessionKey).withValue(new Change(agg, null)).withTimestamp(end));
+      if (forwardsItself)
+        context.forward(record.withKey(sessionKey).withValue(new Change(agg, null)).withTimestamp(end));
     });
     this.source.builder.topology.addStateStore(storeBuilder, name);
     recordWindowGrace(this.source.builder.topology, name, windows.gracePeriodMs() + gapMs);

@@ -1,4 +1,4 @@
-import type { Record } from '../processor/record.js';
+import { Record } from '../processor/record.js';
 import type { Serde } from '../serde/serde.js';
 import { Serdes } from '../serde/serdes.js';
 import { WindowedSerdes } from '../serde/windowed-serdes.js';
@@ -102,6 +102,10 @@ export class SlidingWindowedKStream<K, V> {
         ...storeBuilder.logConfigs(),
       });
     }
+    // Java's default, as for the other aggregations: the record cache keeps each window's latest
+    // aggregate until a commit (or eviction) writes it through and forwards it.
+    if (materialized?.cachingEnabled ?? true) storeBuilder.withCachingEnabled();
+    const selfForwarding = new WeakMap<object, boolean>();
     this.source.builder.addStatelessProcessor<K, V, Windowed<K>, Change<VA>>(name, [parent], (record, context) => {
       const key = record.key();
       const value = record.value();
@@ -110,6 +114,23 @@ export class SlidingWindowedKStream<K, V> {
       const closeTime = Math.max(context.currentStreamTimeMs(), t) - graceMs;
       if (t + 1 + diff <= closeTime) return; // both its left and its right window have closed
       const store = context.getStateStore<TimestampedWindowStore<K, VA>>(storeName);
+      let forwardsItself = selfForwarding.get(store);
+      if (forwardsItself === undefined) {
+        // A cached store forwards what it writes through, at the window's latest record timestamp
+        // (Java's TimestampedCacheFlushListener).
+        forwardsItself = !store.setFlushListener((windowed, newValue, oldValue, ts, headers) =>
+          context.forward(
+            new Record(
+              windowed,
+              new Change(newValue?.value ?? null, oldValue?.value ?? null),
+              newValue?.timestamp ?? ts,
+              headers,
+            ),
+          ),
+        );
+        selfForwarding.set(store, forwardsItself);
+      }
+      const selfForward = forwardsItself;
       // Windows past the store's retention (2 × diff + grace, as Java's, plus one diff of margin:
       // Java drops whole segments) leave it, checked once per diff of stream time.
       const expiry = Math.max(context.currentStreamTimeMs(), t) - retentionMs - diff;
@@ -123,7 +144,8 @@ export class SlidingWindowedKStream<K, V> {
         const next = aggregator(key, value, current.value);
         const timestamp = Math.max(t, current.timestamp);
         store.put(new Windowed(key, window), ValueAndTimestamp.make(next, timestamp));
-        forward(context, record, new Windowed(key, window), new Change(next, current.value), timestamp);
+        if (selfForward)
+          forward(context, record, new Windowed(key, window), new Change(next, current.value), timestamp);
       };
       const startTimes = new Set<number>();
       let rightWinAgg: ValueAndTimestamp<VA> | null = null;
@@ -201,7 +223,8 @@ export class SlidingWindowedKStream<K, V> {
       function putRightWindow(timestamp: number, agg: ValueAndTimestamp<VA>): void {
         const window = new TimeWindow(timestamp + 1, timestamp + 1 + diff);
         store.put(new Windowed(key as K, window), agg);
-        forward(context, record, new Windowed(key as K, window), new Change(agg.value, null), agg.timestamp);
+        if (selfForward)
+          forward(context, record, new Windowed(key as K, window), new Change(agg.value, null), agg.timestamp);
       }
     });
     this.source.builder.topology.addStateStore(storeBuilder, name);

@@ -93,6 +93,9 @@ export class KeyValueStore<K, V> implements StateStore {
   private writeThrough(entry: CacheEntry): void {
     const listener = this.flushListener;
     const oldBytes = listener === undefined ? null : this.inner.get(entry.key);
+    // Java's optimisation: a delete of a key the store never held (written and deleted between
+    // two flushes: a session merged away at once) reaches neither the store nor downstream.
+    if (listener !== undefined && entry.value === null && oldBytes === null) return;
     this.inner.put(entry.key, entry.value);
     this.changeLogger?.(
       entry.key,
@@ -186,7 +189,7 @@ export class KeyValueStore<K, V> implements StateStore {
   }
 
   /** The store's rows with the cache's unwritten entries laid over them (Java's merged cache iterator). */
-  private rangeBytes(from: Uint8Array | null, to: Uint8Array | null): [Uint8Array, Uint8Array][] {
+  protected rangeBytes(from: Uint8Array | null, to: Uint8Array | null): [Uint8Array, Uint8Array][] {
     const stored = this.inner.range(from, to);
     const cached = this.cache?.range(from, to) ?? [];
     if (cached.length === 0) return stored;

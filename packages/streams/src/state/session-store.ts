@@ -68,6 +68,9 @@ export class SessionStore<K, AGG> extends KeyValueStore<Windowed<K>, AGG> {
    * drops expired segments the same way, and the changelog's retention removes them there.
    */
   expireSessionsEndingBefore(time: number): void {
+    // Written through first, so that a cached session still goes downstream and is not written
+    // back after the sweep.
+    this.flushCache();
     for (const [k] of this.inner.range(null, null)) {
       const bytes = Buffer.from(k.buffer, k.byteOffset, k.byteLength);
       if (Number(bytes.readBigInt64BE(bytes.length - 16)) < time) this.inner.put(k, null);
@@ -82,7 +85,7 @@ export class SessionStore<K, AGG> extends KeyValueStore<Windowed<K>, AGG> {
     const keys = sessionWindowedSerde(this.rawKeySerde).deserializer();
     const values = this.sessionValueSerde.deserializer();
     // A longer key with the same prefix also falls in the byte range; its length tells it apart.
-    for (const [k, v] of this.inner.range(from, to)) {
+    for (const [k, v] of this.rangeBytes(from, to)) {
       if (k.length !== prefix.length + 16) continue;
       out.push(
         KeyValue.pair(

@@ -34,6 +34,9 @@ export class TimestampedWindowStore<K, V> extends KeyValueStore<Windowed<K>, Val
 
   /** Drops, locally and without changelog tombstones, the windows that start before `time` (Java drops expired segments). */
   expireWindowsStartingBefore(time: number): void {
+    // Written through first, so that a cached window still goes downstream and is not written
+    // back after the sweep.
+    this.flushCache();
     for (const [k] of this.inner.range(null, null)) {
       const bytes = Buffer.from(k.buffer, k.byteOffset, k.byteLength);
       if (Number(bytes.readBigInt64BE(bytes.length - 12)) < time) this.inner.put(k, null);
@@ -51,7 +54,7 @@ export class TimestampedWindowStore<K, V> extends KeyValueStore<Windowed<K>, Val
       return out;
     };
     const out: KeyValue<Windowed<K>, ValueAndTimestamp<V>>[] = [];
-    for (const [k, v] of this.inner.range(bound(timeFrom, 0), bound(timeTo, 0xffffffff))) {
+    for (const [k, v] of this.rangeBytes(bound(timeFrom, 0), bound(timeTo, 0xffffffff))) {
       if (k.length !== prefix.length + 12) continue; // a longer key sharing the prefix
       out.push(
         KeyValue.pair(

@@ -67,6 +67,9 @@ for (const [kind, supplier] of [
       'a@0/0=null t0',
       'a@10/10=null t10',
       'a@0/10=3 t10',
+      // The store is cached (the default): the remove above is written through, and forwarded,
+      // when the next record's processing flushes the cache, as a Java caching store's would be.
+      'b@2/2=null t2',
       'a@120/120=1 t120',
     ]);
     assert.deepEqual(
@@ -171,4 +174,40 @@ test('sessions past the retention (gap + grace) leave the store', () => {
   const store = driver.getStateStore('s') as SessionStore<string, bigint>;
   assert.deepEqual([...store.fetch('a')], []);
   assert.equal([...store.fetch('b')].length, 1);
+});
+
+/** One input record fanned out to three: three updates of one session before the driver's commit. */
+function fannedOutSessionCounts(materialized: Materialized<string, bigint> | undefined): string[] {
+  const builder = new StreamsBuilder();
+  builder
+    .stream('in', Consumed.with(S, S))
+    .flatMapValues((v) => v.split(' '))
+    .groupByKey()
+    .windowedBy(SessionWindows.ofInactivityGapWithNoGrace(5))
+    .count(materialized)
+    .toStream()
+    .to('out', Produced.with(WindowedSerdes.sessionWindowedSerdeFrom(S), L));
+  driver = new TopologyTestDriver(builder.build(), { 'application.id': 'sess-cache' });
+  const input = driver.createInputTopic('in', S.serializer(), S.serializer());
+  input.pipeInput('k', 'x x x', 0);
+  input.pipeInput('k', 'x x', 3);
+  return read(driver);
+}
+
+test('session counts are cached by default: a session updated several times between commits sends its last count; a merged one its tombstone', () => {
+  assert.deepEqual(fannedOutSessionCounts(undefined), ['k@0/0=3 t0', 'k@0/0=null t0', 'k@0/3=5 t3']);
+});
+
+test('session counts withCachingDisabled: every update goes downstream', () => {
+  assert.deepEqual(fannedOutSessionCounts(Materialized.as<string, bigint>('s').withCachingDisabled()), [
+    'k@0/0=1 t0',
+    'k@0/0=2 t0',
+    'k@0/0=3 t0',
+    'k@0/0=null t0',
+    'k@0/3=4 t3',
+    // Java's KStreamSessionWindowAggregate too: a record that falls inside a session without being
+    // its only member removes it (a tombstone) and puts it back.
+    'k@0/3=null t3',
+    'k@0/3=5 t3',
+  ]);
 });

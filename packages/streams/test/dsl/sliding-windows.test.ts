@@ -110,3 +110,41 @@ test('sliding windows past the retention leave the store', () => {
     ['190=1@200'],
   );
 });
+
+/** One input record fanned out to three, then one more: several updates of the same windows before the driver's commit. */
+function fannedOutSlidingCounts(materialized: Materialized<string, bigint>): string[] {
+  const builder = new StreamsBuilder();
+  builder
+    .stream('in', Consumed.with(S, S))
+    .flatMapValues((v) => v.split(' '))
+    .groupByKey()
+    .windowedBy(SlidingWindows.ofTimeDifferenceWithNoGrace(5))
+    .count(materialized)
+    .toStream()
+    .to('out', Produced.with(WindowedSerdes.timeWindowedSerdeFrom(S, 5), L));
+  driver = new TopologyTestDriver(builder.build(), { 'application.id': 'slide-cache' });
+  const input = driver.createInputTopic('in', S.serializer(), S.serializer());
+  input.pipeInput('k', 'x x x', 10);
+  input.pipeInput('k', 'x x', 12);
+  return read(driver, 5);
+}
+
+test('sliding counts are cached by default: each window sends its last count per commit', () => {
+  assert.deepEqual(fannedOutSlidingCounts(Materialized.as('sliding')), [
+    'k@5/10=3 t10',
+    'k@11/16=2 t12',
+    'k@7/12=5 t12',
+  ]);
+});
+
+test('sliding counts withCachingDisabled: every update goes downstream', () => {
+  assert.deepEqual(fannedOutSlidingCounts(Materialized.as<string, bigint>('sliding').withCachingDisabled()), [
+    'k@5/10=1 t10',
+    'k@5/10=2 t10',
+    'k@5/10=3 t10',
+    'k@11/16=1 t12',
+    'k@7/12=4 t12',
+    'k@11/16=2 t12',
+    'k@7/12=5 t12',
+  ]);
+});
