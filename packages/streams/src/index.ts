@@ -95,11 +95,14 @@ export {
   ReadOnlyKeyValueStore,
   StoreQueryParameters,
 } from './state/queryable-store-types.js';
+export { ReadOnlySessionStore } from './state/read-only-session-store.js';
+export { ReadOnlyWindowStore } from './state/read-only-window-store.js';
 export { SessionStore } from './state/session-store.js';
 export type { StateStore } from './state/state-store.js';
 export { type KeyValueBytesStoreSupplier, KeyValueStoreBuilder, Stores } from './state/stores.js';
 export { TimestampedWindowStore } from './state/timestamped-window-store.js';
 export { ValueAndTimestamp } from './state/value-and-timestamp.js';
+export { WindowStore } from './state/window-store.js';
 export { ConfigException, ProcessingGuarantee, StreamsConfig, type StreamsConfigInput } from './streams-config.js';
 export { TestInputTopic } from './test-utils/test-input-topic.js';
 export { TestOutputTopic } from './test-utils/test-output-topic.js';

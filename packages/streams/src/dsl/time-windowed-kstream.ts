@@ -3,8 +3,8 @@ import type { ProcessorContext } from '../processor/processor-context.js';
 import { Record } from '../processor/record.js';
 import type { Serde } from '../serde/serde.js';
 import { Serdes } from '../serde/serdes.js';
-import { WindowedSerdes, windowStoreKeySerde } from '../serde/windowed-serdes.js';
-import type { KeyValueStore } from '../state/key-value-store.js';
+import { WindowedSerdes } from '../serde/windowed-serdes.js';
+import { WindowStore } from '../state/window-store.js';
 import { Change } from './change.js';
 import { type GroupedStreamSource, splitArgs } from './grouped-stream-source.js';
 import type { Aggregator, Initializer, Reducer } from './kgrouped-stream.js';
@@ -74,7 +74,8 @@ export class TimeWindowedKStream<K, V> {
       keySerde,
       materialized?.valueSerde ?? defaultValueSerde,
     );
-    storeBuilder.keySerdeWrapper = (inner) => windowStoreKeySerde(inner, windows.size()) as Serde<unknown>;
+    storeBuilder.storeFactory = (inner, k, v, logging, topic) =>
+      new WindowStore(inner, k, v, windows.size(), logging, topic) as unknown as WindowStore<unknown, unknown>;
     // Java's window changelogs: compacted and deleted, kept a day past the store's retention.
     const retentionMs = windows.size() + windows.gracePeriodMs();
     if (storeBuilder.loggingEnabled()) {
@@ -111,7 +112,7 @@ export class TimeWindowedKStream<K, V> {
  */
 class TimeWindowedAggregateProcessor<K, V, VA> implements Processor<K, V, Windowed<K>, Change<VA>> {
   private context: ProcessorContext<Windowed<K>, Change<VA>> | undefined;
-  private store: KeyValueStore<Windowed<K>, VA> | undefined;
+  private store: WindowStore<K, VA> | undefined;
   private forwardsItself = true;
   private lastExpiry = Number.NEGATIVE_INFINITY;
 
@@ -123,7 +124,7 @@ class TimeWindowedAggregateProcessor<K, V, VA> implements Processor<K, V, Window
 
   init(context: ProcessorContext<Windowed<K>, Change<VA>>): void {
     this.context = context;
-    const store = context.getStateStore<KeyValueStore<Windowed<K>, VA>>(this.storeName);
+    const store = context.getStateStore<WindowStore<K, VA>>(this.storeName);
     this.store = store;
     this.forwardsItself = !store.setFlushListener((key, newValue, oldValue, timestamp, headers) =>
       context.forward(new Record(key, new Change(newValue as VA, oldValue), timestamp, headers)),
@@ -135,18 +136,16 @@ class TimeWindowedAggregateProcessor<K, V, VA> implements Processor<K, V, Window
     const value = record.value();
     if (key === null || key === undefined || value === null || value === undefined) return;
     const context = this.context as ProcessorContext<Windowed<K>, Change<VA>>;
-    const store = this.store as KeyValueStore<Windowed<K>, VA>;
+    const store = this.store as WindowStore<K, VA>;
     const windows = this.windows;
     // Java closes a window once stream time passes its end plus the grace period.
     const closeTime = Math.max(context.currentStreamTimeMs(), record.timestamp()) - windows.gracePeriodMs();
     // Closed windows leave the store (Java drops expired segments; its changelog's retention
-    // does the rest, so nothing is logged): checked once per window size of stream time. The
-    // cache is written through first, so that a closed window's last update still goes
-    // downstream and is not written back into the store after the sweep.
+    // does the rest, so nothing is logged): checked once per window size of stream time.
     if (closeTime - this.lastExpiry >= windows.size()) {
       this.lastExpiry = closeTime;
-      store.flushCache();
-      expireWindows(store, windows.size(), closeTime);
+      // Ended at or before closeTime: started at or before closeTime - size.
+      store.expireWindowsStartingBefore(closeTime - windows.size() + 1);
     }
     for (const window of windows.windowsFor(record.timestamp())) {
       if (window.end() <= closeTime) continue;
@@ -156,14 +155,5 @@ class TimeWindowedAggregateProcessor<K, V, VA> implements Processor<K, V, Window
       store.put(windowed, next);
       if (this.forwardsItself) context.forward(record.withKey(windowed).withValue(new Change(next, old)));
     }
-  }
-}
-
-/** Deletes, locally, the windows that ended at or before `closeTime` (store keys: key, start, seqnum). */
-function expireWindows(store: KeyValueStore<unknown, unknown>, sizeMs: number, closeTime: number): void {
-  for (const [key] of store.inner.range(null, null)) {
-    const bytes = Buffer.from(key.buffer, key.byteOffset, key.byteLength);
-    const start = Number(bytes.readBigInt64BE(bytes.length - 12));
-    if (start + sizeMs <= closeTime) store.inner.put(key, null);
   }
 }

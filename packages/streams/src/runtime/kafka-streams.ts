@@ -9,11 +9,8 @@ import { StreamsException } from '../processor/topology-exception.js';
 import type { StreamPartitioner, Subtopology } from '../processor/topology-nodes.js';
 import type { Serializer } from '../serde/serde.js';
 import type { KeyValueStore } from '../state/key-value-store.js';
-import {
-  InvalidStateStoreException,
-  ReadOnlyKeyValueStore,
-  type StoreQueryParameters,
-} from '../state/queryable-store-types.js';
+import { InvalidStateStoreException, type StoreQueryParameters } from '../state/queryable-store-types.js';
+import { queryableView } from '../state/queryable-view.js';
 import { ThreadCache } from '../state/record-cache.js';
 import { ProcessingGuarantee, StreamsConfig, type StreamsConfigInput } from '../streams-config.js';
 import {
@@ -733,7 +730,7 @@ export class KafkaStreams {
    * tasks it runs now. Only while RUNNING, as Java (during a rebalance the store's tasks move).
    * Keys owned by other instances are not found here; there is no metadata API to locate them.
    */
-  store<K, V>(parameters: StoreQueryParameters<K, V>): ReadOnlyKeyValueStore<K, V> {
+  store<T>(parameters: StoreQueryParameters<T>): T {
     const name = parameters.storeName;
     if (this.topology.storeBuilder(name) === undefined) {
       throw new InvalidStateStoreException(
@@ -748,18 +745,19 @@ export class KafkaStreams {
       }
     };
     check();
-    return new ReadOnlyKeyValueStore<K, V>(() => {
+    const stores = (): KeyValueStore<unknown, unknown>[] => {
       check();
-      const stores: KeyValueStore<K, V>[] = [];
+      const out: KeyValueStore<unknown, unknown>[] = [];
       for (const { task } of this.tasks.values()) {
         const store = task.stores.get(name);
-        if (store !== undefined) stores.push(store as KeyValueStore<K, V>);
+        if (store !== undefined) out.push(store);
       }
       // A global store is whole on every instance.
       const global = this.globals.store(name);
-      if (global !== undefined) stores.push(global as KeyValueStore<K, V>);
-      return stores;
-    });
+      if (global !== undefined) out.push(global as KeyValueStore<unknown, unknown>);
+      return out;
+    };
+    return queryableView(name, parameters.queryableStoreType.kind, stores) as T;
   }
 
   /** Java's `metadataForAllStreamsClients()`: every instance with an `application.server`, its stores and partitions. */

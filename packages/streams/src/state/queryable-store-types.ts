@@ -1,6 +1,8 @@
 import type { KeyValue } from './key-value.js';
 import { KeyValueIterator } from './key-value-iterator.js';
 import type { KeyValueStore } from './key-value-store.js';
+import type { ReadOnlySessionStore } from './read-only-session-store.js';
+import type { ReadOnlyWindowStore } from './read-only-window-store.js';
 
 /** Kafka Streams' `InvalidStateStoreException`: the store cannot be queried now (not running, rebalancing, unknown). */
 export class InvalidStateStoreException extends Error {
@@ -45,25 +47,28 @@ export class ReadOnlyKeyValueStore<K, V> {
   }
 }
 
-/** Kafka Streams' `QueryableStoreTypes` (key-value stores only). */
+/** Kafka Streams' `QueryableStoreTypes`: which read-only view `KafkaStreams.store` returns. */
 export const QueryableStoreTypes = {
-  keyValueStore: <K, V>(): QueryableStoreType<K, V> => ({ kind: 'keyValue' }) as QueryableStoreType<K, V>,
+  keyValueStore: <K, V>(): QueryableStoreType<ReadOnlyKeyValueStore<K, V>> => ({ kind: 'keyValue' }),
+  /** A time- or sliding-windowed aggregation's store (values without their timestamps, as Java's facade). */
+  windowStore: <K, V>(): QueryableStoreType<ReadOnlyWindowStore<K, V>> => ({ kind: 'window' }),
+  sessionStore: <K, V>(): QueryableStoreType<ReadOnlySessionStore<K, V>> => ({ kind: 'session' }),
 } as const;
 
-export interface QueryableStoreType<K, V> {
-  readonly kind: 'keyValue';
-  /** Carries the store's types to `KafkaStreams.store` (never set). */
-  readonly types?: [K, V];
+export interface QueryableStoreType<T> {
+  readonly kind: 'keyValue' | 'window' | 'session';
+  /** Carries the view's type to `KafkaStreams.store` (never set). */
+  readonly view?: T;
 }
 
 /** Kafka Streams' `StoreQueryParameters`. */
-export class StoreQueryParameters<K, V> {
+export class StoreQueryParameters<T> {
   private constructor(
     readonly storeName: string,
-    readonly queryableStoreType: QueryableStoreType<K, V>,
+    readonly queryableStoreType: QueryableStoreType<T>,
   ) {}
 
-  static fromNameAndType<K, V>(storeName: string, type: QueryableStoreType<K, V>): StoreQueryParameters<K, V> {
+  static fromNameAndType<T>(storeName: string, type: QueryableStoreType<T>): StoreQueryParameters<T> {
     return new StoreQueryParameters(storeName, type);
   }
 }

@@ -77,8 +77,13 @@ export class SessionStore<K, AGG> extends KeyValueStore<Windowed<K>, AGG> {
     }
   }
 
+  /** The key's bytes as the store lays them out before the session's end and start. */
+  rawKeyBytes(key: K): Uint8Array {
+    return this.rawKeySerde.serializer().serialize(this.changelogTopic, key) ?? new Uint8Array();
+  }
+
   private sessionsOf(key: K): KeyValue<Windowed<K>, AGG>[] {
-    const prefix = this.rawKeySerde.serializer().serialize(this.changelogTopic, key) ?? new Uint8Array();
+    const prefix = this.rawKeyBytes(key);
     const from = Buffer.concat([prefix, Buffer.alloc(16, 0)]);
     const to = Buffer.concat([prefix, Buffer.alloc(16, 0xff)]);
     const out: KeyValue<Windowed<K>, AGG>[] = [];

@@ -20,9 +20,7 @@ export class KeyValueStoreBuilder<K, V> {
   private logging = true;
   private caching = false;
   private logConfig: { [key: string]: string } = {};
-  /** Wraps the (resolved) key serde: window stores key by key + window (see windowStoreKeySerde). */
-  keySerdeWrapper: ((inner: Serde<unknown>) => Serde<unknown>) | undefined;
-  /** Makes a store of another kind over the byte store (session stores, suppression buffers). */
+  /** Makes a store of another kind over the byte store (window and session stores, suppression buffers). */
   storeFactory: StoreFactory | undefined;
 
   constructor(
@@ -91,7 +89,7 @@ export class KeyValueStoreBuilder<K, V> {
     }
     return new KeyValueStore<K, V>(
       this.supplier.get(),
-      (this.keySerdeWrapper?.(keySerde) ?? keySerde) as Serde<K>,
+      keySerde as Serde<K>,
       this.valueSerde ?? (defaults.valueSerde as Serde<V>),
       this.logging,
       changelogTopic,
