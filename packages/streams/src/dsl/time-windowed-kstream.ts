@@ -1,17 +1,16 @@
-import type { Processor } from '../processor/processor.js';
-import type { ProcessorContext } from '../processor/processor-context.js';
-import { Record } from '../processor/record.js';
 import type { Serde } from '../serde/serde.js';
 import { Serdes } from '../serde/serdes.js';
 import { WindowedSerdes } from '../serde/windowed-serdes.js';
+import type { KeyValueStoreBuilder } from '../state/stores.js';
 import { WindowStore } from '../state/window-store.js';
-import { Change } from './change.js';
 import { type GroupedStreamSource, splitArgs } from './grouped-stream-source.js';
+import type { InternalStreamsBuilder } from './internal-streams-builder.js';
 import type { Aggregator, Initializer, Reducer } from './kgrouped-stream.js';
 import { KTable } from './ktable.js';
 import type { Materialized } from './materialized.js';
 import type { Named } from './named.js';
-import { type TimeWindows, Windowed } from './time-windows.js';
+import { TimeWindowedAggregateProcessor } from './time-window-aggregate-processor.js';
+import type { TimeWindows, Windowed } from './time-windows.js';
 import { recordWindowGrace } from './window-grace.js';
 
 /**
@@ -68,26 +67,14 @@ export class TimeWindowedKStream<K, V> {
     const windows = this.windows;
     const { storeName, name, parent } = this.source.aggregation(prefix, named, materialized);
     const keySerde = materialized?.keySerde ?? this.source.keySerde;
-    const storeBuilder = this.source.builder.storeBuilder<K, VA>(
+    const storeBuilder = timeWindowStoreBuilder(
+      this.source.builder,
       materialized,
       storeName,
       keySerde,
       materialized?.valueSerde ?? defaultValueSerde,
+      windows,
     );
-    storeBuilder.storeFactory = (inner, k, v, logging, topic) =>
-      new WindowStore(inner, k, v, windows.size(), logging, topic) as unknown as WindowStore<unknown, unknown>;
-    // Java's window changelogs: compacted and deleted, kept a day past the store's retention.
-    const retentionMs = windows.size() + windows.gracePeriodMs();
-    if (storeBuilder.loggingEnabled()) {
-      storeBuilder.withLoggingEnabled({
-        'cleanup.policy': 'compact,delete',
-        'retention.ms': String(retentionMs + 86_400_000),
-        ...storeBuilder.logConfigs(),
-      });
-    }
-    // Java's default, as for the other aggregations: the record cache keeps each window's latest
-    // aggregate until a commit (or eviction) writes it through and forwards it.
-    if (materialized?.cachingEnabled ?? true) storeBuilder.withCachingEnabled();
     this.source.builder.topology.addProcessor(
       name,
       () => new TimeWindowedAggregateProcessor<K, V, VA>(storeName, windows, update),
@@ -106,54 +93,29 @@ export class TimeWindowedKStream<K, V> {
 }
 
 /**
- * Java's KStreamWindowAggregate: updates the record's windows that are still open. Without a
- * cache it forwards each Change itself; with one, the store's flush listener forwards a window's
- * latest Change when the cache writes it through.
+ * The store of a time-windowed aggregation (plain or cogrouped): a WindowStore keyed as Java's,
+ * its changelog compacted and deleted a day past the store's retention, as Java's window
+ * changelogs, and cached unless `Materialized` says otherwise (Java's default).
  */
-class TimeWindowedAggregateProcessor<K, V, VA> implements Processor<K, V, Windowed<K>, Change<VA>> {
-  private context: ProcessorContext<Windowed<K>, Change<VA>> | undefined;
-  private store: WindowStore<K, VA> | undefined;
-  private forwardsItself = true;
-  private lastExpiry = Number.NEGATIVE_INFINITY;
-
-  constructor(
-    private readonly storeName: string,
-    private readonly windows: TimeWindows,
-    private readonly update: (key: K, value: V, old: VA | null) => VA,
-  ) {}
-
-  init(context: ProcessorContext<Windowed<K>, Change<VA>>): void {
-    this.context = context;
-    const store = context.getStateStore<WindowStore<K, VA>>(this.storeName);
-    this.store = store;
-    this.forwardsItself = !store.setFlushListener((key, newValue, oldValue, timestamp, headers) =>
-      context.forward(new Record(key, new Change(newValue as VA, oldValue), timestamp, headers)),
-    );
+export function timeWindowStoreBuilder<K, VA>(
+  builder: InternalStreamsBuilder,
+  materialized: Materialized<K, VA> | undefined,
+  storeName: string,
+  keySerde: Serde<K> | undefined,
+  valueSerde: Serde<VA> | undefined,
+  windows: TimeWindows,
+): KeyValueStoreBuilder<K, VA> {
+  const storeBuilder = builder.storeBuilder<K, VA>(materialized, storeName, keySerde, valueSerde);
+  storeBuilder.storeFactory = (inner, k, v, logging, topic) =>
+    new WindowStore(inner, k, v, windows.size(), logging, topic) as unknown as WindowStore<unknown, unknown>;
+  const retentionMs = windows.size() + windows.gracePeriodMs();
+  if (storeBuilder.loggingEnabled()) {
+    storeBuilder.withLoggingEnabled({
+      'cleanup.policy': 'compact,delete',
+      'retention.ms': String(retentionMs + 86_400_000),
+      ...storeBuilder.logConfigs(),
+    });
   }
-
-  process(record: Record<K, V>): void {
-    const key = record.key();
-    const value = record.value();
-    if (key === null || key === undefined || value === null || value === undefined) return;
-    const context = this.context as ProcessorContext<Windowed<K>, Change<VA>>;
-    const store = this.store as WindowStore<K, VA>;
-    const windows = this.windows;
-    // Java closes a window once stream time passes its end plus the grace period.
-    const closeTime = Math.max(context.currentStreamTimeMs(), record.timestamp()) - windows.gracePeriodMs();
-    // Closed windows leave the store (Java drops expired segments; its changelog's retention
-    // does the rest, so nothing is logged): checked once per window size of stream time.
-    if (closeTime - this.lastExpiry >= windows.size()) {
-      this.lastExpiry = closeTime;
-      // Ended at or before closeTime: started at or before closeTime - size.
-      store.expireWindowsStartingBefore(closeTime - windows.size() + 1);
-    }
-    for (const window of windows.windowsFor(record.timestamp())) {
-      if (window.end() <= closeTime) continue;
-      const windowed = new Windowed(key, window);
-      const old = store.get(windowed);
-      const next = this.update(key, value, old);
-      store.put(windowed, next);
-      if (this.forwardsItself) context.forward(record.withKey(windowed).withValue(new Change(next, old)));
-    }
-  }
+  if (materialized?.cachingEnabled ?? true) storeBuilder.withCachingEnabled();
+  return storeBuilder;
 }
