@@ -1,6 +1,7 @@
 export { Branched } from './dsl/branched.js';
 export { BranchedKStream } from './dsl/branched-kstream.js';
 export { Change } from './dsl/change.js';
+export { CogroupedKStream, TimeWindowedCogroupedKStream } from './dsl/cogrouped-kstream.js';
 export { Consumed } from './dsl/consumed.js';
 export { GlobalKTable } from './dsl/global-ktable.js';
 export { Grouped } from './dsl/grouped.js';

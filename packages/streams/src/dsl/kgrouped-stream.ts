@@ -1,5 +1,6 @@
 import type { Serde } from '../serde/serde.js';
 import { Serdes } from '../serde/serdes.js';
+import { CogroupedKStream } from './cogrouped-kstream.js';
 import { GroupedStreamSource, splitArgs } from './grouped-stream-source.js';
 import type { InternalStreamsBuilder } from './internal-streams-builder.js';
 import { KStreamAggregateProcessor } from './kstream-aggregate-processor.js';
@@ -34,6 +35,22 @@ export class KGroupedStream<K, V> {
     repartitionRequired: boolean,
   ) {
     this.source = new GroupedStreamSource(builder, nodeName, groupedName, keySerde, valueSerde, repartitionRequired);
+  }
+
+  /** What this grouped stream's aggregations start from (a cogroup reads it). */
+  get groupedSource(): GroupedStreamSource<K, V> {
+    return this.source;
+  }
+
+  /**
+   * Starts a cogroup (KIP-150): this stream's records update a shared aggregate per key with
+   * `aggregator`; add more grouped streams with `cogroup(other, aggregator)`, then `aggregate`.
+   */
+  cogroup<VOut>(aggregator: Aggregator<K, V, VOut>): CogroupedKStream<K, VOut> {
+    return new CogroupedKStream<K, VOut>(
+      this.source as GroupedStreamSource<K, unknown>,
+      aggregator as Aggregator<K, unknown, VOut>,
+    );
   }
 
   /** Aggregations per time, sliding or session window from here on (Java's `windowedBy`). */
