@@ -24,6 +24,7 @@ export class StreamsBuilder {
       typeof topics === 'string' ? [topics] : topics,
       consumed?.keySerde?.deserializer(),
       consumed?.valueSerde?.deserializer(),
+      consumed?.timestampExtractor,
     );
     return new KStream(this.internal, name, consumed?.keySerde, consumed?.valueSerde, false);
   }
@@ -41,7 +42,13 @@ export class StreamsBuilder {
         : `${consumed.processorName}-table-source`;
     const keySerde = materialized?.keySerde ?? consumed?.keySerde;
     const valueSerde = materialized?.valueSerde ?? consumed?.valueSerde;
-    this.internal.topology.addSourceNode(sourceName, [topic], keySerde?.deserializer(), valueSerde?.deserializer());
+    this.internal.topology.addSourceNode(
+      sourceName,
+      [topic],
+      keySerde?.deserializer(),
+      valueSerde?.deserializer(),
+      consumed?.timestampExtractor,
+    );
     const storeBuilder = this.internal.storeBuilder<K, V>(materialized, storeName, keySerde, valueSerde);
     // Java caches source-table stores by default, as aggregations' (Materialized withCachingDisabled
     // or statestore.cache.max.bytes=0 forwards every update).

@@ -202,7 +202,7 @@ export class StreamTask {
     }
     // Java extracts the timestamp from the deserialized record; a negative one drops it.
     const partitionTime = this.partitionTimes.get(topic) ?? -1;
-    const extractor = this.config.timestampExtractor ?? defaultExtractor;
+    const extractor = source.timestampExtractor ?? this.config.timestampExtractor ?? defaultExtractor;
     timestamp = extractor.extract(
       new ConsumerRecord(physical, partition, offset, k, v, timestamp, headers),
       partitionTime,

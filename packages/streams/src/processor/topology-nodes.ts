@@ -1,5 +1,6 @@
 import type { Deserializer, Serializer } from '../serde/serde.js';
 import type { ProcessorSupplier } from './processor.js';
+import type { TimestampExtractor } from './timestamp-extractor.js';
 import type { TopicNameExtractor } from './topic-name-extractor.js';
 
 /**
@@ -14,6 +15,8 @@ export interface SourceNode {
   readonly topics: readonly string[];
   readonly keyDeserializer: Deserializer<unknown> | undefined;
   readonly valueDeserializer: Deserializer<unknown> | undefined;
+  /** This source's extractor (`Consumed.withTimestampExtractor`), else the application's default. */
+  readonly timestampExtractor?: TimestampExtractor;
 }
 
 export interface ProcessorNode {

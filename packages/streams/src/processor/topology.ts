@@ -1,6 +1,7 @@
 import type { Deserializer, Serializer } from '../serde/serde.js';
 import type { KeyValueStoreBuilder } from '../state/stores.js';
 import type { ProcessorSupplier } from './processor.js';
+import type { TimestampExtractor } from './timestamp-extractor.js';
 import type { TopicNameExtractor } from './topic-name-extractor.js';
 import { describeTopology, type TopologyDescription } from './topology-description.js';
 import { TopologyException } from './topology-exception.js';
@@ -64,6 +65,7 @@ export class Topology {
     topics: readonly string[],
     keyDeserializer: Deserializer<unknown> | undefined,
     valueDeserializer: Deserializer<unknown> | undefined,
+    timestampExtractor?: TimestampExtractor,
   ): this {
     if (topics.length === 0) throw new TopologyException('You must provide at least one topic');
     this.checkNewName(name);
@@ -73,7 +75,14 @@ export class Topology {
       }
       this.topicToSource.set(topic, name);
     }
-    const node: SourceNode = { kind: 'source', name, topics, keyDeserializer, valueDeserializer };
+    const node: SourceNode = {
+      kind: 'source',
+      name,
+      topics,
+      keyDeserializer,
+      valueDeserializer,
+      ...(timestampExtractor === undefined ? {} : { timestampExtractor }),
+    };
     this.nodes.set(name, node);
     return this;
   }

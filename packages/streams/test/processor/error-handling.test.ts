@@ -104,3 +104,19 @@ test('deserialization errors: LogAndContinueExceptionHandler skips and counts; t
     /Deserialization exception handler is set to fail upon a deserialization error.*topic: in, partition: 0, offset: 1/,
   );
 });
+
+test('Consumed.withTimestampExtractor: one source reads its timestamps from the value, the other keeps the default', () => {
+  const builder = new StreamsBuilder();
+  const fromValue = (record: ConsumerRecord) => Number(String(record.value()).split(':')[1]);
+  builder
+    .stream('timed', Consumed.with(S, S).withTimestampExtractor(fromValue))
+    .merge(builder.stream('in', Consumed.with(S, S)))
+    .to('out', Produced.with(S, S));
+  driver = new TopologyTestDriver(builder.build(), { 'application.id': 'per-source-extractor' });
+  driver.createInputTopic('timed', S.serializer(), S.serializer()).pipeInput('k', 'at:42', 1);
+  driver.createInputTopic('in', S.serializer(), S.serializer()).pipeInput('k', 'at:99', 7);
+  assert.deepEqual(out(driver), ['at:42@42', 'at:99@7']);
+  // Consumed.with(keySerde, valueSerde, extractor), as Java's three-argument overload.
+  const consumed = Consumed.with(S, S, { extract: () => 5 });
+  assert.equal(consumed.timestampExtractor?.extract(undefined as never, -1), 5);
+});
