@@ -15,7 +15,7 @@ import type { Materialized } from './materialized.js';
 import type { Named } from './named.js';
 import { createRepartitionedSource } from './repartition.js';
 import { TimeWindowedAggregateProcessor } from './time-window-aggregate-processor.js';
-import { timeWindowStoreBuilder } from './time-windowed-kstream.js';
+import { timeWindowRetentionMs, timeWindowStoreBuilder } from './time-windowed-kstream.js';
 import type { TimeWindows, Windowed } from './time-windows.js';
 import { recordWindowGrace } from './window-grace.js';
 
@@ -155,8 +155,11 @@ export class TimeWindowedCogroupedKStream<K, VOut> {
       storeName,
       storeBuilder,
       (aggregator) => () =>
-        new TimeWindowedAggregateProcessor<K, unknown, VOut>(storeName, windows, (key, value, old) =>
-          aggregator(key, value, old ?? initializer()),
+        new TimeWindowedAggregateProcessor<K, unknown, VOut>(
+          storeName,
+          windows,
+          timeWindowRetentionMs(mat as Materialized<unknown, unknown> | undefined, windows, storeName),
+          (key, value, old) => aggregator(key, value, old ?? initializer()),
         ),
       windows.gracePeriodMs(),
     );

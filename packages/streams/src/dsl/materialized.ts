@@ -1,99 +1,106 @@
 import type { Serde } from '../serde/serde.js';
 import type { KeyValueBytesStoreSupplier } from '../state/stores.js';
 
+interface MaterializedFields<K, V> {
+  readonly storeName: string | undefined;
+  readonly storeSupplier: KeyValueBytesStoreSupplier | undefined;
+  readonly keySerde: Serde<K> | undefined;
+  readonly valueSerde: Serde<V> | undefined;
+  readonly loggingEnabled: boolean;
+  readonly topicConfig: { readonly [key: string]: string };
+  readonly cachingEnabled: boolean;
+  readonly retentionMs: number | undefined;
+}
+
 /**
  * Kafka Streams' `Materialized`: the store behind a table — its name (`Materialized.as`), a store
- * supplier (`Stores.inMemoryKeyValueStore(...)`), serdes and changelog settings. Without a
- * supplier the store is persistent (SQLite here, RocksDB in Java), Java's default.
+ * supplier (`Stores.inMemoryKeyValueStore(...)`), serdes, changelog settings, caching and (window
+ * stores) retention. Without a supplier the store is persistent (SQLite here, RocksDB in Java),
+ * Java's default.
  */
-export class Materialized<K, V> {
-  private constructor(
-    readonly storeName: string | undefined,
-    readonly storeSupplier: KeyValueBytesStoreSupplier | undefined,
-    readonly keySerde: Serde<K> | undefined,
-    readonly valueSerde: Serde<V> | undefined,
-    readonly loggingEnabled: boolean,
-    readonly topicConfig: { readonly [key: string]: string },
-    readonly cachingEnabled = true,
-  ) {}
+export class Materialized<K, V> implements MaterializedFields<K, V> {
+  readonly storeName: string | undefined;
+  readonly storeSupplier: KeyValueBytesStoreSupplier | undefined;
+  readonly keySerde: Serde<K> | undefined;
+  readonly valueSerde: Serde<V> | undefined;
+  readonly loggingEnabled: boolean;
+  readonly topicConfig: { readonly [key: string]: string };
+  readonly cachingEnabled: boolean;
+  /** How long a window store keeps windows (`withRetention`); undefined: window size plus grace. */
+  readonly retentionMs: number | undefined;
+
+  private constructor(fields: MaterializedFields<K, V>) {
+    this.storeName = fields.storeName;
+    this.storeSupplier = fields.storeSupplier;
+    this.keySerde = fields.keySerde;
+    this.valueSerde = fields.valueSerde;
+    this.loggingEnabled = fields.loggingEnabled;
+    this.topicConfig = fields.topicConfig;
+    this.cachingEnabled = fields.cachingEnabled;
+    this.retentionMs = fields.retentionMs;
+  }
+
+  private static readonly DEFAULTS = {
+    storeName: undefined,
+    storeSupplier: undefined,
+    keySerde: undefined,
+    valueSerde: undefined,
+    loggingEnabled: true,
+    topicConfig: {},
+    cachingEnabled: true,
+    retentionMs: undefined,
+  } as const;
 
   static as<K = never, V = never>(storeNameOrSupplier: string | KeyValueBytesStoreSupplier): Materialized<K, V> {
     return typeof storeNameOrSupplier === 'string'
-      ? new Materialized<K, V>(storeNameOrSupplier, undefined, undefined, undefined, true, {})
-      : new Materialized<K, V>(storeNameOrSupplier.name(), storeNameOrSupplier, undefined, undefined, true, {});
+      ? new Materialized<K, V>({ ...Materialized.DEFAULTS, storeName: storeNameOrSupplier })
+      : new Materialized<K, V>({
+          ...Materialized.DEFAULTS,
+          storeName: storeNameOrSupplier.name(),
+          storeSupplier: storeNameOrSupplier,
+        });
   }
 
   static with<K, V>(keySerde: Serde<K> | undefined, valueSerde: Serde<V> | undefined): Materialized<K, V> {
-    return new Materialized(undefined, undefined, keySerde, valueSerde, true, {});
+    return new Materialized<K, V>({ ...Materialized.DEFAULTS, keySerde, valueSerde });
+  }
+
+  private copy(changes: Partial<MaterializedFields<K, V>>): Materialized<K, V> {
+    return new Materialized<K, V>({ ...this, ...changes });
   }
 
   withKeySerde(keySerde: Serde<K>): Materialized<K, V> {
-    return new Materialized(
-      this.storeName,
-      this.storeSupplier,
-      keySerde,
-      this.valueSerde,
-      this.loggingEnabled,
-      this.topicConfig,
-      this.cachingEnabled,
-    );
+    return this.copy({ keySerde });
   }
 
   withValueSerde(valueSerde: Serde<V>): Materialized<K, V> {
-    return new Materialized(
-      this.storeName,
-      this.storeSupplier,
-      this.keySerde,
-      valueSerde,
-      this.loggingEnabled,
-      this.topicConfig,
-      this.cachingEnabled,
-    );
+    return this.copy({ valueSerde });
   }
 
   withLoggingEnabled(config: { readonly [key: string]: string } = {}): Materialized<K, V> {
-    return new Materialized(
-      this.storeName,
-      this.storeSupplier,
-      this.keySerde,
-      this.valueSerde,
-      true,
-      { ...config },
-      this.cachingEnabled,
-    );
+    return this.copy({ loggingEnabled: true, topicConfig: { ...config } });
   }
 
   withLoggingDisabled(): Materialized<K, V> {
-    return new Materialized(
-      this.storeName,
-      this.storeSupplier,
-      this.keySerde,
-      this.valueSerde,
-      false,
-      {},
-      this.cachingEnabled,
-    );
+    return this.copy({ loggingEnabled: false, topicConfig: {} });
   }
 
   /** Every update goes downstream at once (no record cache in front of this store). */
   withCachingDisabled(): Materialized<K, V> {
-    return this.withCaching(false);
+    return this.copy({ cachingEnabled: false });
   }
 
   /** The default: updates of a key between commits are deduplicated by the record cache. */
   withCachingEnabled(): Materialized<K, V> {
-    return this.withCaching(true);
+    return this.copy({ cachingEnabled: true });
   }
 
-  private withCaching(enabled: boolean): Materialized<K, V> {
-    return new Materialized(
-      this.storeName,
-      this.storeSupplier,
-      this.keySerde,
-      this.valueSerde,
-      this.loggingEnabled,
-      this.topicConfig,
-      enabled,
-    );
+  /**
+   * How long a time-window store keeps a window after its start (Java's `withRetention`): closed
+   * windows stay queryable until then. At least the window size plus the grace period.
+   */
+  withRetention(retentionMs: number): Materialized<K, V> {
+    if (!(retentionMs >= 0)) throw new RangeError('IllegalArgumentException: Retention must not be negative.');
+    return this.copy({ retentionMs });
   }
 }

@@ -19,6 +19,8 @@ export class TimeWindowedAggregateProcessor<K, V, VA> implements Processor<K, V,
   constructor(
     private readonly storeName: string,
     private readonly windows: TimeWindows,
+    /** How long a window stays in the store after its start (Materialized.withRetention). */
+    private readonly retentionMs: number,
     private readonly update: (key: K, value: V, old: VA | null) => VA,
   ) {}
 
@@ -39,13 +41,15 @@ export class TimeWindowedAggregateProcessor<K, V, VA> implements Processor<K, V,
     const store = this.store as WindowStore<K, VA>;
     const windows = this.windows;
     // Java closes a window once stream time passes its end plus the grace period.
-    const closeTime = Math.max(context.currentStreamTimeMs(), record.timestamp()) - windows.gracePeriodMs();
-    // Closed windows leave the store (Java drops expired segments; its changelog's retention
-    // does the rest, so nothing is logged): checked once per window size of stream time.
-    if (closeTime - this.lastExpiry >= windows.size()) {
-      this.lastExpiry = closeTime;
-      // Ended at or before closeTime: started at or before closeTime - size.
-      store.expireWindowsStartingBefore(closeTime - windows.size() + 1);
+    const observed = Math.max(context.currentStreamTimeMs(), record.timestamp());
+    const closeTime = observed - windows.gracePeriodMs();
+    // Windows past the retention (by default: the closed ones) leave the store (Java drops
+    // expired segments; its changelog's retention does the rest, so nothing is logged):
+    // checked once per window size of stream time.
+    const expiry = observed - this.retentionMs;
+    if (expiry - this.lastExpiry >= windows.size()) {
+      this.lastExpiry = expiry;
+      store.expireWindowsStartingBefore(expiry + 1);
     }
     for (const window of windows.windowsFor(record.timestamp())) {
       if (window.end() <= closeTime) continue;

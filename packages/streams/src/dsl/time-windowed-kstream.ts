@@ -77,7 +77,13 @@ export class TimeWindowedKStream<K, V> {
     );
     this.source.builder.topology.addProcessor(
       name,
-      () => new TimeWindowedAggregateProcessor<K, V, VA>(storeName, windows, update),
+      () =>
+        new TimeWindowedAggregateProcessor<K, V, VA>(
+          storeName,
+          windows,
+          timeWindowRetentionMs(materialized as Materialized<unknown, unknown> | undefined, windows, storeName),
+          update,
+        ),
       parent,
     );
     this.source.builder.topology.addStateStore(storeBuilder, name);
@@ -93,6 +99,27 @@ export class TimeWindowedKStream<K, V> {
 }
 
 /**
+ * How long a time-window store keeps a window after its start: `Materialized.withRetention`, else
+ * the window size plus the grace period (Java's default); less than that is refused, as Java does.
+ */
+export function timeWindowRetentionMs(
+  materialized: Materialized<unknown, unknown> | undefined,
+  windows: TimeWindows,
+  storeName: string,
+): number {
+  const minimum = windows.size() + windows.gracePeriodMs();
+  const retention = materialized?.retentionMs ?? minimum;
+  if (retention < minimum) {
+    throw new RangeError(
+      `IllegalArgumentException: The retention period of the window store ${storeName} must be no smaller than ` +
+        `its window size plus the grace period. Got size=[${windows.size()}], grace=[${windows.gracePeriodMs()}], ` +
+        `retention=[${retention}]`,
+    );
+  }
+  return retention;
+}
+
+/**
  * The store of a time-windowed aggregation (plain or cogrouped): a WindowStore keyed as Java's,
  * its changelog compacted and deleted a day past the store's retention, as Java's window
  * changelogs, and cached unless `Materialized` says otherwise (Java's default).
@@ -105,10 +132,14 @@ export function timeWindowStoreBuilder<K, VA>(
   valueSerde: Serde<VA> | undefined,
   windows: TimeWindows,
 ): KeyValueStoreBuilder<K, VA> {
+  const retentionMs = timeWindowRetentionMs(
+    materialized as Materialized<unknown, unknown> | undefined,
+    windows,
+    storeName,
+  );
   const storeBuilder = builder.storeBuilder<K, VA>(materialized, storeName, keySerde, valueSerde);
   storeBuilder.storeFactory = (inner, k, v, logging, topic) =>
     new WindowStore(inner, k, v, windows.size(), logging, topic) as unknown as WindowStore<unknown, unknown>;
-  const retentionMs = windows.size() + windows.gracePeriodMs();
   if (storeBuilder.loggingEnabled()) {
     storeBuilder.withLoggingEnabled({
       'cleanup.policy': 'compact,delete',

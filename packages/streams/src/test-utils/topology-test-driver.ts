@@ -11,6 +11,7 @@ import type { KeyValueStore } from '../state/key-value-store.js';
 import { ThreadCache } from '../state/record-cache.js';
 import { SessionStore } from '../state/session-store.js';
 import type { StateStore } from '../state/state-store.js';
+import { WindowStore } from '../state/window-store.js';
 import { StreamsConfig, type StreamsConfigInput } from '../streams-config.js';
 import { TestInputTopic } from './test-input-topic.js';
 import { type CapturedRecord, TestOutputTopic } from './test-output-topic.js';
@@ -205,6 +206,13 @@ export class TopologyTestDriver {
     const store = this.getStateStore(name);
     if (!(store instanceof SessionStore)) throw new Error(`IllegalArgumentException: no session store named ${name}`);
     return store as SessionStore<K, V>;
+  }
+
+  /** A window store (Java's `getWindowStore`), as time- and sliding-windowed aggregations make them. */
+  getWindowStore<K, V>(name: string): WindowStore<K, V> {
+    const store = this.getStateStore(name);
+    if (!(store instanceof WindowStore)) throw new Error(`IllegalArgumentException: no window store named ${name}`);
+    return store as WindowStore<K, V>;
   }
 
   getAllStateStores(): Map<string, StateStore> {

@@ -4,7 +4,7 @@ import { Consumed } from '../../src/dsl/consumed.js';
 import { Materialized } from '../../src/dsl/materialized.js';
 import { Produced } from '../../src/dsl/produced.js';
 import { StreamsBuilder } from '../../src/dsl/streams-builder.js';
-import { TimeWindows, type Windowed } from '../../src/dsl/time-windows.js';
+import { TimeWindow, TimeWindows, Windowed } from '../../src/dsl/time-windows.js';
 import { Serdes } from '../../src/serde/serdes.js';
 import { WindowedSerdes } from '../../src/serde/windowed-serdes.js';
 import { KeyValue } from '../../src/state/key-value.js';
@@ -150,4 +150,40 @@ test('Materialized.withCachingDisabled: every update of a window goes downstream
     'k@0=4',
     'k@0=5',
   ]);
+});
+
+test('Materialized.withRetention: closed windows stay in the store until the retention, then leave it', () => {
+  const builder = new StreamsBuilder();
+  builder
+    .stream('in', Consumed.with(S, S))
+    .groupByKey()
+    .windowedBy(TimeWindows.ofSizeWithNoGrace(1000))
+    .count(Materialized.as<string, bigint>('kept').withRetention(5000));
+  driver = new TopologyTestDriver(builder.build(), { 'application.id': 'win-retention' });
+  const input = driver.createInputTopic('in', S.serializer(), S.serializer());
+  const starts = () =>
+    [...(driver as TopologyTestDriver).getWindowStore<string, bigint>('kept').fetch('k', 0, 100_000)].map((kv) =>
+      kv.key.window().start(),
+    );
+  input.pipeInput('k', 'a', 100);
+  input.pipeInput('k', 'b', 2500); // [0, 1000) is closed (no grace) but within the retention
+  input.pipeInput('k', 'late', 500); // closed: dropped, not counted
+  assert.deepEqual(starts(), [0, 2000]);
+  assert.equal(driver.getWindowStore<string, bigint>('kept').get(new Windowed('k', new TimeWindow(0, 1000))), 1n);
+  input.pipeInput('k', 'c', 7500); // stream time 7500: windows starting at or before 2500 leave
+  assert.deepEqual(starts(), [7000]);
+});
+
+test('withRetention below the window size plus grace is refused, as Java refuses it', () => {
+  const builder = new StreamsBuilder();
+  assert.throws(
+    () =>
+      builder
+        .stream('in', Consumed.with(S, S))
+        .groupByKey()
+        .windowedBy(TimeWindows.ofSizeAndGrace(1000, 500))
+        .count(Materialized.as<string, bigint>('short').withRetention(1200)),
+    /The retention period of the window store short must be no smaller than its window size plus the grace period\. Got size=\[1000\], grace=\[500\], retention=\[1200\]/,
+  );
+  assert.throws(() => Materialized.as('x').withRetention(-1), /Retention must not be negative/);
 });
