@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import { Consumer } from '@samsa/client';
 import { BROKER_MAIN, BrokerProcess, run } from '@samsa/testkit';
 
 function propertiesFile(dir: string, lines: string[]): string {
@@ -69,6 +70,26 @@ describe('broker startup and shutdown', () => {
       const again = await BrokerProcess.start({ dataDir: broker.dataDir });
       assert.match(again.logs, /\(clean shutdown\)/);
       await again.stop();
+    } finally {
+      await broker.close();
+    }
+  });
+
+  test('an offsets topic that needs more brokers than are alive is named in the log, as Kafka does', async () => {
+    // Kafka's default offsets.topic.replication.factor is 3: a lone broker cannot create
+    // __consumer_offsets, and group members only ever see COORDINATOR_NOT_AVAILABLE.
+    const broker = await BrokerProcess.start({ properties: { 'offsets.topic.replication.factor': 3 } });
+    const consumer = new Consumer({ 'bootstrap.servers': broker.bootstrap, 'group.id': 'short-of-brokers' });
+    try {
+      consumer.subscribe(['short-of-brokers']);
+      const running = consumer.run({ eachMessage: async () => {} }).catch(() => {});
+      const wanted =
+        /ERROR Number of alive brokers '1' does not meet the required replication factor '3' for the offsets topic \(configured via 'offsets\.topic\.replication\.factor'\)/;
+      const deadline = Date.now() + 15000;
+      while (!wanted.test(broker.logs) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      assert.match(broker.logs, wanted);
+      await consumer.close();
+      await running;
     } finally {
       await broker.close();
     }

@@ -265,6 +265,10 @@ export class Broker {
           const created = cache.image.topic(name);
           if (created !== undefined) return created;
         }
+        const shortOfBrokers = internalTopicShortOfBrokers(config, name, cache.image.brokers.size);
+        // Clients only see COORDINATOR_NOT_AVAILABLE and retry for ever: as Kafka does, the
+        // broker's log names the setting at fault on every attempt.
+        if (shortOfBrokers !== undefined) logger.error(shortOfBrokers);
         throw err;
       }
     };
@@ -404,6 +408,24 @@ export class Broker {
     })();
     return this.stopping;
   }
+}
+
+/** Kafka's message when an internal topic's replication factor exceeds the live brokers. */
+function internalTopicShortOfBrokers(config: BrokerConfig, name: string, liveBrokers: number): string | undefined {
+  const setting =
+    name === GROUP_METADATA_TOPIC_NAME
+      ? { key: 'offsets.topic.replication.factor', what: 'the offsets topic' }
+      : name === TRANSACTION_STATE_TOPIC_NAME
+        ? { key: 'transaction.state.log.replication.factor', what: 'the transactions state topic' }
+        : undefined;
+  if (setting === undefined) return undefined;
+  const required = config.int(setting.key);
+  if (liveBrokers >= required) return undefined;
+  return (
+    `Number of alive brokers '${liveBrokers}' does not meet the required replication factor '${required}' for ` +
+    `${setting.what} (configured via '${setting.key}'). This error can be ignored if the cluster is starting up ` +
+    'and not all brokers are up yet.'
+  );
 }
 
 /**
