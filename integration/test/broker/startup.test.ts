@@ -88,6 +88,7 @@ describe('broker startup and shutdown', () => {
       const deadline = Date.now() + 15000;
       while (!wanted.test(broker.logs) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
       assert.match(broker.logs, wanted);
+      // The member is still looking for its coordinator: close (and the run) must end all the same.
       await consumer.close();
       await running;
     } finally {

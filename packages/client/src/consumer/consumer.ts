@@ -83,6 +83,11 @@ export class Consumer<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerR
   private listener: RebalanceListener | undefined;
   private closed = false;
   private stopRequested = false;
+  /**
+   * Aborted by `stop()`/`close()`: ends a group rejoin that waits for a coordinator (one that may
+   * never come, e.g. `__consumer_offsets` cannot be created) so that closing never hangs.
+   */
+  private stopController = new AbortController();
   private wake: (() => void) | undefined;
   private fatal: Error | undefined;
   private nextAutoCommitMs: number;
@@ -148,7 +153,7 @@ export class Consumer<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerR
       subscriptions: this.subscriptions,
       checkOpen: () => this.checkOpen(),
       startRun: () => {
-        this.stopRequested = false;
+        this.resetStop();
         this.pollMode = false;
       },
       overrideAutoCommit: (autoCommit, intervalMs) => {
@@ -162,10 +167,7 @@ export class Consumer<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerR
       },
       poll: () => this.pollInternal({ timeoutMs: 1000 }),
       stopping: () => this.closed || this.stopRequested,
-      requestStop: () => {
-        this.stopRequested = true;
-        this.wakeup();
-      },
+      requestStop: () => this.requestStop(),
       seekGeneration: (key) => this.seekGeneration.get(key) ?? 0,
       markProcessed: (record) => this.markProcessed(record),
       invalidate: (topic, partition) => this.fetcher.invalidate(topic, partition),
@@ -202,6 +204,17 @@ export class Consumer<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerR
 
   private checkOpen(): void {
     if (this.closed) throw closedError('consumer');
+  }
+
+  private requestStop(): void {
+    this.stopRequested = true;
+    this.stopController.abort();
+    this.wakeup();
+  }
+
+  private resetStop(): void {
+    this.stopRequested = false;
+    if (this.stopController.signal.aborted) this.stopController = new AbortController();
   }
 
   // ---- subscription ----
@@ -313,7 +326,14 @@ export class Consumer<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerR
         this.coordinator !== undefined &&
         (this.subscriptions.mode === 'topics' || this.subscriptions.mode === 'pattern')
       ) {
-        await this.coordinator.poll(signal);
+        const stop = this.stopController.signal;
+        try {
+          await this.coordinator.poll(signal === undefined ? stop : AbortSignal.any([signal, stop]));
+        } catch (error) {
+          // Stopped while (re)joining: the rejoin is abandoned and resumes at the next poll.
+          if (stop.aborted && !(signal?.aborted ?? false) && isAbort(error)) return [];
+          throw error;
+        }
       }
       this.maybeAutoCommit();
       await this.positions.update();
@@ -619,7 +639,7 @@ export class Consumer<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerR
   // ---- iteration and the runner ----
 
   async *[Symbol.asyncIterator](): AsyncIterator<ConsumerRecord<K, V>> {
-    this.stopRequested = false;
+    this.resetStop();
     this.pollMode = false;
     while (!this.closed && !this.stopRequested) {
       const records = await this.pollInternal({ timeoutMs: 1000 });
@@ -647,8 +667,7 @@ export class Consumer<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerR
    * Called from inside a handler it resolves at once (waiting there would wait for itself).
    */
   async stop(): Promise<void> {
-    this.stopRequested = true;
-    this.wakeup();
+    this.requestStop();
     if (this.runner.inHandler) return;
     while (this.runner.isRunning) await new Promise((r) => setTimeout(r, 5));
   }
@@ -677,4 +696,8 @@ export class Consumer<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerR
       this.cluster.close();
     }
   }
+}
+
+function isAbort(error: unknown): boolean {
+  return error instanceof ClientError && error.code === ClientErrorCode.ABORTED;
 }
