@@ -39,7 +39,8 @@ export type DeliveryCallback = (error: Error | null, metadata: RecordMetadata | 
 const EMPTY: readonly RecordHeader[] = Object.freeze([]);
 
 export function normalizeHeaders(input: HeadersInput | undefined): readonly RecordHeader[] {
-  if (input === undefined) return EMPTY;
+  // Most records have no headers: no array is made for them (Streams passes an empty list per record).
+  if (input === undefined || (Array.isArray(input) && input.length === 0)) return EMPTY;
   const out: RecordHeader[] = [];
   if (Array.isArray(input)) {
     for (const h of input as readonly { key: string; value: string | Uint8Array | null }[]) {

@@ -50,15 +50,11 @@ export class StreamsProducer {
 
   send(record: StreamsRecord, onDelivered: (metadata: RecordMetadata) => void, context?: ProductionErrorContext): void {
     if (this.eosEnabled && !this.transactionOpen) this.beginTransaction();
+    const { topic, key, value, timestamp, headers, partition } = record;
     this.producer.send(
-      {
-        topic: record.topic,
-        key: record.key,
-        value: record.value,
-        timestamp: record.timestamp,
-        headers: record.headers.map((h) => ({ key: h.key, value: h.value })),
-        ...(record.partition === undefined ? {} : { partition: record.partition }),
-      },
+      partition === undefined
+        ? { topic, key, value, timestamp, headers }
+        : { topic, key, value, timestamp, headers, partition },
       (error, metadata) => {
         if (error || metadata === null)
           this.failed(record, error ?? new StreamsException(`send to ${record.topic} failed`), context);

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Consumer } from '@samsa/client';
+import type { Consumer, RecordMetadata } from '@samsa/client';
 import { changelogTopic, StreamTask } from '../processor/stream-task.js';
 import type { TaskId } from '../processor/task-id.js';
 import type { Topology } from '../processor/topology.js';
@@ -241,22 +241,19 @@ export class TaskManager {
       partition: source?.partition() ?? -1,
       offset: source?.offset() ?? -1n,
     };
-    this.clients.producer()?.send(
-      { topic, key, value, timestamp, headers, partition },
-      (metadata) => {
-        // Changelog offsets go into the checkpoint: the highest acknowledged per partition.
-        const active = this.find(String(id));
-        const k = tpKey(metadata.topic, metadata.partition);
-        if (
-          active !== undefined &&
-          topic.endsWith('-changelog') &&
-          (active.changelogOffsets.get(k) ?? -1n) < metadata.offset
-        ) {
-          active.changelogOffsets.set(k, metadata.offset);
+    // Only changelog offsets are needed back (for the checkpoint); sink and repartition records
+    // share one no-op callback instead of a closure each.
+    const onDelivered = topic.endsWith('-changelog')
+      ? (metadata: RecordMetadata) => {
+          // The highest acknowledged offset per changelog partition.
+          const active = this.find(String(id));
+          const k = tpKey(metadata.topic, metadata.partition);
+          if (active !== undefined && (active.changelogOffsets.get(k) ?? -1n) < metadata.offset) {
+            active.changelogOffsets.set(k, metadata.offset);
+          }
         }
-      },
-      context,
-    );
+      : ignoreDelivery;
+    this.clients.producer()?.send({ topic, key, value, timestamp, headers, partition }, onDelivered, context);
   }
 
   private async restore(created: readonly ActiveTask[]): Promise<void> {
@@ -291,3 +288,5 @@ export class TaskManager {
     }
   }
 }
+
+function ignoreDelivery(): void {}
