@@ -3,6 +3,7 @@ export { BranchedKStream } from './dsl/branched-kstream.js';
 export { Change } from './dsl/change.js';
 export { CogroupedKStream, TimeWindowedCogroupedKStream } from './dsl/cogrouped-kstream.js';
 export { Consumed } from './dsl/consumed.js';
+export { EMIT_INTERVAL_MS_KSTREAMS_WINDOWED_AGGREGATION, EmitStrategy, StrategyType } from './dsl/emit-strategy.js';
 export { GlobalKTable } from './dsl/global-ktable.js';
 export { Grouped } from './dsl/grouped.js';
 export { JoinWindows } from './dsl/join-windows.js';

@@ -124,6 +124,8 @@ export class StreamsConfig {
   }
 
   readonly applicationId: string;
+  /** The settings as given (Java's `originals()`), for `ProcessorContext.appConfigs()`. */
+  readonly originals: Readonly<StreamsConfigInput>;
   readonly bootstrapServers: string | undefined;
   readonly defaultKeySerde: Serde<unknown>;
   readonly defaultValueSerde: Serde<unknown>;
@@ -155,6 +157,7 @@ export class StreamsConfig {
       throw new ConfigException('Missing required configuration "application.id" which has no default value.');
     }
     this.applicationId = String(appId);
+    this.originals = { ...config };
     const bootstrap = config['bootstrap.servers'];
     this.bootstrapServers = bootstrap === undefined ? undefined : String(bootstrap);
     this.defaultKeySerde = serdeSetting(config, 'default.key.serde') ?? missingSerde('key');

@@ -3,6 +3,7 @@ import { Serdes } from '../serde/serdes.js';
 import { WindowedSerdes } from '../serde/windowed-serdes.js';
 import type { KeyValueStoreBuilder } from '../state/stores.js';
 import { WindowStore } from '../state/window-store.js';
+import { EmitStrategy } from './emit-strategy.js';
 import { type GroupedStreamSource, splitArgs } from './grouped-stream-source.js';
 import type { InternalStreamsBuilder } from './internal-streams-builder.js';
 import type { Aggregator, Initializer, Reducer } from './kgrouped-stream.js';
@@ -24,7 +25,16 @@ export class TimeWindowedKStream<K, V> {
   constructor(
     private readonly source: GroupedStreamSource<K, V>,
     private readonly windows: TimeWindows,
+    private readonly strategy: EmitStrategy = EmitStrategy.onWindowUpdate(),
   ) {}
+
+  /**
+   * When the aggregation emits (KIP-825): `EmitStrategy.onWindowClose()` sends each window's final
+   * result once it closes, and nothing before; `onWindowUpdate()` (the default) every update.
+   */
+  emitStrategy(strategy: EmitStrategy): TimeWindowedKStream<K, V> {
+    return new TimeWindowedKStream(this.source, this.windows, strategy);
+  }
 
   count(
     materializedOrNamed?: Materialized<K, bigint> | Named,
@@ -83,6 +93,7 @@ export class TimeWindowedKStream<K, V> {
           windows,
           timeWindowRetentionMs(materialized as Materialized<unknown, unknown> | undefined, windows, storeName),
           update,
+          this.strategy,
         ),
       parent,
     );

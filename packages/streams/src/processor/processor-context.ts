@@ -22,6 +22,8 @@ export interface ProcessorContext<KForward = unknown, VForward = unknown> {
   recordMetadata(): RecordMetadata | null;
   currentStreamTimeMs(): number;
   currentSystemTimeMs(): number;
+  /** The application's settings as given to `KafkaStreams` (Java's `appConfigs()`). */
+  appConfigs(): Readonly<{ [key: string]: unknown }>;
   forward<K extends KForward, V extends VForward>(record: Record<K, V>, childName?: string): void;
   schedule(intervalMs: number, type: PunctuationType, callback: Punctuator): Cancellable;
   getStateStore<S extends StateStore>(name: string): S;

@@ -32,6 +32,8 @@ export interface TaskConfig {
   /** The task's directory (`state.dir/<application.id>/<task id>`), for persistent stores. */
   readonly taskDir: string;
   readonly wallClock: () => number;
+  /** The application's settings as given (`ProcessorContext.appConfigs()`). */
+  readonly appConfigs?: Readonly<{ [key: string]: unknown }>;
   /** The record cache of the instance's stream thread; caching stores use it when it is enabled. */
   readonly threadCache?: ThreadCache;
   /** `default.timestamp.extractor` (unset: the record's timestamp, failing on a negative one). */
@@ -392,6 +394,10 @@ class NodeContext implements ProcessorContext {
 
   currentSystemTimeMs(): number {
     return this.task.config.wallClock();
+  }
+
+  appConfigs(): Readonly<{ [key: string]: unknown }> {
+    return this.task.config.appConfigs ?? {};
   }
 
   forward<K, V>(record: Record<K, V>, childName?: string): void {

@@ -200,6 +200,7 @@ export class TaskManager {
         defaultValueSerde: config.defaultValueSerde,
         taskDir,
         wallClock: () => Date.now(),
+        appConfigs: config.originals,
         threadCache: this.ctx.threadCache,
         timestampExtractor: config.defaultTimestampExtractor,
         deserializationExceptionHandler: config.defaultDeserializationExceptionHandler,

@@ -62,6 +62,7 @@ export class TopologyTestDriver {
           defaultValueSerde: this.config.defaultValueSerde,
           taskDir: join(this.stateDir, String(id)),
           wallClock: () => this.wallClockMs,
+          appConfigs: this.config.originals,
           threadCache: this.threadCache,
           timestampExtractor: this.config.defaultTimestampExtractor,
           deserializationExceptionHandler: this.config.defaultDeserializationExceptionHandler,
