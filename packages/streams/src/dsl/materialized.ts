@@ -26,7 +26,7 @@ export class Materialized<K, V> implements MaterializedFields<K, V> {
   readonly loggingEnabled: boolean;
   readonly topicConfig: { readonly [key: string]: string };
   readonly cachingEnabled: boolean;
-  /** How long a window store keeps windows (`withRetention`); undefined: window size plus grace. */
+  /** How long a window or session store keeps windows (`withRetention`); undefined: Java's default per window type. */
   readonly retentionMs: number | undefined;
 
   private constructor(fields: MaterializedFields<K, V>) {
@@ -96,8 +96,10 @@ export class Materialized<K, V> implements MaterializedFields<K, V> {
   }
 
   /**
-   * How long a time-window store keeps a window after its start (Java's `withRetention`): closed
-   * windows stay queryable until then. At least the window size plus the grace period.
+   * How long a window or session store keeps what it holds (Java's `withRetention`): closed windows
+   * and sessions stay queryable until then. At least Java's default, which is the window size plus
+   * the grace period for time windows, the inactivity gap plus grace for sessions and 2 × the time
+   * difference plus grace for sliding windows.
    */
   withRetention(retentionMs: number): Materialized<K, V> {
     if (!(retentionMs >= 0)) throw new RangeError('IllegalArgumentException: Retention must not be negative.');

@@ -96,8 +96,17 @@ export class SessionWindowedKStream<K, V> {
     );
     storeBuilder.storeFactory = (inner, k, v, logging, topic) =>
       new SessionStore(inner, k, v, logging, topic) as unknown as SessionStore<unknown, unknown>;
-    // Java's session changelogs: compacted and deleted, kept a day past the store's retention.
-    const retentionMs = windows.inactivityGap() + windows.gracePeriodMs();
+    // Java's session changelogs: compacted and deleted, kept a day past the store's retention
+    // (Materialized.withRetention, at least gap + grace, which is the default).
+    const minimumMs = windows.inactivityGap() + windows.gracePeriodMs();
+    const retentionMs = materialized?.retentionMs ?? minimumMs;
+    if (retentionMs < minimumMs) {
+      throw new RangeError(
+        `IllegalArgumentException: The retention period of the session store ${storeName} must be no smaller than ` +
+          `the session inactivity gap plus the grace period. Got gap=[${windows.inactivityGap()}], ` +
+          `grace=[${windows.gracePeriodMs()}], retention=[${retentionMs}]`,
+      );
+    }
     if (storeBuilder.loggingEnabled()) {
       storeBuilder.withLoggingEnabled({
         'cleanup.policy': 'compact,delete',

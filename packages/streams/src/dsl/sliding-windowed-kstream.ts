@@ -80,9 +80,18 @@ export class SlidingWindowedKStream<K, V> {
   ): KTable<Windowed<K>, VA> {
     const diff = this.windows.timeDifference();
     const graceMs = this.windows.gracePeriodMs();
-    const retentionMs = 2 * diff + graceMs;
     const lastExpiry = new WeakMap<object, number>();
     const { storeName, name, parent } = this.source.aggregation(prefix, named, materialized);
+    // Java keeps 2 × diff + grace by default: a record's right window may need the windows of
+    // records up to 2 × diff earlier. Materialized.withRetention may keep more, never less.
+    const retentionMs = materialized?.retentionMs ?? 2 * diff + graceMs;
+    if (retentionMs < 2 * diff + graceMs) {
+      throw new RangeError(
+        `IllegalArgumentException: The retention period of the window store ${storeName} must be no smaller than ` +
+          `2 * time difference plus the grace period. Got time difference=[${diff}], grace=[${graceMs}], ` +
+          `retention=[${retentionMs}]`,
+      );
+    }
     const keySerde = materialized?.keySerde ?? this.source.keySerde;
     const storeBuilder = this.source.builder.storeBuilder<K, VA>(
       materialized,

@@ -211,3 +211,42 @@ test('session counts withCachingDisabled: every update goes downstream', () => {
     'k@0/3=5 t3',
   ]);
 });
+
+test('Materialized.withRetention keeps expired sessions in the store until the retention; less than gap + grace is refused', () => {
+  const sessionsOf = (retentionMs: number | undefined) => {
+    const builder = new StreamsBuilder();
+    const materialized = Materialized.as<string, bigint>('sessions');
+    builder
+      .stream('in', Consumed.with(S, S))
+      .groupByKey()
+      .windowedBy(SessionWindows.ofInactivityGapWithNoGrace(1000))
+      .count(retentionMs === undefined ? materialized : materialized.withRetention(retentionMs));
+    const d = new TopologyTestDriver(builder.build(), { 'application.id': 'session-retention' });
+    driver = d;
+    const input = d.createInputTopic('in', S.serializer(), S.serializer());
+    const sessions = () => [...d.getSessionStore<string, bigint>('sessions').fetch('k')].map((kv) => kv.value);
+    return { d, input, sessions };
+  };
+  // Default retention (gap + grace = 1 s): the session is gone once stream time is well past it.
+  const byDefault = sessionsOf(undefined);
+  byDefault.input.pipeInput('k', 'a', 100);
+  byDefault.input.pipeInput('other', 'b', 5000);
+  assert.deepEqual(byDefault.sessions(), []);
+  byDefault.d.close();
+  // Kept for 10 s: still queryable at stream time 5 s, gone at 20 s.
+  const kept = sessionsOf(10_000);
+  kept.input.pipeInput('k', 'a', 100);
+  kept.input.pipeInput('other', 'b', 5000);
+  assert.deepEqual(kept.sessions(), [1n]);
+  kept.input.pipeInput('other', 'c', 20_000);
+  assert.deepEqual(kept.sessions(), []);
+  assert.throws(
+    () =>
+      new StreamsBuilder()
+        .stream('in', Consumed.with(S, S))
+        .groupByKey()
+        .windowedBy(SessionWindows.ofInactivityGapAndGrace(1000, 500))
+        .count(Materialized.as<string, bigint>('short').withRetention(1200)),
+    /The retention period of the session store short must be no smaller than the session inactivity gap plus the grace period\. Got gap=\[1000\], grace=\[500\], retention=\[1200\]/,
+  );
+});

@@ -148,3 +148,43 @@ test('sliding counts withCachingDisabled: every update goes downstream', () => {
     'k@7/12=5 t12',
   ]);
 });
+
+test('Materialized.withRetention keeps sliding windows until the retention; less than 2 × diff + grace is refused', () => {
+  const windowsOf = (retentionMs: number | undefined) => {
+    const builder = new StreamsBuilder();
+    const materialized = Materialized.as<string, bigint>('sliding');
+    builder
+      .stream('in', Consumed.with(S, S))
+      .groupByKey()
+      .windowedBy(SlidingWindows.ofTimeDifferenceWithNoGrace(1000))
+      .count(retentionMs === undefined ? materialized : materialized.withRetention(retentionMs));
+    const d = new TopologyTestDriver(builder.build(), { 'application.id': 'sliding-retention' });
+    driver = d;
+    const input = d.createInputTopic('in', S.serializer(), S.serializer());
+    const windows = () =>
+      [...d.getWindowStore<string, unknown>('sliding').fetch('k', 0, 100_000)].map((kv) => kv.key.window().start());
+    return { d, input, windows };
+  };
+  // Default retention (2 × diff + grace = 2 s): [0, 1000] is gone at stream time 5 s.
+  const byDefault = windowsOf(undefined);
+  byDefault.input.pipeInput('k', 'a', 100);
+  byDefault.input.pipeInput('other', 'b', 5000);
+  assert.deepEqual(byDefault.windows(), []);
+  byDefault.d.close();
+  // Kept for 10 s: still there at 5 s, gone at 20 s.
+  const kept = windowsOf(10_000);
+  kept.input.pipeInput('k', 'a', 100);
+  kept.input.pipeInput('other', 'b', 5000);
+  assert.deepEqual(kept.windows(), [0]);
+  kept.input.pipeInput('other', 'c', 20_000);
+  assert.deepEqual(kept.windows(), []);
+  assert.throws(
+    () =>
+      new StreamsBuilder()
+        .stream('in', Consumed.with(S, S))
+        .groupByKey()
+        .windowedBy(SlidingWindows.ofTimeDifferenceAndGrace(1000, 500))
+        .count(Materialized.as<string, bigint>('short').withRetention(2400)),
+    /The retention period of the window store short must be no smaller than 2 \* time difference plus the grace period\. Got time difference=\[1000\], grace=\[500\], retention=\[2400\]/,
+  );
+});
