@@ -57,6 +57,7 @@ export const offsetCommitHandler = defineHandler<OffsetCommitRequest, OffsetComm
         retentionTimeMs: request.retentionTimeMs,
         topics: known,
         unknownGroupErrorCode: ctx.apiVersion >= 9 ? ErrorCode.GROUP_ID_NOT_FOUND : ErrorCode.ILLEGAL_GENERATION,
+        apiVersion: ctx.apiVersion,
       });
       for (const t of committed) {
         for (const p of t.partitions ?? [])

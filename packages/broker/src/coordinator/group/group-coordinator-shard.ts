@@ -370,6 +370,7 @@ export class GroupCoordinatorShard implements MembershipHost, OffsetHost {
           args.groupId,
           args.memberId,
           args.generationIdOrMemberEpoch,
+          args.apiVersion,
         );
         if (error === undefined) return this.offsets.commit(fx, args);
         if (error !== ErrorCode.NONE) return this.offsets.refuse(args.topics, error);

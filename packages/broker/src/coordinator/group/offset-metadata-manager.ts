@@ -29,6 +29,8 @@ export interface OffsetCommitArgs {
    * before OffsetCommit v9, GROUP_ID_NOT_FOUND from v9.
    */
   readonly unknownGroupErrorCode: number;
+  /** The request's version; undefined: the latest. A consumer-protocol member must commit with v9+. */
+  readonly apiVersion?: number;
 }
 
 export interface OffsetCommitTopicArgs {

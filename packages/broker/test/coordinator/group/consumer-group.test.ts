@@ -336,12 +336,13 @@ describe('consumer group heartbeat', () => {
     assert.equal(f.h.shard.describeGroup('cg').groupState, 'Dead');
     const join = f.h.join({ groupId: 'cg' });
     assert.equal(join.answer()?.errorCode, ErrorCode.INCONSISTENT_GROUP_PROTOCOL);
-    const commit = (memberId: string, epoch: number) =>
+    const commit = (memberId: string, epoch: number, apiVersion?: number) =>
       ShardHarness.errors(
         f.h.commit({
           groupId: 'cg',
           memberId,
           generationIdOrMemberEpoch: epoch,
+          ...(apiVersion === undefined ? {} : { apiVersion }),
           topics: [
             {
               name: 't',
@@ -362,6 +363,9 @@ describe('consumer group heartbeat', () => {
     assert.deepEqual(commit('a', a.epoch + 1), [ErrorCode.STALE_MEMBER_EPOCH]);
     assert.deepEqual(commit('zz', a.epoch), [ErrorCode.UNKNOWN_MEMBER_ID]);
     assert.deepEqual(commit('', -1), [ErrorCode.UNKNOWN_MEMBER_ID], 'admin commits need an empty group');
+    // A consumer-protocol member's commit must carry its epoch: OffsetCommit v9 or later.
+    assert.deepEqual(commit('a', a.epoch, 8), [ErrorCode.UNSUPPORTED_VERSION]);
+    assert.deepEqual(commit('a', a.epoch, 9), [ErrorCode.NONE]);
     assert.equal(
       f.h.fetch([{ name: 't', partitionIndexes: [0] }], 'cg').topics?.[0]?.partitions?.[0]?.committedOffset,
       3n,

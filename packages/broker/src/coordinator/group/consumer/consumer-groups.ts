@@ -161,14 +161,22 @@ export class ConsumerGroups {
    * OffsetCommit (and TxnOffsetCommit) checks against a consumer group (Kafka's
    * ConsumerGroup.validateOffsetCommit): a commit without member epoch (-1) is accepted only
    * while the group is empty; otherwise the member must exist (UNKNOWN_MEMBER_ID) and send its
-   * current epoch (STALE_MEMBER_EPOCH). Undefined when `groupId` is not a consumer group.
+   * current epoch (STALE_MEMBER_EPOCH). A non-transactional commit from a member must be
+   * OffsetCommit v9+ (UNSUPPORTED_VERSION), the first version with member epochs. Undefined
+   * when `groupId` is not a consumer group.
    */
-  validateOffsetCommit(groupId: string, memberId: string, memberEpoch: number): number | undefined {
+  validateOffsetCommit(
+    groupId: string,
+    memberId: string,
+    memberEpoch: number,
+    offsetCommitVersion?: number,
+  ): number | undefined {
     const group = this.groups.get(groupId);
     if (group === undefined) return undefined;
     if (memberEpoch < 0 && group.isEmpty()) return ErrorCode.NONE;
     const member = group.members.get(memberId);
     if (member === undefined) return ErrorCode.UNKNOWN_MEMBER_ID;
+    if (offsetCommitVersion !== undefined && offsetCommitVersion < 9) return ErrorCode.UNSUPPORTED_VERSION;
     if (member.memberEpoch !== memberEpoch) return ErrorCode.STALE_MEMBER_EPOCH;
     return ErrorCode.NONE;
   }
