@@ -1,7 +1,10 @@
 import type { Cluster } from '../metadata/cluster.js';
 import { murmur2Partition } from './murmur2.js';
 
-/** What a partitioner sees about one record. Key and value are the serialized bytes. */
+/**
+ * What a partitioner sees about one record. Key and value are the serialized bytes. The object is
+ * valid only during the call: the producer refills one per record.
+ */
 export interface PartitionerInput {
   readonly topic: string;
   readonly key: Uint8Array | null;
@@ -9,6 +12,35 @@ export interface PartitionerInput {
   readonly numPartitions: number;
   /** Partitions that currently have a leader (may be all of them). */
   readonly availablePartitions: readonly number[];
+}
+
+/**
+ * The producer's one PartitionerInput, refilled per record. The available partitions (an array
+ * built from metadata) are computed only if a partitioner asks: the sticky partitioner does once
+ * per batch, not per record.
+ */
+export class PartitionerInputSlot implements PartitionerInput {
+  topic = '';
+  key: Uint8Array | null = null;
+  value: Uint8Array | null = null;
+  numPartitions = 0;
+  private available: readonly number[] | undefined;
+
+  constructor(private readonly cluster: Cluster) {}
+
+  fill(topic: string, key: Uint8Array | null, value: Uint8Array | null, numPartitions: number): this {
+    this.topic = topic;
+    this.key = key;
+    this.value = value;
+    this.numPartitions = numPartitions;
+    this.available = undefined;
+    return this;
+  }
+
+  get availablePartitions(): readonly number[] {
+    this.available ??= availablePartitionsOf(this.cluster, this.topic);
+    return this.available;
+  }
 }
 
 /** A custom partitioner: returns the partition for the record. */

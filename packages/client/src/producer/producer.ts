@@ -8,12 +8,7 @@ import { Cluster, type PartitionInfo } from '../metadata/cluster.js';
 import { type Serializer, serializerByName } from '../serdes/serdes.js';
 import { BufferPool } from './buffer-pool.js';
 import { FifoQueue } from './fifo-queue.js';
-import {
-  availablePartitionsOf,
-  createPartitioner,
-  type Partitioner,
-  type PartitionerFunction,
-} from './partitioners.js';
+import { createPartitioner, type Partitioner, type PartitionerFunction, PartitionerInputSlot } from './partitioners.js';
 import { type DeliverySink, ProducerBatch } from './producer-batch.js';
 import {
   type DeliveryCallback,
@@ -131,6 +126,7 @@ export class Producer<K = Buffer, V = Buffer> {
   private readonly sender: Sender;
   private readonly txn: TransactionManager;
   private readonly partitioner: Partitioner;
+  private readonly partitionerInput: PartitionerInputSlot;
   private readonly keySerializer: Serializer<K>;
   private readonly valueSerializer: Serializer<V>;
   private readonly listener: ProducerListener<K, V> | undefined;
@@ -176,6 +172,7 @@ export class Producer<K = Buffer, V = Buffer> {
     this.sender = new Sender(config, this.cluster, this.accumulator, this.txn, config.enableIdempotence, (error) => {
       this.fatalError = error;
     });
+    this.partitionerInput = new PartitionerInputSlot(this.cluster);
     this.partitioner = createPartitioner(
       (config.partitionerClass ?? config.partitioner) as string | PartitionerFunction,
       config.partitionerIgnoreKeys,
@@ -286,19 +283,23 @@ export class Producer<K = Buffer, V = Buffer> {
           `the record is ${size} bytes when serialized, larger than buffer.memory (${this.config.bufferMemory})`,
         );
       }
-      const entry: PendingRecord = {
-        topic: record.topic,
-        partition: record.partition,
-        key,
-        value,
-        headers,
-        timestamp: record.timestamp ?? Date.now(),
-        sink,
-        index,
-        deadlineMs: Date.now() + this.config.maxBlockMs,
-      };
-      if (this.pending.length > 0 || !this.tryAppend(entry)) {
-        this.pending.push(entry);
+      const timestamp = record.timestamp ?? Date.now();
+      // A record that can be appended now needs no pending entry (one object fewer per record).
+      if (
+        this.pending.length > 0 ||
+        !this.tryAppend(record.topic, record.partition, key, value, headers, timestamp, sink, index)
+      ) {
+        this.pending.push({
+          topic: record.topic,
+          partition: record.partition,
+          key,
+          value,
+          headers,
+          timestamp,
+          sink,
+          index,
+          deadlineMs: Date.now() + this.config.maxBlockMs,
+        });
         // The timer follows the first pending record's deadline, which a record queued behind
         // it does not change: re-arming it per record made a timer per send.
         if (this.pendingTimer === undefined) this.schedulePendingTimer();
@@ -318,59 +319,57 @@ export class Producer<K = Buffer, V = Buffer> {
    * Appends a record to its partition's batch if metadata and memory allow, returning false
    * otherwise (the caller queues it). Throws for errors that concern only this record.
    */
-  private tryAppend(entry: PendingRecord): boolean {
-    const info = this.cluster.topics.get(entry.topic);
+  private tryAppend(
+    topic: string,
+    requestedPartition: number | undefined,
+    key: Uint8Array | null,
+    value: Uint8Array | null,
+    headers: readonly RecordHeader[],
+    timestamp: number,
+    sink: DeliverySink,
+    index: number,
+  ): boolean {
+    const info = this.cluster.topics.get(topic);
     if (info === undefined) {
-      this.fetchMetadataFor(entry.topic);
+      this.fetchMetadataFor(topic);
       return false;
     }
     const numPartitions = info.partitions.length;
-    let partition = entry.partition;
-    let sticky = false;
+    let partition = requestedPartition;
     if (partition === undefined) {
-      const input = {
-        topic: entry.topic,
-        key: entry.key,
-        value: entry.value,
-        numPartitions,
-        availablePartitions: availablePartitionsOf(this.cluster, entry.topic),
-      };
+      const input = this.partitionerInput.fill(topic, key, value, numPartitions);
       partition = this.partitioner.partition(input);
-      sticky = entry.key === null && this.partitioner.onNewBatch !== undefined;
-      if (sticky && !this.hasRoom(entry.topic, partition, entry)) {
+      const sticky = key === null && this.partitioner.onNewBatch !== undefined;
+      if (sticky && !this.hasRoom(topic, partition, key, value, headers)) {
         // KIP-480: the sticky partition's batch is done; move on before starting a new one.
-        this.partitioner.onNewBatch?.(entry.topic, partition, input);
+        this.partitioner.onNewBatch?.(topic, partition, input);
         partition = this.partitioner.partition(input);
       }
     }
     if (!Number.isInteger(partition) || partition < 0 || partition >= numPartitions) {
       throw new ClientError(
         ClientErrorCode.ILLEGAL_STATE,
-        `partition ${partition} of topic '${entry.topic}' does not exist (it has ${numPartitions})`,
+        `partition ${partition} of topic '${topic}' does not exist (it has ${numPartitions})`,
       );
     }
-    if (this.txn.isTransactional) this.txn.maybeAddPartition(entry.topic, partition);
-    const result = this.accumulator.append(
-      entry.topic,
-      partition,
-      entry.timestamp,
-      entry.key,
-      entry.value,
-      entry.headers,
-      entry.sink,
-      entry.index,
-      Date.now(),
-    );
+    if (this.txn.isTransactional) this.txn.maybeAddPartition(topic, partition);
+    const result = this.accumulator.append(topic, partition, timestamp, key, value, headers, sink, index, Date.now());
     if (!result.appended) return false;
     if (result.batchFull || result.newBatch || this.config.lingerMs === 0) this.sender.wakeup();
     return true;
   }
 
-  private hasRoom(topic: string, partition: number, entry: PendingRecord): boolean {
+  private hasRoom(
+    topic: string,
+    partition: number,
+    key: Uint8Array | null,
+    value: Uint8Array | null,
+    headers: readonly RecordHeader[],
+  ): boolean {
     const q = this.accumulator.queue(topic, partition);
     const last = q.batches[q.batches.length - 1];
     if (last === undefined || last.closed) return false;
-    return last.pos + ProducerBatch.estimateSize(entry.key, entry.value, entry.headers) <= last.buf.length;
+    return last.pos + ProducerBatch.estimateSize(key, value, headers) <= last.buf.length;
   }
 
   private fetchMetadataFor(topic: string): void {
@@ -397,7 +396,16 @@ export class Producer<K = Buffer, V = Buffer> {
       const entry = this.pending.peek() as PendingRecord;
       let appended: boolean;
       try {
-        appended = this.tryAppend(entry);
+        appended = this.tryAppend(
+          entry.topic,
+          entry.partition,
+          entry.key,
+          entry.value,
+          entry.headers,
+          entry.timestamp,
+          entry.sink,
+          entry.index,
+        );
       } catch (error) {
         this.pending.shift();
         this.failBeforeBatch(entry.sink, entry.index, error as Error);

@@ -35,7 +35,12 @@ export interface AppendResult {
   readonly newBatch: boolean;
 }
 
+// The five possible answers, made once: `append` runs per record.
 const NOT_APPENDED: AppendResult = { appended: false, batchFull: false, newBatch: false };
+const APPENDED: AppendResult = { appended: true, batchFull: false, newBatch: false };
+const APPENDED_FULL: AppendResult = { appended: true, batchFull: true, newBatch: false };
+const NEW_BATCH: AppendResult = { appended: true, batchFull: false, newBatch: true };
+const NEW_BATCH_FULL: AppendResult = { appended: true, batchFull: true, newBatch: true };
 
 /**
  * Batches records per partition (Kafka's RecordAccumulator). `append` adds to the partition's
@@ -86,7 +91,7 @@ export class RecordAccumulator {
     const q = this.queue(topic, partition);
     const last = q.batches[q.batches.length - 1];
     if (last !== undefined && !last.closed && last.tryAppend(timestamp, key, value, headers, sink, index)) {
-      return { appended: true, batchFull: last.pos >= last.buf.length - 64, newBatch: false };
+      return last.pos >= last.buf.length - 64 ? APPENDED_FULL : APPENDED;
     }
     if (last !== undefined) last.closed = true;
     const needed = ProducerBatch.estimateSize(key, value, headers) + 61;
@@ -100,7 +105,7 @@ export class RecordAccumulator {
     this.incomplete++;
     // batch.size 0 means "no batching": every record is its own batch.
     const full = this.batchSize === 0 || batch.pos >= batch.buf.length - 64;
-    return { appended: true, batchFull: full, newBatch: true };
+    return full ? NEW_BATCH_FULL : NEW_BATCH;
   }
 
   /**
