@@ -144,6 +144,8 @@ describe('exactly-once processing through faults', () => {
       zombie.child.kill('SIGSTOP');
       const frozenAt = await committedRecords();
       faults.push(`SIGSTOP app slot 1 (pid ${zombie.child.pid}) at ${frozenAt}`);
+      // Lines the zombie wrote before it stopped may still be in the pipe: read them first.
+      await new Promise((resolve) => setTimeout(resolve, 500));
       const zombieCommitsBefore = zombie.count('commit');
       const replacement = start(1);
       current.set(1, replacement);
@@ -161,7 +163,13 @@ describe('exactly-once processing through faults', () => {
         /^(PRODUCER_FENCED|INVALID_PRODUCER_EPOCH|FENCED_INSTANCE_ID)$/,
         `fenced: ${fatal?.error}`,
       );
-      assert.equal(zombie.count('commit'), zombieCommitsBefore, 'the zombie committed nothing after SIGCONT');
+      // A commit whose EndTxn the coordinator had already completed when the zombie stopped is
+      // reported once it resumes (the answer was waiting in its socket); any later one would
+      // mean the fencing failed. Exactly-once of every record is checked at the end.
+      assert.ok(
+        zombie.count('commit') - zombieCommitsBefore <= 1,
+        `the zombie committed at most its in-flight transaction after SIGCONT (${zombie.count('commit') - zombieCommitsBefore} commits); apps:\n${describeApps()}`,
+      );
       faults.push(`SIGCONT app slot 1: fenced with ${fatal?.code}`);
 
       await progressAtLeast(80_000, 'fourth app kill');
