@@ -106,3 +106,23 @@ export class Materialized<K, V> implements MaterializedFields<K, V> {
     return this.copy({ retentionMs });
   }
 }
+
+/**
+ * A window or session store's retention: `Materialized.withRetention`, else Java's default (also
+ * the minimum); less is refused with Java's IllegalArgumentException text, which names the store
+ * and explains the minimum (`requirement`, e.g. "its window size plus the grace period. Got …").
+ */
+export function retentionOrDefault(
+  materialized: Materialized<unknown, unknown> | undefined,
+  minimumMs: number,
+  store: string,
+  requirement: (retentionMs: number) => string,
+): number {
+  const retentionMs = materialized?.retentionMs ?? minimumMs;
+  if (retentionMs < minimumMs) {
+    throw new RangeError(
+      `IllegalArgumentException: The retention period of the ${store} must be no smaller than ${requirement(retentionMs)}`,
+    );
+  }
+  return retentionMs;
+}

@@ -7,7 +7,7 @@ import { Change } from './change.js';
 import { type GroupedStreamSource, splitArgs } from './grouped-stream-source.js';
 import type { Aggregator, Initializer, Reducer } from './kgrouped-stream.js';
 import { KTable } from './ktable.js';
-import type { Materialized } from './materialized.js';
+import { type Materialized, retentionOrDefault } from './materialized.js';
 import type { Named } from './named.js';
 import { SessionWindow, type SessionWindows } from './session-windows.js';
 import { Windowed } from './time-windows.js';
@@ -98,15 +98,14 @@ export class SessionWindowedKStream<K, V> {
       new SessionStore(inner, k, v, logging, topic) as unknown as SessionStore<unknown, unknown>;
     // Java's session changelogs: compacted and deleted, kept a day past the store's retention
     // (Materialized.withRetention, at least gap + grace, which is the default).
-    const minimumMs = windows.inactivityGap() + windows.gracePeriodMs();
-    const retentionMs = materialized?.retentionMs ?? minimumMs;
-    if (retentionMs < minimumMs) {
-      throw new RangeError(
-        `IllegalArgumentException: The retention period of the session store ${storeName} must be no smaller than ` +
-          `the session inactivity gap plus the grace period. Got gap=[${windows.inactivityGap()}], ` +
-          `grace=[${windows.gracePeriodMs()}], retention=[${retentionMs}]`,
-      );
-    }
+    const retentionMs = retentionOrDefault(
+      materialized as Materialized<unknown, unknown> | undefined,
+      windows.inactivityGap() + windows.gracePeriodMs(),
+      `session store ${storeName}`,
+      (retention) =>
+        `the session inactivity gap plus the grace period. Got gap=[${windows.inactivityGap()}], ` +
+        `grace=[${windows.gracePeriodMs()}], retention=[${retention}]`,
+    );
     if (storeBuilder.loggingEnabled()) {
       storeBuilder.withLoggingEnabled({
         'cleanup.policy': 'compact,delete',

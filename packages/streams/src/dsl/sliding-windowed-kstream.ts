@@ -8,7 +8,7 @@ import { Change } from './change.js';
 import { type GroupedStreamSource, splitArgs } from './grouped-stream-source.js';
 import type { Aggregator, Initializer, Reducer } from './kgrouped-stream.js';
 import { KTable } from './ktable.js';
-import type { Materialized } from './materialized.js';
+import { type Materialized, retentionOrDefault } from './materialized.js';
 import type { Named } from './named.js';
 import type { SlidingWindows } from './sliding-windows.js';
 import { TimeWindow, Windowed } from './time-windows.js';
@@ -84,14 +84,14 @@ export class SlidingWindowedKStream<K, V> {
     const { storeName, name, parent } = this.source.aggregation(prefix, named, materialized);
     // Java keeps 2 × diff + grace by default: a record's right window may need the windows of
     // records up to 2 × diff earlier. Materialized.withRetention may keep more, never less.
-    const retentionMs = materialized?.retentionMs ?? 2 * diff + graceMs;
-    if (retentionMs < 2 * diff + graceMs) {
-      throw new RangeError(
-        `IllegalArgumentException: The retention period of the window store ${storeName} must be no smaller than ` +
-          `2 * time difference plus the grace period. Got time difference=[${diff}], grace=[${graceMs}], ` +
-          `retention=[${retentionMs}]`,
-      );
-    }
+    const retentionMs = retentionOrDefault(
+      materialized as Materialized<unknown, unknown> | undefined,
+      2 * diff + graceMs,
+      `window store ${storeName}`,
+      (retention) =>
+        `2 * time difference plus the grace period. Got time difference=[${diff}], grace=[${graceMs}], ` +
+        `retention=[${retention}]`,
+    );
     const keySerde = materialized?.keySerde ?? this.source.keySerde;
     const storeBuilder = this.source.builder.storeBuilder<K, VA>(
       materialized,

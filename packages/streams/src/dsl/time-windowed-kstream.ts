@@ -8,7 +8,7 @@ import { type GroupedStreamSource, splitArgs } from './grouped-stream-source.js'
 import type { InternalStreamsBuilder } from './internal-streams-builder.js';
 import type { Aggregator, Initializer, Reducer } from './kgrouped-stream.js';
 import { KTable } from './ktable.js';
-import type { Materialized } from './materialized.js';
+import { type Materialized, retentionOrDefault } from './materialized.js';
 import type { Named } from './named.js';
 import { TimeWindowedAggregateProcessor } from './time-window-aggregate-processor.js';
 import type { TimeWindows, Windowed } from './time-windows.js';
@@ -118,16 +118,14 @@ export function timeWindowRetentionMs(
   windows: TimeWindows,
   storeName: string,
 ): number {
-  const minimum = windows.size() + windows.gracePeriodMs();
-  const retention = materialized?.retentionMs ?? minimum;
-  if (retention < minimum) {
-    throw new RangeError(
-      `IllegalArgumentException: The retention period of the window store ${storeName} must be no smaller than ` +
-        `its window size plus the grace period. Got size=[${windows.size()}], grace=[${windows.gracePeriodMs()}], ` +
-        `retention=[${retention}]`,
-    );
-  }
-  return retention;
+  return retentionOrDefault(
+    materialized,
+    windows.size() + windows.gracePeriodMs(),
+    `window store ${storeName}`,
+    (retention) =>
+      `its window size plus the grace period. Got size=[${windows.size()}], grace=[${windows.gracePeriodMs()}], ` +
+      `retention=[${retention}]`,
+  );
 }
 
 /**
