@@ -5,7 +5,14 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { Consumer, type RebalanceListener, RoundRobinAssignor, type TopicPartition } from '@samsa/client';
+import {
+  Consumer,
+  type MemberAssignment,
+  type PartitionAssignor,
+  type RebalanceListener,
+  RoundRobinAssignor,
+  type TopicPartition,
+} from '@samsa/client';
 import type { BrokerProcess } from '@samsa/testkit';
 import { createTopic, newProducer, startBroker, uniqueName, waitFor } from './client-support.js';
 
@@ -118,6 +125,60 @@ describe('consumer groups', () => {
       }
     });
   }
+
+  it('a custom assignor: async assign, user data both ways, onAssignment before the listener, enforceRebalance rejoins', async () => {
+    const topic = uniqueName('custom');
+    await createTopic(broker.bootstrap, topic, 2);
+    const heard: { generationId: number; userData: string | null; partitions: number }[] = [];
+    const events: string[] = [];
+    const assignor: PartitionAssignor = {
+      name: 'everything-to-the-first',
+      protocol: 'EAGER',
+      subscriptionUserData: () => Buffer.from('hello leader'),
+      // Async, as Kafka Streams' assignor is (it lists changelog end offsets first).
+      assign: async (partitionsPerTopic, subscriptions) => {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+        const out = new Map<string, MemberAssignment>();
+        for (const [memberId, sub] of subscriptions) {
+          const partitions = Array.from({ length: partitionsPerTopic.get(topic) ?? 0 }, (_, partition) => ({
+            topic,
+            partition,
+          }));
+          out.set(memberId, { partitions, userData: Buffer.from(`you said ${sub.userData?.toString()}`) });
+        }
+        return out;
+      },
+      onAssignment: (assignment, generationId) => {
+        events.push('onAssignment');
+        heard.push({
+          generationId,
+          userData: assignment.userData?.toString() ?? null,
+          partitions: assignment.partitions.length,
+        });
+      },
+    };
+    const member = new Member(broker.bootstrap, uniqueName('g'), {
+      'partition.assignment.strategy': [assignor],
+      rebalanceListener: {
+        onPartitionsAssigned: () => {
+          events.push('assigned');
+        },
+      },
+    }).start(topic);
+    try {
+      await waitFor(() => heard.length === 1 && events.includes('assigned'), 10000, 'first assignment');
+      assert.deepEqual(heard[0]?.userData, 'you said hello leader');
+      assert.equal(heard[0]?.partitions, 2);
+      assert.deepEqual(events, ['onAssignment', 'assigned']);
+      const first = heard[0]?.generationId as number;
+      member.consumer.enforceRebalance('probing');
+      await waitFor(() => heard.length === 2, 10000, 'a second assignment after enforceRebalance');
+      assert.equal(heard[1]?.generationId, first + 1, 'a new generation');
+      assert.equal(member.error, undefined);
+    } finally {
+      await member.close();
+    }
+  });
 
   it('cooperative-sticky: a member joining moves only its share; the others keep consuming theirs', async () => {
     const topic = uniqueName('coop');

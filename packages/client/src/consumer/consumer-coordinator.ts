@@ -15,7 +15,12 @@ import { ClientError, ClientErrorCode } from '../errors/client-errors.js';
 import { GroupCoordinatorConnection } from '../group/group-coordinator-connection.js';
 import type { Cluster } from '../metadata/cluster.js';
 import type { MemberSubscription, PartitionAssignor, RebalanceProtocol } from './assignors/partition-assignor.js';
-import { decodeAssignment, decodeSubscription, encodeAssignment, encodeSubscription } from './consumer-protocol.js';
+import {
+  decodeMemberAssignment,
+  decodeSubscription,
+  encodeAssignment,
+  encodeSubscription,
+} from './consumer-protocol.js';
 import type { GroupMembership } from './group-membership.js';
 import {
   COORDINATOR_MOVED,
@@ -63,6 +68,8 @@ export class ConsumerCoordinator implements GroupMembership {
   private lastHeartbeatOkMs = Date.now();
   lastPollMs = Date.now();
   private closed = false;
+  /** Why the next JoinGroup happens, when the application asked for it (JoinGroup v8+ reason). */
+  private rejoinReason: string | undefined;
   private readonly protocol: RebalanceProtocol;
   private readonly offsetsContext: GroupOffsetsContext;
   private readonly coordinatorConnection: GroupCoordinatorConnection;
@@ -100,6 +107,14 @@ export class ConsumerCoordinator implements GroupMembership {
 
   subscriptionChanged(): void {
     this.rejoinNeeded = true;
+  }
+
+  /** Java's `enforceRebalance`: the next poll rejoins (at once if a poll is waiting). */
+  enforceRebalance(reason: string): void {
+    if (this.closed) return;
+    this.rejoinReason = reason;
+    this.rejoinNeeded = true;
+    this.hooks.wakeup();
   }
 
   get groupId(): string {
@@ -261,7 +276,7 @@ export class ConsumerCoordinator implements GroupMembership {
               rackId: this.config.clientRack === '' ? null : this.config.clientRack,
             }),
           })),
-          reason: null,
+          reason: this.rejoinReason ?? null,
         },
         {
           timeoutMs: Math.max(this.config.requestTimeoutMs, rebalanceTimeoutMs + 5000),
@@ -310,7 +325,10 @@ export class ConsumerCoordinator implements GroupMembership {
       this.rejoinNeeded = true;
       throw new KafkaError(sync.errorCode, `SyncGroup ${this.groupId}`);
     }
-    const assigned = decodeAssignment(sync.assignment).filter((tp) => this.subscriptions.matches(tp.topic));
+    this.rejoinReason = undefined;
+    const received = decodeMemberAssignment(sync.assignment);
+    const assigned = received.partitions.filter((tp) => this.subscriptions.matches(tp.topic));
+    this.assignors.find((a) => a.name === this.protocolName)?.onAssignment?.(received, this.generationId);
     this.state = 'STABLE';
     this.rejoinNeeded = false;
     this.lastHeartbeatOkMs = Date.now();
@@ -357,7 +375,7 @@ export class ConsumerCoordinator implements GroupMembership {
     }
     this.assignedWithCounts = new Map(partitionsPerTopic);
     for (const t of allTopics) if (!partitionsPerTopic.has(t)) this.assignedWithCounts.set(t, 0);
-    const result = assignor.assign(partitionsPerTopic, subscriptions);
+    const result = await assignor.assign(partitionsPerTopic, subscriptions);
     return [...result].map(([memberId, assignment]) => ({ memberId, assignment: encodeAssignment(assignment) }));
   }
 

@@ -105,6 +105,12 @@ export class ConsumerGroupMembership implements GroupMembership {
     else if (this.state !== 'FENCED') this.heartbeatNow(); // a fenced member rejoins from poll
   }
 
+  /**
+   * The consumer protocol has no client-triggered rebalances: the coordinator decides (KIP-848).
+   * Java's consumer ignores `enforceRebalance` under it too.
+   */
+  enforceRebalance(_reason: string): void {}
+
   async poll(_signal?: AbortSignal): Promise<void> {
     this.lastPollMs = Date.now();
     if (this.fatalError !== undefined) throw this.fatalError;

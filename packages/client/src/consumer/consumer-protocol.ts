@@ -74,10 +74,15 @@ export function encodeAssignment(assignment: MemberAssignment): Buffer {
 }
 
 export function decodeAssignment(bytes: Buffer): TopicPartition[] {
-  if (bytes.length < 2) return [];
+  return decodeMemberAssignment(bytes).partitions;
+}
+
+/** The assignment with its user data (for the assignor's `onAssignment`). */
+export function decodeMemberAssignment(bytes: Buffer): MemberAssignment & { userData: Buffer | null } {
+  if (bytes.length < 2) return { partitions: [], userData: null };
   const version = Math.min(bytes.readInt16BE(0), ConsumerProtocolAssignmentCodec.maxVersion);
   const a = decodeMessage(ConsumerProtocolAssignmentCodec, bytes.subarray(2), version);
   const out: TopicPartition[] = [];
   for (const t of a.assignedPartitions) for (const partition of t.partitions) out.push({ topic: t.topic, partition });
-  return out;
+  return { partitions: out, userData: a.userData };
 }

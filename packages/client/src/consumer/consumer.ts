@@ -245,6 +245,23 @@ export class Consumer<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerR
     this.wakeup();
   }
 
+  /**
+   * Java's `enforceRebalance(reason)`: the member rejoins its group at the next poll, so the leader
+   * assigns again (Kafka Streams uses it for probing rebalances). Under `group.protocol=consumer`
+   * it does nothing, as in Java: the coordinator decides there.
+   */
+  enforceRebalance(reason = 'the application asked for a rebalance'): void {
+    this.checkOpen();
+    if (this.subscriptions.mode !== 'topics' && this.subscriptions.mode !== 'pattern') {
+      throw new ClientError(
+        ClientErrorCode.ILLEGAL_STATE,
+        'enforceRebalance needs a group subscription (subscribe first)',
+      );
+    }
+    this.requireGroup('enforceRebalance').enforceRebalance(reason);
+    this.wakeup();
+  }
+
   /** Takes partitions directly, without group management (commits still use group.id if set). */
   assign(partitions: readonly TopicPartition[]): void {
     this.checkOpen();

@@ -16,6 +16,8 @@ export interface GroupMembership {
   readonly protocolName: string | null;
   /** The subscription changed (topics or the pattern's matches): tell the group. */
   subscriptionChanged(): void;
+  /** Java's `enforceRebalance(reason)`: rejoin the group at the next poll (classic protocol only). */
+  enforceRebalance(reason: string): void;
   /** Called at the start of every poll: applies assignment changes, rejoins when needed. */
   poll(signal?: AbortSignal): Promise<void>;
   commit(entries: readonly CommitEntry[], signal?: AbortSignal): Promise<void>;

@@ -3,11 +3,7 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { type TopicPartition, tpKey } from '../../src/common/topic-partition.js';
 import { CooperativeStickyAssignor } from '../../src/consumer/assignors/cooperative-sticky-assignor.js';
-import type {
-  MemberAssignment,
-  MemberSubscription,
-  PartitionAssignor,
-} from '../../src/consumer/assignors/partition-assignor.js';
+import type { MemberAssignment, MemberSubscription } from '../../src/consumer/assignors/partition-assignor.js';
 import { RangeAssignor } from '../../src/consumer/assignors/range-assignor.js';
 import { RoundRobinAssignor } from '../../src/consumer/assignors/round-robin-assignor.js';
 import { StickyAssignor } from '../../src/consumer/assignors/sticky-assignor.js';
@@ -116,7 +112,10 @@ describe('RoundRobinAssignor', () => {
 const topicsArb = fc.dictionary(fc.constantFrom('a', 'b', 'c', 'd'), fc.integer({ min: 1, max: 12 }), { minKeys: 1 });
 
 describe('sticky assignors', () => {
-  for (const assignor of [new StickyAssignor(), new CooperativeStickyAssignor()] as PartitionAssignor[]) {
+  for (const assignor of [new StickyAssignor(), new CooperativeStickyAssignor()] as (
+    | StickyAssignor
+    | CooperativeStickyAssignor
+  )[]) {
     const cooperative = assignor.protocol === 'COOPERATIVE';
 
     it(`${assignor.name}: balanced to within one partition with equal subscriptions (property)`, () => {

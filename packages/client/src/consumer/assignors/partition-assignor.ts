@@ -31,11 +31,19 @@ export interface PartitionAssignor {
   readonly protocol: RebalanceProtocol;
   /** Subscription user data for this member (null by default). */
   subscriptionUserData?(topics: readonly string[]): Buffer | null;
-  /** `partitionsPerTopic`: partition count of every subscribed topic that exists. */
+  /**
+   * `partitionsPerTopic`: partition count of every subscribed topic that exists. May be async
+   * (Kafka Streams' assignor lists its changelogs' end offsets to weigh task lags).
+   */
   assign(
     partitionsPerTopic: ReadonlyMap<string, number>,
     subscriptions: ReadonlyMap<string, MemberSubscription>,
-  ): Map<string, MemberAssignment>;
+  ): Map<string, MemberAssignment> | Promise<Map<string, MemberAssignment>>;
+  /**
+   * Java's `onAssignment`: this member's assignment as SyncGroup returned it, user data included,
+   * before the rebalance listener hears of its partitions.
+   */
+  onAssignment?(assignment: MemberAssignment, generationId: number): void;
 }
 
 /**
