@@ -107,6 +107,9 @@ export class StreamsConfig {
   static readonly NUM_STREAM_THREADS_CONFIG = 'num.stream.threads';
   static readonly APPLICATION_SERVER_CONFIG = 'application.server';
   static readonly NUM_STANDBY_REPLICAS_CONFIG = 'num.standby.replicas';
+  static readonly ACCEPTABLE_RECOVERY_LAG_CONFIG = 'acceptable.recovery.lag';
+  static readonly MAX_WARMUP_REPLICAS_CONFIG = 'max.warmup.replicas';
+  static readonly PROBING_REBALANCE_INTERVAL_MS_CONFIG = 'probing.rebalance.interval.ms';
   static readonly DEFAULT_TIMESTAMP_EXTRACTOR_CLASS_CONFIG = 'default.timestamp.extractor';
   static readonly DEFAULT_DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG = 'default.deserialization.exception.handler';
   static readonly DEFAULT_PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG = 'default.production.exception.handler';
@@ -139,6 +142,19 @@ export class StreamsConfig {
   readonly applicationServer: string;
   /** `num.standby.replicas`: standby copies of each task's state on other instances (default 0). */
   readonly numStandbyReplicas: number;
+  /**
+   * KIP-441: `acceptable.recovery.lag` (records; default 10,000), how far behind the changelogs an
+   * instance's state may be and still count as caught up to run the task at once.
+   */
+  readonly acceptableRecoveryLag: bigint;
+  /** KIP-441: `max.warmup.replicas` (default 2), warm-up copies being built at a time, group-wide. */
+  readonly maxWarmupReplicas: number;
+  /**
+   * KIP-441: `probing.rebalance.interval.ms` (default 10 min, at least 1 min as in Java), how long
+   * after an assignment with warm-ups the next rebalance checks whether they caught up. The
+   * Samsa-internal `__probing.rebalance.interval.ms__` takes any value (tests).
+   */
+  readonly probingRebalanceIntervalMs: number;
   readonly defaultTimestampExtractor: TimestampExtractor;
   readonly defaultDeserializationExceptionHandler: DeserializationExceptionHandler;
   readonly defaultProductionExceptionHandler: ProductionExceptionHandler;
@@ -187,6 +203,12 @@ export class StreamsConfig {
         `Invalid value ${String(config['num.standby.replicas'])} for configuration num.standby.replicas: Value must be at least 0`,
       );
     }
+    this.acceptableRecoveryLag = BigInt(atLeast(config, 'acceptable.recovery.lag', 10_000, 0));
+    this.maxWarmupReplicas = atLeast(config, 'max.warmup.replicas', 2, 1);
+    this.probingRebalanceIntervalMs =
+      config['__probing.rebalance.interval.ms__'] === undefined
+        ? atLeast(config, 'probing.rebalance.interval.ms', 600_000, 60_000)
+        : atLeast(config, '__probing.rebalance.interval.ms__', 600_000, 0);
     this.defaultTimestampExtractor = pluggable(
       config,
       'default.timestamp.extractor',
@@ -221,4 +243,14 @@ export class StreamsConfig {
       }
     }
   }
+}
+
+/** An integer setting with Java's range check and message. */
+function atLeast(config: StreamsConfigInput, key: string, defaultValue: number, min: number): number {
+  const raw = config[key];
+  const value = raw === undefined ? defaultValue : Number(raw);
+  if (!Number.isSafeInteger(value) || value < min) {
+    throw new ConfigException(`Invalid value ${String(raw)} for configuration ${key}: Value must be at least ${min}`);
+  }
+  return value;
 }

@@ -1,11 +1,22 @@
 import { randomUUID } from 'node:crypto';
-import type { Admin, PartitionAssignor } from '@samsa/client';
-import { physicalTopic } from '../processor/stream-task.js';
+import type { Admin, PartitionAssignor, TopicPartition } from '@samsa/client';
+import { changelogTopic, physicalTopic } from '../processor/stream-task.js';
 import type { Topology } from '../processor/topology.js';
 import type { StreamsConfig } from '../streams-config.js';
 import { HostInfo } from './host-info.js';
 import { StreamsMetadataState } from './streams-metadata-state.js';
 import { StreamsPartitionAssignor } from './streams-partition-assignor.js';
+import type { AssignmentInfo } from './streams-user-data.js';
+
+/** What the group protocol needs of the instance, beyond its configuration. */
+export interface GroupProtocolHooks {
+  /** The state this instance holds, told to the leader at every join (KIP-441 task offset sums). */
+  taskOffsetSums(): ReadonlyMap<string, bigint>;
+  /** The leader's view of the changelogs' ends, by `topic:partition`. */
+  endOffsets(partitions: readonly TopicPartition[]): Promise<ReadonlyMap<string, bigint>>;
+  /** This instance's assignment info after each rebalance (standbys, probing rebalance time). */
+  onAssignmentInfo(info: AssignmentInfo): void;
+}
 
 /**
  * What `KafkaStreams` needs to place tasks and answer interactive queries across instances:
@@ -22,8 +33,7 @@ export class InteractiveQueryMetadata {
     private readonly topology: Topology,
     private readonly config: StreamsConfig,
     partitionCount: (topic: string) => number | undefined,
-    /** The tasks this instance holds state for, told to the leader at every join (stickiness). */
-    private readonly ownedTasks: () => { active: string[]; standby: string[] },
+    private readonly hooks: GroupProtocolHooks,
   ) {
     this.thisHost = HostInfo.buildFromEndpoint(config.applicationServer);
     this.state = new StreamsMetadataState(
@@ -40,24 +50,42 @@ export class InteractiveQueryMetadata {
    * (range only) keeps working — on `range` nobody's endpoint is known until they are gone.
    */
   assignors(): (PartitionAssignor | string)[] {
+    const { applicationId } = this.config;
     const topicsBySubtopology = new Map<number, string[]>();
+    const changelogsBySubtopology = new Map<number, string[]>();
     for (const sub of this.topology.subtopologies()) {
       if (sub.global === true) continue;
       topicsBySubtopology.set(
         sub.id,
-        sub.sourceTopics.map((t) => physicalTopic(this.topology, this.config.applicationId, t)),
+        sub.sourceTopics.map((t) => physicalTopic(this.topology, applicationId, t)),
+      );
+      // Only persistent logged stores outlive their task here (standbys and warm-ups keep them):
+      // tasks with in-memory stores alone are placed as stateless ones and restore in full.
+      const persistent = sub.stores.filter((name) => {
+        const builder = this.topology.storeBuilder(name);
+        return builder?.loggingEnabled() === true && builder.supplier.get().isPersistent;
+      });
+      changelogsBySubtopology.set(
+        sub.id,
+        persistent.map((name) => changelogTopic(applicationId, name)),
       );
     }
-    const info = () => {
-      const owned = this.ownedTasks();
-      return {
+    const assignor = new StreamsPartitionAssignor({
+      info: () => ({
         processId: this.processId,
         userEndPoint: this.thisHost?.endpoint(),
-        prevActiveTasks: owned.active,
-        prevStandbyTasks: owned.standby.filter((id) => !owned.active.includes(id)),
-      };
-    };
-    return [new StreamsPartitionAssignor(info, topicsBySubtopology, this.config.numStandbyReplicas), 'range'];
+        taskOffsetSums: this.hooks.taskOffsetSums(),
+      }),
+      topicsBySubtopology,
+      changelogsBySubtopology,
+      numStandbyReplicas: this.config.numStandbyReplicas,
+      acceptableRecoveryLag: this.config.acceptableRecoveryLag,
+      maxWarmupReplicas: this.config.maxWarmupReplicas,
+      probingRebalanceIntervalMs: this.config.probingRebalanceIntervalMs,
+      endOffsets: (partitions) => this.hooks.endOffsets(partitions),
+      onAssignmentInfo: (info) => this.hooks.onAssignmentInfo(info),
+    });
+    return [assignor, 'range'];
   }
 
   /** After a rebalance. A failure keeps the previous metadata: queries are a hint, processing goes on. */

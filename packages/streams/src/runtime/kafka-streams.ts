@@ -1,6 +1,6 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { Admin } from '@samsa/client';
+import { Admin, OffsetSpec } from '@samsa/client';
 import { physicalTopic } from '../processor/stream-task.js';
 import type { Topology } from '../processor/topology.js';
 import { StreamsException } from '../processor/topology-exception.js';
@@ -27,6 +27,7 @@ import {
 import { StreamThreadMetrics } from './stream-thread-metrics.js';
 import type { KeyQueryMetadata, StreamsMetadata } from './streams-metadata.js';
 import { type StreamsMetric, taskMetrics } from './streams-metric.js';
+import { LATEST_OFFSET } from './streams-user-data.js';
 
 /**
  * Kafka Streams' `KafkaStreams`: runs a topology as a member of the consumer group
@@ -74,6 +75,8 @@ export class KafkaStreams {
   private readonly queryMetadata: InteractiveQueryMetadata;
   /** `num.standby.replicas`: other instances' tasks whose stores this one keeps warm. */
   private readonly standbys: StandbyTasks;
+  /** KIP-441: when the last assignment asked this instance to rejoin (warm-ups to check), or -1. */
+  private nextProbingRebalanceMs = -1;
 
   constructor(
     private readonly topology: Topology,
@@ -105,7 +108,22 @@ export class KafkaStreams {
       topology,
       this.config,
       (topic) => this.partitionCounts.get(topic),
-      () => ({ active: this.thread?.taskIds() ?? [], standby: this.standbys.warmTaskIds() }),
+      {
+        taskOffsetSums: () => {
+          const sums = this.standbys.taskOffsetSums();
+          for (const id of this.thread?.taskIds() ?? []) sums.set(id, LATEST_OFFSET);
+          return sums;
+        },
+        endOffsets: async (partitions) => {
+          const listed = await (this.admin as Admin).listOffsets(
+            partitions.map((tp) => ({ ...tp, timestamp: OffsetSpec.LATEST })),
+          );
+          return new Map(listed.map((l) => [`${l.topic}:${l.partition}`, l.offset]));
+        },
+        onAssignmentInfo: (info) => {
+          this.nextProbingRebalanceMs = info.nextProbingRebalanceMs;
+        },
+      },
     );
   }
 
@@ -248,6 +266,11 @@ export class KafkaStreams {
         return this.queryMetadata.state.standbyTasks();
       },
       setState: (next) => this.setState(next),
+      probingRebalanceDue: (nowMs) => {
+        if (this.nextProbingRebalanceMs < 0 || nowMs < this.nextProbingRebalanceMs) return false;
+        this.nextProbingRebalanceMs = -1;
+        return true;
+      },
     };
   }
 

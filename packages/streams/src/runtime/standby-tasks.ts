@@ -4,7 +4,7 @@ import { Consumer, type TopicPartition } from '@samsa/client';
 import type { StreamTask } from '../processor/stream-task.js';
 import { TaskId } from '../processor/task-id.js';
 import type { KeyValueStore } from '../state/key-value-store.js';
-import type { OffsetCheckpoint } from './offset-checkpoint.js';
+import { OffsetCheckpoint } from './offset-checkpoint.js';
 
 /** A task's stores with their checkpoint, as `KafkaStreams` creates them (without processing). */
 export interface TaskState {
@@ -53,14 +53,32 @@ export class StandbyTasks {
     return [...this.standbys.keys()];
   }
 
-  /** Tasks whose state this instance has on disk (a checkpoint): what the assignor may prefer. */
-  warmTaskIds(): string[] {
-    const out = new Set(this.standbys.keys());
-    if (!existsSync(this.appStateDir)) return [...out];
+  /**
+   * KIP-441's task offset sums of the state this instance holds besides its active tasks: per
+   * standby (or warm-up) task and per task directory with a checkpoint, the sum over its
+   * changelog partitions of the next offset its stores lack. The leader weighs them against the
+   * changelogs' ends to find who is caught up.
+   */
+  taskOffsetSums(): Map<string, bigint> {
+    const out = new Map<string, bigint>();
+    const sum = (offsets: Iterable<bigint>) => {
+      let total = 0n;
+      for (const offset of offsets) total += offset + 1n;
+      return total;
+    };
+    for (const [id, { state }] of this.standbys) out.set(id, sum(state.changelogOffsets.values()));
+    if (!existsSync(this.appStateDir)) return out;
     for (const entry of readdirSync(this.appStateDir)) {
-      if (/^\d+_\d+$/.test(entry) && existsSync(join(this.appStateDir, entry, '.checkpoint'))) out.add(entry);
+      if (out.has(entry) || !/^\d+_\d+$/.test(entry)) continue;
+      const file = join(this.appStateDir, entry, '.checkpoint');
+      if (!existsSync(file)) continue;
+      try {
+        out.set(entry, sum(new OffsetCheckpoint(file).read().values()));
+      } catch {
+        // An unreadable checkpoint is no state: the task restores in full wherever it goes.
+      }
     }
-    return [...out];
+    return out;
   }
 
   /** Before tasks become active here: their standbys close, leaving a checkpoint for the restoration. */

@@ -42,6 +42,8 @@ export interface StreamThreadContext extends TaskManagerContext {
   refreshMetadata(): Promise<readonly string[]>;
   /** The instance's state follows the thread's rebalances. */
   setState(next: State): void;
+  /** True once when the probing rebalance the last assignment scheduled is due (KIP-441). */
+  probingRebalanceDue(nowMs: number): boolean;
 }
 
 /**
@@ -180,6 +182,10 @@ export class StreamThread {
         this.processedSinceCommit = true;
       }
       await this.ctx.standbys.poll();
+      if (this.ctx.probingRebalanceDue(Date.now())) {
+        console.info('[samsa-streams] triggering the probing rebalance scheduled to check on warm-up tasks');
+        consumer.enforceRebalance('scheduled probing rebalance');
+      }
       let commitRequested = false;
       for (const { task } of this.taskManager.runningTasks()) {
         task.maybePunctuateSystemTime();

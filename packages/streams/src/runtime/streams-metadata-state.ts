@@ -10,7 +10,7 @@ import {
   decodeAssignmentInfo,
   decodeSubscriptionInfo,
   subscriptionUserData,
-} from './streams-partition-assignor.js';
+} from './streams-user-data.js';
 
 /** A sub-topology as metadata needs it: its stores and its physical input topics. */
 interface StoreGroup {
@@ -64,7 +64,7 @@ export class StreamsMetadataState {
     let ownStandby: string[] = [];
     for (const member of group?.members ?? []) {
       const info = decodeSubscriptionInfo(subscriptionUserData(member.memberMetadata));
-      const standby = decodeAssignmentInfo(assignmentUserData(member.memberAssignment));
+      const standby = [...decodeAssignmentInfo(assignmentUserData(member.memberAssignment)).standbyTasks];
       if (info?.processId === this.processId) ownStandby = standby;
       const host = HostInfo.buildFromEndpointOrUndefined(info?.userEndPoint);
       if (host === undefined) continue;
