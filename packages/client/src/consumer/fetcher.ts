@@ -148,6 +148,48 @@ class CompletedFetch {
   }
 }
 
+/** A partition to fetch: from its position, or (pre-fetch) from the end of its buffered data. */
+interface FetchTarget {
+  readonly state: PartitionState;
+  readonly offset: bigint;
+  readonly lastFetchedEpoch: number;
+}
+
+interface BufferedTail {
+  /** Buffered responses of the partition (at most two: one consumed, one fetched ahead). */
+  count: number;
+  /** The offset after the last complete batch of the newest response; undefined: not known (no pre-fetch). */
+  endOffset: bigint | undefined;
+  /** That batch's partition leader epoch (KIP-320's last fetched epoch for the pre-fetch). */
+  endEpoch: number;
+  /** A pre-fetch answered with an error: no more until the buffered data is consumed. */
+  prefetchFailed: boolean;
+}
+
+/**
+ * The offset after the last complete record batch and its leader epoch, from the batch headers
+ * (v2: base offset at 0, length at 8, epoch at 12, magic at 16, last offset delta at 23).
+ * Undefined when there is none or a batch is of an older format.
+ */
+function endOfBatches(records: Buffer): { offset: bigint; epoch: number } | undefined {
+  let end: { offset: bigint; epoch: number } | undefined;
+  let at = 0;
+  while (at + 27 <= records.length) {
+    const length = records.readInt32BE(at + 8);
+    // Shorter than a v2 header: corrupt, which draining the batch reports.
+    if (length < 49) return undefined;
+    const next = at + 12 + length;
+    if (next > records.length) break;
+    if (records[at + 16] !== 2) return undefined;
+    end = {
+      offset: records.readBigInt64BE(at) + BigInt(records.readInt32BE(at + 23)) + 1n,
+      epoch: records.readInt32BE(at + 12),
+    };
+    at = next;
+  }
+  return end;
+}
+
 export interface FetcherHooks {
   /** A partition's position is out of range: apply the reset policy (or fail). */
   onOffsetOutOfRange(state: PartitionState): void;
@@ -160,10 +202,14 @@ export interface FetcherHooks {
 
 /**
  * Issues Fetch requests and buffers their data (Kafka's Fetcher). At most one fetch is in flight
- * per broker; a partition with buffered data is not fetched again until it is consumed, so memory
- * stays bounded by one response per broker plus what the application has not polled. Fetches are
- * long polls (`fetch.max.wait.ms`, `fetch.min.bytes`), and the next ones are sent while the
- * application processes what the last ones returned.
+ * per broker. A partition with one response buffered is fetched once more, from the end of that
+ * response (as librdkafka pre-fetches), so its next data is on its way while the application
+ * processes the current one; with two buffered it waits until the first is consumed. So memory
+ * stays bounded by two responses per partition. Java's consumer does not fetch a partition with
+ * buffered data at all: its next fetch then waits for the one in flight to the same broker, which
+ * is a long poll of up to `fetch.max.wait.ms` when the broker's other partitions are idle — a
+ * stall per response for a consumer whose only busy partition is, say, a repartition topic.
+ * Fetches are long polls (`fetch.max.wait.ms`, `fetch.min.bytes`).
  *
  * Each broker's fetches go through an incremental fetch session (KIP-227), as Java's consumer's
  * do: a full request first, then only the partitions whose position changed, joined or left
@@ -178,7 +224,8 @@ export class Fetcher {
    * until metadata.max.age.ms passes or that replica answers with an error.
    */
   private readonly preferredReplicas = new Map<string, { nodeId: number; untilMs: number }>();
-  private readonly buffered = new Set<string>();
+  /** Partitions with buffered responses: how many, and where the last one ends (the pre-fetch offset). */
+  private readonly buffered = new Map<string, BufferedTail>();
   /** One incremental fetch session per broker fetched from. */
   private readonly sessions = new Map<number, FetchSessionHandler>();
   private closed = false;
@@ -204,11 +251,9 @@ export class Fetcher {
     }
     for (let i = this.completed.length - 1; i >= 0; i--) {
       const c = this.completed[i] as CompletedFetch;
-      if (c.topic === topic && c.partition === partition) {
-        this.completed.splice(i, 1);
-        this.buffered.delete(tpKey(topic, partition as number));
-      }
+      if (c.topic === topic && c.partition === partition) this.completed.splice(i, 1);
     }
+    this.buffered.delete(tpKey(topic, partition as number));
   }
 
   get hasBufferedData(): boolean {
@@ -218,9 +263,11 @@ export class Fetcher {
   /** Sends a fetch to every leader with fetchable partitions and no fetch in flight. */
   sendFetches(): void {
     if (this.closed) return;
-    const byLeader = new Map<number, PartitionState[]>();
+    const byLeader = new Map<number, FetchTarget[]>();
     for (const state of this.subscriptions.states()) {
-      if (!state.fetchable || this.buffered.has(tpKey(state.topic, state.partition))) continue;
+      if (!state.fetchable || state.position === null) continue;
+      const tail = this.buffered.get(tpKey(state.topic, state.partition));
+      if (tail !== undefined && (tail.count > 1 || tail.endOffset === undefined || tail.prefetchFailed)) continue;
       const leader = this.nodeToFetchFrom(state.topic, state.partition);
       if (leader < 0) {
         this.cluster.requestUpdate();
@@ -228,7 +275,11 @@ export class Fetcher {
       }
       if (this.inFlight.has(leader)) continue;
       const list = byLeader.get(leader) ?? [];
-      list.push(state);
+      list.push(
+        tail === undefined
+          ? { state, offset: state.position, lastFetchedEpoch: state.positionEpoch }
+          : { state, offset: tail.endOffset as bigint, lastFetchedEpoch: tail.endEpoch },
+      );
       byLeader.set(leader, list);
     }
     if (this.cluster.needsUpdate)
@@ -250,7 +301,7 @@ export class Fetcher {
     return this.cluster.leaderOf(topic, partition);
   }
 
-  private fetchFrom(leader: number, states: PartitionState[]): void {
+  private fetchFrom(leader: number, targets: FetchTarget[]): void {
     this.inFlight.add(leader);
     const epoch = this.epoch;
     let session = this.sessions.get(leader);
@@ -260,16 +311,16 @@ export class Fetcher {
     }
     const builder = session.newBuilder();
     const offsets = new Map<string, bigint>();
-    for (const s of states) {
-      offsets.set(tpKey(s.topic, s.partition), s.position as bigint);
+    for (const { state: s, offset, lastFetchedEpoch } of targets) {
+      offsets.set(tpKey(s.topic, s.partition), offset);
       builder.add(s.topic, s.partition, {
         topicId: ZERO_UUID,
-        fetchOffset: s.position as bigint,
+        fetchOffset: offset,
         logStartOffset: -1n,
         partitionMaxBytes: this.config.maxPartitionFetchBytes,
         currentLeaderEpoch: this.cluster.topics.get(s.topic)?.partitions[s.partition]?.leaderEpoch ?? -1,
         // KIP-320 (v12): the epoch of the last record fetched lets the leader report divergence.
-        lastFetchedEpoch: s.positionEpoch,
+        lastFetchedEpoch,
       });
     }
     const plan = builder.build();
@@ -340,7 +391,15 @@ export class Fetcher {
         const key = tpKey(t.topic, p.partitionIndex);
         const fetchOffset = offsets.get(key);
         const state = this.subscriptions.state(t.topic, p.partitionIndex);
-        if (fetchOffset === undefined || state === undefined || state.position !== fetchOffset) continue;
+        if (fetchOffset === undefined || state === undefined) continue;
+        const tail = this.buffered.get(key);
+        if (fetchOffset !== (tail === undefined ? state.position : tail.endOffset)) continue;
+        if (tail !== undefined && (p.errorCode !== 0 || p.divergingEpoch.epoch >= 0)) {
+          // A pre-fetch that failed: the fetch from the position, once the buffered data is
+          // consumed, meets the same answer and handles it (reset, truncation, metadata).
+          tail.prefetchFailed = true;
+          continue;
+        }
         const fromPreferred = this.preferredReplicas.get(key)?.nodeId === nodeId;
         if (p.errorCode !== 0 && fromPreferred) {
           // Any trouble with the preferred replica (behind, gone, no longer a replica): back to
@@ -380,7 +439,13 @@ export class Fetcher {
           readCommitted,
         );
         this.completed.push(completed);
-        this.buffered.add(key);
+        const end = endOfBatches(p.records);
+        this.buffered.set(key, {
+          count: (tail?.count ?? 0) + 1,
+          endOffset: end?.offset,
+          endEpoch: end?.epoch ?? -1,
+          prefetchFailed: false,
+        });
       }
     }
   }
@@ -398,7 +463,7 @@ export class Fetcher {
       const state = this.subscriptions.state(c.topic, c.partition);
       if (state === undefined || state.position === null || state.position !== c.nextOffset) {
         this.completed.splice(i, 1);
-        this.buffered.delete(key);
+        this.release(key);
         continue;
       }
       if (state.paused) {
@@ -410,7 +475,11 @@ export class Fetcher {
       } catch (error) {
         // A corrupt batch: drop the fetch, keep the position, and report. Records before it stand.
         state.position = c.nextOffset;
-        this.completed.splice(i, 1);
+        // What was fetched after the corrupt batch starts past the position: drop it too.
+        for (let j = this.completed.length - 1; j >= i; j--) {
+          const other = this.completed[j] as CompletedFetch;
+          if (other.topic === c.topic && other.partition === c.partition) this.completed.splice(j, 1);
+        }
         this.buffered.delete(key);
         if (out.length > 0) break;
         throw error;
@@ -418,10 +487,18 @@ export class Fetcher {
       state.position = c.nextOffset;
       if (c.exhausted) {
         this.completed.splice(i, 1);
-        this.buffered.delete(key);
+        this.release(key);
       } else i++;
     }
     return out;
+  }
+
+  /** One buffered response of the partition is consumed or dropped. */
+  private release(key: string): void {
+    const tail = this.buffered.get(key);
+    if (tail === undefined) return;
+    if (tail.count <= 1) this.buffered.delete(key);
+    else tail.count--;
   }
 
   close(): void {
