@@ -18,6 +18,7 @@ import { PunctuationQueue } from './punctuation-queue.js';
 import { type Cancellable, PunctuationType, type Punctuator } from './punctuation-type.js';
 import { Record } from './record.js';
 import type { RecordCollector } from './record-collector.js';
+import { SourceRecordMetadata } from './source-record-metadata.js';
 import type { TaskId } from './task-id.js';
 import { ConsumerRecord, FailOnInvalidTimestamp, type TimestampExtractor } from './timestamp-extractor.js';
 import { extractTopic, type TopicNameExtractor } from './topic-name-extractor.js';
@@ -72,6 +73,8 @@ export class StreamTask {
   private readonly processors = new Map<string, Processor<unknown, unknown, unknown, unknown>>();
   private readonly contexts = new Map<string, NodeContext>();
   private readonly sourceByTopic = new Map<string, string>();
+  /** Topology topic → physical name, once per topic (not a new string per record). */
+  private readonly physicalTopics = new Map<string, string>();
   /** Each node's children, computed once: `forward` runs for every record at every node. */
   private readonly children = new Map<string, readonly string[]>();
   private readonly streamTimePunctuations = new PunctuationQueue();
@@ -185,7 +188,7 @@ export class StreamTask {
     if (sourceName === undefined) throw new StreamsException(`task ${this.id} has no source for topic ${topic}`);
     const source = this.topology.node(sourceName);
     if (source?.kind !== 'source') throw new StreamsException(`${sourceName} is not a source`);
-    const physical = physicalTopic(this.topology, this.config.applicationId, topic);
+    const physical = this.physicalTopic(topic);
     let k: unknown;
     let v: unknown;
     try {
@@ -214,7 +217,7 @@ export class StreamTask {
       return;
     }
     if (timestamp > partitionTime) this.partitionTimes.set(topic, timestamp);
-    this.metadata = { topic: () => physical, partition: () => partition, offset: () => offset };
+    this.metadata = new SourceRecordMetadata(physical, partition, offset);
     if (timestamp > this.streamTime) this.streamTime = timestamp;
     try {
       this.forwardTo(sourceName, new Record(k, v, timestamp, headers), undefined);
@@ -288,12 +291,21 @@ export class StreamTask {
     }
   }
 
+  private physicalTopic(topic: string): string {
+    let physical = this.physicalTopics.get(topic);
+    if (physical === undefined) {
+      physical = physicalTopic(this.topology, this.config.applicationId, topic);
+      this.physicalTopics.set(topic, physical);
+    }
+    return physical;
+  }
+
   private sink(name: string, record: Record<unknown, unknown>): void {
     const node = this.topology.node(name);
     if (node?.kind !== 'sink') return;
     const topic =
       node.topic !== undefined
-        ? physicalTopic(this.topology, this.config.applicationId, node.topic)
+        ? this.physicalTopic(node.topic)
         : extractTopic(node.topicExtractor as TopicNameExtractor<unknown, unknown>, record.key(), record.value(), {
             topic: () => this.metadata?.topic() ?? '',
             partition: () => this.metadata?.partition() ?? -1,

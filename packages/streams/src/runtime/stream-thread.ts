@@ -127,7 +127,7 @@ export class StreamThread {
       'auto.offset.reset': 'none',
       ...config.clientOverrides.consumer,
     } as never);
-    const producer = new Producer<Uint8Array, Uint8Array>({
+    const producerConfig = {
       ...common,
       'client.id': `${appId}-StreamThread-${this.threadIndex}-producer`,
       'linger.ms': 100,
@@ -137,11 +137,16 @@ export class StreamThread {
         ? { 'transactional.id': `${appId}-${randomUUID()}-${this.threadIndex}`, 'transaction.timeout.ms': 10000 }
         : {}),
       ...config.clientOverrides.producer,
-    } as never);
-    this.producer = new StreamsProducer(producer, eos, config.defaultProductionExceptionHandler, (context) => {
-      const active = this.taskManager.find(String(context.taskId));
-      if (active !== undefined) active.task.droppedRecords++;
-    });
+    };
+    this.producer = new StreamsProducer(
+      (producerListener) => new Producer<Uint8Array, Uint8Array>({ ...producerConfig, producerListener } as never),
+      eos,
+      config.defaultProductionExceptionHandler,
+      (context) => {
+        const active = this.taskManager.find(String(context.taskId));
+        if (active !== undefined) active.task.droppedRecords++;
+      },
+    );
     await this.producer.initTransactions();
   }
 

@@ -1,4 +1,4 @@
-import type { ConsumerGroupMetadata, Producer, RecordMetadata } from '@samsa/client';
+import type { ConsumerGroupMetadata, Producer, ProducerListener, ProducerRecord, RecordMetadata } from '@samsa/client';
 import {
   DefaultProductionExceptionHandler,
   isHandledSendError,
@@ -7,6 +7,8 @@ import {
   ProductionExceptionHandlerResponse,
   productionFailureMessage,
 } from '../errors/production-exception-handler.js';
+import type { RecordMetadata as SourceMetadata } from '../processor/processor-context.js';
+import type { TaskId } from '../processor/task-id.js';
 import { StreamsException } from '../processor/topology-exception.js';
 
 /** What one record sends; `partition` undefined: the producer's partitioner (murmur2 of the key). */
@@ -17,7 +19,15 @@ export interface StreamsRecord {
   readonly timestamp: number;
   readonly headers: readonly { key: string; value: Buffer | null }[];
   readonly partition: number | undefined;
+  /** The task that sent it and the record it was processing then (for the exception handler). */
+  readonly taskId: TaskId;
+  readonly source: SourceMetadata | null;
+  /** Called with the acknowledged offset (changelog records: the checkpoint needs it). */
+  readonly onDelivered: ((metadata: RecordMetadata) => void) | undefined;
 }
+
+/** Every send's callback: delivery reports come through the producer's listener, with the record. */
+function ignoreDelivery(): void {}
 
 /**
  * Kafka Streams' `StreamsProducer`: the one producer of a stream thread, with the guarantee's
@@ -33,12 +43,23 @@ export class StreamsProducer {
   private sendError: Error | undefined;
   private transactionOpen = false;
 
+  private readonly producer: Producer<Uint8Array, Uint8Array>;
+
+  /**
+   * `createProducer` makes the producer with the listener it is given (`producerListener`): the
+   * record sent comes back to it on success or failure, so a send allocates no callback.
+   */
   constructor(
-    private readonly producer: Producer<Uint8Array, Uint8Array>,
+    createProducer: (listener: ProducerListener<Uint8Array, Uint8Array>) => Producer<Uint8Array, Uint8Array>,
     readonly eosEnabled: boolean,
     private readonly handler: ProductionExceptionHandler = new DefaultProductionExceptionHandler(),
     private readonly onDropped: (context: ProductionErrorContext) => void = () => {},
-  ) {}
+  ) {
+    this.producer = createProducer({
+      onSuccess: (record, metadata) => (record as unknown as StreamsRecord).onDelivered?.(metadata),
+      onError: (record, error) => this.failed(record as unknown as StreamsRecord, error),
+    });
+  }
 
   get inTransaction(): boolean {
     return this.transactionOpen;
@@ -48,23 +69,21 @@ export class StreamsProducer {
     if (this.eosEnabled) await this.producer.initTransactions();
   }
 
-  send(record: StreamsRecord, onDelivered: (metadata: RecordMetadata) => void, context?: ProductionErrorContext): void {
+  /** Fire and forget: a failure is kept for the next flush or commit (or handled, see the class). */
+  send(record: StreamsRecord): void {
     if (this.eosEnabled && !this.transactionOpen) this.beginTransaction();
-    const { topic, key, value, timestamp, headers, partition } = record;
-    this.producer.send(
-      partition === undefined
-        ? { topic, key, value, timestamp, headers }
-        : { topic, key, value, timestamp, headers, partition },
-      (error, metadata) => {
-        if (error || metadata === null)
-          this.failed(record, error ?? new StreamsException(`send to ${record.topic} failed`), context);
-        else onDelivered(metadata);
-      },
-    );
+    // `partition: undefined` means the partitioner, as an absent one does.
+    this.producer.send(record as unknown as ProducerRecord<Uint8Array, Uint8Array>, ignoreDelivery);
   }
 
-  private failed(record: StreamsRecord, error: Error, context: ProductionErrorContext | undefined): void {
-    if (this.eosEnabled || context === undefined || !isHandledSendError(error)) {
+  private failed(record: StreamsRecord, error: Error): void {
+    const context: ProductionErrorContext = {
+      taskId: record.taskId,
+      topic: record.source?.topic() ?? null,
+      partition: record.source?.partition() ?? -1,
+      offset: record.source?.offset() ?? -1n,
+    };
+    if (this.eosEnabled || !isHandledSendError(error)) {
       this.sendError ??= error;
       return;
     }

@@ -190,6 +190,7 @@ export class TaskManager {
     mkdirSync(taskDir, { recursive: true });
     const checkpoint = new OffsetCheckpoint(join(taskDir, '.checkpoint'));
     this.ctx.threadMetrics.taskCreated.record();
+    const sender = { id, key: String(id) };
     const task = new StreamTask(
       id,
       this.ctx.topology,
@@ -209,7 +210,7 @@ export class TaskManager {
       },
       {
         send: (topic, key, value, timestamp, headers, partition) =>
-          this.send(id, topic, key, value, timestamp, headers, partition),
+          this.send(sender, topic, key, value, timestamp, headers, partition),
         partitionsFor: (topic) => this.ctx.partitionCounts.get(topic),
       },
     );
@@ -227,7 +228,7 @@ export class TaskManager {
   }
 
   private send(
-    id: TaskId,
+    task: { id: TaskId; key: string },
     topic: string,
     key: Uint8Array | null,
     value: Uint8Array | null,
@@ -235,26 +236,21 @@ export class TaskManager {
     headers: readonly { key: string; value: Buffer | null }[],
     partition: number | undefined,
   ): void {
-    const source = this.running.get(String(id))?.task.recordMetadata();
-    const context = {
-      taskId: id,
-      topic: source?.topic() ?? null,
-      partition: source?.partition() ?? -1,
-      offset: source?.offset() ?? -1n,
-    };
-    // Only changelog offsets are needed back (for the checkpoint); sink and repartition records
-    // share one no-op callback instead of a closure each.
+    const source = this.running.get(task.key)?.task.recordMetadata() ?? null;
+    // Only changelog offsets are needed back (for the checkpoint).
     const onDelivered = topic.endsWith('-changelog')
       ? (metadata: RecordMetadata) => {
           // The highest acknowledged offset per changelog partition.
-          const active = this.find(String(id));
+          const active = this.find(task.key);
           const k = tpKey(metadata.topic, metadata.partition);
           if (active !== undefined && (active.changelogOffsets.get(k) ?? -1n) < metadata.offset) {
             active.changelogOffsets.set(k, metadata.offset);
           }
         }
-      : ignoreDelivery;
-    this.clients.producer()?.send({ topic, key, value, timestamp, headers, partition }, onDelivered, context);
+      : undefined;
+    this.clients
+      .producer()
+      ?.send({ topic, key, value, timestamp, headers, partition, taskId: task.id, source, onDelivered });
   }
 
   private async restore(created: readonly ActiveTask[]): Promise<void> {
@@ -289,5 +285,3 @@ export class TaskManager {
     }
   }
 }
-
-function ignoreDelivery(): void {}

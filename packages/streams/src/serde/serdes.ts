@@ -9,7 +9,8 @@ function fixedWidth(name: string, data: Uint8Array, width: number): Buffer {
   if (data.length !== width) {
     throw new SerializationException(`Size of data received by ${name} is not ${width}`);
   }
-  return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  // Record values arrive as Buffers already: no view to allocate per value.
+  return data instanceof Buffer ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
 }
 
 const stringSerde = serdeFrom<string>(
