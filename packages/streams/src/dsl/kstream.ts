@@ -175,6 +175,21 @@ export class KStream<K, V> {
   }
 
   /**
+   * Java's `through(topic[, produced])` (deprecated since Kafka 2.6, KIP-221; removed in 4.0):
+   * `to(topic, produced)` then a new source reading that topic with the same serdes. The topic is
+   * the application's to create, and nothing purges it — `repartition()` is the replacement.
+   * @deprecated Use `repartition()`, or `to(topic)` then `builder.stream(topic)`.
+   */
+  through(topic: string, produced?: Produced<K, V>): KStream<K, V> {
+    this.to(topic, produced);
+    const keySerde = produced?.keySerde ?? this.keySerde;
+    const valueSerde = produced?.valueSerde ?? this.valueSerde;
+    const name = this.builder.newProcessorName('KSTREAM-SOURCE-');
+    this.builder.topology.addSourceNode(name, [topic], keySerde?.deserializer(), valueSerde?.deserializer(), undefined);
+    return new KStream<K, V>(this.builder, name, keySerde, valueSerde, false);
+  }
+
+  /**
    * Sends the stream through a repartition topic now (Java's `repartition()`), partitioned by
    * the current key (or the `Repartitioned` partitioner), with `Repartitioned`'s partition count
    * or else the upstream sub-topology's; a later grouping needs no further repartitioning.

@@ -98,13 +98,12 @@ export class TopologyTestDriver {
     timestamp: number,
     headers: readonly RecordHeader[],
   ): void {
-    if (this.taskFor(topic) !== undefined) {
-      this.pending.push({ topic, key, value, timestamp, headers });
-      return;
-    }
+    // As Java's driver: every record sent is captured (repartition and changelog topics too), and
+    // one sent to a topic the topology reads (repartition, through) is also processed again.
     let queue = this.outputs.get(topic);
     if (queue === undefined) this.outputs.set(topic, (queue = []));
     queue.push({ key, value, timestamp, headers });
+    if (this.taskFor(topic) !== undefined) this.pending.push({ topic, key, value, timestamp, headers });
   }
 
   private pipe(

@@ -376,3 +376,24 @@ test("print(): Java's [label]: key, value lines, to a file or standard output", 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('through(topic) (deprecated in Java 2.6): a sink, then a new sub-topology reading the topic with the same serdes', () => {
+  const builder = new StreamsBuilder();
+  builder
+    .stream<string, string>('in')
+    .mapValues((v) => v.toUpperCase())
+    .through('middle', Produced.with(S, S))
+    .mapValues((v) => `${v}!`)
+    .to('out');
+  const topology = builder.build();
+  const described = topology.describe().toString();
+  assert.match(described, /Sink: KSTREAM-SINK-0000000002 \(topic: middle\)/);
+  assert.match(described, /Sub-topology: 1\n {4}Source: KSTREAM-SOURCE-0000000003 \(topics: \[middle\]\)/);
+  assert.deepEqual(topology.internalTopicNames(), [], 'the topic is the application’s, not internal');
+  driver = new TopologyTestDriver(topology, CONFIG);
+  driver.createInputTopic('in', S.serializer(), S.serializer()).pipeInput('k', 'hello');
+  const middle = driver.createOutputTopic('middle', S.deserializer(), S.deserializer());
+  assert.deepEqual(middle.readKeyValue(), new KeyValue('k', 'HELLO'));
+  const out = driver.createOutputTopic('out', S.deserializer(), S.deserializer());
+  assert.deepEqual(out.readKeyValue(), new KeyValue('k', 'HELLO!'));
+});
