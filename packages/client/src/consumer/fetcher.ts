@@ -213,7 +213,7 @@ export interface FetcherHooks {
  *
  * Each broker's fetches go through an incremental fetch session (KIP-227), as Java's consumer's
  * do: a full request first, then only the partitions whose position changed, joined or left
- * (a partition with buffered data leaves until it is consumed), and the broker answers only
+ * (a partition with two responses buffered leaves until one is consumed), and the broker answers only
  * partitions with something new.
  */
 export class Fetcher {
@@ -396,8 +396,11 @@ export class Fetcher {
         if (fetchOffset !== (tail === undefined ? state.position : tail.endOffset)) continue;
         if (tail !== undefined && (p.errorCode !== 0 || p.divergingEpoch.epoch >= 0)) {
           // A pre-fetch that failed: the fetch from the position, once the buffered data is
-          // consumed, meets the same answer and handles it (reset, truncation, metadata).
+          // consumed, meets the same answer and handles it (reset, truncation). Metadata and a
+          // preferred replica that failed are seen to now, so that fetch goes to the right broker.
           tail.prefetchFailed = true;
+          if (this.preferredReplicas.get(key)?.nodeId === nodeId) this.preferredReplicas.delete(key);
+          if (METADATA_ERRORS.has(p.errorCode)) this.cluster.requestUpdate();
           continue;
         }
         const fromPreferred = this.preferredReplicas.get(key)?.nodeId === nodeId;
@@ -461,13 +464,15 @@ export class Fetcher {
       const c = this.completed[i] as CompletedFetch;
       const key = tpKey(c.topic, c.partition);
       const state = this.subscriptions.state(c.topic, c.partition);
-      if (state === undefined || state.position === null || state.position !== c.nextOffset) {
-        this.completed.splice(i, 1);
-        this.release(key);
+      // A paused partition keeps its responses, the pre-fetched one behind the current one too
+      // (its offset is not the position yet): they are checked once it resumes.
+      if (state?.paused === true) {
+        i++;
         continue;
       }
-      if (state.paused) {
-        i++;
+      if (state === undefined || state.position === null || state.position !== c.nextOffset) {
+        this.completed.splice(i, 1);
+        this.release(key, true);
         continue;
       }
       try {
@@ -493,12 +498,19 @@ export class Fetcher {
     return out;
   }
 
-  /** One buffered response of the partition is consumed or dropped. */
-  private release(key: string): void {
+  /**
+   * One buffered response of the partition is consumed or dropped. A drop that leaves another
+   * response also ends pre-fetching from the newest one's end until the partition is drained.
+   */
+  private release(key: string, dropped = false): void {
     const tail = this.buffered.get(key);
     if (tail === undefined) return;
-    if (tail.count <= 1) this.buffered.delete(key);
-    else tail.count--;
+    if (tail.count <= 1) {
+      this.buffered.delete(key);
+      return;
+    }
+    tail.count--;
+    if (dropped) tail.endOffset = undefined;
   }
 
   close(): void {
