@@ -18,6 +18,11 @@ export interface AssignmentConfigs {
   readonly acceptableRecoveryLag: bigint;
   /** `max.warmup.replicas`: warm-ups placed per assignment, group-wide. */
   readonly maxWarmupReplicas: number;
+  /**
+   * Lags unknown (the changelogs' ends could not be listed): every stateful task stays with the
+   * member that ran it, whatever the balance (Java's FallbackPriorTaskAssignor).
+   */
+  readonly keepPreviousOwners?: boolean;
 }
 
 export interface TaskAssignment {
@@ -66,7 +71,8 @@ export function assignTasks(
   };
 
   const stateful = sorted.filter((t) => statefulTasks.has(t));
-  const statefulCapacity = Math.ceil(stateful.length / members.length);
+  const statefulCapacity =
+    configs.keepPreviousOwners === true ? stateful.length : Math.ceil(stateful.length / members.length);
   const caughtUp = (m: TaskClient, task: string) => m.lag(task) <= configs.acceptableRecoveryLag;
   // A previous owner over its share keeps first the tasks nobody else could take over at once.
   const exclusive = (task: string) => members.filter((m) => caughtUp(m, task)).length <= 1;

@@ -29,6 +29,9 @@ import type { KeyQueryMetadata, StreamsMetadata } from './streams-metadata.js';
 import { type StreamsMetric, taskMetrics } from './streams-metric.js';
 import { LATEST_OFFSET } from './streams-user-data.js';
 
+/** How long the group leader waits for the changelogs' end offsets (KIP-441 lags). */
+const END_OFFSETS_TIMEOUT_MS = 10_000;
+
 /**
  * Kafka Streams' `KafkaStreams`: runs a topology as a member of the consumer group
  * `application.id`, one stream thread (one consumer, one producer) per instance. Run more
@@ -115,10 +118,24 @@ export class KafkaStreams {
           return sums;
         },
         endOffsets: async (partitions) => {
-          const listed = await (this.admin as Admin).listOffsets(
-            partitions.map((tp) => ({ ...tp, timestamp: OffsetSpec.LATEST })),
-          );
-          return new Map(listed.map((l) => [`${l.topic}:${l.partition}`, l.offset]));
+          // The group leader waits for this between JoinGroup and SyncGroup, without heartbeats:
+          // give up well before a session timeout (the assignor then keeps tasks where they ran).
+          let timer: NodeJS.Timeout | undefined;
+          const timeout = new Promise<never>((_resolve, reject) => {
+            timer = setTimeout(
+              () => reject(new Error(`no answer in ${END_OFFSETS_TIMEOUT_MS} ms`)),
+              END_OFFSETS_TIMEOUT_MS,
+            );
+          });
+          try {
+            const listed = await Promise.race([
+              (this.admin as Admin).listOffsets(partitions.map((tp) => ({ ...tp, timestamp: OffsetSpec.LATEST }))),
+              timeout,
+            ]);
+            return new Map(listed.map((l) => [`${l.topic}:${l.partition}`, l.offset]));
+          } finally {
+            clearTimeout(timer);
+          }
         },
         onAssignmentInfo: (info) => {
           this.nextProbingRebalanceMs = info.nextProbingRebalanceMs;

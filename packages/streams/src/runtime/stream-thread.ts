@@ -1,5 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { Consumer, KafkaError, type PartitionAssignor, Producer, type TopicPartition } from '@samsa/client';
+import {
+  Consumer,
+  KafkaError,
+  type PartitionAssignor,
+  Producer,
+  type ProducerListener,
+  type TopicPartition,
+} from '@samsa/client';
 import { physicalTopic, type StreamTask } from '../processor/stream-task.js';
 import { TaskId } from '../processor/task-id.js';
 import type { Subtopology } from '../processor/topology-nodes.js';
@@ -146,6 +153,7 @@ export class StreamThread {
         const active = this.taskManager.find(String(context.taskId));
         if (active !== undefined) active.task.droppedRecords++;
       },
+      config.clientOverrides.producer.producerListener as ProducerListener<Uint8Array, Uint8Array> | undefined,
     );
     await this.producer.initTransactions();
   }

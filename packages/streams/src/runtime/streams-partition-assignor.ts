@@ -84,11 +84,16 @@ export class StreamsPartitionAssignor implements PartitionAssignor {
           const sum = sums.get(task);
           if (sum === LATEST_OFFSET || endSums === undefined) return 0n;
           const end = endSums.get(task) ?? 0n;
-          return sum === undefined || sum < 0n ? end : end > sum ? end - sum : 0n;
+          // A state ahead of the changelog's end is from another changelog (reset, truncated):
+          // as Java, it counts as nothing.
+          return sum === undefined || sum < 0n || sum > end ? end : end - sum;
         },
       };
     });
-    const assignment = assignTasks(tasks, new Set(changelogsOf.keys()), clients, this.options);
+    const assignment = assignTasks(tasks, new Set(changelogsOf.keys()), clients, {
+      ...this.options,
+      keepPreviousOwners: endSums === undefined,
+    });
     const nowMs = this.options.nowMs?.() ?? Date.now();
     // As Java: when the lags could not be computed, tasks stay with their owners and the group
     // comes back soon-ish (here: at the probing interval) to try again.

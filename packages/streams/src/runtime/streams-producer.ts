@@ -54,10 +54,18 @@ export class StreamsProducer {
     readonly eosEnabled: boolean,
     private readonly handler: ProductionExceptionHandler = new DefaultProductionExceptionHandler(),
     private readonly onDropped: (context: ProductionErrorContext) => void = () => {},
+    /** A `producer.producerListener` the application configured: told of every delivery too. */
+    userListener?: ProducerListener<Uint8Array, Uint8Array>,
   ) {
     this.producer = createProducer({
-      onSuccess: (record, metadata) => (record as unknown as StreamsRecord).onDelivered?.(metadata),
-      onError: (record, error) => this.failed(record as unknown as StreamsRecord, error),
+      onSuccess: (record, metadata) => {
+        (record as unknown as StreamsRecord).onDelivered?.(metadata);
+        userListener?.onSuccess?.(record, metadata);
+      },
+      onError: (record, error) => {
+        this.failed(record as unknown as StreamsRecord, error);
+        userListener?.onError?.(record, error);
+      },
     });
   }
 
@@ -87,7 +95,15 @@ export class StreamsProducer {
       this.sendError ??= error;
       return;
     }
-    const response = this.handler.handle(context, record, error);
+    let response: ProductionExceptionHandlerResponse;
+    try {
+      response = this.handler.handle(context, record, error);
+    } catch (handlerError) {
+      // A handler that throws fails the application with its error (the producer's listener
+      // would otherwise swallow it).
+      this.sendError ??= handlerError as Error;
+      return;
+    }
     if (response === ProductionExceptionHandlerResponse.CONTINUE) {
       console.warn(
         `Error sending record to topic ${record.topic} for task ${context.taskId} due to: ${error.message}; ` +

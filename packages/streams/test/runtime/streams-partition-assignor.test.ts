@@ -228,3 +228,56 @@ test('the assignor lists the changelogs, weighs lags, and sends standbys, warm-u
   joining.onAssignment({ partitions: [], userData: result.get('m-b')?.userData ?? null });
   assert.deepEqual(heard, [b]);
 });
+
+test('KIP-441 edge cases: a state ahead of the changelog counts as nothing; unknown lags keep tasks where they ran', async () => {
+  const topics = new Map([[1, ['app-counts-repartition']]]);
+  const changelogs = new Map([[1, ['app-counts-changelog']]]);
+  const TASKS1 = ['1_0', '1_1', '1_2', '1_3'];
+  const assignor = (sums: Map<string, bigint>, endOffsets: () => Promise<Map<string, bigint>>) =>
+    new StreamsPartitionAssignor({
+      info: () => ({
+        processId: '00000000-0000-0000-0000-000000000002',
+        userEndPoint: undefined,
+        taskOffsetSums: sums,
+      }),
+      topicsBySubtopology: topics,
+      changelogsBySubtopology: changelogs,
+      ...CONFIGS,
+      probingRebalanceIntervalMs: 600_000,
+      endOffsets,
+      onAssignmentInfo: () => {},
+      nowMs: () => 1_000,
+    });
+  const sub = (memberId: string, userData: Buffer): MemberSubscription => ({
+    memberId,
+    groupInstanceId: null,
+    topics: ['app-counts-repartition'],
+    userData,
+    ownedPartitions: [],
+    generationId: -1,
+    rackId: null,
+  });
+  const ends = async () => new Map(TASKS1.map((t) => [`app-counts-changelog:${t.slice(2)}`, 30_000n]));
+  const running = assignor(new Map(TASKS1.map((t) => [t, LATEST_OFFSET])), ends);
+  // b's checkpoints say 50,000 for every task: more than the changelogs hold (they were reset).
+  const stale = assignor(new Map(TASKS1.map((t) => [t, 50_000n])), ends);
+  const members = (b: StreamsPartitionAssignor) =>
+    new Map([
+      ['m-a', sub('m-a', running.subscriptionUserData())],
+      ['m-b', sub('m-b', b.subscriptionUserData())],
+    ]);
+  const counts = new Map([['app-counts-repartition', 4]]);
+  const first = await running.assign(counts, members(stale));
+  assert.equal(first.get('m-b')?.partitions.length, 0, 'b is not caught up: it only warms up');
+  assert.deepEqual(decodeAssignmentInfo(first.get('m-b')?.userData).standbyTasks, ['1_2', '1_3']);
+
+  // The changelogs' ends cannot be listed: a keeps all four (over its share), b gets none, and
+  // the group comes back at the probing interval.
+  const unlisted = assignor(new Map(TASKS1.map((t) => [t, LATEST_OFFSET])), async () => {
+    throw new Error('no leader');
+  });
+  const fallback = await unlisted.assign(counts, members(assignor(new Map(), ends)));
+  assert.equal(fallback.get('m-a')?.partitions.length, 4);
+  assert.equal(fallback.get('m-b')?.partitions.length, 0);
+  assert.equal(decodeAssignmentInfo(fallback.get('m-a')?.userData).nextProbingRebalanceMs, 601_000);
+});
