@@ -71,8 +71,14 @@ export class StreamsPartitionAssignor implements PartitionAssignor {
       }
     }
     const endSums = await this.endOffsetSums(changelogsOf);
+    // As Java, one member is told when to come back for a probing rebalance: the leader's own
+    // (its rejoin brings the others along).
+    const ownProcessId = this.options.info().processId;
+    let prober: string | undefined;
     const clients: TaskClient[] = [...subscriptions.values()].map((s) => {
-      const sums = decodeSubscriptionInfo(s.userData)?.taskOffsetSums ?? new Map<string, bigint>();
+      const info = decodeSubscriptionInfo(s.userData);
+      if (prober === undefined && info?.processId === ownProcessId) prober = s.memberId;
+      const sums = info?.taskOffsetSums ?? new Map<string, bigint>();
       const prevActive = new Set<string>();
       const prevStandby = new Set<string>();
       for (const [task, sum] of sums) (sum === LATEST_OFFSET ? prevActive : prevStandby).add(task);
@@ -116,7 +122,13 @@ export class StreamsPartitionAssignor implements PartitionAssignor {
         }
       }
       const standbyTasks = assignment.standby.get(memberId) ?? [];
-      out.set(memberId, { partitions, userData: encodeAssignmentInfo({ standbyTasks, nextProbingRebalanceMs }) });
+      out.set(memberId, {
+        partitions,
+        userData: encodeAssignmentInfo({
+          standbyTasks,
+          nextProbingRebalanceMs: memberId === (prober ?? memberId) ? nextProbingRebalanceMs : -1,
+        }),
+      });
     }
     return out;
   }

@@ -170,10 +170,10 @@ test('the assignor lists the changelogs, weighs lags, and sends standbys, warm-u
   ]);
   const listed: string[] = [];
   const heard: AssignmentInfo[] = [];
-  const assignor = (sums: Map<string, bigint>) =>
+  const assignor = (sums: Map<string, bigint>, process = 1) =>
     new StreamsPartitionAssignor({
       info: () => ({
-        processId: '00000000-0000-0000-0000-000000000001',
+        processId: `00000000-0000-0000-0000-00000000000${process}`,
         userEndPoint: undefined,
         taskOffsetSums: sums,
       }),
@@ -190,7 +190,7 @@ test('the assignor lists the changelogs, weighs lags, and sends standbys, warm-u
     });
   const running = assignor(new Map(TASKS.map((t) => [t, LATEST_OFFSET])));
   // b holds a checkpoint of 1_0 at 25,000 (5,000 behind: caught up) and nothing else.
-  const joining = assignor(new Map([['1_0', 25_000n]]));
+  const joining = assignor(new Map([['1_0', 25_000n]]), 2);
   const sub = (memberId: string, userData: Buffer): MemberSubscription => ({
     memberId,
     groupInstanceId: null,
@@ -224,7 +224,9 @@ test('the assignor lists the changelogs, weighs lags, and sends standbys, warm-u
   assert.deepEqual(partitions('m-b'), ['lines-1', 'lines-2', 'lines-3', 'app-counts-repartition-0']);
   const b = decodeAssignmentInfo(result.get('m-b')?.userData);
   // 1_0 moved to b at once (caught up from its checkpoint); 1_3 waits for its warm-up.
-  assert.deepEqual(b, { standbyTasks: ['1_3'], nextProbingRebalanceMs: 601_000 });
+  assert.deepEqual(b, { standbyTasks: ['1_3'], nextProbingRebalanceMs: -1 });
+  // Only the leader's own member is told when to come back for the probing rebalance (as Java).
+  assert.equal(decodeAssignmentInfo(result.get('m-a')?.userData).nextProbingRebalanceMs, 601_000);
   joining.onAssignment({ partitions: [], userData: result.get('m-b')?.userData ?? null });
   assert.deepEqual(heard, [b]);
 });
