@@ -1,5 +1,5 @@
 /**
- * EmitStrategy.onWindowClose (KIP-825) on time-windowed aggregations: each window's final result
+ * EmitStrategy.onWindowClose (KIP-825) on time- and sliding-windowed aggregations: each window's final result
  * goes downstream once, when stream time passes its end plus the grace period, and nothing before;
  * the wall-clock throttle (`__emit.interval.ms.kstreams.windowed.aggregation__`) delays the
  * emission without losing windows.
@@ -9,6 +9,7 @@ import { afterEach, test } from 'node:test';
 import { Consumed } from '../../src/dsl/consumed.js';
 import { EMIT_INTERVAL_MS_KSTREAMS_WINDOWED_AGGREGATION, EmitStrategy } from '../../src/dsl/emit-strategy.js';
 import { Produced } from '../../src/dsl/produced.js';
+import { SlidingWindows } from '../../src/dsl/sliding-windows.js';
 import { StreamsBuilder } from '../../src/dsl/streams-builder.js';
 import { TimeWindows, type Windowed } from '../../src/dsl/time-windows.js';
 import { Serdes } from '../../src/serde/serdes.js';
@@ -110,4 +111,37 @@ test('onWindowUpdate stays the default: every update goes downstream', () => {
     output.readKeyValuesToList().map((kv) => `${kv.key}=${kv.value}`),
     ['a@0=1', 'a@0=2'],
   );
+});
+
+test('onWindowClose on sliding windows: each closed window once, after the record that closes it, as Java', () => {
+  const builder = new StreamsBuilder();
+  builder
+    .stream('in', Consumed.with(S, S))
+    .groupByKey()
+    .windowedBy(SlidingWindows.ofTimeDifferenceWithNoGrace(10))
+    .emitStrategy(EmitStrategy.onWindowClose())
+    .count()
+    .toStream()
+    .map((wk: Windowed<string>, n) => KeyValue.pair(`${wk.key()}@[${wk.window().start()},${wk.window().end()}]`, n))
+    .to('out', Produced.with(S, Serdes.Long()));
+  driver = new TopologyTestDriver(builder.build(), {
+    'application.id': 'emit-final-sliding',
+    [EMIT_INTERVAL_MS_KSTREAMS_WINDOWED_AGGREGATION]: 0,
+  });
+  const input = driver.createInputTopic('in', S.serializer(), S.serializer());
+  const output = driver.createOutputTopic('out', S.deserializer(), Serdes.Long().deserializer());
+  const read = () => output.readRecordsToList().map((r) => [r.key, r.value, r.timestamp]);
+  input.pipeInput('a', 'x', 20); // [10,20]: 1
+  assert.deepEqual(read(), []);
+  input.pipeInput('a', 'x', 25); // [15,25]: 2, 20's right window [21,31]: 1; [10,20] has closed
+  assert.deepEqual(read(), [['a@[10,20]', 1n, 20]]);
+  input.pipeInput('a', 'x', 100); // closes the others; [90,100] stays open
+  assert.deepEqual(read(), [
+    ['a@[15,25]', 2n, 25],
+    ['a@[21,31]', 1n, 25],
+  ]);
+  input.pipeInput('a', 'x', 101); // [90,100] ends before stream time 101: closed (no grace)
+  assert.deepEqual(read(), [['a@[90,100]', 1n, 100]]);
+  input.pipeInput('a', 'x', 101); // stream time stands still: nothing more
+  assert.deepEqual(read(), []);
 });
