@@ -4,6 +4,7 @@ import { Serdes } from '../serde/serdes.js';
 import { sessionWindowedSerde } from '../serde/session-windowed-serde.js';
 import { SessionStore } from '../state/session-store.js';
 import { Change } from './change.js';
+import { EMIT_INTERVAL_MS_KSTREAMS_WINDOWED_AGGREGATION, EmitStrategy, StrategyType } from './emit-strategy.js';
 import { type GroupedStreamSource, splitArgs } from './grouped-stream-source.js';
 import type { Aggregator, Initializer, Reducer } from './kgrouped-stream.js';
 import { KTable } from './ktable.js';
@@ -28,7 +29,17 @@ export class SessionWindowedKStream<K, V> {
   constructor(
     private readonly source: GroupedStreamSource<K, V>,
     private readonly windows: SessionWindows,
+    private readonly strategy: EmitStrategy = EmitStrategy.onWindowUpdate(),
   ) {}
+
+  /**
+   * When the aggregation emits (Java 3.5+): `EmitStrategy.onWindowClose()` sends each session's
+   * final result once stream time passes its end plus the gap and the grace period, and nothing
+   * before; `onWindowUpdate()` (the default) every update, merges included.
+   */
+  emitStrategy(strategy: EmitStrategy): SessionWindowedKStream<K, V> {
+    return new SessionWindowedKStream(this.source, this.windows, strategy);
+  }
 
   count(
     materializedOrNamed?: Materialized<K, bigint> | Named,
@@ -119,6 +130,9 @@ export class SessionWindowedKStream<K, V> {
     if (materialized?.cachingEnabled ?? true) storeBuilder.withCachingEnabled();
     const gapMs = windows.inactivityGap();
     const lastExpiry = new WeakMap<object, number>();
+    const emitOnClose = this.strategy.type() === StrategyType.ON_WINDOW_CLOSE;
+    /** ON_WINDOW_CLOSE, per task's store: the wall-clock throttle and the last emission's close time. */
+    const emitted = new WeakMap<object, { nextEmitMs: number; lastCloseTime: number }>();
     const selfForwarding = new WeakMap<object, boolean>();
     this.source.builder.addStatelessProcessor<K, V, Windowed<K>, Change<VA>>(name, [parent], (record, context) => {
       const key = record.key();
@@ -128,7 +142,11 @@ export class SessionWindowedKStream<K, V> {
       const closeTime = observed - windows.gracePeriodMs() - gapMs;
       const store = context.getStateStore<SessionStore<K, VA>>(storeName);
       let forwardsItself = selfForwarding.get(store);
-      if (forwardsItself === undefined) {
+      if (forwardsItself === undefined && emitOnClose) {
+        // Updates are never forwarded, so the cache needs no listener (Java sets none either).
+        forwardsItself = false;
+        selfForwarding.set(store, false);
+      } else if (forwardsItself === undefined) {
         // A cached store forwards what it writes through: a new session as Change(agg, null), a
         // merged-away one as Change(null, old), at the session's end (Java's SessionCacheFlushListener).
         forwardsItself = !store.setFlushListener((sessionKey, newValue, oldValue, _ts, headers) =>
@@ -145,7 +163,15 @@ export class SessionWindowedKStream<K, V> {
       }
       // Sessions past the store's retention (gap + grace, plus one gap of margin: Java drops whole
       // segments, so it keeps at least that long) leave it, checked once per gap of stream time.
-      const expiry = observed - retentionMs - gapMs;
+      // Under ON_WINDOW_CLOSE a closed session stays until its final result has gone.
+      let expiry = observed - retentionMs - gapMs;
+      const emission = emitOnClose
+        ? (emitted.get(store) ?? { nextEmitMs: Number.NEGATIVE_INFINITY, lastCloseTime: NO_TIMESTAMP })
+        : undefined;
+      if (emission !== undefined) {
+        emitted.set(store, emission);
+        expiry = Math.min(expiry, emission.lastCloseTime);
+      }
       if (expiry - (lastExpiry.get(store) ?? Number.NEGATIVE_INFINITY) >= gapMs) {
         lastExpiry.set(store, expiry);
         store.expireSessionsEndingBefore(expiry);
@@ -159,21 +185,55 @@ export class SessionWindowedKStream<K, V> {
         start = Math.min(start, session.key.window().start());
         end = Math.max(end, session.key.window().end());
       }
-      if (end < closeTime) return; // late: the session it would join (or start) is closed
-      if (start !== timestamp || end !== timestamp) {
-        for (const session of merged) {
-          store.remove(session.key);
-          const tombstone = new Change<VA>(null, session.value);
-          if (forwardsItself) {
-            context.forward(record.withKey(session.key).withValue(tombstone).withTimestamp(session.key.window().end()));
+      // Late (the session it would join or start is closed): dropped, but Java still checks for
+      // final results to emit.
+      if (end >= closeTime) update();
+      if (emission !== undefined) emitFinal(emission);
+
+      function update(): void {
+        if (start !== timestamp || end !== timestamp) {
+          for (const session of merged) {
+            store.remove(session.key);
+            const tombstone = new Change<VA>(null, session.value);
+            if (forwardsItself) {
+              context.forward(
+                record.withKey(session.key).withValue(tombstone).withTimestamp(session.key.window().end()),
+              );
+            }
           }
         }
+        agg = aggregator(key, record.value(), agg);
+        const sessionKey = new Windowed(key as K, new SessionWindow(start, end));
+        store.put(sessionKey, agg);
+        if (forwardsItself)
+          context.forward(record.withKey(sessionKey).withValue(new Change(agg, null)).withTimestamp(end));
       }
-      agg = aggregator(key, record.value(), agg);
-      const sessionKey = new Windowed(key, new SessionWindow(start, end));
-      store.put(sessionKey, agg);
-      if (forwardsItself)
-        context.forward(record.withKey(sessionKey).withValue(new Change(agg, null)).withTimestamp(end));
+
+      /**
+       * Java's maybeForwardFinalResult for sessions (both ends inclusive): the sessions that ended
+       * from the last close time to this close time − 1 go downstream with `Change(final, null)`,
+       * stamped with their end, at most every `__emit.interval.ms.kstreams.windowed.aggregation__`.
+       */
+      function emitFinal(state: { nextEmitMs: number; lastCloseTime: number }): void {
+        const now = context.currentSystemTimeMs();
+        if (now < state.nextEmitMs) return;
+        const interval = context.appConfigs()[EMIT_INTERVAL_MS_KSTREAMS_WINDOWED_AGGREGATION];
+        state.nextEmitMs = now + (interval === undefined ? 1000 : Number(interval));
+        if (state.lastCloseTime !== NO_TIMESTAMP && state.lastCloseTime >= closeTime) return;
+        const upper = closeTime - 1;
+        if (upper < 0) return;
+        const lower = Math.max(0, state.lastCloseTime);
+        if (upper < lower) return;
+        for (const session of store.findSessionsEndingBetween(lower, upper)) {
+          context.forward(
+            record
+              .withKey(session.key)
+              .withValue(new Change<VA>(session.value, null))
+              .withTimestamp(session.key.window().end()),
+          );
+        }
+        state.lastCloseTime = closeTime;
+      }
     });
     this.source.builder.topology.addStateStore(storeBuilder, name);
     recordWindowGrace(this.source.builder.topology, name, windows.gracePeriodMs() + gapMs);
@@ -186,3 +246,6 @@ export class SessionWindowedKStream<K, V> {
     );
   }
 }
+
+/** Java's ConsumerRecord.NO_TIMESTAMP: no final result emitted yet. */
+const NO_TIMESTAMP = -1;

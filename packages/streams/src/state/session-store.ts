@@ -77,6 +77,39 @@ export class SessionStore<K, AGG> extends KeyValueStore<Windowed<K>, AGG> {
     }
   }
 
+  /**
+   * Every session of any key that ends from `earliestSessionEndTime` to `latestSessionEndTime`
+   * (both inclusive), by end time, then key bytes, then start time: what Java's time-ordered
+   * session store's `findSessions(earliestEnd, latestEnd)` returns (EmitStrategy.onWindowClose). A
+   * scan of the whole store here, where Java keeps an index by time.
+   */
+  findSessionsEndingBetween(
+    earliestSessionEndTime: number,
+    latestSessionEndTime: number,
+  ): KeyValue<Windowed<K>, AGG>[] {
+    const hits: { bytes: Buffer; end: number; value: Uint8Array }[] = [];
+    for (const [k, v] of this.rangeBytes(null, null)) {
+      const bytes = Buffer.from(k.buffer, k.byteOffset, k.byteLength);
+      if (bytes.length < 16) continue;
+      const end = Number(bytes.readBigInt64BE(bytes.length - 16));
+      if (end >= earliestSessionEndTime && end <= latestSessionEndTime) hits.push({ bytes, end, value: v });
+    }
+    hits.sort(
+      (a, b) =>
+        a.end - b.end ||
+        Buffer.compare(a.bytes.subarray(0, a.bytes.length - 16), b.bytes.subarray(0, b.bytes.length - 16)) ||
+        Buffer.compare(a.bytes.subarray(a.bytes.length - 8), b.bytes.subarray(b.bytes.length - 8)),
+    );
+    const keys = sessionWindowedSerde(this.rawKeySerde).deserializer();
+    const values = this.sessionValueSerde.deserializer();
+    return hits.map((h) =>
+      KeyValue.pair(
+        keys.deserialize(this.changelogTopic, h.bytes) as Windowed<K>,
+        values.deserialize(this.changelogTopic, h.value) as AGG,
+      ),
+    );
+  }
+
   /** The key's bytes as the store lays them out before the session's end and start. */
   rawKeyBytes(key: K): Uint8Array {
     return this.rawKeySerde.serializer().serialize(this.changelogTopic, key) ?? new Uint8Array();

@@ -9,6 +9,7 @@ import { afterEach, test } from 'node:test';
 import { Consumed } from '../../src/dsl/consumed.js';
 import { EMIT_INTERVAL_MS_KSTREAMS_WINDOWED_AGGREGATION, EmitStrategy } from '../../src/dsl/emit-strategy.js';
 import { Produced } from '../../src/dsl/produced.js';
+import { SessionWindows } from '../../src/dsl/session-windows.js';
 import { SlidingWindows } from '../../src/dsl/sliding-windows.js';
 import { StreamsBuilder } from '../../src/dsl/streams-builder.js';
 import { TimeWindows, type Windowed } from '../../src/dsl/time-windows.js';
@@ -143,5 +144,40 @@ test('onWindowClose on sliding windows: each closed window once, after the recor
   input.pipeInput('a', 'x', 101); // [90,100] ends before stream time 101: closed (no grace)
   assert.deepEqual(read(), [['a@[90,100]', 1n, 100]]);
   input.pipeInput('a', 'x', 101); // stream time stands still: nothing more
+  assert.deepEqual(read(), []);
+});
+
+test('onWindowClose on session windows: each closed session once, by end time then key, stamped with its end', () => {
+  const builder = new StreamsBuilder();
+  builder
+    .stream('in', Consumed.with(S, S))
+    .groupByKey()
+    .windowedBy(SessionWindows.ofInactivityGapWithNoGrace(10))
+    .emitStrategy(EmitStrategy.onWindowClose())
+    .count()
+    .toStream()
+    .map((wk: Windowed<string>, n) => KeyValue.pair(`${wk.key()}@[${wk.window().start()},${wk.window().end()}]`, n))
+    .to('out', Produced.with(S, Serdes.Long()));
+  driver = new TopologyTestDriver(builder.build(), {
+    'application.id': 'emit-final-session',
+    [EMIT_INTERVAL_MS_KSTREAMS_WINDOWED_AGGREGATION]: 0,
+  });
+  const input = driver.createInputTopic('in', S.serializer(), S.serializer());
+  const output = driver.createOutputTopic('out', S.deserializer(), Serdes.Long().deserializer());
+  const read = () => output.readRecordsToList().map((r) => [r.key, r.value, r.timestamp]);
+  input.pipeInput('a', 'x', 0);
+  input.pipeInput('a', 'x', 5); // merges: a [0,5] = 2, no tombstone or update goes downstream
+  input.pipeInput('b', 'x', 3);
+  assert.deepEqual(read(), []);
+  input.pipeInput('a', 'x', 30); // stream time 30 − gap 10: sessions ending before 20 are closed
+  assert.deepEqual(read(), [
+    ['b@[3,3]', 1n, 3],
+    ['a@[0,5]', 2n, 5],
+  ]);
+  input.pipeInput('a', 'x', 35); // a [30,35] is still open
+  assert.deepEqual(read(), []);
+  input.pipeInput('c', 'x', 50);
+  assert.deepEqual(read(), [['a@[30,35]', 2n, 35]]);
+  input.pipeInput('a', 'x', 1); // late: dropped, nothing emitted twice
   assert.deepEqual(read(), []);
 });
