@@ -127,10 +127,11 @@ export class SessionWindowedKStream<K, V> {
     // Java's default, as for the other aggregations: the record cache keeps each session's latest
     // aggregate until a commit (or eviction) writes it through and forwards it; a session merged
     // away before that never reaches the store or downstream.
-    if (materialized?.cachingEnabled ?? true) storeBuilder.withCachingEnabled();
+    // (Under ON_WINDOW_CLOSE without a cache, as Java's SessionStoreMaterializer.)
+    const emitOnClose = this.strategy.type() === StrategyType.ON_WINDOW_CLOSE;
+    if ((materialized?.cachingEnabled ?? true) && !emitOnClose) storeBuilder.withCachingEnabled();
     const gapMs = windows.inactivityGap();
     const lastExpiry = new WeakMap<object, number>();
-    const emitOnClose = this.strategy.type() === StrategyType.ON_WINDOW_CLOSE;
     /** ON_WINDOW_CLOSE, per task's store: the wall-clock throttle and the last emission's close time. */
     const emitted = new WeakMap<object, { nextEmitMs: number; lastCloseTime: number }>();
     const selfForwarding = new WeakMap<object, boolean>();

@@ -129,7 +129,8 @@ export class SlidingWindowedKStream<K, V> {
     }
     // Java's default, as for the other aggregations: the record cache keeps each window's latest
     // aggregate until a commit (or eviction) writes it through and forwards it.
-    if (materialized?.cachingEnabled ?? true) storeBuilder.withCachingEnabled();
+    // (Under ON_WINDOW_CLOSE without a cache, as Java's SlidingWindowStoreMaterializer.)
+    if ((materialized?.cachingEnabled ?? true) && !emitOnClose) storeBuilder.withCachingEnabled();
     const selfForwarding = new WeakMap<object, boolean>();
     this.source.builder.addStatelessProcessor<K, V, Windowed<K>, Change<VA>>(name, [parent], (record, context) => {
       const key = record.key();
@@ -285,7 +286,11 @@ export class SlidingWindowedKStream<K, V> {
         const upper = windowCloseTime - diff - 1;
         if (upper < 0) return;
         const lower = state.lastCloseTime === NO_TIMESTAMP ? 0 : Math.max(0, state.lastCloseTime - diff);
-        for (const { key: windowed, value: final } of store.fetchAll(lower, upper)) {
+        // By window start, then key: Java's time-ordered store (fetchAll here is by key, then start).
+        const closed = [...store.fetchAll(lower, upper)].sort(
+          (a, b) => a.key.window().start() - b.key.window().start(),
+        );
+        for (const { key: windowed, value: final } of closed) {
           forward(context, record, windowed, new Change<VA>(final.value, null), final.timestamp);
         }
         state.lastCloseTime = windowCloseTime;

@@ -104,7 +104,9 @@ export class TimeWindowedAggregateProcessor<K, V, VA> implements Processor<K, V,
     const lower = this.lastEmitCloseTime === NO_TIMESTAMP ? 0 : Math.max(0, this.lastEmitCloseTime - size) + 1;
     if (lower > upper) return;
     const store = this.store as WindowStore<K, VA>;
-    for (const { key, value } of store.fetchAll(lower, upper)) {
+    // By window start, then key: Java's time-ordered store (fetchAll here is by key, then start).
+    const closed = [...store.fetchAll(lower, upper)].sort((a, b) => a.key.window().start() - b.key.window().start());
+    for (const { key, value } of closed) {
       // The time-window store keeps no record timestamps: the result carries its window's last
       // millisecond (Java's carries the window's latest record timestamp).
       const timestamp = key.window().end() - 1;

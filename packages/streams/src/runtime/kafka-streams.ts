@@ -29,7 +29,7 @@ import type { KeyQueryMetadata, StreamsMetadata } from './streams-metadata.js';
 import { type StreamsMetric, taskMetrics } from './streams-metric.js';
 import { LATEST_OFFSET } from './streams-user-data.js';
 
-/** How long the group leader waits for the changelogs' end offsets (KIP-441 lags). */
+/** How long the group leader waits for the changelogs' end offsets (KIP-441 lags), at most half a session. */
 const END_OFFSETS_TIMEOUT_MS = 10_000;
 
 /**
@@ -120,12 +120,11 @@ export class KafkaStreams {
         endOffsets: async (partitions) => {
           // The group leader waits for this between JoinGroup and SyncGroup, without heartbeats:
           // give up well before a session timeout (the assignor then keeps tasks where they ran).
+          const sessionTimeoutMs = Number(this.config.clientOverrides.consumer['session.timeout.ms'] ?? 45_000);
+          const waitMs = Math.min(END_OFFSETS_TIMEOUT_MS, sessionTimeoutMs / 2);
           let timer: NodeJS.Timeout | undefined;
           const timeout = new Promise<never>((_resolve, reject) => {
-            timer = setTimeout(
-              () => reject(new Error(`no answer in ${END_OFFSETS_TIMEOUT_MS} ms`)),
-              END_OFFSETS_TIMEOUT_MS,
-            );
+            timer = setTimeout(() => reject(new Error(`no answer in ${waitMs} ms`)), waitMs);
           });
           try {
             const listed = await Promise.race([

@@ -59,12 +59,18 @@ export class StreamsProducer {
   ) {
     this.producer = createProducer({
       onSuccess: (record, metadata) => {
-        (record as unknown as StreamsRecord).onDelivered?.(metadata);
-        userListener?.onSuccess?.(record, metadata);
+        try {
+          userListener?.onSuccess?.(record, metadata);
+        } finally {
+          (record as unknown as StreamsRecord).onDelivered?.(metadata);
+        }
       },
       onError: (record, error) => {
-        this.failed(record as unknown as StreamsRecord, error);
-        userListener?.onError?.(record, error);
+        try {
+          userListener?.onError?.(record, error);
+        } finally {
+          this.failed(record as unknown as StreamsRecord, error);
+        }
       },
     });
   }
@@ -101,7 +107,10 @@ export class StreamsProducer {
     } catch (handlerError) {
       // A handler that throws fails the application with its error (the producer's listener
       // would otherwise swallow it).
-      this.sendError ??= handlerError as Error;
+      this.sendError ??=
+        handlerError instanceof Error
+          ? handlerError
+          : new StreamsException(`the production exception handler threw ${String(handlerError)}`);
       return;
     }
     if (response === ProductionExceptionHandlerResponse.CONTINUE) {

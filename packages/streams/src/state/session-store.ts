@@ -79,7 +79,7 @@ export class SessionStore<K, AGG> extends KeyValueStore<Windowed<K>, AGG> {
 
   /**
    * Every session of any key that ends from `earliestSessionEndTime` to `latestSessionEndTime`
-   * (both inclusive), by end time, then key bytes, then start time: what Java's time-ordered
+   * (both inclusive), by end time, then start time, then key bytes: what Java's time-ordered
    * session store's `findSessions(earliestEnd, latestEnd)` returns (EmitStrategy.onWindowClose). A
    * scan of the whole store here, where Java keeps an index by time.
    */
@@ -97,8 +97,8 @@ export class SessionStore<K, AGG> extends KeyValueStore<Windowed<K>, AGG> {
     hits.sort(
       (a, b) =>
         a.end - b.end ||
-        Buffer.compare(a.bytes.subarray(0, a.bytes.length - 16), b.bytes.subarray(0, b.bytes.length - 16)) ||
-        Buffer.compare(a.bytes.subarray(a.bytes.length - 8), b.bytes.subarray(b.bytes.length - 8)),
+        Number(a.bytes.readBigInt64BE(a.bytes.length - 8) - b.bytes.readBigInt64BE(b.bytes.length - 8)) ||
+        Buffer.compare(a.bytes.subarray(0, a.bytes.length - 16), b.bytes.subarray(0, b.bytes.length - 16)),
     );
     const keys = sessionWindowedSerde(this.rawKeySerde).deserializer();
     const values = this.sessionValueSerde.deserializer();

@@ -181,3 +181,18 @@ test('onWindowClose on session windows: each closed session once, by end time th
   input.pipeInput('a', 'x', 1); // late: dropped, nothing emitted twice
   assert.deepEqual(read(), []);
 });
+
+test('onWindowClose: windows closed together go out by window start, then key (Java’s time-ordered store)', () => {
+  const { d, input, output } = finalCounts(TimeWindows.ofSizeAndGrace(10, 20), 0);
+  driver = d;
+  input.pipeInput('a', 'x', 1);
+  input.pipeInput('b', 'x', 2);
+  input.pipeInput('a', 'x', 12);
+  input.pipeInput('b', 'x', 13);
+  assert.deepEqual(output.readKeyValuesToList(), []);
+  input.pipeInput('c', 'x', 45); // closes [0,10) and [10,20) at once
+  assert.deepEqual(
+    output.readKeyValuesToList().map((kv) => kv.key),
+    ['a@0', 'b@0', 'a@10', 'b@10'],
+  );
+});
