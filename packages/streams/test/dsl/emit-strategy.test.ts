@@ -8,6 +8,8 @@ import assert from 'node:assert/strict';
 import { afterEach, test } from 'node:test';
 import { Consumed } from '../../src/dsl/consumed.js';
 import { EMIT_INTERVAL_MS_KSTREAMS_WINDOWED_AGGREGATION, EmitStrategy } from '../../src/dsl/emit-strategy.js';
+import type { KGroupedStream } from '../../src/dsl/kgrouped-stream.js';
+import type { KTable } from '../../src/dsl/ktable.js';
 import { Produced } from '../../src/dsl/produced.js';
 import { SessionWindows } from '../../src/dsl/session-windows.js';
 import { SlidingWindows } from '../../src/dsl/sliding-windows.js';
@@ -115,23 +117,9 @@ test('onWindowUpdate stays the default: every update goes downstream', () => {
 });
 
 test('onWindowClose on sliding windows: each closed window once, after the record that closes it, as Java', () => {
-  const builder = new StreamsBuilder();
-  builder
-    .stream('in', Consumed.with(S, S))
-    .groupByKey()
-    .windowedBy(SlidingWindows.ofTimeDifferenceWithNoGrace(10))
-    .emitStrategy(EmitStrategy.onWindowClose())
-    .count()
-    .toStream()
-    .map((wk: Windowed<string>, n) => KeyValue.pair(`${wk.key()}@[${wk.window().start()},${wk.window().end()}]`, n))
-    .to('out', Produced.with(S, Serdes.Long()));
-  driver = new TopologyTestDriver(builder.build(), {
-    'application.id': 'emit-final-sliding',
-    [EMIT_INTERVAL_MS_KSTREAMS_WINDOWED_AGGREGATION]: 0,
-  });
-  const input = driver.createInputTopic('in', S.serializer(), S.serializer());
-  const output = driver.createOutputTopic('out', S.deserializer(), Serdes.Long().deserializer());
-  const read = () => output.readRecordsToList().map((r) => [r.key, r.value, r.timestamp]);
+  const { input, read } = finalCountsOf((grouped) =>
+    grouped.windowedBy(SlidingWindows.ofTimeDifferenceWithNoGrace(10)),
+  );
   input.pipeInput('a', 'x', 20); // [10,20]: 1
   assert.deepEqual(read(), []);
   input.pipeInput('a', 'x', 25); // [15,25]: 2, 20's right window [21,31]: 1; [10,20] has closed
@@ -148,23 +136,7 @@ test('onWindowClose on sliding windows: each closed window once, after the recor
 });
 
 test('onWindowClose on session windows: each closed session once, by end time then key, stamped with its end', () => {
-  const builder = new StreamsBuilder();
-  builder
-    .stream('in', Consumed.with(S, S))
-    .groupByKey()
-    .windowedBy(SessionWindows.ofInactivityGapWithNoGrace(10))
-    .emitStrategy(EmitStrategy.onWindowClose())
-    .count()
-    .toStream()
-    .map((wk: Windowed<string>, n) => KeyValue.pair(`${wk.key()}@[${wk.window().start()},${wk.window().end()}]`, n))
-    .to('out', Produced.with(S, Serdes.Long()));
-  driver = new TopologyTestDriver(builder.build(), {
-    'application.id': 'emit-final-session',
-    [EMIT_INTERVAL_MS_KSTREAMS_WINDOWED_AGGREGATION]: 0,
-  });
-  const input = driver.createInputTopic('in', S.serializer(), S.serializer());
-  const output = driver.createOutputTopic('out', S.deserializer(), Serdes.Long().deserializer());
-  const read = () => output.readRecordsToList().map((r) => [r.key, r.value, r.timestamp]);
+  const { input, read } = finalCountsOf((grouped) => grouped.windowedBy(SessionWindows.ofInactivityGapWithNoGrace(10)));
   input.pipeInput('a', 'x', 0);
   input.pipeInput('a', 'x', 5); // merges: a [0,5] = 2, no tombstone or update goes downstream
   input.pipeInput('b', 'x', 3);
@@ -196,3 +168,25 @@ test('onWindowClose: windows closed together go out by window start, then key (J
     ['a@0', 'b@0', 'a@10', 'b@10'],
   );
 });
+
+/** A count with onWindowClose over the windows `windowed` picks; output keys `key@[start,end]`. */
+function finalCountsOf(
+  windowed: (grouped: KGroupedStream<string, string>) => {
+    emitStrategy(strategy: EmitStrategy): { count(): KTable<Windowed<string>, bigint> };
+  },
+) {
+  const builder = new StreamsBuilder();
+  windowed(builder.stream('in', Consumed.with(S, S)).groupByKey())
+    .emitStrategy(EmitStrategy.onWindowClose())
+    .count()
+    .toStream()
+    .map((wk: Windowed<string>, n) => KeyValue.pair(`${wk.key()}@[${wk.window().start()},${wk.window().end()}]`, n))
+    .to('out', Produced.with(S, Serdes.Long()));
+  driver = new TopologyTestDriver(builder.build(), {
+    'application.id': 'emit-final-windows',
+    [EMIT_INTERVAL_MS_KSTREAMS_WINDOWED_AGGREGATION]: 0,
+  });
+  const input = driver.createInputTopic('in', S.serializer(), S.serializer());
+  const output = driver.createOutputTopic('out', S.deserializer(), Serdes.Long().deserializer());
+  return { input, read: () => output.readRecordsToList().map((r) => [r.key, r.value, r.timestamp]) };
+}
