@@ -12,6 +12,7 @@ import type { KeyValueStore } from '../state/key-value-store.js';
 import type { ThreadCache } from '../state/record-cache.js';
 import type { StateStore } from '../state/state-store.js';
 import { ConfigException } from '../streams-config.js';
+import { NodeRoute, SourceRoute } from './node-route.js';
 import type { Processor } from './processor.js';
 import type { ProcessorContext, RecordMetadata } from './processor-context.js';
 import { PunctuationQueue } from './punctuation-queue.js';
@@ -24,7 +25,7 @@ import { ConsumerRecord, FailOnInvalidTimestamp, type TimestampExtractor } from 
 import { extractTopic, type TopicNameExtractor } from './topic-name-extractor.js';
 import type { Topology } from './topology.js';
 import { StreamsException } from './topology-exception.js';
-import type { Subtopology, TopologyNode } from './topology-nodes.js';
+import type { SinkNode, Subtopology, TopologyNode } from './topology-nodes.js';
 
 export interface TaskConfig {
   readonly applicationId: string;
@@ -72,16 +73,15 @@ export class StreamTask {
   readonly stores = new Map<string, KeyValueStore<unknown, unknown>>();
   private readonly processors = new Map<string, Processor<unknown, unknown, unknown, unknown>>();
   private readonly contexts = new Map<string, NodeContext>();
-  private readonly sourceByTopic = new Map<string, string>();
+  /** Input topic (topology name) → its source node and deserializers. */
+  private readonly sources = new Map<string, SourceRoute>();
   /** Topology topic → physical name, once per topic (not a new string per record). */
   private readonly physicalTopics = new Map<string, string>();
-  /** Each node's children, computed once: `forward` runs for every record at every node. */
-  private readonly children = new Map<string, readonly string[]>();
+  /** Each node with its children resolved, computed once: `forward` runs for every record at every node. */
+  private readonly routes = new Map<string, NodeRoute>();
   private readonly streamTimePunctuations = new PunctuationQueue();
   private readonly wallClockPunctuations = new PunctuationQueue();
   private streamTime = -1;
-  /** The highest timestamp extracted per input topic (the task has one partition of each). */
-  private readonly partitionTimes = new Map<string, number>();
   /** Records skipped by the deserialization handler or for a negative timestamp (Java's `dropped-records-total`). */
   droppedRecords = 0;
   /** Punctuator calls since the runtime last read this (its `punctuate-total`). */
@@ -126,8 +126,18 @@ export class StreamTask {
     for (const name of subtopology.nodes) {
       const node = topology.node(name);
       setWrappedDefaults(node, config);
-      if (node?.kind === 'source') for (const t of node.topics) this.sourceByTopic.set(t, name);
-      this.children.set(name, topology.childrenOf(name));
+      if (node === undefined) continue;
+      const route = new NodeRoute(node);
+      this.routes.set(name, route);
+      if (node.kind !== 'source') continue;
+      const extractor = node.timestampExtractor ?? config.timestampExtractor ?? defaultExtractor;
+      // The task has one partition of each input topic, so the partition time is kept per topic.
+      for (const t of node.topics) this.sources.set(t, new SourceRoute(route, node, this.physicalTopic(t), extractor));
+    }
+    for (const route of this.routes.values()) {
+      route.children = topology
+        .childrenOf(route.name)
+        .map((child) => this.routes.get(child) ?? new NodeRoute(topology.node(child) as TopologyNode));
     }
   }
 
@@ -158,11 +168,13 @@ export class StreamTask {
         ),
       );
     }
-    for (const name of this.subtopology.nodes) {
-      const node = this.topology.node(name);
-      const context = new NodeContext(this, name);
-      this.contexts.set(name, context);
-      if (node?.kind === 'processor') this.processors.set(name, node.supplier());
+    for (const route of this.routes.values()) {
+      const context = new NodeContext(this, route);
+      this.contexts.set(route.name, context);
+      if (route.node.kind === 'processor') {
+        route.processor = route.node.supplier();
+        this.processors.set(route.name, route.processor);
+      }
     }
     for (const [name, processor] of this.processors) processor.init?.(this.contexts.get(name) as NodeContext);
   }
@@ -184,16 +196,16 @@ export class StreamTask {
     timestamp: number,
     headers: readonly RecordHeader[],
   ): void {
-    const sourceName = this.sourceByTopic.get(topic);
-    if (sourceName === undefined) throw new StreamsException(`task ${this.id} has no source for topic ${topic}`);
-    const source = this.topology.node(sourceName);
-    if (source?.kind !== 'source') throw new StreamsException(`${sourceName} is not a source`);
-    const physical = this.physicalTopic(topic);
+    const input = this.sources.get(topic);
+    if (input === undefined) throw new StreamsException(`task ${this.id} has no source for topic ${topic}`);
+    const { source, physical } = input;
     let k: unknown;
     let v: unknown;
     try {
-      k = (source.keyDeserializer ?? this.config.defaultKeySerde.deserializer()).deserialize(physical, key);
-      v = (source.valueDeserializer ?? this.config.defaultValueSerde.deserializer()).deserialize(physical, value);
+      input.keyDeserializer ??= source.keyDeserializer ?? this.config.defaultKeySerde.deserializer();
+      k = input.keyDeserializer.deserialize(physical, key);
+      input.valueDeserializer ??= source.valueDeserializer ?? this.config.defaultValueSerde.deserializer();
+      v = input.valueDeserializer.deserialize(physical, value);
     } catch (error) {
       if (error instanceof ConfigException) throw error; // no default serde: not the record's fault
       const context = { taskId: this.id, topic: physical, partition, offset };
@@ -206,21 +218,23 @@ export class StreamTask {
       throw new StreamsException(deserializationFailureMessage(context), { cause: error });
     }
     // Java extracts the timestamp from the deserialized record; a negative one drops it.
-    const partitionTime = this.partitionTimes.get(topic) ?? -1;
-    const extractor = source.timestampExtractor ?? this.config.timestampExtractor ?? defaultExtractor;
-    timestamp = extractor.extract(
-      new ConsumerRecord(physical, partition, offset, k, v, timestamp, headers),
-      partitionTime,
-    );
-    if (!(timestamp >= 0)) {
-      this.droppedRecords++;
-      return;
+    const partitionTime = input.partitionTime;
+    // The default extractor returns a valid timestamp as it is: no ConsumerRecord to build for it.
+    if (!(input.recordTimestampOnly && timestamp >= 0)) {
+      timestamp = input.extractor.extract(
+        new ConsumerRecord(physical, partition, offset, k, v, timestamp, headers),
+        partitionTime,
+      );
+      if (!(timestamp >= 0)) {
+        this.droppedRecords++;
+        return;
+      }
     }
-    if (timestamp > partitionTime) this.partitionTimes.set(topic, timestamp);
+    if (timestamp > partitionTime) input.partitionTime = timestamp;
     this.metadata = new SourceRecordMetadata(physical, partition, offset);
     if (timestamp > this.streamTime) this.streamTime = timestamp;
     try {
-      this.forwardTo(sourceName, new Record(k, v, timestamp, headers), undefined);
+      this.forwardFrom(input.route, new Record(k, v, timestamp, headers), undefined);
     } finally {
       this.metadata = null;
     }
@@ -239,20 +253,26 @@ export class StreamTask {
   }
 
   /** Hands `record` to the children of `from` (or only `childName`), depth-first. */
-  forwardTo(from: string, record: Record<unknown, unknown>, childName: string | undefined): void {
-    const children = this.children.get(from) ?? [];
-    if (childName !== undefined && !children.includes(childName)) {
-      throw new StreamsException(
-        `Unknown downstream node: ${childName} either does not exist or is not connected to ${from}`,
-      );
+  forwardFrom(from: NodeRoute, record: Record<unknown, unknown>, childName: string | undefined): void {
+    if (childName !== undefined) {
+      const child = from.child(childName);
+      if (child === undefined) {
+        throw new StreamsException(
+          `Unknown downstream node: ${childName} either does not exist or is not connected to ${from.name}`,
+        );
+      }
+      this.deliver(child, record);
+      return;
     }
-    for (const child of childName === undefined ? children : [childName]) {
-      this.currentRecordTimestamp = record.timestamp();
-      this.currentRecordHeaders = record.headers();
-      const node = this.topology.node(child);
-      if (node?.kind === 'processor') this.processAt(child, record);
-      else if (node?.kind === 'sink') this.sink(node.name, record);
-    }
+    const children = from.children;
+    for (let i = 0; i < children.length; i++) this.deliver(children[i] as NodeRoute, record);
+  }
+
+  private deliver(child: NodeRoute, record: Record<unknown, unknown>): void {
+    this.currentRecordTimestamp = record.timestamp();
+    this.currentRecordHeaders = record.headers();
+    if (child.processor !== undefined) this.processAt(child, record);
+    else if (child.node.kind === 'sink') this.sink(child, child.node, record);
   }
 
   /**
@@ -260,8 +280,8 @@ export class StreamTask {
    * record at this node; a FAIL rethrows the error, marked so that the nodes above it do not ask
    * the handler again. Framework errors (StreamsException, ConfigException) are never handled.
    */
-  private processAt(name: string, record: Record<unknown, unknown>): void {
-    const processor = this.processors.get(name) as Processor<unknown, unknown>;
+  private processAt(route: NodeRoute, record: Record<unknown, unknown>): void {
+    const processor = route.processor as Processor<unknown, unknown>;
     const handler = this.config.processingExceptionHandler;
     if (handler === undefined) {
       processor.process(record);
@@ -279,7 +299,7 @@ export class StreamTask {
         topic: metadata?.topic() ?? '',
         partition: metadata?.partition() ?? -1,
         offset: metadata?.offset() ?? -1n,
-        processorNodeId: name,
+        processorNodeId: route.name,
         timestamp: record.timestamp(),
       };
       if (handler.handle(context, record, error) === ProcessingHandlerResponse.CONTINUE) {
@@ -300,12 +320,11 @@ export class StreamTask {
     return physical;
   }
 
-  private sink(name: string, record: Record<unknown, unknown>): void {
-    const node = this.topology.node(name);
-    if (node?.kind !== 'sink') return;
+  private sink(route: NodeRoute, node: SinkNode, record: Record<unknown, unknown>): void {
+    if (node.topic !== undefined) route.sinkTopic ??= this.physicalTopic(node.topic);
     const topic =
-      node.topic !== undefined
-        ? this.physicalTopic(node.topic)
+      route.sinkTopic !== undefined
+        ? route.sinkTopic
         : extractTopic(node.topicExtractor as TopicNameExtractor<unknown, unknown>, record.key(), record.value(), {
             topic: () => this.metadata?.topic() ?? '',
             partition: () => this.metadata?.partition() ?? -1,
@@ -313,8 +332,10 @@ export class StreamTask {
             timestamp: () => record.timestamp(),
             headers: () => record.headers(),
           });
-    const key = (node.keySerializer ?? this.config.defaultKeySerde.serializer()).serialize(topic, record.key());
-    const value = (node.valueSerializer ?? this.config.defaultValueSerde.serializer()).serialize(topic, record.value());
+    route.keySerializer ??= node.keySerializer ?? this.config.defaultKeySerde.serializer();
+    const key = route.keySerializer.serialize(topic, record.key());
+    route.valueSerializer ??= node.valueSerializer ?? this.config.defaultValueSerde.serializer();
+    const value = route.valueSerializer.serialize(topic, record.value());
     let partition: number | undefined;
     if (node.partitioner !== undefined) {
       const count = this.collector.partitionsFor(topic);
@@ -383,10 +404,14 @@ function setWrappedDefaults(node: TopologyNode | undefined, config: TaskConfig):
 
 /** The `ProcessorContext` handed to one node of a task. */
 class NodeContext implements ProcessorContext {
+  private readonly nodeName: string;
+
   constructor(
     private readonly task: StreamTask,
-    private readonly nodeName: string,
-  ) {}
+    private readonly route: NodeRoute,
+  ) {
+    this.nodeName = route.name;
+  }
 
   applicationId(): string {
     return this.task.config.applicationId;
@@ -413,7 +438,7 @@ class NodeContext implements ProcessorContext {
   }
 
   forward<K, V>(record: Record<K, V>, childName?: string): void {
-    this.task.forwardTo(this.nodeName, record as Record<unknown, unknown>, childName);
+    this.task.forwardFrom(this.route, record as Record<unknown, unknown>, childName);
   }
 
   schedule(intervalMs: number, type: PunctuationType, callback: Punctuator): Cancellable {

@@ -60,7 +60,7 @@ export class AvgMax {
 }
 
 /** A counter with Java's `-total` (cumulative) and `-rate` (per second) pair. */
-class Meter {
+export class Meter {
   total = 0;
   readonly rate: SampledRate;
   constructor(now: () => number) {
@@ -99,13 +99,22 @@ export class StreamThreadMetrics {
   /** One input record processed by `taskId`, `latenessMs` behind the task's stream time. */
   recordProcess(taskId: string, latenessMs: number): void {
     this.process.record();
+    const task = this.ofTask(taskId);
+    task.process.record();
+    task.lateness.record(Math.max(0, latenessMs));
+  }
+
+  /**
+   * A task's `process` meter and lateness stat, for a caller that records a run of records at
+   * once (the thread's `process` meter is then its to update too).
+   */
+  ofTask(taskId: string): { readonly process: Meter; readonly lateness: AvgMax } {
     let task = this.tasks.get(taskId);
     if (task === undefined) {
       task = { process: new Meter(this.now), lateness: new AvgMax() };
       this.tasks.set(taskId, task);
     }
-    task.process.record();
-    task.lateness.record(Math.max(0, latenessMs));
+    return task;
   }
 
   /** The thread-level metrics; `liveTasks` gives task-closed-total (created minus still open). */

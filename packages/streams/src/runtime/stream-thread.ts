@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   Consumer,
+  type ConsumerRecord,
   KafkaError,
   type PartitionAssignor,
   Producer,
@@ -185,14 +186,17 @@ export class StreamThread {
       });
       threadMetrics.poll.record();
       threadMetrics.pollLatency.record(performance.now() - pollStartMs);
-      for (const r of inTimestampOrder(records, (x) => this.inputKeys(x.topic, x.partition)?.task)) {
-        const keys = this.inputKeys(r.topic, r.partition);
-        const active = keys && this.taskManager.get(keys.task);
-        if (keys === undefined || active === undefined) continue;
-        threadMetrics.recordProcess(keys.task, active.task.currentStreamTime() - r.timestamp);
-        active.task.process(keys.logical, r.partition, r.offset, r.key, r.value, r.timestamp, r.headers);
-        active.consumed.set(keys.tp, r.offset + 1n);
-        this.processedSinceCommit = true;
+      const ordered = inTimestampOrder(records, (x) => this.inputKeys(x.topic, x.partition)?.task);
+      for (let from = 0; from < ordered.length; ) {
+        const first = ordered[from] as ConsumerRecord<Buffer, Buffer>;
+        let to = from + 1;
+        while (to < ordered.length) {
+          const r = ordered[to] as ConsumerRecord<Buffer, Buffer>;
+          if (r.partition !== first.partition || r.topic !== first.topic) break;
+          to++;
+        }
+        this.processRun(ordered, from, to);
+        from = to;
       }
       await this.ctx.standbys.poll();
       if (this.ctx.probingRebalanceDue(Date.now())) {
@@ -210,6 +214,35 @@ export class StreamThread {
         const requestedAtMs = await shutdownRequestedSince(consumer, this.inputPartitions(), this.ctx.startedAtMs);
         if (requestedAtMs !== undefined) throw new ShutdownRequestedException(requestedAtMs);
         await this.commit();
+      }
+    }
+  }
+
+  /**
+   * Processes `records[from..to)`, a run of one partition's records: the task, its metrics and
+   * its consumed offset are looked up and updated once per run rather than per record.
+   */
+  private processRun(records: readonly ConsumerRecord<Buffer, Buffer>[], from: number, to: number): void {
+    const first = records[from] as ConsumerRecord<Buffer, Buffer>;
+    const keys = this.inputKeys(first.topic, first.partition);
+    const active = keys && this.taskManager.get(keys.task);
+    if (keys === undefined || active === undefined) return;
+    const { task } = active;
+    const metrics = this.ctx.threadMetrics.ofTask(keys.task);
+    let done = from;
+    try {
+      for (let i = from; i < to; i++) {
+        const r = records[i] as ConsumerRecord<Buffer, Buffer>;
+        metrics.lateness.record(Math.max(0, task.currentStreamTime() - r.timestamp));
+        task.process(keys.logical, r.partition, r.offset, r.key, r.value, r.timestamp, r.headers);
+        done = i + 1;
+      }
+    } finally {
+      if (done > from) {
+        this.ctx.threadMetrics.process.record(done - from);
+        metrics.process.record(done - from);
+        active.consumed.set(keys.tp, (records[done - 1] as ConsumerRecord<Buffer, Buffer>).offset + 1n);
+        this.processedSinceCommit = true;
       }
     }
   }

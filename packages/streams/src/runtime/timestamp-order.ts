@@ -10,7 +10,8 @@
 export function inTimestampOrder<R extends { topic: string; partition: number; timestamp: number }>(
   records: readonly R[],
   taskOf: (record: R) => string | undefined,
-): R[] {
+): readonly R[] {
+  if (needsNoReordering(records, taskOf)) return records;
   const byTask = new Map<string, Map<string, R[]>>();
   const out: R[] = [];
   for (const r of records) {
@@ -44,4 +45,34 @@ export function inTimestampOrder<R extends { topic: string; partition: number; t
     }
   }
   return out;
+}
+
+/**
+ * True when every task has at most one partition in `records` and every record has a task: the
+ * poll's order is then already the order to process in. Polls hand out records in runs of one
+ * partition, so this looks at one record per run (the common case of a task per input
+ * partition costs no allocation per record).
+ */
+function needsNoReordering<R extends { topic: string; partition: number }>(
+  records: readonly R[],
+  taskOf: (record: R) => string | undefined,
+): boolean {
+  const partitionOfTask = new Map<string, R>();
+  let i = 0;
+  while (i < records.length) {
+    const first = records[i] as R;
+    let end = i + 1;
+    while (end < records.length) {
+      const r = records[end] as R;
+      if (r.partition !== first.partition || r.topic !== first.topic) break;
+      end++;
+    }
+    const task = taskOf(first);
+    if (task === undefined) return false;
+    const seen = partitionOfTask.get(task);
+    if (seen === undefined) partitionOfTask.set(task, first);
+    else if (seen.partition !== first.partition || seen.topic !== first.topic) return false;
+    i = end;
+  }
+  return true;
 }

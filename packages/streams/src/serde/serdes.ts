@@ -15,7 +15,9 @@ function fixedWidth(name: string, data: Uint8Array, width: number): Buffer {
 
 const stringSerde = serdeFrom<string>(
   (_topic, data) => Buffer.from(data, 'utf8'),
-  (_topic, data) => Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('utf8'),
+  // Record keys and values arrive as Buffers: no view to allocate per record.
+  (_topic, data) =>
+    (data instanceof Buffer ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength)).toString('utf8'),
 );
 
 /** Java's `long`: a bigint, exact over all of int64. Numbers are accepted on the way in. */

@@ -12,3 +12,18 @@ test("a task's partitions are interleaved by head timestamp; each partition keep
   // a0's head (5) waits for b0's 2; a0 keeps 5 before its own out-of-order 1.
   assert.deepEqual(ordered, ['b0@2', 'a0@5', 'a0@1', 'b0@7', 'a0@9', 'a1@0']);
 });
+
+test('a poll where every task has one partition is processed as it came, without a copy', () => {
+  const records = [r('a', 0, 5), r('a', 0, 1), r('a', 1, 0), r('a', 0, 9), r('b', 2, 3)];
+  const taskOf = (x: { topic: string; partition: number }) => `0_${x.partition}`;
+  assert.equal(inTimestampOrder(records, taskOf), records);
+});
+
+test('a partition of a task seen twice in one poll, apart, needs no reordering either', () => {
+  const records = [r('a', 0, 5), r('a', 1, 0), r('a', 0, 2)];
+  const taskOf = (x: { topic: string; partition: number }) => `0_${x.partition}`;
+  assert.deepEqual(
+    inTimestampOrder(records, taskOf).map((x) => `${x.topic}${x.partition}@${x.timestamp}`),
+    ['a0@5', 'a1@0', 'a0@2'],
+  );
+});
