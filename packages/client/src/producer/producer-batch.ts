@@ -22,6 +22,40 @@ export interface DeliverySink {
   failed(index: number, error: Error): void;
 }
 
+const NO_SINK: DeliverySink = { delivered() {}, failed() {} };
+
+/**
+ * A batch's per-record bookkeeping, by record index: whom to tell, and what to tell them. The
+ * accumulator hands these from one batch to the next, so the arrays are not grown anew for every
+ * batch (they were the producer's largest allocation per record).
+ */
+export class RecordSlots {
+  readonly sinks: DeliverySink[] = [];
+  /** The record's position in its caller's request. */
+  readonly indexes: number[] = [];
+  /** Timestamp and serialized key/value sizes (-1 for null), for RecordMetadata. */
+  readonly timestamps: number[] = [];
+  readonly keySizes: number[] = [];
+  readonly valueSizes: number[] = [];
+
+  /** Drops the sinks of the `count` records used (they hold the callers' records). */
+  clear(count: number): void {
+    for (let i = 0; i < count; i++) this.sinks[i] = NO_SINK;
+  }
+}
+
+/** `BigInt(i)` for offset deltas, made once each: completing a batch then makes one bigint per record, not two. */
+const OFFSET_DELTAS: bigint[] = [];
+
+function offsetDelta(i: number): bigint {
+  let delta = OFFSET_DELTAS[i];
+  if (delta === undefined) {
+    for (let d = OFFSET_DELTAS.length; d <= i; d++) OFFSET_DELTAS.push(BigInt(d));
+    delta = OFFSET_DELTAS[i] as bigint;
+  }
+  return delta;
+}
+
 /** Bytes of a varint (zigzag) for an int32. */
 function varintSize(value: number): number {
   let v = ((value << 1) ^ (value >> 31)) >>> 0;
@@ -88,12 +122,8 @@ export class ProducerBatch {
   recordCount = 0;
   private baseTimestamp = 0;
   private maxTimestamp = -1;
-  readonly sinks: DeliverySink[] = [];
-  readonly indexes: number[] = [];
-  /** Per record, for RecordMetadata: timestamp and serialized key/value sizes (-1 for null). */
-  readonly timestamps: number[] = [];
-  readonly keySizes: number[] = [];
-  readonly valueSizes: number[] = [];
+  /** Per record: sink, index, timestamp, sizes (valid below `recordCount`). */
+  private slots: RecordSlots | undefined;
   /** The final batch bytes once closed. */
   built: Buffer | undefined;
   attempts = 0;
@@ -115,9 +145,24 @@ export class ProducerBatch {
     buffer: Buffer,
     pooled: boolean,
     readonly createdMs: number,
+    slots: RecordSlots = new RecordSlots(),
   ) {
     this.buf = buffer;
     this.pooled = pooled;
+    this.slots = slots;
+  }
+
+  private get records(): RecordSlots {
+    if (this.slots === undefined) throw new Error(`batch of ${this.topic}-${this.partition} used after release`);
+    return this.slots;
+  }
+
+  /** The batch is done with its bookkeeping (after completing or failing): the slots, cleared, for another batch. */
+  releaseSlots(): RecordSlots | undefined {
+    const slots = this.slots;
+    this.slots = undefined;
+    slots?.clear(this.recordCount);
+    return slots;
   }
 
   /** Bytes a record takes in a batch (length prefix included), as written by `append`. */
@@ -210,12 +255,13 @@ export class ProducerBatch {
     }
     this.pos = pos;
     if (timestamp > this.maxTimestamp) this.maxTimestamp = timestamp;
-    this.recordCount++;
-    this.sinks.push(sink);
-    this.indexes.push(index);
-    this.timestamps.push(timestamp);
-    this.keySizes.push(key === null ? -1 : key.length);
-    this.valueSizes.push(value === null ? -1 : value.length);
+    const slots = this.records;
+    const n = this.recordCount++;
+    slots.sinks[n] = sink;
+    slots.indexes[n] = index;
+    slots.timestamps[n] = timestamp;
+    slots.keySizes[n] = key === null ? -1 : key.length;
+    slots.valueSizes[n] = value === null ? -1 : value.length;
     return true;
   }
 
@@ -272,6 +318,7 @@ export class ProducerBatch {
     const reader = new Reader(this.buf.subarray(BatchHeader.SIZE, this.pos));
     const records: DecodedRecord[] = [];
     for (let i = 0; i < this.recordCount; i++) records.push(readRecord(reader, 0, this.baseTimestamp));
+    const slots = this.records;
     const half = Math.ceil(this.recordCount / 2);
     const parts: ProducerBatch[] = [];
     for (const [from, to] of [
@@ -287,8 +334,8 @@ export class ProducerBatch {
       const part = new ProducerBatch(this.topic, this.partition, Buffer.allocUnsafe(bytes), false, this.createdMs);
       for (let i = from; i < to; i++) {
         const r = records[i] as DecodedRecord;
-        const sink = this.sinks[i] as DeliverySink;
-        if (!part.tryAppend(r.timestamp, r.key, r.value, r.headers, sink, this.indexes[i] as number)) {
+        const sink = slots.sinks[i] as DeliverySink;
+        if (!part.tryAppend(r.timestamp, r.key, r.value, r.headers, sink, slots.indexes[i] as number)) {
           throw new Error(`split of ${this.topic}-${this.partition}: record ${i} does not fit its sized batch`);
         }
       }
@@ -302,22 +349,25 @@ export class ProducerBatch {
     if (this.completed) return;
     this.completed = true;
     const known = baseOffset >= 0n;
+    const slots = this.records;
     for (let i = 0; i < this.recordCount; i++) {
       const metadata: RecordMetadata = {
         topic: this.topic,
         partition: this.partition,
-        offset: known ? baseOffset + BigInt(i) : -1n,
-        timestamp: logAppendTimeMs >= 0 ? logAppendTimeMs : (this.timestamps[i] as number),
-        serializedKeySize: this.keySizes[i] as number,
-        serializedValueSize: this.valueSizes[i] as number,
+        offset: known ? baseOffset + offsetDelta(i) : -1n,
+        timestamp: logAppendTimeMs >= 0 ? logAppendTimeMs : (slots.timestamps[i] as number),
+        serializedKeySize: slots.keySizes[i] as number,
+        serializedValueSize: slots.valueSizes[i] as number,
       };
-      (this.sinks[i] as DeliverySink).delivered(this.indexes[i] as number, metadata);
+      (slots.sinks[i] as DeliverySink).delivered(slots.indexes[i] as number, metadata);
     }
   }
 
   fail(error: Error): void {
     if (this.completed) return;
     this.completed = true;
-    for (let i = 0; i < this.recordCount; i++) (this.sinks[i] as DeliverySink).failed(this.indexes[i] as number, error);
+    const slots = this.records;
+    for (let i = 0; i < this.recordCount; i++)
+      (slots.sinks[i] as DeliverySink).failed(slots.indexes[i] as number, error);
   }
 }

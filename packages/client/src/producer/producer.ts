@@ -335,41 +335,50 @@ export class Producer<K = Buffer, V = Buffer> {
       return false;
     }
     const numPartitions = info.partitions.length;
-    let partition = requestedPartition;
-    if (partition === undefined) {
-      const input = this.partitionerInput.fill(topic, key, value, numPartitions);
-      partition = this.partitioner.partition(input);
-      const sticky = key === null && this.partitioner.onNewBatch !== undefined;
-      if (sticky && !this.hasRoom(topic, partition, key, value, headers)) {
-        // KIP-480: the sticky partition's batch is done; move on before starting a new one.
-        this.partitioner.onNewBatch?.(topic, partition, input);
-        partition = this.partitioner.partition(input);
-      }
+    if (requestedPartition !== undefined) {
+      checkPartition(topic, requestedPartition, numPartitions);
+      return this.appendTo(topic, requestedPartition, key, value, headers, timestamp, sink, index, false) as boolean;
     }
-    if (!Number.isInteger(partition) || partition < 0 || partition >= numPartitions) {
-      throw new ClientError(
-        ClientErrorCode.ILLEGAL_STATE,
-        `partition ${partition} of topic '${topic}' does not exist (it has ${numPartitions})`,
-      );
-    }
-    if (this.txn.isTransactional) this.txn.maybeAddPartition(topic, partition);
-    const result = this.accumulator.append(topic, partition, timestamp, key, value, headers, sink, index, Date.now());
-    if (!result.appended) return false;
-    if (result.batchFull || result.newBatch || this.config.lingerMs === 0) this.sender.wakeup();
-    return true;
+    const input = this.partitionerInput.fill(topic, key, value, numPartitions);
+    const partition = checkPartition(topic, this.partitioner.partition(input), numPartitions);
+    const sticky = key === null && this.partitioner.onNewBatch !== undefined;
+    const appended = this.appendTo(topic, partition, key, value, headers, timestamp, sink, index, sticky);
+    if (appended !== undefined) return appended;
+    // KIP-480: the sticky partition's batch is done; move on before starting a new one.
+    this.partitioner.onNewBatch?.(topic, partition, input);
+    const next = checkPartition(topic, this.partitioner.partition(input), numPartitions);
+    return this.appendTo(topic, next, key, value, headers, timestamp, sink, index, false) as boolean;
   }
 
-  private hasRoom(
+  /** One append; undefined when `abortOnNewBatch` and the record needs a new batch. */
+  private appendTo(
     topic: string,
     partition: number,
     key: Uint8Array | null,
     value: Uint8Array | null,
     headers: readonly RecordHeader[],
-  ): boolean {
-    const q = this.accumulator.queue(topic, partition);
-    const last = q.batches[q.batches.length - 1];
-    if (last === undefined || last.closed) return false;
-    return last.pos + ProducerBatch.estimateSize(key, value, headers) <= last.buf.length;
+    timestamp: number,
+    sink: DeliverySink,
+    index: number,
+    abortOnNewBatch: boolean,
+  ): boolean | undefined {
+    if (this.txn.isTransactional) this.txn.maybeAddPartition(topic, partition);
+    const result = this.accumulator.append(
+      topic,
+      partition,
+      timestamp,
+      key,
+      value,
+      headers,
+      sink,
+      index,
+      undefined,
+      abortOnNewBatch,
+    );
+    if (result.abortedForNewBatch) return undefined;
+    if (!result.appended) return false;
+    if (result.batchFull || result.newBatch || this.config.lingerMs === 0) this.sender.wakeup();
+    return true;
   }
 
   private fetchMetadataFor(topic: string): void {
@@ -565,4 +574,15 @@ export class Producer<K = Buffer, V = Buffer> {
       this.cluster.close();
     }
   }
+}
+
+/** The partition, if the topic has it; a clear error otherwise (a partitioner or the caller chose it). */
+function checkPartition(topic: string, partition: number, numPartitions: number): number {
+  if (!Number.isInteger(partition) || partition < 0 || partition >= numPartitions) {
+    throw new ClientError(
+      ClientErrorCode.ILLEGAL_STATE,
+      `partition ${partition} of topic '${topic}' does not exist (it has ${numPartitions})`,
+    );
+  }
+  return partition;
 }

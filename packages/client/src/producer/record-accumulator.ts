@@ -1,7 +1,7 @@
 import type { RecordHeader } from '../common/record-header.js';
 import type { Cluster } from '../metadata/cluster.js';
 import type { BufferPool } from './buffer-pool.js';
-import { type DeliverySink, ProducerBatch } from './producer-batch.js';
+import { type DeliverySink, ProducerBatch, RecordSlots } from './producer-batch.js';
 
 /** Per-partition state: queued batches, in-flight count and the idempotent producer's sequence. */
 export class PartitionQueue {
@@ -33,14 +33,22 @@ export interface AppendResult {
   readonly batchFull: boolean;
   /** A new batch was started (the sticky partitioner moves on when this happens on its partition). */
   readonly newBatch: boolean;
+  /** Nothing was appended: the record needs a new batch and the caller asked to be told first. */
+  readonly abortedForNewBatch: boolean;
 }
 
-// The five possible answers, made once: `append` runs per record.
-const NOT_APPENDED: AppendResult = { appended: false, batchFull: false, newBatch: false };
-const APPENDED: AppendResult = { appended: true, batchFull: false, newBatch: false };
-const APPENDED_FULL: AppendResult = { appended: true, batchFull: true, newBatch: false };
-const NEW_BATCH: AppendResult = { appended: true, batchFull: false, newBatch: true };
-const NEW_BATCH_FULL: AppendResult = { appended: true, batchFull: true, newBatch: true };
+// The six possible answers, made once: `append` runs per record.
+const NOT_APPENDED: AppendResult = { appended: false, batchFull: false, newBatch: false, abortedForNewBatch: false };
+const ABORTED_FOR_NEW_BATCH: AppendResult = {
+  appended: false,
+  batchFull: false,
+  newBatch: false,
+  abortedForNewBatch: true,
+};
+const APPENDED: AppendResult = { appended: true, batchFull: false, newBatch: false, abortedForNewBatch: false };
+const APPENDED_FULL: AppendResult = { appended: true, batchFull: true, newBatch: false, abortedForNewBatch: false };
+const NEW_BATCH: AppendResult = { appended: true, batchFull: false, newBatch: true, abortedForNewBatch: false };
+const NEW_BATCH_FULL: AppendResult = { appended: true, batchFull: true, newBatch: true, abortedForNewBatch: false };
 
 /**
  * Batches records per partition (Kafka's RecordAccumulator). `append` adds to the partition's
@@ -56,6 +64,8 @@ export class RecordAccumulator {
   /** Batches created and not yet completed, for `flush` and memory accounting. */
   incomplete = 0;
   private drainCursor = 0;
+  /** Bookkeeping arrays of completed batches, for new ones (see RecordSlots). */
+  private readonly freeSlots: RecordSlots[] = [];
 
   constructor(
     private readonly pool: BufferPool,
@@ -86,19 +96,28 @@ export class RecordAccumulator {
     headers: readonly RecordHeader[],
     sink: DeliverySink,
     index: number,
-    nowMs: number,
+    /** The new batch's creation time, if one is made (the clock is read only then). */
+    nowMs?: number,
+    /**
+     * Append only to the open batch: a record that needs a new one is not appended
+     * (`abortedForNewBatch`), so that the sticky partitioner can move on first (KIP-480, Java's
+     * `abortOnNewBatch`), without measuring every record beforehand.
+     */
+    abortOnNewBatch = false,
   ): AppendResult {
     const q = this.queue(topic, partition);
     const last = q.batches[q.batches.length - 1];
     if (last !== undefined && !last.closed && last.tryAppend(timestamp, key, value, headers, sink, index)) {
       return last.pos >= last.buf.length - 64 ? APPENDED_FULL : APPENDED;
     }
+    if (abortOnNewBatch) return ABORTED_FOR_NEW_BATCH;
     if (last !== undefined) last.closed = true;
     const needed = ProducerBatch.estimateSize(key, value, headers) + 61;
     const size = Math.max(this.batchSize, needed);
     const buffer = this.pool.tryAllocate(size);
     if (buffer === undefined) return NOT_APPENDED;
-    const batch = new ProducerBatch(topic, partition, buffer, true, nowMs);
+    const slots = this.freeSlots.pop() ?? new RecordSlots();
+    const batch = new ProducerBatch(topic, partition, buffer, true, nowMs ?? Date.now(), slots);
     batch.tryAppend(timestamp, key, value, headers, sink, index);
     q.batches.push(batch);
     this.active.add(q);
@@ -211,6 +230,9 @@ export class RecordAccumulator {
   /** Marks a batch done: frees its memory. Call after completing or failing it. */
   deallocate(batch: ProducerBatch): void {
     this.incomplete--;
+    const slots = batch.releaseSlots();
+    // As many as batches in flight at once are reused; more would only hold memory.
+    if (slots !== undefined && this.freeSlots.length < 64) this.freeSlots.push(slots);
     if (batch.pooled) {
       batch.pooled = false;
       this.pool.release(batch.buf);
