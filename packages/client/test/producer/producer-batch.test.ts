@@ -223,6 +223,39 @@ describe('RecordAccumulator', () => {
     assert.ok(drained.every((b, i) => b !== again[i]));
   });
 
+  it('abortOnNewBatch: a record that needs a new batch is not appended, and the caller is told (KIP-480)', () => {
+    const acc = new RecordAccumulator(new BufferPool(1 << 20, 300), 300, 1000);
+    const none = acc.append('t', 0, 0, null, Buffer.alloc(100), [], sink(), 0, 0, true);
+    assert.deepEqual([none.appended, none.abortedForNewBatch, acc.incomplete], [false, true, 0]);
+    assert.ok(acc.append('t', 0, 0, null, Buffer.alloc(100), [], sink(), 0, 0).newBatch);
+    assert.ok(acc.append('t', 0, 0, null, Buffer.alloc(100), [], sink(), 1, 0, true).appended);
+    const full = acc.append('t', 0, 0, null, Buffer.alloc(100), [], sink(), 2, 0, true);
+    assert.deepEqual([full.appended, full.abortedForNewBatch], [false, true]);
+    assert.equal(acc.queue('t', 0).batches[0]?.recordCount, 2);
+    assert.equal(acc.incomplete, 1);
+  });
+
+  it("a completed batch's bookkeeping goes to the next batch, cleared; the old batch refuses use", () => {
+    const acc = new RecordAccumulator(new BufferPool(1 << 20, 1024), 1024, 0);
+    const first = sink();
+    for (let i = 0; i < 3; i++) acc.append('t', 0, 5, null, Buffer.alloc(10), [], first, i, 0);
+    const [done] = acc.drain(0, cluster, 1 << 20, 0, true, always) as ProducerBatch[];
+    done?.complete(100n, -1);
+    assert.deepEqual(
+      [...first.results.values()].map((m) => (m as RecordMetadata).offset),
+      [100n, 101n, 102n],
+    );
+    acc.deallocate(done as ProducerBatch);
+    assert.throws(() => done?.split(), /used after release/);
+    const second = sink();
+    acc.append('t', 0, 7, Buffer.from('k'), Buffer.alloc(10), [], second, 0, 0);
+    const [next] = acc.drain(0, cluster, 1 << 20, 0, true, always) as ProducerBatch[];
+    next?.complete(200n, -1);
+    const metadata = second.results.get(0) as RecordMetadata;
+    assert.deepEqual([metadata.offset, metadata.timestamp, metadata.serializedKeySize], [200n, 7, 1]);
+    assert.equal(first.results.size, 3, "the first batch's sink is not told again");
+  });
+
   it('reports unknown leaders and holds their batches', () => {
     const acc = new RecordAccumulator(new BufferPool(1 << 20, 200), 200, 0);
     acc.append('t', 9, 0, null, Buffer.alloc(10), [], sink(), 0, 0);
