@@ -21,6 +21,7 @@ export * from './framing/api-registry.js';
 export * from './framing/frame-decoder.js';
 export * from './framing/request-frame.js';
 export * from './framing/response-frame.js';
+export * from './framing/response-reader.js';
 export * from './generated/index.js';
 export { Reader } from './primitives/reader.js';
 export * from './primitives/sizes.js';

@@ -1,9 +1,17 @@
 import { connect, type NetConnectOpts, type Socket } from 'node:net';
 import { type ConnectionOptions, connect as tlsConnect } from 'node:tls';
-import { type ApiCodec, apiCodec, decodeResponse, ErrorCode, encodeRequest, KafkaError } from '@samsa/protocol';
+import {
+  type ApiCodec,
+  apiCodec,
+  decodeResponse,
+  ErrorCode,
+  encodeRequest,
+  KafkaError,
+  ResponseReader,
+} from '@samsa/protocol';
 import type { BufferPool } from '../memory/buffer-pool.js';
 import { type InterBrokerSecurity, tlsConnectOptions } from './inter-broker-security.js';
-import { ResponseReader } from './response-reader.js';
+
 import { authenticateSasl } from './sasl-client-authenticator.js';
 
 export interface InterBrokerClientOptions {

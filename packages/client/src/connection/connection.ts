@@ -8,9 +8,9 @@ import {
   decodeResponse,
   ErrorCode,
   encodeRequest,
-  FrameDecoder,
   KafkaError,
   type MessageCodec,
+  ResponseReader,
   SaslAuthenticateApi,
   type SaslAuthenticateResponse,
   SaslHandshakeApi,
@@ -97,7 +97,7 @@ const SOFTWARE_VERSION = '0.1.0';
 export class Connection {
   readonly broker: string;
   private socket: net.Socket | undefined;
-  private readonly decoder: FrameDecoder;
+  private readonly reader: ResponseReader;
   private readonly inflight = new Map<number, Pending>();
   private nextCorrelationId = 0;
   private versions = new Map<number, VersionRange>();
@@ -110,7 +110,12 @@ export class Connection {
 
   constructor(readonly options: ConnectionOptions) {
     this.broker = `${options.host}:${options.port}${options.nodeId >= 0 ? ` (id ${options.nodeId})` : ''}`;
-    this.decoder = new FrameDecoder(options.maxFrameBytes ?? 512 * 1024 * 1024);
+    // Responses are read with Node's `onread`: a large one (a fetch) lands straight in its own
+    // buffer, with no chunk allocated per read and copied again.
+    this.reader = new ResponseReader(options.maxFrameBytes ?? 512 * 1024 * 1024, (size) => Buffer.allocUnsafe(size));
+    this.reader.onFrame = (frame) => this.onFrame(frame);
+    this.reader.onError = (error) =>
+      this.fail(new KafkaConnectionError(this.broker, `bad response framing: ${error.message}`));
   }
 
   get nodeId(): number {
@@ -143,7 +148,10 @@ export class Connection {
     const { host, port, connectionSetupTimeoutMs } = this.options;
     const clientTls = this.options.security?.tls;
     await new Promise<void>((resolve, reject) => {
-      const socket = clientTls === undefined ? net.connect({ host, port, noDelay: true }) : this.dialTls(clientTls);
+      const socket =
+        clientTls === undefined
+          ? net.connect({ host, port, noDelay: true, onread: this.reader.onread })
+          : this.dialTls(clientTls);
       let settled = false;
       const finish = (error?: Error) => {
         if (settled) return;
@@ -168,7 +176,6 @@ export class Connection {
       // With TLS the connection is usable once the handshake is done (the broker's certificate checked).
       socket.once(clientTls === undefined ? 'connect' : 'secureConnect', () => {
         this.socket = socket;
-        socket.on('data', (chunk: Buffer) => this.onData(chunk));
         socket.on('close', () => this.fail(new KafkaConnectionError(this.broker, 'connection closed by the broker')));
         finish();
       });
@@ -201,7 +208,14 @@ export class Connection {
   /** `tls.connect`: SNI with the host name (never an IP, RFC 6066), and the host name check unless disabled. */
   private dialTls(clientTls: ClientTls): tls.TLSSocket {
     const { host, port } = this.options;
-    const options: tls.ConnectionOptions = { ...clientTls.options, host, port };
+    // tls.connect takes `onread` too (Node's docs; @types/node lacks it): decrypted bytes land
+    // in the reader's buffers as on the plain path.
+    const options: tls.ConnectionOptions & Pick<net.NetConnectOpts, 'onread'> = {
+      ...clientTls.options,
+      host,
+      port,
+      onread: this.reader.onread,
+    };
     if (options.servername === undefined && net.isIP(host) === 0) options.servername = host;
     if (!clientTls.verifyHostname) options.checkServerIdentity = () => undefined;
     const socket = tls.connect(options);
@@ -478,46 +492,42 @@ export class Connection {
     if (pending.onAbort !== undefined) pending.signal?.removeEventListener('abort', pending.onAbort);
   }
 
-  private onData(chunk: Buffer): void {
+  private onFrame(frame: Buffer): void {
     this.lastUsedMs = Date.now();
-    let frames: Buffer[];
-    try {
-      frames = this.decoder.push(chunk);
-    } catch (error) {
-      this.fail(new KafkaConnectionError(this.broker, `bad response framing: ${(error as Error).message}`));
+    const correlationId = frame.readInt32BE(0);
+    const pending = this.inflight.get(correlationId);
+    if (pending === undefined) {
+      this.fail(new KafkaConnectionError(this.broker, `response with unknown correlation ID ${correlationId}`));
       return;
     }
-    for (const frame of frames) {
-      const correlationId = frame.readInt32BE(0);
-      const pending = this.inflight.get(correlationId);
-      if (pending === undefined) {
-        this.fail(new KafkaConnectionError(this.broker, `response with unknown correlation ID ${correlationId}`));
+    this.inflight.delete(correlationId);
+    this.cleanup(pending);
+    this.answer(pending, correlationId, frame);
+    if (this.drainWaiter !== undefined && this.inflight.size === 0) this.drainWaiter.resolve();
+  }
+
+  /** Decodes a response and settles its request with it. */
+  private answer(pending: Pending, correlationId: number, frame: Buffer): void {
+    let body: unknown;
+    try {
+      body = decodeResponse(pending.api, pending.version, frame).body;
+    } catch (error) {
+      // A broker answering an ApiVersions version it does not know replies in v0 (KIP-511).
+      if (pending.api.apiKey === ApiKey.ApiVersions && pending.version > 0) {
+        try {
+          body = decodeResponse(pending.api, 0, frame).body;
+        } catch {
+          body = undefined;
+        }
+      }
+      if (body === undefined) {
+        this.publishRequest(pending, correlationId, error as Error);
+        pending.reject(error as Error);
         return;
       }
-      this.inflight.delete(correlationId);
-      this.cleanup(pending);
-      let body: unknown;
-      try {
-        body = decodeResponse(pending.api, pending.version, frame).body;
-      } catch (error) {
-        // A broker answering an ApiVersions version it does not know replies in v0 (KIP-511).
-        if (pending.api.apiKey === ApiKey.ApiVersions && pending.version > 0) {
-          try {
-            body = decodeResponse(pending.api, 0, frame).body;
-          } catch {
-            body = undefined;
-          }
-        }
-        if (body === undefined) {
-          this.publishRequest(pending, correlationId, error as Error);
-          pending.reject(error as Error);
-          continue;
-        }
-      }
-      this.publishRequest(pending, correlationId);
-      pending.resolve(body);
     }
-    if (this.drainWaiter !== undefined && this.inflight.size === 0) this.drainWaiter.resolve();
+    this.publishRequest(pending, correlationId);
+    pending.resolve(body);
   }
 
   private publishRequest(pending: Pending, correlationId: number, error?: Error): void {

@@ -1,4 +1,5 @@
 import type { RecordHeader } from '@samsa/client';
+import type { RecordMetadata } from './processor-context.js';
 
 /**
  * Where a task's output goes: sink records and changelog writes, already serialized, to a real
@@ -13,6 +14,10 @@ export interface RecordCollector {
     timestamp: number,
     headers: readonly RecordHeader[],
     partition: number | undefined,
+    /** The input record being processed (for the production exception handler), if any. */
+    source?: RecordMetadata | null,
+    /** A store's changelog write: the runtime wants its acknowledged offset for the checkpoint. */
+    changelog?: boolean,
   ): void;
   /** Partition count of a topic, for a sink's `StreamPartitioner`; undefined if unknown. */
   partitionsFor(topic: string): number | undefined;

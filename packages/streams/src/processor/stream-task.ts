@@ -165,6 +165,8 @@ export class StreamTask {
           timestamp ?? this.currentTimestamp(),
           headers ?? [],
           this.id.partition,
+          this.metadata,
+          true,
         ),
       );
     }
@@ -341,7 +343,7 @@ export class StreamTask {
       const count = this.collector.partitionsFor(topic);
       if (count !== undefined) partition = node.partitioner(topic, record.key(), record.value(), count);
     }
-    this.collector.send(topic, key, value, record.timestamp(), record.headers(), partition);
+    this.collector.send(topic, key, value, record.timestamp(), record.headers(), partition, this.metadata, false);
   }
 
   schedule(nodeName: string, intervalMs: number, type: PunctuationType, callback: Punctuator): Cancellable {

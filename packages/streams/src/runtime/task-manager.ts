@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Consumer, RecordMetadata } from '@samsa/client';
+import type { RecordMetadata as SourceMetadata } from '../processor/processor-context.js';
 import { changelogTopic, StreamTask } from '../processor/stream-task.js';
 import type { TaskId } from '../processor/task-id.js';
 import type { Topology } from '../processor/topology.js';
@@ -209,8 +210,8 @@ export class TaskManager {
         globalStore: (name) => this.ctx.globalStore(name),
       },
       {
-        send: (topic, key, value, timestamp, headers, partition) =>
-          this.send(sender, topic, key, value, timestamp, headers, partition),
+        send: (topic, key, value, timestamp, headers, partition, source, changelog) =>
+          this.send(sender, topic, key, value, timestamp, headers, partition, source ?? null, changelog === true),
         partitionsFor: (topic) => this.ctx.partitionCounts.get(topic),
       },
     );
@@ -235,10 +236,11 @@ export class TaskManager {
     timestamp: number,
     headers: readonly { key: string; value: Buffer | null }[],
     partition: number | undefined,
+    source: SourceMetadata | null,
+    changelog: boolean,
   ): void {
-    const source = this.running.get(task.key)?.task.recordMetadata() ?? null;
     // Only changelog offsets are needed back (for the checkpoint).
-    const onDelivered = topic.endsWith('-changelog')
+    const onDelivered = changelog
       ? (metadata: RecordMetadata) => {
           // The highest acknowledged offset per changelog partition.
           const active = this.find(task.key);

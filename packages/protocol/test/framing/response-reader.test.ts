@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { connect, createServer } from 'node:net';
 import { describe, test } from 'node:test';
-import { ResponseReader } from '../../src/network/response-reader.js';
+import { ResponseReader } from '../../src/framing/response-reader.js';
 
 function frame(body: Buffer): Buffer {
   const size = Buffer.alloc(4);

@@ -1,4 +1,4 @@
-import { FrameDecoder } from '@samsa/protocol';
+import { FrameDecoder } from './frame-decoder.js';
 
 /** What one read into the read buffer can deliver at most. */
 const READ_BUFFER_BYTES = 256 * 1024;
@@ -6,13 +6,13 @@ const READ_BUFFER_BYTES = 256 * 1024;
 const DIRECT_READ_MIN_BYTES = 64 * 1024;
 
 /**
- * Turns the reads of a broker's client socket (inter-broker: replica fetches above all) into
- * response frames, with Node's `onread` deciding where each read lands instead of a fresh
- * buffer per read. Between frames and for small ones, reads go into one read buffer of the
- * connection's; frames lying whole inside it are copied out (the next read overwrites it). Once
- * a large frame's size is known, its buffer (from `allocate`, a pool) is allocated and the rest
- * of it is read straight into it: a follower's megabyte of fetched batches is copied once, by
- * the kernel, and creates no garbage.
+ * Turns the reads of a client socket (replica fetches of a broker's inter-broker client, a
+ * consumer's fetches) into response frames, with Node's `onread` deciding where each read lands
+ * instead of a fresh buffer per read. Between frames and for small ones, reads go into one read
+ * buffer of the connection's; frames lying whole inside it are copied out (the next read
+ * overwrites it). Once a large frame's size is known, its buffer (from `allocate`: a broker's
+ * pool, or fresh) is allocated and the rest of it is read straight into it: a megabyte of
+ * fetched batches is copied once, by the kernel, not read into chunks and copied again.
  */
 export class ResponseReader {
   private readonly decoder: FrameDecoder;
