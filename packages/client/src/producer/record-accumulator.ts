@@ -231,8 +231,9 @@ export class RecordAccumulator {
   deallocate(batch: ProducerBatch): void {
     this.incomplete--;
     const slots = batch.releaseSlots();
-    // As many as batches in flight at once are reused; more would only hold memory.
-    if (slots !== undefined && this.freeSlots.length < 64) this.freeSlots.push(slots);
+    // Kept without a cap: there are never more than the most batches alive at once (bounded by
+    // buffer.memory), and a response completes many batches at once, all wanted again.
+    if (slots !== undefined) this.freeSlots.push(slots);
     if (batch.pooled) {
       batch.pooled = false;
       this.pool.release(batch.buf);
