@@ -138,9 +138,16 @@ export function renderMarkdown(report) {
       notes.push(replicationNote(r));
     } else if (r.kind === 'streams') {
       const st = r.streams;
-      lines.push(
-        `| ${r.title} (${count(st.lines)} lines of ${st.wordsPerLine} words, Samsa's client) | stateless ${range(st.stateless, rec)}, **${st.statelessRatio.median.toFixed(2)}× raw consume**; word count ${range(st.wordCount, rec)} words | raw consumer, same broker: ${range(st.raw, rec)} | | | ${targetCell} |`,
-      );
+      if (st.statelessLines === undefined) {
+        // Runs before the steady-state measurement: one topic, rates from the first record.
+        lines.push(
+          `| ${r.title} (${count(st.lines)} lines of ${st.wordsPerLine} words, Samsa's client) | stateless ${range(st.stateless, rec)}, **${st.statelessRatio.median.toFixed(2)}× raw consume**; word count ${range(st.wordCount, rec)} words | raw consumer, same broker: ${range(st.raw, rec)} | | | ${targetCell} |`,
+        );
+      } else {
+        lines.push(
+          `| ${r.title} (Samsa's client; stateless and raw: ${count(st.statelessLines)} lines, rates after the first ${count(st.warmup)} records; word count: ${count(st.lines)} lines of ${st.wordsPerLine} words, first record to last) | stateless ${range(st.stateless, rec)}, **${st.statelessRatio.median.toFixed(2)}× raw consume** (from the first record: ${rec(st.statelessFromFirst.median)}, ${st.statelessRatioFromFirst.median.toFixed(2)}×); word count ${range(st.wordCount, rec)} words | raw consumer, same broker: ${range(st.raw, rec)} (from the first record: ${rec(st.rawFromFirst.median)}) | | | ${targetCell} |`,
+        );
+      }
     } else if (r.kind === 'samsa-cli') {
       if (r.cliError !== undefined) lines.push(`| ${r.title} (slot) | failed: ${r.cliError} | | | | |`);
       else

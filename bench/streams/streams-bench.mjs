@@ -1,9 +1,14 @@
 #!/usr/bin/env node
-// Kafka Streams throughput against a broker: the raw consumer's rate over the input topic, a
-// stateless pipeline (mapValues → filter → to) and the seed's word count (flatMapValues →
-// groupBy → count with the default persistent store, at_least_once), each timed from its first
-// record to its last so that group joins and topic creation are not counted. Prints one JSON line.
-//   node bench/streams/streams-bench.mjs --bootstrap HOST:PORT [--lines 200000] [--state-dir DIR]
+// Kafka Streams throughput against a broker: the raw consumer's rate over an input topic, a
+// stateless pipeline (mapValues → filter → to) over the same topic, and the seed's word count
+// (flatMapValues → groupBy → count with the default persistent store, at_least_once) over a
+// smaller one. The word count is timed from its first record to its last, so that group joins
+// and topic creation are not counted. The raw consumer and the stateless pipeline are timed in
+// their steady state, from the record after the first `--warmup` to the last (a run of 200 k
+// records lasts under a second, of which the first fetch and the JIT's warm-up took half), and
+// from their first record too (`fromFirst`). Prints one JSON line.
+//   node bench/streams/streams-bench.mjs --bootstrap HOST:PORT [--lines 200000]
+//     [--stateless-lines 1000000] [--warmup 100000] [--state-dir DIR]
 // bench/run.mjs runs it (scenario streams-word-count) against a fresh broker.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,31 +25,47 @@ const arg = (name, fallback) => {
 const bootstrap = arg('--bootstrap');
 if (bootstrap === undefined) throw new Error('--bootstrap HOST:PORT is required');
 const LINES = Number(arg('--lines', '200000'));
+const STATELESS_LINES = Number(arg('--stateless-lines', '1000000'));
+const WARMUP = Number(arg('--warmup', '100000'));
+if (!(WARMUP >= 0 && WARMUP < STATELESS_LINES)) throw new Error('--warmup must be below --stateless-lines');
 const WORDS_PER_LINE = 8;
 const VOCABULARY = 1000;
 const stateDir = arg('--state-dir') ?? mkdtempSync(join(tmpdir(), 'samsa-streams-bench-'));
 const INPUT = 'streams-bench-lines';
+const STATELESS_INPUT = 'streams-bench-stateless-lines';
 const TIMEOUT_MS = Number(arg('--timeout-ms', '600000'));
 
 /** 8 words per line from a 1,000-word vocabulary, so the word count's store holds 1,000 keys. */
-async function produceLines() {
+async function produceLines(topic, lines) {
   const producer = new Producer({ 'bootstrap.servers': bootstrap, 'linger.ms': 5, 'batch.size': 262144 });
   const sends = [];
   let x = 12345;
-  for (let i = 0; i < LINES; i++) {
+  for (let i = 0; i < lines; i++) {
     const words = [];
     for (let w = 0; w < WORDS_PER_LINE; w++) {
       x = (x * 1103515245 + 12345) & 0x7fffffff;
       words.push(`word${x % VOCABULARY}`);
     }
-    sends.push(producer.send({ topic: INPUT, key: null, value: words.join(' ') }));
+    sends.push(producer.send({ topic, key: null, value: words.join(' ') }));
     if (sends.length >= 10000) await Promise.all(sends.splice(0));
   }
   await Promise.all(sends);
   await producer.close();
 }
 
-/** The raw consumer: records/s delivered to a batch handler, first record to last. */
+/** A rate in the steady state (after the warm-up) and from the first record. */
+function rates(progress) {
+  const ms = progress.last - progress.warm;
+  const fromFirstMs = progress.last - progress.first;
+  return {
+    records: progress.count - progress.warmCount,
+    ms,
+    recordsPerSec: ((progress.count - progress.warmCount) / ms) * 1000,
+    fromFirst: { records: progress.count, ms: fromFirstMs, recordsPerSec: (progress.count / fromFirstMs) * 1000 },
+  };
+}
+
+/** The raw consumer: records/s delivered to a batch handler (steady state and from the first record). */
 async function rawConsume() {
   const consumer = new Consumer({
     'bootstrap.servers': bootstrap,
@@ -53,34 +74,43 @@ async function rawConsume() {
     'key.deserializer': 'string',
     'value.deserializer': 'string',
   });
-  consumer.subscribe([INPUT]);
-  let count = 0;
-  let first = 0;
+  consumer.subscribe([STATELESS_INPUT]);
+  const progress = { count: 0, first: 0, warm: 0, warmCount: 0, last: 0 };
   await new Promise((resolve, reject) => {
     consumer
       .run({
         eachBatch: async ({ messages }) => {
-          if (count === 0) first = performance.now();
-          count += messages.length;
-          if (count >= LINES) resolve();
+          const now = performance.now();
+          if (progress.count === 0) progress.first = now;
+          progress.count += messages.length;
+          progress.last = now;
+          // Timed from the end of the batch that completes the warm-up.
+          if (progress.warm === 0 && progress.count >= WARMUP) {
+            progress.warm = now;
+            progress.warmCount = progress.count;
+          }
+          if (progress.count >= STATELESS_LINES) resolve();
         },
       })
       .catch(reject);
   });
-  const ms = performance.now() - first;
   await consumer.close();
-  return { records: count, ms, recordsPerSec: (count / ms) * 1000 };
+  return rates(progress);
 }
 
 /** Runs a topology until `expected` records have passed its counting peek; times first to last. */
-async function runApp(id, build, expected) {
+async function runApp(id, build, expected, warmup = 0) {
   const builder = new StreamsBuilder();
-  const progress = { count: 0, first: 0, last: 0 };
+  const progress = { count: 0, first: 0, warm: 0, warmCount: 0, last: 0 };
   const tick = () => {
     const now = performance.now();
     if (progress.count === 0) progress.first = now;
     progress.count++;
     progress.last = now;
+    if (progress.count === Math.max(warmup, 1)) {
+      progress.warm = now;
+      progress.warmCount = progress.count;
+    }
   };
   build(builder, tick);
   const streams = new KafkaStreams(builder.build(), {
@@ -103,24 +133,25 @@ async function runApp(id, build, expected) {
   }
   await streams.close();
   if (failure !== undefined) throw failure;
-  const ms = progress.last - progress.first;
-  return { records: progress.count, ms, recordsPerSec: (progress.count / ms) * 1000 };
+  return rates(progress);
 }
 
 try {
-  await produceLines();
+  await produceLines(INPUT, LINES);
+  await produceLines(STATELESS_INPUT, STATELESS_LINES);
   const raw = await rawConsume();
   // Stateless: every line is upper-cased, the lines whose first word is even-numbered kept.
   const stateless = await runApp(
     'streams-bench-stateless',
     (builder, tick) =>
       builder
-        .stream(INPUT)
+        .stream(STATELESS_INPUT)
         .peek(tick)
         .mapValues((v) => v.toUpperCase())
         .filter((_k, v) => Number(v.slice(4, v.indexOf(' '))) % 2 === 0)
         .to('streams-bench-stateless-out'),
-    LINES,
+    STATELESS_LINES,
+    WARMUP,
   );
   // Stateful: the seed's word count. The record cache sends each word's latest count per commit,
   // so the run ends when the latest counts add up to every word of the input: timed from the
@@ -151,15 +182,22 @@ try {
     },
     2,
   );
-  wordCount.records = words;
-  wordCount.recordsPerSec = (words / wordCount.ms) * 1000;
+  // Timed from the first line (the warm-up is counted here: the target is met with it).
+  const wordCountMs = wordCount.fromFirst.ms;
   console.log(
     JSON.stringify({
       lines: LINES,
+      statelessLines: STATELESS_LINES,
+      warmup: WARMUP,
       wordsPerLine: WORDS_PER_LINE,
       raw,
       stateless,
-      wordCount: { ...wordCount, linesPerSec: wordCount.recordsPerSec / WORDS_PER_LINE },
+      wordCount: {
+        records: words,
+        ms: wordCountMs,
+        recordsPerSec: (words / wordCountMs) * 1000,
+        linesPerSec: (LINES / wordCountMs) * 1000,
+      },
     }),
   );
 } finally {
