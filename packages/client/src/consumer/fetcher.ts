@@ -78,71 +78,83 @@ class CompletedFetch {
     state: PartitionState,
   ): number {
     let added = 0;
-    while (added < max && !this.exhausted) {
-      if (this.current === undefined || this.current.remainingRecords === 0) {
-        if (this.currentSpan !== undefined) {
-          // A batch's end moves the position past it, even when its last records were compacted away.
-          const last = BigInt(this.currentSpan.header.baseOffset + this.currentSpan.header.lastOffsetDelta) + 1n;
-          if (last > this.nextOffset) this.nextOffset = last;
-          this.currentSpan = undefined;
-          this.current = undefined;
+    // The position as a number while records go out (a bigint per record cost two allocations),
+    // written back as `nextOffset` when the call ends, by an error too.
+    let nextOffsetNumber = Number(this.nextOffset);
+    let lastDelivered: bigint | undefined;
+    try {
+      while (added < max && !this.exhausted) {
+        if (this.current === undefined || this.current.remainingRecords === 0) {
+          if (this.currentSpan !== undefined) {
+            // A batch's end moves the position past it, even when its last records were compacted away.
+            const last = BigInt(this.currentSpan.header.baseOffset + this.currentSpan.header.lastOffsetDelta) + 1n;
+            if (last > this.nextOffset) this.nextOffset = last;
+            nextOffsetNumber = Number(this.nextOffset);
+            this.currentSpan = undefined;
+            this.current = undefined;
+          }
+          const step = (this.batches as Generator<RecordBatchSpan, number, undefined>).next();
+          if (step.done === true) {
+            this.exhausted = true;
+            break;
+          }
+          const span = step.value;
+          const header = span.header;
+          const lastOffset = BigInt(header.baseOffset + header.lastOffsetDelta);
+          if (lastOffset < this.nextOffset) continue;
+          const isControl = (header.attributes & BatchAttributes.CONTROL) !== 0;
+          const isTransactional = (header.attributes & BatchAttributes.TRANSACTIONAL) !== 0;
+          // read_committed: producers whose aborted transaction starts at or before this batch.
+          while (this.abortedQueue.length > 0 && (this.abortedQueue[0]?.firstOffset ?? 0n) <= lastOffset) {
+            this.abortedProducers.add((this.abortedQueue.shift() as { producerId: number }).producerId);
+          }
+          if (isControl) {
+            // An ABORT marker ends that producer's aborted transaction.
+            if (isTransactional) this.abortedProducers.delete(header.producerId);
+            this.nextOffset = lastOffset + 1n;
+            nextOffsetNumber = Number(this.nextOffset);
+            continue;
+          }
+          if (isTransactional && this.abortedProducers.has(header.producerId)) {
+            this.nextOffset = lastOffset + 1n;
+            nextOffsetNumber = Number(this.nextOffset);
+            continue;
+          }
+          this.currentSpan = span;
+          this.current = new RecordBatchIterator(span.bytes, 0, { verifyCrc: false });
+          if (header.recordsCount === 0) continue;
         }
-        const step = (this.batches as Generator<RecordBatchSpan, number, undefined>).next();
-        if (step.done === true) {
-          this.exhausted = true;
-          break;
-        }
-        const span = step.value;
-        const header = span.header;
-        const lastOffset = BigInt(header.baseOffset + header.lastOffsetDelta);
-        if (lastOffset < this.nextOffset) continue;
-        const isControl = (header.attributes & BatchAttributes.CONTROL) !== 0;
-        const isTransactional = (header.attributes & BatchAttributes.TRANSACTIONAL) !== 0;
-        // read_committed: producers whose aborted transaction starts at or before this batch.
-        while (this.abortedQueue.length > 0 && (this.abortedQueue[0]?.firstOffset ?? 0n) <= lastOffset) {
-          this.abortedProducers.add((this.abortedQueue.shift() as { producerId: number }).producerId);
-        }
-        if (isControl) {
-          // An ABORT marker ends that producer's aborted transaction.
-          if (isTransactional) this.abortedProducers.delete(header.producerId);
-          this.nextOffset = lastOffset + 1n;
-          continue;
-        }
-        if (isTransactional && this.abortedProducers.has(header.producerId)) {
-          this.nextOffset = lastOffset + 1n;
-          continue;
-        }
-        this.currentSpan = span;
-        this.current = new RecordBatchIterator(span.bytes, 0, { verifyCrc: false });
-        if (header.recordsCount === 0) continue;
+        const iterator = this.current as RecordBatchIterator;
+        const header = iterator.header;
+        const record = iterator.nextRecord();
+        if (record === undefined) continue;
+        // Compared as numbers (offsets are safe integers): no bigint for a record skipped.
+        if (record.offset < nextOffsetNumber) continue;
+        const offset = BigInt(record.offset);
+        const headers = record.headers as readonly RecordHeader[];
+        const key = record.key === null ? null : keyDeserializer(record.key, this.topic, headers);
+        const value = record.value === null ? null : valueDeserializer(record.value, this.topic, headers);
+        out.push({
+          topic: this.topic,
+          partition: this.partition,
+          offset,
+          timestamp: record.timestamp,
+          timestampType:
+            (header.attributes & BatchAttributes.TIMESTAMP_TYPE_LOG_APPEND) !== 0 ? 'LogAppendTime' : 'CreateTime',
+          key,
+          value,
+          headers,
+          leaderEpoch: header.partitionLeaderEpoch,
+          serializedKeySize: record.key === null ? -1 : record.key.length,
+          serializedValueSize: record.value === null ? -1 : record.value.length,
+        });
+        nextOffsetNumber = record.offset + 1;
+        lastDelivered = offset;
+        state.positionEpoch = header.partitionLeaderEpoch;
+        added++;
       }
-      const iterator = this.current as RecordBatchIterator;
-      const header = iterator.header;
-      const step = iterator.next();
-      if (step.done === true) continue;
-      const record = step.value;
-      const offset = BigInt(record.offset);
-      if (offset < this.nextOffset) continue;
-      const headers = record.headers as readonly RecordHeader[];
-      const key = record.key === null ? null : keyDeserializer(record.key, this.topic, headers);
-      const value = record.value === null ? null : valueDeserializer(record.value, this.topic, headers);
-      out.push({
-        topic: this.topic,
-        partition: this.partition,
-        offset,
-        timestamp: record.timestamp,
-        timestampType:
-          (header.attributes & BatchAttributes.TIMESTAMP_TYPE_LOG_APPEND) !== 0 ? 'LogAppendTime' : 'CreateTime',
-        key,
-        value,
-        headers,
-        leaderEpoch: header.partitionLeaderEpoch,
-        serializedKeySize: record.key === null ? -1 : record.key.length,
-        serializedValueSize: record.value === null ? -1 : record.value.length,
-      });
-      this.nextOffset = offset + 1n;
-      state.positionEpoch = header.partitionLeaderEpoch;
-      added++;
+    } finally {
+      if (lastDelivered !== undefined && lastDelivered + 1n > this.nextOffset) this.nextOffset = lastDelivered + 1n;
     }
     return added;
   }

@@ -74,16 +74,22 @@ export class RecordBatchIterator implements IterableIterator<DecodedRecord> {
   }
 
   next(): IteratorResult<DecodedRecord, undefined> {
+    const record = this.nextRecord();
+    return record === undefined ? { done: true, value: undefined } : { done: false, value: record };
+  }
+
+  /** The next record, or undefined after the last: `next()` without an iterator result per record. */
+  nextRecord(): DecodedRecord | undefined {
     const r = this.reader;
     if (this.left === 0) {
       if (r.remaining !== 0) {
         throw r.fail(`${r.remaining} bytes remain after the ${this.header.recordsCount} records the batch declares`);
       }
-      return { done: true, value: undefined };
+      return undefined;
     }
     this.left--;
     const header = this.header;
-    return { done: false, value: readRecord(r, header.baseOffset, header.baseTimestamp, this.logAppendTime) };
+    return readRecord(r, header.baseOffset, header.baseTimestamp, this.logAppendTime);
   }
 
   [Symbol.iterator](): this {
