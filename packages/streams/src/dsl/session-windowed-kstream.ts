@@ -1,3 +1,4 @@
+import { addProcessorMetadataKeyValue, processorMetadataForKey } from '../processor/processor-metadata.js';
 import { Record } from '../processor/record.js';
 import type { Serde } from '../serde/serde.js';
 import { Serdes } from '../serde/serdes.js';
@@ -167,7 +168,11 @@ export class SessionWindowedKStream<K, V> {
       // Under ON_WINDOW_CLOSE a closed session stays until its final result has gone.
       let expiry = observed - retentionMs - gapMs;
       const emission = emitOnClose
-        ? (emitted.get(store) ?? { nextEmitMs: Number.NEGATIVE_INFINITY, lastCloseTime: NO_TIMESTAMP })
+        ? (emitted.get(store) ?? {
+            nextEmitMs: Number.NEGATIVE_INFINITY,
+            // Where the last run stopped emitting, committed with the input offsets (keyed by store, as Java's).
+            lastCloseTime: processorMetadataForKey(context, storeName) ?? NO_TIMESTAMP,
+          })
         : undefined;
       if (emission !== undefined) {
         emitted.set(store, emission);
@@ -234,6 +239,7 @@ export class SessionWindowedKStream<K, V> {
           );
         }
         state.lastCloseTime = closeTime;
+        addProcessorMetadataKeyValue(context, storeName, closeTime);
       }
     });
     this.source.builder.topology.addStateStore(storeBuilder, name);

@@ -1,3 +1,4 @@
+import { addProcessorMetadataKeyValue, processorMetadataForKey } from '../processor/processor-metadata.js';
 import { Record } from '../processor/record.js';
 import type { Serde } from '../serde/serde.js';
 import { Serdes } from '../serde/serdes.js';
@@ -166,7 +167,11 @@ export class SlidingWindowedKStream<K, V> {
       // ON_WINDOW_CLOSE a closed window stays until its final result has gone.
       let expiry = Math.max(context.currentStreamTimeMs(), t) - retentionMs - diff;
       const emission = emitOnClose
-        ? (emitted.get(store) ?? { nextEmitMs: Number.NEGATIVE_INFINITY, lastCloseTime: NO_TIMESTAMP })
+        ? (emitted.get(store) ?? {
+            nextEmitMs: Number.NEGATIVE_INFINITY,
+            // Where the last run stopped emitting, committed with the input offsets (keyed by store, as Java's).
+            lastCloseTime: processorMetadataForKey(context, storeName) ?? NO_TIMESTAMP,
+          })
         : undefined;
       if (emission !== undefined) {
         emitted.set(store, emission);
@@ -294,6 +299,7 @@ export class SlidingWindowedKStream<K, V> {
           forward(context, record, windowed, new Change<VA>(final.value, null), final.timestamp);
         }
         state.lastCloseTime = windowCloseTime;
+        addProcessorMetadataKeyValue(context, storeName, windowCloseTime);
       }
     });
     this.source.builder.topology.addStateStore(storeBuilder, name);

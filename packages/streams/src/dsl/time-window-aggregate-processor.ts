@@ -1,5 +1,6 @@
 import type { Processor } from '../processor/processor.js';
 import type { ProcessorContext } from '../processor/processor-context.js';
+import { addProcessorMetadataKeyValue, processorMetadataForKey } from '../processor/processor-metadata.js';
 import { Record } from '../processor/record.js';
 import type { WindowStore } from '../state/window-store.js';
 import { Change } from './change.js';
@@ -46,6 +47,8 @@ export class TimeWindowedAggregateProcessor<K, V, VA> implements Processor<K, V,
     if (this.emitOnClose) {
       // Updates are never forwarded, so the cache needs no listener (Java sets none either).
       this.forwardsItself = false;
+      // Where the last run stopped emitting, committed with the input offsets (keyed by store, as Java's).
+      this.lastEmitCloseTime = processorMetadataForKey(context, this.storeName) ?? NO_TIMESTAMP;
       const interval = context.appConfigs()[EMIT_INTERVAL_MS_KSTREAMS_WINDOWED_AGGREGATION];
       if (interval !== undefined) this.emitIntervalMs = Number(interval);
       return;
@@ -113,5 +116,6 @@ export class TimeWindowedAggregateProcessor<K, V, VA> implements Processor<K, V,
       context.forward(record.withKey(key).withValue(new Change<VA>(value, null)).withTimestamp(timestamp));
     }
     this.lastEmitCloseTime = closeTime;
+    addProcessorMetadataKeyValue(context, this.storeName, closeTime);
   }
 }

@@ -6,6 +6,7 @@ import {
   LogAndFailExceptionHandler,
 } from '../errors/deserialization-exception-handler.js';
 import { type ProcessingExceptionHandler, ProcessingHandlerResponse } from '../errors/processing-exception-handler.js';
+import type { TopicPartitionMetadata } from '../runtime/topic-partition-metadata.js';
 import type { WrappingSerde } from '../serde/changed-serde.js';
 import type { Serde } from '../serde/serde.js';
 import type { KeyValueStore } from '../state/key-value-store.js';
@@ -15,6 +16,7 @@ import { ConfigException } from '../streams-config.js';
 import { NodeRoute, SourceRoute } from './node-route.js';
 import type { Processor } from './processor.js';
 import type { ProcessorContext, RecordMetadata } from './processor-context.js';
+import type { ProcessorMetadataAccess } from './processor-metadata.js';
 import { PunctuationQueue } from './punctuation-queue.js';
 import { type Cancellable, PunctuationType, type Punctuator } from './punctuation-type.js';
 import { Record } from './record.js';
@@ -88,6 +90,8 @@ export class StreamTask {
   punctuations = 0;
   private metadata: RecordMetadata | null = null;
   commitRequested = false;
+  /** Values processors keep across restarts (Java's ProcessorMetadata), committed with the input offsets. */
+  readonly processorMetadata = new Map<string, number>();
 
   constructor(
     readonly id: TaskId,
@@ -186,6 +190,36 @@ export class StreamTask {
 
   private currentTimestamp(): number {
     return this.currentRecordTimestamp;
+  }
+
+  /** The task's input partitions as the broker knows them. */
+  inputPartitions(): { topic: string; partition: number }[] {
+    return [...this.sources.values()].map((input) => ({ topic: input.physical, partition: this.id.partition }));
+  }
+
+  /** The highest timestamp processed from the input topic `physical` (-1 if none). */
+  partitionTimeOf(physical: string): number {
+    for (const input of this.sources.values()) if (input.physical === physical) return input.partitionTime;
+    return -1;
+  }
+
+  /**
+   * Java's `initializeTaskTime` and processor metadata, from what the last commit left in the
+   * offsets' metadata: partition times (and so stream time) go on from there, and processors
+   * find their values (a window store's last emission) in their `init`. Call before
+   * `initializeTopology`.
+   */
+  initializeTaskTime(committed: ReadonlyMap<string, TopicPartitionMetadata>): void {
+    for (const input of this.sources.values()) {
+      const metadata = committed.get(input.physical);
+      if (metadata === undefined) continue;
+      if (metadata.partitionTime > input.partitionTime) input.partitionTime = metadata.partitionTime;
+      if (metadata.partitionTime > this.streamTime) this.streamTime = metadata.partitionTime;
+      for (const [key, value] of metadata.processorMetadata) {
+        const current = this.processorMetadata.get(key);
+        if (current === undefined || current < value) this.processorMetadata.set(key, value);
+      }
+    }
   }
 
   /** Processes one input record of `topic` (the topology's name for it, without application id). */
@@ -405,7 +439,7 @@ function setWrappedDefaults(node: TopologyNode | undefined, config: TaskConfig):
 }
 
 /** The `ProcessorContext` handed to one node of a task. */
-class NodeContext implements ProcessorContext {
+class NodeContext implements ProcessorContext, ProcessorMetadataAccess {
   private readonly nodeName: string;
 
   constructor(
@@ -453,6 +487,14 @@ class NodeContext implements ProcessorContext {
 
   commit(): void {
     this.task.commitRequested = true;
+  }
+
+  processorMetadataForKey(key: string): number | undefined {
+    return this.task.processorMetadata.get(key);
+  }
+
+  addProcessorMetadataKeyValue(key: string, value: number): void {
+    this.task.processorMetadata.set(key, value);
   }
 
   keySerde(): Serde<unknown> {

@@ -22,6 +22,15 @@ import type { StandbyTasks } from './standby-tasks.js';
 import { StreamsProducer } from './streams-producer.js';
 import { type ActiveTask, TaskManager, type TaskManagerContext, tpKey, writeCheckpoint } from './task-manager.js';
 import { inTimestampOrder } from './timestamp-order.js';
+import { encodeTopicPartitionMetadata } from './topic-partition-metadata.js';
+
+/** An input partition's offset to commit, with Java's offset metadata. */
+interface CommittedInput {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: bigint;
+  readonly metadata: string;
+}
 
 /** What the run loop needs per input partition (see inputKeys). */
 interface InputKeys {
@@ -85,6 +94,7 @@ export class StreamThread {
       }
     }
     this.taskManager = new TaskManager(ctx, {
+      consumer: () => this.consumer,
       producer: () => this.producer,
       restoreConsumer: () => this.restoreConsumer,
     });
@@ -317,11 +327,17 @@ export class StreamThread {
 
   private async commitTasks(): Promise<void> {
     for (const { task } of this.taskManager.runningTasks()) task.flush();
-    const offsets: { topic: string; partition: number; offset: bigint }[] = [];
+    const offsets: CommittedInput[] = [];
     for (const active of this.taskManager.runningTasks()) {
       for (const [key, offset] of active.consumed) {
         const at = key.lastIndexOf(':');
-        offsets.push({ topic: key.slice(0, at), partition: Number(key.slice(at + 1)), offset });
+        const topic = key.slice(0, at);
+        // Java's TopicPartitionMetadata: the partition time and the processors' metadata.
+        const metadata = encodeTopicPartitionMetadata(
+          active.task.partitionTimeOf(topic),
+          active.task.processorMetadata,
+        );
+        offsets.push({ topic, partition: Number(key.slice(at + 1)), offset, metadata });
       }
     }
     if (this.ctx.eos) {
@@ -350,7 +366,7 @@ export class StreamThread {
     this.lastCommitMs = Date.now();
   }
 
-  private async commitTransaction(offsets: { topic: string; partition: number; offset: bigint }[]): Promise<void> {
+  private async commitTransaction(offsets: CommittedInput[]): Promise<void> {
     const producer = this.producer as StreamsProducer;
     const consumer = this.consumer as Consumer<Buffer, Buffer>;
     if (!producer.inTransaction && !this.processedSinceCommit) return;

@@ -132,7 +132,7 @@ export class StreamsProducer {
 
   /** exactly_once_v2: the consumed offsets join the transaction, which commits (one is begun if none is open). */
   async commitTransaction(
-    offsets: readonly { topic: string; partition: number; offset: bigint }[],
+    offsets: readonly { topic: string; partition: number; offset: bigint; metadata?: string }[],
     group: ConsumerGroupMetadata,
   ): Promise<void> {
     if (!this.transactionOpen) this.beginTransaction();

@@ -14,6 +14,7 @@ import type { StateRestoreListener } from './state-restore-listener.js';
 import { type Restoration, restoreStores } from './store-changelog-reader.js';
 import type { StreamThreadMetrics } from './stream-thread-metrics.js';
 import type { StreamsProducer } from './streams-producer.js';
+import { decodeTopicPartitionMetadata, type TopicPartitionMetadata } from './topic-partition-metadata.js';
 
 /** A task this instance runs, with what its commit and checkpoint need. */
 export interface ActiveTask {
@@ -45,6 +46,8 @@ export interface TaskManagerContext {
 
 /** The clients of the stream thread that runs the tasks (opened after the TaskManager exists). */
 export interface TaskClients {
+  /** The thread's consumer: new tasks read their input partitions' commit metadata with it. */
+  consumer(): Consumer<Buffer, Buffer> | undefined;
   producer(): StreamsProducer | undefined;
   restoreConsumer(): Consumer<Buffer, Buffer> | undefined;
 }
@@ -143,10 +146,34 @@ export class TaskManager {
       created.push(this.createTask(id));
     }
     await this.restore(created);
+    const committed = await this.committedMetadata(created);
     for (const active of created) {
+      active.task.initializeTaskTime(committed);
       active.task.initializeTopology();
       this.running.set(String(active.task.id), active);
     }
+  }
+
+  /**
+   * The metadata of the group's committed offsets for the new tasks' input partitions, by topic
+   * (a task has one partition of each). Without it the tasks start with unknown partition times,
+   * as on a first run: the application goes on, with a warning.
+   */
+  private async committedMetadata(created: readonly ActiveTask[]): Promise<Map<string, TopicPartitionMetadata>> {
+    const out = new Map<string, TopicPartitionMetadata>();
+    const consumer = this.clients.consumer();
+    const partitions = created.flatMap((active) => active.task.inputPartitions());
+    if (consumer === undefined || partitions.length === 0) return out;
+    try {
+      for (const c of await consumer.committed(partitions, { signal: this.ctx.signal })) {
+        if (c.metadata !== null && c.metadata !== '') out.set(c.topic, decodeTopicPartitionMetadata(c.metadata));
+      }
+    } catch (error) {
+      if (!this.ctx.signal.aborted) {
+        console.warn(`[samsa-streams] could not read the committed offsets' metadata: ${(error as Error).message}`);
+      }
+    }
+    return out;
   }
 
   /** On a clean close (after the last commit): every task closes with its checkpoint. */
