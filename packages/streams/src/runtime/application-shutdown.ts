@@ -12,6 +12,11 @@ import { StreamsException } from '../processor/topology-exception.js';
  */
 const MARKER = 'samsa.streams.shutdown.requested=';
 
+/** Committed-offset metadata that is a shutdown request (not Java's TopicPartitionMetadata). */
+export function isShutdownRequest(metadata: string): boolean {
+  return metadata.startsWith(MARKER);
+}
+
 /** Thrown in the stream thread of an instance that saw another instance's request. */
 export class ShutdownRequestedException extends StreamsException {
   constructor(requestedAtMs: number) {

@@ -9,6 +9,7 @@ import type { Subtopology } from '../processor/topology-nodes.js';
 import type { ThreadCache } from '../state/record-cache.js';
 import type { StateStore } from '../state/state-store.js';
 import type { StreamsConfig } from '../streams-config.js';
+import { isShutdownRequest } from './application-shutdown.js';
 import { OffsetCheckpoint } from './offset-checkpoint.js';
 import type { StateRestoreListener } from './state-restore-listener.js';
 import { type Restoration, restoreStores } from './store-changelog-reader.js';
@@ -166,7 +167,8 @@ export class TaskManager {
     if (consumer === undefined || partitions.length === 0) return out;
     try {
       for (const c of await consumer.committed(partitions, { signal: this.ctx.signal })) {
-        if (c.metadata !== null && c.metadata !== '') out.set(c.topic, decodeTopicPartitionMetadata(c.metadata));
+        if (c.metadata === null || c.metadata === '' || isShutdownRequest(c.metadata)) continue;
+        out.set(c.topic, decodeTopicPartitionMetadata(c.metadata));
       }
     } catch (error) {
       if (!this.ctx.signal.aborted) {
