@@ -90,6 +90,41 @@ describe('transactions', () => {
     assert.equal(uncommitted.filter((v) => v.startsWith('aborted-')).length, 10, 'read_uncommitted sees aborted data');
   });
 
+  it('null keys in a transaction: only the partitions written join it (the sticky partitioner moving on adds none)', async () => {
+    const topic = uniqueName('txn-sticky');
+    await createTopic(broker.bootstrap, topic, 4);
+    const producer = transactionalProducer(broker.bootstrap, uniqueName('tid'));
+    const admin = new Admin({ 'bootstrap.servers': broker.bootstrap });
+    const ends = async () =>
+      (
+        await admin.listOffsets(Array.from({ length: 4 }, (_, partition) => ({ topic, partition, timestamp: -1n })))
+      ).map((o) => o.offset);
+    try {
+      await producer.initTransactions();
+      // linger.ms=0: each record's batch leaves at once, so the next keyless record finds no open
+      // batch on the sticky partition and the partitioner moves on (KIP-480).
+      for (let txn = 0; txn < 3; txn++) {
+        const before = await ends();
+        producer.beginTransaction();
+        const written = await Promise.all(
+          [0, 1].map((i) => producer.send({ topic, key: null, value: `t${txn}-${i}` })),
+        );
+        await producer.commitTransaction();
+        const after = await ends();
+        const used = new Set(written.map((m) => m.partition));
+        for (let p = 0; p < 4; p++) {
+          const records = written.filter((m) => m.partition === p).length;
+          // A partition of the transaction gets its records and the commit marker; any other, nothing.
+          const grew = Number((after[p] as bigint) - (before[p] as bigint));
+          assert.equal(grew, used.has(p) ? records + 1 : 0, `partition ${p} in transaction ${txn}`);
+        }
+      }
+    } finally {
+      await admin.close();
+      await producer.close();
+    }
+  });
+
   it('EndTxn v5 (KIP-890 part 2): a new epoch per transaction, taken by the partitions; read_committed sees the commits', async () => {
     const topic = uniqueName('bump');
     await createTopic(broker.bootstrap, topic, 2);

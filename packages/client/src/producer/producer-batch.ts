@@ -344,9 +344,13 @@ export class ProducerBatch {
     return parts;
   }
 
-  /** Reports every record delivered: offsets from `baseOffset`, timestamps as appended or the log-append time. */
+  /**
+   * Reports every record delivered: offsets from `baseOffset`, timestamps as appended or the
+   * log-append time. A batch already settled, or released (a split batch, whose records its parts
+   * carry), reports nothing.
+   */
   complete(baseOffset: bigint, logAppendTimeMs: number): void {
-    if (this.completed) return;
+    if (this.completed || this.slots === undefined) return;
     this.completed = true;
     const known = baseOffset >= 0n;
     const slots = this.records;
@@ -364,7 +368,7 @@ export class ProducerBatch {
   }
 
   fail(error: Error): void {
-    if (this.completed) return;
+    if (this.completed || this.slots === undefined) return;
     this.completed = true;
     const slots = this.records;
     for (let i = 0; i < this.recordCount; i++)

@@ -362,7 +362,10 @@ export class Producer<K = Buffer, V = Buffer> {
     index: number,
     abortOnNewBatch: boolean,
   ): boolean | undefined {
-    if (this.txn.isTransactional) this.txn.maybeAddPartition(topic, partition);
+    // The state is checked before the append; the partition joins the transaction only once a
+    // record is in it (Java's doSend too: an append aborted for the sticky partitioner's next
+    // batch must not add a partition the transaction never writes to).
+    if (this.txn.isTransactional) this.txn.checkCanAddPartition();
     const result = this.accumulator.append(
       topic,
       partition,
@@ -377,6 +380,7 @@ export class Producer<K = Buffer, V = Buffer> {
     );
     if (result.abortedForNewBatch) return undefined;
     if (!result.appended) return false;
+    if (this.txn.isTransactional) this.txn.maybeAddPartition(topic, partition);
     if (result.batchFull || result.newBatch || this.config.lingerMs === 0) this.sender.wakeup();
     return true;
   }

@@ -250,11 +250,17 @@ export class TransactionManager {
    */
   maybeAddPartition(topic: string, partition: number): void {
     if (this.transactionalId === null) return;
+    this.checkCanAddPartition();
+    const key = `${topic}:${partition}`;
+    if (!this.added.has(key)) this.pending.set(key, { topic, partition });
+  }
+
+  /** Throws unless a record may join the transaction now (checked before it is appended). */
+  checkCanAddPartition(): void {
+    if (this.transactionalId === null) return;
     if (this.state !== 'IN_TRANSACTION' && this.state !== 'COMMITTING') {
       throw new ClientError(ClientErrorCode.ILLEGAL_STATE, `cannot send in transaction state ${this.state}`);
     }
-    const key = `${topic}:${partition}`;
-    if (!this.added.has(key)) this.pending.set(key, { topic, partition });
   }
 
   isPartitionAdded(topic: string, partition: number): boolean {

@@ -206,12 +206,12 @@ export class StreamTask {
   /**
    * Java's `initializeTaskTime` and processor metadata, from what the last commit left in the
    * offsets' metadata: partition times (and so stream time) go on from there, and processors
-   * find their values (a window store's last emission) in their `init`. Call before
-   * `initializeTopology`.
+   * find their values (a window store's last emission) in their `init`. `committed` is keyed by
+   * `topic:partition` (the physical topic). Call before `initializeTopology`.
    */
   initializeTaskTime(committed: ReadonlyMap<string, TopicPartitionMetadata>): void {
     for (const input of this.sources.values()) {
-      const metadata = committed.get(input.physical);
+      const metadata = committed.get(`${input.physical}:${this.id.partition}`);
       if (metadata === undefined) continue;
       if (metadata.partitionTime > input.partitionTime) input.partitionTime = metadata.partitionTime;
       if (metadata.partitionTime > this.streamTime) this.streamTime = metadata.partitionTime;

@@ -156,9 +156,9 @@ export class TaskManager {
   }
 
   /**
-   * The metadata of the group's committed offsets for the new tasks' input partitions, by topic
-   * (a task has one partition of each). Without it the tasks start with unknown partition times,
-   * as on a first run: the application goes on, with a warning.
+   * The metadata of the group's committed offsets for the new tasks' input partitions, by
+   * `topic:partition` (tasks of one assignment share topics). Without it the tasks start with
+   * unknown partition times, as on a first run: the application goes on, with a warning.
    */
   private async committedMetadata(created: readonly ActiveTask[]): Promise<Map<string, TopicPartitionMetadata>> {
     const out = new Map<string, TopicPartitionMetadata>();
@@ -168,7 +168,7 @@ export class TaskManager {
     try {
       for (const c of await consumer.committed(partitions, { signal: this.ctx.signal })) {
         if (c.metadata === null || c.metadata === '' || isShutdownRequest(c.metadata)) continue;
-        out.set(c.topic, decodeTopicPartitionMetadata(c.metadata));
+        out.set(tpKey(c.topic, c.partition), decodeTopicPartitionMetadata(c.metadata));
       }
     } catch (error) {
       if (!this.ctx.signal.aborted) {

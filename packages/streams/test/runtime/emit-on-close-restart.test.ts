@@ -33,6 +33,8 @@ before(async () => {
     { name: 'tw-out', numPartitions: 1, replicationFactor: 1 },
     { name: 'sw-in', numPartitions: 1, replicationFactor: 1 },
     { name: 'sw-out', numPartitions: 1, replicationFactor: 1 },
+    { name: 'tw2-in', numPartitions: 2, replicationFactor: 1 },
+    { name: 'tw2-out', numPartitions: 1, replicationFactor: 1 },
   ]);
   await admin.close();
 });
@@ -42,14 +44,20 @@ after(async () => {
   if (stateDir !== undefined) rmSync(stateDir, { recursive: true, force: true });
 });
 
-async function produce(topic: string, records: { key: string; minute: number }[]): Promise<void> {
+async function produce(topic: string, records: { key: string; minute: number; partition?: number }[]): Promise<void> {
   const producer = new Producer<string, string>({
     'bootstrap.servers': broker.bootstrap,
     keySerializer: 'string',
     valueSerializer: 'string',
   });
   await producer.sendBatch(
-    records.map((r, i) => ({ topic, key: r.key, value: 'x', timestamp: BASE + r.minute * 60_000 + i })),
+    records.map((r, i) => ({
+      topic,
+      key: r.key,
+      value: 'x',
+      timestamp: BASE + r.minute * 60_000 + i,
+      ...(r.partition === undefined ? {} : { partition: r.partition }),
+    })),
   );
   await producer.close();
 }
@@ -159,5 +167,35 @@ test('session windows: closed sessions are not emitted again after a restart fro
   streams = app('emit-close-sw', build);
   await streams.start();
   assert.deepEqual(await results('sw-out', 3, true), ['a@0=1', 'b@0=1', 'c@3=1']);
+  await streams.close();
+});
+
+test("each task of a restart gets its own partition's commit metadata", async () => {
+  const build = (builder: StreamsBuilder) =>
+    builder
+      .stream('tw2-in', Consumed.with(Serdes.String(), Serdes.String()))
+      .groupByKey()
+      .windowedBy(TimeWindows.ofSizeWithNoGrace(60_000))
+      .emitStrategy(EmitStrategy.onWindowClose())
+      .count(Materialized.as<string, bigint>('tw2-counts').withRetention(3_600_000))
+      .toStream()
+      .to('tw2-out');
+  // Partition 0 closes minute 0 at minute 2; partition 1 at minute 10. Their committed
+  // close times differ: a task given the other partition's would skip or repeat results.
+  await produce('tw2-in', [
+    { key: 'a', minute: 0, partition: 0 },
+    { key: 'x', minute: 2, partition: 0 },
+    { key: 'b', minute: 0, partition: 1 },
+    { key: 'y', minute: 10, partition: 1 },
+  ]);
+  let streams = app('emit-close-tw2', build);
+  await streams.start();
+  assert.deepEqual(await results('tw2-out', 2, false), ['a@0=1', 'b@0=1']);
+  await streams.close();
+  // Minute 5 on partition 0 closes x's window of minute 2 (partition 0's last close was minute 2).
+  await produce('tw2-in', [{ key: 'w', minute: 5, partition: 0 }]);
+  streams = app('emit-close-tw2', build);
+  await streams.start();
+  assert.deepEqual(await results('tw2-out', 3, false), ['a@0=1', 'b@0=1', 'x@2=1']);
   await streams.close();
 });
