@@ -1,7 +1,7 @@
 import type { Deserializer, Serializer } from '../serde/serde.js';
 import type { Processor } from './processor.js';
 import { FailOnInvalidTimestamp, type TimestampExtractor } from './timestamp-extractor.js';
-import type { SinkNode, SourceNode, TopologyNode } from './topology-nodes.js';
+import type { SourceNode, TopologyNode } from './topology-nodes.js';
 
 /**
  * One node of a task, resolved once when the task is built: `forward` runs for every record at
@@ -22,10 +22,6 @@ export class NodeRoute {
 
   get name(): string {
     return this.node.name;
-  }
-
-  get sink(): SinkNode | undefined {
-    return this.node.kind === 'sink' ? this.node : undefined;
   }
 
   child(name: string): NodeRoute | undefined {

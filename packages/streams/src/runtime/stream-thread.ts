@@ -21,7 +21,7 @@ import { State } from './kafka-streams-state.js';
 import type { StandbyTasks } from './standby-tasks.js';
 import { StreamsProducer } from './streams-producer.js';
 import { type ActiveTask, TaskManager, type TaskManagerContext, tpKey, writeCheckpoint } from './task-manager.js';
-import { inTimestampOrder } from './timestamp-order.js';
+import { inTimestampOrder, partitionRunEnd } from './timestamp-order.js';
 import { encodeTopicPartitionMetadata } from './topic-partition-metadata.js';
 
 /** An input partition's offset to commit, with Java's offset metadata. */
@@ -198,13 +198,7 @@ export class StreamThread {
       threadMetrics.pollLatency.record(performance.now() - pollStartMs);
       const ordered = inTimestampOrder(records, (x) => this.inputKeys(x.topic, x.partition)?.task);
       for (let from = 0; from < ordered.length; ) {
-        const first = ordered[from] as ConsumerRecord<Buffer, Buffer>;
-        let to = from + 1;
-        while (to < ordered.length) {
-          const r = ordered[to] as ConsumerRecord<Buffer, Buffer>;
-          if (r.partition !== first.partition || r.topic !== first.topic) break;
-          to++;
-        }
+        const to = partitionRunEnd(ordered, from);
         this.processRun(ordered, from, to);
         from = to;
       }

@@ -61,12 +61,7 @@ function needsNoReordering<R extends { topic: string; partition: number }>(
   let i = 0;
   while (i < records.length) {
     const first = records[i] as R;
-    let end = i + 1;
-    while (end < records.length) {
-      const r = records[end] as R;
-      if (r.partition !== first.partition || r.topic !== first.topic) break;
-      end++;
-    }
+    const end = partitionRunEnd(records, i);
     const task = taskOf(first);
     if (task === undefined) return false;
     const seen = partitionOfTask.get(task);
@@ -75,4 +70,19 @@ function needsNoReordering<R extends { topic: string; partition: number }>(
     i = end;
   }
   return true;
+}
+
+/** The end (exclusive) of the run of records of one partition that starts at `from`. */
+export function partitionRunEnd<R extends { topic: string; partition: number }>(
+  records: readonly R[],
+  from: number,
+): number {
+  const first = records[from] as R;
+  let end = from + 1;
+  while (end < records.length) {
+    const r = records[end] as R;
+    if (r.partition !== first.partition || r.topic !== first.topic) break;
+    end++;
+  }
+  return end;
 }
