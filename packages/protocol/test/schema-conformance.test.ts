@@ -27,14 +27,32 @@ import {
 const referenceDir = findKafkaSpecsDir();
 
 /**
- * Where the tables follow Kafka 4.0 beyond the reference (Kafka 3.9's client specs): the exact
- * differences the comparison is expected to find. ConsumerGroupDescribe v1 adds each member's
- * type (KIP-1099).
+ * Where the tables follow Kafka 4.0 and 4.1 beyond the reference (Kafka 3.9's client specs): the
+ * exact differences the comparison is expected to find. ConsumerGroupDescribe v1 adds each
+ * member's type (KIP-1099). The share group APIs (KIP-932) are Kafka 4.1's first stable version,
+ * v1: v0 was 4.0's early access and is gone; ShareFetch v1 adds MaxRecords, BatchSize and the
+ * response's AcquisitionLockTimeoutMs, and drops PartitionMaxBytes.
  */
 const KAFKA_4_0_DIFFERENCES = new Set([
   'ConsumerGroupDescribeRequest: validVersions is 0-1, Kafka says 0-0',
   'ConsumerGroupDescribeResponse: validVersions is 0-1, Kafka says 0-0',
   'ConsumerGroupDescribeResponse.Groups.Members: fields are [MemberId, InstanceId, RackId, MemberEpoch, ClientId, ClientHost, SubscribedTopicNames, SubscribedTopicRegex, Assignment, TargetAssignment, MemberType], Kafka has [MemberId, InstanceId, RackId, MemberEpoch, ClientId, ClientHost, SubscribedTopicNames, SubscribedTopicRegex, Assignment, TargetAssignment]',
+  'ShareAcknowledgeRequest: validVersions is 1-1, Kafka says 0-0',
+  'ShareAcknowledgeRequest: latestVersionUnstable is false, Kafka says true',
+  'ShareAcknowledgeResponse: validVersions is 1-1, Kafka says 0-0',
+  'ShareFetchRequest: validVersions is 1-1, Kafka says 0-0',
+  'ShareFetchRequest: latestVersionUnstable is false, Kafka says true',
+  'ShareFetchRequest: fields are [GroupId, MemberId, ShareSessionEpoch, MaxWaitMs, MinBytes, MaxBytes, MaxRecords, BatchSize, Topics, ForgottenTopicsData], Kafka has [GroupId, MemberId, ShareSessionEpoch, MaxWaitMs, MinBytes, MaxBytes, Topics, ForgottenTopicsData]',
+  'ShareFetchRequest.Topics.Partitions: fields are [PartitionIndex, AcknowledgementBatches], Kafka has [PartitionIndex, PartitionMaxBytes, AcknowledgementBatches]',
+  'ShareFetchResponse: validVersions is 1-1, Kafka says 0-0',
+  'ShareFetchResponse: fields are [ThrottleTimeMs, ErrorCode, ErrorMessage, AcquisitionLockTimeoutMs, Responses, NodeEndpoints], Kafka has [ThrottleTimeMs, ErrorCode, ErrorMessage, Responses, NodeEndpoints]',
+  'ShareFetchResponse.Responses.Partitions.Records: nullableVersions is 0-0, Kafka says 0+',
+  'ShareGroupDescribeRequest: validVersions is 1-1, Kafka says 0-0',
+  'ShareGroupDescribeRequest: latestVersionUnstable is false, Kafka says true',
+  'ShareGroupDescribeResponse: validVersions is 1-1, Kafka says 0-0',
+  'ShareGroupHeartbeatRequest: validVersions is 1-1, Kafka says 0-0',
+  'ShareGroupHeartbeatRequest: latestVersionUnstable is false, Kafka says true',
+  'ShareGroupHeartbeatResponse: validVersions is 1-1, Kafka says 0-0',
 ]);
 
 /**

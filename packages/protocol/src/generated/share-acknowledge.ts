@@ -271,9 +271,9 @@ function readShareAcknowledgeRequestAcknowledgementBatch(r: Reader, v: number): 
 
 export const ShareAcknowledgeRequestCodec: MessageCodec<ShareAcknowledgeRequest, ShareAcknowledgeRequestInput> = {
   name: 'ShareAcknowledgeRequest',
-  minVersion: 0,
-  maxVersion: 0,
-  firstFlexibleVersion: 0,
+  minVersion: 1,
+  maxVersion: 1,
+  firstFlexibleVersion: 1,
   size: sizeShareAcknowledgeRequest,
   write: writeShareAcknowledgeRequest,
   read: readShareAcknowledgeRequest,
@@ -632,9 +632,9 @@ function readShareAcknowledgeResponseNodeEndpoint(r: Reader, v: number): ShareAc
 
 export const ShareAcknowledgeResponseCodec: MessageCodec<ShareAcknowledgeResponse, ShareAcknowledgeResponseInput> = {
   name: 'ShareAcknowledgeResponse',
-  minVersion: 0,
-  maxVersion: 0,
-  firstFlexibleVersion: 0,
+  minVersion: 1,
+  maxVersion: 1,
+  firstFlexibleVersion: 1,
   size: sizeShareAcknowledgeResponse,
   write: writeShareAcknowledgeResponse,
   read: readShareAcknowledgeResponse,
@@ -645,5 +645,5 @@ export const ShareAcknowledgeApi = {
   name: 'ShareAcknowledge',
   request: ShareAcknowledgeRequestCodec,
   response: ShareAcknowledgeResponseCodec,
-  topLevelErrorCode: { minVersion: 0, maxVersion: 0 },
+  topLevelErrorCode: { minVersion: 1, maxVersion: 1 },
 } as const satisfies ApiCodec<ShareAcknowledgeRequest, ShareAcknowledgeRequestInput, ShareAcknowledgeResponse, ShareAcknowledgeResponseInput>;

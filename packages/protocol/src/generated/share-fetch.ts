@@ -2,9 +2,9 @@
 // packages/protocol/src/schema/. Change the table and run `npm run generate`.
 /* eslint-disable */
 import type { ApiCodec, MessageCodec, RawTaggedField } from '../codec.js';
-import { readArray, writeRawTaggedField } from '../generated-support.js';
+import { EMPTY_BYTES, readArray, writeRawTaggedField } from '../generated-support.js';
 import type { Reader } from '../primitives/reader.js';
-import { sizeOfCompactNullableBytes, sizeOfCompactNullableString, sizeOfCompactString, sizeOfUVarint } from '../primitives/sizes.js';
+import { sizeOfCompactBytes, sizeOfCompactNullableString, sizeOfCompactString, sizeOfUVarint } from '../primitives/sizes.js';
 import { ZERO_UUID } from '../primitives/uuid.js';
 import type { Writer } from '../primitives/writer.js';
 
@@ -21,6 +21,10 @@ export interface ShareFetchRequest {
   readonly minBytes: number;
   /** versions 0+ */
   readonly maxBytes: number;
+  /** versions 1+ */
+  readonly maxRecords: number;
+  /** versions 1+ */
+  readonly batchSize: number;
   /** versions 0+ */
   readonly topics: ShareFetchRequestFetchTopic[];
   /** versions 0+ */
@@ -41,6 +45,10 @@ export interface ShareFetchRequestInput {
   minBytes?: number;
   /** versions 0+ */
   maxBytes?: number;
+  /** versions 1+ */
+  maxRecords?: number;
+  /** versions 1+ */
+  batchSize?: number;
   /** versions 0+ */
   topics?: ShareFetchRequestFetchTopicInput[];
   /** versions 0+ */
@@ -68,8 +76,6 @@ export interface ShareFetchRequestFetchPartition {
   /** versions 0+ */
   readonly partitionIndex: number;
   /** versions 0+ */
-  readonly partitionMaxBytes: number;
-  /** versions 0+ */
   readonly acknowledgementBatches: ShareFetchRequestAcknowledgementBatch[];
   readonly _unknownTaggedFields?: RawTaggedField[];
 }
@@ -77,8 +83,6 @@ export interface ShareFetchRequestFetchPartition {
 export interface ShareFetchRequestFetchPartitionInput {
   /** versions 0+ */
   partitionIndex?: number;
-  /** versions 0+ */
-  partitionMaxBytes?: number;
   /** versions 0+ */
   acknowledgementBatches?: ShareFetchRequestAcknowledgementBatchInput[];
   _unknownTaggedFields?: RawTaggedField[];
@@ -130,6 +134,8 @@ function sizeShareFetchRequest(m: ShareFetchRequestInput, v: number): number {
   size += 4; // maxWaitMs
   size += 4; // minBytes
   size += 4; // maxBytes
+  size += 4; // maxRecords
+  size += 4; // batchSize
   const topics = m.topics ?? [];
   size += sizeOfUVarint(topics.length + 1);
   for (const e of topics) size += sizeShareFetchRequestFetchTopic(e, v);
@@ -155,6 +161,10 @@ function writeShareFetchRequest(w: Writer, m: ShareFetchRequestInput, v: number)
   w.writeInt32(minBytes);
   const maxBytes = m.maxBytes ?? 2147483647;
   w.writeInt32(maxBytes);
+  const maxRecords = m.maxRecords ?? 0;
+  w.writeInt32(maxRecords);
+  const batchSize = m.batchSize ?? 0;
+  w.writeInt32(batchSize);
   const topics = m.topics ?? [];
   w.writeUVarint(topics.length + 1);
   for (const e of topics) writeShareFetchRequestFetchTopic(w, e, v);
@@ -175,6 +185,8 @@ function readShareFetchRequest(r: Reader, v: number): ShareFetchRequest {
   const maxWaitMs: number = r.readInt32();
   const minBytes: number = r.readInt32();
   const maxBytes: number = r.readInt32();
+  const maxRecords: number = r.readInt32();
+  const batchSize: number = r.readInt32();
   const topics: ShareFetchRequestFetchTopic[] = readArray(r.readCompactArrayLength(), 'Topics', () => readShareFetchRequestFetchTopic(r, v));
   const forgottenTopicsData: ShareFetchRequestForgottenTopic[] = readArray(r.readCompactArrayLength(), 'ForgottenTopicsData', () => readShareFetchRequestForgottenTopic(r, v));
   let unknown: RawTaggedField[] | undefined;
@@ -184,7 +196,7 @@ function readShareFetchRequest(r: Reader, v: number): ShareFetchRequest {
     const fieldSize = r.readUVarint();
     (unknown ??= []).push({ tag, data: r.readRaw(fieldSize) });
   }
-  const m: ShareFetchRequest = { groupId, memberId, shareSessionEpoch, maxWaitMs, minBytes, maxBytes, topics, forgottenTopicsData };
+  const m: ShareFetchRequest = { groupId, memberId, shareSessionEpoch, maxWaitMs, minBytes, maxBytes, maxRecords, batchSize, topics, forgottenTopicsData };
   if (unknown !== undefined) (m as { _unknownTaggedFields?: RawTaggedField[] })._unknownTaggedFields = unknown;
   return m;
 }
@@ -234,13 +246,12 @@ function readShareFetchRequestFetchTopic(r: Reader, v: number): ShareFetchReques
 }
 
 export function defaultShareFetchRequestFetchPartition(): ShareFetchRequestFetchPartition {
-  return { partitionIndex: 0, partitionMaxBytes: 0, acknowledgementBatches: [] };
+  return { partitionIndex: 0, acknowledgementBatches: [] };
 }
 
 function sizeShareFetchRequestFetchPartition(m: ShareFetchRequestFetchPartitionInput, v: number): number {
   let size = 0;
   size += 4; // partitionIndex
-  size += 4; // partitionMaxBytes
   const acknowledgementBatches = m.acknowledgementBatches ?? [];
   size += sizeOfUVarint(acknowledgementBatches.length + 1);
   for (const e of acknowledgementBatches) size += sizeShareFetchRequestAcknowledgementBatch(e, v);
@@ -253,8 +264,6 @@ function sizeShareFetchRequestFetchPartition(m: ShareFetchRequestFetchPartitionI
 function writeShareFetchRequestFetchPartition(w: Writer, m: ShareFetchRequestFetchPartitionInput, v: number): void {
   const partitionIndex = m.partitionIndex ?? 0;
   w.writeInt32(partitionIndex);
-  const partitionMaxBytes = m.partitionMaxBytes ?? 0;
-  w.writeInt32(partitionMaxBytes);
   const acknowledgementBatches = m.acknowledgementBatches ?? [];
   w.writeUVarint(acknowledgementBatches.length + 1);
   for (const e of acknowledgementBatches) writeShareFetchRequestAcknowledgementBatch(w, e, v);
@@ -267,7 +276,6 @@ function writeShareFetchRequestFetchPartition(w: Writer, m: ShareFetchRequestFet
 
 function readShareFetchRequestFetchPartition(r: Reader, v: number): ShareFetchRequestFetchPartition {
   const partitionIndex: number = r.readInt32();
-  const partitionMaxBytes: number = r.readInt32();
   const acknowledgementBatches: ShareFetchRequestAcknowledgementBatch[] = readArray(r.readCompactArrayLength(), 'AcknowledgementBatches', () => readShareFetchRequestAcknowledgementBatch(r, v));
   let unknown: RawTaggedField[] | undefined;
   const count = r.readTaggedFieldCount();
@@ -276,7 +284,7 @@ function readShareFetchRequestFetchPartition(r: Reader, v: number): ShareFetchRe
     const fieldSize = r.readUVarint();
     (unknown ??= []).push({ tag, data: r.readRaw(fieldSize) });
   }
-  const m: ShareFetchRequestFetchPartition = { partitionIndex, partitionMaxBytes, acknowledgementBatches };
+  const m: ShareFetchRequestFetchPartition = { partitionIndex, acknowledgementBatches };
   if (unknown !== undefined) (m as { _unknownTaggedFields?: RawTaggedField[] })._unknownTaggedFields = unknown;
   return m;
 }
@@ -373,9 +381,9 @@ function readShareFetchRequestForgottenTopic(r: Reader, v: number): ShareFetchRe
 
 export const ShareFetchRequestCodec: MessageCodec<ShareFetchRequest, ShareFetchRequestInput> = {
   name: 'ShareFetchRequest',
-  minVersion: 0,
-  maxVersion: 0,
-  firstFlexibleVersion: 0,
+  minVersion: 1,
+  maxVersion: 1,
+  firstFlexibleVersion: 1,
   size: sizeShareFetchRequest,
   write: writeShareFetchRequest,
   read: readShareFetchRequest,
@@ -388,6 +396,8 @@ export interface ShareFetchResponse {
   readonly errorCode: number;
   /** versions 0+, nullable 0+ */
   readonly errorMessage: string | null;
+  /** versions 1+ */
+  readonly acquisitionLockTimeoutMs: number;
   /** versions 0+ */
   readonly responses: ShareFetchResponseShareFetchableTopicResponse[];
   /** versions 0+ */
@@ -402,6 +412,8 @@ export interface ShareFetchResponseInput {
   errorCode?: number;
   /** versions 0+, nullable 0+ */
   errorMessage?: string | null;
+  /** versions 1+ */
+  acquisitionLockTimeoutMs?: number;
   /** versions 0+ */
   responses?: ShareFetchResponseShareFetchableTopicResponseInput[];
   /** versions 0+ */
@@ -438,8 +450,8 @@ export interface ShareFetchResponsePartitionData {
   readonly acknowledgeErrorMessage: string | null;
   /** versions 0+ */
   readonly currentLeader: ShareFetchResponseLeaderIdAndEpoch;
-  /** versions 0+, nullable 0+ */
-  readonly records: Buffer | null;
+  /** versions 0+, nullable 0 */
+  readonly records: Buffer;
   /** versions 0+ */
   readonly acquiredRecords: ShareFetchResponseAcquiredRecords[];
   readonly _unknownTaggedFields?: RawTaggedField[];
@@ -458,8 +470,8 @@ export interface ShareFetchResponsePartitionDataInput {
   acknowledgeErrorMessage?: string | null;
   /** versions 0+ */
   currentLeader?: ShareFetchResponseLeaderIdAndEpochInput;
-  /** versions 0+, nullable 0+ */
-  records?: Uint8Array | null;
+  /** versions 0+, nullable 0 */
+  records?: Uint8Array;
   /** versions 0+ */
   acquiredRecords?: ShareFetchResponseAcquiredRecordsInput[];
   _unknownTaggedFields?: RawTaggedField[];
@@ -531,6 +543,7 @@ function sizeShareFetchResponse(m: ShareFetchResponseInput, v: number): number {
   size += 2; // errorCode
   const errorMessage = m.errorMessage === undefined ? null : m.errorMessage;
   size += sizeOfCompactNullableString(errorMessage);
+  size += 4; // acquisitionLockTimeoutMs
   const responses = m.responses ?? [];
   size += sizeOfUVarint(responses.length + 1);
   for (const e of responses) size += sizeShareFetchResponseShareFetchableTopicResponse(e, v);
@@ -550,6 +563,8 @@ function writeShareFetchResponse(w: Writer, m: ShareFetchResponseInput, v: numbe
   w.writeInt16(errorCode);
   const errorMessage = m.errorMessage === undefined ? null : m.errorMessage;
   w.writeCompactNullableString(errorMessage);
+  const acquisitionLockTimeoutMs = m.acquisitionLockTimeoutMs ?? 0;
+  w.writeInt32(acquisitionLockTimeoutMs);
   const responses = m.responses ?? [];
   w.writeUVarint(responses.length + 1);
   for (const e of responses) writeShareFetchResponseShareFetchableTopicResponse(w, e, v);
@@ -567,6 +582,7 @@ function readShareFetchResponse(r: Reader, v: number): ShareFetchResponse {
   const throttleTimeMs: number = r.readInt32();
   const errorCode: number = r.readInt16();
   const errorMessage: string | null = r.readCompactNullableString();
+  const acquisitionLockTimeoutMs: number = r.readInt32();
   const responses: ShareFetchResponseShareFetchableTopicResponse[] = readArray(r.readCompactArrayLength(), 'Responses', () => readShareFetchResponseShareFetchableTopicResponse(r, v));
   const nodeEndpoints: ShareFetchResponseNodeEndpoint[] = readArray(r.readCompactArrayLength(), 'NodeEndpoints', () => readShareFetchResponseNodeEndpoint(r, v));
   let unknown: RawTaggedField[] | undefined;
@@ -576,7 +592,7 @@ function readShareFetchResponse(r: Reader, v: number): ShareFetchResponse {
     const fieldSize = r.readUVarint();
     (unknown ??= []).push({ tag, data: r.readRaw(fieldSize) });
   }
-  const m: ShareFetchResponse = { throttleTimeMs, errorCode, errorMessage, responses, nodeEndpoints };
+  const m: ShareFetchResponse = { throttleTimeMs, errorCode, errorMessage, acquisitionLockTimeoutMs, responses, nodeEndpoints };
   if (unknown !== undefined) (m as { _unknownTaggedFields?: RawTaggedField[] })._unknownTaggedFields = unknown;
   return m;
 }
@@ -626,7 +642,7 @@ function readShareFetchResponseShareFetchableTopicResponse(r: Reader, v: number)
 }
 
 export function defaultShareFetchResponsePartitionData(): ShareFetchResponsePartitionData {
-  return { partitionIndex: 0, errorCode: 0, errorMessage: null, acknowledgeErrorCode: 0, acknowledgeErrorMessage: null, currentLeader: defaultShareFetchResponseLeaderIdAndEpoch(), records: null, acquiredRecords: [] };
+  return { partitionIndex: 0, errorCode: 0, errorMessage: null, acknowledgeErrorCode: 0, acknowledgeErrorMessage: null, currentLeader: defaultShareFetchResponseLeaderIdAndEpoch(), records: EMPTY_BYTES, acquiredRecords: [] };
 }
 
 function sizeShareFetchResponsePartitionData(m: ShareFetchResponsePartitionDataInput, v: number): number {
@@ -640,8 +656,8 @@ function sizeShareFetchResponsePartitionData(m: ShareFetchResponsePartitionDataI
   size += sizeOfCompactNullableString(acknowledgeErrorMessage);
   const currentLeader = m.currentLeader ?? defaultShareFetchResponseLeaderIdAndEpoch();
   size += sizeShareFetchResponseLeaderIdAndEpoch(currentLeader, v);
-  const records = m.records === undefined ? null : m.records;
-  size += sizeOfCompactNullableBytes(records);
+  const records = m.records ?? EMPTY_BYTES;
+  size += sizeOfCompactBytes(records);
   const acquiredRecords = m.acquiredRecords ?? [];
   size += sizeOfUVarint(acquiredRecords.length + 1);
   for (const e of acquiredRecords) size += sizeShareFetchResponseAcquiredRecords(e, v);
@@ -664,12 +680,9 @@ function writeShareFetchResponsePartitionData(w: Writer, m: ShareFetchResponsePa
   w.writeCompactNullableString(acknowledgeErrorMessage);
   const currentLeader = m.currentLeader ?? defaultShareFetchResponseLeaderIdAndEpoch();
   writeShareFetchResponseLeaderIdAndEpoch(w, currentLeader, v);
-  const records = m.records === undefined ? null : m.records;
-  if (records === null) w.writeUVarint(0);
-  else {
-    w.writeUVarint(records.length + 1);
-    w.writeRecordsPayload(records);
-  }
+  const records = m.records ?? EMPTY_BYTES;
+  w.writeUVarint(records.length + 1);
+  w.writeRecordsPayload(records);
   const acquiredRecords = m.acquiredRecords ?? [];
   w.writeUVarint(acquiredRecords.length + 1);
   for (const e of acquiredRecords) writeShareFetchResponseAcquiredRecords(w, e, v);
@@ -687,7 +700,7 @@ function readShareFetchResponsePartitionData(r: Reader, v: number): ShareFetchRe
   const acknowledgeErrorCode: number = r.readInt16();
   const acknowledgeErrorMessage: string | null = r.readCompactNullableString();
   const currentLeader: ShareFetchResponseLeaderIdAndEpoch = readShareFetchResponseLeaderIdAndEpoch(r, v);
-  const records: Buffer | null = r.readCompactNullableBytes();
+  const records: Buffer = r.readCompactBytes();
   const acquiredRecords: ShareFetchResponseAcquiredRecords[] = readArray(r.readCompactArrayLength(), 'AcquiredRecords', () => readShareFetchResponseAcquiredRecords(r, v));
   let unknown: RawTaggedField[] | undefined;
   const count = r.readTaggedFieldCount();
@@ -840,9 +853,9 @@ function readShareFetchResponseNodeEndpoint(r: Reader, v: number): ShareFetchRes
 
 export const ShareFetchResponseCodec: MessageCodec<ShareFetchResponse, ShareFetchResponseInput> = {
   name: 'ShareFetchResponse',
-  minVersion: 0,
-  maxVersion: 0,
-  firstFlexibleVersion: 0,
+  minVersion: 1,
+  maxVersion: 1,
+  firstFlexibleVersion: 1,
   size: sizeShareFetchResponse,
   write: writeShareFetchResponse,
   read: readShareFetchResponse,
@@ -853,5 +866,5 @@ export const ShareFetchApi = {
   name: 'ShareFetch',
   request: ShareFetchRequestCodec,
   response: ShareFetchResponseCodec,
-  topLevelErrorCode: { minVersion: 0, maxVersion: 0 },
+  topLevelErrorCode: { minVersion: 1, maxVersion: 1 },
 } as const satisfies ApiCodec<ShareFetchRequest, ShareFetchRequestInput, ShareFetchResponse, ShareFetchResponseInput>;

@@ -66,9 +66,9 @@ function readShareGroupDescribeRequest(r: Reader, v: number): ShareGroupDescribe
 
 export const ShareGroupDescribeRequestCodec: MessageCodec<ShareGroupDescribeRequest, ShareGroupDescribeRequestInput> = {
   name: 'ShareGroupDescribeRequest',
-  minVersion: 0,
-  maxVersion: 0,
-  firstFlexibleVersion: 0,
+  minVersion: 1,
+  maxVersion: 1,
+  firstFlexibleVersion: 1,
   size: sizeShareGroupDescribeRequest,
   write: writeShareGroupDescribeRequest,
   read: readShareGroupDescribeRequest,
@@ -477,9 +477,9 @@ function readShareGroupDescribeResponseTopicPartitions(r: Reader, v: number): Sh
 
 export const ShareGroupDescribeResponseCodec: MessageCodec<ShareGroupDescribeResponse, ShareGroupDescribeResponseInput> = {
   name: 'ShareGroupDescribeResponse',
-  minVersion: 0,
-  maxVersion: 0,
-  firstFlexibleVersion: 0,
+  minVersion: 1,
+  maxVersion: 1,
+  firstFlexibleVersion: 1,
   size: sizeShareGroupDescribeResponse,
   write: writeShareGroupDescribeResponse,
   read: readShareGroupDescribeResponse,

@@ -99,9 +99,9 @@ function readShareGroupHeartbeatRequest(r: Reader, v: number): ShareGroupHeartbe
 
 export const ShareGroupHeartbeatRequestCodec: MessageCodec<ShareGroupHeartbeatRequest, ShareGroupHeartbeatRequestInput> = {
   name: 'ShareGroupHeartbeatRequest',
-  minVersion: 0,
-  maxVersion: 0,
-  firstFlexibleVersion: 0,
+  minVersion: 1,
+  maxVersion: 1,
+  firstFlexibleVersion: 1,
   size: sizeShareGroupHeartbeatRequest,
   write: writeShareGroupHeartbeatRequest,
   read: readShareGroupHeartbeatRequest,
@@ -320,9 +320,9 @@ function readShareGroupHeartbeatResponseTopicPartitions(r: Reader, v: number): S
 
 export const ShareGroupHeartbeatResponseCodec: MessageCodec<ShareGroupHeartbeatResponse, ShareGroupHeartbeatResponseInput> = {
   name: 'ShareGroupHeartbeatResponse',
-  minVersion: 0,
-  maxVersion: 0,
-  firstFlexibleVersion: 0,
+  minVersion: 1,
+  maxVersion: 1,
+  firstFlexibleVersion: 1,
   size: sizeShareGroupHeartbeatResponse,
   write: writeShareGroupHeartbeatResponse,
   read: readShareGroupHeartbeatResponse,
@@ -333,5 +333,5 @@ export const ShareGroupHeartbeatApi = {
   name: 'ShareGroupHeartbeat',
   request: ShareGroupHeartbeatRequestCodec,
   response: ShareGroupHeartbeatResponseCodec,
-  topLevelErrorCode: { minVersion: 0, maxVersion: 0 },
+  topLevelErrorCode: { minVersion: 1, maxVersion: 1 },
 } as const satisfies ApiCodec<ShareGroupHeartbeatRequest, ShareGroupHeartbeatRequestInput, ShareGroupHeartbeatResponse, ShareGroupHeartbeatResponseInput>;

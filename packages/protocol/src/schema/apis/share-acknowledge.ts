@@ -1,13 +1,15 @@
 import { defineApi, f } from '../dsl.js';
 
+// Version 0 was Kafka 4.0's early access to KIP-932 and is gone from 4.1; version 1 is the first
+// stable one, which librdkafka 2.15 speaks.
+
 export const shareAcknowledge = defineApi({
   apiKey: 79,
   name: 'ShareAcknowledge',
   listeners: ['broker'],
   request: {
-    validVersions: '0',
+    validVersions: '1',
     flexibleVersions: '0+',
-    latestVersionUnstable: true,
     fields: [
       f('GroupId', 'string', '0+', { nullableVersions: '0+', default: null }),
       f('MemberId', 'string', '0+', { nullableVersions: '0+' }),
@@ -32,7 +34,7 @@ export const shareAcknowledge = defineApi({
     ],
   },
   response: {
-    validVersions: '0',
+    validVersions: '1',
     flexibleVersions: '0+',
     fields: [
       f('ThrottleTimeMs', 'int32', '0+', { ignorable: true }),

@@ -1,17 +1,19 @@
 import { defineApi, f, struct } from '../dsl.js';
 
+// Version 0 was Kafka 4.0's early access to KIP-932 and is gone from 4.1; version 1 is the first
+// stable one, which librdkafka 2.15 speaks.
+
 export const shareGroupDescribe = defineApi({
   apiKey: 77,
   name: 'ShareGroupDescribe',
   listeners: ['broker'],
   request: {
-    validVersions: '0',
+    validVersions: '1',
     flexibleVersions: '0+',
-    latestVersionUnstable: true,
     fields: [f('GroupIds', '[]string', '0+'), f('IncludeAuthorizedOperations', 'bool', '0+')],
   },
   response: {
-    validVersions: '0',
+    validVersions: '1',
     flexibleVersions: '0+',
     fields: [
       f('ThrottleTimeMs', 'int32', '0+'),

@@ -1,13 +1,15 @@
 import { defineApi, f, struct } from '../dsl.js';
 
+// Version 0 was Kafka 4.0's early access to KIP-932 and is gone from 4.1; version 1 is the first
+// stable one, which librdkafka 2.15 speaks.
+
 export const shareGroupHeartbeat = defineApi({
   apiKey: 76,
   name: 'ShareGroupHeartbeat',
   listeners: ['broker'],
   request: {
-    validVersions: '0',
+    validVersions: '1',
     flexibleVersions: '0+',
-    latestVersionUnstable: true,
     fields: [
       f('GroupId', 'string', '0+'),
       f('MemberId', 'string', '0+'),
@@ -17,7 +19,7 @@ export const shareGroupHeartbeat = defineApi({
     ],
   },
   response: {
-    validVersions: '0',
+    validVersions: '1',
     flexibleVersions: '0+',
     fields: [
       f('ThrottleTimeMs', 'int32', '0+'),
