@@ -308,6 +308,46 @@ describe('samsa tools', () => {
     );
   });
 
+  test('configs: alter and describe group configs (Kafka 4)', async () => {
+    const altered = await script('kafka-configs.sh', [
+      '--bootstrap-server',
+      b,
+      '--entity-type',
+      'groups',
+      '--entity-name',
+      'billing',
+      '--alter',
+      '--add-config',
+      'consumer.session.timeout.ms=50000,share.auto.offset.reset=earliest',
+    ]);
+    assert.equal(altered.code, 0, altered.stderr);
+    assert.equal(altered.stdout, 'Completed updating config for group billing.\n');
+    const described = await script('kafka-configs.sh', ['--bootstrap-server', b, '--group', 'billing', '--describe']);
+    assert.equal(
+      described.stdout,
+      [
+        'Dynamic configs for group billing are:',
+        '  consumer.session.timeout.ms=50000 sensitive=false synonyms={GROUP_CONFIG:consumer.session.timeout.ms=50000}',
+        '  share.auto.offset.reset=earliest sensitive=false synonyms={GROUP_CONFIG:share.auto.offset.reset=earliest}',
+        '',
+      ].join('\n'),
+    );
+    const refused = await script('kafka-configs.sh', [
+      '--bootstrap-server',
+      b,
+      '--group',
+      'billing',
+      '--alter',
+      '--add-config',
+      'consumer.heartbeat.interval.ms=1',
+    ]);
+    assert.equal(refused.code, 1);
+    assert.match(
+      refused.stderr,
+      /consumer\.heartbeat\.interval\.ms must be greater than or equal to group\.consumer\.min\.heartbeat\.interval\.ms \(INVALID_CONFIG\)/,
+    );
+  });
+
   test("producer-perf-test and consumer-perf-test print Kafka's report lines", async () => {
     const produced = await script('kafka-producer-perf-test.sh', [
       '--topic',

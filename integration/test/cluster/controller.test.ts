@@ -1,7 +1,7 @@
 /**
  * The cluster's control plane on a real ZooKeeper: registration, controller election and
  * failover, topic creation with replica placement, leader election after a broker dies, topic
- * deletion and re-creation, config propagation, controlled shutdown, preferred leader election.
+ * deletion and re-creation, config propagation (topic and group configs), controlled shutdown, preferred leader election.
  */
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync } from 'node:fs';
@@ -116,6 +116,39 @@ describe('cluster control plane (3 brokers, ZooKeeper)', () => {
     const stored = await zk.getData(ZkData.ConfigEntityZNode.path('topics', topic));
     assert.ok(stored);
     assert.deepEqual(ZkData.ConfigEntityZNode.decode(stored.data), { 'retention.ms': '123456' });
+  });
+
+  test('group configs reach every broker through /config/changes, stored in /config/groups', async () => {
+    const group = 'cfg/group one';
+    // Sent to one broker; every other broker describes it from its own copy.
+    const first = new Admin({ 'bootstrap.servers': bootstrapOf(cluster, cluster.brokerIds[0] as number) });
+    try {
+      await first.incrementalAlterConfigs([
+        { type: 'group', name: group, ops: [{ name: 'share.record.lock.duration.ms', op: 'set', value: '20000' }] },
+      ]);
+    } finally {
+      await first.close();
+    }
+    for (const id of cluster.brokerIds) {
+      const one = new Admin({ 'bootstrap.servers': bootstrapOf(cluster, id) });
+      try {
+        await eventually(
+          async () => {
+            const [configs] = await one.describeConfigs([{ type: 'group', name: group }]);
+            const entry = configs?.configs.find((e) => e.name === 'share.record.lock.duration.ms');
+            return entry?.value === '20000' && entry.source === 'GROUP_CONFIG';
+          },
+          10000,
+          `share.record.lock.duration.ms of ${group} on broker ${id}`,
+        );
+      } finally {
+        await one.close();
+      }
+    }
+    // The group id is sanitized as Kafka sanitizes user and client ids ('/' and ' ' escaped).
+    const stored = await zk.getData(ZkData.ConfigEntityZNode.path('groups', 'cfg%2Fgroup%20one'));
+    assert.ok(stored);
+    assert.deepEqual(ZkData.ConfigEntityZNode.decode(stored.data), { 'share.record.lock.duration.ms': '20000' });
   });
 
   test('deleting a topic removes its logs on every broker and its znodes; the name can be reused', async () => {

@@ -1,5 +1,6 @@
 import type { LogManager } from '@samsa/storage';
 import type { BrokerConfig } from './config/broker-config.js';
+import type { GroupConfigStore } from './config/group-config-store.js';
 import type { TopicConfigResolver } from './config/topic-config.js';
 import type { Controller } from './controller/controller.js';
 import type { KafkaController } from './controller/zk/kafka-controller.js';
@@ -60,6 +61,8 @@ export interface BrokerServices {
   readonly authorizer?: Authorizer;
   /** Client quotas (Describe/AlterClientQuotas; the quota managers read `configs`). */
   readonly clientQuotas: ClientQuotaStore;
+  /** Group configs (resource type GROUP: Describe/AlterConfigs; the group coordinator reads them). */
+  readonly groupConfigs: GroupConfigStore;
   /** SCRAM users (SaslAuthenticate, Describe/AlterUserScramCredentials). */
   readonly scramCredentials: MutableScramCredentialStore;
   /** Present in ZooKeeper mode (zookeeper.connect set), absent on a single node. */

@@ -7,10 +7,11 @@ import type { ClusterMembership } from './cluster/cluster-membership.js';
 import { SingleNodeMembership } from './cluster/single-node-membership.js';
 import { ZkMembership } from './cluster/zk-membership.js';
 import type { BrokerConfig } from './config/broker-config.js';
+import type { GroupConfigStore } from './config/group-config-store.js';
 import { TopicConfigResolver } from './config/topic-config.js';
 import type { Controller } from './controller/controller.js';
 import { GroupCoordinator } from './coordinator/group/group-coordinator.js';
-import { consumerGroupConfigFrom } from './coordinator/group/group-coordinator-config.js';
+import { consumerGroupConfigFrom, shareGroupConfigFrom } from './coordinator/group/group-coordinator-config.js';
 import { ReplicaCoordinatorLog } from './coordinator/replica-coordinator-log.js';
 import { TransactionCoordinator } from './coordinator/transaction/transaction-coordinator.js';
 import { TxnMarkerAppender } from './coordinator/transaction/txn-marker-appender.js';
@@ -176,6 +177,8 @@ export class Broker {
       replicaManager,
       config.int('offsets.commit.timeout.ms'),
     );
+    // The group configs are loaded with the controller (membership.attach), after the coordinator exists.
+    let attachedGroupConfigs: GroupConfigStore | undefined;
     const groupCoordinator = new GroupCoordinator({
       log: offsetsLog,
       config: {
@@ -188,6 +191,9 @@ export class Broker {
         offsetsRetentionMinutes: config.int('offsets.retention.minutes'),
         offsetsRetentionCheckIntervalMs: config.long('offsets.retention.check.interval.ms'),
         ...consumerGroupConfigFrom(config),
+        ...shareGroupConfigFrom(config),
+        consumerGroupOverrides: (groupId) => attachedGroupConfigs?.timingsOf(groupId, 'consumer'),
+        shareGroupOverrides: (groupId) => attachedGroupConfigs?.timingsOf(groupId, 'share'),
       },
     });
 
@@ -228,7 +234,7 @@ export class Broker {
       logger,
     });
 
-    const { controller, zk, scramCredentials, clientQuotas } = await membership.attach({
+    const { controller, zk, scramCredentials, clientQuotas, groupConfigs } = await membership.attach({
       config,
       topicConfigs,
       cache,
@@ -237,6 +243,7 @@ export class Broker {
       transactionCoordinator,
       logger,
     });
+    attachedGroupConfigs = groupConfigs;
     producerIds = new ProducerIdManager(controller, (err) =>
       logger.warn(`Reserving a block of producer IDs failed (retried on the next InitProducerId): ${String(err)}`),
     );
@@ -293,13 +300,17 @@ export class Broker {
       logger,
       scramCredentials,
       clientQuotas,
+      groupConfigs,
       ...(zk === undefined ? {} : { zk }),
       ...(authorizer === undefined ? {} : { authorizer }),
       advertisedEndpoint: (listenerName: string) => endpoints.get(listenerName) as AdvertisedEndpoint,
       autoCreateTopic,
     };
 
-    const registry = createHandlerRegistry({ interBroker: zk !== undefined });
+    const registry = createHandlerRegistry({
+      interBroker: zk !== undefined,
+      shareGroups: config.bool('group.share.enable'),
+    });
     const dispatcher = new RequestDispatcher(
       registry,
       services,

@@ -1,5 +1,6 @@
 import type { ZkServices } from '../broker-services.js';
 import type { BrokerConfig } from '../config/broker-config.js';
+import type { GroupConfigStore } from '../config/group-config-store.js';
 import type { TopicConfigResolver } from '../config/topic-config.js';
 import type { Controller } from '../controller/controller.js';
 import type { GroupCoordinator } from '../coordinator/group/group-coordinator.js';
@@ -56,13 +57,14 @@ export interface ClusterMembership {
   ): ReplicationServices;
   /**
    * Creates the controller (and, in ZooKeeper mode, the ZooKeeper services) over the broker's
-   * parts, and loads the SCRAM users and client quotas from where this mode keeps them.
+   * parts, and loads the SCRAM users, client quotas and group configs from where this mode keeps them.
    */
   attach(deps: MembershipDeps): Promise<{
     controller: Controller;
     zk?: ZkServices;
     scramCredentials: MutableScramCredentialStore;
     clientQuotas: ClientQuotaStore;
+    groupConfigs: GroupConfigStore;
   }>;
   /** The listeners are bound (ports known): become part of the cluster. */
   join(self: BrokerRegistration): Promise<void>;

@@ -1,5 +1,6 @@
 import { randomUuid } from '@samsa/protocol';
 import type { BrokerConfig } from '../config/broker-config.js';
+import { LocalGroupConfigStore } from '../config/local-group-config-store.js';
 import type { Controller } from '../controller/controller.js';
 import { LocalController } from '../controller/local-controller.js';
 import type { Logger } from '../logger.js';
@@ -77,6 +78,7 @@ export class SingleNodeMembership implements ClusterMembership {
     controller: Controller;
     scramCredentials: LocalScramCredentialStore;
     clientQuotas: LocalClientQuotaStore;
+    groupConfigs: LocalGroupConfigStore;
   }> {
     const { config, topicConfigs, cache, replicaManager, groupCoordinator, transactionCoordinator } = deps;
     const brokerId = config.brokerId;
@@ -124,7 +126,10 @@ export class SingleNodeMembership implements ClusterMembership {
     const clientQuotas = new LocalClientQuotaStore(this.state.clientQuotas, (change) =>
       controller.updateMetadata(change),
     );
-    return { controller, scramCredentials, clientQuotas };
+    const groupConfigs = new LocalGroupConfigStore(this.state.groupConfigs, config, (change) =>
+      controller.updateMetadata(change),
+    );
+    return { controller, scramCredentials, clientQuotas, groupConfigs };
   }
 
   async join(self: BrokerRegistration): Promise<void> {

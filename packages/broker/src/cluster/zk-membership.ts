@@ -32,6 +32,7 @@ import {
   LogDirEventNotificationZNode,
   PERSISTENT_PATHS,
 } from '../zk/zk-data.js';
+import { ZkGroupConfigStore } from '../zk/zk-group-config-store.js';
 import { ZkTopicConfigs } from '../zk/zk-topic-configs.js';
 import type { ClusterMembership, MembershipDeps, ReplicationServices } from './cluster-membership.js';
 
@@ -56,6 +57,7 @@ export class ZkMembership implements ClusterMembership {
   private alterPartitionManager: AlterPartitionManager | undefined;
   private scramCredentials: ZkScramCredentialStore | undefined;
   private clientQuotas: ZkClientQuotaStore | undefined;
+  private groupConfigs: ZkGroupConfigStore | undefined;
 
   private constructor(
     private readonly config: BrokerConfig,
@@ -166,6 +168,7 @@ export class ZkMembership implements ClusterMembership {
     zk: ZkServices;
     scramCredentials: ZkScramCredentialStore;
     clientQuotas: ZkClientQuotaStore;
+    groupConfigs: ZkGroupConfigStore;
   }> {
     this.deps = deps;
     this.cache = deps.cache;
@@ -238,7 +241,10 @@ export class ZkMembership implements ClusterMembership {
     const clientQuotas = new ZkClientQuotaStore(this.zk, logger.child({ component: 'client-quotas' }));
     await clientQuotas.loadAll();
     this.clientQuotas = clientQuotas;
-    return { controller, zk, scramCredentials, clientQuotas };
+    const groupConfigs = new ZkGroupConfigStore(this.zk, config, logger.child({ component: 'group-configs' }));
+    await groupConfigs.loadAll();
+    this.groupConfigs = groupConfigs;
+    return { controller, zk, scramCredentials, clientQuotas, groupConfigs };
   }
 
   /** A config entity changed in ZooKeeper: re-read it and apply it here. */
@@ -249,6 +255,10 @@ export class ZkMembership implements ClusterMembership {
     if (type === ConfigType.User) {
       await this.scramCredentials?.reload(name);
       await this.clientQuotas?.reload(`${type}/${name}`);
+      return;
+    }
+    if (type === ConfigType.Group) {
+      await this.groupConfigs?.reload(name);
       return;
     }
     if (type === ConfigType.Client) {
@@ -305,6 +315,7 @@ export class ZkMembership implements ClusterMembership {
     // loaded them would be missed, so read them again now that later changes are followed.
     await this.scramCredentials?.loadAll();
     await this.clientQuotas?.loadAll();
+    await this.groupConfigs?.loadAll();
     deps.replicaManager.startIsrExpiration(deps.config.long('replica.lag.time.max.ms'));
     await this.awaitFirstMetadata(self.brokerId, deps.cache);
   }

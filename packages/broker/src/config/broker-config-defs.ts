@@ -197,6 +197,39 @@ export const BROKER_CONFIG_KEYS: readonly ConfigKey[] = [
   { name: 'group.consumer.session.timeout.ms', type: 'int', defaultValue: 45000, validate: atLeast(1) },
   { name: 'group.consumer.heartbeat.interval.ms', type: 'int', defaultValue: 5000, validate: atLeast(1) },
   { name: 'group.consumer.max.size', type: 'int', defaultValue: INT_MAX, validate: atLeast(1) },
+  // The bounds of the per-group overrides (KIP-848 group configs, `consumer.session.timeout.ms`, …).
+  { name: 'group.consumer.min.session.timeout.ms', type: 'int', defaultValue: 45000, validate: atLeast(1) },
+  { name: 'group.consumer.max.session.timeout.ms', type: 'int', defaultValue: 60000, validate: atLeast(1) },
+  { name: 'group.consumer.min.heartbeat.interval.ms', type: 'int', defaultValue: 5000, validate: atLeast(1) },
+  { name: 'group.consumer.max.heartbeat.interval.ms', type: 'int', defaultValue: 15000, validate: atLeast(1) },
+  // --- share groups (KIP-932): the defaults and bounds of their group configs
+  { name: 'group.share.session.timeout.ms', type: 'int', defaultValue: 45000, validate: atLeast(1) },
+  { name: 'group.share.min.session.timeout.ms', type: 'int', defaultValue: 45000, validate: atLeast(1) },
+  { name: 'group.share.max.session.timeout.ms', type: 'int', defaultValue: 60000, validate: atLeast(1) },
+  { name: 'group.share.heartbeat.interval.ms', type: 'int', defaultValue: 5000, validate: atLeast(1) },
+  { name: 'group.share.min.heartbeat.interval.ms', type: 'int', defaultValue: 5000, validate: atLeast(1) },
+  { name: 'group.share.max.heartbeat.interval.ms', type: 'int', defaultValue: 15000, validate: atLeast(1) },
+  { name: 'group.share.record.lock.duration.ms', type: 'int', defaultValue: 30000, validate: atLeast(1000) },
+  { name: 'group.share.min.record.lock.duration.ms', type: 'int', defaultValue: 15000, validate: atLeast(1000) },
+  { name: 'group.share.max.record.lock.duration.ms', type: 'int', defaultValue: 60000, validate: atLeast(1000) },
+  { name: 'group.share.delivery.count.limit', type: 'int', defaultValue: 5, validate: between(2, 10) },
+  { name: 'group.share.max.size', type: 'int', defaultValue: 200, validate: between(1, 1000) },
+  {
+    name: 'group.share.enable',
+    type: 'boolean',
+    defaultValue: false,
+    doc: 'Serve share groups (KIP-932). Off by default while Samsa serves only part of them.',
+  },
+  // --- streams groups (KIP-1071): the defaults and bounds of their group configs
+  { name: 'group.streams.session.timeout.ms', type: 'int', defaultValue: 45000, validate: atLeast(1) },
+  { name: 'group.streams.min.session.timeout.ms', type: 'int', defaultValue: 45000, validate: atLeast(1) },
+  { name: 'group.streams.max.session.timeout.ms', type: 'int', defaultValue: 60000, validate: atLeast(1) },
+  { name: 'group.streams.heartbeat.interval.ms', type: 'int', defaultValue: 5000, validate: atLeast(1) },
+  { name: 'group.streams.min.heartbeat.interval.ms', type: 'int', defaultValue: 5000, validate: atLeast(1) },
+  { name: 'group.streams.max.heartbeat.interval.ms', type: 'int', defaultValue: 15000, validate: atLeast(1) },
+  { name: 'group.streams.num.standby.replicas', type: 'int', defaultValue: 0, validate: atLeast(0) },
+  { name: 'group.streams.max.standby.replicas', type: 'int', defaultValue: 2, validate: atLeast(0) },
+  { name: 'group.streams.initial.rebalance.delay.ms', type: 'int', defaultValue: 3000, validate: atLeast(0) },
   {
     name: 'group.consumer.migration.policy',
     type: 'string',
@@ -309,5 +342,10 @@ export const ACCEPTED_WITHOUT_EFFECT: ReadonlySet<string> = new Set([
   'num.replica.fetchers',
   'broker.id.generation.enable',
   'reserved.broker.max.id',
+  // Share groups are not served yet (issue 22) and streams groups (KIP-1071) not at all: these
+  // bound and default their group configs, which are stored and described, and do nothing else.
+  'group.share.delivery.count.limit',
+  'group.streams.num.standby.replicas',
+  'group.streams.initial.rebalance.delay.ms',
   ...KERBEROS_CONFIG_KEYS,
 ]);

@@ -5,7 +5,8 @@
  *
  * ACLs (KafkaApis.processLegacyAlterConfigsRequest): ALTER_CONFIGS on the topic, else
  * TOPIC_AUTHORIZATION_FAILED; ALTER_CONFIGS on the cluster for BROKER resources, else
- * CLUSTER_AUTHORIZATION_FAILED.
+ * CLUSTER_AUTHORIZATION_FAILED; ALTER_CONFIGS on the group for GROUP resources, else
+ * GROUP_AUTHORIZATION_FAILED.
  */
 import {
   type AlterConfigsRequest,
@@ -14,7 +15,7 @@ import {
   ErrorCode,
   KafkaError,
 } from '@samsa/protocol';
-import { alterConfigResources } from './config-admin.js';
+import { alterConfigResources, alterGroupConfigs } from './config-admin.js';
 import { configResourceErrors, LEGACY_ALTER_CLUSTER_CONFIG_RESOURCES } from './config-resources.js';
 import { defineHandler } from './handler.js';
 
@@ -41,6 +42,15 @@ export const alterConfigsHandler = defineHandler<AlterConfigsRequest, AlterConfi
         }
         for (const c of resource.configs) changes[c.name] = c.value;
         await services.controller.alterBrokerConfigs(brokerId, changes, request.validateOnly);
+      },
+      async group(resource, groupId) {
+        const overrides: Record<string, string> = {};
+        for (const c of resource.configs) {
+          if (c.value === null)
+            throw new KafkaError(ErrorCode.INVALID_REQUEST, `Null value not supported for ${c.name}`);
+          overrides[c.name] = c.value;
+        }
+        await alterGroupConfigs(services, groupId, overrides, request.validateOnly);
       },
     });
     return { throttleTimeMs: 0, responses };

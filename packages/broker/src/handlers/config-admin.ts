@@ -1,4 +1,6 @@
 import { ConfigResourceType, ErrorCode, errorByCode, KafkaError } from '@samsa/protocol';
+import type { BrokerServices } from '../broker-services.js';
+import { validateGroupConfigs } from '../config/group-config.js';
 import { AclOperationCode } from '../security/authorizer.js';
 import { brokerScope, configAuthorization } from './config-resources.js';
 import type { RequestContext } from './handler.js';
@@ -9,6 +11,8 @@ export interface ConfigAlteration<Resource> {
   topic(resource: Resource, name: string): Promise<void>;
   /** Dynamic broker configs: `brokerId` null is the cluster-wide default (resource name ""). */
   broker(resource: Resource, brokerId: number | null): Promise<void>;
+  /** Group configs, given the group id. */
+  group(resource: Resource, groupId: string): Promise<void>;
 }
 
 export interface ConfigResourceResult {
@@ -20,7 +24,7 @@ export interface ConfigResourceResult {
 
 /**
  * The part AlterConfigs and IncrementalAlterConfigs share: each resource in request order, routed
- * by type (TOPIC, BROKER; anything else INVALID_REQUEST), its refusal answered on the resource
+ * by type (TOPIC, BROKER, GROUP; anything else INVALID_REQUEST), its refusal answered on the resource
  * alone while the others go ahead, as Kafka's ConfigAdminManager does.
  *
  * ACLs first: ALTER_CONFIGS on the topic (TOPIC_AUTHORIZATION_FAILED) or on the cluster for
@@ -50,6 +54,10 @@ export async function alterConfigResources<
       } else if (resource.resourceType === ConfigResourceType.BROKER) {
         const scope = brokerScope(services, resource.resourceName);
         await alteration.broker(resource, scope === 'broker' ? services.brokerId : null);
+      } else if (resource.resourceType === ConfigResourceType.GROUP) {
+        if (resource.resourceName === '')
+          throw new KafkaError(ErrorCode.INVALID_REQUEST, 'Group name must not be empty');
+        await alteration.group(resource, resource.resourceName);
       } else {
         throw new KafkaError(ErrorCode.INVALID_REQUEST, `Unsupported resource type ${resource.resourceType}`);
       }
@@ -60,4 +68,15 @@ export async function alterConfigResources<
     }
   }
   return results;
+}
+
+/** Replaces a group's config overrides, once they pass Kafka's checks (INVALID_CONFIG naming the key). */
+export async function alterGroupConfigs(
+  services: BrokerServices,
+  groupId: string,
+  overrides: Readonly<Record<string, string>>,
+  validateOnly: boolean,
+): Promise<void> {
+  validateGroupConfigs(overrides, services.config);
+  if (!validateOnly) await services.groupConfigs.alter(groupId, overrides);
 }

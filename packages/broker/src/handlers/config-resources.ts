@@ -109,9 +109,9 @@ export const LEGACY_ALTER_CLUSTER_CONFIG_RESOURCES: readonly number[] = [
 
 /**
  * Kafka's config-request authorization (ConfigHelper, processIncrementalAlterConfigsRequest):
- * `operation` (DESCRIBE_CONFIGS or ALTER_CONFIGS) on the topic for TOPIC resources, on the cluster
- * for `clusterTypes`. Returns each resource's refusal — TOPIC_AUTHORIZATION_FAILED or
- * CLUSTER_AUTHORIZATION_FAILED — or NONE (also for types it does not authorize, which the
+ * `operation` (DESCRIBE_CONFIGS or ALTER_CONFIGS) on the topic for TOPIC resources, on the group
+ * for GROUP resources, on the cluster for `clusterTypes`. Returns each resource's refusal —
+ * TOPIC_, GROUP_ or CLUSTER_AUTHORIZATION_FAILED — or NONE (also for types it does not authorize, which the
  * handler's validation refuses). Topics are authorized in one call, the cluster at most once.
  */
 export function configAuthorization(
@@ -127,10 +127,19 @@ export function configAuthorization(
     ResourceType.TOPIC,
     resources.flatMap((r) => (r.resourceType === ConfigResourceType.TOPIC ? [r.resourceName] : [])),
   );
+  const groups = filterAuthorized(
+    ctx,
+    operation,
+    ResourceType.GROUP,
+    resources.flatMap((r) => (r.resourceType === ConfigResourceType.GROUP ? [r.resourceName] : [])),
+  );
   let cluster: boolean | undefined;
   return (resource) => {
     if (resource.resourceType === ConfigResourceType.TOPIC) {
       return topics.has(resource.resourceName) ? ErrorCode.NONE : ErrorCode.TOPIC_AUTHORIZATION_FAILED;
+    }
+    if (resource.resourceType === ConfigResourceType.GROUP) {
+      return groups.has(resource.resourceName) ? ErrorCode.NONE : ErrorCode.GROUP_AUTHORIZATION_FAILED;
     }
     if (!clusterTypes.includes(resource.resourceType)) return ErrorCode.NONE;
     cluster ??= authorizeCluster(ctx, operation);

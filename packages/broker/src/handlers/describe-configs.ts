@@ -2,13 +2,15 @@
  * DescribeConfigs (key 32), versions 0-4.
  * v1: synonyms and config source (v0 has only isDefault). v2: same as v1. v3: config type and
  * documentation. v4: flexible.
- * Resources: TOPIC (every topic config, with the broker synonyms it falls back to) and BROKER
- * (this broker's id, or "" for the cluster-wide dynamic defaults). BROKER_LOGGER is answered
+ * Resources: TOPIC (every topic config, with the broker synonyms it falls back to), BROKER
+ * (this broker's id, or "" for the cluster-wide dynamic defaults) and GROUP (Kafka 4's group
+ * configs, for any group id). BROKER_LOGGER is answered
  * with no entries.
  *
  * ACLs (ConfigHelper.handleDescribeConfigsRequest): DESCRIBE_CONFIGS on the topic, else
  * TOPIC_AUTHORIZATION_FAILED (before existence is checked); DESCRIBE_CONFIGS on the cluster for
- * BROKER and BROKER_LOGGER resources, else CLUSTER_AUTHORIZATION_FAILED.
+ * BROKER and BROKER_LOGGER resources, else CLUSTER_AUTHORIZATION_FAILED; DESCRIBE_CONFIGS on the
+ * group for GROUP resources, else GROUP_AUTHORIZATION_FAILED.
  */
 import {
   ApiKey,
@@ -70,6 +72,13 @@ export const describeConfigsHandler = defineHandler<DescribeConfigsRequest, Desc
               brokerScope(services, resource.resourceName),
               resource.configurationKeys,
             );
+            break;
+          case ConfigResourceType.GROUP:
+            // As Kafka 4: any group id, existing or not, has configs (its overrides, else the defaults).
+            if (resource.resourceName === '') {
+              throw new KafkaError(ErrorCode.INVALID_REQUEST, 'Group name must not be empty');
+            }
+            described = services.groupConfigs.config(resource.resourceName).describe(resource.configurationKeys);
             break;
           case ConfigResourceType.BROKER_LOGGER:
             brokerScope(services, resource.resourceName);

@@ -5,7 +5,8 @@
  *
  * ACLs (KafkaApis.handleIncrementalAlterConfigsRequest): ALTER_CONFIGS on the topic, else
  * TOPIC_AUTHORIZATION_FAILED; ALTER_CONFIGS on the cluster for BROKER and BROKER_LOGGER
- * resources, else CLUSTER_AUTHORIZATION_FAILED.
+ * resources, else CLUSTER_AUTHORIZATION_FAILED; ALTER_CONFIGS on the group for GROUP resources
+ * (Kafka 4's group configs), else GROUP_AUTHORIZATION_FAILED.
  */
 import {
   ApiKey,
@@ -16,8 +17,9 @@ import {
 } from '@samsa/protocol';
 import { BROKER_CONFIG_BY_NAME } from '../config/broker-config.js';
 import { formatConfigValue } from '../config/config-def.js';
+import { GROUP_CONFIG_BY_NAME } from '../config/group-config.js';
 import { TOPIC_CONFIG_BY_NAME } from '../config/topic-config-defs.js';
-import { alterConfigResources } from './config-admin.js';
+import { alterConfigResources, alterGroupConfigs } from './config-admin.js';
 import { CLUSTER_CONFIG_RESOURCES, configResourceErrors } from './config-resources.js';
 import { defineHandler } from './handler.js';
 
@@ -63,6 +65,20 @@ export const incrementalAlterConfigsHandler = defineHandler<
           changes[c.name] = draft[c.name] ?? null;
         }
         await services.controller.alterBrokerConfigs(brokerId, changes, request.validateOnly);
+      },
+      async group(resource, groupId) {
+        requireDistinctNames(resource.configs);
+        const overrides: Record<string, string> = { ...services.groupConfigs.overrides(groupId) };
+        for (const c of resource.configs) {
+          const key = GROUP_CONFIG_BY_NAME.get(c.name);
+          if (key === undefined) throw new KafkaError(ErrorCode.INVALID_CONFIG, `Unknown group config name: ${c.name}`);
+          const current = () =>
+            (formatConfigValue(services.groupConfigs.config(groupId).get(c.name)) ?? '')
+              .split(',')
+              .filter((s) => s !== '');
+          applyOperation(overrides, c.name, c.configOperation, c.value, key.type, current);
+        }
+        await alterGroupConfigs(services, groupId, overrides, request.validateOnly);
       },
     });
     return { throttleTimeMs: 0, responses };

@@ -29,6 +29,8 @@ export interface LocalMetadata {
   scramCredentials?: Record<string, Record<string, string>>;
   /** Client quotas: entity path (`users/alice/clients/app`, as in ZooKeeper) → config entries. */
   clientQuotas?: Record<string, Record<string, string>>;
+  /** Group configs (resource type GROUP): group id → overrides. Absent in files written before them. */
+  groupConfigs?: Record<string, Record<string, string>>;
 }
 
 export const METADATA_FILE_NAME = 'samsa-metadata.json';

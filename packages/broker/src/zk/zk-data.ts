@@ -186,7 +186,13 @@ export const TopicPartitionStateZNode = {
 };
 
 /** Config entity types under `/config`; a user's entity name is its sanitized principal (sanitizer.ts). */
-export const ConfigType = { Topic: 'topics', Broker: 'brokers', User: 'users', Client: 'clients' } as const;
+export const ConfigType = {
+  Topic: 'topics',
+  Broker: 'brokers',
+  User: 'users',
+  Client: 'clients',
+  Group: 'groups',
+} as const;
 export type ConfigEntityType = (typeof ConfigType)[keyof typeof ConfigType];
 
 /** `/config/<type>/<name>`: config overrides (`{"version":1,"config":{…}}`); broker "<default>" is cluster-wide. */

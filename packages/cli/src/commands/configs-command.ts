@@ -22,7 +22,7 @@ import { alterUserConfigs, describeUserConfigs } from './user-configs.js';
 
 const ENTITY_TYPES = ['topics', 'clients', 'users', 'brokers', 'broker-loggers', 'ips', 'client-metrics', 'groups'];
 /** What Samsa's broker serves today: topic and broker configs, users' SCRAM credentials, client quotas. */
-const SUPPORTED = new Set(['topics', 'brokers', 'users', 'clients']);
+const SUPPORTED = new Set(['topics', 'brokers', 'users', 'clients', 'groups']);
 
 const specs: OptionSpec[] = [
   {
@@ -211,7 +211,7 @@ function entityOf(options: ParsedOptions): Entity {
   const type = types[0] as string;
   if (!SUPPORTED.has(type))
     throw new UsageError(
-      `Entity type ${type} is not supported by Samsa yet (supported: topics, brokers, users, clients)`,
+      `Entity type ${type} is not supported by Samsa yet (supported: topics, brokers, users, clients, groups)`,
     );
   // Users and clients check their names per use (quota-configs.ts), as Kafka does.
   if (names.length > 1 && !isQuotaEntityType(type))
@@ -241,16 +241,25 @@ function checkArgs(options: ParsedOptions): void {
   }
 }
 
+/** The admin API's resource for an entity of `kafka-configs.sh` (topics, groups, brokers). */
+function configResource(type: string, name: string): { type: 'topic' | 'group' | 'broker'; name: string } {
+  if (type === 'topics') return { type: 'topic', name };
+  if (type === 'groups') return { type: 'group', name };
+  return { type: 'broker', name };
+}
+
 /** Kafka's getResourceConfig: the entity's entries, dynamic ones only unless --all, sorted by name. */
 async function resourceConfig(admin: Admin, type: string, name: string, all: boolean): Promise<ConfigEntry[]> {
-  const resource = type === 'topics' ? { type: 'topic' as const, name } : { type: 'broker' as const, name };
+  const resource = configResource(type, name);
   const [description] = await admin.describeConfigs([resource], { includeSynonyms: true });
   const source: ConfigSource =
     type === 'topics'
       ? 'DYNAMIC_TOPIC_CONFIG'
-      : name === ''
-        ? 'DYNAMIC_DEFAULT_BROKER_CONFIG'
-        : 'DYNAMIC_BROKER_CONFIG';
+      : type === 'groups'
+        ? 'GROUP_CONFIG'
+        : name === ''
+          ? 'DYNAMIC_DEFAULT_BROKER_CONFIG'
+          : 'DYNAMIC_BROKER_CONFIG';
   return [...(description?.configs ?? [])]
     .filter((e) => all || e.source === source)
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -270,6 +279,7 @@ async function describe(admin: Admin, entity: Entity, options: ParsedOptions, io
   let names: string[];
   if (entity.name !== undefined) names = [entity.name];
   else if (entity.type === 'topics') names = await admin.listTopics({ listInternal: true });
+  else if (entity.type === 'groups') names = (await admin.listGroups()).map((g) => g.groupId).sort();
   else names = [...(await admin.describeCluster()).brokers.map((b) => String(b.nodeId)), ''];
   for (const name of names) {
     if (name === '') io.stdout.write(`Default configs for ${entity.type} in the cluster are:\n`);
@@ -283,8 +293,8 @@ async function alter(admin: Admin, entity: Entity, options: ParsedOptions, io: C
   if (isQuotaEntityType(entity.type)) checkQuotaAlterNames(entity.types, entity.names);
   if (entity.name === undefined)
     throw new UsageError('--entity-name or --entity-default must be specified with each --entity-type for --alter');
-  if (entity.type === 'topics' && entity.name === '')
-    throw new UsageError('--entity-default must not be specified with --alter of topics');
+  if ((entity.type === 'topics' || entity.type === 'groups') && entity.name === '')
+    throw new UsageError(`--entity-default must not be specified with --alter of ${entity.type}`);
   const toAdd = new Map<string, string>();
   const file = options.value('add-config-file');
   if (file !== undefined) for (const [k, v] of loadProps(file)) toAdd.set(k, v);
@@ -306,18 +316,14 @@ async function alter(admin: Admin, entity: Entity, options: ParsedOptions, io: C
     ...[...toAdd].map(([name, value]) => ({ name, op: 'set' as const, value })),
     ...toDelete.map((name) => ({ name, op: 'delete' as const, value: '' })),
   ];
-  const resource =
-    entity.type === 'topics'
-      ? { type: 'topic' as const, name: entity.name }
-      : { type: 'broker' as const, name: entity.name };
-  await admin.incrementalAlterConfigs([{ ...resource, ops }]);
+  await admin.incrementalAlterConfigs([{ ...configResource(entity.type, entity.name), ops }]);
   if (entity.name !== '')
     io.stdout.write(`Completed updating config for ${entity.type.slice(0, -1)} ${entity.name}.\n`);
   else io.stdout.write(`Completed updating default config for ${entity.type} in the cluster.\n`);
 }
 
 /**
- * `kafka-configs.sh` for topics and brokers (`--describe [--all]`, `--alter --add-config/--delete-config`)
+ * `kafka-configs.sh` for topics, brokers and groups (`--describe [--all]`, `--alter --add-config/--delete-config`)
  * and users' SCRAM credentials (user-configs.ts), client quotas of users and clients (quota-configs.ts).
  */
 export const configsTool: Tool = {

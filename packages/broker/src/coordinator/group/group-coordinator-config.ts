@@ -46,6 +46,45 @@ export interface GroupCoordinatorConfig {
    * groups with members yet, so today every policy behaves as `disabled` for them.
    */
   readonly consumerGroupMigrationPolicy: ConsumerGroupMigrationPolicy;
+  /**
+   * A group's overrides of the two timings above (group configs `consumer.session.timeout.ms`
+   * and `consumer.heartbeat.interval.ms`), read on every heartbeat; undefined where it has none.
+   */
+  readonly consumerGroupOverrides?: (groupId: string) => ConsumerGroupTimings | undefined;
+  /** `group.share.session.timeout.ms`: a share group member not heartbeating for this long is fenced. */
+  readonly shareGroupSessionTimeoutMs: number;
+  /** `group.share.heartbeat.interval.ms`: how often share group members are told to heartbeat. */
+  readonly shareGroupHeartbeatIntervalMs: number;
+  /** `group.share.max.size`: members beyond this get GROUP_MAX_SIZE_REACHED. */
+  readonly shareGroupMaxSize: number;
+  /** A share group's overrides (group configs `share.session.timeout.ms`, `share.heartbeat.interval.ms`). */
+  readonly shareGroupOverrides?: (groupId: string) => ConsumerGroupTimings | undefined;
+}
+
+/** The timings of one consumer group's members. */
+export interface ConsumerGroupTimings {
+  readonly sessionTimeoutMs: number;
+  readonly heartbeatIntervalMs: number;
+}
+
+/** A share group's timings: its group configs, else the broker's. */
+export function shareGroupTimings(config: GroupCoordinatorConfig, groupId: string): ConsumerGroupTimings {
+  return (
+    config.shareGroupOverrides?.(groupId) ?? {
+      sessionTimeoutMs: config.shareGroupSessionTimeoutMs,
+      heartbeatIntervalMs: config.shareGroupHeartbeatIntervalMs,
+    }
+  );
+}
+
+/** A consumer group's timings: its group configs, else the broker's. */
+export function consumerGroupTimings(config: GroupCoordinatorConfig, groupId: string): ConsumerGroupTimings {
+  return (
+    config.consumerGroupOverrides?.(groupId) ?? {
+      sessionTimeoutMs: config.consumerGroupSessionTimeoutMs,
+      heartbeatIntervalMs: config.consumerGroupHeartbeatIntervalMs,
+    }
+  );
 }
 
 /** Kafka's ConsumerGroupMigrationPolicy, by the names `group.consumer.migration.policy` takes. */
@@ -66,6 +105,9 @@ export const DEFAULT_GROUP_COORDINATOR_CONFIG: GroupCoordinatorConfig = Object.f
   consumerGroupHeartbeatIntervalMs: 5000,
   consumerGroupMaxSize: 2_147_483_647,
   consumerGroupMigrationPolicy: 'bidirectional',
+  shareGroupSessionTimeoutMs: 45_000,
+  shareGroupHeartbeatIntervalMs: 5000,
+  shareGroupMaxSize: 200,
 });
 
 /** Kafka's defaults overridden by `overrides`. */
@@ -89,7 +131,19 @@ export function groupCoordinatorConfigFrom(config: BrokerConfig): GroupCoordinat
     offsetsRetentionMinutes: config.int('offsets.retention.minutes'),
     offsetsRetentionCheckIntervalMs: config.long('offsets.retention.check.interval.ms'),
     ...consumerGroupConfigFrom(config),
+    ...shareGroupConfigFrom(config),
   });
+}
+
+/** The share group (KIP-932) settings from the broker's configuration. */
+export function shareGroupConfigFrom(
+  config: BrokerConfig,
+): Pick<GroupCoordinatorConfig, 'shareGroupSessionTimeoutMs' | 'shareGroupHeartbeatIntervalMs' | 'shareGroupMaxSize'> {
+  return {
+    shareGroupSessionTimeoutMs: config.int('group.share.session.timeout.ms'),
+    shareGroupHeartbeatIntervalMs: config.int('group.share.heartbeat.interval.ms'),
+    shareGroupMaxSize: config.int('group.share.max.size'),
+  };
 }
 
 /**

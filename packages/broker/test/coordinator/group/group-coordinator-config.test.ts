@@ -23,6 +23,9 @@ test("defaults are Kafka's", () => {
     consumerGroupHeartbeatIntervalMs: 5000,
     consumerGroupMaxSize: 2_147_483_647,
     consumerGroupMigrationPolicy: 'bidirectional',
+    shareGroupSessionTimeoutMs: 45_000,
+    shareGroupHeartbeatIntervalMs: 5000,
+    shareGroupMaxSize: 200,
   });
   assert.equal(offsetsRetentionMs(DEFAULT_GROUP_COORDINATOR_CONFIG), 7 * 24 * 60 * 60 * 1000);
 });
@@ -44,6 +47,9 @@ test('from the broker configuration, by Kafka config name', () => {
         ['group.consumer.heartbeat.interval.ms', '1000'],
         ['group.consumer.max.size', '3'],
         ['group.consumer.migration.policy', 'UPGRADE'],
+        ['group.share.session.timeout.ms', '20000'],
+        ['group.share.heartbeat.interval.ms', '2000'],
+        ['group.share.max.size', '9'],
       ]),
     ),
   );
@@ -62,6 +68,9 @@ test('from the broker configuration, by Kafka config name', () => {
     consumerGroupHeartbeatIntervalMs: 1000,
     consumerGroupMaxSize: 3,
     consumerGroupMigrationPolicy: 'upgrade',
+    shareGroupSessionTimeoutMs: 20_000,
+    shareGroupHeartbeatIntervalMs: 2000,
+    shareGroupMaxSize: 9,
   });
 });
 

@@ -1,4 +1,5 @@
 import { type ConsumerGroupHeartbeatResponseInput, ErrorCode } from '@samsa/protocol';
+import type { ConsumerGroupTimings } from '../group-coordinator-config.js';
 import type { OperationEffects } from '../operation-effects.js';
 import { type Assignment, assignmentToWire, isSubset, sameAssignment } from './assignment.js';
 import type { ConsumerGroupPartitionAssignor } from './assignor.js';
@@ -43,8 +44,8 @@ export interface ConsumerGroupHeartbeatArgs {
 
 /** What the consumer group logic needs from its shard. */
 export interface ConsumerGroupHost {
-  readonly consumerGroupSessionTimeoutMs: number;
-  readonly consumerGroupHeartbeatIntervalMs: number;
+  /** The group's session timeout and heartbeat interval (its group configs, else the broker's). */
+  timings(groupId: string): ConsumerGroupTimings;
   readonly consumerGroupMaxSize: number;
   /** The configured assignors; the first is the default. */
   readonly assignors: readonly ConsumerGroupPartitionAssignor[];
@@ -312,7 +313,8 @@ export class ConsumerGroupHeartbeat {
       !sameAssignment(updated.partitionsPendingRevocation, member.partitionsPendingRevocation);
     if (changed || args.memberEpoch === 0) fx.append(currentMemberAssignmentRecord(groupId, memberId, updated));
 
-    group.sessionDeadlines.set(memberId, fx.nowMs + this.host.consumerGroupSessionTimeoutMs);
+    const timings = this.host.timings(groupId);
+    group.sessionDeadlines.set(memberId, fx.nowMs + timings.sessionTimeoutMs);
     if (updated.state === MemberState.UNREVOKED_PARTITIONS) {
       if (member.state !== MemberState.UNREVOKED_PARTITIONS || !group.revocationDeadlines.has(memberId)) {
         group.revocationDeadlines.set(memberId, fx.nowMs + updated.rebalanceTimeoutMs);
@@ -331,7 +333,7 @@ export class ConsumerGroupHeartbeat {
       errorCode: ErrorCode.NONE,
       memberId,
       memberEpoch: updated.memberEpoch,
-      heartbeatIntervalMs: this.host.consumerGroupHeartbeatIntervalMs,
+      heartbeatIntervalMs: timings.heartbeatIntervalMs,
       assignment: sendAssignment ? { topicPartitions: assignmentToWire(updated.assignedPartitions) } : null,
     };
   }

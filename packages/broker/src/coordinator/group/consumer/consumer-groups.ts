@@ -4,7 +4,7 @@ import {
   ErrorCode,
   type ListGroupsResponseListedGroupInput,
 } from '@samsa/protocol';
-import type { GroupCoordinatorConfig } from '../group-coordinator-config.js';
+import { consumerGroupTimings, type GroupCoordinatorConfig } from '../group-coordinator-config.js';
 import type { OperationEffects } from '../operation-effects.js';
 import type { ConsumerGroupPartitionAssignor } from './assignor.js';
 import { ConsumerGroup } from './consumer-group.js';
@@ -67,8 +67,7 @@ export class ConsumerGroups {
     this.assignors = assignors.length > 0 ? assignors : [new UniformAssignor()];
     const groups = this.groups;
     const host: ConsumerGroupHost = {
-      consumerGroupSessionTimeoutMs: config.consumerGroupSessionTimeoutMs,
-      consumerGroupHeartbeatIntervalMs: config.consumerGroupHeartbeatIntervalMs,
+      timings: (groupId) => consumerGroupTimings(config, groupId),
       consumerGroupMaxSize: config.consumerGroupMaxSize,
       assignors: this.assignors,
       consumerGroup: (groupId) => groups.get(groupId),
@@ -118,7 +117,7 @@ export class ConsumerGroups {
   onLoaded(nowMs: number): void {
     for (const group of this.groups.values()) {
       for (const memberId of group.members.keys()) {
-        group.sessionDeadlines.set(memberId, nowMs + this.config.consumerGroupSessionTimeoutMs);
+        group.sessionDeadlines.set(memberId, nowMs + consumerGroupTimings(this.config, group.groupId).sessionTimeoutMs);
       }
     }
   }
