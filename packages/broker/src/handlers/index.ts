@@ -50,6 +50,8 @@ import { offsetForLeaderEpochHandler } from './offset-for-leader-epoch.js';
 import { produceHandler } from './produce.js';
 import { saslAuthenticateHandler } from './sasl-authenticate.js';
 import { saslHandshakeHandler } from './sasl-handshake.js';
+import { shareGroupDescribeHandler } from './share-group-describe.js';
+import { shareGroupHeartbeatHandler } from './share-group-heartbeat.js';
 import { stopReplicaHandler } from './stop-replica.js';
 import { syncGroupHandler } from './sync-group.js';
 import { txnOffsetCommitHandler } from './txn-offset-commit.js';
@@ -62,8 +64,11 @@ import { writeTxnMarkersHandler } from './write-txn-markers.js';
  * ControlledShutdown) are served only by cluster brokers, as a KRaft-era Kafka single node does not
  * advertise them either.
  */
-export function createHandlerRegistry(options: { interBroker?: boolean } = {}): HandlerRegistry {
+export function createHandlerRegistry(options: { interBroker?: boolean; shareGroups?: boolean } = {}): HandlerRegistry {
   const registry = new HandlerRegistry();
+  // Share groups (KIP-932) are served in part (membership, not yet ShareFetch/ShareAcknowledge):
+  // advertised only where `group.share.enable=true`, so that no client picks them up by accident.
+  if (options.shareGroups === true) registry.register(shareGroupHeartbeatHandler).register(shareGroupDescribeHandler);
   if (options.interBroker === true) {
     registry
       .register(leaderAndIsrHandler)

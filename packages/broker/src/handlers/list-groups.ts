@@ -4,7 +4,7 @@
  * - v2: same as v1.
  * - v3: flexible versions.
  * - v4: states filter and each group's state (KIP-518).
- * - v5: types filter and each group's type, always "classic" here (KIP-848).
+ * - v5: types filter and each group's type: classic, consumer (KIP-848) or share (KIP-932).
  *
  * ACLs (KafkaApis.handleListGroupsRequest): every group with DESCRIBE on the cluster; otherwise
  * only the groups the principal may DESCRIBE, the others left out without a word.

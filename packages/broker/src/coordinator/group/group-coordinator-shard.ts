@@ -12,6 +12,8 @@ import {
   type OffsetCommitResponseTopicInput,
   type OffsetDeleteResponseInput,
   type OffsetFetchResponseGroupInput,
+  type ShareGroupDescribeResponseDescribedGroupInput,
+  type ShareGroupHeartbeatResponseInput,
   type SyncGroupResponseInput,
 } from '@samsa/protocol';
 import type {
@@ -33,7 +35,7 @@ import { ClassicGroupRebalance } from './classic-group-rebalance.js';
 import type { ConsumerGroupHeartbeatArgs } from './consumer/consumer-group-heartbeat.js';
 import { ConsumerGroups, type ConsumerGroupsSnapshot } from './consumer/consumer-groups.js';
 import type { TopicsView } from './consumer/topics-view.js';
-import type { GroupCoordinatorConfig } from './group-coordinator-config.js';
+import { type GroupCoordinatorConfig, shareGroupTimings } from './group-coordinator-config.js';
 import { decodeGroupCoordinatorRecord, groupMetadataTombstone } from './group-coordinator-record.js';
 import { GroupState } from './group-state.js';
 import { offsetAndMetadataFromRecord } from './offset-and-metadata.js';
@@ -48,6 +50,7 @@ import {
 import { OpenTransactions } from './open-transactions.js';
 import { OperationEffects } from './operation-effects.js';
 import type { Completion, FailedOperation, PendingOperation, Responder } from './operation-result.js';
+import { type ShareGroupHeartbeatArgs, ShareGroups } from './share/share-groups.js';
 
 /** The group type ListGroups v5+ reports for classic groups (KIP-848's `GroupType.CLASSIC`). */
 export const CLASSIC_GROUP_TYPE = 'classic';
@@ -102,6 +105,8 @@ export class GroupCoordinatorShard implements MembershipHost, OffsetHost {
   private readonly openTransactions = new OpenTransactions();
   /** KIP-848 groups; their committed offsets live in `groups` like any group's (a simple group entry). */
   readonly consumerGroups: ConsumerGroups;
+  /** KIP-932 share groups, in memory (see ShareGroups). */
+  readonly shareGroups: ShareGroups;
   private nextOffsetsExpirationMs: number | undefined;
   /** The `recordOrder` of the last record replayed (see OffsetAndMetadata). */
   private lastRecordOrder = -1;
@@ -117,10 +122,16 @@ export class GroupCoordinatorShard implements MembershipHost, OffsetHost {
     this.rebalance = new ClassicGroupRebalance(this);
     this.membership = new ClassicGroupMembership(this, this.rebalance);
     this.offsets = new OffsetMetadataManager(this);
+    this.shareGroups = new ShareGroups({
+      timings: (groupId) => shareGroupTimings(config, groupId),
+      maxSize: config.shareGroupMaxSize,
+      otherGroupHolds: (groupId) => this.groups.has(groupId) || this.consumerGroups.has(groupId),
+    });
     this.consumerGroups = new ConsumerGroups(
       config,
       {
         classicGroupBlocks: (groupId) => {
+          if (this.shareGroups.has(groupId)) return true;
           const group = this.groups.get(groupId);
           return group !== undefined && group.protocolType !== undefined && !group.is(GroupState.Empty);
         },
@@ -286,6 +297,7 @@ export class GroupCoordinatorShard implements MembershipHost, OffsetHost {
     for (const group of this.allGroups()) this.rebalance.onUnloaded(fx, group);
     this.groups.clear();
     this.consumerGroups.clear();
+    this.shareGroups.clear();
     this.openTransactions.clear();
     this.nextOffsetsExpirationMs = undefined;
     return fx.completions;
@@ -303,7 +315,7 @@ export class GroupCoordinatorShard implements MembershipHost, OffsetHost {
       [args.groupId],
       (fx) => {
         const consumerGroup = this.consumerGroups.group(args.groupId);
-        if (consumerGroup !== undefined && !consumerGroup.isEmpty()) {
+        if ((consumerGroup !== undefined && !consumerGroup.isEmpty()) || this.shareGroups.has(args.groupId)) {
           // Kafka 4.0 lets classic members join a consumer group (online migration); Samsa does not.
           fx.complete(responder, { memberId: '', errorCode: ErrorCode.INCONSISTENT_GROUP_PROTOCOL });
           return undefined;
@@ -452,6 +464,7 @@ export class GroupCoordinatorShard implements MembershipHost, OffsetHost {
         const consumer = new Map<string, number>();
         for (const groupId of unique) {
           if (this.consumerGroups.has(groupId)) consumer.set(groupId, this.consumerGroups.delete(fx, groupId));
+          else if (this.shareGroups.has(groupId)) consumer.set(groupId, this.shareGroups.delete(groupId));
         }
         // A deleted consumer group's offsets are deleted with its simple group entry, if it has one.
         const others = unique.filter((id) => {
@@ -475,6 +488,8 @@ export class GroupCoordinatorShard implements MembershipHost, OffsetHost {
     let next = this.nextOffsetsExpirationMs;
     const consumerDeadline = this.consumerGroups.nextDeadlineMs();
     if (consumerDeadline !== undefined && (next === undefined || consumerDeadline < next)) next = consumerDeadline;
+    const shareDeadline = this.shareGroups.nextDeadlineMs();
+    if (shareDeadline !== undefined && (next === undefined || shareDeadline < next)) next = shareDeadline;
     for (const group of this.groups.values()) {
       const deadline = group.nextDeadlineMs();
       if (deadline !== undefined && (next === undefined || deadline < next)) next = deadline;
@@ -494,6 +509,7 @@ export class GroupCoordinatorShard implements MembershipHost, OffsetHost {
       expirationDue ? 'all' : [...dueGroupIds, ...dueConsumerGroupIds],
       (fx) => {
         for (const groupId of dueConsumerGroupIds) this.consumerGroups.expire(fx, groupId);
+        this.shareGroups.expire(nowMs);
         for (let fired = 0; fired < MAX_TIMERS_PER_OPERATION; fired++) {
           let dueGroup: ClassicGroup | undefined;
           let dueDeadline = Number.POSITIVE_INFINITY;
@@ -551,6 +567,28 @@ export class GroupCoordinatorShard implements MembershipHost, OffsetHost {
   }
 
   /** ConsumerGroupDescribe of one group: GROUP_ID_NOT_FOUND for unknown and classic groups. */
+  /** ShareGroupHeartbeat: in memory, so the operation writes no records. */
+  shareGroupHeartbeat(
+    nowMs: number,
+    args: ShareGroupHeartbeatArgs,
+    topics: TopicsView,
+  ): PendingOperation<ShareGroupHeartbeatResponseInput> {
+    return this.run(
+      nowMs,
+      [args.groupId],
+      () => this.shareGroups.heartbeat(nowMs, args, topics),
+      (_fx, errorCode) => ({ errorCode, memberId: null, memberEpoch: 0, heartbeatIntervalMs: 0, assignment: null }),
+    );
+  }
+
+  describeShareGroup(
+    groupId: string,
+    topicName: (topicId: string) => string | undefined,
+  ): ShareGroupDescribeResponseDescribedGroupInput {
+    this.assertIdle();
+    return this.shareGroups.describe(groupId, topicName);
+  }
+
   describeConsumerGroup(
     groupId: string,
     topicName: (topicId: string) => string | undefined,
@@ -584,7 +622,7 @@ export class GroupCoordinatorShard implements MembershipHost, OffsetHost {
     this.assertIdle();
     const states = new Set(statesFilter.map((s) => s.toLowerCase()));
     const types = new Set(typesFilter.map((t) => t.toLowerCase()));
-    const consumer = this.consumerGroups.list(states, types);
+    const consumer = [...this.consumerGroups.list(states, types), ...this.shareGroups.list(states, types)];
     if (types.size > 0 && !types.has(CLASSIC_GROUP_TYPE)) return consumer;
     const classic = this.allGroups()
       .filter((g) => !this.consumerGroups.has(g.groupId))

@@ -11,6 +11,8 @@ import {
   type OffsetCommitResponseTopicInput,
   type OffsetDeleteResponseInput,
   type OffsetFetchResponseGroupInput,
+  type ShareGroupDescribeResponseDescribedGroupInput,
+  type ShareGroupHeartbeatResponseInput,
   type SyncGroupResponseInput,
 } from '@samsa/protocol';
 import type { Logger } from '../../logger.js';
@@ -30,6 +32,7 @@ import type {
 } from './offset-metadata-manager.js';
 import type { Completion, OperationResult, PendingOperation, Responder } from './operation-result.js';
 import { partitionForGroup } from './partition-for-group.js';
+import type { ShareGroupHeartbeatArgs } from './share/share-groups.js';
 
 export interface GroupCoordinatorOptions {
   /** The `__consumer_offsets` partitions: the only I/O of the coordinator. */
@@ -259,6 +262,38 @@ export class GroupCoordinator {
           false,
           (errorCode) => ({ errorCode, groupId, groupState: '', members: [] }),
           (shard) => shard.describeConsumerGroup(groupId, topicName),
+        ),
+      ),
+    );
+  }
+
+  // ---- share groups (KIP-932) ----
+
+  shareGroupHeartbeat(args: ShareGroupHeartbeatArgs, topics: TopicsView): Promise<ShareGroupHeartbeatResponseInput> {
+    const error = (errorCode: number): ShareGroupHeartbeatResponseInput => ({
+      errorCode,
+      memberId: null,
+      memberEpoch: 0,
+      heartbeatIntervalMs: 0,
+      assignment: null,
+    });
+    if (args.groupId === '') {
+      return Promise.resolve({ ...error(ErrorCode.INVALID_REQUEST), errorMessage: "GroupId can't be empty." });
+    }
+    return this.operation(args.groupId, true, error, (shard, nowMs) => shard.shareGroupHeartbeat(nowMs, args, topics));
+  }
+
+  shareGroupDescribe(
+    groupIds: readonly string[],
+    topicName: (topicId: string) => string | undefined,
+  ): Promise<ShareGroupDescribeResponseDescribedGroupInput[]> {
+    return Promise.all(
+      groupIds.map((groupId) =>
+        this.read<ShareGroupDescribeResponseDescribedGroupInput>(
+          groupId,
+          true,
+          (errorCode) => ({ errorCode, groupId, groupState: '', members: [] }),
+          (shard) => shard.describeShareGroup(groupId, topicName),
         ),
       ),
     );
