@@ -83,6 +83,11 @@ describe('broker APIs at exact versions', () => {
     assert.equal(res.errorCode, 0);
     const keys = res.apiKeys as { apiKey: number; minVersion: number; maxVersion: number }[];
     assert.equal(new Set(keys.map((k) => k.apiKey)).size, keys.length);
+    // Share groups (KIP-932) only with group.share.enable=true.
+    assert.deepEqual(
+      keys.filter((k) => k.apiKey >= 76 && k.apiKey <= 79),
+      [],
+    );
     assert.deepEqual(
       keys.find((k) => k.apiKey === 0),
       { apiKey: 0, minVersion: 0, maxVersion: 11 },

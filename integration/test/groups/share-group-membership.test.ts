@@ -96,12 +96,13 @@ describe('share groups (KIP-932): membership over raw ShareGroupHeartbeat', () =
       .sort();
   }
 
-  test('ApiVersions advertises ShareGroupHeartbeat and ShareGroupDescribe v1, not yet ShareFetch', async () => {
+  test('ApiVersions advertises the four share group APIs at v1', async () => {
     const res = await client.send<Body>(ApiVersionsApi, 3, { clientSoftwareName: 'raw', clientSoftwareVersion: '1' });
     const keys = new Map<number, Body>(res.apiKeys.map((k: Body) => [k.apiKey, k]));
     assert.deepEqual(keys.get(76), { apiKey: 76, minVersion: 1, maxVersion: 1 });
     assert.deepEqual(keys.get(77), { apiKey: 77, minVersion: 1, maxVersion: 1 });
-    assert.equal(keys.has(78), false);
+    assert.deepEqual(keys.get(78), { apiKey: 78, minVersion: 1, maxVersion: 1 });
+    assert.deepEqual(keys.get(79), { apiKey: 79, minVersion: 1, maxVersion: 1 });
   });
 
   test('members share the partitions; the assignment moves at each member own heartbeat; leaving gives it back', async () => {

@@ -17,6 +17,8 @@ import type { ClientQuotaStore } from './quota/client-quota-store.js';
 import type { ReplicaManager } from './replica/replica-manager.js';
 import type { Authorizer } from './security/authorizer.js';
 import type { MutableScramCredentialStore } from './security/scram-credential-store.js';
+import type { SharePartitionManager } from './share/share-partition-manager.js';
+import type { ShareSessions } from './share/share-sessions.js';
 import type { ZkTopicConfigs } from './zk/zk-topic-configs.js';
 
 /** What only a broker of a ZooKeeper cluster has. */
@@ -61,6 +63,8 @@ export interface BrokerServices {
   readonly authorizer?: Authorizer;
   /** Client quotas (Describe/AlterClientQuotas; the quota managers read `configs`). */
   readonly clientQuotas: ClientQuotaStore;
+  /** Share groups' data plane on this broker: members' share sessions and the share partitions it leads. */
+  readonly shares: { readonly sessions: ShareSessions; readonly partitions: SharePartitionManager };
   /** Group configs (resource type GROUP: Describe/AlterConfigs; the group coordinator reads them). */
   readonly groupConfigs: GroupConfigStore;
   /** SCRAM users (SaslAuthenticate, Describe/AlterUserScramCredentials). */

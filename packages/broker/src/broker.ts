@@ -47,6 +47,8 @@ import { replicaSelectorFor } from './replica/replica-selector.js';
 import { ReplicationQuota, ThrottleSide } from './replica/replication-quota.js';
 import { createAuthorizer } from './security/acl/create-authorizer.js';
 import { buildListenerSecurity } from './security/listener-security.js';
+import { SharePartitionManager } from './share/share-partition-manager.js';
+import { ShareSessions } from './share/share-sessions.js';
 
 /**
  * A Samsa broker: wires storage, replica manager, controller, coordinators and the network layer
@@ -301,6 +303,15 @@ export class Broker {
       scramCredentials,
       clientQuotas,
       groupConfigs,
+      shares: {
+        sessions: new ShareSessions(config.int('group.share.max.share.sessions')),
+        partitions: new SharePartitionManager(
+          replicaManager,
+          () => groupConfigs,
+          config,
+          logger.child({ component: 'share-partitions' }),
+        ),
+      },
       ...(zk === undefined ? {} : { zk }),
       ...(authorizer === undefined ? {} : { authorizer }),
       advertisedEndpoint: (listenerName: string) => endpoints.get(listenerName) as AdvertisedEndpoint,
@@ -412,6 +423,7 @@ export class Broker {
       await this.groupCoordinator.close();
       this.transactionCoordinator.close();
       this.services.txnVerifier.close();
+      this.services.shares.partitions.close();
       await this.logManager.shutdown();
       this.services.authorizer?.close?.();
       await this.membership.close();

@@ -214,6 +214,8 @@ export const BROKER_CONFIG_KEYS: readonly ConfigKey[] = [
   { name: 'group.share.max.record.lock.duration.ms', type: 'int', defaultValue: 60000, validate: atLeast(1000) },
   { name: 'group.share.delivery.count.limit', type: 'int', defaultValue: 5, validate: between(2, 10) },
   { name: 'group.share.max.size', type: 'int', defaultValue: 200, validate: between(1, 1000) },
+  { name: 'group.share.partition.max.record.locks', type: 'int', defaultValue: 2000, validate: between(100, 10000) },
+  { name: 'group.share.max.share.sessions', type: 'int', defaultValue: 2000, validate: atLeast(1) },
   {
     name: 'group.share.enable',
     type: 'boolean',
@@ -342,9 +344,8 @@ export const ACCEPTED_WITHOUT_EFFECT: ReadonlySet<string> = new Set([
   'num.replica.fetchers',
   'broker.id.generation.enable',
   'reserved.broker.max.id',
-  // Share groups are not served yet (issue 22) and streams groups (KIP-1071) not at all: these
-  // bound and default their group configs, which are stored and described, and do nothing else.
-  'group.share.delivery.count.limit',
+  // Streams groups (KIP-1071) are not served: these bound and default their group configs, which
+  // are stored and described, and do nothing else.
   'group.streams.num.standby.replicas',
   'group.streams.initial.rebalance.delay.ms',
   ...KERBEROS_CONFIG_KEYS,

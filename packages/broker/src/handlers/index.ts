@@ -50,6 +50,8 @@ import { offsetForLeaderEpochHandler } from './offset-for-leader-epoch.js';
 import { produceHandler } from './produce.js';
 import { saslAuthenticateHandler } from './sasl-authenticate.js';
 import { saslHandshakeHandler } from './sasl-handshake.js';
+import { shareAcknowledgeHandler } from './share-acknowledge.js';
+import { shareFetchHandler } from './share-fetch.js';
 import { shareGroupDescribeHandler } from './share-group-describe.js';
 import { shareGroupHeartbeatHandler } from './share-group-heartbeat.js';
 import { stopReplicaHandler } from './stop-replica.js';
@@ -66,9 +68,15 @@ import { writeTxnMarkersHandler } from './write-txn-markers.js';
  */
 export function createHandlerRegistry(options: { interBroker?: boolean; shareGroups?: boolean } = {}): HandlerRegistry {
   const registry = new HandlerRegistry();
-  // Share groups (KIP-932) are served in part (membership, not yet ShareFetch/ShareAcknowledge):
-  // advertised only where `group.share.enable=true`, so that no client picks them up by accident.
-  if (options.shareGroups === true) registry.register(shareGroupHeartbeatHandler).register(shareGroupDescribeHandler);
+  // Share groups (KIP-932) are served in part (no share coordinator: state in memory): advertised
+  // only where `group.share.enable=true`, so that no client picks them up by accident.
+  if (options.shareGroups === true) {
+    registry
+      .register(shareGroupHeartbeatHandler)
+      .register(shareGroupDescribeHandler)
+      .register(shareFetchHandler)
+      .register(shareAcknowledgeHandler);
+  }
   if (options.interBroker === true) {
     registry
       .register(leaderAndIsrHandler)

@@ -255,7 +255,8 @@ export class SharePartition {
     const { firstOffset, lastOffset, acknowledgeTypes: types } = batch;
     const length = lastOffset - firstOffset + 1;
     if (!Number.isInteger(firstOffset) || !Number.isInteger(lastOffset) || length < 1) return 'INVALID_REQUEST';
-    if (firstOffset < this.start || lastOffset >= this.end) return 'INVALID_REQUEST';
+    // As Kafka: offsets the share partition does not track (done, or never delivered) are not in a state to acknowledge.
+    if (firstOffset < this.start || lastOffset >= this.end) return 'INVALID_RECORD_STATE';
     if (types.length !== 1 && types.length !== length) return 'INVALID_REQUEST';
     if (types.some((type) => type < AcknowledgeType.GAP || type > AcknowledgeType.REJECT || !Number.isInteger(type))) {
       return 'INVALID_REQUEST';

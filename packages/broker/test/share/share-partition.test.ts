@@ -255,14 +255,14 @@ describe('SharePartition acknowledge', () => {
     assert.equal(sp.acquiredCount(), 0);
   });
 
-  test('malformed batches are INVALID_REQUEST and change nothing, while valid ones apply', () => {
+  test('malformed batches are INVALID_REQUEST, untracked offsets INVALID_RECORD_STATE; neither changes anything, while valid ones apply', () => {
     const sp = new SharePartition(10, config());
     sp.acquire('m1', [batch(10, 19)], 100, 0);
     const before = sp.inFlightRanges();
     assert.equal(sp.acknowledge('m1', [ack(10, 12, ACCEPT, ACCEPT)]), 'INVALID_REQUEST');
     assert.equal(sp.acknowledge('m1', [ack(10, 12)]), 'INVALID_REQUEST');
-    assert.equal(sp.acknowledge('m1', [ack(9, 12, ACCEPT)]), 'INVALID_REQUEST');
-    assert.equal(sp.acknowledge('m1', [ack(18, 20, ACCEPT)]), 'INVALID_REQUEST');
+    assert.equal(sp.acknowledge('m1', [ack(9, 12, ACCEPT)]), 'INVALID_RECORD_STATE', 'below the start offset');
+    assert.equal(sp.acknowledge('m1', [ack(18, 20, ACCEPT)]), 'INVALID_RECORD_STATE', 'past the end offset');
     assert.equal(sp.acknowledge('m1', [ack(12, 11, ACCEPT)]), 'INVALID_REQUEST');
     assert.equal(sp.acknowledge('m1', [ack(10, 10, 4)]), 'INVALID_REQUEST');
     assert.equal(sp.acknowledge('m1', [ack(10, 11, ACCEPT, -1)]), 'INVALID_REQUEST');
@@ -336,7 +336,7 @@ describe('SharePartition start offset', () => {
     sp.advanceStartOffset(3);
     assert.equal(sp.startOffset, 3);
     assert.equal(sp.acquiredCount(), 6);
-    assert.equal(sp.acknowledge('m1', [ack(2, 3, ACCEPT)]), 'INVALID_REQUEST');
+    assert.equal(sp.acknowledge('m1', [ack(2, 3, ACCEPT)]), 'INVALID_RECORD_STATE');
     sp.advanceStartOffset(1);
     assert.equal(sp.startOffset, 3);
     sp.advanceStartOffset(4);

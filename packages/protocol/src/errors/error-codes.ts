@@ -335,6 +335,17 @@ const table = [
   [126, 'DUPLICATE_VOTER', false, 'The voter is already part of the set of voters.'],
   [127, 'VOTER_NOT_FOUND', false, 'The voter is not part of the set of voters.'],
   [128, 'INVALID_REGULAR_EXPRESSION', false, 'The regular expression is not valid.'],
+  // Kafka 4.0 and 4.1: KIP-1102's rebootstrap, the Streams group protocol (KIP-1071), share sessions (KIP-932).
+  [
+    129,
+    'REBOOTSTRAP_REQUIRED',
+    false,
+    'Client metadata is stale. The client should rebootstrap to obtain new metadata.',
+  ],
+  [130, 'STREAMS_INVALID_TOPOLOGY', false, 'The supplied topology is invalid.'],
+  [131, 'STREAMS_INVALID_TOPOLOGY_EPOCH', false, 'The supplied topology epoch is invalid.'],
+  [132, 'STREAMS_TOPOLOGY_FENCED', false, 'The supplied topology epoch is outdated.'],
+  [133, 'SHARE_SESSION_LIMIT_REACHED', true, 'The limit of share sessions has been reached.'],
 ] as const satisfies readonly (readonly [number, string, boolean, string])[];
 
 type ErrorRow = (typeof table)[number];

@@ -10,16 +10,17 @@ describe('ErrorCode', () => {
     );
   });
 
-  test('covers Kafka codes -1..128 without gaps, with Kafka names at known codes', () => {
+  test('covers Kafka codes -1..133 without gaps, with Kafka names at known codes', () => {
     assert.deepEqual(
       ERROR_CODES.map((info) => info.code),
-      Array.from({ length: 130 }, (_, i) => i - 1),
+      Array.from({ length: 135 }, (_, i) => i - 1),
     );
     assert.equal(ErrorCode.UNKNOWN_SERVER_ERROR, -1);
     assert.equal(ErrorCode.NOT_LEADER_OR_FOLLOWER, 6);
     assert.equal(ErrorCode.FENCED_LEADER_EPOCH, 74);
     assert.equal(ErrorCode.VOTER_NOT_FOUND, 127);
     assert.equal(ErrorCode.INVALID_REGULAR_EXPRESSION, 128);
+    assert.equal(ErrorCode.SHARE_SESSION_LIMIT_REACHED, 133);
   });
 
   test('cannot be changed at run time', () => {

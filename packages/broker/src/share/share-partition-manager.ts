@@ -1,0 +1,214 @@
+import { BatchHeader, ErrorCode, isControl, readBatchHeader } from '@samsa/protocol';
+import type { BrokerConfig } from '../config/broker-config.js';
+import type { GroupConfigStore } from '../config/group-config-store.js';
+import type { Logger } from '../logger.js';
+import type { ReplicaManager } from '../replica/replica-manager.js';
+import { autoOffsetResetStart } from './share-auto-offset-reset.js';
+import { type AcknowledgementBatch, type AcquiredRange, type FetchedBatch, SharePartition } from './share-partition.js';
+
+/** One partition's answer to a share fetch. */
+export interface ShareFetchPartitionResult {
+  readonly errorCode: number;
+  readonly records: Buffer;
+  readonly acquired: AcquiredRange[];
+}
+
+export interface ShareFetchPartition {
+  readonly topic: string;
+  readonly partition: number;
+}
+
+const EMPTY = Buffer.alloc(0);
+
+interface Entry {
+  readonly partition: SharePartition;
+  timer: NodeJS.Timeout | undefined;
+}
+
+/**
+ * The share partitions this broker leads (Kafka's SharePartitionManager): per (group,
+ * topic-partition) a SharePartition, created at the first fetch from where
+ * `share.auto.offset.reset` says, fed by reads of the log (batch headers only: no record is
+ * decoded), acknowledged by ShareFetch and ShareAcknowledge, and released when a lock expires
+ * (one timer per partition, at its earliest lock deadline) or a member's share session closes.
+ *
+ * Kept in memory: Kafka persists each share partition's state in `__share_group_state` through
+ * the share coordinator. Here a restarted broker or a new leader starts the group again from
+ * `share.auto.offset.reset`.
+ */
+export class SharePartitionManager {
+  private readonly entries = new Map<string, Entry>();
+
+  constructor(
+    private readonly replicaManager: ReplicaManager,
+    private readonly groupConfigs: () => GroupConfigStore,
+    private readonly config: BrokerConfig,
+    private readonly logger: Logger,
+  ) {}
+
+  /** The lock duration given to a group's acquired records. */
+  lockDurationMs(groupId: string): number {
+    return this.groupConfigs().config(groupId).int('share.record.lock.duration.ms');
+  }
+
+  private key(groupId: string, topic: string, partition: number): string {
+    return `${groupId}\u0000${topic}\u0000${partition}`;
+  }
+
+  /** The group's share partition, created from `share.auto.offset.reset` when new; an error code when not led here. */
+  private partitionFor(groupId: string, topic: string, partition: number): Entry | number {
+    const replica = this.replicaManager.getPartition(topic, partition);
+    if (replica === undefined) return this.replicaManager.notHostedError(topic, partition);
+    if (!replica.isLeader) return ErrorCode.NOT_LEADER_OR_FOLLOWER;
+    const key = this.key(groupId, topic, partition);
+    let entry = this.entries.get(key);
+    if (entry === undefined) {
+      const reset = String(this.groupConfigs().config(groupId).get('share.auto.offset.reset'));
+      const start = autoOffsetResetStart(reset, replica.log, replica.highWatermark, Date.now());
+      entry = {
+        partition: new SharePartition(start, {
+          recordLockDurationMs: this.lockDurationMs(groupId),
+          deliveryCountLimit: this.config.int('group.share.delivery.count.limit'),
+          maxInFlightRecords: this.config.int('group.share.partition.max.record.locks'),
+        }),
+        timer: undefined,
+      };
+      this.entries.set(key, entry);
+    } else {
+      // Retention may have removed records the share partition still tracks.
+      entry.partition.advanceStartOffset(replica.log.logStartOffset);
+    }
+    return entry;
+  }
+
+  /** Applies a member's acknowledgements to one partition: NONE, or the error to report. */
+  acknowledge(
+    groupId: string,
+    memberId: string,
+    topic: string,
+    partition: number,
+    batches: readonly AcknowledgementBatch[],
+  ): number {
+    const entry = this.entries.get(this.key(groupId, topic, partition));
+    if (entry === undefined) {
+      const led = this.replicaManager.getPartition(topic, partition)?.isLeader === true;
+      return led ? ErrorCode.INVALID_RECORD_STATE : ErrorCode.NOT_LEADER_OR_FOLLOWER;
+    }
+    const result = entry.partition.acknowledge(memberId, batches);
+    this.armTimer(entry);
+    if (result === 'ok') return ErrorCode.NONE;
+    return result === 'INVALID_REQUEST' ? ErrorCode.INVALID_REQUEST : ErrorCode.INVALID_RECORD_STATE;
+  }
+
+  /** A member's share session closed or was replaced: what it still holds on `partitions` becomes available. */
+  releaseMember(groupId: string, memberId: string, partitions: Iterable<ShareFetchPartition>): void {
+    for (const { topic, partition } of partitions) {
+      const entry = this.entries.get(this.key(groupId, topic, partition));
+      if (entry === undefined) continue;
+      entry.partition.releaseMember(memberId);
+      this.armTimer(entry);
+    }
+  }
+
+  /**
+   * Reads each partition from where its share partition wants records next and acquires up to
+   * `maxRecords` in all for the member. Waits up to `maxWaitMs` for `minBytes` (the log's long
+   * poll) when nothing is there yet.
+   */
+  async fetch(
+    groupId: string,
+    memberId: string,
+    partitions: readonly ShareFetchPartition[],
+    limits: {
+      readonly maxWaitMs: number;
+      readonly minBytes: number;
+      readonly maxBytes: number;
+      readonly maxRecords: number;
+    },
+  ): Promise<ShareFetchPartitionResult[]> {
+    const results: ShareFetchPartitionResult[] = partitions.map(() => ({
+      errorCode: ErrorCode.NONE,
+      records: EMPTY,
+      acquired: [],
+    }));
+    const reads: { index: number; entry: Entry }[] = [];
+    partitions.forEach(({ topic, partition }, index) => {
+      const entry = this.partitionFor(groupId, topic, partition);
+      if (typeof entry === 'number') results[index] = { errorCode: entry, records: EMPTY, acquired: [] };
+      else if (entry.partition.canAcquire()) reads.push({ index, entry });
+    });
+    if (reads.length === 0 || limits.maxRecords <= 0) return results;
+    const read = await this.replicaManager.fetchMessages({
+      replicaId: -1,
+      maxWaitMs: limits.maxWaitMs,
+      minBytes: Math.min(limits.minBytes, limits.maxBytes),
+      maxBytes: limits.maxBytes,
+      isolationLevel: 0,
+      partitions: reads.map(({ index, entry }) => ({
+        topic: (partitions[index] as ShareFetchPartition).topic,
+        partition: (partitions[index] as ShareFetchPartition).partition,
+        fetchOffset: entry.partition.nextFetchOffset(),
+        partitionMaxBytes: limits.maxBytes,
+        currentLeaderEpoch: -1,
+        lastFetchedEpoch: -1,
+      })),
+    });
+    let remaining = limits.maxRecords;
+    const nowMs = Date.now();
+    read.forEach((r, i) => {
+      const { index, entry } = reads[i] as { index: number; entry: Entry };
+      if (r.errorCode !== ErrorCode.NONE) {
+        results[index] = { errorCode: r.errorCode, records: EMPTY, acquired: [] };
+        return;
+      }
+      if (remaining <= 0 || r.records.length === 0) return;
+      const acquired = entry.partition.acquire(memberId, batchesOf(r.records), remaining, nowMs);
+      for (const range of acquired) remaining -= range.lastOffset - range.firstOffset + 1;
+      this.armTimer(entry);
+      if (acquired.length > 0) results[index] = { errorCode: ErrorCode.NONE, records: r.records, acquired };
+    });
+    return results;
+  }
+
+  /** One timer per share partition, at its earliest lock deadline: expired locks release their records. */
+  private armTimer(entry: Entry): void {
+    if (entry.timer !== undefined) clearTimeout(entry.timer);
+    entry.timer = undefined;
+    const deadline = entry.partition.nextLockDeadlineMs();
+    if (deadline === undefined) return;
+    entry.timer = setTimeout(
+      () => {
+        entry.timer = undefined;
+        const released = entry.partition.expireLocks(Date.now());
+        if (released > 0) this.logger.debug(`released ${released} records whose acquisition lock expired`);
+        this.armTimer(entry);
+      },
+      Math.max(0, deadline - Date.now()),
+    );
+    entry.timer.unref();
+  }
+
+  close(): void {
+    for (const entry of this.entries.values()) if (entry.timer !== undefined) clearTimeout(entry.timer);
+    this.entries.clear();
+  }
+}
+
+/**
+ * The data batches of a log read, by their headers (a read may end inside a batch: that part is
+ * left out). Control batches (transaction markers) are not records to deliver: the offsets they
+ * hold become gaps, which the share partition archives.
+ */
+export function batchesOf(records: Buffer): FetchedBatch[] {
+  const batches: FetchedBatch[] = [];
+  let pos = 0;
+  while (pos + BatchHeader.SIZE <= records.length) {
+    const header = readBatchHeader(records, pos);
+    if (pos + header.sizeInBytes > records.length) break;
+    if (!isControl(header.attributes)) {
+      batches.push({ baseOffset: header.baseOffset, lastOffset: header.baseOffset + header.lastOffsetDelta });
+    }
+    pos += header.sizeInBytes;
+  }
+  return batches;
+}
