@@ -16,7 +16,7 @@ import {
   type ShareAcknowledgeResponsePartitionDataInput,
 } from '@samsa/protocol';
 import { AclOperationCode, ResourceType } from '../security/authorizer.js';
-import { INITIAL_SHARE_SESSION_EPOCH, type ShareSession } from '../share/share-sessions.js';
+import { INITIAL_SHARE_SESSION_EPOCH } from '../share/share-sessions.js';
 import { filterAuthorized, requireGroup } from './authorization.js';
 import { defineHandler } from './handler.js';
 import { LeaderHints } from './leader-hints.js';
@@ -41,8 +41,8 @@ export const shareAcknowledgeHandler = defineHandler<ShareAcknowledgeRequest, Sh
     }
     const { sessions, partitions: manager } = services.shares;
     const update = sessions.update(groupId, memberId, request.shareSessionEpoch, [], []);
-    if (update.errorCode !== ErrorCode.NONE) return fail(update.errorCode, (update as { message: string }).message);
-    const { session, closing } = update as { session: ShareSession; closing: boolean };
+    if (!update.ok) return fail(update.errorCode, update.message);
+    const { session, closing } = update;
     const image = services.metadata.image;
     const nameOf = (topicId: string) => image.topicById(topicId)?.name;
     const readable = filterAuthorized(

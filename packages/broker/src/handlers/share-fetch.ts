@@ -49,9 +49,8 @@ export const shareFetchHandler = defineHandler<ShareFetchRequest, ShareFetchResp
       t.partitions.map((partition) => ({ topicId: t.topicId, partition })),
     );
     const update = sessions.update(groupId, memberId, request.shareSessionEpoch, added, forgotten);
-    if (update.errorCode !== ErrorCode.NONE) return fail(update.errorCode, (update as { message: string }).message);
-    const { session, closing } = update as { session: ShareSession; closing: boolean; replaced?: ShareSession };
-    const replaced = (update as { replaced?: ShareSession }).replaced;
+    if (!update.ok) return fail(update.errorCode, update.message);
+    const { session, closing, replaced } = update;
     const nameOf = (topicId: string) => image.topicById(topicId)?.name;
     const partitionsOf = (s: ShareSession) =>
       [...s.partitions.values()].flatMap((p) => {

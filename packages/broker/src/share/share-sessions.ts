@@ -20,13 +20,8 @@ export interface ShareSession {
 }
 
 export type SessionUpdate =
-  | {
-      readonly errorCode: 0;
-      readonly session: ShareSession;
-      readonly replaced?: ShareSession;
-      readonly closing: boolean;
-    }
-  | { readonly errorCode: number; readonly message: string };
+  | { readonly ok: true; readonly session: ShareSession; readonly replaced?: ShareSession; readonly closing: boolean }
+  | { readonly ok: false; readonly errorCode: number; readonly message: string };
 
 export function partitionKeyOf(topicId: string, partition: number): string {
   return `${topicId}:${partition}`;
@@ -64,24 +59,33 @@ export class ShareSessions {
     const existing = this.sessions.get(key);
     if (epoch === INITIAL_SHARE_SESSION_EPOCH) {
       if (existing === undefined && this.sessions.size >= this.maxSessions) {
-        return { errorCode: ErrorCode.SHARE_SESSION_LIMIT_REACHED, message: 'The share session cache is full.' };
+        return {
+          ok: false,
+          errorCode: ErrorCode.SHARE_SESSION_LIMIT_REACHED,
+          message: 'The share session cache is full.',
+        };
       }
       const session: ShareSession = { groupId, memberId, epoch: 1, partitions: new Map() };
       for (const p of added) session.partitions.set(partitionKeyOf(p.topicId, p.partition), p);
       this.sessions.set(key, session);
       return existing === undefined
-        ? { errorCode: ErrorCode.NONE, session, closing: false }
-        : { errorCode: ErrorCode.NONE, session, replaced: existing, closing: false };
+        ? { ok: true, session, closing: false }
+        : { ok: true, session, replaced: existing, closing: false };
     }
     if (existing === undefined) {
-      return { errorCode: ErrorCode.SHARE_SESSION_NOT_FOUND, message: `Share session for ${memberId} not found.` };
+      return {
+        ok: false,
+        errorCode: ErrorCode.SHARE_SESSION_NOT_FOUND,
+        message: `Share session for ${memberId} not found.`,
+      };
     }
     if (epoch === FINAL_SHARE_SESSION_EPOCH) {
       this.sessions.delete(key);
-      return { errorCode: ErrorCode.NONE, session: existing, closing: true };
+      return { ok: true, session: existing, closing: true };
     }
     if (epoch !== existing.epoch) {
       return {
+        ok: false,
         errorCode: ErrorCode.INVALID_SHARE_SESSION_EPOCH,
         message: `The share session epoch ${epoch} is not the expected ${existing.epoch}.`,
       };
@@ -89,6 +93,6 @@ export class ShareSessions {
     existing.epoch = existing.epoch === 2147483647 ? 1 : existing.epoch + 1;
     for (const p of added) existing.partitions.set(partitionKeyOf(p.topicId, p.partition), p);
     for (const p of forgotten) existing.partitions.delete(partitionKeyOf(p.topicId, p.partition));
-    return { errorCode: ErrorCode.NONE, session: existing, closing: false };
+    return { ok: true, session: existing, closing: false };
   }
 }
