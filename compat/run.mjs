@@ -112,9 +112,18 @@ const expectationsPath = join(here, 'expectations.tsv');
  * `@SETUP` is a client setup of the secured cluster (lib/security.mjs).
  */
 const CONSUMER_PROTOCOL = 'consumer';
+/**
+ * Rows `name@share` run a share group test (KIP-932) as the suite runs it against Kafka 4.2
+ * (TEST_KAFKA_VERSION=4.2.0), on brokers of the scenario of their own with `group.share.enable`.
+ * The rest of the suite stays at 4.0.0 until every test is checked at 4.2.
+ */
+const SHARE_GROUPS = 'share';
+const SHARE_KAFKA_VERSION = '4.2.0';
+/** Setups served by the scenario's own brokers (not the secured cluster). */
+const OWN_BROKER_SETUPS = [CONSUMER_PROTOCOL, SHARE_GROUPS];
 
 function isSecured(setup) {
-  return setup !== undefined && setup !== CONSUMER_PROTOCOL;
+  return setup !== undefined && !OWN_BROKER_SETUPS.includes(setup);
 }
 
 function say(message) {
@@ -133,7 +142,7 @@ const unknown = [...expectations.values()].filter((e) => !all.some((t) => t.name
 const badSetups = [...expectations].filter(([, e]) => isSecured(e.setup) && SETUPS[e.setup] === undefined);
 if (badSetups.length > 0) {
   for (const [name] of badSetups) {
-    say(`expectations.tsv: ${name}: no such setup (${[...Object.keys(SETUPS), CONSUMER_PROTOCOL].join(', ')})`);
+    say(`expectations.tsv: ${name}: no such setup (${[...Object.keys(SETUPS), ...OWN_BROKER_SETUPS].join(', ')})`);
   }
   process.exit(2);
 }
@@ -177,7 +186,7 @@ for (const name of selected) {
       // The brokers: the scenario's, the secured cluster, or for name@consumer rows brokers of the
       // scenario of their own (a test run twice on the same brokers would see its first run's
       // topics: 0045's regex subscriptions would match them).
-      deployment: isSecured(e.setup) ? SECURED : e.setup === CONSUMER_PROTOCOL ? `${scenario}@${e.setup}` : scenario,
+      deployment: isSecured(e.setup) ? SECURED : e.setup !== undefined ? `${scenario}@${e.setup}` : scenario,
       subtests: e.subtests,
       tests: [],
       names: new Map(),
@@ -217,6 +226,10 @@ async function startDeployment(key) {
       ...SCENARIOS[scenario],
       ...(brokerCount > 1 ? clusterProperties(brokerCount) : {}),
       ...(secured ? (await security).brokerProperties() : {}),
+      // As the suite's Kafka 4.2 clusters (tests/cluster_testing.py): lock durations down to 1 s.
+      ...(key.endsWith(`@${SHARE_GROUPS}`)
+        ? { 'group.share.enable': true, 'group.share.min.record.lock.duration.ms': 1000 }
+        : {}),
     },
     brokerProperties: (id) => ({ 'broker.rack': `RACK${id}` }),
     ...(secured ? { listeners: SECURED_LISTENERS } : {}),
@@ -303,6 +316,7 @@ async function run(unit, attempt) {
       ...(isSecured(unit.setup) ? (await security).env(unit.setup) : {}),
       // Rows name@consumer: the suite's consumers use the KIP-848 protocol (group.protocol=consumer).
       ...(unit.setup === CONSUMER_PROTOCOL ? { TEST_CONSUMER_GROUP_PROTOCOL: 'consumer' } : {}),
+      ...(unit.setup === SHARE_GROUPS ? { TEST_KAFKA_VERSION: SHARE_KAFKA_VERSION } : {}),
       RDKAFKA_TEST_CONF: confPath,
       // The PLAINTEXT listeners, for kafka-topics.sh (trivup's BROKERS are PLAINTEXT too).
       BROKERS: deployment.bootstrap,

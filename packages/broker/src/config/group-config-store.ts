@@ -43,6 +43,15 @@ export abstract class GroupConfigStore {
     return [...this.overridesByGroup.keys()];
   }
 
+  /**
+   * Reads a group's overrides again from where they are kept, for a decision that must not use a
+   * copy one change behind (a share partition's starting offset): on a cluster another broker may
+   * have changed them a moment ago, and the change notification may not have arrived yet.
+   */
+  async refresh(groupId: string): Promise<GroupConfig> {
+    return this.config(groupId);
+  }
+
   /** Replaces a group's overrides durably (an empty map removes them), then applies them here. */
   abstract alter(groupId: string, overrides: Readonly<Record<string, string>>): Promise<void>;
 

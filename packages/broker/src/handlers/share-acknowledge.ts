@@ -64,8 +64,7 @@ export const shareAcknowledgeHandler = defineHandler<ShareAcknowledgeRequest, Sh
             errorCode = manager.acknowledge(
               groupId,
               memberId,
-              topic,
-              p.partitionIndex,
+              { topicId: t.topicId, topic, partition: p.partitionIndex },
               p.acknowledgementBatches.map((b) => ({
                 firstOffset: Number(b.firstOffset),
                 lastOffset: Number(b.lastOffset),
@@ -85,7 +84,7 @@ export const shareAcknowledgeHandler = defineHandler<ShareAcknowledgeRequest, Sh
         memberId,
         [...session.partitions.values()].flatMap((p) => {
           const topic = nameOf(p.topicId);
-          return topic === undefined ? [] : [{ topic, partition: p.partition }];
+          return topic === undefined ? [] : [{ topicId: p.topicId, topic, partition: p.partition }];
         }),
       );
     }

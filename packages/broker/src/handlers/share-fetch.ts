@@ -55,7 +55,7 @@ export const shareFetchHandler = defineHandler<ShareFetchRequest, ShareFetchResp
     const partitionsOf = (s: ShareSession) =>
       [...s.partitions.values()].flatMap((p) => {
         const topic = nameOf(p.topicId);
-        return topic === undefined ? [] : [{ topic, partition: p.partition }];
+        return topic === undefined ? [] : [{ topicId: p.topicId, topic, partition: p.partition }];
       });
     if (replaced !== undefined) manager.releaseMember(groupId, memberId, partitionsOf(replaced));
 
@@ -95,8 +95,7 @@ export const shareFetchHandler = defineHandler<ShareFetchRequest, ShareFetchResp
           e.acknowledgeErrorCode = manager.acknowledge(
             groupId,
             memberId,
-            topic,
-            p.partitionIndex,
+            { topicId: t.topicId, topic, partition: p.partitionIndex },
             p.acknowledgementBatches.map((b) => ({
               firstOffset: Number(b.firstOffset),
               lastOffset: Number(b.lastOffset),

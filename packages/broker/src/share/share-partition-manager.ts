@@ -1,4 +1,4 @@
-import { BatchHeader, ErrorCode, isControl, readBatchHeader } from '@samsa/protocol';
+import { BatchHeader, ErrorCode, IsolationLevel, isControl, isTransactional, readBatchHeader } from '@samsa/protocol';
 import type { BrokerConfig } from '../config/broker-config.js';
 import type { GroupConfigStore } from '../config/group-config-store.js';
 import type { Logger } from '../logger.js';
@@ -14,6 +14,8 @@ export interface ShareFetchPartitionResult {
 }
 
 export interface ShareFetchPartition {
+  /** The topic's id keys the share partition: a topic deleted and created again starts afresh. */
+  readonly topicId: string;
   readonly topic: string;
   readonly partition: number;
 }
@@ -51,16 +53,16 @@ export class SharePartitionManager {
     return this.groupConfigs().config(groupId).int('share.record.lock.duration.ms');
   }
 
-  private key(groupId: string, topic: string, partition: number): string {
-    return `${groupId}\u0000${topic}\u0000${partition}`;
+  private key(groupId: string, topicId: string, partition: number): string {
+    return `${groupId}\u0000${topicId}\u0000${partition}`;
   }
 
   /** The group's share partition, created from `share.auto.offset.reset` when new; an error code when not led here. */
-  private partitionFor(groupId: string, topic: string, partition: number): Entry | number {
+  private partitionFor(groupId: string, topicId: string, topic: string, partition: number): Entry | number {
     const replica = this.replicaManager.getPartition(topic, partition);
     if (replica === undefined) return this.replicaManager.notHostedError(topic, partition);
     if (!replica.isLeader) return ErrorCode.NOT_LEADER_OR_FOLLOWER;
-    const key = this.key(groupId, topic, partition);
+    const key = this.key(groupId, topicId, partition);
     let entry = this.entries.get(key);
     if (entry === undefined) {
       const reset = String(this.groupConfigs().config(groupId).get('share.auto.offset.reset'));
@@ -85,11 +87,10 @@ export class SharePartitionManager {
   acknowledge(
     groupId: string,
     memberId: string,
-    topic: string,
-    partition: number,
+    { topicId, topic, partition }: ShareFetchPartition,
     batches: readonly AcknowledgementBatch[],
   ): number {
-    const entry = this.entries.get(this.key(groupId, topic, partition));
+    const entry = this.entries.get(this.key(groupId, topicId, partition));
     if (entry === undefined) {
       const led = this.replicaManager.getPartition(topic, partition)?.isLeader === true;
       return led ? ErrorCode.INVALID_RECORD_STATE : ErrorCode.NOT_LEADER_OR_FOLLOWER;
@@ -102,8 +103,8 @@ export class SharePartitionManager {
 
   /** A member's share session closed or was replaced: what it still holds on `partitions` becomes available. */
   releaseMember(groupId: string, memberId: string, partitions: Iterable<ShareFetchPartition>): void {
-    for (const { topic, partition } of partitions) {
-      const entry = this.entries.get(this.key(groupId, topic, partition));
+    for (const { topicId, partition } of partitions) {
+      const entry = this.entries.get(this.key(groupId, topicId, partition));
       if (entry === undefined) continue;
       entry.partition.releaseMember(memberId);
       this.armTimer(entry);
@@ -131,19 +132,28 @@ export class SharePartitionManager {
       records: EMPTY,
       acquired: [],
     }));
+    // A new share partition starts where the group's share.auto.offset.reset says: read it fresh.
+    const isNew = (p: ShareFetchPartition) =>
+      !this.entries.has(this.key(groupId, p.topicId, p.partition)) &&
+      this.replicaManager.getPartition(p.topic, p.partition)?.isLeader === true;
+    if (partitions.some(isNew)) {
+      await this.groupConfigs().refresh(groupId);
+    }
     const reads: { index: number; entry: Entry }[] = [];
-    partitions.forEach(({ topic, partition }, index) => {
-      const entry = this.partitionFor(groupId, topic, partition);
+    partitions.forEach(({ topicId, topic, partition }, index) => {
+      const entry = this.partitionFor(groupId, topicId, topic, partition);
       if (typeof entry === 'number') results[index] = { errorCode: entry, records: EMPTY, acquired: [] };
       else if (entry.partition.canAcquire()) reads.push({ index, entry });
     });
-    if (reads.length === 0 || limits.maxRecords <= 0) return results;
+    // MaxBytes 0 asks for acknowledgements only, as MaxRecords 0 does (KIP-74's first batch does not apply).
+    if (reads.length === 0 || limits.maxRecords <= 0 || limits.maxBytes <= 0) return results;
+    const readCommitted = this.groupConfigs().config(groupId).get('share.isolation.level') === 'read_committed';
     const read = await this.replicaManager.fetchMessages({
       replicaId: -1,
       maxWaitMs: limits.maxWaitMs,
       minBytes: Math.min(limits.minBytes, limits.maxBytes),
       maxBytes: limits.maxBytes,
-      isolationLevel: 0,
+      isolationLevel: readCommitted ? IsolationLevel.READ_COMMITTED : IsolationLevel.READ_UNCOMMITTED,
       partitions: reads.map(({ index, entry }) => ({
         topic: (partitions[index] as ShareFetchPartition).topic,
         partition: (partitions[index] as ShareFetchPartition).partition,
@@ -162,7 +172,7 @@ export class SharePartitionManager {
         return;
       }
       if (remaining <= 0 || r.records.length === 0) return;
-      const acquired = entry.partition.acquire(memberId, batchesOf(r.records), remaining, nowMs);
+      const acquired = entry.partition.acquire(memberId, batchesOf(r.records, r.abortedTransactions), remaining, nowMs);
       for (const range of acquired) remaining -= range.lastOffset - range.firstOffset + 1;
       this.armTimer(entry);
       if (acquired.length > 0) results[index] = { errorCode: ErrorCode.NONE, records: r.records, acquired };
@@ -196,19 +206,35 @@ export class SharePartitionManager {
 
 /**
  * The data batches of a log read, by their headers (a read may end inside a batch: that part is
- * left out). Control batches (transaction markers) are not records to deliver: the offsets they
- * hold become gaps, which the share partition archives.
+ * left out). Control batches (transaction markers) are not records to deliver, and under
+ * read_committed neither are the batches of aborted transactions (`aborted`, as a read_committed
+ * Fetch reports them): the offsets they hold become gaps, which the share partition archives.
+ * Aborted batches are found as Java's consumer finds them: a transactional batch of a producer
+ * whose aborted transaction began at or before the batch's end, until that producer's marker.
  */
-export function batchesOf(records: Buffer): FetchedBatch[] {
+export function batchesOf(
+  records: Buffer,
+  aborted: readonly { readonly producerId: number; readonly firstOffset: number }[] | null = null,
+): FetchedBatch[] {
   const batches: FetchedBatch[] = [];
+  const pending = aborted === null ? [] : [...aborted].sort((a, b) => a.firstOffset - b.firstOffset);
+  const abortedProducers = new Set<number>();
   let pos = 0;
   while (pos + BatchHeader.SIZE <= records.length) {
     const header = readBatchHeader(records, pos);
     if (pos + header.sizeInBytes > records.length) break;
-    if (!isControl(header.attributes)) {
-      batches.push({ baseOffset: header.baseOffset, lastOffset: header.baseOffset + header.lastOffsetDelta });
-    }
     pos += header.sizeInBytes;
+    const lastOffset = header.baseOffset + header.lastOffsetDelta;
+    while (pending.length > 0 && (pending[0] as { firstOffset: number }).firstOffset <= lastOffset) {
+      abortedProducers.add((pending.shift() as { producerId: number }).producerId);
+    }
+    if (isControl(header.attributes)) {
+      // The marker ends the producer's transaction, aborted or not.
+      abortedProducers.delete(header.producerId);
+      continue;
+    }
+    if (isTransactional(header.attributes) && abortedProducers.has(header.producerId)) continue;
+    batches.push({ baseOffset: header.baseOffset, lastOffset });
   }
   return batches;
 }

@@ -1,4 +1,5 @@
 import type { BrokerConfig } from '../config/broker-config.js';
+import type { GroupConfig } from '../config/group-config.js';
 import { GroupConfigStore } from '../config/group-config-store.js';
 import type { Logger } from '../logger.js';
 import { AdminZkClient } from './admin-zk-client.js';
@@ -39,6 +40,11 @@ export class ZkGroupConfigStore extends GroupConfigStore {
       return;
     }
     this.apply(groupId, await this.admin.entityConfig(ConfigType.Group, node));
+  }
+
+  override async refresh(groupId: string): Promise<GroupConfig> {
+    await this.reload(sanitize(groupId));
+    return this.config(groupId);
   }
 
   override async alter(groupId: string, overrides: Readonly<Record<string, string>>): Promise<void> {
