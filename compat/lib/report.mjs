@@ -27,11 +27,13 @@ export function writeReports(
   writeFileSync(join(dir, 'results.md'), `${md.join('\n')}\n`);
 
   // The headline counts whole tests on PLAINTEXT; name[SUBTESTS], name@consumer (the KIP-848 group
-  // protocol) and name@SETUP (secured listeners) runs are reported apart.
+  // protocol), name@share (share groups at Kafka 4.2) and name@SETUP (secured listeners) runs are
+  // reported apart.
   const whole = names.filter((n) => !n.includes('[') && !n.includes('@'));
   const parts = names.filter((n) => n.includes('[') && !n.includes('@'));
   const consumer = names.filter((n) => /@consumer\b/.test(n));
-  const secured = names.filter((n) => n.includes('@') && !consumer.includes(n));
+  const share = names.filter((n) => /@share\b/.test(n));
+  const secured = names.filter((n) => n.includes('@') && !consumer.includes(n) && !share.includes(n));
   const count = (list, state) => list.filter((n) => results.get(n)?.state === state).length;
   const passed = count(whole, 'PASSED');
   const failed = count(whole, 'FAILED');
@@ -52,6 +54,12 @@ export function writeReports(
     lines.push(
       `  and ${consumer.length} runs with group.protocol=consumer (name@consumer): ${count(consumer, 'PASSED')} passed, ` +
         `${count(consumer, 'FAILED')} failed, ${count(consumer, 'SKIPPED')} skipped`,
+    );
+  }
+  if (share.length > 0) {
+    lines.push(
+      `  and ${share.length} share group runs at TEST_KAFKA_VERSION=4.2.0 (name@share): ${count(share, 'PASSED')} passed, ` +
+        `${count(share, 'FAILED')} failed, ${count(share, 'SKIPPED')} skipped`,
     );
   }
   if (secured.length > 0) {
@@ -105,7 +113,7 @@ export function writeReports(
           consumer.length > 0
             ? `, ${count(consumer, 'PASSED')} of ${consumer.length} runs with group.protocol=consumer`
             : ''
-        }, every outcome as expected`
+        }${share.length > 0 ? `, ${count(share, 'PASSED')} of ${share.length} share group runs at 4.2.0` : ''}, every outcome as expected`
       : `compat: FAILED — ${verdict.regressions.length} unexpected outcome(s), ${brokerCrashes.length} broker crash(es)`,
   );
   return lines.join('\n');
