@@ -196,7 +196,10 @@ describe('share groups (KIP-932): ShareFetch and ShareAcknowledge', () => {
     const released = await fetch('alice', [[8, 9, RELEASE]]);
     assert.equal(released.responses[0].partitions[0].acknowledgeErrorCode, ErrorCode.NONE);
     assert.deepEqual(acquired(await fetch('alice')), []);
+    // Were they only released, another member would get them now, or after alice's lock expired.
     assert.deepEqual(acquired(await fetch('carol')), [], 'no member gets them again');
+    await sleep(LOCK_MS + 200);
+    assert.deepEqual(acquired(await fetch('carol')), [], 'not even once every lock expired');
   });
 
   test("share sessions: Kafka's epoch errors", async () => {

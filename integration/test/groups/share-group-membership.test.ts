@@ -17,6 +17,7 @@ import {
   FindCoordinatorApi,
   IncrementalAlterConfigsApi,
   ListGroupsApi,
+  OffsetCommitApi,
   ShareGroupDescribeApi,
   ShareGroupHeartbeatApi,
 } from '@samsa/protocol';
@@ -191,6 +192,17 @@ describe('share groups (KIP-932): membership over raw ShareGroupHeartbeat', () =
     const fenced = await heartbeat({ groupId: group, memberId: 'x', memberEpoch: joined.memberEpoch + 7 });
     assert.equal(fenced.errorCode, ErrorCode.FENCED_MEMBER_EPOCH);
     await heartbeat({ groupId: group, memberId: 'x', memberEpoch: joined.memberEpoch, subscribedTopicNames: null });
+    // A share group keeps no committed offsets (a commit would turn its id into another group's).
+    const committed = await client.send<Body>(OffsetCommitApi, 9, {
+      groupId: group,
+      generationIdOrMemberEpoch: -1,
+      memberId: '',
+      groupInstanceId: null,
+      topics: [{ name: 'one', partitions: [{ partitionIndex: 0, committedOffset: 1n, committedMetadata: '' }] }],
+    });
+    assert.equal(committed.topics[0].partitions[0].errorCode, ErrorCode.GROUP_ID_NOT_FOUND);
+    const still = await heartbeat({ groupId: group, memberId: 'x', memberEpoch: joined.memberEpoch });
+    assert.equal(still.errorCode, ErrorCode.NONE, 'the share group is intact');
     await heartbeat({ groupId: group, memberId: 'x', memberEpoch: -1 });
 
     const consumer = await client.send<Body>(ConsumerGroupHeartbeatApi, 1, {

@@ -68,6 +68,8 @@ export const incrementalAlterConfigsHandler = defineHandler<
       },
       async group(resource, groupId) {
         requireDistinctNames(resource.configs);
+        // From the stored overrides: this broker's copy may be one change notification behind.
+        await services.groupConfigs.refresh(groupId);
         const overrides: Record<string, string> = { ...services.groupConfigs.overrides(groupId) };
         for (const c of resource.configs) {
           const key = GROUP_CONFIG_BY_NAME.get(c.name);

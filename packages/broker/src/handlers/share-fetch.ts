@@ -57,7 +57,8 @@ export const shareFetchHandler = defineHandler<ShareFetchRequest, ShareFetchResp
         const topic = nameOf(p.topicId);
         return topic === undefined ? [] : [{ topicId: p.topicId, topic, partition: p.partition }];
       });
-    if (replaced !== undefined) manager.releaseMember(groupId, memberId, partitionsOf(replaced));
+    // The member's own previous session, or another member's idle one evicted to make room.
+    if (replaced !== undefined) manager.releaseMember(replaced.groupId, replaced.memberId, partitionsOf(replaced));
 
     const readable = filterAuthorized(
       ctx,

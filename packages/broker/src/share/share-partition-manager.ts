@@ -1,10 +1,17 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { BatchHeader, ErrorCode, IsolationLevel, isControl, isTransactional, readBatchHeader } from '@samsa/protocol';
 import type { BrokerConfig } from '../config/broker-config.js';
 import type { GroupConfigStore } from '../config/group-config-store.js';
 import type { Logger } from '../logger.js';
 import type { ReplicaManager } from '../replica/replica-manager.js';
 import { autoOffsetResetStart } from './share-auto-offset-reset.js';
-import { type AcknowledgementBatch, type AcquiredRange, type FetchedBatch, SharePartition } from './share-partition.js';
+import {
+  type AcknowledgementBatch,
+  type AcquiredRange,
+  type FetchedBatch,
+  SharePartition,
+  type SharePartitionConfig,
+} from './share-partition.js';
 
 /** One partition's answer to a share fetch. */
 export interface ShareFetchPartitionResult {
@@ -24,6 +31,10 @@ const EMPTY = Buffer.alloc(0);
 
 interface Entry {
   readonly partition: SharePartition;
+  /** The partition's config, kept to follow changes of the group's lock duration. */
+  readonly config: SharePartitionConfig;
+  /** The leader epoch it was built in: a later leadership of this broker starts afresh. */
+  readonly leaderEpoch: number;
   timer: NodeJS.Timeout | undefined;
 }
 
@@ -64,15 +75,23 @@ export class SharePartitionManager {
     if (!replica.isLeader) return ErrorCode.NOT_LEADER_OR_FOLLOWER;
     const key = this.key(groupId, topicId, partition);
     let entry = this.entries.get(key);
+    if (entry !== undefined && entry.leaderEpoch !== replica.leaderEpoch) {
+      // Leadership went elsewhere and came back: what this broker knew is stale (in memory only).
+      this.drop(key, entry);
+      entry = undefined;
+    }
     if (entry === undefined) {
       const reset = String(this.groupConfigs().config(groupId).get('share.auto.offset.reset'));
       const start = autoOffsetResetStart(reset, replica.log, replica.highWatermark, Date.now());
+      const config: SharePartitionConfig = {
+        recordLockDurationMs: this.lockDurationMs(groupId),
+        deliveryCountLimit: this.config.int('group.share.delivery.count.limit'),
+        maxInFlightRecords: this.config.int('group.share.partition.max.record.locks'),
+      };
       entry = {
-        partition: new SharePartition(start, {
-          recordLockDurationMs: this.lockDurationMs(groupId),
-          deliveryCountLimit: this.config.int('group.share.delivery.count.limit'),
-          maxInFlightRecords: this.config.int('group.share.partition.max.record.locks'),
-        }),
+        partition: new SharePartition(start, config),
+        config,
+        leaderEpoch: replica.leaderEpoch,
         timer: undefined,
       };
       this.entries.set(key, entry);
@@ -90,11 +109,10 @@ export class SharePartitionManager {
     { topicId, topic, partition }: ShareFetchPartition,
     batches: readonly AcknowledgementBatch[],
   ): number {
+    const replica = this.replicaManager.getPartition(topic, partition);
+    if (replica?.isLeader !== true) return ErrorCode.NOT_LEADER_OR_FOLLOWER;
     const entry = this.entries.get(this.key(groupId, topicId, partition));
-    if (entry === undefined) {
-      const led = this.replicaManager.getPartition(topic, partition)?.isLeader === true;
-      return led ? ErrorCode.INVALID_RECORD_STATE : ErrorCode.NOT_LEADER_OR_FOLLOWER;
-    }
+    if (entry === undefined || entry.leaderEpoch !== replica.leaderEpoch) return ErrorCode.INVALID_RECORD_STATE;
     const result = entry.partition.acknowledge(memberId, batches);
     this.armTimer(entry);
     if (result === 'ok') return ErrorCode.NONE;
@@ -146,18 +164,28 @@ export class SharePartitionManager {
       else if (entry.partition.canAcquire()) reads.push({ index, entry });
     });
     // MaxBytes 0 asks for acknowledgements only, as MaxRecords 0 does (KIP-74's first batch does not apply).
-    if (reads.length === 0 || limits.maxRecords <= 0 || limits.maxBytes <= 0) return results;
+    if (limits.maxRecords <= 0 || limits.maxBytes <= 0) return results;
+    if (reads.length === 0) {
+      // Nothing can be acquired now (every in-flight record held, the window full): wait as a
+      // fetch waits for data, so that members do not spin; records released meanwhile go out at
+      // the next fetch.
+      if (limits.maxWaitMs > 0 && results.every((r) => r.errorCode === ErrorCode.NONE)) await sleep(limits.maxWaitMs);
+      return results;
+    }
+    const lockDurationMs = this.lockDurationMs(groupId);
+    for (const { entry } of reads) entry.config.recordLockDurationMs = lockDurationMs;
     const readCommitted = this.groupConfigs().config(groupId).get('share.isolation.level') === 'read_committed';
+    const readFrom = reads.map(({ entry }) => entry.partition.nextFetchOffset());
     const read = await this.replicaManager.fetchMessages({
       replicaId: -1,
       maxWaitMs: limits.maxWaitMs,
       minBytes: Math.min(limits.minBytes, limits.maxBytes),
       maxBytes: limits.maxBytes,
       isolationLevel: readCommitted ? IsolationLevel.READ_COMMITTED : IsolationLevel.READ_UNCOMMITTED,
-      partitions: reads.map(({ index, entry }) => ({
+      partitions: reads.map(({ index }, i) => ({
         topic: (partitions[index] as ShareFetchPartition).topic,
         partition: (partitions[index] as ShareFetchPartition).partition,
-        fetchOffset: entry.partition.nextFetchOffset(),
+        fetchOffset: readFrom[i] as number,
         partitionMaxBytes: limits.maxBytes,
         currentLeaderEpoch: -1,
         lastFetchedEpoch: -1,
@@ -172,12 +200,22 @@ export class SharePartitionManager {
         return;
       }
       if (remaining <= 0 || r.records.length === 0) return;
-      const acquired = entry.partition.acquire(memberId, batchesOf(r.records, r.abortedTransactions), remaining, nowMs);
+      const fetchOffset = readFrom[i] as number;
+      const { batches, endOffset } = scanBatches(r.records, r.abortedTransactions);
+      const acquired = entry.partition.acquire(memberId, batches, remaining, nowMs, {
+        startOffset: fetchOffset,
+        endOffset: Math.max(fetchOffset, endOffset),
+      });
       for (const range of acquired) remaining -= range.lastOffset - range.firstOffset + 1;
       this.armTimer(entry);
       if (acquired.length > 0) results[index] = { errorCode: ErrorCode.NONE, records: r.records, acquired };
     });
     return results;
+  }
+
+  private drop(key: string, entry: Entry): void {
+    if (entry.timer !== undefined) clearTimeout(entry.timer);
+    this.entries.delete(key);
   }
 
   /** One timer per share partition, at its earliest lock deadline: expired locks release their records. */
@@ -216,7 +254,16 @@ export function batchesOf(
   records: Buffer,
   aborted: readonly { readonly producerId: number; readonly firstOffset: number }[] | null = null,
 ): FetchedBatch[] {
+  return scanBatches(records, aborted).batches;
+}
+
+/** batchesOf, with the offset after the read's last whole batch (data or control; -1 when none is whole). */
+export function scanBatches(
+  records: Buffer,
+  aborted: readonly { readonly producerId: number; readonly firstOffset: number }[] | null = null,
+): { batches: FetchedBatch[]; endOffset: number } {
   const batches: FetchedBatch[] = [];
+  let endOffset = -1;
   const pending = aborted === null ? [] : [...aborted].sort((a, b) => a.firstOffset - b.firstOffset);
   const abortedProducers = new Set<number>();
   let pos = 0;
@@ -225,6 +272,7 @@ export function batchesOf(
     if (pos + header.sizeInBytes > records.length) break;
     pos += header.sizeInBytes;
     const lastOffset = header.baseOffset + header.lastOffsetDelta;
+    endOffset = lastOffset + 1;
     while (pending.length > 0 && (pending[0] as { firstOffset: number }).firstOffset <= lastOffset) {
       abortedProducers.add((pending.shift() as { producerId: number }).producerId);
     }
@@ -236,5 +284,5 @@ export function batchesOf(
     if (isTransactional(header.attributes) && abortedProducers.has(header.producerId)) continue;
     batches.push({ baseOffset: header.baseOffset, lastOffset });
   }
-  return batches;
+  return { batches, endOffset };
 }

@@ -48,6 +48,12 @@ export interface AcknowledgementBatch {
   acknowledgeTypes: number[];
 }
 
+/** The offsets a log read covered: from where it started to the end of its last whole batch. */
+export interface LogRead {
+  startOffset: number;
+  endOffset: number;
+}
+
 export interface InFlightRange {
   firstOffset: number;
   lastOffset: number;
@@ -135,7 +141,14 @@ export class SharePartition {
    * mid-batch: the bound is what keeps this structure's memory fixed, and a client only keeps the
    * records inside its acquired ranges.
    */
-  acquire(memberId: string, batches: readonly FetchedBatch[], maxRecords: number, nowMs: number): AcquiredRange[] {
+  acquire(
+    memberId: string,
+    batches: readonly FetchedBatch[],
+    maxRecords: number,
+    nowMs: number,
+    read?: LogRead,
+  ): AcquiredRange[] {
+    if (read !== undefined) this.archiveMissing(batches, read);
     const ranges: AcquiredRange[] = [];
     const deadlineMs = nowMs + this.config.recordLockDurationMs;
     let taken = 0;
@@ -171,8 +184,29 @@ export class SharePartition {
       }
       cursor = Math.max(cursor, batch.lastOffset + 1);
     }
+    // The read went on past its last data batch (transaction markers, aborted batches): those
+    // offsets hold nothing to deliver. Left untracked, every fetch would read them again.
+    if (read !== undefined && !full && taken < maxRecords && read.endOffset > this.end) {
+      this.archiveGapUpTo(read.endOffset);
+    }
     this.advancePastDonePrefix();
     return ranges;
+  }
+
+  /**
+   * AVAILABLE offsets the read covered that no data batch holds are gone from the log (compacted
+   * away, or markers and aborted batches): archive them, or the window would never move past them.
+   */
+  private archiveMissing(batches: readonly FetchedBatch[], read: LogRead): void {
+    const from = Math.max(read.startOffset, this.start);
+    const to = Math.min(read.endOffset, this.end);
+    let b = 0;
+    for (let offset = from; offset < to; offset++) {
+      while (b < batches.length && (batches[b] as FetchedBatch).lastOffset < offset) b++;
+      const covered = b < batches.length && (batches[b] as FetchedBatch).baseOffset <= offset;
+      const i = offset - this.start;
+      if (!covered && this.state[i] === RecordState.AVAILABLE) this.finish(i, RecordState.ARCHIVED);
+    }
   }
 
   /**
@@ -266,7 +300,9 @@ export class SharePartition {
       const heldByMember = this.state[i] === RecordState.ACQUIRED && this.owner[i] === memberId;
       const type = types.length === 1 ? types[0] : types[offset - firstOffset];
       if (type === AcknowledgeType.GAP) {
-        if (this.state[i] === RecordState.ACQUIRED && !heldByMember) return 'INVALID_RECORD_STATE';
+        // A gap names an offset of this member's delivery that held no record, or one already done;
+        // never one nobody holds, which would archive a record before anyone saw it.
+        if (!heldByMember && !isDone(this.state[i]!)) return 'INVALID_RECORD_STATE';
       } else if (!heldByMember) {
         return 'INVALID_RECORD_STATE';
       }

@@ -17,10 +17,18 @@ export interface ShareSession {
   epoch: number;
   /** The partitions fetched on every request, by `topicId:partition`. */
   readonly partitions: Map<string, SharePartitionKey>;
+  /** When a request last used it (to evict sessions of members that went away without closing). */
+  lastUsedMs: number;
 }
 
 export type SessionUpdate =
-  | { readonly ok: true; readonly session: ShareSession; readonly replaced?: ShareSession; readonly closing: boolean }
+  | {
+      readonly ok: true;
+      readonly session: ShareSession;
+      /** The member's previous session (epoch 0 replaced it), or another member's idle one evicted to make room. */
+      readonly replaced?: ShareSession;
+      readonly closing: boolean;
+    }
   | { readonly ok: false; readonly errorCode: number; readonly message: string };
 
 export function partitionKeyOf(topicId: string, partition: number): string {
@@ -36,7 +44,15 @@ export function partitionKeyOf(topicId: string, partition: number): string {
 export class ShareSessions {
   private readonly sessions = new Map<string, ShareSession>();
 
-  constructor(private readonly maxSessions: number) {}
+  /**
+   * @param idleEvictionMs a full cache makes room by evicting its least recently used session once
+   *   it has been idle this long (a member that died without closing it: its session timeout has
+   *   long passed by then).
+   */
+  constructor(
+    private readonly maxSessions: number,
+    private readonly idleEvictionMs = 120_000,
+  ) {}
 
   get size(): number {
     return this.sessions.size;
@@ -54,20 +70,28 @@ export class ShareSessions {
     epoch: number,
     added: readonly SharePartitionKey[],
     forgotten: readonly SharePartitionKey[],
+    nowMs = Date.now(),
   ): SessionUpdate {
     const key = `${groupId}\u0000${memberId}`;
     const existing = this.sessions.get(key);
     if (epoch === INITIAL_SHARE_SESSION_EPOCH) {
+      let evicted: ShareSession | undefined;
       if (existing === undefined && this.sessions.size >= this.maxSessions) {
-        return {
-          ok: false,
-          errorCode: ErrorCode.SHARE_SESSION_LIMIT_REACHED,
-          message: 'The share session cache is full.',
-        };
+        evicted = this.evictIdle(nowMs);
+        if (evicted === undefined) {
+          return {
+            ok: false,
+            errorCode: ErrorCode.SHARE_SESSION_LIMIT_REACHED,
+            message: 'The share session cache is full.',
+          };
+        }
       }
-      const session: ShareSession = { groupId, memberId, epoch: 1, partitions: new Map() };
+      const session: ShareSession = { groupId, memberId, epoch: 1, partitions: new Map(), lastUsedMs: nowMs };
       for (const p of added) session.partitions.set(partitionKeyOf(p.topicId, p.partition), p);
+      // Re-inserted, so that the map's order is the order of use (the oldest first).
+      this.sessions.delete(key);
       this.sessions.set(key, session);
+      if (evicted !== undefined) return { ok: true, session, replaced: evicted, closing: false };
       return existing === undefined
         ? { ok: true, session, closing: false }
         : { ok: true, session, replaced: existing, closing: false };
@@ -91,8 +115,21 @@ export class ShareSessions {
       };
     }
     existing.epoch = existing.epoch === 2147483647 ? 1 : existing.epoch + 1;
+    existing.lastUsedMs = nowMs;
+    this.sessions.delete(key);
+    this.sessions.set(key, existing);
     for (const p of added) existing.partitions.set(partitionKeyOf(p.topicId, p.partition), p);
     for (const p of forgotten) existing.partitions.delete(partitionKeyOf(p.topicId, p.partition));
     return { ok: true, session: existing, closing: false };
+  }
+
+  /** The least recently used session, removed, when it has been idle for `idleEvictionMs`. */
+  private evictIdle(nowMs: number): ShareSession | undefined {
+    for (const [key, session] of this.sessions) {
+      if (nowMs - session.lastUsedMs < this.idleEvictionMs) return undefined;
+      this.sessions.delete(key);
+      return session;
+    }
+    return undefined;
   }
 }

@@ -427,3 +427,53 @@ describe('SharePartition.restore', () => {
     );
   });
 });
+
+describe('SharePartition and what a log read covered', () => {
+  test('offsets past the last data batch (a transaction marker) are archived, so the next read starts after them', () => {
+    const sp = new SharePartition(0, config());
+    // Records 0-4, then a commit marker at 5: the read ends at 6.
+    assert.deepEqual(sp.acquire('m1', [batch(0, 4)], 100, 0, { startOffset: 0, endOffset: 6 }), [
+      { firstOffset: 0, lastOffset: 4, deliveryCount: 1 },
+    ]);
+    assert.equal(sp.endOffset, 6);
+    assert.equal(sp.nextFetchOffset(), 6);
+    assert.equal(sp.acknowledge('m1', [ack(0, 4, ACCEPT)]), 'ok');
+    assert.equal(sp.startOffset, 6);
+  });
+
+  test('a read stopped by maxRecords archives nothing past what it took', () => {
+    const sp = new SharePartition(0, config());
+    sp.acquire('m1', [batch(0, 4), batch(5, 9)], 3, 0, { startOffset: 0, endOffset: 11 });
+    assert.equal(sp.endOffset, 5);
+    assert.equal(sp.nextFetchOffset(), 5);
+  });
+
+  test('available offsets gone from the log (compacted away) are archived when a read passes them', () => {
+    const sp = new SharePartition(0, config());
+    sp.acquire('m1', [batch(0, 9)], 100, 0);
+    assert.equal(sp.acknowledge('m1', [ack(0, 1, ACCEPT), ack(2, 9, RELEASE)]), 'ok');
+    // The log now holds only 5-6 and 9 of 2-9.
+    assert.deepEqual(sp.acquire('m2', [batch(5, 6), batch(9, 9)], 100, 0, { startOffset: 2, endOffset: 10 }), [
+      { firstOffset: 5, lastOffset: 6, deliveryCount: 2 },
+      { firstOffset: 9, lastOffset: 9, deliveryCount: 2 },
+    ]);
+    assert.equal(sp.startOffset, 5);
+    assert.deepEqual(
+      sp.inFlightRanges().map((r) => [r.firstOffset, r.lastOffset, r.state]),
+      [
+        [5, 6, ACQUIRED],
+        [7, 8, ARCHIVED],
+        [9, 9, ACQUIRED],
+      ],
+    );
+  });
+
+  test('a GAP may not name an offset nobody holds', () => {
+    const sp = new SharePartition(0, config());
+    sp.acquire('m1', [batch(0, 3)], 100, 0);
+    assert.equal(sp.acknowledge('m1', [ack(2, 3, RELEASE)]), 'ok');
+    assert.equal(sp.acknowledge('m2', [ack(2, 2, GAP)]), 'INVALID_RECORD_STATE');
+    assert.equal(sp.acknowledge('m1', [ack(0, 0, GAP), ack(1, 1, ACCEPT)]), 'ok');
+    assert.equal(sp.startOffset, 2);
+  });
+});

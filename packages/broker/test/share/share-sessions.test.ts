@@ -41,4 +41,17 @@ describe('share sessions', () => {
     assert.deepEqual([...again.session.partitions.keys()], ['T:1']);
     assert.equal(sessions.size, 1);
   });
+
+  test('a full cache evicts its least recently used session once it has been idle long enough', () => {
+    const sessions = new ShareSessions(2, 1000);
+    sessions.update('g', 'old', 0, [tp(0)], [], 0);
+    sessions.update('g', 'busy', 0, [tp(1)], [], 0);
+    sessions.update('g', 'old', 1, [], [], 500); // used again: 'busy' is now the oldest
+    const tooEarly = sessions.update('g', 'new', 0, [], [], 900);
+    assert.equal(tooEarly.ok, false);
+    const made = sessions.update('g', 'new', 0, [tp(2)], [], 1000);
+    assert.ok(made.ok);
+    assert.equal(made.replaced?.memberId, 'busy', 'the evicted session comes back, so its records are released');
+    assert.equal(sessions.size, 2);
+  });
 });

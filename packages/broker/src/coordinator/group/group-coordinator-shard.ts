@@ -378,6 +378,8 @@ export class GroupCoordinatorShard implements MembershipHost, OffsetHost {
       nowMs,
       [args.groupId],
       (fx) => {
+        // A share group keeps no committed offsets: a commit would make its id a simple group's.
+        if (this.shareGroups.has(args.groupId)) return this.offsets.refuse(args.topics, ErrorCode.GROUP_ID_NOT_FOUND);
         const error = this.consumerGroups.validateOffsetCommit(
           args.groupId,
           args.memberId,
@@ -406,6 +408,7 @@ export class GroupCoordinatorShard implements MembershipHost, OffsetHost {
       nowMs,
       [args.groupId],
       (fx) => {
+        if (this.shareGroups.has(args.groupId)) return this.offsets.refuse(args.topics, ErrorCode.GROUP_ID_NOT_FOUND);
         const error =
           args.generationId < 0 && args.memberId === ''
             ? undefined
