@@ -16,9 +16,9 @@ import {
   ErrorCode,
 } from '@samsa/protocol';
 import { assignmentFromWire } from '../coordinator/group/consumer/assignment.js';
-import { AclOperationCode, ResourceType } from '../security/authorizer.js';
-import { filterAuthorized, requireGroup } from './authorization.js';
-import { topicsViewOf } from './consumer-group-topics.js';
+import { AclOperationCode } from '../security/authorizer.js';
+import { requireGroup } from './authorization.js';
+import { subscriptionRefusal, topicsViewOf } from './consumer-group-topics.js';
 import { defineHandler } from './handler.js';
 
 export const consumerGroupHeartbeatHandler = defineHandler<
@@ -31,19 +31,16 @@ export const consumerGroupHeartbeatHandler = defineHandler<
   async handle(request, ctx) {
     requireGroup(ctx, AclOperationCode.READ, request.groupId);
     const names = request.subscribedTopicNames;
-    if (names !== null && names.length > 0) {
-      const allowed = filterAuthorized(ctx, AclOperationCode.DESCRIBE, ResourceType.TOPIC, names);
-      const denied = names.filter((name) => !allowed.has(name));
-      if (denied.length > 0) {
-        return {
-          errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED,
-          errorMessage: `Topic authorization failed for topics: ${[...new Set(denied)].sort().join(', ')}`,
-          memberId: null,
-          memberEpoch: 0,
-          heartbeatIntervalMs: 0,
-          assignment: null,
-        };
-      }
+    const refusal = subscriptionRefusal(ctx, names);
+    if (refusal !== undefined) {
+      return {
+        errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED,
+        errorMessage: refusal,
+        memberId: null,
+        memberEpoch: 0,
+        heartbeatIntervalMs: 0,
+        assignment: null,
+      };
     }
     return ctx.services.groupCoordinator.consumerGroupHeartbeat(
       {

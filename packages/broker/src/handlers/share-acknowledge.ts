@@ -20,6 +20,7 @@ import { INITIAL_SHARE_SESSION_EPOCH } from '../share/share-sessions.js';
 import { filterAuthorized, requireGroup } from './authorization.js';
 import { defineHandler } from './handler.js';
 import { LeaderHints } from './leader-hints.js';
+import { acknowledgementBatchesOf, namedPartitions } from './share-request-support.js';
 
 export const shareAcknowledgeHandler = defineHandler<ShareAcknowledgeRequest, ShareAcknowledgeResponseInput>({
   apiKey: ApiKey.ShareAcknowledge,
@@ -65,11 +66,7 @@ export const shareAcknowledgeHandler = defineHandler<ShareAcknowledgeRequest, Sh
               groupId,
               memberId,
               { topicId: t.topicId, topic, partition: p.partitionIndex },
-              p.acknowledgementBatches.map((b) => ({
-                firstOffset: Number(b.firstOffset),
-                lastOffset: Number(b.lastOffset),
-                acknowledgeTypes: [...b.acknowledgeTypes],
-              })),
+              acknowledgementBatchesOf(p.acknowledgementBatches),
             );
           const leader = topic === undefined ? undefined : hints.currentLeader(topic, p.partitionIndex, errorCode);
           return leader === undefined
@@ -79,14 +76,7 @@ export const shareAcknowledgeHandler = defineHandler<ShareAcknowledgeRequest, Sh
       };
     });
     if (closing) {
-      manager.releaseMember(
-        groupId,
-        memberId,
-        [...session.partitions.values()].flatMap((p) => {
-          const topic = nameOf(p.topicId);
-          return topic === undefined ? [] : [{ topicId: p.topicId, topic, partition: p.partition }];
-        }),
-      );
+      manager.releaseMember(groupId, memberId, namedPartitions(session, nameOf));
     }
     return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, responses, nodeEndpoints: hints.nodeEndpoints() };
   },

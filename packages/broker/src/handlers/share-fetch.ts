@@ -17,10 +17,10 @@ import {
   type ShareFetchResponsePartitionDataInput,
 } from '@samsa/protocol';
 import { AclOperationCode, ResourceType } from '../security/authorizer.js';
-import type { ShareSession } from '../share/share-sessions.js';
 import { filterAuthorized, requireGroup } from './authorization.js';
 import { defineHandler } from './handler.js';
 import { LeaderHints } from './leader-hints.js';
+import { acknowledgementBatchesOf, namedPartitions } from './share-request-support.js';
 
 const EMPTY = Buffer.alloc(0);
 
@@ -52,13 +52,9 @@ export const shareFetchHandler = defineHandler<ShareFetchRequest, ShareFetchResp
     if (!update.ok) return fail(update.errorCode, update.message);
     const { session, closing, replaced } = update;
     const nameOf = (topicId: string) => image.topicById(topicId)?.name;
-    const partitionsOf = (s: ShareSession) =>
-      [...s.partitions.values()].flatMap((p) => {
-        const topic = nameOf(p.topicId);
-        return topic === undefined ? [] : [{ topicId: p.topicId, topic, partition: p.partition }];
-      });
     // The member's own previous session, or another member's idle one evicted to make room.
-    if (replaced !== undefined) manager.releaseMember(replaced.groupId, replaced.memberId, partitionsOf(replaced));
+    if (replaced !== undefined)
+      manager.releaseMember(replaced.groupId, replaced.memberId, namedPartitions(replaced, nameOf));
 
     const readable = filterAuthorized(
       ctx,
@@ -97,17 +93,13 @@ export const shareFetchHandler = defineHandler<ShareFetchRequest, ShareFetchResp
             groupId,
             memberId,
             { topicId: t.topicId, topic, partition: p.partitionIndex },
-            p.acknowledgementBatches.map((b) => ({
-              firstOffset: Number(b.firstOffset),
-              lastOffset: Number(b.lastOffset),
-              acknowledgeTypes: [...b.acknowledgeTypes],
-            })),
+            acknowledgementBatchesOf(p.acknowledgementBatches),
           );
       }
     }
 
     if (closing) {
-      manager.releaseMember(groupId, memberId, partitionsOf(session));
+      manager.releaseMember(groupId, memberId, namedPartitions(session, nameOf));
     } else {
       const wanted: { topicId: string; topic: string; partition: number }[] = [];
       for (const p of session.partitions.values()) {

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import {
   ApiKey,
+  type ConsumerGroupHeartbeatResponse,
   type CreateTopicsResponse,
   type DeleteGroupsResponse,
   type DescribeGroupsResponse,
@@ -18,6 +19,7 @@ import {
   type OffsetCommitResponse,
   type OffsetDeleteResponse,
   type OffsetFetchResponse,
+  type ShareGroupHeartbeatResponse,
   type SyncGroupResponse,
 } from '@samsa/protocol';
 import { AclOperationCode as Op, ResourceType } from '../../src/security/authorizer.js';
@@ -43,7 +45,8 @@ const codes = (response: OffsetCommitResponse) => response.topics.map((t) => [t.
 describe('ACLs on the group APIs', () => {
   let h: AclHarness;
   before(async () => {
-    h = await AclHarness.start();
+    // Share groups on too: ShareGroupHeartbeat's topic check is the consumer group heartbeat's.
+    h = await AclHarness.start({ 'group.share.enable': 'true' });
     await h.setup<CreateTopicsResponse>(ApiKey.CreateTopics, 7, {
       topics: ['secret', 'open'].map((name) => ({ name, numPartitions: 1, replicationFactor: 1 })),
       timeoutMs: 5000,
@@ -66,6 +69,33 @@ describe('ACLs on the group APIs', () => {
   });
   beforeEach(() => {
     h.authorizer.reset();
+  });
+
+  test('ConsumerGroupHeartbeat and ShareGroupHeartbeat: DESCRIBE on every subscribed topic', async () => {
+    h.authorizer.allow(Op.READ, ResourceType.GROUP, 'g-open').allow(Op.DESCRIBE, ResourceType.TOPIC, 'open');
+    const consumer = await h.send<ConsumerGroupHeartbeatResponse>(ApiKey.ConsumerGroupHeartbeat, 1, {
+      groupId: 'g-open',
+      memberId: 'm1',
+      memberEpoch: 0,
+      instanceId: null,
+      rackId: null,
+      rebalanceTimeoutMs: 30000,
+      subscribedTopicNames: ['open', 'secret', 'secret'],
+      subscribedTopicRegex: null,
+      serverAssignor: null,
+      topicPartitions: [],
+    });
+    assert.equal(consumer.errorCode, ErrorCode.TOPIC_AUTHORIZATION_FAILED);
+    assert.equal(consumer.errorMessage, 'Topic authorization failed for topics: secret');
+    const share = await h.send<ShareGroupHeartbeatResponse>(ApiKey.ShareGroupHeartbeat, 1, {
+      groupId: 'g-open',
+      memberId: 'm1',
+      memberEpoch: 0,
+      rackId: null,
+      subscribedTopicNames: ['secret', 'open'],
+    });
+    assert.equal(share.errorCode, ErrorCode.TOPIC_AUTHORIZATION_FAILED);
+    assert.equal(share.errorMessage, 'Topic authorization failed for topics: secret');
   });
 
   test('FindCoordinator: DESCRIBE on the group or transactional id', async () => {

@@ -83,7 +83,10 @@ export class AclHarness {
     private readonly dir: string,
   ) {
     const services: BrokerServices = { ...broker.services, authorizer: this.authorizer };
-    const registry = createHandlerRegistry({ interBroker: true });
+    const registry = createHandlerRegistry({
+      interBroker: true,
+      shareGroups: broker.services.config.bool('group.share.enable'),
+    });
     this.secured = new RequestDispatcher(registry, services, new BufferPool(), silentLogger());
     this.open = new RequestDispatcher(registry, broker.services, new BufferPool(), silentLogger());
   }
